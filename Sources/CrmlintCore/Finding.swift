@@ -1,0 +1,87 @@
+/// Another place a finding involves (e.g. the earlier calls of a customer-day).
+public struct RelatedLocation: Codable, Equatable, Hashable, Sendable {
+    public var file: String
+    public var line: Int
+    public var recordId: String?
+    public var note: String?
+
+    public init(file: String, line: Int, recordId: String? = nil, note: String? = nil) {
+        self.file = file
+        self.line = line
+        self.recordId = recordId
+        self.note = note
+    }
+}
+
+/// One violation. Everything a report needs is here; reporters never go back
+/// to the data. `excerpt` is always redacted before it is stored.
+public struct Finding: Codable, Equatable, Hashable, Sendable {
+    public var rule: String
+    public var category: Category
+    public var severity: Severity
+    public var message: String
+    public var file: String
+    public var line: Int
+    public var dataset: Dataset?
+    public var recordId: String?
+    public var customerId: String?
+    public var rep: String?
+    public var tier: String?
+    /// Calendar day (YYYY-MM-DD, scan time zone) of the event, where known.
+    public var day: String?
+    public var field: String?
+    /// 1-based character column of the hit inside the field's value.
+    public var column: Int?
+    public var excerpt: String?
+    public var fingerprint: String
+    public var related: [RelatedLocation]?
+
+    public init(rule: String, category: Category, severity: Severity, message: String, file: String, line: Int,
+                dataset: Dataset? = nil, recordId: String? = nil, customerId: String? = nil, rep: String? = nil,
+                tier: String? = nil, day: String? = nil, field: String? = nil, column: Int? = nil,
+                excerpt: String? = nil, fingerprint: String, related: [RelatedLocation]? = nil) {
+        self.rule = rule
+        self.category = category
+        self.severity = severity
+        self.message = message
+        self.file = file
+        self.line = line
+        self.dataset = dataset
+        self.recordId = recordId
+        self.customerId = customerId
+        self.rep = rep
+        self.tier = tier
+        self.day = day
+        self.field = field
+        self.column = column
+        self.excerpt = excerpt
+        self.fingerprint = fingerprint
+        self.related = related
+    }
+
+    /// Report order: by file, line, rule, field, column, fingerprint.
+    public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
+        if a.file != b.file { return a.file < b.file }
+        if a.line != b.line { return a.line < b.line }
+        if a.rule != b.rule { return a.rule < b.rule }
+        if (a.field ?? "") != (b.field ?? "") { return (a.field ?? "") < (b.field ?? "") }
+        if (a.column ?? 0) != (b.column ?? 0) { return (a.column ?? 0) < (b.column ?? 0) }
+        return a.fingerprint < b.fingerprint
+    }
+}
+
+/// Stable content fingerprints: FNV-1a 64 over the parts that identify a
+/// finding (rule, record identity, matched content), never the line number,
+/// so baselines survive rows moving. Not a security hash; collisions only
+/// merge two findings in a baseline diff.
+public enum Fingerprint {
+    public static func make(_ parts: [String]) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for (index, part) in parts.enumerated() {
+            if index > 0 { hash = (hash ^ 0x1F) &* 0x0000_0100_0000_01B3 }
+            for byte in part.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        }
+        let hex = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
+    }
+}

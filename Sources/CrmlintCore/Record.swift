@@ -1,0 +1,46 @@
+/// One record of an export, with its place in the file. Field values are the
+/// text as read (decoded, not normalised), keyed by canonical field name;
+/// headers that are not canonical keep their normalised header text.
+public struct Record: Sendable {
+    public let dataset: Dataset
+    public let file: String
+    /// 1-based line where the record starts.
+    public let line: Int
+    /// 1-based position of the record in its file.
+    public let position: Int
+    public var fields: [String: String]
+
+    public init(dataset: Dataset, file: String, line: Int, position: Int, fields: [String: String]) {
+        self.dataset = dataset
+        self.file = file
+        self.line = line
+        self.position = position
+        self.fields = fields
+    }
+
+    public subscript(field: String) -> String? {
+        guard let value = fields[field], !value.isEmpty else { return nil }
+        return value
+    }
+
+    /// The record's identity in findings: its id field, else its position.
+    public var identity: String {
+        if let field = dataset.identityField, let value = self[field]?.trimmed, !value.isEmpty { return value }
+        return String(position)
+    }
+
+    public var customerId: String? { self["customer_id"]?.trimmed }
+
+    /// The sales rep responsible: `rep`, or `owner` for customers.
+    public var rep: String? { (self["rep"] ?? self["owner"])?.trimmed }
+}
+
+extension String {
+    /// Without leading and trailing white space (ASCII and ideographic).
+    public var trimmed: String {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[first...last])
+    }
+}

@@ -1,0 +1,109 @@
+/// The findings document (`--format json`): run metadata, summary, findings.
+/// Versioned; `docs/findings.schema.json` describes it.
+public struct ScanReport: Codable, Equatable, Sendable {
+    public static let schemaVersion = "1.0"
+
+    public var schemaVersion: String
+    public var run: RunInfo
+    public var summary: Summary
+    public var findings: [Finding]
+
+    public init(run: RunInfo, findings: [Finding]) {
+        self.schemaVersion = Self.schemaVersion
+        self.run = run
+        self.findings = findings
+        self.summary = Summary(findings: findings, inputs: run.inputs)
+    }
+}
+
+public struct RunInfo: Codable, Equatable, Sendable {
+    public var tool: String
+    public var version: String
+    /// "Now" for deadline checks, ISO 8601.
+    public var asOf: String
+    public var timezone: String
+    public var inputs: [InputSummary]
+    public var rules: [RuleSummary]
+
+    public init(tool: String = "crmlint", version: String, asOf: String, timezone: String, inputs: [InputSummary], rules: [RuleSummary]) {
+        self.tool = tool
+        self.version = version
+        self.asOf = asOf
+        self.timezone = timezone
+        self.inputs = inputs
+        self.rules = rules
+    }
+}
+
+public struct InputSummary: Codable, Equatable, Sendable {
+    public var path: String
+    public var dataset: Dataset?
+    public var format: String
+    public var encoding: String?
+    public var recordsRead: Int
+    public var recordsScanned: Int
+    public var recordsRejected: Int
+
+    public init(path: String, dataset: Dataset?, format: String, encoding: String?, recordsRead: Int = 0, recordsScanned: Int = 0, recordsRejected: Int = 0) {
+        self.path = path
+        self.dataset = dataset
+        self.format = format
+        self.encoding = encoding
+        self.recordsRead = recordsRead
+        self.recordsScanned = recordsScanned
+        self.recordsRejected = recordsRejected
+    }
+}
+
+public struct RuleSummary: Codable, Equatable, Sendable {
+    public var id: String
+    public var kind: String
+    public var category: Category
+    public var severity: Severity
+
+    public init(id: String, kind: String, category: Category, severity: Severity) {
+        self.id = id
+        self.kind = kind
+        self.category = category
+        self.severity = severity
+    }
+}
+
+public struct Summary: Codable, Equatable, Sendable {
+    public struct RecordCounts: Codable, Equatable, Sendable {
+        public var read: Int
+        public var scanned: Int
+        public var rejected: Int
+    }
+
+    public var records: RecordCounts
+    public var findings: Int
+    public var bySeverity: [String: Int]
+    public var byCategory: [String: Int]
+    public var byRule: [String: Int]
+    public var byRep: [String: Int]
+    public var byTier: [String: Int]
+    public var byDay: [String: Int]
+
+    public init(findings: [Finding], inputs: [InputSummary]) {
+        records = RecordCounts(read: inputs.map(\.recordsRead).reduce(0, +),
+                               scanned: inputs.map(\.recordsScanned).reduce(0, +),
+                               rejected: inputs.map(\.recordsRejected).reduce(0, +))
+        self.findings = findings.count
+        func count(_ key: (Finding) -> String?) -> [String: Int] {
+            var counts: [String: Int] = [:]
+            for finding in findings { counts[key(finding) ?? "unknown", default: 0] += 1 }
+            return counts
+        }
+        bySeverity = count { $0.severity.rawValue }
+        byCategory = count { $0.category.rawValue }
+        byRule = count { $0.rule }
+        byRep = count { $0.rep }
+        byTier = count { $0.tier }
+        byDay = count { $0.day }
+    }
+
+    public func count(atOrAbove threshold: FailThreshold) -> Int {
+        Severity.allCases.filter { threshold.isFailing($0) }.map { bySeverity[$0.rawValue] ?? 0 }.reduce(0, +)
+    }
+}

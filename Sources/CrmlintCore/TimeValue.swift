@@ -1,0 +1,101 @@
+import Foundation
+import PatternEngine
+
+/// Times as they appear in real exports: `2024-03-15 14:00`, `2024/3/15 14:00`,
+/// `2024年3月15日14:00-15:30` (a range), ISO 8601 with offset, dates alone,
+/// Excel serial dates. Times without an offset are in the scan's time zone.
+public struct TimeValue: Sendable, Equatable {
+    public let start: Date
+    /// The end of a range (`14:00-15:30`), else equal to `start`.
+    public let end: Date
+
+    public init(start: Date, end: Date) {
+        self.start = start
+        self.end = end
+    }
+
+    private static let shape = try! Pattern(
+        #"^\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?"#
+            + #"(?:\s*[T ]?\s*(\d{1,2})\s*[:时點点]\s*(\d{2})(?:\s*:\s*(\d{2})(?:\.\d+)?)?\s*分?"#
+            + #"(?:\s*(?:-|~|至|到|—|–)\s*(\d{1,2})\s*:\s*(\d{2}))?)?"#
+            + #"\s*(Z|z|[+-]\d{2}:?\d{2})?\s*$"#)
+
+    /// Parses one value; nil when it is not a time crmlint understands.
+    public static func parse(_ text: String, timeZone: TimeZone) -> TimeValue? {
+        var value = text.precomposedStringWithCompatibilityMapping
+        guard !value.isEmpty, value.utf8.count < 80 else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        if let serial = Double(value.trimmed), serial > 20000, serial < 80000 {
+            // Excel serial date: days since 1899-12-30, local time.
+            let base = calendar.date(from: DateComponents(year: 1899, month: 12, day: 30))!
+            let date = base.addingTimeInterval((serial * 86400).rounded())
+            return TimeValue(start: date, end: date)
+        }
+        let match: PatternMatch? = value.withUTF8 { buffer in
+            try? shape.firstMatch(in: buffer, scratch: MatchScratch(maxGroups: 12))
+        }
+        guard let match else { return nil }
+        let bytes = Array(value.utf8)
+        func group(_ index: Int) -> String? {
+            guard let range = match.groups[index] else { return nil }
+            return String(decoding: bytes[range], as: UTF8.self)
+        }
+        func number(_ index: Int) -> Int? { group(index).flatMap { Int($0) } }
+        if let offset = group(9) {
+            if offset == "Z" || offset == "z" {
+                calendar.timeZone = TimeZone(secondsFromGMT: 0)!
+            } else {
+                let digits = offset.filter(\.isNumber)
+                let hours = Int(digits.prefix(2))!, minutes = Int(digits.suffix(2))!
+                guard hours <= 18, minutes < 60 else { return nil }
+                let sign = offset.hasPrefix("-") ? -1 : 1
+                calendar.timeZone = TimeZone(secondsFromGMT: sign * (hours * 3600 + minutes * 60))!
+            }
+        }
+        let components = DateComponents(year: number(1), month: number(2), day: number(3),
+                                        hour: number(4) ?? 0, minute: number(5) ?? 0, second: number(6) ?? 0)
+        guard let start = validDate(components, calendar) else { return nil }
+        var end = start
+        if let endHour = number(7), let endMinute = number(8) {
+            var endComponents = components
+            endComponents.hour = endHour
+            endComponents.minute = endMinute
+            endComponents.second = 0
+            guard let rangeEnd = validDate(endComponents, calendar) else { return nil }
+            // A range that ends "before" it starts crosses midnight.
+            end = rangeEnd < start ? rangeEnd.addingTimeInterval(86400) : rangeEnd
+        }
+        return TimeValue(start: start, end: end)
+    }
+
+    /// The date, or nil when the components are not a real time (2024-02-30, 25:00).
+    private static func validDate(_ components: DateComponents, _ calendar: Calendar) -> Date? {
+        guard let month = components.month, (1...12).contains(month),
+              let day = components.day, (1...31).contains(day),
+              let hour = components.hour, (0...24).contains(hour),
+              let minute = components.minute, (0...59).contains(minute),
+              let second = components.second, (0...60).contains(second),
+              let date = calendar.date(from: components) else { return nil }
+        let check = calendar.dateComponents([.year, .month, .day], from: date)
+        if hour == 24 { return minute == 0 && second == 0 ? date : nil }
+        guard check.year == components.year, check.month == month, check.day == day else { return nil }
+        return date
+    }
+
+    /// `YYYY-MM-DD` of an instant in a time zone.
+    public static func day(of date: Date, timeZone: TimeZone) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = timeZone
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        return String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+    }
+
+    /// ISO 8601 with the zone's offset, e.g. `2024-05-01T00:00:00+08:00`.
+    public static func iso8601(_ date: Date, timeZone: TimeZone) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = timeZone
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}

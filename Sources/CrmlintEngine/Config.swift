@@ -1,0 +1,139 @@
+import CrmlintCore
+import Foundation
+import Yams
+
+/// `crmlint.yml`: settings a team keeps beside its exports. Read strictly:
+/// unknown keys and bad values are errors with file and line.
+public struct Config: Sendable {
+    /// How to read files whose name matches a glob.
+    public struct InputRule: Sendable {
+        public var glob: String
+        public var dataset: Dataset?
+        public var format: String?
+        public var encoding: String?
+    }
+
+    public var timezone: String?
+    public var encoding: String?
+    public var rules: [String] = []
+    public var select: [String] = []
+    public var ignore: [String] = []
+    public var failOn: String?
+    public var inputs: [InputRule] = []
+    /// Extra header aliases: dataset → canonical field → aliases.
+    public var columns: [Dataset: [String: [String]]] = [:]
+    public var companyDomains: [String] = []
+
+    public init() {}
+
+    public static func load(path: String) throws -> Config {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw CrmlintError.config(file: path, line: 0, reason: "cannot read the config file")
+        }
+        return try parse(text, file: path)
+    }
+
+    public static func parse(_ text: String, file: String) throws -> Config {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch {
+            let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "invalid YAML"
+            throw CrmlintError.config(file: file, line: 0, reason: "invalid YAML: \(first)")
+        }
+        var config = Config()
+        guard let root else { return config }
+        guard case let .mapping(mapping) = root else {
+            throw CrmlintError.config(file: file, line: root.mark?.line ?? 1, reason: "the config must be a mapping of settings")
+        }
+        var errors: [CrmlintError] = []
+        func fail(_ node: Node, _ reason: String) { errors.append(.config(file: file, line: node.mark?.line ?? 0, reason: reason)) }
+        func strings(_ node: Node, _ key: String) -> [String] {
+            if let single = node.scalar?.string { return [single] }
+            guard case let .sequence(items) = node, items.allSatisfy({ $0.scalar != nil }) else {
+                fail(node, "'\(key)' must be a list of text values")
+                return []
+            }
+            return items.compactMap { $0.scalar?.string }
+        }
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? ""
+            switch key {
+            case "timezone": config.timezone = value.string
+            case "encoding": config.encoding = value.string
+            case "rules": config.rules = strings(value, key)
+            case "select": config.select = strings(value, key)
+            case "ignore": config.ignore = strings(value, key)
+            case "fail_on": config.failOn = value.string
+            case "company_domains": config.companyDomains = strings(value, key)
+            case "inputs":
+                guard case let .sequence(items) = value else { fail(value, "'inputs' must be a list"); continue }
+                for item in items {
+                    guard case let .mapping(entry) = item else { fail(item, "each input must be a mapping"); continue }
+                    var rule = InputRule(glob: "")
+                    for (entryKey, entryValue) in entry {
+                        switch entryKey.string ?? "" {
+                        case "path": rule.glob = entryValue.string ?? ""
+                        case "dataset":
+                            rule.dataset = entryValue.string.flatMap(Dataset.init(rawValue:))
+                            if rule.dataset == nil { fail(entryValue, "unknown dataset '\(entryValue.string ?? "")'") }
+                        case "format": rule.format = entryValue.string
+                        case "encoding": rule.encoding = entryValue.string
+                        default: fail(entryKey, "unknown key '\(entryKey.string ?? "")' in inputs (path, dataset, format, encoding)")
+                        }
+                    }
+                    if rule.glob.isEmpty { fail(item, "an input needs a 'path' glob") }
+                    config.inputs.append(rule)
+                }
+            case "columns":
+                guard case let .mapping(datasets) = value else { fail(value, "'columns' must map datasets to fields"); continue }
+                for (datasetKey, fields) in datasets {
+                    guard let dataset = datasetKey.string.flatMap(Dataset.init(rawValue:)) else {
+                        fail(datasetKey, "unknown dataset '\(datasetKey.string ?? "")' in columns")
+                        continue
+                    }
+                    guard case let .mapping(fieldMap) = fields else { fail(fields, "columns.\(dataset.rawValue) must map fields to aliases"); continue }
+                    for (fieldKey, aliases) in fieldMap {
+                        let field = fieldKey.string ?? ""
+                        if !dataset.canonicalFields.contains(field) {
+                            fail(fieldKey, "unknown field '\(field)' for \(dataset.rawValue) (one of: \(dataset.canonicalFields.joined(separator: ", ")))")
+                        }
+                        config.columns[dataset, default: [:]][field] = strings(aliases, "columns.\(dataset.rawValue).\(field)")
+                    }
+                }
+            default:
+                fail(keyNode, "unknown key '\(key)' (timezone, encoding, rules, select, ignore, fail_on, inputs, columns, company_domains)")
+            }
+        }
+        if let error = CrmlintError.combine(errors) { throw error }
+        return config
+    }
+
+    /// The input rule for a path (first matching glob).
+    func inputRule(for path: String) -> InputRule? {
+        inputs.first { Glob.matches($0.glob, path) }
+    }
+}
+
+/// Shell-style globs: `*` (not `/`), `**` (any depth), `?`. A glob with no
+/// `/` matches the file name alone.
+enum Glob {
+    static func matches(_ glob: String, _ path: String) -> Bool {
+        let subject = glob.contains("/") ? path : (path as NSString).lastPathComponent
+        var pattern = "^"
+        var characters = Array(glob)[...]
+        while let character = characters.popFirst() {
+            switch character {
+            case "*":
+                if characters.first == "*" {
+                    characters.removeFirst()
+                    if characters.first == "/" { characters.removeFirst(); pattern += "(?:.*/)?" } else { pattern += ".*" }
+                } else {
+                    pattern += "[^/]*"
+                }
+            case "?": pattern += "[^/]"
+            default: pattern += NSRegularExpression.escapedPattern(for: String(character))
+            }
+        }
+        pattern += "$"
+        return subject.range(of: pattern, options: .regularExpression) != nil
+    }
+}

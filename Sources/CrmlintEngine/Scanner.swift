@@ -1,0 +1,233 @@
+import CrmlintCore
+import CrmlintReaders
+import CrmlintRules
+import Foundation
+
+public enum CrmlintVersion {
+    public static let current = "0.1.0"
+}
+
+/// What a scan needs; built by the CLI (or tests) and handed to `Scanner`.
+public struct ScanOptions: Sendable {
+    public var paths: [String]
+    /// Rule files or folders; empty means the configured or bundled rules.
+    public var rulePaths: [String] = []
+    public var configPath: String?
+    public var asOf: String?
+    public var timezone: String?
+    public var encoding: String?
+    public var select: [String] = []
+    public var ignore: [String] = []
+
+    public init(paths: [String]) { self.paths = paths }
+}
+
+/// Runs a scan: config → rules → inputs → records → checkers → report.
+public enum Scanner {
+    public static func scan(_ options: ScanOptions) throws -> ScanReport {
+        let config = try loadConfig(options.configPath)
+        let timezoneName = options.timezone ?? config.timezone ?? "Asia/Shanghai"
+        guard let timeZone = TimeZone(identifier: timezoneName) else {
+            throw CrmlintError.usage("unknown time zone '\(timezoneName)' (an IANA name such as Asia/Shanghai)")
+        }
+        let asOf: Date
+        if let text = options.asOf {
+            guard let parsed = TimeValue.parse(text, timeZone: timeZone) else {
+                throw CrmlintError.usage("cannot read --as-of '\(text)' (use e.g. 2024-05-01 or 2024-05-01T00:00:00+08:00)")
+            }
+            asOf = parsed.start
+        } else {
+            asOf = Date()
+        }
+        var defaultEncoding: TextEncoding?
+        if let name = options.encoding ?? config.encoding {
+            guard let encoding = TextEncoding(name: name) else {
+                throw CrmlintError.usage("unknown encoding '\(name)' (utf-8 or gb18030)")
+            }
+            defaultEncoding = encoding
+        }
+        let rulePaths = !options.rulePaths.isEmpty ? options.rulePaths : (!config.rules.isEmpty ? config.rules : [try RulePack.defaultPath()])
+        let allRules = try RuleLoader.load(paths: rulePaths)
+        let filter = RuleFilter(select: options.select + config.select, ignore: options.ignore + config.ignore)
+        let unknown = filter.unknownSelectors(in: allRules)
+        if !unknown.isEmpty { throw CrmlintError.usage("--select/--ignore names no rule or category: \(unknown.joined(separator: ", "))") }
+        let rules = allRules.filter { filter.includes($0.metadata) }
+
+        var findings: [Finding] = []
+        var inputs = InputDiscovery.expand(options.paths, problems: &findings)
+        var summaries: [InputSummary] = []
+        inputs = inputs.compactMap { prepare($0, config: config, defaultEncoding: defaultEncoding, findings: &findings, summaries: &summaries) }
+        inputs.sort { ($0.dataset!, $0.path) < ($1.dataset!, $1.path) }
+
+        let context = CheckContext(asOf: asOf, timeZone: timeZone)
+        let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
+        var tiers: [String: String] = [:]
+        var stdinSource: ByteSource?
+        for input in inputs {
+            var summary = InputSummary(path: input.path, dataset: input.dataset, format: input.format!.rawValue, encoding: nil)
+            defer { summaries.append(summary) }
+            let source: ByteSource
+            if let openPath = input.openPath {
+                do { source = try ByteSource(path: openPath) } catch {
+                    findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile,
+                                                        reason: "cannot open: \((error as? InputProblem)?.reason ?? "\(error)")"))
+                    continue
+                }
+            } else {
+                source = stdinSource ?? ByteSource()
+                stdinSource = source
+            }
+            let reader = ReaderFactory.open(source, format: input.format!, encoding: input.encoding)
+            summary.encoding = reader.encoding.rawValue
+            let mapper = FieldMapper(dataset: input.dataset!, config: config)
+            var position = 0
+            while let event = reader.next() {
+                position += 1
+                summary.recordsRead += 1
+                switch event {
+                case let .problem(problem):
+                    summary.recordsRejected += 1
+                    findings.append(InputErrors.finding(file: input.path, line: problem.line, rule: InputErrors.unreadableRecord,
+                                                        reason: "record could not be read: \(problem.reason)", dataset: input.dataset))
+                case let .record(raw):
+                    summary.recordsScanned += 1
+                    let record = Record(dataset: input.dataset!, file: input.path, line: raw.line, position: position, fields: mapper.map(raw))
+                    if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
+                    var day: String??
+                    for (metadata, checker) in checkers where metadata.applies(to: record.dataset) {
+                        checker.check(record, context: context) { finding in
+                            var finding = finding
+                            if finding.day == nil {
+                                if day == nil { day = .some(recordDay(record, context: context)) }
+                                finding.day = day!
+                            }
+                            findings.append(finding)
+                        }
+                    }
+                }
+            }
+        }
+        for (_, checker) in checkers { checker.finish(context: context) { findings.append($0) } }
+        for index in findings.indices where findings[index].tier == nil {
+            if let customer = findings[index].customerId { findings[index].tier = tiers[customer] }
+        }
+        findings.sort(by: Finding.reportOrder)
+        summaries.sort { $0.path < $1.path }
+        let run = RunInfo(version: CrmlintVersion.current, asOf: TimeValue.iso8601(asOf, timeZone: timeZone), timezone: timezoneName,
+                          inputs: summaries, rules: rules.map {
+                              RuleSummary(id: $0.metadata.id, kind: $0.metadata.kind, category: $0.metadata.category, severity: $0.metadata.severity)
+                          })
+        return ScanReport(run: run, findings: findings)
+    }
+
+    static func loadConfig(_ path: String?) throws -> Config {
+        if let path { return try Config.load(path: path) }
+        if FileManager.default.fileExists(atPath: "crmlint.yml") { return try Config.load(path: "crmlint.yml") }
+        return Config()
+    }
+
+    /// Decides format, encoding and dataset; an input that cannot be placed
+    /// becomes an input-error finding and is dropped from the scan.
+    static func prepare(_ input: InputFile, config: Config, defaultEncoding: TextEncoding?, findings: inout [Finding],
+                        summaries: inout [InputSummary]) -> InputFile? {
+        var input = input
+        let rule = config.inputRule(for: input.path)
+        if let format = rule?.format {
+            input.format = InputFormat(rawValue: format)
+            if input.format == nil {
+                findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unknownFileType, reason: "unknown format '\(format)' in config (csv, jsonl, json)"))
+                return nil
+            }
+        }
+        input.encoding = rule?.encoding.flatMap(TextEncoding.init(name:)) ?? defaultEncoding
+        input.dataset = rule?.dataset
+        if input.openPath == nil {
+            // stdin: the dataset must come from config or the header; sniff the format.
+            input.format = input.format ?? .csv
+        }
+        guard let format = input.format else {
+            findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unknownFileType,
+                                                reason: "unknown file type (crmlint reads .csv, .tsv, .jsonl, .ndjson and .json; or set 'format' in crmlint.yml)"))
+            summaries.append(InputSummary(path: input.path, dataset: nil, format: "unknown", encoding: nil))
+            return nil
+        }
+        if input.dataset == nil {
+            input.dataset = detectDataset(input, format: format, config: config)
+        }
+        if input.dataset == nil {
+            findings.append(InputErrors.finding(file: input.path, line: 1, rule: InputErrors.unknownDataset,
+                                                reason: "cannot tell which dataset this file holds from its header (name it under 'inputs' in crmlint.yml)"))
+            summaries.append(InputSummary(path: input.path, dataset: nil, format: format.rawValue, encoding: nil))
+            return nil
+        }
+        return input
+    }
+
+    /// Reads the first record's keys (the header) and matches them to a dataset;
+    /// falls back to the file name (`customers.csv`).
+    static func detectDataset(_ input: InputFile, format: InputFormat, config: Config) -> Dataset? {
+        if let openPath = input.openPath, let source = try? ByteSource(path: openPath) {
+            let reader = ReaderFactory.open(source, format: format, encoding: input.encoding)
+            for _ in 0..<5 {
+                guard let event = reader.next() else { break }
+                if case let .record(raw) = event {
+                    return FieldMapper.detect(keys: raw.fields.map(\.key), config: config)
+                }
+            }
+            if let csv = reader as? CSVReader, let header = csv.headerNames, let dataset = FieldMapper.detect(keys: header, config: config) {
+                return dataset
+            }
+        }
+        let name = (input.path as NSString).lastPathComponent.lowercased()
+        return Dataset.allCases.first { name.contains($0.rawValue) }
+    }
+
+    static func recordDay(_ record: Record, context: CheckContext) -> String? {
+        let field: String
+        switch record.dataset {
+        case .messages: field = "timestamp"
+        case .followups: field = "contact_time"
+        case .complaints: field = "complaint_time"
+        case .customers: return nil
+        }
+        return context.time(record, field: field).map { TimeValue.day(of: $0.start, timeZone: context.timeZone) }
+    }
+}
+
+/// Maps a file's keys to canonical field names (cached per key).
+final class FieldMapper {
+    let dataset: Dataset
+    let extraAliases: [String: [String]]
+    private var cache: [String: String] = [:]
+
+    init(dataset: Dataset, config: Config) {
+        self.dataset = dataset
+        self.extraAliases = config.columns[dataset] ?? [:]
+    }
+
+    func canonical(_ key: String) -> String {
+        if let hit = cache[key] { return hit }
+        let normalized = DatasetSchema.normalizedHeader(key)
+        let name = extraAliases.first { $0.value.contains { DatasetSchema.normalizedHeader($0) == normalized } }?.key
+            ?? DatasetSchema.canonicalField(for: key, in: dataset) ?? normalized
+        cache[key] = name
+        return name
+    }
+
+    func map(_ raw: RawRecord) -> [String: String] {
+        var fields: [String: String] = [:]
+        fields.reserveCapacity(raw.fields.count)
+        for (key, value) in raw.fields { fields[canonical(key)] = value }
+        return fields
+    }
+
+    static func detect(keys: [String], config: Config) -> Dataset? {
+        if let dataset = DatasetSchema.detect(headers: keys) { return dataset }
+        // Config aliases can make an otherwise unknown header recognisable.
+        for dataset in Dataset.allCases {
+            let mapper = FieldMapper(dataset: dataset, config: config)
+            if DatasetSchema.detect(headers: keys.map(mapper.canonical)) == dataset { return dataset }
+        }
+        return nil
+    }
+}

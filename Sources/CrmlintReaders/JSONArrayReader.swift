@@ -1,0 +1,99 @@
+/// A JSON document holding an array of objects (or one object), read element
+/// by element: a small scanner finds where each top-level element starts and
+/// ends (tracking strings and nesting), so the whole array is never held in
+/// memory. An element that does not parse is an input problem at its line;
+/// a broken array structure ends the file with one problem.
+public final class JSONArrayReader: RecordReader {
+    public let encoding: TextEncoding = .utf8
+    private let source: ByteSource
+    private var line = 1
+    private enum State { case start, inArray, done }
+    private var state = State.start
+    public var maxElementBytes = 32 << 20
+
+    public init(source: ByteSource) {
+        self.source = source
+        if source.lookahead().starts(with: [0xEF, 0xBB, 0xBF]) { for _ in 0..<3 { _ = source.next() } }
+    }
+
+    private func skipWhitespace() {
+        while let byte = source.peek(), byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+            if byte == 0x0A { line += 1 }
+            _ = source.next()
+        }
+    }
+
+    public func next() -> ReaderEvent? {
+        switch state {
+        case .done:
+            return nil
+        case .start:
+            skipWhitespace()
+            guard let first = source.peek() else { state = .done; return nil }
+            if first == UInt8(ascii: "[") {
+                _ = source.next()
+                state = .inArray
+                return next()
+            }
+            // A single object document is one record.
+            state = .done
+            return element()
+        case .inArray:
+            skipWhitespace()
+            guard let byte = source.peek() else {
+                state = .done
+                return .problem(InputProblem(line: line, reason: "JSON array is not closed before the end of the file"))
+            }
+            if byte == UInt8(ascii: "]") {
+                _ = source.next()
+                state = .done
+                skipWhitespace()
+                if source.peek() != nil { return .problem(InputProblem(line: line, reason: "unexpected text after the end of the JSON array")) }
+                return nil
+            }
+            if byte == UInt8(ascii: ",") {
+                _ = source.next()
+                skipWhitespace()
+            }
+            return element()
+        }
+    }
+
+    /// Reads one element up to the next top-level `,` or `]`.
+    private func element() -> ReaderEvent {
+        let startLine = line
+        var bytes: [UInt8] = []
+        var depth = 0
+        var inString = false
+        var escaped = false
+        var oversized = false
+        while let byte = source.peek() {
+            if !inString, depth == 0, byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") { break }
+            _ = source.next()
+            if byte == 0x0A { line += 1 }
+            if bytes.count < maxElementBytes { bytes.append(byte) } else { oversized = true }
+            if inString {
+                if escaped { escaped = false }
+                else if byte == UInt8(ascii: "\\") { escaped = true }
+                else if byte == 0x22 { inString = false }
+                continue
+            }
+            switch byte {
+            case 0x22: inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            default: break
+            }
+        }
+        if source.peek() == nil, depth != 0 || inString {
+            state = .done
+            return .problem(InputProblem(line: startLine, reason: "JSON value is not closed before the end of the file"))
+        }
+        if oversized { return .problem(InputProblem(line: startLine, reason: "JSON element is larger than \(maxElementBytes >> 20) MiB")) }
+        while let last = bytes.last, last == 0x20 || last == 0x0A || last == 0x0D || last == 0x09 { bytes.removeLast() }
+        switch JSONRecordDecoder.fields(from: bytes) {
+        case let .success(fields): return .record(RawRecord(line: startLine, fields: fields))
+        case let .failure(failure): return .problem(InputProblem(line: startLine, reason: "array element is \(failure.reason)"))
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import CrmlintCore
+
+/// One record as read: its 1-based start line and its fields in file order,
+/// keyed by the header (CSV) or key (JSON) as written.
+public struct RawRecord: Sendable, Equatable {
+    public let line: Int
+    public let fields: [(key: String, value: String)]
+
+    public init(line: Int, fields: [(key: String, value: String)]) {
+        self.line = line
+        self.fields = fields
+    }
+
+    public static func == (lhs: RawRecord, rhs: RawRecord) -> Bool {
+        lhs.line == rhs.line && lhs.fields.map(\.key) == rhs.fields.map(\.key) && lhs.fields.map(\.value) == rhs.fields.map(\.value)
+    }
+}
+
+/// A record that could not be read: where it starts and why, in words a
+/// person understands. Never carries the record's content (it may hold
+/// contact details).
+public struct InputProblem: Error, Sendable, Equatable {
+    public let line: Int
+    public let reason: String
+
+    public init(line: Int, reason: String) {
+        self.line = line
+        self.reason = reason
+    }
+}
+
+public enum ReaderEvent: Sendable, Equatable {
+    case record(RawRecord)
+    case problem(InputProblem)
+}
+
+/// A streaming source of records from one input.
+public protocol RecordReader: AnyObject {
+    /// The next record or problem; nil at the end of the input.
+    func next() -> ReaderEvent?
+    /// The text encoding in use (after detection).
+    var encoding: TextEncoding { get }
+}
+
+public enum InputFormat: String, Sendable, CaseIterable {
+    case csv, jsonl, json
+
+    /// The format a file name implies, or nil for an unknown type.
+    public static func from(path: String) -> InputFormat? {
+        let lower = path.lowercased()
+        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return .csv }
+        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
+        if lower.hasSuffix(".json") { return .json }
+        return nil
+    }
+}
+
+/// Opens the right reader for a format.
+public enum ReaderFactory {
+    public static func open(_ source: ByteSource, format: InputFormat, encoding: TextEncoding?, delimiter: UInt8? = nil) -> RecordReader {
+        switch format {
+        case .csv: CSVReader(source: source, encoding: encoding, delimiter: delimiter)
+        case .jsonl: JSONLinesReader(source: source)
+        case .json: JSONArrayReader(source: source)
+        }
+    }
+}

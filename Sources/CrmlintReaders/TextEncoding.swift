@@ -1,0 +1,54 @@
+import Foundation
+
+/// Encodings crmlint decodes. UTF-8 is the default; GB18030 (a superset of
+/// GBK) is what Excel on Chinese Windows writes for "CSV".
+public enum TextEncoding: String, Sendable, CaseIterable {
+    case utf8 = "utf-8"
+    case gb18030
+
+    /// Accepts common spellings: utf8, UTF-8, gbk, gb2312, gb18030, cp936.
+    public init?(name: String) {
+        switch name.lowercased().replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "") {
+        case "utf8", "utf8bom", "utf8sig": self = .utf8
+        case "gb18030", "gbk", "gb2312", "cp936", "936": self = .gb18030
+        default: return nil
+        }
+    }
+
+    private static let foundationGB18030 = String.Encoding(rawValue: 0x8000_0632)
+
+    /// Decodes one field; nil when the bytes are not valid in this encoding.
+    public func decode<C: Collection>(_ bytes: C) -> String? where C.Element == UInt8 {
+        switch self {
+        case .utf8:
+            return String(validating: bytes, as: UTF8.self)
+        case .gb18030:
+            if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
+            return String(data: Data(bytes), encoding: Self.foundationGB18030)
+        }
+    }
+
+    /// Guesses from a sample at the start of a file: valid UTF-8 (a cut
+    /// multi-byte sequence at the very end is allowed) means UTF-8; else, if
+    /// it decodes as GB18030, GB18030; else UTF-8 (rows then fail one by one).
+    public static func sniff(_ sample: [UInt8]) -> TextEncoding {
+        if isValidUTF8Prefix(sample) { return .utf8 }
+        if TextEncoding.gb18030.decode(sample.prefix(lastLineBreak(sample))) != nil { return .gb18030 }
+        return .utf8
+    }
+
+    static func lastLineBreak(_ sample: [UInt8]) -> Int {
+        if let index = sample.lastIndex(of: 0x0A) { return index + 1 }
+        return sample.count
+    }
+
+    static func isValidUTF8Prefix(_ sample: [UInt8]) -> Bool {
+        if String(validating: sample, as: UTF8.self) != nil { return true }
+        // Allow a sequence cut by the sample's end.
+        for cut in 1...3 where sample.count > cut {
+            if String(validating: sample.dropLast(cut), as: UTF8.self) != nil,
+               sample.suffix(cut).allSatisfy({ $0 >= 0x80 }) { return true }
+        }
+        return false
+    }
+}

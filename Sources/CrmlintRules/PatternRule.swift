@@ -1,0 +1,244 @@
+import CrmlintCore
+import Foundation
+import PatternEngine
+
+/// `kind: pattern` — PCRE2 patterns over free-text fields, with exceptions
+/// (`unless`) judged in the clause around each hit, and quoted text skipped.
+public struct PatternRule: Rule, RuleKind {
+    public static let name = "pattern"
+    public static let summary = """
+        Reports text matching any of `patterns` (PCRE2, UTF + UCP) in the rule's fields, after normalisation \
+        (NFKC, zero-width removed, Traditional → Simplified, separators between Han characters removed). \
+        A hit is cancelled when an `unless` pattern matches in its clause (text between delimiters such as \
+        `，。！？；`, at most `unless_window` characters either side), or when it lies inside quotation marks \
+        and `skip_quoted` is true (the default).
+        """
+
+    public let metadata: RuleMetadata
+    public let patterns: [Pattern]
+    public let unless: [Pattern]
+    public let unlessWindow: Int
+    public let skipQuoted: Bool
+    public let matchExamples: [String]
+    public let noMatchExamples: [String]
+
+    public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
+
+    public init(metadata: RuleMetadata, patterns: [Pattern], unless: [Pattern] = [], unlessWindow: Int = 20, skipQuoted: Bool = true,
+                matchExamples: [String] = [], noMatchExamples: [String] = []) {
+        self.metadata = metadata
+        self.patterns = patterns
+        self.unless = unless
+        self.unlessWindow = unlessWindow
+        self.skipQuoted = skipQuoted
+        self.matchExamples = matchExamples
+        self.noMatchExamples = noMatchExamples
+    }
+
+    public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
+        let patterns = definition.patterns("patterns", required: true)
+        let unless = definition.patterns("unless") ?? []
+        let window = definition.int("unless_window") ?? 20
+        if window < 0 || window > 500 { definition.fail("unless_window", "unless_window must be between 0 and 500") }
+        let skipQuoted = definition.bool("skip_quoted") ?? true
+        let examples = ExampleStrings.read(definition)
+        guard let patterns, !patterns.isEmpty else { return nil }
+        return PatternRule(metadata: metadata, patterns: patterns, unless: unless, unlessWindow: window, skipQuoted: skipQuoted,
+                           matchExamples: examples.match, noMatchExamples: examples.noMatch)
+    }
+
+    public func makeChecker() -> RuleChecker { Checker(rule: self) }
+
+    public func exampleFailures() -> [String] {
+        let dataset = metadata.datasets?.sorted().first ?? .messages
+        let field = metadata.fields?.first ?? dataset.freeTextFields.first ?? "text"
+        return ExampleStrings.failures(rule: self, dataset: dataset, field: field, match: matchExamples, noMatch: noMatchExamples)
+    }
+
+    final class Checker: RuleChecker {
+        let rule: PatternRule
+        init(rule: PatternRule) { self.rule = rule }
+
+        func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
+            for field in rule.metadata.textFields(of: record) {
+                guard let text = context.normalized(record, field: field) else { continue }
+                text.bytes.withUnsafeBufferPointer { buffer in
+                    scan(buffer, text: text, record: record, field: field, context: context, emit: emit)
+                }
+            }
+        }
+
+        private func scan(_ buffer: UnsafeBufferPointer<UInt8>, text: NormalizedText, record: Record, field: String,
+                          context: CheckContext, emit: (Finding) -> Void) {
+            var reported: [Range<Int>] = []
+            var occurrences: [String: Int] = [:]
+            for pattern in rule.patterns {
+                let hits: [PatternMatch]
+                do {
+                    hits = try pattern.allMatches(in: buffer, scratch: context.scratch)
+                } catch {
+                    emit(limitFinding(error, pattern: pattern, record: record, field: field))
+                    continue
+                }
+                for hit in hits where !hit.range.isEmpty {
+                    if reported.contains(where: { $0.overlaps(hit.range) }) { continue }
+                    if cancelled(hit.range, buffer, context: context, record: record, field: field, emit: emit) { continue }
+                    reported.append(hit.range)
+                    let matched = text.normalizedString(hit.range)
+                    let occurrence = occurrences[matched, default: 0]
+                    occurrences[matched] = occurrence + 1
+                    let original = text.originalScalarRange(of: hit.range)
+                    emit(Finding(rule: rule.metadata, record: record, field: field, column: original.lowerBound + 1,
+                                 excerpt: context.redactor.excerpt(of: text.original, hit: original),
+                                 fingerprintParts: [field, matched, String(occurrence)]))
+                }
+            }
+        }
+
+        private func limitFinding(_ error: Error, pattern: Pattern, record: Record, field: String) -> Finding {
+            var finding = Finding(rule: rule.metadata, record: record,
+                                  message: "rule could not finish on this field: \(error) — simplify the pattern",
+                                  field: field, fingerprintParts: [field, "match-limit", pattern.source])
+            finding.category = .inputError
+            finding.severity = .error
+            return finding
+        }
+
+        private func cancelled(_ hit: Range<Int>, _ buffer: UnsafeBufferPointer<UInt8>, context: CheckContext, record: Record,
+                               field: String, emit: (Finding) -> Void) -> Bool {
+            if rule.skipQuoted, Quotes.encloses(hit, in: buffer) { return true }
+            guard !rule.unless.isEmpty else { return false }
+            let window = Clause.window(around: hit, in: buffer, limit: rule.unlessWindow)
+            let slice = UnsafeBufferPointer(rebasing: buffer[window])
+            for pattern in rule.unless {
+                do {
+                    if try pattern.firstMatch(in: slice, scratch: context.scratch) != nil { return true }
+                } catch {
+                    emit(limitFinding(error, pattern: pattern, record: record, field: field))
+                }
+            }
+            return false
+        }
+    }
+}
+
+/// Clause boundaries in normalised UTF-8 text.
+enum Clause {
+    /// The hit extended to the clause around it, at most `limit` characters each side.
+    static func window(around hit: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>, limit: Int) -> Range<Int> {
+        var lower = hit.lowerBound
+        var steps = 0
+        while lower > 0, steps < limit {
+            var previous = lower - 1
+            while previous > 0, buffer[previous] & 0xC0 == 0x80 { previous -= 1 }
+            if isDelimiter(buffer, at: previous) { break }
+            lower = previous
+            steps += 1
+        }
+        var upper = hit.upperBound
+        steps = 0
+        while upper < buffer.count, steps < limit, !isDelimiter(buffer, at: upper) {
+            upper += 1
+            while upper < buffer.count, buffer[upper] & 0xC0 == 0x80 { upper += 1 }
+            steps += 1
+        }
+        return lower..<upper
+    }
+
+    /// `，。！？；、` (after NFKC: `,` `!` `?` `;` stay ASCII) and line breaks.
+    static func isDelimiter(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        switch buffer[index] {
+        case 0x2C, 0x21, 0x3F, 0x3B, 0x0A, 0x0D: return true
+        case 0xE3:   // U+3001 、 and U+3002 。 are E3 80 81 / E3 80 82
+            return index + 2 < buffer.count && buffer[index + 1] == 0x80 && (buffer[index + 2] == 0x81 || buffer[index + 2] == 0x82)
+        default: return false
+        }
+    }
+}
+
+/// Is a hit inside quotation marks on its line?
+enum Quotes {
+    private static let pairs: [(open: [UInt8], close: [UInt8])] = [
+        (Array("“".utf8), Array("”".utf8)), (Array("「".utf8), Array("」".utf8)),
+        (Array("『".utf8), Array("』".utf8)), (Array("‘".utf8), Array("’".utf8)),
+        (Array("《".utf8), Array("》".utf8)),
+    ]
+
+    static func encloses(_ hit: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        let lineStart = (buffer[..<hit.lowerBound].lastIndex(of: 0x0A)).map { $0 + 1 } ?? 0
+        let lineEnd = buffer[hit.upperBound...].firstIndex(of: 0x0A) ?? buffer.count
+        let before = Array(buffer[lineStart..<hit.lowerBound])
+        let after = Array(buffer[hit.upperBound..<lineEnd])
+        for pair in pairs {
+            let lastOpen = lastIndex(of: pair.open, in: before)
+            let lastClose = lastIndex(of: pair.close, in: before)
+            if let open = lastOpen, lastClose.map({ $0 < open }) ?? true,
+               let close = firstIndex(of: pair.close, in: after),
+               firstIndex(of: pair.open, in: after).map({ $0 > close }) ?? true {
+                return true
+            }
+        }
+        // Straight double quotes: an odd number before the hit and one after.
+        let straightBefore = before.filter { $0 == 0x22 }.count
+        return straightBefore % 2 == 1 && after.contains(0x22)
+    }
+
+    private static func lastIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        for start in stride(from: haystack.count - needle.count, through: 0, by: -1) where haystack[start..<start + needle.count].elementsEqual(needle) {
+            return start
+        }
+        return nil
+    }
+
+    private static func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count else { return nil }
+        for start in 0...(haystack.count - needle.count) where haystack[start..<start + needle.count].elementsEqual(needle) {
+            return start
+        }
+        return nil
+    }
+}
+
+/// `examples: {match: [...], no_match: [...]}` for rules whose examples are
+/// single texts, and the runner that checks them.
+public enum ExampleStrings {
+    static func read(_ definition: RuleDefinition) -> (match: [String], noMatch: [String]) {
+        guard let node = definition.node("examples") else { return ([], []) }
+        guard case let .mapping(mapping) = node else {
+            definition.fail("examples", "'examples' must have 'match' and 'no_match' lists")
+            return ([], [])
+        }
+        var match: [String] = [], noMatch: [String] = []
+        for (key, value) in mapping {
+            let list = value.array().compactMap(\.string)
+            switch key.string {
+            case "match": match = list
+            case "no_match": noMatch = list
+            default: definition.fail("examples", "unknown key '\(key.string ?? "?")' in examples (match, no_match)")
+            }
+        }
+        return (match, noMatch)
+    }
+
+    /// Puts each example in a one-record dataset and checks the rule's verdict.
+    public static func failures(rule: Rule, dataset: Dataset, field: String, match: [String], noMatch: [String]) -> [String] {
+        let context = CheckContext(asOf: Date(timeIntervalSince1970: 1_714_492_800), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        var failures: [String] = []
+        func findings(_ text: String, _ index: Int) -> [Finding] {
+            let record = Record(dataset: dataset, file: "<example>", line: index + 1, position: index + 1, fields: [field: text])
+            let checker = rule.makeChecker()
+            var found: [Finding] = []
+            checker.check(record, context: context) { found.append($0) }
+            checker.finish(context: context) { found.append($0) }
+            return found.filter { $0.rule == rule.metadata.id && $0.category != .inputError }
+        }
+        for (index, text) in match.enumerated() where findings(text, index).isEmpty {
+            failures.append("\(rule.metadata.id): example should match but does not: \(text)")
+        }
+        for (index, text) in noMatch.enumerated() where !findings(text, index).isEmpty {
+            failures.append("\(rule.metadata.id): example should not match but does: \(text)")
+        }
+        return failures
+    }
+}

@@ -1,0 +1,128 @@
+import CrmlintCore
+import Foundation
+import PatternEngine
+
+/// What every rule has, whatever its kind: read from the common YAML keys.
+public struct RuleMetadata: Sendable {
+    public let id: String
+    public let kind: String
+    public let category: Category
+    public let severity: Severity
+    public let message: String
+    public let description: String?
+    /// The policy clause it encodes (e.g. `R1`, `T1`).
+    public let policy: String?
+    /// Datasets it applies to; nil means every dataset.
+    public let datasets: Set<Dataset>?
+    /// Fields it reads; nil means the kind's default (free-text fields).
+    public let fields: [String]?
+    public let file: String
+    public let line: Int
+
+    public init(id: String, kind: String, category: Category, severity: Severity, message: String, description: String? = nil,
+                policy: String? = nil, datasets: Set<Dataset>? = nil, fields: [String]? = nil, file: String = "", line: Int = 0) {
+        self.id = id
+        self.kind = kind
+        self.category = category
+        self.severity = severity
+        self.message = message
+        self.description = description
+        self.policy = policy
+        self.datasets = datasets
+        self.fields = fields
+        self.file = file
+        self.line = line
+    }
+
+    public func applies(to dataset: Dataset) -> Bool { datasets?.contains(dataset) ?? true }
+
+    /// The fields of a record this rule reads as text.
+    public func textFields(of record: Record) -> [String] {
+        if let fields { return fields }
+        let canonical = Set(record.dataset.canonicalFields)
+        let extra = record.fields.keys.filter { !canonical.contains($0) }.sorted()
+        return record.dataset.freeTextFields + extra
+    }
+}
+
+/// A rule instance: metadata plus kind-specific parameters. Immutable and
+/// shared; per-scan state lives in the `RuleChecker` it makes.
+public protocol Rule: Sendable {
+    var metadata: RuleMetadata { get }
+    /// A fresh checker for one scan.
+    func makeChecker() -> RuleChecker
+    /// Runs the rule's own examples; each returned line describes a failure.
+    func exampleFailures() -> [String]
+    /// How many examples the rule carries (must-match, must-not-match).
+    var exampleCounts: (match: Int, noMatch: Int) { get }
+}
+
+/// Per-scan state of one rule. Record rules act in `check`; stateful rules
+/// collect compact state in `check` and report in `finish`.
+public protocol RuleChecker: AnyObject {
+    func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void)
+    func finish(context: CheckContext, emit: (Finding) -> Void)
+}
+
+extension RuleChecker {
+    public func finish(context: CheckContext, emit: (Finding) -> Void) {}
+}
+
+/// Everything a checker may use besides the record: the scan's "now" and
+/// time zone, and per-worker caches (normalised text, PCRE2 match data).
+/// Not thread-safe: one per worker.
+public final class CheckContext {
+    public let asOf: Date
+    public let timeZone: TimeZone
+    public let normalizer = TextNormalizer()
+    public let scratch: MatchScratch
+    public let redactor: Redactor
+    private var textCache: [String: NormalizedText] = [:]
+    private var cachedRecord: (file: String, line: Int, position: Int)?
+
+    public init(asOf: Date, timeZone: TimeZone, limits: MatchLimits = .default, redactor: Redactor = .shared) {
+        self.asOf = asOf
+        self.timeZone = timeZone
+        self.scratch = MatchScratch(limits: limits)
+        self.redactor = redactor
+    }
+
+    /// The normalised text of a field, computed once per record for all rules.
+    public func normalized(_ record: Record, field: String) -> NormalizedText? {
+        if cachedRecord?.file != record.file || cachedRecord?.line != record.line || cachedRecord?.position != record.position {
+            textCache.removeAll(keepingCapacity: true)
+            cachedRecord = (record.file, record.line, record.position)
+        }
+        if let hit = textCache[field] { return hit }
+        guard let value = record[field] else { return nil }
+        let normalized = normalizer.normalize(value)
+        textCache[field] = normalized
+        return normalized
+    }
+
+    /// Parses a time field in the scan's time zone.
+    public func time(_ record: Record, field: String) -> TimeValue? {
+        record[field].flatMap { TimeValue.parse($0, timeZone: timeZone) }
+    }
+}
+
+extension Finding {
+    /// A finding about a record, filled from the rule's metadata.
+    public init(rule: RuleMetadata, record: Record, message: String? = nil, field: String? = nil, column: Int? = nil,
+                excerpt: String? = nil, fingerprintParts: [String], related: [RelatedLocation]? = nil, day: String? = nil) {
+        self.init(rule: rule.id, category: rule.category, severity: rule.severity, message: message ?? rule.message,
+                  file: record.file, line: record.line, dataset: record.dataset, recordId: record.identity,
+                  customerId: record.customerId, rep: record.rep, day: day, field: field, column: column, excerpt: excerpt,
+                  fingerprint: Fingerprint.make([rule.id, record.dataset.rawValue, record.stableKey] + fingerprintParts),
+                  related: related)
+    }
+}
+
+extension Record {
+    /// Identity for fingerprints: the id where there is one, else a hash of
+    /// the content (positions change when rows move; content does not).
+    public var stableKey: String {
+        if let field = dataset.identityField, let value = self[field]?.trimmed, !value.isEmpty { return value }
+        return Fingerprint.make(fields.keys.sorted().map { "\($0)=\(fields[$0]!)" })
+    }
+}

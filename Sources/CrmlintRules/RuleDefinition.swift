@@ -1,0 +1,183 @@
+import CrmlintCore
+import PatternEngine
+import Yams
+
+/// One rule's YAML mapping, read strictly: every key a kind reads is marked
+/// used, and whatever is left over is an unknown key. Problems are collected
+/// (with file, line and rule id), not thrown, so one load reports them all.
+public final class RuleDefinition {
+    public let file: String
+    public let line: Int
+    public private(set) var id: String?
+    private let entries: [(key: String, value: Node, line: Int)]
+    private var used: Set<String> = []
+    public private(set) var errors: [CrmlintError] = []
+
+    init(file: String, node: Node) {
+        self.file = file
+        self.line = node.mark?.line ?? 0
+        var entries: [(String, Node, Int)] = []
+        if case let .mapping(mapping) = node {
+            for (key, value) in mapping {
+                entries.append((key.string ?? "\(key)", value, key.mark?.line ?? value.mark?.line ?? line))
+            }
+        }
+        self.entries = entries
+        if case .mapping = node {} else {
+            errors.append(.rule(file: file, line: line, ruleID: nil, reason: "a rule must be a mapping of keys to values"))
+        }
+        if let idNode = entries.first(where: { $0.0 == "id" })?.1, let text = idNode.string { id = text }
+    }
+
+    /// Test and example helper: a definition from YAML text of one rule.
+    public convenience init(yaml: String, file: String = "<inline>") throws {
+        guard let node = try Yams.compose(yaml: yaml) else { throw CrmlintError.rule(file: file, line: 0, ruleID: nil, reason: "empty rule") }
+        self.init(file: file, node: node)
+    }
+
+    public func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
+
+    private func entry(_ key: String) -> (value: Node, line: Int)? {
+        guard let found = entries.first(where: { $0.key == key }) else { return nil }
+        used.insert(key)
+        return (found.value, found.line)
+    }
+
+    /// The line of a key (or of the rule when absent).
+    public func line(of key: String) -> Int { entries.first { $0.key == key }?.line ?? line }
+
+    public func fail(_ key: String?, _ reason: String) {
+        errors.append(.rule(file: file, line: key.map(line(of:)) ?? line, ruleID: id, reason: reason))
+    }
+
+    public func string(_ key: String, required: Bool = false) -> String? {
+        guard let (value, _) = entry(key) else {
+            if required { fail(nil, "missing required key '\(key)'") }
+            return nil
+        }
+        guard case let .scalar(scalar) = value else {
+            fail(key, "'\(key)' must be a text value")
+            return nil
+        }
+        return scalar.string
+    }
+
+    /// A list of strings; a single string is accepted as a list of one.
+    public func strings(_ key: String, required: Bool = false) -> [String]? {
+        guard let (value, _) = entry(key) else {
+            if required { fail(nil, "missing required key '\(key)'") }
+            return nil
+        }
+        switch value {
+        case let .scalar(scalar): return [scalar.string]
+        case let .sequence(sequence):
+            var result: [String] = []
+            for item in sequence {
+                guard case let .scalar(scalar) = item else {
+                    fail(key, "'\(key)' must be a list of text values")
+                    return nil
+                }
+                result.append(scalar.string)
+            }
+            return result
+        default:
+            fail(key, "'\(key)' must be a list of text values")
+            return nil
+        }
+    }
+
+    public func bool(_ key: String) -> Bool? {
+        guard let (value, _) = entry(key) else { return nil }
+        guard let result = value.bool else {
+            fail(key, "'\(key)' must be true or false")
+            return nil
+        }
+        return result
+    }
+
+    public func number(_ key: String, required: Bool = false) -> Double? {
+        guard let (value, _) = entry(key) else {
+            if required { fail(nil, "missing required key '\(key)'") }
+            return nil
+        }
+        guard let result = value.float ?? value.int.map(Double.init), result.isFinite else {
+            fail(key, "'\(key)' must be a number")
+            return nil
+        }
+        return result
+    }
+
+    public func int(_ key: String, required: Bool = false) -> Int? {
+        guard let (value, _) = entry(key) else {
+            if required { fail(nil, "missing required key '\(key)'") }
+            return nil
+        }
+        guard let result = value.int else {
+            fail(key, "'\(key)' must be a whole number")
+            return nil
+        }
+        return result
+    }
+
+    /// The raw node of a key, for kind-specific structures (examples).
+    public func node(_ key: String) -> Node? { entry(key)?.value }
+
+    /// Compiles PCRE2 patterns, reporting each failure with its offset.
+    public func patterns(_ key: String, required: Bool = false) -> [Pattern]? {
+        guard let sources = strings(key, required: required) else { return nil }
+        var compiled: [Pattern] = []
+        for source in sources {
+            do {
+                compiled.append(try Pattern(source))
+            } catch let error as PatternCompileError {
+                fail(key, "bad pattern in '\(key)': \(error.reason) at character \(error.offset) of '\(source)'")
+            } catch {
+                fail(key, "bad pattern in '\(key)': \(error)")
+            }
+        }
+        if sources.isEmpty, required { fail(key, "'\(key)' must list at least one pattern") }
+        return compiled
+    }
+
+    /// Keys present but read by nobody.
+    func reportUnknownKeys() {
+        for (key, _, line) in entries where !used.contains(key) {
+            errors.append(.rule(file: file, line: line, ruleID: id, reason: "unknown key '\(key)'"))
+        }
+    }
+
+    /// Reads the keys every rule has.
+    func metadata(kind: String) -> RuleMetadata? {
+        let id = string("id", required: true)
+        _ = string("kind")
+        let categoryText = string("category", required: true)
+        let severityText = string("severity", required: true)
+        let message = string("message", required: true)
+        let description = string("description")
+        let policy = string("policy")
+        let datasetNames = strings("datasets")
+        let fields = strings("fields")
+
+        if let id, id.range(of: #"^[a-z0-9][a-z0-9._-]*$"#, options: .regularExpression) == nil {
+            fail("id", "id '\(id)' must be lowercase letters, digits, '.', '_' or '-'")
+        }
+        let category = categoryText.flatMap(Category.init(rawValue:))
+        if let categoryText, category == nil {
+            fail("category", "unknown category '\(categoryText)' (one of: \(Category.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let severity = severityText.flatMap(Severity.init(rawValue:))
+        if let severityText, severity == nil { fail("severity", "unknown severity '\(severityText)' (error, warning or info)") }
+        var datasets: Set<Dataset>?
+        if let datasetNames {
+            datasets = []
+            for name in datasetNames {
+                if let dataset = Dataset(rawValue: name) { datasets!.insert(dataset) }
+                else { fail("datasets", "unknown dataset '\(name)' (one of: \(Dataset.allCases.map(\.rawValue).joined(separator: ", ")))") }
+            }
+        }
+        if let message, message.contains("\n") { fail("message", "message must be one line") }
+        guard let id, let category, let severity, let message else { return nil }
+        return RuleMetadata(id: id, kind: kind, category: category, severity: severity, message: message,
+                            description: description, policy: policy, datasets: datasets, fields: fields, file: file, line: line)
+    }
+}

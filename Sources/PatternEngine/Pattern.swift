@@ -1,0 +1,194 @@
+// The only Swift file that imports PCRE2. No raw pointer leaves it: callers see
+// `Pattern`, `MatchScratch`, `PatternMatch` and typed errors.
+import CPCRE2
+
+/// A pattern that failed to compile, with the offset PCRE2 reports.
+public struct PatternCompileError: Error, Equatable, CustomStringConvertible, Sendable {
+    public let pattern: String
+    /// Offset in the pattern, counted in characters (Unicode scalars).
+    public let offset: Int
+    public let reason: String
+    public var description: String { "\(reason) at offset \(offset) in pattern '\(pattern)'" }
+}
+
+/// A match that could not finish: a resource limit was hit (catastrophic
+/// backtracking) or PCRE2 reported another run-time error.
+public struct PatternMatchError: Error, Equatable, CustomStringConvertible, Sendable {
+    public enum Kind: Sendable, Equatable { case matchLimit, depthLimit, heapLimit, other }
+    public let kind: Kind
+    public let reason: String
+    public var description: String { reason }
+}
+
+/// Limits that bound one match attempt, so a pathological pattern fails with
+/// an error instead of hanging the scan.
+public struct MatchLimits: Sendable, Equatable {
+    public var matchLimit: UInt32
+    public var depthLimit: UInt32
+    /// Heap for backtracking, in KiB.
+    public var heapLimitKiB: UInt32
+    public init(matchLimit: UInt32 = 1_000_000, depthLimit: UInt32 = 10_000, heapLimitKiB: UInt32 = 20_000) {
+        self.matchLimit = matchLimit
+        self.depthLimit = depthLimit
+        self.heapLimitKiB = heapLimitKiB
+    }
+    public static let `default` = MatchLimits()
+}
+
+/// One match: byte offsets into the subject (UTF-8), and capture groups.
+public struct PatternMatch: Sendable, Equatable {
+    public let range: Range<Int>
+    /// Index 0 is the whole match; nil where a group did not take part.
+    public let groups: [Range<Int>?]
+}
+
+/// A compiled PCRE2 pattern (UTF + UCP, JIT when the platform has it).
+/// Immutable after init, so it is shared between threads; per-thread match
+/// state lives in `MatchScratch`.
+public final class Pattern: @unchecked Sendable {
+    public struct Options: OptionSet, Sendable {
+        public let rawValue: UInt32
+        public init(rawValue: UInt32) { self.rawValue = rawValue }
+        public static let caseless = Options(rawValue: UInt32(PCRE2_CASELESS))
+        public static let multiline = Options(rawValue: UInt32(PCRE2_MULTILINE))
+        public static let dotAll = Options(rawValue: UInt32(PCRE2_DOTALL))
+    }
+
+    public let source: String
+    public let captureCount: Int
+    public let isJITCompiled: Bool
+    fileprivate let code: OpaquePointer
+
+    public init(_ source: String, options: Options = []) throws {
+        self.source = source
+        var errorCode: Int32 = 0
+        var errorOffset: Int = 0
+        let flags = UInt32(PCRE2_UTF | PCRE2_UCP) | options.rawValue
+        let compiled: OpaquePointer? = source.withCString { cString in
+            cString.withMemoryRebound(to: UInt8.self, capacity: source.utf8.count + 1) { bytes in
+                pcre2_compile_8(bytes, source.utf8.count, flags, &errorCode, &errorOffset, nil)
+            }
+        }
+        guard let compiled else {
+            let characterOffset = UTF8Offsets.scalarCount(Array(source.utf8), upTo: errorOffset)
+            throw PatternCompileError(pattern: source, offset: characterOffset, reason: Pattern.message(for: errorCode))
+        }
+        code = compiled
+        var groups: UInt32 = 0
+        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &groups)
+        captureCount = Int(groups)
+        isJITCompiled = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+    }
+
+    deinit { pcre2_code_free_8(code) }
+
+    /// The first match at or after `start` (a byte offset), or nil.
+    public func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, scratch: MatchScratch) throws -> PatternMatch? {
+        guard start <= subject.count else { return nil }
+        // An empty buffer may have no base address; PCRE2 wants a valid pointer.
+        let empty: [UInt8] = [0]
+        return try empty.withUnsafeBufferPointer { fallback in
+            let base = subject.baseAddress ?? fallback.baseAddress!
+            let rc = pcre2_match_8(code, base, subject.count, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+            if rc == PCRE2_ERROR_NOMATCH { return nil }
+            if rc < 0 { throw Pattern.matchError(rc) }
+            let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
+            let pairs = rc == 0 ? Int(pcre2_get_ovector_count_8(scratch.matchData)) : Int(rc)
+            let unset = crmlint_pcre2_unset()
+            var groups: [Range<Int>?] = []
+            groups.reserveCapacity(captureCount + 1)
+            for index in 0...captureCount {
+                if index < pairs, ovector[2 * index] != unset {
+                    let lower = Int(ovector[2 * index]), upper = Int(ovector[2 * index + 1])
+                    groups.append(lower <= upper ? lower..<upper : upper..<lower)
+                } else {
+                    groups.append(nil)
+                }
+            }
+            guard let whole = groups[0] else { return nil }
+            return PatternMatch(range: whole, groups: groups)
+        }
+    }
+
+    /// Every non-overlapping match, in order. Subject must be valid UTF-8.
+    public func allMatches(in subject: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws -> [PatternMatch] {
+        var found: [PatternMatch] = []
+        var position = 0
+        while position <= subject.count, let match = try firstMatch(in: subject, from: position, scratch: scratch) {
+            found.append(match)
+            if match.range.upperBound > position {
+                position = match.range.upperBound
+            } else {
+                // Empty match: step over one whole UTF-8 scalar.
+                position = UTF8Offsets.nextScalarStart(subject, after: position)
+            }
+        }
+        return found
+    }
+
+    /// Convenience for tests and one-off checks on a Swift string.
+    public func matches(_ text: String, scratch: MatchScratch = MatchScratch()) throws -> [PatternMatch] {
+        var copy = text
+        return try copy.withUTF8 { try allMatches(in: $0, scratch: scratch) }
+    }
+
+    static func message(for errorCode: Int32) -> String {
+        var buffer = [UInt8](repeating: 0, count: 256)
+        let length = pcre2_get_error_message_8(errorCode, &buffer, buffer.count)
+        guard length > 0 else { return "PCRE2 error \(errorCode)" }
+        return String(decoding: buffer[0..<Int(length)], as: UTF8.self)
+    }
+
+    static func matchError(_ rc: Int32) -> PatternMatchError {
+        let kind: PatternMatchError.Kind
+        switch rc {
+        case PCRE2_ERROR_MATCHLIMIT: kind = .matchLimit
+        case PCRE2_ERROR_DEPTHLIMIT: kind = .depthLimit
+        case PCRE2_ERROR_HEAPLIMIT, PCRE2_ERROR_JIT_STACKLIMIT, PCRE2_ERROR_NOMEMORY: kind = .heapLimit
+        default: kind = .other
+        }
+        return PatternMatchError(kind: kind, reason: message(for: rc))
+    }
+}
+
+/// Per-thread match state: match data (ovector), a match context carrying the
+/// limits, and a JIT stack. Reuse one per thread; never share it.
+public final class MatchScratch {
+    fileprivate let matchData: OpaquePointer
+    fileprivate let context: OpaquePointer
+    private let jitStack: OpaquePointer?
+    public let limits: MatchLimits
+
+    public init(limits: MatchLimits = .default, maxGroups: Int = 64) {
+        self.limits = limits
+        matchData = pcre2_match_data_create_8(UInt32(maxGroups), nil)!
+        context = pcre2_match_context_create_8(nil)!
+        pcre2_set_match_limit_8(context, limits.matchLimit)
+        pcre2_set_depth_limit_8(context, limits.depthLimit)
+        pcre2_set_heap_limit_8(context, limits.heapLimitKiB)
+        jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
+        if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
+    }
+
+    deinit {
+        pcre2_match_data_free_8(matchData)
+        pcre2_match_context_free_8(context)
+        if let jitStack { pcre2_jit_stack_free_8(jitStack) }
+    }
+}
+
+/// Byte ↔ character conversions for UTF-8 buffers.
+public enum UTF8Offsets {
+    /// Unicode scalars in `bytes[0..<byteOffset]`.
+    public static func scalarCount<C: Collection>(_ bytes: C, upTo byteOffset: Int) -> Int where C.Element == UInt8 {
+        var count = 0
+        for byte in bytes.prefix(byteOffset) where byte & 0xC0 != 0x80 { count += 1 }
+        return count
+    }
+
+    public static func nextScalarStart(_ bytes: UnsafeBufferPointer<UInt8>, after offset: Int) -> Int {
+        var next = offset + 1
+        while next < bytes.count, bytes[next] & 0xC0 == 0x80 { next += 1 }
+        return next
+    }
+}
