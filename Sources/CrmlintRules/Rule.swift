@@ -93,8 +93,9 @@ public final class CheckContext {
             textCache.removeAll(keepingCapacity: true)
             cachedRecord = (record.file, record.line, record.position)
         }
-        if let hit = textCache[field] { return hit }
         guard let value = record[field] else { return nil }
+        // The value check makes the cache safe even when two records share a place (examples).
+        if let hit = textCache[field], hit.original == value { return hit }
         let normalized = normalizer.normalize(value)
         textCache[field] = normalized
         return normalized
