@@ -11,7 +11,8 @@ struct InputFile {
     var dataset: Dataset?
     /// Named explicitly on the command line (an unknown type is then an error, not skipped).
     let explicit: Bool
-    /// Standard input is read once: the source used for detection is the one scanned.
+    /// Standard input, or a pipe named on the command line, is read once:
+    /// the source used for detection is the one scanned.
     var stdinSource: ByteSource? = nil
 }
 
@@ -51,13 +52,61 @@ enum InputDiscovery {
             let full = (directory as NSString).appendingPathComponent(name)
             let shown = display.isEmpty || display == "." ? name : display + "/" + name
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else { continue }   // dangling link
+            guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else {
+                // A link to nothing, or links in a loop: an export named here cannot be read, and saying so beats silence.
+                if InputFormat.from(path: name) != nil {
+                    problems.append(InputErrors.finding(file: shown, line: 0, rule: InputErrors.unreadableFile,
+                                                        reason: "cannot open: a symbolic link to a file that does not exist (or links in a loop)"))
+                }
+                continue
+            }
             if isDirectory.boolValue {
                 walk(full, display: shown, into: &files, seenReal: &seenReal, problems: &problems)
             } else if let format = InputFormat.from(path: name) {
+                // Opening a FIFO found in a folder would wait for a writer for ever; only files named explicitly may be pipes.
+                guard isRegularFile(full) else {
+                    problems.append(InputErrors.finding(file: shown, line: 0, rule: InputErrors.unreadableFile,
+                                                        reason: "not a regular file (a pipe, socket or device): skipped; name it on the command line to read it"))
+                    continue
+                }
                 files.append(InputFile(path: shown, openPath: full, format: format, encoding: nil, dataset: nil, explicit: false))
             }
         }
+    }
+}
+
+extension InputDiscovery {
+    /// A regular file (after following links), which can be read twice: once
+    /// to detect its dataset, once to scan it.
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
+    /// The format of an input without a telling name (stdin, a pipe) from its
+    /// first non-blank byte, reading on (up to 1 MiB) past leading blank lines.
+    static func sniffFormat(_ source: ByteSource) -> InputFormat {
+        var minimum = 64 << 10
+        while true {
+            let sample = source.lookahead(minimum: minimum)
+            if let first = sample.first(where: { !isBlankByte($0) }) {
+                return first == UInt8(ascii: "{") ? .jsonl : first == UInt8(ascii: "[") ? .json : .csv
+            }
+            if sample.count < minimum || minimum >= 1 << 20 { return .csv }
+            minimum = 1 << 20
+        }
+    }
+
+    /// An input holding nothing but white space (or nothing at all).
+    static func isBlank(_ input: InputFile) -> Bool {
+        guard let source = input.stdinSource ?? input.openPath.flatMap({ try? ByteSource(path: $0) }) else { return false }
+        let sample = source.lookahead(minimum: 4096)
+        return sample.count < 4096 && sample.allSatisfy(isBlankByte)
+    }
+
+    /// White space, or a byte of the UTF-8 byte-order mark.
+    static func isBlankByte(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0xEF || byte == 0xBB || byte == 0xBF
     }
 }
 
@@ -65,8 +114,18 @@ enum InputDiscovery {
 enum InputErrors {
     static let unreadableRecord = "input.unreadable-record"
     static let unreadableFile = "input.unreadable-file"
+    /// Notes about a file's structure that reject no record: header names
+    /// missing or repeated, a repeated header row, an empty file.
+    static let malformedFile = "input.malformed-file"
     static let unknownFileType = "input.unknown-file-type"
     static let unknownDataset = "input.unknown-dataset"
+
+    /// Why an input stopped short, after its last record: a read error, or
+    /// a size that changed while it was read.
+    static func endOfInput(_ source: ByteSource) -> String? {
+        if let error = source.readError { return "read failed after \(source.bytesRead) bytes: \(error); the rest of the file was not read" }
+        return source.sizeChange
+    }
 
     static func finding(file: String, line: Int, rule: String, reason: String, dataset: Dataset? = nil) -> Finding {
         Finding(rule: rule, category: .inputError, severity: .error, message: reason, file: file, line: line, dataset: dataset,

@@ -67,28 +67,35 @@ public enum Scanner {
             var summary = InputSummary(path: input.path, dataset: input.dataset, format: input.format!.rawValue, encoding: nil)
             defer { summaries.append(summary) }
             let source: ByteSource
-            if let openPath = input.openPath {
+            if let opened = input.stdinSource {
+                source = opened
+            } else if let openPath = input.openPath {
                 do { source = try ByteSource(path: openPath) } catch {
                     findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile,
                                                         reason: "cannot open: \((error as? InputProblem)?.reason ?? "\(error)")"))
                     continue
                 }
             } else {
-                source = input.stdinSource ?? ByteSource()
+                source = ByteSource()
             }
             let reader = ReaderFactory.open(source, format: input.format!, encoding: input.encoding)
             summary.encoding = reader.encoding.rawValue
             let mapper = FieldMapper(dataset: input.dataset!, config: config)
             var position = 0
             while let event = reader.next() {
-                position += 1
-                summary.recordsRead += 1
                 switch event {
                 case let .problem(problem):
-                    summary.recordsRejected += 1
-                    findings.append(InputErrors.finding(file: input.path, line: problem.line, rule: InputErrors.unreadableRecord,
-                                                        reason: "record could not be read: \(problem.reason)", dataset: input.dataset))
+                    // A problem stands for `records` records (0 for a note about the file), so read = scanned + rejected.
+                    position += problem.records
+                    summary.recordsRead += problem.records
+                    summary.recordsRejected += problem.records
+                    findings.append(InputErrors.finding(file: input.path, line: problem.line,
+                                                        rule: problem.records == 0 ? InputErrors.malformedFile : InputErrors.unreadableRecord,
+                                                        reason: problem.records == 1 ? "record could not be read: \(problem.reason)" : problem.reason,
+                                                        dataset: input.dataset))
                 case let .record(raw):
+                    position += 1
+                    summary.recordsRead += 1
                     summary.recordsScanned += 1
                     serial += 1
                     let record = Record(dataset: input.dataset!, file: input.path, line: raw.line, position: position,
@@ -106,6 +113,9 @@ public enum Scanner {
                         }
                     }
                 }
+            }
+            if let problem = InputErrors.endOfInput(source) {
+                findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile, reason: problem, dataset: input.dataset))
             }
         }
         for (_, checker) in checkers { checker.finish(context: context) { findings.append($0) } }
@@ -142,12 +152,18 @@ public enum Scanner {
         }
         input.encoding = rule?.encoding.flatMap(TextEncoding.init(name:)) ?? defaultEncoding
         input.dataset = rule?.dataset
-        if input.openPath == nil {
-            // stdin: sniff the format from the first bytes; they stay buffered for the scan.
-            let source = ByteSource()
+        if let openPath = input.openPath, !InputDiscovery.isRegularFile(openPath) {
+            // A pipe (`<(cat export.csv)`, a FIFO) can be read only once: open it here, and
+            // detection and the scan share its buffered start, as for stdin.
+            guard let source = try? ByteSource(path: openPath) else { return input }   // the scan reports why it cannot be opened
             input.stdinSource = source
-            let first = source.lookahead().first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }
-            input.format = input.format ?? (first == UInt8(ascii: "{") ? .jsonl : first == UInt8(ascii: "[") ? .json : .csv)
+        }
+        if input.openPath == nil {
+            input.stdinSource = ByteSource()
+        }
+        if let source = input.stdinSource, input.format == nil {
+            // Sniff the format from the first bytes; they stay buffered for the scan.
+            input.format = InputDiscovery.sniffFormat(source)
         }
         guard let format = input.format else {
             findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unknownFileType,
@@ -159,8 +175,9 @@ public enum Scanner {
             input.dataset = detectDataset(input, format: format, config: config)
         }
         if input.dataset == nil {
-            findings.append(InputErrors.finding(file: input.path, line: 1, rule: InputErrors.unknownDataset,
-                                                reason: "cannot tell which dataset this file holds from its header (name it under 'inputs' in crmlint.yml)"))
+            let empty = InputDiscovery.isBlank(input)
+            findings.append(InputErrors.finding(file: input.path, line: 1, rule: empty ? InputErrors.malformedFile : InputErrors.unknownDataset,
+                                                reason: empty ? "the file is empty" : "cannot tell which dataset this file holds from its header (name it under 'inputs' in crmlint.yml)"))
             summaries.append(InputSummary(path: input.path, dataset: nil, format: format.rawValue, encoding: nil))
             return nil
         }

@@ -7,6 +7,10 @@ import Darwin
 /// Bytes from a file descriptor in fixed-size chunks, so memory does not
 /// grow with the input. Reads past a failed `read` end the stream and keep
 /// the error for the caller.
+///
+/// A regular file is read up to the size it had when opened: a file that an
+/// exporter is still appending to cannot keep a scan reading for ever, and
+/// `sizeChange` says afterwards that it grew or shrank meanwhile.
 public final class ByteSource {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
@@ -16,15 +20,34 @@ public final class ByteSource {
     private var finished = false
     public private(set) var readError: String?
 
+    /// Size at open for a regular file (nil for pipes, terminals, stdin).
+    public let expectedSize: Int?
+    /// Bytes taken from the descriptor (or the in-memory feed) so far.
+    public private(set) var bytesRead = 0
+    /// Set at the end of a regular file whose size changed while it was read.
+    public private(set) var sizeChange: String?
+
+    // In-memory bytes handed out a few at a time, so tests and fuzzing reach
+    // the refill paths (a CR at the end of one chunk, its LF in the next).
+    private var feed: [UInt8] = []
+    private var feedChunk = 0
+
     public static let chunkSize = 1 << 20
 
     /// Opens a file for reading; throws a readable reason on failure.
     public init(path: String) throws {
-        let fd = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw InputProblem(line: 0, reason: String(cString: strerror(errno))) }
         descriptor = fd
         ownsDescriptor = true
         buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+        var info = stat()
+        // Size 0 is also what /proc and sysfs report for files that do hold text: read those to the end.
+        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, info.st_size > 0 {
+            expectedSize = Int(info.st_size)
+        } else {
+            expectedSize = nil
+        }
     }
 
     /// Standard input.
@@ -32,15 +55,28 @@ public final class ByteSource {
         descriptor = 0
         ownsDescriptor = false
         buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+        expectedSize = nil
     }
 
-    /// In-memory bytes (tests, examples).
+    /// In-memory bytes (tests, examples), all buffered at once.
     public init(bytes: [UInt8]) {
         descriptor = -1
         ownsDescriptor = false
         buffer = bytes
         end = bytes.count
+        bytesRead = bytes.count
         finished = true
+        expectedSize = nil
+    }
+
+    /// In-memory bytes handed out `chunk` bytes per refill, as a pipe would.
+    public init(bytes: [UInt8], chunk: Int) {
+        descriptor = -1
+        ownsDescriptor = false
+        buffer = []
+        feed = bytes
+        feedChunk = max(1, chunk)
+        expectedSize = nil
     }
 
     deinit { if ownsDescriptor { close(descriptor) } }
@@ -60,30 +96,90 @@ public final class ByteSource {
         return byte
     }
 
-    /// The bytes buffered ahead (filling the buffer first if empty), without
-    /// consuming them: a sample for encoding and format sniffing.
-    public func lookahead() -> ArraySlice<UInt8> {
-        if start == end { _ = refill() }
+    /// The bytes buffered ahead, reading until there are at least `minimum`
+    /// of them or the input ends, without consuming them: a sample for
+    /// encoding and format sniffing that does not depend on how a pipe
+    /// happened to split its first write.
+    public func lookahead(minimum: Int = 64 << 10) -> ArraySlice<UInt8> {
+        if end - start < minimum, !finished {
+            var live = Array(buffer[start..<end])
+            var chunk = [UInt8](repeating: 0, count: Self.chunkSize)
+            while live.count < minimum {
+                let count = readChunk(into: &chunk)
+                if count == 0 { break }
+                live.append(contentsOf: chunk[0..<count])
+            }
+            buffer = live
+            start = 0
+            end = live.count
+        }
         return buffer[start..<end]
+    }
+
+    /// Puts bytes back in front of what is still to be read, so a reader
+    /// can re-read them (CSV resynchronising after an unterminated quote).
+    public func pushBack<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        guard !bytes.isEmpty else { return }
+        var merged: [UInt8] = []
+        merged.reserveCapacity(bytes.count + end - start)
+        merged.append(contentsOf: bytes)
+        merged.append(contentsOf: buffer[start..<end])
+        buffer = merged
+        start = 0
+        end = merged.count
     }
 
     /// Reads the next chunk; false at end of input.
     private func refill() -> Bool {
         guard !finished else { return false }
         if buffer.count < Self.chunkSize { buffer = [UInt8](repeating: 0, count: Self.chunkSize) }
+        let count = readChunk(into: &buffer)
+        start = 0
+        end = count
+        return count > 0
+    }
+
+    /// Fills `target` from its start with up to its size in bytes; 0 marks
+    /// the end of input (after which `finished` is set).
+    private func readChunk(into target: inout [UInt8]) -> Int {
+        guard !finished else { return 0 }
+        if feedChunk > 0 {
+            let count = min(feedChunk, feed.count - bytesRead, target.count)
+            if count <= 0 { finished = true; return 0 }
+            target.replaceSubrange(0..<count, with: feed[bytesRead..<bytesRead + count])
+            bytesRead += count
+            return count
+        }
+        var wanted = min(target.count, Self.chunkSize)
+        if let expectedSize {
+            wanted = min(wanted, expectedSize - bytesRead)
+            if wanted <= 0 {
+                finished = true
+                noteGrowth()
+                return 0
+            }
+        }
         while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, Self.chunkSize) }
+            let count = target.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
             if count > 0 {
-                start = 0
-                end = count
-                return true
+                bytesRead += count
+                return count
             }
             if count < 0, errno == EINTR { continue }
             if count < 0 { readError = String(cString: strerror(errno)) }
             finished = true
-            start = 0
-            end = 0
-            return false
+            if count == 0, let expectedSize, bytesRead < expectedSize {
+                sizeChange = "the file shrank while it was read (\(expectedSize) bytes when opened, \(bytesRead) read): the last record may be cut short"
+            }
+            return 0
+        }
+    }
+
+    private func noteGrowth() {
+        guard let expectedSize else { return }
+        var info = stat()
+        if fstat(descriptor, &info) == 0, Int(info.st_size) > expectedSize {
+            sizeChange = "the file grew while it was read: the \(Int(info.st_size) - expectedSize) bytes added after the scan opened it were not read"
         }
     }
 }

@@ -9,28 +9,48 @@ import CrmlintCore
 ///
 /// Byte-level parsing is safe for GB18030: its trail bytes are never below
 /// 0x30, so `,` `"` CR and LF always stand for themselves.
+///
+/// An unterminated quote would swallow the rest of the file into one field.
+/// A quoted field that spans lines and then runs to the end of the file, ends
+/// with text right after its closing quote (it "closed" on the next field's
+/// opening quote), or grows past `maxQuotedLines` or `maxFieldBytes`, is taken
+/// for one: its row is reported, and reading resumes on the line after the
+/// one where the quote opened, from bytes kept for that purpose.
 public final class CSVReader: RecordReader {
     public let encoding: TextEncoding
     private let source: ByteSource
     private var delimiter: UInt8
     private var header: [String]?
+    /// The header as written, to recognise it when it is repeated (files joined together).
+    private var headerAsWritten: [String] = []
     private var line = 1
     private var headerFailed = false
+    private var sawContent = false
+    private var queued: [ReaderEvent] = []
     /// Fields above this size make the row an input error (the bytes are
     /// skipped, not kept), so one runaway field cannot exhaust memory.
     public var maxFieldBytes = 32 << 20
+    /// A quoted field spanning more lines than this is taken for an unterminated quote.
+    public var maxQuotedLines = 10_000
+    /// A row with more fields than this is an input error (a file of commas would otherwise hold an array per comma).
+    public var maxFields = 10_000
 
     private static let quote: UInt8 = 0x22, lineFeed: UInt8 = 0x0A, carriageReturn: UInt8 = 0x0D
+    private static let utf8BOM: [UInt8] = [0xEF, 0xBB, 0xBF], gb18030BOM: [UInt8] = [0x84, 0x31, 0x95, 0x33]
 
     public init(source: ByteSource, encoding: TextEncoding?, delimiter: UInt8? = nil) {
         self.source = source
         let sample = Array(source.lookahead().prefix(64 << 10))
         var body = sample[...]
         var detected = encoding
-        if sample.starts(with: [0xEF, 0xBB, 0xBF]) {
+        if sample.starts(with: Self.utf8BOM) {
             detected = detected ?? .utf8
             if detected == .utf8 { for _ in 0..<3 { _ = source.next() } }
             body = sample.dropFirst(3)
+        } else if sample.starts(with: Self.gb18030BOM) {
+            detected = detected ?? .gb18030
+            if detected == .gb18030 { for _ in 0..<4 { _ = source.next() } }
+            body = sample.dropFirst(4)
         }
         self.encoding = detected ?? TextEncoding.sniff(Array(body))
         if let delimiter {
@@ -43,37 +63,43 @@ public final class CSVReader: RecordReader {
     }
 
     public func next() -> ReaderEvent? {
+        if !queued.isEmpty { return queued.removeFirst() }
         while true {
-            guard let row = parseRow() else { return nil }
-            if let problem = row.problem { return .problem(problem) }
-            if row.fields.count == 1, row.fields[0].isEmpty { continue }   // blank line
-            guard let header else {
-                if headerFailed { return nil }
-                var names: [String] = []
-                for field in row.fields {
-                    guard let name = encoding.decode(field) else {
-                        headerFailed = true
-                        return .problem(InputProblem(line: row.line, reason: "header is not valid \(encoding.rawValue) text (set --encoding)"))
-                    }
-                    names.append(name)
+            guard let row = parseRow() else {
+                if !sawContent {
+                    sawContent = true
+                    return .problem(InputProblem(line: 1, reason: "the file is empty: no header row", records: 0))
                 }
-                self.header = names
+                return nil
+            }
+            if row.fields.count == 1, row.fields[0].isEmpty, row.problem == nil { continue }   // blank line
+            sawContent = true
+            if headerFailed { return skippedAfterBadHeader(first: row) }
+            guard let header else {
+                if let problem = readHeader(row) {
+                    headerFailed = true
+                    return .problem(problem)
+                }
+                if !queued.isEmpty { return queued.removeFirst() }
                 continue
             }
-            if row.fields.count != header.count {
-                return .problem(InputProblem(line: row.line, reason: "row has \(row.fields.count) fields but the header has \(header.count)"))
+            if let problem = row.problem { return .problem(InputProblem(line: row.line, reason: problem)) }
+            var values = row.fields
+            // Excel writes a trailing delimiter on some rows: empty fields past the header hold nothing to lose.
+            while values.count > header.count, values.last?.isEmpty == true { values.removeLast() }
+            if values.count != header.count {
+                return .problem(InputProblem(line: row.line, reason: "row has \(values.count) fields but the header has \(header.count)"))
             }
             var fields: [(key: String, value: String)] = []
             fields.reserveCapacity(header.count)
-            for (index, bytes) in row.fields.enumerated() {
-                if bytes.contains(0) {
-                    return .problem(InputProblem(line: row.line, reason: "field '\(header[index])' contains a NUL byte"))
+            for (index, bytes) in values.enumerated() {
+                switch decode(bytes) {
+                case let .success(value): fields.append((header[index], value))
+                case let .failure(failure): return .problem(InputProblem(line: row.line, reason: "field '\(header[index])' \(failure.reason)"))
                 }
-                guard let value = encoding.decode(bytes) else {
-                    let hint = encoding == .utf8 ? " (the file may be GB18030: try --encoding gb18030)" : ""
-                    return .problem(InputProblem(line: row.line, reason: "field '\(header[index])' is not valid \(encoding.rawValue) text\(hint)"))
-                }
-                fields.append((header[index], value))
+            }
+            if fields.map(\.value) == headerAsWritten {
+                return .problem(InputProblem(line: row.line, reason: "the header row is repeated here (files joined together?); it is skipped", records: 0))
             }
             return .record(RawRecord(line: row.line, fields: fields))
         }
@@ -82,10 +108,85 @@ public final class CSVReader: RecordReader {
     /// The header as read (after the first call to `next`).
     public var headerNames: [String]? { header }
 
+    // MARK: - Header
+
+    /// Takes the first row as the header; duplicate and empty names are
+    /// renamed (their values are still read) and reported once.
+    private func readHeader(_ row: Row) -> InputProblem? {
+        if let problem = row.problem { return InputProblem(line: row.line, reason: "the header row could not be read: \(problem)", records: 0) }
+        var names: [String] = []
+        for (index, bytes) in row.fields.enumerated() {
+            switch decode(bytes) {
+            case let .success(name): names.append(name)
+            case let .failure(failure):
+                return InputProblem(line: row.line, reason: "the header row could not be read: column \(index + 1) \(failure.reason)", records: 0)
+            }
+        }
+        headerAsWritten = names
+        var notes: [String] = []
+        var seen: [String: Int] = [:]
+        var unnamed: [Int] = []
+        for index in names.indices {
+            let key = DatasetSchema.normalizedHeader(names[index])
+            if key.isEmpty {
+                unnamed.append(index + 1)
+                names[index] = "column \(index + 1)"
+            } else if let first = seen[key] {
+                notes.append("'\(names[index])' names columns \(first + 1) and \(index + 1) (column \(index + 1) is read as '\(names[index]) (column \(index + 1))')")
+                names[index] = "\(names[index]) (column \(index + 1))"
+            } else {
+                seen[key] = index
+            }
+        }
+        if !unnamed.isEmpty {
+            let list = unnamed.map(String.init).joined(separator: ", ")
+            notes.insert(unnamed.count == 1 ? "column \(list) has no name (read as 'column \(list)')"
+                                            : "columns \(list) have no name (read as 'column N')", at: 0)
+        }
+        header = names
+        if !notes.isEmpty {
+            queued.append(.problem(InputProblem(line: row.line, reason: "header: " + notes.joined(separator: "; "), records: 0)))
+        }
+        return nil
+    }
+
+    /// After an unreadable header no row can be matched to columns: count
+    /// them, so the summary still accounts for every record.
+    private func skippedAfterBadHeader(first: Row) -> ReaderEvent? {
+        var count = 1
+        while let row = parseRow() {
+            if row.fields.count == 1, row.fields[0].isEmpty, row.problem == nil { continue }
+            count += 1
+        }
+        return .problem(InputProblem(line: first.line, reason: "\(count) record\(count == 1 ? "" : "s") not read: the header row could not be read", records: count))
+    }
+
+    // MARK: - Fields
+
+    private func decode(_ bytes: [UInt8]) -> Result<String, FieldFailure> {
+        if bytes.contains(0) { return .failure(FieldFailure("contains a NUL byte")) }
+        // UTF-8 Chinese read as GB18030 often decodes without error, to nonsense; catch it before.
+        if encoding == .gb18030, TextEncoding.looksLikeUTF8Chinese(bytes) {
+            return .failure(FieldFailure("is UTF-8 text, not gb18030 (try --encoding utf-8)"))
+        }
+        guard let value = encoding.decode(bytes) else {
+            let hint = encoding == .utf8 ? " (the file may be GB18030: try --encoding gb18030)" : " (try --encoding utf-8)"
+            return .failure(FieldFailure("is not valid \(encoding.rawValue) text\(hint)"))
+        }
+        return .success(value)
+    }
+
+    private struct FieldFailure: Error {
+        let reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    // MARK: - Rows
+
     private struct Row {
         var line: Int
         var fields: [[UInt8]]
-        var problem: InputProblem?
+        var problem: String?
     }
 
     private func parseRow() -> Row? {
@@ -93,30 +194,58 @@ public final class CSVReader: RecordReader {
         let startLine = line
         var fields: [[UInt8]] = []
         var field: [UInt8] = []
+        var rowBytes = 0
+        var tooLarge = false, tooManyFields = false
+
+        // The quoted field being read: where it opened, how many line breaks
+        // it holds, and its raw bytes from the line after its first line
+        // break, kept (up to the field limit) in case it has to be re-read.
         var inQuotes = false
         var quoteLine = startLine
-        var oversized = false
+        var quotedLines = 0
+        var replay: [UInt8] = []
+        var replayLine = 0
 
         @inline(__always) func append(_ byte: UInt8) {
-            if field.count < maxFieldBytes { field.append(byte) } else { oversized = true }
+            if rowBytes < maxFieldBytes, field.count < maxFieldBytes { field.append(byte) } else { tooLarge = true }
+            rowBytes += 1
+        }
+
+        func resynchronise(_ why: String) -> Row {
+            source.pushBack(replay)
+            line = replayLine
+            return Row(line: startLine, fields: [], problem: "quoted field opened on line \(quoteLine) \(why) (an unterminated quote?); reading resumes on line \(replayLine)")
         }
 
         while let byte = source.next() {
             if inQuotes {
+                if quotedLines > 0 {
+                    replay.append(byte)
+                    if replay.count > maxFieldBytes { return resynchronise("runs over \(byteSize(maxFieldBytes)) without closing") }
+                }
                 switch byte {
                 case Self.quote:
                     if source.peek() == Self.quote {
                         _ = source.next()
+                        if quotedLines > 0 { replay.append(Self.quote) }
                         append(Self.quote)
                     } else {
+                        if quotedLines > 0, let after = source.peek(), after != delimiter, after != Self.lineFeed, after != Self.carriageReturn {
+                            return resynchronise("is followed by text after its closing quote on line \(line)")
+                        }
                         inQuotes = false
+                        replay = []
                     }
-                case Self.lineFeed:
+                case Self.lineFeed, Self.carriageReturn:
+                    if byte == Self.carriageReturn, source.peek() == Self.lineFeed {
+                        append(byte)
+                        continue
+                    }
                     line += 1
                     append(byte)
-                case Self.carriageReturn:
-                    if source.peek() != Self.lineFeed { line += 1 }
-                    append(byte)
+                    if quotedLines == 0 { replayLine = line }
+                    quotedLines += 1
+                    if quotedLines > maxQuotedLines { return resynchronise("runs over \(maxQuotedLines) lines without closing") }
                 default:
                     append(byte)
                 }
@@ -124,35 +253,57 @@ public final class CSVReader: RecordReader {
             }
             switch byte {
             case delimiter:
-                fields.append(field)
+                if fields.count < maxFields { fields.append(field) } else { tooManyFields = true }
                 field = []
             case Self.lineFeed, Self.carriageReturn:
                 if byte == Self.carriageReturn, source.peek() == Self.lineFeed { _ = source.next() }
                 line += 1
                 fields.append(field)
-                return finish(Row(line: startLine, fields: fields), oversized: oversized)
+                return finish(Row(line: startLine, fields: fields), tooLarge: tooLarge, tooManyFields: tooManyFields)
             case Self.quote where field.isEmpty:
                 inQuotes = true
                 quoteLine = line
+                quotedLines = 0
+            case Self.quote where fields.isEmpty && isBOM(field):
+                // A byte-order mark mid-file (files joined together) before a quoted first field.
+                field = []
+                inQuotes = true
+                quoteLine = line
+                quotedLines = 0
             default:
                 // A quote inside an unquoted field is kept as text, as Excel does.
                 append(byte)
             }
         }
         if inQuotes {
-            return Row(line: startLine, fields: [], problem: InputProblem(
-                line: startLine, reason: "unterminated quoted field (opened on line \(quoteLine)) runs to the end of the file"))
-        }
-        if let error = source.readError {
-            return Row(line: startLine, fields: [], problem: InputProblem(line: startLine, reason: "read failed: \(error)"))
+            if quotedLines > 0 { return resynchronise("is not closed before the end of the file") }
+            return Row(line: startLine, fields: [], problem: "unterminated quoted field (opened on line \(quoteLine)) runs to the end of the file")
         }
         fields.append(field)
-        return finish(Row(line: startLine, fields: fields), oversized: oversized)
+        return finish(Row(line: startLine, fields: fields), tooLarge: tooLarge, tooManyFields: tooManyFields)
     }
 
-    private func finish(_ row: Row, oversized: Bool) -> Row {
-        guard oversized else { return row }
-        return Row(line: row.line, fields: [], problem: InputProblem(
-            line: row.line, reason: "a field is larger than \(maxFieldBytes >> 20) MiB"))
+    private func isBOM(_ bytes: [UInt8]) -> Bool {
+        bytes == Self.utf8BOM || (encoding == .gb18030 && bytes == Self.gb18030BOM)
     }
+
+    private func finish(_ row: Row, tooLarge: Bool, tooManyFields: Bool) -> Row {
+        if tooLarge { return Row(line: row.line, fields: [], problem: "the row is larger than \(byteSize(maxFieldBytes))") }
+        if tooManyFields { return Row(line: row.line, fields: [], problem: "the row has more than \(maxFields) fields") }
+        var row = row
+        // A byte-order mark at the start of a line mid-file is an artefact of joining files, not text.
+        if let first = row.fields.first {
+            if first.starts(with: Self.utf8BOM) {
+                row.fields[0].removeFirst(3)
+            } else if encoding == .gb18030, first.starts(with: Self.gb18030BOM) {
+                row.fields[0].removeFirst(4)
+            }
+        }
+        return row
+    }
+}
+
+/// A limit in words: "32 MiB", or bytes below one MiB.
+func byteSize(_ count: Int) -> String {
+    count >= 1 << 20 && count % (1 << 20) == 0 ? "\(count >> 20) MiB" : "\(count) bytes"
 }

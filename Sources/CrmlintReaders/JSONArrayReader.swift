@@ -84,12 +84,14 @@ public final class JSONArrayReader: RecordReader {
             case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
             default: break
             }
+            // A closing bracket with nothing open ends the element here, or it would swallow the rest of the array.
+            if depth < 0 { return .problem(InputProblem(line: startLine, reason: "array element is not valid JSON (a closing bracket without an opening one)")) }
         }
         if source.peek() == nil, depth != 0 || inString {
             state = .done
             return .problem(InputProblem(line: startLine, reason: "JSON value is not closed before the end of the file"))
         }
-        if oversized { return .problem(InputProblem(line: startLine, reason: "JSON element is larger than \(maxElementBytes >> 20) MiB")) }
+        if oversized { return .problem(InputProblem(line: startLine, reason: "JSON element is larger than \(byteSize(maxElementBytes))")) }
         while let last = bytes.last, last == 0x20 || last == 0x0A || last == 0x0D || last == 0x09 { bytes.removeLast() }
         switch JSONRecordDecoder.fields(from: bytes) {
         case let .success(fields): return .record(RawRecord(line: startLine, fields: fields))

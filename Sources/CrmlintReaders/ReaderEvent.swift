@@ -22,10 +22,16 @@ public struct RawRecord: Sendable, Equatable {
 public struct InputProblem: Error, Sendable, Equatable {
     public let line: Int
     public let reason: String
+    /// How many records the problem stands for, so that a scan's counts add
+    /// up: 1 for a row that could not be read, 0 for a note about the file
+    /// (a duplicate header name, a repeated header row), more for the rows
+    /// after a header that could not be read.
+    public let records: Int
 
-    public init(line: Int, reason: String) {
+    public init(line: Int, reason: String, records: Int = 1) {
         self.line = line
         self.reason = reason
+        self.records = records
     }
 }
 

@@ -37,6 +37,24 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         return .utf8
     }
 
+    /// True for bytes that are valid UTF-8 holding Chinese and nothing but
+    /// ASCII and CJK characters and punctuation: UTF-8 Chinese mislabelled as
+    /// GB18030. GB18030 text is almost never valid UTF-8 at all, and when a
+    /// short run is, it decodes to scattered Cyrillic, Arabic or private-use
+    /// characters, not to Chinese.
+    public static func looksLikeUTF8Chinese<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
+        guard bytes.contains(where: { $0 >= 0x80 }), let text = String(validating: bytes, as: UTF8.self) else { return false }
+        var han = false
+        for scalar in text.unicodeScalars where scalar.value >= 0x80 {
+            switch scalar.value {
+            case 0x4E00...0x9FFF, 0x3400...0x4DBF: han = true
+            case 0x2000...0x206F, 0x3000...0x303F, 0xFF00...0xFFEF, 0x00B7, 0x00D7: continue
+            default: return false
+            }
+        }
+        return han
+    }
+
     static func lastLineBreak(_ sample: [UInt8]) -> Int {
         if let index = sample.lastIndex(of: 0x0A) { return index + 1 }
         return sample.count

@@ -35,12 +35,20 @@ import Testing
         #expect(read[3].dictionary == ["a": "7", "b": "8"])
     }
 
-    @Test func unterminatedQuoteAtEndIsAProblemWithItsLine() {
+    @Test func unterminatedQuoteAtEndIsAProblemWithItsLineAndLaterRowsAreRead() {
         let read = events("a,b\n1,2\n3,\"never closed\n4,5\n", format: .csv)
-        #expect(read.count == 2)
+        #expect(read.count == 3)
         #expect(read[0].dictionary == ["a": "1", "b": "2"])
         #expect(read[1].problem?.line == 3)
         #expect(read[1].problem?.reason.contains("unterminated") == true)
+        #expect(read[2].dictionary == ["a": "4", "b": "5"])
+        #expect(read[2].record?.line == 4)
+    }
+
+    @Test func unterminatedQuoteOnTheLastLineRunsToTheEnd() {
+        let read = events("a,b\n1,2\n3,\"never closed", format: .csv)
+        #expect(read.count == 2)
+        #expect(read[1].problem?.reason == "unterminated quoted field (opened on line 3) runs to the end of the file")
     }
 
     @Test func invalidUTF8IsAProblemForThatRowOnly() {

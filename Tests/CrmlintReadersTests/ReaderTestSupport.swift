@@ -11,6 +11,14 @@ func events(_ bytes: [UInt8], format: InputFormat, encoding: TextEncoding? = nil
 
 func events(_ text: String, format: InputFormat) -> [ReaderEvent] { events(Array(text.utf8), format: format) }
 
+/// The same, with the bytes handed over `chunk` at a time, as a pipe would.
+func events(_ bytes: [UInt8], format: InputFormat, encoding: TextEncoding? = nil, chunk: Int) -> [ReaderEvent] {
+    let reader = ReaderFactory.open(ByteSource(bytes: bytes, chunk: chunk), format: format, encoding: encoding)
+    var out: [ReaderEvent] = []
+    while let event = reader.next() { out.append(event) }
+    return out
+}
+
 extension ReaderEvent {
     var record: RawRecord? { if case let .record(record) = self { record } else { nil } }
     var problem: InputProblem? { if case let .problem(problem) = self { problem } else { nil } }

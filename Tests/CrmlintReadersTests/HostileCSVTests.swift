@@ -1,0 +1,202 @@
+import CrmlintReaders
+import Foundation
+import Testing
+
+/// CSV as real exports break it: every problem is one event with its line,
+/// and every other row is still read.
+@Suite struct HostileCSVTests {
+    func read(_ text: String, encoding: TextEncoding? = nil, configure: (CSVReader) -> Void = { _ in }) -> [ReaderEvent] {
+        let reader = CSVReader(source: ByteSource(bytes: Array(text.utf8)), encoding: encoding)
+        configure(reader)
+        var out: [ReaderEvent] = []
+        while let event = reader.next() { out.append(event) }
+        return out
+    }
+
+    @Test func unterminatedQuoteMidFileClosingOnTheNextQuotedFieldResumesOnTheNextLine() {
+        let read = read("id,text\n1,\"ok\"\n2,\"broken\n3,\"fine\"\n4,plain\n")
+        #expect(read.count == 4)
+        #expect(read[0].dictionary == ["id": "1", "text": "ok"])
+        #expect(read[1].problem?.line == 3)
+        #expect(read[1].problem?.reason == "quoted field opened on line 3 is followed by text after its closing quote on line 4 (an unterminated quote?); reading resumes on line 4")
+        #expect(read[2].dictionary == ["id": "3", "text": "fine"])
+        #expect(read[2].record?.line == 4)
+        #expect(read[3].dictionary == ["id": "4", "text": "plain"])
+        #expect(read[3].record?.line == 5)
+    }
+
+    @Test func unterminatedQuoteWithoutLaterQuotesLosesOnlyItsRow() {
+        let rows = (3...50).map { "\($0),row \($0)" }.joined(separator: "\n")
+        let read = read("id,text\n1,fine\n2,\"never closed\n" + rows + "\n")
+        #expect(read.count == 50)
+        #expect(read[1].problem?.line == 3)
+        #expect(read[1].problem?.reason.contains("is not closed before the end of the file") == true)
+        #expect(read.dropFirst(2).map { $0.record?.line } == (4...51).map { $0 })
+        #expect(read.last?.dictionary == ["id": "50", "text": "row 50"])
+    }
+
+    @Test func quotedFieldOverTheLineLimitIsTakenForAnUnterminatedQuote() {
+        let read = read("a,b\n1,\"x\n2,y\n3,z\n4,w\n5,v\n") { $0.maxQuotedLines = 3 }
+        #expect(read.first?.problem?.reason == "quoted field opened on line 2 runs over 3 lines without closing (an unterminated quote?); reading resumes on line 3")
+        #expect(read.dropFirst().map(\.dictionary) == [["a": "2", "b": "y"], ["a": "3", "b": "z"], ["a": "4", "b": "w"], ["a": "5", "b": "v"]])
+    }
+
+    @Test func quotedFieldOverTheByteLimitResumesAfterItsFirstLine() {
+        let read = read("a,b\n1,\"x\n2,yyyyyyyyyyyyyyyyyyyyyyyy\n3,z\n") { $0.maxFieldBytes = 10 }
+        #expect(read.first?.problem?.line == 2)
+        #expect(read.first?.problem?.reason.contains("runs over 10 bytes without closing") == true)
+        #expect(read.dropFirst().first?.problem?.line == 3)   // the long row itself is too large
+        #expect(read.last?.dictionary == ["a": "3", "b": "z"])
+    }
+
+    @Test func multiLineQuotedFieldsThatCloseProperlyAreKept() {
+        let read = read("a,b\n1,\"two\nlines\"\n2,\"a \"\"quoted\"\"\nword\"\n")
+        #expect(read.map(\.dictionary) == [["a": "1", "b": "two\nlines"], ["a": "2", "b": "a \"quoted\"\nword"]])
+        #expect(read.map { $0.record?.line } == [2, 4])
+    }
+
+    /// What follows a broken row reads exactly as if the broken row were not there.
+    @Test func resumedRowsReadAsTheyWouldAlone() {
+        let tail = "2,\"\"\"q\"\"\",x\n3,\"multi\nline\",y\n4,plain,z\n"
+        let broken = read("a,b,c\n1,\"oops,w\n" + tail)
+        let alone = read("a,b,c\n" + tail)
+        #expect(broken.first?.problem?.line == 2)
+        #expect(broken.dropFirst().map(\.dictionary) == alone.map(\.dictionary))
+        #expect(broken.dropFirst().map { $0.record?.line } == alone.map { $0.record.map { $0.line + 1 } })
+    }
+
+    @Test func raggedRowsEitherWayAreProblemsButTrailingEmptyFieldsAreNot() {
+        let read = read("a,b,c\n1,2\n1,2,3,4\n1,2,3,,\n1,2,3\n")
+        #expect(read[0].problem?.reason == "row has 2 fields but the header has 3")
+        #expect(read[1].problem?.reason == "row has 4 fields but the header has 3")
+        #expect(read[2].dictionary == ["a": "1", "b": "2", "c": "3"])
+        #expect(read[3].dictionary == ["a": "1", "b": "2", "c": "3"])
+    }
+
+    @Test func duplicateAndEmptyHeaderNamesAreReportedOnceAndTheirValuesKept() {
+        let read = read("id,text,,Text\n1,a,b,c\n")
+        #expect(read.count == 2)
+        let note = read[0].problem
+        #expect(note?.line == 1)
+        #expect(note?.records == 0)
+        #expect(note?.reason == "header: column 3 has no name (read as 'column 3'); 'Text' names columns 2 and 4 (column 4 is read as 'Text (column 4)')")
+        #expect(read[1].record?.fields.map(\.key) == ["id", "text", "column 3", "Text (column 4)"])
+        #expect(read[1].record?.fields.map(\.value) == ["1", "a", "b", "c"])
+    }
+
+    @Test func headerOnlyHasNoEventsAndAnEmptyFileIsANote() {
+        #expect(read("id,text\n").isEmpty)
+        for empty in ["", "\n\n", "\r\n"] {
+            let read = read(empty)
+            #expect(read.count == 1)
+            #expect(read.first?.problem?.records == 0)
+            #expect(read.first?.problem?.reason == "the file is empty: no header row")
+        }
+    }
+
+    @Test func unreadableHeaderAccountsForEveryRowAfterIt() {
+        let read = read("id,te\u{0}xt\n1,a\n\n2,b\n3,\"c\nd\"\n")
+        #expect(read.count == 2)
+        #expect(read[0].problem?.reason == "the header row could not be read: column 2 contains a NUL byte")
+        #expect(read[0].problem?.records == 0)
+        #expect(read[1].problem?.records == 3)
+        #expect(read[1].problem?.line == 2)
+        #expect(read[1].problem?.reason == "3 records not read: the header row could not be read")
+    }
+
+    @Test func nulBytesRejectOnlyTheirRow() {
+        let read = read("a,b\n1,x\u{0}y\n2,\"q\u{0}\"\n3,z\n")
+        #expect(read[0].problem?.reason == "field 'b' contains a NUL byte")
+        #expect(read[1].problem?.line == 3)
+        #expect(read[2].dictionary == ["a": "3", "b": "z"])
+    }
+
+    @Test func mixedLineEndingsCountLines() {
+        let read = read("a,b\r\n1,2\n3,4\r5,6\r\n\r\n7,\"x\r\ny\"\n8,9")
+        #expect(read.map { $0.record?.line } == [2, 3, 4, 6, 8])
+        #expect(read[3].dictionary == ["a": "7", "b": "x\r\ny"])
+        #expect(read[4].dictionary == ["a": "8", "b": "9"])
+    }
+
+    @Test func byteOrderMarkInTheMiddleIsStrippedAndARepeatedHeaderSkipped() {
+        let read = read("id,text\n1,a\n\u{FEFF}id,text\n2,b\n\u{FEFF}3,c\n\u{FEFF}\"id\",\"text\"\n4,d\nid,text\n")
+        #expect(read.compactMap(\.dictionary) == [["id": "1", "text": "a"], ["id": "2", "text": "b"], ["id": "3", "text": "c"], ["id": "4", "text": "d"]])
+        let notes = read.compactMap(\.problem)
+        #expect(notes.map(\.line) == [3, 6, 8])
+        #expect(notes.allSatisfy { $0.records == 0 && $0.reason.contains("header row is repeated") })
+    }
+
+    @Test func byteOrderMarkInsideAFieldIsText() {
+        #expect(read("a,b\n1,x\u{FEFF}y\n").first?.dictionary == ["a": "1", "b": "x\u{FEFF}y"])
+    }
+
+    static let gb = String.Encoding(rawValue: 0x8000_0632)
+
+    @Test func gb18030ReadAsUTF8IsAProblemPerRowWithAHint() throws {
+        let body = try #require("1,华东机械\n2,ok\n3,老客户\n".data(using: Self.gb))
+        let reader = CSVReader(source: ByteSource(bytes: Array("id,text\n".utf8) + Array(body)), encoding: .utf8)
+        var read: [ReaderEvent] = []
+        while let event = reader.next() { read.append(event) }
+        #expect(read.count == 3)
+        #expect(read[0].problem?.reason == "field 'text' is not valid utf-8 text (the file may be GB18030: try --encoding gb18030)")
+        #expect(read[1].dictionary == ["id": "2", "text": "ok"])
+        #expect(read[2].problem?.line == 4)
+    }
+
+    @Test func gb18030HeaderReadAsUTF8StopsWithOneCountedProblem() throws {
+        let data = try #require("客户编号,客户名称\n1,华东\n2,华南\n".data(using: Self.gb))
+        let reader = CSVReader(source: ByteSource(bytes: Array(data)), encoding: .utf8)
+        let first = reader.next()?.problem
+        #expect(first?.reason == "the header row could not be read: column 1 is not valid utf-8 text (the file may be GB18030: try --encoding gb18030)")
+        #expect(reader.next()?.problem?.records == 2)
+        #expect(reader.next() == nil)
+    }
+
+    @Test func utf8ReadAsGB18030IsCaughtNotDecodedToNonsense() {
+        let read = read("id,text\n1,华东机械有限公司\n2,ok\n3,“老客户”，你好\n", encoding: .gb18030)
+        #expect(read.count == 3)
+        #expect(read[0].problem?.reason == "field 'text' is UTF-8 text, not gb18030 (try --encoding utf-8)")
+        #expect(read[1].dictionary == ["id": "2", "text": "ok"])
+        #expect(read[2].problem?.line == 4)
+        let header = self.read("客户编号,客户名称\n1,x\n", encoding: .gb18030)
+        #expect(header.first?.problem?.reason == "the header row could not be read: column 1 is UTF-8 text, not gb18030 (try --encoding utf-8)")
+    }
+
+    @Test func realGB18030IsNotMistakenForUTF8() throws {
+        // Every common Chinese character in GB2312, two at a time: none must look like UTF-8.
+        var mistaken: [String] = []
+        for lead in UInt8(0xB0)...0xF7 {
+            for trail in stride(from: UInt8(0xA1), through: 0xFE, by: 7) {
+                let pair = [lead, trail, lead, UInt8(0xA1)]
+                if TextEncoding.looksLikeUTF8Chinese(pair), let text = TextEncoding.gb18030.decode(pair) { mistaken.append(text) }
+            }
+        }
+        #expect(mistaken == [])
+        let data = try #require("id,text\n1,张三\n2,联通\n3,华东机械有限公司，零故障\n".data(using: Self.gb))
+        let reader = CSVReader(source: ByteSource(bytes: Array(data)), encoding: .gb18030)
+        var values: [String] = []
+        while let event = reader.next() { values.append(event.dictionary?["text"] ?? "problem") }
+        #expect(values == ["张三", "联通", "华东机械有限公司，零故障"])
+    }
+
+    @Test func tooManyFieldsIsAProblemNotAnArrayPerComma() {
+        let read = read("a,b\n" + String(repeating: ",", count: 50) + "\n1,2\n") { $0.maxFields = 20 }
+        #expect(read[0].problem?.reason == "the row has more than 20 fields")
+        #expect(read[1].dictionary == ["a": "1", "b": "2"])
+    }
+
+    /// Every sample above, handed over in chunks of 1 to 7 bytes, reads the same.
+    @Test func chunkBoundariesChangeNothing() {
+        let samples = [
+            "id,text\n1,\"ok\"\n2,\"broken\n3,\"fine\"\n4,plain\n", "a,b\r\n1,2\n3,4\r5,6\r\n\r\n7,\"x\r\ny\"\n8,9",
+            "id,text\n1,a\n\u{FEFF}id,text\n2,b\n\u{FEFF}3,c\n\u{FEFF}\"id\",\"text\"\n4,d\n", "a,b,c\n1,\"oops,w\n2,\"\"\"q\"\"\",x\n",
+            "\u{FEFF}a,b\n1,2\n3,\"x\r", "id,text,,Text\n1,a,b,c\n", "a,b\n1,x\u{0}y\n2,\"q\u{0}\"\n3,z\n",
+        ]
+        for sample in samples {
+            let whole = events(Array(sample.utf8), format: .csv)
+            for chunk in 1...7 {
+                #expect(events(Array(sample.utf8), format: .csv, chunk: chunk) == whole, "\(sample.debugDescription) in chunks of \(chunk)")
+            }
+        }
+    }
+}
