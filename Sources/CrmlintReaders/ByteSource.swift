@@ -34,6 +34,9 @@ public final class ByteSource {
 
     public static let chunkSize = 1 << 20
 
+    /// Bytes one refill can bring.
+    private var capacity: Int { feedChunk > 0 ? feedChunk : Self.chunkSize }
+
     /// Opens a file for reading; throws a readable reason on failure.
     public init(path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
@@ -103,7 +106,7 @@ public final class ByteSource {
     public func lookahead(minimum: Int = 64 << 10) -> ArraySlice<UInt8> {
         if end - start < minimum, !finished {
             var live = Array(buffer[start..<end])
-            var chunk = [UInt8](repeating: 0, count: Self.chunkSize)
+            var chunk = [UInt8](repeating: 0, count: capacity)
             while live.count < minimum {
                 let count = readChunk(into: &chunk)
                 if count == 0 { break }
@@ -132,7 +135,7 @@ public final class ByteSource {
     /// Reads the next chunk; false at end of input.
     private func refill() -> Bool {
         guard !finished else { return false }
-        if buffer.count < Self.chunkSize { buffer = [UInt8](repeating: 0, count: Self.chunkSize) }
+        if buffer.count < capacity { buffer = [UInt8](repeating: 0, count: capacity) }
         let count = readChunk(into: &buffer)
         start = 0
         end = count
