@@ -1,4 +1,5 @@
 import CrmlintCore
+import CrmlintRules
 import Foundation
 import Yams
 
@@ -34,6 +35,7 @@ public struct Config: Sendable {
     }
 
     public static func parse(_ text: String, file: String) throws -> Config {
+        if let problem = YAMLGuard.problem(in: text) { throw CrmlintError.config(file: file, line: 0, reason: "refused: \(problem)") }
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
             let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "invalid YAML"

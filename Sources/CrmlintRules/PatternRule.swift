@@ -211,7 +211,9 @@ public enum ExampleStrings {
         }
         var match: [String] = [], noMatch: [String] = []
         for (key, value) in mapping {
-            let list = value.array().compactMap(\.string)
+            let items = value.sequence.map(Array.init) ?? [value]
+            let list = items.compactMap { $0.scalar?.string }
+            if list.count != items.count { definition.fail("examples", "'examples.\(key.string ?? "?")' must be a list of text values") }
             switch key.string {
             case "match": match = list
             case "no_match": noMatch = list

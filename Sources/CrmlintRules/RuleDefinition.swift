@@ -19,7 +19,9 @@ public final class RuleDefinition {
         var entries: [(String, Node, Int)] = []
         if case let .mapping(mapping) = node {
             for (key, value) in mapping {
-                entries.append((key.string ?? "\(key)", value, key.mark?.line ?? value.mark?.line ?? line))
+                // A key that is a list or mapping is named by its kind: printing it could expand aliases without end.
+                let name = key.string ?? (key.sequence != nil ? "[list]" : "{mapping}")
+                entries.append((name, value, key.mark?.line ?? value.mark?.line ?? line))
             }
         }
         self.entries = entries
@@ -128,7 +130,12 @@ public final class RuleDefinition {
         var compiled: [Pattern] = []
         for source in sources {
             do {
-                compiled.append(try Pattern(source))
+                let pattern = try Pattern(source)
+                if let problem = PatternProbe.problem(with: pattern) {
+                    fail(key, problem)
+                    continue
+                }
+                compiled.append(pattern)
             } catch let error as PatternCompileError {
                 fail(key, "bad pattern in '\(key)': \(error.reason) at character \(error.offset) of '\(source)'")
             } catch {

@@ -5,7 +5,11 @@ import Yams
 /// Loads rule files (`*.yml`, `*.yaml`) from folders or single files. All
 /// problems of one load are collected and thrown together, sorted.
 public enum RuleLoader {
-    public static func load(paths: [String]) throws -> [Rule] {
+    /// With `checkExamples`, a rule whose examples do not behave as declared
+    /// is an error of the load, one per example (what `scan` wants: a rule
+    /// that misfires on its own examples would misfire on the data). `rules
+    /// test` loads without it and reports the failures itself.
+    public static func load(paths: [String], checkExamples: Bool = true) throws -> [Rule] {
         var rules: [Rule] = []
         var errors: [CrmlintError] = []
         var files: [String] = []
@@ -45,12 +49,29 @@ public enum RuleLoader {
                 seen[rule.metadata.id] = rule.metadata
             }
         }
+        if checkExamples { errors += exampleErrors(rules) }
         if let error = CrmlintError.combine(errors) { throw error }
         return rules.sorted { $0.metadata.id < $1.metadata.id }
     }
 
+    /// One error per example that does not behave as declared. Examples are
+    /// the rule author's text, but are redacted like everything crmlint prints.
+    public static func exampleErrors(_ rules: [Rule]) -> [CrmlintError] {
+        var errors: [CrmlintError] = []
+        for rule in rules {
+            let meta = rule.metadata
+            for failure in rule.exampleFailures() {
+                var reason = failure.hasPrefix(meta.id + ": ") ? String(failure.dropFirst(meta.id.count + 2)) : failure
+                reason = Redactor.shared.redact(reason).replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+                errors.append(.rule(file: meta.file, line: meta.line, ruleID: meta.id, reason: reason + " (run crmlint rules test)"))
+            }
+        }
+        return errors
+    }
+
     /// Rules and problems from the text of one rule file.
     public static func load(yaml: String, file: String) -> ([Rule], [CrmlintError]) {
+        if let problem = YAMLGuard.problem(in: yaml) { return ([], [.rule(file: file, line: 0, ruleID: nil, reason: "refused: \(problem)")]) }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
@@ -81,7 +102,12 @@ public enum RuleLoader {
             return nil
         }
         let metadata = definition.metadata(kind: kindName)
-        let rule = metadata.flatMap { kind.make(metadata: $0, definition: definition) }
+        // With broken common keys the kind still reads its own, so their problems are
+        // reported as such, not as unknown keys; the rule itself is dropped.
+        let placeholder = RuleMetadata(id: definition.id ?? "", kind: kindName, category: .inputError, severity: .error, message: "",
+                                       file: definition.file, line: definition.line)
+        let made = kind.make(metadata: metadata ?? placeholder, definition: definition)
+        let rule = metadata == nil ? nil : made
         definition.reportUnknownKeys()
         return definition.errors.isEmpty ? rule : nil
     }

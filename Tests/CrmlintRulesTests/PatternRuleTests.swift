@@ -83,8 +83,9 @@ import Testing
     }
 
     @Test func catastrophicPatternYieldsAnErrorFindingNotAHang() throws {
-        let slow = try rule(patterns: "['(a+)+$']")
-        let found = findings(slow, String(repeating: "a", count: 5000) + "!")
+        // (a+)+$ itself is refused at load; inside a group after a prefix it escapes that check.
+        let slow = try rule(patterns: "['(?:客户说)(a+)+$']")
+        let found = findings(slow, "客户说" + String(repeating: "a", count: 5000) + "!")
         #expect(found.count == 1)
         #expect(found.first?.category == .inputError)
         #expect(found.first?.message.contains("could not finish") == true)
