@@ -95,7 +95,7 @@ public final class CSVReader: RecordReader {
             for (index, bytes) in values.enumerated() {
                 switch decode(bytes) {
                 case let .success(value): fields.append((header[index], value))
-                case let .failure(failure): return .problem(InputProblem(line: row.line, reason: "field '\(header[index])' \(failure.reason)"))
+                case let .failure(failure): return .problem(InputProblem(line: row.line, reason: "field \(Self.shown(headerAsWritten[index], column: index + 1)) \(failure.reason)"))
                 }
             }
             if fields.map(\.value) == headerAsWritten {
@@ -107,6 +107,17 @@ public final class CSVReader: RecordReader {
 
     /// The header as read (after the first call to `next`).
     public var headerNames: [String]? { header }
+
+    /// A header name as problem reasons show it: quoted when it reads as a
+    /// name; by column number when it could be data (a file without a header
+    /// row has a record there, maybe a phone number), or holds line breaks or
+    /// control characters that would break the one-line message.
+    static func shown(_ name: String, column: Int) -> String {
+        let digits = name.unicodeScalars.filter { ("0"..."9").contains($0) }.count
+        let plain = name.count <= 40 && digits < 5 && !name.contains("@")
+            && !name.unicodeScalars.contains { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format || $0 == "'" }
+        return plain ? "'\(name)'" : "in column \(column)"
+    }
 
     // MARK: - Header
 
@@ -132,7 +143,10 @@ public final class CSVReader: RecordReader {
                 unnamed.append(index + 1)
                 names[index] = "column \(index + 1)"
             } else if let first = seen[key] {
-                notes.append("'\(names[index])' names columns \(first + 1) and \(index + 1) (column \(index + 1) is read as '\(names[index]) (column \(index + 1))')")
+                let shown = Self.shown(names[index], column: index + 1)
+                notes.append(shown.hasPrefix("'")
+                    ? "\(shown) names columns \(first + 1) and \(index + 1) (column \(index + 1) is read as '\(names[index]) (column \(index + 1))')"
+                    : "columns \(first + 1) and \(index + 1) have the same name (column \(index + 1) is read under a name of its own)")
                 names[index] = "\(names[index]) (column \(index + 1))"
             } else {
                 seen[key] = index
