@@ -42,7 +42,14 @@ enum InputDiscovery {
     }
 
     private static func walk(_ directory: String, display: String, into files: inout [InputFile], seenReal: inout Set<String>, problems: inout [Finding]) {
-        let real = (directory as NSString).resolvingSymlinksInPath
+        // realpath(3), not NSString.resolvingSymlinksInPath: Foundation resolves a relative
+        // link such as `up -> ..` against the wrong folder, so loops were not cut.
+        guard let resolved = realpath(directory, nil) else {
+            problems.append(InputErrors.finding(file: display, line: 0, rule: InputErrors.unreadableFile, reason: "cannot list folder"))
+            return
+        }
+        let real = String(cString: resolved)
+        free(resolved)
         guard seenReal.insert(real).inserted else { return }   // symlink loop or repeat
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             problems.append(InputErrors.finding(file: display, line: 0, rule: InputErrors.unreadableFile, reason: "cannot list folder"))

@@ -81,17 +81,13 @@ public enum TextReporterFactory {
 
 /// Writes a report to a file atomically (temporary file, then rename), so a
 /// failed run never leaves half a report where the last good one was; or to
-/// standard output.
+/// standard output. See `AtomicOutput`.
 public enum OutputWriter {
     public static func write(_ text: String, to path: String?) throws {
         guard let path, path != "-" else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            try AtomicOutput.writeStandardOutput(text)
             return
         }
-        do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw CrmlintError.output(path: path, reason: (error as NSError).localizedDescription)
-        }
+        try AtomicOutput.write(text, to: path)
     }
 }

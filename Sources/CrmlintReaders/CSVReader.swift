@@ -290,7 +290,7 @@ public final class CSVReader: RecordReader {
             }
         }
         if inQuotes {
-            if quotedLines > 0 { return resynchronise("is not closed before the end of the file") }
+            if quotedLines > 0, !replay.isEmpty { return resynchronise("is not closed before the end of the file") }
             return Row(line: startLine, fields: [], problem: "unterminated quoted field (opened on line \(quoteLine)) runs to the end of the file")
         }
         fields.append(field)

@@ -29,12 +29,20 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     }
 
     /// Guesses from a sample at the start of a file: valid UTF-8 (a cut
-    /// multi-byte sequence at the very end is allowed) means UTF-8; else, if
-    /// it decodes as GB18030, GB18030; else UTF-8 (rows then fail one by one).
+    /// multi-byte sequence at the very end is allowed) means UTF-8; else the
+    /// lines with non-ASCII bytes vote, valid UTF-8 against valid GB18030, and
+    /// UTF-8 wins a tie. A file whose rows mix both (exports pasted together)
+    /// is read in the encoding of most of them; the other rows then fail one
+    /// by one, each with a hint.
     public static func sniff(_ sample: [UInt8]) -> TextEncoding {
         if isValidUTF8Prefix(sample) { return .utf8 }
-        if TextEncoding.gb18030.decode(sample.prefix(lastLineBreak(sample))) != nil { return .gb18030 }
-        return .utf8
+        var utf8Votes = 0, gbVotes = 0
+        let complete = sample.prefix(lastLineBreak(sample))
+        for line in complete.split(separator: 0x0A) where line.contains(where: { $0 >= 0x80 }) {
+            if String(validating: line, as: UTF8.self) != nil { utf8Votes += 1 }
+            else if TextEncoding.gb18030.decode(line) != nil { gbVotes += 1 }
+        }
+        return gbVotes > utf8Votes ? .gb18030 : .utf8
     }
 
     /// True for bytes that are valid UTF-8 holding Chinese and nothing but

@@ -1,0 +1,192 @@
+import CrmlintCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Writes reports so that nobody ever reads half of one. A regular file is
+/// written to a temporary file beside it, flushed to disk and renamed over
+/// the target, so yesterday's report stays whole until today's is complete;
+/// a full disk or an unwritable folder is a one-line error and the old file
+/// is untouched. A device or pipe (`/dev/stdout`, `/dev/null`, a FIFO) is
+/// written directly: it cannot be replaced, and renaming over it would
+/// replace the device node. Standard output treats a closed pipe
+/// (`crmlint scan … | head`) as the reader having had enough: no error.
+public enum AtomicOutput {
+    public static func write(_ text: String, to path: String) throws {
+        // /dev/stdout, /dev/fd/N, /proc/self/fd/N name an open file of this process: write to it, never replace it.
+        if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") {
+            try writeDirectly(text, to: path, shownAs: path)
+            return
+        }
+        var target = path
+        var existing = stat()
+        if lstat(path, &existing) == 0, (existing.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(path, nil) {
+            // Replace the file a link points to, not the link.
+            target = String(cString: resolved)
+            free(resolved)
+        }
+        let exists = stat(target, &existing) == 0
+        if exists, (existing.st_mode & S_IFMT) == S_IFDIR { throw CrmlintError.output(path: path, reason: "it is a folder") }
+        if exists, (existing.st_mode & S_IFMT) != S_IFREG {
+            try writeDirectly(text, to: target, shownAs: path)
+            return
+        }
+        let folder = (target as NSString).deletingLastPathComponent
+        let name = (target as NSString).lastPathComponent
+        let temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).crmlint-\(getpid())-\(TemporaryFiles.nextNumber()).tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard fd >= 0 else { throw CrmlintError.output(path: path, reason: String(cString: strerror(errno))) }
+        let slot = TemporaryFiles.register(temporary)
+        func fail(_ reason: String) -> CrmlintError {
+            close(fd)
+            unlink(temporary)
+            TemporaryFiles.unregister(slot)
+            return CrmlintError.output(path: path, reason: reason)
+        }
+        // A replaced report keeps the permissions it had.
+        if exists { fchmod(fd, existing.st_mode & 0o7777) }
+        if let reason = writeAll(Array(text.utf8), to: fd) { throw fail(reason) }
+        // Data on disk before the rename: after a crash the target is the old report or the new one, never an empty file.
+        if fsync(fd) != 0, errno != EINVAL { throw fail(String(cString: strerror(errno))) }
+        if close(fd) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            TemporaryFiles.unregister(slot)
+            throw CrmlintError.output(path: path, reason: reason)
+        }
+        if rename(temporary, target) != 0 {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            TemporaryFiles.unregister(slot)
+            throw CrmlintError.output(path: path, reason: reason)
+        }
+        TemporaryFiles.unregister(slot)
+        let directory = open(folder.isEmpty ? "." : folder, O_RDONLY | O_CLOEXEC)
+        if directory >= 0 {
+            fsync(directory)
+            close(directory)
+        }
+    }
+
+    /// Writes to standard output; a reader that closed the pipe early ends
+    /// the output quietly, any other failure (a full disk) is an error.
+    public static func writeStandardOutput(_ text: String) throws {
+        // Without this the first write to a closed pipe kills the process with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
+        if let reason = writeAll(Array(text.utf8), to: STDOUT_FILENO, quietOnClosedPipe: true) {
+            throw CrmlintError.output(path: "standard output", reason: reason)
+        }
+    }
+
+    private static func writeDirectly(_ text: String, to target: String, shownAs path: String) throws {
+        signal(SIGPIPE, SIG_IGN)
+        if let open = openDescriptor(named: target) {
+            // The descriptor as the shell set it up: `>> log` keeps appending, `> file` keeps its offset.
+            if let reason = writeAll(Array(text.utf8), to: open, quietOnClosedPipe: true) { throw CrmlintError.output(path: path, reason: reason) }
+            return
+        }
+        var info = stat()
+        let truncate = stat(target, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? O_TRUNC : 0
+        let fd = open(target, O_WRONLY | truncate | O_CLOEXEC)
+        guard fd >= 0 else { throw CrmlintError.output(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        if let reason = writeAll(Array(text.utf8), to: fd, quietOnClosedPipe: true) { throw CrmlintError.output(path: path, reason: reason) }
+    }
+
+    /// The descriptor a path such as /dev/stdout or /proc/self/fd/3 names.
+    static func openDescriptor(named path: String) -> Int32? {
+        switch path {
+        case "/dev/stdout": return STDOUT_FILENO
+        case "/dev/stderr": return STDERR_FILENO
+        default:
+            for prefix in ["/dev/fd/", "/proc/self/fd/"] where path.hasPrefix(prefix) {
+                if let number = Int32(path.dropFirst(prefix.count)), fcntl(number, F_GETFD) >= 0 { return number }
+            }
+            return nil
+        }
+    }
+
+    /// Writes every byte, retrying short writes and interruptions; the reason on failure.
+    private static func writeAll(_ bytes: [UInt8], to fd: Int32, quietOnClosedPipe: Bool = false) -> String? {
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if written > 0 {
+                offset += written
+            } else if written < 0, errno == EINTR {
+                continue
+            } else if written < 0, errno == EPIPE, quietOnClosedPipe {
+                return nil
+            } else {
+                return written < 0 ? String(cString: strerror(errno)) : "nothing was written"
+            }
+        }
+        return nil
+    }
+}
+
+/// Temporary files that must not outlive an interrupted run. A handler for
+/// SIGINT, SIGTERM and SIGHUP removes them and then lets the signal end the
+/// process as it would have (exit status 128 + signal). The paths live in
+/// fixed C buffers, since a signal handler may not allocate or take locks.
+public enum TemporaryFiles {
+    static let slots = 16
+    static let pathCapacity = Int(PATH_MAX) + 1
+    // nonisolated(unsafe): only the thread writing a report, and a signal handler on it, touch these.
+    nonisolated(unsafe) static let paths = UnsafeMutablePointer<CChar>.allocate(capacity: slots * pathCapacity)
+    nonisolated(unsafe) static var installed = false
+    nonisolated(unsafe) static var counter = 0
+    static let lock = NSLock()
+
+    static func nextNumber() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        counter += 1
+        return counter
+    }
+
+    /// Remembers a temporary file until `unregister`; returns its slot (-1 when all are taken).
+    @discardableResult
+    public static func register(_ path: String) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        if !installed {
+            paths.initialize(repeating: 0, count: slots * pathCapacity)
+            for signal in [SIGINT, SIGTERM, SIGHUP] {
+                // A signal the parent chose to ignore (nohup) stays ignored.
+                let previous = Glibc.signal(signal, interrupted)
+                if let previous, unsafeBitCast(previous, to: Int.self) == 1 { Glibc.signal(signal, previous) }
+            }
+            installed = true
+        }
+        let bytes = Array(path.utf8)
+        guard bytes.count < pathCapacity else { return -1 }
+        for slot in 0..<slots where paths[slot * pathCapacity] == 0 {
+            let start = paths + slot * pathCapacity
+            start[bytes.count] = 0
+            // Back to front: the first byte, which marks the slot as taken, is written last,
+            // so the handler never sees a half-copied path.
+            for (index, byte) in bytes.enumerated().reversed() { start[index] = CChar(bitPattern: byte) }
+            return slot
+        }
+        return -1
+    }
+
+    public static func unregister(_ slot: Int) {
+        guard slot >= 0, slot < slots else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        paths[slot * pathCapacity] = 0
+    }
+}
+
+/// Removes registered temporary files, then dies of the signal as if no handler had been installed.
+private func interrupted(_ signal: Int32) {
+    for slot in 0..<TemporaryFiles.slots {
+        let path = TemporaryFiles.paths + slot * TemporaryFiles.pathCapacity
+        if path.pointee != 0 { unlink(path) }
+    }
+    Glibc.signal(signal, SIG_DFL)
+    raise(signal)
+}
