@@ -1,0 +1,132 @@
+import CrmlintCore
+import CrmlintReporters
+import Foundation
+import Testing
+
+/// Reports are never half-written, a failed write is exit 2 with one line,
+/// and a reader that stops early or a Ctrl-C ends the run cleanly.
+@Suite struct OutputSafetyTests {
+    let messages = "id,customer_id,timestamp,direction,text\nM1,CRM-1,2024-03-15 10:00,outbound,我们的设备零故障\nM2,CRM-2,2024-03-16 09:00,outbound,老铁放心\n"
+
+    func fixture() throws -> URL {
+        let folder = try temporaryFolder()
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try ruleFixture.write(to: folder.appendingPathComponent("rules/test.yml"), atomically: true, encoding: .utf8)
+        try messages.write(to: folder.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
+        try "yesterday's report".write(to: folder.appendingPathComponent("out.json"), atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    /// Runs a command with the given standard output; stdin stays open until `closeStdin` says otherwise.
+    func run(_ executable: String, _ arguments: [String], in folder: URL, stdout: FileHandle? = nil,
+             interruptAfterStart: Bool = false) throws -> (status: Int32, reason: Process.TerminationReason, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let input = Pipe(), errors = Pipe()
+        process.standardInput = input
+        process.standardError = errors
+        if let stdout { process.standardOutput = stdout }
+        // Test threads (from the dispatch pool) block signals, and a child inherits the
+        // mask: spawn with SIGINT deliverable, as it is under a shell.
+        var deliverable = sigset_t(), previous = sigset_t()
+        sigemptyset(&deliverable)
+        sigaddset(&deliverable, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &deliverable, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        try process.run()
+        if interruptAfterStart {
+            // The scan reads stdin, which stays open: it is blocked, mid-run, when the signal comes.
+            kill(process.processIdentifier, SIGINT)
+        }
+        try input.fileHandleForWriting.close()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, process.terminationReason, stderr)
+    }
+
+    func leftovers(_ folder: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.contains("crmlint-") }
+    }
+
+    @Test func reportReplacesTheOldOneWholeAndKeepsItsPermissions() throws {
+        let folder = try fixture()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let out = folder.appendingPathComponent("out.json")
+        chmod(out.path, 0o640)
+        let result = try crmlint(["scan", "m.csv", "--rules", "rules", "--format", "json", "-o", "out.json"], in: folder)
+        #expect(result.status == 1)
+        let report = try JSONReporter.decoder().decode(ScanReport.self, from: Data(contentsOf: out))
+        #expect(report.findings.count == 2)
+        let mode = try FileManager.default.attributesOfItem(atPath: out.path)[.posixPermissions] as? Int
+        #expect(mode == 0o640)
+        #expect(try leftovers(folder) == [])
+    }
+
+    @Test func reportThroughASymbolicLinkReplacesTheFileNotTheLink() throws {
+        let folder = try fixture()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("latest.json").path, withDestinationPath: "out.json")
+        #expect(try crmlint(["scan", "m.csv", "--rules", "rules", "--format", "json", "-o", "latest.json"], in: folder).status == 1)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent("latest.json").path) == "out.json")
+        #expect(try String(contentsOf: folder.appendingPathComponent("out.json"), encoding: .utf8).contains("\"findings\""))
+    }
+
+    /// A disk that fills up mid-write, simulated with a file size limit
+    /// (SIGXFSZ ignored, so the write fails with EFBIG as on a full disk).
+    @Test func diskFullMidWriteKeepsYesterdaysReport() throws {
+        let folder = try fixture()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try run("/bin/sh", ["-c", "ulimit -f 1; trap '' XFSZ; exec \"$0\" \"$@\"", crmlintBinary.path,
+                                         "scan", "m.csv", "--rules", "rules", "--format", "json", "-o", "out.json"], in: folder)
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: cannot write out.json: File too large\n")
+        #expect(try String(contentsOf: folder.appendingPathComponent("out.json"), encoding: .utf8) == "yesterday's report")
+        #expect(try leftovers(folder) == [])
+    }
+
+    @Test func fullStandardOutputIsExitTwo() throws {
+        let folder = try fixture()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let result = try run(crmlintBinary.path, ["scan", "m.csv", "--rules", "rules"], in: folder, stdout: full)
+        #expect(result.status == 2)
+        #expect(result.stderr == "error: cannot write standard output: No space left on device\n")
+        let toFile = try crmlint(["scan", "m.csv", "--rules", "rules", "-o", "/dev/full"], in: folder)
+        #expect(toFile.status == 2)
+        #expect(toFile.stderr == "error: cannot write /dev/full: No space left on device\n")
+    }
+
+    @Test func deviceOutputIsWrittenNotReplaced() throws {
+        let folder = try fixture()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(try crmlint(["scan", "m.csv", "--rules", "rules", "-o", "/dev/null"], in: folder).status == 1)
+        var info = stat()
+        #expect(stat("/dev/null", &info) == 0)
+        #expect(info.st_mode & S_IFMT == S_IFCHR)
+    }
+
+    /// `crmlint scan … | head`: the reader is gone before crmlint writes.
+    @Test func closedPipeOnStandardOutputEndsQuietly() throws {
+        let folder = try fixture()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let pipe = Pipe()
+        try pipe.fileHandleForReading.close()
+        let result = try run(crmlintBinary.path, ["scan", "m.csv", "--rules", "rules"], in: folder, stdout: pipe.fileHandleForWriting)
+        #expect(result.reason == .exit)
+        #expect(result.status == 1)
+        #expect(result.stderr == "")
+    }
+
+    @Test func interruptedScanLeavesYesterdaysReportAndNoTemporaryFile() throws {
+        let folder = try fixture()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try run(crmlintBinary.path, ["scan", "-", "--rules", "rules", "--format", "json", "-o", "out.json"], in: folder,
+                             stdout: FileHandle.nullDevice, interruptAfterStart: true)
+        #expect(result.reason == .uncaughtSignal)
+        #expect(result.status == SIGINT)
+        #expect(try String(contentsOf: folder.appendingPathComponent("out.json"), encoding: .utf8) == "yesterday's report")
+        #expect(try leftovers(folder) == [])
+    }
+}
