@@ -1,12 +1,17 @@
 /// A JSON document holding an array of objects (or one object), read element
 /// by element: a small scanner finds where each top-level element starts and
 /// ends (tracking strings and nesting), so the whole array is never held in
-/// memory. An element that does not parse is an input problem at its line;
-/// a broken array structure ends the file with one problem.
+/// memory. An element that does not parse is an input problem at its line.
+/// An element left open (an unterminated string swallows the rest of the
+/// file) is reported, and reading resumes at the next line that starts an
+/// element at the same indentation, as pretty-printed arrays have them;
+/// otherwise the broken structure ends the file with one problem.
 public final class JSONArrayReader: RecordReader {
     public let encoding: TextEncoding = .utf8
     private let source: ByteSource
     private var line = 1
+    /// Bytes since the last line feed: where an element starts, for resuming after a broken one.
+    private var column = 0
     private enum State { case start, inArray, done }
     private var state = State.start
     public var maxElementBytes = 32 << 20
@@ -18,7 +23,7 @@ public final class JSONArrayReader: RecordReader {
 
     private func skipWhitespace() {
         while let byte = source.peek(), byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
-            if byte == 0x0A { line += 1 }
+            if byte == 0x0A { line += 1; column = 0 } else { column += 1 }
             _ = source.next()
         }
     }
@@ -32,6 +37,7 @@ public final class JSONArrayReader: RecordReader {
             guard let first = source.peek() else { state = .done; return nil }
             if first == UInt8(ascii: "[") {
                 _ = source.next()
+                column += 1
                 state = .inArray
                 return next()
             }
@@ -42,26 +48,53 @@ public final class JSONArrayReader: RecordReader {
             skipWhitespace()
             guard let byte = source.peek() else {
                 state = .done
-                return .problem(InputProblem(line: line, reason: "JSON array is not closed before the end of the file"))
+                return .problem(InputProblem(line: line, reason: "JSON array is not closed before the end of the file", records: 0))
             }
             if byte == UInt8(ascii: "]") {
                 _ = source.next()
+                column += 1
                 state = .done
                 skipWhitespace()
+                if source.peek() == UInt8(ascii: "[") {
+                    // Two exports joined into one file: read the second array too.
+                    _ = source.next()
+                    column += 1
+                    state = .inArray
+                    return .problem(InputProblem(line: line, reason: "a second JSON array starts here (files joined together?); its elements are read too", records: 0))
+                }
                 if source.peek() != nil { return .problem(InputProblem(line: line, reason: "unexpected text after the end of the JSON array")) }
                 return nil
             }
             if byte == UInt8(ascii: ",") {
                 _ = source.next()
+                column += 1
                 skipWhitespace()
             }
             return element()
         }
     }
 
+    /// The first line after the first that opens an element at `column`
+    /// (or closes the array further left): its byte offset in `bytes` and
+    /// how many lines down it is.
+    static func resumePoint(in bytes: [UInt8], column: Int) -> (offset: Int, lines: Int)? {
+        var lines = 0
+        var index = 0
+        while let feed = bytes[index...].firstIndex(of: 0x0A) {
+            lines += 1
+            index = feed + 1
+            var indent = 0
+            while index + indent < bytes.count, bytes[index + indent] == 0x20 || bytes[index + indent] == 0x09 { indent += 1 }
+            guard index + indent < bytes.count else { break }
+            let first = bytes[index + indent]
+            if (first == UInt8(ascii: "{") && indent == column) || (first == UInt8(ascii: "]") && indent < column) { return (index, lines) }
+        }
+        return nil
+    }
+
     /// Reads one element up to the next top-level `,` or `]`.
     private func element() -> ReaderEvent {
-        let startLine = line
+        let startLine = line, startColumn = column
         var bytes: [UInt8] = []
         var depth = 0
         var inString = false
@@ -70,7 +103,7 @@ public final class JSONArrayReader: RecordReader {
         while let byte = source.peek() {
             if !inString, depth == 0, byte == UInt8(ascii: ",") || byte == UInt8(ascii: "]") { break }
             _ = source.next()
-            if byte == 0x0A { line += 1 }
+            if byte == 0x0A { line += 1; column = 0 } else { column += 1 }
             if bytes.count < maxElementBytes { bytes.append(byte) } else { oversized = true }
             if inString {
                 if escaped { escaped = false }
@@ -88,6 +121,12 @@ public final class JSONArrayReader: RecordReader {
             if depth < 0 { return .problem(InputProblem(line: startLine, reason: "array element is not valid JSON (a closing bracket without an opening one)")) }
         }
         if source.peek() == nil, depth != 0 || inString {
+            if state == .inArray, !oversized, let resume = Self.resumePoint(in: bytes, column: startColumn) {
+                source.pushBack(bytes[resume.offset...])
+                line = startLine + resume.lines
+                column = 0
+                return .problem(InputProblem(line: startLine, reason: "array element is not closed (an unterminated string or bracket?); reading resumes on line \(line)"))
+            }
             state = .done
             return .problem(InputProblem(line: startLine, reason: "JSON value is not closed before the end of the file"))
         }

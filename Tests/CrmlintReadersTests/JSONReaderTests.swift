@@ -86,3 +86,47 @@ import Testing
         #expect(rejected == [])
     }
 }
+
+/// JSON arrays broken the ways real exports break them.
+@Suite struct HostileJSONArrayTests {
+    @Test func unterminatedStringResumesAtTheNextElementOfTheSameIndentation() {
+        let text = "[\n  {\"id\": \"A\", \"text\": \"never closed},\n  {\"id\": \"B\",\n   \"nested\": {\"x\": [1, 2]}},\n  {\"id\": \"C\"}\n]\n"
+        let read = events(text, format: .json)
+        #expect(read.count == 3)
+        #expect(read[0].problem?.line == 2)
+        #expect(read[0].problem?.reason == "array element is not closed (an unterminated string or bracket?); reading resumes on line 3")
+        #expect(read[1].dictionary == ["id": "B", "nested": "{\"x\": [1, 2]}"])
+        #expect(read[1].record?.line == 3)
+        #expect(read[2].dictionary == ["id": "C"])
+    }
+
+    @Test func compactArrayWithAnUnterminatedStringEndsWithOneProblem() {
+        let read = events("[{\"id\":\"A\"},{\"id\":\"B\",\"t\":\"open},{\"id\":\"C\"}]", format: .json)
+        #expect(read.count == 2)
+        #expect(read[1].problem?.reason == "JSON value is not closed before the end of the file")
+    }
+
+    @Test func strayClosingBraceIsOneProblemNotTheRestOfTheArray() {
+        let read = events("[}, {\"id\":\"A\"}]", format: .json)
+        #expect(read.count == 2)
+        #expect(read[0].problem?.reason.contains("closing bracket") == true)
+        #expect(read[1].dictionary == ["id": "A"])
+    }
+
+    @Test func joinedArraysAreBothRead() {
+        let read = events("[{\"id\":\"A\"}]\n[{\"id\":\"B\"}]\n", format: .json)
+        #expect(read.compactMap(\.dictionary) == [["id": "A"], ["id": "B"]])
+        #expect(read[1].problem?.records == 0)
+        #expect(read[1].problem?.line == 2)
+    }
+
+    @Test func unclosedArrayIsANoteNotALostRecord() {
+        let read = events("[{\"id\":\"A\"}", format: .json)
+        #expect(read.last?.problem?.records == 0)
+    }
+
+    @Test func byteOrderMarkOpeningALaterJSONLinesLineIsDropped() {
+        let read = events("{\"id\":\"A\"}\n\u{FEFF}{\"id\":\"B\"}\r\n", format: .jsonl)
+        #expect(read.compactMap(\.dictionary) == [["id": "A"], ["id": "B"]])
+    }
+}
