@@ -73,9 +73,13 @@ import Testing
         #expect(try String(contentsOf: folder.appendingPathComponent("out.json"), encoding: .utf8).contains("\"findings\""))
     }
 
+    /// Built with `--sanitize=thread`: its runtime dies of SIGBUS at start under a file size limit.
+    static let threadSanitized = dlsym(nil, "__tsan_init") != nil
+
     /// A disk that fills up mid-write, simulated with a file size limit
     /// (SIGXFSZ ignored, so the write fails with EFBIG as on a full disk).
-    @Test func diskFullMidWriteKeepsYesterdaysReport() throws {
+    @Test(.disabled(if: threadSanitized, "ThreadSanitizer's runtime cannot start under a file size limit"))
+    func diskFullMidWriteKeepsYesterdaysReport() throws {
         let folder = try fixture()
         defer { try? FileManager.default.removeItem(at: folder) }
         let result = try run("/bin/sh", ["-c", "ulimit -f 1; trap '' XFSZ; exec \"$0\" \"$@\"", crmlintBinary.path,
