@@ -101,9 +101,44 @@ public final class CheckContext {
         return normalized
     }
 
-    /// Parses a time field in the scan's time zone.
+    /// Parses a time field in the scan's time zone, once per record for all rules.
     public func time(_ record: Record, field: String) -> TimeValue? {
-        record[field].flatMap { TimeValue.parse($0, timeZone: timeZone) }
+        syncRecord(record)
+        guard let value = record[field] else { return nil }
+        if let hit = timeCache[field], hit.text == value { return hit.time }
+        let parsed = TimeValue.parse(value, timeZone: timeZone)
+        timeCache[field] = (value, parsed)
+        return parsed
+    }
+
+    private var timeCache: [String: (text: String, time: TimeValue?)] = [:]
+    private var reportedProblems: Set<String> = []
+    private var problemRecord: (file: String, line: Int, position: Int, fields: Int)?
+    private var sharedState: [String: AnyObject] = [:]
+
+    private func syncRecord(_ record: Record) {
+        if problemRecord?.file != record.file || problemRecord?.line != record.line || problemRecord?.position != record.position
+            || problemRecord?.fields != record.fields.count {
+            timeCache.removeAll(keepingCapacity: true)
+            reportedProblems.removeAll(keepingCapacity: true)
+            problemRecord = (record.file, record.line, record.position, record.fields.count)
+        }
+    }
+
+    /// True the first time `key` (e.g. a field with a malformed value) is
+    /// claimed for this record: a problem several rules notice is reported once.
+    public func claimProblem(_ record: Record, key: String) -> Bool {
+        syncRecord(record)
+        return reportedProblems.insert(key).inserted
+    }
+
+    /// Per-scan state shared by several checkers (e.g. one compact contact
+    /// log instead of one per rule), made on first use.
+    public func shared<T: AnyObject>(_ key: String, make: () -> T) -> T {
+        if let existing = sharedState[key] as? T { return existing }
+        let made = make()
+        sharedState[key] = made
+        return made
     }
 }
 
