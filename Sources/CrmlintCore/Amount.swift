@@ -83,6 +83,7 @@ public enum Amount {
                 zeroSinceUnit = false
                 sawAny = true
             } else if let unit = bigUnits[character] {
+                guard section + number > 0 else { return nil }   // 万 needs a number before it
                 section += number
                 total = (total + section) * unit
                 section = 0
