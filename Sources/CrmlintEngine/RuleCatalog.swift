@@ -39,6 +39,10 @@ public enum RuleCatalog {
             if !pattern.matchExamples.isEmpty { out += "\nReported (examples):\n" + pattern.matchExamples.map { "  ✗ \($0)\n" }.joined() }
             if !pattern.noMatchExamples.isEmpty { out += "\nNot reported (examples):\n" + pattern.noMatchExamples.map { "  ✓ \($0)\n" }.joined() }
         }
+        if let examples = rule as? DatasetExampleRule {
+            if !examples.matchExamples.isEmpty { out += "\nReported (examples):\n" + examples.matchExamples.map { "  ✗ \($0.summary)\n" }.joined() }
+            if !examples.noMatchExamples.isEmpty { out += "\nNot reported (examples):\n" + examples.noMatchExamples.map { "  ✓ \($0.summary)\n" }.joined() }
+        }
         return out
     }
 
@@ -64,6 +68,10 @@ public enum RuleCatalog {
             if let pattern = rule as? PatternRule {
                 out += "\nReported:\n\n" + pattern.matchExamples.prefix(4).map { "- `\($0)`\n" }.joined()
                 out += "\nNot reported:\n\n" + pattern.noMatchExamples.prefix(4).map { "- `\($0)`\n" }.joined()
+            }
+            if let examples = rule as? DatasetExampleRule {
+                out += "\nReported:\n\n" + examples.matchExamples.prefix(4).map { "- \($0.summary)\n" }.joined()
+                out += "\nNot reported:\n\n" + examples.noMatchExamples.prefix(4).map { "- \($0.summary)\n" }.joined()
             }
         }
         return out

@@ -62,6 +62,7 @@ public enum Scanner {
         let context = CheckContext(asOf: asOf, timeZone: timeZone)
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
         var tiers: [String: String] = [:]
+        var serial = 0
         for input in inputs {
             var summary = InputSummary(path: input.path, dataset: input.dataset, format: input.format!.rawValue, encoding: nil)
             defer { summaries.append(summary) }
@@ -89,7 +90,9 @@ public enum Scanner {
                                                         reason: "record could not be read: \(problem.reason)", dataset: input.dataset))
                 case let .record(raw):
                     summary.recordsScanned += 1
-                    let record = Record(dataset: input.dataset!, file: input.path, line: raw.line, position: position, fields: mapper.map(raw))
+                    serial += 1
+                    let record = Record(dataset: input.dataset!, file: input.path, line: raw.line, position: position,
+                                        fields: mapper.map(raw), serial: serial)
                     if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
                     var day: String??
                     for (metadata, checker) in checkers where metadata.applies(to: record.dataset) {

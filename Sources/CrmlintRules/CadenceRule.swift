@@ -2,7 +2,7 @@ import CrmlintCore
 import Foundation
 
 /// `kind: cadence` — gaps between a customer's contacts, by tier.
-public struct CadenceRule: Rule, RuleKind {
+public struct CadenceRule: DatasetExampleRule, RuleKind {
     public static let name = "cadence"
     public static let summary = """
         Reads each customer's tier from the customer table (`tier_field`, default `tier`; `A类`, `a` and `Tier A` \

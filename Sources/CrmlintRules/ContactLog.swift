@@ -31,7 +31,7 @@ final class ContactLog {
     private var keyBytes: [UInt8] = []
     private var keyEnds: [UInt32] = []
 
-    private var lastRecord: (file: String, line: Int, position: Int, fields: Int)?
+    private var lastSerial = -1
     private var lastResult: Int?
 
     var count: Int { customer.count }
@@ -50,11 +50,8 @@ final class ContactLog {
     /// contact or cannot be placed in time, after reporting why.
     func add(_ record: Record, context: CheckContext, rule: RuleMetadata, emit: (Finding) -> Void) -> Int? {
         guard record.dataset == .followups || record.dataset == .messages else { return nil }
-        if let last = lastRecord, last.file == record.file, last.line == record.line, last.position == record.position,
-           last.fields == record.fields.count {
-            return lastResult
-        }
-        lastRecord = (record.file, record.line, record.position, record.fields.count)
+        if lastSerial == record.serial { return lastResult }
+        lastSerial = record.serial
         lastResult = nil
         let isMessage = record.dataset == .messages
         if isMessage, let raw = record["recipient_type"] {

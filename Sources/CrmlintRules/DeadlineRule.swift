@@ -2,7 +2,7 @@ import CrmlintCore
 import Foundation
 
 /// `kind: deadline` — the time between an event and what must follow it.
-public struct DeadlineRule: Rule, RuleKind {
+public struct DeadlineRule: DatasetExampleRule, RuleKind {
     public static let name = "deadline"
     public static let summary = """
         Starts a clock at each contact matching `start` (datasets, channels, direction, an optional `text` condition; \

@@ -39,6 +39,17 @@ public struct DatasetExample: Sendable {
     }
 }
 
+/// A rule whose examples are small datasets (for docs and `crmlint explain`).
+public protocol DatasetExampleRule: Rule {
+    var matchExamples: [DatasetExample] { get }
+    var noMatchExamples: [DatasetExample] { get }
+}
+
+extension DatasetExample {
+    /// One line for docs: the note, else the records' ids.
+    public var summary: String { note ?? records.map(\.identity).joined(separator: ", ") }
+}
+
 public enum ExampleDatasets {
     static func read(_ definition: RuleDefinition, metadata: RuleMetadata) -> (match: [DatasetExample], noMatch: [DatasetExample]) {
         guard let node = definition.node("examples") else { return ([], []) }

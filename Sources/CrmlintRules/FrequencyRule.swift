@@ -3,7 +3,7 @@ import Foundation
 
 /// `kind: frequency` — more than `max` matching contacts per customer in one
 /// calendar window.
-public struct FrequencyRule: Rule, RuleKind {
+public struct FrequencyRule: DatasetExampleRule, RuleKind {
     public static let name = "frequency"
     public static let summary = """
         Counts each customer's contacts matching `events` (datasets, channels, direction; default outbound) per \

@@ -2,7 +2,7 @@ import CrmlintCore
 import Foundation
 
 /// `kind: quiet_period` — no contact for a while after the customer asked for a pause.
-public struct QuietPeriodRule: Rule, RuleKind {
+public struct QuietPeriodRule: DatasetExampleRule, RuleKind {
     public static let name = "quiet_period"
     public static let summary = """
         A contact matching `trigger` (default: inbound, with a `text` condition such as 暂时不需要 and `unless` \

@@ -4,7 +4,7 @@ import PatternEngine
 import Yams
 
 /// `kind: required` — fields that must be filled in, and values that must be well formed.
-public struct RequiredFieldsRule: Rule, RuleKind {
+public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
     public static let name = "required"
     public static let summary = """
         `required` maps a dataset to the fields every record of it must fill in (blank counts as missing). \

@@ -3,7 +3,7 @@ import Foundation
 
 /// `kind: tier` — the tier a customer should have under the tier standard
 /// versus the tier recorded.
-public struct TierRule: Rule, RuleKind {
+public struct TierRule: DatasetExampleRule, RuleKind {
     public static let name = "tier"
     public static let summary = """
         For each customer row, walks `tiers` from the top and takes the first whose criteria hold: annual purchase \

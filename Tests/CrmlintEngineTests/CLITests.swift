@@ -150,3 +150,13 @@ import Testing
         #expect(result.stdout.contains("1 passed, 1 failed"))
     }
 }
+
+/// Generated docs stay in step with the rules they describe.
+@Suite struct GeneratedDocsTests {
+    @Test func ruleReferenceIsUpToDate() throws {
+        let generated = try crmlint(["rules", "doc"])
+        #expect(generated.status == 0)
+        let committed = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/rules.md"), encoding: .utf8)
+        #expect(generated.stdout == committed, "docs/rules.md is stale: run crmlint rules doc -o docs/rules.md")
+    }
+}
