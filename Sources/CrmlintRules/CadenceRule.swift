@@ -12,7 +12,8 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
         and a gap from the last contact up to `--as-of` (at the customer's row); with `never_contacted: true` a \
         customer with no contact at all is reported too. `check: excess` reports more than `max_per_period` contact \
         days inside one cadence period. Customers missing from the customer table are not judged (their tier is \
-        unknown). Placeholders: {tier} {limit} {gap} {from} {to} {count} {max}.
+        unknown). Placeholders: {tier} {limit} {gap} {from} {to} {count} {max}; `message_never` (optional) words \
+        the never-contacted case.
         """
 
     enum Check: String { case gap, excess }
@@ -26,6 +27,7 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
     let maxPerPeriod: Int
     let neverContacted: Bool
     let message: MessageTemplate
+    let neverMessage: MessageTemplate
     public let matchExamples: [DatasetExample]
     public let noMatchExamples: [DatasetExample]
 
@@ -66,14 +68,18 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
         if let max, max < 1 { definition.fail("max_per_period", "'max_per_period' must be 1 or more") }
         let never = definition.bool("never_contacted") ?? false
         if check == .excess, definition.has("never_contacted") { definition.fail("never_contacted", "'never_contacted' is read only with check: gap") }
-        let message = definition.template(metadata, allowed: ["tier", "limit", "gap", "from", "to", "count", "max"])
+        let placeholders = ["tier", "limit", "gap", "from", "to", "count", "max"]
+        let message = definition.template(metadata, allowed: placeholders)
+        let neverText = definition.string("message_never")
+        if neverText != nil, !never { definition.fail("message_never", "'message_never' is read only with never_contacted: true") }
+        let neverMessage = neverText.map { MessageTemplate($0, allowed: placeholders, definition: definition, key: "message_never") } ?? message
         let examples = ExampleDatasets.read(definition, metadata: metadata)
         if let datasets = metadata.datasets, !datasets.contains(.customers) {
             definition.fail("datasets", "a cadence rule needs the customers dataset (tiers come from it)")
         }
         guard let check, !cadence.isEmpty else { return nil }
         return CadenceRule(metadata: metadata, events: events, tierField: tierField, cadence: cadence, check: check,
-                           maxPerPeriod: max ?? 0, neverContacted: never, message: message,
+                           maxPerPeriod: max ?? 0, neverContacted: never, message: message, neverMessage: neverMessage,
                            matchExamples: examples.match, noMatchExamples: examples.noMatch)
     }
 
@@ -161,7 +167,7 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
             if last == nil, !rule.neverContacted { return }
             let gap = last.map { asOfDay - $0.day }
             let id = log.customers.names[Int(customer)]
-            let message = rule.message.render(values(gap, from: last?.day, to: asOfDay),
+            let message = (last == nil ? rule.neverMessage : rule.message).render(values(gap, from: last?.day, to: asOfDay),
                                               detail: gap.map { "\($0)d without contact as of \(Instant.dayString(asOfDay)), cadence \(limit)d" } ?? "no contact in the data, cadence \(limit)d")
             emit(Finding(rule: rule.metadata.id, category: rule.metadata.category, severity: rule.metadata.severity, message: message,
                          file: files.names[Int(row.file)], line: Int(row.line), dataset: .customers, recordId: id, customerId: id,

@@ -112,3 +112,20 @@ import Testing
         #expect(errors.contains { $0.contains("a cadence rule needs the customers dataset") })
     }
 }
+
+extension CadenceRuleTests {
+    @Test func neverContactedHasItsOwnWording() throws {
+        let rule = try Policy.rule("""
+            - id: t.cadence
+              kind: cadence
+              category: under-contact
+              severity: warning
+              message: gap {gap}
+              message_never: tier {tier} never contacted as of {to}
+              datasets: [customers, messages]
+              cadence: {C: 30d}
+              never_contacted: true
+            """)
+        #expect(Policy.run(rule, [Policy.customer("CRM-2024-003", tier: "C")]).first?.message == "tier C never contacted as of 2024-05-01")
+    }
+}
