@@ -11,9 +11,9 @@ public enum Amount {
 
     /// The value in yuan, or nil when the text is not an amount.
     public static func parse(_ text: String) -> Double? {
-        var value = text.precomposedStringWithCompatibilityMapping.lowercased()
-        value.removeAll { $0.isWhitespace }
-        guard !value.isEmpty, value.count <= 40 else { return nil }
+        guard text.utf8.count <= 80 else { return nil }
+        var value = ValueKey.make(text)
+        guard !value.isEmpty else { return nil }
         for prefix in currencyPrefixes where value.hasPrefix(prefix) {
             value.removeFirst(prefix.count)
             break
@@ -47,11 +47,31 @@ public enum Amount {
 
     /// `1200000`, `1,200,000`, `85.5`, `-3` (thousands separators must be in groups of three).
     private static func plainNumber(_ text: String) -> Double? {
-        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "," || $0 == "." || $0 == "-") }) else { return nil }
-        if text.contains(",") {
-            guard text.range(of: #"^-?\d{1,3}(,\d{3})+(\.\d+)?$"#, options: .regularExpression) != nil else { return nil }
+        var digits: [UInt8] = []
+        var sinceComma = -1   // digits since the last comma; -1 before any comma
+        var leading = 0       // digits before the first comma
+        var sawDot = false
+        for (index, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if !sawDot { if sinceComma >= 0 { sinceComma += 1 } else { leading += 1 } }
+                digits.append(byte)
+            case UInt8(ascii: ","):
+                // Groups of three after a comma, one to three digits before the first.
+                guard !sawDot, sinceComma == -1 ? (1...3).contains(leading) : sinceComma == 3 else { return nil }
+                sinceComma = 0
+            case UInt8(ascii: "."):
+                guard !sawDot, sinceComma == -1 || sinceComma == 3 else { return nil }
+                sawDot = true
+                digits.append(byte)
+            case UInt8(ascii: "-") where index == 0:
+                digits.append(byte)
+            default:
+                return nil
+            }
         }
-        guard let number = Double(text.replacingOccurrences(of: ",", with: "")), number.isFinite else { return nil }
+        if !sawDot, sinceComma != -1, sinceComma != 3 { return nil }
+        guard let number = Double(String(decoding: digits, as: UTF8.self)), number.isFinite else { return nil }
         return number
     }
 

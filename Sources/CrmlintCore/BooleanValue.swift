@@ -5,7 +5,7 @@ public enum BooleanValue {
 
     /// True, false, or nil when the text is neither.
     public static func parse(_ text: String) -> Bool? {
-        let key = text.precomposedStringWithCompatibilityMapping.trimmed.lowercased()
+        let key = ValueKey.make(text)
         if yes.contains(key) { return true }
         if no.contains(key) { return false }
         return nil

@@ -21,8 +21,8 @@ public enum Channel: String, CaseIterable, Sendable {
 
     /// The channel a value names, or nil when it names none crmlint knows.
     public static func parse(_ text: String) -> Channel? {
-        var key = text.precomposedStringWithCompatibilityMapping.lowercased()
-        key.removeAll { $0.isWhitespace || $0 == "_" }
-        return vocabulary[key] ?? Channel(rawValue: key)
+        let key = ValueKey.make(text)
+        if let channel = vocabulary[key] ?? Channel(rawValue: key) { return channel }
+        return key.contains("_") ? parse(key.replacingOccurrences(of: "_", with: "")) : nil
     }
 }

@@ -14,8 +14,6 @@ public enum Direction: String, CaseIterable, Sendable {
 
     /// The direction a value names, or nil.
     public static func parse(_ text: String) -> Direction? {
-        var key = text.precomposedStringWithCompatibilityMapping.lowercased()
-        key.removeAll { $0.isWhitespace }
-        return vocabulary[key]
+        vocabulary[ValueKey.make(text)]
     }
 }

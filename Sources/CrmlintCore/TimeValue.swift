@@ -22,7 +22,7 @@ public struct TimeValue: Sendable, Equatable {
 
     /// Parses one value; nil when it is not a time crmlint understands.
     public static func parse(_ text: String, timeZone: TimeZone) -> TimeValue? {
-        var value = text.precomposedStringWithCompatibilityMapping
+        var value = text.compatibilityFolded
         guard !value.isEmpty, value.utf8.count < 80 else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone

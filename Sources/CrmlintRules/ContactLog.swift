@@ -200,9 +200,7 @@ enum RecipientKind {
     case customer, thirdParty, internalStaff
 
     static func parse(_ text: String) -> RecipientKind? {
-        var key = text.precomposedStringWithCompatibilityMapping.lowercased()
-        key.removeAll { $0.isWhitespace }
-        switch key {
+        switch ValueKey.make(text) {
         case "customer", "client", "客户", "客戶": return .customer
         case "third_party", "thirdparty", "third-party", "external", "第三方", "外部": return .thirdParty
         case "internal", "colleague", "内部", "內部", "同事": return .internalStaff

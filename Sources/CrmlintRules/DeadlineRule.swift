@@ -108,7 +108,7 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
             let clock: Int64
             if let field = rule.startField {
                 // No time written in that field (e.g. no plan): nothing to wait for.
-                guard let raw = record[field], !raw.trimmed.isEmpty else { return }
+                guard let raw = record[field], !raw.isBlank else { return }
                 guard let time = ValueProblems.time(record, field: field, rule: rule.metadata, context: context, emit: emit) else { return }
                 clock = Instant.seconds(rule.startAtEnd ? time.end : time.start)
             } else {

@@ -30,7 +30,7 @@ struct PhraseMatcher {
 
     /// True when an uncancelled hit of any pattern is in the record's field.
     func matches(_ record: Record, context: CheckContext) -> Bool {
-        guard let text = context.normalized(record, field: field), !record[field]!.trimmed.isEmpty else { return matchesEmpty }
+        guard let text = context.normalized(record, field: field), !record[field]!.isBlank else { return matchesEmpty }
         return text.bytes.withUnsafeBufferPointer { buffer in
             for pattern in patterns {
                 guard let hits = try? pattern.allMatches(in: buffer, scratch: context.scratch) else { continue }

@@ -109,12 +109,12 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
 
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             var missing: Set<String> = []
-            for field in rule.required[record.dataset] ?? [] where (record[field]?.trimmed ?? "").isEmpty {
+            for field in rule.required[record.dataset] ?? [] where record[field]?.isBlank ?? true {
                 missing.insert(field)
                 report(record, field: field, problem: "is missing", context: context, emit: emit)
             }
             for (field, format) in rule.formats where !missing.contains(field) {
-                guard let raw = record[field], !raw.trimmed.isEmpty else { continue }
+                guard let raw = record[field], !raw.isBlank else { continue }
                 if let problem = problem(raw, format: format, record: record, field: field, context: context) {
                     report(record, field: field, problem: "\(ValueProblems.shown(raw, context: context)) \(problem)", context: context, emit: emit)
                 }
@@ -129,8 +129,8 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             case .channel: return Channel.parse(raw) == nil ? "is not a known channel (\(Channel.allCases.map(\.rawValue).joined(separator: ", ")))" : nil
             case .direction: return Direction.parse(raw) == nil ? "is not outbound or inbound" : nil
             case let .pattern(pattern):
-                let value = raw.trimmed.precomposedStringWithCompatibilityMapping
-                let matched = (try? pattern.matches(value, scratch: context.scratch))?.isEmpty == false
+                var value = raw.trimmed.compatibilityFolded
+                let matched = value.withUTF8 { (try? pattern.firstMatch(in: $0, scratch: context.scratch)) != nil }
                 return matched ? nil : "does not have the required format \(pattern.source)"
             case let .tier(tiers):
                 guard let label = TierLabel.parse(raw), tiers.contains(label) else { return "is not a tier (\(tiers.joined(separator: ", ")))" }

@@ -85,7 +85,7 @@ public struct TierRule: DatasetExampleRule, RuleKind {
             // Read every value the standard uses; an unreadable one stops the check.
             var flags: [String: Bool] = [:]
             for field in Set(rule.tiers.flatMap(\.flags)).sorted() {
-                guard let raw = record[field], !raw.trimmed.isEmpty else { flags[field] = false; continue }
+                guard let raw = record[field], !raw.isBlank else { flags[field] = false; continue }
                 guard let value = BooleanValue.parse(raw) else {
                     ValueProblems.report(record, field: field, problem: "\(ValueProblems.shown(raw, context: context)) is not yes or no (是/否, Y/N)",
                                          rule: meta, context: context, emit: emit)
@@ -95,7 +95,7 @@ public struct TierRule: DatasetExampleRule, RuleKind {
             }
             var purchase: Double?
             var purchaseProblem: String?
-            if let raw = record[rule.purchaseField], !raw.trimmed.isEmpty {
+            if let raw = record[rule.purchaseField], !raw.isBlank {
                 purchase = Amount.parse(raw)
                 if purchase == nil { purchaseProblem = "\(ValueProblems.shown(raw, context: context)) is not an amount" }
             } else {
