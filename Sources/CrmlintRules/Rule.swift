@@ -119,7 +119,7 @@ public final class CheckContext {
         syncRecord(record)
         guard let value = record[field] else { return nil }
         if let hit = timeCache[field], hit.text == value { return hit.time }
-        let parsed = TimeValue.parse(value, timeZone: timeZone)
+        let parsed = TimeValue.parse(value, timeZone: timeZone, scratch: scratch)
         timeCache[field] = (value, parsed)
         return parsed
     }
