@@ -77,6 +77,8 @@ public final class CheckContext {
     public let normalizer = TextNormalizer()
     public let scratch: MatchScratch
     public let redactor: Redactor
+    /// `company_domains` from crmlint.yml: addresses there are inside the company.
+    public var companyDomains: [String] = []
     private var textCache: [String: NormalizedText] = [:]
     private var cachedRecord: (file: String, line: Int, position: Int)?
 
