@@ -84,9 +84,13 @@ public final class ContactDetector: @unchecked Sendable {
     public let minimumDigits: Int
     /// Cheap prefilter: candidates need this byte (e.g. `@`).
     public let requiredByte: UInt8?
+    /// Detectors whose validated details win over this one's: a hit inside
+    /// one of theirs is part of it (`0965 7176 9716` inside a grouped card
+    /// number is no landline).
+    public let yieldsTo: [ContactDetector]
 
     public init(name: String, patterns: [Pattern], validator: ContactValidator, notAfter: [String] = [],
-                minimumDigits: Int = 0, requiredByte: UInt8? = nil) {
+                minimumDigits: Int = 0, requiredByte: UInt8? = nil, yieldsTo: [ContactDetector] = []) {
         self.name = name
         self.patterns = patterns
         self.validator = validator
@@ -94,6 +98,13 @@ public final class ContactDetector: @unchecked Sendable {
         self.notAfterBytes = notAfter.map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
         self.minimumDigits = minimumDigits
         self.requiredByte = requiredByte
+        self.yieldsTo = yieldsTo
+    }
+
+    /// The same detector with other context words.
+    public func with(notAfter words: [String]) -> ContactDetector {
+        ContactDetector(name: name, patterns: patterns, validator: validator, notAfter: words, minimumDigits: minimumDigits,
+                        requiredByte: requiredByte, yieldsTo: yieldsTo)
     }
 
     /// Validated details in normalised bytes. `useContext: false` ignores
@@ -117,6 +128,13 @@ public final class ContactDetector: @unchecked Sendable {
                 taken.append(match.range)
                 found.append(ContactHit(detector: name, range: value, maskOffsets: mask))
             }
+        }
+        if !found.isEmpty, !yieldsTo.isEmpty {
+            var stronger: [Range<Int>] = []
+            for other in yieldsTo {
+                stronger += try other.hits(in: bytes, scratch: scratch, context: context, useContext: useContext).map(\.range)
+            }
+            found.removeAll { hit in stronger.contains { $0.overlaps(hit.range) } }
         }
         return found.sorted { $0.range.lowerBound < $1.range.lowerBound }
     }
@@ -161,14 +179,14 @@ public enum ContactDetectors {
     /// Words that, right before a number, say it is an order, invoice or
     /// other record number rather than a contact detail.
     public static let numberContextWords = [
-        "单号", "编号", "订单", "工单", "发票号", "发票号码", "合同号", "流水号", "序列号", "批次号", "型号", "版本号",
-        "税号", "代码", "凭证号", "报价单", "sn", "no.", "invoice", "order no.",
+        "单号", "编号", "订单", "工单", "发票号", "发票号码", "合同号", "流水", "流水号", "序列号", "批次号", "批号", "型号", "版本号",
+        "税号", "代码", "凭证号", "报价单", "单据号", "交易号", "参考号", "条码", "条形码", "sn", "no.", "invoice", "order no.",
     ]
 
     public static let mobile = ContactDetector(
         name: "mobile-cn",
         patterns: [try! Pattern(before + "(?:(?:" + countryPrefix + "|86)" + sep + "{0,3})?" + "1[3-9][0-9](?:" + sep + "{0,3}[0-9]){8}" + after)],
-        validator: .mobile, notAfter: numberContextWords, minimumDigits: 11)
+        validator: .mobile, notAfter: numberContextWords, minimumDigits: 11, yieldsTo: [residentID, bankCard])
 
     public static let landline = ContactDetector(
         name: "landline-cn",
@@ -178,7 +196,7 @@ public enum ContactDetectors {
             + sep + "{0,3}[2-9](?:" + sep + "?[0-9]){6,7}"
             + "(?: ?(?:转|分机|ext\\.?|Ext\\.?|EXT\\.?|x|X|#|-) ?[0-9]{1,5})?"
             + after)],
-        validator: .landline, notAfter: numberContextWords, minimumDigits: 11)
+        validator: .landline, notAfter: numberContextWords, minimumDigits: 11, yieldsTo: [residentID, bankCard, mobile])
 
     public static let email = ContactDetector(
         name: "email",
@@ -187,25 +205,31 @@ public enum ContactDetectors {
 
     public static let residentID = ContactDetector(
         name: "resident-id-cn",
-        patterns: [try! Pattern(#"(?<![0-9A-Za-z_])(?<![0-9][\-.])[1-8][0-9]{5}[ \-]{0,2}(?:18|19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[ \-]{0,2}[0-9]{3}[0-9Xx](?![0-9A-Za-z_])(?![\-.][0-9])"#),
-                   try! Pattern(#"(?<![0-9A-Za-z_])(?<![0-9][\-.])[1-8][0-9]{5}[ \-]{0,2}[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[ \-]{0,2}[0-9]{3}(?![0-9A-Za-z_])(?![\-.][0-9])"#)],
-        validator: .residentID, notAfter: numberContextWords, minimumDigits: 15)
+        // Any grouping (6-8-4, 4-4-4-4-2, none); the validator checks date, province and check character.
+        patterns: [try! Pattern(#"(?<![0-9A-Za-z_])(?<![0-9][\-.])[1-8](?:[ \-]{0,2}[0-9]){16}[ \-]{0,2}[0-9Xx](?![0-9A-Za-z_])(?![\-.][0-9])"#),
+                   try! Pattern(#"(?<![0-9A-Za-z_])(?<![0-9][\-.])[1-8](?:[ \-]{0,2}[0-9]){14}(?![0-9A-Za-z_])(?![\-.][0-9])"#)],
+        validator: .residentID, notAfter: numberContextWords + ["卡号", "银行卡", "账号", "帐号"], minimumDigits: 15)
 
     public static let bankCard = ContactDetector(
         name: "bank-card",
         patterns: [try! Pattern(#"(?<![0-9A-Za-z_])(?<![0-9][\-.])[2-6][0-9]{3}(?:[ \t\-]{0,2}[0-9]){11,15}(?![0-9A-Za-z_])(?![\-.][0-9])"#)],
-        validator: .luhnCard, notAfter: numberContextWords + ["物流", "快递", "运单", "跟踪号", "追踪号"], minimumDigits: 15)
+        validator: .luhnCard, notAfter: numberContextWords + ["物流", "快递", "运单", "跟踪号", "追踪号", "身份证", "身份证号", "身份证号码", "证件号"],
+        minimumDigits: 15, yieldsTo: [residentID])
 
     public static let messenger = ContactDetector(
         name: "messenger-id",
         patterns: [try! Pattern(
             // Han trigger words may touch the id; Latin ones need a space or a marker.
-            #"(?|(?:加(?:我|一下|个)?)?(?:微信|薇信|威信|[vV]信)(?:号|ID|id)?[ \t]*(?:[:=]|是|为)?[ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
+            #"(?|(?:(?:加(?:我|一下|个)?)?(?:微信|薇信|威信|[vV]信)|(?:加(?:我|一下|个)?|\+)[vV](?![A-Za-z]))(?:号|ID|id)?[ \t]*(?:[:=]|是|为)?[ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
             + #"|(?<![A-Za-z0-9])(?i:wechat|weixin|wx|vx)(?:[ \t]*(?i:id|号))?(?:[ \t]*(?:[:=]|是|为)[ \t]*|[ \t]+)([A-Za-z][\-_A-Za-z0-9]{5,19})"#
             + #"|(?<![A-Za-z0-9])(wxid_[A-Za-z0-9_\-]{4,30})"#
             + #"|(?:(?<![A-Za-z0-9])(?i:qq)|扣扣)(?:号|号码)?[ \t]*(?:[:=]|是|为)?[ \t]*([1-9][0-9]{4,10}))"#
             + #"(?![\-_A-Za-z0-9@])(?!\.[A-Za-z0-9])"#)],
-        validator: .messenger)
+        validator: .messenger, yieldsTo: [email, mobile])
+
+    /// Lowercased text one of which every messenger id needs before it; the
+    /// redactor's prefilter uses them, so keep them in step with the pattern.
+    public static let messengerTriggers = ["信", "wx", "vx", "qq", "扣扣", "wechat", "weixin", "加v", "加个v", "加我v", "加一下v", "+v"]
 
     public static let all: [ContactDetector] = [residentID, bankCard, mobile, landline, email, messenger]
 
@@ -434,9 +458,9 @@ public enum ContactChecks {
         switch d.count {
         case 15: return two == 34 || two == 37
         case 16...19:
-            if two == 62 || d[0] == 4 { return true }
-            if d.count == 16, (51...55).contains(two) || (2221...2720).contains(four) { return true }
-            return (3528...3589).contains(four)
+            if two == 62 || (3528...3589).contains(four) { return true }
+            if d[0] == 4 { return d.count == 16 || d.count == 19 }
+            return d.count == 16 && ((51...55).contains(two) || (2221...2720).contains(four))
         default: return false
         }
     }
@@ -450,8 +474,8 @@ public enum ContactChecks {
         guard let positions = digitPositions(bytes, range) else { return nil }
         let digits = positions.map { bytes[$0] - 0x30 }
         guard isPlausibleCardPrefix(digits), luhn(digits) else { return nil }
-        // An 18-digit number that is a valid ID is reported as an ID, not twice.
-        if digits.count == 18, residentIDMask(bytes, range, latest: nil) != nil { return nil }
+        // A number that is a valid ID (18 digits, or 15 for AmEx) is reported as an ID, not twice.
+        if digits.count == 18 || digits.count == 15, residentIDMask(bytes, range, latest: nil) != nil { return nil }
         return middle(positions, keepFirst: 4, keepLast: 4)
     }
 

@@ -15,12 +15,13 @@ import PatternEngine
 public final class Redactor: @unchecked Sendable {
     public static let shared = Redactor()
 
-    // Digit runs (separators allowed between digits) that do not start a date such as 2024-03-15.
-    private let digitRun = try! Pattern(#"(?<![0-9])(?!(?:19|20)[0-9]{2}([\-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12][0-9]|3[01])(?![0-9]))[0-9](?:[ \t\-.\x{2013}\x{2014}/()]{0,3}[0-9])+[Xx]?"#)
+    // Digit runs (separators allowed between digits) that do not start a date
+    // such as 2024-03-15. `*` belongs to runs so that a masked run is seen whole.
+    private let digitRun = try! Pattern(#"(?<![0-9*])(?!(?:19|20)[0-9]{2}([\-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12][0-9]|3[01])(?![0-9]))[0-9*](?:[ \t\-.\x{2013}\x{2014}/()]{0,3}[0-9*])+[Xx]?"#)
     // The local part of anything shaped like an e-mail address, spaces around @ included.
     private let emailLocal = try! Pattern(#"[A-Za-z0-9._%+\-]+(?=\s*@\s*[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})"#)
     // Whatever follows a messenger name, validated or not.
-    private let messengerID = try! Pattern(#"(?i)(?:微信号?|薇信|威信|v信|vx|wx|wechat|weixin|qq|扣扣)\s*(?:号|号码|id)?\s*[:=是为]?\s*([A-Za-z0-9_\-]{5,40})"#)
+    private let messengerID = try! Pattern(#"(?i)(?:微信号?|薇信|威信|v信|vx|wx|wechat|weixin|qq|扣扣|加个?v|\+v)\s*(?:号|号码|id)?\s*[:=是为]?\s*([A-Za-z0-9_\-]{5,40})"#)
 
     // Normaliser, match state and a one-entry cache, used under the lock:
     // excerpts of several findings on one field redact the same text.
@@ -85,6 +86,8 @@ public final class Redactor: @unchecked Sendable {
             }
             guard minimumRun < Int.max else { return }
             for match in (try? digitRun.allMatches(in: buffer, scratch: scratch)) ?? [] {
+                // Already masked (138****5678): redacting twice must not mask the kept digits.
+                if match.range.dropLast(2).contains(where: { buffer[$0] == 0x2A && buffer[$0 + 1] == 0x2A && buffer[$0 + 2] == 0x2A }) { continue }
                 // Digits of the run outside validated details, in pieces split by them.
                 var piece: [Int] = []
                 func flush() {
@@ -130,7 +133,7 @@ public final class Redactor: @unchecked Sendable {
             }
         }
         let lowered = text.lowercased()
-        return ["信", "wx", "vx", "qq", "扣扣", "wechat", "weixin"].contains { lowered.contains($0) }
+        return ContactDetectors.messengerTriggers.contains { lowered.contains($0) }
     }
 
     static func isDigitLike(_ scalar: Unicode.Scalar) -> Bool {

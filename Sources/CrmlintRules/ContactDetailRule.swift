@@ -59,10 +59,7 @@ public struct ContactDetailRule: Rule, RuleKind {
                 definition.fail("detector", "unknown detector '\(name)' (one of: \(ContactDetectors.all.map(\.name).joined(separator: ", ")))")
                 return nil
             }
-            detector = notAfter.map {
-                ContactDetector(name: builtIn.name, patterns: builtIn.patterns, validator: builtIn.validator, notAfter: $0,
-                                minimumDigits: builtIn.minimumDigits, requiredByte: builtIn.requiredByte)
-            } ?? builtIn
+            detector = notAfter.map(builtIn.with(notAfter:)) ?? builtIn
         case let (nil, patterns?):
             guard let validatorName else {
                 definition.fail(nil, "missing required key 'validator' (one of: \(ContactValidator.allCases.map(\.rawValue).joined(separator: ", ")))")
