@@ -69,7 +69,7 @@ public struct ContactDetailRule: Rule, RuleKind {
                 definition.fail("validator", "unknown validator '\(validatorName)' (one of: \(ContactValidator.allCases.map(\.rawValue).joined(separator: ", ")))")
                 return nil
             }
-            if patterns.isEmpty { definition.fail("patterns", "'patterns' must list at least one pattern") }
+            if patterns.isEmpty, definition.errors.isEmpty { definition.fail("patterns", "'patterns' must list at least one pattern") }
             detector = ContactDetector(name: validatorName, patterns: patterns, validator: validator, notAfter: notAfter ?? [])
         case (_?, _?):
             definition.fail("patterns", "give either 'detector' (built in) or 'patterns' with 'validator', not both")
@@ -352,7 +352,7 @@ public struct ContactExample: Sendable {
                     continue
                 }
                 var example = ContactExample(text: "")
-                var hasText = false
+                var hasText = false, unknownKey = false
                 for (entryKey, entryValue) in entry {
                     let name = entryKey.string ?? ""
                     let text = entryValue.scalar?.string
@@ -365,10 +365,13 @@ public struct ContactExample: Sendable {
                     case "recipient_type", "recipient": example.fields[name] = text ?? ""
                     case "company_domains":
                         example.companyDomains = entryValue.scalar.map { [$0.string] } ?? entryValue.array().compactMap(\.string)
-                    default: definition.fail("examples", "unknown key '\(name)' in an example (\(keys.joined(separator: ", ")))")
+                    default:
+                        definition.fail("examples", "unknown key '\(name)' in an example (\(keys.joined(separator: ", ")))")
+                        unknownKey = true
                     }
                 }
-                if !hasText { definition.fail("examples", "an example mapping needs 'text'") }
+                // A misspelt `text` key is one problem, reported once.
+                if !hasText, !unknownKey { definition.fail("examples", "an example mapping needs 'text'") }
                 list.append(example)
             }
             switch key.string {
