@@ -116,7 +116,7 @@ public struct ContactDetailRule: Rule, RuleKind {
             let audience = rule.scope.audience(of: record, companyDomains: context.companyDomains)
             if let audience, let types = rule.scope.recipientTypes, !types.contains(audience) { return }
             let validation = ValidationContext(latestDate: latestDate(context))
-            for field in rule.scope.fields(of: record, metadata: rule.metadata) {
+            for field in rule.scope.fields(of: record, metadata: rule.metadata, context: context) {
                 guard let text = context.normalized(record, field: field) else { continue }
                 let hits: [ContactHit]
                 do {
@@ -199,8 +199,8 @@ public struct ContactScope: Sendable {
         return declared
     }
 
-    public func fields(of record: Record, metadata: RuleMetadata) -> [String] {
-        let base = fields?[record.dataset] ?? allFields ?? metadata.textFields(of: record)
+    public func fields(of record: Record, metadata: RuleMetadata, context: CheckContext) -> [String] {
+        let base = fields?[record.dataset] ?? allFields ?? metadata.textFields(of: record, context: context)
         return base.filter { !isExcluded($0, in: record.dataset) }
     }
 
@@ -325,6 +325,13 @@ public struct ContactExample: Sendable {
     public var companyDomains: [String] = []
 
     public init(text: String) { self.text = text }
+
+    /// The text, with the record around it when the example sets one.
+    public var summary: String {
+        let context = (dataset.map { ["dataset: \($0.rawValue)"] } ?? []) + fields.keys.sorted().map { "\($0): \(fields[$0]!)" }
+            + (companyDomains.isEmpty ? [] : ["company_domains: \(companyDomains.joined(separator: ", "))"])
+        return context.isEmpty ? text : "\(text) (\(context.joined(separator: ", ")))"
+    }
 
     func record(dataset defaultDataset: Dataset, field defaultField: String, recipientType: String?, line: Int) -> Record {
         let dataset = self.dataset ?? defaultDataset
