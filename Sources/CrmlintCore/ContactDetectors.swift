@@ -88,9 +88,11 @@ public final class ContactDetector: @unchecked Sendable {
     /// one of theirs is part of it (`0965 7176 9716` inside a grouped card
     /// number is no landline).
     public let yieldsTo: [ContactDetector]
+    /// Cheap prefilter: candidates need a messenger name (微信, QQ, wx …) in the text.
+    public let needsMessengerTrigger: Bool
 
     public init(name: String, patterns: [Pattern], validator: ContactValidator, notAfter: [String] = [],
-                minimumDigits: Int = 0, requiredByte: UInt8? = nil, yieldsTo: [ContactDetector] = []) {
+                minimumDigits: Int = 0, requiredByte: UInt8? = nil, yieldsTo: [ContactDetector] = [], needsMessengerTrigger: Bool = false) {
         self.name = name
         self.patterns = patterns
         self.validator = validator
@@ -99,12 +101,13 @@ public final class ContactDetector: @unchecked Sendable {
         self.minimumDigits = minimumDigits
         self.requiredByte = requiredByte
         self.yieldsTo = yieldsTo
+        self.needsMessengerTrigger = needsMessengerTrigger
     }
 
     /// The same detector with other context words.
     public func with(notAfter words: [String]) -> ContactDetector {
         ContactDetector(name: name, patterns: patterns, validator: validator, notAfter: words, minimumDigits: minimumDigits,
-                        requiredByte: requiredByte, yieldsTo: yieldsTo)
+                        requiredByte: requiredByte, yieldsTo: yieldsTo, needsMessengerTrigger: needsMessengerTrigger)
     }
 
     /// Validated details in normalised bytes. `useContext: false` ignores
@@ -117,6 +120,7 @@ public final class ContactDetector: @unchecked Sendable {
             if digits < minimumDigits { return [] }
         }
         if let requiredByte, !bytes.contains(requiredByte) { return [] }
+        if needsMessengerTrigger, !Self.hasMessengerTrigger(bytes) { return [] }
         var found: [ContactHit] = []
         var taken: [Range<Int>] = []
         for pattern in patterns {
@@ -137,6 +141,25 @@ public final class ContactDetector: @unchecked Sendable {
             found.removeAll { hit in stronger.contains { $0.overlaps(hit.range) } }
         }
         return found.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    }
+
+    private static let triggerBytes = ContactDetectors.messengerTriggers.map { Array($0.utf8) }
+
+    /// Prefilter for the built-in messenger detector: one of its trigger words, ASCII case-insensitively.
+    static func hasMessengerTrigger(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 2 else { return false }
+        for index in 0..<(bytes.count - 1) {
+            let byte = bytes[index] &- 0x41 < 26 ? bytes[index] | 0x20 : bytes[index]
+            for trigger in triggerBytes where trigger[0] == byte && index + trigger.count <= bytes.count {
+                var equal = true
+                for offset in 1..<trigger.count {
+                    let other = bytes[index + offset] &- 0x41 < 26 ? bytes[index + offset] | 0x20 : bytes[index + offset]
+                    if other != trigger[offset] { equal = false; break }
+                }
+                if equal { return true }
+            }
+        }
+        return false
     }
 
     /// Does the text before `start`, less connectors (spaces, `:` `#` `是` `为`), end with a `notAfter` word?
@@ -225,7 +248,7 @@ public enum ContactDetectors {
             + #"|(?<![A-Za-z0-9])(wxid_[A-Za-z0-9_\-]{4,30})"#
             + #"|(?:(?<![A-Za-z0-9])(?i:qq)|扣扣)(?:号|号码)?[ \t]*(?:[:=]|是|为)?[ \t]*([1-9][0-9]{4,10}))"#
             + #"(?![\-_A-Za-z0-9@])(?!\.[A-Za-z0-9])"#)],
-        validator: .messenger, yieldsTo: [email, mobile])
+        validator: .messenger, yieldsTo: [email, mobile], needsMessengerTrigger: true)
 
     /// Lowercased text one of which every messenger id needs before it; the
     /// redactor's prefilter uses them, so keep them in step with the pattern.
@@ -242,7 +265,7 @@ public enum ContactChecks {
 
     static func isDigit(_ byte: UInt8) -> Bool { byte &- 0x30 < 10 }
 
-    static func isAlphanumeric(_ byte: UInt8) -> Bool {
+    public static func isAlphanumeric(_ byte: UInt8) -> Bool {
         isDigit(byte) || (byte | 0x20) &- 0x61 < 26
     }
 

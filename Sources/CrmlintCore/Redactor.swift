@@ -23,12 +23,13 @@ public final class Redactor: @unchecked Sendable {
     // Whatever follows a messenger name, validated or not.
     private let messengerID = try! Pattern(#"(?i)(?:微信号?|薇信|威信|v信|vx|wx|wechat|weixin|qq|扣扣|加个?v|\+v)\s*(?:号|号码|id)?\s*[:=是为]?\s*([A-Za-z0-9_\-]{5,40})"#)
 
-    // Normaliser, match state and a one-entry cache, used under the lock:
-    // excerpts of several findings on one field redact the same text.
+    // Normaliser, match state and a bounded memo, used under the lock:
+    // excerpts of several findings on one field, and rule messages, repeat.
     private let lock = NSLock()
     private let normalizer = TextNormalizer()
     private let scratch = MatchScratch()
-    private var cache: (text: String, minimumRun: Int, result: String)?
+    private struct Key: Hashable { let text: String; let minimumRun: Int }
+    private var cache: [Key: String] = [:]
 
     public init() {}
 
@@ -38,9 +39,11 @@ public final class Redactor: @unchecked Sendable {
         guard text.utf8.count >= 5, Self.mayHoldDetail(text) else { return text }
         lock.lock()
         defer { lock.unlock() }
-        if let cache, cache.minimumRun == minimumRun, cache.text == text { return cache.result }
+        let key = Key(text: text, minimumRun: minimumRun)
+        if let hit = cache[key] { return hit }
         let result = compute(text, minimumRun: minimumRun)
-        cache = (text, minimumRun, result)
+        if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
+        cache[key] = result
         return result
     }
 
@@ -132,8 +135,22 @@ public final class Redactor: @unchecked Sendable {
             default: break
             }
         }
-        let lowered = text.lowercased()
-        return ContactDetectors.messengerTriggers.contains { lowered.contains($0) }
+        // Messenger names, ASCII case-insensitively (full-width letters fold under NFKC: check those too).
+        let bytes = Array(text.utf8).map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+        if triggerBytes.contains(where: { contains(bytes, $0) }) { return true }
+        return text.unicodeScalars.contains { (0xFF21...0xFF5A).contains($0.value) }
+    }
+
+    private static let triggerBytes = ContactDetectors.messengerTriggers.map { Array($0.utf8) }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        var index = 0
+        while index <= haystack.count - needle.count {
+            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
     }
 
     static func isDigitLike(_ scalar: Unicode.Scalar) -> Bool {

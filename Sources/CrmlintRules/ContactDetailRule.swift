@@ -109,14 +109,21 @@ public struct ContactDetailRule: Rule, RuleKind {
     final class Checker: RuleChecker {
         let rule: ContactDetailRule
         private var latest: (asOf: Date, date: Int)?
+        // Memo tables for what repeats across records: recipient labels and addresses.
+        private var recipientTypes: [String: String] = [:]
+        private var outside: [String: Bool?] = [:]
+        private var domains: (source: [String], normalized: [[UInt8]])?
+        // Field exclusion by dataset and name: header matching is slow, and a file's records share their fields.
+        private var excluded: [Dataset: [String: Bool]] = [:]
 
         init(rule: ContactDetailRule) { self.rule = rule }
 
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            let audience = rule.scope.audience(of: record, companyDomains: context.companyDomains)
+            let audience = audience(of: record, context: context)
             if let audience, let types = rule.scope.recipientTypes, !types.contains(audience) { return }
             let validation = ValidationContext(latestDate: latestDate(context))
-            for field in rule.scope.fields(of: record, metadata: rule.metadata, context: context) {
+            for field in rule.scope.candidateFields(of: record, metadata: rule.metadata, context: context) {
+                if isExcluded(field, record.dataset) { continue }
                 guard let text = context.normalized(record, field: field) else { continue }
                 let hits: [ContactHit]
                 do {
@@ -148,6 +155,33 @@ public struct ContactDetailRule: Rule, RuleKind {
                                  fingerprintParts: [field, rule.detector.name, masked, String(occurrence)]))
                 }
             }
+        }
+
+        private func audience(of record: Record, context: CheckContext) -> String? {
+            if domains?.source != context.companyDomains {
+                domains = (context.companyDomains, ContactScope.normalizedDomains(context.companyDomains))
+                outside.removeAll()
+            }
+            let normalized = domains!.normalized
+            return rule.scope.audience(of: record, recipientType: { raw in
+                if let known = recipientTypes[raw] { return known }
+                let canonical = ContactScope.canonicalRecipient(raw)
+                if recipientTypes.count < 10_000 { recipientTypes[raw] = canonical }
+                return canonical
+            }, isOutside: { recipient in
+                if let known = outside[recipient] { return known }
+                let result = ContactScope.isOutside(recipient, normalizedDomains: normalized)
+                if outside.count >= 10_000 { outside.removeAll(keepingCapacity: true) }   // bounded: addresses can be unique
+                outside[recipient] = result
+                return result
+            })
+        }
+
+        private func isExcluded(_ field: String, _ dataset: Dataset) -> Bool {
+            if let known = excluded[dataset]?[field] { return known }
+            let result = rule.scope.isExcluded(field, in: dataset)
+            excluded[dataset, default: [:]][field] = result
+            return result
         }
 
         /// The scan's "now" as YYYYMMDD: an ID's birth date cannot be later.
@@ -188,23 +222,29 @@ public struct ContactScope: Sendable {
 
     /// Who a message goes to, or nil for records that are not messages.
     public func audience(of record: Record, companyDomains: [String]) -> String? {
+        let domains = Self.normalizedDomains(companyDomains)
+        return audience(of: record, recipientType: Self.canonicalRecipient, isOutside: { Self.isOutside($0, normalizedDomains: domains) })
+    }
+
+    /// The same, with the two lookups supplied (checkers memoise them).
+    func audience(of record: Record, recipientType: (String) -> String, isOutside: (String) -> Bool?) -> String? {
         guard record.dataset == .messages || record.fields["recipient_type"] != nil else { return nil }
-        let declared = record["recipient_type"].map(Self.canonicalRecipient) ?? "unknown"
+        let declared = record["recipient_type"].map(recipientType) ?? "unknown"
         if declared == "customer" || declared == "third_party" || declared == "external" { return declared }
         // A message labelled internal (or not labelled) whose address is outside the company has left it.
-        if outsideCompanyDomains, let recipient = record["recipient"], let outside = Self.isOutside(recipient, domains: companyDomains) {
+        if outsideCompanyDomains, let recipient = record["recipient"], let outside = isOutside(recipient) {
             if outside { return "external" }
             if declared == "unknown" { return "internal" }
         }
         return declared
     }
 
-    public func fields(of record: Record, metadata: RuleMetadata, context: CheckContext) -> [String] {
-        let base = fields?[record.dataset] ?? allFields ?? metadata.textFields(of: record, context: context)
-        return base.filter { !isExcluded($0, in: record.dataset) }
+    /// The fields to read, before exclusions.
+    public func candidateFields(of record: Record, metadata: RuleMetadata, context: CheckContext) -> [String] {
+        fields?[record.dataset] ?? allFields ?? metadata.textFields(of: record, context: context)
     }
 
-    func isExcluded(_ field: String, in dataset: Dataset) -> Bool {
+    public func isExcluded(_ field: String, in dataset: Dataset) -> Bool {
         let key = DatasetSchema.normalizedHeader(field)
         if excludeFields == nil, excludeByDataset.isEmpty { return Self.looksLikeContactField(key) }
         return excludeFields?.contains(key) == true || excludeByDataset[dataset]?.contains(key) == true
@@ -236,23 +276,53 @@ public struct ContactScope: Sendable {
     /// Whether the addresses in a recipient field lie outside the company
     /// domains (or a subdomain); nil when it holds no address or none are configured.
     public static func isOutside(_ recipient: String, domains: [String]) -> Bool? {
+        isOutside(recipient, normalizedDomains: normalizedDomains(domains))
+    }
+
+    static func isOutside(_ recipient: String, normalizedDomains domains: [[UInt8]]) -> Bool? {
         guard !domains.isEmpty else { return nil }
-        let addresses = recipient.replacingOccurrences(of: "＠", with: "@")
-            .split { $0 == "," || $0 == ";" || $0 == "，" || $0 == "；" || $0 == " " || $0 == "<" || $0 == ">" }
-            .compactMap { ContactChecks.emailDomain(String($0)) }
+        let addresses = emailDomains(in: recipient)
         guard !addresses.isEmpty else { return nil }
         return addresses.contains { !inside($0, domains: domains) }
     }
 
     public static func isCompanyAddress(_ address: String, domains: [String]) -> Bool {
-        guard !domains.isEmpty, let domain = ContactChecks.emailDomain(address) else { return false }
+        let domains = normalizedDomains(domains)
+        guard !domains.isEmpty, let domain = emailDomains(in: address).last else { return false }
         return inside(domain, domains: domains)
     }
 
-    static func inside(_ domain: String, domains: [String]) -> Bool {
+    /// Company domains as lowercase bytes, without a leading `@` or dot.
+    static func normalizedDomains(_ domains: [String]) -> [[UInt8]] {
+        domains.map { Array($0.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "@. ")).utf8) }.filter { !$0.isEmpty }
+    }
+
+    /// The lowercased domain after each `@` (or full-width `＠`) in a text.
+    static func emailDomains(in text: String) -> [[UInt8]] {
+        let bytes = Array(text.utf8)
+        var domains: [[UInt8]] = []
+        var index = 0
+        while index < bytes.count {
+            var start: Int?
+            if bytes[index] == 0x40 { start = index + 1 }
+            else if bytes[index] == 0xEF, index + 2 < bytes.count, bytes[index + 1] == 0xBC, bytes[index + 2] == 0xA0 { start = index + 3 }
+            guard var end = start else { index += 1; continue }
+            var domain: [UInt8] = []
+            while end < bytes.count, ContactChecks.isAlphanumeric(bytes[end]) || bytes[end] == 0x2E || bytes[end] == 0x2D {
+                domain.append(bytes[end] | (bytes[end] &- 0x41 < 26 ? 0x20 : 0))
+                end += 1
+            }
+            while domain.last == 0x2E { domain.removeLast() }
+            if !domain.isEmpty { domains.append(domain) }
+            index = end
+        }
+        return domains
+    }
+
+    static func inside(_ domain: [UInt8], domains: [[UInt8]]) -> Bool {
         domains.contains { company in
-            let company = company.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "@. "))
-            return domain == company || domain.hasSuffix("." + company)
+            domain == company || (domain.count > company.count && domain.suffix(company.count).elementsEqual(company)
+                && domain[domain.count - company.count - 1] == 0x2E)
         }
     }
 

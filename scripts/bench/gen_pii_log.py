@@ -2,8 +2,8 @@
 """Generates a large synthetic message log (messages dataset, JSON Lines or
 CSV) for throughput measurements. Deterministic, stdlib only.
 
-  scripts/gen_message_log.py --megabytes 200 --out /tmp/messages.jsonl
-  scripts/gen_message_log.py --records 100000 --detail-rate 0.3 --format csv --out /tmp/messages.csv
+  scripts/bench/gen_pii_log.py --megabytes 200 --out /tmp/messages.jsonl
+  scripts/bench/gen_pii_log.py --records 100000 --detail-rate 0.3 --format csv --out /tmp/messages.csv
 
 About `--detail-rate` of the messages carry a contact detail (phones, e-mails,
 IDs, cards, WeChat/QQ ids in their usual typed forms, via the value makers of
@@ -16,7 +16,7 @@ import os
 import random
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from gen_pii_corpus import (FULLWIDTH, MOBILE_STYLES, LANDLINE_STYLES, Values, card_form, email_form,  # noqa: E402
                             id_form, landline_form, mobile_form)
 
