@@ -162,11 +162,13 @@ public final class ContactDetector: @unchecked Sendable {
         return false
     }
 
+    private static let connectors: [[UInt8]] = [[0x20], [0x09], [0x3A], [0x23], [0x3D], Array("是".utf8), Array("为".utf8), Array("：".utf8)]
+
     /// Does the text before `start`, less connectors (spaces, `:` `#` `是` `为`), end with a `notAfter` word?
     private func followsExcludedWord(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
         guard !notAfterBytes.isEmpty else { return false }
         var end = start
-        let connectors: [[UInt8]] = [[0x20], [0x09], [0x3A], [0x23], [0x3D], Array("是".utf8), Array("为".utf8), Array("：".utf8)]
+        let connectors = Self.connectors
         var trimmed = true
         while trimmed, end > 0 {
             trimmed = false
