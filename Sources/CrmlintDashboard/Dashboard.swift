@@ -46,10 +46,33 @@ public enum Dashboard {
             throw CrmlintError.input(path: path, reason: "unsupported schema_version \(schema) (this crmlint reads \(ScanReport.schemaVersion))")
         }
         do {
-            return try JSONReporter.decoder().decode(ScanReport.self, from: data)
+            return try decoder().decode(ScanReport.self, from: data)
         } catch let error as DecodingError {
             throw CrmlintError.input(path: path, reason: "\(notFindings): \(describe(error))")
         }
+    }
+
+    /// `JSONReporter.decoder()` with a cheaper key conversion: Foundation's
+    /// snake-case strategy splits every key of every object, a third of the
+    /// decoding time of a 100,000-finding report (perf); most keys have no
+    /// underscore and pass through unchanged here.
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONReporter.decoder()
+        decoder.keyDecodingStrategy = .custom { path in
+            let key = path[path.count - 1]
+            guard key.intValue == nil, key.stringValue.utf8.contains(UInt8(ascii: "_")) else { return key }
+            let parts = key.stringValue.split(separator: "_", omittingEmptySubsequences: false)
+            let camel = parts.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }.joined()
+            return NamedKey(stringValue: camel)
+        }
+        return decoder
+    }
+
+    private struct NamedKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
     }
 
     private static func describe(_ error: DecodingError) -> String {

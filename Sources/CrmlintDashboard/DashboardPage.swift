@@ -16,26 +16,30 @@ public enum DashboardPage {
         page += body
         page += "<script type=\"application/json\" id=\"data\">"
         page += scriptSafeJSON(model)
+        page += "</script>\n<script type=\"application/json\" id=\"table\">"
+        page += scriptSafe(model.table.json())
         page += "</script>\n<script>\n" + DashboardScript.js + "</script>\n</body>\n</html>\n"
         return page
     }
 
-    /// The model as JSON that cannot end its `<script>` element or start
+    /// JSON that cannot end its `<script>` element or start
     /// markup: `<`, `>` and `&` become `\u003c` `\u003e` `\u0026`, and the
     /// line separators U+2028/U+2029 are escaped too. These characters occur
     /// only inside JSON strings, where the escapes mean the same characters.
+    /// The model without its findings table, which goes in its own element (`FindingTable.json()`).
     static func scriptSafeJSON(_ model: DashboardModel) -> String {
+        var shell = model
+        shell.table = FindingTable()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.keyEncodingStrategy = .convertToSnakeCase
-        let data = (try? encoder.encode(model)) ?? Data("{}".utf8)
-        return scriptSafe(data)
+        let data = (try? encoder.encode(shell)) ?? Data("{}".utf8)
+        return scriptSafe([UInt8](data))
     }
 
-    static func scriptSafe(_ json: Data) -> String {
+    static func scriptSafe(_ bytes: [UInt8]) -> String {
         var out: [UInt8] = []
-        out.reserveCapacity(json.count + json.count / 32)
-        let bytes = [UInt8](json)
+        out.reserveCapacity(bytes.count + bytes.count / 32)
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]

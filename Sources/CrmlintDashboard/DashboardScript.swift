@@ -14,7 +14,7 @@ enum DashboardScript {
 
   const SVG_NS = 'http://www.w3.org/2000/svg';
   const D = JSON.parse(document.getElementById('data').textContent);
-  const T = D.table;
+  const T = JSON.parse(document.getElementById('table').textContent);
   const S = T.strings;
   const hasChange = D.change != null;
   const numberFormat = new Intl.NumberFormat('zh-CN');
@@ -95,7 +95,7 @@ enum DashboardScript {
     const cards = document.getElementById('cards');
     const f = D.findings;
     const change = D.change;
-    const scanned = card('records', '扫描记录', 'Records scanned', D.records.scanned,
+    const scanned = card('records', '扫描记录', 'Scanned', D.records.scanned,
       ['读取 read ' + num(D.records.read) + ' · 拒收 rejected ' + num(D.records.rejected)]);
     const total = card('total', '问题总数', 'Findings', f.total, change ? [delta(f.total, change.previous_total)] : ['当前未解决 open now']);
     cards.append(scanned, total);

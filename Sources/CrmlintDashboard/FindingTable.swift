@@ -33,6 +33,8 @@ public struct FindingTable: Codable, Equatable, Sendable {
         case strings, count, rule, severity, category, status, rep, tier, customer, record, day, file, line, field, column, message, excerpt
     }
 
+    init() {}
+
     /// The current findings (in report order), then those resolved since the previous report.
     init(current: [Finding], isNew: (Finding) -> Bool, hasPrevious: Bool, resolved: [Finding]) {
         for finding in current { append(finding, status: isNew(finding) ? "new" : "open") }
@@ -70,5 +72,71 @@ public struct FindingTable: Codable, Equatable, Sendable {
         column.append(finding.column ?? -1)
         message.append(intern(finding.message))
         excerpt.append(intern(finding.excerpt))
+    }
+
+    /// The table as JSON, written directly: JSONEncoder spends seconds on
+    /// 1.5 million integers (a quarter of the run with 100,000 findings, perf).
+    /// Same keys as the Codable form.
+    public func json() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(strings.reduce(0) { $0 + $1.utf8.count + 3 } + count * 60)
+        out += Array("{\"count\":\(count),\"strings\":[".utf8)
+        for (index, string) in strings.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            Self.appendString(string, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
+        let columns: [(String, [Int])] = [
+            ("rule", rule), ("severity", severity), ("category", category), ("status", status), ("rep", rep), ("tier", tier),
+            ("customer", customer), ("record", record), ("day", day), ("file", file), ("line", line), ("field", field),
+            ("column", column), ("message", message), ("excerpt", excerpt),
+        ]
+        for (name, values) in columns {
+            out += Array(",\"\(name)\":[".utf8)
+            for (index, value) in values.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                Self.appendInt(value, to: &out)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    static func appendInt(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat {
+                buffer[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for index in stride(from: count - 1, through: 0, by: -1) { out.append(buffer[index]) }
+        }
+    }
+
+    /// A JSON string literal: quote, backslash and control characters escaped
+    /// (the page escapes `<`, `>`, `&` and line separators afterwards).
+    static func appendString(_ string: String, to out: inout [UInt8]) {
+        let hex = Array("0123456789abcdef".utf8)
+        out.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case UInt8(ascii: "\n"): out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case UInt8(ascii: "\r"): out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case UInt8(ascii: "\t"): out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20, 0x7F:
+                out += Array("\\u00".utf8)
+                out += [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 }
