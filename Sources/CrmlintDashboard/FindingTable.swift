@@ -27,18 +27,13 @@ public struct FindingTable: Codable, Equatable, Sendable {
     public var message: [Int] = []
     public var excerpt: [Int] = []
 
-    private var index: [String: Int] = [:]
-
-    private enum CodingKeys: String, CodingKey {
-        case strings, count, rule, severity, category, status, rep, tier, customer, record, day, file, line, field, column, message, excerpt
-    }
-
     init() {}
 
     /// The current findings (in report order), then those resolved since the previous report.
     init(current: [Finding], isNew: (Finding) -> Bool, hasPrevious: Bool, resolved: [Finding]) {
-        for finding in current { append(finding, status: isNew(finding) ? "new" : "open") }
-        if hasPrevious { for finding in resolved { append(finding, status: "resolved") } }
+        var index: [String: Int] = [:]
+        for finding in current { append(finding, status: isNew(finding) ? "new" : "open", index: &index) }
+        if hasPrevious { for finding in resolved { append(finding, status: "resolved", index: &index) } }
     }
 
     /// The row's values as text, for tests and debugging.
@@ -47,7 +42,8 @@ public struct FindingTable: Codable, Equatable, Sendable {
         return id >= 0 ? strings[id] : nil
     }
 
-    private mutating func intern(_ value: String?) -> Int {
+    /// The id of a string in `strings`, adding it the first time.
+    private mutating func intern(_ value: String?, _ index: inout [String: Int]) -> Int {
         guard let value else { return -1 }
         if let id = index[value] { return id }
         strings.append(value)
@@ -55,23 +51,23 @@ public struct FindingTable: Codable, Equatable, Sendable {
         return strings.count - 1
     }
 
-    private mutating func append(_ finding: Finding, status: String) {
+    private mutating func append(_ finding: Finding, status: String, index: inout [String: Int]) {
         count += 1
-        rule.append(intern(finding.rule))
-        severity.append(intern(finding.severity.rawValue))
-        category.append(intern(finding.category.rawValue))
-        self.status.append(intern(status))
-        rep.append(intern(finding.rep))
-        tier.append(intern(finding.tier))
-        customer.append(intern(finding.customerId))
-        record.append(intern(finding.recordId))
-        day.append(intern(finding.day))
-        file.append(intern(finding.file))
+        rule.append(intern(finding.rule, &index))
+        severity.append(intern(finding.severity.rawValue, &index))
+        category.append(intern(finding.category.rawValue, &index))
+        self.status.append(intern(status, &index))
+        rep.append(intern(finding.rep, &index))
+        tier.append(intern(finding.tier, &index))
+        customer.append(intern(finding.customerId, &index))
+        record.append(intern(finding.recordId, &index))
+        day.append(intern(finding.day, &index))
+        file.append(intern(finding.file, &index))
         line.append(finding.line)
-        field.append(intern(finding.field))
+        field.append(intern(finding.field, &index))
         column.append(finding.column ?? -1)
-        message.append(intern(finding.message))
-        excerpt.append(intern(finding.excerpt))
+        message.append(intern(finding.message, &index))
+        excerpt.append(intern(finding.excerpt, &index))
     }
 
     /// The table as JSON, written directly: JSONEncoder spends seconds on
