@@ -506,6 +506,9 @@ enum DashboardScript {
       if (primary) { const d = primary[a] - primary[b]; if (d !== 0) return dir * d; }
       else { return dir * location(a, b); }
       if (view.sort !== 'severity') { const s = sev[b] - sev[a]; if (s !== 0) return s; }
+      // Within a severity, new findings first: what changed since last night.
+      const n = (T.status[a] === NEW ? 0 : 1) - (T.status[b] === NEW ? 0 : 1);
+      if (n !== 0) return n;
       return location(a, b);
     });
   }
@@ -544,7 +547,7 @@ enum DashboardScript {
     cells.push(el('td', null, [el('span', { class: 'tag', title: S[T.category[i]], text: categoryZh(S[T.category[i]]) })]));
     cells.push(el('td', { text: str(T.rep[i]) || NO_REP }));
     const tier = str(T.tier[i]);
-    cells.push(el('td', null, [el('span', { class: 'mono', text: str(T.customer[i]) || '—' }), tier ? el('span', { class: 'tag', text: tier }) : null]));
+    cells.push(el('td', { class: 'nowrap' }, [el('span', { class: 'mono', text: str(T.customer[i]) || '—' }), tier ? ' ' : null, tier ? el('span', { class: 'tag', text: tier }) : null]));
     cells.push(el('td', { class: 'mono', text: str(T.day[i]) || '—' }));
     cells.push(el('td', { class: 'mono muted', text: S[T.file[i]] + ':' + T.line[i] }));
     return el('tr', { class: 'row' + (view.open.has(i) ? ' open-row' : ''), 'aria-expanded': view.open.has(i) ? 'true' : 'false', onclick: function () {

@@ -80,6 +80,7 @@ table.data tbody tr:hover { background: #f9fafb; }
 table.data .mono { white-space: nowrap; }
 .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace; font-size: 12px; }
 .muted { color: var(--muted); }
+.nowrap { white-space: nowrap; }
 
 .filters { display: flex; flex-wrap: wrap; gap: 10px; align-items: flex-end; margin: 10px 0 6px; }
 .filters label { display: flex; flex-direction: column; font-size: 12px; color: #344054; gap: 3px; }
