@@ -1,4 +1,5 @@
 import CrmlintCore
+import CrmlintDashboard
 import CrmlintEngine
 import CrmlintReporters
 import Foundation
@@ -98,11 +99,15 @@ import Testing
         #expect(details.count >= 300)
         var forms: [String: String] = [:]
         for detail in details { for form in Self.forms(detail) { forms[form] = detail.detector } }
-        for reporter in Self.reporters {
-            let output = reporter.render(report)
-            #expect(output.utf8.count > 10_000)
+        var outputs: [(name: String, text: String)] = Self.reporters.map { (type(of: $0).formatName, $0.render(report)) }
+        // The dashboard is built from the findings JSON, with rule explanations from the rules.
+        let reportFile = folder.appendingPathComponent("findings.json")
+        try JSONReporter().render(report).write(to: reportFile, atomically: true, encoding: .utf8)
+        outputs.append(("dashboard", try Dashboard.build(paths: [reportFile.path])))
+        for (name, output) in outputs {
+            #expect(output.utf8.count > 10_000, "\(name)")
             for detector in Self.occurrences(of: forms, in: output) {
-                Issue.record("\(type(of: reporter).formatName) output carries a raw \(detector) detail")
+                Issue.record("\(name) output carries a raw \(detector) detail")
             }
         }
     }
