@@ -56,7 +56,7 @@ final class ContactLog {
         let isMessage = record.dataset == .messages
         if isMessage, let raw = record["recipient_type"] {
             guard let kind = RecipientKind.parse(raw) else {
-                ValueProblems.report(record, field: "recipient_type", problem: "\(ValueProblems.shown(raw, context: context)) is not customer, third_party or internal",
+                ValueProblems.report(record, field: "recipient_type", problem: "\(ValueProblems.shown(raw, context: context)) is not customer, third_party, external or internal",
                                      rule: rule, context: context, emit: emit)
                 return nil
             }
@@ -195,16 +195,16 @@ struct Interner {
     func index(of name: String) -> Int32? { indices[name] }
 }
 
-/// Who a message went to: `recipient_type` values as exports write them.
+/// Who a message went to, in the vocabulary the contact-detail rules use
+/// (`ContactScope.canonicalRecipient`), so both kinds read a column alike.
 enum RecipientKind {
-    case customer, thirdParty, internalStaff
+    case customer, other
 
     static func parse(_ text: String) -> RecipientKind? {
-        switch ValueKey.make(text) {
-        case "customer", "client", "客户", "客戶": return .customer
-        case "third_party", "thirdparty", "third-party", "external", "第三方", "外部": return .thirdParty
-        case "internal", "colleague", "内部", "內部", "同事": return .internalStaff
-        default: return nil
+        switch ContactScope.canonicalRecipient(text) {
+        case "customer": .customer
+        case "unknown": nil
+        default: .other
         }
     }
 }

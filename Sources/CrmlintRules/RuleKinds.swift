@@ -19,6 +19,7 @@ public enum RuleKinds {
         QuietPeriodRule.self,
         TierRule.self,
         RequiredFieldsRule.self,
+        ContactDetailRule.self,
     ]
 
     public static func kind(named name: String) -> RuleKind.Type? { all.first { $0.name == name } }
