@@ -34,11 +34,14 @@ let package = Package(
             name: "crmlint",
             dependencies: ["CrmlintEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Shared test helpers (JSON Schema validator, paths, running the CLI).
+        .target(name: "TestHelpers", path: "Tests/TestHelpers"),
         .testTarget(name: "PatternEngineTests", dependencies: ["PatternEngine"]),
         .testTarget(name: "CrmlintCoreTests", dependencies: ["CrmlintCore"]),
         .testTarget(name: "CrmlintReadersTests", dependencies: ["CrmlintReaders"]),
         .testTarget(name: "CrmlintRulesTests", dependencies: ["CrmlintRules"]),
-        .testTarget(name: "CrmlintEngineTests", dependencies: ["CrmlintEngine", "crmlint"]),
+        .testTarget(name: "CrmlintReportersTests", dependencies: ["CrmlintReporters", "TestHelpers"]),
+        .testTarget(name: "CrmlintEngineTests", dependencies: ["CrmlintEngine", "CrmlintCore", "CrmlintReporters", "crmlint", "TestHelpers", "Yams"]),
     ],
     swiftLanguageModes: [.v5]
 )
