@@ -1,4 +1,5 @@
 import CrmlintCore
+import CrmlintReaders
 import CrmlintReporters
 import Foundation
 
@@ -51,7 +52,7 @@ extension OutputWriter {
             throw CrmlintError.usage("several reports (\(formats)) would go to standard output; give all but one a file")
         }
         var seen: [String: ReportFormat] = [:]
-        let inputFiles = Set(inputs.filter { $0 != "-" }.map(canonical))
+        let inputPaths = inputs.filter { $0 != "-" }.map(canonical)
         for destination in destinations {
             guard let path = destination.path else { continue }
             let key = canonical(path)
@@ -59,7 +60,7 @@ extension OutputWriter {
                 throw CrmlintError.usage("the \(other.rawValue) and \(destination.format.rawValue) reports would both be written to \(path)")
             }
             seen[key] = destination.format
-            if inputFiles.contains(key) { throw CrmlintError.output(path: path, reason: "it is one of the files being scanned") }
+            if isScanned(key, inputs: inputPaths) { throw CrmlintError.output(path: path, reason: "it is one of the files being scanned") }
             try checkWritable(path)
         }
     }
@@ -78,6 +79,15 @@ extension OutputWriter {
         guard FileManager.default.isWritableFile(atPath: parent) else {
             throw CrmlintError.output(path: path, reason: "folder \(parent) is not writable")
         }
+    }
+
+    /// An existing file named as an input, or one a scanned folder would
+    /// read: writing a report there would destroy the data.
+    static func isScanned(_ path: String, inputs: [String]) -> Bool {
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        if inputs.contains(path) { return true }
+        let readable = InputFormat.from(path: path) != nil
+        return readable && inputs.contains { path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
     }
 
     static func canonical(_ path: String) -> String {

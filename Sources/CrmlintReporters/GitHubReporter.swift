@@ -17,6 +17,7 @@ public struct GitHubReporter: Reporter {
             properties.append("title=\(Self.property(finding.rule))")
             var message = finding.message
             if let record = finding.recordId { message += " (record \(record)\(finding.field.map { ", field \($0)" } ?? ""))" }
+            if let excerpt = finding.excerpt, !excerpt.isEmpty { message += ": \(excerpt)" }
             out += "::\(Self.command(finding.severity)) \(properties.joined(separator: ","))::\(Self.data(message))\n"
         }
         let summary = report.summary

@@ -80,7 +80,7 @@ struct FormatReportersTests {
     func github() {
         let lines = GitHubReporter().render(report).split(separator: "\n").map(String.init)
         #expect(lines.count == report.findings.count + 1)
-        #expect(lines.contains("::error file=exports/messages.csv,line=2,col=9,title=conduct.zero-failure::不得夸大产品功能 — absolute reliability claim (record m-1, field text)"))
+        #expect(lines.contains("::error file=exports/messages.csv,line=2,col=9,title=conduct.zero-failure::不得夸大产品功能 — absolute reliability claim (record m-1, field text): 您好，我们的设备零故障，请放心"))
         // Line 0 (whole file): no line property.
         #expect(lines.contains { $0.hasPrefix("::error file=/data/exports/locked.csv,title=input.unreadable-file::") })
         let awkward = lines.first { $0.contains("conduct.guarantee") } ?? ""

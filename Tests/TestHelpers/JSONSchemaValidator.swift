@@ -244,7 +244,7 @@ public struct JSONSchemaValidator {
     }
 
     /// ECMA-262 patterns are unanchored searches; ICU is close enough for these schemas.
-    static func search(_ pattern: String, in text: String) -> Bool {
+    public static func search(_ pattern: String, in text: String) -> Bool {
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return false }
         return regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
     }
