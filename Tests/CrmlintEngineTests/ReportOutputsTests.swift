@@ -163,10 +163,9 @@ struct ReportOutputsTests {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // A hang guard, not a timing assertion: if lines only came at the end this would wait forever.
-        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
-        defer { watchdog.cancel() }
+        // Our copy of the write end goes, so the read side sees the end when crmlint exits.
+        try output.fileHandleForWriting.close()
+        defer { if process.isRunning { process.terminate() } }
         input.fileHandleForWriting.write(Data((ReportFixtures.header + ReportFixtures.rows[0]).utf8))
         // Standard input is still open, so the scan cannot have finished.
         let first = Self.readLine(output.fileHandleForReading)
@@ -180,9 +179,13 @@ struct ReportOutputsTests {
         #expect(process.terminationStatus == 1)
     }
 
+    /// One line of output. Waits at most two minutes for each byte: a hang
+    /// guard, not a timing assertion — if lines only came at the end of the
+    /// scan this would otherwise wait forever; it returns what it has instead.
     static func readLine(_ handle: FileHandle) -> String {
         var bytes: [UInt8] = []
-        while let chunk = try? handle.read(upToCount: 1), let byte = chunk.first {
+        var descriptor = pollfd(fd: handle.fileDescriptor, events: Int16(POLLIN), revents: 0)
+        while poll(&descriptor, 1, 120_000) > 0, let chunk = try? handle.read(upToCount: 1), let byte = chunk.first {
             if byte == 0x0A { break }
             bytes.append(byte)
         }
