@@ -74,6 +74,10 @@ public enum ScanRun {
             throw error
         }
 
+        if !skipped.isEmpty {
+            // Passed over, not scanned: they are named on stderr instead.
+            report.run.inputs.removeAll { $0.dataset == nil && skipped.contains($0.path) }
+        }
         let scanned = report.run.inputs.filter { $0.dataset != nil }.map(\.path)
         if let suppressions {
             report.suppressions = suppressions.statuses(today: today, scannedFiles: scanned)

@@ -140,6 +140,23 @@ struct ReportOutputsTests {
         if expected == 2 { #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)") }
     }
 
+    @Test("--skip-unrecognized passes over files that are not exports, and says so on stderr")
+    func skipUnrecognized() throws {
+        let folder = try ReportFixtures.folder()
+        try "{\"name\": \"app\", \"version\": \"1.0.0\"}\n".write(to: folder.appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
+        let arguments = ["scan", "exports/messages.csv", "package.json", "--rules", "rules.yml", "--as-of", "2024-05-01",
+                         "--select", "contact.phone-in-text", "--format", "json"]
+        let plain = try CLI.run(arguments, in: folder)
+        #expect(plain.status == 1)
+        #expect(try ReportFixtures.decode(plain.stdout).findings.contains { $0.file == "package.json" && $0.category == .inputError })
+        let skipping = try CLI.run(arguments + ["--skip-unrecognized"], in: folder)
+        #expect(skipping.status == 0, "\(skipping.stderr)")
+        let report = try ReportFixtures.decode(skipping.stdout)
+        #expect(report.findings.map(\.recordId) == ["m-2"])
+        #expect(report.run.inputs.map(\.path) == ["exports/messages.csv"])
+        #expect(skipping.stderr == "package.json: note: skipped, not a CRM export crmlint recognises\n")
+    }
+
     @Test("No output format carries a contact detail unmasked", arguments: ReportFormat.allCases)
     func redactedEverywhere(format: ReportFormat) throws {
         let folder = try ReportFixtures.folder()
