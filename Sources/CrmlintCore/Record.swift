@@ -1,3 +1,5 @@
+import Foundation
+
 /// One record of an export, with its place in the file. Field values are the
 /// text as read (decoded, not normalised), keyed by canonical field name;
 /// headers that are not canonical keep their normalised header text.
@@ -9,13 +11,19 @@ public struct Record: Sendable {
     /// 1-based position of the record in its file.
     public let position: Int
     public var fields: [String: String]
+    /// Unique within a scan (the engine numbers records as it reads them):
+    /// lets per-record caches tell records apart without comparing content.
+    public var serial: Int
 
-    public init(dataset: Dataset, file: String, line: Int, position: Int, fields: [String: String]) {
+    private static let serials = SerialCounter()
+
+    public init(dataset: Dataset, file: String, line: Int, position: Int, fields: [String: String], serial: Int? = nil) {
         self.dataset = dataset
         self.file = file
         self.line = line
         self.position = position
         self.fields = fields
+        self.serial = serial ?? Self.serials.next()
     }
 
     public subscript(field: String) -> String? {
@@ -42,5 +50,17 @@ extension String {
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
         return String(scalars[first...last])
+    }
+}
+
+/// Hands out record serials when the caller gives none (tests, examples).
+final class SerialCounter: @unchecked Sendable {
+    private var value = 1 << 40
+    private let lock = NSLock()
+    func next() -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        value += 1
+        return value
     }
 }

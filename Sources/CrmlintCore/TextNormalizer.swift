@@ -30,79 +30,113 @@ public struct NormalizedText: Sendable {
 
 /// Normalises field text for matching. Keeps a per-scalar cache, so it is
 /// not thread-safe: use one per worker thread.
+///
+/// The cache is a flat table for the Basic Multilingual Plane (one UInt32 per
+/// code point: computed bit, kind, length, offset into a byte pool) because a
+/// dictionary of arrays cost most of the scan time in retain/release and
+/// hashing (perf on a 13 MB export).
 public final class TextNormalizer {
-    private enum Kind: UInt8 { case other, han, separator, dropped }
-    private struct Mapped {
-        let bytes: [UInt8]
-        let kind: Kind
-    }
+    private enum Kind: UInt32 { case other = 0, han = 1, separator = 2, dropped = 3 }
 
-    private var cache: [UInt32: Mapped] = [:]
+    private var table: [UInt32] = []
+    private var pool: [UInt8] = []
+    private var astral: [UInt32: UInt32] = [:]
 
     public init() {}
 
     public func normalize(_ text: String) -> NormalizedText {
+        var text = text
         var out: [UInt8] = []
         var origins: [Int32] = []
-        out.reserveCapacity(text.utf8.count)
-        origins.reserveCapacity(text.utf8.count + 1)
-        // Separators seen after a Han character, held until we know whether
-        // another Han character follows (then they are dropped).
-        var pendingBytes: [UInt8] = []
-        var pendingOrigins: [Int32] = []
-        var lastWasHan = false
-        var index: Int32 = 0
-
-        func flushPending() {
-            out.append(contentsOf: pendingBytes)
-            origins.append(contentsOf: pendingOrigins)
-            pendingBytes.removeAll(keepingCapacity: true)
-            pendingOrigins.removeAll(keepingCapacity: true)
-        }
-
-        for scalar in text.unicodeScalars {
-            defer { index += 1 }
-            let mapped = map(scalar)
-            switch mapped.kind {
-            case .dropped:
-                continue
-            case .separator where lastWasHan:
-                pendingBytes.append(contentsOf: mapped.bytes)
-                pendingOrigins.append(contentsOf: repeatElement(index, count: mapped.bytes.count))
-                continue
-            case .han:
-                if lastWasHan {
-                    pendingBytes.removeAll(keepingCapacity: true)
-                    pendingOrigins.removeAll(keepingCapacity: true)
+        var scalarCount: Int32 = 0
+        text.withUTF8 { input in
+            out.reserveCapacity(input.count)
+            origins.reserveCapacity(input.count + 1)
+            // Separators after a Han character wait here until we know whether
+            // another Han character follows (then they are dropped).
+            var pendingStart = -1
+            var lastWasHan = false
+            var index = 0
+            while index < input.count {
+                let lead = input[index]
+                var value: UInt32
+                var width: Int
+                if lead < 0x80 {
+                    value = UInt32(lead)
+                    width = 1
+                } else if lead < 0xE0 {
+                    value = UInt32(lead & 0x1F) << 6 | UInt32(input[index + 1] & 0x3F)
+                    width = 2
+                } else if lead < 0xF0 {
+                    value = UInt32(lead & 0x0F) << 12 | UInt32(input[index + 1] & 0x3F) << 6 | UInt32(input[index + 2] & 0x3F)
+                    width = 3
                 } else {
-                    flushPending()
+                    value = UInt32(lead & 0x07) << 18 | UInt32(input[index + 1] & 0x3F) << 12
+                        | UInt32(input[index + 2] & 0x3F) << 6 | UInt32(input[index + 3] & 0x3F)
+                    width = 4
                 }
-                lastWasHan = true
-            case .separator, .other:
-                flushPending()
-                lastWasHan = false
+                let origin = scalarCount
+                scalarCount += 1
+                let entry: UInt32
+                if value < 0x80 {
+                    entry = Self.isSeparator(value) ? (Kind.separator.rawValue << 1 | 1) : 1
+                } else {
+                    entry = lookup(value)
+                }
+                let kind = Kind(rawValue: (entry >> 1) & 3)!
+                switch kind {
+                case .dropped:
+                    index += width
+                    continue
+                case .separator where lastWasHan:
+                    if pendingStart < 0 { pendingStart = out.count }
+                case .han:
+                    if lastWasHan, pendingStart >= 0 {
+                        out.removeSubrange(pendingStart...)
+                        origins.removeSubrange(pendingStart...)
+                    }
+                    pendingStart = -1
+                    lastWasHan = true
+                case .separator, .other:
+                    pendingStart = -1
+                    lastWasHan = false
+                }
+                if value < 0x80 {
+                    out.append(UInt8(value))
+                    origins.append(origin)
+                } else {
+                    let length = Int((entry >> 3) & 0x1F), offset = Int(entry >> 8)
+                    for position in offset..<offset + length {
+                        out.append(pool[position])
+                        origins.append(origin)
+                    }
+                }
+                index += width
             }
-            out.append(contentsOf: mapped.bytes)
-            origins.append(contentsOf: repeatElement(index, count: mapped.bytes.count))
         }
-        flushPending()
-        origins.append(index)
+        origins.append(scalarCount)
         return NormalizedText(original: text, bytes: out, origins: origins)
     }
 
-    private func map(_ scalar: Unicode.Scalar) -> Mapped {
-        let value = scalar.value
-        if value < 0x80 {
-            return Mapped(bytes: [UInt8(value)], kind: Self.isSeparator(value) ? .separator : .other)
+    /// The cache entry of a non-ASCII scalar, computing it on first sight.
+    private func lookup(_ value: UInt32) -> UInt32 {
+        if value < 0x10000 {
+            if table.isEmpty { table = [UInt32](repeating: 0, count: 0x10000) }
+            let cached = table[Int(value)]
+            if cached != 0 { return cached }
+            let entry = compute(value)
+            table[Int(value)] = entry
+            return entry
         }
-        if let hit = cache[value] { return hit }
-        let mapped = compute(scalar)
-        cache[value] = mapped
-        return mapped
+        if let cached = astral[value] { return cached }
+        let entry = compute(value)
+        astral[value] = entry
+        return entry
     }
 
-    private func compute(_ scalar: Unicode.Scalar) -> Mapped {
-        if Self.zeroWidth.contains(scalar.value) { return Mapped(bytes: [], kind: .dropped) }
+    private func compute(_ value: UInt32) -> UInt32 {
+        guard let scalar = Unicode.Scalar(value) else { return Kind.dropped.rawValue << 1 | 1 }
+        if Self.zeroWidth.contains(value) { return Kind.dropped.rawValue << 1 | 1 }
         var text = String(scalar).precomposedStringWithCompatibilityMapping
         if let first = text.unicodeScalars.first, Self.isHan(first.value),
            let simplified = text.applyingTransform(StringTransform("Hant-Hans"), reverse: false) {
@@ -117,7 +151,11 @@ public final class TextNormalizer {
         } else {
             kind = .other
         }
-        return Mapped(bytes: Array(text.utf8), kind: kind)
+        var bytes = Array(text.utf8)
+        if bytes.count > 31 { bytes = Array(String(scalar).utf8) }   // no real mapping is this long; keep the original
+        let offset = UInt32(pool.count)
+        pool.append(contentsOf: bytes)
+        return offset << 8 | UInt32(bytes.count) << 3 | kind.rawValue << 1 | 1
     }
 
     static let zeroWidth: Set<UInt32> = [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x180E]

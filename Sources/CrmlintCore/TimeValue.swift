@@ -27,9 +27,14 @@ public struct TimeValue: Sendable, Equatable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         if let serial = Double(value.trimmed), serial > 20000, serial < 80000 {
-            // Excel serial date: days since 1899-12-30, local time.
-            let base = calendar.date(from: DateComponents(year: 1899, month: 12, day: 30))!
-            let date = base.addingTimeInterval((serial * 86400).rounded())
+            // Excel serial date: days since 1899-12-30 as a wall-clock time
+            // (serial 25569 is 1970-01-01); read the wall clock in UTC, then
+            // place it in the scan's zone.
+            var utc = Calendar(identifier: .gregorian)
+            utc.timeZone = TimeZone(secondsFromGMT: 0)!
+            let wall = Date(timeIntervalSince1970: ((serial - 25569) * 86400).rounded())
+            let parts = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: wall)
+            guard let date = calendar.date(from: parts) else { return nil }
             return TimeValue(start: date, end: date)
         }
         let match: PatternMatch? = value.withUTF8 { buffer in

@@ -11,6 +11,8 @@ struct InputFile {
     var dataset: Dataset?
     /// Named explicitly on the command line (an unknown type is then an error, not skipped).
     let explicit: Bool
+    /// Standard input is read once: the source used for detection is the one scanned.
+    var stdinSource: ByteSource? = nil
 }
 
 /// Expands command-line paths into input files: folders recursively (hidden

@@ -74,7 +74,7 @@ public enum Scanner {
 
         let context = CheckContext(asOf: asOf, timeZone: timeZone)
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
-        var stdinSource: ByteSource?
+        var serial = 0
         for input in inputs {
             var summary = InputSummary(path: input.path, dataset: input.dataset, format: input.format!.rawValue, encoding: nil)
             defer { summaries.append(summary) }
@@ -86,8 +86,7 @@ public enum Scanner {
                     continue
                 }
             } else {
-                source = stdinSource ?? ByteSource()
-                stdinSource = source
+                source = input.stdinSource ?? ByteSource()
             }
             let reader = ReaderFactory.open(source, format: input.format!, encoding: input.encoding)
             summary.encoding = reader.encoding.rawValue
@@ -103,7 +102,9 @@ public enum Scanner {
                                                         reason: "record could not be read: \(problem.reason)", dataset: input.dataset))
                 case let .record(raw):
                     summary.recordsScanned += 1
-                    let record = Record(dataset: input.dataset!, file: input.path, line: raw.line, position: position, fields: mapper.map(raw))
+                    serial += 1
+                    let record = Record(dataset: input.dataset!, file: input.path, line: raw.line, position: position,
+                                        fields: mapper.map(raw), serial: serial)
                     if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
                     var day: String??
                     for (metadata, checker) in checkers where metadata.applies(to: record.dataset) {
@@ -155,8 +156,11 @@ public enum Scanner {
         input.encoding = rule?.encoding.flatMap(TextEncoding.init(name:)) ?? defaultEncoding
         input.dataset = rule?.dataset
         if input.openPath == nil {
-            // stdin: the dataset must come from config or the header; sniff the format.
-            input.format = input.format ?? .csv
+            // stdin: sniff the format from the first bytes; they stay buffered for the scan.
+            let source = ByteSource()
+            input.stdinSource = source
+            let first = source.lookahead().first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 && $0 != 0xEF && $0 != 0xBB && $0 != 0xBF }
+            input.format = input.format ?? (first == UInt8(ascii: "{") ? .jsonl : first == UInt8(ascii: "[") ? .json : .csv)
         }
         guard let format = input.format else {
             findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unknownFileType,
@@ -179,7 +183,10 @@ public enum Scanner {
     /// Reads the first record's keys (the header) and matches them to a dataset;
     /// falls back to the file name (`customers.csv`).
     static func detectDataset(_ input: InputFile, format: InputFormat, config: Config) -> Dataset? {
-        if let openPath = input.openPath, let source = try? ByteSource(path: openPath) {
+        // Detection reads its own copy: a file is reopened, stdin's buffered start is re-read.
+        let detectionSource = input.stdinSource.map { ByteSource(bytes: Array($0.lookahead())) }
+            ?? input.openPath.flatMap { try? ByteSource(path: $0) }
+        if let source = detectionSource {
             let reader = ReaderFactory.open(source, format: format, encoding: input.encoding)
             for _ in 0..<5 {
                 guard let event = reader.next() else { break }

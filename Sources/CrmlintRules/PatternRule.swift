@@ -60,7 +60,7 @@ public struct PatternRule: Rule, RuleKind {
         init(rule: PatternRule) { self.rule = rule }
 
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            for field in rule.metadata.textFields(of: record) {
+            for field in rule.metadata.textFields(of: record, context: context) {
                 guard let text = context.normalized(record, field: field) else { continue }
                 text.bytes.withUnsafeBufferPointer { buffer in
                     scan(buffer, text: text, record: record, field: field, context: context, emit: emit)

@@ -36,12 +36,10 @@ public struct RuleMetadata: Sendable {
 
     public func applies(to dataset: Dataset) -> Bool { datasets?.contains(dataset) ?? true }
 
-    /// The fields of a record this rule reads as text.
-    public func textFields(of record: Record) -> [String] {
-        if let fields { return fields }
-        let canonical = Set(record.dataset.canonicalFields)
-        let extra = record.fields.keys.filter { !canonical.contains($0) }.sorted()
-        return record.dataset.freeTextFields + extra
+    /// The fields of a record this rule reads as text: the listed ones, else
+    /// the dataset's free-text fields plus any column crmlint does not know.
+    public func textFields(of record: Record, context: CheckContext) -> [String] {
+        fields ?? context.defaultTextFields(of: record)
     }
 }
 
@@ -77,8 +75,9 @@ public final class CheckContext {
     public let normalizer = TextNormalizer()
     public let scratch: MatchScratch
     public let redactor: Redactor
-    private var textCache: [String: NormalizedText] = [:]
-    private var cachedRecord: (file: String, line: Int, position: Int)?
+    // The current record's normalised fields: a short list, since a record has few text fields.
+    private var textCache: [(field: String, text: NormalizedText?)] = []
+    private var cachedSerial = -1
 
     public init(asOf: Date, timeZone: TimeZone, limits: MatchLimits = .default, redactor: Redactor = .shared) {
         self.asOf = asOf
@@ -89,16 +88,31 @@ public final class CheckContext {
 
     /// The normalised text of a field, computed once per record for all rules.
     public func normalized(_ record: Record, field: String) -> NormalizedText? {
-        if cachedRecord?.file != record.file || cachedRecord?.line != record.line || cachedRecord?.position != record.position {
+        if cachedSerial != record.serial {
             textCache.removeAll(keepingCapacity: true)
-            cachedRecord = (record.file, record.line, record.position)
+            cachedSerial = record.serial
         }
-        if let hit = textCache[field] { return hit }
-        guard let value = record[field] else { return nil }
-        let normalized = normalizer.normalize(value)
-        textCache[field] = normalized
-        return normalized
+        for entry in textCache where entry.field == field { return entry.text }
+        let text = record[field].map { normalizer.normalize($0) }
+        textCache.append((field, text))
+        return text
     }
+
+    /// Free-text fields plus unknown columns, computed once per set of keys
+    /// (a file's records share their keys, so this is nearly always a hit).
+    public func defaultTextFields(of record: Record) -> [String] {
+        if let cached = defaultFieldsCache, cached.dataset == record.dataset, cached.count == record.fields.count,
+           cached.keys.allSatisfy({ record.fields[$0] != nil }) {
+            return cached.fields
+        }
+        let canonical = Set(record.dataset.canonicalFields)
+        let extra = record.fields.keys.filter { !canonical.contains($0) }.sorted()
+        let fields = record.dataset.freeTextFields + extra
+        defaultFieldsCache = (record.dataset, record.fields.count, extra, fields)
+        return fields
+    }
+
+    private var defaultFieldsCache: (dataset: Dataset, count: Int, keys: [String], fields: [String])?
 
     /// Parses a time field in the scan's time zone.
     public func time(_ record: Record, field: String) -> TimeValue? {

@@ -37,7 +37,7 @@ struct Crmlint: ParsableCommand {
             Exit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, config, rule or output error.
             """,
         version: CrmlintVersion.current,
-        subcommands: [Scan.self, Merge.self, RulesCommand.self, Explain.self],
+        subcommands: [Scan.self, Merge.self, RulesCommand.self, Explain.self, DashboardCommand.self],
         defaultSubcommand: Scan.self
     )
 

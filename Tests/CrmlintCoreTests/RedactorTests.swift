@@ -1,0 +1,38 @@
+import CrmlintCore
+import Testing
+
+@Suite struct RedactorTests {
+    let redactor = Redactor()
+
+    @Test func masksMobileKeepingFirstThreeAndLastFour() {
+        #expect(redactor.redact("电话13812345678谢谢") == "电话138****5678谢谢")
+        #expect(redactor.redact("电话138-1234-5678") == "电话138-****-5678")
+    }
+
+    @Test func masksEmailLocalPart() {
+        #expect(redactor.redact("发到wang.fang@example.cn") == "发到*********@example.cn")
+    }
+
+    @Test func masksMessengerIDs() {
+        #expect(redactor.redact("加我微信号：wangfang_88") == "加我微信号：***********")
+    }
+
+    @Test func keepsLengthInCharacters() {
+        let input = "身份证11010519491231002X，卡号6222021234567890128"
+        #expect(redactor.redact(input).unicodeScalars.count == input.unicodeScalars.count)
+        #expect(!redactor.redact(input).contains("1949"))
+        #expect(!redactor.redact(input).contains("34567890"))
+    }
+
+    @Test func leavesOrdinaryTextAlone() {
+        #expect(redactor.redact("报价120万，交期3月15日") == "报价120万，交期3月15日")
+    }
+
+    @Test func excerptIsRedactedAndOneLine() {
+        let text = "第一行\n我们的设备零故障，电话13812345678"
+        let excerpt = redactor.excerpt(of: text, hit: 9..<12, context: 30)
+        #expect(!excerpt.contains("\n"))
+        #expect(excerpt.contains("138****5678"))
+        #expect(!excerpt.contains("13812345678"))
+    }
+}

@@ -1,0 +1,73 @@
+import CrmlintCore
+@testable import CrmlintEngine
+import Foundation
+import Testing
+
+@Suite struct ConfigTests {
+    @Test func parsesEverySetting() throws {
+        let config = try Config.parse("""
+            timezone: Asia/Hong_Kong
+            encoding: gb18030
+            rules: [rules, team-rules]
+            select: [conduct.]
+            ignore: sensitive-topic
+            fail_on: warning
+            company_domains: [example.com]
+            inputs:
+              - path: "exports/*_msgs.csv"
+                dataset: messages
+                encoding: utf-8
+            columns:
+              messages:
+                text: [聊天内容]
+            """, file: "crmlint.yml")
+        #expect(config.timezone == "Asia/Hong_Kong")
+        #expect(config.rules == ["rules", "team-rules"])
+        #expect(config.ignore == ["sensitive-topic"])
+        #expect(config.inputs.first?.dataset == .messages)
+        #expect(config.columns[.messages]?["text"] == ["聊天内容"])
+        #expect(config.inputRule(for: "exports/day1_msgs.csv")?.dataset == .messages)
+        #expect(config.inputRule(for: "exports/day1.csv") == nil)
+    }
+
+    @Test func unknownKeysAndValuesAreErrorsWithLines() {
+        #expect {
+            _ = try Config.parse("timezone: UTC\ncolour: red\ninputs:\n  - path: a.csv\n    dataset: leads\n", file: "crmlint.yml")
+        } throws: { error in
+            let lines = (error as? CrmlintError)?.lines ?? []
+            return lines == ["error: crmlint.yml:2: config: unknown key 'colour' (timezone, encoding, rules, select, ignore, fail_on, inputs, columns, company_domains)",
+                             "error: crmlint.yml:5: config: unknown dataset 'leads'"]
+        }
+    }
+
+    @Test func globs() {
+        #expect(Glob.matches("*.csv", "a/b/c.csv"))
+        #expect(Glob.matches("exports/**/*.jsonl", "exports/2024/03/m.jsonl"))
+        #expect(Glob.matches("exports/**/*.jsonl", "exports/m.jsonl"))
+        #expect(!Glob.matches("exports/*.jsonl", "exports/2024/m.jsonl"))
+        #expect(Glob.matches("客户?.csv", "客户A.csv"))
+    }
+
+    @Test func configNamesDatasetAndColumnAliasesEndToEnd() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try ruleFixture.write(to: folder.appendingPathComponent("rules/test.yml"), atomically: true, encoding: .utf8)
+        try "编号,聊天内容\nX1,设备零故障\n".write(to: folder.appendingPathComponent("chat.csv"), atomically: true, encoding: .utf8)
+        try """
+            rules: [rules]
+            inputs:
+              - path: chat.csv
+                dataset: messages
+            columns:
+              messages:
+                text: [聊天内容]
+            """.write(to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
+        let result = try crmlint(["scan", "chat.csv"], in: folder)
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("chat.csv:2: error: 不得夸大产品功能 — zero-failure claim [t.zero-failure]"))
+        let bad = try crmlint(["scan", "chat.csv", "--config", "missing.yml"], in: folder)
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "error: missing.yml: config: cannot read the config file\n")
+    }
+}

@@ -1,0 +1,100 @@
+import CrmlintCore
+import CrmlintRules
+import Foundation
+import Testing
+
+/// Semantics of `kind: pattern`, each checked where a naive matcher would go wrong.
+@Suite struct PatternRuleTests {
+    func rule(_ extra: String = "", patterns: String = "['零\\s*故障']") throws -> Rule {
+        let yaml = """
+            - id: t.zero
+              category: exaggeration
+              severity: error
+              message: m
+              patterns: \(patterns)
+            \(extra)
+            """
+        let (rules, errors) = RuleLoader.load(yaml: yaml, file: "t.yml")
+        #expect(errors.isEmpty, "\(errors)")
+        return try #require(rules.first)
+    }
+
+    func findings(_ rule: Rule, _ text: String, field: String = "text") -> [Finding] {
+        let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        let record = Record(dataset: .messages, file: "m.csv", line: 7, position: 3, fields: ["id": "M9", field: text, "rep": "李娜"])
+        var out: [Finding] = []
+        rule.makeChecker().check(record, context: context) { out.append($0) }
+        return out
+    }
+
+    @Test func findingPointsAtTheOriginalSpan() throws {
+        let found = findings(try rule(), "您好！设备零 故 障运行")
+        #expect(found.count == 1)
+        let finding = try #require(found.first)
+        #expect(finding.column == 6)
+        #expect(finding.line == 7)
+        #expect(finding.recordId == "M9")
+        #expect(finding.rep == "李娜")
+        #expect(finding.field == "text")
+        #expect(finding.excerpt == "您好！设备零 故 障运行")
+    }
+
+    @Test func unlessCancelsOnlyInsideTheClause() throws {
+        let negated = try rule("  unless: ['不能保证']")
+        #expect(findings(negated, "我们不能保证零故障").isEmpty)
+        #expect(findings(negated, "零故障是不能保证的").isEmpty)
+        #expect(findings(negated, "我们不能保证交期，但设备零故障").count == 1)
+    }
+
+    @Test func unlessWindowIsBounded() throws {
+        let negated = try rule("  unless: ['不能保证']\n  unless_window: 4")
+        #expect(findings(negated, "不能保证我们的这台设备零故障").count == 1)
+        #expect(findings(negated, "不能保证零故障").isEmpty)
+    }
+
+    @Test func quotedTextIsSkippedByDefault() throws {
+        #expect(findings(try rule(), "公司规定不得说“零故障”").isEmpty)
+        #expect(findings(try rule(), "他说\"零故障\"是夸大").isEmpty)
+        #expect(findings(try rule("  skip_quoted: false"), "公司规定不得说“零故障”").count == 1)
+    }
+
+    @Test func fieldsLimitWhereTheRuleLooks() throws {
+        let scoped = try rule("  fields: [needs]")
+        #expect(findings(scoped, "零故障", field: "text").isEmpty)
+        #expect(findings(scoped, "零故障", field: "needs").count == 1)
+    }
+
+    @Test func repeatedHitsHaveDistinctStableFingerprints() throws {
+        let found = findings(try rule(), "零故障，真的零故障")
+        #expect(found.count == 2)
+        #expect(Set(found.map(\.fingerprint)).count == 2)
+        #expect(found.map(\.fingerprint) == findings(try rule(), "零故障，真的零故障").map(\.fingerprint))
+    }
+
+    @Test func overlappingPatternsReportOnce() throws {
+        let both = try rule(patterns: "['零故障', '设备零故障']")
+        #expect(findings(both, "设备零故障").count == 1)
+    }
+
+    @Test func excerptIsRedacted() throws {
+        let found = findings(try rule(), "零故障，有问题打13812345678")
+        #expect(found.first?.excerpt?.contains("13812345678") == false)
+        #expect(found.first?.excerpt?.contains("138****5678") == true)
+    }
+
+    @Test func catastrophicPatternYieldsAnErrorFindingNotAHang() throws {
+        let slow = try rule(patterns: "['(a+)+$']")
+        let found = findings(slow, String(repeating: "a", count: 5000) + "!")
+        #expect(found.count == 1)
+        #expect(found.first?.category == .inputError)
+        #expect(found.first?.message.contains("could not finish") == true)
+    }
+
+    @Test func examplesAreChecked() throws {
+        let good = try rule("  examples: {match: ['设备零故障'], no_match: ['设备很稳定']}")
+        #expect(good.exampleFailures().isEmpty)
+        #expect(good.exampleCounts.match == 1)
+        let bad = try rule("  examples: {match: ['设备很稳定'], no_match: ['零故障']}")
+        #expect(bad.exampleFailures().count == 2)
+    }
+}
