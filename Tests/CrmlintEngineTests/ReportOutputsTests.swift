@@ -67,6 +67,24 @@ struct ReportOutputsTests {
         #expect(zero["locations"]?[0]?["physicalLocation"]?["artifactLocation"]?["uri"]?.string == "exports/messages.csv")
     }
 
+    @Test("The bundled corpus with every bundled rule: JSON and SARIF validate",
+          .enabled(if: TestPaths.sharedTestData(sarifSchema) != nil, Comment(rawValue: "SARIF schema absent at \(TestPaths.sharedTestDataDescription(sarifSchema))")))
+    func corpusValidates() throws {
+        let folder = try TestPaths.temporaryFolder("crmlint-corpus")
+        let result = try CLI.run(["scan", TestPaths.repoRoot.appendingPathComponent("corpus").path, "--as-of", "2024-05-01",
+                                  "--rules", TestPaths.repoRoot.appendingPathComponent("rules").path,
+                                  "--output-json", "c.json", "--output-sarif", "c.sarif"], in: folder)
+        #expect(result.status == 1, "\(result.stderr)")
+        let json = try JSONValue.parse(Data(contentsOf: folder.appendingPathComponent("c.json")))
+        #expect((json["findings"]?.array?.count ?? 0) > 0)
+        let jsonErrors = try JSONSchemaValidator(schemaFile: ReportFixtures.findingsSchema).validate(json)
+        #expect(jsonErrors.isEmpty, "\(jsonErrors.prefix(5))")
+        let sarif = try JSONValue.parse(Data(contentsOf: folder.appendingPathComponent("c.sarif")))
+        let sarifErrors = try JSONSchemaValidator(schemaFile: TestPaths.sharedTestData(Self.sarifSchema)!).validate(sarif)
+        #expect(sarifErrors.isEmpty, "\(sarifErrors.prefix(5))")
+        #expect(sarif["runs"]?[0]?["results"]?.array?.count == json["findings"]?.array?.count)
+    }
+
     @Test("Several outputs in one run agree with the single-format runs")
     func severalOutputs() throws {
         let folder = try ReportFixtures.folder()
