@@ -60,7 +60,7 @@ extension OutputWriter {
                 throw CrmlintError.usage("the \(other.rawValue) and \(destination.format.rawValue) reports would both be written to \(path)")
             }
             seen[key] = destination.format
-            if isScanned(key, inputs: inputPaths) { throw CrmlintError.output(path: path, reason: "it is one of the files being scanned") }
+            if isScanned(key, inputs: inputPaths) { throw CrmlintError.output(path: path, reason: "it is one of the inputs") }
             try checkWritable(path)
         }
     }
