@@ -10,7 +10,8 @@ public struct ScanRequest: Sendable {
     public var primary: ReportDestination
     /// `--output-json FILE`, `--output-sarif FILE`, …
     public var extra: [ReportDestination] = []
-    public var failOn: FailThreshold = .error
+    /// `--fail-on`; nil means `fail_on` from crmlint.yml, else `error`.
+    public var failOn: FailThreshold?
     public var showExcerpts = false
     public var baselinePath: String?
     /// Writes every finding not suppressed (baseline ignored) as next run's baseline.
@@ -47,7 +48,9 @@ public enum ScanRun {
         let suppressionFiles = !request.suppressionPaths.isEmpty ? request.suppressionPaths
             : request.discoverSuppressions ? Suppressions.discover(scanPaths: request.options.paths) : []
         let suppressions = suppressionFiles.isEmpty ? nil : try Suppressions.load(paths: suppressionFiles)
-        let today = asOfDay(request.options)
+        let config = (try? Scanner.loadConfig(request.options.configPath)) ?? Config()
+        let failOn = try request.failOn ?? failThreshold(config, path: request.options.configPath ?? "crmlint.yml")
+        let today = asOfDay(request.options, config: config)
 
         let streams = try destinations.filter { $0.format == .jsonl }.map(StreamingOutput.init)
         let lines = JSONLinesReporter()
@@ -85,7 +88,7 @@ public enum ScanRun {
         }
         report.summary.baselined = baseline?.absorbed
 
-        let settings = ReportFormat.Settings(showExcerpts: request.showExcerpts, failOn: request.failOn)
+        let settings = ReportFormat.Settings(showExcerpts: request.showExcerpts, failOn: failOn)
         for destination in destinations where destination.format != .jsonl {
             try OutputWriter.write(destination.format.render(report, settings: settings), to: destination.path ?? "-")
         }
@@ -98,7 +101,7 @@ public enum ScanRun {
 
         var warnings = (report.suppressions ?? []).compactMap(\.warning)
         warnings += Set(skipped).sorted().map { "\($0): note: skipped, not a CRM export crmlint recognises" }
-        let failing = report.summary.count(atOrAbove: request.failOn) > 0
+        let failing = report.summary.count(atOrAbove: failOn) > 0
         return ScanOutcome(report: report, warnings: warnings, exitCode: failing ? 1 : 0)
     }
 
@@ -111,6 +114,16 @@ public enum ScanRun {
         return merged
     }
 
+    /// `fail_on` from the config file, checked like the option.
+    static func failThreshold(_ config: Config, path: String) throws -> FailThreshold {
+        guard let text = config.failOn else { return .error }
+        guard let threshold = FailThreshold(rawValue: text) else {
+            let names = FailThreshold.allCases.map(\.rawValue).joined(separator: ", ")
+            throw CrmlintError.config(file: path, line: 0, reason: "fail_on '\(text)' is not one of \(names)")
+        }
+        return threshold
+    }
+
     static func isUnrecognizedFile(_ finding: Finding) -> Bool {
         finding.rule == InputErrors.unknownDataset || finding.rule == InputErrors.unknownFileType
     }
@@ -118,8 +131,7 @@ public enum ScanRun {
     /// The scan's "today" (YYYY-MM-DD in its time zone), needed while
     /// findings stream in, before the scan reports its own `as_of`. Falls
     /// back quietly: the scan itself rejects a bad zone or time.
-    static func asOfDay(_ options: ScanOptions) -> String {
-        let config = (try? Scanner.loadConfig(options.configPath)) ?? Config()
+    static func asOfDay(_ options: ScanOptions, config: Config) -> String {
         let zone = TimeZone(identifier: options.timezone ?? config.timezone ?? "Asia/Shanghai") ?? TimeZone(identifier: "Asia/Shanghai")!
         let now = options.asOf.flatMap { TimeValue.parse($0, timeZone: zone)?.start } ?? Date()
         return TimeValue.day(of: now, timeZone: zone)

@@ -85,8 +85,8 @@ struct Scan: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Write the report here instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity.")
-    var failOn: FailThreshold = .error
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity (default: fail_on in crmlint.yml, else error).")
+    var failOn: FailThreshold?
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("\"Now\" for deadline checks, e.g. 2024-05-01 or 2024-05-01T00:00:00+08:00 (default: the scan's start).", valueName: "time"))
     var asOf: String?

@@ -158,6 +158,20 @@ struct ReportOutputsTests {
         if expected == 2 { #expect(result.stderr.split(separator: "\n").count == 1, "\(result.stderr)") }
     }
 
+    @Test("fail_on in crmlint.yml sets the threshold; --fail-on overrides it")
+    func failOnFromConfig() throws {
+        let folder = try ReportFixtures.folder()
+        let base = ["scan", "exports", "--rules", "rules.yml", "--as-of", "2024-05-01", "--select", "contact.phone-in-text"]
+        #expect(try CLI.run(base, in: folder).status == 0)   // only a warning, default threshold error
+        try "fail_on: warning\n".write(to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
+        #expect(try CLI.run(base, in: folder).status == 1)
+        #expect(try CLI.run(base + ["--fail-on", "error"], in: folder).status == 0)
+        try "fail_on: sometimes\n".write(to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
+        let bad = try CLI.run(base, in: folder)
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "error: crmlint.yml: config: fail_on 'sometimes' is not one of error, warning, info, never\n")
+    }
+
     @Test("--skip-unrecognized passes over files that are not exports, and says so on stderr")
     func skipUnrecognized() throws {
         let folder = try ReportFixtures.folder()
