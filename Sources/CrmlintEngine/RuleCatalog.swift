@@ -38,6 +38,10 @@ public enum RuleCatalog {
         if let pattern = rule as? PatternRule {
             if !pattern.matchExamples.isEmpty { out += "\nReported (examples):\n" + pattern.matchExamples.map { "  ✗ \($0)\n" }.joined() }
             if !pattern.noMatchExamples.isEmpty { out += "\nNot reported (examples):\n" + pattern.noMatchExamples.map { "  ✓ \($0)\n" }.joined() }
+        } else if let contact = rule as? ContactDetailRule {
+            out += "\nDetector: \(contact.detector.name) — \(contact.detector.validator.summary)\n"
+            out += "\nReported (examples):\n" + contact.matchExamples.map { "  ✗ \($0.summary)\n" }.joined()
+            out += "\nNot reported (examples):\n" + contact.noMatchExamples.map { "  ✓ \($0.summary)\n" }.joined()
         }
         return out
     }
@@ -64,6 +68,10 @@ public enum RuleCatalog {
             if let pattern = rule as? PatternRule {
                 out += "\nReported:\n\n" + pattern.matchExamples.prefix(4).map { "- `\($0)`\n" }.joined()
                 out += "\nNot reported:\n\n" + pattern.noMatchExamples.prefix(4).map { "- `\($0)`\n" }.joined()
+            } else if let contact = rule as? ContactDetailRule {
+                out += "\nDetector `\(contact.detector.name)`: \(contact.detector.validator.summary).\n"
+                out += "\nReported:\n\n" + contact.matchExamples.prefix(4).map { "- `\($0.summary)`\n" }.joined()
+                out += "\nNot reported:\n\n" + contact.noMatchExamples.prefix(4).map { "- `\($0.summary)`\n" }.joined()
             }
         }
         return out

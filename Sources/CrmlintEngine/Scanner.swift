@@ -73,6 +73,7 @@ public enum Scanner {
         problems.forEach(emit)
 
         let context = CheckContext(asOf: asOf, timeZone: timeZone)
+        context.companyDomains = config.companyDomains
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
         var serial = 0
         for input in inputs {
@@ -124,6 +125,8 @@ public enum Scanner {
         for index in findings.indices where findings[index].tier == nil {
             if let customer = findings[index].customerId { findings[index].tier = tiers[customer] }
         }
+        // Last line of defence: no contact detail leaves in any field of any finding.
+        findings = findings.map(context.redactor.redact)
         findings.sort(by: Finding.reportOrder)
         summaries.sort { $0.path < $1.path }
         let run = RunInfo(version: CrmlintVersion.current, asOf: TimeValue.iso8601(asOf, timeZone: timeZone), timezone: timezoneName,

@@ -75,6 +75,8 @@ public final class CheckContext {
     public let normalizer = TextNormalizer()
     public let scratch: MatchScratch
     public let redactor: Redactor
+    /// `company_domains` from crmlint.yml: addresses there are inside the company.
+    public var companyDomains: [String] = []
     // The current record's normalised fields: a short list, since a record has few text fields.
     private var textCache: [(field: String, text: NormalizedText?)] = []
     private var cachedSerial = -1

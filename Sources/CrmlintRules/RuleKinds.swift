@@ -13,6 +13,7 @@ public protocol RuleKind {
 public enum RuleKinds {
     public static let all: [RuleKind.Type] = [
         PatternRule.self,
+        ContactDetailRule.self,
     ]
 
     public static func kind(named name: String) -> RuleKind.Type? { all.first { $0.name == name } }
