@@ -150,7 +150,7 @@ public final class Suppressions {
             }
             // Reasons and owners are free text written out in reports: masked like any other output.
             entries.append(Entry(file: file, line: line, selector: selector, scope: scope, rule: values["rule"],
-                                 reason: Redactor.shared.redact(reason), owner: values["owner"].map(Redactor.shared.redact),
+                                 reason: Redactor.shared.redact(reason), owner: values["owner"].map { Redactor.shared.redact($0) },
                                  expires: values["expires"]))
         }
         if let error = CrmlintError.combine(errors) { throw error }
