@@ -44,11 +44,14 @@ let package = Package(
             // without this flag a multi-file module treats main.swift as top-level code.
             swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
+        // Shared test helpers (JSON Schema validator, paths, running the CLI).
+        .target(name: "TestHelpers", path: "Tests/TestHelpers"),
         .testTarget(name: "PatternEngineTests", dependencies: ["PatternEngine"]),
         .testTarget(name: "CrmlintCoreTests", dependencies: ["CrmlintCore"]),
         .testTarget(name: "CrmlintReadersTests", dependencies: ["CrmlintReaders"]),
         .testTarget(name: "CrmlintRulesTests", dependencies: ["CrmlintRules"]),
-        .testTarget(name: "CrmlintEngineTests", dependencies: ["CrmlintEngine", "crmlint"]),
+        .testTarget(name: "CrmlintReportersTests", dependencies: ["CrmlintReporters", "TestHelpers"]),
+        .testTarget(name: "CrmlintEngineTests", dependencies: ["CrmlintEngine", "CrmlintCore", "CrmlintReporters", "crmlint", "TestHelpers", "Yams"]),
         .testTarget(name: "CrmlintDashboardTests", dependencies: ["CrmlintDashboard", "crmlint"]),
     ],
     swiftLanguageModes: [.v5]

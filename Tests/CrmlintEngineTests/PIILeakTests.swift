@@ -12,7 +12,10 @@ import Testing
 /// format may carry any detail in any of its typed forms.
 @Suite struct PIILeakTests {
     /// Every reporter; a reporter added to `Reporters.all` must be added here too.
-    static let reporters: [Reporter] = [TextReporter(showExcerpts: true), JSONReporter()]
+    static let reporters: [Reporter] = [
+        TextReporter(showExcerpts: true), JSONReporter(), SARIFReporter(), JSONLinesReporter(), CSVReporter(),
+        JUnitReporter(failOn: .error), GitHubReporter(),
+    ]
 
     struct Detail { let detector: String; let typed: String }
 
