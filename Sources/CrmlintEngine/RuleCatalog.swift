@@ -32,6 +32,7 @@ public enum RuleCatalog {
         out += "  kind: \(meta.kind)   category: \(meta.category.rawValue)   severity: \(meta.severity.rawValue)"
         if let policy = meta.policy { out += "   policy: \(policy)" }
         out += "\n  datasets: \(meta.datasets.map { $0.map(\.rawValue).sorted().joined(separator: ", ") } ?? "all")"
+        if let direction = meta.direction { out += "   direction: \(direction.rawValue)" }
         out += "   fields: \(meta.fields?.joined(separator: ", ") ?? "free-text fields")\n"
         out += "  defined at: \(meta.file):\(meta.line)\n"
         if let description = meta.description { out += "\n" + description + "\n" }
@@ -67,6 +68,7 @@ public enum RuleCatalog {
             out += "\n### \(meta.id)\n\n\(meta.message)\n\n"
             out += "- kind: `\(meta.kind)`, category: `\(meta.category.rawValue)`, severity: `\(meta.severity.rawValue)`\(meta.policy.map { ", policy: \($0)" } ?? "")\n"
             out += "- datasets: \(meta.datasets.map { $0.map(\.rawValue).sorted().joined(separator: ", ") } ?? "all"); fields: \(meta.fields?.joined(separator: ", ") ?? "free-text fields")\n"
+            if let direction = meta.direction { out += "- only \(direction.rawValue) messages\n" }
             out += "- source: `\(meta.file)`\n"
             if let description = meta.description { out += "\n\(description)\n" }
             if let pattern = rule as? PatternRule {

@@ -108,7 +108,7 @@ public enum Scanner {
                                         fields: mapper.map(raw), serial: serial)
                     if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
                     var day: String??
-                    for (metadata, checker) in checkers where metadata.applies(to: record.dataset) {
+                    for (metadata, checker) in checkers where metadata.applies(to: record) {
                         checker.check(record, context: context) { finding in
                             var finding = finding
                             if finding.day == nil {

@@ -131,7 +131,7 @@ public enum ExampleDatasets {
         let checker = rule.makeChecker()
         var found: [Finding] = []
         let ordered = example.records.enumerated().sorted { ($0.element.dataset, $0.offset) < ($1.element.dataset, $1.offset) }.map(\.element)
-        for record in ordered where rule.metadata.applies(to: record.dataset) {
+        for record in ordered where rule.metadata.applies(to: record) {
             checker.check(record, context: context) { found.append($0) }
         }
         checker.finish(context: context) { found.append($0) }

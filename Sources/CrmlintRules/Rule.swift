@@ -16,11 +16,15 @@ public struct RuleMetadata: Sendable {
     public let datasets: Set<Dataset>?
     /// Fields it reads; nil means the kind's default (free-text fields).
     public let fields: [String]?
+    /// Only records going this way (e.g. what a rep sent); records with no
+    /// direction (follow-ups, complaints) are always checked.
+    public let direction: Direction?
     public let file: String
     public let line: Int
 
     public init(id: String, kind: String, category: Category, severity: Severity, message: String, description: String? = nil,
-                policy: String? = nil, datasets: Set<Dataset>? = nil, fields: [String]? = nil, file: String = "", line: Int = 0) {
+                policy: String? = nil, datasets: Set<Dataset>? = nil, fields: [String]? = nil, direction: Direction? = nil,
+                file: String = "", line: Int = 0) {
         self.id = id
         self.kind = kind
         self.category = category
@@ -30,11 +34,19 @@ public struct RuleMetadata: Sendable {
         self.policy = policy
         self.datasets = datasets
         self.fields = fields
+        self.direction = direction
         self.file = file
         self.line = line
     }
 
     public func applies(to dataset: Dataset) -> Bool { datasets?.contains(dataset) ?? true }
+
+    /// Dataset and direction both fit (a record whose direction cannot be read is checked).
+    public func applies(to record: Record) -> Bool {
+        guard applies(to: record.dataset) else { return false }
+        guard let direction, let value = record["direction"], let recorded = Direction.parse(value) else { return true }
+        return recorded == direction
+    }
 
     /// The fields of a record this rule reads as text: the listed ones, else
     /// the dataset's free-text fields plus any column crmlint does not know.
