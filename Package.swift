@@ -31,6 +31,7 @@ let package = Package(
         .target(name: "CrmlintReaders", dependencies: ["CrmlintCore"], swiftSettings: fast),
         .target(name: "CrmlintRules", dependencies: ["CrmlintCore", "PatternEngine", "Yams"], swiftSettings: fast),
         .target(name: "CrmlintReporters", dependencies: ["CrmlintCore"]),
+        .target(name: "CrmlintDashboard", dependencies: ["CrmlintCore", "CrmlintReporters"]),
         .target(
             name: "CrmlintEngine",
             dependencies: ["CrmlintCore", "CrmlintReaders", "CrmlintRules", "CrmlintReporters", "Yams"],
@@ -38,13 +39,20 @@ let package = Package(
         ),
         .executableTarget(
             name: "crmlint",
-            dependencies: ["CrmlintEngine", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["CrmlintEngine", "CrmlintDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            // main.swift holds the @main command and subcommands live in other files;
+            // without this flag a multi-file module treats main.swift as top-level code.
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
         ),
+        // Shared test helpers (JSON Schema validator, paths, running the CLI).
+        .target(name: "TestHelpers", path: "Tests/TestHelpers"),
         .testTarget(name: "PatternEngineTests", dependencies: ["PatternEngine"]),
         .testTarget(name: "CrmlintCoreTests", dependencies: ["CrmlintCore"]),
         .testTarget(name: "CrmlintReadersTests", dependencies: ["CrmlintReaders"]),
         .testTarget(name: "CrmlintRulesTests", dependencies: ["CrmlintRules"]),
-        .testTarget(name: "CrmlintEngineTests", dependencies: ["CrmlintEngine", "crmlint"]),
+        .testTarget(name: "CrmlintReportersTests", dependencies: ["CrmlintReporters", "TestHelpers"]),
+        .testTarget(name: "CrmlintEngineTests", dependencies: ["CrmlintEngine", "CrmlintCore", "CrmlintReporters", "crmlint", "TestHelpers", "Yams"]),
+        .testTarget(name: "CrmlintDashboardTests", dependencies: ["CrmlintDashboard", "crmlint"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -47,9 +47,18 @@ extension String {
     /// Without leading and trailing white space (ASCII and ideographic).
     public var trimmed: String {
         let scalars = unicodeScalars
-        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
-        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        // Most values need no trimming: answer without a copy (hot on large scans).
+        if let head = scalars.first, let tail = scalars.last, !String.isSpace(head), !String.isSpace(tail) { return self }
+        guard let first = scalars.firstIndex(where: { !String.isSpace($0) }) else { return "" }
+        let last = scalars.lastIndex(where: { !String.isSpace($0) })!
         return String(scalars[first...last])
+    }
+
+    /// Empty or only white space.
+    public var isBlank: Bool { unicodeScalars.allSatisfy(String.isSpace) }
+
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x80 ? scalar == " " || (0x09...0x0D).contains(scalar.value) : scalar.properties.isWhitespace
     }
 }
 

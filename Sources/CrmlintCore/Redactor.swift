@@ -1,64 +1,156 @@
+import Foundation
 import PatternEngine
 
-/// Masks contact details in any text crmlint writes out (excerpts, messages).
-/// Masking is one `*` per masked character, so offsets computed on the
-/// original still hold on the redacted text. It over-masks on purpose: a
-/// long digit run that is only an order number is masked too, because a
-/// report must never carry an unmasked phone, ID or card number.
+/// Masks contact details in any text crmlint writes out (excerpts, messages,
+/// identifiers). Masking is one `*` per masked character, so offsets computed
+/// on the original still hold on the redacted text.
+///
+/// Two layers: the validated detectors of `ContactDetectors` (the same ones
+/// the `contact-detail` rules report with) give the precise mask — a phone
+/// keeps its first 3 and last 4 digits, an ID its first 6 and last 4, a card
+/// its first 4 and last 4, an e-mail its domain. Then a conservative fallback
+/// masks what merely looks like one: long digit runs, anything before an `@`,
+/// ids after 微信/QQ. Over-masking an order number is acceptable; a report
+/// carrying an unmasked phone, ID or card number is not.
 public final class Redactor: @unchecked Sendable {
     public static let shared = Redactor()
 
-    // Digit runs of 7+ digits, allowing one separator between digits.
-    private let digitRun = try! Pattern(#"[0-9０-９](?:[ \-.－—]?[0-9０-９]){6,}[Xx]?"#)
-    // The local part of an e-mail address (ASCII or full-width @).
-    private let emailLocal = try! Pattern(#"[A-Za-z0-9._%+\-]+(?=\s*[@＠]\s*[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})"#)
-    // Messenger ids introduced by their name.
-    private let messengerID = try! Pattern(#"(?i)(?:微信号?|微信號|v信|vx|wx|wechat|qq|扣扣)\s*(?:号|號)?\s*[:：是为為]?\s*([A-Za-z0-9_\-]{5,20})"#)
+    // Digit runs (separators allowed between digits) that do not start a date
+    // such as 2024-03-15. `*` belongs to runs so that a masked run is seen whole.
+    private let digitRun = try! Pattern(#"(?<![0-9*])(?!(?:19|20)[0-9]{2}([\-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12][0-9]|3[01])(?![0-9]))[0-9*](?:[ \t\-.\x{2013}\x{2014}/()]{0,3}[0-9*])+[Xx]?"#)
+    // The local part of anything shaped like an e-mail address, spaces around @ included.
+    private let emailLocal = try! Pattern(#"[A-Za-z0-9._%+\-]+(?=\s*@\s*[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})"#)
+    // Whatever follows a messenger name, validated or not.
+    private let messengerID = try! Pattern(#"(?i)(?:微信号?|薇信|威信|v信|vx|wx|wechat|weixin|qq|扣扣|加个?v|\+v)\s*(?:号|号码|id)?\s*[:=是为]?\s*([A-Za-z0-9_\-]{5,40})"#)
+
+    // Normaliser, match state and a bounded memo, used under the lock:
+    // excerpts of several findings on one field, and rule messages, repeat.
+    private let lock = NSLock()
+    private let normalizer = TextNormalizer()
+    private let scratch = MatchScratch()
+    private struct Key: Hashable { let text: String; let minimumRun: Int }
+    private var cache: [Key: String] = [:]
 
     public init() {}
 
-    public func redact(_ text: String) -> String {
-        guard text.utf8.count >= 5 else { return text }
-        var scalars = Array(text.unicodeScalars)
-        let utf8 = Array(text.utf8)
-        // Scalar index of each UTF-8 byte, to turn match offsets into scalar offsets.
-        var scalarAt = [Int](repeating: 0, count: utf8.count + 1)
-        var scalarIndex = -1
-        for (offset, byte) in utf8.enumerated() {
-            if byte & 0xC0 != 0x80 { scalarIndex += 1 }
-            scalarAt[offset] = scalarIndex
-        }
-        scalarAt[utf8.count] = scalars.count
-        let scratch = MatchScratch()
-        var masked = false
+    /// `text` with every contact detail masked. Digit runs of `minimumRun`
+    /// or more digits are masked even when no detector validates them.
+    public func redact(_ text: String, minimumRun: Int = 7) -> String {
+        guard text.utf8.count >= 5, Self.mayHoldDetail(text) else { return text }
+        lock.lock()
+        defer { lock.unlock() }
+        let key = Key(text: text, minimumRun: minimumRun)
+        if let hit = cache[key] { return hit }
+        let result = compute(text, minimumRun: minimumRun)
+        if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
+        cache[key] = result
+        return result
+    }
 
-        func mask(_ byteRange: Range<Int>, keepFirst: Int, keepLast: Int, digitsOnly: Bool) {
-            let range = scalarAt[byteRange.lowerBound]..<scalarAt[byteRange.upperBound]
-            let positions = range.filter { !digitsOnly || Self.isDigitLike(scalars[$0]) }
-            for (rank, position) in positions.enumerated() where rank >= keepFirst && rank < positions.count - keepLast {
-                scalars[position] = "*"
-                masked = true
+    /// Only validated details: for identifiers (record ids, customer ids),
+    /// which must stay readable unless they are a phone, ID or card number.
+    public func redactValidated(_ text: String) -> String { redact(text, minimumRun: Int.max) }
+
+    /// A finding safe to write anywhere: its message, excerpt, identifiers and
+    /// notes redacted. Rules already redact excerpts; this is the last line
+    /// of defence for whatever a rule put into a finding.
+    public func redact(_ finding: Finding) -> Finding {
+        var finding = finding
+        finding.message = redact(finding.message, minimumRun: 11)
+        finding.excerpt = finding.excerpt.map { redact($0) }
+        finding.recordId = finding.recordId.map(redactValidated)
+        finding.customerId = finding.customerId.map(redactValidated)
+        finding.rep = finding.rep.map(redactValidated)
+        if let related = finding.related {
+            finding.related = related.map { location in
+                var location = location
+                location.recordId = location.recordId.map(redactValidated)
+                location.note = location.note.map { redact($0, minimumRun: 11) }
+                return location
             }
         }
+        return finding
+    }
 
-        utf8.withUnsafeBufferPointer { buffer in
+    private func compute(_ text: String, minimumRun: Int) -> String {
+        let normalized = normalizer.normalize(text)
+        var maskedScalars = Set<Int>()
+        var covered: [Range<Int>] = []
+        func mask(_ offsets: [Int]) {
+            for offset in offsets { maskedScalars.insert(Int(normalized.origins[offset])) }
+        }
+        normalized.bytes.withUnsafeBufferPointer { buffer in
+            for detector in ContactDetectors.all {
+                for hit in (try? detector.hits(in: buffer, scratch: scratch, context: ValidationContext(), useContext: false)) ?? [] {
+                    if covered.contains(where: { $0.overlaps(hit.range) }) { continue }
+                    covered.append(hit.range)
+                    mask(hit.maskOffsets)
+                }
+            }
+            guard minimumRun < Int.max else { return }
             for match in (try? digitRun.allMatches(in: buffer, scratch: scratch)) ?? [] {
-                // Phones, IDs and cards keep their first 3 and last 4 digits; shorter runs their last 4.
-                let digits = (scalarAt[match.range.lowerBound]..<scalarAt[match.range.upperBound])
-                    .filter { Self.isDigitLike(scalars[$0]) }.count
-                mask(match.range, keepFirst: digits >= 11 ? 3 : 0, keepLast: 4, digitsOnly: true)
+                // Already masked (138****5678): redacting twice must not mask the kept digits.
+                if match.range.dropLast(2).contains(where: { buffer[$0] == 0x2A && buffer[$0 + 1] == 0x2A && buffer[$0 + 2] == 0x2A }) { continue }
+                // Digits of the run outside validated details, in pieces split by them.
+                var piece: [Int] = []
+                func flush() {
+                    if piece.count >= minimumRun {
+                        // Phone-length runs keep their first 3 and last 4 digits; shorter ones their last 4.
+                        let keepFirst = piece.count >= 11 ? 3 : 0
+                        mask(Array(piece[keepFirst..<(piece.count - 4)]))
+                    }
+                    piece.removeAll()
+                }
+                for offset in match.range {
+                    if covered.contains(where: { $0.contains(offset) }) { flush(); continue }
+                    let byte = buffer[offset]
+                    if byte &- 0x30 < 10 || (byte | 0x20 == 0x78 && offset == match.range.upperBound - 1) { piece.append(offset) }
+                }
+                flush()
             }
             for match in (try? emailLocal.allMatches(in: buffer, scratch: scratch)) ?? [] {
-                mask(match.range, keepFirst: 0, keepLast: 0, digitsOnly: false)
+                mask(match.range.filter { offset in !covered.contains { $0.contains(offset) } })
             }
             for match in (try? messengerID.allMatches(in: buffer, scratch: scratch)) ?? [] {
-                if let group = match.groups[1] { mask(group, keepFirst: 0, keepLast: 0, digitsOnly: false) }
+                if let group = match.groups[1] { mask(Array(group)) }
             }
         }
-        guard masked else { return text }
+        guard !maskedScalars.isEmpty else { return text }
         var result = String.UnicodeScalarView()
-        result.append(contentsOf: scalars)
+        for (index, scalar) in text.unicodeScalars.enumerated() {
+            result.append(maskedScalars.contains(index) && !scalar.properties.isWhitespace ? "*" : scalar)
+        }
         return String(result)
+    }
+
+    /// Cheap check before normalising: a detail needs 5+ digits, an `@`, or a messenger name.
+    static func mayHoldDetail(_ text: String) -> Bool {
+        var digits = 0
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x30...0x39, 0xFF10...0xFF19, 0x1D7CE...0x1D7FF, 0x2460...0x249B, 0x2776...0x2793:
+                digits += 1
+                if digits >= 5 { return true }
+            case 0x40, 0xFF20, 0xFE6B: return true
+            default: break
+            }
+        }
+        // Messenger names, ASCII case-insensitively (full-width letters fold under NFKC: check those too).
+        let bytes = Array(text.utf8).map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+        if triggerBytes.contains(where: { contains(bytes, $0) }) { return true }
+        return text.unicodeScalars.contains { (0xFF21...0xFF5A).contains($0.value) }
+    }
+
+    private static let triggerBytes = ContactDetectors.messengerTriggers.map { Array($0.utf8) }
+
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first, haystack.count >= needle.count else { return false }
+        var index = 0
+        while index <= haystack.count - needle.count {
+            if haystack[index] == first, haystack[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
     }
 
     static func isDigitLike(_ scalar: Unicode.Scalar) -> Bool {

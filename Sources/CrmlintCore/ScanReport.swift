@@ -7,12 +7,16 @@ public struct ScanReport: Codable, Equatable, Sendable {
     public var run: RunInfo
     public var summary: Summary
     public var findings: [Finding]
+    /// Every suppression entry that applied to this run and what became of
+    /// it; nil when no suppression file was used.
+    public var suppressions: [SuppressionStatus]?
 
-    public init(run: RunInfo, findings: [Finding]) {
+    public init(run: RunInfo, findings: [Finding], suppressions: [SuppressionStatus]? = nil) {
         self.schemaVersion = Self.schemaVersion
         self.run = run
         self.findings = findings
         self.summary = Summary(findings: findings, inputs: run.inputs)
+        self.suppressions = suppressions
     }
 }
 
@@ -60,12 +64,21 @@ public struct RuleSummary: Codable, Equatable, Sendable {
     public var kind: String
     public var category: Category
     public var severity: Severity
+    /// Rule text carried so that machine formats (SARIF) can describe the
+    /// rule without the rule files; optional so older reports still decode.
+    public var message: String?
+    public var description: String?
+    public var policy: String?
 
-    public init(id: String, kind: String, category: Category, severity: Severity) {
+    public init(id: String, kind: String, category: Category, severity: Severity,
+                message: String? = nil, description: String? = nil, policy: String? = nil) {
         self.id = id
         self.kind = kind
         self.category = category
         self.severity = severity
+        self.message = message
+        self.description = description
+        self.policy = policy
     }
 }
 
@@ -84,6 +97,10 @@ public struct Summary: Codable, Equatable, Sendable {
     public var byRep: [String: Int]
     public var byTier: [String: Int]
     public var byDay: [String: Int]
+    /// Findings hidden by a suppression entry (nil: no suppression file).
+    public var suppressed: Int?
+    /// Findings hidden because the `--baseline` report already had them (nil: no baseline).
+    public var baselined: Int?
 
     public init(findings: [Finding], inputs: [InputSummary]) {
         records = RecordCounts(read: inputs.map(\.recordsRead).reduce(0, +),

@@ -20,9 +20,10 @@ public struct TimeValue: Sendable, Equatable {
             + #"(?:\s*(?:-|~|至|到|—|–)\s*(\d{1,2})\s*:\s*(\d{2}))?)?"#
             + #"\s*(Z|z|[+-]\d{2}:?\d{2})?\s*$"#)
 
-    /// Parses one value; nil when it is not a time crmlint understands.
-    public static func parse(_ text: String, timeZone: TimeZone) -> TimeValue? {
-        var value = text.precomposedStringWithCompatibilityMapping
+    /// Parses one value; nil when it is not a time crmlint understands. Pass
+    /// the caller's `scratch` on hot paths: a fresh one maps a JIT stack.
+    public static func parse(_ text: String, timeZone: TimeZone, scratch: MatchScratch? = nil) -> TimeValue? {
+        var value = text.compatibilityFolded
         guard !value.isEmpty, value.utf8.count < 80 else { return nil }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
@@ -38,7 +39,7 @@ public struct TimeValue: Sendable, Equatable {
             return TimeValue(start: date, end: date)
         }
         let match: PatternMatch? = value.withUTF8 { buffer in
-            try? shape.firstMatch(in: buffer, scratch: MatchScratch(maxGroups: 12))
+            try? shape.firstMatch(in: buffer, scratch: scratch ?? MatchScratch(maxGroups: 12))
         }
         guard let match else { return nil }
         let bytes = Array(value.utf8)

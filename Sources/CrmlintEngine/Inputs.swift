@@ -93,21 +93,15 @@ extension InputDiscovery {
     /// The format of an input without a telling name (stdin, a pipe) from its
     /// first non-blank byte, reading on (up to 1 MiB) past leading blank lines.
     static func sniffFormat(_ source: ByteSource) -> InputFormat {
-        var minimum = 64 << 10
-        while true {
-            let sample = source.lookahead(minimum: minimum)
-            if let first = sample.first(where: { !isBlankByte($0) }) {
-                return first == UInt8(ascii: "{") ? .jsonl : first == UInt8(ascii: "[") ? .json : .csv
-            }
-            if sample.count < minimum || minimum >= 1 << 20 { return .csv }
-            minimum = 1 << 20
-        }
+        let sample = source.lookahead(minimum: 1 << 20) { $0.contains { !isBlankByte($0) } }
+        let first = sample.first { !isBlankByte($0) }
+        return first == UInt8(ascii: "{") ? .jsonl : first == UInt8(ascii: "[") ? .json : .csv
     }
 
     /// An input holding nothing but white space (or nothing at all).
     static func isBlank(_ input: InputFile) -> Bool {
         guard let source = input.stdinSource ?? input.openPath.flatMap({ try? ByteSource(path: $0) }) else { return false }
-        let sample = source.lookahead(minimum: 4096)
+        let sample = source.lookahead(minimum: 4096) { $0.contains { !isBlankByte($0) } }
         return sample.count < 4096 && sample.allSatisfy(isBlankByte)
     }
 

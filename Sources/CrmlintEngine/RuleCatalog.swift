@@ -33,12 +33,21 @@ public enum RuleCatalog {
         out += "  kind: \(meta.kind)   category: \(meta.category.rawValue)   severity: \(meta.severity.rawValue)"
         if let policy = meta.policy { out += "   policy: \(policy)" }
         out += "\n  datasets: \(meta.datasets.map { $0.map(\.rawValue).sorted().joined(separator: ", ") } ?? "all")"
+        if let direction = meta.direction { out += "   direction: \(direction.rawValue)" }
         out += "   fields: \(meta.fields?.joined(separator: ", ") ?? "free-text fields")\n"
         out += "  defined at: \(meta.file):\(meta.line)\n"
         if let description = meta.description { out += "\n" + description + "\n" }
         if let pattern = rule as? PatternRule {
             if !pattern.matchExamples.isEmpty { out += "\nReported (examples):\n" + pattern.matchExamples.map { "  ✗ \($0)\n" }.joined() }
             if !pattern.noMatchExamples.isEmpty { out += "\nNot reported (examples):\n" + pattern.noMatchExamples.map { "  ✓ \($0)\n" }.joined() }
+        } else if let contact = rule as? ContactDetailRule {
+            out += "\nDetector: \(contact.detector.name) — \(contact.detector.validator.summary)\n"
+            out += "\nReported (examples):\n" + contact.matchExamples.map { "  ✗ \($0.summary)\n" }.joined()
+            out += "\nNot reported (examples):\n" + contact.noMatchExamples.map { "  ✓ \($0.summary)\n" }.joined()
+        }
+        if let examples = rule as? DatasetExampleRule {
+            if !examples.matchExamples.isEmpty { out += "\nReported (examples):\n" + examples.matchExamples.map { "  ✗ \($0.summary)\n" }.joined() }
+            if !examples.noMatchExamples.isEmpty { out += "\nNot reported (examples):\n" + examples.noMatchExamples.map { "  ✓ \($0.summary)\n" }.joined() }
         }
         return out
     }
@@ -60,11 +69,20 @@ public enum RuleCatalog {
             out += "\n### \(meta.id)\n\n\(meta.message)\n\n"
             out += "- kind: `\(meta.kind)`, category: `\(meta.category.rawValue)`, severity: `\(meta.severity.rawValue)`\(meta.policy.map { ", policy: \($0)" } ?? "")\n"
             out += "- datasets: \(meta.datasets.map { $0.map(\.rawValue).sorted().joined(separator: ", ") } ?? "all"); fields: \(meta.fields?.joined(separator: ", ") ?? "free-text fields")\n"
+            if let direction = meta.direction { out += "- only \(direction.rawValue) messages\n" }
             out += "- source: `\(meta.file)`\n"
             if let description = meta.description { out += "\n\(description)\n" }
             if let pattern = rule as? PatternRule {
                 out += "\nReported:\n\n" + pattern.matchExamples.prefix(4).map { "- `\($0)`\n" }.joined()
                 out += "\nNot reported:\n\n" + pattern.noMatchExamples.prefix(4).map { "- `\($0)`\n" }.joined()
+            } else if let contact = rule as? ContactDetailRule {
+                out += "\nDetector `\(contact.detector.name)`: \(contact.detector.validator.summary).\n"
+                out += "\nReported:\n\n" + contact.matchExamples.prefix(4).map { "- `\($0.summary)`\n" }.joined()
+                out += "\nNot reported:\n\n" + contact.noMatchExamples.prefix(4).map { "- `\($0.summary)`\n" }.joined()
+            }
+            if let examples = rule as? DatasetExampleRule {
+                out += "\nReported:\n\n" + examples.matchExamples.prefix(4).map { "- \($0.summary)\n" }.joined()
+                out += "\nNot reported:\n\n" + examples.noMatchExamples.prefix(4).map { "- \($0.summary)\n" }.joined()
             }
         }
         return out

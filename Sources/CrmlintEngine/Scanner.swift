@@ -24,7 +24,10 @@ public struct ScanOptions: Sendable {
 
 /// Runs a scan: config → rules → inputs → records → checkers → report.
 public enum Scanner {
-    public static func scan(_ options: ScanOptions) throws -> ScanReport {
+    /// `onFinding` sees each finding as it is found (scan order, tier filled
+    /// where already known) and returns whether to keep it: streaming
+    /// outputs write it at once, baselines and suppressions drop it.
+    public static func scan(_ options: ScanOptions, onFinding: ((Finding) -> Bool)? = nil) throws -> ScanReport {
         let config = try loadConfig(options.configPath)
         let timezoneName = options.timezone ?? config.timezone ?? "Asia/Shanghai"
         guard let timeZone = TimeZone(identifier: timezoneName) else {
@@ -54,14 +57,24 @@ public enum Scanner {
         let rules = allRules.filter { filter.includes($0.metadata) }
 
         var findings: [Finding] = []
-        var inputs = InputDiscovery.expand(options.paths, problems: &findings)
+        var tiers: [String: String] = [:]
+        func emit(_ finding: Finding) {
+            var finding = finding
+            // Customers are read first, so `tiers` already covers the records
+            // that follow; the final pass below fills any still missing.
+            if finding.tier == nil, let customer = finding.customerId { finding.tier = tiers[customer] }
+            if onFinding?(finding) ?? true { findings.append(finding) }
+        }
+        var problems: [Finding] = []
+        var inputs = InputDiscovery.expand(options.paths, problems: &problems)
         var summaries: [InputSummary] = []
-        inputs = inputs.compactMap { prepare($0, config: config, defaultEncoding: defaultEncoding, findings: &findings, summaries: &summaries) }
+        inputs = inputs.compactMap { prepare($0, config: config, defaultEncoding: defaultEncoding, findings: &problems, summaries: &summaries) }
         inputs.sort { ($0.dataset!, $0.path) < ($1.dataset!, $1.path) }
+        problems.forEach(emit)
 
         let context = CheckContext(asOf: asOf, timeZone: timeZone)
+        context.companyDomains = config.companyDomains
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
-        var tiers: [String: String] = [:]
         var serial = 0
         for input in inputs {
             var summary = InputSummary(path: input.path, dataset: input.dataset, format: input.format!.rawValue, encoding: nil)
@@ -71,7 +84,7 @@ public enum Scanner {
                 source = opened
             } else if let openPath = input.openPath {
                 do { source = try ByteSource(path: openPath) } catch {
-                    findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile,
+                    emit(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile,
                                                         reason: "cannot open: \((error as? InputProblem)?.reason ?? "\(error)")"))
                     continue
                 }
@@ -89,7 +102,7 @@ public enum Scanner {
                     position += problem.records
                     summary.recordsRead += problem.records
                     summary.recordsRejected += problem.records
-                    findings.append(InputErrors.finding(file: input.path, line: problem.line,
+                    emit(InputErrors.finding(file: input.path, line: problem.line,
                                                         rule: problem.records == 0 ? InputErrors.malformedFile : InputErrors.unreadableRecord,
                                                         reason: problem.records == 1 ? "record could not be read: \(problem.reason)" : problem.reason,
                                                         dataset: input.dataset))
@@ -102,31 +115,34 @@ public enum Scanner {
                                         fields: mapper.map(raw), serial: serial)
                     if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
                     var day: String??
-                    for (metadata, checker) in checkers where metadata.applies(to: record.dataset) {
+                    for (metadata, checker) in checkers where metadata.applies(to: record) {
                         checker.check(record, context: context) { finding in
                             var finding = finding
                             if finding.day == nil {
                                 if day == nil { day = .some(recordDay(record, context: context)) }
                                 finding.day = day!
                             }
-                            findings.append(finding)
+                            emit(finding)
                         }
                     }
                 }
             }
             if let problem = InputErrors.endOfInput(source) {
-                findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile, reason: problem, dataset: input.dataset))
+                emit(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile, reason: problem, dataset: input.dataset))
             }
         }
-        for (_, checker) in checkers { checker.finish(context: context) { findings.append($0) } }
+        for (_, checker) in checkers { checker.finish(context: context) { emit($0) } }
         for index in findings.indices where findings[index].tier == nil {
             if let customer = findings[index].customerId { findings[index].tier = tiers[customer] }
         }
+        // Last line of defence: no contact detail leaves in any field of any finding.
+        findings = findings.map(context.redactor.redact)
         findings.sort(by: Finding.reportOrder)
         summaries.sort { $0.path < $1.path }
         let run = RunInfo(version: CrmlintVersion.current, asOf: TimeValue.iso8601(asOf, timeZone: timeZone), timezone: timezoneName,
                           inputs: summaries, rules: rules.map {
-                              RuleSummary(id: $0.metadata.id, kind: $0.metadata.kind, category: $0.metadata.category, severity: $0.metadata.severity)
+                              RuleSummary(id: $0.metadata.id, kind: $0.metadata.kind, category: $0.metadata.category, severity: $0.metadata.severity,
+                                          message: $0.metadata.message, description: $0.metadata.description, policy: $0.metadata.policy)
                           })
         return ScanReport(run: run, findings: findings)
     }

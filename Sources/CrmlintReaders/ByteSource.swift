@@ -99,15 +99,17 @@ public final class ByteSource {
         return byte
     }
 
-    /// The bytes buffered ahead, reading until there are at least `minimum`
-    /// of them or the input ends, without consuming them: a sample for
-    /// encoding and format sniffing that does not depend on how a pipe
-    /// happened to split its first write.
-    public func lookahead(minimum: Int = 64 << 10) -> ArraySlice<UInt8> {
-        if end - start < minimum, !finished {
+    /// The bytes buffered ahead, without consuming them: a sample for
+    /// encoding, format and dataset sniffing. Reads on until the sample is
+    /// `enough` (by default: it holds a whole first line that is not blank),
+    /// there are `minimum` bytes or the input ends — so the sample does not
+    /// depend on how a pipe happened to split its first write, yet a stream
+    /// that sends a header and waits is not waited for.
+    public func lookahead(minimum: Int = 64 << 10, enough: (ArraySlice<UInt8>) -> Bool = ByteSource.holdsFirstLine) -> ArraySlice<UInt8> {
+        if end - start < minimum, !finished, !enough(buffer[start..<end]) {
             var live = Array(buffer[start..<end])
             var chunk = [UInt8](repeating: 0, count: capacity)
-            while live.count < minimum {
+            while live.count < minimum, !enough(live[...]) {
                 let count = readChunk(into: &chunk)
                 if count == 0 { break }
                 live.append(contentsOf: chunk[0..<count])
@@ -117,6 +119,12 @@ public final class ByteSource {
             end = live.count
         }
         return buffer[start..<end]
+    }
+
+    /// True when the bytes hold a line break after something other than white space.
+    public static func holdsFirstLine(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard let content = bytes.firstIndex(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }) else { return false }
+        return bytes[content...].contains { $0 == 0x0A || $0 == 0x0D }
     }
 
     /// Puts bytes back in front of what is still to be read, so a reader

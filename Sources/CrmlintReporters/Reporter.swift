@@ -7,5 +7,8 @@ public protocol Reporter {
 }
 
 public enum Reporters {
-    public static let all: [Reporter.Type] = [TextReporter.self, JSONReporter.self]
+    public static let all: [Reporter.Type] = [
+        TextReporter.self, JSONReporter.self, SARIFReporter.self, JSONLinesReporter.self, CSVReporter.self, JUnitReporter.self,
+        GitHubReporter.self,
+    ]
 }

@@ -20,7 +20,10 @@ public struct TextReporter: Reporter {
         let severities = Severity.allCases.reversed().map { "\(summary.bySeverity[$0.rawValue] ?? 0) \($0.rawValue)\(($0 == .info ? "" : "s"))" }
         out += "\(summary.findings) finding\(summary.findings == 1 ? "" : "s") (\(severities.joined(separator: ", "))) in "
         out += "\(report.run.inputs.count) file\(report.run.inputs.count == 1 ? "" : "s"); "
-        out += "records: \(summary.records.read) read, \(summary.records.scanned) scanned, \(summary.records.rejected) rejected\n"
+        out += "records: \(summary.records.read) read, \(summary.records.scanned) scanned, \(summary.records.rejected) rejected"
+        if let suppressed = summary.suppressed { out += "; \(suppressed) suppressed" }
+        if let baselined = summary.baselined { out += "; \(baselined) already in the baseline" }
+        out += "\n"
         return out
     }
 }

@@ -11,7 +11,9 @@ public struct PatternRule: Rule, RuleKind {
         (NFKC, zero-width removed, Traditional → Simplified, separators between Han characters removed). \
         A hit is cancelled when an `unless` pattern matches in its clause (text between delimiters such as \
         `，。！？；`, at most `unless_window` characters either side), or when it lies inside quotation marks \
-        and `skip_quoted` is true (the default).
+        and `skip_quoted` is true (the default). With `capture` (a group name or number) and `limit` \
+        (`{max: 200}`, `{min: ...}`, `unit: 元|千|万|亿` for bare numbers), a hit is reported only when the amount it \
+        captures (`800元`, `0.5万`, `八百元`) is outside the limit; the message may then use {value} and {limit}.
         """
 
     public let metadata: RuleMetadata
@@ -21,11 +23,13 @@ public struct PatternRule: Rule, RuleKind {
     public let skipQuoted: Bool
     public let matchExamples: [String]
     public let noMatchExamples: [String]
+    /// A numeric limit on a captured amount; nil for plain pattern rules.
+    public let amountLimit: AmountLimit?
 
     public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
 
     public init(metadata: RuleMetadata, patterns: [Pattern], unless: [Pattern] = [], unlessWindow: Int = 20, skipQuoted: Bool = true,
-                matchExamples: [String] = [], noMatchExamples: [String] = []) {
+                matchExamples: [String] = [], noMatchExamples: [String] = [], amountLimit: AmountLimit? = nil) {
         self.metadata = metadata
         self.patterns = patterns
         self.unless = unless
@@ -33,6 +37,7 @@ public struct PatternRule: Rule, RuleKind {
         self.skipQuoted = skipQuoted
         self.matchExamples = matchExamples
         self.noMatchExamples = noMatchExamples
+        self.amountLimit = amountLimit
     }
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
@@ -42,9 +47,10 @@ public struct PatternRule: Rule, RuleKind {
         if window < 0 || window > 500 { definition.fail("unless_window", "unless_window must be between 0 and 500") }
         let skipQuoted = definition.bool("skip_quoted") ?? true
         let examples = ExampleStrings.read(definition)
+        let limit = AmountLimit.read(definition, metadata: metadata, patterns: patterns ?? [])
         guard let patterns, !patterns.isEmpty else { return nil }
         return PatternRule(metadata: metadata, patterns: patterns, unless: unless, unlessWindow: window, skipQuoted: skipQuoted,
-                           matchExamples: examples.match, noMatchExamples: examples.noMatch)
+                           matchExamples: examples.match, noMatchExamples: examples.noMatch, amountLimit: limit)
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }
@@ -72,7 +78,7 @@ public struct PatternRule: Rule, RuleKind {
                           context: CheckContext, emit: (Finding) -> Void) {
             var reported: [Range<Int>] = []
             var occurrences: [String: Int] = [:]
-            for pattern in rule.patterns {
+            for (patternIndex, pattern) in rule.patterns.enumerated() {
                 let hits: [PatternMatch]
                 do {
                     hits = try pattern.allMatches(in: buffer, scratch: context.scratch)
@@ -83,12 +89,17 @@ public struct PatternRule: Rule, RuleKind {
                 for hit in hits where !hit.range.isEmpty {
                     if reported.contains(where: { $0.overlaps(hit.range) }) { continue }
                     if cancelled(hit.range, buffer, context: context, record: record, field: field, emit: emit) { continue }
+                    var message: String?
+                    if let limit = rule.amountLimit {
+                        guard let over = limit.violation(hit, pattern: patternIndex, text: text) else { continue }
+                        message = limit.message.render(over, detail: "\(over["value"]!), limit \(over["limit"]!)")
+                    }
                     reported.append(hit.range)
                     let matched = text.normalizedString(hit.range)
                     let occurrence = occurrences[matched, default: 0]
                     occurrences[matched] = occurrence + 1
                     let original = text.originalScalarRange(of: hit.range)
-                    emit(Finding(rule: rule.metadata, record: record, field: field, column: original.lowerBound + 1,
+                    emit(Finding(rule: rule.metadata, record: record, message: message, field: field, column: original.lowerBound + 1,
                                  excerpt: context.redactor.excerpt(of: text.original, hit: original),
                                  fingerprintParts: [field, matched, String(occurrence)]))
                 }
@@ -242,5 +253,71 @@ public enum ExampleStrings {
             failures.append("\(rule.metadata.id): example should not match but does: \(text)")
         }
         return failures
+    }
+}
+
+/// `capture` + `limit` on a pattern rule: the amount a hit captures must stay
+/// inside the limit (R4: a gift worth more than 200 元).
+public struct AmountLimit: Sendable {
+    /// The capture group of each pattern, by pattern index.
+    let groups: [Int]
+    public let max: Double?
+    public let min: Double?
+    /// Yuan per bare number (`800` with `unit: 元` is 800 元).
+    let unitFactor: Double
+    let message: MessageTemplate
+
+    static let units: [String: Double] = ["元": 1, "千": 1e3, "万": 1e4, "亿": 1e8]
+
+    static func read(_ definition: RuleDefinition, metadata: RuleMetadata, patterns: [Pattern]) -> AmountLimit? {
+        let capture = definition.string("capture")
+        let limitKeys = definition.nested("limit")
+        guard capture != nil || limitKeys != nil else { return nil }
+        guard let capture else {
+            definition.fail("limit", "'limit' needs 'capture' (the group holding the amount)")
+            limitKeys?.finish()
+            return nil
+        }
+        var groups: [Int] = []
+        for pattern in patterns {
+            if let number = Int(capture), number >= 1, number <= pattern.captureCount { groups.append(number) }
+            else if let number = pattern.groupNumber(named: capture) { groups.append(number) }
+            else { definition.fail("capture", "pattern '\(pattern.source)' has no capture group '\(capture)'") }
+        }
+        guard let limitKeys else {
+            definition.fail(nil, "missing required key 'limit' (e.g. limit: {max: 200})")
+            return nil
+        }
+        let unitText = limitKeys.string("unit") ?? "元"
+        let unitFactor = units[unitText]
+        if unitFactor == nil { limitKeys.fail("'limit.unit' must be one of 元, 千, 万, 亿, not '\(unitText)'") }
+        func bound(_ key: String) -> Double? {
+            guard let text = limitKeys.string(key) else { return nil }
+            let bare = text.allSatisfy { $0.isNumber || $0 == "." }
+            guard let value = Amount.parse(text) else {
+                limitKeys.fail("'limit.\(key)' must be an amount such as 200 or 200元, not '\(text)'")
+                return nil
+            }
+            return bare ? value * (unitFactor ?? 1) : value
+        }
+        let max = bound("max"), min = bound("min")
+        limitKeys.finish()
+        if max == nil && min == nil { definition.fail("limit", "'limit' needs 'max' or 'min'") }
+        let message = MessageTemplate(metadata.message, allowed: ["value", "limit"], definition: definition)
+        guard let unitFactor, groups.count == patterns.count, max != nil || min != nil else { return nil }
+        return AmountLimit(groups: groups, max: max, min: min, unitFactor: unitFactor, message: message)
+    }
+
+    /// The values for the message when the hit's amount is outside the limit, else nil
+    /// (also nil when the captured text is not an amount: nothing to compare).
+    func violation(_ hit: PatternMatch, pattern: Int, text: NormalizedText) -> [String: String]? {
+        guard pattern < groups.count, groups[pattern] < hit.groups.count, let range = hit.groups[groups[pattern]] else { return nil }
+        let captured = text.normalizedString(range).trimmingCharacters(in: .whitespaces)
+        guard let amount = Amount.parse(captured) else { return nil }
+        let bare = captured.allSatisfy { $0.isNumber || $0 == "." || $0 == "," }
+        let value = bare ? amount * unitFactor : amount
+        if let max, value > max { return ["value": Amount.format(value), "limit": Amount.format(max)] }
+        if let min, value < min { return ["value": Amount.format(value), "limit": "at least " + Amount.format(min)] }
+        return nil
     }
 }

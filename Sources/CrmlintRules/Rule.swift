@@ -16,11 +16,15 @@ public struct RuleMetadata: Sendable {
     public let datasets: Set<Dataset>?
     /// Fields it reads; nil means the kind's default (free-text fields).
     public let fields: [String]?
+    /// Only records going this way (e.g. what a rep sent); records with no
+    /// direction (follow-ups, complaints) are always checked.
+    public let direction: Direction?
     public let file: String
     public let line: Int
 
     public init(id: String, kind: String, category: Category, severity: Severity, message: String, description: String? = nil,
-                policy: String? = nil, datasets: Set<Dataset>? = nil, fields: [String]? = nil, file: String = "", line: Int = 0) {
+                policy: String? = nil, datasets: Set<Dataset>? = nil, fields: [String]? = nil, direction: Direction? = nil,
+                file: String = "", line: Int = 0) {
         self.id = id
         self.kind = kind
         self.category = category
@@ -30,11 +34,19 @@ public struct RuleMetadata: Sendable {
         self.policy = policy
         self.datasets = datasets
         self.fields = fields
+        self.direction = direction
         self.file = file
         self.line = line
     }
 
     public func applies(to dataset: Dataset) -> Bool { datasets?.contains(dataset) ?? true }
+
+    /// Dataset and direction both fit (a record whose direction cannot be read is checked).
+    public func applies(to record: Record) -> Bool {
+        guard applies(to: record.dataset) else { return false }
+        guard let direction, let value = record["direction"], let recorded = Direction.parse(value) else { return true }
+        return recorded == direction
+    }
 
     /// The fields of a record this rule reads as text: the listed ones, else
     /// the dataset's free-text fields plus any column crmlint does not know.
@@ -75,6 +87,8 @@ public final class CheckContext {
     public let normalizer = TextNormalizer()
     public let scratch: MatchScratch
     public let redactor: Redactor
+    /// `company_domains` from crmlint.yml: addresses there are inside the company.
+    public var companyDomains: [String] = []
     // The current record's normalised fields: a short list, since a record has few text fields.
     private var textCache: [(field: String, text: NormalizedText?)] = []
     private var cachedSerial = -1
@@ -114,9 +128,43 @@ public final class CheckContext {
 
     private var defaultFieldsCache: (dataset: Dataset, count: Int, keys: [String], fields: [String])?
 
-    /// Parses a time field in the scan's time zone.
+    /// Parses a time field in the scan's time zone, once per record for all rules.
     public func time(_ record: Record, field: String) -> TimeValue? {
-        record[field].flatMap { TimeValue.parse($0, timeZone: timeZone) }
+        syncRecord(record)
+        guard let value = record[field] else { return nil }
+        if let hit = timeCache[field], hit.text == value { return hit.time }
+        let parsed = TimeValue.parse(value, timeZone: timeZone, scratch: scratch)
+        timeCache[field] = (value, parsed)
+        return parsed
+    }
+
+    private var timeCache: [String: (text: String, time: TimeValue?)] = [:]
+    private var reportedProblems: Set<String> = []
+    private var problemSerial = -1
+    private var sharedState: [String: AnyObject] = [:]
+
+    private func syncRecord(_ record: Record) {
+        if problemSerial != record.serial {
+            timeCache.removeAll(keepingCapacity: true)
+            reportedProblems.removeAll(keepingCapacity: true)
+            problemSerial = record.serial
+        }
+    }
+
+    /// True the first time `key` (e.g. a field with a malformed value) is
+    /// claimed for this record: a problem several rules notice is reported once.
+    public func claimProblem(_ record: Record, key: String) -> Bool {
+        syncRecord(record)
+        return reportedProblems.insert(key).inserted
+    }
+
+    /// Per-scan state shared by several checkers (e.g. one compact contact
+    /// log instead of one per rule), made on first use.
+    public func shared<T: AnyObject>(_ key: String, make: () -> T) -> T {
+        if let existing = sharedState[key] as? T { return existing }
+        let made = make()
+        sharedState[key] = made
+        return made
     }
 }
 

@@ -164,6 +164,9 @@ public final class RuleDefinition {
         let policy = string("policy")
         let datasetNames = strings("datasets")
         let fields = strings("fields")
+        let directionText = string("direction")
+        let direction = directionText.flatMap(Direction.parse)
+        if let directionText, direction == nil { fail("direction", "unknown direction '\(directionText)' (outbound or inbound)") }
 
         if let id, id.range(of: #"^[a-z0-9][a-z0-9._-]*$"#, options: .regularExpression) == nil {
             fail("id", "id '\(id)' must be lowercase letters, digits, '.', '_' or '-'")
@@ -185,6 +188,7 @@ public final class RuleDefinition {
         if let message, message.contains("\n") { fail("message", "message must be one line") }
         guard let id, let category, let severity, let message else { return nil }
         return RuleMetadata(id: id, kind: kind, category: category, severity: severity, message: message,
-                            description: description, policy: policy, datasets: datasets, fields: fields, file: file, line: line)
+                            description: description, policy: policy, datasets: datasets, fields: fields,
+                            direction: direction, file: file, line: line)
     }
 }

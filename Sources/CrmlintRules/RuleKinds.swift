@@ -13,6 +13,13 @@ public protocol RuleKind {
 public enum RuleKinds {
     public static let all: [RuleKind.Type] = [
         PatternRule.self,
+        DeadlineRule.self,
+        FrequencyRule.self,
+        CadenceRule.self,
+        QuietPeriodRule.self,
+        TierRule.self,
+        RequiredFieldsRule.self,
+        ContactDetailRule.self,
     ]
 
     public static func kind(named name: String) -> RuleKind.Type? { all.first { $0.name == name } }

@@ -82,6 +82,14 @@ public final class Pattern: @unchecked Sendable {
 
     deinit { pcre2_code_free_8(code) }
 
+    /// The number of the capture group called `name` (`(?<name>...)`), or nil.
+    public func groupNumber(named name: String) -> Int? {
+        let number = name.withCString { cString in
+            cString.withMemoryRebound(to: UInt8.self, capacity: name.utf8.count + 1) { pcre2_substring_number_from_name_8(code, $0) }
+        }
+        return number > 0 ? Int(number) : nil
+    }
+
     /// The first match at or after `start` (a byte offset), or nil.
     public func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, scratch: MatchScratch) throws -> PatternMatch? {
         guard start <= subject.count else { return nil }

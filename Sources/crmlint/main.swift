@@ -8,9 +8,7 @@ import Foundation
 
 extension FailThreshold: ExpressibleByArgument {}
 
-enum OutputFormat: String, CaseIterable, ExpressibleByArgument {
-    case text, json
-}
+extension ReportFormat: ExpressibleByArgument {}
 
 struct RuleOptions: ParsableArguments {
     @Option(name: .customLong("rules"), help: ArgumentHelp("A rules file or folder (repeatable). Default: the bundled rules/.", valueName: "dir"))
@@ -39,7 +37,7 @@ struct Crmlint: ParsableCommand {
             Exit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, config, rule or output error.
             """,
         version: CrmlintVersion.current,
-        subcommands: [Scan.self, RulesCommand.self, Explain.self],
+        subcommands: [Scan.self, Merge.self, RulesCommand.self, Explain.self, DashboardCommand.self],
         defaultSubcommand: Scan.self
     )
 
@@ -67,7 +65,11 @@ struct Crmlint: ParsableCommand {
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Scan export files or folders (- for stdin) and report findings.",
-        discussion: "Example: crmlint scan corpus/ --format json --as-of 2024-05-01 --output findings.json")
+        discussion: """
+            Example: crmlint scan exports/ --as-of 2024-05-01 --output-json findings.json --output-sarif findings.sarif
+            Suppressions are read from crmlint-suppressions.yml in the current folder and beside the scanned paths \
+            (or --suppressions FILE); see README, "Suppressions".
+            """)
 
     @Argument(help: ArgumentHelp("Files or folders to scan; - reads standard input.", valueName: "path"))
     var paths: [String] = []
@@ -77,14 +79,14 @@ struct Scan: ParsableCommand {
     @Option(help: ArgumentHelp("Config file (default: ./crmlint.yml when present).", valueName: "file"))
     var config: String?
 
-    @Option(help: "Output format.")
-    var format: OutputFormat = .text
+    @Option(help: "Output format of the main report.")
+    var format: ReportFormat = .text
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the report here instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity.")
-    var failOn: FailThreshold = .error
+    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity (default: fail_on in crmlint.yml, else error).")
+    var failOn: FailThreshold?
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("\"Now\" for deadline checks, e.g. 2024-05-01 or 2024-05-01T00:00:00+08:00 (default: the scan's start).", valueName: "time"))
     var asOf: String?
@@ -98,8 +100,33 @@ struct Scan: ParsableCommand {
     @Flag(name: .customLong("show-excerpts"), help: "In text output, show the redacted excerpt under each finding.")
     var showExcerpts = false
 
+    @Option(name: .customLong("output-json"), help: ArgumentHelp("Also write the findings JSON here.", valueName: "file"))
+    var outputJSON: String?
+    @Option(name: .customLong("output-sarif"), help: ArgumentHelp("Also write SARIF 2.1.0 here.", valueName: "file"))
+    var outputSARIF: String?
+    @Option(name: .customLong("output-jsonl"), help: ArgumentHelp("Also write JSON Lines (one finding a line, as found) here.", valueName: "file"))
+    var outputJSONL: String?
+    @Option(name: .customLong("output-csv"), help: ArgumentHelp("Also write CSV (UTF-8 with BOM, for Excel) here.", valueName: "file"))
+    var outputCSV: String?
+    @Option(name: .customLong("output-junit"), help: ArgumentHelp("Also write JUnit XML here.", valueName: "file"))
+    var outputJUnit: String?
+
+    @Option(help: ArgumentHelp("A previous findings JSON: report only findings not in it.", valueName: "file"))
+    var baseline: String?
+    @Option(name: .customLong("write-baseline"), help: ArgumentHelp("Write every finding, new or not, as JSON for the next --baseline.", valueName: "file"))
+    var writeBaseline: String?
+
+    @Option(help: ArgumentHelp("A suppressions file (repeatable). Default: crmlint-suppressions.yml here and beside the scanned paths.", valueName: "file"))
+    var suppressions: [String] = []
+    @Flag(name: .customLong("no-suppressions"), help: "Read no suppressions file: report every finding.")
+    var noSuppressions = false
+
+    @Flag(name: .customLong("skip-unrecognized"), help: "Pass over files that are not CRM exports instead of reporting them (for pre-commit).")
+    var skipUnrecognized = false
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("no paths to scan (give files or folders, or - for stdin)") }
+        if noSuppressions, !suppressions.isEmpty { throw ValidationError("--no-suppressions and --suppressions contradict each other") }
     }
 
     func run() throws {
@@ -111,13 +138,42 @@ struct Scan: ParsableCommand {
         options.asOf = asOf
         options.timezone = timezone
         options.encoding = encoding
-        let report = try Scanner.scan(options)
-        let text = switch format {
-        case .text: TextReporterFactory.text(report, showExcerpts: showExcerpts)
-        case .json: TextReporterFactory.json(report)
-        }
-        try OutputWriter.write(text, to: output)
-        if report.summary.count(atOrAbove: failOn) > 0 { throw ExitCode(1) }
+        var request = ScanRequest(options: options, primary: ReportDestination(format: format, path: output))
+        let extra: [(ReportFormat, String?)] = [(.json, outputJSON), (.sarif, outputSARIF), (.jsonl, outputJSONL), (.csv, outputCSV), (.junit, outputJUnit)]
+        request.extra = extra.compactMap { format, path in path.map { ReportDestination(format: format, path: $0) } }
+        request.failOn = failOn
+        request.showExcerpts = showExcerpts
+        request.baselinePath = baseline
+        request.writeBaselinePath = writeBaseline
+        request.suppressionPaths = suppressions
+        request.discoverSuppressions = !noSuppressions
+        request.skipUnrecognized = skipUnrecognized
+        let outcome = try ScanRun.run(request)
+        for line in outcome.warnings { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}
+
+struct Merge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Combine findings JSON reports (shards, several exports) into one, with the summary recomputed.",
+        discussion: "Example: crmlint merge shard-1.json shard-2.json -o all.json")
+
+    @Argument(help: ArgumentHelp("Findings JSON files written by crmlint scan --format json or --output-json.", valueName: "report"))
+    var reports: [String] = []
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the merged report here instead of standard output.", valueName: "file"))
+    var output: String?
+
+    @Option(help: "Format of the merged report.")
+    var format: ReportFormat = .json
+
+    func validate() throws {
+        if reports.isEmpty { throw ValidationError("no reports to merge (give findings JSON files)") }
+    }
+
+    func run() throws {
+        _ = try ScanRun.merge(paths: reports, to: ReportDestination(format: format, path: output))
     }
 }
 

@@ -43,4 +43,13 @@ import Testing
         let arguments = ["scan", "corpus", "--format", "json", "--as-of", Self.asOf]
         #expect(try crmlint(arguments).stdoutBytes == crmlint(arguments).stdoutBytes)
     }
+
+    /// The whole report, byte for byte: catches any unintended change of
+    /// output (messages, excerpts, order, summary). Regenerate with
+    /// scripts/update-corpus-expectation after an intended one.
+    @Test func fullReportEqualsTheCheckedInExpectation() throws {
+        let result = try crmlint(["scan", "corpus", "--format", "json", "--as-of", Self.asOf, "--no-suppressions"])
+        let expected = try Data(contentsOf: repositoryRoot.appendingPathComponent("Tests/CorpusExpectations/corpus-scan.json"))
+        #expect(result.stdoutBytes == expected, "corpus scan differs from Tests/CorpusExpectations/corpus-scan.json")
+    }
 }

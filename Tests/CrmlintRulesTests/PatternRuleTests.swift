@@ -99,3 +99,35 @@ import Testing
         #expect(bad.exampleFailures().count == 2)
     }
 }
+
+@Suite struct RuleDirectionTests {
+    @Test func directionLimitsRulesToOneWayOfMessages() throws {
+        let yaml = """
+            - id: t.slang
+              category: sensitive-topic
+              severity: info
+              direction: outbound
+              message: m
+              patterns: ['老铁']
+            """
+        let (rules, errors) = RuleLoader.load(yaml: yaml, file: "t.yml")
+        #expect(errors.isEmpty)
+        let meta = try #require(rules.first?.metadata)
+        func record(_ direction: String?) -> Record {
+            var fields = ["text": "老铁"]
+            if let direction { fields["direction"] = direction }
+            return Record(dataset: .messages, file: "m", line: 1, position: 1, fields: fields)
+        }
+        #expect(meta.applies(to: record("outbound")))
+        #expect(meta.applies(to: record("呼出")))
+        #expect(!meta.applies(to: record("inbound")))
+        #expect(!meta.applies(to: record("呼入")))
+        #expect(meta.applies(to: record(nil)))
+        #expect(meta.applies(to: Record(dataset: .followups, file: "f", line: 1, position: 1, fields: ["needs": "老铁"])))
+    }
+
+    @Test func unknownDirectionIsALoadError() {
+        let (_, errors) = RuleLoader.load(yaml: "- id: t.x\n  category: bribery\n  severity: error\n  message: m\n  direction: sideways\n  patterns: ['x']\n", file: "t.yml")
+        #expect(errors.map(\.description) == ["error: t.yml:5: rule 't.x': unknown direction 'sideways' (outbound or inbound)"])
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+/// Money as it appears in real exports, in yuan: `120万`, `¥1,200,000`,
+/// `85.5万元`, `1.2亿`, `300000`, `RMB 3,000`, `八百元`, `两千五`.
+public enum Amount {
+    private static let multipliers: [(suffix: String, factor: Double)] = [
+        ("亿", 1e8), ("億", 1e8), ("万", 1e4), ("萬", 1e4), ("千", 1e3), ("仟", 1e3), ("k", 1e3), ("w", 1e4),
+    ]
+    private static let currencyPrefixes = ["人民币", "rmb", "cny", "¥", "￥"]
+    private static let currencySuffixes = ["元整", "块钱", "元", "圆", "块", "塊", "rmb", "cny", "yuan"]
+
+    /// The value in yuan, or nil when the text is not an amount.
+    public static func parse(_ text: String) -> Double? {
+        guard text.utf8.count <= 80 else { return nil }
+        var value = ValueKey.make(text)
+        guard !value.isEmpty else { return nil }
+        for prefix in currencyPrefixes where value.hasPrefix(prefix) {
+            value.removeFirst(prefix.count)
+            break
+        }
+        for suffix in currencySuffixes where value.hasSuffix(suffix) {
+            value.removeLast(suffix.count)
+            break
+        }
+        guard !value.isEmpty else { return nil }
+        if let number = arabic(value) { return number }
+        return chinese(value)
+    }
+
+    /// Digits with an optional multiplier: `1,200,000`, `85.5万`, `1.2亿`, `3k`.
+    private static func arabic(_ text: String) -> Double? {
+        var body = text
+        var factor = 1.0
+        for (suffix, multiplier) in multipliers where body.hasSuffix(suffix) {
+            body.removeLast(suffix.count)
+            factor = multiplier
+            break
+        }
+        // `1亿2000万` is rare but real: split at 亿 and add.
+        if let split = body.firstIndex(where: { $0 == "亿" || $0 == "億" }), factor == 1e4 {
+            guard let high = plainNumber(String(body[..<split])), let low = plainNumber(String(body[body.index(after: split)...])) else { return nil }
+            return high * 1e8 + low * 1e4
+        }
+        guard let number = plainNumber(body) else { return nil }
+        return number * factor
+    }
+
+    /// `1200000`, `1,200,000`, `85.5`, `-3` (thousands separators must be in groups of three).
+    private static func plainNumber(_ text: String) -> Double? {
+        var digits: [UInt8] = []
+        var sinceComma = -1   // digits since the last comma; -1 before any comma
+        var leading = 0       // digits before the first comma
+        var sawDot = false
+        for (index, byte) in text.utf8.enumerated() {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if !sawDot { if sinceComma >= 0 { sinceComma += 1 } else { leading += 1 } }
+                digits.append(byte)
+            case UInt8(ascii: ","):
+                // Groups of three after a comma, one to three digits before the first.
+                guard !sawDot, sinceComma == -1 ? (1...3).contains(leading) : sinceComma == 3 else { return nil }
+                sinceComma = 0
+            case UInt8(ascii: "."):
+                guard !sawDot, sinceComma == -1 || sinceComma == 3 else { return nil }
+                sawDot = true
+                digits.append(byte)
+            case UInt8(ascii: "-") where index == 0:
+                digits.append(byte)
+            default:
+                return nil
+            }
+        }
+        if !sawDot, sinceComma != -1, sinceComma != 3 { return nil }
+        guard let number = Double(String(decoding: digits, as: UTF8.self)), number.isFinite else { return nil }
+        return number
+    }
+
+    private static let digits: [Character: Double] = [
+        "零": 0, "〇": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "兩": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
+        "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+    ]
+    private static let smallUnits: [Character: Double] = ["十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000]
+    private static let bigUnits: [Character: Double] = ["万": 1e4, "萬": 1e4, "亿": 1e8, "億": 1e8]
+
+    /// Chinese numerals: `八百`, `两千五` (= 2500), `十二万`, `一千零五`.
+    private static func chinese(_ text: String) -> Double? {
+        var total = 0.0, section = 0.0, number = 0.0
+        var lastUnit = 0.0
+        var sawDigitAfterUnit = false
+        var zeroSinceUnit = false
+        var sawAny = false
+        for character in text {
+            if let digit = digits[character] {
+                number = digit
+                sawDigitAfterUnit = true
+                if digit == 0 { zeroSinceUnit = true }
+                sawAny = true
+            } else if let unit = smallUnits[character] {
+                section += (number == 0 && !sawDigitAfterUnit ? 1 : number) * unit
+                number = 0
+                lastUnit = unit
+                sawDigitAfterUnit = false
+                zeroSinceUnit = false
+                sawAny = true
+            } else if let unit = bigUnits[character] {
+                guard section + number > 0 else { return nil }   // 万 needs a number before it
+                section += number
+                total = (total + section) * unit
+                section = 0
+                number = 0
+                lastUnit = unit
+                sawDigitAfterUnit = false
+                zeroSinceUnit = false
+                sawAny = true
+            } else {
+                return nil
+            }
+        }
+        guard sawAny else { return nil }
+        // A trailing digit right after a unit is a tenth of it: 两千五 = 2500,
+        // 一万二 = 12000; after a 零 it is itself: 一千零五 = 1005.
+        if sawDigitAfterUnit, !zeroSinceUnit, number > 0, lastUnit >= 100 { number *= lastUnit / 10 }
+        return total + section + number
+    }
+
+    /// Short display in the units Chinese sales teams use: `800元`, `85.5万`, `1.2亿`.
+    public static func format(_ yuan: Double) -> String {
+        func trim(_ value: Double) -> String {
+            let rounded = (value * 100).rounded() / 100
+            return rounded == rounded.rounded() ? String(Int64(rounded)) : String(format: "%.2f", rounded).replacingOccurrences(of: #"0$"#, with: "", options: .regularExpression)
+        }
+        if abs(yuan) >= 1e8 { return trim(yuan / 1e8) + "亿" }
+        if abs(yuan) >= 1e4 { return trim(yuan / 1e4) + "万" }
+        return trim(yuan) + "元"
+    }
+}

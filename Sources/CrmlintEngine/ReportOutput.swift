@@ -1,0 +1,160 @@
+import CrmlintCore
+import CrmlintReaders
+import CrmlintReporters
+import Foundation
+
+/// The report formats the CLI offers, each drawn by one reporter.
+public enum ReportFormat: String, CaseIterable, Sendable {
+    case text, json, sarif, jsonl, csv, junit, github
+
+    /// Settings some formats need besides the report.
+    public struct Settings: Sendable {
+        public var showExcerpts = false
+        /// JUnit marks findings at or above it as failures, like the exit status.
+        public var failOn: FailThreshold = .error
+        public init(showExcerpts: Bool = false, failOn: FailThreshold = .error) {
+            self.showExcerpts = showExcerpts
+            self.failOn = failOn
+        }
+    }
+
+    public func render(_ report: ScanReport, settings: Settings = Settings()) -> String {
+        switch self {
+        case .text: TextReporter(showExcerpts: settings.showExcerpts).render(report)
+        case .json: JSONReporter().render(report)
+        case .sarif: SARIFReporter().render(report)
+        case .jsonl: JSONLinesReporter().render(report)
+        case .csv: CSVReporter().render(report)
+        case .junit: JUnitReporter(failOn: settings.failOn).render(report)
+        case .github: GitHubReporter().render(report)
+        }
+    }
+}
+
+/// Where one report goes: a file, or standard output when `path` is nil or `-`.
+public struct ReportDestination: Sendable, Equatable {
+    public var format: ReportFormat
+    public var path: String?
+
+    public init(format: ReportFormat, path: String?) {
+        self.format = format
+        self.path = path == "-" ? nil : path
+    }
+}
+
+extension OutputWriter {
+    /// Checks, before a long scan, that every report can be written: at most
+    /// one goes to standard output, no two to one file, none over an input,
+    /// and each file's folder exists and is writable. Throws the first problem.
+    public static func check(_ destinations: [ReportDestination], inputs: [String]) throws {
+        if destinations.filter({ $0.path == nil }).count > 1 {
+            let formats = destinations.filter { $0.path == nil }.map(\.format.rawValue).joined(separator: ", ")
+            throw CrmlintError.usage("several reports (\(formats)) would go to standard output; give all but one a file")
+        }
+        var seen: [String: ReportFormat] = [:]
+        let inputPaths = inputs.filter { $0 != "-" }.map(canonical)
+        for destination in destinations {
+            guard let path = destination.path else { continue }
+            let key = canonical(path)
+            if let other = seen[key] {
+                throw CrmlintError.usage("the \(other.rawValue) and \(destination.format.rawValue) reports would both be written to \(path)")
+            }
+            seen[key] = destination.format
+            if isScanned(key, inputs: inputPaths) { throw CrmlintError.output(path: path, reason: "it is one of the inputs") }
+            try checkWritable(path)
+        }
+    }
+
+    public static func checkWritable(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw CrmlintError.output(path: path, reason: "it is a folder")
+        }
+        let folder = (path as NSString).deletingLastPathComponent
+        let parent = folder.isEmpty ? "." : folder
+        guard FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CrmlintError.output(path: path, reason: "folder \(parent) does not exist")
+        }
+        // The atomic write creates a temporary file beside the target.
+        guard FileManager.default.isWritableFile(atPath: parent) else {
+            throw CrmlintError.output(path: path, reason: "folder \(parent) is not writable")
+        }
+    }
+
+    /// An existing file named as an input, or one a scanned folder would
+    /// read: writing a report there would destroy the data.
+    static func isScanned(_ path: String, inputs: [String]) -> Bool {
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        if inputs.contains(path) { return true }
+        let readable = InputFormat.from(path: path) != nil
+        return readable && inputs.contains { path.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }
+    }
+
+    static func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+}
+
+/// A report written while the scan runs (JSON Lines): lines go straight to
+/// standard output, or to a temporary file beside the target that replaces
+/// it only when the scan finished, so the target is never half-written.
+public final class StreamingOutput {
+    public let destination: ReportDestination
+    private let handle: FileHandle
+    private let temporary: URL?
+    private var failure: String?
+    /// The temporary file's place in `TemporaryFiles`, so Ctrl-C removes it.
+    private var slot = -1
+
+    public init(_ destination: ReportDestination) throws {
+        self.destination = destination
+        guard let path = destination.path else {
+            handle = FileHandle.standardOutput
+            temporary = nil
+            return
+        }
+        let target = URL(fileURLWithPath: path)
+        let temporary = target.deletingLastPathComponent()
+            .appendingPathComponent(".\(target.lastPathComponent).crmlint-\(ProcessInfo.processInfo.processIdentifier).tmp")
+        guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
+              let handle = try? FileHandle(forWritingTo: temporary) else {
+            throw CrmlintError.output(path: path, reason: "cannot create a file in its folder")
+        }
+        self.handle = handle
+        self.temporary = temporary
+        slot = TemporaryFiles.register(temporary.path)
+    }
+
+    public func write(_ text: String) {
+        guard failure == nil else { return }
+        do { try handle.write(contentsOf: Data(text.utf8)) } catch { failure = (error as NSError).localizedDescription }
+    }
+
+    /// Puts the finished file in place (or reports why it could not be written).
+    public func commit() throws {
+        guard let temporary, let path = destination.path else {
+            // Standard output that could not be written (a full disk) is an error too.
+            if let failure { throw CrmlintError.output(path: "standard output", reason: failure) }
+            return
+        }
+        defer { TemporaryFiles.unregister(slot) }
+        try? handle.close()
+        if let failure {
+            try? FileManager.default.removeItem(at: temporary)
+            throw CrmlintError.output(path: path, reason: failure)
+        }
+        if rename(temporary.path, path) != 0 {
+            let reason = String(cString: strerror(errno))
+            try? FileManager.default.removeItem(at: temporary)
+            throw CrmlintError.output(path: path, reason: reason)
+        }
+    }
+
+    /// Removes the temporary file of a scan that did not finish.
+    public func discard() {
+        guard let temporary else { return }
+        defer { TemporaryFiles.unregister(slot) }
+        try? handle.close()
+        try? FileManager.default.removeItem(at: temporary)
+    }
+}

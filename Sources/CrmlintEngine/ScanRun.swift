@@ -1,0 +1,139 @@
+import CrmlintCore
+import CrmlintReporters
+import Foundation
+
+/// Everything `crmlint scan` was asked to do besides the scan itself:
+/// which reports go where, baseline, suppressions, failing threshold.
+public struct ScanRequest: Sendable {
+    public var options: ScanOptions
+    /// The main report (`--format`, `--output`); nil path is standard output.
+    public var primary: ReportDestination
+    /// `--output-json FILE`, `--output-sarif FILE`, …
+    public var extra: [ReportDestination] = []
+    /// `--fail-on`; nil means `fail_on` from crmlint.yml, else `error`.
+    public var failOn: FailThreshold?
+    public var showExcerpts = false
+    public var baselinePath: String?
+    /// Writes every finding not suppressed (baseline ignored) as next run's baseline.
+    public var writeBaselinePath: String?
+    /// Explicit suppression files; empty means discover `crmlint-suppressions.yml`.
+    public var suppressionPaths: [String] = []
+    public var discoverSuppressions = true
+    /// Files that are not CRM exports (e.g. `package.json` in a pre-commit
+    /// run) are passed over instead of failing the run.
+    public var skipUnrecognized = false
+
+    public init(options: ScanOptions, primary: ReportDestination = ReportDestination(format: .text, path: nil)) {
+        self.options = options
+        self.primary = primary
+    }
+}
+
+/// What the CLI needs after a scan: the exit status and lines for stderr.
+public struct ScanOutcome: Sendable {
+    public var report: ScanReport
+    /// `file:line: warning: …` lines about suppressions, and notes on skipped files.
+    public var warnings: [String]
+    /// 0 nothing at or above `--fail-on`, 1 findings at or above it.
+    public var exitCode: Int32
+}
+
+/// Runs a scan and writes its reports: the library entry point of `crmlint scan`.
+public enum ScanRun {
+    public static func run(_ request: ScanRequest) throws -> ScanOutcome {
+        let destinations = [request.primary] + request.extra
+        try OutputWriter.check(destinations + (request.writeBaselinePath.map { [ReportDestination(format: .json, path: $0)] } ?? []),
+                               inputs: request.options.paths)
+        var baseline = try request.baselinePath.map(Baseline.load(path:))
+        let suppressionFiles = !request.suppressionPaths.isEmpty ? request.suppressionPaths
+            : request.discoverSuppressions ? Suppressions.discover(scanPaths: request.options.paths) : []
+        let suppressions = suppressionFiles.isEmpty ? nil : try Suppressions.load(paths: suppressionFiles)
+        let config = (try? Scanner.loadConfig(request.options.configPath)) ?? Config()
+        let failOn = try request.failOn ?? failThreshold(config, path: request.options.configPath ?? "crmlint.yml")
+        let today = asOfDay(request.options, config: config)
+
+        let streams = try destinations.filter { $0.format == .jsonl }.map(StreamingOutput.init)
+        let lines = JSONLinesReporter()
+        var unbaselined: [Finding] = []
+        var skipped: [String] = []
+        var report: ScanReport
+        do {
+            report = try Scanner.scan(request.options) { finding in
+                if request.skipUnrecognized, Self.isUnrecognizedFile(finding) {
+                    skipped.append(finding.file)
+                    return false
+                }
+                if let suppressions, suppressions.suppresses(finding, today: today) { return false }
+                if request.writeBaselinePath != nil { unbaselined.append(finding) }
+                if baseline?.absorbs(finding) == true { return false }
+                if !streams.isEmpty {
+                    let line = lines.line(finding)
+                    for stream in streams { stream.write(line) }
+                }
+                return true
+            }
+        } catch {
+            streams.forEach { $0.discard() }
+            throw error
+        }
+
+        if !skipped.isEmpty {
+            // Passed over, not scanned: they are named on stderr instead.
+            report.run.inputs.removeAll { $0.dataset == nil && skipped.contains($0.path) }
+        }
+        let scanned = report.run.inputs.filter { $0.dataset != nil }.map(\.path)
+        if let suppressions {
+            report.suppressions = suppressions.statuses(today: today, scannedFiles: scanned)
+            report.summary.suppressed = suppressions.suppressed
+        }
+        report.summary.baselined = baseline?.absorbed
+
+        let settings = ReportFormat.Settings(showExcerpts: request.showExcerpts, failOn: failOn)
+        for destination in destinations where destination.format != .jsonl {
+            try OutputWriter.write(destination.format.render(report, settings: settings), to: destination.path ?? "-")
+        }
+        for stream in streams { try stream.commit() }
+        if let path = request.writeBaselinePath {
+            var full = ScanReport(run: report.run, findings: unbaselined.sorted(by: Finding.reportOrder), suppressions: report.suppressions)
+            full.summary.suppressed = report.summary.suppressed
+            try OutputWriter.write(JSONReporter().render(full), to: path)
+        }
+
+        var warnings = (report.suppressions ?? []).compactMap(\.warning)
+        warnings += Set(skipped).sorted().map { "\($0): note: skipped, not a CRM export crmlint recognises" }
+        let failing = report.summary.count(atOrAbove: failOn) > 0
+        return ScanOutcome(report: report, warnings: warnings, exitCode: failing ? 1 : 0)
+    }
+
+    /// `crmlint merge`: reads reports, merges them, writes one report.
+    public static func merge(paths: [String], to destination: ReportDestination, settings: ReportFormat.Settings = .init()) throws -> ScanReport {
+        guard paths.count >= 1 else { throw CrmlintError.usage("merge needs at least one findings JSON file") }
+        try OutputWriter.check([destination], inputs: paths)
+        let merged = ReportMerger.merge(try paths.map(ReportMerger.load(path:)))
+        try OutputWriter.write(destination.format.render(merged, settings: settings), to: destination.path ?? "-")
+        return merged
+    }
+
+    /// `fail_on` from the config file, checked like the option.
+    static func failThreshold(_ config: Config, path: String) throws -> FailThreshold {
+        guard let text = config.failOn else { return .error }
+        guard let threshold = FailThreshold(rawValue: text) else {
+            let names = FailThreshold.allCases.map(\.rawValue).joined(separator: ", ")
+            throw CrmlintError.config(file: path, line: 0, reason: "fail_on '\(text)' is not one of \(names)")
+        }
+        return threshold
+    }
+
+    static func isUnrecognizedFile(_ finding: Finding) -> Bool {
+        finding.rule == InputErrors.unknownDataset || finding.rule == InputErrors.unknownFileType
+    }
+
+    /// The scan's "today" (YYYY-MM-DD in its time zone), needed while
+    /// findings stream in, before the scan reports its own `as_of`. Falls
+    /// back quietly: the scan itself rejects a bad zone or time.
+    static func asOfDay(_ options: ScanOptions, config: Config) -> String {
+        let zone = TimeZone(identifier: options.timezone ?? config.timezone ?? "Asia/Shanghai") ?? TimeZone(identifier: "Asia/Shanghai")!
+        let now = options.asOf.flatMap { TimeValue.parse($0, timeZone: zone)?.start } ?? Date()
+        return TimeValue.day(of: now, timeZone: zone)
+    }
+}

@@ -1,0 +1,37 @@
+import CrmlintCore
+
+/// CSV for spreadsheets: a UTF-8 byte order mark so Excel opens Chinese text
+/// intact, RFC 4180 quoting, CRLF row ends, one finding per row.
+public struct CSVReporter: Reporter {
+    public static let formatName = "csv"
+    public static let columns = ["file", "line", "column", "severity", "rule", "category", "message", "dataset", "record_id",
+                                 "customer_id", "rep", "tier", "day", "field", "excerpt", "fingerprint"]
+
+    public init() {}
+
+    public func render(_ report: ScanReport) -> String {
+        var out = "\u{FEFF}" + Self.columns.joined(separator: ",") + "\r\n"
+        for finding in report.findings {
+            let cells: [String?] = [
+                finding.file, String(finding.line), finding.column.map(String.init), finding.severity.rawValue, finding.rule,
+                finding.category.rawValue, finding.message, finding.dataset?.rawValue, finding.recordId, finding.customerId,
+                finding.rep, finding.tier, finding.day, finding.field, finding.excerpt, finding.fingerprint,
+            ]
+            out += cells.map { Self.cell($0 ?? "") }.joined(separator: ",") + "\r\n"
+        }
+        return out
+    }
+
+    /// Quotes when needed. Text that a spreadsheet would run as a formula
+    /// (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'`: excerpts come
+    /// from customer data, and a report must not execute it (CSV injection).
+    static func cell(_ value: String) -> String {
+        var text = value
+        if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Int(text) == nil {
+            text = "'" + text
+        }
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+            || text.first?.isWhitespace == true || text.last?.isWhitespace == true else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,28 @@
+import CrmlintCore
+import Foundation
+
+/// JSON Lines: one finding per line, the same object as in the findings
+/// document (`#/definitions/finding` of `docs/findings.schema.json`). The
+/// scan writes each line as the finding is found; `render` is the
+/// whole-report form, used when a report is rendered after the fact (merge).
+public struct JSONLinesReporter: Reporter {
+    public static let formatName = "jsonl"
+
+    private let encoder: JSONEncoder
+
+    public init() {
+        encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+    }
+
+    /// One finding as one line, newline included.
+    public func line(_ finding: Finding) -> String {
+        let data = (try? encoder.encode(finding)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    public func render(_ report: ScanReport) -> String {
+        report.findings.map(line).joined()
+    }
+}

@@ -1,0 +1,267 @@
+import CrmlintCore
+import Foundation
+
+/// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+///
+/// Every rule of the run (and every built-in rule a finding names) is a
+/// `tool.driver.rules` entry with short and full description and help text,
+/// so GitHub can show them without the rule files. Results carry the
+/// content fingerprint as `partialFingerprints.primaryLocationLineHash`, so
+/// alerts stay matched when rows move. Columns are counted in Unicode code
+/// points (`columnKind`), never bytes, and are the column of the hit inside
+/// the finding's field.
+public struct SARIFReporter: Reporter {
+    public static let formatName = "sarif"
+    public static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+    /// GitHub rejects descriptions longer than this.
+    static let maxDescription = 1024
+
+    public init() {}
+
+    public func render(_ report: ScanReport) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(log(report))) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    func log(_ report: ScanReport) -> Log {
+        let descriptors = Self.descriptors(report)
+        let index = Dictionary(uniqueKeysWithValues: descriptors.enumerated().map { ($1.id, $0) })
+        let baselined = report.summary.baselined != nil
+        let results = report.findings.map { finding in
+            Self.result(finding, ruleIndex: index[finding.rule]!, baselined: baselined)
+        }
+        let notifications = (report.suppressions ?? []).compactMap { status -> Notification? in
+            guard let warning = status.warning else { return nil }
+            return Notification(level: "warning", message: Message(text: warning),
+                                locations: [Location(physicalLocation: Self.physical(file: status.file, line: status.line, column: nil))])
+        }
+        var properties: [String: PropertyValue] = [
+            "asOf": .string(report.run.asOf),
+            "timezone": .string(report.run.timezone),
+            "findingsSchemaVersion": .string(report.schemaVersion),
+        ]
+        if let suppressed = report.summary.suppressed { properties["suppressed"] = .int(suppressed) }
+        if let baselined = report.summary.baselined { properties["baselined"] = .int(baselined) }
+        let run = Run(
+            tool: Tool(driver: Driver(name: report.run.tool, version: report.run.version, semanticVersion: report.run.version,
+                                      rules: descriptors)),
+            columnKind: "unicodeCodePoints",
+            invocations: [Invocation(executionSuccessful: true, toolExecutionNotifications: notifications.isEmpty ? nil : notifications)],
+            results: results,
+            properties: properties)
+        return Log(schema: Self.schemaURI, version: "2.1.0", runs: [run])
+    }
+
+    /// The run's rules, then built-in rules (input errors) that only findings name.
+    static func descriptors(_ report: ScanReport) -> [Descriptor] {
+        var descriptors = report.run.rules.map { rule in
+            descriptor(id: rule.id, severity: rule.severity, category: rule.category, kind: rule.kind,
+                       short: rule.message, full: rule.description, policy: rule.policy)
+        }
+        var known = Set(descriptors.map(\.id))
+        for finding in report.findings where !known.contains(finding.rule) {
+            known.insert(finding.rule)
+            descriptors.append(descriptor(id: finding.rule, severity: finding.severity, category: finding.category, kind: "built-in",
+                                          short: nil, full: nil, policy: nil))
+        }
+        return descriptors
+    }
+
+    static func descriptor(id: String, severity: Severity, category: Category, kind: String,
+                           short: String?, full: String?, policy: String?) -> Descriptor {
+        // GitHub refuses empty required texts, so every text falls back to something real.
+        let shortText = nonEmpty(short) ?? "\(id): \(category.summary)"
+        let fullText = nonEmpty(full) ?? shortText
+        var help = fullText + "\n\nCategory: \(category.rawValue) — \(category.summary)."
+        if let policy = nonEmpty(policy) { help += " Policy clause: \(policy)." }
+        help += "\nReference: docs/rules.md#\(anchor(id)); run `crmlint explain \(id)` for examples."
+        var tags = [category.rawValue, kind]
+        if let policy = nonEmpty(policy) { tags.append("policy:\(policy)") }
+        return Descriptor(
+            id: id,
+            shortDescription: Text(text: truncated(shortText)),
+            fullDescription: Text(text: truncated(fullText)),
+            help: Text(text: help),
+            defaultConfiguration: Configuration(level: level(severity)),
+            properties: DescriptorProperties(tags: tags,
+                                             category: category.rawValue, kind: kind, policy: nonEmpty(policy)))
+    }
+
+    static func result(_ finding: Finding, ruleIndex: Int, baselined: Bool) -> Result {
+        var text = finding.message
+        var context: [String] = []
+        if let record = finding.recordId { context.append("record \(record)") }
+        if let field = finding.field { context.append("field \(field)") }
+        if !context.isEmpty { text += " (\(context.joined(separator: ", ")))" }
+        if let excerpt = finding.excerpt, !excerpt.isEmpty { text += ": \(excerpt)" }
+        let related = (finding.related ?? []).enumerated().map { offset, location in
+            Location(id: offset + 1, physicalLocation: physical(file: location.file, line: location.line, column: nil),
+                     message: Message(text: location.note ?? location.recordId.map { "record \($0)" } ?? "related record"))
+        }
+        var properties: [String: PropertyValue] = ["category": .string(finding.category.rawValue), "tags": .strings([finding.category.rawValue])]
+        let optional: [(String, String?)] = [
+            ("dataset", finding.dataset?.rawValue), ("recordId", finding.recordId), ("customerId", finding.customerId),
+            ("rep", finding.rep), ("tier", finding.tier), ("day", finding.day), ("field", finding.field), ("excerpt", finding.excerpt),
+        ]
+        for case let (key, value?) in optional { properties[key] = .string(value) }
+        if let column = finding.column { properties["fieldColumn"] = .int(column) }
+        return Result(
+            ruleId: finding.rule,
+            ruleIndex: ruleIndex,
+            level: level(finding.severity),
+            message: Message(text: text),
+            locations: [Location(physicalLocation: physical(file: finding.file, line: finding.line, column: finding.column))],
+            partialFingerprints: ["primaryLocationLineHash": finding.fingerprint, "crmlintFingerprint/v1": finding.fingerprint],
+            relatedLocations: related.isEmpty ? nil : related,
+            baselineState: baselined ? "new" : nil,
+            properties: properties)
+    }
+
+    static func physical(file: String, line: Int, column: Int?) -> PhysicalLocation {
+        // Line 0 means "the whole file" (an unreadable file): no region then.
+        let region = line > 0 ? Region(startLine: line, startColumn: column.map { max($0, 1) }) : nil
+        return PhysicalLocation(artifactLocation: artifactLocation(file), region: region)
+    }
+
+    /// Relative paths stay relative to the source root, as GitHub wants;
+    /// absolute ones become `file:` URIs. Non-ASCII names are percent-encoded.
+    static func artifactLocation(_ path: String) -> ArtifactLocation {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#[]@!$&'()*+,;=:")
+        allowed.insert("/")
+        if path.hasPrefix("/") {
+            let encoded = path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
+            return ArtifactLocation(uri: "file://" + encoded, uriBaseId: nil)
+        }
+        var relative = path
+        while relative.hasPrefix("./") { relative.removeFirst(2) }
+        return ArtifactLocation(uri: relative.addingPercentEncoding(withAllowedCharacters: allowed) ?? relative, uriBaseId: "%SRCROOT%")
+    }
+
+    static func level(_ severity: Severity) -> String {
+        switch severity {
+        case .error: "error"
+        case .warning: "warning"
+        case .info: "note"
+        }
+    }
+
+    static func nonEmpty(_ text: String?) -> String? {
+        guard let text, !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    static func truncated(_ text: String) -> String {
+        text.count <= maxDescription ? text : String(text.prefix(maxDescription - 1)) + "…"
+    }
+
+    /// The heading anchor `docs/rules.md` uses for a rule id.
+    static func anchor(_ id: String) -> String { id.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "-" } }
+
+    // MARK: - The subset of the SARIF object model crmlint writes
+
+    struct Log: Encodable {
+        let schema: String
+        let version: String
+        let runs: [Run]
+        enum CodingKeys: String, CodingKey {
+            case schema = "$schema", version, runs
+        }
+    }
+
+    struct Run: Encodable {
+        let tool: Tool
+        let columnKind: String
+        let invocations: [Invocation]
+        let results: [Result]
+        let properties: [String: PropertyValue]
+    }
+
+    struct Tool: Encodable { let driver: Driver }
+
+    struct Driver: Encodable {
+        let name: String
+        let version: String
+        let semanticVersion: String
+        let rules: [Descriptor]
+    }
+
+    struct Descriptor: Encodable {
+        let id: String
+        let shortDescription: Text
+        let fullDescription: Text
+        let help: Text
+        let defaultConfiguration: Configuration
+        let properties: DescriptorProperties
+    }
+
+    struct DescriptorProperties: Encodable {
+        let tags: [String]
+        let category: String
+        let kind: String
+        let policy: String?
+    }
+
+    struct Text: Encodable { let text: String }
+    struct Configuration: Encodable { let level: String }
+
+    struct Invocation: Encodable {
+        let executionSuccessful: Bool
+        let toolExecutionNotifications: [Notification]?
+    }
+
+    struct Notification: Encodable {
+        let level: String
+        let message: Message
+        let locations: [Location]
+    }
+
+    struct Result: Encodable {
+        let ruleId: String
+        let ruleIndex: Int
+        let level: String
+        let message: Message
+        let locations: [Location]
+        let partialFingerprints: [String: String]
+        let relatedLocations: [Location]?
+        let baselineState: String?
+        let properties: [String: PropertyValue]
+    }
+
+    struct Message: Encodable { let text: String }
+
+    struct Location: Encodable {
+        var id: Int?
+        let physicalLocation: PhysicalLocation
+        var message: Message?
+    }
+
+    struct PhysicalLocation: Encodable {
+        let artifactLocation: ArtifactLocation
+        let region: Region?
+    }
+
+    struct ArtifactLocation: Encodable {
+        let uri: String
+        let uriBaseId: String?
+    }
+
+    struct Region: Encodable {
+        let startLine: Int
+        let startColumn: Int?
+    }
+
+    enum PropertyValue: Encodable {
+        case string(String), int(Int), strings([String])
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.singleValueContainer()
+            switch self {
+            case let .string(value): try container.encode(value)
+            case let .int(value): try container.encode(value)
+            case let .strings(value): try container.encode(value)
+            }
+        }
+    }
+}

@@ -1,0 +1,270 @@
+import CrmlintCore
+import Foundation
+
+/// Every contact of a scan (follow-up records and customer messages) in
+/// compact columns: customer, time, channel, direction and where the record
+/// is — about 50 bytes an event, whatever the text. One log is shared by all
+/// stateful rules of a scan (`CheckContext.shared`), so five rules over five
+/// million messages keep one copy. Rules group events per customer in `finish`.
+final class ContactLog {
+    static func shared(_ context: CheckContext) -> ContactLog { context.shared("crmlint.contact-log") { ContactLog() } }
+
+    static let outbound: UInt8 = 1
+    static let fromFollowups: UInt8 = 2
+
+    private(set) var customers = Interner()
+    private var files = Interner()
+    private var reps = Interner()
+
+    private(set) var customer: [Int32] = []
+    /// Seconds since 1970 of the contact (start of a range).
+    private(set) var start: [Int64] = []
+    /// Seconds from start to the end of a range (`14:00-15:30`), else 0.
+    private var length: [Int32] = []
+    /// `Channel` index + 1; 0 when the record names none crmlint knows.
+    private(set) var channel: [UInt8] = []
+    private(set) var flags: [UInt8] = []
+    private var file: [Int32] = []
+    private var line: [Int32] = []
+    private var rep: [Int32] = []
+    /// Identity (id, or position) then stable key (empty when the same), back to back.
+    private var keyBytes: [UInt8] = []
+    private var keyEnds: [UInt32] = []
+
+    private var lastSerial = -1
+    private var lastResult: Int?
+
+    var count: Int { customer.count }
+
+    /// The index of a customer id (for rules that read the customer table).
+    func customerIndex(_ id: String) -> Int32 { customers.intern(id) }
+
+    func end(_ index: Int) -> Int64 { start[index] + Int64(length[index]) }
+    func isOutbound(_ index: Int) -> Bool { flags[index] & Self.outbound != 0 }
+    func dataset(_ index: Int) -> Dataset { flags[index] & Self.fromFollowups != 0 ? .followups : .messages }
+    func channelValue(_ index: Int) -> Channel? { channel[index] == 0 ? nil : Channel.allCases[Int(channel[index]) - 1] }
+    static func code(_ channel: Channel) -> UInt8 { UInt8(Channel.allCases.firstIndex(of: channel)! + 1) }
+
+    /// Logs a follow-up or message (once per record, whichever rule asks
+    /// first) and returns its index; nil for records that are not a customer
+    /// contact or cannot be placed in time, after reporting why.
+    func add(_ record: Record, context: CheckContext, rule: RuleMetadata, emit: (Finding) -> Void) -> Int? {
+        guard record.dataset == .followups || record.dataset == .messages else { return nil }
+        if lastSerial == record.serial { return lastResult }
+        lastSerial = record.serial
+        lastResult = nil
+        let isMessage = record.dataset == .messages
+        if isMessage, let raw = record["recipient_type"] {
+            guard let kind = RecipientKind.parse(raw) else {
+                ValueProblems.report(record, field: "recipient_type", problem: "\(ValueProblems.shown(raw, context: context)) is not customer, third_party, external or internal",
+                                     rule: rule, context: context, emit: emit)
+                return nil
+            }
+            // Messages to third parties or colleagues are not contacts with the customer.
+            guard kind == .customer else { return nil }
+        }
+        guard let customerId = record.customerId, !customerId.isEmpty else {
+            ValueProblems.report(record, field: "customer_id", problem: "is missing", rule: rule, context: context, emit: emit)
+            return nil
+        }
+        guard let time = ValueProblems.time(record, field: isMessage ? "timestamp" : "contact_time", rule: rule, context: context, emit: emit) else {
+            return nil
+        }
+        var flag: UInt8 = isMessage ? 0 : Self.fromFollowups | Self.outbound   // a follow-up record is the rep's contact
+        if isMessage {
+            guard let raw = record["direction"] else {
+                ValueProblems.report(record, field: "direction", problem: "is missing", rule: rule, context: context, emit: emit)
+                return nil
+            }
+            guard let direction = Direction.parse(raw) else {
+                ValueProblems.report(record, field: "direction", problem: "\(ValueProblems.shown(raw, context: context)) is not outbound or inbound",
+                                     rule: rule, context: context, emit: emit)
+                return nil
+            }
+            if direction == .outbound { flag |= Self.outbound }
+        }
+        var channelCode: UInt8 = 0
+        if let raw = record["channel"] {
+            if let parsed = Channel.parse(raw) {
+                channelCode = Self.code(parsed)
+            } else {
+                ValueProblems.report(record, field: "channel", problem: "\(ValueProblems.shown(raw, context: context)) is not a known channel (\(Channel.allCases.map(\.rawValue).joined(separator: ", ")))",
+                                     rule: rule, context: context, emit: emit)
+            }
+        } else {
+            ValueProblems.report(record, field: "channel", problem: "is missing", rule: rule, context: context, emit: emit)
+        }
+        let startSeconds = Instant.seconds(time.start)
+        customer.append(customers.intern(customerId))
+        start.append(startSeconds)
+        length.append(Int32(clamping: Instant.seconds(time.end) - startSeconds))
+        channel.append(channelCode)
+        flags.append(flag)
+        file.append(files.intern(record.file))
+        line.append(Int32(clamping: record.line))
+        rep.append(record.rep.map { reps.intern($0) } ?? -1)
+        let identity = record.identity, stableKey = record.stableKey
+        keyBytes.append(contentsOf: identity.utf8)
+        keyEnds.append(UInt32(keyBytes.count))
+        if stableKey != identity { keyBytes.append(contentsOf: stableKey.utf8) }
+        keyEnds.append(UInt32(keyBytes.count))
+        lastResult = customer.count - 1
+        return lastResult
+    }
+
+    private func key(_ index: Int, _ which: Int) -> String {
+        let slot = 2 * index + which
+        let lower = slot == 0 ? 0 : Int(keyEnds[slot - 1])
+        return String(decoding: keyBytes[lower..<Int(keyEnds[slot])], as: UTF8.self)
+    }
+
+    func identity(_ index: Int) -> String { key(index, 0) }
+    func stableKey(_ index: Int) -> String {
+        let stored = key(index, 1)
+        return stored.isEmpty ? identity(index) : stored
+    }
+    func customerId(_ index: Int) -> String { customers.names[Int(customer[index])] }
+
+    func related(_ index: Int, note: String) -> RelatedLocation {
+        RelatedLocation(file: files.names[Int(file[index])], line: Int(line[index]), recordId: identity(index), note: note)
+    }
+
+    /// A finding about a logged contact (the same shape `Finding(rule:record:)` gives).
+    func finding(_ index: Int, rule: RuleMetadata, message: String, timeZone: TimeZone, fingerprintParts: [String],
+                 related: [RelatedLocation]? = nil) -> Finding {
+        let dataset = dataset(index)
+        return Finding(rule: rule.id, category: rule.category, severity: rule.severity, message: message,
+                       file: files.names[Int(file[index])], line: Int(line[index]), dataset: dataset, recordId: identity(index),
+                       customerId: customerId(index), rep: rep[index] < 0 ? nil : reps.names[Int(rep[index])],
+                       day: Instant.day(start[index], timeZone),
+                       fingerprint: Fingerprint.make([rule.id, dataset.rawValue, stableKey(index)] + fingerprintParts),
+                       related: related?.isEmpty == false ? related : nil)
+    }
+
+    // MARK: Per-customer order
+
+    private var groupStarts: [Int32] = []
+    private var order: [Int32] = []
+    private var grouped = -1
+
+    /// The customer's events, earliest first (ties in reading order).
+    func events(of customerIndex: Int32) -> ArraySlice<Int32> {
+        groupIfNeeded()
+        let index = Int(customerIndex)
+        guard index + 1 < groupStarts.count else { return [] }
+        return order[Int(groupStarts[index])..<Int(groupStarts[index + 1])]
+    }
+
+    /// Counting sort by customer, then by time inside each customer: linear
+    /// in events plus a small sort per customer.
+    private func groupIfNeeded() {
+        guard grouped != count else { return }
+        grouped = count
+        var starts = [Int32](repeating: 0, count: customers.names.count + 1)
+        for value in customer { starts[Int(value) + 1] += 1 }
+        for index in 0..<customers.names.count { starts[index + 1] += starts[index] }
+        var fill = starts
+        order = [Int32](repeating: 0, count: count)
+        for (event, value) in customer.enumerated() {
+            order[Int(fill[Int(value)])] = Int32(event)
+            fill[Int(value)] += 1
+        }
+        for index in 0..<customers.names.count {
+            let range = Int(starts[index])..<Int(starts[index + 1])
+            if range.count > 1 {
+                order[range].sort { start[Int($0)] != start[Int($1)] ? start[Int($0)] < start[Int($1)] : $0 < $1 }
+            }
+        }
+        groupStarts = starts
+    }
+}
+
+/// Strings to small integers, so per-event columns hold 4 bytes instead of text.
+struct Interner {
+    private(set) var names: [String] = []
+    private var indices: [String: Int32] = [:]
+
+    mutating func intern(_ name: String) -> Int32 {
+        if let index = indices[name] { return index }
+        let index = Int32(names.count)
+        names.append(name)
+        indices[name] = index
+        return index
+    }
+
+    func index(of name: String) -> Int32? { indices[name] }
+}
+
+/// Who a message went to, in the vocabulary the contact-detail rules use
+/// (`ContactScope.canonicalRecipient`), so both kinds read a column alike.
+enum RecipientKind {
+    case customer, other
+
+    static func parse(_ text: String) -> RecipientKind? {
+        switch ContactScope.canonicalRecipient(text) {
+        case "customer": .customer
+        case "unknown": nil
+        default: .other
+        }
+    }
+}
+
+/// Which logged contacts a rule counts: `{datasets: [...], channels: [...],
+/// direction: outbound|inbound|any, text: {...}}`. Follow-up records are the
+/// rep's own contacts, so they count as outbound.
+struct EventFilter {
+    var datasets: Set<Dataset>
+    /// Channel codes; nil = any channel.
+    var channels: Set<UInt8>?
+    var direction: Direction?
+    /// A condition on the record's text, judged while the record is read.
+    var text: PhraseMatcher?
+
+    static let contactDatasets: Set<Dataset> = [.followups, .messages]
+
+    /// Reads the filter keys of `keys` (the caller reads its own and calls `finish`).
+    static func read(_ keys: NestedKeys, defaultDirection: Direction?) -> EventFilter {
+        var filter = EventFilter(datasets: contactDatasets, channels: nil, direction: defaultDirection, text: nil)
+        if let names = keys.strings("datasets") {
+            filter.datasets = []
+            for name in names {
+                if let dataset = Dataset(rawValue: name), contactDatasets.contains(dataset) { filter.datasets.insert(dataset) }
+                else { keys.fail("'\(keys.path).datasets': '\(name)' is not a contact dataset (followups, messages)") }
+            }
+        }
+        if let names = keys.strings("channels") {
+            var codes: Set<UInt8> = []
+            for name in names {
+                if let channel = Channel(rawValue: name) { codes.insert(ContactLog.code(channel)) }
+                else { keys.fail("'\(keys.path).channels': unknown channel '\(name)' (one of: \(Channel.allCases.map(\.rawValue).joined(separator: ", ")))") }
+            }
+            filter.channels = codes
+        }
+        if let text = keys.string("direction") {
+            switch text {
+            case "any": filter.direction = nil
+            case "outbound": filter.direction = .outbound
+            case "inbound": filter.direction = .inbound
+            default: keys.fail("'\(keys.path).direction' must be outbound, inbound or any, not '\(text)'")
+            }
+        }
+        if let node = keys.node("text"), let nested = NestedKeys(node, path: "\(keys.path).text", topKey: keys.path, definition: keys.definition) {
+            filter.text = PhraseMatcher.read(nested)
+        }
+        return filter
+    }
+
+    /// Dataset, channel and direction of a logged event.
+    func matches(_ log: ContactLog, _ index: Int) -> Bool {
+        guard datasets.contains(log.dataset(index)) else { return false }
+        if let channels, !channels.contains(log.channel[index]) { return false }
+        if let direction, log.isOutbound(index) != (direction == .outbound) { return false }
+        return true
+    }
+
+    /// Everything, including the text condition, while the record is at hand.
+    func matches(_ log: ContactLog, _ index: Int, record: Record, context: CheckContext) -> Bool {
+        guard matches(log, index) else { return false }
+        return text?.matches(record, context: context) ?? true
+    }
+}

@@ -1,0 +1,112 @@
+import CrmlintCore
+import Foundation
+
+/// `kind: frequency` — more than `max` matching contacts per customer in one
+/// calendar window.
+public struct FrequencyRule: DatasetExampleRule, RuleKind {
+    public static let name = "frequency"
+    public static let summary = """
+        Counts each customer's contacts matching `events` (datasets, channels, direction; default outbound) per \
+        calendar `window` (day, week from Monday, or month) in the scan's time zone, and reports a window with more \
+        than `max` of them: one finding per customer and window, at the contact that crossed the limit, with the \
+        others of the window as related locations. Placeholders: {count} {max} {window}.
+        """
+
+    enum Window: String { case day, week, month }
+
+    public let metadata: RuleMetadata
+    let events: EventFilter
+    let window: Window
+    public let max: Int
+    let message: MessageTemplate
+    public let matchExamples: [DatasetExample]
+    public let noMatchExamples: [DatasetExample]
+
+    public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
+
+    public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
+        definition.rejectFields(metadata)
+        var events = EventFilter(datasets: EventFilter.contactDatasets, channels: nil, direction: .outbound, text: nil)
+        if let keys = definition.nested("events", required: true) {
+            events = EventFilter.read(keys, defaultDirection: .outbound)
+            if events.text != nil { keys.fail("'events.text' is not supported by kind frequency") }
+            keys.finish()
+        }
+        if let per = definition.string("per"), per != "customer" { definition.fail("per", "'per' must be customer (the only key counted today)") }
+        let windowText = definition.string("window") ?? "day"
+        let window = Window(rawValue: windowText)
+        if window == nil { definition.fail("window", "'window' must be day, week or month, not '\(windowText)'") }
+        let max = definition.int("max", required: true)
+        if let max, max < 0 { definition.fail("max", "'max' must be 0 or more") }
+        let message = definition.template(metadata, allowed: ["count", "max", "window"])
+        let examples = ExampleDatasets.read(definition, metadata: metadata)
+        guard let window, let max else { return nil }
+        return FrequencyRule(metadata: metadata, events: events, window: window, max: max, message: message,
+                             matchExamples: examples.match, noMatchExamples: examples.noMatch)
+    }
+
+    public func makeChecker() -> RuleChecker { Checker(rule: self) }
+
+    public func exampleFailures() -> [String] { ExampleDatasets.failures(rule: self, match: matchExamples, noMatch: noMatchExamples) }
+
+    /// The window's number and its label (`2024-03-15`, `week of 2024-03-11`, `2024-03`).
+    func window(of seconds: Int64, _ timeZone: TimeZone) -> (key: Int64, label: String) {
+        let day = Instant.dayNumber(seconds, timeZone)
+        switch window {
+        case .day:
+            return (day, Instant.dayString(day))
+        case .week:
+            // 1970-01-01 was a Thursday; weeks start on Monday.
+            let monday = day - ((day + 3) % 7 + 7) % 7
+            return (monday, "week of " + Instant.dayString(monday))
+        case .month:
+            let (year, month, _) = Instant.civil(day)
+            return (Int64(year * 12 + month), String(format: "%04d-%02d", year, month))
+        }
+    }
+
+    final class Checker: RuleChecker {
+        let rule: FrequencyRule
+        private var log: ContactLog?
+        /// Customers with at least one counted contact, so `finish` skips the rest.
+        private var seen: Set<Int32> = []
+
+        init(rule: FrequencyRule) { self.rule = rule }
+
+        func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
+            let log = self.log ?? ContactLog.shared(context)
+            self.log = log
+            guard let index = log.add(record, context: context, rule: rule.metadata, emit: emit), rule.events.matches(log, index) else { return }
+            seen.insert(log.customer[index])
+        }
+
+        func finish(context: CheckContext, emit: (Finding) -> Void) {
+            guard let log else { return }
+            for customer in seen.sorted() {
+                var group: [Int32] = []
+                var groupKey: Int64 = .min
+                var label = ""
+                func flush() {
+                    guard group.count > rule.max else { return }
+                    let crossing = Int(group[rule.max])
+                    let values = ["count": String(group.count), "max": String(rule.max), "window": label]
+                    let others = group.filter { $0 != Int32(crossing) }.map { log.related(Int($0), note: "another contact in \(label)") }
+                    emit(log.finding(crossing, rule: rule.metadata,
+                                     message: rule.message.render(values, detail: "\(group.count) in \(label), at most \(rule.max)"),
+                                     timeZone: context.timeZone, fingerprintParts: [label], related: others))
+                }
+                for event in log.events(of: customer) where rule.events.matches(log, Int(event)) {
+                    let window = rule.window(of: log.start[Int(event)], context.timeZone)
+                    if window.key != groupKey {
+                        flush()
+                        group.removeAll(keepingCapacity: true)
+                        groupKey = window.key
+                        label = window.label
+                    }
+                    group.append(event)
+                }
+                flush()
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import CrmlintCore
+import PatternEngine
+import Yams
+
+/// "Does this field say X?" for rules that use text as a condition (the
+/// customer said 暂时不需要; the visit got no clear answer), with the same
+/// normalisation, `unless` clauses and quotation handling as pattern rules.
+/// YAML: `{field: text, patterns: [...], unless: [...], unless_window: 20, empty: false}`.
+struct PhraseMatcher {
+    let field: String
+    let patterns: [Pattern]
+    let unless: [Pattern]
+    let unlessWindow: Int
+    let skipQuoted: Bool
+    /// An empty or missing field counts as a match (e.g. no commitment written down).
+    let matchesEmpty: Bool
+
+    static func read(_ keys: NestedKeys) -> PhraseMatcher? {
+        let field = keys.string("field") ?? "text"
+        let patterns = keys.patterns("patterns") ?? []
+        let unless = keys.patterns("unless") ?? []
+        let window = keys.int("unless_window") ?? 20
+        if window < 0 || window > 500 { keys.fail("'\(keys.path).unless_window' must be between 0 and 500") }
+        let skipQuoted = keys.bool("skip_quoted") ?? true
+        let empty = keys.bool("empty") ?? false
+        if patterns.isEmpty && !empty { keys.fail("'\(keys.path)' needs 'patterns' (or empty: true)") }
+        keys.finish()
+        return PhraseMatcher(field: field, patterns: patterns, unless: unless, unlessWindow: window, skipQuoted: skipQuoted, matchesEmpty: empty)
+    }
+
+    /// True when an uncancelled hit of any pattern is in the record's field.
+    func matches(_ record: Record, context: CheckContext) -> Bool {
+        guard let text = context.normalized(record, field: field), !record[field]!.isBlank else { return matchesEmpty }
+        return text.bytes.withUnsafeBufferPointer { buffer in
+            for pattern in patterns {
+                guard let hits = try? pattern.allMatches(in: buffer, scratch: context.scratch) else { continue }
+                for hit in hits where !hit.range.isEmpty && !cancelled(hit.range, buffer, context: context) { return true }
+            }
+            return false
+        }
+    }
+
+    private func cancelled(_ hit: Range<Int>, _ buffer: UnsafeBufferPointer<UInt8>, context: CheckContext) -> Bool {
+        if skipQuoted, Quotes.encloses(hit, in: buffer) { return true }
+        guard !unless.isEmpty else { return false }
+        let window = Clause.window(around: hit, in: buffer, limit: unlessWindow)
+        let slice = UnsafeBufferPointer(rebasing: buffer[window])
+        return unless.contains { (try? $0.firstMatch(in: slice, scratch: context.scratch)) != nil }
+    }
+}

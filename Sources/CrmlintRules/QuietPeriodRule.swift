@@ -1,0 +1,107 @@
+import CrmlintCore
+import Foundation
+
+/// `kind: quiet_period` — no contact for a while after the customer asked for a pause.
+public struct QuietPeriodRule: DatasetExampleRule, RuleKind {
+    public static let name = "quiet_period"
+    public static let summary = """
+        A contact matching `trigger` (default: inbound, with a `text` condition such as 暂时不需要 and `unless` \
+        clauses for negations) starts a pause of `pause` (e.g. 30d). Each contact matching `contacts` (default: \
+        outbound, any channel) strictly inside the pause is reported, with the trigger as a related location; a \
+        contact exactly `pause` after the trigger is allowed. With `resume_on_inbound: true` (the default) the pause \
+        ends early when the customer gets in touch again. Placeholders: {elapsed} {pause} {remaining} {trigger_day}.
+        """
+
+    public let metadata: RuleMetadata
+    let trigger: EventFilter
+    let contacts: EventFilter
+    public let pause: TimeSpan
+    let resumeOnInbound: Bool
+    let message: MessageTemplate
+    public let matchExamples: [DatasetExample]
+    public let noMatchExamples: [DatasetExample]
+
+    public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
+
+    public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
+        definition.rejectFields(metadata)
+        var trigger: EventFilter?
+        if let keys = definition.nested("trigger", required: true) {
+            trigger = EventFilter.read(keys, defaultDirection: .inbound)
+            if trigger?.text == nil { keys.fail("'trigger' needs a 'text' condition (what the customer said)") }
+            keys.finish()
+        }
+        var contacts = EventFilter(datasets: EventFilter.contactDatasets, channels: nil, direction: .outbound, text: nil)
+        if let keys = definition.nested("contacts") {
+            contacts = EventFilter.read(keys, defaultDirection: .outbound)
+            if contacts.text != nil { keys.fail("'contacts.text' is not supported by kind quiet_period") }
+            keys.finish()
+        }
+        let pause = definition.span("pause", required: true)
+        let resume = definition.bool("resume_on_inbound") ?? true
+        let message = definition.template(metadata, allowed: ["elapsed", "pause", "remaining", "trigger_day"])
+        let examples = ExampleDatasets.read(definition, metadata: metadata)
+        guard let trigger, let pause else { return nil }
+        return QuietPeriodRule(metadata: metadata, trigger: trigger, contacts: contacts, pause: pause, resumeOnInbound: resume,
+                               message: message, matchExamples: examples.match, noMatchExamples: examples.noMatch)
+    }
+
+    public func makeChecker() -> RuleChecker { Checker(rule: self) }
+
+    public func exampleFailures() -> [String] { ExampleDatasets.failures(rule: self, match: matchExamples, noMatch: noMatchExamples) }
+
+    final class Checker: RuleChecker {
+        let rule: QuietPeriodRule
+        private var log: ContactLog?
+        /// Events where the customer asked for the pause (few: kept as indices).
+        private var triggers: [Int32] = []
+
+        init(rule: QuietPeriodRule) { self.rule = rule }
+
+        func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
+            let log = self.log ?? ContactLog.shared(context)
+            self.log = log
+            guard let index = log.add(record, context: context, rule: rule.metadata, emit: emit),
+                  rule.trigger.matches(log, index, record: record, context: context) else { return }
+            triggers.append(Int32(index))
+        }
+
+        func finish(context: CheckContext, emit: (Finding) -> Void) {
+            guard let log else { return }
+            let triggerSet = Set(triggers)
+            var reported: Set<Int32> = []
+            // Latest trigger first wins a contact inside overlapping pauses, so
+            // sort by customer and time and walk each customer's events once.
+            var byCustomer: [Int32: [Int32]] = [:]
+            for trigger in triggers { byCustomer[log.customer[Int(trigger)], default: []].append(trigger) }
+            for customer in byCustomer.keys.sorted() {
+                let events = log.events(of: customer)
+                var active: (trigger: Int32, until: Int64)?
+                for event in events {
+                    let index = Int(event)
+                    let time = log.start[index]
+                    if let current = active, time >= current.until { active = nil }
+                    if triggerSet.contains(event) {
+                        active = (event, time + rule.pause.seconds)
+                        continue
+                    }
+                    guard let current = active else { continue }
+                    let triggerTime = log.start[Int(current.trigger)]
+                    if time <= triggerTime { continue }   // same instant as the request: not after it
+                    if rule.resumeOnInbound, !log.isOutbound(index), log.dataset(index) == .messages {
+                        active = nil   // the customer got in touch again: the pause is over
+                        continue
+                    }
+                    guard rule.contacts.matches(log, index), reported.insert(event).inserted else { continue }
+                    let elapsed = time - triggerTime
+                    let values = ["elapsed": TimeSpan.format(elapsed), "pause": rule.pause.description,
+                                  "remaining": TimeSpan.format(current.until - time), "trigger_day": Instant.day(triggerTime, context.timeZone)]
+                    emit(log.finding(index, rule: rule.metadata,
+                                     message: rule.message.render(values, detail: "\(values["elapsed"]!) after the request on \(values["trigger_day"]!), pause \(values["pause"]!)"),
+                                     timeZone: context.timeZone, fingerprintParts: ["quiet", log.stableKey(Int(current.trigger))],
+                                     related: [log.related(Int(current.trigger), note: "customer asked for a pause on \(values["trigger_day"]!)")]))
+                }
+            }
+        }
+    }
+}

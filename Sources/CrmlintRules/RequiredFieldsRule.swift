@@ -1,0 +1,147 @@
+import CrmlintCore
+import Foundation
+import PatternEngine
+import Yams
+
+/// `kind: required` — fields that must be filled in, and values that must be well formed.
+public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
+    public static let name = "required"
+    public static let summary = """
+        `required` maps a dataset to the fields every record of it must fill in (blank counts as missing). \
+        `formats` maps a field to the shape its value must have wherever it appears: `time`, `amount`, `boolean`, \
+        `channel`, `direction`, `{pattern: '^CRM-\\d{4}-\\d{3,}$'}` (PCRE2, on the trimmed value) or \
+        `{tier: [A, B, C]}`. One finding per record and field. Placeholders: {field} {problem}.
+        """
+
+    enum Format {
+        case time, amount, boolean, channel, direction
+        case pattern(Pattern)
+        case tier([String])
+    }
+
+    public let metadata: RuleMetadata
+    let required: [Dataset: [String]]
+    let formats: [(field: String, format: Format)]
+    let message: MessageTemplate
+    public let matchExamples: [DatasetExample]
+    public let noMatchExamples: [DatasetExample]
+
+    public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
+
+    public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
+        definition.rejectFields(metadata)
+        var required: [Dataset: [String]] = [:]
+        if let node = definition.node("required") {
+            guard case let .mapping(mapping) = node else {
+                definition.fail("required", "'required' maps datasets to lists of fields")
+                return nil
+            }
+            for (key, value) in mapping {
+                guard let dataset = key.string.flatMap(Dataset.init(rawValue:)) else {
+                    definition.fail("required", "unknown dataset '\(key.string ?? "?")' in 'required' (one of: \(Dataset.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    continue
+                }
+                guard let fields = NestedKeys.strings(value, name: "required.\(dataset.rawValue)", fail: { definition.fail("required", $0) }) else { continue }
+                for field in fields where !dataset.canonicalFields.contains(field) {
+                    definition.fail("required", "'\(field)' is not a field of \(dataset.rawValue) (one of: \(dataset.canonicalFields.joined(separator: ", ")))")
+                }
+                required[dataset] = fields
+            }
+        }
+        var formats: [(String, Format)] = []
+        if let node = definition.node("formats") {
+            guard case let .mapping(mapping) = node else {
+                definition.fail("formats", "'formats' maps fields to formats")
+                return nil
+            }
+            for (key, value) in mapping {
+                let field = key.string ?? "?"
+                if let format = readFormat(value, field: field, definition: definition) { formats.append((field, format)) }
+            }
+        }
+        if required.isEmpty && formats.isEmpty { definition.fail(nil, "a required rule needs 'required' or 'formats'") }
+        let message = definition.template(metadata, allowed: ["field", "problem"])
+        let examples = ExampleDatasets.read(definition, metadata: metadata)
+        return RequiredFieldsRule(metadata: metadata, required: required, formats: formats, message: message,
+                                  matchExamples: examples.match, noMatchExamples: examples.noMatch)
+    }
+
+    private static func readFormat(_ node: Node, field: String, definition: RuleDefinition) -> Format? {
+        let shapes = "time, amount, boolean, channel, direction, {pattern: ...} or {tier: [...]}"
+        switch node {
+        case let .scalar(scalar):
+            switch scalar.string {
+            case "time": return .time
+            case "amount": return .amount
+            case "boolean": return .boolean
+            case "channel": return .channel
+            case "direction": return .direction
+            default:
+                definition.fail("formats", "unknown format '\(scalar.string)' for '\(field)' (\(shapes))")
+                return nil
+            }
+        case .mapping:
+            guard let keys = NestedKeys(node, path: "formats.\(field)", topKey: "formats", definition: definition) else { return nil }
+            defer { keys.finish() }
+            if let patterns = keys.patterns("pattern") {
+                guard patterns.count == 1 else {
+                    keys.fail("'formats.\(field).pattern' must be one pattern")
+                    return nil
+                }
+                return .pattern(patterns[0])
+            }
+            if let tiers = keys.strings("tier") { return .tier(tiers.compactMap(TierLabel.parse)) }
+            keys.fail("'formats.\(field)' must be \(shapes)")
+            return nil
+        default:
+            definition.fail("formats", "'formats.\(field)' must be \(shapes)")
+            return nil
+        }
+    }
+
+    public func makeChecker() -> RuleChecker { Checker(rule: self) }
+
+    public func exampleFailures() -> [String] { ExampleDatasets.failures(rule: self, match: matchExamples, noMatch: noMatchExamples) }
+
+    final class Checker: RuleChecker {
+        let rule: RequiredFieldsRule
+        init(rule: RequiredFieldsRule) { self.rule = rule }
+
+        func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
+            var missing: Set<String> = []
+            for field in rule.required[record.dataset] ?? [] where record[field]?.isBlank ?? true {
+                missing.insert(field)
+                report(record, field: field, problem: "is missing", context: context, emit: emit)
+            }
+            for (field, format) in rule.formats where !missing.contains(field) {
+                guard let raw = record[field], !raw.isBlank else { continue }
+                if let problem = problem(raw, format: format, record: record, field: field, context: context) {
+                    report(record, field: field, problem: "\(ValueProblems.shown(raw, context: context)) \(problem)", context: context, emit: emit)
+                }
+            }
+        }
+
+        private func problem(_ raw: String, format: Format, record: Record, field: String, context: CheckContext) -> String? {
+            switch format {
+            case .time: return context.time(record, field: field) == nil ? "is not a time" : nil
+            case .amount: return Amount.parse(raw) == nil ? "is not an amount" : nil
+            case .boolean: return BooleanValue.parse(raw) == nil ? "is not yes or no (是/否, Y/N)" : nil
+            case .channel: return Channel.parse(raw) == nil ? "is not a known channel (\(Channel.allCases.map(\.rawValue).joined(separator: ", ")))" : nil
+            case .direction: return Direction.parse(raw) == nil ? "is not outbound or inbound" : nil
+            case let .pattern(pattern):
+                var value = raw.trimmed.compatibilityFolded
+                let matched = value.withUTF8 { (try? pattern.firstMatch(in: $0, scratch: context.scratch)) != nil }
+                return matched ? nil : "does not have the required format \(pattern.source)"
+            case let .tier(tiers):
+                guard let label = TierLabel.parse(raw), tiers.contains(label) else { return "is not a tier (\(tiers.joined(separator: ", ")))" }
+                return nil
+            }
+        }
+
+        private func report(_ record: Record, field: String, problem: String, context: CheckContext, emit: (Finding) -> Void) {
+            let label = ValueProblems.label(field, in: record.dataset)
+            let message = rule.message.render(["field": label, "problem": problem], detail: "\(label) \(problem)")
+            ValueProblems.report(record, field: field, problem: problem, rule: rule.metadata, context: context, message: message, emit: emit)
+        }
+    }
+}

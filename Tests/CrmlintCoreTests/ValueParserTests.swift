@@ -1,0 +1,72 @@
+import CrmlintCore
+import Testing
+
+/// The value parsers that turn export text into amounts, yes/no, channels,
+/// directions and tier labels.
+@Suite struct AmountTests {
+    @Test(arguments: [
+        ("120万", 1_200_000.0), ("¥1,200,000", 1_200_000), ("￥1,200,000", 1_200_000), ("85.5万元", 855_000),
+        ("1.2亿", 120_000_000), ("300000", 300_000), ("RMB 3,000", 3000), ("800元", 800), ("３０万", 300_000),
+        ("八百元", 800), ("两千五", 2500), ("一千零五", 1005), ("十二万", 120_000), ("一万二", 12_000), ("3k", 3000),
+        ("1亿2000万", 120_000_000), ("人民币50万元整", 500_000), ("0.1万元", 1000), ("120w", 1_200_000),
+    ])
+    func parsesExportShapes(text: String, yuan: Double) {
+        #expect(Amount.parse(text) == yuan)
+    }
+
+    @Test(arguments: ["", "约一百多万", "1,20,000", "abc", "12-3", "万", "¥", "1.2.3"])
+    func rejectsWhatIsNotAnAmount(text: String) {
+        #expect(Amount.parse(text) == nil)
+    }
+
+    @Test func formatsInTheUnitsSalesTeamsUse() {
+        #expect(Amount.format(800) == "800元")
+        #expect(Amount.format(855_000) == "85.5万")
+        #expect(Amount.format(1_000_000) == "100万")
+        #expect(Amount.format(120_000_000) == "1.2亿")
+    }
+}
+
+@Suite struct BooleanValueTests {
+    @Test(arguments: ["是", "Y", "y", "yes", "TRUE", "true", "1", "√", " 是 "])
+    func readsYes(text: String) { #expect(BooleanValue.parse(text) == true) }
+
+    @Test(arguments: ["否", "N", "no", "False", "0", "×", "不是"])
+    func readsNo(text: String) { #expect(BooleanValue.parse(text) == false) }
+
+    @Test(arguments: ["", "maybe", "待定", "2"])
+    func rejectsOthers(text: String) { #expect(BooleanValue.parse(text) == nil) }
+}
+
+@Suite struct ChannelTests {
+    @Test(arguments: [
+        ("上门拜访", Channel.visit), ("拜访", .visit), ("visit", .visit), ("電話", .phone), ("电话", .phone), ("Phone", .phone),
+        ("call", .phone), ("微信", .wechat), ("WeChat", .wechat), ("短信", .sms), ("SMS", .sms), ("邮件", .email),
+        ("E-mail", .email), ("email", .email), ("视频会议", .video), (" 电话 ", .phone),
+    ])
+    func readsChannelWords(text: String, channel: Channel) { #expect(Channel.parse(text) == channel) }
+
+    @Test(arguments: ["", "飞鸽传书", "电话+微信"])
+    func unknownWordsAreNil(text: String) { #expect(Channel.parse(text) == nil) }
+}
+
+@Suite struct DirectionTests {
+    @Test(arguments: [
+        ("outbound", Direction.outbound), ("out", .outbound), ("呼出", .outbound), ("发出", .outbound), ("OUT", .outbound),
+        ("inbound", .inbound), ("in", .inbound), ("呼入", .inbound), ("收到", .inbound), ("来电", .inbound),
+    ])
+    func readsDirections(text: String, direction: Direction) { #expect(Direction.parse(text) == direction) }
+
+    @Test(arguments: ["", "sideways", "转接"])
+    func unknownIsNil(text: String) { #expect(Direction.parse(text) == nil) }
+}
+
+@Suite struct TierLabelTests {
+    @Test(arguments: [("A", "A"), ("a", "A"), ("A类", "A"), ("A级客户", "A"), ("Tier B", "B"), ("c-tier", "C"), ("Ｂ", "B"), ("VIP", "VIP")])
+    func stripsDecoration(text: String, label: String) { #expect(TierLabel.parse(text) == label) }
+
+    @Test func emptyIsNil() {
+        #expect(TierLabel.parse("") == nil)
+        #expect(TierLabel.parse("类") == nil)
+    }
+}

@@ -1,0 +1,96 @@
+import CrmlintCore
+import CrmlintEngine
+import Foundation
+import TestHelpers
+import Testing
+
+@Suite("Baselines: only new findings")
+struct BaselineTests {
+    @Test("Rows moving (new rows above, reordering) do not make old findings new")
+    func survivesMovedLines() throws {
+        let folder = try ReportFixtures.folder()
+        let first = try CLI.run(ReportFixtures.scanArguments + ["--output-json", "baseline.json"], in: folder)
+        #expect(first.status == 1)
+        let baseline = try ReportFixtures.decode(String(contentsOf: folder.appendingPathComponent("baseline.json"), encoding: .utf8))
+        #expect(baseline.findings.count == 3)
+        // Same records, new clean rows in front and the order reversed: every line number changes.
+        let moved = ["m-0,C9,2024-03-14 09:00,phone,out,customer,孙八,赵六,问候\n", "m-00,C9,2024-03-14 10:00,phone,out,customer,孙八,赵六,回访\n"]
+            + ReportFixtures.rows.reversed()
+        try (ReportFixtures.header + moved.joined()).write(to: folder.appendingPathComponent("exports/messages.csv"), atomically: true, encoding: .utf8)
+        let again = try CLI.run(ReportFixtures.scanArguments + ["--baseline", "baseline.json", "--format", "json"], in: folder)
+        let report = try ReportFixtures.decode(again.stdout)
+        #expect(report.findings.isEmpty, "\(report.findings.map { "\($0.rule) \($0.line)" })")
+        #expect(report.summary.baselined == 3)
+        #expect(again.status == 0)
+        // Without the baseline the same scan reports all three, on new lines.
+        let plain = try ReportFixtures.decode(try CLI.run(ReportFixtures.scanArguments + ["--format", "json"], in: folder).stdout)
+        #expect(Set(plain.findings.map(\.fingerprint)) == Set(baseline.findings.map(\.fingerprint)))
+        #expect(Set(plain.findings.map(\.line)) != Set(baseline.findings.map(\.line)))
+    }
+
+    @Test("A new violation is reported, old ones are not; the exit status follows the new ones")
+    func reportsOnlyNew() throws {
+        let folder = try ReportFixtures.folder()
+        _ = try CLI.run(ReportFixtures.scanArguments + ["--output-json", "baseline.json"], in: folder)
+        let added = ReportFixtures.rows + ["m-5,C2,2024-03-17 10:00,wechat,out,customer,李四,王五,本产品零故障运行十年\n"]
+        try (ReportFixtures.header + added.joined()).write(to: folder.appendingPathComponent("exports/messages.csv"), atomically: true, encoding: .utf8)
+        let result = try CLI.run(ReportFixtures.scanArguments + ["--baseline", "baseline.json", "--format", "json"], in: folder)
+        let report = try ReportFixtures.decode(result.stdout)
+        #expect(report.findings.map(\.recordId) == ["m-5"])
+        #expect(report.summary.findings == 1 && report.summary.baselined == 3)
+        #expect(result.status == 1)
+        let text = try CLI.run(ReportFixtures.scanArguments + ["--baseline", "baseline.json"], in: folder)
+        #expect(text.stdout.contains("3 already in the baseline"))
+    }
+
+    @Test("--write-baseline keeps every finding, so tomorrow's baseline is complete")
+    func writeBaseline() throws {
+        let folder = try ReportFixtures.folder()
+        _ = try CLI.run(ReportFixtures.scanArguments + ["--output-json", "old.json", "--select", "conduct.zero-failure"], in: folder)
+        let result = try CLI.run(ReportFixtures.scanArguments + ["--baseline", "old.json", "--write-baseline", "new.json", "--format", "json"], in: folder)
+        #expect(try ReportFixtures.decode(result.stdout).findings.count == 2)   // the two not in old.json
+        let next = try ReportFixtures.decode(String(contentsOf: folder.appendingPathComponent("new.json"), encoding: .utf8))
+        #expect(next.findings.count == 3)
+    }
+
+    @Test("Matching counts occurrences: a fingerprint seen twice now but once before is new once")
+    func countAware() {
+        var baseline = Baseline(path: "b.json", fingerprints: ["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"])
+        let finding = Finding(rule: "r", category: .exaggeration, severity: .error, message: "m", file: "f", line: 1, fingerprint: "aaaaaaaaaaaaaaaa")
+        let first = baseline.absorbs(finding), second = baseline.absorbs(finding)
+        #expect(first && !second)
+        var other = finding
+        other.fingerprint = "cccccccccccccccc"
+        let unknown = baseline.absorbs(other)
+        #expect(!unknown)
+        #expect(baseline.absorbed == 1)
+    }
+
+    @Test("A baseline that is not a findings report is a clear error", arguments: [
+        ("{\"schema_version\": \"2.0\", \"findings\": []}", "schema version 2.0"),
+        ("not json at all", "not a crmlint findings report"),
+        ("", ""),
+    ])
+    func badBaseline(content: String, expected: String) throws {
+        let folder = try ReportFixtures.folder()
+        try content.write(to: folder.appendingPathComponent("b.json"), atomically: true, encoding: .utf8)
+        let result = try CLI.run(ReportFixtures.scanArguments + ["--baseline", "b.json"], in: folder)
+        if content.isEmpty {
+            // An empty file is an empty JSON Lines baseline: nothing is old.
+            #expect(result.status == 1)
+            #expect(result.stdout.contains("0 already in the baseline"))
+        } else {
+            #expect(result.status == 2)
+            #expect(result.stderr.hasPrefix("error: b.json: ") && result.stderr.contains(expected), "\(result.stderr)")
+        }
+    }
+
+    @Test("A JSON Lines report works as a baseline too")
+    func jsonLinesBaseline() throws {
+        let folder = try ReportFixtures.folder()
+        _ = try CLI.run(ReportFixtures.scanArguments + ["--output-jsonl", "b.jsonl"], in: folder)
+        let result = try CLI.run(ReportFixtures.scanArguments + ["--baseline", "b.jsonl", "--format", "json"], in: folder)
+        #expect(try ReportFixtures.decode(result.stdout).findings.isEmpty)
+        #expect(result.status == 0)
+    }
+}

@@ -1,0 +1,148 @@
+import CrmlintCore
+import CrmlintDashboard
+import CrmlintEngine
+import CrmlintReporters
+import Foundation
+import Testing
+
+/// crmlint itself must never leak: data full of contact details (every one
+/// planted in corpus/pii, in messages, follow-ups and complaints, as JSON
+/// Lines, CSV and a JSON array, next to conduct violations so other rules
+/// quote them in excerpts) is scanned with every default rule, and no output
+/// format may carry any detail in any of its typed forms.
+@Suite struct PIILeakTests {
+    /// Every reporter; a reporter added to `Reporters.all` must be added here too.
+    static let reporters: [Reporter] = [
+        TextReporter(showExcerpts: true), JSONReporter(), SARIFReporter(), JSONLinesReporter(), CSVReporter(),
+        JUnitReporter(failOn: .error), GitHubReporter(),
+    ]
+
+    struct Detail { let detector: String; let typed: String }
+
+    static func details() throws -> [Detail] {
+        try PIIRepo.rows("Tests/CorpusExpectations/pii-details.tsv").map { Detail(detector: $0[1], typed: $0[2]) }
+    }
+
+    /// The forms a detail may take in output: as typed, NFKC-folded (full-width
+    /// to ASCII), digits only, and digits only without the country code.
+    static func forms(_ detail: Detail) -> Set<String> {
+        let folded = detail.typed.precomposedStringWithCompatibilityMapping
+        var forms: Set<String> = [detail.typed, folded]
+        if ["mobile-cn", "landline-cn", "resident-id-cn", "bank-card"].contains(detail.detector) {
+            let digits = String(folded.filter { $0.isASCII && ($0.isNumber || $0 == "X" || $0 == "x") })
+            forms.insert(digits)
+            if digits.hasPrefix("0086") { forms.insert(String(digits.dropFirst(4))) }
+            if digits.hasPrefix("86") { forms.insert(String(digits.dropFirst(2))) }
+        }
+        return forms.filter { $0.count >= 5 }
+    }
+
+    static func csv(_ header: [String], _ rows: [[String]]) -> String {
+        func quote(_ value: String) -> String { "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        return ([header] + rows).map { $0.map(quote).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// Writes the inputs into a fresh folder and returns it.
+    static func writeInputs() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crmlint-pii-leak-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let lines = try String(contentsOfFile: PIIRepo.path("corpus/pii/messages.jsonl"), encoding: .utf8).split(separator: "\n")
+        let mobiles = try details().filter { $0.detector == "mobile-cn" }.map(\.typed)
+        var jsonl = "", messageRows: [[String]] = [], followupRows: [[String]] = [], complaints: [[String: String]] = []
+        for (index, line) in lines.enumerated() {
+            var record = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: String])
+            let text = record["text"] ?? ""
+            // A conduct violation beside each detail, so conduct rules quote the detail in their excerpts.
+            record["text"] = "我们的设备零故障，" + text
+            // Some records are keyed by a phone number: identifiers in findings must be masked too.
+            if index % 7 == 0 { record["customer_id"] = mobiles[index % mobiles.count] }
+            jsonl += String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self) + "\n"
+            messageRows.append([record["id"] ?? "", record["customer_id"] ?? "", record["timestamp"] ?? "", record["recipient_type"] ?? "",
+                                record["recipient"] ?? "", record["rep"] ?? "", record["text"] ?? ""])
+            followupRows.append(["F\(index)", record["customer_id"] ?? "", "2024-04-01 10:00", "电话", text, text,
+                                 "我们的设备零故障，" + text, text, record["rep"] ?? "", "2024-04-01 12:00", mobiles[index % mobiles.count]])
+            complaints.append(["customer_name": "某公司", "complaint_time": "2024-04-02 09:00", "complainant": "王芳",
+                               "contact_info": mobiles[index % mobiles.count], "content": text, "cause": text,
+                               "resolution": "我们的设备零故障，" + text, "feedback": "满意", "improvements": "无"])
+        }
+        try jsonl.write(to: folder.appendingPathComponent("messages.jsonl"), atomically: true, encoding: .utf8)
+        try csv(["消息编号", "客户编号", "发送时间", "接收方类型", "接收方", "销售", "内容"], messageRows)
+            .write(to: folder.appendingPathComponent("messages.csv"), atomically: true, encoding: .utf8)
+        try csv(["id", "customer_id", "contact_time", "channel", "needs", "objections", "next_followup_content", "notes", "rep",
+                 "logged_at", "phone"], followupRows)
+            .write(to: folder.appendingPathComponent("followups.csv"), atomically: true, encoding: .utf8)
+        try JSONSerialization.data(withJSONObject: complaints, options: [.sortedKeys, .prettyPrinted])
+            .write(to: folder.appendingPathComponent("complaints.json"))
+        return folder
+    }
+
+    @Test func everyReporterIsCovered() {
+        #expect(Set(Reporters.all.map { $0.formatName }) == Set(Self.reporters.map { type(of: $0).formatName }))
+    }
+
+    @Test func noOutputCarriesARawContactDetail() throws {
+        let folder = try Self.writeInputs()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var options = ScanOptions(paths: [folder.path])
+        options.rulePaths = [PIIRepo.path("rules")]
+        options.configPath = PIIRepo.path("Tests/CorpusExpectations/pii-crmlint.yml")
+        options.asOf = "2024-05-01"
+        let report = try Scanner.scan(options)
+
+        // The scan really read all four files and quoted details: otherwise "nothing leaked" proves nothing.
+        #expect(report.run.inputs.count == 4)
+        #expect(report.summary.records.rejected == 0)
+        let piiFindings = report.findings.filter { $0.category == .piiLeak }
+        let otherWithMaskedDetail = report.findings.filter { $0.category != .piiLeak && ($0.excerpt ?? "").contains("****") }
+        #expect(piiFindings.count > 600)
+        #expect(otherWithMaskedDetail.count > 100)
+        #expect(report.findings.contains { ($0.customerId ?? "").contains("****") })
+
+        let details = try Self.details()
+        #expect(details.count >= 300)
+        var forms: [String: String] = [:]
+        for detail in details { for form in Self.forms(detail) { forms[form] = detail.detector } }
+        var outputs: [(name: String, text: String)] = Self.reporters.map { (type(of: $0).formatName, $0.render(report)) }
+        // The dashboard is built from the findings JSON, with rule explanations from the rules.
+        let reportFile = folder.appendingPathComponent("findings.json")
+        try JSONReporter().render(report).write(to: reportFile, atomically: true, encoding: .utf8)
+        outputs.append(("dashboard", try Dashboard.build(paths: [reportFile.path])))
+        for (name, output) in outputs {
+            #expect(output.utf8.count > 10_000, "\(name)")
+            for detector in Self.occurrences(of: forms, in: output) {
+                Issue.record("\(name) output carries a raw \(detector) detail")
+            }
+        }
+    }
+
+    /// The labels of the forms found in `text`, by byte search: a sliding
+    /// window of 5 bytes looks up candidate forms (String.contains is far too
+    /// slow on megabytes of output).
+    static func occurrences(of forms: [String: String], in text: String) -> [String] {
+        var byPrefix: [UInt64: [([UInt8], String)]] = [:]
+        for (form, label) in forms {
+            let bytes = Array(form.utf8)
+            byPrefix[bytes.prefix(5).reduce(0) { $0 << 8 | UInt64($1) }, default: []].append((bytes, label))
+        }
+        let haystack = Array(text.utf8)
+        var found: [String] = []
+        var window: UInt64 = 0
+        for index in haystack.indices {
+            window = (window << 8 | UInt64(haystack[index])) & 0xFF_FFFF_FFFF
+            guard index >= 4, let candidates = byPrefix[window] else { continue }
+            let start = index - 4
+            for (bytes, label) in candidates where start + bytes.count <= haystack.count
+                && haystack[start..<(start + bytes.count)].elementsEqual(bytes) {
+                found.append(label)
+            }
+        }
+        return found
+    }
+
+    @Test func byteSearchFindsPlantedForms() {
+        let forms = ["13812345678": "mobile-cn", "１３８１２３４５６７８": "mobile-cn", "wang.fang@example.cn": "email"]
+        #expect(Self.occurrences(of: forms, in: "前文13812345678后文").count == 1)
+        #expect(Self.occurrences(of: forms, in: "全角１３８１２３４５６７８，邮箱wang.fang@example.cn").sorted() == ["email", "mobile-cn"])
+        #expect(Self.occurrences(of: forms, in: "138****5678 *********@example.cn").isEmpty)
+    }
+}

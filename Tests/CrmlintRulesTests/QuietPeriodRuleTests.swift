@@ -1,0 +1,81 @@
+import CrmlintCore
+import CrmlintRules
+import Foundation
+import Testing
+
+/// `kind: quiet_period`: the pause's last minute, its end, negations and the
+/// customer coming back.
+@Suite struct QuietPeriodRuleTests {
+    func rule(resume: Bool = true) throws -> Rule {
+        try Policy.rule("""
+            - id: t.quiet
+              kind: quiet_period
+              category: quiet-period
+              severity: warning
+              message: 静默期内联系 — {elapsed} after {trigger_day}, {remaining} left of {pause}
+              datasets: [followups, messages]
+              trigger:
+                datasets: [messages]
+                direction: inbound
+                text:
+                  patterns: ['暂时\\s*不\\s*需要', '不需要了(?!解)']
+                  unless: ['(?:不是|并非)\\s*(?:暂时)?\\s*不']
+              pause: 30d
+              resume_on_inbound: \(resume)
+            """)
+    }
+
+    let request = Policy.message(.messages, "M1", "CRM-2024-001", "2024-03-01 10:00", "微信", "收到", "这个项目暂时不需要，谢谢")
+
+    func contact(_ id: String, _ time: String, customer: String = "CRM-2024-001") -> (Dataset, [String: String]) {
+        Policy.message(.messages, id, customer, time, "邮件", "发出", "行业报告")
+    }
+
+    @Test func theLastMinuteOfThePauseIsInsideAndThirtyDaysIsOutside() throws {
+        let quiet = try rule()
+        let inside = Policy.run(quiet, [request, contact("M2", "2024-03-31 09:59")])
+        #expect(inside.map(\.recordId) == ["M2"])
+        #expect(inside.first?.message == "静默期内联系 — 29d23h after 2024-03-01, 1m left of 30d")
+        #expect(inside.first?.related?.first?.recordId == "M1")
+        #expect(Policy.run(quiet, [request, contact("M2", "2024-03-31 10:00")]).isEmpty)
+    }
+
+    @Test func everyContactInsideIsReportedAndFollowupsCount() throws {
+        let found = Policy.run(try rule(), [
+            request, contact("M2", "2024-03-02 10:00"),
+            Policy.followup("F1", "CRM-2024-001", "2024-03-10 10:00", "上门拜访"), contact("M3", "2024-03-03 10:00", customer: "CRM-2024-002"),
+        ])
+        #expect(Set(found.compactMap(\.recordId)) == ["M2", "F1"])
+    }
+
+    @Test func negationsAndLookalikesStartNoPause() throws {
+        let quiet = try rule()
+        for text in ["不是暂时不需要，是预算还没批", "我们不需要了解太多细节"] {
+            let said = Policy.message(.messages, "M1", "CRM-2024-001", "2024-03-01 10:00", "微信", "收到", text)
+            #expect(Policy.run(quiet, [said, contact("M2", "2024-03-02 10:00")]).isEmpty, "\(text)")
+        }
+        // The same words from the rep are not the customer's request.
+        let rep = Policy.message(.messages, "M1", "CRM-2024-001", "2024-03-01 10:00", "微信", "发出", "暂时不需要的话也没关系")
+        #expect(Policy.run(quiet, [rep, contact("M2", "2024-03-02 10:00")]).isEmpty)
+    }
+
+    @Test func theCustomerGettingBackInTouchEndsThePause() throws {
+        let back = Policy.message(.messages, "M2", "CRM-2024-001", "2024-03-10 09:00", "微信", "收到", "预算批了，请发报价")
+        let rows = [request, back, contact("M3", "2024-03-10 10:00")]
+        #expect(Policy.run(try rule(), rows).isEmpty)
+        #expect(Policy.run(try rule(resume: false), rows).map(\.recordId) == ["M3"])
+    }
+
+    @Test func aTriggerNeedsAText() {
+        let errors = Policy.errors("""
+            - id: t.quiet
+              kind: quiet_period
+              category: quiet-period
+              severity: warning
+              message: m
+              trigger: {direction: inbound}
+              pause: 30d
+            """)
+        #expect(errors.contains { $0.contains("'trigger' needs a 'text' condition") })
+    }
+}

@@ -1,0 +1,98 @@
+import CrmlintCore
+import CrmlintRules
+import Foundation
+import Testing
+
+/// `kind: required`: one finding per missing or malformed field, and one per
+/// record and field when several rules notice the same value.
+@Suite struct RequiredFieldsRuleTests {
+    let yaml = """
+        - id: t.complete
+          kind: required
+          category: incomplete-record
+          severity: warning
+          message: 记录不完整 — {field} {problem}
+          required:
+            followups: [customer_id, contact_time, customer_commitment, logged_at]
+          formats:
+            customer_id: {pattern: '^CRM-\\d{4}-\\d{3,}$'}
+            contact_time: time
+            logged_at: time
+            annual_purchase: amount
+            strategic: boolean
+            channel: channel
+            direction: direction
+            tier: {tier: [A, B, C]}
+        """
+
+    @Test func eachMissingFieldIsItsOwnFinding() throws {
+        let found = Policy.run(try Policy.rule(yaml), [(.followups, ["customer_id": "CRM-2024-001", "contact_time": "2024-03-15 10:00", "customer_commitment": "  "])])
+        #expect(found.compactMap(\.field).sorted() == ["customer_commitment", "logged_at"])
+        #expect(found.first { $0.field == "logged_at" }?.message == "记录不完整 — logged_at (录入时间) is missing")
+        #expect(found.allSatisfy { $0.category == .incompleteRecord && $0.recordId == "1" })
+    }
+
+    @Test(arguments: [
+        ("customer_id", "CRM2024001", "does not have the required format"), ("customer_id", "CRM-24-1", "does not have the required format"),
+        ("annual_purchase", "很多", "is not an amount"), ("strategic", "也许", "is not yes or no"),
+        ("channel", "飞鸽传书", "is not a known channel"), ("direction", "sideways", "is not outbound or inbound"),
+        ("tier", "D", "is not a tier (A, B, C)"), ("logged_at", "2024-02-30 10:00", "is not a time"),
+    ])
+    func malformedValuesAreNamed(field: String, value: String, problem: String) throws {
+        let found = Policy.run(try Policy.rule(yaml), [(.customers, [field: value])])
+        #expect(found.count == 1)
+        #expect(found.first?.field == field)
+        #expect(found.first?.message.contains(problem) == true)
+    }
+
+    @Test(arguments: [
+        ("customer_id", "CRM-2024-001"), ("annual_purchase", "¥1,200,000"), ("strategic", "是"), ("channel", "上门拜访"),
+        ("direction", "呼出"), ("tier", "A类"), ("logged_at", "2024年3月15日14:00-15:30"),
+    ])
+    func wellFormedValuesPass(field: String, value: String) throws {
+        #expect(Policy.run(try Policy.rule(yaml), [(.customers, [field: value])]).isEmpty)
+    }
+
+    @Test func contactDetailsInAMalformedValueAreMasked() throws {
+        let found = Policy.run(try Policy.rule(yaml), [(.customers, ["tier": "13812345678"])])
+        let finding = try #require(found.first)
+        #expect(!finding.message.contains("13812345678"))
+        #expect(finding.message.contains("138****5678"))
+        #expect(finding.excerpt?.contains("13812345678") == false)
+    }
+
+    @Test func aValueSeveralRulesNeedIsReportedOnce() throws {
+        let complete = try Policy.rule(yaml)
+        let lateLog = try Policy.rule("""
+            - id: t.late-log
+              kind: deadline
+              category: late-log
+              severity: warning
+              message: m {elapsed}
+              datasets: [followups]
+              start: {datasets: [followups]}
+              done: {field: logged_at}
+              within: 24h
+            """)
+        let record = Record(dataset: .followups, file: "f.csv", line: 2, position: 1,
+                            fields: ["customer_id": "CRM-2024-001", "contact_time": "2024-03-15 10:00", "channel": "电话",
+                                     "customer_commitment": "待定", "logged_at": "昨天"])
+        let context = CheckContext(asOf: Date(), timeZone: Policy.shanghai)
+        var found: [Finding] = []
+        for rule in [complete, lateLog] { rule.makeChecker().check(record, context: context) { found.append($0) } }
+        #expect(found.map(\.rule) == ["t.complete"])
+        #expect(found.first?.field == "logged_at")
+        // Alone, the deadline rule reports the value itself.
+        var alone: [Finding] = []
+        lateLog.makeChecker().check(record, context: CheckContext(asOf: Date(), timeZone: Policy.shanghai)) { alone.append($0) }
+        #expect(alone.map(\.rule) == ["t.late-log"])
+        #expect(alone.first?.category == .incompleteRecord)
+    }
+
+    @Test func unknownFormatsAndFieldsAreLoadErrors() {
+        let errors = Policy.errors(yaml.replacingOccurrences(of: "strategic: boolean", with: "strategic: yesno")
+            .replacingOccurrences(of: "customer_commitment, logged_at", with: "customer_commitment, logged"))
+        #expect(errors.contains { $0.contains("unknown format 'yesno' for 'strategic'") })
+        #expect(errors.contains { $0.contains("'logged' is not a field of followups") })
+    }
+}
