@@ -123,6 +123,42 @@ import Testing
         #expect(result.stderr == "")
     }
 
+    /// A JSON Lines report streams into a temporary file for the whole scan:
+    /// Ctrl-C while the scan waits on stdin must remove it.
+    @Test func interruptRemovesTheStreamingTemporaryFile() throws {
+        let folder = try fixture()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "yesterday's lines".write(to: folder.appendingPathComponent("out.jsonl"), atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = crmlintBinary
+        process.arguments = ["scan", "-", "--rules", "rules", "--output-jsonl", "out.jsonl"]
+        process.currentDirectoryURL = folder
+        let input = Pipe()
+        process.standardInput = input
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        var deliverable = sigset_t(), previous = sigset_t()
+        sigemptyset(&deliverable)
+        sigaddset(&deliverable, SIGINT)
+        pthread_sigmask(SIG_UNBLOCK, &deliverable, &previous)
+        try process.run()
+        pthread_sigmask(SIG_SETMASK, &previous, nil)
+        // Wait (a bounded number of times) for the temporary file: the scan is then blocked on stdin.
+        var attempts = 0
+        while try leftovers(folder).isEmpty, attempts < 3000 {
+            usleep(10_000)
+            attempts += 1
+        }
+        #expect(try leftovers(folder).count == 1)
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        try input.fileHandleForWriting.close()
+        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(process.terminationStatus == SIGINT)
+        #expect(try leftovers(folder) == [])
+        #expect(try String(contentsOf: folder.appendingPathComponent("out.jsonl"), encoding: .utf8) == "yesterday's lines")
+    }
+
     @Test func interruptedScanLeavesYesterdaysReportAndNoTemporaryFile() throws {
         let folder = try fixture()
         defer { try? FileManager.default.removeItem(at: folder) }
