@@ -192,7 +192,8 @@ public enum Scanner {
         }
         if input.dataset == nil {
             let empty = InputDiscovery.isBlank(input)
-            findings.append(InputErrors.finding(file: input.path, line: 1, rule: empty ? InputErrors.malformedFile : InputErrors.unknownDataset,
+            // Still `unknown-dataset` when empty: --skip-unrecognized passes over it like any other non-export.
+            findings.append(InputErrors.finding(file: input.path, line: 1, rule: InputErrors.unknownDataset,
                                                 reason: empty ? "the file is empty" : "cannot tell which dataset this file holds from its header (name it under 'inputs' in crmlint.yml)"))
             summaries.append(InputSummary(path: input.path, dataset: nil, format: format.rawValue, encoding: nil))
             return nil
