@@ -79,6 +79,14 @@ public enum AtomicOutput {
         }
     }
 
+    /// Writes messages to standard error. When that fails too (closed by
+    /// `2>&-`, or a full disk) there is nowhere left to say so: the exit
+    /// status still tells. FileHandle.standardError would trap instead.
+    public static func writeStandardError(_ text: String) {
+        signal(SIGPIPE, SIG_IGN)
+        _ = writeAll(Array(text.utf8), to: STDERR_FILENO, quietOnClosedPipe: true)
+    }
+
     private static func writeDirectly(_ text: String, to target: String, shownAs path: String) throws {
         signal(SIGPIPE, SIG_IGN)
         if let open = openDescriptor(named: target) {

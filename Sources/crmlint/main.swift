@@ -46,7 +46,7 @@ struct Crmlint: ParsableCommand {
             var command = try parseAsRoot()
             try command.run()
         } catch let error as CrmlintError {
-            for line in error.lines { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            for line in error.lines { AtomicOutput.writeStandardError(line + "\n") }
             Foundation.exit(2)
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
@@ -56,7 +56,7 @@ struct Crmlint: ParsableCommand {
                 Crmlint.exit(withError: error)   // --help, --version
             }
             let message = Crmlint.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
-            FileHandle.standardError.write(Data("error: \(message) (see crmlint --help)\n".utf8))
+            AtomicOutput.writeStandardError("error: \(message) (see crmlint --help)\n")
             Foundation.exit(2)
         }
     }
@@ -149,7 +149,7 @@ struct Scan: ParsableCommand {
         request.discoverSuppressions = !noSuppressions
         request.skipUnrecognized = skipUnrecognized
         let outcome = try ScanRun.run(request)
-        for line in outcome.warnings { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+        for line in outcome.warnings { AtomicOutput.writeStandardError(line + "\n") }
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
     }
 }

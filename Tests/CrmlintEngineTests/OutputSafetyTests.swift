@@ -102,6 +102,22 @@ import Testing
         #expect(toFile.stderr == "error: cannot write /dev/full: No space left on device\n")
     }
 
+    /// An error message that cannot be written either still ends in exit 2, not a crash.
+    @Test func unwritableStandardErrorIsStillExitTwo() throws {
+        let folder = try fixture()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let process = Process()
+        process.executableURL = crmlintBinary
+        process.arguments = ["scan", "m.csv", "--rules", "no-such-rules"]
+        process.currentDirectoryURL = folder
+        process.standardError = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit)
+        #expect(process.terminationStatus == 2)
+    }
+
     @Test func deviceOutputIsWrittenNotReplaced() throws {
         let folder = try fixture()
         defer { try? FileManager.default.removeItem(at: folder) }
