@@ -31,8 +31,6 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
     public let matchExamples: [DatasetExample]
     public let noMatchExamples: [DatasetExample]
 
-    public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
-
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
         definition.rejectFields(metadata)
         var events = EventFilter(datasets: EventFilter.contactDatasets, channels: nil, direction: .outbound, text: nil)
@@ -84,8 +82,6 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }
-
-    public func exampleFailures() -> [String] { ExampleDatasets.failures(rule: self, match: matchExamples, noMatch: noMatchExamples) }
 
     /// Where a customer's row is, and its tier: a few bytes per customer.
     struct CustomerRow {

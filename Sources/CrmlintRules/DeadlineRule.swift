@@ -33,8 +33,6 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
     public let matchExamples: [DatasetExample]
     public let noMatchExamples: [DatasetExample]
 
-    public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
-
     static let placeholders = ["elapsed", "limit", "over", "start", "done", "as_of"]
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
@@ -79,8 +77,6 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }
-
-    public func exampleFailures() -> [String] { ExampleDatasets.failures(rule: self, match: matchExamples, noMatch: noMatchExamples) }
 
     func values(clock: Int64, stop: Int64?, elapsed: Int64, context: CheckContext) -> [String: String] {
         [

@@ -45,6 +45,11 @@ public protocol DatasetExampleRule: Rule {
     var noMatchExamples: [DatasetExample] { get }
 }
 
+extension DatasetExampleRule {
+    public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
+    public func exampleFailures() -> [String] { ExampleDatasets.failures(rule: self, match: matchExamples, noMatch: noMatchExamples) }
+}
+
 extension DatasetExample {
     /// One line for docs: the note, else the records' ids.
     public var summary: String { note ?? records.map(\.identity).joined(separator: ", ") }

@@ -22,8 +22,6 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
     public let matchExamples: [DatasetExample]
     public let noMatchExamples: [DatasetExample]
 
-    public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
-
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
         definition.rejectFields(metadata)
         var events = EventFilter(datasets: EventFilter.contactDatasets, channels: nil, direction: .outbound, text: nil)
@@ -46,8 +44,6 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }
-
-    public func exampleFailures() -> [String] { ExampleDatasets.failures(rule: self, match: matchExamples, noMatch: noMatchExamples) }
 
     /// The window's number and its label (`2024-03-15`, `week of 2024-03-11`, `2024-03`).
     func window(of seconds: Int64, _ timeZone: TimeZone) -> (key: Int64, label: String) {

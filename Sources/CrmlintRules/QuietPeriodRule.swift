@@ -21,8 +21,6 @@ public struct QuietPeriodRule: DatasetExampleRule, RuleKind {
     public let matchExamples: [DatasetExample]
     public let noMatchExamples: [DatasetExample]
 
-    public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
-
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
         definition.rejectFields(metadata)
         var trigger: EventFilter?
@@ -47,8 +45,6 @@ public struct QuietPeriodRule: DatasetExampleRule, RuleKind {
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }
-
-    public func exampleFailures() -> [String] { ExampleDatasets.failures(rule: self, match: matchExamples, noMatch: noMatchExamples) }
 
     final class Checker: RuleChecker {
         let rule: QuietPeriodRule

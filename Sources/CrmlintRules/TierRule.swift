@@ -28,8 +28,6 @@ public struct TierRule: DatasetExampleRule, RuleKind {
     public let matchExamples: [DatasetExample]
     public let noMatchExamples: [DatasetExample]
 
-    public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
-
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
         definition.rejectFields(metadata)
         var tiers: [Tier] = []
@@ -68,8 +66,6 @@ public struct TierRule: DatasetExampleRule, RuleKind {
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }
-
-    public func exampleFailures() -> [String] { ExampleDatasets.failures(rule: self, match: matchExamples, noMatch: noMatchExamples) }
 
     final class Checker: RuleChecker {
         let rule: TierRule
