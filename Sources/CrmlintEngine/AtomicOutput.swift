@@ -35,9 +35,13 @@ public enum AtomicOutput {
         let folder = (target as NSString).deletingLastPathComponent
         let name = (target as NSString).lastPathComponent
         let temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).crmlint-\(getpid())-\(TemporaryFiles.nextNumber()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard fd >= 0 else { throw CrmlintError.output(path: path, reason: String(cString: strerror(errno))) }
+        // Registered before it exists: a signal between creating and registering would leave it behind.
         let slot = TemporaryFiles.register(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+        guard fd >= 0 else {
+            TemporaryFiles.unregister(slot)
+            throw CrmlintError.output(path: path, reason: String(cString: strerror(errno)))
+        }
         func fail(_ reason: String) -> CrmlintError {
             close(fd)
             unlink(temporary)

@@ -116,13 +116,16 @@ public final class StreamingOutput {
         let target = URL(fileURLWithPath: path)
         let temporary = target.deletingLastPathComponent()
             .appendingPathComponent(".\(target.lastPathComponent).crmlint-\(ProcessInfo.processInfo.processIdentifier).tmp")
+        // Registered before it exists: a signal between creating and registering would leave it behind.
+        let slot = TemporaryFiles.register(temporary.path)
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
               let handle = try? FileHandle(forWritingTo: temporary) else {
+            TemporaryFiles.unregister(slot)
             throw CrmlintError.output(path: path, reason: "cannot create a file in its folder")
         }
         self.handle = handle
         self.temporary = temporary
-        slot = TemporaryFiles.register(temporary.path)
+        self.slot = slot
     }
 
     public func write(_ text: String) {
