@@ -12,7 +12,29 @@ public enum CrmlintError: Error, Equatable, CustomStringConvertible, Sendable {
 
     public var description: String { lines.joined(separator: "\n") }
 
-    public var lines: [String] {
+    /// One line per problem, always: text quoted from a rule or config file
+    /// (a pattern, a key) may hold line breaks, and they are shown escaped.
+    public var lines: [String] { unescapedLines.map(Self.oneLine) }
+
+    static func oneLine(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: needsEscape) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case _ where needsEscape(scalar): out += "\\u{\(String(scalar.value, radix: 16))}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    private static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.properties.generalCategory == .control && scalar != "\t") || scalar == "\u{2028}" || scalar == "\u{2029}"
+    }
+
+    private var unescapedLines: [String] {
         switch self {
         case let .rule(file, line, ruleID, reason):
             let place = line > 0 ? "\(file):\(line)" : file
@@ -27,7 +49,7 @@ public enum CrmlintError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .output(path, reason):
             return ["error: cannot write \(path): \(reason)"]
         case let .many(errors):
-            return errors.flatMap(\.lines).sorted()
+            return errors.flatMap(\.unescapedLines).sorted()
         }
     }
 

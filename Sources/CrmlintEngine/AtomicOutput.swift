@@ -14,6 +14,7 @@ import Glibc
 /// (`crmlint scan … | head`) as the reader having had enough: no error.
 public enum AtomicOutput {
     public static func write(_ text: String, to path: String) throws {
+        reserveStandardDescriptors()
         // /dev/stdout, /dev/fd/N, /proc/self/fd/N name an open file of this process: write to it, never replace it.
         if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") {
             try writeDirectly(text, to: path, shownAs: path)
@@ -80,6 +81,15 @@ public enum AtomicOutput {
         signal(SIGPIPE, SIG_IGN)
         if let reason = writeAll(Array(text.utf8), to: STDOUT_FILENO, quietOnClosedPipe: true) {
             throw CrmlintError.output(path: "standard output", reason: reason)
+        }
+    }
+
+    /// Opens /dev/null on any of descriptors 0, 1 and 2 that a parent left
+    /// closed (`2>&-`): otherwise the next file opened would take that number,
+    /// and messages meant for standard error would land in a report.
+    public static func reserveStandardDescriptors() {
+        for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] where fcntl(descriptor, F_GETFD) == -1 {
+            _ = open("/dev/null", descriptor == STDIN_FILENO ? O_RDONLY : O_WRONLY)
         }
     }
 

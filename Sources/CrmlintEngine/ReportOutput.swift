@@ -108,6 +108,7 @@ public final class StreamingOutput {
 
     public init(_ destination: ReportDestination) throws {
         self.destination = destination
+        AtomicOutput.reserveStandardDescriptors()
         guard let path = destination.path else {
             handle = FileHandle.standardOutput
             temporary = nil

@@ -28,6 +28,7 @@ public enum Scanner {
     /// where already known) and returns whether to keep it: streaming
     /// outputs write it at once, baselines and suppressions drop it.
     public static func scan(_ options: ScanOptions, onFinding: ((Finding) -> Bool)? = nil) throws -> ScanReport {
+        AtomicOutput.reserveStandardDescriptors()
         let config = try loadConfig(options.configPath)
         let timezoneName = options.timezone ?? config.timezone ?? "Asia/Shanghai"
         guard let timeZone = TimeZone(identifier: timezoneName) else {
