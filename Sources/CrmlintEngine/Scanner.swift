@@ -128,6 +128,8 @@ public enum Scanner {
                     }
                 }
             }
+            // A CSV file's encoding may be settled only by its first non-ASCII row.
+            summary.encoding = reader.encoding.rawValue
             if let problem = InputErrors.endOfInput(source) {
                 emit(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile, reason: problem, dataset: input.dataset))
             }

@@ -17,7 +17,14 @@ import CrmlintCore
 /// for one: its row is reported, and reading resumes on the line after the
 /// one where the quote opened, from bytes kept for that purpose.
 public final class CSVReader: RecordReader {
-    public let encoding: TextEncoding
+    /// The encoding given, or marked by a byte-order mark; else the first row
+    /// holding non-ASCII bytes decides it (valid UTF-8 → UTF-8, else valid
+    /// GB18030 → GB18030, else UTF-8 with a hint on each bad row). Deciding
+    /// from that row, not from a sample of the file, gives the same answer
+    /// however the bytes arrive (a pipe may deliver a header and wait), and
+    /// a file whose rows mix both is read in the one its first such row uses.
+    public private(set) var encoding: TextEncoding
+    private var undecided: Bool
     private let source: ByteSource
     private var delimiter: UInt8
     private var header: [String]?
@@ -52,11 +59,13 @@ public final class CSVReader: RecordReader {
             if detected == .gb18030 { for _ in 0..<4 { _ = source.next() } }
             body = sample.dropFirst(4)
         }
-        self.encoding = detected ?? TextEncoding.sniff(Array(body))
+        self.encoding = detected ?? .utf8
+        undecided = detected == nil
         if let delimiter {
             self.delimiter = delimiter
         } else {
-            let firstLine = body.prefix { $0 != Self.lineFeed }
+            // The first line that is not blank: the header.
+            let firstLine = body.drop { $0 == Self.lineFeed || $0 == Self.carriageReturn }.prefix { $0 != Self.lineFeed && $0 != Self.carriageReturn }
             let commas = firstLine.filter { $0 == 0x2C }.count, tabs = firstLine.filter { $0 == 0x09 }.count
             self.delimiter = tabs > commas ? 0x09 : 0x2C
         }
@@ -74,6 +83,7 @@ public final class CSVReader: RecordReader {
             }
             if row.fields.count == 1, row.fields[0].isEmpty, row.problem == nil { continue }   // blank line
             sawContent = true
+            if undecided { decideEncoding(row) }
             if headerFailed { return skippedAfterBadHeader(first: row) }
             guard let header else {
                 if let problem = readHeader(row) {
@@ -176,6 +186,16 @@ public final class CSVReader: RecordReader {
     }
 
     // MARK: - Fields
+
+    private func decideEncoding(_ row: Row) {
+        guard row.problem == nil, row.fields.contains(where: { $0.contains { $0 >= 0x80 } }) else { return }
+        undecided = false
+        if row.fields.allSatisfy({ String(validating: $0, as: UTF8.self) != nil }) {
+            encoding = .utf8
+        } else if row.fields.allSatisfy({ !$0.contains { $0 >= 0x80 } || TextEncoding.gb18030.decode($0) != nil }) {
+            encoding = .gb18030
+        }
+    }
 
     private func decode(_ bytes: [UInt8]) -> Result<String, FieldFailure> {
         if bytes.contains(0) { return .failure(FieldFailure("contains a NUL byte")) }

@@ -28,23 +28,6 @@ public enum TextEncoding: String, Sendable, CaseIterable {
         }
     }
 
-    /// Guesses from a sample at the start of a file: valid UTF-8 (a cut
-    /// multi-byte sequence at the very end is allowed) means UTF-8; else the
-    /// lines with non-ASCII bytes vote, valid UTF-8 against valid GB18030, and
-    /// UTF-8 wins a tie. A file whose rows mix both (exports pasted together)
-    /// is read in the encoding of most of them; the other rows then fail one
-    /// by one, each with a hint.
-    public static func sniff(_ sample: [UInt8]) -> TextEncoding {
-        if isValidUTF8Prefix(sample) { return .utf8 }
-        var utf8Votes = 0, gbVotes = 0
-        let complete = sample.prefix(lastLineBreak(sample))
-        for line in complete.split(separator: 0x0A) where line.contains(where: { $0 >= 0x80 }) {
-            if String(validating: line, as: UTF8.self) != nil { utf8Votes += 1 }
-            else if TextEncoding.gb18030.decode(line) != nil { gbVotes += 1 }
-        }
-        return gbVotes > utf8Votes ? .gb18030 : .utf8
-    }
-
     /// True for bytes that are valid UTF-8 holding Chinese and nothing but
     /// ASCII and CJK characters and punctuation: UTF-8 Chinese mislabelled as
     /// GB18030. GB18030 text is almost never valid UTF-8 at all, and when a
@@ -61,20 +44,5 @@ public enum TextEncoding: String, Sendable, CaseIterable {
             }
         }
         return han
-    }
-
-    static func lastLineBreak(_ sample: [UInt8]) -> Int {
-        if let index = sample.lastIndex(of: 0x0A) { return index + 1 }
-        return sample.count
-    }
-
-    static func isValidUTF8Prefix(_ sample: [UInt8]) -> Bool {
-        if String(validating: sample, as: UTF8.self) != nil { return true }
-        // Allow a sequence cut by the sample's end.
-        for cut in 1...3 where sample.count > cut {
-            if String(validating: sample.dropLast(cut), as: UTF8.self) != nil,
-               sample.suffix(cut).allSatisfy({ $0 >= 0x80 }) { return true }
-        }
-        return false
     }
 }

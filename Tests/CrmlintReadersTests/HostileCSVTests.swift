@@ -179,6 +179,17 @@ import Testing
         #expect(values == ["张三", "联通", "华东机械有限公司，零故障"])
     }
 
+    @Test func firstNonASCIIRowSettlesTheEncodingWhateverFollows() throws {
+        let gbRow = try #require("2,华南\n".data(using: Self.gb))
+        let bytes = Array("id,text\n1,ok\n".utf8) + Array(gbRow) + Array("3,华东\n".utf8)
+        let reader = CSVReader(source: ByteSource(bytes: bytes, chunk: 5), encoding: nil)
+        var read: [ReaderEvent] = []
+        while let event = reader.next() { read.append(event) }
+        #expect(reader.encoding == .gb18030)
+        #expect(read.map(\.dictionary?["text"]) == ["ok", "华南", nil])
+        #expect(read[2].problem?.reason == "field 'text' is UTF-8 text, not gb18030 (try --encoding utf-8)")
+    }
+
     @Test func tooManyFieldsIsAProblemNotAnArrayPerComma() {
         let read = read("a,b\n" + String(repeating: ",", count: 50) + "\n1,2\n") { $0.maxFields = 20 }
         #expect(read[0].problem?.reason == "the row has more than 20 fields")
