@@ -52,7 +52,7 @@ let package = Package(
         .testTarget(name: "CrmlintRulesTests", dependencies: ["CrmlintRules"]),
         .testTarget(name: "CrmlintReportersTests", dependencies: ["CrmlintReporters", "TestHelpers"]),
         .testTarget(name: "CrmlintEngineTests", dependencies: ["CrmlintEngine", "CrmlintCore", "CrmlintReporters", "crmlint", "TestHelpers", "Yams"]),
-        .testTarget(name: "CrmlintDashboardTests", dependencies: ["CrmlintDashboard", "crmlint"]),
+        .testTarget(name: "CrmlintDashboardTests", dependencies: ["CrmlintDashboard", "crmlint", "TestHelpers"]),
     ],
     swiftLanguageModes: [.v5]
 )

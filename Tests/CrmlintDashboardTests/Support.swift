@@ -1,8 +1,9 @@
 import CrmlintCore
 import CrmlintDashboard
 import Foundation
+import TestHelpers
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = TestPaths.repoRoot
 
 /// A finding with only what a test cares about; the fingerprint defaults to
 /// the record id, so the same record in two reports is the same finding.
@@ -23,11 +24,7 @@ func report(_ findings: [Finding], asOf: String = "2024-05-01T00:00:00+08:00", s
 }
 
 /// The built `crmlint` next to the test bundle (the test target depends on it).
-let crmlintBinary: URL = {
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("crmlint")
-    if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-    return repositoryRoot.appendingPathComponent(".build/debug/crmlint")
-}()
+let crmlintBinary = TestPaths.binary
 
 struct RunResult {
     let status: Int32

@@ -1,13 +1,10 @@
 import Foundation
+import TestHelpers
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = TestPaths.repoRoot
 
 /// The built `crmlint` next to the test bundle (the test target depends on it).
-let crmlintBinary: URL = {
-    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("crmlint")
-    if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
-    return repositoryRoot.appendingPathComponent(".build/debug/crmlint")
-}()
+let crmlintBinary = TestPaths.binary
 
 struct CommandResult {
     let status: Int32
