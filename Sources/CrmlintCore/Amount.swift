@@ -123,6 +123,46 @@ public enum Amount {
         return total + section + number
     }
 
+    private static let approximatePrefixes = ["大概", "大约", "差不多", "将近", "接近", "超过", "至少", "足足", "总共", "一共", "合计",
+                                              "起码", "得", "约", "近", "小", "上", "共", "才", "要"]
+    private static let approximateSuffixes = ["出头", "左右", "上下", "开外", "以上", "朝上", "不到", "把", "多", "余", "来", "几"]
+    private static let rangeDigits: [(String, String)] = [
+        ("一两", "两"), ("两三", "三"), ("二三", "三"), ("三四", "四"), ("四五", "五"), ("五六", "六"), ("六七", "七"),
+        ("七八", "八"), ("八九", "九"), ("三五", "五"), ("大几", "七"), ("好几", "三"), ("几", "三"),
+    ]
+
+    /// An amount as people say it, at its stated size or its top: `三百多块` (300),
+    /// `六百出头` (600), `大概五百块钱` (500), `一两百` (200), `两三千` (3000),
+    /// `几百块` (300), `千把块` (1000), `200-300元` (300), `￥1.2千` (1200).
+    public static func parseApproximate(_ text: String) -> Double? {
+        if let exact = parse(text) { return exact }
+        guard text.utf8.count <= 80 else { return nil }
+        var value = ValueKey.make(text)
+        var changed = true
+        while changed {
+            changed = false
+            for prefix in currencyPrefixes + approximatePrefixes where value.hasPrefix(prefix) && value.count > prefix.count {
+                value.removeFirst(prefix.count)
+                changed = true
+            }
+            for suffix in currencySuffixes + ["钱"] + approximateSuffixes where value.hasSuffix(suffix) && value.count > suffix.count {
+                value.removeLast(suffix.count)
+                changed = true
+            }
+        }
+        // 三百多块 → 三百块 → 三百; 200-300 → 300.
+        for marker in ["多", "余", "来"] { value = value.replacingOccurrences(of: marker, with: "") }
+        if let dash = value.lastIndex(where: { $0 == "-" || $0 == "~" || $0 == "到" || $0 == "至" }), dash != value.startIndex {
+            value = String(value[value.index(after: dash)...])
+        }
+        for (range, top) in rangeDigits where value.contains(range) {
+            value = value.replacingOccurrences(of: range, with: top)
+            break
+        }
+        if value.hasPrefix("千") || value.hasPrefix("万") || value.hasPrefix("百") { value = "一" + value }
+        return parse(value)
+    }
+
     /// Short display in the units Chinese sales teams use: `800元`, `85.5万`, `1.2亿`.
     public static func format(_ yuan: Double) -> String {
         func trim(_ value: Double) -> String {

@@ -17,8 +17,8 @@ public struct PatternRule: Rule, RuleKind {
         """
 
     public let metadata: RuleMetadata
-    public let patterns: [Pattern]
-    public let unless: [Pattern]
+    public let matchers: [TextMatcher]
+    public let unless: [UnlessCondition]
     public let unlessWindow: Int
     public let skipQuoted: Bool
     public let matchExamples: [String]
@@ -28,10 +28,21 @@ public struct PatternRule: Rule, RuleKind {
 
     public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
 
+    /// Every pattern the rule runs (for probes and tests).
+    public var patterns: [Pattern] { matchers.flatMap(\.leaves) }
+
     public init(metadata: RuleMetadata, patterns: [Pattern], unless: [Pattern] = [], unlessWindow: Int = 20, skipQuoted: Bool = true,
                 matchExamples: [String] = [], noMatchExamples: [String] = [], amountLimit: AmountLimit? = nil) {
+        self.init(metadata: metadata, matchers: patterns.map { .pattern($0, captureGroup: amountLimit?.group(in: $0)) },
+                  unless: unless.map { UnlessCondition(pattern: $0, side: .either, reach: unlessWindow, scope: .clause) },
+                  unlessWindow: unlessWindow, skipQuoted: skipQuoted, matchExamples: matchExamples, noMatchExamples: noMatchExamples,
+                  amountLimit: amountLimit)
+    }
+
+    public init(metadata: RuleMetadata, matchers: [TextMatcher], unless: [UnlessCondition], unlessWindow: Int = 20, skipQuoted: Bool = true,
+                matchExamples: [String] = [], noMatchExamples: [String] = [], amountLimit: AmountLimit? = nil) {
         self.metadata = metadata
-        self.patterns = patterns
+        self.matchers = matchers
         self.unless = unless
         self.unlessWindow = unlessWindow
         self.skipQuoted = skipQuoted
@@ -41,15 +52,30 @@ public struct PatternRule: Rule, RuleKind {
     }
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
-        let patterns = definition.patterns("patterns", required: true)
-        let unless = definition.patterns("unless") ?? []
         let window = definition.int("unless_window") ?? 20
         if window < 0 || window > 500 { definition.fail("unless_window", "unless_window must be between 0 and 500") }
+        let capture = definition.string("capture")
+        var matchers: [TextMatcher] = []
+        if let node = definition.node("patterns") {
+            let items = node.sequence.map(Array.init) ?? [node]
+            if items.isEmpty { definition.fail("patterns", "'patterns' must list at least one pattern") }
+            for item in items {
+                if let matcher = TextMatcher.read(item, key: "patterns", definition: definition, capture: capture) { matchers.append(matcher) }
+            }
+        } else {
+            definition.fail(nil, "missing required key 'patterns'")
+        }
+        var unless: [UnlessCondition] = []
+        if let node = definition.node("unless") {
+            for item in node.sequence.map(Array.init) ?? [node] {
+                if let condition = UnlessCondition.read(item, definition: definition, defaultReach: window) { unless.append(condition) }
+            }
+        }
         let skipQuoted = definition.bool("skip_quoted") ?? true
         let examples = ExampleStrings.read(definition)
-        let limit = AmountLimit.read(definition, metadata: metadata, patterns: patterns ?? [])
-        guard let patterns, !patterns.isEmpty else { return nil }
-        return PatternRule(metadata: metadata, patterns: patterns, unless: unless, unlessWindow: window, skipQuoted: skipQuoted,
+        let limit = AmountLimit.read(definition, metadata: metadata, capture: capture, matchers: matchers)
+        guard !matchers.isEmpty, definition.errors.isEmpty else { return nil }
+        return PatternRule(metadata: metadata, matchers: matchers, unless: unless, unlessWindow: window, skipQuoted: skipQuoted,
                            matchExamples: examples.match, noMatchExamples: examples.noMatch, amountLimit: limit)
     }
 
@@ -78,22 +104,23 @@ public struct PatternRule: Rule, RuleKind {
                           context: CheckContext, emit: (Finding) -> Void) {
             var reported: [Range<Int>] = []
             var occurrences: [String: Int] = [:]
-            for (patternIndex, pattern) in rule.patterns.enumerated() {
-                let hits: [PatternMatch]
+            for matcher in rule.matchers {
+                let hits: [TextMatcher.Hit]
                 do {
-                    hits = try pattern.allMatches(in: buffer, scratch: context.scratch)
+                    hits = try matcher.hits(in: buffer, scratch: context.scratch)
                 } catch {
-                    emit(limitFinding(error, pattern: pattern, record: record, field: field))
+                    emit(limitFinding(error, pattern: matcher.leaves.first?.source ?? "", record: record, field: field))
                     continue
                 }
-                for hit in hits where !hit.range.isEmpty {
+                for hit in hits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
                     if reported.contains(where: { $0.overlaps(hit.range) }) { continue }
                     if cancelled(hit.range, buffer, context: context, record: record, field: field, emit: emit) { continue }
                     var message: String?
                     if let limit = rule.amountLimit {
-                        guard let over = limit.violation(hit, pattern: patternIndex, text: text) else { continue }
+                        guard let over = limit.violation(hit.captured, text: text) else { continue }
                         message = limit.message.render(over, detail: "\(over["value"]!), limit \(over["limit"]!)")
                     }
+                    // One finding per phrase: a second rule of the pack may still report the same words.
                     reported.append(hit.range)
                     let matched = text.normalizedString(hit.range)
                     let occurrence = occurrences[matched, default: 0]
@@ -106,10 +133,10 @@ public struct PatternRule: Rule, RuleKind {
             }
         }
 
-        private func limitFinding(_ error: Error, pattern: Pattern, record: Record, field: String) -> Finding {
+        private func limitFinding(_ error: Error, pattern: String, record: Record, field: String) -> Finding {
             var finding = Finding(rule: rule.metadata, record: record,
                                   message: "rule could not finish on this field: \(error) — simplify the pattern",
-                                  field: field, fingerprintParts: [field, "match-limit", pattern.source])
+                                  field: field, fingerprintParts: [field, "match-limit", pattern])
             finding.category = .inputError
             finding.severity = .error
             return finding
@@ -118,14 +145,11 @@ public struct PatternRule: Rule, RuleKind {
         private func cancelled(_ hit: Range<Int>, _ buffer: UnsafeBufferPointer<UInt8>, context: CheckContext, record: Record,
                                field: String, emit: (Finding) -> Void) -> Bool {
             if rule.skipQuoted, Quotes.encloses(hit, in: buffer) { return true }
-            guard !rule.unless.isEmpty else { return false }
-            let window = Clause.window(around: hit, in: buffer, limit: rule.unlessWindow)
-            let slice = UnsafeBufferPointer(rebasing: buffer[window])
-            for pattern in rule.unless {
+            for condition in rule.unless {
                 do {
-                    if try pattern.firstMatch(in: slice, scratch: context.scratch) != nil { return true }
+                    if try condition.holds(around: hit, in: buffer, scratch: context.scratch) { return true }
                 } catch {
-                    emit(limitFinding(error, pattern: pattern, record: record, field: field))
+                    emit(limitFinding(error, pattern: condition.pattern.source, record: record, field: field))
                 }
             }
             return false
@@ -135,20 +159,25 @@ public struct PatternRule: Rule, RuleKind {
 
 /// Clause boundaries in normalised UTF-8 text.
 enum Clause {
-    /// The hit extended to the clause around it, at most `limit` characters each side.
-    static func window(around hit: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>, limit: Int) -> Range<Int> {
+    /// The hit extended to the clause around it (or the sentence; nil: no
+    /// boundaries), at most `limit` characters each side.
+    static func window(around hit: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>, limit: Int, sentence: Bool? = false) -> Range<Int> {
+        func boundary(_ index: Int) -> Bool {
+            guard let sentence else { return false }
+            return sentence ? isSentenceEnd(buffer, at: index) : isDelimiter(buffer, at: index)
+        }
         var lower = hit.lowerBound
         var steps = 0
         while lower > 0, steps < limit {
             var previous = lower - 1
             while previous > 0, buffer[previous] & 0xC0 == 0x80 { previous -= 1 }
-            if isDelimiter(buffer, at: previous) { break }
+            if boundary(previous) { break }
             lower = previous
             steps += 1
         }
         var upper = hit.upperBound
         steps = 0
-        while upper < buffer.count, steps < limit, !isDelimiter(buffer, at: upper) {
+        while upper < buffer.count, steps < limit, !boundary(upper) {
             upper += 1
             while upper < buffer.count, buffer[upper] & 0xC0 == 0x80 { upper += 1 }
             steps += 1
@@ -162,6 +191,16 @@ enum Clause {
         case 0x2C, 0x21, 0x3F, 0x3B, 0x0A, 0x0D: return true
         case 0xE3:   // U+3001 、 and U+3002 。 are E3 80 81 / E3 80 82
             return index + 2 < buffer.count && buffer[index + 1] == 0x80 && (buffer[index + 2] == 0x81 || buffer[index + 2] == 0x82)
+        default: return false
+        }
+    }
+
+    /// `。！？` (`!` `?` after NFKC), `…` and line breaks.
+    static func isSentenceEnd(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        switch buffer[index] {
+        case 0x21, 0x3F, 0x0A, 0x0D: return true
+        case 0xE3: return index + 2 < buffer.count && buffer[index + 1] == 0x80 && buffer[index + 2] == 0x82
+        case 0xE2: return index + 2 < buffer.count && buffer[index + 1] == 0x80 && buffer[index + 2] == 0xA6
         default: return false
         }
     }
@@ -259,8 +298,8 @@ public enum ExampleStrings {
 /// `capture` + `limit` on a pattern rule: the amount a hit captures must stay
 /// inside the limit (R4: a gift worth more than 200 元).
 public struct AmountLimit: Sendable {
-    /// The capture group of each pattern, by pattern index.
-    let groups: [Int]
+    /// The capture group's name or number.
+    let capture: String
     public let max: Double?
     public let min: Double?
     /// Yuan per bare number (`800` with `unit: 元` is 800 元).
@@ -269,8 +308,13 @@ public struct AmountLimit: Sendable {
 
     static let units: [String: Double] = ["元": 1, "千": 1e3, "万": 1e4, "亿": 1e8]
 
-    static func read(_ definition: RuleDefinition, metadata: RuleMetadata, patterns: [Pattern]) -> AmountLimit? {
-        let capture = definition.string("capture")
+    /// The capture's group number in one pattern, if it has it.
+    func group(in pattern: Pattern) -> Int? {
+        if let number = Int(capture), number >= 1, number <= pattern.captureCount { return number }
+        return pattern.groupNumber(named: capture)
+    }
+
+    static func read(_ definition: RuleDefinition, metadata: RuleMetadata, capture: String?, matchers: [TextMatcher]) -> AmountLimit? {
         let limitKeys = definition.nested("limit")
         guard capture != nil || limitKeys != nil else { return nil }
         guard let capture else {
@@ -278,11 +322,14 @@ public struct AmountLimit: Sendable {
             limitKeys?.finish()
             return nil
         }
-        var groups: [Int] = []
-        for pattern in patterns {
-            if let number = Int(capture), number >= 1, number <= pattern.captureCount { groups.append(number) }
-            else if let number = pattern.groupNumber(named: capture) { groups.append(number) }
-            else { definition.fail("capture", "pattern '\(pattern.source)' has no capture group '\(capture)'") }
+        // Every entry of `patterns` must be able to capture the amount (in one of its parts).
+        for matcher in matchers {
+            let leaves = matcher.leaves
+            let hasGroup = leaves.contains { pattern in
+                if let number = Int(capture) { return number >= 1 && number <= pattern.captureCount }
+                return pattern.groupNumber(named: capture) != nil
+            }
+            if !hasGroup { definition.fail("capture", "pattern '\(leaves.first?.source ?? "")' has no capture group '\(capture)'") }
         }
         guard let limitKeys else {
             definition.fail(nil, "missing required key 'limit' (e.g. limit: {max: 200})")
@@ -304,17 +351,19 @@ public struct AmountLimit: Sendable {
         limitKeys.finish()
         if max == nil && min == nil { definition.fail("limit", "'limit' needs 'max' or 'min'") }
         let message = MessageTemplate(metadata.message, allowed: ["value", "limit"], definition: definition)
-        guard let unitFactor, groups.count == patterns.count, max != nil || min != nil else { return nil }
-        return AmountLimit(groups: groups, max: max, min: min, unitFactor: unitFactor, message: message)
+        guard let unitFactor, max != nil || min != nil else { return nil }
+        return AmountLimit(capture: capture, max: max, min: min, unitFactor: unitFactor, message: message)
     }
 
-    /// The values for the message when the hit's amount is outside the limit, else nil
-    /// (also nil when the captured text is not an amount: nothing to compare).
-    func violation(_ hit: PatternMatch, pattern: Int, text: NormalizedText) -> [String: String]? {
-        guard pattern < groups.count, groups[pattern] < hit.groups.count, let range = hit.groups[groups[pattern]] else { return nil }
-        let captured = text.normalizedString(range).trimmingCharacters(in: .whitespaces)
-        guard let amount = Amount.parse(captured) else { return nil }
-        let bare = captured.allSatisfy { $0.isNumber || $0 == "." || $0 == "," }
+    /// The values for the message when the captured amount is outside the limit, else nil
+    /// (also nil when nothing was captured or it is not an amount: nothing to compare).
+    /// Approximate amounts count at their stated size or above: 三百多 is over 300,
+    /// 六百出头 over 600; a range (一两百, 两三百) counts at its top.
+    func violation(_ captured: Range<Int>?, text: NormalizedText) -> [String: String]? {
+        guard let range = captured else { return nil }
+        let capturedText = text.normalizedString(range).trimmingCharacters(in: .whitespaces)
+        guard let amount = Amount.parseApproximate(capturedText) else { return nil }
+        let bare = capturedText.allSatisfy { $0.isNumber || $0 == "." || $0 == "," }
         let value = bare ? amount * unitFactor : amount
         if let max, value > max { return ["value": Amount.format(value), "limit": Amount.format(max)] }
         if let min, value < min { return ["value": Amount.format(value), "limit": "at least " + Amount.format(min)] }

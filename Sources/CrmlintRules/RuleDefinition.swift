@@ -12,9 +12,12 @@ public final class RuleDefinition {
     private let entries: [(key: String, value: Node, line: Int)]
     private var used: Set<String> = []
     public private(set) var errors: [CrmlintError] = []
+    /// Word classes patterns may reference as `{{name}}`.
+    public let terms: TermTable
 
-    init(file: String, node: Node) {
+    init(file: String, node: Node, terms: TermTable = .empty) {
         self.file = file
+        self.terms = terms
         self.line = node.mark?.line ?? 0
         var entries: [(String, Node, Int)] = []
         if case let .mapping(mapping) = node {
@@ -32,9 +35,9 @@ public final class RuleDefinition {
     }
 
     /// Test and example helper: a definition from YAML text of one rule.
-    public convenience init(yaml: String, file: String = "<inline>") throws {
+    public convenience init(yaml: String, file: String = "<inline>", terms: TermTable = .empty) throws {
         guard let node = try Yams.compose(yaml: yaml) else { throw CrmlintError.rule(file: file, line: 0, ruleID: nil, reason: "empty rule") }
-        self.init(file: file, node: node)
+        self.init(file: file, node: node, terms: terms)
     }
 
     public func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
@@ -127,23 +130,38 @@ public final class RuleDefinition {
     /// Compiles PCRE2 patterns, reporting each failure with its offset.
     public func patterns(_ key: String, required: Bool = false) -> [Pattern]? {
         guard let sources = strings(key, required: required) else { return nil }
-        var compiled: [Pattern] = []
-        for source in sources {
-            do {
-                let pattern = try Pattern(source)
-                if let problem = PatternProbe.problem(with: pattern) {
-                    fail(key, problem)
-                    continue
-                }
-                compiled.append(pattern)
-            } catch let error as PatternCompileError {
-                fail(key, "bad pattern in '\(key)': \(error.reason) at character \(error.offset) of '\(source)'")
-            } catch {
-                fail(key, "bad pattern in '\(key)': \(error)")
-            }
-        }
+        let compiled = sources.compactMap { compile($0, key: key) }
         if sources.isEmpty, required { fail(key, "'\(key)' must list at least one pattern") }
         return compiled
+    }
+
+    /// One pattern: `{{term}}` references expanded, compiled, and probed for
+    /// catastrophic backtracking; nil after recording the problem under `key`.
+    public func compile(_ source: String, key: String, options: Pattern.Options = []) -> Pattern? {
+        let expanded: String
+        do {
+            expanded = try terms.expand(source)
+        } catch let error as TermExpansionError {
+            fail(key, "bad pattern in '\(key)': \(error.reason) in '\(source)'")
+            return nil
+        } catch {
+            fail(key, "bad pattern in '\(key)': \(error)")
+            return nil
+        }
+        do {
+            let pattern = try Pattern(expanded, options: options)
+            if let problem = PatternProbe.problem(with: pattern) {
+                fail(key, problem)
+                return nil
+            }
+            return pattern
+        } catch let error as PatternCompileError {
+            let shown = expanded == source ? "'\(source)'" : "'\(source)' (after expanding terms: character \(error.offset) of '\(expanded.prefix(300))')"
+            fail(key, "bad pattern in '\(key)': \(error.reason) at character \(error.offset) of \(shown)")
+        } catch {
+            fail(key, "bad pattern in '\(key)': \(error)")
+        }
+        return nil
     }
 
     /// Keys present but read by nobody.

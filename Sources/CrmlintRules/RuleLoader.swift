@@ -30,15 +30,26 @@ public enum RuleLoader {
                 files.append(path)
             }
         }
+        // Two passes: word classes (`terms`) may be defined in any file and
+        // used in every other, so all files are parsed before rules are built.
+        var parsed: [(file: String, items: [Node])] = []
+        var terms = TermTable()
         for file in files {
             do {
                 let text = try String(contentsOfFile: file, encoding: .utf8)
-                let (loaded, problems) = load(yaml: text, file: file)
-                rules.append(contentsOf: loaded)
-                errors.append(contentsOf: problems)
+                let content = parse(yaml: text, file: file)
+                errors.append(contentsOf: content.errors)
+                for block in content.termBlocks { terms.add(block, file: file, errors: &errors) }
+                parsed.append((file, content.items))
             } catch {
                 errors.append(.rule(file: file, line: 0, ruleID: nil, reason: "cannot read file: not UTF-8 text or unreadable"))
             }
+        }
+        terms.resolve(errors: &errors)
+        for (file, items) in parsed {
+            let (loaded, problems) = build(items, file: file, terms: terms)
+            rules.append(contentsOf: loaded)
+            errors.append(contentsOf: problems)
         }
         var seen: [String: RuleMetadata] = [:]
         for rule in rules {
@@ -69,25 +80,64 @@ public enum RuleLoader {
         return errors
     }
 
-    /// Rules and problems from the text of one rule file.
+    /// Rules and problems from the text of one rule file (its own terms only).
     public static func load(yaml: String, file: String) -> ([Rule], [CrmlintError]) {
-        if let problem = YAMLGuard.problem(in: yaml) { return ([], [.rule(file: file, line: 0, ruleID: nil, reason: "refused: \(problem)")]) }
+        let content = parse(yaml: yaml, file: file)
+        var errors = content.errors
+        var terms = TermTable()
+        for block in content.termBlocks { terms.add(block, file: file, errors: &errors) }
+        terms.resolve(errors: &errors)
+        let (rules, problems) = build(content.items, file: file, terms: terms)
+        return (rules, errors + problems)
+    }
+
+    /// The rule mappings of a file, and its `terms:` blocks: a file whose top
+    /// level is a mapping with `terms` (rules/terms/*.yml), or `- terms:`
+    /// items in a rule list.
+    static func parse(yaml: String, file: String) -> (items: [Node], termBlocks: [Node], errors: [CrmlintError]) {
+        if let problem = YAMLGuard.problem(in: yaml) { return ([], [], [.rule(file: file, line: 0, ruleID: nil, reason: "refused: \(problem)")]) }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
         } catch let error as YamlError {
-            return ([], [yamlError(error, file: file)])
+            return ([], [], [yamlError(error, file: file)])
         } catch {
-            return ([], [.rule(file: file, line: 0, ruleID: nil, reason: "invalid YAML")])
+            return ([], [], [.rule(file: file, line: 0, ruleID: nil, reason: "invalid YAML")])
         }
-        guard let root else { return ([], []) }   // an empty file holds no rules
+        guard let root else { return ([], [], []) }   // an empty file holds no rules
+        if case let .mapping(mapping) = root {
+            var blocks: [Node] = []
+            var errors: [CrmlintError] = []
+            for (key, value) in mapping {
+                if key.string == "terms" { blocks.append(value) }
+                else {
+                    errors.append(.rule(file: file, line: key.mark?.line ?? 1, ruleID: nil,
+                                        reason: "unknown key '\(key.string ?? "?")' in a terms file (only 'terms')"))
+                }
+            }
+            if !blocks.isEmpty || !errors.isEmpty { return ([], blocks, errors) }
+        }
         guard case let .sequence(sequence) = root else {
-            return ([], [.rule(file: file, line: root.mark?.line ?? 1, ruleID: nil, reason: "a rule file must be a YAML list of rules")])
+            return ([], [], [.rule(file: file, line: root.mark?.line ?? 1, ruleID: nil,
+                                   reason: "a rule file must be a YAML list of rules (or a mapping with 'terms')")])
         }
+        var items: [Node] = []
+        var blocks: [Node] = []
+        for node in sequence {
+            if case let .mapping(mapping) = node, mapping.count == 1, let only = mapping.first, only.key.string == "terms" {
+                blocks.append(only.value)
+            } else {
+                items.append(node)
+            }
+        }
+        return (items, blocks, [])
+    }
+
+    static func build(_ items: [Node], file: String, terms: TermTable) -> ([Rule], [CrmlintError]) {
         var rules: [Rule] = []
         var errors: [CrmlintError] = []
-        for node in sequence {
-            let definition = RuleDefinition(file: file, node: node)
+        for node in items {
+            let definition = RuleDefinition(file: file, node: node, terms: terms)
             if let rule = build(definition) { rules.append(rule) }
             errors.append(contentsOf: definition.errors)
         }

@@ -1,0 +1,191 @@
+import CrmlintCore
+import PatternEngine
+import Yams
+
+/// Named word classes (`terms:`), referenced from patterns as `{{name}}` and
+/// expanded at load into `(?:item|item|…)`. A class is a list of PCRE
+/// fragments — usually plain words — and may reference other classes.
+/// Traditional forms are not listed: patterns see text already mapped to
+/// Simplified by the normaliser.
+public struct TermTable: Sendable {
+    public struct Term: Sendable {
+        public let name: String
+        public let items: [String]
+        public let file: String
+        public let line: Int
+    }
+
+    public private(set) var terms: [String: Term] = [:]
+    /// Fully expanded fragments, filled by `resolve()`.
+    private var expanded: [String: String] = [:]
+
+    public init() {}
+
+    public static let empty = TermTable()
+
+    /// `{{name}}`: letters, digits, `_`, `-` and `.` (`promise`, `gift.item`).
+    static func isNameCharacter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."):
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Reads one `terms:` mapping (from a terms file or a `- terms:` item of a rule file).
+    mutating func add(_ node: Node, file: String, errors: inout [CrmlintError]) {
+        guard case let .mapping(mapping) = node else {
+            errors.append(.rule(file: file, line: node.mark?.line ?? 0, ruleID: nil, reason: "'terms' must map class names to lists of words"))
+            return
+        }
+        for (key, value) in mapping {
+            let line = key.mark?.line ?? 0
+            guard let name = key.string, !name.isEmpty, name.utf8.allSatisfy(Self.isNameCharacter) else {
+                errors.append(.rule(file: file, line: line, ruleID: nil,
+                                    reason: "term name '\(key.string ?? "?")' must be letters, digits, '_', '-' or '.'"))
+                continue
+            }
+            var items: [String] = []
+            switch value {
+            case let .scalar(scalar): items = [scalar.string]
+            case let .sequence(sequence):
+                for item in sequence {
+                    guard case let .scalar(scalar) = item else {
+                        errors.append(.rule(file: file, line: item.mark?.line ?? line, ruleID: nil, reason: "term '\(name)': items must be text"))
+                        continue
+                    }
+                    items.append(scalar.string)
+                }
+            default:
+                errors.append(.rule(file: file, line: line, ruleID: nil, reason: "term '\(name)' must be a list of words or patterns"))
+                continue
+            }
+            items = items.filter { !$0.isEmpty }
+            if items.isEmpty {
+                errors.append(.rule(file: file, line: line, ruleID: nil, reason: "term '\(name)' is empty (list at least one word)"))
+                continue
+            }
+            if let first = terms[name] {
+                errors.append(.rule(file: file, line: line, ruleID: nil,
+                                    reason: "term '\(name)' defined twice (first at \(first.file):\(first.line))"))
+                continue
+            }
+            terms[name] = Term(name: name, items: items, file: file, line: line)
+        }
+    }
+
+    /// Expands every class, reporting unknown references, cycles and classes
+    /// that do not compile, each at the class's own file and line.
+    mutating func resolve(errors: inout [CrmlintError]) {
+        var state: [String: Bool] = [:]   // false: in progress, true: done
+        var broken: Set<String> = []
+        var expanded: [String: String] = [:]
+        let terms = self.terms
+        func visit(_ name: String, path: [String]) -> String? {
+            if state[name] == true { return expanded[name] }
+            guard let term = terms[name] else { return nil }
+            if state[name] == false {
+                let cycle = (path.drop { $0 != name } + [name]).joined(separator: " → ")
+                errors.append(.rule(file: term.file, line: term.line, ruleID: nil, reason: "term '\(name)' refers to itself: \(cycle)"))
+                broken.insert(name)
+                return nil
+            }
+            state[name] = false
+            var parts: [String] = []
+            var failed = false
+            for item in term.items {
+                do {
+                    parts.append(try Self.substitute(item) { reference in
+                        guard terms[reference] != nil else {
+                            throw TermError.unknown(reference)
+                        }
+                        guard let inner = visit(reference, path: path + [name]) else { throw TermError.broken }
+                        return inner
+                    })
+                } catch TermError.unknown(let reference) {
+                    errors.append(.rule(file: term.file, line: term.line, ruleID: nil,
+                                        reason: "term '\(name)' refers to unknown term '\(reference)'\(Self.suggestion(for: reference, in: terms))"))
+                    failed = true
+                } catch {
+                    failed = true
+                }
+            }
+            state[name] = true
+            if failed {
+                broken.insert(name)
+                return nil
+            }
+            let fragment = "(?:" + parts.joined(separator: "|") + ")"
+            do {
+                _ = try Pattern(fragment)
+            } catch let error as PatternCompileError {
+                errors.append(.rule(file: term.file, line: term.line, ruleID: nil,
+                                    reason: "term '\(name)' is not a valid pattern: \(error.reason) in '\(fragment.prefix(200))'"))
+                broken.insert(name)
+                return nil
+            } catch {
+                broken.insert(name)
+                return nil
+            }
+            expanded[name] = fragment
+            return fragment
+        }
+        for name in terms.keys.sorted() { _ = visit(name, path: []) }
+        for name in broken { expanded[name] = nil }
+        self.expanded = expanded
+    }
+
+    enum TermError: Error { case unknown(String), broken }
+
+    /// A pattern with every `{{name}}` replaced by its class; throws a reason
+    /// for an unknown name.
+    public func expand(_ source: String) throws -> String {
+        guard source.contains("{{") else { return source }
+        return try Self.substitute(source) { name in
+            if let fragment = expanded[name] { return fragment }
+            if terms[name] != nil { throw TermExpansionError(reason: "term '\(name)' could not be built (see its own error)") }
+            throw TermExpansionError(reason: "unknown term '{{\(name)}}'\(Self.suggestion(for: name, in: terms))")
+        }
+    }
+
+    private static func suggestion(for name: String, in terms: [String: Term]) -> String {
+        let known = terms.keys.sorted()
+        if known.isEmpty { return " (no terms are defined; put them in rules/terms/*.yml)" }
+        let close = known.filter { $0.hasPrefix(name.prefix(3)) || name.hasPrefix($0.prefix(3)) }.prefix(3)
+        return close.isEmpty ? "" : " (did you mean \(close.map { "'\($0)'" }.joined(separator: ", "))?)"
+    }
+
+    /// Replaces `{{name}}` through `lookup`; other braces (`{2,3}`, `\p{Han}`) are left alone.
+    private static func substitute(_ source: String, _ lookup: (String) throws -> String) rethrows -> String {
+        let bytes = Array(source.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            if bytes[index] == UInt8(ascii: "{"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "{"),
+               index == 0 || bytes[index - 1] != UInt8(ascii: "\\") {
+                var end = index + 2
+                while end < bytes.count, bytes[end] == UInt8(ascii: " ") { end += 1 }
+                let nameStart = end
+                while end < bytes.count, Self.isNameCharacter(bytes[end]) { end += 1 }
+                let nameEnd = end
+                while end < bytes.count, bytes[end] == UInt8(ascii: " ") { end += 1 }
+                if nameEnd > nameStart, end + 1 < bytes.count, bytes[end] == UInt8(ascii: "}"), bytes[end + 1] == UInt8(ascii: "}") {
+                    let name = String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)
+                    out.append(contentsOf: Array(try lookup(name).utf8))
+                    index = end + 2
+                    continue
+                }
+            }
+            out.append(bytes[index])
+            index += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+public struct TermExpansionError: Error, Sendable {
+    public let reason: String
+}

@@ -1,0 +1,272 @@
+import CrmlintCore
+import PatternEngine
+import Yams
+
+/// How far a combination or an exception reaches around a hit.
+public enum TextScope: String, Sendable, CaseIterable {
+    /// Between `，。！？；、` (and their ASCII forms) or line breaks.
+    case clause
+    /// Between `。！？…` or line breaks: a clause and its neighbours in one sentence.
+    case sentence
+    /// The whole field.
+    case message
+
+    /// The scope's range around `hit`.
+    func range(around hit: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        switch self {
+        case .message: return 0..<buffer.count
+        case .clause: return Clause.window(around: hit, in: buffer, limit: Int.max, sentence: false)
+        case .sentence: return Clause.window(around: hit, in: buffer, limit: Int.max, sentence: true)
+        }
+    }
+}
+
+/// One entry of `patterns`: a PCRE2 pattern, or a combination of entries.
+///
+///     patterns:
+///       - '{{promise}}.{0,6}{{deliverable}}'          # a pattern
+///       - all: ['{{promise}}', '{{deliverable}}']     # every part in one clause, any order
+///       - {all: ['{{money}}', '{{personal}}'], near: 12}   # within 12 characters of each other
+///       - {all: [...], within: sentence}             # in one sentence
+///       - any: ['…', {all: [...]}]                    # any of them
+public indirect enum TextMatcher: Sendable {
+    case pattern(Pattern, captureGroup: Int?)
+    case any([TextMatcher])
+    case all([TextMatcher], near: Int?, scope: TextScope)
+
+    /// A hit and the range of the captured amount, if its pattern has one.
+    public struct Hit: Sendable {
+        public let range: Range<Int>
+        public let captured: Range<Int>?
+    }
+
+    /// Every pattern inside, for probes and captures.
+    public var leaves: [Pattern] {
+        switch self {
+        case let .pattern(pattern, _): return [pattern]
+        case let .any(parts), let .all(parts, _, _): return parts.flatMap(\.leaves)
+        }
+    }
+
+    func hits(in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws -> [Hit] {
+        switch self {
+        case let .pattern(pattern, group):
+            return try pattern.allMatches(in: buffer, scratch: scratch).compactMap { match in
+                guard !match.range.isEmpty else { return nil }
+                let captured = group.flatMap { $0 < match.groups.count ? match.groups[$0] : nil }
+                return Hit(range: match.range, captured: captured)
+            }
+        case let .any(parts):
+            var result: [Hit] = []
+            for part in parts { result += try part.hits(in: buffer, scratch: scratch) }
+            return result
+        case let .all(parts, near, scope):
+            guard let first = parts.first else { return [] }
+            let anchors = try first.hits(in: buffer, scratch: scratch)
+            if anchors.isEmpty { return [] }
+            // Later parts are searched only when the first one hit (the common case is no hit).
+            var others: [[Hit]] = []
+            for part in parts.dropFirst() {
+                let found = try part.hits(in: buffer, scratch: scratch)
+                if found.isEmpty { return [] }
+                others.append(found)
+            }
+            var result: [Hit] = []
+            for anchor in anchors {
+                let area = near == nil ? scope.range(around: anchor.range, in: buffer) : 0..<buffer.count
+                var lower = anchor.range.lowerBound, upper = anchor.range.upperBound
+                var captured = anchor.captured
+                var complete = true
+                for candidates in others {
+                    let fitting = candidates.filter { hit in
+                        guard area.lowerBound <= hit.range.lowerBound, hit.range.upperBound <= area.upperBound else { return false }
+                        guard let near else { return true }
+                        return Self.gap(anchor.range, hit.range, in: buffer) <= near
+                    }
+                    guard let best = fitting.min(by: { Self.gap(anchor.range, $0.range, in: buffer) < Self.gap(anchor.range, $1.range, in: buffer) })
+                    else { complete = false; break }
+                    lower = min(lower, best.range.lowerBound)
+                    upper = max(upper, best.range.upperBound)
+                    captured = captured ?? best.captured
+                }
+                if complete, !result.contains(where: { $0.range == lower..<upper }) {
+                    result.append(Hit(range: lower..<upper, captured: captured))
+                }
+            }
+            // Keep the tightest combinations: 您问的…跟您打包票 is judged at 跟您打包票,
+            // so an exception before it (您问的) is seen as before it.
+            return result.filter { hit in
+                !result.contains { other in other.range != hit.range && hit.range.lowerBound <= other.range.lowerBound && other.range.upperBound <= hit.range.upperBound }
+            }
+        }
+    }
+
+    /// Characters between two ranges (0 when they touch or overlap).
+    static func gap(_ a: Range<Int>, _ b: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        let (start, end) = a.upperBound <= b.lowerBound ? (a.upperBound, b.lowerBound) : (b.upperBound, a.lowerBound)
+        guard start < end else { return 0 }
+        var count = 0
+        for index in start..<end where buffer[index] & 0xC0 != 0x80 { count += 1 }
+        return count
+    }
+
+    /// Reads `patterns` entries: text, or mappings with `all` / `any`.
+    static func read(_ node: Node, key: String, definition: RuleDefinition, capture: String?, depth: Int = 0) -> TextMatcher? {
+        if depth > 8 {
+            definition.fail(key, "'\(key)' nests 'all'/'any' more than 8 levels deep")
+            return nil
+        }
+        switch node {
+        case let .scalar(scalar):
+            guard let pattern = definition.compile(scalar.string, key: key) else { return nil }
+            var group: Int?
+            if let capture {
+                if let number = Int(capture), number >= 1, number <= pattern.captureCount { group = number }
+                else { group = pattern.groupNumber(named: capture) }
+            }
+            return .pattern(pattern, captureGroup: group)
+        case let .mapping(mapping):
+            var parts: [TextMatcher]?
+            var isAll = false
+            var near: Int?
+            var scope = TextScope.clause
+            for (entryKey, value) in mapping {
+                switch entryKey.string {
+                case "all", "any":
+                    if parts != nil {
+                        definition.fail(key, "an entry of '\(key)' has both 'all' and 'any'; nest one inside the other")
+                        return nil
+                    }
+                    isAll = entryKey.string == "all"
+                    guard case let .sequence(sequence) = value, !sequence.isEmpty else {
+                        definition.fail(key, "'\(entryKey.string!)' in '\(key)' must be a non-empty list of patterns")
+                        return nil
+                    }
+                    var read: [TextMatcher] = []
+                    for item in sequence {
+                        guard let matcher = TextMatcher.read(item, key: key, definition: definition, capture: capture, depth: depth + 1) else { return nil }
+                        read.append(matcher)
+                    }
+                    parts = read
+                case "near":
+                    guard let number = value.int, number >= 0, number <= 500 else {
+                        definition.fail(key, "'near' in '\(key)' must be a whole number of characters from 0 to 500")
+                        return nil
+                    }
+                    near = number
+                case "within":
+                    guard let text = value.string, let parsed = TextScope(rawValue: text) else {
+                        definition.fail(key, "'within' in '\(key)' must be clause, sentence or message")
+                        return nil
+                    }
+                    scope = parsed
+                default:
+                    definition.fail(key, "unknown key '\(entryKey.string ?? "?")' in an entry of '\(key)' (all, any, near, within)")
+                    return nil
+                }
+            }
+            guard let parts else {
+                definition.fail(key, "an entry of '\(key)' that is a mapping needs 'all' or 'any'")
+                return nil
+            }
+            if !isAll, near != nil || scope != .clause {
+                definition.fail(key, "'near' and 'within' go with 'all', not 'any'")
+                return nil
+            }
+            if near != nil, mapping.contains(where: { $0.key.string == "within" }) {
+                definition.fail(key, "use either 'near' or 'within' in one 'all', not both")
+                return nil
+            }
+            return isAll ? .all(parts, near: near, scope: scope) : .any(parts)
+        default:
+            definition.fail(key, "'\(key)' entries must be patterns or mappings with 'all' or 'any'")
+            return nil
+        }
+    }
+}
+
+/// One `unless` entry: a pattern that cancels a hit when it matches in the
+/// hit's scope, on one side of it or either.
+///
+///     unless:
+///       - '是否|吗'                                          # anywhere in the hit's clause (±unless_window characters)
+///       - {pattern: '{{negation}}', before: 4}              # ending at most 4 characters before the hit, same clause
+///       - {pattern: '{{relay}}', before: 30, within: sentence}
+///       - {pattern: '吗|[?]', after: 40, within: sentence}
+public struct UnlessCondition: Sendable {
+    public enum Side: Sendable { case either, before, after }
+    public let pattern: Pattern
+    public let side: Side
+    /// Characters from the hit (either side: in each direction).
+    public let reach: Int
+    public let scope: TextScope
+
+    /// Does the exception hold around `hit`?
+    func holds(around hit: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws -> Bool {
+        let area: Range<Int>
+        switch scope {
+        case .clause: area = Clause.window(around: hit, in: buffer, limit: reach, sentence: false)
+        case .sentence: area = Clause.window(around: hit, in: buffer, limit: reach, sentence: true)
+        case .message: area = Clause.window(around: hit, in: buffer, limit: reach, sentence: nil)
+        }
+        let window: Range<Int>
+        switch side {
+        case .either: window = area
+        case .before: window = area.lowerBound..<hit.lowerBound
+        case .after: window = hit.upperBound..<area.upperBound
+        }
+        guard !window.isEmpty else { return false }
+        // Text outside the window is not searched, but lookarounds may see it
+        // (so `(?<!不)` works at the window's edge).
+        return try pattern.firstMatch(in: buffer, from: window.lowerBound, scratch: scratch).map { $0.range.upperBound <= window.upperBound } ?? false
+    }
+
+    static func read(_ node: Node, definition: RuleDefinition, defaultReach: Int) -> UnlessCondition? {
+        switch node {
+        case let .scalar(scalar):
+            guard let pattern = definition.compile(scalar.string, key: "unless") else { return nil }
+            return UnlessCondition(pattern: pattern, side: .either, reach: defaultReach, scope: .clause)
+        case let .mapping(mapping):
+            var source: String?
+            var side = Side.either
+            var reach = defaultReach
+            var scope = TextScope.clause
+            var sides = 0
+            for (key, value) in mapping {
+                switch key.string {
+                case "pattern": source = value.string
+                case "before", "after", "around":
+                    guard let number = value.int, number >= 0, number <= 500 else {
+                        definition.fail("unless", "'\(key.string!)' in 'unless' must be a whole number of characters from 0 to 500")
+                        return nil
+                    }
+                    side = key.string == "before" ? .before : key.string == "after" ? .after : .either
+                    reach = number
+                    sides += 1
+                case "within":
+                    guard let text = value.string, let parsed = TextScope(rawValue: text) else {
+                        definition.fail("unless", "'within' in 'unless' must be clause, sentence or message")
+                        return nil
+                    }
+                    scope = parsed
+                default:
+                    definition.fail("unless", "unknown key '\(key.string ?? "?")' in an 'unless' entry (pattern, before, after, around, within)")
+                    return nil
+                }
+            }
+            if sides > 1 {
+                definition.fail("unless", "an 'unless' entry takes one of 'before', 'after' or 'around'")
+                return nil
+            }
+            guard let source else {
+                definition.fail("unless", "an 'unless' entry that is a mapping needs 'pattern'")
+                return nil
+            }
+            guard let pattern = definition.compile(source, key: "unless") else { return nil }
+            return UnlessCondition(pattern: pattern, side: side, reach: reach, scope: scope)
+        default:
+            definition.fail("unless", "'unless' entries must be patterns or mappings with 'pattern'")
+            return nil
+        }
+    }
+}
