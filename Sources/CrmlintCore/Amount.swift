@@ -155,7 +155,10 @@ public enum Amount {
         if let dash = value.lastIndex(where: { $0 == "-" || $0 == "~" || $0 == "到" || $0 == "至" }), dash != value.startIndex {
             value = String(value[value.index(after: dash)...])
         }
+        // 几 stands for a digit only before a unit: 几百 is several hundred, 几 alone is nothing.
         for (range, top) in rangeDigits where value.contains(range) {
+            if range.hasSuffix("几"), let at = value.range(of: range),
+               at.upperBound == value.endIndex || !"十百千万".contains(value[at.upperBound]) { return nil }
             value = value.replacingOccurrences(of: range, with: top)
             break
         }

@@ -203,12 +203,17 @@ public struct UnlessCondition: Sendable {
 
     /// Does the exception hold around `hit`?
     func holds(around hit: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws -> Bool {
-        let area: Range<Int>
+        let scoped: Range<Int>
         switch scope {
-        case .clause: area = Clause.window(around: hit, in: buffer, limit: reach, sentence: false)
-        case .sentence: area = Clause.window(around: hit, in: buffer, limit: reach, sentence: true)
-        case .message: area = Clause.window(around: hit, in: buffer, limit: reach, sentence: nil)
+        case .clause: scoped = Clause.window(around: hit, in: buffer, limit: reach, sentence: false)
+        case .sentence: scoped = Clause.window(around: hit, in: buffer, limit: reach, sentence: true)
+        case .message: scoped = Clause.window(around: hit, in: buffer, limit: reach, sentence: nil)
         }
+        // The punctuation that ends the scope belongs to it: a question mark
+        // closing the sentence makes the sentence a question.
+        var end = scoped.upperBound
+        if end < buffer.count, buffer[end] != 0x0A, buffer[end] != 0x0D { end = UTF8Offsets.nextScalarStart(buffer, after: end) }
+        let area = scoped.lowerBound..<min(end, buffer.count)
         let window: Range<Int>
         switch side {
         case .either: window = area

@@ -19,6 +19,21 @@ import Testing
         #expect(Amount.parse(text) == nil)
     }
 
+    /// Amounts as reps say them, at their stated size or the top of a range.
+    @Test(arguments: [
+        ("三百多块", 300.0), ("六百出头", 600), ("大概五百块钱", 500), ("一两百", 200), ("两三百", 300), ("两三千块", 3000),
+        ("几百块", 300), ("好几百", 300), ("千把块", 1000), ("上千", 1000), ("200-300元", 300), ("￥1.2千", 1200),
+        ("七八百来块", 800), ("约一百多万", 1_000_000), ("1,500元左右", 1500), ("将近两千", 2000), ("八百", 800),
+    ])
+    func parsesApproximateAmounts(text: String, yuan: Double) {
+        #expect(Amount.parseApproximate(text) == yuan)
+    }
+
+    @Test(arguments: ["", "多", "左右", "几", "abc元", "出头"])
+    func approximateStillRejectsWhatIsNotAnAmount(text: String) {
+        #expect(Amount.parseApproximate(text) == nil)
+    }
+
     @Test func formatsInTheUnitsSalesTeamsUse() {
         #expect(Amount.format(800) == "800元")
         #expect(Amount.format(855_000) == "85.5万")

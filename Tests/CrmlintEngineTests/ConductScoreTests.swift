@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import TestHelpers
+
+/// The conduct rules (R1–R7) measured on labelled messages they were not
+/// written from, as a user would run them: each line becomes an outbound
+/// message to a customer, `crmlint scan` runs with the bundled rules, and a
+/// finding of category C on a line labelled C is a true positive, on a `none`
+/// line a false positive (a line labelled with another category may hold a
+/// second violation and is not counted). Prints precision / recall / F1 per
+/// category and fails below the floor.
+@Suite struct ConductScoreTests {
+    static let categories = ["exaggeration", "overpromise", "bribery", "gift-limit", "sensitive-topic", "assumption", "cancellation"]
+
+    struct Score {
+        var truePositives = 0, falsePositives = 0, falseNegatives = 0
+        var precision: Double { truePositives + falsePositives == 0 ? 1 : Double(truePositives) / Double(truePositives + falsePositives) }
+        var recall: Double { truePositives + falseNegatives == 0 ? 1 : Double(truePositives) / Double(truePositives + falseNegatives) }
+        var f1: Double { precision + recall == 0 ? 0 : 2 * precision * recall / (precision + recall) }
+    }
+
+    /// Reads `category<TAB>text` lines (header first).
+    static func labelled(_ url: URL) throws -> [(label: String, text: String)] {
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return text.split(separator: "\n").dropFirst().compactMap { line in
+            guard let tab = line.firstIndex(of: "\t") else { return nil }
+            return (String(line[..<tab]), String(line[line.index(after: tab)...]))
+        }
+    }
+
+    /// Scans the messages with the bundled rules; category → score.
+    static func score(_ rows: [(label: String, text: String)]) throws -> [String: Score] {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var lines = ""
+        for (index, row) in rows.enumerated() {
+            let record: [String: String] = [
+                "id": String(format: "M%04d", index + 1), "customer_id": String(format: "CRM-2024-%03d", index + 1),
+                "timestamp": String(format: "2024-05-%02dT10:%02d:00+08:00", 1 + (index + 1) % 27, (index + 1) % 60),
+                "channel": "微信", "direction": "outbound", "recipient_type": "customer", "recipient": "客户", "rep": "张明", "text": row.text,
+            ]
+            let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+            lines += String(decoding: data, as: UTF8.self) + "\n"
+        }
+        try lines.write(to: folder.appendingPathComponent("messages.jsonl"), atomically: true, encoding: .utf8)
+        let output = folder.appendingPathComponent("out.json")
+        let result = try crmlint(["scan", folder.path, "--format", "json", "-o", output.path, "--as-of", "2024-06-01T00:00:00+08:00",
+                                  "--fail-on", "never", "--no-suppressions"])
+        #expect(result.status == 0, "scan failed: \(result.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any]
+        let findings = report?["findings"] as? [[String: Any]] ?? []
+        var predicted: [Int: Set<String>] = [:]
+        for finding in findings {
+            guard let id = finding["record_id"] as? String, id.hasPrefix("M"), let number = Int(id.dropFirst()),
+                  let category = finding["category"] as? String else { continue }
+            predicted[number - 1, default: []].insert(category)
+        }
+        var scores: [String: Score] = [:]
+        for category in categories {
+            var score = Score()
+            for (index, row) in rows.enumerated() {
+                let hit = predicted[index]?.contains(category) ?? false
+                if row.label == category { if hit { score.truePositives += 1 } else { score.falseNegatives += 1 } }
+                else if row.label == "none", hit { score.falsePositives += 1 }
+            }
+            scores[category] = score
+        }
+        return scores
+    }
+
+    static func table(_ name: String, _ scores: [String: Score]) -> String {
+        var out = "conduct scores on \(name):\n"
+        for category in categories {
+            let score = scores[category]!
+            out += "  " + category.padding(toLength: 16, withPad: " ", startingAt: 0)
+                + String(format: " P=%.2f R=%.2f F1=%.2f  (tp %d, fp %d, fn %d)\n", score.precision, score.recall, score.f1,
+                         score.truePositives, score.falsePositives, score.falseNegatives)
+        }
+        return out
+    }
+
+    static let devSet = "conduct/dev.tsv"
+
+    /// The third-party development set (../shared/testdata, absent from a fresh clone).
+    @Test(.enabled(if: TestPaths.sharedTestData(devSet) != nil, "\(TestPaths.sharedTestDataDescription(devSet)) is absent: dev-set score skipped"))
+    func developmentSetScore() throws {
+        let rows = try Self.labelled(try #require(TestPaths.sharedTestData(Self.devSet)))
+        #expect(rows.count > 600)
+        let scores = try Self.score(rows)
+        print(Self.table("../shared/testdata/conduct/dev.tsv", scores))
+        for category in Self.categories {
+            let score = scores[category]!
+            #expect(score.f1 >= 0.95, "\(category): F1 \(score.f1) below 0.95 on the dev set")
+            #expect(score.precision >= 0.97, "\(category): precision \(score.precision) below 0.97 on the dev set")
+        }
+    }
+
+    /// The project's own hand-written hold-out (corpus/conduct/holdout.tsv),
+    /// split from tune.tsv before the rules were tuned.
+    @Test func projectHoldoutScore() throws {
+        let rows = try Self.labelled(repositoryRoot.appendingPathComponent("corpus/conduct/holdout.tsv"))
+        #expect(rows.count > 200)
+        let scores = try Self.score(rows)
+        print(Self.table("corpus/conduct/holdout.tsv", scores))
+        for category in Self.categories {
+            #expect(scores[category]!.f1 >= 0.90, "\(category): F1 \(scores[category]!.f1) below 0.90 on the hold-out")
+        }
+    }
+
+    /// The tuning half: the rules were written against it, so the floor is only
+    /// a guard against regressions.
+    @Test func projectTuneScore() throws {
+        let rows = try Self.labelled(repositoryRoot.appendingPathComponent("corpus/conduct/tune.tsv"))
+        let scores = try Self.score(rows)
+        print(Self.table("corpus/conduct/tune.tsv", scores))
+        for category in Self.categories {
+            #expect(scores[category]!.f1 >= 0.90, "\(category): F1 \(scores[category]!.f1) below 0.90 on the tuning set")
+        }
+    }
+}
