@@ -11,7 +11,7 @@ compressed-air systems, servo drives, packaging lines, MES software) to ``corpus
   corpus/complaints.csv     Template 3 complaints, UTF-8, CRLF, masked contact details
 
 and the pattern-rule findings a scan must produce to
-``Tests/CorpusExpectations/conduct.tsv`` (``file<TAB>record_id<TAB>rule``, sorted).
+``Tests/CorpusExpectations/conduct.tsv`` (``file<TAB>record_id<TAB>category``, sorted).
 
 Most text is ordinary, compliant sales talk. The generator injects violations of
 every pattern rule in rules/R1..R7 (several each, some Traditional, full-width or
@@ -67,6 +67,18 @@ SCOPE = {
     "conduct.ask-cancel-reason": _CANCEL,
 }
 
+# The category each injected violation belongs to: the expectations are by
+# category, so the rules of a category can be rewritten without relabelling.
+CATEGORY = {rule: category for category, rules in {
+    "exaggeration": ["conduct.zero-failure", "conduct.absolute-efficacy", "conduct.absolute-superlative", "conduct.advertising-law-terms"],
+    "overpromise": ["conduct.resolve-everything", "conduct.guarantee-outcome", "conduct.perpetual-promise"],
+    "bribery": ["conduct.kickback", "conduct.off-book-payment", "conduct.gift-card-cash", "conduct.implied-favor"],
+    "sensitive-topic": ["conduct.politics", "conduct.religion", "conduct.customer-privacy", "conduct.slang", "conduct.vulgar-language"],
+    "assumption": ["conduct.assumed-needs-opinion", "conduct.assumed-needs-certainty"],
+    "cancellation": ["conduct.ask-cancel-reason"],
+}.items() for rule in rules}
+assert set(CATEGORY) == set(SCOPE)
+
 LABELS = set()
 
 
@@ -74,7 +86,7 @@ def label(path, record_id, dataset, field, rules):
     for rule in rules:
         if field not in SCOPE[rule].get(dataset, ()):
             raise SystemExit(f"generator bug: {rule} does not read {dataset}.{field}")
-        LABELS.add((path, str(record_id), rule))
+        LABELS.add((path, str(record_id), CATEGORY[rule]))
 
 
 class V:
@@ -953,7 +965,7 @@ write("corpus/followups.csv", "\ufeff".encode("utf-8") + fu_csv.encode("utf-8"))
 write("corpus/messages.jsonl", ("\n".join(lines) + "\n").encode("utf-8"))
 write("corpus/messages-hk.csv", hk_csv.encode("utf-8"))
 write("corpus/complaints.csv", cp_csv.encode("utf-8"))
-tsv = "file\trecord_id\trule\n" + "".join(f"{f}\t{r}\t{rule}\n" for f, r, rule in sorted(LABELS))
+tsv = "file\trecord_id\tcategory\n" + "".join(f"{f}\t{r}\t{category}\n" for f, r, category in sorted(LABELS))
 write("Tests/CorpusExpectations/conduct.tsv", tsv.encode("utf-8"))
 
 counts = {"customers": len(customers), "followups": len(fu_rows), "messages": len(lines), "messages-hk": len(HK_ROWS),
