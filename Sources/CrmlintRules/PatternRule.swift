@@ -7,13 +7,59 @@ import PatternEngine
 public struct PatternRule: Rule, RuleKind {
     public static let name = "pattern"
     public static let summary = """
-        Reports text matching any of `patterns` (PCRE2, UTF + UCP) in the rule's fields, after normalisation \
+        Reports text matching any entry of `patterns` in the rule's fields, after normalisation \
         (NFKC, zero-width removed, Traditional → Simplified, separators between Han characters removed). \
-        A hit is cancelled when an `unless` pattern matches in its clause (text between delimiters such as \
-        `，。！？；`, at most `unless_window` characters either side), or when it lies inside quotation marks \
-        and `skip_quoted` is true (the default). With `capture` (a group name or number) and `limit` \
-        (`{max: 200}`, `{min: ...}`, `unit: 元|千|万|亿` for bare numbers), a hit is reported only when the amount it \
-        captures (`800元`, `0.5万`, `八百元`) is outside the limit; the message may then use {value} and {limit}.
+        An entry is a PCRE2 pattern (UTF + UCP) that may use word classes as `{{name}}`, or a combination: \
+        `all` (every part in one clause, any order; `within: sentence|message` widens it, `near: N` asks for \
+        parts at most N characters apart instead) and `any`. A hit is cancelled when an `unless` entry matches \
+        around it: a plain pattern anywhere in its clause (at most `unless_window` characters either side), or \
+        `{pattern, before|after|around: N, within: clause|sentence|message}` on one side only — a negation \
+        counts where it governs the claim, relayed speech where it introduces it. Hits inside quotation marks \
+        are skipped while `skip_quoted` is true (the default). With `capture` (a group name or number) and \
+        `limit` (`{max: 200}`, `{min: ...}`, `unit: 元|千|万|亿` for bare numbers), a hit is reported only \
+        when the amount it captures (`800元`, `0.5万`, `八百元`, `三百多块`, `六百出头`) is outside the limit; \
+        the message may then use {value} and {limit}.
+        """
+
+    /// The rule language of pattern rules, for `docs/rules.md`.
+    public static let languageReference = """
+        ## Pattern rule language
+
+        Word classes name the words of an idea once, so rules catch the idea and not one sentence:
+
+        ```yaml
+        # rules/terms/overpromise.yml (a file whose top level is `terms:`), or a `- terms:` item in a rule file
+        terms:
+          over.promise: [保证, 承诺, 打包票, 拍胸脯, '包(?=您|你)']   # PCRE2 fragments, usually plain words
+          over.deliver: [到货, 交货, 上线, '{{over.install}}']         # classes may use classes
+        ```
+
+        Names are letters, digits, `_`, `-` and `.`, unique across the rules loaded together. An unknown name, a \
+        cycle, an empty class, a name defined twice or a class that is not a valid pattern is a load error with \
+        its file and line. `{{` preceded by a backslash is literal.
+
+        | entry of `patterns` | reports |
+        |---|---|
+        | `'{{over.promise}}.{0,8}{{over.deliver}}'` | a match of the pattern |
+        | `all: [A, B]` | A and B in one clause (between `，。！？；、` or line breaks), in any order |
+        | `{all: [A, B], within: sentence}` | A and B in one sentence (between `。！？…` or line breaks); `within: message` anywhere |
+        | `{all: [A, B], near: 10}` | A and B at most 10 characters apart, in any order |
+        | `any: [A, {all: [B, C]}]` | any of them; entries nest |
+
+        The finding covers the tightest span holding every part of an `all`. One phrase gives one finding per rule, \
+        whichever entries match it.
+
+        | entry of `unless` | cancels a hit when |
+        |---|---|
+        | `'吗\\|是否'` | it matches in the hit's clause, at most `unless_window` (20) characters either side |
+        | `{pattern: '{{negation}}', before: 4}` | it ends at most 4 characters before the hit, in the same clause: a negation that governs the claim (不敢保证), not one elsewhere (没问题，绝对第一) |
+        | `{pattern: '{{relay}}', before: 30, within: sentence}` | relayed speech introduces the hit (您问的为什么取消…) |
+        | `{pattern: '吗\\|[?]', after: 40, within: sentence}` | the sentence turns out to be a question |
+        | `{pattern: P, around: N, within: message}` | P is within N characters either side, anywhere in the field |
+
+        The punctuation that ends a scope belongs to it, so `[?]` sees the question mark closing the sentence. \
+        Hits inside quotation marks (“…” 「…」 『…』 《…》 "…") are skipped unless `skip_quoted: false`: quoting the \
+        policy (不得说“零故障”) is not making the claim.
         """
 
     public let metadata: RuleMetadata

@@ -12,24 +12,7 @@ public enum RuleLoader {
     public static func load(paths: [String], checkExamples: Bool = true) throws -> [Rule] {
         var rules: [Rule] = []
         var errors: [CrmlintError] = []
-        var files: [String] = []
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                errors.append(.rule(file: path, line: 0, ruleID: nil, reason: "no such rules file or folder"))
-                continue
-            }
-            if isDirectory.boolValue {
-                let found = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
-                    .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }
-                    .filter { !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
-                    .sorted()
-                    .map { (path as NSString).appendingPathComponent($0) }
-                files.append(contentsOf: found)
-            } else {
-                files.append(path)
-            }
-        }
+        let files = ruleFiles(paths, errors: &errors)
         // Two passes: word classes (`terms`) may be defined in any file and
         // used in every other, so all files are parsed before rules are built.
         var parsed: [(file: String, items: [Node])] = []
@@ -65,6 +48,19 @@ public enum RuleLoader {
         return rules.sorted { $0.metadata.id < $1.metadata.id }
     }
 
+    /// The word classes (`terms`) defined across these rule files, for the
+    /// reference; problems are left to `load`.
+    public static func terms(paths: [String]) -> TermTable {
+        var terms = TermTable()
+        var ignored: [CrmlintError] = []
+        for file in ruleFiles(paths, errors: &ignored) {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { continue }
+            for block in parse(yaml: text, file: file).termBlocks { terms.add(block, file: file, errors: &ignored) }
+        }
+        terms.resolve(errors: &ignored)
+        return terms
+    }
+
     /// One error per example that does not behave as declared. Examples are
     /// the rule author's text, but are redacted like everything crmlint prints.
     public static func exampleErrors(_ rules: [Rule]) -> [CrmlintError] {
@@ -78,6 +74,29 @@ public enum RuleLoader {
             }
         }
         return errors
+    }
+
+    /// The rule files named or found under folders (`*.yml`, `*.yaml`, hidden ones skipped), sorted per folder.
+    static func ruleFiles(_ paths: [String], errors: inout [CrmlintError]) -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                errors.append(.rule(file: path, line: 0, ruleID: nil, reason: "no such rules file or folder"))
+                continue
+            }
+            if isDirectory.boolValue {
+                let found = (FileManager.default.enumerator(atPath: path)?.allObjects as? [String] ?? [])
+                    .filter { $0.hasSuffix(".yml") || $0.hasSuffix(".yaml") }
+                    .filter { !$0.split(separator: "/").contains { $0.hasPrefix(".") } }
+                    .sorted()
+                    .map { (path as NSString).appendingPathComponent($0) }
+                files.append(contentsOf: found)
+            } else {
+                files.append(path)
+            }
+        }
+        return files
     }
 
     /// Rules and problems from the text of one rule file (its own terms only).

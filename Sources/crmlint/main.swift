@@ -217,8 +217,7 @@ struct RulesCommand: ParsableCommand {
         var output: String?
 
         func run() throws {
-            let loaded = try RuleCatalog.load(paths: rules.rulePaths, select: [], ignore: [])
-            try OutputWriter.write(RuleCatalog.markdown(loaded), to: output)
+            try OutputWriter.write(try RuleCatalog.reference(paths: rules.rulePaths), to: output)
         }
     }
 }
