@@ -7,7 +7,7 @@ public enum Amount {
         ("亿", 1e8), ("億", 1e8), ("万", 1e4), ("萬", 1e4), ("千", 1e3), ("仟", 1e3), ("k", 1e3), ("w", 1e4),
     ]
     private static let currencyPrefixes = ["人民币", "rmb", "cny", "¥", "￥"]
-    private static let currencySuffixes = ["元整", "块钱", "元", "圆", "块", "塊", "rmb", "cny", "yuan"]
+    private static let currencySuffixes = ["元整", "块钱", "港币", "港元", "元", "圆", "块", "塊", "蚊", "rmb", "cny", "yuan", "hkd"]
 
     /// The value in yuan, or nil when the text is not an amount.
     public static func parse(_ text: String) -> Double? {
@@ -125,7 +125,9 @@ public enum Amount {
 
     private static let approximatePrefixes = ["大概", "大约", "差不多", "将近", "接近", "超过", "至少", "足足", "总共", "一共", "合计",
                                               "起码", "得", "约", "近", "小", "上", "共", "才", "要"]
-    private static let approximateSuffixes = ["出头", "左右", "上下", "开外", "以上", "朝上", "不到", "把", "多", "余", "来", "几"]
+    private static let approximateSuffixes = ["出头", "左右", "上下", "开外", "以上", "朝上", "不到", "好几", "把", "多", "余", "来", "几"]
+    /// Suffixes that mean "more than the number": 两百多 is above 200.
+    private static let aboveMarkers = ["多", "余", "出头", "开外", "以上", "朝上", "好几"]
     private static let rangeDigits: [(String, String)] = [
         ("一两", "两"), ("两三", "三"), ("二三", "三"), ("三四", "四"), ("四五", "五"), ("五六", "六"), ("六七", "七"),
         ("七八", "八"), ("八九", "九"), ("三五", "五"), ("大几", "七"), ("好几", "三"), ("几", "三"),
@@ -134,8 +136,18 @@ public enum Amount {
     /// An amount as people say it, at its stated size or its top: `三百多块` (300),
     /// `六百出头` (600), `大概五百块钱` (500), `一两百` (200), `两三千` (3000),
     /// `几百块` (300), `千把块` (1000), `200-300元` (300), `￥1.2千` (1200).
-    public static func parseApproximate(_ text: String) -> Double? {
-        if let exact = parse(text) { return exact }
+    public static func parseApproximate(_ text: String) -> Double? { parseApproximateBound(text)?.value }
+
+    /// Like `parseApproximate`, and whether the text means more than the value
+    /// (两百多, 两百出头, 500以上): a limit of 200 is exceeded by 两百多.
+    public static func parseApproximateBound(_ text: String) -> (value: Double, above: Bool)? {
+        if let exact = parse(text) { return (exact, false) }
+        let above = aboveMarkers.contains { text.contains($0) } && !text.contains("不到")
+        guard let value = parseApproximateValue(text) else { return nil }
+        return (value, above)
+    }
+
+    private static func parseApproximateValue(_ text: String) -> Double? {
         guard text.utf8.count <= 80 else { return nil }
         var value = ValueKey.make(text)
         var changed = true

@@ -160,12 +160,13 @@ public struct PatternRule: Rule, RuleKind {
                 }
                 for hit in hits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
                     if reported.contains(where: { $0.overlaps(hit.range) }) { continue }
-                    if cancelled(hit.range, buffer, context: context, record: record, field: field, emit: emit) { continue }
+                    // The limit first: most amounts are within it, and exceptions cost more to judge.
                     var message: String?
                     if let limit = rule.amountLimit {
                         guard let over = limit.violation(hit.captured, text: text) else { continue }
                         message = limit.message.render(over, detail: "\(over["value"]!), limit \(over["limit"]!)")
                     }
+                    if cancelled(hit.range, buffer, context: context, record: record, field: field, emit: emit) { continue }
                     // One finding per phrase: a second rule of the pack may still report the same words.
                     reported.append(hit.range)
                     let matched = text.normalizedString(hit.range)
@@ -408,10 +409,12 @@ public struct AmountLimit: Sendable {
     func violation(_ captured: Range<Int>?, text: NormalizedText) -> [String: String]? {
         guard let range = captured else { return nil }
         let capturedText = text.normalizedString(range).trimmingCharacters(in: .whitespaces)
-        guard let amount = Amount.parseApproximate(capturedText) else { return nil }
+        guard let (amount, above) = Amount.parseApproximateBound(capturedText) else { return nil }
         let bare = capturedText.allSatisfy { $0.isNumber || $0 == "." || $0 == "," }
         let value = bare ? amount * unitFactor : amount
-        if let max, value > max { return ["value": Amount.format(value), "limit": Amount.format(max)] }
+        if let max, value > max || (above && value >= max) {
+            return ["value": Amount.format(value) + (above ? "以上" : ""), "limit": Amount.format(max)]
+        }
         if let min, value < min { return ["value": Amount.format(value), "limit": "at least " + Amount.format(min)] }
         return nil
     }

@@ -24,9 +24,18 @@ import Testing
         ("三百多块", 300.0), ("六百出头", 600), ("大概五百块钱", 500), ("一两百", 200), ("两三百", 300), ("两三千块", 3000),
         ("几百块", 300), ("好几百", 300), ("千把块", 1000), ("上千", 1000), ("200-300元", 300), ("￥1.2千", 1200),
         ("七八百来块", 800), ("约一百多万", 1_000_000), ("1,500元左右", 1500), ("将近两千", 2000), ("八百", 800),
+        ("五百好几", 500), ("300蚊", 300), ("港币500", 500),
     ])
     func parsesApproximateAmounts(text: String, yuan: Double) {
         #expect(Amount.parseApproximate(text) == yuan)
+    }
+
+    @Test func moreThanMarkersMeanAboveTheNumber() {
+        #expect(Amount.parseApproximateBound("两百多")! == (200, true))
+        #expect(Amount.parseApproximateBound("200元出头")! == (200, true))
+        #expect(Amount.parseApproximateBound("两百来块")! == (200, false))
+        #expect(Amount.parseApproximateBound("不到两百多")! == (200, false))
+        #expect(Amount.parseApproximateBound("200")! == (200, false))
     }
 
     @Test(arguments: ["", "多", "左右", "几", "abc元", "出头"])

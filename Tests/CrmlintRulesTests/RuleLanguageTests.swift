@@ -199,6 +199,8 @@ import TestHelpers
         #expect(hits(gift, "两三百的礼").count == 1)
         #expect(hits(gift, "几百块的礼").count == 1)
         #expect(hits(gift, "一两百的礼").isEmpty)
+        #expect(hits(gift, "两百多块的礼").count == 1)                  // more than 200
+        #expect(hits(gift, "两百多块的礼").first?.message.contains("200元以上") == true)
         #expect(hits(gift, "200元的礼").isEmpty)
         #expect(hits(gift, "一百八的礼").isEmpty)
     }
