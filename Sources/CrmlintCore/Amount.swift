@@ -6,7 +6,7 @@ public enum Amount {
     private static let multipliers: [(suffix: String, factor: Double)] = [
         ("亿", 1e8), ("億", 1e8), ("万", 1e4), ("萬", 1e4), ("千", 1e3), ("仟", 1e3), ("k", 1e3), ("w", 1e4),
     ]
-    private static let currencyPrefixes = ["人民币", "rmb", "cny", "¥", "￥"]
+    private static let currencyPrefixes = ["人民币", "港币", "港元", "rmb", "cny", "hkd", "¥", "￥"]
     private static let currencySuffixes = ["元整", "块钱", "港币", "港元", "元", "圆", "块", "塊", "蚊", "rmb", "cny", "yuan", "hkd"]
 
     /// The value in yuan, or nil when the text is not an amount.
