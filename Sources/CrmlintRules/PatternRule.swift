@@ -73,6 +73,8 @@ public struct PatternRule: Rule, RuleKind {
     public let amountLimit: AmountLimit?
 
     public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
+    /// Per entry of `patterns`, the words one of which it needs (nil: always run).
+    public let requiredWords: [Set<String>?]
 
     /// Every pattern the rule runs (for probes and tests).
     public var patterns: [Pattern] { matchers.flatMap(\.leaves) }
@@ -89,6 +91,7 @@ public struct PatternRule: Rule, RuleKind {
                 matchExamples: [String] = [], noMatchExamples: [String] = [], amountLimit: AmountLimit? = nil) {
         self.metadata = metadata
         self.matchers = matchers
+        self.requiredWords = matchers.map(\.requiredWords)
         self.unless = unless
         self.unlessWindow = unlessWindow
         self.skipQuoted = skipQuoted
@@ -137,20 +140,31 @@ public struct PatternRule: Rule, RuleKind {
         let rule: PatternRule
         init(rule: PatternRule) { self.rule = rule }
 
+        /// This rule's first entry slot in the scan's prefilter (nil: no prefilter, run every entry).
+        private var firstSlot: Int?
+        private var slotResolved = false
+
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
+            if !slotResolved {
+                firstSlot = context.prefilter?.firstSlot[rule.metadata.id]
+                slotResolved = true
+            }
             for field in rule.metadata.textFields(of: record, context: context) {
                 guard let text = context.normalized(record, field: field) else { continue }
+                let enabled = firstSlot == nil ? nil : context.enabledEntries(record, field: field, text: text)
+                if let enabled, let first = firstSlot, !enabled[first..<first + rule.matchers.count].contains(true) { continue }
                 text.bytes.withUnsafeBufferPointer { buffer in
-                    scan(buffer, text: text, record: record, field: field, context: context, emit: emit)
+                    scan(buffer, text: text, record: record, field: field, context: context, enabled: enabled, emit: emit)
                 }
             }
         }
 
         private func scan(_ buffer: UnsafeBufferPointer<UInt8>, text: NormalizedText, record: Record, field: String,
-                          context: CheckContext, emit: (Finding) -> Void) {
+                          context: CheckContext, enabled: [Bool]?, emit: (Finding) -> Void) {
             var reported: [Range<Int>] = []
             var occurrences: [String: Int] = [:]
-            for matcher in rule.matchers {
+            for (index, matcher) in rule.matchers.enumerated() {
+                if let enabled, let first = firstSlot, !enabled[first + index] { continue }
                 let hits: [TextMatcher.Hit]
                 do {
                     hits = try matcher.hits(in: buffer, scratch: context.scratch)

@@ -112,6 +112,26 @@ public final class CheckContext {
         return text
     }
 
+    /// Which pattern-rule entries could match, one pass per field for all
+    /// rules (set by the scanner; nil runs every entry).
+    public var prefilter: LiteralPrefilter?
+    private var enabledCache: [(field: String, enabled: [Bool])] = []
+    private var enabledSerial = -1
+
+    /// The prefilter's verdict on a field of the current record, computed once for all rules.
+    public func enabledEntries(_ record: Record, field: String, text: NormalizedText) -> [Bool]? {
+        guard let prefilter else { return nil }
+        if enabledSerial != record.serial {
+            enabledCache.removeAll(keepingCapacity: true)
+            enabledSerial = record.serial
+        }
+        for entry in enabledCache where entry.field == field { return entry.enabled }
+        var enabled = [Bool](repeating: false, count: prefilter.slotCount)
+        text.bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &enabled) }
+        enabledCache.append((field, enabled))
+        return enabled
+    }
+
     /// Free-text fields plus unknown columns, computed once per set of keys
     /// (a file's records share their keys, so this is nearly always a hit).
     public func defaultTextFields(of record: Record) -> [String] {

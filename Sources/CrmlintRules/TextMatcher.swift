@@ -40,6 +40,23 @@ public indirect enum TextMatcher: Sendable {
         public let captured: Range<Int>?
     }
 
+    /// Words one of which every hit needs (see `RequiredLiterals`); nil when
+    /// none can be derived and the entry must always run.
+    public var requiredWords: Set<String>? {
+        switch self {
+        case let .pattern(pattern, _): return RequiredLiterals.of(pattern.source)
+        case let .any(parts):
+            var union = Set<String>()
+            for part in parts {
+                guard let words = part.requiredWords else { return nil }
+                union.formUnion(words)
+            }
+            return union
+        case let .all(parts, _, _):
+            return parts.reduce(nil as Set<String>?) { RequiredLiterals.better($0, $1.requiredWords) }
+        }
+    }
+
     /// Every pattern inside, for probes and captures.
     public var leaves: [Pattern] {
         switch self {
