@@ -119,7 +119,8 @@ public enum Scanner {
                                         fields: mapper.map(raw), serial: serial)
                     if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
                     var day: String??
-                    for (metadata, checker) in checkers where metadata.applies(to: record) {
+                    let direction = record["direction"].flatMap(Direction.parse)
+                    for (metadata, checker) in checkers where metadata.applies(to: record, direction: direction) {
                         checker.check(record, context: context) { finding in
                             var finding = finding
                             if finding.day == nil {

@@ -1,4 +1,3 @@
-import Foundation
 import PatternEngine
 
 /// One pass over a text that tells which pattern-rule entries could match it:
@@ -13,91 +12,175 @@ import PatternEngine
 /// words starting with it, then a byte comparison: on the conduct benchmark it
 /// cut scan time by more than half (README, Performance).
 public final class LiteralPrefilter: @unchecked Sendable {
-    /// Words as UTF-8, and the entry slots each one enables.
+    /// Per entry slot, its requirement in a flat "and of ors" form: clauses
+    /// `clauseStart[slot]..<clauseStart[slot + 1]`, each clause a run of word-set
+    /// indices `clauseSets[setStart[c]..<setStart[c + 1]]` of which one must be present.
+    /// An "or" holding an "and" keeps the and's strongest part: weaker, still necessary.
+    private var clauseStart: [Int32] = [0]
+    private var setStart: [Int32] = [0]
+    private var clauseSets: [Int32] = []
+
+    /// Words as UTF-8, and the word sets each one belongs to.
     private var words: [[UInt8]] = []
-    private var wordSlots: [[Int32]] = []
+    private var wordSets: [[Int32]] = []
     /// First scalar (BMP) → index into `buckets`; 0 means none.
     private var bmpTable: [UInt32]
     private var otherTable: [UInt32: Int] = [:]
     /// Word indices per first scalar.
     private var buckets: [[Int32]] = [[]]
-    /// Slots of entries without required words: always enabled.
-    private var alwaysSlots: [Int32] = []
+    // The same, flattened for the scan (no reference counting in the loop).
+    private var wordBytes: [UInt8] = []
+    private var wordStart: [Int32] = [0]
+    private var setsFlat: [Int32] = []
+    private var setsStart: [Int32] = [0]
+    private var bucketFlat: [Int32] = []
+    private var bucketStart: [Int32] = [0]
+    /// How many distinct word sets the entries need.
+    public private(set) var setCount = 0
     public private(set) var slotCount = 0
-    /// Rule id → its first slot (its entries are numbered in order).
+    /// Rule id → its first entry slot (its entries are numbered in order).
     public private(set) var firstSlot: [String: Int] = [:]
 
     public init(rules: [Rule]) {
         bmpTable = [UInt32](repeating: 0, count: 0x10000)
         var wordIndex: [String: Int] = [:]
+        var setIndex: [Set<String>: Int] = [:]
+        var setStrength: [Int] = []
+        func index(_ set: Set<String>) -> Int {
+            if let known = setIndex[set] { return known }
+            let number = setCount
+            setCount += 1
+            setStrength.append(set.map(RequiredLiterals.wordStrength).min() ?? 0)
+            setIndex[set] = number
+            for word in set {
+                if let known = wordIndex[word] {
+                    wordSets[known].append(Int32(number))
+                    continue
+                }
+                let index = words.count
+                wordIndex[word] = index
+                words.append(Array(word.utf8))
+                wordSets.append([Int32(number)])
+                let first = word.unicodeScalars.first!.value
+                let bucket: Int
+                if first < 0x10000 {
+                    if bmpTable[Int(first)] == 0 { bmpTable[Int(first)] = UInt32(buckets.count); buckets.append([]) }
+                    bucket = Int(bmpTable[Int(first)])
+                } else {
+                    if otherTable[first] == nil { otherTable[first] = buckets.count; buckets.append([]) }
+                    bucket = otherTable[first]!
+                }
+                buckets[bucket].append(Int32(index))
+            }
+            return number
+        }
+        // The requirement as clauses of word sets (and of ors). An "or" of
+        // "and"s is distributed while small ((A∧B)∨C = (A∨C)∧(B∨C)); beyond
+        // that each branch keeps its strongest clause: weaker, still necessary.
+        func cnf(_ requirement: RequiredLiterals.Requirement) -> [[Int32]] {
+            switch requirement {
+            case let .words(set): return [[Int32(index(set))]]
+            case let .all(parts): return parts.flatMap(cnf)
+            case let .any(parts):
+                let branches = parts.map(cnf)
+                let combinations = branches.reduce(1) { min($0 * max($1.count, 1), 1_000) }
+                if combinations <= 64 {
+                    var result: [[Int32]] = [[]]
+                    for branch in branches {
+                        result = result.flatMap { partial in branch.map { partial + $0 } }
+                    }
+                    return result
+                }
+                return [branches.flatMap { branch in branch.max { (strength($0), -$0.count) < (strength($1), -$1.count) } ?? [] }]
+            }
+        }
+        func strength(_ clause: [Int32]) -> Int { clause.map { setStrength[Int($0)] }.min() ?? 0 }
+        func clauses(_ requirement: RequiredLiterals.Requirement) -> [[Int32]] {
+            // Drop clauses implied by others: one whose sets include all of another's.
+            let all = cnf(requirement).map { Array(Set($0)).sorted() }
+            return all.enumerated().filter { i, clause in
+                !all.enumerated().contains { j, other in j != i && Set(other).isSubset(of: Set(clause)) && (other.count < clause.count || j < i) }
+            }.map(\.element)
+        }
         for rule in rules {
             guard let pattern = rule as? PatternRule, firstSlot[pattern.metadata.id] == nil else { continue }
             firstSlot[pattern.metadata.id] = slotCount
-            for requirement in pattern.requiredWords {
-                let slot = Int32(slotCount)
+            for requirement in pattern.requirements {
+                for sets in requirement.map(clauses) ?? [] {
+                    clauseSets += sets
+                    setStart.append(Int32(clauseSets.count))
+                }
+                clauseStart.append(Int32(setStart.count - 1))
                 slotCount += 1
-                guard let requirement else {
-                    if getenv("CRMLINT_DEBUG_PREFILTER") != nil { print("no prefilter:", pattern.metadata.id, slot - Int32(firstSlot[pattern.metadata.id]!)); for leaf in pattern.matchers[Int(slot) - firstSlot[pattern.metadata.id]!].leaves where RequiredLiterals.of(leaf.source) == nil { print("   leaf:", String(leaf.source.prefix(150))) } }
-                    alwaysSlots.append(slot)
-                    continue
-                }
-                for word in requirement {
-                    if let known = wordIndex[word] {
-                        wordSlots[known].append(slot)
-                        continue
-                    }
-                    let index = words.count
-                    wordIndex[word] = index
-                    words.append(Array(word.utf8))
-                    wordSlots.append([slot])
-                    let first = word.unicodeScalars.first!.value
-                    let bucket: Int
-                    if first < 0x10000 {
-                        if bmpTable[Int(first)] == 0 { bmpTable[Int(first)] = UInt32(buckets.count); buckets.append([]) }
-                        bucket = Int(bmpTable[Int(first)])
-                    } else {
-                        if otherTable[first] == nil { otherTable[first] = buckets.count; buckets.append([]) }
-                        bucket = otherTable[first]!
-                    }
-                    buckets[bucket].append(Int32(index))
-                }
             }
         }
+        for word in words { wordBytes += word; wordStart.append(Int32(wordBytes.count)) }
+        for sets in wordSets { setsFlat += sets; setsStart.append(Int32(setsFlat.count)) }
+        for bucket in buckets { bucketFlat += bucket; bucketStart.append(Int32(bucketFlat.count)) }
+    }
+
+    /// Could entry `slot` hit a text whose present word sets are `present`?
+    /// (An entry with no requirement has no clauses and always may.)
+    @inline(__always)
+    public func allows(entry slot: Int, present: [Bool]) -> Bool {
+        var c = Int(clauseStart[slot])
+        let end = Int(clauseStart[slot + 1])
+        while c < end {
+            var satisfied = false
+            var i = Int(setStart[c])
+            let stop = Int(setStart[c + 1])
+            while i < stop {
+                if present[Int(clauseSets[i])] { satisfied = true; break }
+                i += 1
+            }
+            if !satisfied { return false }
+            c += 1
+        }
+        return true
     }
 
     @inline(__always) static func folded(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 
-    /// Marks in `enabled` (sized `slotCount`) the entries that could match `bytes`.
-    public func mark(_ bytes: UnsafeBufferPointer<UInt8>, into enabled: inout [Bool]) {
-        for index in enabled.indices { enabled[index] = false }
-        for slot in alwaysSlots { enabled[Int(slot)] = true }
-        var position = 0
-        let count = bytes.count
-        while position < count {
-            let lead = bytes[position]
-            var scalar: UInt32
-            var length: Int
-            if lead < 0x80 { scalar = UInt32((0x41...0x5A).contains(lead) ? lead | 0x20 : lead); length = 1 }
-            else if lead < 0xE0 { scalar = UInt32(lead & 0x1F); length = 2 }
-            else if lead < 0xF0 { scalar = UInt32(lead & 0x0F); length = 3 }
-            else { scalar = UInt32(lead & 0x07); length = 4 }
-            if position + length > count { break }
-            if length > 1 { for offset in 1..<length { scalar = scalar << 6 | UInt32(bytes[position + offset] & 0x3F) } }
-            let bucket = scalar < 0x10000 ? Int(bmpTable[Int(scalar)]) : (otherTable[scalar] ?? 0)
-            if bucket != 0 {
-                for wordIndex in buckets[bucket] {
-                    let word = words[Int(wordIndex)]
-                    guard position + word.count <= count else { continue }
-                    var equal = true
-                    // Words are stored with ASCII lower-cased; the text is compared the same way.
-                    for offset in length..<word.count where Self.folded(bytes[position + offset]) != word[offset] {
-                        equal = false
-                        break
+    /// Marks in `present` (sized `setCount`) the word sets with a word in `bytes`.
+    public func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout [Bool]) {
+        present.withUnsafeMutableBufferPointer { present in
+            for index in present.indices { present[index] = false }
+            wordBytes.withUnsafeBufferPointer { wordBytes in
+            wordStart.withUnsafeBufferPointer { wordStart in
+            setsFlat.withUnsafeBufferPointer { setsFlat in
+            setsStart.withUnsafeBufferPointer { setsStart in
+            bucketFlat.withUnsafeBufferPointer { bucketFlat in
+            bucketStart.withUnsafeBufferPointer { bucketStart in
+            bmpTable.withUnsafeBufferPointer { bmpTable in
+                var position = 0
+                let count = bytes.count
+                while position < count {
+                    let lead = bytes[position]
+                    var scalar: UInt32
+                    var length: Int
+                    if lead < 0x80 { scalar = UInt32(Self.folded(lead)); length = 1 }
+                    else if lead < 0xE0 { scalar = UInt32(lead & 0x1F); length = 2 }
+                    else if lead < 0xF0 { scalar = UInt32(lead & 0x0F); length = 3 }
+                    else { scalar = UInt32(lead & 0x07); length = 4 }
+                    if position + length > count { break }
+                    if length > 1 { for offset in 1..<length { scalar = scalar << 6 | UInt32(bytes[position + offset] & 0x3F) } }
+                    let bucket = scalar < 0x10000 ? Int(bmpTable[Int(scalar)]) : (otherTable[scalar] ?? 0)
+                    if bucket != 0 {
+                        for b in Int(bucketStart[bucket])..<Int(bucketStart[bucket + 1]) {
+                            let word = Int(bucketFlat[b])
+                            let start = Int(wordStart[word]), end = Int(wordStart[word + 1])
+                            guard position + (end - start) <= count else { continue }
+                            // Words are stored with ASCII lower-cased; the text is compared the same way.
+                            var offset = length
+                            while offset < end - start, Self.folded(bytes[position + offset]) == wordBytes[start + offset] { offset += 1 }
+                            if offset == end - start {
+                                for set in Int(setsStart[word])..<Int(setsStart[word + 1]) { present[Int(setsFlat[set])] = true }
+                            }
+                        }
                     }
-                    if equal { for slot in wordSlots[Int(wordIndex)] { enabled[Int(slot)] = true } }
+                    position += length
                 }
-            }
-            position += length
+            }}}}}}}
         }
     }
 }

@@ -73,8 +73,8 @@ public struct PatternRule: Rule, RuleKind {
     public let amountLimit: AmountLimit?
 
     public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
-    /// Per entry of `patterns`, the words one of which it needs (nil: always run).
-    public let requiredWords: [Set<String>?]
+    /// Per entry of `patterns`, what a text needs for it to hit (nil: always run).
+    public let requirements: [RequiredLiterals.Requirement?]
 
     /// Every pattern the rule runs (for probes and tests).
     public var patterns: [Pattern] { matchers.flatMap(\.leaves) }
@@ -91,7 +91,7 @@ public struct PatternRule: Rule, RuleKind {
                 matchExamples: [String] = [], noMatchExamples: [String] = [], amountLimit: AmountLimit? = nil) {
         self.metadata = metadata
         self.matchers = matchers
-        self.requiredWords = matchers.map(\.requiredWords)
+        self.requirements = matchers.map(\.requirement)
         self.unless = unless
         self.unlessWindow = unlessWindow
         self.skipQuoted = skipQuoted
@@ -151,20 +151,22 @@ public struct PatternRule: Rule, RuleKind {
             }
             for field in rule.metadata.textFields(of: record, context: context) {
                 guard let text = context.normalized(record, field: field) else { continue }
-                let enabled = firstSlot == nil ? nil : context.enabledEntries(record, field: field, text: text)
-                if let enabled, let first = firstSlot, !enabled[first..<first + rule.matchers.count].contains(true) { continue }
+                let present = firstSlot == nil ? nil : context.presentWords(record, field: field, text: text)
+                if let present, let first = firstSlot, let prefilter = context.prefilter,
+                   !(first..<first + rule.matchers.count).contains(where: { prefilter.allows(entry: $0, present: present) }) { continue }
                 text.bytes.withUnsafeBufferPointer { buffer in
-                    scan(buffer, text: text, record: record, field: field, context: context, enabled: enabled, emit: emit)
+                    scan(buffer, text: text, record: record, field: field, context: context, present: present, emit: emit)
                 }
             }
         }
 
         private func scan(_ buffer: UnsafeBufferPointer<UInt8>, text: NormalizedText, record: Record, field: String,
-                          context: CheckContext, enabled: [Bool]?, emit: (Finding) -> Void) {
+                          context: CheckContext, present: [Bool]?, emit: (Finding) -> Void) {
             var reported: [Range<Int>] = []
             var occurrences: [String: Int] = [:]
             for (index, matcher) in rule.matchers.enumerated() {
-                if let enabled, let first = firstSlot, !enabled[first + index] { continue }
+                if let present, let first = firstSlot, let prefilter = context.prefilter,
+                   !prefilter.allows(entry: first + index, present: present) { continue }
                 let hits: [TextMatcher.Hit]
                 do {
                     hits = try matcher.hits(in: buffer, scratch: context.scratch)
@@ -433,3 +435,4 @@ public struct AmountLimit: Sendable {
         return nil
     }
 }
+

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The words one of which must appear in a text for a PCRE2 pattern to match
 /// it, read from the pattern's source: `(?:保证|承诺)\s*(?:到货|交货)` needs one
 /// of 到货, 交货 (or of 保证, 承诺). Used by `LiteralPrefilter` to skip patterns
@@ -7,45 +9,126 @@
 public enum RequiredLiterals {
     /// At most this many alternatives in a set; a bigger one is not worth checking.
     static let maxSetSize = 4096
+    /// At most this many conditions joined by "and" (the most selective are kept).
+    static let maxConjuncts = 6
+
+    /// What a text must contain for a match to be possible.
+    public indirect enum Requirement: Hashable, Sendable {
+        /// One of these words.
+        case words(Set<String>)
+        /// Every one of these.
+        case all([Requirement])
+        /// At least one of these.
+        case any([Requirement])
+
+        /// A rough selectivity: how rare its weakest word is (`wordStrength`).
+        var strength: Int {
+            switch self {
+            case let .words(set): return set.map(RequiredLiterals.wordStrength).min() ?? 0
+            case let .all(parts): return parts.map(\.strength).reduce(0, +)
+            case let .any(parts): return parts.map(\.strength).min() ?? 0
+            }
+        }
+
+        /// Every word set inside, for indexing.
+        var wordSets: [Set<String>] {
+            switch self {
+            case let .words(set): return [set]
+            case let .all(parts), let .any(parts): return parts.flatMap(\.wordSets)
+            }
+        }
+
+        func lowercased() -> Requirement {
+            switch self {
+            case let .words(set): return .words(Set(set.map { RequiredLiterals.asciiLowercased($0) }))
+            case let .all(parts): return .all(parts.map { $0.lowercased() })
+            case let .any(parts): return .any(parts.map { $0.lowercased() })
+            }
+        }
+
+        /// Both must hold; nil stands for "nothing required".
+        static func and(_ parts: [Requirement?]) -> Requirement? {
+            var flat: [Requirement] = []
+            for part in parts.compactMap({ $0 }) {
+                if case let .all(inner) = part { flat += inner } else { flat.append(part) }
+            }
+            var unique: [Requirement] = []
+            for part in flat where !unique.contains(part) { unique.append(part) }
+            if unique.count > maxConjuncts { unique = Array(unique.sorted { $0.strength > $1.strength }.prefix(maxConjuncts)) }
+            if unique.isEmpty { return nil }
+            return unique.count == 1 ? unique[0] : .all(unique)
+        }
+
+        /// Either holds; nil (nothing required) if any branch requires nothing.
+        static func or(_ parts: [Requirement?]) -> Requirement? {
+            var branches: [Requirement] = []
+            for part in parts {
+                guard let part else { return nil }
+                if case let .any(inner) = part { branches += inner } else { branches.append(part) }
+            }
+            // Plain word sets merge into one set.
+            var words = Set<String>()
+            var rest: [Requirement] = []
+            for branch in branches {
+                if case let .words(set) = branch { words.formUnion(set) } else if !rest.contains(branch) { rest.append(branch) }
+            }
+            if words.count > maxSetSize { return nil }
+            let all = (words.isEmpty ? [] : [Requirement.words(words)]) + rest
+            if all.isEmpty { return nil }
+            return all.count == 1 ? all[0] : .any(all)
+        }
+    }
 
     /// What a piece of a pattern can match: `exact` is the full set of strings
     /// when small and known; `required` is a set one of which every match holds.
     struct Info {
         var exact: Set<String>?
-        var required: Set<String>?
+        var required: Requirement?
 
         static let unknown = Info(exact: nil, required: nil)
         static let empty = Info(exact: [""], required: nil)
-        static func literal(_ text: String) -> Info { Info(exact: [text], required: [text]) }
+        static func literal(_ text: String) -> Info { Info(exact: [text], required: .words([text])) }
 
-        /// A set usable as a requirement: known, non-empty strings only.
-        var usable: Set<String>? {
+        /// What a match needs: the requirement, else the exact strings when none is empty.
+        var usable: Requirement? {
             if let required { return required }
-            if let exact, !exact.contains("") { return exact }
+            if let exact, !exact.isEmpty, !exact.contains(""), exact.count <= maxSetSize { return .words(exact) }
             return nil
         }
     }
 
-    /// The required words of a pattern, or nil when none can be derived.
-    /// ASCII letters are lower-cased: the prefilter compares them without case.
-    public static func of(_ source: String) -> Set<String>? {
+    /// What a text needs for the pattern to match, or nil when nothing can be
+    /// derived. ASCII letters are lower-cased: the prefilter compares them without case.
+    public static func requirement(of source: String) -> Requirement? {
         var parser = Parser(Array(source.unicodeScalars))
-        guard let info = parser.parseAlternation(), parser.atEnd else { return nil }
-        guard let set = info.usable, !set.isEmpty, set.count <= maxSetSize, !set.contains("") else { return nil }
-        return Set(set.map { asciiLowercased($0) })
+        guard let info = parser.parseAlternation(), parser.atEnd, let requirement = info.usable else { return nil }
+        guard !requirement.wordSets.contains(where: { $0.isEmpty || $0.contains("") }) else { return nil }
+        return requirement.lowercased()
+    }
+
+    /// The single best word set a pattern needs (for tests and docs).
+    public static func of(_ source: String) -> Set<String>? {
+        guard let requirement = requirement(of: source) else { return nil }
+        if case let .words(set) = requirement { return set }
+        return requirement.wordSets.max { ($0.map(\.utf8.count).min() ?? 0) < ($1.map(\.utf8.count).min() ?? 0) }
+    }
+
+    /// Characters so common in Chinese text that a word of one of them alone
+    /// enables an entry almost always (the most frequent few hundred, and
+    /// sales words every message has).
+    static let commonCharacters = Set("的一是不了人我在有他这中大来上个国到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提感金何更反合放做系计或司利受光王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认算论百吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红治决周保证拿转收货送钱您吗呢吧啊哦咱哈嗯呀啦嘛呗号台套款")
+
+    /// How rare a word is likely to be: longer is rarer; one common character is weakest.
+    static func wordStrength(_ word: String) -> Int {
+        let characters = word.count
+        if characters >= 2 { return 10 * characters }
+        guard let only = word.first else { return 0 }
+        if only.isASCII { return only.isLetter ? 2 : 1 }
+        return commonCharacters.contains(only) ? 1 : 5
     }
 
     static func asciiLowercased(_ text: String) -> String {
         String(decoding: text.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
-    }
-
-    /// The better of two requirement sets: longer shortest word, then fewer words.
-    static func better(_ a: Set<String>?, _ b: Set<String>?) -> Set<String>? {
-        guard let a else { return b }
-        guard let b else { return a }
-        let ma = a.map(\.utf8.count).min() ?? 0, mb = b.map(\.utf8.count).min() ?? 0
-        if ma != mb { return ma > mb ? a : b }
-        return a.count <= b.count ? a : b
     }
 
     static func product(_ a: Set<String>, _ b: Set<String>) -> Set<String>? {
@@ -53,6 +136,63 @@ public enum RequiredLiterals {
         var out = Set<String>()
         for x in a { for y in b { out.insert(x + y) } }
         return out
+    }
+
+    /// The top-level alternatives of a pattern (inside any groups that wrap it
+    /// whole), or nil when it has fewer than `minimum` or cannot be split
+    /// safely: numbered or named back references, inline options, a
+    /// capturing group around the whole.
+    public static func branches(of source: String, minimum: Int = 4) -> [String]? {
+        if source.contains("\\k") || source.contains("\\g") || source.range(of: #"\\[1-9]"#, options: .regularExpression) != nil
+            || source.range(of: #"\(\?[imnsxJU^-]+\)"#, options: .regularExpression) != nil { return nil }
+        var chars = Array(source.unicodeScalars)
+        // Strip wrapping non-capturing groups: (?:a|b|c) → a|b|c.
+        while chars.count >= 4, chars[0] == "(", chars[1] == "?", chars[2] == ":" {
+            let parser = Parser(chars)
+            guard parser.closingParenthesis(from: 3) == chars.count - 1 else { break }
+            chars = Array(chars[3..<(chars.count - 1)])
+        }
+        var parts: [String] = []
+        var depth = 0
+        var i = 0
+        var start = 0
+        while i < chars.count {
+            switch chars[i] {
+            case "\\": i += 1
+            case "[":
+                i += 1
+                if i < chars.count, chars[i] == "^" { i += 1 }
+                if i < chars.count, chars[i] == "]" { i += 1 }
+                while i < chars.count, chars[i] != "]" { if chars[i] == "\\" { i += 1 }; i += 1 }
+            case "(": depth += 1
+            case ")": depth -= 1
+            case "|" where depth == 0:
+                parts.append(String(String.UnicodeScalarView(chars[start..<i])))
+                start = i + 1
+            default: break
+            }
+            i += 1
+        }
+        parts.append(String(String.UnicodeScalarView(chars[start..<min(i, chars.count)])))
+        guard parts.count >= minimum, !parts.contains(where: \.isEmpty) else { return nil }
+        return parts
+    }
+
+    /// Parsed groups by their text, shared by every pattern of a process.
+    final class GroupCache: @unchecked Sendable {
+        static let shared = GroupCache()
+        private let lock = NSLock()
+        private var table: [String: Info?] = [:]
+        func get(_ key: String) -> (info: Info?, found: Bool)? {
+            lock.lock(); defer { lock.unlock() }
+            guard let value = table[key] else { return nil }
+            return (value, true)
+        }
+        func set(_ key: String, _ info: Info?) {
+            lock.lock(); defer { lock.unlock() }
+            if table.count > 100_000 { table.removeAll() }
+            table[key] = .some(info)
+        }
     }
 
     struct Parser {
@@ -75,27 +215,23 @@ public enum RequiredLiterals {
             }
             if branches.count == 1 { return branches[0] }
             var exact: Set<String>? = []
-            var required: Set<String>? = []
             for branch in branches {
                 if let e = branch.exact, let so = exact, so.count + e.count <= 256 { exact = so.union(e) } else { exact = nil }
-                if let r = branch.usable, let so = required { required = so.union(r) } else { required = nil }
             }
-            if let r = required, r.count > maxSetSize { required = nil }
-            return Info(exact: exact, required: required)
+            return Info(exact: exact, required: Requirement.or(branches.map(\.usable)))
         }
 
         mutating func parseSequence() -> Info? {
             var allExact: Set<String>? = [""]
-            var run: Set<String>? = [""]     // exact strings of the current run of exact atoms
-            var best: Set<String>?
+            var run: Set<String> = [""]     // exact strings of the current run of exact atoms
+            var needs: [Requirement?] = []
             func flush() {
-                if let run, !run.contains("") { best = RequiredLiterals.better(best, run) }
+                if !run.contains("") { needs.append(.words(run)) }
             }
             while let c = peek(), c != "|", c != ")" {
                 guard let atom = parseQuantifiedAtom() else { return nil }
-                best = RequiredLiterals.better(best, atom.required)
                 if let e = atom.exact {
-                    if let r = run, let joined = RequiredLiterals.product(r, e) { run = joined } else {
+                    if let joined = RequiredLiterals.product(run, e) { run = joined } else {
                         flush()
                         run = e
                     }
@@ -103,11 +239,12 @@ public enum RequiredLiterals {
                 } else {
                     flush()
                     run = [""]
+                    needs.append(atom.required)
                     allExact = nil
                 }
             }
             flush()
-            return Info(exact: allExact, required: best)
+            return Info(exact: allExact, required: Requirement.and(needs))
         }
 
         mutating func parseQuantifiedAtom() -> Info? {
@@ -208,9 +345,49 @@ public enum RequiredLiterals {
                     guard chars[i] == ":" else { return nil }
                 }
             }
+            // Word classes expand to the same group in many patterns: parse each once.
+            let start = index
+            if let end = closingParenthesis(from: start), end - start > 48 {
+                let key = String(String.UnicodeScalarView(chars[start..<end]))
+                if let cached = GroupCache.shared.get(key) {
+                    index = end + 1
+                    return cached.info
+                }
+                let inner = parseAlternation()
+                guard let inner, peek() == ")" else {
+                    GroupCache.shared.set(key, nil)
+                    return nil
+                }
+                index += 1
+                GroupCache.shared.set(key, inner)
+                return inner
+            }
             guard let inner = parseAlternation(), peek() == ")" else { return nil }
             index += 1
             return inner
+        }
+
+        /// The index of the `)` closing the group whose body starts at `start`.
+        func closingParenthesis(from start: Int) -> Int? {
+            var depth = 0
+            var i = start
+            while i < chars.count {
+                switch chars[i] {
+                case "\\": i += 1
+                case "[":
+                    i += 1
+                    if i < chars.count, chars[i] == "^" { i += 1 }
+                    if i < chars.count, chars[i] == "]" { i += 1 }
+                    while i < chars.count, chars[i] != "]" { if chars[i] == "\\" { i += 1 }; i += 1 }
+                case "(": depth += 1
+                case ")":
+                    if depth == 0 { return i }
+                    depth -= 1
+                default: break
+                }
+                i += 1
+            }
+            return nil
         }
 
         /// Skips `<name>` / `'name'` after `(?`; the index ends after the closing mark.
@@ -272,7 +449,7 @@ public enum RequiredLiterals {
             guard peek() == "]" else { return nil }
             index += 1
             guard exact, !members.isEmpty, members.count <= 32 else { return .unknown }
-            return Info(exact: members, required: members)
+            return Info(exact: members, required: .words(members))
         }
 
         mutating func parseEscape() -> Info? {

@@ -48,6 +48,13 @@ public struct RuleMetadata: Sendable {
         return recorded == direction
     }
 
+    /// The same, with the record's direction read once for all rules (nil: none or unreadable).
+    public func applies(to record: Record, direction recorded: Direction?) -> Bool {
+        guard applies(to: record.dataset) else { return false }
+        guard let direction, let recorded else { return true }
+        return recorded == direction
+    }
+
     /// The fields of a record this rule reads as text: the listed ones, else
     /// the dataset's free-text fields plus any column crmlint does not know.
     public func textFields(of record: Record, context: CheckContext) -> [String] {
@@ -115,21 +122,21 @@ public final class CheckContext {
     /// Which pattern-rule entries could match, one pass per field for all
     /// rules (set by the scanner; nil runs every entry).
     public var prefilter: LiteralPrefilter?
-    private var enabledCache: [(field: String, enabled: [Bool])] = []
-    private var enabledSerial = -1
+    private var presentCache: [(field: String, present: [Bool])] = []
+    private var presentSerial = -1
 
-    /// The prefilter's verdict on a field of the current record, computed once for all rules.
-    public func enabledEntries(_ record: Record, field: String, text: NormalizedText) -> [Bool]? {
+    /// The prefilter's word sets present in a field of the current record, found once for all rules.
+    public func presentWords(_ record: Record, field: String, text: NormalizedText) -> [Bool]? {
         guard let prefilter else { return nil }
-        if enabledSerial != record.serial {
-            enabledCache.removeAll(keepingCapacity: true)
-            enabledSerial = record.serial
+        if presentSerial != record.serial {
+            presentCache.removeAll(keepingCapacity: true)
+            presentSerial = record.serial
         }
-        for entry in enabledCache where entry.field == field { return entry.enabled }
-        var enabled = [Bool](repeating: false, count: prefilter.slotCount)
-        text.bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &enabled) }
-        enabledCache.append((field, enabled))
-        return enabled
+        for entry in presentCache where entry.field == field { return entry.present }
+        var present = [Bool](repeating: false, count: prefilter.setCount)
+        text.bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present) }
+        presentCache.append((field, present))
+        return present
     }
 
     /// Free-text fields plus unknown columns, computed once per set of keys

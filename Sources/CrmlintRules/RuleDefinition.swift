@@ -1,3 +1,4 @@
+import Foundation
 import CrmlintCore
 import PatternEngine
 import Yams
@@ -137,7 +138,7 @@ public final class RuleDefinition {
 
     /// One pattern: `{{term}}` references expanded, compiled, and probed for
     /// catastrophic backtracking; nil after recording the problem under `key`.
-    public func compile(_ source: String, key: String, options: Pattern.Options = []) -> Pattern? {
+    public func compile(_ source: String, key: String, options: Pattern.Options = [], probe: Bool = true) -> Pattern? {
         let expanded: String
         do {
             expanded = try terms.expand(source)
@@ -149,8 +150,16 @@ public final class RuleDefinition {
             return nil
         }
         do {
+            // Rules share patterns (word classes, `unless` lists reused through
+            // YAML anchors): compile and probe each distinct one once.
+            if let known = CompiledPatterns.shared.get(expanded, options: options) {
+                if let problem = known.problem { fail(key, problem); return nil }
+                return known.pattern
+            }
             let pattern = try Pattern(expanded, options: options)
-            if let problem = PatternProbe.problem(with: pattern) {
+            let problem = probe ? PatternProbe.problem(with: pattern) : nil
+            CompiledPatterns.shared.set(expanded, options: options, pattern: pattern, problem: problem)
+            if let problem {
                 fail(key, problem)
                 return nil
             }
@@ -208,5 +217,23 @@ public final class RuleDefinition {
         return RuleMetadata(id: id, kind: kind, category: category, severity: severity, message: message,
                             description: description, policy: policy, datasets: datasets, fields: fields,
                             direction: direction, file: file, line: line)
+    }
+}
+
+/// Patterns compiled and probed so far in this process, by source and options.
+final class CompiledPatterns: @unchecked Sendable {
+    static let shared = CompiledPatterns()
+    private let lock = NSLock()
+    private var table: [String: (pattern: Pattern, problem: String?)] = [:]
+
+    func get(_ source: String, options: Pattern.Options) -> (pattern: Pattern, problem: String?)? {
+        lock.lock(); defer { lock.unlock() }
+        return table["\(options.rawValue):" + source]
+    }
+
+    func set(_ source: String, options: Pattern.Options, pattern: Pattern, problem: String?) {
+        lock.lock(); defer { lock.unlock() }
+        if table.count > 20_000 { table.removeAll() }
+        table["\(options.rawValue):" + source] = (pattern, problem)
     }
 }

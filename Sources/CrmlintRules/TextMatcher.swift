@@ -40,20 +40,13 @@ public indirect enum TextMatcher: Sendable {
         public let captured: Range<Int>?
     }
 
-    /// Words one of which every hit needs (see `RequiredLiterals`); nil when
-    /// none can be derived and the entry must always run.
-    public var requiredWords: Set<String>? {
+    /// What a text must contain for this entry to hit (see `RequiredLiterals`);
+    /// nil when nothing can be derived and the entry must always run.
+    public var requirement: RequiredLiterals.Requirement? {
         switch self {
-        case let .pattern(pattern, _): return RequiredLiterals.of(pattern.source)
-        case let .any(parts):
-            var union = Set<String>()
-            for part in parts {
-                guard let words = part.requiredWords else { return nil }
-                union.formUnion(words)
-            }
-            return union
-        case let .all(parts, _, _):
-            return parts.reduce(nil as Set<String>?) { RequiredLiterals.better($0, $1.requiredWords) }
+        case let .pattern(pattern, _): return RequiredLiterals.requirement(of: pattern.source)
+        case let .any(parts): return RequiredLiterals.Requirement.or(parts.map(\.requirement))
+        case let .all(parts, _, _): return RequiredLiterals.Requirement.and(parts.map(\.requirement))
         }
     }
 
@@ -118,6 +111,37 @@ public indirect enum TextMatcher: Sendable {
         }
     }
 
+    /// A word-class alternation split so the prefilter can skip its parts: the
+    /// alternatives that need a rare word (two characters or more) go in one
+    /// pattern, those that need only a common character or nothing in small
+    /// groups, so a common character no longer runs every alternative. Nil
+    /// when the pattern is better left whole.
+    static func split(_ source: String, definition: RuleDefinition, key: String) -> [Pattern]? {
+        guard let branches = RequiredLiterals.branches(of: source) else { return nil }
+        var strong: [String] = [], weak: [String] = []
+        for branch in branches {
+            if let requirement = RequiredLiterals.requirement(of: branch), requirement.strength >= 10 { strong.append(branch) }
+            else { weak.append(branch) }
+        }
+        guard !weak.isEmpty, branches.count > 4 || !strong.isEmpty else { return nil }
+        var groups: [[String]] = []
+        if !strong.isEmpty { groups.append(strong) }
+        var index = 0
+        while index < weak.count {
+            groups.append(Array(weak[index..<min(index + 4, weak.count)]))
+            index += 4
+        }
+        guard groups.count > 1 else { return nil }
+        var patterns: [Pattern] = []
+        for group in groups {
+            // The whole alternation passed the backtracking probe; its parts need not.
+            guard let pattern = definition.compile(group.count == 1 ? group[0] : "(?:" + group.joined(separator: "|") + ")", key: key, probe: false)
+            else { return nil }
+            patterns.append(pattern)
+        }
+        return patterns
+    }
+
     /// Characters between two ranges (0 when they touch or overlap).
     static func gap(_ a: Range<Int>, _ b: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>) -> Int {
         let (start, end) = a.upperBound <= b.lowerBound ? (a.upperBound, b.lowerBound) : (b.upperBound, a.lowerBound)
@@ -136,12 +160,18 @@ public indirect enum TextMatcher: Sendable {
         switch node {
         case let .scalar(scalar):
             guard let pattern = definition.compile(scalar.string, key: key) else { return nil }
-            var group: Int?
-            if let capture {
-                if let number = Int(capture), number >= 1, number <= pattern.captureCount { group = number }
-                else { group = pattern.groupNumber(named: capture) }
+            func leaf(_ pattern: Pattern) -> TextMatcher {
+                var group: Int?
+                if let capture {
+                    if let number = Int(capture), number >= 1, number <= pattern.captureCount { group = number }
+                    else { group = pattern.groupNumber(named: capture) }
+                }
+                return .pattern(pattern, captureGroup: group)
             }
-            return .pattern(pattern, captureGroup: group)
+            if capture.flatMap(Int.init) == nil, let parts = split(pattern.source, definition: definition, key: key) {
+                return .any(parts.map(leaf))
+            }
+            return leaf(pattern)
         case let .mapping(mapping):
             var parts: [TextMatcher]?
             var isAll = false

@@ -14,10 +14,12 @@ struct CommandResult {
 }
 
 /// Runs crmlint with arguments (in the repository root unless told otherwise).
-func crmlint(_ arguments: [String], stdin: Data? = nil, in directory: URL = repositoryRoot) throws -> CommandResult {
+func crmlint(_ arguments: [String], stdin: Data? = nil, in directory: URL = repositoryRoot,
+             environment extra: [String: String] = [:]) throws -> CommandResult {
     let process = Process()
     process.executableURL = crmlintBinary
     process.arguments = arguments
+    if !extra.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 } }
     process.currentDirectoryURL = directory
     let out = Pipe(), err = Pipe(), input = Pipe()
     process.standardOutput = out

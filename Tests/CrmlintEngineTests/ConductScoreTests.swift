@@ -81,6 +81,32 @@ import TestHelpers
 
     static let devSet = "conduct/dev.tsv"
 
+    /// The literal prefilter only skips patterns that cannot match: the bundled
+    /// corpus and every conduct set give byte-identical reports with it off.
+    @Test func prefilterChangesNoFinding() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var rows: [(label: String, text: String)] = []
+        for name in ["tune", "holdout", "fresh-a", "fresh-b"] {
+            rows += try Self.labelled(repositoryRoot.appendingPathComponent("corpus/conduct/\(name).tsv"))
+        }
+        var lines = ""
+        for (index, row) in rows.enumerated() {
+            let record = ["id": "M\(index)", "direction": "outbound", "recipient_type": "customer", "customer_id": "C1",
+                          "timestamp": "2024-05-01T10:00:00+08:00", "channel": "微信", "text": row.text]
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self) + "\n"
+        }
+        try lines.write(to: folder.appendingPathComponent("messages.jsonl"), atomically: true, encoding: .utf8)
+        for path in ["corpus", folder.path] {
+            let arguments = ["scan", path, "--format", "json", "--as-of", "2024-06-01T00:00:00+08:00", "--fail-on", "never", "--no-suppressions"]
+            let filtered = try crmlint(arguments)
+            let unfiltered = try crmlint(arguments, environment: ["CRMLINT_NO_PREFILTER": "1"])
+            #expect(filtered.status == 0 && unfiltered.status == 0)
+            #expect(filtered.stdout.contains("\"findings\""))
+            #expect(filtered.stdoutBytes == unfiltered.stdoutBytes, "the prefilter changed findings on \(path)")
+        }
+    }
+
     /// The third-party development set (../shared/testdata, absent from a fresh clone).
     @Test(.enabled(if: TestPaths.sharedTestData(devSet) != nil, "\(TestPaths.sharedTestDataDescription(devSet)) is absent: dev-set score skipped"))
     func developmentSetScore() throws {
