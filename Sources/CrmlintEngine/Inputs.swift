@@ -33,7 +33,8 @@ enum InputDiscovery {
                 continue
             }
             if isDirectory.boolValue {
-                walk(path, display: path.hasSuffix("/") ? String(path.dropLast()) : path, into: &files, seenReal: &seenReal, problems: &problems)
+                walk(path, display: path.hasSuffix("/") ? String(path.dropLast()) : path, ignores: [], into: &files, seenReal: &seenReal,
+                     problems: &problems)
             } else {
                 files.append(InputFile(path: path, openPath: path, format: InputFormat.from(path: path), encoding: nil, dataset: nil, explicit: true))
             }
@@ -41,7 +42,26 @@ enum InputDiscovery {
         return files
     }
 
-    private static func walk(_ directory: String, display: String, into files: inout [InputFile], seenReal: inout Set<String>, problems: inout [Finding]) {
+    /// Globs from `.crmlintignore` files met on the way down, each with the folder it sits in.
+    typealias Ignores = [(folder: String, globs: [String])]
+
+    /// `.crmlintignore` in a folder: one glob a line (`*.tsv`, `fixtures/**`), `#` comments;
+    /// files and folders below it that match are not scanned (like `.gitignore`, without negation).
+    static func ignoreGlobs(in directory: String) -> [String] {
+        guard let text = try? String(contentsOfFile: (directory as NSString).appendingPathComponent(".crmlintignore"), encoding: .utf8) else { return [] }
+        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+    }
+
+    static func ignored(_ full: String, by ignores: Ignores) -> Bool {
+        ignores.contains { folder, globs in
+            let relative = String(full.dropFirst(folder.count + 1))
+            return globs.contains { Glob.matches($0, relative) }
+        }
+    }
+
+    private static func walk(_ directory: String, display: String, ignores inherited: Ignores, into files: inout [InputFile],
+                             seenReal: inout Set<String>, problems: inout [Finding]) {
         // realpath(3), not NSString.resolvingSymlinksInPath: Foundation resolves a relative
         // link such as `up -> ..` against the wrong folder, so loops were not cut.
         guard let resolved = realpath(directory, nil) else {
@@ -55,8 +75,12 @@ enum InputDiscovery {
             problems.append(InputErrors.finding(file: display, line: 0, rule: InputErrors.unreadableFile, reason: "cannot list folder"))
             return
         }
+        var ignores = inherited
+        let own = ignoreGlobs(in: directory)
+        if !own.isEmpty { ignores.append((directory, own)) }
         for name in entries.sorted() where !name.hasPrefix(".") {
             let full = (directory as NSString).appendingPathComponent(name)
+            if ignored(full, by: ignores) { continue }
             let shown = display.isEmpty || display == "." ? name : display + "/" + name
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else {
@@ -68,7 +92,7 @@ enum InputDiscovery {
                 continue
             }
             if isDirectory.boolValue {
-                walk(full, display: shown, into: &files, seenReal: &seenReal, problems: &problems)
+                walk(full, display: shown, ignores: ignores, into: &files, seenReal: &seenReal, problems: &problems)
             } else if let format = InputFormat.from(path: name) {
                 // Opening a FIFO found in a folder would wait for a writer for ever; only files named explicitly may be pipes.
                 guard isRegularFile(full) else {

@@ -159,4 +159,22 @@ import Testing
         let committed = try String(contentsOf: repositoryRoot.appendingPathComponent("docs/rules.md"), encoding: .utf8)
         #expect(generated.stdout == committed, "docs/rules.md is stale: run crmlint rules doc -o docs/rules.md")
     }
+
+    /// `.crmlintignore` keeps files of a folder walk out of the scan (the labelled
+    /// conduct sets beside the sample exports); a file named on the command line is still read.
+    @Test func crmlintignoreSkipsMatchingFilesInAFolderWalk() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let sets = folder.appendingPathComponent("sets")
+        try FileManager.default.createDirectory(at: sets, withIntermediateDirectories: true)
+        try "category\ttext\nnone\thello\n".write(to: sets.appendingPathComponent("a.tsv"), atomically: true, encoding: .utf8)
+        try "# not exports\n*.tsv\n".write(to: sets.appendingPathComponent(".crmlintignore"), atomically: true, encoding: .utf8)
+        try "id,customer_id,timestamp,channel,direction,recipient_type,text\nM1,C1,2024-05-01 10:00,微信,outbound,customer,您好\n"
+            .write(to: folder.appendingPathComponent("messages.csv"), atomically: true, encoding: .utf8)
+        let walked = try crmlint(["scan", folder.path, "--as-of", "2024-06-01", "--select", "conduct."])
+        #expect(walked.status == 0, "\(walked.stdout)\(walked.stderr)")
+        #expect(walked.stdout.contains("in 1 file"), "\(walked.stdout)")
+        let named = try crmlint(["scan", sets.appendingPathComponent("a.tsv").path, "--as-of", "2024-06-01"])
+        #expect(named.stdout.contains("input.unknown-dataset"), "a file named explicitly is read: \(named.stdout)")
+    }
 }
