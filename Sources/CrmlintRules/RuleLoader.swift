@@ -124,7 +124,7 @@ public enum RuleLoader {
             return ([], [], [.rule(file: file, line: 0, ruleID: nil, reason: "invalid YAML")])
         }
         guard let root else { return ([], [], []) }   // an empty file holds no rules
-        if case let .mapping(mapping) = root {
+        if case let .mapping(mapping) = root, mapping.contains(where: { $0.key.string == "terms" }) {
             var blocks: [Node] = []
             var errors: [CrmlintError] = []
             for (key, value) in mapping {

@@ -36,7 +36,7 @@ import Testing
         #expect(lines.count == 7, "\(lines)")
         #expect(lines.allSatisfy { $0.hasPrefix("error: rules/") })
         #expect(lines.contains { $0.hasPrefix("error: rules/a-yaml.yml:3: invalid YAML") })
-        #expect(lines.contains("error: rules/b-types.yml:5: rule 'x.types': 'patterns' must be a list of text values"))
+        #expect(lines.contains("error: rules/b-types.yml:5: rule 'x.types': unknown key 'a' in an entry of 'patterns' (all, any, near, within)"))
         #expect(lines.contains("error: rules/c-key.yml:6: rule 'x.key': unknown key 'colour'"))
         #expect(lines.contains("error: rules/d-dup.yml:6: rule 'x.dup': duplicate rule id (first defined at rules/d-dup.yml:1)"))
         #expect(lines.contains { $0.hasPrefix("error: rules/e-category.yml:2: rule 'x.category': unknown category 'gossip'") })

@@ -64,7 +64,7 @@ import Testing
         let found = errors(yaml)
         #expect(found.contains("error: rules/x.yml:2: rule 'x.types': 'category' must be a text value"))
         #expect(found.contains("error: rules/x.yml:4: rule 'x.types': 'message' must be a text value"))
-        #expect(found.contains("error: rules/x.yml:5: rule 'x.types': 'patterns' must be a list of text values"))
+        #expect(found.contains("error: rules/x.yml:5: rule 'x.types': unknown key 'a' in an entry of 'patterns' (all, any, near, within)"))
         #expect(found.contains("error: rules/x.yml:6: rule 'x.types': 'unless_window' must be a whole number"))
         #expect(found.contains("error: rules/x.yml:7: rule 'x.types': 'skip_quoted' must be true or false"))
         #expect(found.contains("error: rules/x.yml:8: rule 'x.types': 'examples.match' must be a list of text values"))
