@@ -155,13 +155,21 @@ public enum Scanner {
                 emit(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile, reason: problem, dataset: input.dataset))
             }
         }
-        // Findings over several records name their file and line; the sheet is known when the workbook had one sheet scanned.
-        var sheetsByFile: [String: Set<String>] = [:]
-        for input in inputs { if let sheet = input.sheet { sheetsByFile[input.path, default: []].insert(sheet.name) } }
+        // Findings over several records name their file, dataset and line: the sheet is known when the
+        // workbook had one sheet of that dataset scanned (the usual case), or one sheet at all.
+        var sheetsByFile: [String: Set<String>] = [:], sheetsByDataset: [String: Set<String>] = [:]
+        for input in inputs {
+            guard let sheet = input.sheet else { continue }
+            sheetsByFile[input.path, default: []].insert(sheet.name)
+            sheetsByDataset[input.path + "\u{0}" + input.dataset!.rawValue, default: []].insert(sheet.name)
+        }
         for (_, checker) in checkers {
             checker.finish(context: context) { finding in
                 var finding = finding
-                if finding.sheet == nil, let sheets = sheetsByFile[finding.file], sheets.count == 1 { finding.sheet = sheets.first }
+                if finding.sheet == nil, let sheets = finding.dataset.flatMap({ sheetsByDataset[finding.file + "\u{0}" + $0.rawValue] }) ?? sheetsByFile[finding.file],
+                   sheets.count == 1 {
+                    finding.sheet = sheets.first
+                }
                 emit(finding)
             }
         }
