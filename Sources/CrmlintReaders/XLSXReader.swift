@@ -226,6 +226,7 @@ public final class XLSXReader: RecordReader {
 
         /// Parses a small part, calling `element` with each start tag's local name and attributes.
         func parseSmall(_ data: Data, part: String, element: @escaping (String, [String: String]) -> Void) throws {
+            if let bad = DTDGuard.badStart([UInt8](data.prefix(256))[...]) { throw PartFailure(reason: "\(part) \(bad)") }
             if DTDGuard.declaresDTD(data) { throw PartFailure(reason: "\(part) declares a DTD, which no .xlsx part does (an XML entity attack?)") }
             let parser = XMLParser(data: data)
             let handler = ElementHandler(element)
@@ -238,6 +239,7 @@ public final class XLSXReader: RecordReader {
         static func relationships(_ data: Data, base: String) throws -> [(id: String, type: String, target: String)] {
             var out: [(id: String, type: String, target: String)] = []
             let parser = XMLParser(data: data)
+            guard DTDGuard.badStart([UInt8](data.prefix(256))[...]) == nil else { throw PartFailure(reason: "a relationship part is not UTF-8 XML") }
             guard !DTDGuard.declaresDTD(data) else { throw PartFailure(reason: "a relationship part declares a DTD (an XML entity attack?)") }
             let handler = ElementHandler { name, attributes in
                 guard name == "Relationship", let target = attributes["Target"] else { return }
@@ -275,6 +277,7 @@ public final class XLSXReader: RecordReader {
             } end: { name in
                 if name == "cellXfs" { inCellXfs = false }
             }
+            if let bad = DTDGuard.badStart([UInt8](data.prefix(256))[...]) { throw PartFailure(reason: "\(part) \(bad)") }
             if DTDGuard.declaresDTD(data) { throw PartFailure(reason: "\(part) declares a DTD, which no .xlsx part does (an XML entity attack?)") }
             let parser = XMLParser(data: data)
             parser.delegate = handler
@@ -552,6 +555,26 @@ enum EscapedText {
 enum DTDGuard {
     static let markers: [[UInt8]] = [Array("<!DOCTYPE".utf8), Array("<!ENTITY".utf8)]
 
+    /// Why the start of a part is not UTF-8 XML, or nil. Excel, LibreOffice
+    /// and openpyxl write UTF-8; anything else is refused before libxml2
+    /// guesses an encoding from the first bytes (NUL bytes there made it
+    /// pick UCS-4 and crash inside xmlParseChunk: fuzz/regressions/xlsx).
+    static func badStart(_ bytes: ArraySlice<UInt8>) -> String? {
+        var rest = bytes
+        if rest.starts(with: [0xEF, 0xBB, 0xBF]) { rest = rest.dropFirst(3) }
+        rest = rest.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        guard let first = rest.first else { return nil }
+        guard first == 0x3C else { return "is not UTF-8 XML" }
+        if rest.starts(with: Array("<?xml".utf8)) {
+            let declaration = String(decoding: rest.prefix(200).prefix { $0 != 0x3E }, as: UTF8.self).lowercased()
+            if let range = declaration.range(of: "encoding") {
+                let value = declaration[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+                if value != "utf-8" && value != "utf8" { return "is not UTF-8 XML (it declares \(value.prefix(20)))" }
+            }
+        }
+        return nil
+    }
+
     static func declaresDTD(_ data: Data) -> Bool {
         let bytes = [UInt8](data)
         return markers.contains { contains(bytes[...], $0) }
@@ -582,6 +605,7 @@ final class ByteChannel: @unchecked Sendable {
     private var failureValue: PartFailure?
     /// The last bytes of the previous chunk, to find a DTD marker split across chunks.
     private var tail: [UInt8] = []
+    private var started = false
     let capacity: Int
 
     init(capacity: Int = 1 << 20) { self.capacity = capacity }
@@ -594,6 +618,10 @@ final class ByteChannel: @unchecked Sendable {
     /// Producer: adds a chunk; throws once the consumer is gone.
     func put(_ data: Data) throws {
         let bytes = [UInt8](data)
+        if !started {
+            started = true
+            if let bad = DTDGuard.badStart(bytes.prefix(256)) { throw PartFailure(reason: bad) }
+        }
         var window = tail
         window.append(contentsOf: bytes.prefix(16))
         if DTDGuard.markers.contains(where: { DTDGuard.contains(window[...], $0) || DTDGuard.contains(bytes[...], $0) }) {
@@ -685,7 +713,7 @@ enum Extraction {
                 }
                 channel.finish(nil)
             } catch let failure as PartFailure {
-                channel.finish(failure.reason.hasPrefix("declares") ? PartFailure(reason: "\(part) \(failure.reason)") : failure)
+                channel.finish(failure.reason.hasPrefix("declares") || failure.reason.hasPrefix("is not") ? PartFailure(reason: "\(part) \(failure.reason)") : failure)
             } catch is CancellationError {
                 channel.finish(nil)
             } catch {
