@@ -204,9 +204,46 @@ public final class XLSXReader: RecordReader {
             if let sharedStringsPart, archive[sharedStringsPart] != nil { try readSharedStrings(sharedStringsPart) }
         }
 
+        /// Refuses an entry whose data would run past the end of the file.
+        /// ZIPFoundation reads such an entry for ever (at the end of the file
+        /// each read brings 0 bytes and its loop waits for the declared size):
+        /// found by FuzzXLSX, kept in fuzz/regressions/xlsx.
+        func checkBounds(_ entry: Entry, part: String) throws {
+            var info = stat()
+            guard case let .file(url) = location, stat(url.path, &info) == 0 else { return }
+            let fileSize = UInt64(info.st_size)
+            let size = entry.isCompressed ? entry.compressedSize : entry.uncompressedSize
+            let end = Self.dataStart(of: entry).map { $0.addingReportingOverflow(size) }
+            if size > fileSize || end.map({ $0.overflow || $0.partialValue > fileSize }) == true {
+                throw PartFailure(reason: "\(part) runs past the end of the file (a damaged or forged zip)")
+            }
+        }
+
+        /// Where an entry's data starts. ZIPFoundation keeps it internal; its
+        /// stored fields (pinned at 0.9.20) are read by reflection, and nil
+        /// means they were not found (only the size is checked then).
+        static func dataStart(of entry: Entry) -> UInt64? {
+            func child(_ value: Any, _ label: String) -> Any? {
+                Mirror(reflecting: value).children.first { $0.label == label }?.value
+            }
+            guard let directory = child(entry, "centralDirectoryStructure"), let local = child(entry, "localFileHeader"),
+                  let offset32 = child(directory, "relativeOffsetOfLocalHeader") as? UInt32,
+                  let nameLength = child(local, "fileNameLength") as? UInt16,
+                  let extraLength = child(local, "extraFieldLength") as? UInt16 else { return nil }
+            var offset = UInt64(offset32)
+            if offset32 == .max {
+                guard let zip64 = child(directory, "zip64ExtendedInformation").flatMap({ Mirror(reflecting: $0).children.first?.value }),
+                      let offset64 = child(zip64, "relativeOffsetOfLocalHeader") as? UInt64 else { return nil }
+                offset = offset64
+            }
+            let (start, overflow) = offset.addingReportingOverflow(30 + UInt64(nameLength) + UInt64(extraLength))
+            return overflow ? .max : start
+        }
+
         /// A small part, inflated into memory up to `limits.partBytes`.
         func readPart(_ part: String, archive: Archive) throws -> Data {
             guard let entry = archive[part] else { throw PartFailure(reason: "the workbook has no \(part)") }
+            try checkBounds(entry, part: part)
             if Int64(clamping: entry.uncompressedSize) > limits.partBytes {
                 throw PartFailure(reason: "\(part) is larger than \(byteSize(Int(limits.partBytes))) uncompressed (a zip bomb?)")
             }
@@ -703,6 +740,7 @@ enum Extraction {
                     channel.finish(PartFailure(reason: "\(part) is missing from the workbook"))
                     return
                 }
+                try workbook.checkBounds(entry, part: part)
                 let tooLarge = PartFailure(reason: "\(part) is larger than \(byteSize(Int(cap))) uncompressed (a zip bomb?); reading stopped there")
                 if Int64(clamping: entry.uncompressedSize) > cap { channel.finish(tooLarge); return }
                 var total: Int64 = 0

@@ -174,6 +174,21 @@ import ZIPFoundation
         }
     }
 
+    @Test func anEntryDeclaredLongerThanTheFileIsRefusedNotReadForEver() throws {
+        let data = try makeWorkbook(sheets: [("s", "<worksheet><sheetData/></worksheet>")])
+        // Every part's compressed size forged to 1 GiB, in the central directory (offset 20).
+        var bytes = [UInt8](data)
+        var index = 0
+        while index + 46 < bytes.count {
+            if bytes[index] == 0x50, bytes[index + 1] == 0x4B, bytes[index + 2] == 1, bytes[index + 3] == 2 {
+                bytes[index + 20] = 0; bytes[index + 21] = 0; bytes[index + 22] = 0; bytes[index + 23] = 0x40
+            }
+            index += 1
+        }
+        let problem = XLSXReader.Workbook(data: Data(bytes)).problem
+        #expect(problem?.contains("runs past the end of the file") == true, "\(problem ?? "no problem")")
+    }
+
     @Test func brokenXMLKeepsTheRowsBeforeIt() throws {
         let sheet = """
         <worksheet><sheetData>
