@@ -19,6 +19,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        // Reads .xlsx workbooks (zip); exact: the package mirror serves this version only.
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         .systemLibrary(
@@ -28,7 +30,7 @@ let package = Package(
         ),
         .target(name: "PatternEngine", dependencies: ["CPCRE2"], swiftSettings: fast),
         .target(name: "CrmlintCore", dependencies: ["PatternEngine"], swiftSettings: fast),
-        .target(name: "CrmlintReaders", dependencies: ["CrmlintCore"], swiftSettings: fast),
+        .target(name: "CrmlintReaders", dependencies: ["CrmlintCore", "ZIPFoundation"], swiftSettings: fast),
         .target(name: "CrmlintRules", dependencies: ["CrmlintCore", "PatternEngine", "Yams"], swiftSettings: fast),
         .target(name: "CrmlintReporters", dependencies: ["CrmlintCore"]),
         .target(name: "CrmlintDashboard", dependencies: ["CrmlintCore", "CrmlintReporters"]),
@@ -48,7 +50,8 @@ let package = Package(
         .target(name: "TestHelpers", path: "Tests/TestHelpers"),
         .testTarget(name: "PatternEngineTests", dependencies: ["PatternEngine"]),
         .testTarget(name: "CrmlintCoreTests", dependencies: ["CrmlintCore"]),
-        .testTarget(name: "CrmlintReadersTests", dependencies: ["CrmlintReaders"]),
+        // ZIPFoundation: the XLSX tests write hostile workbooks (zip bombs, broken XML) at test time.
+        .testTarget(name: "CrmlintReadersTests", dependencies: ["CrmlintReaders", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "CrmlintRulesTests", dependencies: ["CrmlintRules"]),
         .testTarget(name: "CrmlintReportersTests", dependencies: ["CrmlintReporters", "TestHelpers"]),
         .testTarget(name: "CrmlintEngineTests", dependencies: ["CrmlintEngine", "CrmlintCore", "CrmlintReporters", "crmlint", "TestHelpers", "Yams"]),

@@ -9,7 +9,10 @@ let engine: Target.Dependency = .product(name: "CrmlintEngine", package: "crmlin
 let package = Package(
     name: "crmlint-fuzz",
     platforms: [.macOS(.v13)],
-    dependencies: [.package(name: "crmlint", path: "..")],
+    dependencies: [
+        .package(name: "crmlint", path: ".."),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
+    ],
     targets: [
         .target(name: "CFuzzDriver"),
         .target(name: "FuzzSupport", dependencies: ["CFuzzDriver", engine]),
@@ -17,6 +20,7 @@ let package = Package(
         .executableTarget(name: "FuzzJSONLines", dependencies: ["FuzzSupport", engine]),
         .executableTarget(name: "FuzzJSONArray", dependencies: ["FuzzSupport", engine]),
         .executableTarget(name: "FuzzRules", dependencies: ["FuzzSupport", engine]),
+        .executableTarget(name: "FuzzXLSX", dependencies: ["FuzzSupport", engine, .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -33,6 +33,10 @@ public struct Finding: Codable, Equatable, Hashable, Sendable {
     /// 1-based character column of the hit inside the field's value.
     public var column: Int?
     public var excerpt: String?
+    /// For a workbook (.xlsx): the sheet the record is on, and the cell of
+    /// `field` (`C12`) when the finding names one.
+    public var sheet: String?
+    public var cell: String?
     public var fingerprint: String
     public var related: [RelatedLocation]?
 

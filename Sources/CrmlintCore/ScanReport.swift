@@ -1,7 +1,7 @@
 /// The findings document (`--format json`): run metadata, summary, findings.
 /// Versioned; `docs/findings.schema.json` describes it.
 public struct ScanReport: Codable, Equatable, Sendable {
-    public static let schemaVersion = "1.0"
+    public static let schemaVersion = "1.1"
 
     public var schemaVersion: String
     public var run: RunInfo
@@ -44,6 +44,8 @@ public struct InputSummary: Codable, Equatable, Sendable {
     public var dataset: Dataset?
     public var format: String
     public var encoding: String?
+    /// For a workbook: the sheet this entry counts (one entry a sheet read).
+    public var sheet: String?
     public var recordsRead: Int
     public var recordsScanned: Int
     public var recordsRejected: Int

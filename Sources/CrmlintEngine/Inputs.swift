@@ -14,6 +14,10 @@ struct InputFile {
     /// Standard input, or a pipe named on the command line, is read once:
     /// the source used for detection is the one scanned.
     var stdinSource: ByteSource? = nil
+    /// A workbook (.xlsx) is scanned a sheet at a time: one input a sheet
+    /// whose header names a dataset, all sharing the workbook read once.
+    var workbook: XLSXReader.Workbook? = nil
+    var sheet: XLSXReader.Workbook.Sheet? = nil
 }
 
 /// Expands command-line paths into input files: folders recursively (hidden
@@ -118,6 +122,7 @@ extension InputDiscovery {
     /// first non-blank byte, reading on (up to 1 MiB) past leading blank lines.
     static func sniffFormat(_ source: ByteSource) -> InputFormat {
         let sample = source.lookahead(minimum: 1 << 20) { $0.contains { !isBlankByte($0) } }
+        if sample.starts(with: [0x50, 0x4B, 0x03, 0x04]) || sample.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) { return .xlsx }
         let first = sample.first { !isBlankByte($0) }
         return first == UInt8(ascii: "{") ? .jsonl : first == UInt8(ascii: "[") ? .json : .csv
     }

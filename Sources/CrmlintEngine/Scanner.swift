@@ -69,8 +69,11 @@ public enum Scanner {
         var problems: [Finding] = []
         var inputs = InputDiscovery.expand(options.paths, problems: &problems)
         var summaries: [InputSummary] = []
-        inputs = inputs.compactMap { prepare($0, config: config, defaultEncoding: defaultEncoding, findings: &problems, summaries: &summaries) }
-        inputs.sort { ($0.dataset!, $0.path) < ($1.dataset!, $1.path) }
+        inputs = inputs.flatMap { input -> [InputFile] in
+            guard let prepared = prepare(input, config: config, defaultEncoding: defaultEncoding, findings: &problems, summaries: &summaries) else { return [] }
+            return prepared.format == .xlsx ? prepareWorkbook(prepared, config: config, findings: &problems, summaries: &summaries) : [prepared]
+        }
+        inputs.sort { ($0.dataset!, $0.path, $0.sheet?.index ?? 0) < ($1.dataset!, $1.path, $1.sheet?.index ?? 0) }
         problems.forEach(emit)
 
         let context = CheckContext(asOf: asOf, timeZone: timeZone)
@@ -82,8 +85,22 @@ public enum Scanner {
         var serial = 0
         for input in inputs {
             var summary = InputSummary(path: input.path, dataset: input.dataset, format: input.format!.rawValue, encoding: nil)
+            summary.sheet = input.sheet?.name
             defer { summaries.append(summary) }
-            let source: ByteSource
+            let reader: RecordReader
+            var source: ByteSource?
+            // Where a finding of this input is, for a sheet: its name, and the column letter of each field.
+            var cellColumns: [String: String] = [:]
+            func located(_ finding: Finding) -> Finding {
+                guard let sheet = input.sheet else { return finding }
+                var finding = finding
+                finding.sheet = sheet.name
+                if let field = finding.field, let letters = cellColumns[field] { finding.cell = "\(letters)\(finding.line)" }
+                return finding
+            }
+            if let workbook = input.workbook, let sheet = input.sheet {
+                reader = XLSXReader(workbook: workbook, sheet: sheet)
+            } else {
             if let opened = input.stdinSource {
                 source = opened
             } else if let openPath = input.openPath {
@@ -95,7 +112,8 @@ public enum Scanner {
             } else {
                 source = ByteSource()
             }
-            let reader = ReaderFactory.open(source, format: input.format!, encoding: input.encoding)
+            reader = ReaderFactory.open(source!, format: input.format!, encoding: input.encoding)
+            }
             summary.encoding = reader.encoding.rawValue
             let mapper = FieldMapper(dataset: input.dataset!, config: config)
             var position = 0
@@ -106,11 +124,14 @@ public enum Scanner {
                     position += problem.records
                     summary.recordsRead += problem.records
                     summary.recordsRejected += problem.records
-                    emit(InputErrors.finding(file: input.path, line: problem.line,
+                    emit(located(InputErrors.finding(file: input.path, line: problem.line,
                                                         rule: problem.records == 0 ? InputErrors.malformedFile : InputErrors.unreadableRecord,
                                                         reason: problem.records == 1 ? "record could not be read: \(problem.reason)" : problem.reason,
-                                                        dataset: input.dataset))
+                                                        dataset: input.dataset)))
                 case let .record(raw):
+                    if input.sheet != nil, cellColumns.isEmpty, let xlsx = reader as? XLSXReader {
+                        for (key, letters) in xlsx.headerColumns { cellColumns[mapper.canonical(key)] = letters }
+                    }
                     position += 1
                     summary.recordsRead += 1
                     summary.recordsScanned += 1
@@ -127,25 +148,42 @@ public enum Scanner {
                                 if day == nil { day = .some(recordDay(record, context: context)) }
                                 finding.day = day!
                             }
-                            emit(finding)
+                            emit(located(finding))
                         }
                     }
                 }
             }
             // A CSV file's encoding may be settled only by its first non-ASCII row.
             summary.encoding = reader.encoding.rawValue
-            if let problem = InputErrors.endOfInput(source) {
+            if let source, let problem = InputErrors.endOfInput(source) {
                 emit(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile, reason: problem, dataset: input.dataset))
             }
         }
-        for (_, checker) in checkers { checker.finish(context: context) { emit($0) } }
+        // Findings over several records name their file, dataset and line: the sheet is known when the
+        // workbook had one sheet of that dataset scanned (the usual case), or one sheet at all.
+        var sheetsByFile: [String: Set<String>] = [:], sheetsByDataset: [String: Set<String>] = [:]
+        for input in inputs {
+            guard let sheet = input.sheet else { continue }
+            sheetsByFile[input.path, default: []].insert(sheet.name)
+            sheetsByDataset[input.path + "\u{0}" + input.dataset!.rawValue, default: []].insert(sheet.name)
+        }
+        for (_, checker) in checkers {
+            checker.finish(context: context) { finding in
+                var finding = finding
+                if finding.sheet == nil, let sheets = finding.dataset.flatMap({ sheetsByDataset[finding.file + "\u{0}" + $0.rawValue] }) ?? sheetsByFile[finding.file],
+                   sheets.count == 1 {
+                    finding.sheet = sheets.first
+                }
+                emit(finding)
+            }
+        }
         for index in findings.indices where findings[index].tier == nil {
             if let customer = findings[index].customerId { findings[index].tier = tiers[customer] }
         }
         // Last line of defence: no contact detail leaves in any field of any finding.
         findings = findings.map(context.redactor.redact)
         findings.sort(by: Finding.reportOrder)
-        summaries.sort { $0.path < $1.path }
+        summaries.sort { ($0.path, $0.sheet ?? "") < ($1.path, $1.sheet ?? "") }
         let run = RunInfo(version: CrmlintVersion.current, asOf: TimeValue.iso8601(asOf, timeZone: timeZone), timezone: timezoneName,
                           inputs: summaries, rules: rules.map {
                               RuleSummary(id: $0.metadata.id, kind: $0.metadata.kind, category: $0.metadata.category, severity: $0.metadata.severity,
@@ -169,7 +207,7 @@ public enum Scanner {
         if let format = rule?.format {
             input.format = InputFormat(rawValue: format)
             if input.format == nil {
-                findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unknownFileType, reason: "unknown format '\(format)' in config (csv, jsonl, json)"))
+                findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unknownFileType, reason: "unknown format '\(format)' in config (csv, jsonl, json, xlsx)"))
                 return nil
             }
         }
@@ -190,10 +228,11 @@ public enum Scanner {
         }
         guard let format = input.format else {
             findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unknownFileType,
-                                                reason: "unknown file type (crmlint reads .csv, .tsv, .jsonl, .ndjson and .json; or set 'format' in crmlint.yml)"))
+                                                reason: "unknown file type (crmlint reads .csv, .tsv, .jsonl, .ndjson, .json and .xlsx; or set 'format' in crmlint.yml)"))
             summaries.append(InputSummary(path: input.path, dataset: nil, format: "unknown", encoding: nil))
             return nil
         }
+        if format == .xlsx { return input }   // datasets are found sheet by sheet (prepareWorkbook)
         if input.dataset == nil {
             input.dataset = detectDataset(input, format: format, config: config)
         }
@@ -206,6 +245,94 @@ public enum Scanner {
             return nil
         }
         return input
+    }
+
+    /// A workbook's sheets to scan: each sheet whose first non-empty row is a
+    /// header naming a dataset (or whose name, or the file's for a workbook of
+    /// one sheet, names one; or the dataset set in crmlint.yml). Other sheets
+    /// holding data are skipped with a note; a workbook that cannot be read,
+    /// or has no such sheet, is reported like a file that cannot.
+    static func prepareWorkbook(_ input: InputFile, config: Config, findings: inout [Finding], summaries: inout [InputSummary]) -> [InputFile] {
+        let workbook: XLSXReader.Workbook
+        if let source = input.stdinSource {
+            // A workbook on stdin or a pipe is read into memory, up to the limit for one sheet.
+            var bytes: [UInt8] = []
+            let limit = Int(XLSXReader.Limits().sheetBytes)
+            while bytes.count <= limit, let byte = source.next() { bytes.append(byte) }
+            if bytes.count > limit {
+                findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile,
+                                                    reason: "a workbook over \(limit >> 20) MiB on standard input or a pipe: name the file instead"))
+                summaries.append(InputSummary(path: input.path, dataset: nil, format: "xlsx", encoding: nil))
+                return []
+            }
+            workbook = XLSXReader.Workbook(data: Data(bytes))
+        } else {
+            workbook = XLSXReader.Workbook(path: input.openPath!)
+        }
+        if let problem = workbook.problem {
+            findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile, reason: problem))
+            summaries.append(InputSummary(path: input.path, dataset: nil, format: "xlsx", encoding: nil))
+            return []
+        }
+        let fileName = (input.path as NSString).lastPathComponent.lowercased()
+        var found: [InputFile] = []
+        var skipped: [(sheet: XLSXReader.Workbook.Sheet, line: Int)] = []
+        for sheet in workbook.sheets {
+            let reader = XLSXReader(workbook: workbook, sheet: sheet)
+            var firstLine: Int?
+            var unreadable: InputProblem?
+            for _ in 0..<3 {
+                guard let event = reader.next() else { break }
+                if case let .record(raw) = event { firstLine = firstLine ?? raw.line; break }
+                if case let .problem(problem) = event, reader.headerNames == nil, !reader.sheetIsEmpty { unreadable = unreadable ?? problem }
+            }
+            let header = reader.headerNames
+            if header == nil {
+                // An empty sheet (Sheet2, Sheet3 of a new workbook) is passed over; one that cannot be read is reported.
+                if let unreadable {
+                    var finding = InputErrors.finding(file: input.path, line: unreadable.line, rule: InputErrors.unreadableFile, reason: unreadable.reason)
+                    finding.sheet = sheet.name
+                    findings.append(finding)
+                }
+                continue
+            }
+            var dataset = input.dataset
+            if dataset == nil, let header { dataset = FieldMapper.detect(keys: header, config: config) }
+            if dataset == nil {
+                let name = sheet.name.lowercased()
+                dataset = Dataset.allCases.first { name.contains($0.rawValue) }
+                    ?? (workbook.sheets.count == 1 ? Dataset.allCases.first { fileName.contains($0.rawValue) } : nil)
+            }
+            if let dataset {
+                var file = input
+                file.workbook = workbook
+                file.sheet = sheet
+                file.dataset = dataset
+                file.stdinSource = nil
+                found.append(file)
+            } else {
+                skipped.append((sheet, max(1, (firstLine ?? 2) - 1)))
+            }
+        }
+        if found.isEmpty {
+            let names = workbook.sheets.map { XLSXReader.shownName($0.name) }.joined(separator: ", ")
+            findings.append(InputErrors.finding(file: input.path, line: 1, rule: InputErrors.unknownDataset,
+                                                reason: "cannot tell which dataset any sheet of this workbook holds from its header (sheets: \(names); name it under 'inputs' in crmlint.yml)"))
+            summaries.append(InputSummary(path: input.path, dataset: nil, format: "xlsx", encoding: nil))
+            return []
+        }
+        for (sheet, line) in skipped {
+            var note = InputErrors.finding(file: input.path, line: line, rule: InputErrors.malformedFile,
+                                           reason: "\(XLSXReader.shownName(sheet.name)) skipped: its first row is not the header of a CRM export")
+            // A note, not an error: a workbook may well hold an instructions or summary sheet beside its export.
+            note.severity = .info
+            note.sheet = sheet.name
+            findings.append(note)
+            var summary = InputSummary(path: input.path, dataset: nil, format: "xlsx", encoding: nil)
+            summary.sheet = sheet.name
+            summaries.append(summary)
+        }
+        return found
     }
 
     /// Reads the first record's keys (the header) and matches them to a dataset;

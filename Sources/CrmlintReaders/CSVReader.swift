@@ -144,6 +144,19 @@ public final class CSVReader: RecordReader {
             }
         }
         headerAsWritten = names
+        let named = Self.nameColumns(names)
+        header = named.names
+        if let note = named.note {
+            queued.append(.problem(InputProblem(line: row.line, reason: note, records: 0)))
+        }
+        return nil
+    }
+
+    /// Header names as read: an empty name becomes `column N`, a repeated one
+    /// `name (column N)`, so every value is still read; the note (one line)
+    /// says what was renamed. Shared with the XLSX reader.
+    static func nameColumns(_ written: [String]) -> (names: [String], note: String?) {
+        var names = written
         var notes: [String] = []
         var seen: [String: Int] = [:]
         var unnamed: [Int] = []
@@ -167,11 +180,7 @@ public final class CSVReader: RecordReader {
             notes.insert(unnamed.count == 1 ? "column \(list) has no name (read as 'column \(list)')"
                                             : "columns \(list) have no name (read as 'column N')", at: 0)
         }
-        header = names
-        if !notes.isEmpty {
-            queued.append(.problem(InputProblem(line: row.line, reason: "header: " + notes.joined(separator: "; "), records: 0)))
-        }
-        return nil
+        return (names, notes.isEmpty ? nil : "header: " + notes.joined(separator: "; "))
     }
 
     /// After an unreadable header no row can be matched to columns: count

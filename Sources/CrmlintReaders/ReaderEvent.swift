@@ -49,7 +49,7 @@ public protocol RecordReader: AnyObject {
 }
 
 public enum InputFormat: String, Sendable, CaseIterable {
-    case csv, jsonl, json
+    case csv, jsonl, json, xlsx
 
     /// The format a file name implies, or nil for an unknown type.
     public static func from(path: String) -> InputFormat? {
@@ -57,6 +57,7 @@ public enum InputFormat: String, Sendable, CaseIterable {
         if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return .csv }
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
         if lower.hasSuffix(".json") { return .json }
+        if lower.hasSuffix(".xlsx") { return .xlsx }
         return nil
     }
 }
@@ -68,6 +69,8 @@ public enum ReaderFactory {
         case .csv: CSVReader(source: source, encoding: encoding, delimiter: delimiter)
         case .jsonl: JSONLinesReader(source: source)
         case .json: JSONArrayReader(source: source)
+        // A workbook from bytes (stdin, fuzzing) is read whole, every sheet in turn; the engine opens files by path.
+        case .xlsx: XLSXReader(source: source)
         }
     }
 }

@@ -11,7 +11,10 @@ public struct TextReporter: Reporter {
     public func render(_ report: ScanReport) -> String {
         var out = ""
         for finding in report.findings {
-            out += "\(finding.file):\(finding.line): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)]\n"
+            out += "\(finding.file):\(finding.line): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)]"
+            // A workbook's row number is a sheet's: say which, and the cell when known.
+            if let sheet = finding.sheet { out += " (sheet '\(sheet)'\(finding.cell.map { ", cell \($0)" } ?? ""))" }
+            out += "\n"
             if showExcerpts, let excerpt = finding.excerpt {
                 out += "    \(finding.field ?? ""): \(excerpt)\n"
             }

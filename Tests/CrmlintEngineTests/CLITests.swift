@@ -56,7 +56,7 @@ import Testing
         let second = try crmlint(arguments, in: folder)
         #expect(first.stdoutBytes == second.stdoutBytes)
         let report = try JSONReporter.decoder().decode(ScanReport.self, from: first.stdoutBytes)
-        #expect(report.schemaVersion == "1.0")
+        #expect(report.schemaVersion == ScanReport.schemaVersion)
         #expect(report.run.asOf == "2024-05-01T00:00:00+08:00")
         #expect(report.summary.records.read == report.summary.records.scanned + report.summary.records.rejected)
         #expect(report.summary.byCategory["input-error"] == 1)

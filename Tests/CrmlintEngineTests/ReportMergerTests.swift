@@ -88,7 +88,7 @@ struct ReportMergerTests {
         let folder = try Self.folder()
         _ = try CLI.run(ReportFixtures.scanArguments + ["--output-json", "a.json"], in: folder)
         let text = try String(contentsOf: folder.appendingPathComponent("a.json"), encoding: .utf8)
-            .replacingOccurrences(of: "\"schema_version\" : \"1.0\"", with: "\"schema_version\" : \"2.0\"")
+            .replacingOccurrences(of: "\"schema_version\" : \"\(ScanReport.schemaVersion)\"", with: "\"schema_version\" : \"2.0\"")
         try text.write(to: folder.appendingPathComponent("b.json"), atomically: true, encoding: .utf8)
         let result = try CLI.run(["merge", "a.json", "b.json"], in: folder)
         #expect(result.status == 2)
