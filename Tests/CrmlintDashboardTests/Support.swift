@@ -52,7 +52,7 @@ func run(_ executable: URL, _ arguments: [String], stdin: Data? = nil, in direct
     try process.run()
     if let stdin { input.fileHandleForWriting.write(stdin) }
     try input.fileHandleForWriting.close()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let outData = readToEnd(out.fileHandleForReading)
     process.waitUntilExit()
     try err.close()
     let errData = (try? Data(contentsOf: errURL)) ?? Data()

@@ -2,6 +2,7 @@ import CrmlintCore
 import CrmlintReporters
 import Foundation
 import Testing
+import TestHelpers
 
 /// Reports are never half-written, a failed write is exit 2 with one line,
 /// and a reader that stops early or a Ctrl-C ends the run cleanly.
@@ -41,7 +42,7 @@ import Testing
             kill(process.processIdentifier, SIGINT)
         }
         try input.fileHandleForWriting.close()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: readToEnd(errors.fileHandleForReading), as: UTF8.self)
         process.waitUntilExit()
         return (process.terminationStatus, process.terminationReason, stderr)
     }

@@ -62,10 +62,25 @@ public enum CLI {
         process.standardError = try FileHandle(forWritingTo: errFile)
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+        let stdoutData = readToEnd(out.fileHandleForReading)
         process.waitUntilExit()
         let stderrData = (try? Data(contentsOf: errFile)) ?? Data()
         return CLIResult(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
                          stderr: String(decoding: stderrData, as: UTF8.self), stdoutData: stdoutData)
+    }
+}
+
+/// Everything a pipe delivers until it closes. Foundation's
+/// `readDataToEndOfFile` traps when read(2) is interrupted by a signal (EINTR,
+/// seen under load while other tests start and reap processes); this retries.
+public func readToEnd(_ handle: FileHandle) -> Data {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    let descriptor = handle.fileDescriptor
+    while true {
+        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        if count > 0 { data.append(contentsOf: buffer[0..<count]); continue }
+        if count < 0 && errno == EINTR { continue }
+        return data
     }
 }
