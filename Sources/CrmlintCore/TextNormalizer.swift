@@ -134,11 +134,15 @@ public final class TextNormalizer {
         return entry
     }
 
+    /// Characters ICU's Hant-Hans maps although they are written so in both
+    /// scripts: 俱 (俱乐部, 俱樂部) is not a Traditional form of 具.
+    static let keptAsWritten: Set<UInt32> = [0x4FF1]   // 俱
+
     private func compute(_ value: UInt32) -> UInt32 {
         guard let scalar = Unicode.Scalar(value) else { return Kind.dropped.rawValue << 1 | 1 }
         if Self.zeroWidth.contains(value) { return Kind.dropped.rawValue << 1 | 1 }
         var text = String(scalar).precomposedStringWithCompatibilityMapping
-        if let first = text.unicodeScalars.first, Self.isHan(first.value),
+        if let first = text.unicodeScalars.first, Self.isHan(first.value), !Self.keptAsWritten.contains(first.value),
            let simplified = text.applyingTransform(StringTransform("Hant-Hans"), reverse: false) {
             text = simplified
         }

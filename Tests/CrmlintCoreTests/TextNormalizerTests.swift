@@ -19,6 +19,12 @@ import Testing
         #expect(text("絕對沒問題") == "绝对没问题")
     }
 
+    /// ICU maps 俱 to 具, but 俱乐部/俱樂部 write it so in both scripts.
+    @Test func keepsCharactersWrittenTheSameInBothScripts() {
+        #expect(text("俱乐部") == "俱乐部")
+        #expect(text("俱樂部") == "俱乐部")
+    }
+
     @Test func removesSeparatorsOnlyBetweenHanCharacters() {
         #expect(text("零 故 障") == "零故障")
         #expect(text("零-故障") == "零故障")
