@@ -12,12 +12,18 @@ public enum TextScope: String, Sendable, CaseIterable {
     case message
 
     /// The scope's range around `hit`.
+    /// The punctuation that ends the scope belongs to it (a `[?]` part sees the
+    /// question mark closing its clause); line breaks do not.
     func range(around hit: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        let scoped: Range<Int>
         switch self {
         case .message: return 0..<buffer.count
-        case .clause: return Clause.window(around: hit, in: buffer, limit: Int.max, sentence: false)
-        case .sentence: return Clause.window(around: hit, in: buffer, limit: Int.max, sentence: true)
+        case .clause: scoped = Clause.window(around: hit, in: buffer, limit: Int.max, sentence: false)
+        case .sentence: scoped = Clause.window(around: hit, in: buffer, limit: Int.max, sentence: true)
         }
+        var end = scoped.upperBound
+        if end < buffer.count, buffer[end] != 0x0A, buffer[end] != 0x0D { end = UTF8Offsets.nextScalarStart(buffer, after: end) }
+        return scoped.lowerBound..<min(end, buffer.count)
     }
 }
 

@@ -104,6 +104,14 @@ import TestHelpers
         #expect(hits(both, "我保证").isEmpty)
     }
 
+    @Test func allSeesThePunctuationClosingItsScope() throws {
+        let question = try rule("  patterns:\n    - all: ['肯定', '[?]']")
+        #expect(hits(question, "您肯定需要两台?").count == 1)
+        #expect(hits(question, "您肯定需要两台,对吗?").isEmpty)          // the question mark closes another clause
+        let sentence = try rule("  patterns:\n    - {all: ['肯定', '[?]'], within: sentence}")
+        #expect(hits(sentence, "您肯定需要两台,对吗?").count == 1)
+    }
+
     @Test func allWithinSentenceCrossesClausesButNotSentences() throws {
         let sentence = try rule("  patterns:\n    - {all: ['{{promise}}', '{{deliver}}'], within: sentence}")
         #expect(hits(sentence, "周五前到货，这个我保证").count == 1)
