@@ -93,11 +93,14 @@ public final class Pattern: @unchecked Sendable {
     /// The first match at or after `start` (a byte offset), or nil.
     public func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, scratch: MatchScratch) throws -> PatternMatch? {
         guard start <= subject.count else { return nil }
-        // An empty buffer may have no base address; PCRE2 wants a valid pointer.
-        let empty: [UInt8] = [0]
-        return try empty.withUnsafeBufferPointer { fallback in
-            let base = subject.baseAddress ?? fallback.baseAddress!
-            let rc = pcre2_match_8(code, base, subject.count, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+        // An empty buffer may have no base address; PCRE2 wants a valid pointer
+        // (a static byte: allocating one per call cost a heap round trip per match).
+        let base = subject.baseAddress ?? UnsafePointer(Pattern.emptySubject)
+        do {
+            // JIT-compiled patterns take PCRE2's fast path (same limits, no option checks).
+            let rc = isJITCompiled
+                ? pcre2_jit_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.context)
+                : pcre2_match_8(code, base, subject.count, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
             if rc == PCRE2_ERROR_NOMATCH { return nil }
             if rc < 0 { throw Pattern.matchError(rc) }
             let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
@@ -117,6 +120,12 @@ public final class Pattern: @unchecked Sendable {
             return PatternMatch(range: whole, groups: groups)
         }
     }
+
+    nonisolated(unsafe) static let emptySubject: UnsafeMutablePointer<UInt8> = {
+        let pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: 1)
+        pointer.initialize(to: 0)
+        return pointer
+    }()
 
     /// Every non-overlapping match, in order. Subject must be valid UTF-8.
     public func allMatches(in subject: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws -> [PatternMatch] {
