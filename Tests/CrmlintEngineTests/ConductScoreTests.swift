@@ -81,6 +81,29 @@ import TestHelpers
 
     static let devSet = "conduct/dev.tsv"
 
+    /// The misses and false positive the conduct-recall issue was filed with,
+    /// as a user scans them: each violation is reported in its category, and
+    /// the relayed question, quoted policy and negated claim are not reported.
+    @Test func issueExamplesBehave() throws {
+        let rows: [(label: String, text: String)] = [
+            ("exaggeration", "这款泵的密封性能在国内找不出第二家"),
+            ("overpromise", "跟您打包票，周五前货一定到齐，晚一天算我的"),
+            ("bribery", "合同签了以后，年底那部分我单独打到您卡上"),
+            ("gift-limit", "给您带了两瓶酒，一瓶六百出头，过节喝"),
+            ("sensitive-topic", "您家小孩今年中考了吧，成绩怎么样"),
+            ("assumption", "贵厂这条线明摆着该换了，我先按三台给您报"),
+            ("cancellation", "怎么说不来就不来了，是不是有别家在谈？"),
+            ("none", "您问的为什么取消调试费——这次订满二十台，按政策免收。"),
+            ("none", "公司规定不得承诺“零故障”，我们只写实测的故障率。"),
+            ("none", "我们不敢保证零故障，但故障率低于行业平均。"),
+        ]
+        let scores = try Self.score(rows)
+        for category in Self.categories {
+            #expect(scores[category]!.truePositives == 1, "\(category): the issue's example is not reported")
+            #expect(scores[category]!.falsePositives == 0, "\(category): a compliant example is reported")
+        }
+    }
+
     /// The literal prefilter only skips patterns that cannot match: the bundled
     /// corpus and every conduct set give byte-identical reports with it off.
     @Test func prefilterChangesNoFinding() throws {
