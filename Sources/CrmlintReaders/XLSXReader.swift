@@ -529,12 +529,12 @@ struct DateKind: Equatable {
         if date || !time {
             let ymd: (Int, Int, Int)
             if date1904 {
-                ymd = Self.civil(fromDays: days + Self.days(1904, 1, 1))
+                ymd = CivilDate.civil(days + CivilDate.days(1904, 1, 1))
             } else if days == 60 {
                 ymd = (1900, 2, 29)   // the day Lotus 1-2-3 invented and Excel kept
             } else {
                 if days < 60 { days += 1 }
-                ymd = Self.civil(fromDays: days + Self.days(1899, 12, 30))
+                ymd = CivilDate.civil(days + CivilDate.days(1899, 12, 30))
             }
             text = String(format: "%04d-%02d-%02d", ymd.0, ymd.1, ymd.2)
         }
@@ -546,28 +546,6 @@ struct DateKind: Equatable {
         return text
     }
 
-    /// Days from 1970-01-01 (proleptic Gregorian), after Howard Hinnant's algorithm.
-    static func days(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = Int64((month + 9) % 12)
-        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civil(fromDays days: Int64) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (Int(yoe + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
-    }
 }
 
 /// Numbers as Excel writes them in a sheet's XML, as the text a person saw:

@@ -56,7 +56,7 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
             let monday = day - ((day + 3) % 7 + 7) % 7
             return (monday, "week of " + Instant.dayString(monday))
         case .month:
-            let (year, month, _) = Instant.civil(day)
+            let (year, month, _) = CivilDate.civil(day)
             return (Int64(year * 12 + month), String(format: "%04d-%02d", year, month))
         }
     }

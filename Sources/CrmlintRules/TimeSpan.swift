@@ -64,7 +64,7 @@ enum Instant {
 
     /// `YYYY-MM-DD` of a day number.
     static func dayString(_ day: Int64) -> String {
-        let (year, month, dayOfMonth) = civil(day)
+        let (year, month, dayOfMonth) = CivilDate.civil(day)
         return String(format: "%04d-%02d-%02d", year, month, dayOfMonth)
     }
 
@@ -77,19 +77,5 @@ enum Instant {
         let day = local >= 0 ? local / 86400 : (local - 86399) / 86400
         let within = local - day * 86400
         return dayString(day) + String(format: " %02d:%02d", within / 3600, (within % 3600) / 60)
-    }
-
-    /// Year, month, day of a day number (Howard Hinnant's civil_from_days).
-    static func civil(_ dayNumber: Int64) -> (Int, Int, Int) {
-        let z = dayNumber + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        return (Int(y), Int(m), Int(d))
     }
 }

@@ -1,0 +1,29 @@
+/// Proleptic Gregorian calendar arithmetic on day numbers (days since
+/// 1970-01-01), after Howard Hinnant's days_from_civil / civil_from_days:
+/// shared by the rules (calendar days and months in a zone) and the XLSX
+/// reader (Excel date serials).
+public enum CivilDate {
+    /// Days since 1970-01-01 of a calendar date.
+    public static func days(_ year: Int, _ month: Int, _ day: Int) -> Int64 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = Int64((month + 9) % 12)
+        let doy = (153 * mp + 2) / 5 + Int64(day) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// Year, month, day of a day number.
+    public static func civil(_ dayNumber: Int64) -> (Int, Int, Int) {
+        let z = dayNumber + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (Int(yoe + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
+    }
+}
