@@ -15,20 +15,16 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// Per entry slot, its requirement in a flat "and of ors" form: clauses
     /// `clauseStart[slot]..<clauseStart[slot + 1]`, each clause a run of word-set
     /// indices `clauseSets[setStart[c]..<setStart[c + 1]]` of which one must be present.
-    /// An "or" holding an "and" keeps the and's strongest part: weaker, still necessary.
+    /// (How a requirement becomes clauses: see `cnf` in `init`.)
     private var clauseStart: [Int32] = [0]
     private var setStart: [Int32] = [0]
     private var clauseSets: [Int32] = []
 
-    /// Words as UTF-8, and the word sets each one belongs to.
-    private var words: [[UInt8]] = []
-    private var wordSets: [[Int32]] = []
-    /// First scalar (BMP) → index into `buckets`; 0 means none.
+    /// First scalar (BMP) → bucket number; 0 means none.
     private var bmpTable: [UInt32]
     private var otherTable: [UInt32: Int] = [:]
-    /// Word indices per first scalar.
-    private var buckets: [[Int32]] = [[]]
-    // The same, flattened for the scan (no reference counting in the loop).
+    // Flat tables for the scan (no reference counting in the loop): the words
+    // as UTF-8, the word sets each word belongs to, the words of each bucket.
     private var wordBytes: [UInt8] = []
     private var wordStart: [Int32] = [0]
     private var setsFlat: [Int32] = []
@@ -43,6 +39,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
 
     public init(rules: [Rule]) {
         bmpTable = [UInt32](repeating: 0, count: 0x10000)
+        var words: [[UInt8]] = []
+        var wordSets: [[Int32]] = []
+        var buckets: [[Int32]] = [[]]
         var wordIndex: [String: Int] = [:]
         var setIndex: [Set<String>: Int] = [:]
         var setStrength: [Int] = []
@@ -105,7 +104,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
         for rule in rules {
             guard let pattern = rule as? PatternRule, firstSlot[pattern.metadata.id] == nil else { continue }
             firstSlot[pattern.metadata.id] = slotCount
-            for requirement in pattern.requirements {
+            for requirement in pattern.matchers.map(\.requirement) {
                 for sets in requirement.map(clauses) ?? [] {
                     clauseSets += sets
                     setStart.append(Int32(clauseSets.count))

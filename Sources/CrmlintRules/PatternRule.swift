@@ -73,8 +73,6 @@ public struct PatternRule: Rule, RuleKind {
     public let amountLimit: AmountLimit?
 
     public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
-    /// Per entry of `patterns`, what a text needs for it to hit (nil: always run).
-    public let requirements: [RequiredLiterals.Requirement?]
 
     /// Every pattern the rule runs (for probes and tests).
     public var patterns: [Pattern] { matchers.flatMap(\.leaves) }
@@ -91,7 +89,6 @@ public struct PatternRule: Rule, RuleKind {
                 matchExamples: [String] = [], noMatchExamples: [String] = [], amountLimit: AmountLimit? = nil) {
         self.metadata = metadata
         self.matchers = matchers
-        self.requirements = matchers.map(\.requirement)
         self.unless = unless
         self.unlessWindow = unlessWindow
         self.skipQuoted = skipQuoted
@@ -151,7 +148,7 @@ public struct PatternRule: Rule, RuleKind {
             }
             for field in rule.metadata.textFields(of: record, context: context) {
                 guard let text = context.normalized(record, field: field) else { continue }
-                let present = firstSlot == nil ? nil : context.presentWords(record, field: field, text: text)
+                let present = firstSlot == nil ? nil : context.presentWords(record, field: field)
                 if let present, let first = firstSlot, let prefilter = context.prefilter,
                    !(first..<first + rule.matchers.count).contains(where: { prefilter.allows(entry: $0, present: present) }) { continue }
                 text.bytes.withUnsafeBufferPointer { buffer in

@@ -147,15 +147,29 @@ public enum RequiredLiterals {
             || source.range(of: #"\(\?[imnsxJU^-]+\)"#, options: .regularExpression) != nil { return nil }
         var chars = Array(source.unicodeScalars)
         // Strip wrapping non-capturing groups: (?:a|b|c) → a|b|c.
-        while chars.count >= 4, chars[0] == "(", chars[1] == "?", chars[2] == ":" {
-            let parser = Parser(chars)
-            guard parser.closingParenthesis(from: 3) == chars.count - 1 else { break }
+        while chars.count >= 4, chars[0] == "(", chars[1] == "?", chars[2] == ":", structure(chars, from: 3).close == chars.count - 1 {
             chars = Array(chars[3..<(chars.count - 1)])
         }
+        let (bars, close) = structure(chars, from: 0)
+        guard close == nil else { return nil }   // an unmatched `)`: not a pattern to split
         var parts: [String] = []
-        var depth = 0
-        var i = 0
         var start = 0
+        for bar in bars + [chars.count] {
+            parts.append(String(String.UnicodeScalarView(chars[start..<bar])))
+            start = bar + 1
+        }
+        guard parts.count >= minimum, !parts.contains(where: \.isEmpty) else { return nil }
+        return parts
+    }
+
+    /// One walk over a pattern from `start` at group depth 0: the positions of
+    /// its `|` at that depth, and the `)` that closes the group `start` is in
+    /// (nil when the text ends first). Escapes and character classes are
+    /// stepped over, so `\|`, `[|]` and `[)]` do not count.
+    static func structure(_ chars: [Unicode.Scalar], from start: Int) -> (bars: [Int], close: Int?) {
+        var bars: [Int] = []
+        var depth = 0
+        var i = start
         while i < chars.count {
             switch chars[i] {
             case "\\": i += 1
@@ -165,17 +179,15 @@ public enum RequiredLiterals {
                 if i < chars.count, chars[i] == "]" { i += 1 }
                 while i < chars.count, chars[i] != "]" { if chars[i] == "\\" { i += 1 }; i += 1 }
             case "(": depth += 1
-            case ")": depth -= 1
-            case "|" where depth == 0:
-                parts.append(String(String.UnicodeScalarView(chars[start..<i])))
-                start = i + 1
+            case ")":
+                if depth == 0 { return (bars, i) }
+                depth -= 1
+            case "|" where depth == 0: bars.append(i)
             default: break
             }
             i += 1
         }
-        parts.append(String(String.UnicodeScalarView(chars[start..<min(i, chars.count)])))
-        guard parts.count >= minimum, !parts.contains(where: \.isEmpty) else { return nil }
-        return parts
+        return (bars, nil)
     }
 
     /// Parsed groups by their text, shared by every pattern of a process.
@@ -347,7 +359,7 @@ public enum RequiredLiterals {
             }
             // Word classes expand to the same group in many patterns: parse each once.
             let start = index
-            if let end = closingParenthesis(from: start), end - start > 48 {
+            if let end = RequiredLiterals.structure(chars, from: start).close, end - start > 48 {
                 let key = String(String.UnicodeScalarView(chars[start..<end]))
                 if let cached = GroupCache.shared.get(key) {
                     index = end + 1
@@ -365,29 +377,6 @@ public enum RequiredLiterals {
             guard let inner = parseAlternation(), peek() == ")" else { return nil }
             index += 1
             return inner
-        }
-
-        /// The index of the `)` closing the group whose body starts at `start`.
-        func closingParenthesis(from start: Int) -> Int? {
-            var depth = 0
-            var i = start
-            while i < chars.count {
-                switch chars[i] {
-                case "\\": i += 1
-                case "[":
-                    i += 1
-                    if i < chars.count, chars[i] == "^" { i += 1 }
-                    if i < chars.count, chars[i] == "]" { i += 1 }
-                    while i < chars.count, chars[i] != "]" { if chars[i] == "\\" { i += 1 }; i += 1 }
-                case "(": depth += 1
-                case ")":
-                    if depth == 0 { return i }
-                    depth -= 1
-                default: break
-                }
-                i += 1
-            }
-            return nil
         }
 
         /// Skips `<name>` / `'name'` after `(?`; the index ends after the closing mark.

@@ -43,9 +43,7 @@ public struct RuleMetadata: Sendable {
 
     /// Dataset and direction both fit (a record whose direction cannot be read is checked).
     public func applies(to record: Record) -> Bool {
-        guard applies(to: record.dataset) else { return false }
-        guard let direction, let value = record["direction"], let recorded = Direction.parse(value) else { return true }
-        return recorded == direction
+        applies(to: record, direction: record["direction"].flatMap(Direction.parse))
     }
 
     /// The same, with the record's direction read once for all rules (nil: none or unreadable).
@@ -96,8 +94,9 @@ public final class CheckContext {
     public let redactor: Redactor
     /// `company_domains` from crmlint.yml: addresses there are inside the company.
     public var companyDomains: [String] = []
-    // The current record's normalised fields: a short list, since a record has few text fields.
-    private var textCache: [(field: String, text: NormalizedText?)] = []
+    // The current record's normalised fields, and the prefilter's verdict on
+    // each: a short list, since a record has few text fields.
+    private var textCache: [(field: String, text: NormalizedText?, present: [Bool]?)] = []
     private var cachedSerial = -1
 
     public init(asOf: Date, timeZone: TimeZone, limits: MatchLimits = .default, redactor: Redactor = .shared) {
@@ -109,33 +108,32 @@ public final class CheckContext {
 
     /// The normalised text of a field, computed once per record for all rules.
     public func normalized(_ record: Record, field: String) -> NormalizedText? {
+        textCache[cachedIndex(record, field: field)].text
+    }
+
+    /// The cache entry of a field of the current record, made on first use.
+    private func cachedIndex(_ record: Record, field: String) -> Int {
         if cachedSerial != record.serial {
             textCache.removeAll(keepingCapacity: true)
             cachedSerial = record.serial
         }
-        for entry in textCache where entry.field == field { return entry.text }
-        let text = record[field].map { normalizer.normalize($0) }
-        textCache.append((field, text))
-        return text
+        if let index = textCache.firstIndex(where: { $0.field == field }) { return index }
+        textCache.append((field, record[field].map { normalizer.normalize($0) }, nil))
+        return textCache.count - 1
     }
 
     /// Which pattern-rule entries could match, one pass per field for all
     /// rules (set by the scanner; nil runs every entry).
     public var prefilter: LiteralPrefilter?
-    private var presentCache: [(field: String, present: [Bool])] = []
-    private var presentSerial = -1
 
     /// The prefilter's word sets present in a field of the current record, found once for all rules.
-    public func presentWords(_ record: Record, field: String, text: NormalizedText) -> [Bool]? {
+    public func presentWords(_ record: Record, field: String) -> [Bool]? {
         guard let prefilter else { return nil }
-        if presentSerial != record.serial {
-            presentCache.removeAll(keepingCapacity: true)
-            presentSerial = record.serial
-        }
-        for entry in presentCache where entry.field == field { return entry.present }
+        let index = cachedIndex(record, field: field)
+        if let present = textCache[index].present { return present }
         var present = [Bool](repeating: false, count: prefilter.setCount)
-        text.bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present) }
-        presentCache.append((field, present))
+        textCache[index].text?.bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present) }
+        textCache[index].present = present
         return present
     }
 

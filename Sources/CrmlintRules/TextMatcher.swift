@@ -11,16 +11,13 @@ public enum TextScope: String, Sendable, CaseIterable {
     /// The whole field.
     case message
 
-    /// The scope's range around `hit`.
+    /// The scope's range around `hit`, at most `limit` characters either side.
     /// The punctuation that ends the scope belongs to it (a `[?]` part sees the
-    /// question mark closing its clause); line breaks do not.
-    func range(around hit: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>) -> Range<Int> {
-        let scoped: Range<Int>
-        switch self {
-        case .message: return 0..<buffer.count
-        case .clause: scoped = Clause.window(around: hit, in: buffer, limit: Int.max, sentence: false)
-        case .sentence: scoped = Clause.window(around: hit, in: buffer, limit: Int.max, sentence: true)
-        }
+    /// question mark closing its clause; a question mark closing the sentence
+    /// makes it a question); line breaks do not.
+    func range(around hit: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>, limit: Int = .max) -> Range<Int> {
+        if self == .message, limit == .max { return 0..<buffer.count }
+        let scoped = Clause.window(around: hit, in: buffer, limit: limit, sentence: self == .message ? nil : self == .sentence)
         var end = scoped.upperBound
         if end < buffer.count, buffer[end] != 0x0A, buffer[end] != 0x0D { end = UTF8Offsets.nextScalarStart(buffer, after: end) }
         return scoped.lowerBound..<min(end, buffer.count)
@@ -256,17 +253,7 @@ public struct UnlessCondition: Sendable {
 
     /// Does the exception hold around `hit`?
     func holds(around hit: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws -> Bool {
-        let scoped: Range<Int>
-        switch scope {
-        case .clause: scoped = Clause.window(around: hit, in: buffer, limit: reach, sentence: false)
-        case .sentence: scoped = Clause.window(around: hit, in: buffer, limit: reach, sentence: true)
-        case .message: scoped = Clause.window(around: hit, in: buffer, limit: reach, sentence: nil)
-        }
-        // The punctuation that ends the scope belongs to it: a question mark
-        // closing the sentence makes the sentence a question.
-        var end = scoped.upperBound
-        if end < buffer.count, buffer[end] != 0x0A, buffer[end] != 0x0D { end = UTF8Offsets.nextScalarStart(buffer, after: end) }
-        let area = scoped.lowerBound..<min(end, buffer.count)
+        let area = scope.range(around: hit, in: buffer, limit: reach)
         let window: Range<Int>
         switch side {
         case .either: window = area
