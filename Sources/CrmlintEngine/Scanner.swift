@@ -18,6 +18,8 @@ public struct ScanOptions: Sendable {
     public var encoding: String?
     public var select: [String] = []
     public var ignore: [String] = []
+    /// Worker threads for the per-record checks (nil: one per core). The findings are the same for any number.
+    public var jobs: Int?
 
     public init(paths: [String]) { self.paths = paths }
 }
@@ -82,6 +84,8 @@ public enum Scanner {
         if ProcessInfo.processInfo.environment["CRMLINT_NO_PREFILTER"] == nil { context.prefilter = LiteralPrefilter(rules: rules) }
         context.companyDomains = config.companyDomains
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
+        let workers = RecordWorkers(rules: rules, checkers: checkers.map(\.1), context: context,
+                                    jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         var serial = 0
         for input in inputs {
             var summary = InputSummary(path: input.path, dataset: input.dataset, format: input.format!.rawValue, encoding: nil)
@@ -117,9 +121,38 @@ public enum Scanner {
             summary.encoding = reader.encoding.rawValue
             let mapper = FieldMapper(dataset: input.dataset!, config: config)
             var position = 0
+            // Records wait here while the workers run their record-local checks; the
+            // rest, and every emit, follow in record order, as with one thread.
+            var batch: [(record: Record, direction: Direction?)] = []
+            batch.reserveCapacity(RecordWorkers.batchSize)
+            func flush() {
+                guard !batch.isEmpty else { return }
+                let local = workers.hasWork ? workers.run(batch) : []
+                for (index, (record, direction)) in batch.enumerated() {
+                    if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
+                    var day: String??
+                    let emitRecordFinding = { (finding: Finding) in
+                        var finding = finding
+                        if finding.day == nil {
+                            if day == nil { day = .some(recordDay(record, context: context)) }
+                            finding.day = day!
+                        }
+                        emit(located(finding))
+                    }
+                    for (checkerIndex, (metadata, checker)) in checkers.enumerated() {
+                        if let slot = workers.slots[checkerIndex] {
+                            local[index][slot].forEach(emitRecordFinding)
+                        } else if metadata.applies(to: record, direction: direction) {
+                            checker.check(record, context: context, emit: emitRecordFinding)
+                        }
+                    }
+                }
+                batch.removeAll(keepingCapacity: true)
+            }
             while let event = reader.next() {
                 switch event {
                 case let .problem(problem):
+                    flush()
                     // A problem stands for `records` records (0 for a note about the file), so read = scanned + rejected.
                     position += problem.records
                     summary.recordsRead += problem.records
@@ -138,21 +171,11 @@ public enum Scanner {
                     serial += 1
                     let record = Record(dataset: input.dataset!, file: input.path, line: raw.line, position: position,
                                         fields: mapper.map(raw), serial: serial)
-                    if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
-                    var day: String??
-                    let direction = record["direction"].flatMap(Direction.parse)
-                    for (metadata, checker) in checkers where metadata.applies(to: record, direction: direction) {
-                        checker.check(record, context: context) { finding in
-                            var finding = finding
-                            if finding.day == nil {
-                                if day == nil { day = .some(recordDay(record, context: context)) }
-                                finding.day = day!
-                            }
-                            emit(located(finding))
-                        }
-                    }
+                    batch.append((record, record["direction"].flatMap(Direction.parse)))
+                    if batch.count == RecordWorkers.batchSize { flush() }
                 }
             }
+            flush()
             // A CSV file's encoding may be settled only by its first non-ASCII row.
             summary.encoding = reader.encoding.rawValue
             if let source, let problem = InputErrors.endOfInput(source) {

@@ -117,6 +117,8 @@ public struct ContactDetailRule: Rule, RuleKind {
         private var excluded: [Dataset: [String: Bool]] = [:]
 
         init(rule: ContactDetailRule) { self.rule = rule }
+        // Per-record work only (its memo tables are this worker's): may run on worker threads.
+        var isRecordLocal: Bool { true }
 
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             let audience = audience(of: record, context: context)

@@ -136,6 +136,8 @@ public struct PatternRule: Rule, RuleKind {
     final class Checker: RuleChecker {
         let rule: PatternRule
         init(rule: PatternRule) { self.rule = rule }
+        // Per-record work only: may run on worker threads.
+        var isRecordLocal: Bool { true }
 
         /// This rule's first entry slot in the scan's prefilter (nil: no prefilter, run every entry).
         private var firstSlot: Int?

@@ -77,10 +77,16 @@ public protocol Rule: Sendable {
 public protocol RuleChecker: AnyObject {
     func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void)
     func finish(context: CheckContext, emit: (Finding) -> Void)
+    /// True when `check` reads only the record and per-worker caches, keeps no
+    /// state across records, claims no shared problems and reports nothing in
+    /// `finish`: the scanner may then
+    /// run it on worker threads, one checker and one context per worker.
+    var isRecordLocal: Bool { get }
 }
 
 extension RuleChecker {
     public func finish(context: CheckContext, emit: (Finding) -> Void) {}
+    public var isRecordLocal: Bool { false }
 }
 
 /// Everything a checker may use besides the record: the scan's "now" and
@@ -92,6 +98,7 @@ public final class CheckContext {
     public let normalizer = TextNormalizer()
     public let scratch: MatchScratch
     public let redactor: Redactor
+    public let limits: MatchLimits
     /// `company_domains` from crmlint.yml: addresses there are inside the company.
     public var companyDomains: [String] = []
     // The current record's normalised fields, and the prefilter's verdict on
@@ -104,6 +111,16 @@ public final class CheckContext {
         self.timeZone = timeZone
         self.scratch = MatchScratch(limits: limits)
         self.redactor = redactor
+        self.limits = limits
+    }
+
+    /// A context for another worker thread: the same settings and prefilter
+    /// (read-only once built), caches and match state of its own.
+    public func forWorker() -> CheckContext {
+        let copy = CheckContext(asOf: asOf, timeZone: timeZone, limits: limits, redactor: redactor)
+        copy.companyDomains = companyDomains
+        copy.prefilter = prefilter
+        return copy
     }
 
     /// The normalised text of a field, computed once per record for all rules.

@@ -124,8 +124,12 @@ struct Scan: ParsableCommand {
     @Flag(name: .customLong("skip-unrecognized"), help: "Pass over files that are not CRM exports instead of reporting them (for pre-commit).")
     var skipUnrecognized = false
 
+    @Option(name: [.short, .long], help: ArgumentHelp("Worker threads for the per-record checks (default: one per core); the report is the same for any number.", valueName: "n"))
+    var jobs: Int?
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("no paths to scan (give files or folders, or - for stdin)") }
+        if let jobs, jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be between 1 and 256 (got \(jobs))") }
         if noSuppressions, !suppressions.isEmpty { throw ValidationError("--no-suppressions and --suppressions contradict each other") }
     }
 
@@ -138,6 +142,7 @@ struct Scan: ParsableCommand {
         options.asOf = asOf
         options.timezone = timezone
         options.encoding = encoding
+        options.jobs = jobs
         var request = ScanRequest(options: options, primary: ReportDestination(format: format, path: output))
         let extra: [(ReportFormat, String?)] = [(.json, outputJSON), (.sarif, outputSARIF), (.jsonl, outputJSONL), (.csv, outputCSV), (.junit, outputJUnit)]
         request.extra = extra.compactMap { format, path in path.map { ReportDestination(format: format, path: $0) } }
