@@ -194,13 +194,15 @@ public enum RequiredLiterals {
     final class GroupCache: @unchecked Sendable {
         static let shared = GroupCache()
         private let lock = NSLock()
-        private var table: [String: Info?] = [:]
-        func get(_ key: String) -> (info: Info?, found: Bool)? {
+        // Keyed by scalars, not String: hashing a String normalises it, and
+        // these keys are long (a whole word class) and looked up for every use.
+        private var table: [[Unicode.Scalar]: Info?] = [:]
+        func get(_ key: [Unicode.Scalar]) -> (info: Info?, found: Bool)? {
             lock.lock(); defer { lock.unlock() }
             guard let value = table[key] else { return nil }
             return (value, true)
         }
-        func set(_ key: String, _ info: Info?) {
+        func set(_ key: [Unicode.Scalar], _ info: Info?) {
             lock.lock(); defer { lock.unlock() }
             if table.count > 100_000 { table.removeAll() }
             table[key] = .some(info)
@@ -228,7 +230,8 @@ public enum RequiredLiterals {
             if branches.count == 1 { return branches[0] }
             var exact: Set<String>? = []
             for branch in branches {
-                if let e = branch.exact, let so = exact, so.count + e.count <= 256 { exact = so.union(e) } else { exact = nil }
+                // In place: a union per branch into a new set was quadratic in a word class's size.
+                if let e = branch.exact, let count = exact?.count, count + e.count <= 256 { exact!.formUnion(e) } else { exact = nil; break }
             }
             return Info(exact: exact, required: Requirement.or(branches.map(\.usable)))
         }
@@ -236,12 +239,27 @@ public enum RequiredLiterals {
         mutating func parseSequence() -> Info? {
             var allExact: Set<String>? = [""]
             var run: Set<String> = [""]     // exact strings of the current run of exact atoms
+            // Single-string atoms (the characters of a word) waiting to be appended
+            // to every string of `run` and `allExact`: one set operation per word, not per character.
+            var pending = ""
             var needs: [Requirement?] = []
+            func fold() {
+                guard !pending.isEmpty else { return }
+                run = Set(run.map { $0 + pending })
+                if let a = allExact { allExact = Set(a.map { $0 + pending }) }
+                pending = ""
+            }
             func flush() {
+                fold()
                 if !run.contains("") { needs.append(.words(run)) }
             }
             while let c = peek(), c != "|", c != ")" {
                 guard let atom = parseQuantifiedAtom() else { return nil }
+                if let e = atom.exact, e.count == 1 {
+                    pending += e.first!
+                    continue
+                }
+                fold()
                 if let e = atom.exact {
                     if let joined = RequiredLiterals.product(run, e) { run = joined } else {
                         flush()
@@ -360,7 +378,7 @@ public enum RequiredLiterals {
             // Word classes expand to the same group in many patterns: parse each once.
             let start = index
             if let end = RequiredLiterals.structure(chars, from: start).close, end - start > 48 {
-                let key = String(String.UnicodeScalarView(chars[start..<end]))
+                let key = Array(chars[start..<end])
                 if let cached = GroupCache.shared.get(key) {
                     index = end + 1
                     return cached.info
