@@ -28,19 +28,19 @@ public enum Dataset: String, Codable, CaseIterable, Comparable, Sendable {
     public var identityField: String? {
         switch self {
         case .customers: "customer_id"
-        case .followups, .messages: "id"
-        case .complaints: nil
+        case .followups, .messages, .complaints: "id"
         }
     }
 
     /// Fields whose presence is characteristic of this dataset (used to
     /// recognise a file from its header).
-    var distinctiveFields: Set<String> {
+    public var distinctiveFields: Set<String> {
         switch self {
         case .customers: ["tier", "annual_purchase", "strategic", "high_growth", "owner"]
         case .followups: ["contact_time", "needs", "objections", "customer_commitment", "next_followup_time", "next_followup_content", "contact_name", "logged_at"]
         case .messages: ["text", "direction", "recipient_type", "recipient", "timestamp"]
-        case .complaints: ["complaint_time", "complainant", "contact_info", "content", "cause", "resolution", "feedback", "improvements"]
+        case .complaints: ["complaint_time", "complainant", "contact_info", "content", "cause", "resolution", "feedback", "improvements",
+                           "complaint_type", "satisfaction", "closed_at", "handler"]
         }
     }
 }
@@ -57,68 +57,160 @@ public struct FieldSpec: Sendable {
 }
 
 public enum DatasetSchema {
+    /// Canonical fields with the headers CRMs write for them: the policy's
+    /// templates, what CRM systems (销售易, 纷享销客, Salesforce and HubSpot in
+    /// Chinese) export, English names. Compared by `matchKey` (case, spacing,
+    /// full-width forms, Traditional script and a bracketed unit do not matter).
+    /// Where two fields share a header (跟进时间 is the template's next
+    /// follow-up time but a CRM's contact time), the field listed first takes
+    /// it unless a header of its own is present (see `mapping`).
     public static let fields: [Dataset: [FieldSpec]] = [
         .customers: [
-            FieldSpec("customer_id", ["客户编号", "客户ID", "客户id", "客户代码", "customerid", "客戶編號"]),
-            FieldSpec("customer_name", ["客户名称", "客户名", "客戶名稱", "customername"]),
-            FieldSpec("tier", ["客户等级", "客户分级", "等级", "分级", "客戶等級", "level", "grade"]),
-            FieldSpec("annual_purchase", ["年采购额", "年度采购额", "年采購額", "annual_purchase_amount", "annualpurchase"]),
-            FieldSpec("strategic", ["战略合作", "是否战略合作", "战略客户", "行业头部", "戰略合作", "strategic_partner"]),
-            FieldSpec("high_growth", ["高增长", "高增长潜力", "是否高增长", "高增長", "high_growth_potential"]),
-            FieldSpec("owner", ["负责人", "客户经理", "客户负责人", "負責人", "account_manager"]),
+            FieldSpec("customer_id", ["客户编号", "客户ID", "客户代码", "客户编码", "客户号", "客户序号", "编号", "ID", "No.", "customerid", "account_id", "accountid"]),
+            FieldSpec("customer_name", ["客户名称", "客户名", "客户全称", "公司名称", "企业名称", "单位名称", "客户", "customername", "account_name", "company"]),
+            FieldSpec("tier", ["客户等级", "客户分级", "客户级别", "客户类别", "客户分类", "等级", "分级", "级别", "level", "grade", "customer_tier", "rating"]),
+            FieldSpec("annual_purchase", ["年采购额", "年度采购额", "年采购金额", "年度采购金额", "年采购量", "annual_purchase_amount", "annual_revenue", "annualpurchase"]),
+            FieldSpec("strategic", ["战略合作", "是否战略合作", "战略客户", "是否战略客户", "行业头部", "strategic_partner"]),
+            FieldSpec("high_growth", ["高增长", "高增长潜力", "是否高增长", "增长潜力", "high_growth_potential"]),
+            FieldSpec("owner", ["负责人", "客户经理", "客户负责人", "所属销售", "销售负责人", "归属销售", "销售", "account_manager", "account_owner"]),
+            FieldSpec("region", ["所属区域", "区域", "地区", "省份", "城市", "销售区域", "region", "territory"]),
+            FieldSpec("industry", ["行业", "所属行业", "industry"]),
+            FieldSpec("created_at", ["创建时间", "录入时间", "建档时间", "created_at", "created"]),
         ],
         .followups: [
-            FieldSpec("id", ["记录编号", "记录ID", "跟进编号", "記錄編號", "record_id", "followup_id"]),
-            FieldSpec("customer_id", ["客户编号", "客户ID", "客户id", "客戶編號", "customerid"]),
-            FieldSpec("customer_name", ["客户名称", "客户名", "客戶名稱"]),
-            FieldSpec("contact_name", ["联系人", "聯繫人", "contact"]),
-            FieldSpec("contact_title", ["职务", "職務", "title"]),
-            FieldSpec("contact_time", ["沟通时间", "溝通時間", "communication_time"]),
-            FieldSpec("channel", ["沟通方式", "溝通方式", "渠道"]),
-            FieldSpec("needs", ["需求描述", "需求", "需求描述"], freeText: true),
-            FieldSpec("objections", ["异议点", "異議點", "异议"], freeText: true),
-            FieldSpec("customer_commitment", ["客户承诺", "客戶承諾", "commitment"], freeText: true),
-            FieldSpec("rep", ["跟进人", "跟進人", "销售", "sales_rep"]),
-            FieldSpec("next_followup_time", ["跟进时间", "下次跟进时间", "跟進時間", "next_followup_at"]),
-            FieldSpec("next_followup_content", ["跟进内容", "下次跟进内容", "跟進內容"], freeText: true),
-            FieldSpec("assistance_needed", ["需协助事项", "需協助事項", "协助事项"], freeText: true),
-            FieldSpec("logged_at", ["录入时间", "创建时间", "錄入時間", "建立時間", "created_at", "entered_at"]),
-            FieldSpec("notes", ["备注", "備註", "note", "remarks"], freeText: true),
+            FieldSpec("id", ["记录编号", "记录ID", "跟进编号", "跟进记录ID", "跟进记录编号", "跟进ID", "编号", "ID", "No.", "record_id", "followup_id"]),
+            FieldSpec("customer_id", ["客户编号", "客户ID", "客户代码", "客户编码", "customerid", "account_id"]),
+            FieldSpec("customer_name", ["客户名称", "客户名", "客户全称", "公司名称", "客户", "account_name"]),
+            FieldSpec("contact_name", ["联系人", "联系人姓名", "客户联系人", "对接人", "contact"]),
+            FieldSpec("contact_title", ["职务", "职位", "联系人职务", "title", "job_title"]),
+            FieldSpec("contact_time", ["沟通时间", "联系时间", "拜访时间", "跟进日期", "实际跟进时间", "跟进时间", "communication_time", "contacted_at", "activity_date"]),
+            FieldSpec("channel", ["沟通方式", "跟进方式", "联系方式", "跟进类型", "渠道", "activity_type"]),
+            FieldSpec("needs", ["需求描述", "需求", "客户需求", "需求说明"], freeText: true),
+            FieldSpec("objections", ["异议点", "异议", "客户异议", "顾虑"], freeText: true),
+            FieldSpec("customer_commitment", ["客户承诺", "承诺事项", "commitment"], freeText: true),
+            FieldSpec("rep", ["跟进人", "销售", "销售人员", "负责人", "所属销售", "创建人", "sales_rep", "owner"]),
+            FieldSpec("next_followup_time", ["跟进时间", "下次跟进时间", "下次联系时间", "计划跟进时间", "下次跟进日期", "next_followup_at", "next_step_date"]),
+            FieldSpec("next_followup_content", ["跟进内容", "下次跟进内容", "下一步计划", "跟进计划", "计划内容", "下一步", "下步计划", "next_step"], freeText: true),
+            FieldSpec("assistance_needed", ["需协助事项", "协助事项", "需要协助", "所需支持"], freeText: true),
+            FieldSpec("logged_at", ["录入时间", "创建时间", "填写时间", "提交时间", "建立时间", "created_at", "entered_at"]),
+            FieldSpec("notes", ["备注", "说明", "跟进记录", "跟进详情", "note", "remarks", "description"], freeText: true),
         ],
         .messages: [
-            FieldSpec("id", ["消息编号", "编号", "消息ID", "訊息編號", "message_id"]),
-            FieldSpec("customer_id", ["客户编号", "客户ID", "客户id", "客戶編號", "customerid"]),
-            FieldSpec("timestamp", ["时间", "发送时间", "联系时间", "時間", "發送時間", "time", "sent_at"]),
-            FieldSpec("channel", ["渠道", "沟通方式", "方式", "管道"]),
-            FieldSpec("direction", ["方向", "呼叫方向"]),
-            FieldSpec("recipient_type", ["接收方类型", "对象类型", "接收方類型"]),
-            FieldSpec("recipient", ["接收方", "收件人", "接收人", "to"]),
-            FieldSpec("rep", ["销售", "跟进人", "发送人", "銷售", "sales_rep", "sender"]),
-            FieldSpec("text", ["内容", "消息内容", "文本", "內容", "訊息內容", "message", "body", "content"], freeText: true),
+            FieldSpec("id", ["消息编号", "消息ID", "记录编号", "记录ID", "编号", "ID", "No.", "message_id"]),
+            FieldSpec("customer_id", ["客户编号", "客户ID", "客户代码", "客户编码", "customerid", "account_id"]),
+            FieldSpec("timestamp", ["时间", "发送时间", "联系时间", "消息时间", "通话时间", "沟通时间", "日期时间", "time", "sent_at", "timestamp", "date"]),
+            FieldSpec("channel", ["渠道", "沟通方式", "方式", "联系方式", "沟通渠道", "消息渠道", "管道"]),
+            FieldSpec("direction", ["方向", "呼叫方向", "消息方向", "收发"]),
+            FieldSpec("recipient_type", ["接收方类型", "对象类型", "接收人类型", "收件人类型", "recipient_kind"]),
+            FieldSpec("recipient", ["接收方", "收件人", "接收人", "对象", "to"]),
+            FieldSpec("rep", ["销售", "跟进人", "发送人", "发送方", "销售人员", "员工", "sales_rep", "sender", "from"]),
+            FieldSpec("text", ["内容", "消息内容", "文本", "消息", "通话摘要", "聊天内容", "message", "body", "content"], freeText: true),
         ],
         .complaints: [
-            FieldSpec("customer_name", ["客户名称", "客户名", "客戶名稱"]),
-            FieldSpec("complaint_time", ["投诉时间", "投訴時間"]),
-            FieldSpec("complainant", ["投诉人", "投訴人"]),
-            FieldSpec("contact_info", ["联系方式", "聯繫方式", "contact"]),
-            FieldSpec("content", ["投诉内容", "投訴內容"], freeText: true),
-            FieldSpec("cause", ["原因分析", "原因"], freeText: true),
-            FieldSpec("resolution", ["处理方案", "處理方案"], freeText: true),
-            FieldSpec("feedback", ["客户反馈", "客戶反饋"], freeText: true),
-            FieldSpec("improvements", ["改进措施", "改進措施"], freeText: true),
+            FieldSpec("id", ["投诉编号", "工单号", "工单编号", "投诉单号", "单号", "编号", "ID", "No.", "case_id", "ticket_id"]),
+            FieldSpec("customer_id", ["客户编号", "客户ID", "客户代码", "客户编码", "customerid", "account_id"]),
+            FieldSpec("customer_name", ["客户名称", "客户名", "客户全称", "公司名称", "account_name"]),
+            FieldSpec("complaint_time", ["投诉时间", "投诉日期", "受理时间", "提交时间", "complaint_time", "opened_at"]),
+            FieldSpec("complainant", ["投诉人", "投诉人姓名", "联系人", "反馈人"]),
+            FieldSpec("contact_info", ["联系方式", "联系电话", "投诉人电话", "电话", "手机", "手机号", "contact"]),
+            FieldSpec("channel", ["投诉渠道", "受理渠道", "来源渠道", "渠道"]),
+            FieldSpec("complaint_type", ["投诉类型", "投诉类别", "问题类型", "问题分类", "category"]),
+            FieldSpec("content", ["投诉内容", "问题描述", "投诉描述", "投诉详情"], freeText: true),
+            FieldSpec("rep", ["涉及人员", "被投诉人", "涉及销售", "责任人", "责任销售", "销售", "rep"]),
+            FieldSpec("handler", ["处理人", "受理人", "跟进人", "handler"]),
+            FieldSpec("cause", ["原因分析", "原因", "问题原因"], freeText: true),
+            FieldSpec("resolution", ["处理方案", "处理措施", "解决方案", "处理办法"], freeText: true),
+            FieldSpec("result", ["处理结果", "处理状态", "结果"]),
+            FieldSpec("feedback", ["客户反馈", "回访意见", "反馈意见"], freeText: true),
+            FieldSpec("satisfaction", ["客户满意度", "满意度", "满意程度"]),
+            FieldSpec("improvements", ["改进措施", "整改措施", "改进建议"], freeText: true),
+            FieldSpec("closed_at", ["结案时间", "关闭时间", "完成时间", "解决时间", "closed_at"]),
         ],
     ]
 
-    /// Canonical field name for a header in a dataset, or nil if unknown.
-    public static func canonicalField(for header: String, in dataset: Dataset) -> String? {
-        let key = normalizedHeader(header)
-        for spec in fields[dataset]! where spec.name == key || spec.aliases.contains(where: { normalizedHeader($0) == key }) {
-            return spec.name
+    /// Header key → candidate fields in preference order, per dataset.
+    private static let aliasTable: [Dataset: [String: [String]]] = {
+        var table: [Dataset: [String: [String]]] = [:]
+        for (dataset, specs) in fields {
+            var keys: [String: [String]] = [:]
+            for spec in specs {
+                for alias in [spec.name] + spec.aliases {
+                    let key = matchKey(alias).key
+                    if !(keys[key]?.contains(spec.name) ?? false) { keys[key, default: []].append(spec.name) }
+                }
+            }
+            table[dataset] = keys
         }
-        return nil
+        return table
+    }()
+
+    /// Canonical field name for a header in a dataset, or nil if unknown
+    /// (the first candidate when a header names several fields).
+    public static func canonicalField(for header: String, in dataset: Dataset) -> String? {
+        aliasTable[dataset]![matchKey(header).key]?.first
     }
 
-    /// Header text as compared: trimmed, lowercased, spaces and dashes as `_`.
+    /// A file's headers mapped to fields. Each field goes to one header; a
+    /// header naming several fields takes the first not named by a header of
+    /// its own (跟进时间 beside 下次跟进时间 is the contact time). Headers
+    /// mapping to nothing are left out.
+    public static func mapping(headers: [String], in dataset: Dataset) -> [String: String] {
+        let candidates = headers.map { aliasTable[dataset]![matchKey($0).key] ?? [] }
+        var taken: [String: String] = [:]
+        var result: [String: String] = [:]
+        // Headers with one meaning first, then the ambiguous ones.
+        for unique in [true, false] {
+            for (index, header) in headers.enumerated() where (candidates[index].count == 1) == unique && result[header] == nil {
+                guard let field = candidates[index].first(where: { taken[$0] == nil }) else { continue }
+                taken[field] = header
+                result[header] = field
+            }
+        }
+        return result
+    }
+
+    /// A bracketed unit in a header (`年采购额(万元)`) as the suffix its bare
+    /// numbers need (`万`), or nil when the header has none crmlint knows.
+    public static func unitSuffix(of header: String) -> String? {
+        guard let unit = matchKey(header).unit else { return nil }
+        switch unit {
+        case "万元", "万", "万元人民币", "万rmb", "万cny", "w", "万元/年": return "万"
+        case "千元", "千", "k", "千元/年": return "千"
+        case "元", "rmb", "cny", "¥", "￥", "人民币", "元/年": return "元"
+        default: return nil
+        }
+    }
+
+    /// Header text as compared with aliases: NFKC (full-width forms), lower
+    /// case, Simplified script, without spaces, underscores, dashes, dots,
+    /// colons or a required-field star; a trailing bracketed part is split off
+    /// as the unit.
+    public static func matchKey(_ header: String) -> (key: String, unit: String?) {
+        if let known = headerNormalizer.cached(header) { return known }
+        let made = makeMatchKey(header)
+        headerNormalizer.remember(header, made)
+        return made
+    }
+
+    private static func makeMatchKey(_ header: String) -> (key: String, unit: String?) {
+        var text = header.trimmingCharacters(in: .whitespacesAndNewlines)
+        if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+        text = String(decoding: headerNormalizer.withLock { $0.normalize(text).bytes }, as: UTF8.self).lowercased()
+        var unit: String?
+        for (open, close) in [("(", ")"), ("[", "]"), ("【", "】"), ("<", ">")] where text.hasSuffix(close) {
+            guard let start = text.range(of: open, options: .backwards), start.lowerBound != text.startIndex else { continue }
+            unit = String(text[start.upperBound..<text.index(before: text.endIndex)]).filter { !$0.isWhitespace }
+            text = String(text[..<start.lowerBound])
+            break
+        }
+        let dropped: Set<Character> = [" ", "\t", "_", "-", ".", "·", ":", "*", "#", "/", "\u{3000}"]
+        return (text.filter { !dropped.contains($0) }, unit)
+    }
+
+    private static let headerNormalizer = LockedNormalizer()
+
+    /// Header text as shown for a column crmlint does not know: trimmed,
+    /// lowercased, spaces and dashes as `_`.
     public static func normalizedHeader(_ header: String) -> String {
         var text = header.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
@@ -130,10 +222,37 @@ public enum DatasetSchema {
     public static func detect(headers: [String]) -> Dataset? {
         var best: (Dataset, Int)?
         for dataset in Dataset.allCases {
-            let mapped = Set(headers.compactMap { canonicalField(for: $0, in: dataset) })
+            let mapped = Set(mapping(headers: headers, in: dataset).values)
             let score = mapped.intersection(dataset.distinctiveFields).count
             if score >= 2, score > (best?.1 ?? 0) { best = (dataset, score) }
         }
         return best?.0
+    }
+}
+
+/// A normaliser and a memo of match keys shared by header matching, under a lock
+/// (headers are few and repeat: every rule example and file names the same ones).
+final class LockedNormalizer: @unchecked Sendable {
+    private let lock = NSLock()
+    private let normalizer = TextNormalizer()
+    private var memo: [String: (key: String, unit: String?)] = [:]
+
+    func withLock<T>(_ body: (TextNormalizer) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(normalizer)
+    }
+
+    func cached(_ header: String) -> (key: String, unit: String?)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return memo[header]
+    }
+
+    func remember(_ header: String, _ key: (key: String, unit: String?)) {
+        lock.lock()
+        defer { lock.unlock() }
+        if memo.count > 10_000 { memo.removeAll() }
+        memo[header] = key
     }
 }

@@ -163,7 +163,8 @@ public enum Scanner {
                                                         dataset: input.dataset)))
                 case let .record(raw):
                     if input.sheet != nil, cellColumns.isEmpty, let xlsx = reader as? XLSXReader {
-                        for (key, letters) in xlsx.headerColumns { cellColumns[mapper.canonical(key)] = letters }
+                        let names = mapper.names(for: xlsx.headerColumns.map(\.key))
+                        for (key, letters) in xlsx.headerColumns { cellColumns[names[key] ?? key] = letters }
                     }
                     position += 1
                     summary.recordsRead += 1
@@ -389,43 +390,5 @@ public enum Scanner {
         case .customers: return nil
         }
         return context.time(record, field: field).map { TimeValue.day(of: $0.start, timeZone: context.timeZone) }
-    }
-}
-
-/// Maps a file's keys to canonical field names (cached per key).
-final class FieldMapper {
-    let dataset: Dataset
-    let extraAliases: [String: [String]]
-    private var cache: [String: String] = [:]
-
-    init(dataset: Dataset, config: Config) {
-        self.dataset = dataset
-        self.extraAliases = config.columns[dataset] ?? [:]
-    }
-
-    func canonical(_ key: String) -> String {
-        if let hit = cache[key] { return hit }
-        let normalized = DatasetSchema.normalizedHeader(key)
-        let name = extraAliases.first { $0.value.contains { DatasetSchema.normalizedHeader($0) == normalized } }?.key
-            ?? DatasetSchema.canonicalField(for: key, in: dataset) ?? normalized
-        cache[key] = name
-        return name
-    }
-
-    func map(_ raw: RawRecord) -> [String: String] {
-        var fields: [String: String] = [:]
-        fields.reserveCapacity(raw.fields.count)
-        for (key, value) in raw.fields { fields[canonical(key)] = value }
-        return fields
-    }
-
-    static func detect(keys: [String], config: Config) -> Dataset? {
-        if let dataset = DatasetSchema.detect(headers: keys) { return dataset }
-        // Config aliases can make an otherwise unknown header recognisable.
-        for dataset in Dataset.allCases {
-            let mapper = FieldMapper(dataset: dataset, config: config)
-            if DatasetSchema.detect(headers: keys.map(mapper.canonical)) == dataset { return dataset }
-        }
-        return nil
     }
 }

@@ -123,7 +123,8 @@ public enum ExampleDatasets {
                 continue
             }
             var canonical: [String: String] = [:]
-            for (name, value) in values { canonical[DatasetSchema.canonicalField(for: name, in: dataset) ?? name] = value }
+            let names = DatasetSchema.mapping(headers: values.keys.sorted(), in: dataset)
+            for (name, value) in values { canonical[names[name] ?? name] = value }
             records.append(Record(dataset: dataset, file: "<example>", line: position + 1, position: position + 1, fields: canonical))
         }
         return DatasetExample(note: note, records: records, asOf: asOf, timeZone: timeZone, reported: reported)

@@ -1,0 +1,99 @@
+import CrmlintCore
+import CrmlintReaders
+import Foundation
+
+/// Maps a file's headers to canonical field names: `columns` from
+/// crmlint.yml first, then the built-in header vocabulary (DatasetSchema),
+/// each field to one header. Records of a file share their headers, so the
+/// mapping is made once per set of headers.
+final class FieldMapper {
+    let dataset: Dataset
+    /// Config aliases by match key → field.
+    private let configured: [String: String]
+
+    private struct Mapping {
+        let keys: [String]
+        /// Header → field name (a known field, or the header as shown when unknown).
+        let names: [String: String]
+        /// Header → suffix for its bare numbers (`年采购额(万元)` → `万`).
+        let units: [String: String]
+    }
+    private var last: Mapping?
+    private var mappings: [[String]: Mapping] = [:]
+
+    init(dataset: Dataset, config: Config) {
+        self.dataset = dataset
+        var configured: [String: String] = [:]
+        for (field, aliases) in config.columns[dataset] ?? [:] {
+            for alias in aliases { configured[DatasetSchema.matchKey(alias).key] = field }
+        }
+        self.configured = configured
+    }
+
+    /// Header → field for one set of headers.
+    func names(for keys: [String]) -> [String: String] { mapping(for: keys).names }
+
+    func map(_ raw: RawRecord) -> [String: String] {
+        let mapping = mapping(for: raw.fields.map(\.key))
+        var fields: [String: String] = [:]
+        fields.reserveCapacity(raw.fields.count)
+        for (key, value) in raw.fields {
+            let name = mapping.names[key] ?? key
+            // A later column of the same field (two headers for one field) does not overwrite the first.
+            if fields[name] != nil { continue }
+            if let unit = mapping.units[key], Self.isBareNumber(value) {
+                fields[name] = value.trimmingCharacters(in: .whitespaces) + unit
+            } else {
+                fields[name] = value
+            }
+        }
+        return fields
+    }
+
+    private func mapping(for keys: [String]) -> Mapping {
+        if let last, last.keys == keys { return last }
+        if let known = mappings[keys] {
+            last = known
+            return known
+        }
+        var names: [String: String] = [:]
+        var taken: Set<String> = []
+        for key in keys {
+            if let field = configured[DatasetSchema.matchKey(key).key], !taken.contains(field) {
+                names[key] = field
+                taken.insert(field)
+            }
+        }
+        let rest = keys.filter { names[$0] == nil }
+        for (key, field) in DatasetSchema.mapping(headers: rest, in: dataset) where !taken.contains(field) {
+            names[key] = field
+            taken.insert(field)
+        }
+        var units: [String: String] = [:]
+        for key in keys {
+            if names[key] == nil { names[key] = DatasetSchema.normalizedHeader(key) }
+            if let unit = DatasetSchema.unitSuffix(of: key) { units[key] = unit }
+        }
+        let made = Mapping(keys: keys, names: names, units: units)
+        if mappings.count < 64 { mappings[keys] = made }
+        last = made
+        return made
+    }
+
+    static func isBareNumber(_ value: String) -> Bool {
+        let text = value.trimmingCharacters(in: .whitespaces)
+        guard let first = text.unicodeScalars.first, ("0"..."9").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || $0 == "." || $0 == "," }
+    }
+
+    static func detect(keys: [String], config: Config) -> Dataset? {
+        if let dataset = DatasetSchema.detect(headers: keys) { return dataset }
+        // Config aliases can make an otherwise unknown header recognisable.
+        for dataset in Dataset.allCases {
+            let names = FieldMapper(dataset: dataset, config: config).names(for: keys)
+            let score = Set(keys.compactMap { names[$0] }).intersection(dataset.distinctiveFields).count
+            if score >= 2 { return dataset }
+        }
+        return nil
+    }
+}
