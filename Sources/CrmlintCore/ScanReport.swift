@@ -1,7 +1,7 @@
 /// The findings document (`--format json`): run metadata, summary, findings.
 /// Versioned; `docs/findings.schema.json` describes it.
 public struct ScanReport: Codable, Equatable, Sendable {
-    public static let schemaVersion = "1.1"
+    public static let schemaVersion = "1.2"
 
     public var schemaVersion: String
     public var run: RunInfo
@@ -49,6 +49,35 @@ public struct InputSummary: Codable, Equatable, Sendable {
     public var recordsRead: Int
     public var recordsScanned: Int
     public var recordsRejected: Int
+    /// Fields the rules needed that this file has no column for (one note per
+    /// file and field instead of a finding per record). Added in 1.2.
+    public var absentFields: [AbsentField]?
+    /// Channel or direction values no vocabulary knows, with their counts. Added in 1.2.
+    public var unknownValues: [UnknownValue]?
+
+    public struct AbsentField: Codable, Equatable, Sendable {
+        public var field: String
+        /// Records without the column.
+        public var records: Int
+        /// Rules that could not check those records for it.
+        public var rules: [String]
+        public init(field: String, records: Int, rules: [String]) {
+            self.field = field
+            self.records = records
+            self.rules = rules
+        }
+    }
+
+    public struct UnknownValue: Codable, Equatable, Sendable {
+        public var field: String
+        public var value: String
+        public var records: Int
+        public init(field: String, value: String, records: Int) {
+            self.field = field
+            self.value = value
+            self.records = records
+        }
+    }
 
     public init(path: String, dataset: Dataset?, format: String, encoding: String?, recordsRead: Int = 0, recordsScanned: Int = 0, recordsRejected: Int = 0) {
         self.path = path

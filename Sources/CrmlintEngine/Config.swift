@@ -24,6 +24,10 @@ public struct Config: Sendable {
     /// Extra header aliases: dataset → canonical field → aliases.
     public var columns: [Dataset: [String: [String]]] = [:]
     public var companyDomains: [String] = []
+    /// Extra words for channels and directions (`channels`, `directions`).
+    public var extraChannels: [Channel: [String]] = [:]
+    public var extraDirections: [Direction: [String]] = [:]
+    public var vocabulary: ValueVocabulary { ValueVocabulary(extraChannels: extraChannels, extraDirections: extraDirections) }
 
     public init() {}
 
@@ -101,8 +105,26 @@ public struct Config: Sendable {
                         config.columns[dataset, default: [:]][field] = strings(aliases, "columns.\(dataset.rawValue).\(field)")
                     }
                 }
+            case "channels":
+                guard case let .mapping(entries) = value else { fail(value, "'channels' must map channels to lists of words"); continue }
+                for (nameNode, words) in entries {
+                    guard let channel = nameNode.string.flatMap(Channel.init(rawValue:)) else {
+                        fail(nameNode, "unknown channel '\(nameNode.string ?? "")' in channels (one of: \(Channel.allCases.map(\.rawValue).joined(separator: ", ")))")
+                        continue
+                    }
+                    config.extraChannels[channel, default: []] += strings(words, "channels.\(channel.rawValue)")
+                }
+            case "directions":
+                guard case let .mapping(entries) = value else { fail(value, "'directions' must map outbound and inbound to lists of words"); continue }
+                for (nameNode, words) in entries {
+                    guard let direction = nameNode.string.flatMap(Direction.init(rawValue:)) else {
+                        fail(nameNode, "unknown direction '\(nameNode.string ?? "")' in directions (outbound, inbound)")
+                        continue
+                    }
+                    config.extraDirections[direction, default: []] += strings(words, "directions.\(direction.rawValue)")
+                }
             default:
-                fail(keyNode, "unknown key '\(key)' (timezone, encoding, rules, select, ignore, fail_on, inputs, columns, company_domains)")
+                fail(keyNode, "unknown key '\(key)' (timezone, encoding, rules, select, ignore, fail_on, inputs, columns, company_domains, channels, directions)")
             }
         }
         if let error = CrmlintError.combine(errors) { throw error }

@@ -83,6 +83,7 @@ public enum Scanner {
         // and for the test that proves the prefilter changes no finding.
         if ProcessInfo.processInfo.environment["CRMLINT_NO_PREFILTER"] == nil { context.prefilter = LiteralPrefilter(rules: rules) }
         context.companyDomains = config.companyDomains
+        context.vocabulary = config.vocabulary
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
         let workers = RecordWorkers(rules: rules, checkers: checkers.map(\.1), context: context,
                                     jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -172,11 +173,24 @@ public enum Scanner {
                     serial += 1
                     let record = Record(dataset: input.dataset!, file: input.path, line: raw.line, position: position,
                                         fields: mapper.map(raw), serial: serial)
-                    batch.append((record, record["direction"].flatMap(Direction.parse)))
+                    batch.append((record, record["direction"].flatMap(context.vocabulary.direction)))
                     if batch.count == RecordWorkers.batchSize { flush() }
                 }
             }
             flush()
+            let notes = context.takeFileNotes()
+            if !notes.absent.isEmpty {
+                summary.absentFields = notes.absent.keys.sorted().map {
+                    InputSummary.AbsentField(field: $0, records: notes.absent[$0]!.records, rules: notes.absent[$0]!.rules.sorted())
+                }
+            }
+            if !notes.unknown.isEmpty {
+                summary.unknownValues = notes.unknown.keys.sorted().flatMap { field in
+                    notes.unknown[field]!.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map {
+                        InputSummary.UnknownValue(field: field, value: context.redactor.redact($0.key), records: $0.value)
+                    }
+                }
+            }
             // A CSV file's encoding may be settled only by its first non-ASCII row.
             summary.encoding = reader.encoding.rawValue
             if let source, let problem = InputErrors.endOfInput(source) {

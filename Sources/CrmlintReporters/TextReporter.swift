@@ -19,6 +19,7 @@ public struct TextReporter: Reporter {
                 out += "    \(finding.field ?? ""): \(excerpt)\n"
             }
         }
+        out += Self.inputNotes(report)
         let summary = report.summary
         let severities = Severity.allCases.reversed().map { "\(summary.bySeverity[$0.rawValue] ?? 0) \($0.rawValue)\(($0 == .info ? "" : "s"))" }
         out += "\(summary.findings) finding\(summary.findings == 1 ? "" : "s") (\(severities.joined(separator: ", "))) in "
@@ -27,6 +28,31 @@ public struct TextReporter: Reporter {
         if let suppressed = summary.suppressed { out += "; \(suppressed) suppressed" }
         if let baselined = summary.baselined { out += "; \(baselined) already in the baseline" }
         out += "\n"
+        return out
+    }
+
+    /// What a file lacks, said once per file: columns the rules needed, and
+    /// channel or direction words no vocabulary knows (the few most common).
+    static func inputNotes(_ report: ScanReport) -> String {
+        var out = ""
+        for input in report.run.inputs {
+            let place = input.sheet.map { "\(input.path) (sheet '\($0)')" } ?? input.path
+            if let absent = input.absentFields, !absent.isEmpty {
+                let fields = absent.map { "\($0.field) (\($0.records) records)" }.joined(separator: ", ")
+                let rules = Set(absent.flatMap(\.rules)).sorted().joined(separator: ", ")
+                out += "\(place): note: no column for \(fields), so \(rules) could not check \(absent.count == 1 ? "it" : "them"); "
+                out += "map a header to it under 'columns' in crmlint.yml (crmlint inspect shows the mapping)\n"
+            }
+            if let unknown = input.unknownValues, !unknown.isEmpty {
+                for field in Array(Set(unknown.map(\.field))).sorted() {
+                    let values = unknown.filter { $0.field == field }
+                    var shown = values.prefix(5).map { "'\($0.value)' (\($0.records))" }.joined(separator: ", ")
+                    if values.count > 5 { shown += " and \(values.count - 5) more" }
+                    out += "\(place): note: \(field) values crmlint does not know: \(shown); "
+                    out += "add them under '\(field == "direction" ? "directions" : "channels")' in crmlint.yml\n"
+                }
+            }
+        }
         return out
     }
 }

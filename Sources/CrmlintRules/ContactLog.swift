@@ -76,20 +76,19 @@ final class ContactLog {
                 ValueProblems.report(record, field: "direction", problem: "is missing", rule: rule, context: context, emit: emit)
                 return nil
             }
-            guard let direction = Direction.parse(raw) else {
-                ValueProblems.report(record, field: "direction", problem: "\(ValueProblems.shown(raw, context: context)) is not outbound or inbound",
-                                     rule: rule, context: context, emit: emit)
+            guard let direction = context.vocabulary.direction(raw) else {
+                // A word the vocabulary lacks is noted per file with its count (add it under `directions` in crmlint.yml).
+                context.noteUnknownValue(record, field: "direction", value: raw)
                 return nil
             }
             if direction == .outbound { flag |= Self.outbound }
         }
         var channelCode: UInt8 = 0
         if let raw = record["channel"] {
-            if let parsed = Channel.parse(raw) {
+            if let parsed = context.vocabulary.channel(raw) {
                 channelCode = Self.code(parsed)
             } else {
-                ValueProblems.report(record, field: "channel", problem: "\(ValueProblems.shown(raw, context: context)) is not a known channel (\(Channel.allCases.map(\.rawValue).joined(separator: ", ")))",
-                                     rule: rule, context: context, emit: emit)
+                context.noteUnknownValue(record, field: "channel", value: raw)
             }
         } else {
             ValueProblems.report(record, field: "channel", problem: "is missing", rule: rule, context: context, emit: emit)

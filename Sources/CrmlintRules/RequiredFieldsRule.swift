@@ -107,10 +107,21 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             var missing: Set<String> = []
             for field in rule.required[record.dataset] ?? [] where record[field]?.isBlank ?? true {
                 missing.insert(field)
+                // (An absent column becomes one note per file: ValueProblems.report.)
                 report(record, field: field, problem: "is missing", context: context, emit: emit)
             }
             for (field, format) in rule.formats where !missing.contains(field) {
                 guard let raw = record[field], !raw.isBlank else { continue }
+                // A channel or direction word the vocabulary lacks is the vocabulary's gap, not the
+                // record's: one note per file and value (add it in crmlint.yml), not a finding per record.
+                if case .channel = format, context.vocabulary.channel(raw) == nil {
+                    context.noteUnknownValue(record, field: field, value: raw)
+                    continue
+                }
+                if case .direction = format, context.vocabulary.direction(raw) == nil {
+                    context.noteUnknownValue(record, field: field, value: raw)
+                    continue
+                }
                 if let problem = problem(raw, format: format, record: record, field: field, context: context) {
                     report(record, field: field, problem: "\(ValueProblems.shown(raw, context: context)) \(problem)", context: context, emit: emit)
                 }
@@ -122,8 +133,7 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             case .time: return context.time(record, field: field) == nil ? "is not a time" : nil
             case .amount: return Amount.parse(raw) == nil ? "is not an amount" : nil
             case .boolean: return BooleanValue.parse(raw) == nil ? "is not yes or no (是/否, Y/N)" : nil
-            case .channel: return Channel.parse(raw) == nil ? "is not a known channel (\(Channel.allCases.map(\.rawValue).joined(separator: ", ")))" : nil
-            case .direction: return Direction.parse(raw) == nil ? "is not outbound or inbound" : nil
+            case .channel, .direction: return nil   // unknown words are noted above
             case let .pattern(pattern):
                 var value = raw.trimmed.compatibilityFolded
                 let matched = value.withUTF8 { (try? pattern.firstMatch(in: $0, scratch: context.scratch)) != nil }

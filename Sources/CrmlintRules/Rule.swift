@@ -101,6 +101,11 @@ public final class CheckContext {
     public let limits: MatchLimits
     /// `company_domains` from crmlint.yml: addresses there are inside the company.
     public var companyDomains: [String] = []
+    /// Channel and direction words: the defaults plus crmlint.yml's.
+    public var vocabulary = ValueVocabulary.standard
+    /// Facts about the current file rather than its records, collected for the
+    /// scanner: columns rules need that records lack, and values no vocabulary knows.
+    public private(set) var fileNotes = FileNotes()
     // The current record's normalised fields, and the prefilter's verdict on
     // each: a short list, since a record has few text fields.
     private var textCache: [(field: String, text: NormalizedText?, present: [Bool]?)] = []
@@ -120,7 +125,28 @@ public final class CheckContext {
         let copy = CheckContext(asOf: asOf, timeZone: timeZone, limits: limits, redactor: redactor)
         copy.companyDomains = companyDomains
         copy.prefilter = prefilter
+        copy.vocabulary = vocabulary
         return copy
+    }
+
+    /// A field a rule needs is not a column of this record: noted once per
+    /// record and field, for one note per file instead of a finding per record.
+    public func noteAbsent(_ record: Record, field: String, rule: String) {
+        guard claimProblem(record, key: field) else { return }
+        fileNotes.absent[field, default: FileNotes.Absent()].records += 1
+        fileNotes.absent[field]!.rules.insert(rule)
+    }
+
+    /// A channel or direction value the vocabulary does not know, once per record and field.
+    public func noteUnknownValue(_ record: Record, field: String, value: String) {
+        guard claimProblem(record, key: field) else { return }
+        fileNotes.unknown[field, default: [:]][value.trimmed, default: 0] += 1
+    }
+
+    /// The notes since the last call (the scanner takes them at the end of each file).
+    public func takeFileNotes() -> FileNotes {
+        defer { fileNotes = FileNotes() }
+        return fileNotes
     }
 
     /// The normalised text of a field, computed once per record for all rules.
@@ -208,6 +234,19 @@ public final class CheckContext {
         sharedState[key] = made
         return made
     }
+}
+
+/// What the checkers noticed about a file as a whole (see `CheckContext.noteAbsent`).
+public struct FileNotes: Sendable {
+    public struct Absent: Sendable {
+        public var records = 0
+        public var rules: Set<String> = []
+    }
+    /// Field → records without that column, and the rules that needed it.
+    public var absent: [String: Absent] = [:]
+    /// Field → value → records.
+    public var unknown: [String: [String: Int]] = [:]
+    public var isEmpty: Bool { absent.isEmpty && unknown.isEmpty }
 }
 
 extension Finding {

@@ -25,6 +25,11 @@ enum ValueProblems {
     /// message when the rule words it (D1); otherwise a standard one is built.
     static func report(_ record: Record, field: String, problem: String, rule: RuleMetadata, context: CheckContext,
                        message: String? = nil, emit: (Finding) -> Void) {
+        // A column the file does not have is a fact about the file: one note, not a finding per record.
+        if record.fields[field] == nil {
+            context.noteAbsent(record, field: field, rule: rule.id)
+            return
+        }
         guard context.claimProblem(record, key: field) else { return }
         let text = message ?? "记录不完整 — \(label(field, in: record.dataset)) \(problem); \(rule.id) cannot check this record"
         var finding = Finding(rule: rule, record: record, message: text, field: field,

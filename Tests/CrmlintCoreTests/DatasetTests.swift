@@ -21,7 +21,37 @@ import Testing
     @Test func mapsAliasesToCanonicalFields() {
         #expect(DatasetSchema.canonicalField(for: "需求描述", in: .followups) == "needs")
         #expect(DatasetSchema.canonicalField(for: " Customer ID ", in: .messages) == "customer_id")
-        #expect(DatasetSchema.canonicalField(for: "跟进时间", in: .followups) == "next_followup_time")
+        #expect(DatasetSchema.canonicalField(for: "客戶等級", in: .customers) == "tier")
+        #expect(DatasetSchema.canonicalField(for: "*客户名称", in: .customers) == "customer_name")
+        #expect(DatasetSchema.canonicalField(for: "Customer Name", in: .customers) == "customer_name")
+        #expect(DatasetSchema.canonicalField(for: "ＩＤ", in: .messages) == "id")
+        #expect(DatasetSchema.canonicalField(for: "年采购额（万元）", in: .customers) == "annual_purchase")
+        #expect(DatasetSchema.unitSuffix(of: "年采购额（万元）") == "万")
+        #expect(DatasetSchema.unitSuffix(of: "年采购额") == nil)
+    }
+
+    /// 跟进时间 is the template's next follow-up time beside 沟通时间, and a CRM's
+    /// contact time beside 下次跟进时间.
+    @Test func aSharedHeaderTakesTheFieldNoOtherHeaderNames() {
+        let template = DatasetSchema.mapping(headers: ["沟通时间", "跟进时间", "跟进内容"], in: .followups)
+        #expect(template["跟进时间"] == "next_followup_time")
+        #expect(template["沟通时间"] == "contact_time")
+        let crm = DatasetSchema.mapping(headers: ["跟进时间", "下次跟进时间", "下一步计划"], in: .followups)
+        #expect(crm["跟进时间"] == "contact_time")
+        #expect(crm["下次跟进时间"] == "next_followup_time")
+        #expect(crm["下一步计划"] == "next_followup_content")
+    }
+
+    /// The complaints header of a real CRM export (the issue's), every column placed.
+    @Test func aCRMComplaintsHeaderIsMappedWhole() {
+        let header = ["投诉编号", "客户编号", "客户名称", "投诉人", "联系电话", "投诉时间", "投诉渠道", "投诉类型", "投诉内容", "涉及人员",
+                      "处理人", "处理措施", "处理结果", "客户满意度", "结案时间"]
+        #expect(DatasetSchema.detect(headers: header) == .complaints)
+        let mapping = DatasetSchema.mapping(headers: header, in: .complaints)
+        #expect(mapping.count == header.count)
+        #expect(mapping["投诉编号"] == "id" && mapping["涉及人员"] == "rep" && mapping["客户编号"] == "customer_id")
+        #expect(mapping["联系电话"] == "contact_info" && mapping["处理措施"] == "resolution" && mapping["结案时间"] == "closed_at")
+        #expect(Set(mapping.values).count == header.count, "two headers took one field")
     }
 
     @Test func failThresholds() {
