@@ -39,6 +39,9 @@ public struct Finding: Codable, Equatable, Hashable, Sendable {
     public var cell: String?
     public var fingerprint: String
     public var related: [RelatedLocation]?
+    /// For a rule reported by group (`aggregate`): how many records the
+    /// finding stands for (it shows the first; the others are under `related`).
+    public var occurrences: Int?
 
     public init(rule: String, category: Category, severity: Severity, message: String, file: String, line: Int,
                 dataset: Dataset? = nil, recordId: String? = nil, customerId: String? = nil, rep: String? = nil,

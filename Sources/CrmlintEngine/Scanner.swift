@@ -61,7 +61,12 @@ public enum Scanner {
 
         var findings: [Finding] = []
         var tiers: [String: String] = [:]
+        let groups = FindingGroups(rules: rules)
         func emit(_ finding: Finding) {
+            if groups.take(finding) { return }
+            report(finding)
+        }
+        func report(_ finding: Finding) {
             var finding = finding
             // Customers are read first, so `tiers` already covers the records
             // that follow; the final pass below fills any still missing.
@@ -215,6 +220,8 @@ public enum Scanner {
                 emit(finding)
             }
         }
+        // Grouped rules are reported now, each group once (streaming outputs see them last).
+        groups.finish().forEach(report)
         for index in findings.indices where findings[index].tier == nil {
             if let customer = findings[index].customerId { findings[index].tier = tiers[customer] }
         }

@@ -19,12 +19,14 @@ public struct RuleMetadata: Sendable {
     /// Only records going this way (e.g. what a rep sent); records with no
     /// direction (follow-ups, complaints) are always checked.
     public let direction: Direction?
+    /// Reported one finding per group instead of one per record (see `Aggregation`).
+    public let aggregate: Aggregation?
     public let file: String
     public let line: Int
 
     public init(id: String, kind: String, category: Category, severity: Severity, message: String, description: String? = nil,
                 policy: String? = nil, datasets: Set<Dataset>? = nil, fields: [String]? = nil, direction: Direction? = nil,
-                file: String = "", line: Int = 0) {
+                aggregate: Aggregation? = nil, file: String = "", line: Int = 0) {
         self.id = id
         self.kind = kind
         self.category = category
@@ -35,6 +37,7 @@ public struct RuleMetadata: Sendable {
         self.datasets = datasets
         self.fields = fields
         self.direction = direction
+        self.aggregate = aggregate
         self.file = file
         self.line = line
     }

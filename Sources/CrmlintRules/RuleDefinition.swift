@@ -194,6 +194,7 @@ public final class RuleDefinition {
         let directionText = string("direction")
         let direction = directionText.flatMap(Direction.parse)
         if let directionText, direction == nil { fail("direction", "unknown direction '\(directionText)' (outbound or inbound)") }
+        let aggregate = Aggregation.read(self)
 
         if let id, id.range(of: #"^[a-z0-9][a-z0-9._-]*$"#, options: .regularExpression) == nil {
             fail("id", "id '\(id)' must be lowercase letters, digits, '.', '_' or '-'")
@@ -216,7 +217,7 @@ public final class RuleDefinition {
         guard let id, let category, let severity, let message else { return nil }
         return RuleMetadata(id: id, kind: kind, category: category, severity: severity, message: message,
                             description: description, policy: policy, datasets: datasets, fields: fields,
-                            direction: direction, file: file, line: line)
+                            direction: direction, aggregate: aggregate, file: file, line: line)
     }
 }
 

@@ -1,0 +1,70 @@
+import CrmlintCore
+import CrmlintRules
+
+/// Findings of rules reported by group (`aggregate` in YAML): each group —
+/// rule, customer / rep / file, field, window — becomes one finding, the
+/// first met, with the count in `occurrences` and the other records under
+/// `related` (the first `relatedLimit`). Groups are folded as findings come,
+/// so memory grows with groups, not findings.
+final class FindingGroups {
+    static let relatedLimit = 50
+
+    private struct Group {
+        var first: Finding
+        var count: Int
+        var related: [RelatedLocation]
+        let who: String
+        let window: String
+    }
+    private let specs: [String: Aggregation]
+    private var groups: [String: Group] = [:]
+    private var order: [String] = []
+
+    init(rules: [Rule]) {
+        var specs: [String: Aggregation] = [:]
+        for rule in rules { if let aggregate = rule.metadata.aggregate { specs[rule.metadata.id] = aggregate } }
+        self.specs = specs
+    }
+
+    /// True when the finding was taken into a group (it is reported by `finish`).
+    func take(_ finding: Finding) -> Bool {
+        guard let spec = specs[finding.rule] else { return false }
+        let (who, window) = spec.key(of: finding)
+        let key = [finding.rule, who, finding.field ?? "", window].joined(separator: "\u{0}")
+        if var group = groups[key] {
+            group.count += 1
+            if group.related.count < Self.relatedLimit {
+                group.related.append(RelatedLocation(file: finding.file, line: finding.line, recordId: finding.recordId,
+                                                     note: finding.day.map { "also on \($0)" }))
+            }
+            groups[key] = group
+        } else {
+            groups[key] = Group(first: finding, count: 1, related: finding.related ?? [], who: who, window: window)
+            order.append(key)
+        }
+        return true
+    }
+
+    /// One finding per group, in the order groups were met.
+    func finish() -> [Finding] {
+        order.map { key in
+            let group = groups[key]!
+            var finding = group.first
+            let spec = specs[finding.rule]!
+            finding.fingerprint = Fingerprint.make([finding.rule, "group", spec.by.rawValue, group.who, finding.field ?? "", group.window])
+            finding.occurrences = group.count
+            if group.count > 1 {
+                let whom: String
+                switch spec.by {
+                case .customer: whom = "customer \(group.who)"
+                case .rep: whom = "rep \(group.who)"
+                case .file: whom = "this file"
+                }
+                let window = group.window.isEmpty ? "" : " in \(group.window)"
+                finding.message += " (\(group.count) records like this for \(whom)\(window); the others under related)"
+                finding.related = group.related
+            }
+            return finding
+        }
+    }
+}
