@@ -113,7 +113,7 @@ public enum DatasetSchema {
             FieldSpec("complaint_time", ["投诉时间", "投诉日期", "受理时间", "提交时间", "complaint_time", "opened_at"]),
             FieldSpec("complainant", ["投诉人", "投诉人姓名", "联系人", "反馈人"]),
             FieldSpec("contact_info", ["联系方式", "联系电话", "投诉人电话", "电话", "手机", "手机号", "contact"]),
-            FieldSpec("channel", ["投诉渠道", "受理渠道", "来源渠道", "渠道"]),
+            FieldSpec("source", ["投诉渠道", "受理渠道", "来源渠道", "投诉来源", "渠道", "来源"]),
             FieldSpec("complaint_type", ["投诉类型", "投诉类别", "问题类型", "问题分类", "category"]),
             FieldSpec("content", ["投诉内容", "问题描述", "投诉描述", "投诉详情"], freeText: true),
             FieldSpec("rep", ["涉及人员", "被投诉人", "涉及销售", "责任人", "责任销售", "销售", "rep"]),

@@ -30,6 +30,11 @@ public enum Scanner {
     /// where already known) and returns whether to keep it: streaming
     /// outputs write it at once, baselines and suppressions drop it.
     public static func scan(_ options: ScanOptions, onFinding: ((Finding) -> Bool)? = nil) throws -> ScanReport {
+        try scan(options, onFinding: onFinding, inspector: nil)
+    }
+
+    /// The same, telling `inspector` each record's headers and values (for `crmlint inspect`).
+    static func scan(_ options: ScanOptions, onFinding: ((Finding) -> Bool)? = nil, inspector: InputInspector?) throws -> ScanReport {
         AtomicOutput.reserveStandardDescriptors()
         let config = try loadConfig(options.configPath)
         let timezoneName = options.timezone ?? config.timezone ?? "Asia/Shanghai"
@@ -178,6 +183,7 @@ public enum Scanner {
                     serial += 1
                     let record = Record(dataset: input.dataset!, file: input.path, line: raw.line, position: position,
                                         fields: mapper.map(raw), serial: serial)
+                    inspector?.record(raw.fields, names: mapper.names(for: raw.fields.map(\.key)), path: input.path, sheet: input.sheet?.name)
                     batch.append((record, record["direction"].flatMap(context.vocabulary.direction)))
                     if batch.count == RecordWorkers.batchSize { flush() }
                 }

@@ -37,7 +37,7 @@ struct Crmlint: ParsableCommand {
             Exit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, config, rule or output error.
             """,
         version: CrmlintVersion.current,
-        subcommands: [Scan.self, Merge.self, RulesCommand.self, Explain.self, DashboardCommand.self],
+        subcommands: [Scan.self, Inspect.self, Merge.self, RulesCommand.self, Explain.self, DashboardCommand.self],
         defaultSubcommand: Scan.self
     )
 
@@ -156,6 +156,55 @@ struct Scan: ParsableCommand {
         let outcome = try ScanRun.run(request)
         for line in outcome.warnings { AtomicOutput.writeStandardError(line + "\n") }
         if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+}
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show how crmlint reads each file: dataset and why, header → field, unmapped and missing columns, channel and direction values.",
+        discussion: "Example: crmlint inspect exports/ — then map what it lists under 'columns', 'channels' and 'directions' in crmlint.yml.")
+
+    @Argument(help: ArgumentHelp("Files or folders to inspect; - reads standard input.", valueName: "path"))
+    var paths: [String] = []
+
+    @OptionGroup var rules: RuleOptions
+
+    @Option(help: ArgumentHelp("Config file (default: ./crmlint.yml when present).", valueName: "file"))
+    var config: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: InspectFormat = .text
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write here instead of standard output.", valueName: "file"))
+    var output: String?
+
+    enum InspectFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("no paths to inspect (give files or folders, or - for stdin)") }
+    }
+
+    func run() throws {
+        var options = ScanOptions(paths: paths)
+        options.rulePaths = rules.rulePaths
+        options.select = rules.selectors.select
+        options.ignore = rules.selectors.ignore
+        options.configPath = config
+        let files = try Inspection.run(options)
+        let text: String
+        switch format {
+        case .text: text = Inspection.text(files)
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.keyEncodingStrategy = .convertToSnakeCase
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            text = String(decoding: try encoder.encode(files), as: UTF8.self) + "\n"
+        }
+        if let output {
+            try AtomicOutput.write(text, to: output)
+        } else {
+            try AtomicOutput.writeStandardOutput(text)
+        }
     }
 }
 
