@@ -160,6 +160,8 @@ public enum Scanner {
                 }
                 batch.removeAll(keepingCapacity: true)
             }
+            source?.willWait = flush
+            defer { source?.willWait = nil }
             while let event = reader.next() {
                 switch event {
                 case let .problem(problem):

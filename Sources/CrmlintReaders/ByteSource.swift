@@ -34,6 +34,11 @@ public final class ByteSource {
 
     public static let chunkSize = 1 << 20
 
+    /// Called before a read would wait for a pipe or terminal to be written
+    /// to: a reader's caller holding records back (the scanner's batch) lets
+    /// them go, so a stream's findings come as its records do.
+    public var willWait: (() -> Void)?
+
     /// Bytes one refill can bring.
     private var capacity: Int { feedChunk > 0 ? feedChunk : Self.chunkSize }
 
@@ -169,6 +174,10 @@ public final class ByteSource {
                 noteGrowth()
                 return 0
             }
+        }
+        if expectedSize == nil, let willWait {
+            var ready = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            if poll(&ready, 1, 0) == 0 { willWait() }
         }
         while true {
             let count = target.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }

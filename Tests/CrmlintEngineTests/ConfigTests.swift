@@ -35,7 +35,7 @@ import Testing
             _ = try Config.parse("timezone: UTC\ncolour: red\ninputs:\n  - path: a.csv\n    dataset: leads\n", file: "crmlint.yml")
         } throws: { error in
             let lines = (error as? CrmlintError)?.lines ?? []
-            return lines == ["error: crmlint.yml:2: config: unknown key 'colour' (timezone, encoding, rules, select, ignore, fail_on, inputs, columns, company_domains)",
+            return lines == ["error: crmlint.yml:2: config: unknown key 'colour' (timezone, encoding, rules, select, ignore, fail_on, inputs, columns, company_domains, channels, directions)",
                              "error: crmlint.yml:5: config: unknown dataset 'leads'"]
         }
     }
