@@ -10,17 +10,20 @@ public enum ReportFormat: String, CaseIterable, Sendable {
     /// Settings some formats need besides the report.
     public struct Settings: Sendable {
         public var showExcerpts = false
+        /// Text: the summary only, no finding lines.
+        public var quiet = false
         /// JUnit marks findings at or above it as failures, like the exit status.
         public var failOn: FailThreshold = .error
-        public init(showExcerpts: Bool = false, failOn: FailThreshold = .error) {
+        public init(showExcerpts: Bool = false, quiet: Bool = false, failOn: FailThreshold = .error) {
             self.showExcerpts = showExcerpts
+            self.quiet = quiet
             self.failOn = failOn
         }
     }
 
     public func render(_ report: ScanReport, settings: Settings = Settings()) -> String {
         switch self {
-        case .text: TextReporter(showExcerpts: settings.showExcerpts).render(report)
+        case .text: TextReporter(showExcerpts: settings.showExcerpts, quiet: settings.quiet).render(report)
         case .json: JSONReporter().render(report)
         case .sarif: SARIFReporter().render(report)
         case .jsonl: JSONLinesReporter().render(report)

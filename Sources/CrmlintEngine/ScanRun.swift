@@ -13,7 +13,12 @@ public struct ScanRequest: Sendable {
     /// `--fail-on`; nil means `fail_on` from crmlint.yml, else `error`.
     public var failOn: FailThreshold?
     public var showExcerpts = false
+    /// Text output: the summary only.
+    public var quiet = false
     public var baselinePath: String?
+    /// Without it a missing `baselinePath` is an empty baseline and a note
+    /// (the first night of a nightly job); with it, an error.
+    public var baselineRequired = false
     /// Writes every finding not suppressed (baseline ignored) as next run's baseline.
     public var writeBaselinePath: String?
     /// Explicit suppression files; empty means discover `crmlint-suppressions.yml`.
@@ -44,7 +49,17 @@ public enum ScanRun {
         let destinations = [request.primary] + request.extra
         try OutputWriter.check(destinations + (request.writeBaselinePath.map { [ReportDestination(format: .json, path: $0)] } ?? []),
                                inputs: request.options.paths)
-        var baseline = try request.baselinePath.map(Baseline.load(path:))
+        var notes: [RunNote] = []
+        var baseline: Baseline?
+        if let path = request.baselinePath {
+            if !request.baselineRequired, Baseline.isMissing(path: path) {
+                baseline = Baseline(path: path, fingerprints: [])
+                notes.append(RunNote(kind: RunNote.baselineMissing,
+                                     message: "baseline \(path) does not exist yet: every finding is reported as new (first run; --baseline-required makes this an error)"))
+            } else {
+                baseline = try Baseline.load(path: path)
+            }
+        }
         let suppressionFiles = !request.suppressionPaths.isEmpty ? request.suppressionPaths
             : request.discoverSuppressions ? Suppressions.discover(scanPaths: request.options.paths) : []
         let suppressions = suppressionFiles.isEmpty ? nil : try Suppressions.load(paths: suppressionFiles)
@@ -87,14 +102,16 @@ public enum ScanRun {
             report.summary.suppressed = suppressions.suppressed
         }
         report.summary.baselined = baseline?.absorbed
+        notes.forEach { report.addNote($0) }
 
-        let settings = ReportFormat.Settings(showExcerpts: request.showExcerpts, failOn: failOn)
+        let settings = ReportFormat.Settings(showExcerpts: request.showExcerpts, quiet: request.quiet, failOn: failOn)
         for destination in destinations where destination.format != .jsonl {
             try OutputWriter.write(destination.format.render(report, settings: settings), to: destination.path ?? "-")
         }
         for stream in streams { try stream.commit() }
         if let path = request.writeBaselinePath {
-            var full = ScanReport(run: report.run, findings: unbaselined.sorted(by: Finding.reportOrder), suppressions: report.suppressions)
+            var full = ScanReport(run: report.run, findings: unbaselined.sorted(by: Finding.reportOrder), suppressions: report.suppressions,
+                                  notes: report.notes)
             full.summary.suppressed = report.summary.suppressed
             try OutputWriter.write(JSONReporter().render(full), to: path)
         }

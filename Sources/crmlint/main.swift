@@ -100,6 +100,9 @@ struct Scan: ParsableCommand {
     @Flag(name: .customLong("show-excerpts"), help: "In text output, show the redacted excerpt under each finding.")
     var showExcerpts = false
 
+    @Flag(name: [.short, .long], help: "In text output, print only the summary (counts by severity, category and rule), not each finding.")
+    var quiet = false
+
     @Option(name: .customLong("output-json"), help: ArgumentHelp("Also write the findings JSON here.", valueName: "file"))
     var outputJSON: String?
     @Option(name: .customLong("output-sarif"), help: ArgumentHelp("Also write SARIF 2.1.0 here.", valueName: "file"))
@@ -113,6 +116,8 @@ struct Scan: ParsableCommand {
 
     @Option(help: ArgumentHelp("A previous findings JSON: report only findings not in it.", valueName: "file"))
     var baseline: String?
+    @Flag(name: .customLong("baseline-required"), help: "Make a missing --baseline file an error (default: an empty baseline and a note, as on a nightly job's first run).")
+    var baselineRequired = false
     @Option(name: .customLong("write-baseline"), help: ArgumentHelp("Write every finding, new or not, as JSON for the next --baseline.", valueName: "file"))
     var writeBaseline: String?
 
@@ -127,6 +132,8 @@ struct Scan: ParsableCommand {
     func validate() throws {
         if paths.isEmpty { throw ValidationError("no paths to scan (give files or folders, or - for stdin)") }
         if noSuppressions, !suppressions.isEmpty { throw ValidationError("--no-suppressions and --suppressions contradict each other") }
+        if baselineRequired, baseline == nil { throw ValidationError("--baseline-required needs --baseline FILE") }
+        if quiet, format != .text { throw ValidationError("--quiet applies to --format text, not \(format.rawValue)") }
     }
 
     func run() throws {
@@ -143,7 +150,9 @@ struct Scan: ParsableCommand {
         request.extra = extra.compactMap { format, path in path.map { ReportDestination(format: format, path: $0) } }
         request.failOn = failOn
         request.showExcerpts = showExcerpts
+        request.quiet = quiet
         request.baselinePath = baseline
+        request.baselineRequired = baselineRequired
         request.writeBaselinePath = writeBaseline
         request.suppressionPaths = suppressions
         request.discoverSuppressions = !noSuppressions

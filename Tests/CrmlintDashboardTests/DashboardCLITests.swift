@@ -79,7 +79,7 @@ import Testing
             "missing.json": "error: missing.json: no such file",
             "array.json": "error: array.json: not a crmlint findings document (expected the JSON of crmlint scan --format json): not a JSON object",
             "other.json": "error: other.json: not a crmlint findings document (expected the JSON of crmlint scan --format json): no schema_version",
-            "future.json": "error: future.json: unsupported schema_version 2.0 (this crmlint reads 1.1)",
+            "future.json": "error: future.json: unsupported schema_version 2.0 (this crmlint reads 1.2)",
             "broken.json": "error: broken.json: not a crmlint findings document (expected the JSON of crmlint scan --format json): missing 'tool' in run",
             "text.json": "error: text.json: not a crmlint findings document (expected the JSON of crmlint scan --format json): not a JSON object",
         ]

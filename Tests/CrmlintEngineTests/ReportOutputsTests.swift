@@ -134,7 +134,7 @@ struct ReportOutputsTests {
         ExitCase(["--select", "contact.phone-in-text", "--fail-on", "warning"], 1),
         ExitCase(["--select", "conduct.guarantee", "--fail-on", "warning"], 0),
         ExitCase(["--select", "conduct.guarantee", "--fail-on", "info"], 1),
-        ExitCase(["--format", "yaml"], 2), ExitCase(["--baseline", "nope.json"], 2), ExitCase(["--suppressions", "nope.yml"], 2),
+        ExitCase(["--format", "yaml"], 2), ExitCase(["--baseline", "nope.json", "--baseline-required"], 2), ExitCase(["--suppressions", "nope.yml"], 2),
         ExitCase(["--rules", "nope/"], 2),
     ]
 
