@@ -83,6 +83,8 @@ public enum Scanner {
         context.companyDomains = config.companyDomains
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
         var serial = 0
+        // Records dated after --as-of: counted for a note, since no deadline rule judges them.
+        var future = (count: 0, latest: asOf)
         for input in inputs {
             var summary = InputSummary(path: input.path, dataset: input.dataset, format: input.format!.rawValue, encoding: nil)
             summary.sheet = input.sheet?.name
@@ -139,6 +141,11 @@ public enum Scanner {
                     let record = Record(dataset: input.dataset!, file: input.path, line: raw.line, position: position,
                                         fields: mapper.map(raw), serial: serial)
                     if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
+                    // Parsed once per record: the rules that need the time read it from the same cache.
+                    if let field = eventField(record.dataset), let time = context.time(record, field: field), time.start > asOf {
+                        future.count += 1
+                        future.latest = max(future.latest, time.start)
+                    }
                     var day: String??
                     let direction = record["direction"].flatMap(Direction.parse)
                     for (metadata, checker) in checkers where metadata.applies(to: record, direction: direction) {
@@ -189,7 +196,25 @@ public enum Scanner {
                               RuleSummary(id: $0.metadata.id, kind: $0.metadata.kind, category: $0.metadata.category, severity: $0.metadata.severity,
                                           message: $0.metadata.message, description: $0.metadata.description, policy: $0.metadata.policy)
                           })
-        return ScanReport(run: run, findings: findings)
+        var report = ScanReport(run: run, findings: findings)
+        if future.count > 0 {
+            let records = future.count == 1 ? "1 record is" : "\(future.count) records are"
+            report.addNote(RunNote(kind: RunNote.recordsAfterAsOf,
+                                   message: "\(records) dated after --as-of \(run.asOf) (the latest \(TimeValue.iso8601(future.latest, timeZone: timeZone))): "
+                                       + "deadline and cadence rules judge only what happened by --as-of; is --as-of right?",
+                                   count: future.count))
+        }
+        return report
+    }
+
+    /// The field that dates a record of a dataset (nil: customers have none).
+    static func eventField(_ dataset: Dataset) -> String? {
+        switch dataset {
+        case .messages: "timestamp"
+        case .followups: "contact_time"
+        case .complaints: "complaint_time"
+        case .customers: nil
+        }
     }
 
     static func loadConfig(_ path: String?) throws -> Config {
@@ -358,13 +383,7 @@ public enum Scanner {
     }
 
     static func recordDay(_ record: Record, context: CheckContext) -> String? {
-        let field: String
-        switch record.dataset {
-        case .messages: field = "timestamp"
-        case .followups: field = "contact_time"
-        case .complaints: field = "complaint_time"
-        case .customers: return nil
-        }
+        guard let field = eventField(record.dataset) else { return nil }
         return context.time(record, field: field).map { TimeValue.day(of: $0.start, timeZone: context.timeZone) }
     }
 }
