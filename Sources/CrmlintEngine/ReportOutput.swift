@@ -14,10 +14,13 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         public var quiet = false
         /// JUnit marks findings at or above it as failures, like the exit status.
         public var failOn: FailThreshold = .error
-        public init(showExcerpts: Bool = false, quiet: Bool = false, failOn: FailThreshold = .error) {
+        /// The absolute folder SARIF paths are relative to (see `SARIFRoot`); nil: the current folder.
+        public var sarifRoot: String?
+        public init(showExcerpts: Bool = false, quiet: Bool = false, failOn: FailThreshold = .error, sarifRoot: String? = nil) {
             self.showExcerpts = showExcerpts
             self.quiet = quiet
             self.failOn = failOn
+            self.sarifRoot = sarifRoot
         }
     }
 
@@ -25,7 +28,7 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         switch self {
         case .text: TextReporter(showExcerpts: settings.showExcerpts, quiet: settings.quiet).render(report)
         case .json: JSONReporter().render(report)
-        case .sarif: SARIFReporter().render(report)
+        case .sarif: SARIFReporter(root: settings.sarifRoot).render(report)
         case .jsonl: JSONLinesReporter().render(report)
         case .csv: CSVReporter().render(report)
         case .junit: JUnitReporter(failOn: settings.failOn).render(report)

@@ -15,6 +15,8 @@ public struct ScanRequest: Sendable {
     public var showExcerpts = false
     /// Text output: the summary only.
     public var quiet = false
+    /// `--sarif-root`: the folder SARIF paths are relative to; nil: `SARIFRoot`'s default.
+    public var sarifRoot: String?
     public var baselinePath: String?
     /// Without it a missing `baselinePath` is an empty baseline and a note
     /// (the first night of a nightly job); with it, an error.
@@ -49,6 +51,11 @@ public enum ScanRun {
         let destinations = [request.primary] + request.extra
         try OutputWriter.check(destinations + (request.writeBaselinePath.map { [ReportDestination(format: .json, path: $0)] } ?? []),
                                inputs: request.options.paths)
+        let usesSARIF = destinations.contains { $0.format == .sarif }
+        if request.sarifRoot != nil, !usesSARIF {
+            throw CrmlintError.usage("--sarif-root applies to SARIF output: add --format sarif or --output-sarif FILE")
+        }
+        let sarifRoot = usesSARIF ? try SARIFRoot.resolve(explicit: request.sarifRoot, inputs: request.options.paths) : nil
         var notes: [RunNote] = []
         var baseline: Baseline?
         if let path = request.baselinePath {
@@ -104,7 +111,7 @@ public enum ScanRun {
         report.summary.baselined = baseline?.absorbed
         notes.forEach { report.addNote($0) }
 
-        let settings = ReportFormat.Settings(showExcerpts: request.showExcerpts, quiet: request.quiet, failOn: failOn)
+        let settings = ReportFormat.Settings(showExcerpts: request.showExcerpts, quiet: request.quiet, failOn: failOn, sarifRoot: sarifRoot)
         for destination in destinations where destination.format != .jsonl {
             try OutputWriter.write(destination.format.render(report, settings: settings), to: destination.path ?? "-")
         }
@@ -123,10 +130,19 @@ public enum ScanRun {
     }
 
     /// `crmlint merge`: reads reports, merges them, writes one report.
-    public static func merge(paths: [String], to destination: ReportDestination, settings: ReportFormat.Settings = .init()) throws -> ScanReport {
+    public static func merge(paths: [String], to destination: ReportDestination, settings: ReportFormat.Settings = .init(),
+                             sarifRoot: String? = nil) throws -> ScanReport {
         guard paths.count >= 1 else { throw CrmlintError.usage("merge needs at least one findings JSON file") }
+        if sarifRoot != nil, destination.format != .sarif {
+            throw CrmlintError.usage("--sarif-root applies to SARIF output: add --format sarif")
+        }
         try OutputWriter.check([destination], inputs: paths)
         let merged = ReportMerger.merge(try paths.map(ReportMerger.load(path:)))
+        var settings = settings
+        if destination.format == .sarif {
+            // The shards' inputs are read as the scans named them, from the current folder.
+            settings.sarifRoot = try SARIFRoot.resolve(explicit: sarifRoot, inputs: merged.run.inputs.map(\.path).filter { !$0.hasPrefix("<") })
+        }
         try OutputWriter.write(destination.format.render(merged, settings: settings), to: destination.path ?? "-")
         return merged
     }

@@ -113,6 +113,8 @@ struct Scan: ParsableCommand {
     var outputCSV: String?
     @Option(name: .customLong("output-junit"), help: ArgumentHelp("Also write JUnit XML here.", valueName: "file"))
     var outputJUnit: String?
+    @Option(name: .customLong("sarif-root"), help: ArgumentHelp("The folder SARIF paths are relative to (SRCROOT). Default: the git top level of the current folder if the inputs are inside it, else the folder the inputs have in common.", valueName: "dir"))
+    var sarifRoot: String?
 
     @Option(help: ArgumentHelp("A previous findings JSON: report only findings not in it.", valueName: "file"))
     var baseline: String?
@@ -151,6 +153,7 @@ struct Scan: ParsableCommand {
         request.failOn = failOn
         request.showExcerpts = showExcerpts
         request.quiet = quiet
+        request.sarifRoot = sarifRoot
         request.baselinePath = baseline
         request.baselineRequired = baselineRequired
         request.writeBaselinePath = writeBaseline
@@ -177,12 +180,15 @@ struct Merge: ParsableCommand {
     @Option(help: "Format of the merged report.")
     var format: ReportFormat = .json
 
+    @Option(name: .customLong("sarif-root"), help: ArgumentHelp("With --format sarif: the folder paths are relative to (as for scan).", valueName: "dir"))
+    var sarifRoot: String?
+
     func validate() throws {
         if reports.isEmpty { throw ValidationError("no reports to merge (give findings JSON files)") }
     }
 
     func run() throws {
-        _ = try ScanRun.merge(paths: reports, to: ReportDestination(format: format, path: output))
+        _ = try ScanRun.merge(paths: reports, to: ReportDestination(format: format, path: output), sarifRoot: sarifRoot)
     }
 }
 
