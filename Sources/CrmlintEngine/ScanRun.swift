@@ -1,4 +1,5 @@
 import CrmlintCore
+import CrmlintRules
 import CrmlintReporters
 import Foundation
 
@@ -49,13 +50,21 @@ public struct ScanOutcome: Sendable {
 public enum ScanRun {
     public static func run(_ request: ScanRequest) throws -> ScanOutcome {
         let destinations = [request.primary] + request.extra
-        try OutputWriter.check(destinations + (request.writeBaselinePath.map { [ReportDestination(format: .json, path: $0)] } ?? []),
-                               inputs: request.options.paths)
+        // Problems before the scan are collected, so one run reports every one of them.
+        var problems: [CrmlintError] = []
+        func collect<T>(_ body: () throws -> T) -> T? {
+            do { return try body() } catch let error as CrmlintError { problems.append(error) } catch { problems.append(.usage("\(error)")) }
+            return nil
+        }
+        _ = collect {
+            try OutputWriter.check(destinations + (request.writeBaselinePath.map { [ReportDestination(format: .json, path: $0)] } ?? []),
+                                   inputs: request.options.paths)
+        }
         let usesSARIF = destinations.contains { $0.format == .sarif }
         if request.sarifRoot != nil, !usesSARIF {
-            throw CrmlintError.usage("--sarif-root applies to SARIF output: add --format sarif or --output-sarif FILE")
+            problems.append(.usage("--sarif-root applies to SARIF output: add --format sarif or --output-sarif FILE"))
         }
-        let sarifRoot = usesSARIF ? try SARIFRoot.resolve(explicit: request.sarifRoot, inputs: request.options.paths) : nil
+        let sarifRoot = usesSARIF ? collect { try SARIFRoot.resolve(explicit: request.sarifRoot, inputs: request.options.paths) } : nil
         var notes: [RunNote] = []
         var baseline: Baseline?
         if let path = request.baselinePath {
@@ -64,23 +73,28 @@ public enum ScanRun {
                 notes.append(RunNote(kind: RunNote.baselineMissing,
                                      message: "baseline \(path) does not exist yet: every finding is reported as new (first run; --baseline-required makes this an error)"))
             } else {
-                baseline = try Baseline.load(path: path)
+                baseline = collect { try Baseline.load(path: path) }
             }
         }
         let suppressionFiles = !request.suppressionPaths.isEmpty ? request.suppressionPaths
             : request.discoverSuppressions ? Suppressions.discover(scanPaths: request.options.paths) : []
-        let suppressions = suppressionFiles.isEmpty ? nil : try Suppressions.load(paths: suppressionFiles)
-        let config = (try? Scanner.loadConfig(request.options.configPath)) ?? Config()
-        let failOn = try request.failOn ?? failThreshold(config, path: request.options.configPath ?? "crmlint.yml")
+        let suppressions = suppressionFiles.isEmpty ? nil : collect { try Suppressions.load(paths: suppressionFiles) }
+        let config = collect { try Scanner.loadConfig(request.options.configPath) } ?? Config()
+        let failOn = request.failOn ?? collect { try failThreshold(config, path: config.file ?? "crmlint.yml") } ?? .error
         let today = asOfDay(request.options, config: config)
 
-        let streams = try destinations.filter { $0.format == .jsonl }.map(StreamingOutput.init)
+        // JSON Lines files are opened once every check has passed, so a failed run leaves no temporary file.
+        var streams: [StreamingOutput] = []
+        let checkRules: ([Rule]) -> [CrmlintError] = { rules in
+            suppressions?.unknownRules(rules.map(\.metadata.id) + InputErrors.all) ?? []
+        }
+        let openStreams = { streams = try destinations.filter { $0.format == .jsonl }.map(StreamingOutput.init) }
         let lines = JSONLinesReporter()
         var unbaselined: [Finding] = []
         var skipped: [String] = []
         var report: ScanReport
         do {
-            report = try Scanner.scan(request.options) { finding in
+            report = try Scanner.scan(request.options, problems: problems, checkRules: checkRules, onReady: openStreams) { finding in
                 if request.skipUnrecognized, Self.isUnrecognizedFile(finding) {
                     skipped.append(finding.file)
                     return false
@@ -151,8 +165,9 @@ public enum ScanRun {
     static func failThreshold(_ config: Config, path: String) throws -> FailThreshold {
         guard let text = config.failOn else { return .error }
         guard let threshold = FailThreshold(rawValue: text) else {
-            let names = FailThreshold.allCases.map(\.rawValue).joined(separator: ", ")
-            throw CrmlintError.config(file: path, line: 0, reason: "fail_on '\(text)' is not one of \(names)")
+            let place = config.places["fail_on"] ?? (0, 0)
+            throw CrmlintError.config(file: path, line: place.line, column: place.column,
+                                      reason: Suggestion.unknown("fail_on", text, expected: FailThreshold.allCases.map(\.rawValue)))
         }
         return threshold
     }

@@ -6,9 +6,31 @@ import Foundation
 // A thin shell: parse arguments, call the library, map errors to exit codes.
 // Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage/config/rule/output error.
 
-extension FailThreshold: ExpressibleByArgument {}
+// Closed sets of values (formats, thresholds) are read as text and checked by
+// the library, so an unknown value is one line that lists the values
+// (`unknown format 'xlsx'; expected one of text, json, …`); help and shell
+// completion list them from the same enums.
+let formatNames = ReportFormat.allCases.map(\.rawValue)
+let thresholdNames = FailThreshold.allCases.map(\.rawValue)
 
-extension ReportFormat: ExpressibleByArgument {}
+/// Runs each check, collecting the problems, so every bad value is reported in one run.
+struct ProblemCollector {
+    private(set) var problems: [CrmlintError] = []
+
+    mutating func check<T>(_ body: () throws -> T) -> T? {
+        do { return try body() } catch let error as CrmlintError {
+            problems.append(error)
+            return nil
+        } catch {
+            problems.append(.usage("\(error)"))
+            return nil
+        }
+    }
+
+    func finish() throws {
+        if let error = CrmlintError.combine(problems) { throw error }
+    }
+}
 
 struct RuleOptions: ParsableArguments {
     @Option(name: .customLong("rules"), help: ArgumentHelp("A rules file or folder (repeatable). Default: the bundled rules/.", valueName: "dir"))
@@ -79,14 +101,18 @@ struct Scan: ParsableCommand {
     @Option(help: ArgumentHelp("Config file (default: ./crmlint.yml when present).", valueName: "file"))
     var config: String?
 
-    @Option(help: "Output format of the main report.")
-    var format: ReportFormat = .text
+    @Option(help: ArgumentHelp("Output format of the main report: \(formatNames.joined(separator: ", ")).", valueName: "format"),
+            completion: .list(formatNames))
+    var format = "text"
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the report here instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity (default: fail_on in crmlint.yml, else error).")
-    var failOn: FailThreshold?
+    @Option(name: .customLong("fail-on"),
+            help: ArgumentHelp("Exit 1 when a finding is at or above this severity: \(thresholdNames.joined(separator: ", ")) (default: fail_on in crmlint.yml, else error).",
+                               valueName: "severity"),
+            completion: .list(thresholdNames))
+    var failOn: String?
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("\"Now\" for deadline checks, e.g. 2024-05-01 or 2024-05-01T00:00:00+08:00 (default: the scan's start).", valueName: "time"))
     var asOf: String?
@@ -135,10 +161,14 @@ struct Scan: ParsableCommand {
         if paths.isEmpty { throw ValidationError("no paths to scan (give files or folders, or - for stdin)") }
         if noSuppressions, !suppressions.isEmpty { throw ValidationError("--no-suppressions and --suppressions contradict each other") }
         if baselineRequired, baseline == nil { throw ValidationError("--baseline-required needs --baseline FILE") }
-        if quiet, format != .text { throw ValidationError("--quiet applies to --format text, not \(format.rawValue)") }
+        if quiet, format != "text" { throw ValidationError("--quiet applies to --format text, not \(format)") }
     }
 
     func run() throws {
+        var values = ProblemCollector()
+        let format = values.check { try ReportFormat.parse(self.format) }
+        let failOn = values.check { try self.failOn.map(FailThreshold.parse) } ?? nil
+        try values.finish()
         var options = ScanOptions(paths: paths)
         options.rulePaths = rules.rulePaths
         options.select = rules.selectors.select
@@ -147,7 +177,7 @@ struct Scan: ParsableCommand {
         options.asOf = asOf
         options.timezone = timezone
         options.encoding = encoding
-        var request = ScanRequest(options: options, primary: ReportDestination(format: format, path: output))
+        var request = ScanRequest(options: options, primary: ReportDestination(format: format!, path: output))
         let extra: [(ReportFormat, String?)] = [(.json, outputJSON), (.sarif, outputSARIF), (.jsonl, outputJSONL), (.csv, outputCSV), (.junit, outputJUnit)]
         request.extra = extra.compactMap { format, path in path.map { ReportDestination(format: format, path: $0) } }
         request.failOn = failOn
@@ -177,8 +207,9 @@ struct Merge: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Write the merged report here instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(help: "Format of the merged report.")
-    var format: ReportFormat = .json
+    @Option(help: ArgumentHelp("Format of the merged report: \(formatNames.joined(separator: ", ")).", valueName: "format"),
+            completion: .list(formatNames))
+    var format = "json"
 
     @Option(name: .customLong("sarif-root"), help: ArgumentHelp("With --format sarif: the folder paths are relative to (as for scan).", valueName: "dir"))
     var sarifRoot: String?
@@ -188,7 +219,7 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
-        _ = try ScanRun.merge(paths: reports, to: ReportDestination(format: format, path: output), sarifRoot: sarifRoot)
+        _ = try ScanRun.merge(paths: reports, to: ReportDestination(format: try ReportFormat.parse(format), path: output), sarifRoot: sarifRoot)
     }
 }
 
@@ -244,10 +275,6 @@ struct Explain: ParsableCommand {
     @OptionGroup var rules: RuleOptions
 
     func run() throws {
-        let loaded = try RuleCatalog.load(paths: rules.rulePaths, select: [], ignore: [])
-        guard let found = loaded.first(where: { $0.metadata.id == rule }) else {
-            throw CrmlintError.usage("no rule '\(rule)' (see crmlint rules list)")
-        }
-        print(RuleCatalog.explain(found), terminator: "")
+        print(RuleCatalog.explain(try RuleCatalog.rule(rule, paths: rules.rulePaths)), terminator: "")
     }
 }

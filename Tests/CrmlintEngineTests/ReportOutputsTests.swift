@@ -170,7 +170,7 @@ struct ReportOutputsTests {
         try "fail_on: sometimes\n".write(to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
         let bad = try CLI.run(base, in: folder)
         #expect(bad.status == 2)
-        #expect(bad.stderr == "error: crmlint.yml: config: fail_on 'sometimes' is not one of error, warning, info, never\n")
+        #expect(bad.stderr == "error: crmlint.yml:1:10: unknown fail_on 'sometimes'; expected one of error, warning, info, never\n")
     }
 
     @Test("--skip-unrecognized passes over files that are not exports, and says so on stderr")

@@ -169,7 +169,7 @@ import Testing
 
     @Test func loadErrorsNameTheKey() {
         #expect(Policy.errors(thankYou.replacingOccurrences(of: "within: 24h", with: "within: soon")) == [
-            "error: t.yml:10: rule 't.thank-you': 'within' must be a length of time such as 24h, 3d or 30d, not 'soon'",
+            "error: t.yml:10:3: rule 't.thank-you': 'within' must be a length of time such as 24h, 3d or 30d, not 'soon'",
         ])
         #expect(Policy.errors(thankYou.replacingOccurrences(of: "channels: [visit]", with: "channels: [pigeon]")).first?
             .contains("'start.channels': unknown channel 'pigeon'") == true)

@@ -149,6 +149,6 @@ import Testing
 
     @Test func unknownDirectionIsALoadError() {
         let (_, errors) = RuleLoader.load(yaml: "- id: t.x\n  category: bribery\n  severity: error\n  message: m\n  direction: sideways\n  patterns: ['x']\n", file: "t.yml")
-        #expect(errors.map(\.description) == ["error: t.yml:5: rule 't.x': unknown direction 'sideways' (outbound or inbound)"])
+        #expect(errors.map(\.description) == ["error: t.yml:5:3: rule 't.x': unknown direction 'sideways'; expected one of outbound, inbound"])
     }
 }
