@@ -1,9 +1,12 @@
 /// Every user-facing problem that stops a run (exit 2), with where and why.
-/// Messages are written here, in one place, one line each.
+/// Messages are written here, in one place, one line each, in one format:
+/// `error: FILE:LINE:COLUMN: [rule 'ID': ]reason` (line and column left out
+/// when unknown), `error: reason` for arguments.
 public enum CrmlintError: Error, Equatable, CustomStringConvertible, Sendable {
-    /// A rule file problem: file, line (0 when unknown), rule id when known.
-    case rule(file: String, line: Int, ruleID: String?, reason: String)
-    case config(file: String, line: Int, reason: String)
+    /// A rule file problem: file, line and column (0 when unknown), rule id when known.
+    case rule(file: String, line: Int, column: Int = 0, ruleID: String?, reason: String)
+    /// A settings file problem (crmlint.yml, a suppressions file).
+    case config(file: String, line: Int, column: Int = 0, reason: String)
     case usage(String)
     case input(path: String, reason: String)
     case output(path: String, reason: String)
@@ -36,12 +39,12 @@ public enum CrmlintError: Error, Equatable, CustomStringConvertible, Sendable {
 
     private var unescapedLines: [String] {
         switch self {
-        case let .rule(file, line, ruleID, reason):
-            let place = line > 0 ? "\(file):\(line)" : file
+        case let .rule(file, line, column, ruleID, reason):
+            let place = Self.place(file, line, column)
             if let ruleID { return ["error: \(place): rule '\(ruleID)': \(reason)"] }
             return ["error: \(place): \(reason)"]
-        case let .config(file, line, reason):
-            return ["error: \(line > 0 ? "\(file):\(line)" : file): config: \(reason)"]
+        case let .config(file, line, column, reason):
+            return ["error: \(Self.place(file, line, column)): \(reason)"]
         case let .usage(reason):
             return ["error: \(reason)"]
         case let .input(path, reason):
@@ -49,8 +52,15 @@ public enum CrmlintError: Error, Equatable, CustomStringConvertible, Sendable {
         case let .output(path, reason):
             return ["error: cannot write \(path): \(reason)"]
         case let .many(errors):
-            return errors.flatMap(\.unescapedLines).sorted()
+            // A problem noticed twice (settings read by two steps of a run) is said once.
+            return Array(Set(errors.flatMap(\.unescapedLines))).sorted()
         }
+    }
+
+    /// `file:line:column`, as compilers and editors write it.
+    static func place(_ file: String, _ line: Int, _ column: Int) -> String {
+        guard line > 0 else { return file }
+        return column > 0 ? "\(file):\(line):\(column)" : "\(file):\(line)"
     }
 
     /// Collapses a list into one error (or none).

@@ -1,6 +1,7 @@
 /// The findings document (`--format json`): run metadata, summary, findings.
 /// Versioned; `docs/findings.schema.json` describes it.
 public struct ScanReport: Codable, Equatable, Sendable {
+    /// 1.2 added `notes`, inputs' `absent_fields` / `unknown_values` and findings' `occurrences`.
     public static let schemaVersion = "1.2"
 
     public var schemaVersion: String
@@ -10,14 +11,46 @@ public struct ScanReport: Codable, Equatable, Sendable {
     /// Every suppression entry that applied to this run and what became of
     /// it; nil when no suppression file was used.
     public var suppressions: [SuppressionStatus]?
+    /// What the reader should know about the run as a whole (no baseline
+    /// file yet, records dated after `--as-of`); nil when there is nothing.
+    public var notes: [RunNote]?
 
-    public init(run: RunInfo, findings: [Finding], suppressions: [SuppressionStatus]? = nil) {
+    public init(run: RunInfo, findings: [Finding], suppressions: [SuppressionStatus]? = nil, notes: [RunNote]? = nil) {
         self.schemaVersion = Self.schemaVersion
         self.run = run
         self.findings = findings
         self.summary = Summary(findings: findings, inputs: run.inputs)
         self.suppressions = suppressions
+        self.notes = notes
     }
+
+    /// Adds a note, keeping the list in a stable order (by kind, then text).
+    public mutating func addNote(_ note: RunNote) {
+        var all = notes ?? []
+        guard !all.contains(note) else { return }
+        all.append(note)
+        notes = all.sorted { ($0.kind, $0.message) < ($1.kind, $1.message) }
+    }
+}
+
+/// A remark about the whole run, not about a record: shown in the text
+/// summary and written to the findings JSON (`notes`).
+public struct RunNote: Codable, Equatable, Hashable, Sendable {
+    /// Stable, for machines: `baseline-missing`, `records-after-as-of`.
+    public var kind: String
+    /// One line, for people.
+    public var message: String
+    /// How many things the note is about, where it counts something.
+    public var count: Int?
+
+    public init(kind: String, message: String, count: Int? = nil) {
+        self.kind = kind
+        self.message = message
+        self.count = count
+    }
+
+    public static let baselineMissing = "baseline-missing"
+    public static let recordsAfterAsOf = "records-after-as-of"
 }
 
 public struct RunInfo: Codable, Equatable, Sendable {

@@ -17,6 +17,14 @@ public enum Severity: String, Codable, CaseIterable, Comparable, Sendable {
 public enum FailThreshold: String, CaseIterable, Sendable {
     case error, warning, info, never
 
+    /// A threshold named on the command line; an unknown name is an error listing the thresholds.
+    public static func parse(_ name: String) throws -> FailThreshold {
+        guard let threshold = FailThreshold(rawValue: name) else {
+            throw CrmlintError.usage(Suggestion.unknown("--fail-on value", name, expected: allCases.map(\.rawValue)))
+        }
+        return threshold
+    }
+
     public func isFailing(_ severity: Severity) -> Bool {
         switch self {
         case .never: false

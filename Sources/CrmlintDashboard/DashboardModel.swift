@@ -331,10 +331,12 @@ public struct DashboardModel: Codable, Equatable, Sendable {
         for finding in current + resolved where rows[finding.rule] == nil {
             let text = texts[finding.rule]
             let summary = declared.first { $0.id == finding.rule }
+            // The rule's own message names the rule; one finding's message describes that finding only.
+            let message = text?.message ?? summary?.message.flatMap { $0.isEmpty ? nil : $0 } ?? finding.message
             rows[finding.rule] = RuleRow(id: finding.rule, category: (summary?.category ?? finding.category).rawValue,
                                          severity: (summary?.severity ?? finding.severity).rawValue,
-                                         message: text?.message ?? finding.message, description: text?.description,
-                                         policy: text?.policy, counts: SeverityCounts(), new: 0)
+                                         message: MessageText.generic(message), description: text?.description ?? summary?.description,
+                                         policy: text?.policy ?? summary?.policy, counts: SeverityCounts(), new: 0)
         }
         for finding in current {
             rows[finding.rule]?.counts.add(finding.severity)
@@ -349,19 +351,20 @@ public struct DashboardModel: Codable, Equatable, Sendable {
     static func repRows(current: [Finding], resolved: [Finding], isNew: (Finding) -> Bool) -> [RepRow] {
         var rows: [String?: RepRow] = [:]
         var customers: [String?: Set<String>] = [:]
-        var categories: [String?: [Category: Int]] = [:]
+        var categories: [String?: [Category: (severity: Severity, count: Int)]] = [:]
         for finding in current {
             rows[finding.rep, default: RepRow(rep: finding.rep, counts: SeverityCounts(), new: 0, resolved: 0, customers: 0)].counts.add(finding.severity)
             if isNew(finding) { rows[finding.rep]?.new += 1 }
             if let customer = finding.customerId { customers[finding.rep, default: []].insert(customer) }
-            categories[finding.rep, default: [:]][finding.category, default: 0] += 1
+            let seen = categories[finding.rep, default: [:]][finding.category] ?? (finding.severity, 0)
+            categories[finding.rep, default: [:]][finding.category] = (max(seen.severity, finding.severity), seen.count + 1)
         }
         for finding in resolved {
             rows[finding.rep, default: RepRow(rep: finding.rep, counts: SeverityCounts(), new: 0, resolved: 0, customers: 0)].resolved += 1
         }
         for key in rows.keys {
             rows[key]?.customers = customers[key]?.count ?? 0
-            rows[key]?.topCategory = categories[key].flatMap(Self.mostFrequent)?.rawValue
+            rows[key]?.topCategory = categories[key].flatMap(Self.topCategory)?.rawValue
         }
         return rows.values.sorted {
             if $0.counts.error != $1.counts.error { return $0.counts.error > $1.counts.error }
@@ -398,7 +401,13 @@ public struct DashboardModel: Codable, Equatable, Sendable {
         }
     }
 
-    static func mostFrequent(_ counts: [Category: Int]) -> Category? {
-        counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key.rawValue > $1.key.rawValue }?.key
+    /// The category a manager should look at first: the most serious (a category with an error
+    /// before one with only notes, however many), then the most frequent, then by name.
+    static func topCategory(_ counts: [Category: (severity: Severity, count: Int)]) -> Category? {
+        counts.max { a, b in
+            if a.value.severity != b.value.severity { return a.value.severity < b.value.severity }
+            if a.value.count != b.value.count { return a.value.count < b.value.count }
+            return a.key.rawValue > b.key.rawValue
+        }?.key
     }
 }

@@ -18,11 +18,19 @@ public struct Baseline: Sendable {
         remaining = fingerprints.reduce(into: [:]) { $0[$1, default: 0] += 1 }
     }
 
+    /// Nothing at the path (or a link to nothing): what the first run of a
+    /// nightly job sees. A file that exists but cannot be read is not missing.
+    public static func isMissing(path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) != 0 && (errno == ENOENT || errno == ENOTDIR)
+    }
+
     /// Reads a findings JSON document (`--format json`, `--output-json`,
     /// `crmlint merge`) or a JSON Lines file of findings.
     public static func load(path: String) throws -> Baseline {
+        if isMissing(path: path) { throw CrmlintError.input(path: path, reason: "no such baseline file (--baseline-required)") }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CrmlintError.input(path: path, reason: "cannot read the baseline (no such file or not readable)")
+            throw CrmlintError.input(path: path, reason: "cannot read the baseline (not a readable file)")
         }
         if let document = try? JSONReporter.decoder().decode(Document.self, from: data) {
             guard ReportMerger.isSupported(schemaVersion: document.schemaVersion) else {

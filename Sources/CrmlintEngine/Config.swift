@@ -1,4 +1,5 @@
 import CrmlintCore
+import CrmlintReaders
 import CrmlintRules
 import Foundation
 import Yams
@@ -28,6 +29,12 @@ public struct Config: Sendable {
     public var extraChannels: [Channel: [String]] = [:]
     public var extraDirections: [Direction: [String]] = [:]
     public var vocabulary: ValueVocabulary { ValueVocabulary(extraChannels: extraChannels, extraDirections: extraDirections) }
+    /// The file the settings came from (nil: none, the defaults).
+    public var file: String?
+    /// Where each top-level key was written (line, column), for messages about its value.
+    public var places: [String: (line: Int, column: Int)] = [:]
+
+    static let keys = ["timezone", "encoding", "rules", "select", "ignore", "fail_on", "inputs", "columns", "company_domains", "channels", "directions"]
 
     public init() {}
 
@@ -42,16 +49,23 @@ public struct Config: Sendable {
         if let problem = YAMLGuard.problem(in: text) { throw CrmlintError.config(file: file, line: 0, reason: "refused: \(problem)") }
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
-            let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "invalid YAML"
-            throw CrmlintError.config(file: file, line: 0, reason: "invalid YAML: \(first)")
+            let problem = YAMLErrorText.describe(error, yaml: text)
+            throw CrmlintError.config(file: file, line: problem.line, column: problem.column, reason: problem.reason)
         }
         var config = Config()
+        config.file = file
         guard let root else { return config }
         guard case let .mapping(mapping) = root else {
-            throw CrmlintError.config(file: file, line: root.mark?.line ?? 1, reason: "the config must be a mapping of settings")
+            throw CrmlintError.config(file: file, line: root.mark?.line ?? 1, column: root.mark?.column ?? 0, reason: "the config must be a mapping of settings")
         }
         var errors: [CrmlintError] = []
-        func fail(_ node: Node, _ reason: String) { errors.append(.config(file: file, line: node.mark?.line ?? 0, reason: reason)) }
+        func fail(_ node: Node, _ reason: String) {
+            errors.append(.config(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, reason: reason))
+        }
+        func unknownKey(_ node: Node, in place: String, known: [String]) {
+            let name = node.string ?? ""
+            fail(node, "unknown key '\(name)'\(place)\(Suggestion.hint(for: name, among: known)); expected one of \(known.joined(separator: ", "))")
+        }
         func strings(_ node: Node, _ key: String) -> [String] {
             if let single = node.scalar?.string { return [single] }
             guard case let .sequence(items) = node, items.allSatisfy({ $0.scalar != nil }) else {
@@ -62,13 +76,22 @@ public struct Config: Sendable {
         }
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
+            config.places[key] = (keyNode.mark?.line ?? 0, keyNode.mark?.column ?? 0)
             switch key {
             case "timezone": config.timezone = value.string
-            case "encoding": config.encoding = value.string
+            case "encoding":
+                config.encoding = value.string
+                if let name = value.string, TextEncoding(name: name) == nil {
+                    fail(value, Suggestion.unknown("encoding", name, expected: TextEncoding.names))
+                }
             case "rules": config.rules = strings(value, key)
             case "select": config.select = strings(value, key)
             case "ignore": config.ignore = strings(value, key)
-            case "fail_on": config.failOn = value.string
+            case "fail_on":
+                config.failOn = value.string
+                if let text = value.string, FailThreshold(rawValue: text) == nil {
+                    fail(value, Suggestion.unknown("fail_on", text, expected: FailThreshold.allCases.map(\.rawValue)))
+                }
             case "company_domains": config.companyDomains = strings(value, key)
             case "inputs":
                 guard case let .sequence(items) = value else { fail(value, "'inputs' must be a list"); continue }
@@ -80,10 +103,20 @@ public struct Config: Sendable {
                         case "path": rule.glob = entryValue.string ?? ""
                         case "dataset":
                             rule.dataset = entryValue.string.flatMap(Dataset.init(rawValue:))
-                            if rule.dataset == nil { fail(entryValue, "unknown dataset '\(entryValue.string ?? "")'") }
-                        case "format": rule.format = entryValue.string
-                        case "encoding": rule.encoding = entryValue.string
-                        default: fail(entryKey, "unknown key '\(entryKey.string ?? "")' in inputs (path, dataset, format, encoding)")
+                            if rule.dataset == nil {
+                                fail(entryValue, Suggestion.unknown("dataset", entryValue.string ?? "", expected: Dataset.allCases.map(\.rawValue)))
+                            }
+                        case "format":
+                            rule.format = entryValue.string
+                            if let format = entryValue.string, InputFormat(rawValue: format) == nil {
+                                fail(entryValue, Suggestion.unknown("format", format, expected: InputFormat.allCases.map(\.rawValue)))
+                            }
+                        case "encoding":
+                            rule.encoding = entryValue.string
+                            if let name = entryValue.string, TextEncoding(name: name) == nil {
+                                fail(entryValue, Suggestion.unknown("encoding", name, expected: TextEncoding.names))
+                            }
+                        default: unknownKey(entryKey, in: " in inputs", known: ["path", "dataset", "format", "encoding"])
                         }
                     }
                     if rule.glob.isEmpty { fail(item, "an input needs a 'path' glob") }
@@ -93,14 +126,14 @@ public struct Config: Sendable {
                 guard case let .mapping(datasets) = value else { fail(value, "'columns' must map datasets to fields"); continue }
                 for (datasetKey, fields) in datasets {
                     guard let dataset = datasetKey.string.flatMap(Dataset.init(rawValue:)) else {
-                        fail(datasetKey, "unknown dataset '\(datasetKey.string ?? "")' in columns")
+                        fail(datasetKey, Suggestion.unknown("dataset", datasetKey.string ?? "", expected: Dataset.allCases.map(\.rawValue)) + " (in columns)")
                         continue
                     }
                     guard case let .mapping(fieldMap) = fields else { fail(fields, "columns.\(dataset.rawValue) must map fields to aliases"); continue }
                     for (fieldKey, aliases) in fieldMap {
                         let field = fieldKey.string ?? ""
                         if !dataset.canonicalFields.contains(field) {
-                            fail(fieldKey, "unknown field '\(field)' for \(dataset.rawValue) (one of: \(dataset.canonicalFields.joined(separator: ", ")))")
+                            fail(fieldKey, Suggestion.unknown("field", field, expected: dataset.canonicalFields) + " (for \(dataset.rawValue))")
                         }
                         config.columns[dataset, default: [:]][field] = strings(aliases, "columns.\(dataset.rawValue).\(field)")
                     }
@@ -124,7 +157,7 @@ public struct Config: Sendable {
                     config.extraDirections[direction, default: []] += strings(words, "directions.\(direction.rawValue)")
                 }
             default:
-                fail(keyNode, "unknown key '\(key)' (timezone, encoding, rules, select, ignore, fail_on, inputs, columns, company_domains, channels, directions)")
+                unknownKey(keyNode, in: "", known: Self.keys)
             }
         }
         if let error = CrmlintError.combine(errors) { throw error }

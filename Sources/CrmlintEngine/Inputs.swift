@@ -149,6 +149,8 @@ enum InputErrors {
     static let malformedFile = "input.malformed-file"
     static let unknownFileType = "input.unknown-file-type"
     static let unknownDataset = "input.unknown-dataset"
+    /// Every built-in rule id (suppressions may name them).
+    static let all = [unreadableRecord, unreadableFile, malformedFile, unknownFileType, unknownDataset]
 
     /// Why an input stopped short, after its last record: a read error, or
     /// a size that changed while it was read.

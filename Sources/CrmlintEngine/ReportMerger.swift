@@ -60,6 +60,7 @@ public enum ReportMerger {
         var merged = ScanReport(run: run, findings: findings, suppressions: mergeSuppressions(reports.compactMap(\.suppressions)))
         merged.summary.suppressed = sum(reports.map(\.summary.suppressed))
         merged.summary.baselined = sum(reports.map(\.summary.baselined))
+        for note in reports.compactMap(\.notes).joined() { merged.addNote(note) }
         return merged
     }
 

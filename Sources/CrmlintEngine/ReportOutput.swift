@@ -1,28 +1,43 @@
 import CrmlintCore
+import CrmlintRules
 import CrmlintReaders
 import CrmlintReporters
 import Foundation
 
 /// The report formats the CLI offers, each drawn by one reporter.
 public enum ReportFormat: String, CaseIterable, Sendable {
-    case text, json, sarif, jsonl, csv, junit, github
+    case text, json, jsonl, sarif, csv, junit, github
+
+    /// A format named on the command line; an unknown name is an error listing the formats.
+    public static func parse(_ name: String) throws -> ReportFormat {
+        guard let format = ReportFormat(rawValue: name) else {
+            throw CrmlintError.usage(Suggestion.unknown("format", name, expected: allCases.map(\.rawValue)))
+        }
+        return format
+    }
 
     /// Settings some formats need besides the report.
     public struct Settings: Sendable {
         public var showExcerpts = false
+        /// Text: the summary only, no finding lines.
+        public var quiet = false
         /// JUnit marks findings at or above it as failures, like the exit status.
         public var failOn: FailThreshold = .error
-        public init(showExcerpts: Bool = false, failOn: FailThreshold = .error) {
+        /// The absolute folder SARIF paths are relative to (see `SARIFRoot`); nil: the current folder.
+        public var sarifRoot: String?
+        public init(showExcerpts: Bool = false, quiet: Bool = false, failOn: FailThreshold = .error, sarifRoot: String? = nil) {
             self.showExcerpts = showExcerpts
+            self.quiet = quiet
             self.failOn = failOn
+            self.sarifRoot = sarifRoot
         }
     }
 
     public func render(_ report: ScanReport, settings: Settings = Settings()) -> String {
         switch self {
-        case .text: TextReporter(showExcerpts: settings.showExcerpts).render(report)
+        case .text: TextReporter(showExcerpts: settings.showExcerpts, quiet: settings.quiet).render(report)
         case .json: JSONReporter().render(report)
-        case .sarif: SARIFReporter().render(report)
+        case .sarif: SARIFReporter(root: settings.sarifRoot).render(report)
         case .jsonl: JSONLinesReporter().render(report)
         case .csv: CSVReporter().render(report)
         case .junit: JUnitReporter(failOn: settings.failOn).render(report)
@@ -45,11 +60,13 @@ public struct ReportDestination: Sendable, Equatable {
 extension OutputWriter {
     /// Checks, before a long scan, that every report can be written: at most
     /// one goes to standard output, no two to one file, none over an input,
-    /// and each file's folder exists and is writable. Throws the first problem.
+    /// and each file's folder exists and is writable. Every problem is
+    /// reported, one line each, so one run shows all that needs fixing.
     public static func check(_ destinations: [ReportDestination], inputs: [String]) throws {
+        var problems: [CrmlintError] = []
         if destinations.filter({ $0.path == nil }).count > 1 {
             let formats = destinations.filter { $0.path == nil }.map(\.format.rawValue).joined(separator: ", ")
-            throw CrmlintError.usage("several reports (\(formats)) would go to standard output; give all but one a file")
+            problems.append(.usage("several reports (\(formats)) would go to standard output; give all but one a file"))
         }
         var seen: [String: ReportFormat] = [:]
         let inputPaths = inputs.filter { $0 != "-" }.map(canonical)
@@ -57,12 +74,17 @@ extension OutputWriter {
             guard let path = destination.path else { continue }
             let key = canonical(path)
             if let other = seen[key] {
-                throw CrmlintError.usage("the \(other.rawValue) and \(destination.format.rawValue) reports would both be written to \(path)")
+                problems.append(.usage("the \(other.rawValue) and \(destination.format.rawValue) reports would both be written to \(path)"))
+                continue
             }
             seen[key] = destination.format
-            if isScanned(key, inputs: inputPaths) { throw CrmlintError.output(path: path, reason: "it is one of the inputs") }
-            try checkWritable(path)
+            if isScanned(key, inputs: inputPaths) {
+                problems.append(.output(path: path, reason: "it is one of the inputs"))
+                continue
+            }
+            do { try checkWritable(path) } catch let error as CrmlintError { problems.append(error) }
         }
+        if let error = CrmlintError.combine(problems) { throw error }
     }
 
     public static func checkWritable(_ path: String) throws {

@@ -9,9 +9,18 @@ public enum RuleCatalog {
         // Listing, documenting and `rules test` itself must work while an example fails.
         let rules = try RuleLoader.load(paths: paths.isEmpty ? [try RulePack.defaultPath()] : paths, checkExamples: false)
         let filter = RuleFilter(select: select, ignore: ignore)
-        let unknown = filter.unknownSelectors(in: rules)
-        if !unknown.isEmpty { throw CrmlintError.usage("--select/--ignore names no rule or category: \(unknown.joined(separator: ", "))") }
+        if let error = CrmlintError.combine(filter.problems(in: rules)) { throw error }
         return rules.filter { filter.includes($0.metadata) }
+    }
+
+    /// One rule by id (`crmlint explain`); an unknown id is an error with the id meant when one is close.
+    public static func rule(_ id: String, paths: [String]) throws -> Rule {
+        let rules = try load(paths: paths, select: [], ignore: [])
+        guard let found = rules.first(where: { $0.metadata.id == id }) else {
+            let hint = Suggestion.closest(to: id, among: rules.map(\.metadata.id)).map { "did you mean '\($0)'? " } ?? ""
+            throw CrmlintError.usage("no rule '\(id)' (\(hint)see crmlint rules list)")
+        }
+        return found
     }
 
     /// Runs every example; returns how many passed and each failure.

@@ -1,4 +1,5 @@
 import CrmlintCore
+import CrmlintRules
 import CrmlintReporters
 import Foundation
 
@@ -13,7 +14,14 @@ public struct ScanRequest: Sendable {
     /// `--fail-on`; nil means `fail_on` from crmlint.yml, else `error`.
     public var failOn: FailThreshold?
     public var showExcerpts = false
+    /// Text output: the summary only.
+    public var quiet = false
+    /// `--sarif-root`: the folder SARIF paths are relative to; nil: `SARIFRoot`'s default.
+    public var sarifRoot: String?
     public var baselinePath: String?
+    /// Without it a missing `baselinePath` is an empty baseline and a note
+    /// (the first night of a nightly job); with it, an error.
+    public var baselineRequired = false
     /// Writes every finding not suppressed (baseline ignored) as next run's baseline.
     public var writeBaselinePath: String?
     /// Explicit suppression files; empty means discover `crmlint-suppressions.yml`.
@@ -42,23 +50,51 @@ public struct ScanOutcome: Sendable {
 public enum ScanRun {
     public static func run(_ request: ScanRequest) throws -> ScanOutcome {
         let destinations = [request.primary] + request.extra
-        try OutputWriter.check(destinations + (request.writeBaselinePath.map { [ReportDestination(format: .json, path: $0)] } ?? []),
-                               inputs: request.options.paths)
-        var baseline = try request.baselinePath.map(Baseline.load(path:))
+        // Problems before the scan are collected, so one run reports every one of them.
+        var problems: [CrmlintError] = []
+        func collect<T>(_ body: () throws -> T) -> T? {
+            do { return try body() } catch let error as CrmlintError { problems.append(error) } catch { problems.append(.usage("\(error)")) }
+            return nil
+        }
+        _ = collect {
+            try OutputWriter.check(destinations + (request.writeBaselinePath.map { [ReportDestination(format: .json, path: $0)] } ?? []),
+                                   inputs: request.options.paths)
+        }
+        let usesSARIF = destinations.contains { $0.format == .sarif }
+        if request.sarifRoot != nil, !usesSARIF {
+            problems.append(.usage("--sarif-root applies to SARIF output: add --format sarif or --output-sarif FILE"))
+        }
+        let sarifRoot = usesSARIF ? collect { try SARIFRoot.resolve(explicit: request.sarifRoot, inputs: request.options.paths) } : nil
+        var notes: [RunNote] = []
+        var baseline: Baseline?
+        if let path = request.baselinePath {
+            if !request.baselineRequired, Baseline.isMissing(path: path) {
+                baseline = Baseline(path: path, fingerprints: [])
+                notes.append(RunNote(kind: RunNote.baselineMissing,
+                                     message: "baseline \(path) does not exist yet: every finding is reported as new (first run; --baseline-required makes this an error)"))
+            } else {
+                baseline = collect { try Baseline.load(path: path) }
+            }
+        }
         let suppressionFiles = !request.suppressionPaths.isEmpty ? request.suppressionPaths
             : request.discoverSuppressions ? Suppressions.discover(scanPaths: request.options.paths) : []
-        let suppressions = suppressionFiles.isEmpty ? nil : try Suppressions.load(paths: suppressionFiles)
-        let config = (try? Scanner.loadConfig(request.options.configPath)) ?? Config()
-        let failOn = try request.failOn ?? failThreshold(config, path: request.options.configPath ?? "crmlint.yml")
+        let suppressions = suppressionFiles.isEmpty ? nil : collect { try Suppressions.load(paths: suppressionFiles) }
+        let config = collect { try Scanner.loadConfig(request.options.configPath) } ?? Config()
+        let failOn = request.failOn ?? collect { try failThreshold(config, path: config.file ?? "crmlint.yml") } ?? .error
         let today = asOfDay(request.options, config: config)
 
-        let streams = try destinations.filter { $0.format == .jsonl }.map(StreamingOutput.init)
+        // JSON Lines files are opened once every check has passed, so a failed run leaves no temporary file.
+        var streams: [StreamingOutput] = []
+        let checkRules: ([Rule]) -> [CrmlintError] = { rules in
+            suppressions?.unknownRules(rules.map(\.metadata.id) + InputErrors.all) ?? []
+        }
+        let openStreams = { streams = try destinations.filter { $0.format == .jsonl }.map(StreamingOutput.init) }
         let lines = JSONLinesReporter()
         var unbaselined: [Finding] = []
         var skipped: [String] = []
         var report: ScanReport
         do {
-            report = try Scanner.scan(request.options) { finding in
+            report = try Scanner.scan(request.options, problems: problems, checkRules: checkRules, onReady: openStreams) { finding in
                 if request.skipUnrecognized, Self.isUnrecognizedFile(finding) {
                     skipped.append(finding.file)
                     return false
@@ -87,14 +123,16 @@ public enum ScanRun {
             report.summary.suppressed = suppressions.suppressed
         }
         report.summary.baselined = baseline?.absorbed
+        notes.forEach { report.addNote($0) }
 
-        let settings = ReportFormat.Settings(showExcerpts: request.showExcerpts, failOn: failOn)
+        let settings = ReportFormat.Settings(showExcerpts: request.showExcerpts, quiet: request.quiet, failOn: failOn, sarifRoot: sarifRoot)
         for destination in destinations where destination.format != .jsonl {
             try OutputWriter.write(destination.format.render(report, settings: settings), to: destination.path ?? "-")
         }
         for stream in streams { try stream.commit() }
         if let path = request.writeBaselinePath {
-            var full = ScanReport(run: report.run, findings: unbaselined.sorted(by: Finding.reportOrder), suppressions: report.suppressions)
+            var full = ScanReport(run: report.run, findings: unbaselined.sorted(by: Finding.reportOrder), suppressions: report.suppressions,
+                                  notes: report.notes)
             full.summary.suppressed = report.summary.suppressed
             try OutputWriter.write(JSONReporter().render(full), to: path)
         }
@@ -106,10 +144,19 @@ public enum ScanRun {
     }
 
     /// `crmlint merge`: reads reports, merges them, writes one report.
-    public static func merge(paths: [String], to destination: ReportDestination, settings: ReportFormat.Settings = .init()) throws -> ScanReport {
+    public static func merge(paths: [String], to destination: ReportDestination, settings: ReportFormat.Settings = .init(),
+                             sarifRoot: String? = nil) throws -> ScanReport {
         guard paths.count >= 1 else { throw CrmlintError.usage("merge needs at least one findings JSON file") }
+        if sarifRoot != nil, destination.format != .sarif {
+            throw CrmlintError.usage("--sarif-root applies to SARIF output: add --format sarif")
+        }
         try OutputWriter.check([destination], inputs: paths)
         let merged = ReportMerger.merge(try paths.map(ReportMerger.load(path:)))
+        var settings = settings
+        if destination.format == .sarif {
+            // The shards' inputs are read as the scans named them, from the current folder.
+            settings.sarifRoot = try SARIFRoot.resolve(explicit: sarifRoot, inputs: merged.run.inputs.map(\.path).filter { !$0.hasPrefix("<") })
+        }
         try OutputWriter.write(destination.format.render(merged, settings: settings), to: destination.path ?? "-")
         return merged
     }
@@ -118,8 +165,9 @@ public enum ScanRun {
     static func failThreshold(_ config: Config, path: String) throws -> FailThreshold {
         guard let text = config.failOn else { return .error }
         guard let threshold = FailThreshold(rawValue: text) else {
-            let names = FailThreshold.allCases.map(\.rawValue).joined(separator: ", ")
-            throw CrmlintError.config(file: path, line: 0, reason: "fail_on '\(text)' is not one of \(names)")
+            let place = config.places["fail_on"] ?? (0, 0)
+            throw CrmlintError.config(file: path, line: place.line, column: place.column,
+                                      reason: Suggestion.unknown("fail_on", text, expected: FailThreshold.allCases.map(\.rawValue)))
         }
         return threshold
     }

@@ -29,40 +29,67 @@ public enum Scanner {
     /// `onFinding` sees each finding as it is found (scan order, tier filled
     /// where already known) and returns whether to keep it: streaming
     /// outputs write it at once, baselines and suppressions drop it.
-    public static func scan(_ options: ScanOptions, onFinding: ((Finding) -> Bool)? = nil) throws -> ScanReport {
-        try scan(options, onFinding: onFinding, inspector: nil)
+    /// `checkRules` sees every rule loaded (before --select/--ignore) and
+    /// returns problems with settings that name rules (suppressions); they
+    /// are reported with the other problems of the run, before any input is read.
+    /// `problems` are those the caller found before (outputs, baseline,
+    /// suppressions), reported together with the scan's own.
+    /// `onReady` runs once every check has passed, before any input is read.
+    public static func scan(_ options: ScanOptions, problems: [CrmlintError] = [], checkRules: (([Rule]) -> [CrmlintError])? = nil,
+                            onReady: (() throws -> Void)? = nil, onFinding: ((Finding) -> Bool)? = nil) throws -> ScanReport {
+        try scan(options, problems: problems, checkRules: checkRules, onReady: onReady, onFinding: onFinding, inspector: nil)
     }
 
     /// The same, telling `inspector` each record's headers and values (for `crmlint inspect`).
-    static func scan(_ options: ScanOptions, onFinding: ((Finding) -> Bool)? = nil, inspector: InputInspector?) throws -> ScanReport {
+    static func scan(_ options: ScanOptions, problems: [CrmlintError] = [], checkRules: (([Rule]) -> [CrmlintError])? = nil,
+                     onReady: (() throws -> Void)? = nil, onFinding: ((Finding) -> Bool)? = nil, inspector: InputInspector?) throws -> ScanReport {
         AtomicOutput.reserveStandardDescriptors()
-        let config = try loadConfig(options.configPath)
-        let timezoneName = options.timezone ?? config.timezone ?? "Asia/Shanghai"
-        guard let timeZone = TimeZone(identifier: timezoneName) else {
-            throw CrmlintError.usage("unknown time zone '\(timezoneName)' (an IANA name such as Asia/Shanghai)")
+        // Every problem with the settings is collected, so one run shows them all.
+        var settingProblems = problems
+        let config: Config
+        do { config = try loadConfig(options.configPath) } catch let error as CrmlintError {
+            throw CrmlintError.combine(settingProblems + [error])!
         }
-        let asOf: Date
+        let timezoneName = options.timezone ?? config.timezone ?? "Asia/Shanghai"
+        let knownZone = TimeZone(identifier: timezoneName)
+        if knownZone == nil {
+            let hint = Suggestion.hint(for: timezoneName, among: TimeZone.knownTimeZoneIdentifiers)
+            settingProblems.append(.usage("unknown time zone '\(timezoneName)'\(hint); expected an IANA name such as Asia/Shanghai"))
+        }
+        var asOf = Date()
         if let text = options.asOf {
-            guard let parsed = TimeValue.parse(text, timeZone: timeZone) else {
-                throw CrmlintError.usage("cannot read --as-of '\(text)' (use e.g. 2024-05-01 or 2024-05-01T00:00:00+08:00)")
+            if let parsed = TimeValue.parse(text, timeZone: knownZone ?? TimeZone(identifier: "Asia/Shanghai")!) {
+                asOf = parsed.start
+            } else {
+                settingProblems.append(.usage("cannot read --as-of '\(text)' (use e.g. 2024-05-01 or 2024-05-01T00:00:00+08:00)"))
             }
-            asOf = parsed.start
-        } else {
-            asOf = Date()
         }
         var defaultEncoding: TextEncoding?
         if let name = options.encoding ?? config.encoding {
-            guard let encoding = TextEncoding(name: name) else {
-                throw CrmlintError.usage("unknown encoding '\(name)' (utf-8 or gb18030)")
-            }
-            defaultEncoding = encoding
+            defaultEncoding = TextEncoding(name: name)
+            if defaultEncoding == nil { settingProblems.append(.usage(Suggestion.unknown("encoding", name, expected: TextEncoding.names))) }
         }
         let rulePaths = !options.rulePaths.isEmpty ? options.rulePaths : (!config.rules.isEmpty ? config.rules : [try RulePack.defaultPath()])
-        let allRules = try RuleLoader.load(paths: rulePaths)
+        let allRules: [Rule]
+        do {
+            allRules = try RuleLoader.load(paths: rulePaths)
+        } catch let error as CrmlintError {
+            throw CrmlintError.combine(settingProblems + [error])!
+        }
+        settingProblems += RuleFilter(select: options.select, ignore: options.ignore).problems(in: allRules)
+        for (key, selectors) in [("select", config.select), ("ignore", config.ignore)] {
+            let place = config.places[key] ?? (0, 0)
+            for selector in selectors where !RuleFilter(select: [selector]).problems(in: allRules).isEmpty {
+                settingProblems.append(.config(file: config.file ?? "crmlint.yml", line: place.line, column: place.column,
+                                        reason: "\(key) '\(selector)' names no rule, rule prefix or category\(RuleFilter.hint(selector, allRules))"))
+            }
+        }
+        settingProblems += checkRules?(allRules) ?? []
+        if let error = CrmlintError.combine(settingProblems) { throw error }
+        try onReady?()
         let filter = RuleFilter(select: options.select + config.select, ignore: options.ignore + config.ignore)
-        let unknown = filter.unknownSelectors(in: allRules)
-        if !unknown.isEmpty { throw CrmlintError.usage("--select/--ignore names no rule or category: \(unknown.joined(separator: ", "))") }
         let rules = allRules.filter { filter.includes($0.metadata) }
+        let timeZone = knownZone!
 
         var findings: [Finding] = []
         var tiers: [String: String] = [:]
@@ -98,6 +125,8 @@ public enum Scanner {
         let workers = RecordWorkers(rules: rules, checkers: checkers.map(\.1), context: context,
                                     jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         var serial = 0
+        // Records dated after --as-of: counted for a note, since no deadline rule judges them.
+        var future = (count: 0, latest: asOf)
         for input in inputs {
             var summary = InputSummary(path: input.path, dataset: input.dataset, format: input.format!.rawValue, encoding: nil)
             summary.sheet = input.sheet?.name
@@ -186,6 +215,11 @@ public enum Scanner {
                     let record = Record(dataset: input.dataset!, file: input.path, line: raw.line, position: position,
                                         fields: mapper.map(raw), serial: serial)
                     inspector?.record(raw.fields, names: mapper.names(for: raw.fields.map(\.key)), path: input.path, sheet: input.sheet?.name)
+                    // Parsed once per record: the rules that need the time read it from the same cache.
+                    if let field = eventField(record.dataset), let time = context.time(record, field: field), time.start > asOf {
+                        future.count += 1
+                        future.latest = max(future.latest, time.start)
+                    }
                     batch.append((record, record["direction"].flatMap(context.vocabulary.direction)))
                     if batch.count == RecordWorkers.batchSize { flush() }
                 }
@@ -242,7 +276,25 @@ public enum Scanner {
                               RuleSummary(id: $0.metadata.id, kind: $0.metadata.kind, category: $0.metadata.category, severity: $0.metadata.severity,
                                           message: $0.metadata.message, description: $0.metadata.description, policy: $0.metadata.policy)
                           })
-        return ScanReport(run: run, findings: findings)
+        var report = ScanReport(run: run, findings: findings)
+        if future.count > 0 {
+            let records = future.count == 1 ? "1 record is" : "\(future.count) records are"
+            report.addNote(RunNote(kind: RunNote.recordsAfterAsOf,
+                                   message: "\(records) dated after --as-of \(run.asOf) (the latest \(TimeValue.iso8601(future.latest, timeZone: timeZone))): "
+                                       + "deadline and cadence rules judge only what happened by --as-of; is --as-of right?",
+                                   count: future.count))
+        }
+        return report
+    }
+
+    /// The field that dates a record of a dataset (nil: customers have none).
+    static func eventField(_ dataset: Dataset) -> String? {
+        switch dataset {
+        case .messages: "timestamp"
+        case .followups: "contact_time"
+        case .complaints: "complaint_time"
+        case .customers: nil
+        }
     }
 
     static func loadConfig(_ path: String?) throws -> Config {
@@ -411,13 +463,7 @@ public enum Scanner {
     }
 
     static func recordDay(_ record: Record, context: CheckContext) -> String? {
-        let field: String
-        switch record.dataset {
-        case .messages: field = "timestamp"
-        case .followups: field = "contact_time"
-        case .complaints: field = "complaint_time"
-        case .customers: return nil
-        }
+        guard let field = eventField(record.dataset) else { return nil }
         return context.time(record, field: field).map { TimeValue.day(of: $0.start, timeZone: context.timeZone) }
     }
 }

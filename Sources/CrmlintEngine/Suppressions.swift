@@ -1,4 +1,5 @@
 import CrmlintCore
+import CrmlintRules
 import Foundation
 import Yams
 
@@ -28,6 +29,9 @@ public final class Suppressions {
         public var reason: String
         public var owner: String?
         public var expires: String?
+        /// Where `rule` was written (line, column), for a rule id that names no rule.
+        public var ruleLine = 0
+        public var ruleColumn = 0
     }
 
     public let entries: [Entry]
@@ -89,31 +93,36 @@ public final class Suppressions {
     static let keys = ["fingerprint", "rule", "record", "path", "reason", "owner", "expires"]
 
     public static func parse(_ text: String, file: String) throws -> [Entry] {
+        if let problem = YAMLGuard.problem(in: text) { throw CrmlintError.config(file: file, line: 0, reason: "refused: \(problem)") }
         let root: Node?
         do { root = try Yams.compose(yaml: text) } catch {
-            let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "invalid YAML"
-            throw CrmlintError.config(file: file, line: 0, reason: "invalid YAML: \(first)")
+            let problem = YAMLErrorText.describe(error, yaml: text)
+            throw CrmlintError.config(file: file, line: problem.line, column: problem.column, reason: problem.reason)
         }
         guard let root else { return [] }
         guard case let .sequence(items) = root else {
-            throw CrmlintError.config(file: file, line: root.mark?.line ?? 1, reason: "a suppressions file must be a YAML list of entries")
+            throw CrmlintError.config(file: file, line: root.mark?.line ?? 1, column: root.mark?.column ?? 0,
+                                      reason: "a suppressions file must be a YAML list of entries")
         }
         var entries: [Entry] = []
         var errors: [CrmlintError] = []
         for item in items {
             let line = item.mark?.line ?? 0
             func fail(_ reason: String, at node: Node? = nil) {
-                errors.append(.config(file: file, line: node?.mark?.line ?? line, reason: "suppression: \(reason)"))
+                let mark = (node ?? item).mark
+                errors.append(.config(file: file, line: mark?.line ?? line, column: mark?.column ?? 0, reason: "suppression: \(reason)"))
             }
             guard case let .mapping(mapping) = item else {
                 fail("each entry must be a mapping (fingerprint/rule/record/path, reason, expires)")
                 continue
             }
             var values: [String: String] = [:]
+            var ruleMark: Mark?
             for (key, value) in mapping {
                 let name = key.string ?? ""
+                if name == "rule" { ruleMark = value.mark }
                 guard keys.contains(name) else {
-                    fail("unknown key '\(name)' (\(keys.joined(separator: ", ")))", at: key)
+                    fail("unknown key '\(name)'\(Suggestion.hint(for: name, among: keys)); expected one of \(keys.joined(separator: ", "))", at: key)
                     continue
                 }
                 guard let text = value.scalar?.string, !text.trimmed.isEmpty else {
@@ -151,7 +160,7 @@ public final class Suppressions {
             // Reasons and owners are free text written out in reports: masked like any other output.
             entries.append(Entry(file: file, line: line, selector: selector, scope: scope, rule: values["rule"],
                                  reason: Redactor.shared.redact(reason), owner: values["owner"].map { Redactor.shared.redact($0) },
-                                 expires: values["expires"]))
+                                 expires: values["expires"], ruleLine: ruleMark?.line ?? line, ruleColumn: ruleMark?.column ?? 0))
         }
         if let error = CrmlintError.combine(errors) { throw error }
         return entries
@@ -166,6 +175,18 @@ public final class Suppressions {
         guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)) else { return false }
         let check = calendar.dateComponents([.year, .month, .day], from: date)
         return check.year == year && check.month == month && check.day == day
+    }
+
+    /// Entries whose `rule` names no rule of `known` (every rule loaded, and the
+    /// built-in `input.*` ones): a typo would silently hide nothing, so it is an error,
+    /// with the id meant when one is close.
+    public func unknownRules(_ known: [String]) -> [CrmlintError] {
+        entries.compactMap { entry in
+            guard let rule = entry.rule, !known.contains(where: { Self.ruleMatches(rule, $0) }) else { return nil }
+            let hint = Suggestion.hint(for: rule, among: known)
+            return .config(file: entry.file, line: entry.ruleLine, column: entry.ruleColumn,
+                           reason: "suppression: rule '\(rule)' names no rule\(hint)")
+        }
     }
 
     // MARK: Matching

@@ -6,6 +6,9 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     case utf8 = "utf-8"
     case gb18030
 
+    /// The names messages offer (other spellings are accepted too).
+    public static let names = allCases.map(\.rawValue)
+
     /// Accepts common spellings: utf8, UTF-8, gbk, gb2312, gb18030, cp936.
     public init?(name: String) {
         switch name.lowercased().replacingOccurrences(of: "-", with: "").replacingOccurrences(of: "_", with: "") {

@@ -9,14 +9,21 @@ import Foundation
 /// content fingerprint as `partialFingerprints.primaryLocationLineHash`, so
 /// alerts stay matched when rows move. Columns are counted in Unicode code
 /// points (`columnKind`), never bytes, and are the column of the hit inside
-/// the finding's field.
+/// the finding's field. Every path is given relative to one root folder,
+/// `SRCROOT` (`originalUriBaseIds`), never with `../`; a file outside the
+/// root (a suppressions file elsewhere) is an absolute `file://` URI.
 public struct SARIFReporter: Reporter {
     public static let formatName = "sarif"
     public static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
     /// GitHub rejects descriptions longer than this.
     static let maxDescription = 1024
+    /// The name of the root in `uriBaseId` and `originalUriBaseIds`, as in the SARIF specification's examples.
+    public static let rootBase = "SRCROOT"
 
-    public init() {}
+    /// The absolute folder paths are relative to (`--sarif-root`); nil: the current folder.
+    public var root: String?
+
+    public init(root: String? = nil) { self.root = root }
 
     public func render(_ report: ScanReport) -> String {
         let encoder = JSONEncoder()
@@ -29,13 +36,14 @@ public struct SARIFReporter: Reporter {
         let descriptors = Self.descriptors(report)
         let index = Dictionary(uniqueKeysWithValues: descriptors.enumerated().map { ($1.id, $0) })
         let baselined = report.summary.baselined != nil
+        let paths = ArtifactPaths(root: root)
         let results = report.findings.map { finding in
-            Self.result(finding, ruleIndex: index[finding.rule]!, baselined: baselined)
+            Self.result(finding, ruleIndex: index[finding.rule]!, baselined: baselined, paths: paths)
         }
         let notifications = (report.suppressions ?? []).compactMap { status -> Notification? in
             guard let warning = status.warning else { return nil }
             return Notification(level: "warning", message: Message(text: warning),
-                                locations: [Location(physicalLocation: Self.physical(file: status.file, line: status.line, column: nil))])
+                                locations: [Location(physicalLocation: Self.physical(file: status.file, line: status.line, column: nil, paths: paths))])
         }
         var properties: [String: PropertyValue] = [
             "asOf": .string(report.run.asOf),
@@ -47,6 +55,7 @@ public struct SARIFReporter: Reporter {
         let run = Run(
             tool: Tool(driver: Driver(name: report.run.tool, version: report.run.version, semanticVersion: report.run.version,
                                       rules: descriptors)),
+            originalUriBaseIds: [Self.rootBase: BaseLocation(uri: paths.rootURI)],
             columnKind: "unicodeCodePoints",
             invocations: [Invocation(executionSuccessful: true, toolExecutionNotifications: notifications.isEmpty ? nil : notifications)],
             results: results,
@@ -89,7 +98,7 @@ public struct SARIFReporter: Reporter {
                                              category: category.rawValue, kind: kind, policy: nonEmpty(policy)))
     }
 
-    static func result(_ finding: Finding, ruleIndex: Int, baselined: Bool) -> Result {
+    static func result(_ finding: Finding, ruleIndex: Int, baselined: Bool, paths: ArtifactPaths) -> Result {
         var text = finding.message
         var context: [String] = []
         if let record = finding.recordId { context.append("record \(record)") }
@@ -97,7 +106,7 @@ public struct SARIFReporter: Reporter {
         if !context.isEmpty { text += " (\(context.joined(separator: ", ")))" }
         if let excerpt = finding.excerpt, !excerpt.isEmpty { text += ": \(excerpt)" }
         let related = (finding.related ?? []).enumerated().map { offset, location in
-            Location(id: offset + 1, physicalLocation: physical(file: location.file, line: location.line, column: nil),
+            Location(id: offset + 1, physicalLocation: physical(file: location.file, line: location.line, column: nil, paths: paths),
                      message: Message(text: location.note ?? location.recordId.map { "record \($0)" } ?? "related record"))
         }
         var properties: [String: PropertyValue] = ["category": .string(finding.category.rawValue), "tags": .strings([finding.category.rawValue])]
@@ -112,32 +121,17 @@ public struct SARIFReporter: Reporter {
             ruleIndex: ruleIndex,
             level: level(finding.severity),
             message: Message(text: text),
-            locations: [Location(physicalLocation: physical(file: finding.file, line: finding.line, column: finding.column))],
+            locations: [Location(physicalLocation: physical(file: finding.file, line: finding.line, column: finding.column, paths: paths))],
             partialFingerprints: ["primaryLocationLineHash": finding.fingerprint, "crmlintFingerprint/v1": finding.fingerprint],
             relatedLocations: related.isEmpty ? nil : related,
             baselineState: baselined ? "new" : nil,
             properties: properties)
     }
 
-    static func physical(file: String, line: Int, column: Int?) -> PhysicalLocation {
+    static func physical(file: String, line: Int, column: Int?, paths: ArtifactPaths) -> PhysicalLocation {
         // Line 0 means "the whole file" (an unreadable file): no region then.
         let region = line > 0 ? Region(startLine: line, startColumn: column.map { max($0, 1) }) : nil
-        return PhysicalLocation(artifactLocation: artifactLocation(file), region: region)
-    }
-
-    /// Relative paths stay relative to the source root, as GitHub wants;
-    /// absolute ones become `file:` URIs. Non-ASCII names are percent-encoded.
-    static func artifactLocation(_ path: String) -> ArtifactLocation {
-        var allowed = CharacterSet.urlPathAllowed
-        allowed.remove(charactersIn: "?#[]@!$&'()*+,;=:")
-        allowed.insert("/")
-        if path.hasPrefix("/") {
-            let encoded = path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
-            return ArtifactLocation(uri: "file://" + encoded, uriBaseId: nil)
-        }
-        var relative = path
-        while relative.hasPrefix("./") { relative.removeFirst(2) }
-        return ArtifactLocation(uri: relative.addingPercentEncoding(withAllowedCharacters: allowed) ?? relative, uriBaseId: "%SRCROOT%")
+        return PhysicalLocation(artifactLocation: paths.location(file), region: region)
     }
 
     static func level(_ severity: Severity) -> String {
@@ -173,6 +167,7 @@ public struct SARIFReporter: Reporter {
 
     struct Run: Encodable {
         let tool: Tool
+        let originalUriBaseIds: [String: BaseLocation]
         let columnKind: String
         let invocations: [Invocation]
         let results: [Result]
@@ -248,6 +243,8 @@ public struct SARIFReporter: Reporter {
         let uriBaseId: String?
     }
 
+    struct BaseLocation: Encodable { let uri: String }
+
     struct Region: Encodable {
         let startLine: Int
         let startColumn: Int?
@@ -263,5 +260,56 @@ public struct SARIFReporter: Reporter {
             case let .strings(value): try container.encode(value)
             }
         }
+    }
+}
+
+/// Input paths as SARIF artifact locations: relative to the root (`SRCROOT`)
+/// when inside it, else absolute `file://` URIs, so no URI climbs out of the
+/// root with `../`. Relative paths are read from the current folder, as the
+/// scan read them; paths are compared with symbolic links resolved.
+final class ArtifactPaths {
+    let root: String
+    private let workingDirectory: String
+    private var cache: [String: SARIFReporter.ArtifactLocation] = [:]
+
+    init(root: String?) {
+        workingDirectory = FileManager.default.currentDirectoryPath
+        self.root = Self.resolved(root ?? workingDirectory, from: workingDirectory)
+    }
+
+    /// `file:///abs/root/`: a base URI ends with a slash.
+    var rootURI: String { "file://" + Self.encoded(root.hasSuffix("/") ? root : root + "/") }
+
+    func location(_ path: String) -> SARIFReporter.ArtifactLocation {
+        if let known = cache[path] { return known }
+        let location: SARIFReporter.ArtifactLocation
+        if path.hasPrefix("<") {
+            // <stdin>: no file to point at; kept as a name under the root, as before.
+            location = .init(uri: Self.encoded(path), uriBaseId: SARIFReporter.rootBase)
+        } else {
+            let absolute = Self.resolved(path, from: workingDirectory)
+            let prefix = root == "/" ? "/" : root + "/"
+            if absolute.hasPrefix(prefix) {
+                location = .init(uri: Self.encoded(String(absolute.dropFirst(prefix.count))), uriBaseId: SARIFReporter.rootBase)
+            } else {
+                location = .init(uri: "file://" + Self.encoded(absolute), uriBaseId: nil)
+            }
+        }
+        cache[path] = location
+        return location
+    }
+
+    /// Absolute, without `.` and `..`, symbolic links resolved where the path exists.
+    static func resolved(_ path: String, from folder: String) -> String {
+        let absolute = path.hasPrefix("/") ? path : (folder as NSString).appendingPathComponent(path)
+        return URL(fileURLWithPath: absolute).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+
+    /// Percent-encoded for a URI path (non-ASCII names, spaces, `#`, `:`).
+    static func encoded(_ path: String) -> String {
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#[]@!$&'()*+,;=:")
+        allowed.insert("/")
+        return path.addingPercentEncoding(withAllowedCharacters: allowed) ?? path
     }
 }

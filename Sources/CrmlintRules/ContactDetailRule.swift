@@ -380,7 +380,8 @@ public struct ContactScope: Sendable {
                 scope.excludeFields = all.map { Set($0.map(DatasetSchema.normalizedHeader)) } ?? []
                 scope.excludeByDataset = byDataset.mapValues { Set($0.map(DatasetSchema.normalizedHeader)) }
             default:
-                fail("unknown key '\(key)' in scope (recipient_types, outside_company_domains, fields, exclude_fields, company_addresses)")
+                let known = ["recipient_types", "outside_company_domains", "fields", "exclude_fields", "company_addresses"]
+                fail("unknown key '\(key)' in scope\(Suggestion.hint(for: key, among: known)) (\(known.joined(separator: ", ")))")
             }
         }
         return ok ? scope : nil
@@ -445,7 +446,7 @@ public struct ContactExample: Sendable {
                     case "company_domains":
                         example.companyDomains = entryValue.scalar.map { [$0.string] } ?? entryValue.array().compactMap(\.string)
                     default:
-                        definition.fail("examples", "unknown key '\(name)' in an example (\(keys.joined(separator: ", ")))")
+                        definition.fail("examples", "unknown key '\(name)' in an example\(Suggestion.hint(for: name, among: keys)) (\(keys.joined(separator: ", ")))")
                         unknownKey = true
                     }
                 }
@@ -456,7 +457,9 @@ public struct ContactExample: Sendable {
             switch key.string {
             case "match": match = list
             case "no_match": noMatch = list
-            default: definition.fail("examples", "unknown key '\(key.string ?? "?")' in examples (match, no_match)")
+            default:
+                let name = key.string ?? "?"
+                definition.fail("examples", "unknown key '\(name)' in examples\(Suggestion.hint(for: name, among: ["match", "no_match"])) (match, no_match)")
             }
         }
         return (match, noMatch)

@@ -11,7 +11,9 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
         field of the same record (`done: {field: logged_at}`), or the customer's first later contact matching the \
         `done` filter (counted from `early` before the clock, and never before the starting contact). Reported when \
         the clock ran longer than `within` (exactly `within` is on time), or, when nothing stopped it, once `within` \
-        has passed as of `--as-of`. `report_late: false` reports only the missing case. Placeholders for `message` \
+        has passed as of `--as-of`. `report_late: false` reports only the missing case. Nothing after `--as-of` is \
+        judged: a clock starting after it is not started, an event after it does not stop a clock (as of then it \
+        had not happened), and a `done` field dated after it leaves the record unjudged. Placeholders for `message` \
         and `message_missing`: {elapsed} {limit} {over} {start} {done} {as_of}.
         """
 
@@ -110,10 +112,14 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
             } else {
                 clock = rule.startAtEnd ? log.end(index) : log.start[index]
             }
+            // "Now" is --as-of: a clock that starts after it is the future, not late.
+            if clock > Instant.seconds(context.asOf) { return }
             switch rule.done {
             case let .field(field):
                 guard let stopTime = ValueProblems.time(record, field: field, rule: rule.metadata, context: context, emit: emit) else { return }
                 let stop = Instant.seconds(stopTime.start)
+                // Entered after --as-of: as of then it was not entered yet, and its lateness cannot be known.
+                if stop > Instant.seconds(context.asOf) { return }
                 let elapsed = stop - clock
                 guard elapsed > rule.within.seconds else { return }
                 let values = rule.values(clock: clock, stop: stop, elapsed: elapsed, context: context)
@@ -138,7 +144,9 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
             for (event, clock) in pending {
                 let index = Int(event)
                 let from = max(clock - early.seconds, log.end(index))
+                // An event after --as-of has not happened as of then: it stops no clock.
                 let stop = firstMatch(in: log.events(of: log.customer[index]), from: from, excluding: event, filter: filter, log: log)
+                    .flatMap { log.start[Int($0)] <= asOf ? $0 : nil }
                 if let stop {
                     let stopTime = log.start[Int(stop)]
                     let elapsed = stopTime - clock

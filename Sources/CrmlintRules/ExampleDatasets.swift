@@ -68,7 +68,9 @@ public enum ExampleDatasets {
             switch key.string {
             case "match": match = list
             case "no_match": noMatch = list
-            default: definition.fail("examples", "unknown key '\(key.string ?? "?")' in examples (match, no_match)")
+            default:
+                let name = key.string ?? "?"
+                definition.fail("examples", "unknown key '\(name)' in examples\(Suggestion.hint(for: name, among: ["match", "no_match"])) (match, no_match)")
             }
         }
         return (match, noMatch)

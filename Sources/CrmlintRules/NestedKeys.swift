@@ -12,6 +12,8 @@ public final class NestedKeys {
     private let topKey: String
     private var entries: [(key: String, value: Node)] = []
     private var used: Set<String> = []
+    /// Keys looked for, present or not: what an unknown key may have meant.
+    private var asked: Set<String> = []
 
     /// Nil (with an error recorded) when `node` is not a mapping.
     init?(_ node: Node, path: String, topKey: String, definition: RuleDefinition) {
@@ -27,9 +29,13 @@ public final class NestedKeys {
 
     func fail(_ reason: String) { definition.fail(topKey, reason) }
 
-    func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
+    func has(_ key: String) -> Bool {
+        asked.insert(key)
+        return entries.contains { $0.key == key }
+    }
 
     func node(_ key: String) -> Node? {
+        asked.insert(key)
         guard let found = entries.first(where: { $0.key == key }) else { return nil }
         used.insert(key)
         return found.value
@@ -83,7 +89,9 @@ public final class NestedKeys {
 
     /// Reports keys present but read by nobody.
     func finish() {
-        for (key, _) in entries where !used.contains(key) { fail("unknown key '\(key)' in '\(path)'") }
+        for (key, _) in entries where !used.contains(key) {
+            fail("unknown key '\(key)' in '\(path)'\(Suggestion.hint(for: key, among: asked.subtracting(used).sorted()))")
+        }
     }
 
     static func strings(_ value: Node, name: String, fail: (String) -> Void) -> [String]? {

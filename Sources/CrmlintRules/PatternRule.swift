@@ -47,7 +47,8 @@ public struct PatternRule: Rule, RuleKind {
         | `any: [A, {all: [B, C]}]` | any of them; entries nest |
 
         The finding covers the tightest span holding every part of an `all`. One phrase gives one finding per rule, \
-        whichever entries match it.
+        whichever entries match it and in whatever order they are listed: hits of one rule that overlap, touch or are at \
+        most two characters apart within a clause (给您个人5个点|的|回扣) are one finding covering them all.
 
         | entry of `unless` | cancels a hit when |
         |---|---|
@@ -161,8 +162,9 @@ public struct PatternRule: Rule, RuleKind {
 
         private func scan(_ buffer: UnsafeBufferPointer<UInt8>, text: NormalizedText, record: Record, field: String,
                           context: CheckContext, present: [Bool]?, emit: (Finding) -> Void) {
-            var reported: [Range<Int>] = []
-            var occurrences: [String: Int] = [:]
+            // Every hit that survives its limit and exceptions, from every entry; merged below,
+            // so the findings do not depend on the order of the entries.
+            var kept: [(range: Range<Int>, message: String?)] = []
             for (index, matcher) in rule.matchers.enumerated() {
                 if let present, let first = firstSlot, let prefilter = context.prefilter,
                    !prefilter.allows(entry: first + index, present: present) { continue }
@@ -173,8 +175,11 @@ public struct PatternRule: Rule, RuleKind {
                     emit(limitFinding(error, pattern: matcher.leaves.first?.source ?? "", record: record, field: field))
                     continue
                 }
-                for hit in hits.sorted(by: { $0.range.lowerBound < $1.range.lowerBound }) {
-                    if reported.contains(where: { $0.overlaps(hit.range) }) { continue }
+                for hit in hits {
+                    // Inside a kept hit it cannot change the merged span; exceptions cost more to judge than this.
+                    // (An equal span of an amount rule may carry another amount, so it is judged.)
+                    if kept.contains(where: { $0.range.lowerBound <= hit.range.lowerBound && hit.range.upperBound <= $0.range.upperBound
+                                              && ($0.range != hit.range || rule.amountLimit == nil) }) { continue }
                     // The limit first: most amounts are within it, and exceptions cost more to judge.
                     var message: String?
                     if let limit = rule.amountLimit {
@@ -182,16 +187,19 @@ public struct PatternRule: Rule, RuleKind {
                         message = limit.message.render(over, detail: "\(over["value"]!), limit \(over["limit"]!)")
                     }
                     if cancelled(hit.range, buffer, context: context, record: record, field: field, emit: emit) { continue }
-                    // One finding per phrase: a second rule of the pack may still report the same words.
-                    reported.append(hit.range)
-                    let matched = text.normalizedString(hit.range)
-                    let occurrence = occurrences[matched, default: 0]
-                    occurrences[matched] = occurrence + 1
-                    let original = text.originalScalarRange(of: hit.range)
-                    emit(Finding(rule: rule.metadata, record: record, message: message, field: field, column: original.lowerBound + 1,
-                                 excerpt: context.redactor.excerpt(of: text.original, hit: original),
-                                 fingerprintParts: [field, matched, String(occurrence)]))
+                    kept.append((hit.range, message))
                 }
+            }
+            var occurrences: [String: Int] = [:]
+            for phrase in PhraseSpans.merge(kept, in: buffer) {
+                // One finding per phrase and rule: a second rule of the pack may still report the same words.
+                let matched = text.normalizedString(phrase.range)
+                let occurrence = occurrences[matched, default: 0]
+                occurrences[matched] = occurrence + 1
+                let original = text.originalScalarRange(of: phrase.range)
+                emit(Finding(rule: rule.metadata, record: record, message: phrase.message, field: field, column: original.lowerBound + 1,
+                             excerpt: context.redactor.excerpt(of: text.original, hit: original),
+                             fingerprintParts: [field, matched, String(occurrence)]))
             }
         }
 
@@ -216,6 +224,45 @@ public struct PatternRule: Rule, RuleKind {
             }
             return false
         }
+    }
+}
+
+/// Hits of one rule in one field that belong to one phrase, merged: hits
+/// that overlap, touch, or are at most `maxGap` characters apart with no
+/// clause boundary between them (给您个人5个点|的|回扣: a particle does not
+/// make two offers). The result depends only on the set of hits, never on the
+/// order of the rule's entries, so fingerprints stay stable.
+enum PhraseSpans {
+    static let maxGap = 2
+
+    static func merge(_ hits: [(range: Range<Int>, message: String?)], in buffer: UnsafeBufferPointer<UInt8>)
+        -> [(range: Range<Int>, message: String?)] {
+        // Earliest start first, the longest of equal starts first: that hit's message speaks for the phrase.
+        let sorted = hits.sorted {
+            if $0.range.lowerBound != $1.range.lowerBound { return $0.range.lowerBound < $1.range.lowerBound }
+            if $0.range.upperBound != $1.range.upperBound { return $0.range.upperBound > $1.range.upperBound }
+            return ($0.message ?? "") < ($1.message ?? "")
+        }
+        var phrases: [(range: Range<Int>, message: String?)] = []
+        for hit in sorted {
+            if let last = phrases.last, joins(last.range, hit.range, in: buffer) {
+                phrases[phrases.count - 1].range = last.range.lowerBound..<max(last.range.upperBound, hit.range.upperBound)
+            } else {
+                phrases.append(hit)
+            }
+        }
+        return phrases
+    }
+
+    /// Does `next` (starting at or after `phrase`) continue the phrase?
+    static func joins(_ phrase: Range<Int>, _ next: Range<Int>, in buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        if next.lowerBound <= phrase.upperBound { return true }
+        var characters = 0
+        for index in phrase.upperBound..<next.lowerBound where buffer[index] & 0xC0 != 0x80 {
+            characters += 1
+            if characters > maxGap || Clause.isDelimiter(buffer, at: index) || Clause.isSentenceEnd(buffer, at: index) { return false }
+        }
+        return true
     }
 }
 
@@ -329,7 +376,9 @@ public enum ExampleStrings {
             switch key.string {
             case "match": match = list
             case "no_match": noMatch = list
-            default: definition.fail("examples", "unknown key '\(key.string ?? "?")' in examples (match, no_match)")
+            default:
+                let name = key.string ?? "?"
+                definition.fail("examples", "unknown key '\(name)' in examples\(Suggestion.hint(for: name, among: ["match", "no_match"])) (match, no_match)")
             }
         }
         return (match, noMatch)

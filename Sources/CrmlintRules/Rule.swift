@@ -23,10 +23,11 @@ public struct RuleMetadata: Sendable {
     public let aggregate: Aggregation?
     public let file: String
     public let line: Int
+    public let column: Int
 
     public init(id: String, kind: String, category: Category, severity: Severity, message: String, description: String? = nil,
                 policy: String? = nil, datasets: Set<Dataset>? = nil, fields: [String]? = nil, direction: Direction? = nil,
-                aggregate: Aggregation? = nil, file: String = "", line: Int = 0) {
+                aggregate: Aggregation? = nil, file: String = "", line: Int = 0, column: Int = 0) {
         self.id = id
         self.kind = kind
         self.category = category
@@ -40,6 +41,7 @@ public struct RuleMetadata: Sendable {
         self.aggregate = aggregate
         self.file = file
         self.line = line
+        self.column = column
     }
 
     public func applies(to dataset: Dataset) -> Bool { datasets?.contains(dataset) ?? true }

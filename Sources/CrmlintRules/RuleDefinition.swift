@@ -9,9 +9,12 @@ import Yams
 public final class RuleDefinition {
     public let file: String
     public let line: Int
+    public let column: Int
     public private(set) var id: String?
-    private let entries: [(key: String, value: Node, line: Int)]
+    private let entries: [(key: String, value: Node, line: Int, column: Int)]
     private var used: Set<String> = []
+    /// Every key the kind looked for, present or not: what an unknown key may have meant.
+    private var asked: Set<String> = []
     public private(set) var errors: [CrmlintError] = []
     /// Word classes patterns may reference as `{{name}}`.
     public let terms: TermTable
@@ -20,17 +23,19 @@ public final class RuleDefinition {
         self.file = file
         self.terms = terms
         self.line = node.mark?.line ?? 0
-        var entries: [(String, Node, Int)] = []
+        self.column = node.mark?.column ?? 0
+        var entries: [(String, Node, Int, Int)] = []
         if case let .mapping(mapping) = node {
             for (key, value) in mapping {
                 // A key that is a list or mapping is named by its kind: printing it could expand aliases without end.
                 let name = key.string ?? (key.sequence != nil ? "[list]" : "{mapping}")
-                entries.append((name, value, key.mark?.line ?? value.mark?.line ?? line))
+                let mark = key.mark ?? value.mark
+                entries.append((name, value, mark?.line ?? line, mark?.column ?? column))
             }
         }
         self.entries = entries
         if case .mapping = node {} else {
-            errors.append(.rule(file: file, line: line, ruleID: nil, reason: "a rule must be a mapping of keys to values"))
+            errors.append(.rule(file: file, line: line, column: column, ruleID: nil, reason: "a rule must be a mapping of keys to values"))
         }
         if let idNode = entries.first(where: { $0.0 == "id" })?.1, let text = idNode.string { id = text }
     }
@@ -41,9 +46,13 @@ public final class RuleDefinition {
         self.init(file: file, node: node, terms: terms)
     }
 
-    public func has(_ key: String) -> Bool { entries.contains { $0.key == key } }
+    public func has(_ key: String) -> Bool {
+        asked.insert(key)
+        return entries.contains { $0.key == key }
+    }
 
     private func entry(_ key: String) -> (value: Node, line: Int)? {
+        asked.insert(key)
         guard let found = entries.first(where: { $0.key == key }) else { return nil }
         used.insert(key)
         return (found.value, found.line)
@@ -52,8 +61,11 @@ public final class RuleDefinition {
     /// The line of a key (or of the rule when absent).
     public func line(of key: String) -> Int { entries.first { $0.key == key }?.line ?? line }
 
+    /// The column of a key (or of the rule when absent).
+    public func column(of key: String) -> Int { entries.first { $0.key == key }?.column ?? column }
+
     public func fail(_ key: String?, _ reason: String) {
-        errors.append(.rule(file: file, line: key.map(line(of:)) ?? line, ruleID: id, reason: reason))
+        errors.append(.rule(file: file, line: key.map(line(of:)) ?? line, column: key.map(column(of:)) ?? column, ruleID: id, reason: reason))
     }
 
     public func string(_ key: String, required: Bool = false) -> String? {
@@ -173,10 +185,11 @@ public final class RuleDefinition {
         return nil
     }
 
-    /// Keys present but read by nobody.
+    /// Keys present but read by nobody, with the key meant when one is close (`pattern` → `patterns`).
     func reportUnknownKeys() {
-        for (key, _, line) in entries where !used.contains(key) {
-            errors.append(.rule(file: file, line: line, ruleID: id, reason: "unknown key '\(key)'"))
+        for (key, _, line, column) in entries where !used.contains(key) {
+            errors.append(.rule(file: file, line: line, column: column, ruleID: id,
+                                reason: "unknown key '\(key)'\(Suggestion.hint(for: key, among: asked.subtracting(used).sorted()))"))
         }
     }
 
@@ -193,7 +206,7 @@ public final class RuleDefinition {
         let fields = strings("fields")
         let directionText = string("direction")
         let direction = directionText.flatMap(Direction.parse)
-        if let directionText, direction == nil { fail("direction", "unknown direction '\(directionText)' (outbound or inbound)") }
+        if let directionText, direction == nil { fail("direction", Suggestion.unknown("direction", directionText, expected: ["outbound", "inbound"])) }
         let aggregate = Aggregation.read(self)
 
         if let id, id.range(of: #"^[a-z0-9][a-z0-9._-]*$"#, options: .regularExpression) == nil {
@@ -201,23 +214,25 @@ public final class RuleDefinition {
         }
         let category = categoryText.flatMap(Category.init(rawValue:))
         if let categoryText, category == nil {
-            fail("category", "unknown category '\(categoryText)' (one of: \(Category.allCases.map(\.rawValue).joined(separator: ", ")))")
+            fail("category", Suggestion.unknown("category", categoryText, expected: Category.allCases.map(\.rawValue)))
         }
         let severity = severityText.flatMap(Severity.init(rawValue:))
-        if let severityText, severity == nil { fail("severity", "unknown severity '\(severityText)' (error, warning or info)") }
+        if let severityText, severity == nil {
+            fail("severity", Suggestion.unknown("severity", severityText, expected: Severity.allCases.reversed().map(\.rawValue)))
+        }
         var datasets: Set<Dataset>?
         if let datasetNames {
             datasets = []
             for name in datasetNames {
                 if let dataset = Dataset(rawValue: name) { datasets!.insert(dataset) }
-                else { fail("datasets", "unknown dataset '\(name)' (one of: \(Dataset.allCases.map(\.rawValue).joined(separator: ", ")))") }
+                else { fail("datasets", Suggestion.unknown("dataset", name, expected: Dataset.allCases.map(\.rawValue))) }
             }
         }
         if let message, message.contains("\n") { fail("message", "message must be one line") }
         guard let id, let category, let severity, let message else { return nil }
         return RuleMetadata(id: id, kind: kind, category: category, severity: severity, message: message,
                             description: description, policy: policy, datasets: datasets, fields: fields,
-                            direction: direction, aggregate: aggregate, file: file, line: line)
+                            direction: direction, aggregate: aggregate, file: file, line: line, column: column)
     }
 }
 

@@ -37,7 +37,7 @@ public enum RuleLoader {
         var seen: [String: RuleMetadata] = [:]
         for rule in rules {
             if let first = seen[rule.metadata.id] {
-                errors.append(.rule(file: rule.metadata.file, line: rule.metadata.line, ruleID: rule.metadata.id,
+                errors.append(.rule(file: rule.metadata.file, line: rule.metadata.line, column: rule.metadata.column, ruleID: rule.metadata.id,
                                     reason: "duplicate rule id (first defined at \(first.file):\(first.line))"))
             } else {
                 seen[rule.metadata.id] = rule.metadata
@@ -70,7 +70,7 @@ public enum RuleLoader {
             for failure in rule.exampleFailures() {
                 var reason = failure.hasPrefix(meta.id + ": ") ? String(failure.dropFirst(meta.id.count + 2)) : failure
                 reason = Redactor.shared.redact(reason).replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
-                errors.append(.rule(file: meta.file, line: meta.line, ruleID: meta.id, reason: reason + " (run crmlint rules test)"))
+                errors.append(.rule(file: meta.file, line: meta.line, column: meta.column, ruleID: meta.id, reason: reason + " (run crmlint rules test)"))
             }
         }
         return errors
@@ -118,10 +118,9 @@ public enum RuleLoader {
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)
-        } catch let error as YamlError {
-            return ([], [], [yamlError(error, file: file)])
         } catch {
-            return ([], [], [.rule(file: file, line: 0, ruleID: nil, reason: "invalid YAML")])
+            let problem = YAMLErrorText.describe(error, yaml: yaml)
+            return ([], [], [.rule(file: file, line: problem.line, column: problem.column, ruleID: nil, reason: problem.reason)])
         }
         guard let root else { return ([], [], []) }   // an empty file holds no rules
         if case let .mapping(mapping) = root, mapping.contains(where: { $0.key.string == "terms" }) {
@@ -130,14 +129,14 @@ public enum RuleLoader {
             for (key, value) in mapping {
                 if key.string == "terms" { blocks.append(value) }
                 else {
-                    errors.append(.rule(file: file, line: key.mark?.line ?? 1, ruleID: nil,
+                    errors.append(.rule(file: file, line: key.mark?.line ?? 1, column: key.mark?.column ?? 0, ruleID: nil,
                                         reason: "unknown key '\(key.string ?? "?")' in a terms file (only 'terms')"))
                 }
             }
             if !blocks.isEmpty || !errors.isEmpty { return ([], blocks, errors) }
         }
         guard case let .sequence(sequence) = root else {
-            return ([], [], [.rule(file: file, line: root.mark?.line ?? 1, ruleID: nil,
+            return ([], [], [.rule(file: file, line: root.mark?.line ?? 1, column: root.mark?.column ?? 0, ruleID: nil,
                                    reason: "a rule file must be a YAML list of rules (or a mapping with 'terms')")])
         }
         var items: [Node] = []
@@ -167,32 +166,18 @@ public enum RuleLoader {
         guard definition.errors.isEmpty else { return nil }
         let kindName = definition.has("kind") ? (definition.string("kind") ?? "") : PatternRule.name
         guard let kind = RuleKinds.kind(named: kindName) else {
-            definition.fail("kind", "unknown kind '\(kindName)' (one of: \(RuleKinds.all.map { $0.name }.joined(separator: ", ")))")
+            definition.fail("kind", Suggestion.unknown("kind", kindName, expected: RuleKinds.all.map { $0.name }))
             return nil
         }
         let metadata = definition.metadata(kind: kindName)
         // With broken common keys the kind still reads its own, so their problems are
         // reported as such, not as unknown keys; the rule itself is dropped.
         let placeholder = RuleMetadata(id: definition.id ?? "", kind: kindName, category: .inputError, severity: .error, message: "",
-                                       file: definition.file, line: definition.line)
+                                       file: definition.file, line: definition.line, column: definition.column)
         let made = kind.make(metadata: metadata ?? placeholder, definition: definition)
         let rule = metadata == nil ? nil : made
         definition.reportUnknownKeys()
         return definition.errors.isEmpty ? rule : nil
-    }
-
-    static func yamlError(_ error: YamlError, file: String) -> CrmlintError {
-        let text = "\(error)"
-        // Yams puts "line:column: reason" first; keep one line.
-        let firstLine = text.split(separator: "\n").first.map(String.init) ?? text
-        var line = 0
-        if let range = firstLine.range(of: #"^\S*?(\d+):(\d+): "#, options: .regularExpression) {
-            let prefix = firstLine[range]
-            line = Int(prefix.split(separator: ":").dropLast().dropLast().last.map(String.init) ?? "") ?? 0
-            if line == 0 { line = Int(prefix.split(separator: ":").first.map(String.init) ?? "") ?? 0 }
-            return .rule(file: file, line: line, ruleID: nil, reason: "invalid YAML: " + firstLine[range.upperBound...])
-        }
-        return .rule(file: file, line: 0, ruleID: nil, reason: "invalid YAML: \(firstLine)")
     }
 }
 
@@ -219,6 +204,29 @@ public struct RuleFilter: Sendable {
 
     /// Selectors that name no rule are a usage error, not a silent no-op.
     public func unknownSelectors(in rules: [Rule]) -> [String] {
-        (select + ignore).filter { selector in !rules.contains { Self.matches(selector, $0.metadata) } && Category(rawValue: selector) == nil }
+        (select + ignore).filter { !Self.names($0, rules) }
+    }
+
+    static func names(_ selector: String, _ rules: [Rule]) -> Bool {
+        rules.contains { matches(selector, $0.metadata) } || Category(rawValue: selector) != nil
+    }
+
+    /// One error per selector that names nothing, saying which option gave it
+    /// and the rule id, prefix or category meant when one is close.
+    public func problems(in rules: [Rule], options: (select: String, ignore: String) = ("--select", "--ignore")) -> [CrmlintError] {
+        var problems: [CrmlintError] = []
+        for (option, selectors) in [(options.select, select), (options.ignore, ignore)] {
+            for selector in selectors where !Self.names(selector, rules) {
+                problems.append(.usage("\(option) '\(selector)' names no rule, rule prefix or category\(Self.hint(selector, rules))"))
+            }
+        }
+        return problems
+    }
+
+    /// ` (did you mean 'conduct.kickback'?)`: among rule ids, their prefixes (`conduct.`) and the categories.
+    public static func hint(_ selector: String, _ rules: [Rule]) -> String {
+        let ids = rules.map(\.metadata.id)
+        let prefixes = ids.compactMap { id in id.firstIndex(of: ".").map { String(id[...$0]) } }
+        return Suggestion.hint(for: selector, among: ids + prefixes + Category.allCases.map(\.rawValue))
     }
 }

@@ -13,6 +13,7 @@ public struct TermTable: Sendable {
         public let items: [String]
         public let file: String
         public let line: Int
+        public var column: Int = 0
     }
 
     public private(set) var terms: [String: Term] = [:]
@@ -37,13 +38,14 @@ public struct TermTable: Sendable {
     /// Reads one `terms:` mapping (from a terms file or a `- terms:` item of a rule file).
     mutating func add(_ node: Node, file: String, errors: inout [CrmlintError]) {
         guard case let .mapping(mapping) = node else {
-            errors.append(.rule(file: file, line: node.mark?.line ?? 0, ruleID: nil, reason: "'terms' must map class names to lists of words"))
+            errors.append(.rule(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, ruleID: nil,
+                                reason: "'terms' must map class names to lists of words"))
             return
         }
         for (key, value) in mapping {
-            let line = key.mark?.line ?? 0
+            let line = key.mark?.line ?? 0, column = key.mark?.column ?? 0
             guard let name = key.string, !name.isEmpty, name.utf8.allSatisfy(Self.isNameCharacter) else {
-                errors.append(.rule(file: file, line: line, ruleID: nil,
+                errors.append(.rule(file: file, line: line, column: column, ruleID: nil,
                                     reason: "term name '\(key.string ?? "?")' must be letters, digits, '_', '-' or '.'"))
                 continue
             }
@@ -53,26 +55,27 @@ public struct TermTable: Sendable {
             case let .sequence(sequence):
                 for item in sequence {
                     guard case let .scalar(scalar) = item else {
-                        errors.append(.rule(file: file, line: item.mark?.line ?? line, ruleID: nil, reason: "term '\(name)': items must be text"))
+                        errors.append(.rule(file: file, line: item.mark?.line ?? line, column: item.mark?.column ?? 0, ruleID: nil,
+                                            reason: "term '\(name)': items must be text"))
                         continue
                     }
                     items.append(scalar.string)
                 }
             default:
-                errors.append(.rule(file: file, line: line, ruleID: nil, reason: "term '\(name)' must be a list of words or patterns"))
+                errors.append(.rule(file: file, line: line, column: column, ruleID: nil, reason: "term '\(name)' must be a list of words or patterns"))
                 continue
             }
             items = items.filter { !$0.isEmpty }
             if items.isEmpty {
-                errors.append(.rule(file: file, line: line, ruleID: nil, reason: "term '\(name)' is empty (list at least one word)"))
+                errors.append(.rule(file: file, line: line, column: column, ruleID: nil, reason: "term '\(name)' is empty (list at least one word)"))
                 continue
             }
             if let first = terms[name] {
-                errors.append(.rule(file: file, line: line, ruleID: nil,
+                errors.append(.rule(file: file, line: line, column: column, ruleID: nil,
                                     reason: "term '\(name)' defined twice (first at \(first.file):\(first.line))"))
                 continue
             }
-            terms[name] = Term(name: name, items: items, file: file, line: line)
+            terms[name] = Term(name: name, items: items, file: file, line: line, column: column)
         }
     }
 
@@ -88,7 +91,7 @@ public struct TermTable: Sendable {
             guard let term = terms[name] else { return nil }
             if state[name] == false {
                 let cycle = (path.drop { $0 != name } + [name]).joined(separator: " → ")
-                errors.append(.rule(file: term.file, line: term.line, ruleID: nil, reason: "term '\(name)' refers to itself: \(cycle)"))
+                errors.append(.rule(file: term.file, line: term.line, column: term.column, ruleID: nil, reason: "term '\(name)' refers to itself: \(cycle)"))
                 broken.insert(name)
                 return nil
             }
@@ -105,7 +108,7 @@ public struct TermTable: Sendable {
                         return inner
                     })
                 } catch TermError.unknown(let reference) {
-                    errors.append(.rule(file: term.file, line: term.line, ruleID: nil,
+                    errors.append(.rule(file: term.file, line: term.line, column: term.column, ruleID: nil,
                                         reason: "term '\(name)' refers to unknown term '\(reference)'\(Self.suggestion(for: reference, in: terms))"))
                     failed = true
                 } catch {
@@ -121,7 +124,7 @@ public struct TermTable: Sendable {
             do {
                 _ = try Pattern(fragment)
             } catch let error as PatternCompileError {
-                errors.append(.rule(file: term.file, line: term.line, ruleID: nil,
+                errors.append(.rule(file: term.file, line: term.line, column: term.column, ruleID: nil,
                                     reason: "term '\(name)' is not a valid pattern: \(error.reason) in '\(fragment.prefix(200))'"))
                 broken.insert(name)
                 return nil

@@ -211,7 +211,8 @@ public indirect enum TextMatcher: Sendable {
                     }
                     scope = parsed
                 default:
-                    definition.fail(key, "unknown key '\(entryKey.string ?? "?")' in an entry of '\(key)' (all, any, near, within)")
+                    let name = entryKey.string ?? "?"
+                    definition.fail(key, "unknown key '\(name)' in an entry of '\(key)'\(Suggestion.hint(for: name, among: ["all", "any", "near", "within"])) (all, any, near, within)")
                     return nil
                 }
             }
@@ -295,7 +296,9 @@ public struct UnlessCondition: Sendable {
                     }
                     scope = parsed
                 default:
-                    definition.fail("unless", "unknown key '\(key.string ?? "?")' in an 'unless' entry (pattern, before, after, around, within)")
+                    let name = key.string ?? "?"
+                    let known = ["pattern", "before", "after", "around", "within"]
+                    definition.fail("unless", "unknown key '\(name)' in an 'unless' entry\(Suggestion.hint(for: name, among: known)) (pattern, before, after, around, within)")
                     return nil
                 }
             }

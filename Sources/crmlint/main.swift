@@ -6,9 +6,31 @@ import Foundation
 // A thin shell: parse arguments, call the library, map errors to exit codes.
 // Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage/config/rule/output error.
 
-extension FailThreshold: ExpressibleByArgument {}
+// Closed sets of values (formats, thresholds) are read as text and checked by
+// the library, so an unknown value is one line that lists the values
+// (`unknown format 'xlsx'; expected one of text, json, …`); help and shell
+// completion list them from the same enums.
+let formatNames = ReportFormat.allCases.map(\.rawValue)
+let thresholdNames = FailThreshold.allCases.map(\.rawValue)
 
-extension ReportFormat: ExpressibleByArgument {}
+/// Runs each check, collecting the problems, so every bad value is reported in one run.
+struct ProblemCollector {
+    private(set) var problems: [CrmlintError] = []
+
+    mutating func check<T>(_ body: () throws -> T) -> T? {
+        do { return try body() } catch let error as CrmlintError {
+            problems.append(error)
+            return nil
+        } catch {
+            problems.append(.usage("\(error)"))
+            return nil
+        }
+    }
+
+    func finish() throws {
+        if let error = CrmlintError.combine(problems) { throw error }
+    }
+}
 
 struct RuleOptions: ParsableArguments {
     @Option(name: .customLong("rules"), help: ArgumentHelp("A rules file or folder (repeatable). Default: the bundled rules/.", valueName: "dir"))
@@ -79,14 +101,18 @@ struct Scan: ParsableCommand {
     @Option(help: ArgumentHelp("Config file (default: ./crmlint.yml when present).", valueName: "file"))
     var config: String?
 
-    @Option(help: "Output format of the main report.")
-    var format: ReportFormat = .text
+    @Option(help: ArgumentHelp("Output format of the main report: \(formatNames.joined(separator: ", ")).", valueName: "format"),
+            completion: .list(formatNames))
+    var format = "text"
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the report here instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .customLong("fail-on"), help: "Exit 1 when a finding is at or above this severity (default: fail_on in crmlint.yml, else error).")
-    var failOn: FailThreshold?
+    @Option(name: .customLong("fail-on"),
+            help: ArgumentHelp("Exit 1 when a finding is at or above this severity: \(thresholdNames.joined(separator: ", ")) (default: fail_on in crmlint.yml, else error).",
+                               valueName: "severity"),
+            completion: .list(thresholdNames))
+    var failOn: String?
 
     @Option(name: .customLong("as-of"), help: ArgumentHelp("\"Now\" for deadline checks, e.g. 2024-05-01 or 2024-05-01T00:00:00+08:00 (default: the scan's start).", valueName: "time"))
     var asOf: String?
@@ -100,6 +126,9 @@ struct Scan: ParsableCommand {
     @Flag(name: .customLong("show-excerpts"), help: "In text output, show the redacted excerpt under each finding.")
     var showExcerpts = false
 
+    @Flag(name: [.short, .long], help: "In text output, print only the summary (counts by severity, category and rule), not each finding.")
+    var quiet = false
+
     @Option(name: .customLong("output-json"), help: ArgumentHelp("Also write the findings JSON here.", valueName: "file"))
     var outputJSON: String?
     @Option(name: .customLong("output-sarif"), help: ArgumentHelp("Also write SARIF 2.1.0 here.", valueName: "file"))
@@ -110,9 +139,13 @@ struct Scan: ParsableCommand {
     var outputCSV: String?
     @Option(name: .customLong("output-junit"), help: ArgumentHelp("Also write JUnit XML here.", valueName: "file"))
     var outputJUnit: String?
+    @Option(name: .customLong("sarif-root"), help: ArgumentHelp("The folder SARIF paths are relative to (SRCROOT). Default: the git top level of the current folder if the inputs are inside it, else the folder the inputs have in common.", valueName: "dir"))
+    var sarifRoot: String?
 
     @Option(help: ArgumentHelp("A previous findings JSON: report only findings not in it.", valueName: "file"))
     var baseline: String?
+    @Flag(name: .customLong("baseline-required"), help: "Make a missing --baseline file an error (default: an empty baseline and a note, as on a nightly job's first run).")
+    var baselineRequired = false
     @Option(name: .customLong("write-baseline"), help: ArgumentHelp("Write every finding, new or not, as JSON for the next --baseline.", valueName: "file"))
     var writeBaseline: String?
 
@@ -131,9 +164,15 @@ struct Scan: ParsableCommand {
         if paths.isEmpty { throw ValidationError("no paths to scan (give files or folders, or - for stdin)") }
         if let jobs, jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be between 1 and 256 (got \(jobs))") }
         if noSuppressions, !suppressions.isEmpty { throw ValidationError("--no-suppressions and --suppressions contradict each other") }
+        if baselineRequired, baseline == nil { throw ValidationError("--baseline-required needs --baseline FILE") }
+        if quiet, format != "text" { throw ValidationError("--quiet applies to --format text, not \(format)") }
     }
 
     func run() throws {
+        var values = ProblemCollector()
+        let format = values.check { try ReportFormat.parse(self.format) }
+        let failOn = values.check { try self.failOn.map(FailThreshold.parse) } ?? nil
+        try values.finish()
         var options = ScanOptions(paths: paths)
         options.rulePaths = rules.rulePaths
         options.select = rules.selectors.select
@@ -143,12 +182,15 @@ struct Scan: ParsableCommand {
         options.timezone = timezone
         options.encoding = encoding
         options.jobs = jobs
-        var request = ScanRequest(options: options, primary: ReportDestination(format: format, path: output))
+        var request = ScanRequest(options: options, primary: ReportDestination(format: format!, path: output))
         let extra: [(ReportFormat, String?)] = [(.json, outputJSON), (.sarif, outputSARIF), (.jsonl, outputJSONL), (.csv, outputCSV), (.junit, outputJUnit)]
         request.extra = extra.compactMap { format, path in path.map { ReportDestination(format: format, path: $0) } }
         request.failOn = failOn
         request.showExcerpts = showExcerpts
+        request.quiet = quiet
+        request.sarifRoot = sarifRoot
         request.baselinePath = baseline
+        request.baselineRequired = baselineRequired
         request.writeBaselinePath = writeBaseline
         request.suppressionPaths = suppressions
         request.discoverSuppressions = !noSuppressions
@@ -219,15 +261,19 @@ struct Merge: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Write the merged report here instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(help: "Format of the merged report.")
-    var format: ReportFormat = .json
+    @Option(help: ArgumentHelp("Format of the merged report: \(formatNames.joined(separator: ", ")).", valueName: "format"),
+            completion: .list(formatNames))
+    var format = "json"
+
+    @Option(name: .customLong("sarif-root"), help: ArgumentHelp("With --format sarif: the folder paths are relative to (as for scan).", valueName: "dir"))
+    var sarifRoot: String?
 
     func validate() throws {
         if reports.isEmpty { throw ValidationError("no reports to merge (give findings JSON files)") }
     }
 
     func run() throws {
-        _ = try ScanRun.merge(paths: reports, to: ReportDestination(format: format, path: output))
+        _ = try ScanRun.merge(paths: reports, to: ReportDestination(format: try ReportFormat.parse(format), path: output), sarifRoot: sarifRoot)
     }
 }
 
@@ -283,10 +329,6 @@ struct Explain: ParsableCommand {
     @OptionGroup var rules: RuleOptions
 
     func run() throws {
-        let loaded = try RuleCatalog.load(paths: rules.rulePaths, select: [], ignore: [])
-        guard let found = loaded.first(where: { $0.metadata.id == rule }) else {
-            throw CrmlintError.usage("no rule '\(rule)' (see crmlint rules list)")
-        }
-        print(RuleCatalog.explain(found), terminator: "")
+        print(RuleCatalog.explain(try RuleCatalog.rule(rule, paths: rules.rulePaths)), terminator: "")
     }
 }

@@ -113,4 +113,27 @@ import Testing
         #expect(rules.status == 2)
         #expect(rules.stderr == "error: no-such-rules: no such rules file or folder\n")
     }
+
+    /// Issue #12: the By-rule panel showed `tier {tier} customer contacted on {count} days`.
+    @Test func noRawPlaceholderReachesThePageForRuleTitles() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let findings = folder.appendingPathComponent("r.json").path, page = folder.appendingPathComponent("d.html").path
+        let scan = try crmlint(["scan", "corpus", "--format", "json", "--as-of", "2024-05-01T00:00:00+08:00", "-o", findings])
+        #expect(scan.status == 1, "\(scan.stderr)")
+        let built = try crmlint(["dashboard", findings, "-o", page])
+        #expect(built.status == 0, "\(built.stderr)")
+        let html = try String(contentsOfFile: page, encoding: .utf8)
+        let data = try #require(try embeddedJSON(html, id: "data") as? [String: Any])
+        let rules = try #require(data["rules"] as? [[String: Any]])
+        #expect(rules.contains { ($0["id"] as? String) == "frequency.cadence-excess" }, "the corpus should exercise a templated rule")
+        let placeholder = try NSRegularExpression(pattern: "\\{[A-Za-z_][A-Za-z0-9_]*\\}")
+        for rule in rules {
+            for key in ["message", "description"] {
+                guard let text = rule[key] as? String else { continue }
+                let hit = placeholder.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
+                #expect(hit == nil, "\(rule["id"] ?? "?") \(key): \(text)")
+            }
+        }
+    }
 }

@@ -98,6 +98,34 @@ import Testing
         #expect(model.reps.first?.rep == "张明")
     }
 
+    @Test func topCategoryIsTheMostSeriousThenTheMostFrequent() {
+        let findings = (1...5).map { finding("I\($0)", category: .sensitiveTopic, severity: .info, rep: "张明") }
+            + [finding("E1", category: .bribery, severity: .error, rep: "张明")]
+            + (1...3).map { finding("W\($0)", category: .lateLog, severity: .warning, rep: "李娜") }
+            + (1...4).map { finding("V\($0)", category: .overContact, severity: .warning, rep: "李娜") }
+        let model = DashboardModel(reports: [report(findings)])
+        // One error outweighs five notes; between equals, the more frequent wins.
+        #expect(model.reps.first { $0.rep == "张明" }?.topCategory == "bribery")
+        #expect(model.reps.first { $0.rep == "李娜" }?.topCategory == "over-contact")
+    }
+
+    @Test func ruleTitlesDescribeTheirPlaceholders() {
+        let template = "联系过频 — tier {tier} customer contacted on {count} days from {from} to {to} (at most {max} days per {limit})"
+        let declared = [RuleSummary(id: "frequency.cadence-excess", kind: "cadence", category: .overContact, severity: .warning, message: template),
+                        RuleSummary(id: "data.complete-records", kind: "required", category: .incompleteRecord, severity: .warning,
+                                    message: "记录不完整 — {field} {problem}")]
+        let findings = [finding("M1", rule: "frequency.cadence-excess", category: .overContact, message: "联系过频 — tier A customer contacted on 9 days"),
+                        finding("M2", rule: "data.complete-records", category: .incompleteRecord, message: "记录不完整 — channel is missing")]
+        // From the report's own rule list, and from rule files.
+        for model in [DashboardModel(reports: [report(findings, rules: declared)]),
+                      DashboardModel(reports: [report(findings)], rules: ["frequency.cadence-excess": RuleText(message: template),
+                                                                            "data.complete-records": RuleText(message: "记录不完整 — {field} {problem}")])] {
+            let titles = Dictionary(uniqueKeysWithValues: model.rules.map { ($0.id, $0.message) })
+            #expect(titles["frequency.cadence-excess"] == "联系过频 — tier … customer contacted on N days from … to … (at most N days per …)")
+            #expect(titles["data.complete-records"] == "记录不完整 — …")
+        }
+    }
+
     @Test func topCustomersAreMostOpenFindingsThenErrorsThenId() {
         var findings: [Finding] = []
         for index in 0..<20 {   // CRM-00 … CRM-19: one warning each

@@ -93,4 +93,58 @@ struct BaselineTests {
         #expect(try ReportFixtures.decode(result.stdout).findings.isEmpty)
         #expect(result.status == 0)
     }
+
+    /// The README's nightly recipe, two nights running in one folder: the first finds no
+    /// baseline yet (a note, not an error), the second reports only what is new.
+    @Test("First night: a missing baseline is empty and noted; the second night reports only the new finding")
+    func firstNightThenSecond() throws {
+        let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in ["state", "reports"] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
+        }
+        func night(_ day: String) throws -> (result: CLIResult, report: ScanReport) {
+            let result = try CLI.run(["scan", "exports/", "--rules", "rules.yml", "--as-of", day,
+                                      "--baseline", "state/baseline.json", "--write-baseline", "state/baseline.json",
+                                      "--output-json", "reports/\(day).json"], in: folder)
+            let json = try String(contentsOf: folder.appendingPathComponent("reports/\(day).json"), encoding: .utf8)
+            let errors = try JSONSchemaValidator(schemaFile: ReportFixtures.findingsSchema).validate(try JSONValue.parse(json))
+            #expect(errors.isEmpty, "\(errors.prefix(5))")
+            return (result, try ReportFixtures.decode(json))
+        }
+
+        let first = try night("2024-05-01")
+        #expect(first.result.status == 1, "\(first.result.stderr)")
+        #expect(first.result.stderr.isEmpty, "a first night is not an error: \(first.result.stderr)")
+        #expect(first.report.findings.count == 3)
+        #expect(first.report.summary.baselined == 0)
+        #expect(first.report.notes?.map(\.kind) == [RunNote.baselineMissing])
+        #expect(first.result.stdout.contains("note: baseline state/baseline.json does not exist yet"), "\(first.result.stdout)")
+        let written = try ReportFixtures.decode(String(contentsOf: folder.appendingPathComponent("state/baseline.json"), encoding: .utf8))
+        #expect(written.findings.count == 3)
+
+        let added = ReportFixtures.rows + ["m-5,C2,2024-03-17 10:00,wechat,out,customer,李四,王五,本产品零故障运行十年\n"]
+        try (ReportFixtures.header + added.joined()).write(to: folder.appendingPathComponent("exports/messages.csv"), atomically: true, encoding: .utf8)
+        let second = try night("2024-05-02")
+        #expect(second.result.status == 1)
+        #expect(second.report.findings.map(\.recordId) == ["m-5"])
+        #expect(second.report.summary.baselined == 3)
+        #expect(second.report.notes == nil)
+        #expect(!second.result.stdout.contains("note:"))
+        let next = try ReportFixtures.decode(String(contentsOf: folder.appendingPathComponent("state/baseline.json"), encoding: .utf8))
+        #expect(next.findings.count == 4, "tomorrow's baseline holds every finding, new or not")
+    }
+
+    @Test("--baseline-required keeps a missing baseline an error (exit 2, one line)")
+    func baselineRequired() throws {
+        let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try CLI.run(ReportFixtures.scanArguments + ["--baseline", "missing.json", "--baseline-required"], in: folder)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr == "error: missing.json: no such baseline file (--baseline-required)\n", "\(result.stderr)")
+        let alone = try CLI.run(ReportFixtures.scanArguments + ["--baseline-required"], in: folder)
+        #expect(alone.status == 2)
+        #expect(alone.stderr.hasPrefix("error: --baseline-required needs --baseline FILE"), "\(alone.stderr)")
+    }
 }

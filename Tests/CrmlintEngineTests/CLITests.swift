@@ -89,8 +89,8 @@ import Testing
         #expect(result.status == 2)
         let lines = result.stderr.split(separator: "\n").map(String.init)
         #expect(lines.count == 2)
-        #expect(lines.contains { $0.hasPrefix("error: rules/bad.yml:5: rule 'x.bad': bad pattern") })
-        #expect(lines.contains("error: rules/bad.yml:6: rule 'x.bad': unknown key 'colour'"))
+        #expect(lines.contains { $0.hasPrefix("error: rules/bad.yml:5:3: rule 'x.bad': bad pattern") })
+        #expect(lines.contains("error: rules/bad.yml:6:3: rule 'x.bad': unknown key 'colour'"))
     }
 
     @Test(arguments: [

@@ -35,8 +35,8 @@ import Testing
             _ = try Config.parse("timezone: UTC\ncolour: red\ninputs:\n  - path: a.csv\n    dataset: leads\n", file: "crmlint.yml")
         } throws: { error in
             let lines = (error as? CrmlintError)?.lines ?? []
-            return lines == ["error: crmlint.yml:2: config: unknown key 'colour' (timezone, encoding, rules, select, ignore, fail_on, inputs, columns, company_domains, channels, directions)",
-                             "error: crmlint.yml:5: config: unknown dataset 'leads'"]
+            return lines == ["error: crmlint.yml:2:1: unknown key 'colour'; expected one of timezone, encoding, rules, select, ignore, fail_on, inputs, columns, company_domains, channels, directions",
+                             "error: crmlint.yml:5:14: unknown dataset 'leads'; expected one of customers, followups, messages, complaints"]
         }
     }
 
@@ -68,6 +68,6 @@ import Testing
         #expect(result.stdout.contains("chat.csv:2: error: 不得夸大产品功能 — zero-failure claim [t.zero-failure]"))
         let bad = try crmlint(["scan", "chat.csv", "--config", "missing.yml"], in: folder)
         #expect(bad.status == 2)
-        #expect(bad.stderr == "error: missing.yml: config: cannot read the config file\n")
+        #expect(bad.stderr == "error: missing.yml: cannot read the config file\n")
     }
 }

@@ -48,7 +48,7 @@ struct ReportMergerTests {
           .enabled(if: TestPaths.sharedTestData("sarif/sarif-schema-2.1.0.json") != nil, "SARIF schema absent"))
     func mergedFormats() throws {
         let folder = try Self.folder()
-        try "- rule: conduct.zero-failure\n  record: m-1\n  reason: ok\n- rule: x\n  record: y\n  reason: stale\n"
+        try "- rule: conduct.zero-failure\n  record: m-1\n  reason: ok\n- rule: conduct.guarantee\n  record: y\n  reason: stale\n"
             .write(to: folder.appendingPathComponent("crmlint-suppressions.yml"), atomically: true, encoding: .utf8)
         let base = ["scan", "--rules", "rules.yml", "--as-of", "2024-05-01", "--format", "json"]
         _ = try CLI.run(base + ["exports/messages.csv", "--output", "a.json"], in: folder)

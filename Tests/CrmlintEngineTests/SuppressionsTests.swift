@@ -88,12 +88,12 @@ struct SuppressionsTests {
     }
 
     @Test("Mistakes in the file stop the run with file:line", arguments: [
-        ("- rule: conduct.zero-failure\n  record: m-1\n", "crmlint-suppressions.yml:1: config: suppression: every entry needs a 'reason'"),
-        ("- rule: conduct.zero-failure\n  reason: too broad\n", "crmlint-suppressions.yml:1: config: suppression: an entry needs 'fingerprint', or 'rule' with"),
-        ("- fingerprint: abc\n  reason: r\n", "crmlint-suppressions.yml:1: config: suppression: fingerprint 'abc' is not"),
-        ("- rule: r\n  record: m\n  reason: r\n  expires: 2024-02-30\n", "crmlint-suppressions.yml:1: config: suppression: expires '2024-02-30' is not a date"),
-        ("- rule: r\n  record: m\n  reason: r\n  until: 2024-01-01\n", "crmlint-suppressions.yml:4: config: suppression: unknown key 'until'"),
-        ("rule: r\n", "crmlint-suppressions.yml:1: config: a suppressions file must be a YAML list"),
+        ("- rule: conduct.zero-failure\n  record: m-1\n", "crmlint-suppressions.yml:1:3: suppression: every entry needs a 'reason'"),
+        ("- rule: conduct.zero-failure\n  reason: too broad\n", "crmlint-suppressions.yml:1:3: suppression: an entry needs 'fingerprint', or 'rule' with"),
+        ("- fingerprint: abc\n  reason: r\n", "crmlint-suppressions.yml:1:3: suppression: fingerprint 'abc' is not"),
+        ("- rule: r\n  record: m\n  reason: r\n  expires: 2024-02-30\n", "crmlint-suppressions.yml:1:3: suppression: expires '2024-02-30' is not a date"),
+        ("- rule: r\n  record: m\n  reason: r\n  until: 2024-01-01\n", "crmlint-suppressions.yml:4:3: suppression: unknown key 'until'"),
+        ("rule: r\n", "crmlint-suppressions.yml:1:1: a suppressions file must be a YAML list"),
     ])
     func badFile(content: String, expected: String) throws {
         let folder = try ReportFixtures.folder()

@@ -105,6 +105,35 @@ struct SARIFReporterTests {
         #expect(plain["results"]?[0]?["baselineState"] == nil)
     }
 
+    @Test("Paths are relative to SRCROOT, whose absolute URI is given; none climbs out with ../")
+    func pathsRelativeToTheRoot() throws {
+        var outside = SampleReports.zeroFailure
+        outside.file = "../elsewhere/m.csv"
+        let report = SampleReports.report([SampleReports.zeroFailure, SampleReports.unreadable, outside])
+        func locations(_ root: String?) throws -> (root: String?, uris: [String: (uri: String, base: String?)]) {
+            let run = try #require(try JSONValue.parse(SARIFReporter(root: root).render(report))["runs"]?[0])
+            var uris: [String: (String, String?)] = [:]
+            for (result, finding) in zip(run["results"]?.array ?? [], report.findings) {
+                let artifact = result["locations"]?[0]?["physicalLocation"]?["artifactLocation"]
+                uris[finding.file] = (artifact?["uri"]?.string ?? "", artifact?["uriBaseId"]?.string)
+            }
+            return (run["originalUriBaseIds"]?["SRCROOT"]?["uri"]?.string, uris)
+        }
+        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).resolvingSymlinksInPath().path
+        let plain = try locations(nil)
+        #expect(plain.root?.hasPrefix("file:///") == true && plain.root?.hasSuffix("/") == true)
+        #expect(plain.uris["exports/messages.csv"]?.uri == "exports/messages.csv")
+        #expect(plain.uris["exports/messages.csv"]?.base == "SRCROOT")
+        // Outside the root: an absolute file URI, not ../elsewhere/m.csv.
+        let climbed = try #require(plain.uris["../elsewhere/m.csv"])
+        #expect(climbed.uri.hasPrefix("file:///") && climbed.uri.hasSuffix("/elsewhere/m.csv") && climbed.base == nil, "\(climbed)")
+        let data = try locations("/data")
+        #expect(data.root == "file:///data/")
+        #expect(data.uris["/data/exports/locked.csv"]?.uri == "exports/locked.csv")
+        #expect(data.uris["/data/exports/locked.csv"]?.base == "SRCROOT")
+        #expect(data.uris["exports/messages.csv"]?.uri == "file://" + (here as NSString).appendingPathComponent("exports/messages.csv"))
+    }
+
     @Test("Same report, same bytes")
     func deterministic() {
         #expect(SARIFReporter().render(SampleReports.report()) == SARIFReporter().render(SampleReports.report()))

@@ -1,3 +1,4 @@
+import CrmlintCore
 import CrmlintRules
 import Foundation
 import Testing
@@ -21,6 +22,20 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         for rule in conduct {
             #expect(rule.exampleCounts.match >= 8, "\(rule.metadata.id) has \(rule.exampleCounts.match) match examples")
             #expect(rule.exampleCounts.noMatch >= 8, "\(rule.metadata.id) has \(rule.exampleCounts.noMatch) no_match examples")
+        }
+    }
+
+    /// Issue #12: two entries of conduct.kickback cover 给您个人5个点 and 回扣; they are one offer, one finding.
+    @Test func oneKickbackOfferIsOneFinding() throws {
+        let rules = try RuleLoader.load(paths: [repositoryRoot.appendingPathComponent("rules").path], checkExamples: false)
+        let kickback = try #require(rules.first { $0.metadata.id == "conduct.kickback" })
+        let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        for (text, column) in [("给您个人5个点的回扣", 1), ("孙总，这单成了给您5个点的回扣。", 6)] {
+            let record = Record(dataset: .messages, file: "m.csv", line: 2, position: 1, fields: ["id": "M1", "text": text, "direction": "outbound"])
+            var found: [Finding] = []
+            kickback.makeChecker().check(record, context: context) { found.append($0) }
+            #expect(found.count == 1, "\(text): \(found.map(\.column))")
+            #expect(found.first?.column == column, "\(text)")
         }
     }
 }

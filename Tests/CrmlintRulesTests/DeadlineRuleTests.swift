@@ -141,9 +141,37 @@ import Testing
         #expect(Policy.run(rule, [plan, Policy.message(.messages, "M1", "CRM-2024-001", "2024-04-20 10:00", "电话", "呼出")]).isEmpty)
     }
 
+    /// An --as-of earlier than the data: what comes after it has not happened yet, as of then.
+    @Test func nothingAfterAsOfIsJudged() throws {
+        let thankYou = try Policy.rule(thankYou)
+        let asOf = "2024-03-20T00:00:00+08:00"
+        // A visit after as-of starts no clock, even with a late thank-you after it.
+        #expect(Policy.run(thankYou, [
+            Policy.followup("F1", "CRM-2024-001", "2024-04-01 10:00", "上门拜访"),
+            Policy.message(.messages, "M1", "CRM-2024-001", "2024-04-05 10:00", "短信", "发出", "感谢"),
+        ], asOf: asOf).isEmpty)
+        // A thank-you after as-of does not stop the clock: as of then none was sent, 3d23h after the visit.
+        let missing = Policy.run(thankYou, [
+            Policy.followup("F1", "CRM-2024-001", "2024-03-16 01:00", "上门拜访"),
+            Policy.message(.messages, "M1", "CRM-2024-001", "2024-03-25 10:00", "短信", "发出", "感谢"),
+        ], asOf: asOf)
+        #expect(missing.map(\.message) == ["未发致谢 — none 3d23h after 2024-03-16 01:00 as of 2024-03-20 00:00"])
+        // Within the limit as of as-of: not yet late, whatever happened after.
+        #expect(Policy.run(thankYou, [
+            Policy.followup("F1", "CRM-2024-001", "2024-03-19 10:00", "上门拜访"),
+            Policy.message(.messages, "M1", "CRM-2024-001", "2024-03-25 10:00", "短信", "发出", "感谢"),
+        ], asOf: asOf).isEmpty)
+        // A record entered after as-of is not judged, however late it was entered.
+        let lateLog = try Policy.rule(lateLog)
+        #expect(Policy.run(lateLog, [Policy.followup("F1", "CRM-2024-001", "2024-03-10 10:00", "电话", ["logged_at": "2024-03-25 10:00"])],
+                           asOf: asOf).isEmpty)
+        #expect(Policy.run(lateLog, [Policy.followup("F1", "CRM-2024-001", "2024-03-10 10:00", "电话", ["logged_at": "2024-03-12 10:00"])],
+                           asOf: asOf).count == 1)
+    }
+
     @Test func loadErrorsNameTheKey() {
         #expect(Policy.errors(thankYou.replacingOccurrences(of: "within: 24h", with: "within: soon")) == [
-            "error: t.yml:10: rule 't.thank-you': 'within' must be a length of time such as 24h, 3d or 30d, not 'soon'",
+            "error: t.yml:10:3: rule 't.thank-you': 'within' must be a length of time such as 24h, 3d or 30d, not 'soon'",
         ])
         #expect(Policy.errors(thankYou.replacingOccurrences(of: "channels: [visit]", with: "channels: [pigeon]")).first?
             .contains("'start.channels': unknown channel 'pigeon'") == true)

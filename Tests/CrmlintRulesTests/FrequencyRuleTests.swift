@@ -90,7 +90,7 @@ import Testing
               max: -1
             """
         let errors = Policy.errors(yaml)
-        #expect(errors.contains("error: t.yml:7: rule 't.calls': 'window' must be day, week or month, not 'fortnight'"))
-        #expect(errors.contains("error: t.yml:8: rule 't.calls': 'max' must be 0 or more"))
+        #expect(errors.contains("error: t.yml:7:3: rule 't.calls': 'window' must be day, week or month, not 'fortnight'"))
+        #expect(errors.contains("error: t.yml:8:3: rule 't.calls': 'max' must be 0 or more"))
     }
 }

@@ -17,14 +17,14 @@ import Testing
     func catastrophicPatternsAreRejectedAtLoad(pattern: String) {
         let found = errors(rule("x.slow", patterns: "['\(pattern)']"))
         #expect(found.count == 1, "\(found)")
-        #expect(found.first?.hasPrefix("error: rules/x.yml:5: rule 'x.slow': pattern '") == true)
+        #expect(found.first?.hasPrefix("error: rules/x.yml:5:3: rule 'x.slow': pattern '") == true)
         #expect(found.first?.contains("backtracks catastrophically") == true)
     }
 
     @Test func catastrophicUnlessPatternIsRejectedToo() {
         let found = errors(rule("x.slow", patterns: "['零故障']", extra: "  unless: ['(a+)+$']\n"))
         #expect(found.count == 1)
-        #expect(found.first?.contains(":6: rule 'x.slow': pattern '(a+)+$' backtracks catastrophically") == true)
+        #expect(found.first?.contains(":6:3: rule 'x.slow': pattern '(a+)+$' backtracks catastrophically") == true)
     }
 
     @Test(arguments: ["零\\s*故障", "(?:不能|无法|不敢)\\s*(?:保证|承诺|说)?", "1[3-9]\\d{9}", "(?<![0-9])\\d{6}(?![0-9])", "a.*b.*c", "(?:回扣|返点|好处费)"])
@@ -62,18 +62,18 @@ import Testing
               examples: {match: [{a: 1}], no_match: 'fine'}
             """
         let found = errors(yaml)
-        #expect(found.contains("error: rules/x.yml:2: rule 'x.types': 'category' must be a text value"))
-        #expect(found.contains("error: rules/x.yml:4: rule 'x.types': 'message' must be a text value"))
-        #expect(found.contains("error: rules/x.yml:5: rule 'x.types': unknown key 'a' in an entry of 'patterns' (all, any, near, within)"))
-        #expect(found.contains("error: rules/x.yml:6: rule 'x.types': 'unless_window' must be a whole number"))
-        #expect(found.contains("error: rules/x.yml:7: rule 'x.types': 'skip_quoted' must be true or false"))
-        #expect(found.contains("error: rules/x.yml:8: rule 'x.types': 'examples.match' must be a list of text values"))
+        #expect(found.contains("error: rules/x.yml:2:3: rule 'x.types': 'category' must be a text value"))
+        #expect(found.contains("error: rules/x.yml:4:3: rule 'x.types': 'message' must be a text value"))
+        #expect(found.contains("error: rules/x.yml:5:3: rule 'x.types': unknown key 'a' in an entry of 'patterns' (all, any, near, within)"))
+        #expect(found.contains("error: rules/x.yml:6:3: rule 'x.types': 'unless_window' must be a whole number"))
+        #expect(found.contains("error: rules/x.yml:7:3: rule 'x.types': 'skip_quoted' must be true or false"))
+        #expect(found.contains("error: rules/x.yml:8:3: rule 'x.types': 'examples.match' must be a list of text values"))
         #expect(found.allSatisfy { !$0.contains("\n") })
     }
 
     @Test func listAsAKeyIsNamedNotPrinted() {
         let found = errors(rule("x.key", patterns: "['零故障']", extra: "  ? [a, b]\n  : c\n"))
-        #expect(found == ["error: rules/x.yml:6: rule 'x.key': unknown key '[list]'"])
+        #expect(found == ["error: rules/x.yml:6:5: rule 'x.key': unknown key '[list]'"])
     }
 
     /// A "billion laughs" file: each level multiplies the one before by ten.
@@ -114,9 +114,9 @@ import Testing
             _ = try RuleLoader.load(paths: [file.path])
         } catch let error as CrmlintError {
             #expect(error.lines == [
-                "error: \(file.path):1: rule 'x.ex': example should match but does not: 很稳定 (run crmlint rules test)",
-                "error: \(file.path):1: rule 'x.ex': example should not match but does: call 138****5678\\n零故障 (run crmlint rules test)",
-                "error: \(file.path):1: rule 'x.ex': example should not match but does: 零故障啊 (run crmlint rules test)",
+                "error: \(file.path):1:3: rule 'x.ex': example should match but does not: 很稳定 (run crmlint rules test)",
+                "error: \(file.path):1:3: rule 'x.ex': example should not match but does: call 138****5678\\n零故障 (run crmlint rules test)",
+                "error: \(file.path):1:3: rule 'x.ex': example should not match but does: 零故障啊 (run crmlint rules test)",
             ])
         }
         #expect(try RuleLoader.load(paths: [file.path], checkExamples: false).count == 1)

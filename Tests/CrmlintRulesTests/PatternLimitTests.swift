@@ -62,7 +62,7 @@ import Testing
               capture: amount
               limit: {max: 200}
             """)
-        #expect(noGroup == ["error: t.yml:6: rule 't.gift': pattern '送.{0,4}价值(\\d+)元' has no capture group 'amount'"])
+        #expect(noGroup == ["error: t.yml:6:3: rule 't.gift': pattern '送.{0,4}价值(\\d+)元' has no capture group 'amount'"])
         let noLimit = Policy.errors("""
             - id: t.gift
               category: gift-limit

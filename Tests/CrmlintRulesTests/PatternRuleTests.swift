@@ -76,6 +76,27 @@ import Testing
         #expect(findings(both, "设备零故障").count == 1)
     }
 
+    @Test func hitsOfOnePhraseMergeIntoOneFindingWhateverTheEntryOrder() throws {
+        // Three entries cover 给您5个点的回扣 in pieces: overlapping (5个点的回扣), touching and one 的 apart.
+        let entries = ["'回扣'", "'给您\\d个点'", "'点的回扣'", "'这单成了'"]
+        var seen: Set<[String]> = []
+        for order in [[0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1]] {
+            let merged = try rule(patterns: "[" + order.map { entries[$0] }.joined(separator: ", ") + "]")
+            let found = findings(merged, "孙总，这单成了给您5个点的回扣。")
+            #expect(found.count == 1, "order \(order): \(found.map(\.column))")
+            #expect(found.first?.column == 4)   // the union starts at 这单成了
+            seen.insert(found.map(\.fingerprint))
+        }
+        #expect(seen.count == 1, "the fingerprint must not depend on the order of the patterns")
+    }
+
+    @Test func hitsFurtherApartOrAcrossAClauseStaySeparate() throws {
+        let pair = try rule(patterns: "['回扣', '好处费']")
+        #expect(findings(pair, "回扣的好处费").count == 1)          // one character apart
+        #expect(findings(pair, "回扣以及其他好处费").count == 2)    // four characters apart
+        #expect(findings(pair, "回扣，好处费").count == 2)          // two clauses
+    }
+
     @Test func excerptIsRedacted() throws {
         let found = findings(try rule(), "零故障，有问题打13812345678")
         #expect(found.first?.excerpt?.contains("13812345678") == false)
@@ -128,6 +149,6 @@ import Testing
 
     @Test func unknownDirectionIsALoadError() {
         let (_, errors) = RuleLoader.load(yaml: "- id: t.x\n  category: bribery\n  severity: error\n  message: m\n  direction: sideways\n  patterns: ['x']\n", file: "t.yml")
-        #expect(errors.map(\.description) == ["error: t.yml:5: rule 't.x': unknown direction 'sideways' (outbound or inbound)"])
+        #expect(errors.map(\.description) == ["error: t.yml:5:3: rule 't.x': unknown direction 'sideways'; expected one of outbound, inbound"])
     }
 }

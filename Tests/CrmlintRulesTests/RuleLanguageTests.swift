@@ -69,7 +69,7 @@ import TestHelpers
     @Test func unknownTermIsALoadErrorWithFileLineAndRule() {
         let found = errors(Self.terms + "\n- id: t.rule\n  category: overpromise\n  severity: error\n  message: m\n  patterns: ['{{promis}}']\n")
         #expect(found.count == 1)
-        #expect(found.first?.contains("t.yml:10: rule 't.rule'") == true, "\(found)")
+        #expect(found.first?.contains("t.yml:10:3: rule 't.rule'") == true, "\(found)")
         #expect(found.first?.contains("unknown term '{{promis}}'") == true)
         #expect(found.first?.contains("did you mean 'promise'") == true)
     }
@@ -78,13 +78,13 @@ import TestHelpers
         let cycle = errors("- terms:\n    a: ['x{{b}}']\n    b: ['{{c}}']\n    c: ['{{a}}']\n")
         #expect(cycle.contains { $0.contains("refers to itself") && $0.contains("a → b → c → a") }, "\(cycle)")
         let empty = errors("- terms:\n    a: []\n")
-        #expect(empty == ["error: t.yml:2: term 'a' is empty (list at least one word)"])
+        #expect(empty == ["error: t.yml:2:5: term 'a' is empty (list at least one word)"])
         let unknown = errors("- terms:\n    a: ['{{nope}}']\n")
-        #expect(unknown == ["error: t.yml:2: term 'a' refers to unknown term 'nope'"])
+        #expect(unknown == ["error: t.yml:2:5: term 'a' refers to unknown term 'nope'"])
         let bad = errors("- terms:\n    a: ['(unclosed']\n")
         #expect(bad.count == 1 && bad[0].contains("term 'a' is not a valid pattern"), "\(bad)")
         let twice = errors("- terms:\n    a: [x]\n- terms:\n    a: [y]\n")
-        #expect(twice == ["error: t.yml:4: term 'a' defined twice (first at t.yml:2)"])
+        #expect(twice == ["error: t.yml:4:5: term 'a' defined twice (first at t.yml:2)"])
         let name = errors("- terms:\n    'a b': [x]\n")
         #expect(name.count == 1 && name[0].contains("must be letters"))
     }

@@ -25,7 +25,21 @@ import Testing
     @Test func unknownKeyIsAnErrorWithLineAndRuleID() {
         let (rules, errors) = load(valid + "\n  pattern: oops\n")
         #expect(rules.isEmpty)
-        #expect(errors.map(\.description) == ["error: rules/test.yml:6: rule 'conduct.zero-failure': unknown key 'pattern'"])
+        // 'patterns' is there too: 'pattern' is not taken for it.
+        #expect(errors.map(\.description) == ["error: rules/test.yml:6:3: rule 'conduct.zero-failure': unknown key 'pattern'"])
+    }
+
+    @Test func unknownKeysSayWhichKeyWasMeant() {
+        let (_, errors) = load(valid.replacingOccurrences(of: "patterns:", with: "pattern:").replacingOccurrences(of: "severity:", with: "severty:")
+            .replacingOccurrences(of: "category: exaggeration", with: "category: exagerration"))
+        #expect(errors.map(\.description).sorted() == [
+            "error: rules/test.yml:1:3: rule 'conduct.zero-failure': missing required key 'patterns'",
+            "error: rules/test.yml:1:3: rule 'conduct.zero-failure': missing required key 'severity'",
+            "error: rules/test.yml:2:3: rule 'conduct.zero-failure': unknown category 'exagerration' (did you mean 'exaggeration'?); expected one of "
+                + Category.allCases.map(\.rawValue).joined(separator: ", "),
+            "error: rules/test.yml:3:3: rule 'conduct.zero-failure': unknown key 'severty' (did you mean 'severity'?)",
+            "error: rules/test.yml:5:3: rule 'conduct.zero-failure': unknown key 'pattern' (did you mean 'patterns'?)",
+        ])
     }
 
     @Test func badPatternReportsOffset() {
@@ -55,9 +69,9 @@ import Testing
         let (rules, errors) = load(yaml)
         #expect(rules.isEmpty)
         let text = errors.map(\.description)
-        #expect(text.contains { $0.contains(":2: rule 'a.one': unknown category 'nonsense'") })
-        #expect(text.contains { $0.contains(":3: rule 'a.one': unknown severity 'fatal'") })
-        #expect(text.contains { $0.contains(":6: rule 'a.two': missing required key 'message'") })
+        #expect(text.contains { $0.contains(":2:3: rule 'a.one': unknown category 'nonsense'") })
+        #expect(text.contains { $0.contains(":3:3: rule 'a.one': unknown severity 'fatal'") })
+        #expect(text.contains { $0.contains(":6:3: rule 'a.two': missing required key 'message'") })
         #expect(text.contains { $0.contains("rule 'Bad Id': id 'Bad Id' must be lowercase") })
         #expect(text.contains { $0.contains("rule 'Bad Id': bad pattern") })
     }
