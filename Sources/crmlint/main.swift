@@ -214,13 +214,11 @@ struct Inspect: ParsableCommand {
     @Option(help: ArgumentHelp("Config file (default: ./crmlint.yml when present).", valueName: "file"))
     var config: String?
 
-    @Option(help: "Output format: text or json.")
-    var format: InspectFormat = .text
+    @Option(help: ArgumentHelp("Output format: text or json.", valueName: "format"), completion: .list(["text", "json"]))
+    var format = "text"
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write here instead of standard output.", valueName: "file"))
     var output: String?
-
-    enum InspectFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func validate() throws {
         if paths.isEmpty { throw ValidationError("no paths to inspect (give files or folders, or - for stdin)") }
@@ -232,11 +230,13 @@ struct Inspect: ParsableCommand {
         options.select = rules.selectors.select
         options.ignore = rules.selectors.ignore
         options.configPath = config
+        // Checked here rather than by the parser, so the message lists the values.
+        if !["text", "json"].contains(format) { throw CrmlintError.usage(Suggestion.unknown("format", format, expected: ["text", "json"])) }
         let files = try Inspection.run(options)
         let text: String
         switch format {
-        case .text: text = Inspection.text(files)
-        case .json:
+        case "text": text = Inspection.text(files)
+        default:
             let encoder = JSONEncoder()
             encoder.keyEncodingStrategy = .convertToSnakeCase
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
