@@ -1,4 +1,5 @@
 import CrmlintCore
+import PatternEngine
 import Testing
 
 @Suite struct RedactorTests {
@@ -34,5 +35,20 @@ import Testing
         #expect(!excerpt.contains("\n"))
         #expect(excerpt.contains("138****5678"))
         #expect(!excerpt.contains("13812345678"))
+    }
+}
+
+@Suite struct RedactorTypedFormsTests {
+    let redactor = Redactor()
+
+    @Test func masksSpokenAndSpelledForms() {
+        for (text, expected) in [
+            ("一三九零一二三四五六七", "一三九****四五六七"),
+            ("一三九****四五六七", "一三九****四五六七"),
+            ("幺五八 幺幺零九 三三二六", "幺五八 **** 三三二六"),
+            ("chen [at] foxmail [dot] com", "**** [at] foxmail [dot] com"),
+        ] {
+            #expect(redactor.redact(text) == expected, "\(text)")
+        }
     }
 }
