@@ -142,7 +142,7 @@ public struct ContactDetailRule: Rule, RuleKind {
                 var occurrences: [String: Int] = [:]
                 for hit in hits {
                     if !rule.scope.companyAddresses, rule.detector.validator == .email,
-                       ContactScope.isCompanyAddress(text.normalizedString(hit.range), domains: context.companyDomains) { continue }
+                       ContactScope.isCompanyAddress(hit.canonical ?? text.normalizedString(hit.range), domains: context.companyDomains) { continue }
                     // Fingerprints use the masked form, so even a hash of the raw detail never leaves crmlint.
                     let masked = Self.masked(text, hit)
                     let occurrence = occurrences[masked, default: 0]
@@ -268,7 +268,8 @@ public struct ContactScope: Sendable {
         case "third_party", "thirdparty", "3rd_party", "第三方", "partner", "合作方", "合作伙伴", "vendor", "supplier", "供应商",
              "agent", "代理商", "渠道商", "competitor", "竞争对手": "third_party"
         case "external", "outside", "外部", "外部人员", "外部联系人": "external"
-        case "internal", "colleague", "team", "staff", "employee", "内部", "同事", "团队", "员工": "internal"
+        case "internal", "colleague", "colleagues", "coworker", "coworkers", "co_worker", "team", "sales_team", "staff", "employee",
+             "内部", "內部", "同事", "内部同事", "公司同事", "销售同事", "团队", "销售团队", "员工", "内部员工": "internal"
         default: "unknown"
         }
     }
