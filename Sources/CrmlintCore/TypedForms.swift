@@ -114,6 +114,10 @@ struct DigitRunFinder {
             if digits.count == 15, digits.starts(with: [0, 0, 8, 6]) { digits.removeFirst(4); positions.removeFirst(4) }
             if digits.count == 13, digits.starts(with: [8, 6]) { digits.removeFirst(2); positions.removeFirst(2) }
             guard ContactChecks.isMobile(digits) else { return nil }
+            // As in the precise pattern: dots group a phone 3-4-4 only (13.8.1234.5678 is a version).
+            let national = positions[0]..<(positions[10] + 1)
+            if national.contains(where: { view.gap(before: $0) == .dot && $0 != national.lowerBound }),
+               view.groups(in: national).map(\.count) != [3, 4, 4] { return nil }
             maskedDigits = positions[3..<7]
         case .landline:
             guard let subscriber = ContactChecks.landlineSubscriber(digits) else { return nil }
