@@ -386,15 +386,8 @@ public enum ContactChecks {
         if digits.count == 13, digits.starts(with: [8, 6]) { digits.removeFirst(2); positions.removeFirst(2) }
         guard isMobile(digits) else { return nil }
         // Dots group a phone 3-4-4 only: 172.16.100.101 is an address, 13.8.1234.5678 a version.
-        var groups = [1], dotted = false
-        for (previous, next) in zip(positions, positions.dropFirst()) {
-            if next != previous + 1 {
-                groups.append(0)
-                if bytes[(previous + 1)..<next].contains(0x2E) { dotted = true }
-            }
-            groups[groups.count - 1] += 1
-        }
-        if dotted, groups != [3, 4, 4] { return nil }
+        let dots = (1..<positions.count).filter { bytes[(positions[$0 - 1] + 1)..<positions[$0]].contains(0x2E) }
+        if !dots.isEmpty, dots != [3, 7] { return nil }
         return Array(positions[3..<7])
     }
 

@@ -116,8 +116,8 @@ struct DigitRunFinder {
             guard ContactChecks.isMobile(digits) else { return nil }
             // As in the precise pattern: dots group a phone 3-4-4 only (13.8.1234.5678 is a version).
             let national = positions[0]..<(positions[10] + 1)
-            if national.contains(where: { view.gap(before: $0) == .dot && $0 != national.lowerBound }),
-               view.groups(in: national).map(\.count) != [3, 4, 4] { return nil }
+            let dots = national.dropFirst().filter { view.gap(before: $0) == .dot }
+            if !dots.isEmpty, dots.map({ $0 - national.lowerBound }) != [3, 7] { return nil }
             maskedDigits = positions[3..<7]
         case .landline:
             guard let subscriber = ContactChecks.landlineSubscriber(digits) else { return nil }
@@ -191,9 +191,12 @@ struct DigitRunFinder {
 /// parts are joined only when the second follows within a short stretch
 /// that does not end the sentence.
 enum LabelledPartsFinder {
-    static let place = Array("位".utf8), front = Array("前".utf8), head = Array("头".utf8), back = Array("后".utf8)
+    static let place = Array("位".utf8)
+    static let fronts: [[UInt8]] = ["前面", "前", "头"].map { Array($0.utf8) }
+    static let backs: [[UInt8]] = ["后面", "后", "尾部"].map { Array($0.utf8) }
     static let areaCode = Array("区号".utf8)
-    static let numberLabels: [[UInt8]] = ["电话号码", "号码", "电话", "座机", "总机", "固话", "直线", "号"].map { Array($0.utf8) }
+    // Not a bare 号: 工号, 合同号 and 订单号 end in it.
+    static let numberLabels: [[UInt8]] = ["电话号码", "号码", "电话", "座机", "座机号", "总机", "总机号", "固话", "直线", "传真"].map { Array($0.utf8) }
     /// At most this many bytes between the two parts (about ten characters).
     static let reach = 30
 
@@ -201,13 +204,13 @@ enum LabelledPartsFinder {
         var found: [ContactHit] = []
         for (index, first) in view.runs.enumerated() {
             // 前 N 位 [是/为/:] first … 后 M 位 [是/为/:] second
-            guard let (count, labelStart) = placeCount(before: first, in: view, bytes, leads: [front, head]),
+            guard let (count, labelStart) = placeCount(before: first, in: view, bytes, leads: fronts),
                   count == first.count, count < 11, !excluded(labelStart) else { continue }
             let end = view.sourceRange(of: first).upperBound
             for second in view.runs[(index + 1)...] {
                 let start = view.sourceRange(of: second).lowerBound
                 guard start - end <= reach, !endsClause(bytes, end..<start) else { break }
-                guard let (rest, _) = placeCount(before: second, in: view, bytes, leads: [back]) else { continue }
+                guard let (rest, _) = placeCount(before: second, in: view, bytes, leads: backs) else { continue }
                 guard rest == second.count, count + rest == 11 else { break }
                 let positions = Array(first) + Array(second)
                 guard ContactChecks.isMobile(positions.map { view.digits[$0] }) else { break }
@@ -229,13 +232,20 @@ enum LabelledPartsFinder {
             for other in view.runs[(index + 1)...] {
                 let start = view.sourceRange(of: other).lowerBound
                 guard start - codeSource.upperBound <= reach, !endsClause(bytes, codeSource.upperBound..<start) else { break }
-                if labelled(start, by: numberLabels, bytes) != nil { number = other; break }
+                if let label = labelled(start, by: numberLabels, bytes) {
+                    // 订单号码, 发票号码: the label belongs to another number.
+                    if !excluded(label), !excluded(start) { number = other }
+                    break
+                }
             }
             if number == nil {
                 for other in view.runs[..<index].reversed() {
                     let source = view.sourceRange(of: other)
                     guard labelStart - source.upperBound <= reach, !endsClause(bytes, source.upperBound..<labelStart) else { break }
-                    if labelled(source.lowerBound, by: numberLabels, bytes) != nil { number = other; break }
+                    if let label = labelled(source.lowerBound, by: numberLabels, bytes) {
+                        if !excluded(label), !excluded(source.lowerBound) { number = other }
+                        break
+                    }
                 }
             }
             guard let number, (7...8).contains(number.count) else { continue }
@@ -315,7 +325,7 @@ enum LabelledPartsFinder {
 enum SpelledEmailFinder {
     // The at and dot tokens; spaces are allowed around the worded ones only.
     static let atToken = #"(?:[ \t]*(?:@|\[[ \t]*at[ \t]*\]|\([ \t]*at[ \t]*\)|\{[ \t]*at[ \t]*\}|<[ \t]*at[ \t]*>|艾特)[ \t]*|[ \t]+at[ \t]+|#)"#
-    static let dotToken = #"(?:\.|。|[ \t]*(?:\[[ \t]*dot[ \t]*\]|\([ \t]*dot[ \t]*\)|\{[ \t]*dot[ \t]*\}|<[ \t]*dot[ \t]*>|点)[ \t]*|[ \t]+dot[ \t]+)"#
+    static let dotToken = #"(?:\.|[ \t]*(?:。|点|\[[ \t]*dot[ \t]*\]|\([ \t]*dot[ \t]*\)|\{[ \t]*dot[ \t]*\}|<[ \t]*dot[ \t]*>)[ \t]*|[ \t]+dot[ \t]+)"#
     static let pattern = try! Pattern(
         #"(?<![A-Za-z0-9._%+\-])([A-Za-z0-9][A-Za-z0-9._%+\-]{0,63})"# + atToken
             + #"((?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"# + dotToken + #")+[A-Za-z]{2,24})(?![A-Za-z0-9\-])"#,
@@ -371,8 +381,11 @@ enum SpelledEmailFinder {
             if bareAt {
                 let noted = at == [0x23] && hashNote.contains { contains(bytes, $0, from: max(0, local.lowerBound - 40), within: domain.upperBound - local.lowerBound + 80) }
                 guard knownTopLevelDomains.contains(tld) || noted else { continue }
-                // `look at example.com` is prose: a bare `at` with plain dots needs a mail provider's domain.
-                if at == Array("at".utf8), !spelledDots, !mailProviders.contains(labels.dropLast().joined(separator: ".").lowercased()) { continue }
+                // `look at example.com` is prose: a bare `at` with plain dots needs a mail provider's domain;
+                // and a domain of numbers only (10.5 dot com) is one only for the big providers (163, 139 …).
+                let host = labels.dropLast().joined(separator: ".").lowercased()
+                if at == Array("at".utf8), !spelledDots, !mailProviders.contains(host) { continue }
+                if !host.contains(where: \.isLetter), !mailProviders.contains(host) { continue }
             }
             let address = String(decoding: bytes[local], as: UTF8.self) + "@" + labels.joined(separator: ".")
             guard ContactChecks.isEmailAddress(address) else { continue }
