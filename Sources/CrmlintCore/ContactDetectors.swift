@@ -318,9 +318,10 @@ public enum ContactDetectors {
         validator: .messenger, notAfter: ["型号", "版本", "版本号", "规格", "编号"], yieldsTo: [email, mobile], needsMessengerTrigger: true)
 
     /// Lowercased text one of which every messenger id needs before it; the
-    /// redactor's prefilter uses them, so keep them in step with the pattern.
+    /// redactor's prefilter uses them on text not yet normalised (hence `v：`),
+    /// so keep them in step with the pattern.
     public static let messengerTriggers = ["信", "wx", "vx", "qq", "扣扣", "wechat", "weixin", "加v", "加个v", "加我v", "加一下v", "+v",
-                                           "加我", "搜", "v:", "v=", "v号", "q号", "企鹅"]
+                                           "加我", "搜", "v:", "v：", "v=", "v号", "q号", "企鹅"]
 
     public static let all: [ContactDetector] = [residentID, bankCard, mobile, landline, email, messenger]
 
