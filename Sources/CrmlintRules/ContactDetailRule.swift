@@ -16,7 +16,10 @@ public struct ContactDetailRule: Rule, RuleKind {
         when present, is the detail) plus `validator` names a check \
         (\(ContactValidator.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))). \
         `not_after` lists words that, right before a number, make it something else (订单号, 发票号码; built-in detectors \
-        have defaults). Masked forms (138****5678, 1385678, ***@example.com) never validate. `scope` says where a detail \
+        have defaults). Built-in detectors also read details as typed to third parties: Chinese numerals and separators \
+        between digits (一三九零一二三四五六七, 1 5 8 0 2 7 7 3 6 1 9), halves (前三位137，后八位 5520 1983), 区号 and 号码 \
+        apart, spelled e-mails (wang.li at qq dot com), loose messenger triggers (加我, 搜, V:, Q号). Masked forms \
+        (138****5678, 138 **** 5678, 1385678, x****@163.com) never validate. `scope` says where a detail \
         is a leak: `recipient_types` (customer, third_party, external, internal, unknown) limits messages to those \
         recipients; with `outside_company_domains: true` a recipient address outside `company_domains` (crmlint.yml) \
         makes a message external, and one inside makes an undeclared message internal; `fields` (a list, or a map \
