@@ -214,6 +214,8 @@ private func findings(_ rule: ContactDetailRule, _ fields: [String: String], dat
         let edited = yaml.replacingOccurrences(of: line, with: "    recipient_types: [third_party, external, internal, unknown]")
         let (rules, errors) = RuleLoader.load(yaml: edited, file: "P1-contact-leak.yml")
         #expect(errors.isEmpty)
+        // The edited pack still passes its own examples (a scan runs them at load).
+        #expect(rules.allSatisfy { $0.exampleFailures().isEmpty }, "\(rules.flatMap { $0.exampleFailures() })")
         let included = try #require(rules.first { $0.metadata.id == "pii.mobile" } as? ContactDetailRule)
         #expect(findings(included, ["text": text, "recipient_type": "同事"], companyDomains: domains).count == 2)
         #expect(rules.compactMap { ($0 as? ContactDetailRule)?.scope.recipientTypes }.allSatisfy { $0.contains("internal") })
