@@ -189,22 +189,39 @@ public final class ContactDetector: @unchecked Sendable {
     }
 
     private static let triggerBytes = ContactDetectors.messengerTriggers.map { Array($0.utf8) }
+    /// The first two (ASCII-lowercased) bytes of every trigger, as a 65,536-bit set: most positions
+    /// of a text are ruled out with one lookup instead of a comparison per trigger.
+    private static let triggerPairs: [UInt64] = {
+        var table = [UInt64](repeating: 0, count: 1024)
+        for trigger in triggerBytes {
+            let key = Int(trigger[0]) << 8 | Int(trigger[1])
+            table[key >> 6] |= 1 << UInt64(key & 63)
+        }
+        return table
+    }()
 
     /// Prefilter for the built-in messenger detector: one of its trigger words, ASCII case-insensitively.
     static func hasMessengerTrigger(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 2 else { return false }
-        for index in 0..<(bytes.count - 1) {
-            let byte = bytes[index] &- 0x41 < 26 ? bytes[index] | 0x20 : bytes[index]
-            for trigger in triggerBytes where trigger[0] == byte && index + trigger.count <= bytes.count {
-                var equal = true
-                for offset in 1..<trigger.count {
-                    let other = bytes[index + offset] &- 0x41 < 26 ? bytes[index + offset] | 0x20 : bytes[index + offset]
-                    if other != trigger[offset] { equal = false; break }
+        @inline(__always) func folded(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
+        return triggerPairs.withUnsafeBufferPointer { pairs in
+            var next = folded(bytes[0])
+            for index in 0..<(bytes.count - 1) {
+                let byte = next
+                next = folded(bytes[index + 1])
+                let key = Int(byte) << 8 | Int(next)
+                guard pairs[key >> 6] & (1 << UInt64(key & 63)) != 0 else { continue }
+                for trigger in triggerBytes where trigger[0] == byte && trigger[1] == next && index + trigger.count <= bytes.count {
+                    var equal = true
+                    for offset in 2..<trigger.count where folded(bytes[index + offset]) != trigger[offset] {
+                        equal = false
+                        break
+                    }
+                    if equal { return true }
                 }
-                if equal { return true }
             }
+            return false
         }
-        return false
     }
 
     private static let connectors: [[UInt8]] = [[0x20], [0x09], [0x3A], [0x23], [0x3D], Array("是".utf8), Array("为".utf8), Array("：".utf8)]
