@@ -75,7 +75,7 @@ struct DigitRunFinder {
         return found
     }
 
-    /// Details among the groups of a run split by list commas (、 or `,`) that separate differently-typed groups.
+    /// Details among the items of a run listed with 、 (or with `,` when every item has 7 digits or more).
     private func listed(_ run: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>, _ view: DigitView,
                         excluded: (Int) -> Bool) -> [ContactHit] {
         var items: [Range<Int>] = []
