@@ -342,7 +342,8 @@ class Corpus:
         return rid
 
     def leak_recipient(self):
-        """A recipient that makes a detail a leak: (recipient_type, recipient)."""
+        """A recipient for a message carrying a detail: (recipient_type, recipient). All but colleagues
+        (internal) make it a leak."""
         choice = self.r.random()
         if choice < 0.35:
             return self.r.choice(["third_party", "第三方", "partner", "代理商"]), self.r.choice([None, "物流公司张经理", "agent@partner-logistics.com"])
@@ -356,6 +357,10 @@ class Corpus:
 
     def leak(self, template, details=(), **kw):
         recipient_type, recipient = self.leak_recipient()
+        # P1 lets customer information circulate inside the sales team: a detail sent to a colleague
+        # is real (pii-details.tsv) but not a finding under the default scope.
+        if recipient_type == "internal":
+            kw["reported"] = False
         return self.add(template, details, recipient_type=recipient_type, recipient=recipient, **kw)
 
 

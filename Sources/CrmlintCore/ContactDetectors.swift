@@ -14,6 +14,16 @@ public struct ContactHit: Sendable, Equatable {
     public let range: Range<Int>
     /// Byte offsets (normalised) whose characters are masked in outputs.
     public let maskOffsets: [Int]
+    /// The detail as a plain value when it was typed otherwise (`wang@qq.com`
+    /// for `wang at qq dot com`); nil when the text holds it plainly.
+    public let canonical: String?
+
+    public init(detector: String, range: Range<Int>, maskOffsets: [Int], canonical: String? = nil) {
+        self.detector = detector
+        self.range = range
+        self.maskOffsets = maskOffsets
+        self.canonical = canonical
+    }
 }
 
 /// What a validator may need besides the text.
@@ -80,6 +90,10 @@ public final class ContactDetector: @unchecked Sendable {
     public let validator: ContactValidator
     public let notAfter: [String]
     private let notAfterBytes: [[UInt8]]
+    /// Words that, right before a candidate, say it is this detail even where
+    /// a shorter `notAfter` word ends them (`card no.` over `no.`).
+    public let introducedBy: [String]
+    private let introducedByBytes: [[UInt8]]
     /// Cheap prefilter: candidates need at least this many ASCII digits in the text.
     public let minimumDigits: Int
     /// Cheap prefilter: candidates need this byte (e.g. `@`).
@@ -90,47 +104,78 @@ public final class ContactDetector: @unchecked Sendable {
     public let yieldsTo: [ContactDetector]
     /// Cheap prefilter: candidates need a messenger name (微信, QQ, wx …) in the text.
     public let needsMessengerTrigger: Bool
+    /// Other typed forms this detector also reads (spoken digits, spelled e-mails …), after its patterns.
+    public let forms: [TypedForm]
+    private let formsReadDigits: Bool
 
-    public init(name: String, patterns: [Pattern], validator: ContactValidator, notAfter: [String] = [],
-                minimumDigits: Int = 0, requiredByte: UInt8? = nil, yieldsTo: [ContactDetector] = [], needsMessengerTrigger: Bool = false) {
+    public init(name: String, patterns: [Pattern], validator: ContactValidator, notAfter: [String] = [], introducedBy: [String] = [],
+                minimumDigits: Int = 0, requiredByte: UInt8? = nil, yieldsTo: [ContactDetector] = [], needsMessengerTrigger: Bool = false,
+                forms: [TypedForm] = []) {
         self.name = name
         self.patterns = patterns
         self.validator = validator
         self.notAfter = notAfter
         self.notAfterBytes = notAfter.map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
+        self.introducedBy = introducedBy
+        self.introducedByBytes = introducedBy.map { Array($0.lowercased().utf8) }.filter { !$0.isEmpty }
         self.minimumDigits = minimumDigits
         self.requiredByte = requiredByte
         self.yieldsTo = yieldsTo
         self.needsMessengerTrigger = needsMessengerTrigger
+        self.forms = forms
+        self.formsReadDigits = forms.contains { $0.readsDigits }
     }
 
     /// The same detector with other context words.
     public func with(notAfter words: [String]) -> ContactDetector {
-        ContactDetector(name: name, patterns: patterns, validator: validator, notAfter: words, minimumDigits: minimumDigits,
-                        requiredByte: requiredByte, yieldsTo: yieldsTo, needsMessengerTrigger: needsMessengerTrigger)
+        ContactDetector(name: name, patterns: patterns, validator: validator, notAfter: words, introducedBy: introducedBy,
+                        minimumDigits: minimumDigits, requiredByte: requiredByte, yieldsTo: yieldsTo,
+                        needsMessengerTrigger: needsMessengerTrigger, forms: forms)
     }
 
     /// Validated details in normalised bytes. `useContext: false` ignores
     /// `notAfter` (the redactor masks an order-number-looking phone anyway).
     public func hits(in bytes: UnsafeBufferPointer<UInt8>, scratch: MatchScratch, context: ValidationContext,
                      useContext: Bool = true) throws -> [ContactHit] {
-        if minimumDigits > 0 {
+        // Cheap checks first: most texts hold no digits, `@` or messenger name at all.
+        var profile = DigitView.Profile()
+        var precise = true
+        if formsReadDigits {
+            profile = DigitView.profile(bytes)
+            precise = profile.asciiDigits >= minimumDigits
+        } else if minimumDigits > 0 {
             var digits = 0
             for byte in bytes where byte &- 0x30 < 10 { digits += 1 }
-            if digits < minimumDigits { return [] }
+            precise = digits >= minimumDigits
         }
-        if let requiredByte, !bytes.contains(requiredByte) { return [] }
-        if needsMessengerTrigger, !Self.hasMessengerTrigger(bytes) { return [] }
+        if precise, let requiredByte, !bytes.contains(requiredByte) { precise = false }
+        if precise, needsMessengerTrigger, !Self.hasMessengerTrigger(bytes) { precise = false }
+        var formApplies = false
+        for form in forms where form.mayApply(bytes, profile) { formApplies = true; break }
+        if !precise, !formApplies { return [] }
+
         var found: [ContactHit] = []
         var taken: [Range<Int>] = []
-        for pattern in patterns {
-            for match in try pattern.allMatches(in: bytes, scratch: scratch) where !match.range.isEmpty {
-                let value = (match.groups.count > 1 ? match.groups[1] : nil) ?? match.range
-                if taken.contains(where: { $0.overlaps(match.range) }) { continue }
-                if useContext, followsExcludedWord(bytes, at: match.range.lowerBound) { continue }
-                guard let mask = validator.validate(bytes, value: value, match: match.range, context: context) else { continue }
-                taken.append(match.range)
-                found.append(ContactHit(detector: name, range: value, maskOffsets: mask))
+        if precise {
+            for pattern in patterns {
+                for match in try pattern.allMatches(in: bytes, scratch: scratch) where !match.range.isEmpty {
+                    let value = (match.groups.count > 1 ? match.groups[1] : nil) ?? match.range
+                    if taken.contains(where: { $0.overlaps(match.range) }) { continue }
+                    if useContext, followsExcludedWord(bytes, at: match.range.lowerBound) { continue }
+                    guard let mask = validator.validate(bytes, value: value, match: match.range, context: context) else { continue }
+                    taken.append(match.range)
+                    found.append(ContactHit(detector: name, range: value, maskOffsets: mask))
+                }
+            }
+        }
+        if formApplies {
+            var view: DigitView?
+            for form in forms where form.mayApply(bytes, profile) {
+                let hits = try form.hits(bytes, view: &view, scratch: scratch) { useContext && self.followsExcludedWord(bytes, at: $0) }
+                for hit in hits where !taken.contains(where: { $0.overlaps(hit.range) }) {
+                    taken.append(hit.range)
+                    found.append(ContactHit(detector: name, range: hit.range, maskOffsets: hit.maskOffsets, canonical: hit.canonical))
+                }
             }
         }
         if !found.isEmpty, !yieldsTo.isEmpty {
@@ -144,27 +189,45 @@ public final class ContactDetector: @unchecked Sendable {
     }
 
     private static let triggerBytes = ContactDetectors.messengerTriggers.map { Array($0.utf8) }
+    /// The first two (ASCII-lowercased) bytes of every trigger, as a 65,536-bit set: most positions
+    /// of a text are ruled out with one lookup instead of a comparison per trigger.
+    private static let triggerPairs: [UInt64] = {
+        var table = [UInt64](repeating: 0, count: 1024)
+        for trigger in triggerBytes {
+            let key = Int(trigger[0]) << 8 | Int(trigger[1])
+            table[key >> 6] |= 1 << UInt64(key & 63)
+        }
+        return table
+    }()
 
     /// Prefilter for the built-in messenger detector: one of its trigger words, ASCII case-insensitively.
     static func hasMessengerTrigger(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count >= 2 else { return false }
-        for index in 0..<(bytes.count - 1) {
-            let byte = bytes[index] &- 0x41 < 26 ? bytes[index] | 0x20 : bytes[index]
-            for trigger in triggerBytes where trigger[0] == byte && index + trigger.count <= bytes.count {
-                var equal = true
-                for offset in 1..<trigger.count {
-                    let other = bytes[index + offset] &- 0x41 < 26 ? bytes[index + offset] | 0x20 : bytes[index + offset]
-                    if other != trigger[offset] { equal = false; break }
+        @inline(__always) func folded(_ byte: UInt8) -> UInt8 { byte &- 0x41 < 26 ? byte | 0x20 : byte }
+        return triggerPairs.withUnsafeBufferPointer { pairs in
+            var next = folded(bytes[0])
+            for index in 0..<(bytes.count - 1) {
+                let byte = next
+                next = folded(bytes[index + 1])
+                let key = Int(byte) << 8 | Int(next)
+                guard pairs[key >> 6] & (1 << UInt64(key & 63)) != 0 else { continue }
+                for trigger in triggerBytes where trigger[0] == byte && trigger[1] == next && index + trigger.count <= bytes.count {
+                    var equal = true
+                    for offset in 2..<trigger.count where folded(bytes[index + offset]) != trigger[offset] {
+                        equal = false
+                        break
+                    }
+                    if equal { return true }
                 }
-                if equal { return true }
             }
+            return false
         }
-        return false
     }
 
     private static let connectors: [[UInt8]] = [[0x20], [0x09], [0x3A], [0x23], [0x3D], Array("是".utf8), Array("为".utf8), Array("：".utf8)]
 
-    /// Does the text before `start`, less connectors (spaces, `:` `#` `是` `为`), end with a `notAfter` word?
+    /// Does the text before `start`, less connectors (spaces, `:` `#` `是` `为`), end with a `notAfter` word
+    /// that no longer `introducedBy` word contains?
     private func followsExcludedWord(_ bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> Bool {
         guard !notAfterBytes.isEmpty else { return false }
         var end = start
@@ -179,16 +242,24 @@ public final class ContactDetector: @unchecked Sendable {
                 break
             }
         }
-        for word in notAfterBytes where end >= word.count {
+        let excluding = Self.longestWord(notAfterBytes, endingAt: end, in: bytes)
+        guard excluding > 0 else { return false }
+        return Self.longestWord(introducedByBytes, endingAt: end, in: bytes) <= excluding
+    }
+
+    /// Length of the longest of `words` the text ends with at `end` (ASCII case-insensitive), or 0.
+    private static func longestWord(_ words: [[UInt8]], endingAt end: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var longest = 0
+        for word in words where end >= word.count && word.count > longest {
             var equal = true
             for (offset, byte) in word.enumerated() {
                 var actual = bytes[end - word.count + offset]
                 if actual >= 0x41, actual <= 0x5A { actual += 0x20 }   // ASCII case-insensitive
                 if actual != byte { equal = false; break }
             }
-            if equal { return true }
+            if equal { longest = word.count }
         }
-        return false
+        return longest
     }
 }
 
@@ -211,7 +282,9 @@ public enum ContactDetectors {
     public static let mobile = ContactDetector(
         name: "mobile-cn",
         patterns: [try! Pattern(before + "(?:(?:" + countryPrefix + "|86)" + sep + "{0,3})?" + "1[3-9][0-9](?:" + sep + "{0,3}[0-9]){8}" + after)],
-        validator: .mobile, notAfter: numberContextWords, minimumDigits: 11, yieldsTo: [residentID, bankCard])
+        validator: .mobile, notAfter: numberContextWords,
+        introducedBy: ["phone no.", "mobile no.", "cell no.", "tel no.", "contact no.", "phone number", "mobile number"],
+        minimumDigits: 11, yieldsTo: [residentID, bankCard], forms: [.spokenMobile, .mobileHalves])
 
     public static let landline = ContactDetector(
         name: "landline-cn",
@@ -221,12 +294,14 @@ public enum ContactDetectors {
             + sep + "{0,3}[2-9](?:" + sep + "?[0-9]){6,7}"
             + "(?: ?(?:转|分机|ext\\.?|Ext\\.?|EXT\\.?|x|X|#|-) ?[0-9]{1,5})?"
             + after)],
-        validator: .landline, notAfter: numberContextWords, minimumDigits: 11, yieldsTo: [residentID, bankCard, mobile])
+        validator: .landline, notAfter: numberContextWords,
+        introducedBy: ["tel no.", "phone no.", "fax no.", "office no.", "telephone no."],
+        minimumDigits: 11, yieldsTo: [residentID, bankCard, mobile], forms: [.spokenLandline, .landlineParts])
 
     public static let email = ContactDetector(
         name: "email",
         patterns: [try! Pattern(#"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"#)],
-        validator: .email, requiredByte: 0x40)
+        validator: .email, requiredByte: 0x40, forms: [.spelledEmail])
 
     public static let residentID = ContactDetector(
         name: "resident-id-cn",
@@ -239,6 +314,9 @@ public enum ContactDetectors {
         name: "bank-card",
         patterns: [try! Pattern(#"(?<![0-9A-Za-z_])(?<![0-9][\-.])[2-6][0-9]{3}(?:[ \t\-]{0,2}[0-9]){11,15}(?![0-9A-Za-z_])(?![\-.][0-9])"#)],
         validator: .luhnCard, notAfter: numberContextWords + ["物流", "快递", "运单", "跟踪号", "追踪号", "身份证", "身份证号", "身份证号码", "证件号"],
+        // English introductions end in `no.`, which alone says order number.
+        introducedBy: ["card no.", "card number", "card #", "credit card no.", "debit card no.", "bank card no.", "account no.",
+                       "account number", "acct no.", "a/c no."],
         minimumDigits: 15, yieldsTo: [residentID])
 
     public static let messenger = ContactDetector(
@@ -247,14 +325,20 @@ public enum ContactDetectors {
             // Han trigger words may touch the id; Latin ones need a space or a marker.
             #"(?|(?:(?:加(?:我|一下|个)?)?(?:微信|薇信|威信|[vV]信)|(?:加(?:我|一下|个)?|\+)[vV](?![A-Za-z]))(?:号|ID|id)?[ \t]*(?:[:=]|是|为)?[ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
             + #"|(?<![A-Za-z0-9])(?i:wechat|weixin|wx|vx)(?:[ \t]*(?i:id|号))?(?:[ \t]*(?:[:=]|是|为)[ \t]*|[ \t]+)([A-Za-z][\-_A-Za-z0-9]{5,19})"#
+            // Loose triggers: 微信搜 / VX搜 / 搜我, 加我 + id, V: + id.
+            + #"|(?:(?:微信|薇信|威信|[vV]信|(?<![A-Za-z0-9])(?i:wechat|weixin|wx|vx))[ \t]*搜(?:索)?(?:一下)?|搜(?:索)?我(?:的)?)(?:号|ID|id)?[ \t]*(?:[:=]|是|为)?[ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
+            + #"|加我(?:好友)?[ \t]*[:=]?[ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
+            + #"|(?<![A-Za-z0-9])[vV]号?[ \t]*[:=][ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
             + #"|(?<![A-Za-z0-9])(wxid_[A-Za-z0-9_\-]{4,30})"#
-            + #"|(?:(?<![A-Za-z0-9])(?i:qq)|扣扣)(?:号|号码)?[ \t]*(?:[:=]|是|为)?[ \t]*([1-9][0-9]{4,10}))"#
+            + #"|(?:(?<![A-Za-z0-9])(?i:qq)|扣扣|企鹅|(?<![A-Za-z0-9])[Qq](?=号))(?:号|号码)?[ \t]*(?:[:=]|是|为)?[ \t]*([1-9][0-9]{4,10}))"#
             + #"(?![\-_A-Za-z0-9@])(?!\.[A-Za-z0-9])"#)],
-        validator: .messenger, yieldsTo: [email, mobile], needsMessengerTrigger: true)
+        validator: .messenger, notAfter: ["型号", "版本", "版本号", "规格", "编号"], yieldsTo: [email, mobile], needsMessengerTrigger: true)
 
     /// Lowercased text one of which every messenger id needs before it; the
-    /// redactor's prefilter uses them, so keep them in step with the pattern.
-    public static let messengerTriggers = ["信", "wx", "vx", "qq", "扣扣", "wechat", "weixin", "加v", "加个v", "加我v", "加一下v", "+v"]
+    /// redactor's prefilter uses them on text not yet normalised (hence `v：`),
+    /// so keep them in step with the pattern.
+    public static let messengerTriggers = ["信", "wx", "vx", "qq", "扣扣", "wechat", "weixin", "加v", "加个v", "加我v", "加一下v", "+v",
+                                           "加我", "搜", "v:", "v：", "v=", "v号", "q号", "企鹅"]
 
     public static let all: [ContactDetector] = [residentID, bankCard, mobile, landline, email, messenger]
 
@@ -319,6 +403,9 @@ public enum ContactChecks {
         if digits.count == 15, digits.starts(with: [0, 0, 8, 6]) { digits.removeFirst(4); positions.removeFirst(4) }
         if digits.count == 13, digits.starts(with: [8, 6]) { digits.removeFirst(2); positions.removeFirst(2) }
         guard isMobile(digits) else { return nil }
+        // Dots group a phone 3-4-4 only: 172.16.100.101 is an address, 13.8.1234.5678 a version.
+        let dots = (1..<positions.count).filter { bytes[(positions[$0 - 1] + 1)..<positions[$0]].contains(0x2E) }
+        if !dots.isEmpty, dots != [3, 7] { return nil }
         return Array(positions[3..<7])
     }
 
@@ -380,6 +467,18 @@ public enum ContactChecks {
         return nil
     }
 
+    /// Where the subscriber number lies in a domestic landline written as
+    /// digits only (trunk 0, area code, 7–8 digits, nothing more); nil when
+    /// the digits are no such number.
+    static func landlineSubscriber(_ d: [UInt8]) -> Range<Int>? {
+        guard d.count >= 10, d[0] == 0, let areaLength = areaCodeLength(d[1...]) else { return nil }
+        let start = 1 + areaLength
+        guard start < d.count, (2...9).contains(d[start]) else { return nil }
+        let length = d.count - start
+        guard length == 8 || (length == 7 && areaLength == 3) else { return nil }
+        return start..<d.count
+    }
+
     static let extensionMarkers: [[UInt8]] = ["转", "分机", "ext", "Ext", "EXT", "x", "X", "#"].map { Array($0.utf8) }
 
     // MARK: e-mail
@@ -405,6 +504,12 @@ public enum ContactChecks {
         }
         guard let tld = labels.last, (2...24).contains(tld.count), tld.allSatisfy({ (bytes[$0] | 0x20) &- 0x61 < 26 }) else { return nil }
         return Array(local)
+    }
+
+    /// Is the whole text one well-formed address (local@domain.tld)?
+    public static func isEmailAddress(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { emailMask($0, 0..<$0.count) != nil && !$0.contains(0x20) && $0.filter { $0 == 0x40 }.count == 1 }
     }
 
     /// The domain of an e-mail address in text, lowercased, or nil.
@@ -518,12 +623,14 @@ public enum ContactChecks {
             return Array(value)
         }
         guard (6...40).contains(id.count) else { return nil }
-        // A plain lowercase word ("meeting") counts only after an explicit marker (号, ID, :, 是, 为, 加微信).
+        // A plain word ("meeting", "linkedin") counts only after an explicit marker (号, ID, :, 是, 为) or 加 with a
+        // messenger name (加微信, 加V): after a loose trigger (加我, 搜) it is more likely a word than an id.
         let plainWord = id.allSatisfy { ($0 | 0x20) &- 0x61 < 26 }
         if plainWord {
             let introduction = String(decoding: bytes[match.lowerBound..<value.lowerBound], as: UTF8.self)
-            let markers = ["号", "ID", "id", "Id", ":", "=", "是", "为", "加"]
-            guard markers.contains(where: introduction.contains) else { return nil }
+            let markers = ["号", "ID", "id", "Id", ":", "=", "是", "为"]
+            let namesMessenger = ["信", "v", "V", "wx", "WX"].contains(where: introduction.contains)
+            guard markers.contains(where: introduction.contains) || (introduction.contains("加") && namesMessenger) else { return nil }
         }
         return Array(value)
     }

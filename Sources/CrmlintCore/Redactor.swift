@@ -20,8 +20,11 @@ public final class Redactor: @unchecked Sendable {
     private let digitRun = try! Pattern(#"(?<![0-9*])(?!(?:19|20)[0-9]{2}([\-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12][0-9]|3[01])(?![0-9]))[0-9*](?:[ \t\-.\x{2013}\x{2014}/()]{0,3}[0-9*])+[Xx]?"#)
     // The local part of anything shaped like an e-mail address, spaces around @ included.
     private let emailLocal = try! Pattern(#"[A-Za-z0-9._%+\-]+(?=\s*@\s*[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})"#)
-    // Whatever follows a messenger name, validated or not.
-    private let messengerID = try! Pattern(#"(?i)(?:微信号?|薇信|威信|v信|vx|wx|wechat|weixin|qq|扣扣|加个?v|\+v)\s*(?:号|号码|id)?\s*[:=是为]?\s*([A-Za-z0-9_\-]{5,40})"#)
+    // The same with the at or a dot spelled out (wang at qq dot com, chen [at] foxmail [dot] com, li#163。com), valid or not.
+    private let spelledEmailLocal = try! Pattern(
+        #"(?i)[A-Za-z0-9._%+\-]+(?=\s*(?:@|\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>|\sat\s|#|艾特)\s*[A-Za-z0-9\-]+\s*(?:\.|。|点|\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|<\s*dot\s*>|\sdot\s)\s*[A-Za-z0-9])"#)
+    // Whatever follows a messenger name or a loose trigger (加我, 搜, V:, Q号), validated or not.
+    private let messengerID = try! Pattern(#"(?i)(?:微信号?|薇信|威信|v信|vx|wx|wechat|weixin|qq|扣扣|企鹅号?|加个?v|\+v|加我(?:好友)?|搜(?:索)?(?:一下)?我?|(?<![a-z0-9])v号?\s*[:=]|(?<![a-z0-9])q号)\s*(?:号|号码|id)?\s*[:=是为]?\s*([A-Za-z0-9_\-]{5,40})"#)
 
     // Normaliser, match state and a bounded memo, used under the lock:
     // excerpts of several findings on one field, and rule messages, repeat.
@@ -89,8 +92,8 @@ public final class Redactor: @unchecked Sendable {
             }
             guard minimumRun < Int.max else { return }
             for match in (try? digitRun.allMatches(in: buffer, scratch: scratch)) ?? [] {
-                // Already masked (138****5678): redacting twice must not mask the kept digits.
-                if match.range.dropLast(2).contains(where: { buffer[$0] == 0x2A && buffer[$0 + 1] == 0x2A && buffer[$0 + 2] == 0x2A }) { continue }
+                // Already masked (138****5678, 1 5 8 * * * * 3 6 1 9): redacting twice must not mask the kept digits.
+                if match.range.filter({ buffer[$0] == 0x2A }).count >= 3 { continue }
                 // Digits of the run outside validated details, in pieces split by them.
                 var piece: [Int] = []
                 func flush() {
@@ -108,8 +111,20 @@ public final class Redactor: @unchecked Sendable {
                 }
                 flush()
             }
-            for match in (try? emailLocal.allMatches(in: buffer, scratch: scratch)) ?? [] {
-                mask(match.range.filter { offset in !covered.contains { $0.contains(offset) } })
+            // Spoken digit runs (一三九零…) the detectors did not validate, as the digit runs above.
+            if DigitView.profile(buffer).numerals > 0 {
+                let view = DigitView(buffer)
+                for run in view.runs where run.count >= minimumRun && run.contains(where: view.isNumeral) {
+                    let free = run.filter { index in !covered.contains { $0.overlaps(view.sourceBytes(of: index)) } }
+                    guard free.count >= minimumRun else { continue }
+                    let keepFirst = free.count >= 11 ? 3 : 0
+                    mask(free[keepFirst..<(free.count - 4)].flatMap { view.sourceBytes(of: $0) })
+                }
+            }
+            for pattern in [emailLocal, spelledEmailLocal] {
+                for match in (try? pattern.allMatches(in: buffer, scratch: scratch)) ?? [] {
+                    mask(match.range.filter { offset in !covered.contains { $0.contains(offset) } })
+                }
             }
             for match in (try? messengerID.allMatches(in: buffer, scratch: scratch)) ?? [] {
                 if let group = match.groups[1] { mask(Array(group)) }
@@ -123,7 +138,8 @@ public final class Redactor: @unchecked Sendable {
         return String(result)
     }
 
-    /// Cheap check before normalising: a detail needs 5+ digits, an `@`, or a messenger name.
+    /// Cheap check before normalising: a detail needs 5+ digits (Chinese numerals count), an `@`,
+    /// a spelled-out at and dot, or a messenger name.
     static func mayHoldDetail(_ text: String) -> Bool {
         var digits = 0
         for scalar in text.unicodeScalars {
@@ -132,9 +148,14 @@ public final class Redactor: @unchecked Sendable {
                 digits += 1
                 if digits >= 5 { return true }
             case 0x40, 0xFF20, 0xFE6B: return true
+            case 0x3007...0x9F6F where DigitView.numeralValue(scalar.value) != nil:
+                digits += 1
+                if digits >= 5 { return true }
             default: break
             }
         }
+        var copy = text
+        if copy.withUTF8({ SpelledEmailFinder.mayApply($0) }) { return true }
         // Messenger names, ASCII case-insensitively (full-width letters fold under NFKC: check those too).
         let bytes = Array(text.utf8).map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
         if triggerBytes.contains(where: { contains(bytes, $0) }) { return true }

@@ -5,9 +5,9 @@ import Foundation
 /// Rules match `bytes` (UTF-8): NFKC-folded (full-width forms to ASCII),
 /// zero-width characters removed, Traditional Chinese mapped to Simplified,
 /// and separators typed between two Han characters (`零 故 障`, `零-故障`)
-/// removed. `origins[i]` is the index, in Unicode scalars of the original,
-/// of the scalar that produced normalised byte `i`, so findings point at what
-/// the user wrote.
+/// removed, except a mask (`*`) between two Chinese numerals. `origins[i]`
+/// is the index, in Unicode scalars of the original, of the scalar that
+/// produced normalised byte `i`, so findings point at what the user wrote.
 public struct NormalizedText: Sendable {
     public let original: String
     public let bytes: [UInt8]
@@ -56,6 +56,10 @@ public final class TextNormalizer {
             // another Han character follows (then they are dropped).
             var pendingStart = -1
             var lastWasHan = false
+            // A mask between two Chinese numerals (一三九****四五六七) stays: without it
+            // the digits of a masked number would read as one run.
+            var lastWasNumeral = false
+            var pendingHasMask = false
             var index = 0
             while index < input.count {
                 let lead = input[index]
@@ -89,14 +93,17 @@ public final class TextNormalizer {
                     index += width
                     continue
                 case .separator where lastWasHan:
-                    if pendingStart < 0 { pendingStart = out.count }
+                    if pendingStart < 0 { pendingStart = out.count; pendingHasMask = false }
+                    if value == 0x2A || value == 0xFF0A { pendingHasMask = true }
                 case .han:
-                    if lastWasHan, pendingStart >= 0 {
+                    let isNumeral = DigitView.numeralValue(value) != nil
+                    if lastWasHan, pendingStart >= 0, !(pendingHasMask && lastWasNumeral && isNumeral) {
                         out.removeSubrange(pendingStart...)
                         origins.removeSubrange(pendingStart...)
                     }
                     pendingStart = -1
                     lastWasHan = true
+                    lastWasNumeral = isNumeral
                 case .separator, .other:
                     pendingStart = -1
                     lastWasHan = false

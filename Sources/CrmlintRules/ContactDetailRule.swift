@@ -16,7 +16,10 @@ public struct ContactDetailRule: Rule, RuleKind {
         when present, is the detail) plus `validator` names a check \
         (\(ContactValidator.allCases.map { "`\($0.rawValue)`" }.joined(separator: ", "))). \
         `not_after` lists words that, right before a number, make it something else (订单号, 发票号码; built-in detectors \
-        have defaults). Masked forms (138****5678, 1385678, ***@example.com) never validate. `scope` says where a detail \
+        have defaults). Built-in detectors also read details as typed to third parties: Chinese numerals and separators \
+        between digits (一三九零一二三四五六七, 1 5 8 0 2 7 7 3 6 1 9), halves (前三位137，后八位 5520 1983), 区号 and 号码 \
+        apart, spelled e-mails (wang.li at qq dot com), loose messenger triggers (加我, 搜, V:, Q号). Masked forms \
+        (138****5678, 138 **** 5678, 1385678, x****@163.com) never validate. `scope` says where a detail \
         is a leak: `recipient_types` (customer, third_party, external, internal, unknown) limits messages to those \
         recipients; with `outside_company_domains: true` a recipient address outside `company_domains` (crmlint.yml) \
         makes a message external, and one inside makes an undeclared message internal; `fields` (a list, or a map \
@@ -144,7 +147,7 @@ public struct ContactDetailRule: Rule, RuleKind {
                 var occurrences: [String: Int] = [:]
                 for hit in hits {
                     if !rule.scope.companyAddresses, rule.detector.validator == .email,
-                       ContactScope.isCompanyAddress(text.normalizedString(hit.range), domains: context.companyDomains) { continue }
+                       ContactScope.isCompanyAddress(hit.canonical ?? text.normalizedString(hit.range), domains: context.companyDomains) { continue }
                     // Fingerprints use the masked form, so even a hash of the raw detail never leaves crmlint.
                     let masked = Self.masked(text, hit)
                     let occurrence = occurrences[masked, default: 0]
@@ -270,7 +273,8 @@ public struct ContactScope: Sendable {
         case "third_party", "thirdparty", "3rd_party", "第三方", "partner", "合作方", "合作伙伴", "vendor", "supplier", "供应商",
              "agent", "代理商", "渠道商", "competitor", "竞争对手": "third_party"
         case "external", "outside", "外部", "外部人员", "外部联系人": "external"
-        case "internal", "colleague", "team", "staff", "employee", "内部", "同事", "团队", "员工": "internal"
+        case "internal", "colleague", "colleagues", "coworker", "coworkers", "co_worker", "team", "sales_team", "staff", "employee",
+             "内部", "內部", "同事", "内部同事", "公司同事", "销售同事", "团队", "销售团队", "员工", "内部员工": "internal"
         default: "unknown"
         }
     }

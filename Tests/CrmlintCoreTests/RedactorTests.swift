@@ -1,4 +1,5 @@
 import CrmlintCore
+import PatternEngine
 import Testing
 
 @Suite struct RedactorTests {
@@ -34,5 +35,24 @@ import Testing
         #expect(!excerpt.contains("\n"))
         #expect(excerpt.contains("138****5678"))
         #expect(!excerpt.contains("13812345678"))
+    }
+}
+
+@Suite struct RedactorTypedFormsTests {
+    let redactor = Redactor()
+
+    @Test func masksSpokenAndSpelledForms() {
+        for (text, expected) in [
+            ("一三九零一二三四五六七", "一三九****四五六七"),
+            ("一三九****四五六七", "一三九****四五六七"),
+            ("幺五八 幺幺零九 三三二六", "幺五八 **** 三三二六"),
+            ("chen [at] foxmail [dot] com", "**** [at] foxmail [dot] com"),
+            ("V：he_qiang123，加的时候备注", "V：***********，加的时候备注"),
+            ("区号0571，号码8823 4410", "区号0571，号码**** 4410"),
+            ("前三位137，后八位 5520 1983", "前三位137，后八位 **** 1983"),
+            ("一三九零一二三四五", "*****二三四五"),        // unvalidated spoken runs as digit runs: all but the last 4
+        ] {
+            #expect(redactor.redact(text) == expected, "\(text)")
+        }
     }
 }

@@ -17,23 +17,45 @@ import Testing
         JUnitReporter(failOn: .error), GitHubReporter(),
     ]
 
-    struct Detail { let detector: String; let typed: String }
+    struct Detail { let detector: String; let typed: String; var values: [String] = [] }
 
+    /// Every planted detail: the generated corpus's, and those of the hand-written typed forms
+    /// (corpus/pii/typed.tsv: spoken digits, halves, spelled e-mails …) with the other forms listed there.
     static func details() throws -> [Detail] {
         try PIIRepo.rows("Tests/CorpusExpectations/pii-details.tsv").map { Detail(detector: $0[1], typed: $0[2]) }
+            + typedLines().flatMap(\.details)
     }
 
+    /// Lines of corpus/pii/typed.tsv: the text and its details (`detector:span=value=value | …`).
+    static func typedLines() throws -> [(text: String, details: [Detail])] {
+        try PIIRepo.rows("corpus/pii/typed.tsv").filter { $0.count == 3 }.map { columns in
+            let details = columns[2] == "-" ? [] : columns[2].components(separatedBy: " | ").map { item -> Detail in
+                let parts = item.components(separatedBy: "=")
+                let colon = parts[0].firstIndex(of: ":")!
+                return Detail(detector: String(parts[0][..<colon]), typed: String(parts[0][parts[0].index(after: colon)...]),
+                              values: Array(parts.dropFirst()))
+            }
+            return (columns[1], details)
+        }
+    }
+
+    /// Chinese numerals people type as digits, mapped here independently of crmlint's digit view.
+    static let numerals: [Character: Character] = ["零": "0", "〇": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3",
+                                                   "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"]
+
     /// The forms a detail may take in output: as typed, NFKC-folded (full-width
-    /// to ASCII), digits only, and digits only without the country code.
+    /// to ASCII), digits only (Chinese numerals read as digits), digits only
+    /// without the country code, and the other forms a labelled line lists.
     static func forms(_ detail: Detail) -> Set<String> {
         let folded = detail.typed.precomposedStringWithCompatibilityMapping
         var forms: Set<String> = [detail.typed, folded]
         if ["mobile-cn", "landline-cn", "resident-id-cn", "bank-card"].contains(detail.detector) {
-            let digits = String(folded.filter { $0.isASCII && ($0.isNumber || $0 == "X" || $0 == "x") })
+            let digits = String(folded.map { numerals[$0] ?? $0 }.filter { $0.isASCII && ($0.isNumber || $0 == "X" || $0 == "x") })
             forms.insert(digits)
             if digits.hasPrefix("0086") { forms.insert(String(digits.dropFirst(4))) }
             if digits.hasPrefix("86") { forms.insert(String(digits.dropFirst(2))) }
         }
+        forms.formUnion(detail.values)
         return forms.filter { $0.count >= 5 }
     }
 
@@ -46,7 +68,13 @@ import Testing
     static func writeInputs() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crmlint-pii-leak-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let lines = try String(contentsOfFile: PIIRepo.path("corpus/pii/messages.jsonl"), encoding: .utf8).split(separator: "\n")
+        var lines = try String(contentsOfFile: PIIRepo.path("corpus/pii/messages.jsonl"), encoding: .utf8).split(separator: "\n").map(String.init)
+        // The typed forms, as messages to a third party.
+        for (index, line) in try typedLines().enumerated() {
+            let record = ["id": "TYPED-\(index + 1)", "customer_id": "C9\(index % 10)", "timestamp": "2024-04-20 10:00", "channel": "微信",
+                          "direction": "outbound", "recipient_type": "third_party", "rep": "张伟", "text": line.text]
+            lines.append(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
+        }
         let mobiles = try details().filter { $0.detector == "mobile-cn" }.map(\.typed)
         var jsonl = "", messageRows: [[String]] = [], followupRows: [[String]] = [], complaints: [[String: String]] = []
         for (index, line) in lines.enumerated() {
@@ -99,7 +127,8 @@ import Testing
         #expect(report.findings.contains { ($0.customerId ?? "").contains("****") })
 
         let details = try Self.details()
-        #expect(details.count >= 300)
+        #expect(details.count >= 500)
+        #expect(details.contains { $0.typed == "一三九零一二三四五六七" } && details.contains { $0.values.contains("wang.li@qq.com") })
         var forms: [String: String] = [:]
         for detail in details { for form in Self.forms(detail) { forms[form] = detail.detector } }
         var outputs: [(name: String, text: String)] = Self.reporters.map { (type(of: $0).formatName, $0.render(report)) }
@@ -137,6 +166,13 @@ import Testing
             }
         }
         return found
+    }
+
+    @Test func formsIncludeSpokenDigitsAndListedValues() {
+        let spoken = Self.forms(Detail(detector: "mobile-cn", typed: "幺五八 幺幺零九 三三二六"))
+        #expect(spoken.contains("15811093326") && spoken.contains("幺五八 幺幺零九 三三二六"))
+        let spelled = Self.forms(Detail(detector: "email", typed: "wang.li at qq dot com", values: ["wang.li@qq.com"]))
+        #expect(spelled == ["wang.li at qq dot com", "wang.li@qq.com"])
     }
 
     @Test func byteSearchFindsPlantedForms() {

@@ -184,9 +184,40 @@ private func findings(_ rule: ContactDetailRule, _ fields: [String: String], dat
             #expect(rule.metadata.policy == "P1")
             #expect(rule.exampleCounts.match >= 8 && rule.exampleCounts.noMatch >= 8, "\(rule.metadata.id)")
             #expect(rule.exampleFailures().isEmpty, "\(rule.exampleFailures())")
-            // The shared scope (a YAML anchor) reached every rule.
-            #expect(rule.scope.recipientTypes == ["third_party", "external", "internal", "unknown"], "\(rule.metadata.id)")
+            // The shared scope (a YAML anchor) reached every rule; colleagues are inside the sales team.
+            #expect(rule.scope.recipientTypes == ["third_party", "external", "unknown"], "\(rule.metadata.id)")
             #expect(rule.scope.outsideCompanyDomains)
         }
+    }
+
+    /// P1: customer information may circulate inside the sales team, not beyond it.
+    @Test func theDefaultScopeLeavesColleaguesOutAndOneLineBringsThemBack() throws {
+        let file = repoRoot.appendingPathComponent("rules/P1-contact-leak.yml")
+        let mobile = try #require(try RuleLoader.load(paths: [file.path]).first { $0.metadata.id == "pii.mobile" } as? ContactDetailRule)
+        let text = "王总手机13812345678，一三九零一二三四五六七"
+        let domains = ["ourco.com"]
+        for type in ["internal", "同事", "内部", "colleague", "内部同事", "Internal"] {
+            #expect(findings(mobile, ["text": text, "recipient_type": type], companyDomains: domains).isEmpty, "\(type)")
+        }
+        #expect(findings(mobile, ["text": text, "recipient": "lina@ourco.com"], companyDomains: domains).isEmpty)
+        // Third parties, outside addresses, undeclared recipients and free-text notes stay in scope.
+        for fields in [["recipient_type": "third_party"], ["recipient_type": "代理商"], ["recipient": "ops@partner.cn"],
+                       ["recipient_type": "internal", "recipient": "lina@ourco.com; x@gmail.com"], [:]] {
+            #expect(findings(mobile, fields.merging(["text": text]) { $1 }, companyDomains: domains).count == 2, "\(fields)")
+        }
+        #expect(findings(mobile, ["notes": text], dataset: .followups).count == 2)
+
+        // The YAML line that brings colleagues back in.
+        let yaml = try String(contentsOf: file, encoding: .utf8)
+        let line = "    recipient_types: [third_party, external, unknown]"
+        #expect(yaml.components(separatedBy: "\n").filter { $0.hasPrefix(line) }.count == 1)
+        let edited = yaml.replacingOccurrences(of: line, with: "    recipient_types: [third_party, external, internal, unknown]")
+        let (rules, errors) = RuleLoader.load(yaml: edited, file: "P1-contact-leak.yml")
+        #expect(errors.isEmpty)
+        // The edited pack still passes its own examples (a scan runs them at load).
+        #expect(rules.allSatisfy { $0.exampleFailures().isEmpty }, "\(rules.flatMap { $0.exampleFailures() })")
+        let included = try #require(rules.first { $0.metadata.id == "pii.mobile" } as? ContactDetailRule)
+        #expect(findings(included, ["text": text, "recipient_type": "同事"], companyDomains: domains).count == 2)
+        #expect(rules.compactMap { ($0 as? ContactDetailRule)?.scope.recipientTypes }.allSatisfy { $0.contains("internal") })
     }
 }
