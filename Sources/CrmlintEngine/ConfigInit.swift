@@ -143,13 +143,14 @@ public enum ConfigInit {
             # category; any key of the rule (severity, fields, datasets, the kind's
             # parameters such as within, max, required), or enabled: false.
             # overrides:
-            #   data.complete-records:
-            #     required:
-            #       followups: [customer_id, contact_time, channel, rep, logged_at]
+            #   timing.late-log:
+            #     within: 48h
             #   sensitive-topic:
             #     severity: info
+            #   conduct.slang:
+            #     enabled: false
 
-            """
+            """ + "\n"
         return out
     }
 }
