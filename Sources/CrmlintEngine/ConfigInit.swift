@@ -7,12 +7,19 @@ import Foundation
 /// headers crmlint did not map, the channel and direction words it does not
 /// know, and files it could not place.
 public enum ConfigInit {
-    public static func text(paths: [String], rulePaths: [String] = []) throws -> String {
+    /// `rules` is written as `rulePaths` (as seen from the config's folder, `configFolder`), or `[bundled]`.
+    public static func text(paths: [String], rulePaths: [String] = [], configFolder: String = "") throws -> String {
         var options = ScanOptions(paths: paths)
         options.rulePaths = rulePaths
         // Described as the defaults read them: an old crmlint.yml being replaced must not colour it.
         options.readsConfig = false
-        return render(try Inspection.run(options))
+        // Paths in crmlint.yml are relative to its folder: one written elsewhere gets absolute paths.
+        let sameFolder = configFolder.isEmpty || configFolder == "."
+        let rules = rulePaths.isEmpty ? [Config.bundledRules] : rulePaths.map { path in
+            path == Config.bundledRules || sameFolder || (path as NSString).isAbsolutePath
+                ? path : URL(fileURLWithPath: path).standardizedFileURL.path
+        }
+        return render(try Inspection.run(options), rules: rules)
     }
 
     /// Writes the file, refusing to replace one unless `force`; returns what was written.
@@ -21,7 +28,7 @@ public enum ConfigInit {
         if !force, FileManager.default.fileExists(atPath: output) {
             throw CrmlintError.usage("\(output) already exists; crmlint init leaves it as it is (--force replaces it)")
         }
-        let text = try text(paths: paths, rulePaths: rulePaths)
+        let text = try text(paths: paths, rulePaths: rulePaths, configFolder: (output as NSString).deletingLastPathComponent)
         // What init writes must load: a header with YAML's special characters is quoted, and this proves it.
         _ = try Config.parse(text, file: output)
         try AtomicOutput.write(text, to: output)
@@ -49,7 +56,7 @@ public enum ConfigInit {
         String(text.unicodeScalars.map { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" ? " " : Character($0) })
     }
 
-    static func render(_ files: [FileInspection]) -> String {
+    static func render(_ files: [FileInspection], rules: [String] = [Config.bundledRules]) -> String {
         var out = """
             # crmlint.yml — written by `crmlint init`. Every key is described in
             # docs/configuration.md; `crmlint config` shows the settings in effect and
@@ -57,7 +64,7 @@ public enum ConfigInit {
 
             # Rule sources: `bundled` is the pack shipped with crmlint; add your own
             # folders beside it, e.g. [bundled, team-rules/] (duplicate rule ids are an error).
-            rules: [bundled]
+            rules: [\(rules.map { $0 == Config.bundledRules ? $0 : quoted($0) }.joined(separator: ", "))]
 
             # Times without an offset are read in this IANA zone.
             timezone: Asia/Shanghai

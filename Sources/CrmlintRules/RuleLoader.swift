@@ -107,7 +107,9 @@ public enum RuleLoader {
                 files.append(path)
             }
         }
-        return files
+        // A file named twice (`bundled` and the same folder by its path) is one source, not a duplicate of itself.
+        var seen: Set<String> = []
+        return files.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path).inserted }
     }
 
     /// Rules and problems from the text of one rule file (its own terms only).

@@ -59,7 +59,8 @@ struct Crmlint: ParsableCommand {
         discussion: """
             Scans customers, follow-ups (客户跟进记录), messages and complaints (客户投诉处理记录) \
             exported as CSV, JSON Lines or JSON against rules written in YAML.
-            Settings live in crmlint.yml (crmlint init writes one; crmlint config shows what is in effect);             every key is described in docs/configuration.md.
+            Settings live in crmlint.yml (crmlint init writes one; crmlint config shows what is in effect); \
+            every key is described in docs/configuration.md.
             Exit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, config, rule or output error.
             """,
         version: CrmlintVersion.current,

@@ -151,6 +151,9 @@ import TestHelpers
         let list = try crmlint(["rules", "list", "--config", "team/crmlint.yml"], in: folder)
         #expect(list.status == 0, "\(list.stderr)")
         #expect(list.stdout.contains("t.zero-failure\t") && list.stdout.contains("conduct.kickback\t"))
+        // The same folder named twice (`bundled` and its path) is one source.
+        #expect(try RuleLoader.load(paths: [Self.bundled, Self.bundled + "/R1-exaggeration.yml"], checkExamples: false).count
+                == (try RuleLoader.load(paths: [Self.bundled], checkExamples: false)).count)
         // Without `rules`, the bundled pack alone.
         #expect(try RulePack.sources(explicit: [], config: Config()).count == 1)
 
