@@ -61,6 +61,12 @@ public struct RunInfo: Codable, Equatable, Sendable {
     public var timezone: String
     public var inputs: [InputSummary]
     public var rules: [RuleSummary]
+    /// The rule files and folders loaded (1.2, optional).
+    public var ruleSources: [String]?
+    /// The crmlint.yml read, if any (1.2, optional).
+    public var config: String?
+    /// The suppressions files read, if any (1.2, optional).
+    public var suppressionFiles: [String]?
 
     public init(tool: String = "crmlint", version: String, asOf: String, timezone: String, inputs: [InputSummary], rules: [RuleSummary]) {
         self.tool = tool

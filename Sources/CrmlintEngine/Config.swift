@@ -28,13 +28,38 @@ public struct Config: Sendable {
     /// Extra words for channels and directions (`channels`, `directions`).
     public var extraChannels: [Channel: [String]] = [:]
     public var extraDirections: [Direction: [String]] = [:]
+    /// `overrides`: changes to rules by id, id prefix or category (see `RuleOverride`).
+    public var overrides: [RuleOverride] = []
     public var vocabulary: ValueVocabulary { ValueVocabulary(extraChannels: extraChannels, extraDirections: extraDirections) }
     /// The file the settings came from (nil: none, the defaults).
     public var file: String?
     /// Where each top-level key was written (line, column), for messages about its value.
     public var places: [String: (line: Int, column: Int)] = [:]
 
-    static let keys = ["timezone", "encoding", "rules", "select", "ignore", "fail_on", "inputs", "columns", "company_domains", "channels", "directions"]
+    public static let keys = ["timezone", "encoding", "rules", "select", "ignore", "fail_on", "inputs", "columns", "company_domains", "channels", "directions",
+                              "overrides"]
+    public static let inputKeys = ["path", "dataset", "format", "encoding"]
+    /// The name in `rules` that stands for the rules bundled with crmlint.
+    public static let bundledRules = "bundled"
+
+    /// The folder paths in this file are relative to (nil: no file, the current folder).
+    public var folder: String? {
+        guard let file else { return nil }
+        let folder = (file as NSString).deletingLastPathComponent
+        return folder.isEmpty || folder == "." ? nil : folder
+    }
+
+    /// A path written in this file, as seen from the current folder.
+    public func resolve(_ path: String) -> String {
+        guard let folder, !(path as NSString).isAbsolutePath else { return path }
+        return (folder as NSString).appendingPathComponent(path)
+    }
+
+    /// The rule sources `rules` names, relative to this file, with `bundled`
+    /// standing for the bundled pack; empty when `rules` is not set.
+    public func rulePaths() throws -> [String] {
+        try rules.map { $0 == Self.bundledRules ? try RulePack.defaultPath() : resolve($0) }
+    }
 
     public init() {}
 
@@ -116,7 +141,7 @@ public struct Config: Sendable {
                             if let name = entryValue.string, TextEncoding(name: name) == nil {
                                 fail(entryValue, Suggestion.unknown("encoding", name, expected: TextEncoding.names))
                             }
-                        default: unknownKey(entryKey, in: " in inputs", known: ["path", "dataset", "format", "encoding"])
+                        default: unknownKey(entryKey, in: " in inputs", known: Self.inputKeys)
                         }
                     }
                     if rule.glob.isEmpty { fail(item, "an input needs a 'path' glob") }
@@ -155,6 +180,29 @@ public struct Config: Sendable {
                         continue
                     }
                     config.extraDirections[direction, default: []] += strings(words, "directions.\(direction.rawValue)")
+                }
+            case "overrides":
+                guard case let .mapping(entries) = value else { fail(value, "'overrides' must map rule ids, id prefixes or categories to settings"); continue }
+                for (selectorNode, settings) in entries {
+                    guard let selector = selectorNode.string, !selector.isEmpty else { fail(selectorNode, "an override must be named by a rule id, id prefix or category"); continue }
+                    guard case let .mapping(pairs) = settings else {
+                        fail(settings, "overrides.\(selector) must be a mapping of rule keys (enabled, severity, fields, datasets, or the kind's parameters)")
+                        continue
+                    }
+                    var override = RuleOverride(selector: selector, file: file, line: selectorNode.mark?.line ?? 0, column: selectorNode.mark?.column ?? 0,
+                                                enabled: nil, entries: [])
+                    for (settingKey, settingValue) in pairs {
+                        let name = settingKey.string ?? ""
+                        if name == "enabled" {
+                            override.enabled = settingValue.bool
+                            if settingValue.bool == nil { fail(settingValue, "overrides.\(selector).enabled must be true or false") }
+                        } else if RuleOverride.fixedKeys.contains(name) {
+                            fail(settingKey, "overrides.\(selector): '\(name)' cannot be overridden (it is the rule's own); copy the rule to change it")
+                        } else {
+                            override.entries.append(.init(key: name, value: settingValue, line: settingKey.mark?.line ?? 0, column: settingKey.mark?.column ?? 0))
+                        }
+                    }
+                    config.overrides.append(override)
                 }
             default:
                 unknownKey(keyNode, in: "", known: Self.keys)

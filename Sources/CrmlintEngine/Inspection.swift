@@ -72,7 +72,7 @@ public enum Inspection {
     public static func run(_ options: ScanOptions) throws -> [FileInspection] {
         let inspector = InputInspector()
         let report = try Scanner.scan(options, inspector: inspector)
-        let config = try Scanner.loadConfig(options.configPath)
+        let config = options.readsConfig ? try Scanner.loadConfig(options.configPath) : Config()
         let vocabulary = config.vocabulary
         let redactor = Redactor.shared
         return report.run.inputs.map { input in

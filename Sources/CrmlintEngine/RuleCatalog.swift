@@ -5,17 +5,26 @@ import Foundation
 
 /// Rule listing, example testing and documentation, for the CLI and tests.
 public enum RuleCatalog {
-    public static func load(paths: [String], select: [String], ignore: [String]) throws -> [Rule] {
+    public static func load(paths: [String], select: [String], ignore: [String], configPath: String? = nil, useConfig: Bool = false) throws -> [Rule] {
+        try catalog(paths: paths, select: select, ignore: ignore, configPath: configPath, useConfig: useConfig).rules
+    }
+
+    /// The rules a scan with these settings would run, and the file versions of those an override changed.
+    /// With `useConfig`, `configPath` (or ./crmlint.yml when present) gives rules, select, ignore and overrides, as for a scan.
+    public static func catalog(paths: [String], select: [String], ignore: [String], configPath: String? = nil,
+                               useConfig: Bool = false) throws -> (rules: [Rule], originals: [String: Rule]) {
+        let config = useConfig ? try Scanner.loadConfig(configPath) : Config()
         // Listing, documenting and `rules test` itself must work while an example fails.
-        let rules = try RuleLoader.load(paths: paths.isEmpty ? [try RulePack.defaultPath()] : paths, checkExamples: false)
-        let filter = RuleFilter(select: select, ignore: ignore)
-        if let error = CrmlintError.combine(filter.problems(in: rules)) { throw error }
-        return rules.filter { filter.includes($0.metadata) }
+        let loaded = try RuleLoader.load(paths: try RulePack.sources(explicit: paths, config: config), overrides: config.overrides, checkExamples: false)
+        let filter = RuleFilter(select: select + config.select, ignore: ignore + config.ignore)
+        if let error = CrmlintError.combine(filter.problems(in: loaded.rules) + loaded.problems) { throw error }
+        return (loaded.enabled.filter { filter.includes($0.metadata) }, loaded.originals)
     }
 
     /// One rule by id (`crmlint explain`); an unknown id is an error with the id meant when one is close.
-    public static func rule(_ id: String, paths: [String]) throws -> Rule {
-        let rules = try load(paths: paths, select: [], ignore: [])
+    public static func rule(_ id: String, paths: [String], configPath: String? = nil, useConfig: Bool = false) throws -> Rule {
+        let config = useConfig ? try Scanner.loadConfig(configPath) : Config()
+        let rules = try RuleLoader.load(paths: try RulePack.sources(explicit: paths, config: config), overrides: config.overrides, checkExamples: false).rules
         guard let found = rules.first(where: { $0.metadata.id == id }) else {
             let hint = Suggestion.closest(to: id, among: rules.map(\.metadata.id)).map { "did you mean '\($0)'? " } ?? ""
             throw CrmlintError.usage("no rule '\(id)' (\(hint)see crmlint rules list)")
@@ -25,15 +34,29 @@ public enum RuleCatalog {
 
     /// Runs every example; returns how many passed and each failure.
     public static func testExamples(_ rules: [Rule]) -> (passed: Int, failures: [String]) {
+        let result = testExamples(rules, originals: [:])
+        return (result.passed, result.failures)
+    }
+
+    /// The same, for rules crmlint.yml overrides: an example that holds for the rule as its file wrote it
+    /// but not under the override is listed in `overridden`, not as a failure (the change was meant).
+    public static func testExamples(_ rules: [Rule], originals: [String: Rule]) -> (passed: Int, failures: [String], overridden: [String]) {
         var passed = 0
         var failures: [String] = []
+        var overridden: [String] = []
         for rule in rules {
             let ruleFailures = rule.exampleFailures().map { Redactor.shared.redact($0) }
             let counts = rule.exampleCounts
             passed += counts.match + counts.noMatch - ruleFailures.count
-            failures.append(contentsOf: ruleFailures)
+            if let original = originals[rule.metadata.id] {
+                let own = Set(original.exampleFailures().map { Redactor.shared.redact($0) })
+                failures.append(contentsOf: ruleFailures.filter(own.contains))
+                overridden.append(contentsOf: ruleFailures.filter { !own.contains($0) })
+            } else {
+                failures.append(contentsOf: ruleFailures)
+            }
         }
-        return (passed, failures)
+        return (passed, failures, overridden)
     }
 
     public static func explain(_ rule: Rule) -> String {

@@ -17,4 +17,13 @@ public enum RulePack {
         }
         throw CrmlintError.usage("cannot find the bundled rules/ folder; pass --rules DIR")
     }
+
+    /// The rule sources of a run: `--rules` when given, else `rules` in
+    /// crmlint.yml (relative to its folder), else the bundled pack alone.
+    /// `bundled` names the bundled pack in either.
+    public static func sources(explicit: [String], config: Config) throws -> [String] {
+        if !explicit.isEmpty { return try explicit.map { $0 == Config.bundledRules ? try defaultPath() : $0 } }
+        if !config.rules.isEmpty { return try config.rulePaths() }
+        return [try defaultPath()]
+    }
 }

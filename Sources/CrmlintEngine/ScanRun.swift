@@ -123,6 +123,7 @@ public enum ScanRun {
             report.summary.suppressed = suppressions.suppressed
         }
         report.summary.baselined = baseline?.absorbed
+        report.run.suppressionFiles = suppressionFiles.isEmpty ? nil : suppressionFiles
         notes.forEach { report.addNote($0) }
 
         let settings = ReportFormat.Settings(showExcerpts: request.showExcerpts, quiet: request.quiet, failOn: failOn, sarifRoot: sarifRoot)

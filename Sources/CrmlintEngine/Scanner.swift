@@ -13,6 +13,8 @@ public struct ScanOptions: Sendable {
     /// Rule files or folders; empty means the configured or bundled rules.
     public var rulePaths: [String] = []
     public var configPath: String?
+    /// False: read no crmlint.yml, not even ./crmlint.yml (`crmlint init` describes files as the defaults read them).
+    public var readsConfig = true
     public var asOf: String?
     public var timezone: String?
     public var encoding: String?
@@ -47,7 +49,7 @@ public enum Scanner {
         // Every problem with the settings is collected, so one run shows them all.
         var settingProblems = problems
         let config: Config
-        do { config = try loadConfig(options.configPath) } catch let error as CrmlintError {
+        do { config = options.readsConfig ? try loadConfig(options.configPath) : Config() } catch let error as CrmlintError {
             throw CrmlintError.combine(settingProblems + [error])!
         }
         let timezoneName = options.timezone ?? config.timezone ?? "Asia/Shanghai"
@@ -69,13 +71,16 @@ public enum Scanner {
             defaultEncoding = TextEncoding(name: name)
             if defaultEncoding == nil { settingProblems.append(.usage(Suggestion.unknown("encoding", name, expected: TextEncoding.names))) }
         }
-        let rulePaths = !options.rulePaths.isEmpty ? options.rulePaths : (!config.rules.isEmpty ? config.rules : [try RulePack.defaultPath()])
-        let allRules: [Rule]
+        let rulePaths: [String]
+        let loaded: LoadedRules
         do {
-            allRules = try RuleLoader.load(paths: rulePaths)
+            rulePaths = try RulePack.sources(explicit: options.rulePaths, config: config)
+            loaded = try RuleLoader.load(paths: rulePaths, overrides: config.overrides)
         } catch let error as CrmlintError {
             throw CrmlintError.combine(settingProblems + [error])!
         }
+        let allRules = loaded.rules
+        settingProblems += loaded.problems
         settingProblems += RuleFilter(select: options.select, ignore: options.ignore).problems(in: allRules)
         for (key, selectors) in [("select", config.select), ("ignore", config.ignore)] {
             let place = config.places[key] ?? (0, 0)
@@ -88,7 +93,7 @@ public enum Scanner {
         if let error = CrmlintError.combine(settingProblems) { throw error }
         try onReady?()
         let filter = RuleFilter(select: options.select + config.select, ignore: options.ignore + config.ignore)
-        let rules = allRules.filter { filter.includes($0.metadata) }
+        let rules = loaded.enabled.filter { filter.includes($0.metadata) }
         let timeZone = knownZone!
 
         var findings: [Finding] = []
@@ -271,11 +276,13 @@ public enum Scanner {
         findings = findings.map(context.redactor.redact)
         findings.sort(by: Finding.reportOrder)
         summaries.sort { ($0.path, $0.sheet ?? "") < ($1.path, $1.sheet ?? "") }
-        let run = RunInfo(version: CrmlintVersion.current, asOf: TimeValue.iso8601(asOf, timeZone: timeZone), timezone: timezoneName,
+        var run = RunInfo(version: CrmlintVersion.current, asOf: TimeValue.iso8601(asOf, timeZone: timeZone), timezone: timezoneName,
                           inputs: summaries, rules: rules.map {
                               RuleSummary(id: $0.metadata.id, kind: $0.metadata.kind, category: $0.metadata.category, severity: $0.metadata.severity,
                                           message: $0.metadata.message, description: $0.metadata.description, policy: $0.metadata.policy)
                           })
+        run.ruleSources = rulePaths
+        run.config = config.file
         var report = ScanReport(run: run, findings: findings)
         if future.count > 0 {
             let records = future.count == 1 ? "1 record is" : "\(future.count) records are"

@@ -34,6 +34,11 @@ public struct TextReporter: Reporter {
         out += Self.inputNotes(report)
         out += breakdown(report.summary)
         for note in report.notes ?? [] { out += "note: \(note.message)\n" }
+        // Which settings made this report: the first question when a finding is unexpected.
+        if let sources = report.run.ruleSources {
+            out += "used: rules \(sources.joined(separator: ", ")); config \(report.run.config ?? "none (defaults)"); "
+            out += "suppressions \(report.run.suppressionFiles?.joined(separator: ", ") ?? "none")\n"
+        }
         // The totals stay the last line, for scripts that read it (`tail -1`).
         let summary = report.summary
         let severities = Severity.allCases.reversed().map { Self.count(summary.bySeverity[$0.rawValue] ?? 0, $0) }

@@ -11,7 +11,8 @@ public final class RuleDefinition {
     public let line: Int
     public let column: Int
     public private(set) var id: String?
-    private let entries: [(key: String, value: Node, line: Int, column: Int)]
+    /// Each key, its value and where it was written: the rule file, or crmlint.yml for a key an override set.
+    private let entries: [(key: String, value: Node, line: Int, column: Int, file: String)]
     private var used: Set<String> = []
     /// Every key the kind looked for, present or not: what an unknown key may have meant.
     private var asked: Set<String> = []
@@ -19,18 +20,26 @@ public final class RuleDefinition {
     /// Word classes patterns may reference as `{{name}}`.
     public let terms: TermTable
 
-    init(file: String, node: Node, terms: TermTable = .empty) {
+    /// Whether an override in crmlint.yml changed this rule.
+    public let overridden: Bool
+
+    init(file: String, node: Node, terms: TermTable = .empty, sources: [String: KeySource] = [:]) {
         self.file = file
+        self.overridden = !sources.isEmpty
         self.terms = terms
         self.line = node.mark?.line ?? 0
         self.column = node.mark?.column ?? 0
-        var entries: [(String, Node, Int, Int)] = []
+        var entries: [(String, Node, Int, Int, String)] = []
         if case let .mapping(mapping) = node {
             for (key, value) in mapping {
                 // A key that is a list or mapping is named by its kind: printing it could expand aliases without end.
                 let name = key.string ?? (key.sequence != nil ? "[list]" : "{mapping}")
+                if let source = sources[name] {
+                    entries.append((name, value, source.line, source.column, source.file))
+                    continue
+                }
                 let mark = key.mark ?? value.mark
-                entries.append((name, value, mark?.line ?? line, mark?.column ?? column))
+                entries.append((name, value, mark?.line ?? line, mark?.column ?? column, file))
             }
         }
         self.entries = entries
@@ -65,6 +74,7 @@ public final class RuleDefinition {
     public func column(of key: String) -> Int { entries.first { $0.key == key }?.column ?? column }
 
     public func fail(_ key: String?, _ reason: String) {
+        let file = key.flatMap { key in entries.first { $0.key == key }?.file } ?? self.file
         errors.append(.rule(file: file, line: key.map(line(of:)) ?? line, column: key.map(column(of:)) ?? column, ruleID: id, reason: reason))
     }
 
@@ -187,9 +197,11 @@ public final class RuleDefinition {
 
     /// Keys present but read by nobody, with the key meant when one is close (`pattern` → `patterns`).
     func reportUnknownKeys() {
-        for (key, _, line, column) in entries where !used.contains(key) {
+        for (key, _, line, column, file) in entries where !used.contains(key) {
+            // A key from an override may mean any key the kind reads, set in the rule file or not.
+            let candidates = file == self.file ? asked.subtracting(used) : asked
             errors.append(.rule(file: file, line: line, column: column, ruleID: id,
-                                reason: "unknown key '\(key)'\(Suggestion.hint(for: key, among: asked.subtracting(used).sorted()))"))
+                                reason: "unknown key '\(key)'\(Suggestion.hint(for: key, among: candidates.sorted()))"))
         }
     }
 

@@ -10,7 +10,15 @@ public enum RuleLoader {
     /// that misfires on its own examples would misfire on the data). `rules
     /// test` loads without it and reports the failures itself.
     public static func load(paths: [String], checkExamples: Bool = true) throws -> [Rule] {
+        try load(paths: paths, overrides: [], checkExamples: checkExamples).rules
+    }
+
+    /// Rules with crmlint.yml's `overrides` merged in. An example that no
+    /// longer holds under an override is not an error: the rule was changed
+    /// on purpose, and its file's examples are checked as the file wrote them.
+    public static func load(paths: [String], overrides: [RuleOverride], checkExamples: Bool = true) throws -> LoadedRules {
         var rules: [Rule] = []
+        var originals: [String: Rule] = [:]
         var errors: [CrmlintError] = []
         let files = ruleFiles(paths, errors: &errors)
         // Two passes: word classes (`terms`) may be defined in any file and
@@ -30,7 +38,7 @@ public enum RuleLoader {
         }
         terms.resolve(errors: &errors)
         for (file, items) in parsed {
-            let (loaded, problems) = build(items, file: file, terms: terms)
+            let (loaded, problems) = build(items, file: file, terms: terms, overrides: overrides, originals: &originals)
             rules.append(contentsOf: loaded)
             errors.append(contentsOf: problems)
         }
@@ -43,9 +51,12 @@ public enum RuleLoader {
                 seen[rule.metadata.id] = rule.metadata
             }
         }
-        if checkExamples { errors += exampleErrors(rules) }
+        if checkExamples { errors += exampleErrors(rules.map { originals[$0.metadata.id] ?? $0 }) }
         if let error = CrmlintError.combine(errors) { throw error }
-        return rules.sorted { $0.metadata.id < $1.metadata.id }
+        let sorted = rules.sorted { $0.metadata.id < $1.metadata.id }
+        let disabled = Set(sorted.filter { RuleOverride.enabled(overrides, id: $0.metadata.id, category: $0.metadata.category.rawValue) == false }
+            .map(\.metadata.id))
+        return LoadedRules(rules: sorted, originals: originals, disabled: disabled, problems: RuleOverride.problems(overrides, rules: sorted))
     }
 
     /// The word classes (`terms`) defined across these rule files, for the
@@ -96,7 +107,9 @@ public enum RuleLoader {
                 files.append(path)
             }
         }
-        return files
+        // A file named twice (`bundled` and the same folder by its path) is one source, not a duplicate of itself.
+        var seen: Set<String> = []
+        return files.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path).inserted }
     }
 
     /// Rules and problems from the text of one rule file (its own terms only).
@@ -152,12 +165,32 @@ public enum RuleLoader {
     }
 
     static func build(_ items: [Node], file: String, terms: TermTable) -> ([Rule], [CrmlintError]) {
+        var originals: [String: Rule] = [:]
+        return build(items, file: file, terms: terms, overrides: [], originals: &originals)
+    }
+
+    static func build(_ items: [Node], file: String, terms: TermTable, overrides: [RuleOverride],
+                      originals: inout [String: Rule]) -> ([Rule], [CrmlintError]) {
         var rules: [Rule] = []
         var errors: [CrmlintError] = []
         for node in items {
             let definition = RuleDefinition(file: file, node: node, terms: terms)
-            if let rule = build(definition) { rules.append(rule) }
+            let rule = build(definition)
             errors.append(contentsOf: definition.errors)
+            let applying = RuleOverride.applying(overrides, id: node.mapping?["id"]?.string ?? "",
+                                                 category: node.mapping?["category"]?.string ?? "").filter { !$0.entries.isEmpty }
+            guard let rule, !applying.isEmpty else {
+                if let rule { rules.append(rule) }
+                continue
+            }
+            // The rule as its file wrote it is built first, so its own problems are reported as such.
+            let (merged, sources) = OverrideMerge.merge(node, file: file, overrides: applying)
+            let changed = RuleDefinition(file: file, node: merged, terms: terms, sources: sources)
+            if let overridden = build(changed) {
+                rules.append(overridden)
+                originals[rule.metadata.id] = rule
+            }
+            errors.append(contentsOf: changed.errors)
         }
         return (rules, errors)
     }
@@ -179,6 +212,27 @@ public enum RuleLoader {
         definition.reportUnknownKeys()
         return definition.errors.isEmpty ? rule : nil
     }
+}
+
+/// Rules as loaded with crmlint.yml's overrides.
+public struct LoadedRules: Sendable {
+    public var rules: [Rule]
+    /// For each rule an override changed, by id: the rule as its file wrote it (whose examples are the file's own checks).
+    public var originals: [String: Rule]
+    /// Rules an override turned off (`enabled: false`): loaded, so selectors may name them, but not run.
+    public var disabled: Set<String>
+    /// Overrides naming no rule (reported with the run's other setting problems).
+    public var problems: [CrmlintError]
+
+    public init(rules: [Rule], originals: [String: Rule] = [:], disabled: Set<String> = [], problems: [CrmlintError] = []) {
+        self.rules = rules
+        self.originals = originals
+        self.disabled = disabled
+        self.problems = problems
+    }
+
+    /// The rules that run.
+    public var enabled: [Rule] { rules.filter { !disabled.contains($0.metadata.id) } }
 }
 
 /// Which rules run: `--select` and `--ignore` take rule ids, id prefixes

@@ -42,6 +42,9 @@ struct RuleOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Skip these rule ids, id prefixes or categories (repeatable, or comma-separated).", valueName: "rule"))
     var ignore: [String] = []
 
+    @Option(help: ArgumentHelp("Config file (default: ./crmlint.yml when present); keys in docs/configuration.md.", valueName: "file"))
+    var config: String?
+
     var selectors: (select: [String], ignore: [String]) {
         func split(_ values: [String]) -> [String] { values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } }
         return (split(select), split(ignore))
@@ -56,10 +59,12 @@ struct Crmlint: ParsableCommand {
         discussion: """
             Scans customers, follow-ups (客户跟进记录), messages and complaints (客户投诉处理记录) \
             exported as CSV, JSON Lines or JSON against rules written in YAML.
+            Settings live in crmlint.yml (crmlint init writes one; crmlint config shows what is in effect); \
+            every key is described in docs/configuration.md.
             Exit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, config, rule or output error.
             """,
         version: CrmlintVersion.current,
-        subcommands: [Scan.self, Inspect.self, Merge.self, RulesCommand.self, Explain.self, DashboardCommand.self],
+        subcommands: [Scan.self, Inspect.self, Init.self, ConfigCommand.self, Merge.self, RulesCommand.self, Explain.self, DashboardCommand.self],
         defaultSubcommand: Scan.self
     )
 
@@ -91,15 +96,13 @@ struct Scan: ParsableCommand {
             Example: crmlint scan exports/ --as-of 2024-05-01 --output-json findings.json --output-sarif findings.sarif
             Suppressions are read from crmlint-suppressions.yml in the current folder and beside the scanned paths \
             (or --suppressions FILE); see README, "Suppressions".
+            Settings: ./crmlint.yml or --config FILE; every key is described in docs/configuration.md.
             """)
 
     @Argument(help: ArgumentHelp("Files or folders to scan; - reads standard input.", valueName: "path"))
     var paths: [String] = []
 
     @OptionGroup var rules: RuleOptions
-
-    @Option(help: ArgumentHelp("Config file (default: ./crmlint.yml when present).", valueName: "file"))
-    var config: String?
 
     @Option(help: ArgumentHelp("Output format of the main report: \(formatNames.joined(separator: ", ")).", valueName: "format"),
             completion: .list(formatNames))
@@ -177,7 +180,7 @@ struct Scan: ParsableCommand {
         options.rulePaths = rules.rulePaths
         options.select = rules.selectors.select
         options.ignore = rules.selectors.ignore
-        options.configPath = config
+        options.configPath = rules.config
         options.asOf = asOf
         options.timezone = timezone
         options.encoding = encoding
@@ -211,9 +214,6 @@ struct Inspect: ParsableCommand {
 
     @OptionGroup var rules: RuleOptions
 
-    @Option(help: ArgumentHelp("Config file (default: ./crmlint.yml when present).", valueName: "file"))
-    var config: String?
-
     @Option(help: ArgumentHelp("Output format: text or json.", valueName: "format"), completion: .list(["text", "json"]))
     var format = "text"
 
@@ -229,7 +229,7 @@ struct Inspect: ParsableCommand {
         options.rulePaths = rules.rulePaths
         options.select = rules.selectors.select
         options.ignore = rules.selectors.ignore
-        options.configPath = config
+        options.configPath = rules.config
         // Checked here rather than by the parser, so the message lists the values.
         if !["text", "json"].contains(format) { throw CrmlintError.usage(Suggestion.unknown("format", format, expected: ["text", "json"])) }
         let files = try Inspection.run(options)
@@ -289,7 +289,8 @@ struct RulesCommand: ParsableCommand {
         @OptionGroup var rules: RuleOptions
 
         func run() throws {
-            let loaded = try RuleCatalog.load(paths: rules.rulePaths, select: rules.selectors.select, ignore: rules.selectors.ignore)
+            let loaded = try RuleCatalog.load(paths: rules.rulePaths, select: rules.selectors.select, ignore: rules.selectors.ignore,
+                                              configPath: rules.config, useConfig: true)
             for rule in loaded {
                 let meta = rule.metadata
                 print("\(meta.id)\t\(meta.kind)\t\(meta.category.rawValue)\t\(meta.severity.rawValue)\t\(meta.message)")
@@ -302,10 +303,13 @@ struct RulesCommand: ParsableCommand {
         @OptionGroup var rules: RuleOptions
 
         func run() throws {
-            let loaded = try RuleCatalog.load(paths: rules.rulePaths, select: rules.selectors.select, ignore: rules.selectors.ignore)
-            let result = RuleCatalog.testExamples(loaded)
+            let catalog = try RuleCatalog.catalog(paths: rules.rulePaths, select: rules.selectors.select, ignore: rules.selectors.ignore,
+                                                  configPath: rules.config, useConfig: true)
+            let result = RuleCatalog.testExamples(catalog.rules, originals: catalog.originals)
             for failure in result.failures { print("FAIL \(failure)") }
-            print("\(result.passed) passed, \(result.failures.count) failed")
+            for changed in result.overridden { print("SKIP \(changed) (no longer applies under crmlint.yml override)") }
+            print("\(result.passed) passed, \(result.failures.count) failed"
+                  + (result.overridden.isEmpty ? "" : ", \(result.overridden.count) no longer apply under crmlint.yml overrides"))
             if !result.failures.isEmpty { throw ExitCode(1) }
         }
     }
@@ -329,6 +333,69 @@ struct Explain: ParsableCommand {
     @OptionGroup var rules: RuleOptions
 
     func run() throws {
-        print(RuleCatalog.explain(try RuleCatalog.rule(rule, paths: rules.rulePaths)), terminator: "")
+        print(RuleCatalog.explain(try RuleCatalog.rule(rule, paths: rules.rulePaths, configPath: rules.config, useConfig: true)), terminator: "")
+    }
+}
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a commented crmlint.yml for these exports: datasets and header mapping as inspect sees them, unmapped headers and unknown words to fill in.",
+        discussion: "Example: crmlint init exports/ — then edit crmlint.yml (keys: docs/configuration.md) and check it with crmlint config.")
+
+    @Argument(help: ArgumentHelp("Export files or folders the config is for.", valueName: "path"))
+    var paths: [String] = []
+
+    @Option(name: .customLong("rules"), help: ArgumentHelp("Rule file or folder to judge missing columns by (repeatable). Default: the bundled rules/.", valueName: "dir"))
+    var rulePaths: [String] = []
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Where to write it.", valueName: "file"))
+    var output = "crmlint.yml"
+
+    @Flag(help: "Replace the file if it exists.")
+    var force = false
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("no paths (give the export files or folders the config is for)") }
+    }
+
+    func run() throws {
+        try ConfigInit.write(paths: paths, to: output, force: force, rulePaths: rulePaths)
+        AtomicOutput.writeStandardError("wrote \(output): edit it (keys in docs/configuration.md), then crmlint config shows the settings in effect\n")
+    }
+}
+
+struct ConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "config",
+        abstract: "Show the effective configuration and where each value came from (file:line, default, or command line).",
+        discussion: "Checks crmlint.yml as a scan would (rules, overrides, selectors). Every key is described in docs/configuration.md.")
+
+    @OptionGroup var rules: RuleOptions
+
+    @Option(help: ArgumentHelp("Output format: text or json.", valueName: "format"), completion: .list(["text", "json"]))
+    var format = "text"
+
+    @Option(help: ArgumentHelp("As for scan: time zone for times without an offset.", valueName: "zone"))
+    var timezone: String?
+
+    @Option(help: ArgumentHelp("As for scan: text encoding of CSV input.", valueName: "name"))
+    var encoding: String?
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("As for scan: \(thresholdNames.joined(separator: ", ")).", valueName: "severity"),
+            completion: .list(thresholdNames))
+    var failOn: String?
+
+    func run() throws {
+        if !["text", "json"].contains(format) { throw CrmlintError.usage(Suggestion.unknown("format", format, expected: ["text", "json"])) }
+        var arguments = ConfigReport.CommandLine()
+        arguments.configPath = rules.config
+        arguments.rulePaths = rules.rulePaths
+        arguments.select = rules.selectors.select
+        arguments.ignore = rules.selectors.ignore
+        arguments.timezone = timezone
+        arguments.encoding = encoding
+        arguments.failOn = failOn
+        let report = try ConfigReport.make(arguments)
+        try AtomicOutput.writeStandardOutput(format == "json" ? report.json : report.text)
     }
 }

@@ -35,7 +35,7 @@ import Testing
             _ = try Config.parse("timezone: UTC\ncolour: red\ninputs:\n  - path: a.csv\n    dataset: leads\n", file: "crmlint.yml")
         } throws: { error in
             let lines = (error as? CrmlintError)?.lines ?? []
-            return lines == ["error: crmlint.yml:2:1: unknown key 'colour'; expected one of timezone, encoding, rules, select, ignore, fail_on, inputs, columns, company_domains, channels, directions",
+            return lines == ["error: crmlint.yml:2:1: unknown key 'colour'; expected one of timezone, encoding, rules, select, ignore, fail_on, inputs, columns, company_domains, channels, directions, overrides",
                              "error: crmlint.yml:5:14: unknown dataset 'leads'; expected one of customers, followups, messages, complaints"]
         }
     }

@@ -64,7 +64,7 @@ struct MessagesTests {
         #expect(explain.stderr == "error: no rule 'conduct.zero-failur' (did you mean 'conduct.zero-failure'? see crmlint rules list)\n")
         let config = try run(ReportFixtures.scanArguments, files: ["crmlint.yml": "timezone: Asia/Shanghai\nignore: [guarante]\ntimezon: UTC\n"])
         #expect(lines(config) == ["error: crmlint.yml:3:1: unknown key 'timezon' (did you mean 'timezone'?); expected one of timezone, encoding, "
-                                  + "rules, select, ignore, fail_on, inputs, columns, company_domains, channels, directions"])
+                                  + "rules, select, ignore, fail_on, inputs, columns, company_domains, channels, directions, overrides"])
         let configSelector = try run(ReportFixtures.scanArguments, files: ["crmlint.yml": "ignore: [guarante]\n"])
         #expect(lines(configSelector) == ["error: crmlint.yml:1:1: ignore 'guarante' names no rule, rule prefix or category (did you mean 'conduct.guarantee'?)"])
     }
