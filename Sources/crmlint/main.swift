@@ -45,6 +45,16 @@ struct RuleOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Config file (default: ./crmlint.yml when present); keys in docs/configuration.md.", valueName: "file"))
     var config: String?
 
+    /// Scan options for `paths` with these rules, selectors and config.
+    func scanOptions(paths: [String]) -> ScanOptions {
+        var options = ScanOptions(paths: paths)
+        options.rulePaths = rulePaths
+        options.select = selectors.select
+        options.ignore = selectors.ignore
+        options.configPath = config
+        return options
+    }
+
     var selectors: (select: [String], ignore: [String]) {
         func split(_ values: [String]) -> [String] { values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } }
         return (split(select), split(ignore))
@@ -176,11 +186,7 @@ struct Scan: ParsableCommand {
         let format = values.check { try ReportFormat.parse(self.format) }
         let failOn = values.check { try self.failOn.map(FailThreshold.parse) } ?? nil
         try values.finish()
-        var options = ScanOptions(paths: paths)
-        options.rulePaths = rules.rulePaths
-        options.select = rules.selectors.select
-        options.ignore = rules.selectors.ignore
-        options.configPath = rules.config
+        var options = rules.scanOptions(paths: paths)
         options.asOf = asOf
         options.timezone = timezone
         options.encoding = encoding
@@ -225,11 +231,7 @@ struct Inspect: ParsableCommand {
     }
 
     func run() throws {
-        var options = ScanOptions(paths: paths)
-        options.rulePaths = rules.rulePaths
-        options.select = rules.selectors.select
-        options.ignore = rules.selectors.ignore
-        options.configPath = rules.config
+        var options = rules.scanOptions(paths: paths)
         // Checked here rather than by the parser, so the message lists the values.
         if !["text", "json"].contains(format) { throw CrmlintError.usage(Suggestion.unknown("format", format, expected: ["text", "json"])) }
         let files = try Inspection.run(options)
