@@ -29,6 +29,8 @@ let package = Package(
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
         .target(name: "PatternEngine", dependencies: ["CPCRE2"], swiftSettings: fast),
+        // The git commit for `crmlint version --verbose`, set by scripts/package (-Xcc -D…).
+        .target(name: "CBuildInfo"),
         .target(name: "CrmlintCore", dependencies: ["PatternEngine"], swiftSettings: fast),
         .target(name: "CrmlintReaders", dependencies: ["CrmlintCore", "ZIPFoundation"], swiftSettings: fast),
         .target(name: "CrmlintRules", dependencies: ["CrmlintCore", "PatternEngine", "Yams"], swiftSettings: fast),
@@ -36,7 +38,7 @@ let package = Package(
         .target(name: "CrmlintDashboard", dependencies: ["CrmlintCore", "CrmlintReporters"]),
         .target(
             name: "CrmlintEngine",
-            dependencies: ["CrmlintCore", "CrmlintReaders", "CrmlintRules", "CrmlintReporters", "Yams"],
+            dependencies: ["CrmlintCore", "CrmlintReaders", "CrmlintRules", "CrmlintReporters", "CBuildInfo", "PatternEngine", "Yams"],
             swiftSettings: fast
         ),
         .executableTarget(
@@ -54,7 +56,7 @@ let package = Package(
         .testTarget(name: "CrmlintReadersTests", dependencies: ["CrmlintReaders", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "CrmlintRulesTests", dependencies: ["CrmlintRules"]),
         .testTarget(name: "CrmlintReportersTests", dependencies: ["CrmlintReporters", "TestHelpers"]),
-        .testTarget(name: "CrmlintEngineTests", dependencies: ["CrmlintEngine", "CrmlintCore", "CrmlintReporters", "crmlint", "TestHelpers", "Yams"]),
+        .testTarget(name: "CrmlintEngineTests", dependencies: ["CrmlintEngine", "CrmlintCore", "CrmlintReporters", "CrmlintRules", "crmlint", "TestHelpers", "Yams"]),
         .testTarget(name: "CrmlintDashboardTests", dependencies: ["CrmlintDashboard", "crmlint", "TestHelpers"]),
     ],
     swiftLanguageModes: [.v5]

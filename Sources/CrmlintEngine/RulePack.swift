@@ -1,21 +1,15 @@
 import CrmlintCore
+import CrmlintRules
 import Foundation
 
-/// Where the bundled rules live: `./rules` when run from the repository,
-/// else the `rules/` folder of the source tree this binary was built from.
+/// The default rules: the pack compiled into the binary (`builtin:rules`),
+/// so a copied binary needs no source tree; `CRMLINT_RULES` points elsewhere
+/// (e.g. a rules/ checkout being edited). `--rules` and crmlint.yml's `rules`
+/// override both.
 public enum RulePack {
     public static func defaultPath() throws -> String {
         if let env = ProcessInfo.processInfo.environment["CRMLINT_RULES"], !env.isEmpty { return env }
-        let candidates = [
-            "rules",
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("rules").path,
-        ]
-        for candidate in candidates {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDirectory), isDirectory.boolValue { return candidate }
-        }
-        throw CrmlintError.usage("cannot find the bundled rules/ folder; pass --rules DIR")
+        return BuiltinRules.root
     }
 
     /// The rule sources of a run: `--rules` when given, else `rules` in

@@ -27,7 +27,7 @@ public enum RuleLoader {
         var terms = TermTable()
         for file in files {
             do {
-                let text = try String(contentsOfFile: file, encoding: .utf8)
+                let text = try readText(file)
                 let content = parse(yaml: text, file: file)
                 errors.append(contentsOf: content.errors)
                 for block in content.termBlocks { terms.add(block, file: file, errors: &errors) }
@@ -65,7 +65,7 @@ public enum RuleLoader {
         var terms = TermTable()
         var ignored: [CrmlintError] = []
         for file in ruleFiles(paths, errors: &ignored) {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { continue }
+            guard let text = try? readText(file) else { continue }
             for block in parse(yaml: text, file: file).termBlocks { terms.add(block, file: file, errors: &ignored) }
         }
         terms.resolve(errors: &ignored)
@@ -91,6 +91,11 @@ public enum RuleLoader {
     static func ruleFiles(_ paths: [String], errors: inout [CrmlintError]) -> [String] {
         var files: [String] = []
         for path in paths {
+            if BuiltinRules.isBuiltin(path) {
+                if let found = BuiltinRules.ruleFiles(path) { files.append(contentsOf: found) }
+                else { errors.append(.rule(file: path, line: 0, ruleID: nil, reason: "no such built-in rules file or folder (see \(BuiltinRules.root))")) }
+                continue
+            }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 errors.append(.rule(file: path, line: 0, ruleID: nil, reason: "no such rules file or folder"))
@@ -110,6 +115,15 @@ public enum RuleLoader {
         // A file named twice (`bundled` and the same folder by its path) is one source, not a duplicate of itself.
         var seen: Set<String> = []
         return files.filter { seen.insert(URL(fileURLWithPath: $0).standardizedFileURL.resolvingSymlinksInPath().path).inserted }
+    }
+
+    /// A rule file's text, from the binary for `builtin:rules/…` paths.
+    static func readText(_ file: String) throws -> String {
+        if BuiltinRules.isBuiltin(file) {
+            guard let text = BuiltinRules.contents(of: file) else { throw CocoaError(.fileNoSuchFile) }
+            return text
+        }
+        return try String(contentsOfFile: file, encoding: .utf8)
     }
 
     /// Rules and problems from the text of one rule file (its own terms only).

@@ -209,3 +209,21 @@ public enum UTF8Offsets {
         return next
     }
 }
+
+/// The PCRE2 library crmlint runs on, for `crmlint version --verbose`.
+public enum PCRE2Library {
+    /// e.g. `10.42 2022-12-11`.
+    public static var version: String {
+        let size = pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), nil)   // code units, with the NUL
+        guard size > 0 else { return "unknown" }
+        var buffer = [UInt8](repeating: 0, count: Int(size))
+        guard pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), &buffer) > 0 else { return "unknown" }
+        return String(decoding: buffer.prefix { $0 != 0 }, as: UTF8.self)
+    }
+
+    /// Whether PCRE2 was built with JIT support (patterns then run JIT-compiled).
+    public static var jitAvailable: Bool {
+        var available: UInt32 = 0
+        return pcre2_config_8(UInt32(PCRE2_CONFIG_JIT), &available) >= 0 && available == 1
+    }
+}

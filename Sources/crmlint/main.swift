@@ -74,7 +74,7 @@ struct Crmlint: ParsableCommand {
             Exit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, config, rule or output error.
             """,
         version: CrmlintVersion.current,
-        subcommands: [Scan.self, Inspect.self, Init.self, ConfigCommand.self, Merge.self, RulesCommand.self, Explain.self, DashboardCommand.self],
+        subcommands: [Scan.self, Inspect.self, Init.self, ConfigCommand.self, Merge.self, RulesCommand.self, Explain.self, DashboardCommand.self, Version.self],
         defaultSubcommand: Scan.self
     )
 
@@ -399,5 +399,17 @@ struct ConfigCommand: ParsableCommand {
         arguments.failOn = failOn
         let report = try ConfigReport.make(arguments)
         try AtomicOutput.writeStandardOutput(format == "json" ? report.json : report.text)
+    }
+}
+
+struct Version: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print the version; with --verbose, what a bug report needs.",
+        discussion: "--verbose adds the git commit, the PCRE2 version and JIT support, and where the default rules come from with the built-in pack's hash.")
+    @Flag(name: .shortAndLong, help: "Also the commit, PCRE2, rules and platform.")
+    var verbose = false
+
+    func run() throws {
+        print(BuildInfo.current().text(verbose: verbose), terminator: "")
     }
 }
