@@ -148,7 +148,7 @@ import TestHelpers
     /// split from tune.tsv before the rules were tuned and never read while
     /// tuning. Its target is F1 0.90 in every category; overpromise (0.86) and
     /// bribery (0.89) are below it today (README, "Conduct rules measured"), so
-    /// the test holds the line where the rules stand: precision 0.95 and F1 0.70
+    /// the test holds the line where the rules stand: precision 0.95 and F1 0.80
     /// at least, the target is printed, not asserted.
     @Test func projectHoldoutScore() throws {
         let rows = try Self.labelled(repositoryRoot.appendingPathComponent("corpus/conduct/holdout.tsv"))
@@ -158,7 +158,7 @@ import TestHelpers
         for category in Self.categories {
             let score = scores[category]!
             if score.f1 < 0.90 { print("hold-out: \(category) F1 \(String(format: "%.2f", score.f1)) is below the 0.90 target") }
-            #expect(score.f1 >= 0.70, "\(category): F1 \(score.f1) fell below 0.70 on the hold-out")
+            #expect(score.f1 >= 0.80, "\(category): F1 \(score.f1) fell below 0.80 on the hold-out")
             #expect(score.precision >= 0.95, "\(category): precision \(score.precision) fell below 0.95 on the hold-out")
         }
     }
