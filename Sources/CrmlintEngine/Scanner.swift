@@ -175,6 +175,12 @@ public enum Scanner {
                 let local = workers.hasWork ? workers.run(batch) : []
                 for (index, (record, direction)) in batch.enumerated() {
                     if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
+                    // Here, just before the stateful rules of this record: they read the time from the same per-record cache
+                    // (counted while reading, it was parsed a second time once the batch moved the cache on).
+                    if let field = eventField(record.dataset), let time = context.time(record, field: field), time.start > asOf {
+                        future.count += 1
+                        future.latest = max(future.latest, time.start)
+                    }
                     var day: String??
                     let emitRecordFinding = { (finding: Finding) in
                         var finding = finding
@@ -220,11 +226,6 @@ public enum Scanner {
                     let record = Record(dataset: input.dataset!, file: input.path, line: raw.line, position: position,
                                         fields: mapper.map(raw), serial: serial)
                     inspector?.record(raw.fields, names: mapper.names(for: raw.fields.map(\.key)), path: input.path, sheet: input.sheet?.name)
-                    // Parsed once per record: the rules that need the time read it from the same cache.
-                    if let field = eventField(record.dataset), let time = context.time(record, field: field), time.start > asOf {
-                        future.count += 1
-                        future.latest = max(future.latest, time.start)
-                    }
                     batch.append((record, record["direction"].flatMap(context.vocabulary.direction)))
                     if batch.count == RecordWorkers.batchSize { flush() }
                 }
