@@ -23,14 +23,17 @@ final class RecordWorkers {
         init(context: CheckContext, checkers: [(index: Int, metadata: RuleMetadata, checker: RuleChecker)]) {
             self.context = context
             self.checkers = checkers
+            gates = checkers.map(\.metadata.gate)
         }
+
+        private let gates: [RuleGate]
 
         func run(_ batch: ArraySlice<(record: Record, direction: Direction?)>) {
             output.removeAll(keepingCapacity: true)
             for (record, direction) in batch {
                 var found = [[Finding]](repeating: [], count: checkers.count)
-                for (slot, entry) in checkers.enumerated() where entry.metadata.applies(to: record, direction: direction) {
-                    entry.checker.check(record, context: context) { found[slot].append($0) }
+                for slot in checkers.indices where gates[slot].applies(to: record, direction: direction) {
+                    checkers[slot].checker.check(record, context: context) { found[slot].append($0) }
                 }
                 output.append(found)
             }

@@ -127,6 +127,7 @@ public enum Scanner {
         context.companyDomains = config.companyDomains
         context.vocabulary = config.vocabulary
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
+        let gates = rules.map(\.metadata.gate)
         let workers = RecordWorkers(rules: rules, checkers: checkers.map(\.1), context: context,
                                     jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         var serial = 0
@@ -190,11 +191,11 @@ public enum Scanner {
                         }
                         emit(located(finding))
                     }
-                    for (checkerIndex, (metadata, checker)) in checkers.enumerated() {
+                    for checkerIndex in checkers.indices {
                         if let slot = workers.slots[checkerIndex] {
                             local[index][slot].forEach(emitRecordFinding)
-                        } else if metadata.applies(to: record, direction: direction) {
-                            checker.check(record, context: context, emit: emitRecordFinding)
+                        } else if gates[checkerIndex].applies(to: record, direction: direction) {
+                            checkers[checkerIndex].1.check(record, context: context, emit: emitRecordFinding)
                         }
                     }
                 }

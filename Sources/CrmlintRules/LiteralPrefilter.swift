@@ -36,6 +36,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
     public private(set) var slotCount = 0
     /// Rule id → its first entry slot (its entries are numbered in order).
     public private(set) var firstSlot: [String: Int] = [:]
+    /// Rule id → the slot of the first pattern inside its entries (numbered
+    /// in the order of `TextMatcher.leaves`, entry after entry).
+    public private(set) var firstLeafSlot: [String: Int] = [:]
 
     public init(rules: [Rule]) {
         bmpTable = [UInt32](repeating: 0, count: 0x10000)
@@ -101,17 +104,40 @@ public final class LiteralPrefilter: @unchecked Sendable {
                 !all.enumerated().contains { j, other in j != i && Set(other).isSubset(of: Set(clause)) && (other.count < clause.count || j < i) }
             }.map(\.element)
         }
+        // A pattern's requirement once, however many entries share it (word classes repeat).
+        var known: [String: RequiredLiterals.Requirement?] = [:]
+        func requirement(_ matcher: TextMatcher) -> RequiredLiterals.Requirement? {
+            switch matcher {
+            case let .pattern(pattern, _):
+                if let hit = known[pattern.source] { return hit }
+                let found = RequiredLiterals.requirement(of: pattern.source)
+                known[pattern.source] = found
+                return found
+            case let .any(parts): return RequiredLiterals.Requirement.or(parts.map(requirement))
+            case let .all(parts, _, _): return RequiredLiterals.Requirement.and(parts.map(requirement))
+            }
+        }
+        func addSlot(_ requirement: RequiredLiterals.Requirement?) {
+            for sets in requirement.map(clauses) ?? [] {
+                clauseSets += sets
+                setStart.append(Int32(clauseSets.count))
+            }
+            clauseStart.append(Int32(setStart.count - 1))
+            slotCount += 1
+        }
+        var patternRules: [PatternRule] = []
         for rule in rules {
             guard let pattern = rule as? PatternRule, firstSlot[pattern.metadata.id] == nil else { continue }
+            patternRules.append(pattern)
             firstSlot[pattern.metadata.id] = slotCount
-            for requirement in pattern.matchers.map(\.requirement) {
-                for sets in requirement.map(clauses) ?? [] {
-                    clauseSets += sets
-                    setStart.append(Int32(clauseSets.count))
-                }
-                clauseStart.append(Int32(setStart.count - 1))
-                slotCount += 1
-            }
+            for matcher in pattern.matchers { addSlot(requirement(matcher)) }
+        }
+        // Then one slot per pattern inside the entries, so a combination runs only
+        // its parts whose words are present (a split word class runs only the
+        // pieces the text has words of).
+        for pattern in patternRules {
+            firstLeafSlot[pattern.metadata.id] = slotCount
+            for leaf in pattern.matchers.flatMap(\.leaves) { addSlot(requirement(.pattern(leaf, captureGroup: nil))) }
         }
         for word in words { wordBytes += word; wordStart.append(Int32(wordBytes.count)) }
         for sets in wordSets { setsFlat += sets; setsStart.append(Int32(setsFlat.count)) }

@@ -136,7 +136,22 @@ public struct PatternRule: Rule, RuleKind {
 
     final class Checker: RuleChecker {
         let rule: PatternRule
-        init(rule: PatternRule) { self.rule = rule }
+        /// Read once: reaching them through `rule.metadata` in the loop copied the metadata.
+        private let fields: [String]?
+        private let entryCount: Int
+        init(rule: PatternRule) {
+            self.rule = rule
+            fields = rule.metadata.fields
+            entryCount = rule.matchers.count
+            var first = 0
+            leafOffsets = rule.matchers.map { matcher in
+                defer { first += matcher.leafCount }
+                return first
+            }
+        }
+        /// Per entry, the index of its first pattern among the rule's (prefilter leaf slots).
+        private let leafOffsets: [Int]
+        private var firstLeafSlot: Int?
         // Per-record work only: may run on worker threads.
         var isRecordLocal: Bool { true }
 
@@ -147,13 +162,14 @@ public struct PatternRule: Rule, RuleKind {
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             if !slotResolved {
                 firstSlot = context.prefilter?.firstSlot[rule.metadata.id]
+                firstLeafSlot = context.prefilter?.firstLeafSlot[rule.metadata.id]
                 slotResolved = true
             }
-            for field in rule.metadata.textFields(of: record, context: context) {
+            for field in fields ?? context.defaultTextFields(of: record) {
                 guard let text = context.normalized(record, field: field) else { continue }
                 let present = firstSlot == nil ? nil : context.presentWords(record, field: field)
                 if let present, let first = firstSlot, let prefilter = context.prefilter,
-                   !(first..<first + rule.matchers.count).contains(where: { prefilter.allows(entry: $0, present: present) }) { continue }
+                   !(first..<first + entryCount).contains(where: { prefilter.allows(entry: $0, present: present) }) { continue }
                 text.bytes.withUnsafeBufferPointer { buffer in
                     scan(buffer, text: text, record: record, field: field, context: context, present: present, emit: emit)
                 }
@@ -170,7 +186,14 @@ public struct PatternRule: Rule, RuleKind {
                    !prefilter.allows(entry: first + index, present: present) { continue }
                 let hits: [TextMatcher.Hit]
                 do {
-                    hits = try matcher.hits(in: buffer, scratch: context.scratch)
+                    if let present, let leafSlot = firstLeafSlot, let prefilter = context.prefilter {
+                        let base = leafSlot + leafOffsets[index]
+                        hits = try matcher.hits(in: buffer, scratch: context.scratch, firstLeaf: base) {
+                            prefilter.allows(entry: $0, present: present)
+                        }
+                    } else {
+                        hits = try matcher.hits(in: buffer, scratch: context.scratch)
+                    }
                 } catch {
                     emit(limitFinding(error, pattern: matcher.leaves.first?.source ?? "", record: record, field: field))
                     continue

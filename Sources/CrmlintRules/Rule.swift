@@ -58,10 +58,43 @@ public struct RuleMetadata: Sendable {
         return recorded == direction
     }
 
+    /// `applies(to:direction:)` in a form that costs no reference counting,
+    /// for the per-record loops (copying the metadata there retained every string).
+    public var gate: RuleGate { RuleGate(datasets: datasets, direction: direction) }
+
     /// The fields of a record this rule reads as text: the listed ones, else
     /// the dataset's free-text fields plus any column crmlint does not know.
     public func textFields(of record: Record, context: CheckContext) -> [String] {
         fields ?? context.defaultTextFields(of: record)
+    }
+}
+
+/// Which records a rule reads: its datasets as a bit set and its direction.
+public struct RuleGate: Sendable {
+    private let datasetBits: UInt8
+    private let direction: Direction?
+
+    init(datasets: Set<Dataset>?, direction: Direction?) {
+        datasetBits = (datasets ?? Set(Dataset.allCases)).reduce(0) { $0 | Self.bit($1) }
+        self.direction = direction
+    }
+
+    @inline(__always)
+    private static func bit(_ dataset: Dataset) -> UInt8 {
+        switch dataset {
+        case .customers: return 1
+        case .followups: return 2
+        case .messages: return 4
+        case .complaints: return 8
+        }
+    }
+
+    /// The same answer as `RuleMetadata.applies(to:direction:)`.
+    @inline(__always)
+    public func applies(to record: Record, direction recorded: Direction?) -> Bool {
+        guard datasetBits & Self.bit(record.dataset) != 0 else { return false }
+        guard let direction, let recorded else { return true }
+        return recorded == direction
     }
 }
 
@@ -188,18 +221,21 @@ public final class CheckContext {
     /// Free-text fields plus unknown columns, computed once per set of keys
     /// (a file's records share their keys, so this is nearly always a hit).
     public func defaultTextFields(of record: Record) -> [String] {
+        if let cached = defaultFieldsCache, cached.serial == record.serial { return cached.fields }
         if let cached = defaultFieldsCache, cached.dataset == record.dataset, cached.count == record.fields.count,
            cached.keys.allSatisfy({ record.fields[$0] != nil }) {
+            defaultFieldsCache?.serial = record.serial
             return cached.fields
         }
         let canonical = Set(record.dataset.canonicalFields)
         let extra = record.fields.keys.filter { !canonical.contains($0) }.sorted()
         let fields = record.dataset.freeTextFields + extra
-        defaultFieldsCache = (record.dataset, record.fields.count, extra, fields)
+        defaultFieldsCache = (record.serial, record.dataset, record.fields.count, extra, fields)
         return fields
     }
 
-    private var defaultFieldsCache: (dataset: Dataset, count: Int, keys: [String], fields: [String])?
+    /// The last answer, with the record it was checked for (every rule of a record asks).
+    private var defaultFieldsCache: (serial: Int, dataset: Dataset, count: Int, keys: [String], fields: [String])?
 
     /// Parses a time field in the scan's time zone, once per record for all rules.
     public func time(_ record: Record, field: String) -> TimeValue? {

@@ -61,9 +61,26 @@ public indirect enum TextMatcher: Sendable {
         }
     }
 
+    /// How many patterns are inside (the length of `leaves`).
+    public var leafCount: Int {
+        switch self {
+        case .pattern: return 1
+        case let .any(parts), let .all(parts, _, _): return parts.reduce(0) { $0 + $1.leafCount }
+        }
+    }
+
     func hits(in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws -> [Hit] {
+        try hits(in: buffer, scratch: scratch, firstLeaf: 0) { _ in true }
+    }
+
+    /// The hits, running only the patterns `runs` allows (by their index in
+    /// `leaves`, counted from `firstLeaf`); a pattern left out is taken to
+    /// have no hit, so `runs` must say no only where the pattern cannot match
+    /// (the prefilter's answer for that pattern's required words).
+    func hits(in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch, firstLeaf: Int, runs: (Int) -> Bool) throws -> [Hit] {
         switch self {
         case let .pattern(pattern, group):
+            guard runs(firstLeaf) else { return [] }
             return try pattern.allMatches(in: buffer, scratch: scratch).compactMap { match in
                 guard !match.range.isEmpty else { return nil }
                 let captured = group.flatMap { $0 < match.groups.count ? match.groups[$0] : nil }
@@ -71,18 +88,24 @@ public indirect enum TextMatcher: Sendable {
             }
         case let .any(parts):
             var result: [Hit] = []
-            for part in parts { result += try part.hits(in: buffer, scratch: scratch) }
+            var leaf = firstLeaf
+            for part in parts {
+                result += try part.hits(in: buffer, scratch: scratch, firstLeaf: leaf, runs: runs)
+                leaf += part.leafCount
+            }
             return result
         case let .all(parts, near, scope):
             guard let first = parts.first else { return [] }
-            let anchors = try first.hits(in: buffer, scratch: scratch)
+            let anchors = try first.hits(in: buffer, scratch: scratch, firstLeaf: firstLeaf, runs: runs)
             if anchors.isEmpty { return [] }
             // Later parts are searched only when the first one hit (the common case is no hit).
             var others: [[Hit]] = []
+            var leaf = firstLeaf + first.leafCount
             for part in parts.dropFirst() {
-                let found = try part.hits(in: buffer, scratch: scratch)
+                let found = try part.hits(in: buffer, scratch: scratch, firstLeaf: leaf, runs: runs)
                 if found.isEmpty { return [] }
                 others.append(found)
+                leaf += part.leafCount
             }
             var result: [Hit] = []
             for anchor in anchors {
