@@ -31,6 +31,10 @@ public final class LiteralPrefilter: @unchecked Sendable {
     private var setsStart: [Int32] = [0]
     private var bucketFlat: [Int32] = []
     private var bucketStart: [Int32] = [0]
+    /// Per word set: are its words' positions wanted (it is a pattern's leading words)?
+    private var positional: [Bool] = []
+    /// Per slot: the word set every match of that pattern starts with, or -1.
+    private var leadingSet: [Int32] = []
     /// How many distinct word sets the entries need.
     public private(set) var setCount = 0
     public private(set) var slotCount = 0
@@ -53,6 +57,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
             let number = setCount
             setCount += 1
             setStrength.append(set.map(RequiredLiterals.wordStrength).min() ?? 0)
+            positional.append(false)
             setIndex[set] = number
             for word in set {
                 if let known = wordIndex[word] {
@@ -117,7 +122,14 @@ public final class LiteralPrefilter: @unchecked Sendable {
             case let .all(parts, _, _): return RequiredLiterals.Requirement.and(parts.map(requirement))
             }
         }
-        func addSlot(_ requirement: RequiredLiterals.Requirement?) {
+        func addSlot(_ requirement: RequiredLiterals.Requirement?, leading: Set<String>? = nil) {
+            if let leading {
+                let set = index(leading)
+                positional[set] = true
+                leadingSet.append(Int32(set))
+            } else {
+                leadingSet.append(-1)
+            }
             for sets in requirement.map(clauses) ?? [] {
                 clauseSets += sets
                 setStart.append(Int32(clauseSets.count))
@@ -137,7 +149,10 @@ public final class LiteralPrefilter: @unchecked Sendable {
         // pieces the text has words of).
         for pattern in patternRules {
             firstLeafSlot[pattern.metadata.id] = slotCount
-            for leaf in pattern.matchers.flatMap(\.leaves) { addSlot(requirement(.pattern(leaf, captureGroup: nil))) }
+            for leaf in pattern.matchers.flatMap(\.leaves) {
+                addSlot(requirement(.pattern(leaf, captureGroup: nil)),
+                        leading: RequiredLiterals.leadingWords(of: leaf.source, caseless: leaf.options.contains(.caseless)))
+            }
         }
         for word in words { wordBytes += word; wordStart.append(Int32(wordBytes.count)) }
         for sets in wordSets { setsFlat += sets; setsStart.append(Int32(setsFlat.count)) }
@@ -166,9 +181,32 @@ public final class LiteralPrefilter: @unchecked Sendable {
 
     @inline(__always) static func folded(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 
+    /// Where the pattern of `slot` may start in a text whose word hits are
+    /// `starts` (from `mark`): the ascending byte offsets of its leading
+    /// words, or nil when it has none known (search the whole text).
+    public func starts(slot: Int, in starts: [Int64]) -> [Int]? {
+        let set = leadingSet[slot]
+        guard set >= 0 else { return nil }
+        var positions: [Int] = []
+        for packed in starts where Int32(truncatingIfNeeded: packed >> 32) == set {
+            let position = Int(Int32(truncatingIfNeeded: packed))
+            if positions.last != position { positions.append(position) }
+        }
+        return positions
+    }
+
     /// Marks in `present` (sized `setCount`) the word sets with a word in `bytes`.
     public func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout [Bool]) {
+        var starts: [Int64] = []
+        mark(bytes, into: &present, starts: &starts)
+    }
+
+    /// The same, and appends to `starts` (set << 32 | byte offset, in text
+    /// order) where a word of a pattern's leading set stands.
+    public func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout [Bool], starts: inout [Int64]) {
+        starts.removeAll(keepingCapacity: true)
         present.withUnsafeMutableBufferPointer { present in
+            positional.withUnsafeBufferPointer { positional in
             for index in present.indices { present[index] = false }
             wordBytes.withUnsafeBufferPointer { wordBytes in
             wordStart.withUnsafeBufferPointer { wordStart in
@@ -199,13 +237,18 @@ public final class LiteralPrefilter: @unchecked Sendable {
                             var offset = length
                             while offset < end - start, Self.folded(bytes[position + offset]) == wordBytes[start + offset] { offset += 1 }
                             if offset == end - start {
-                                for set in Int(setsStart[word])..<Int(setsStart[word + 1]) { present[Int(setsFlat[set])] = true }
+                                for set in Int(setsStart[word])..<Int(setsStart[word + 1]) {
+                                    let number = Int(setsFlat[set])
+                                    present[number] = true
+                                    if positional[number] { starts.append(Int64(number) << 32 | Int64(position)) }
+                                }
                             }
                         }
                     }
                     position += length
                 }
             }}}}}}}
+            }
         }
     }
 }

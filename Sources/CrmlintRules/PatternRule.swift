@@ -143,6 +143,7 @@ public struct PatternRule: Rule, RuleKind {
             self.rule = rule
             fields = rule.metadata.fields
             entryCount = rule.matchers.count
+            allLeaves = rule.matchers.flatMap(\.leaves)
             var first = 0
             leafOffsets = rule.matchers.map { matcher in
                 defer { first += matcher.leafCount }
@@ -151,7 +152,25 @@ public struct PatternRule: Rule, RuleKind {
         }
         /// Per entry, the index of its first pattern among the rule's (prefilter leaf slots).
         private let leafOffsets: [Int]
+        /// Anchored twins of the rule's patterns, compiled on first use by this checker's thread.
+        private var anchoredTwins: [Int: Pattern?] = [:]
+
+        /// How the rule's pattern number `leaf` runs on the current field.
+        private func run(leaf: Int, slot: Int, prefilter: LiteralPrefilter, present: [Bool], starts: [Int64]) -> TextMatcher.Run {
+            guard prefilter.allows(entry: slot, present: present) else { return .skip }
+            guard let positions = prefilter.starts(slot: slot, in: starts) else { return .scan }
+            let twin: Pattern?
+            if let known = anchoredTwins[leaf] {
+                twin = known
+            } else {
+                twin = try? allLeaves[leaf].anchored()
+                anchoredTwins[leaf] = twin
+            }
+            guard let twin else { return .scan }
+            return .at(positions, anchored: twin)
+        }
         private var firstLeafSlot: Int?
+        private let allLeaves: [Pattern]
         // Per-record work only: may run on worker threads.
         var isRecordLocal: Bool { true }
 
@@ -187,9 +206,9 @@ public struct PatternRule: Rule, RuleKind {
                 let hits: [TextMatcher.Hit]
                 do {
                     if let present, let leafSlot = firstLeafSlot, let prefilter = context.prefilter {
-                        let base = leafSlot + leafOffsets[index]
-                        hits = try matcher.hits(in: buffer, scratch: context.scratch, firstLeaf: base) {
-                            prefilter.allows(entry: $0, present: present)
+                        let starts = context.leadingStarts(record, field: field)
+                        hits = try matcher.hits(in: buffer, scratch: context.scratch, firstLeaf: leafOffsets[index]) { leaf in
+                            run(leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: present, starts: starts)
                         }
                     } else {
                         hits = try matcher.hits(in: buffer, scratch: context.scratch)

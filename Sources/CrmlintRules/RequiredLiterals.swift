@@ -84,10 +84,14 @@ public enum RequiredLiterals {
     struct Info {
         var exact: Set<String>?
         var required: Requirement?
+        /// Strings one of which every match starts with (nil: not known, or a match may be empty).
+        var prefix: Set<String>? = nil
 
         static let unknown = Info(exact: nil, required: nil)
         static let empty = Info(exact: [""], required: nil)
-        static func literal(_ text: String) -> Info { Info(exact: [text], required: .words([text])) }
+        static func literal(_ text: String) -> Info { Info(exact: [text], required: .words([text]), prefix: [text]) }
+        /// Matches only the empty string (a lookaround, an anchor): does not move where a match starts.
+        var isZeroWidth: Bool { exact == [""] }
 
         /// What a match needs: the requirement, else the exact strings when none is empty.
         var usable: Requirement? {
@@ -104,6 +108,23 @@ public enum RequiredLiterals {
         guard let info = parser.parseAlternation(), parser.atEnd, let requirement = info.usable else { return nil }
         guard !requirement.wordSets.contains(where: { $0.isEmpty || $0.contains("") }) else { return nil }
         return requirement.lowercased()
+    }
+
+    /// The words one of which every match of the pattern starts with (after
+    /// any lookbehind), ASCII lower-cased as the prefilter compares them; nil
+    /// when not known. A scan may then try the pattern only where one of them
+    /// stands (`Pattern.allMatches(in:startingAt:)`).
+    public static func leadingWords(of source: String, caseless: Bool = false) -> Set<String>? {
+        // Backtracking verbs change where a search may start; leave such patterns whole.
+        guard !source.contains("(*") else { return nil }
+        var parser = Parser(Array(source.unicodeScalars))
+        guard let info = parser.parseAlternation(), parser.atEnd, let prefix = info.prefix,
+              !prefix.isEmpty, !prefix.contains("") else { return nil }
+        // The prefilter folds ASCII case only: a caseless pattern starting with another cased letter is left whole.
+        if caseless || source.contains("(?i") {
+            for word in prefix where word.unicodeScalars.contains(where: { !$0.isASCII && $0.properties.changesWhenCaseMapped }) { return nil }
+        }
+        return Set(prefix.map(asciiLowercased))
     }
 
     /// The single best word set a pattern needs (for tests and docs).
@@ -228,12 +249,16 @@ public enum RequiredLiterals {
                 break
             }
             if branches.count == 1 { return branches[0] }
+            var prefix: Set<String>? = []
+            for branch in branches {
+                if let p = branch.prefix, let count = prefix?.count, count + p.count <= maxSetSize { prefix!.formUnion(p) } else { prefix = nil; break }
+            }
             var exact: Set<String>? = []
             for branch in branches {
                 // In place: a union per branch into a new set was quadratic in a word class's size.
                 if let e = branch.exact, let count = exact?.count, count + e.count <= 256 { exact!.formUnion(e) } else { exact = nil; break }
             }
-            return Info(exact: exact, required: Requirement.or(branches.map(\.usable)))
+            return Info(exact: exact, required: Requirement.or(branches.map(\.usable)), prefix: prefix)
         }
 
         mutating func parseSequence() -> Info? {
@@ -253,8 +278,24 @@ public enum RequiredLiterals {
                 fold()
                 if !run.contains("") { needs.append(.words(run)) }
             }
+            // The first atom that consumes text decides where a match starts.
+            // Exact atoms right after it lengthen the prefixes (事 + 成 → 事成: fewer places to try).
+            // Optional exact atoms before it (`(?:都|全)?能`) add their strings.
+            var leading: Set<String>?? = .none
+            var extending = false
+            var optional: Set<String> = []
             while let c = peek(), c != "|", c != ")" {
                 guard let atom = parseQuantifiedAtom() else { return nil }
+                if leading == nil {
+                    if let e = atom.exact, e.contains(""), e.count > 1, optional.count + e.count <= maxSetSize {
+                        optional.formUnion(e.subtracting([""]))
+                    } else if !atom.isZeroWidth {
+                        leading = .some(atom.prefix.map { $0.union(optional) })
+                        extending = atom.prefix != nil && atom.exact != nil && optional.isEmpty
+                    }
+                } else if extending, case let .some(.some(current)) = leading {
+                    if let e = atom.exact, let joined = RequiredLiterals.product(current, e) { leading = .some(joined) } else { extending = false }
+                }
                 if let e = atom.exact, e.count == 1 {
                     pending += e.first!
                     continue
@@ -274,7 +315,7 @@ public enum RequiredLiterals {
                 }
             }
             flush()
-            return Info(exact: allExact, required: Requirement.and(needs))
+            return Info(exact: allExact, required: Requirement.and(needs), prefix: leading ?? nil)
         }
 
         mutating func parseQuantifiedAtom() -> Info? {
@@ -446,17 +487,22 @@ public enum RequiredLiterals {
                     continue
                 }
                 if peek() == "-", let after = peek(1), after != "]" {   // a range
-                    exact = false
                     index += 2
-                    if after == "\\" { index += 1 }
+                    if after == "\\" { index += 1; exact = false; continue }
+                    // A small range of plain characters ([0-9], [a-f]) is its members.
+                    if ch.value <= after.value, after.value - ch.value < 64 {
+                        for value in ch.value...after.value { if let scalar = Unicode.Scalar(value) { members.insert(String(Character(scalar))) } }
+                    } else {
+                        exact = false
+                    }
                     continue
                 }
                 members.insert(String(Character(ch)))
             }
             guard peek() == "]" else { return nil }
             index += 1
-            guard exact, !members.isEmpty, members.count <= 32 else { return .unknown }
-            return Info(exact: members, required: .words(members))
+            guard exact, !members.isEmpty, members.count <= 64 else { return .unknown }
+            return Info(exact: members, required: .words(members), prefix: members)
         }
 
         mutating func parseEscape() -> Info? {

@@ -146,7 +146,7 @@ public final class CheckContext {
     public private(set) var fileNotes = FileNotes()
     // The current record's normalised fields, and the prefilter's verdict on
     // each: a short list, since a record has few text fields.
-    private var textCache: [(field: String, text: NormalizedText?, present: [Bool]?)] = []
+    private var textCache: [(field: String, text: NormalizedText?, present: [Bool]?, starts: [Int64])] = []
     private var cachedSerial = -1
 
     public init(asOf: Date, timeZone: TimeZone, limits: MatchLimits = .default, redactor: Redactor = .shared) {
@@ -199,7 +199,7 @@ public final class CheckContext {
             cachedSerial = record.serial
         }
         if let index = textCache.firstIndex(where: { $0.field == field }) { return index }
-        textCache.append((field, record[field].map { normalizer.normalize($0) }, nil))
+        textCache.append((field, record[field].map { normalizer.normalize($0) }, nil, []))
         return textCache.count - 1
     }
 
@@ -213,9 +213,17 @@ public final class CheckContext {
         let index = cachedIndex(record, field: field)
         if let present = textCache[index].present { return present }
         var present = [Bool](repeating: false, count: prefilter.setCount)
-        textCache[index].text?.bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present) }
+        var starts: [Int64] = []
+        textCache[index].text?.bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, starts: &starts) }
         textCache[index].present = present
+        textCache[index].starts = starts
         return present
+    }
+
+    /// Where the leading words of patterns stand in a field of the current
+    /// record (see `LiteralPrefilter.starts`); found with `presentWords`, which must come first.
+    public func leadingStarts(_ record: Record, field: String) -> [Int64] {
+        textCache[cachedIndex(record, field: field)].starts
     }
 
     /// Free-text fields plus unknown columns, computed once per set of keys

@@ -69,19 +69,34 @@ public indirect enum TextMatcher: Sendable {
         }
     }
 
-    func hits(in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws -> [Hit] {
-        try hits(in: buffer, scratch: scratch, firstLeaf: 0) { _ in true }
+    /// How a pattern inside runs on one text: not at all (its required words
+    /// are absent), over the whole text, or only where one of its leading
+    /// words stands, with its anchored twin.
+    enum Run {
+        case skip
+        case scan
+        case at([Int], anchored: Pattern)
     }
 
-    /// The hits, running only the patterns `runs` allows (by their index in
-    /// `leaves`, counted from `firstLeaf`); a pattern left out is taken to
-    /// have no hit, so `runs` must say no only where the pattern cannot match
-    /// (the prefilter's answer for that pattern's required words).
-    func hits(in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch, firstLeaf: Int, runs: (Int) -> Bool) throws -> [Hit] {
+    func hits(in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws -> [Hit] {
+        try hits(in: buffer, scratch: scratch, firstLeaf: 0) { _ in .scan }
+    }
+
+    /// The hits, running each pattern as `runs` says (by its index in
+    /// `leaves`, counted from `firstLeaf`); a pattern skipped is taken to have
+    /// no hit, so `runs` must skip only where the pattern cannot match (the
+    /// prefilter's answer for its required words) and give start positions
+    /// only where every match starts at one.
+    func hits(in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch, firstLeaf: Int, runs: (Int) throws -> Run) throws -> [Hit] {
         switch self {
         case let .pattern(pattern, group):
-            guard runs(firstLeaf) else { return [] }
-            return try pattern.allMatches(in: buffer, scratch: scratch).compactMap { match in
+            let matches: [PatternMatch]
+            switch try runs(firstLeaf) {
+            case .skip: return []
+            case .scan: matches = try pattern.allMatches(in: buffer, scratch: scratch)
+            case let .at(starts, anchored): matches = try anchored.allMatches(in: buffer, startingAt: starts, scratch: scratch)
+            }
+            return matches.compactMap { match in
                 guard !match.range.isEmpty else { return nil }
                 let captured = group.flatMap { $0 < match.groups.count ? match.groups[$0] : nil }
                 return Hit(range: match.range, captured: captured)

@@ -52,15 +52,19 @@ public final class Pattern: @unchecked Sendable {
         public static let caseless = Options(rawValue: UInt32(PCRE2_CASELESS))
         public static let multiline = Options(rawValue: UInt32(PCRE2_MULTILINE))
         public static let dotAll = Options(rawValue: UInt32(PCRE2_DOTALL))
+        /// Matches only at the start offset (see `anchored()`).
+        public static let anchored = Options(rawValue: UInt32(PCRE2_ANCHORED))
     }
 
     public let source: String
+    public let options: Options
     public let captureCount: Int
     public let isJITCompiled: Bool
     fileprivate let code: OpaquePointer
 
     public init(_ source: String, options: Options = []) throws {
         self.source = source
+        self.options = options
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         let flags = UInt32(PCRE2_UTF | PCRE2_UCP) | options.rawValue
@@ -139,6 +143,26 @@ public final class Pattern: @unchecked Sendable {
                 // Empty match: step over one whole UTF-8 scalar.
                 position = UTF8Offsets.nextScalarStart(subject, after: position)
             }
+        }
+        return found
+    }
+
+    /// The same pattern compiled to match only where a search starts: tried
+    /// at a few known start positions it costs a fraction of a scan (JIT
+    /// takes no anchoring option at match time, hence a second compile).
+    public func anchored() throws -> Pattern {
+        try Pattern(source, options: options.union(.anchored))
+    }
+
+    /// What `allMatches` finds, for a pattern every match of which starts at
+    /// one of `starts` (ascending byte offsets): `self` must be `anchored()`.
+    public func allMatches(in subject: UnsafeBufferPointer<UInt8>, startingAt starts: [Int], scratch: MatchScratch) throws -> [PatternMatch] {
+        var found: [PatternMatch] = []
+        var position = 0
+        for start in starts where start >= position && start <= subject.count {
+            guard let match = try firstMatch(in: subject, from: start, scratch: scratch) else { continue }
+            found.append(match)
+            position = match.range.upperBound > start ? match.range.upperBound : UTF8Offsets.nextScalarStart(subject, after: start)
         }
         return found
     }

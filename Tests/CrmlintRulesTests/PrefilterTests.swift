@@ -61,4 +61,81 @@ import Testing
             }
         }
     }
+
+    @Test func leadingWordsOfCommonShapes() {
+        #expect(RequiredLiterals.leadingWords(of: "(?:保证|承诺)\\s*到货") == ["保证", "承诺"])
+        #expect(RequiredLiterals.leadingWords(of: "事成|事后|中了标") == ["事成", "事后", "中了标"])   // the whole word, not its first character
+        #expect(RequiredLiterals.leadingWords(of: "(?<!不)(?:都|全)?能") == ["都", "全", "能"])       // lookbehind skipped, optional words added
+        #expect(RequiredLiterals.leadingWords(of: "[0-9]+元") == Set((0...9).map(String.init)))
+        #expect(RequiredLiterals.leadingWords(of: "(?i:VIP)卡") == ["vip卡"])
+        #expect(RequiredLiterals.leadingWords(of: "\\s*保证") == nil)          // may start with a space
+        #expect(RequiredLiterals.leadingWords(of: "\\p{Han}{1,2}总") == nil)
+        #expect(RequiredLiterals.leadingWords(of: "(?:保证)?") == nil)        // may match nothing
+        #expect(RequiredLiterals.leadingWords(of: "(*SKIP)a") == nil)
+    }
+
+    /// Tried only at its leading words, a pattern finds exactly what a whole
+    /// scan finds: random texts over the patterns' own characters.
+    @Test func anchoredSearchAtLeadingWordsFindsWhatAScanFinds() throws {
+        let sources = ["(?:保证|承诺)\\s*(?:到货|交货)", "(?<!不)(?:都|全)?能(?:到|修)", "[0-9]+\\s*(?:元|块)", "(?i:vip)卡|(?:送|给)[^,]{0,3}卡",
+                       "(?:事成|事后)[^,]{0,4}(?:重谢|感谢)", "好(?=处)|好处费"]
+        try expectAnchoredEquivalence(sources: sources, alphabet: Array("保证承诺到货交不都全能修元块送给卡事成后重谢感好处费Vv Ii Pp,0123456789"))
+    }
+
+    /// The same for every pattern of the bundled rules that has leading words,
+    /// on its own rule's examples (where its words stand).
+    @Test func anchoredSearchHoldsForTheBundledRules() throws {
+        let rules = try RuleLoader.load(paths: [BuiltinRules.root], checkExamples: false).compactMap { $0 as? PatternRule }
+        var checked = 0
+        let scratch = MatchScratch()
+        for rule in rules {
+            for pattern in rule.matchers.flatMap(\.leaves)
+            where RequiredLiterals.leadingWords(of: pattern.source, caseless: pattern.options.contains(.caseless)) != nil {
+                let anchored = try pattern.anchored()
+                let prefilter = Self.prefilter(for: pattern)
+                checked += 1
+                for text in rule.matchExamples + rule.noMatchExamples {
+                    try expectSameMatches(pattern, anchored, prefilter: prefilter, text: text, scratch: scratch)
+                }
+            }
+        }
+        #expect(checked > 100)
+    }
+
+    private func expectAnchoredEquivalence(sources: [String], alphabet: [Character]) throws {
+        var generator = SystemRandomNumberGenerator()
+        let scratch = MatchScratch()
+        for source in sources {
+            let pattern = try PatternEngine.Pattern(source)
+            #expect(RequiredLiterals.leadingWords(of: source) != nil, "no leading words for \(source)")
+            let anchored = try pattern.anchored()
+            let prefilter = Self.prefilter(for: pattern)
+            for _ in 0..<300 {
+                let text = String((0..<Int.random(in: 1...16, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+                try expectSameMatches(pattern, anchored, prefilter: prefilter, text: text, scratch: scratch)
+            }
+        }
+    }
+
+    /// A prefilter for one rule of one pattern: slot 0 is its entry, slot 1 the pattern.
+    private static func prefilter(for pattern: PatternEngine.Pattern) -> LiteralPrefilter {
+        let metadata = RuleMetadata(id: "t", kind: "pattern", category: .exaggeration, severity: .error, message: "m")
+        return LiteralPrefilter(rules: [PatternRule(metadata: metadata, patterns: [pattern])])
+    }
+
+    /// The prefilter's start positions for the pattern's leading words in `text`, then both searches.
+    private func expectSameMatches(_ pattern: PatternEngine.Pattern, _ anchored: PatternEngine.Pattern, prefilter: LiteralPrefilter,
+                                   text: String, scratch: MatchScratch) throws {
+        var present = [Bool](repeating: false, count: prefilter.setCount)
+        var starts: [Int64] = []
+        let bytes = Array(text.utf8)
+        try bytes.withUnsafeBufferPointer { buffer in
+            prefilter.mark(buffer, into: &present, starts: &starts)
+            // Slot 1 is the rule's one pattern (slot 0 its entry).
+            let positions = try #require(prefilter.starts(slot: 1, in: starts))
+            let whole = try pattern.allMatches(in: buffer, scratch: scratch).map(\.range)
+            let tried = try anchored.allMatches(in: buffer, startingAt: positions, scratch: scratch).map(\.range)
+            #expect(whole == tried, "'\(text)' with \(pattern.source.prefix(60))")
+        }
+    }
 }
