@@ -24,16 +24,19 @@ final class RecordWorkers {
             self.context = context
             self.checkers = checkers
             gates = checkers.map(\.metadata.gate)
+            ruleCheckers = checkers.map(\.checker)
         }
 
+        // Apart from `checkers`: reading a checker out of the tuple copied its metadata.
         private let gates: [RuleGate]
+        private let ruleCheckers: [RuleChecker]
 
         func run(_ batch: ArraySlice<(record: Record, direction: Direction?)>) {
             output.removeAll(keepingCapacity: true)
             for (record, direction) in batch {
                 var found = [[Finding]](repeating: [], count: checkers.count)
                 for slot in checkers.indices where gates[slot].applies(to: record, direction: direction) {
-                    checkers[slot].checker.check(record, context: context) { found[slot].append($0) }
+                    ruleCheckers[slot].check(record, context: context) { found[slot].append($0) }
                 }
                 output.append(found)
             }

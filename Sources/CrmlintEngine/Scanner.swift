@@ -128,6 +128,7 @@ public enum Scanner {
         context.vocabulary = config.vocabulary
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
         let gates = rules.map(\.metadata.gate)
+        let ruleCheckers = checkers.map(\.1)
         let workers = RecordWorkers(rules: rules, checkers: checkers.map(\.1), context: context,
                                     jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         var serial = 0
@@ -195,7 +196,7 @@ public enum Scanner {
                         if let slot = workers.slots[checkerIndex] {
                             local[index][slot].forEach(emitRecordFinding)
                         } else if gates[checkerIndex].applies(to: record, direction: direction) {
-                            checkers[checkerIndex].1.check(record, context: context, emit: emitRecordFinding)
+                            ruleCheckers[checkerIndex].check(record, context: context, emit: emitRecordFinding)
                         }
                     }
                 }
