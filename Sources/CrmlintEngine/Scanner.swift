@@ -42,6 +42,27 @@ public enum Scanner {
         try scan(options, problems: problems, checkRules: checkRules, onReady: onReady, onFinding: onFinding, inspector: nil)
     }
 
+    /// Inputs below this many bytes in all are scanned without the prefilter:
+    /// building it (reading every pattern's words) costs as much as scanning a
+    /// few hundred messages without it, and a pre-commit run checks a few.
+    static let prefilterWorthwhileBytes = 64 * 1024
+
+    /// Whether to build the prefilter. The findings are the same either way;
+    /// `CRMLINT_PREFILTER=off|on` (or `CRMLINT_NO_PREFILTER=1`) decides for
+    /// benchmarks and for the test that proves it. Stdin counts as large.
+    static func wantsPrefilter(for inputs: [InputFile]) -> Bool {
+        let environment = ProcessInfo.processInfo.environment
+        if environment["CRMLINT_NO_PREFILTER"] != nil || environment["CRMLINT_PREFILTER"] == "off" { return false }
+        if environment["CRMLINT_PREFILTER"] == "on" { return true }
+        var total = 0
+        for input in inputs {
+            guard let path = input.openPath, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else { return true }
+            total += size
+            if total >= prefilterWorthwhileBytes { return true }
+        }
+        return false
+    }
+
     /// The same, telling `inspector` each record's headers and values (for `crmlint inspect`).
     static func scan(_ options: ScanOptions, problems: [CrmlintError] = [], checkRules: (([Rule]) -> [CrmlintError])? = nil,
                      onReady: (() throws -> Void)? = nil, onFinding: ((Finding) -> Bool)? = nil, inspector: InputInspector?) throws -> ScanReport {
@@ -121,9 +142,7 @@ public enum Scanner {
         problems.forEach(emit)
 
         let context = CheckContext(asOf: asOf, timeZone: timeZone)
-        // CRMLINT_NO_PREFILTER=1 runs every pattern on every text: for benchmarks
-        // and for the test that proves the prefilter changes no finding.
-        if ProcessInfo.processInfo.environment["CRMLINT_NO_PREFILTER"] == nil { context.prefilter = LiteralPrefilter(rules: rules) }
+        if Self.wantsPrefilter(for: inputs) { context.prefilter = LiteralPrefilter(rules: rules) }
         context.companyDomains = config.companyDomains
         context.vocabulary = config.vocabulary
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }

@@ -110,27 +110,43 @@ public final class LiteralPrefilter: @unchecked Sendable {
             }.map(\.element)
         }
         // A pattern's requirement once, however many entries share it (word classes repeat).
-        var known: [String: RequiredLiterals.Requirement?] = [:]
+        // Keyed by the compiled pattern, not its text: hashing a long pattern's text costs more than parsing it.
+        var known: [ObjectIdentifier: (requirement: RequiredLiterals.Requirement?, leadingWords: Set<String>?)] = [:]
+        func analysis(_ pattern: Pattern) -> (requirement: RequiredLiterals.Requirement?, leadingWords: Set<String>?) {
+            if let hit = known[ObjectIdentifier(pattern)] { return hit }
+            let found = RequiredLiterals.analysis(of: pattern.source, caseless: pattern.options.contains(.caseless))
+            known[ObjectIdentifier(pattern)] = found
+            return found
+        }
         func requirement(_ matcher: TextMatcher) -> RequiredLiterals.Requirement? {
             switch matcher {
             case let .pattern(pattern, _):
-                if let hit = known[pattern.source] { return hit }
-                let found = RequiredLiterals.requirement(of: pattern.source)
-                known[pattern.source] = found
-                return found
+                return analysis(pattern).requirement
             case let .any(parts): return RequiredLiterals.Requirement.or(parts.map(requirement))
             case let .all(parts, _, _): return RequiredLiterals.Requirement.and(parts.map(requirement))
             }
         }
-        func addSlot(_ requirement: RequiredLiterals.Requirement?, leading: Set<String>? = nil) {
-            if let leading {
-                let set = index(leading)
+        func addSlot(_ requirement: RequiredLiterals.Requirement?) {
+            addSlot(clauses: requirement.map(clauses) ?? [], leading: -1)
+        }
+        // A pattern's clauses and leading set, once: a pattern alone in its entry has both slots.
+        var patternSlots: [ObjectIdentifier: (clauses: [[Int32]], leading: Int32)] = [:]
+        func slotParts(_ pattern: Pattern) -> (clauses: [[Int32]], leading: Int32) {
+            if let known = patternSlots[ObjectIdentifier(pattern)] { return known }
+            let found = analysis(pattern)
+            var leading: Int32 = -1
+            if let words = found.leadingWords {
+                let set = index(words)
                 positional[set] = true
-                leadingSet.append(Int32(set))
-            } else {
-                leadingSet.append(-1)
+                leading = Int32(set)
             }
-            for sets in requirement.map(clauses) ?? [] {
+            let parts = (found.requirement.map(clauses) ?? [], leading)
+            patternSlots[ObjectIdentifier(pattern)] = parts
+            return parts
+        }
+        func addSlot(clauses list: [[Int32]], leading: Int32) {
+            leadingSet.append(leading)
+            for sets in list {
                 clauseSets += sets
                 setStart.append(Int32(clauseSets.count))
             }
@@ -142,7 +158,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
             guard let pattern = rule as? PatternRule, firstSlot[pattern.metadata.id] == nil else { continue }
             patternRules.append(pattern)
             firstSlot[pattern.metadata.id] = slotCount
-            for matcher in pattern.matchers { addSlot(requirement(matcher)) }
+            for matcher in pattern.matchers {
+                if case let .pattern(leaf, _) = matcher { addSlot(clauses: slotParts(leaf).clauses, leading: -1) } else { addSlot(requirement(matcher)) }
+            }
         }
         // Then one slot per pattern inside the entries, so a combination runs only
         // its parts whose words are present (a split word class runs only the
@@ -150,8 +168,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
         for pattern in patternRules {
             firstLeafSlot[pattern.metadata.id] = slotCount
             for leaf in pattern.matchers.flatMap(\.leaves) {
-                addSlot(requirement(.pattern(leaf, captureGroup: nil)),
-                        leading: RequiredLiterals.leadingWords(of: leaf.source, caseless: leaf.options.contains(.caseless)))
+                let parts = slotParts(leaf)
+                addSlot(clauses: parts.clauses, leading: parts.leading)
             }
         }
         for word in words { wordBytes += word; wordStart.append(Int32(wordBytes.count)) }

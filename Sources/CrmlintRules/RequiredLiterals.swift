@@ -104,8 +104,18 @@ public enum RequiredLiterals {
     /// What a text needs for the pattern to match, or nil when nothing can be
     /// derived. ASCII letters are lower-cased: the prefilter compares them without case.
     public static func requirement(of source: String) -> Requirement? {
+        analysis(of: source).requirement
+    }
+
+    /// `requirement(of:)` and `leadingWords(of:caseless:)` from one parse (the prefilter wants both).
+    public static func analysis(of source: String, caseless: Bool = false) -> (requirement: Requirement?, leadingWords: Set<String>?) {
         var parser = Parser(Array(source.unicodeScalars))
-        guard let info = parser.parseAlternation(), parser.atEnd, let requirement = info.usable else { return nil }
+        guard let info = parser.parseAlternation(), parser.atEnd else { return (nil, nil) }
+        return (requirement(from: info), leadingWords(from: info, source: source, caseless: caseless))
+    }
+
+    private static func requirement(from info: Info) -> Requirement? {
+        guard let requirement = info.usable else { return nil }
         guard !requirement.wordSets.contains(where: { $0.isEmpty || $0.contains("") }) else { return nil }
         return requirement.lowercased()
     }
@@ -115,11 +125,12 @@ public enum RequiredLiterals {
     /// when not known. A scan may then try the pattern only where one of them
     /// stands (`Pattern.allMatches(in:startingAt:)`).
     public static func leadingWords(of source: String, caseless: Bool = false) -> Set<String>? {
+        analysis(of: source, caseless: caseless).leadingWords
+    }
+
+    private static func leadingWords(from info: Info, source: String, caseless: Bool) -> Set<String>? {
         // Backtracking verbs change where a search may start; leave such patterns whole.
-        guard !source.contains("(*") else { return nil }
-        var parser = Parser(Array(source.unicodeScalars))
-        guard let info = parser.parseAlternation(), parser.atEnd, let prefix = info.prefix,
-              !prefix.isEmpty, !prefix.contains("") else { return nil }
+        guard !source.contains("(*"), let prefix = info.prefix, !prefix.isEmpty, !prefix.contains("") else { return nil }
         // The prefilter folds ASCII case only: a caseless pattern starting with another cased letter is left whole.
         if caseless || source.contains("(?i") {
             for word in prefix where word.unicodeScalars.contains(where: { !$0.isASCII && $0.properties.changesWhenCaseMapped }) { return nil }
