@@ -175,9 +175,8 @@ public enum RequiredLiterals {
     /// safely: numbered or named back references, inline options, a
     /// capturing group around the whole.
     public static func branches(of source: String, minimum: Int = 4) -> [String]? {
-        if source.contains("\\k") || source.contains("\\g") || source.range(of: #"\\[1-9]"#, options: .regularExpression) != nil
-            || source.range(of: #"\(\?[imnsxJU^-]+\)"#, options: .regularExpression) != nil { return nil }
         var chars = Array(source.unicodeScalars)
+        if hasReferenceOrInlineOption(chars) { return nil }
         // Strip wrapping non-capturing groups: (?:a|b|c) → a|b|c.
         while chars.count >= 4, chars[0] == "(", chars[1] == "?", chars[2] == ":", structure(chars, from: 3).close == chars.count - 1 {
             chars = Array(chars[3..<(chars.count - 1)])
@@ -192,6 +191,28 @@ public enum RequiredLiterals {
         }
         guard parts.count >= minimum, !parts.contains(where: \.isEmpty) else { return nil }
         return parts
+    }
+
+    /// A back reference (`\\k`, `\\g`, `\\1`…) or an inline option group (`(?i)`) anywhere:
+    /// a plain walk, since a Foundation regular expression per pattern was a tenth of loading.
+    static func hasReferenceOrInlineOption(_ chars: [Unicode.Scalar]) -> Bool {
+        let options = "imnsxJU^-".unicodeScalars
+        var i = 0
+        while i < chars.count {
+            if chars[i] == "\\", i + 1 < chars.count {
+                let next = chars[i + 1]
+                if next == "k" || next == "g" || ("1"..."9").contains(next) { return true }
+                i += 2
+                continue
+            }
+            if chars[i] == "(", i + 2 < chars.count, chars[i + 1] == "?", options.contains(chars[i + 2]) {
+                var j = i + 2
+                while j < chars.count, options.contains(chars[j]) { j += 1 }
+                if j < chars.count, chars[j] == ")" { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     /// One walk over a pattern from `start` at group depth 0: the positions of
