@@ -104,7 +104,9 @@ public enum RequiredLiterals {
     /// What a text needs for the pattern to match, or nil when nothing can be
     /// derived. ASCII letters are lower-cased: the prefilter compares them without case.
     public static func requirement(of source: String) -> Requirement? {
-        analysis(of: source).requirement
+        var parser = Parser(Array(source.unicodeScalars))
+        guard let info = parser.parseAlternation(), parser.atEnd else { return nil }
+        return requirement(from: info)
     }
 
     /// `requirement(of:)` and `leadingWords(of:caseless:)` from one parse (the prefilter wants both).
@@ -130,12 +132,24 @@ public enum RequiredLiterals {
 
     private static func leadingWords(from info: Info, source: String, caseless: Bool) -> Set<String>? {
         // Backtracking verbs change where a search may start; leave such patterns whole.
-        guard !source.contains("(*"), let prefix = info.prefix, !prefix.isEmpty, !prefix.contains("") else { return nil }
+        guard !contains(source, "(*"), let prefix = info.prefix, !prefix.isEmpty, !prefix.contains("") else { return nil }
         // The prefilter folds ASCII case only: a caseless pattern starting with another cased letter is left whole.
-        if caseless || source.contains("(?i") {
+        if caseless || contains(source, "(?i") {
             for word in prefix where word.unicodeScalars.contains(where: { !$0.isASCII && $0.properties.changesWhenCaseMapped }) { return nil }
         }
         return Set(prefix.map(asciiLowercased))
+    }
+
+    /// `text.contains(piece)` by scalars (String's own goes through Foundation, slowly for long patterns).
+    static func contains(_ text: String, _ piece: String) -> Bool {
+        let needle = Array(piece.unicodeScalars)
+        guard let first = needle.first else { return true }
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count >= needle.count else { return false }
+        for start in 0...(scalars.count - needle.count) where scalars[start] == first {
+            if Array(scalars[start..<(start + needle.count)]) == needle { return true }
+        }
+        return false
     }
 
     /// The single best word set a pattern needs (for tests and docs).
