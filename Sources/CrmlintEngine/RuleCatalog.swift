@@ -139,22 +139,3 @@ public enum RuleCatalog {
 
     static func anchor(_ id: String) -> String { id.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "-" } }
 }
-
-/// Renders reports for the CLI.
-public enum TextReporterFactory {
-    public static func text(_ report: ScanReport, showExcerpts: Bool) -> String { TextReporter(showExcerpts: showExcerpts).render(report) }
-    public static func json(_ report: ScanReport) -> String { JSONReporter().render(report) }
-}
-
-/// Writes a report to a file atomically (temporary file, then rename), so a
-/// failed run never leaves half a report where the last good one was; or to
-/// standard output. See `AtomicOutput`.
-public enum OutputWriter {
-    public static func write(_ text: String, to path: String?) throws {
-        guard let path, path != "-" else {
-            try AtomicOutput.writeStandardOutput(text)
-            return
-        }
-        try AtomicOutput.write(text, to: path)
-    }
-}

@@ -3,10 +3,6 @@ import CrmlintReaders
 import CrmlintRules
 import Foundation
 
-public enum CrmlintVersion {
-    public static let current = "0.1.0"
-}
-
 /// What a scan needs; built by the CLI (or tests) and handed to `Scanner`.
 public struct ScanOptions: Sendable {
     public var paths: [String]
