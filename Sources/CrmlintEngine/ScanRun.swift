@@ -152,7 +152,7 @@ public enum ScanRun {
             throw CrmlintError.usage("--sarif-root applies to SARIF output: add --format sarif")
         }
         try OutputWriter.check([destination], inputs: paths)
-        let merged = ReportMerger.merge(try paths.map(ReportMerger.load(path:)))
+        let merged = ReportMerger.merge(try paths.map(FindingsDocument.load(path:)))
         var settings = settings
         if destination.format == .sarif {
             // The shards' inputs are read as the scans named them, from the current folder.
