@@ -69,18 +69,10 @@ public enum RuleCatalog {
         out += "   fields: \(meta.fields?.joined(separator: ", ") ?? "free-text fields")\n"
         out += "  defined at: \(meta.file):\(meta.line)\n"
         if let description = meta.description { out += "\n" + description + "\n" }
-        if let pattern = rule as? PatternRule {
-            if !pattern.matchExamples.isEmpty { out += "\nReported (examples):\n" + pattern.matchExamples.map { "  ✗ \($0)\n" }.joined() }
-            if !pattern.noMatchExamples.isEmpty { out += "\nNot reported (examples):\n" + pattern.noMatchExamples.map { "  ✓ \($0)\n" }.joined() }
-        } else if let contact = rule as? ContactDetailRule {
-            out += "\nDetector: \(contact.detector.name) — \(contact.detector.validator.summary)\n"
-            out += "\nReported (examples):\n" + contact.matchExamples.map { "  ✗ \($0.summary)\n" }.joined()
-            out += "\nNot reported (examples):\n" + contact.noMatchExamples.map { "  ✓ \($0.summary)\n" }.joined()
-        }
-        if let examples = rule as? DatasetExampleRule {
-            if !examples.matchExamples.isEmpty { out += "\nReported (examples):\n" + examples.matchExamples.map { "  ✗ \($0.summary)\n" }.joined() }
-            if !examples.noMatchExamples.isEmpty { out += "\nNot reported (examples):\n" + examples.noMatchExamples.map { "  ✓ \($0.summary)\n" }.joined() }
-        }
+        let examples = rule.examples
+        if let detector = examples.detector { out += "\nDetector: \(detector.name) — \(detector.summary)\n" }
+        if !examples.match.isEmpty { out += "\nReported (examples):\n" + examples.match.map { "  ✗ \($0)\n" }.joined() }
+        if !examples.noMatch.isEmpty { out += "\nNot reported (examples):\n" + examples.noMatch.map { "  ✓ \($0)\n" }.joined() }
         return out
     }
 
@@ -121,18 +113,11 @@ public enum RuleCatalog {
             if let direction = meta.direction { out += "- only \(direction.rawValue) messages\n" }
             out += "- source: `\(meta.file)`\n"
             if let description = meta.description { out += "\n\(description)\n" }
-            if let pattern = rule as? PatternRule {
-                out += "\nReported:\n\n" + pattern.matchExamples.prefix(4).map { "- `\($0)`\n" }.joined()
-                out += "\nNot reported:\n\n" + pattern.noMatchExamples.prefix(4).map { "- `\($0)`\n" }.joined()
-            } else if let contact = rule as? ContactDetailRule {
-                out += "\nDetector `\(contact.detector.name)`: \(contact.detector.validator.summary).\n"
-                out += "\nReported:\n\n" + contact.matchExamples.prefix(4).map { "- `\($0.summary)`\n" }.joined()
-                out += "\nNot reported:\n\n" + contact.noMatchExamples.prefix(4).map { "- `\($0.summary)`\n" }.joined()
-            }
-            if let examples = rule as? DatasetExampleRule {
-                out += "\nReported:\n\n" + examples.matchExamples.prefix(4).map { "- \($0.summary)\n" }.joined()
-                out += "\nNot reported:\n\n" + examples.noMatchExamples.prefix(4).map { "- \($0.summary)\n" }.joined()
-            }
+            let examples = rule.examples
+            if let detector = examples.detector { out += "\nDetector `\(detector.name)`: \(detector.summary).\n" }
+            let item: (String) -> String = examples.areTexts ? { "- `\($0)`\n" } : { "- \($0)\n" }
+            out += "\nReported:\n\n" + examples.match.prefix(4).map(item).joined()
+            out += "\nNot reported:\n\n" + examples.noMatch.prefix(4).map(item).joined()
         }
         return out
     }

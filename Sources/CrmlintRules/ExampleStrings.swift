@@ -28,15 +28,10 @@ public enum ExampleStrings {
 
     /// Puts each example in a one-record dataset and checks the rule's verdict.
     public static func failures(rule: Rule, dataset: Dataset, field: String, match: [String], noMatch: [String]) -> [String] {
-        let context = CheckContext(asOf: Date(timeIntervalSince1970: 1_714_492_800), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
         var failures: [String] = []
         func findings(_ text: String, _ index: Int) -> [Finding] {
             let record = Record(dataset: dataset, file: "<example>", line: index + 1, position: index + 1, fields: [field: text])
-            let checker = rule.makeChecker()
-            var found: [Finding] = []
-            checker.check(record, context: context) { found.append($0) }
-            checker.finish(context: context) { found.append($0) }
-            return found.filter { $0.rule == rule.metadata.id && $0.category != .inputError }
+            return ExampleDatasets.findings(rule: rule, example: DatasetExample(records: [record])).filter { $0.category != .inputError }
         }
         for (index, text) in match.enumerated() where findings(text, index).isEmpty {
             failures.append("\(rule.metadata.id): example should match but does not: \(text)")

@@ -73,7 +73,7 @@ public struct PatternRule: Rule, RuleKind {
     /// A numeric limit on a captured amount; nil for plain pattern rules.
     public let amountLimit: AmountLimit?
 
-    public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
+    public var examples: RuleExamples { RuleExamples(match: matchExamples, noMatch: noMatchExamples, areTexts: true) }
 
     /// Every pattern the rule runs (for probes and tests).
     public var patterns: [Pattern] { matchers.flatMap(\.leaves) }
