@@ -408,8 +408,8 @@ enum EmbeddedRules {
 ##"""
 # Policy P1 — 客户信息仅限销售团队内部使用，不得外传 (customer information stays
 # inside the sales team). One rule per kind of contact detail.
-# Sources: policy.md P1; validation rules in china-domain.md (a)–(d); PIPL
-# art. 4/28/51 (section f): card numbers are sensitive personal information.
+# Sources: docs/policy.md P1 (with how each detail is validated); PIPL
+# art. 4/28/51: card numbers are sensitive personal information.
 #
 # Where a detail is a leak (the scope shared by every rule below):
 # - messages to a third party, an external recipient, an address outside
@@ -679,8 +679,8 @@ enum EmbeddedRules {
         ("R1-exaggeration.yml",
 ##"""
 # Policy R1 — 不得夸大产品功能 (no exaggerated product claims).
-# Sources: policy.md R1; Advertising Law art. 9 (国家级/最高级/最佳) and the SAMR
-# 2023 guideline on absolute terms (china-domain.md section e).
+# Sources: docs/policy.md R1; Advertising Law art. 9 (国家级/最高级/最佳) and the SAMR
+# 2023 guideline on absolute terms.
 # Word classes: rules/terms/exaggeration.yml (exag.*).
 #
 # Boundary with R2 (overpromise): an absolute or unverifiable claim about the
@@ -1306,7 +1306,7 @@ enum EmbeddedRules {
         ("R2-overpromise.yml",
 ##"""
 # Policy R2 — 不得承诺无法兑现的服务 (no promises that cannot be kept),
-# e.g. 24小时内解决所有问题. Sources: policy.md R2; china-domain.md section e
+# e.g. 24小时内解决所有问题. Sources: docs/policy.md R2
 # (guarantee bans, Advertising Law arts. 4, 25, 28).
 # Word classes: rules/terms/overpromise.yml (over.*). Absolute claims about the product
 # itself (零故障, 保证不会坏) are R1 exaggeration, not matched here.
@@ -2923,7 +2923,7 @@ enum EmbeddedRules {
 # Policy R5 — 与客户沟通时避免使用俚语、口头禅，不谈论与工作无关的敏感话题
 # (如政治、宗教、客户隐私). No slang or catchphrases; no politics, religion or
 # questions about the customer's private life. Religious belief and health are
-# sensitive personal information under PIPL art. 28 (china-domain.md section f).
+# sensitive personal information under PIPL art. 28.
 # Word classes: rules/terms/sensitive-topic.yml (sens.*).
 
 - id: conduct.politics
@@ -3308,7 +3308,7 @@ enum EmbeddedRules {
 - id: conduct.assumed-needs-opinion
   category: assumption
   severity: warning
-  direction: outbound        # what the rep sent; customers\' own words are not the rep\'s conduct
+  direction: outbound        # what the rep sent; customers' own words are not the rep's conduct
   skip_quoted: false         # a transcript or note quoting the rep (我告诉他：“您肯定要…”) is still the rep's conduct
   policy: R6
   message: 不要主观臆断客户需求 — stating your opinion of what the customer needs (我认为您需要…)
@@ -3362,7 +3362,7 @@ enum EmbeddedRules {
 - id: conduct.assumed-needs-certainty
   category: assumption
   severity: warning
-  direction: outbound        # what the rep sent; customers\' own words are not the rep\'s conduct
+  direction: outbound        # what the rep sent; customers' own words are not the rep's conduct
   skip_quoted: false         # a transcript or note quoting the rep (我告诉他：“您肯定要…”) is still the rep's conduct
   policy: R6
   message: 不要主观臆断客户需求 — asserting the customer's need as certain (您肯定需要…)
