@@ -13,17 +13,16 @@ public enum RuleCatalog {
     /// With `useConfig`, `configPath` (or ./crmlint.yml when present) gives rules, select, ignore and overrides, as for a scan.
     public static func catalog(paths: [String], select: [String], ignore: [String], configPath: String? = nil,
                                useConfig: Bool = false) throws -> (rules: [Rule], originals: [String: Rule]) {
-        let config = useConfig ? try Scanner.loadConfig(configPath) : Config()
+        let config = useConfig ? try Config.resolve(configPath) : Config()
         // Listing, documenting and `rules test` itself must work while an example fails.
-        let loaded = try RuleLoader.load(paths: try RulePack.sources(explicit: paths, config: config), overrides: config.overrides, checkExamples: false)
-        let filter = RuleFilter(select: select + config.select, ignore: ignore + config.ignore)
-        if let error = CrmlintError.combine(filter.problems(in: loaded.rules) + loaded.problems) { throw error }
-        return (loaded.enabled.filter { filter.includes($0.metadata) }, loaded.originals)
+        let selection = try RuleSelection(explicit: paths, select: select, ignore: ignore, config: config, checkExamples: false)
+        if let error = CrmlintError.combine(selection.problems) { throw error }
+        return (selection.rules, selection.loaded.originals)
     }
 
     /// One rule by id (`crmlint explain`); an unknown id is an error with the id meant when one is close.
     public static func rule(_ id: String, paths: [String], configPath: String? = nil, useConfig: Bool = false) throws -> Rule {
-        let config = useConfig ? try Scanner.loadConfig(configPath) : Config()
+        let config = useConfig ? try Config.resolve(configPath) : Config()
         let rules = try RuleLoader.load(paths: try RulePack.sources(explicit: paths, config: config), overrides: config.overrides, checkExamples: false).rules
         guard let found = rules.first(where: { $0.metadata.id == id }) else {
             let hint = Suggestion.closest(to: id, among: rules.map(\.metadata.id)).map { "did you mean '\($0)'? " } ?? ""
