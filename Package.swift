@@ -4,10 +4,9 @@ import PackageDescription
 // Targets follow the data: CPCRE2 (C) → PatternEngine (the one Swift file that
 // touches PCRE2) → CrmlintCore (types) → readers / rules / reporters (each on
 // core only) → CrmlintEngine (config, scan) → crmlint (argument parsing only).
-// Dynamic exclusivity checks cost a quarter of scan time in the byte loops
-// (measured with perf on a 13 MB export); the code keeps to exclusive access
-// by construction, so release builds skip the run-time check.
-let fast: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+// No unsafe flags, so CrmlintEngine can be a dependency of another package:
+// exclusive access is kept cheap by construction in the byte loops (state in
+// locals, unsafe buffers, final classes) instead of by turning the checks off.
 
 let package = Package(
     name: "crmlint",
@@ -28,33 +27,29 @@ let package = Package(
             pkgConfig: "libpcre2-8",
             providers: [.apt(["libpcre2-dev"]), .brew(["pcre2"])]
         ),
-        .target(name: "PatternEngine", dependencies: ["CPCRE2"], swiftSettings: fast),
+        .target(name: "PatternEngine", dependencies: ["CPCRE2"]),
         // The git commit for `crmlint version --verbose`, set by scripts/package (-Xcc -D…).
         .target(name: "CBuildInfo"),
-        .target(name: "CrmlintCore", dependencies: ["PatternEngine"], swiftSettings: fast),
-        .target(name: "CrmlintReaders", dependencies: ["CrmlintCore", "ZIPFoundation"], swiftSettings: fast),
-        .target(name: "CrmlintRules", dependencies: ["CrmlintCore", "PatternEngine", "Yams"], swiftSettings: fast),
+        .target(name: "CrmlintCore", dependencies: ["PatternEngine"]),
+        .target(name: "CrmlintReaders", dependencies: ["CrmlintCore", "ZIPFoundation"]),
+        .target(name: "CrmlintRules", dependencies: ["CrmlintCore", "PatternEngine", "Yams"]),
         .target(name: "CrmlintReporters", dependencies: ["CrmlintCore"]),
         .target(name: "CrmlintDashboard", dependencies: ["CrmlintCore", "CrmlintReporters"]),
         .target(
             name: "CrmlintEngine",
-            dependencies: ["CrmlintCore", "CrmlintReaders", "CrmlintRules", "CrmlintReporters", "CBuildInfo", "PatternEngine", "Yams"],
-            swiftSettings: fast
+            dependencies: ["CrmlintCore", "CrmlintReaders", "CrmlintRules", "CrmlintReporters", "CBuildInfo", "PatternEngine", "Yams"]
         ),
         .executableTarget(
             name: "crmlint",
-            dependencies: ["CrmlintEngine", "CrmlintDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            // main.swift holds the @main command and subcommands live in other files;
-            // without this flag a multi-file module treats main.swift as top-level code.
-            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+            dependencies: ["CrmlintEngine", "CrmlintDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Shared test helpers (JSON Schema validator, paths, running the CLI).
         .target(name: "TestHelpers", path: "Tests/TestHelpers"),
         .testTarget(name: "PatternEngineTests", dependencies: ["PatternEngine"]),
         .testTarget(name: "CrmlintCoreTests", dependencies: ["CrmlintCore"]),
         // ZIPFoundation: the XLSX tests write hostile workbooks (zip bombs, broken XML) at test time.
-        .testTarget(name: "CrmlintReadersTests", dependencies: ["CrmlintReaders", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
-        .testTarget(name: "CrmlintRulesTests", dependencies: ["CrmlintRules"]),
+        .testTarget(name: "CrmlintReadersTests", dependencies: ["CrmlintReaders", "TestHelpers", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(name: "CrmlintRulesTests", dependencies: ["CrmlintRules", "TestHelpers"]),
         .testTarget(name: "CrmlintReportersTests", dependencies: ["CrmlintReporters", "TestHelpers"]),
         .testTarget(name: "CrmlintEngineTests", dependencies: ["CrmlintEngine", "CrmlintCore", "CrmlintReporters", "CrmlintRules", "crmlint", "TestHelpers", "Yams"]),
         .testTarget(name: "CrmlintDashboardTests", dependencies: ["CrmlintDashboard", "crmlint", "TestHelpers"]),

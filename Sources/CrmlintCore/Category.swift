@@ -1,4 +1,4 @@
-/// The stable category vocabulary of product.md; dashboards group by it.
+/// The stable category vocabulary (`category` in docs/findings.schema.json); dashboards group by it.
 public enum Category: String, Codable, CaseIterable, Sendable {
     case exaggeration
     case overpromise

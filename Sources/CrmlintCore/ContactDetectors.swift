@@ -3,8 +3,9 @@ import PatternEngine
 // Contact-detail detection: candidate patterns (PCRE2, on NFKC-normalised
 // text) plus validators written as pure functions. The `contact-detail` rule
 // kind and the `Redactor` use the very same detectors, so whatever a rule
-// reports is also what every output masks. Validation rules and their sources
-// are in shared/reference/china-domain.md.
+// reports is also what every output masks. Each validator says its rule and
+// source beside it (GB 11643-1999 for resident ids, Luhn for card numbers,
+// the allocated mobile prefixes); docs/policy.md (P1) lists the sources.
 
 /// A detected contact detail, in normalised UTF-8 bytes.
 public struct ContactHit: Sendable, Equatable {

@@ -29,24 +29,7 @@ public struct Baseline: Sendable {
     /// `crmlint merge`) or a JSON Lines file of findings.
     public static func load(path: String) throws -> Baseline {
         if isMissing(path: path) { throw CrmlintError.input(path: path, reason: "no such baseline file (--baseline-required)") }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CrmlintError.input(path: path, reason: "cannot read the baseline (not a readable file)")
-        }
-        if let document = try? JSONReporter.decoder().decode(Document.self, from: data) {
-            guard ReportMerger.isSupported(schemaVersion: document.schemaVersion) else {
-                throw CrmlintError.input(path: path, reason: "baseline has findings schema version \(document.schemaVersion); this crmlint reads \(ScanReport.schemaVersion.prefix { $0 != "." }).x")
-            }
-            return Baseline(path: path, fingerprints: document.findings.map(\.fingerprint))
-        }
-        var fingerprints: [String] = []
-        let lines = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline)
-        for (index, line) in lines.enumerated() where !line.allSatisfy(\.isWhitespace) {
-            guard let entry = try? JSONReporter.decoder().decode(Entry.self, from: Data(line.utf8)) else {
-                throw CrmlintError.input(path: path, reason: "not a crmlint findings report (JSON document or JSON Lines; line \(index + 1) is neither)")
-            }
-            fingerprints.append(entry.fingerprint)
-        }
-        return Baseline(path: path, fingerprints: fingerprints)
+        return Baseline(path: path, fingerprints: try FindingsDocument.fingerprints(try FindingsDocument.read(path: path, standardInput: false), path: path))
     }
 
     /// True when the baseline already had this finding (it is then used up).
@@ -55,15 +38,5 @@ public struct Baseline: Sendable {
         remaining[finding.fingerprint] = count - 1
         absorbed += 1
         return true
-    }
-
-    // Only what matching needs, so baselines from older or merged reports load too.
-    private struct Document: Decodable {
-        let schemaVersion: String
-        let findings: [Entry]
-    }
-
-    private struct Entry: Decodable {
-        let fingerprint: String
     }
 }

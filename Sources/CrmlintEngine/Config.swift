@@ -71,11 +71,9 @@ public struct Config: Sendable {
     }
 
     public static func parse(_ text: String, file: String) throws -> Config {
-        if let problem = YAMLGuard.problem(in: text) { throw CrmlintError.config(file: file, line: 0, reason: "refused: \(problem)") }
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
-            let problem = YAMLErrorText.describe(error, yaml: text)
-            throw CrmlintError.config(file: file, line: problem.line, column: problem.column, reason: problem.reason)
+        do { root = try StrictYAML.compose(text) } catch {
+            throw CrmlintError.config(file: file, line: error.line, column: error.column, reason: error.reason)
         }
         var config = Config()
         config.file = file
@@ -88,19 +86,18 @@ public struct Config: Sendable {
             errors.append(.config(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, reason: reason))
         }
         func unknownKey(_ node: Node, in place: String, known: [String]) {
-            let name = node.string ?? ""
+            let name = StrictYAML.keyName(node)
             fail(node, "unknown key '\(name)'\(place)\(Suggestion.hint(for: name, among: known)); expected one of \(known.joined(separator: ", "))")
         }
         func strings(_ node: Node, _ key: String) -> [String] {
-            if let single = node.scalar?.string { return [single] }
-            guard case let .sequence(items) = node, items.allSatisfy({ $0.scalar != nil }) else {
+            guard let items = StrictYAML.strings(node) else {
                 fail(node, "'\(key)' must be a list of text values")
                 return []
             }
-            return items.compactMap { $0.scalar?.string }
+            return items
         }
         for (keyNode, value) in mapping {
-            let key = keyNode.string ?? ""
+            let key = StrictYAML.keyName(keyNode)
             config.places[key] = (keyNode.mark?.line ?? 0, keyNode.mark?.column ?? 0)
             switch key {
             case "timezone": config.timezone = value.string

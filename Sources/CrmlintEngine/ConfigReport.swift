@@ -87,7 +87,7 @@ public struct ConfigReport: Encodable, Sendable {
     }
 
     public static func make(_ arguments: CommandLine) throws -> ConfigReport {
-        let config = try Scanner.loadConfig(arguments.configPath)
+        let config = try Config.resolve(arguments.configPath)
         var problems: [CrmlintError] = []
         let sources = try RulePack.sources(explicit: arguments.rulePaths, config: config)
         let loaded = try RuleLoader.load(paths: sources, overrides: config.overrides, checkExamples: false)

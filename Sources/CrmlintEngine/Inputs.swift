@@ -20,6 +20,32 @@ struct InputFile {
     var sheet: XLSXReader.Workbook.Sheet? = nil
 }
 
+/// An input ready to scan: format and dataset decided, so the scan has
+/// nothing optional to unwrap. A workbook gives one per sheet it scans.
+struct PreparedInput {
+    let path: String
+    let openPath: String?
+    let format: InputFormat
+    let encoding: TextEncoding?
+    let dataset: Dataset
+    /// Standard input or a pipe, read once (nil for a workbook's sheet: the workbook was read).
+    let stdinSource: ByteSource?
+    let workbook: XLSXReader.Workbook?
+    let sheet: XLSXReader.Workbook.Sheet?
+
+    init(_ input: InputFile, format: InputFormat, dataset: Dataset, workbook: XLSXReader.Workbook? = nil,
+         sheet: XLSXReader.Workbook.Sheet? = nil) {
+        path = input.path
+        openPath = input.openPath
+        self.format = format
+        encoding = input.encoding
+        self.dataset = dataset
+        stdinSource = workbook == nil ? input.stdinSource : nil
+        self.workbook = workbook
+        self.sheet = sheet
+    }
+}
+
 /// Expands command-line paths into input files: folders recursively (hidden
 /// entries skipped, symlink loops cut), sorted for a stable order.
 enum InputDiscovery {

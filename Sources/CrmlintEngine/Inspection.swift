@@ -71,8 +71,11 @@ public enum Inspection {
     /// Reads every input as a scan would (same placement, config and rules) and describes it.
     public static func run(_ options: ScanOptions) throws -> [FileInspection] {
         let inspector = InputInspector()
+        var options = options
+        // Read once: the scan and the description below use the same settings.
+        let config = try ScanSettings.config(for: options)
+        options.config = config
         let report = try Scanner.scan(options, inspector: inspector)
-        let config = options.readsConfig ? try Scanner.loadConfig(options.configPath) : Config()
         let vocabulary = config.vocabulary
         let redactor = Redactor.shared
         return report.run.inputs.map { input in

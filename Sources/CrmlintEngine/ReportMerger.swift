@@ -12,27 +12,6 @@ import Foundation
 /// tool version. Suppression entries seen by several shards are combined:
 /// used anywhere means active.
 public enum ReportMerger {
-    /// Reports with the same major schema version can be read.
-    public static func isSupported(schemaVersion: String) -> Bool {
-        schemaVersion.prefix { $0 != "." } == ScanReport.schemaVersion.prefix { $0 != "." }
-    }
-
-    public static func load(path: String) throws -> ScanReport {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw CrmlintError.input(path: path, reason: "cannot read the report (no such file or not readable)")
-        }
-        let report: ScanReport
-        do {
-            report = try JSONReporter.decoder().decode(ScanReport.self, from: data)
-        } catch {
-            throw CrmlintError.input(path: path, reason: "not a crmlint findings JSON document (\(describe(error)))")
-        }
-        guard isSupported(schemaVersion: report.schemaVersion) else {
-            throw CrmlintError.input(path: path, reason: "findings schema version \(report.schemaVersion) is not supported (this crmlint writes \(ScanReport.schemaVersion))")
-        }
-        return report
-    }
-
     public static func merge(_ reports: [ScanReport]) -> ScanReport {
         guard let first = reports.first else {
             return ScanReport(run: RunInfo(version: CrmlintVersion.current, asOf: "", timezone: "", inputs: [], rules: []), findings: [])
@@ -107,29 +86,5 @@ public enum ReportMerger {
             if a != b { return a < b }
         }
         return false
-    }
-
-    /// A decoding error in a few words (which key, what was wrong).
-    static func describe(_ error: Error) -> String {
-        guard let error = error as? DecodingError else { return "invalid JSON" }
-        switch error {
-        case let .keyNotFound(key, context):
-            return "missing '\(path(context.codingPath + [key]))'"
-        case let .typeMismatch(_, context), let .valueNotFound(_, context):
-            return "unexpected value at '\(path(context.codingPath))'"
-        case let .dataCorrupted(context):
-            return context.codingPath.isEmpty ? "invalid JSON" : "bad value at '\(path(context.codingPath))'"
-        @unknown default:
-            return "invalid JSON"
-        }
-    }
-
-    static func path(_ keys: [CodingKey]) -> String {
-        // Keys are decoded from snake_case; show them as the document spells them.
-        keys.map { key in
-            key.intValue.map { "[\($0)]" } ?? key.stringValue.reduce(into: "") { out, character in
-                out += character.isUppercase ? "_" + character.lowercased() : String(character)
-            }
-        }.joined(separator: ".")
     }
 }

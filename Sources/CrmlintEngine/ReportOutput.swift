@@ -4,9 +4,34 @@ import CrmlintReaders
 import CrmlintReporters
 import Foundation
 
-/// The report formats the CLI offers, each drawn by one reporter.
-public enum ReportFormat: String, CaseIterable, Sendable {
-    case text, json, jsonl, sarif, csv, junit, github
+/// A report format the CLI offers: the name of a registered reporter (`Reporters.all`).
+public struct ReportFormat: RawRepresentable, Hashable, CaseIterable, Sendable, CustomStringConvertible {
+    public typealias Settings = ReportSettings
+
+    public let rawValue: String
+
+    /// Nil for a name no reporter has.
+    public init?(rawValue: String) {
+        guard Reporters.named(rawValue) != nil else { return nil }
+        self.rawValue = rawValue
+    }
+
+    private init(_ reporter: any Reporter.Type) { rawValue = reporter.formatName }
+
+    /// Every format, in the order of `Reporters.all`.
+    public static var allCases: [ReportFormat] { Reporters.all.map(ReportFormat.init) }
+
+    // Formats the engine treats apart: text is the default, JSON is what a baseline
+    // is written in, JSON Lines is streamed while the scan runs, SARIF needs a root folder.
+    public static let text = ReportFormat(TextReporter.self)
+    public static let json = ReportFormat(JSONReporter.self)
+    public static let jsonl = ReportFormat(JSONLinesReporter.self)
+    public static let sarif = ReportFormat(SARIFReporter.self)
+
+    public var description: String { rawValue }
+
+    /// The help of its `--output-NAME FILE` option; nil when it has none.
+    public var alsoWrittenAs: String? { Reporters.named(rawValue)!.alsoWrittenAs }
 
     /// A format named on the command line; an unknown name is an error listing the formats.
     public static func parse(_ name: String) throws -> ReportFormat {
@@ -16,33 +41,8 @@ public enum ReportFormat: String, CaseIterable, Sendable {
         return format
     }
 
-    /// Settings some formats need besides the report.
-    public struct Settings: Sendable {
-        public var showExcerpts = false
-        /// Text: the summary only, no finding lines.
-        public var quiet = false
-        /// JUnit marks findings at or above it as failures, like the exit status.
-        public var failOn: FailThreshold = .error
-        /// The absolute folder SARIF paths are relative to (see `SARIFRoot`); nil: the current folder.
-        public var sarifRoot: String?
-        public init(showExcerpts: Bool = false, quiet: Bool = false, failOn: FailThreshold = .error, sarifRoot: String? = nil) {
-            self.showExcerpts = showExcerpts
-            self.quiet = quiet
-            self.failOn = failOn
-            self.sarifRoot = sarifRoot
-        }
-    }
-
     public func render(_ report: ScanReport, settings: Settings = Settings()) -> String {
-        switch self {
-        case .text: TextReporter(showExcerpts: settings.showExcerpts, quiet: settings.quiet).render(report)
-        case .json: JSONReporter().render(report)
-        case .sarif: SARIFReporter(root: settings.sarifRoot).render(report)
-        case .jsonl: JSONLinesReporter().render(report)
-        case .csv: CSVReporter().render(report)
-        case .junit: JUnitReporter(failOn: settings.failOn).render(report)
-        case .github: GitHubReporter().render(report)
-        }
+        Reporters.named(rawValue)!.init(settings: settings).render(report)
     }
 }
 

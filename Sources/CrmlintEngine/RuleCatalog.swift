@@ -13,17 +13,16 @@ public enum RuleCatalog {
     /// With `useConfig`, `configPath` (or ./crmlint.yml when present) gives rules, select, ignore and overrides, as for a scan.
     public static func catalog(paths: [String], select: [String], ignore: [String], configPath: String? = nil,
                                useConfig: Bool = false) throws -> (rules: [Rule], originals: [String: Rule]) {
-        let config = useConfig ? try Scanner.loadConfig(configPath) : Config()
+        let config = useConfig ? try Config.resolve(configPath) : Config()
         // Listing, documenting and `rules test` itself must work while an example fails.
-        let loaded = try RuleLoader.load(paths: try RulePack.sources(explicit: paths, config: config), overrides: config.overrides, checkExamples: false)
-        let filter = RuleFilter(select: select + config.select, ignore: ignore + config.ignore)
-        if let error = CrmlintError.combine(filter.problems(in: loaded.rules) + loaded.problems) { throw error }
-        return (loaded.enabled.filter { filter.includes($0.metadata) }, loaded.originals)
+        let selection = try RuleSelection(explicit: paths, select: select, ignore: ignore, config: config, checkExamples: false)
+        if let error = CrmlintError.combine(selection.problems) { throw error }
+        return (selection.rules, selection.loaded.originals)
     }
 
     /// One rule by id (`crmlint explain`); an unknown id is an error with the id meant when one is close.
     public static func rule(_ id: String, paths: [String], configPath: String? = nil, useConfig: Bool = false) throws -> Rule {
-        let config = useConfig ? try Scanner.loadConfig(configPath) : Config()
+        let config = useConfig ? try Config.resolve(configPath) : Config()
         let rules = try RuleLoader.load(paths: try RulePack.sources(explicit: paths, config: config), overrides: config.overrides, checkExamples: false).rules
         guard let found = rules.first(where: { $0.metadata.id == id }) else {
             let hint = Suggestion.closest(to: id, among: rules.map(\.metadata.id)).map { "did you mean '\($0)'? " } ?? ""
@@ -69,18 +68,10 @@ public enum RuleCatalog {
         out += "   fields: \(meta.fields?.joined(separator: ", ") ?? "free-text fields")\n"
         out += "  defined at: \(meta.file):\(meta.line)\n"
         if let description = meta.description { out += "\n" + description + "\n" }
-        if let pattern = rule as? PatternRule {
-            if !pattern.matchExamples.isEmpty { out += "\nReported (examples):\n" + pattern.matchExamples.map { "  ✗ \($0)\n" }.joined() }
-            if !pattern.noMatchExamples.isEmpty { out += "\nNot reported (examples):\n" + pattern.noMatchExamples.map { "  ✓ \($0)\n" }.joined() }
-        } else if let contact = rule as? ContactDetailRule {
-            out += "\nDetector: \(contact.detector.name) — \(contact.detector.validator.summary)\n"
-            out += "\nReported (examples):\n" + contact.matchExamples.map { "  ✗ \($0.summary)\n" }.joined()
-            out += "\nNot reported (examples):\n" + contact.noMatchExamples.map { "  ✓ \($0.summary)\n" }.joined()
-        }
-        if let examples = rule as? DatasetExampleRule {
-            if !examples.matchExamples.isEmpty { out += "\nReported (examples):\n" + examples.matchExamples.map { "  ✗ \($0.summary)\n" }.joined() }
-            if !examples.noMatchExamples.isEmpty { out += "\nNot reported (examples):\n" + examples.noMatchExamples.map { "  ✓ \($0.summary)\n" }.joined() }
-        }
+        let examples = rule.examples
+        if let detector = examples.detector { out += "\nDetector: \(detector.name) — \(detector.summary)\n" }
+        if !examples.match.isEmpty { out += "\nReported (examples):\n" + examples.match.map { "  ✗ \($0)\n" }.joined() }
+        if !examples.noMatch.isEmpty { out += "\nNot reported (examples):\n" + examples.noMatch.map { "  ✓ \($0)\n" }.joined() }
         return out
     }
 
@@ -121,40 +112,14 @@ public enum RuleCatalog {
             if let direction = meta.direction { out += "- only \(direction.rawValue) messages\n" }
             out += "- source: `\(meta.file)`\n"
             if let description = meta.description { out += "\n\(description)\n" }
-            if let pattern = rule as? PatternRule {
-                out += "\nReported:\n\n" + pattern.matchExamples.prefix(4).map { "- `\($0)`\n" }.joined()
-                out += "\nNot reported:\n\n" + pattern.noMatchExamples.prefix(4).map { "- `\($0)`\n" }.joined()
-            } else if let contact = rule as? ContactDetailRule {
-                out += "\nDetector `\(contact.detector.name)`: \(contact.detector.validator.summary).\n"
-                out += "\nReported:\n\n" + contact.matchExamples.prefix(4).map { "- `\($0.summary)`\n" }.joined()
-                out += "\nNot reported:\n\n" + contact.noMatchExamples.prefix(4).map { "- `\($0.summary)`\n" }.joined()
-            }
-            if let examples = rule as? DatasetExampleRule {
-                out += "\nReported:\n\n" + examples.matchExamples.prefix(4).map { "- \($0.summary)\n" }.joined()
-                out += "\nNot reported:\n\n" + examples.noMatchExamples.prefix(4).map { "- \($0.summary)\n" }.joined()
-            }
+            let examples = rule.examples
+            if let detector = examples.detector { out += "\nDetector `\(detector.name)`: \(detector.summary).\n" }
+            let item: (String) -> String = examples.areTexts ? { "- `\($0)`\n" } : { "- \($0)\n" }
+            out += "\nReported:\n\n" + examples.match.prefix(4).map(item).joined()
+            out += "\nNot reported:\n\n" + examples.noMatch.prefix(4).map(item).joined()
         }
         return out
     }
 
     static func anchor(_ id: String) -> String { id.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "-" } }
-}
-
-/// Renders reports for the CLI.
-public enum TextReporterFactory {
-    public static func text(_ report: ScanReport, showExcerpts: Bool) -> String { TextReporter(showExcerpts: showExcerpts).render(report) }
-    public static func json(_ report: ScanReport) -> String { JSONReporter().render(report) }
-}
-
-/// Writes a report to a file atomically (temporary file, then rename), so a
-/// failed run never leaves half a report where the last good one was; or to
-/// standard output. See `AtomicOutput`.
-public enum OutputWriter {
-    public static func write(_ text: String, to path: String?) throws {
-        guard let path, path != "-" else {
-            try AtomicOutput.writeStandardOutput(text)
-            return
-        }
-        try AtomicOutput.write(text, to: path)
-    }
 }

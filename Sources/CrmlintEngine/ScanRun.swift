@@ -79,9 +79,13 @@ public enum ScanRun {
         let suppressionFiles = !request.suppressionPaths.isEmpty ? request.suppressionPaths
             : request.discoverSuppressions ? Suppressions.discover(scanPaths: request.options.paths) : []
         let suppressions = suppressionFiles.isEmpty ? nil : collect { try Suppressions.load(paths: suppressionFiles) }
-        let config = collect { try Scanner.loadConfig(request.options.configPath) } ?? Config()
+        // crmlint.yml is read once, here; the scan takes it from the options.
+        guard let config = collect({ try ScanSettings.config(for: request.options) }) else { throw CrmlintError.combine(problems)! }
+        var options = request.options
+        options.config = config
         let failOn = request.failOn ?? collect { try failThreshold(config, path: config.file ?? "crmlint.yml") } ?? .error
-        let today = asOfDay(request.options, config: config)
+        // Suppressions expire against the scan's "today"; a zone or time that cannot be read is reported by the scan.
+        let today = ScanSettings(options, config: config).today
 
         // JSON Lines files are opened once every check has passed, so a failed run leaves no temporary file.
         var streams: [StreamingOutput] = []
@@ -94,7 +98,7 @@ public enum ScanRun {
         var skipped: [String] = []
         var report: ScanReport
         do {
-            report = try Scanner.scan(request.options, problems: problems, checkRules: checkRules, onReady: openStreams) { finding in
+            report = try Scanner.scan(options, problems: problems, checkRules: checkRules, onReady: openStreams) { finding in
                 if request.skipUnrecognized, Self.isUnrecognizedFile(finding) {
                     skipped.append(finding.file)
                     return false
@@ -152,7 +156,7 @@ public enum ScanRun {
             throw CrmlintError.usage("--sarif-root applies to SARIF output: add --format sarif")
         }
         try OutputWriter.check([destination], inputs: paths)
-        let merged = ReportMerger.merge(try paths.map(ReportMerger.load(path:)))
+        let merged = ReportMerger.merge(try paths.map(FindingsDocument.load(path:)))
         var settings = settings
         if destination.format == .sarif {
             // The shards' inputs are read as the scans named them, from the current folder.
@@ -175,14 +179,5 @@ public enum ScanRun {
 
     static func isUnrecognizedFile(_ finding: Finding) -> Bool {
         finding.rule == InputErrors.unknownDataset || finding.rule == InputErrors.unknownFileType
-    }
-
-    /// The scan's "today" (YYYY-MM-DD in its time zone), needed while
-    /// findings stream in, before the scan reports its own `as_of`. Falls
-    /// back quietly: the scan itself rejects a bad zone or time.
-    static func asOfDay(_ options: ScanOptions, config: Config) -> String {
-        let zone = TimeZone(identifier: options.timezone ?? config.timezone ?? "Asia/Shanghai") ?? TimeZone(identifier: "Asia/Shanghai")!
-        let now = options.asOf.flatMap { TimeValue.parse($0, timeZone: zone)?.start } ?? Date()
-        return TimeValue.day(of: now, timeZone: zone)
     }
 }

@@ -3,10 +3,6 @@ import CrmlintReaders
 import CrmlintRules
 import Foundation
 
-public enum CrmlintVersion {
-    public static let current = "0.1.0"
-}
-
 /// What a scan needs; built by the CLI (or tests) and handed to `Scanner`.
 public struct ScanOptions: Sendable {
     public var paths: [String]
@@ -22,6 +18,8 @@ public struct ScanOptions: Sendable {
     public var ignore: [String] = []
     /// Worker threads for the per-record checks (nil: one per core). The findings are the same for any number.
     public var jobs: Int?
+    /// crmlint.yml as the caller already read it (nil: read it from `configPath`, as `readsConfig` says).
+    public var config: Config?
 
     public init(paths: [String]) { self.paths = paths }
 }
@@ -68,54 +66,23 @@ public enum Scanner {
                      onReady: (() throws -> Void)? = nil, onFinding: ((Finding) -> Bool)? = nil, inspector: InputInspector?) throws -> ScanReport {
         AtomicOutput.reserveStandardDescriptors()
         // Every problem with the settings is collected, so one run shows them all.
-        var settingProblems = problems
         let config: Config
-        do { config = options.readsConfig ? try loadConfig(options.configPath) : Config() } catch let error as CrmlintError {
-            throw CrmlintError.combine(settingProblems + [error])!
+        do { config = try ScanSettings.config(for: options) } catch let error as CrmlintError {
+            throw CrmlintError.combine(problems + [error])!
         }
-        let timezoneName = options.timezone ?? config.timezone ?? "Asia/Shanghai"
-        let knownZone = TimeZone(identifier: timezoneName)
-        if knownZone == nil {
-            let hint = Suggestion.hint(for: timezoneName, among: TimeZone.knownTimeZoneIdentifiers)
-            settingProblems.append(.usage("unknown time zone '\(timezoneName)'\(hint); expected an IANA name such as Asia/Shanghai"))
-        }
-        var asOf = Date()
-        if let text = options.asOf {
-            if let parsed = TimeValue.parse(text, timeZone: knownZone ?? TimeZone(identifier: "Asia/Shanghai")!) {
-                asOf = parsed.start
-            } else {
-                settingProblems.append(.usage("cannot read --as-of '\(text)' (use e.g. 2024-05-01 or 2024-05-01T00:00:00+08:00)"))
-            }
-        }
-        var defaultEncoding: TextEncoding?
-        if let name = options.encoding ?? config.encoding {
-            defaultEncoding = TextEncoding(name: name)
-            if defaultEncoding == nil { settingProblems.append(.usage(Suggestion.unknown("encoding", name, expected: TextEncoding.names))) }
-        }
-        let rulePaths: [String]
-        let loaded: LoadedRules
+        let settings = ScanSettings(options, config: config)
+        let selection: RuleSelection
         do {
-            rulePaths = try RulePack.sources(explicit: options.rulePaths, config: config)
-            loaded = try RuleLoader.load(paths: rulePaths, overrides: config.overrides)
+            selection = try RuleSelection(explicit: options.rulePaths, select: options.select, ignore: options.ignore, config: config)
         } catch let error as CrmlintError {
-            throw CrmlintError.combine(settingProblems + [error])!
+            throw CrmlintError.combine(problems + settings.problems + [error])!
         }
-        let allRules = loaded.rules
-        settingProblems += loaded.problems
-        settingProblems += RuleFilter(select: options.select, ignore: options.ignore).problems(in: allRules)
-        for (key, selectors) in [("select", config.select), ("ignore", config.ignore)] {
-            let place = config.places[key] ?? (0, 0)
-            for selector in selectors where !RuleFilter(select: [selector]).problems(in: allRules).isEmpty {
-                settingProblems.append(.config(file: config.file ?? "crmlint.yml", line: place.line, column: place.column,
-                                        reason: "\(key) '\(selector)' names no rule, rule prefix or category\(RuleFilter.hint(selector, allRules))"))
-            }
-        }
-        settingProblems += checkRules?(allRules) ?? []
+        let settingProblems = problems + settings.problems + selection.problems + (checkRules?(selection.loaded.rules) ?? [])
         if let error = CrmlintError.combine(settingProblems) { throw error }
         try onReady?()
-        let filter = RuleFilter(select: options.select + config.select, ignore: options.ignore + config.ignore)
-        let rules = loaded.enabled.filter { filter.includes($0.metadata) }
-        let timeZone = knownZone!
+        let rules = selection.rules, rulePaths = selection.sources
+        let timeZone = settings.timeZone, timezoneName = settings.timezoneName, asOf = settings.asOf
+        let defaultEncoding = settings.defaultEncoding
 
         var findings: [Finding] = []
         var tiers: [String: String] = [:]
@@ -132,13 +99,10 @@ public enum Scanner {
             if onFinding?(finding) ?? true { findings.append(finding) }
         }
         var problems: [Finding] = []
-        var inputs = InputDiscovery.expand(options.paths, problems: &problems)
         var summaries: [InputSummary] = []
-        inputs = inputs.flatMap { input -> [InputFile] in
-            guard let prepared = prepare(input, config: config, defaultEncoding: defaultEncoding, findings: &problems, summaries: &summaries) else { return [] }
-            return prepared.format == .xlsx ? prepareWorkbook(prepared, config: config, findings: &problems, summaries: &summaries) : [prepared]
-        }
-        inputs.sort { ($0.dataset!, $0.path, $0.sheet?.index ?? 0) < ($1.dataset!, $1.path, $1.sheet?.index ?? 0) }
+        let inputs = InputDiscovery.expand(options.paths, problems: &problems).flatMap { input in
+            prepare(input, config: config, defaultEncoding: defaultEncoding, findings: &problems, summaries: &summaries)
+        }.sorted { ($0.dataset, $0.path, $0.sheet?.index ?? 0) < ($1.dataset, $1.path, $1.sheet?.index ?? 0) }
         problems.forEach(emit)
 
         let context = CheckContext(asOf: asOf, timeZone: timeZone)
@@ -154,7 +118,7 @@ public enum Scanner {
         // Records dated after --as-of: counted for a note, since no deadline rule judges them.
         var future = (count: 0, latest: asOf)
         for input in inputs {
-            var summary = InputSummary(path: input.path, dataset: input.dataset, format: input.format!.rawValue, encoding: nil)
+            var summary = InputSummary(path: input.path, dataset: input.dataset, format: input.format.rawValue, encoding: nil)
             summary.sheet = input.sheet?.name
             defer { summaries.append(summary) }
             let reader: RecordReader
@@ -182,10 +146,10 @@ public enum Scanner {
             } else {
                 source = ByteSource()
             }
-            reader = ReaderFactory.open(source!, format: input.format!, encoding: input.encoding)
+            reader = ReaderFactory.open(source!, format: input.format, encoding: input.encoding)
             }
             summary.encoding = reader.encoding.rawValue
-            let mapper = FieldMapper(dataset: input.dataset!, config: config)
+            let mapper = FieldMapper(dataset: input.dataset, config: config)
             var position = 0
             // Records wait here while the workers run their record-local checks; the
             // rest, and every emit, follow in record order, as with one thread.
@@ -244,7 +208,7 @@ public enum Scanner {
                     summary.recordsRead += 1
                     summary.recordsScanned += 1
                     serial += 1
-                    let record = Record(dataset: input.dataset!, file: input.path, line: raw.line, position: position,
+                    let record = Record(dataset: input.dataset, file: input.path, line: raw.line, position: position,
                                         fields: mapper.map(raw), serial: serial)
                     inspector?.record(raw.fields, names: mapper.names(for: raw.fields.map(\.key)), path: input.path, sheet: input.sheet?.name)
                     batch.append((record, record["direction"].flatMap(context.vocabulary.direction)))
@@ -277,7 +241,7 @@ public enum Scanner {
         for input in inputs {
             guard let sheet = input.sheet else { continue }
             sheetsByFile[input.path, default: []].insert(sheet.name)
-            sheetsByDataset[input.path + "\u{0}" + input.dataset!.rawValue, default: []].insert(sheet.name)
+            sheetsByDataset[input.path + "\u{0}" + input.dataset.rawValue, default: []].insert(sheet.name)
         }
         for (_, checker) in checkers {
             checker.finish(context: context) { finding in
@@ -326,23 +290,17 @@ public enum Scanner {
         }
     }
 
-    static func loadConfig(_ path: String?) throws -> Config {
-        if let path { return try Config.load(path: path) }
-        if FileManager.default.fileExists(atPath: "crmlint.yml") { return try Config.load(path: "crmlint.yml") }
-        return Config()
-    }
-
-    /// Decides format, encoding and dataset; an input that cannot be placed
-    /// becomes an input-error finding and is dropped from the scan.
+    /// Decides format, encoding and dataset (a workbook's, sheet by sheet); an
+    /// input that cannot be placed becomes an input-error finding and is dropped from the scan.
     static func prepare(_ input: InputFile, config: Config, defaultEncoding: TextEncoding?, findings: inout [Finding],
-                        summaries: inout [InputSummary]) -> InputFile? {
+                        summaries: inout [InputSummary]) -> [PreparedInput] {
         var input = input
         let rule = config.inputRule(for: input.path)
         if let format = rule?.format {
             input.format = InputFormat(rawValue: format)
             if input.format == nil {
                 findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unknownFileType, reason: "unknown format '\(format)' in config (csv, jsonl, json, xlsx)"))
-                return nil
+                return []
             }
         }
         input.encoding = rule?.encoding.flatMap(TextEncoding.init(name:)) ?? defaultEncoding
@@ -350,8 +308,11 @@ public enum Scanner {
         if let openPath = input.openPath, !InputDiscovery.isRegularFile(openPath) {
             // A pipe (`<(cat export.csv)`, a FIFO) can be read only once: open it here, and
             // detection and the scan share its buffered start, as for stdin.
-            guard let source = try? ByteSource(path: openPath) else { return input }   // the scan reports why it cannot be opened
-            input.stdinSource = source
+            do { input.stdinSource = try ByteSource(path: openPath) } catch {
+                findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile,
+                                                    reason: "cannot open: \((error as? InputProblem)?.reason ?? "\(error)")"))
+                return []
+            }
         }
         if input.openPath == nil {
             input.stdinSource = ByteSource()
@@ -364,21 +325,19 @@ public enum Scanner {
             findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unknownFileType,
                                                 reason: "unknown file type (crmlint reads .csv, .tsv, .jsonl, .ndjson, .json and .xlsx; or set 'format' in crmlint.yml)"))
             summaries.append(InputSummary(path: input.path, dataset: nil, format: "unknown", encoding: nil))
-            return nil
+            return []
         }
-        if format == .xlsx { return input }   // datasets are found sheet by sheet (prepareWorkbook)
-        if input.dataset == nil {
-            input.dataset = detectDataset(input, format: format, config: config)
-        }
-        if input.dataset == nil {
+        // A workbook's datasets are found sheet by sheet.
+        if format == .xlsx { return prepareWorkbook(input, config: config, findings: &findings, summaries: &summaries) }
+        guard let dataset = input.dataset ?? detectDataset(input, format: format, config: config) else {
             let empty = InputDiscovery.isBlank(input)
             // Still `unknown-dataset` when empty: --skip-unrecognized passes over it like any other non-export.
             findings.append(InputErrors.finding(file: input.path, line: 1, rule: InputErrors.unknownDataset,
                                                 reason: empty ? "the file is empty" : "cannot tell which dataset this file holds from its header (name it under 'inputs' in crmlint.yml)"))
             summaries.append(InputSummary(path: input.path, dataset: nil, format: format.rawValue, encoding: nil))
-            return nil
+            return []
         }
-        return input
+        return [PreparedInput(input, format: format, dataset: dataset)]
     }
 
     /// A workbook's sheets to scan: each sheet whose first non-empty row is a
@@ -386,7 +345,7 @@ public enum Scanner {
     /// one sheet, names one; or the dataset set in crmlint.yml). Other sheets
     /// holding data are skipped with a note; a workbook that cannot be read,
     /// or has no such sheet, is reported like a file that cannot.
-    static func prepareWorkbook(_ input: InputFile, config: Config, findings: inout [Finding], summaries: inout [InputSummary]) -> [InputFile] {
+    static func prepareWorkbook(_ input: InputFile, config: Config, findings: inout [Finding], summaries: inout [InputSummary]) -> [PreparedInput] {
         let workbook: XLSXReader.Workbook
         if let source = input.stdinSource {
             // A workbook on stdin or a pipe is read into memory, up to the limit for one sheet.
@@ -409,7 +368,7 @@ public enum Scanner {
             return []
         }
         let fileName = (input.path as NSString).lastPathComponent.lowercased()
-        var found: [InputFile] = []
+        var found: [PreparedInput] = []
         var skipped: [(sheet: XLSXReader.Workbook.Sheet, line: Int)] = []
         for sheet in workbook.sheets {
             let reader = XLSXReader(workbook: workbook, sheet: sheet)
@@ -438,12 +397,7 @@ public enum Scanner {
                     ?? (workbook.sheets.count == 1 ? Dataset.allCases.first { fileName.contains($0.rawValue) } : nil)
             }
             if let dataset {
-                var file = input
-                file.workbook = workbook
-                file.sheet = sheet
-                file.dataset = dataset
-                file.stdinSource = nil
-                found.append(file)
+                found.append(PreparedInput(input, format: .xlsx, dataset: dataset, workbook: workbook, sheet: sheet))
             } else {
                 skipped.append((sheet, max(1, (firstLine ?? 2) - 1)))
             }
@@ -483,7 +437,7 @@ public enum Scanner {
                     return FieldMapper.detect(keys: raw.fields.map(\.key), config: config)
                 }
             }
-            if let csv = reader as? CSVReader, let header = csv.headerNames, let dataset = FieldMapper.detect(keys: header, config: config) {
+            if let header = reader.headerNames, let dataset = FieldMapper.detect(keys: header, config: config) {
                 return dataset
             }
         }

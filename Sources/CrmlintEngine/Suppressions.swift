@@ -93,11 +93,9 @@ public final class Suppressions {
     static let keys = ["fingerprint", "rule", "record", "path", "reason", "owner", "expires"]
 
     public static func parse(_ text: String, file: String) throws -> [Entry] {
-        if let problem = YAMLGuard.problem(in: text) { throw CrmlintError.config(file: file, line: 0, reason: "refused: \(problem)") }
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch {
-            let problem = YAMLErrorText.describe(error, yaml: text)
-            throw CrmlintError.config(file: file, line: problem.line, column: problem.column, reason: problem.reason)
+        do { root = try StrictYAML.compose(text) } catch {
+            throw CrmlintError.config(file: file, line: error.line, column: error.column, reason: error.reason)
         }
         guard let root else { return [] }
         guard case let .sequence(items) = root else {
@@ -119,7 +117,7 @@ public final class Suppressions {
             var values: [String: String] = [:]
             var ruleMark: Mark?
             for (key, value) in mapping {
-                let name = key.string ?? ""
+                let name = StrictYAML.keyName(key)
                 if name == "rule" { ruleMark = value.mark }
                 guard keys.contains(name) else {
                     fail("unknown key '\(name)'\(Suggestion.hint(for: name, among: keys)); expected one of \(keys.joined(separator: ", "))", at: key)

@@ -46,6 +46,12 @@ public protocol RecordReader: AnyObject {
     func next() -> ReaderEvent?
     /// The text encoding in use (after detection).
     var encoding: TextEncoding { get }
+    /// The header row as written, once read (nil: not read yet, or a format without one).
+    var headerNames: [String]? { get }
+}
+
+extension RecordReader {
+    public var headerNames: [String]? { nil }
 }
 
 public enum InputFormat: String, Sendable, CaseIterable {

@@ -4,10 +4,12 @@ import CrmlintCore
 /// intact, RFC 4180 quoting, CRLF row ends, one finding per row.
 public struct CSVReporter: Reporter {
     public static let formatName = "csv"
+    public static let alsoWrittenAs: String? = "Also write CSV (UTF-8 with BOM, for Excel) here."
     public static let columns = ["file", "line", "column", "severity", "rule", "category", "message", "dataset", "record_id",
                                  "customer_id", "rep", "tier", "day", "field", "excerpt", "fingerprint"]
 
     public init() {}
+    public init(settings: ReportSettings) { self.init() }
 
     public func render(_ report: ScanReport) -> String {
         var out = "\u{FEFF}" + Self.columns.joined(separator: ",") + "\r\n"

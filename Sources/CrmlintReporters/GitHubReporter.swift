@@ -5,8 +5,10 @@ import CrmlintCore
 /// files, then a plain summary line.
 public struct GitHubReporter: Reporter {
     public static let formatName = "github"
+    public static let alsoWrittenAs: String? = nil
 
     public init() {}
+    public init(settings: ReportSettings) { self.init() }
 
     public func render(_ report: ScanReport) -> String {
         var out = ""

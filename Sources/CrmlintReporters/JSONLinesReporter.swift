@@ -7,6 +7,7 @@ import Foundation
 /// whole-report form, used when a report is rendered after the fact (merge).
 public struct JSONLinesReporter: Reporter {
     public static let formatName = "jsonl"
+    public static let alsoWrittenAs: String? = "Also write JSON Lines (one finding a line, as found) here."
 
     private let encoder: JSONEncoder
 
@@ -15,6 +16,7 @@ public struct JSONLinesReporter: Reporter {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
     }
+    public init(settings: ReportSettings) { self.init() }
 
     /// One finding as one line, newline included.
     public func line(_ finding: Finding) -> String {

@@ -5,8 +5,10 @@ import Foundation
 /// input gives byte-identical output. Schema: `docs/findings.schema.json`.
 public struct JSONReporter: Reporter {
     public static let formatName = "json"
+    public static let alsoWrittenAs: String? = "Also write the findings JSON here."
 
     public init() {}
+    public init(settings: ReportSettings) { self.init() }
 
     public static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()

@@ -7,9 +7,11 @@ import CrmlintCore
 /// findings is one passing case, so clean files show as tests too.
 public struct JUnitReporter: Reporter {
     public static let formatName = "junit"
+    public static let alsoWrittenAs: String? = "Also write JUnit XML here."
     public var failOn: FailThreshold
 
     public init(failOn: FailThreshold = .error) { self.failOn = failOn }
+    public init(settings: ReportSettings) { self.init(failOn: settings.failOn) }
 
     public func render(_ report: ScanReport) -> String {
         var files = Set(report.run.inputs.map(\.path))

@@ -1,14 +1,51 @@
 import CrmlintCore
 
-/// Turns a finished scan into bytes of one format. One reporter, one file.
+/// Turns a finished scan into bytes of one format. One reporter, one file;
+/// registered once, in `Reporters.all`, from which `--format`, the
+/// `--output-NAME` options and the tests that every output is redacted take it.
 public protocol Reporter {
+    /// The name `--format` takes.
     static var formatName: String { get }
+    /// The help of `--output-NAME FILE` (also write this format there); nil:
+    /// no such option (text and github are for terminals and CI logs).
+    static var alsoWrittenAs: String? { get }
+    /// A reporter with the settings of this run (those it does not use are ignored).
+    init(settings: ReportSettings)
     func render(_ report: ScanReport) -> String
 }
 
+/// Settings some formats need besides the report.
+public struct ReportSettings: Sendable {
+    /// Text: the redacted excerpt under each finding.
+    public var showExcerpts = false
+    /// Text: the summary only, no finding lines.
+    public var quiet = false
+    /// JUnit marks findings at or above it as failures, like the exit status.
+    public var failOn: FailThreshold = .error
+    /// The absolute folder SARIF paths are relative to (see `SARIFRoot`); nil: the current folder.
+    public var sarifRoot: String?
+
+    public init(showExcerpts: Bool = false, quiet: Bool = false, failOn: FailThreshold = .error, sarifRoot: String? = nil) {
+        self.showExcerpts = showExcerpts
+        self.quiet = quiet
+        self.failOn = failOn
+        self.sarifRoot = sarifRoot
+    }
+}
+
 public enum Reporters {
-    public static let all: [Reporter.Type] = [
-        TextReporter.self, JSONReporter.self, SARIFReporter.self, JSONLinesReporter.self, CSVReporter.self, JUnitReporter.self,
+    /// Every format, in the order `--format` lists them. A new format is a
+    /// reporter file and one line here.
+    public static let all: [any Reporter.Type] = [
+        TextReporter.self,
+        JSONReporter.self,
+        JSONLinesReporter.self,
+        SARIFReporter.self,
+        CSVReporter.self,
+        JUnitReporter.self,
         GitHubReporter.self,
     ]
+
+    /// The reporter `--format NAME` picks.
+    public static func named(_ name: String) -> (any Reporter.Type)? { all.first { $0.formatName == name } }
 }

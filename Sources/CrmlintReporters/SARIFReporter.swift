@@ -14,6 +14,7 @@ import Foundation
 /// root (a suppressions file elsewhere) is an absolute `file://` URI.
 public struct SARIFReporter: Reporter {
     public static let formatName = "sarif"
+    public static let alsoWrittenAs: String? = "Also write SARIF 2.1.0 here."
     public static let schemaURI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
     /// GitHub rejects descriptions longer than this.
     static let maxDescription = 1024
@@ -24,6 +25,7 @@ public struct SARIFReporter: Reporter {
     public var root: String?
 
     public init(root: String? = nil) { self.root = root }
+    public init(settings: ReportSettings) { self.init(root: settings.sarifRoot) }
 
     public func render(_ report: ScanReport) -> String {
         let encoder = JSONEncoder()

@@ -6,6 +6,7 @@ import CrmlintCore
 /// pre-commit and people read.
 public struct TextReporter: Reporter {
     public static let formatName = "text"
+    public static let alsoWrittenAs: String? = nil
     public var showExcerpts: Bool
     /// Only the summary, no finding lines (`--quiet`).
     public var quiet: Bool
@@ -16,6 +17,7 @@ public struct TextReporter: Reporter {
         self.showExcerpts = showExcerpts
         self.quiet = quiet
     }
+    public init(settings: ReportSettings) { self.init(showExcerpts: settings.showExcerpts, quiet: settings.quiet) }
 
     public func render(_ report: ScanReport) -> String {
         var out = ""

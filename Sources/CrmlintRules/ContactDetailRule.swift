@@ -35,7 +35,10 @@ public struct ContactDetailRule: Rule, RuleKind {
     public let matchExamples: [ContactExample]
     public let noMatchExamples: [ContactExample]
 
-    public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
+    public var examples: RuleExamples {
+        RuleExamples(detector: (detector.name, detector.validator.summary), match: matchExamples.map(\.summary),
+                     noMatch: noMatchExamples.map(\.summary), areTexts: true)
+    }
 
     public init(metadata: RuleMetadata, detector: ContactDetector, scope: ContactScope = ContactScope(),
                 matchExamples: [ContactExample] = [], noMatchExamples: [ContactExample] = []) {
@@ -94,11 +97,8 @@ public struct ContactDetailRule: Rule, RuleKind {
         var failures: [String] = []
         func findings(_ example: ContactExample, _ index: Int) -> [Finding] {
             let record = example.record(dataset: dataset, field: field, recipientType: recipientType, line: index + 1)
-            let context = CheckContext(asOf: Date(timeIntervalSince1970: 1_714_492_800), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
-            context.companyDomains = example.companyDomains
-            var found: [Finding] = []
-            makeChecker().check(record, context: context) { found.append($0) }
-            return found.filter { $0.category != .inputError }
+            return ExampleDatasets.findings(rule: self, example: DatasetExample(records: [record], companyDomains: example.companyDomains))
+                .filter { $0.category != .inputError }
         }
         for (index, example) in matchExamples.enumerated() where findings(example, index).isEmpty {
             failures.append("\(metadata.id): example should match but does not: \(example.text)")

@@ -26,11 +26,15 @@ public struct DatasetExample: Sendable {
     public let timeZone: TimeZone
     /// Record ids that must be reported, exactly; nil = any finding will do.
     public let reported: [String]?
+    /// `company_domains` in force for the example (contact-detail rules).
+    public var companyDomains: [String] = []
 
     public static let defaultAsOf = Date(timeIntervalSince1970: 1_714_492_800)   // 2024-05-01T00:00:00+08:00
     public static let defaultTimeZone = TimeZone(identifier: "Asia/Shanghai")!
 
-    public init(note: String? = nil, records: [Record], asOf: Date = defaultAsOf, timeZone: TimeZone = defaultTimeZone, reported: [String]? = nil) {
+    public init(note: String? = nil, records: [Record], asOf: Date = defaultAsOf, timeZone: TimeZone = defaultTimeZone, reported: [String]? = nil,
+                companyDomains: [String] = []) {
+        self.companyDomains = companyDomains
         self.note = note
         self.records = records
         self.asOf = asOf
@@ -46,7 +50,10 @@ public protocol DatasetExampleRule: Rule {
 }
 
 extension DatasetExampleRule {
-    public var exampleCounts: (match: Int, noMatch: Int) { (matchExamples.count, noMatchExamples.count) }
+    public var examples: RuleExamples {
+        RuleExamples(match: matchExamples.map(\.summary), noMatch: noMatchExamples.map(\.summary), areTexts: false)
+    }
+
     public func exampleFailures() -> [String] { ExampleDatasets.failures(rule: self, match: matchExamples, noMatch: noMatchExamples) }
 }
 
@@ -133,9 +140,12 @@ public enum ExampleDatasets {
     }
 
     /// Every finding the rule reports on an example, as a scan would: records
-    /// in dataset order (customers first), then `finish`.
+    /// in dataset order (customers first), then `finish`. The one runner of
+    /// examples: text examples (`ExampleStrings`, contact details) are
+    /// one-record datasets run here too.
     public static func findings(rule: Rule, example: DatasetExample) -> [Finding] {
         let context = CheckContext(asOf: example.asOf, timeZone: example.timeZone)
+        context.companyDomains = example.companyDomains
         let checker = rule.makeChecker()
         var found: [Finding] = []
         let ordered = example.records.enumerated().sorted { ($0.element.dataset, $0.offset) < ($1.element.dataset, $1.offset) }.map(\.element)

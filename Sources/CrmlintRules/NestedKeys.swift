@@ -24,7 +24,7 @@ public final class NestedKeys {
             definition.fail(topKey, "'\(path)' must be a mapping of keys to values")
             return nil
         }
-        for (key, value) in mapping { entries.append((key.string ?? "\(key)", value)) }
+        for (key, value) in mapping { entries.append((StrictYAML.keyName(key), value)) }
     }
 
     func fail(_ reason: String) { definition.fail(topKey, reason) }
@@ -84,7 +84,8 @@ public final class NestedKeys {
 
     func patterns(_ key: String) -> [Pattern]? {
         guard let sources = strings(key) else { return nil }
-        return NestedKeys.compile(sources, name: "\(path).\(key)", fail: fail)
+        // Compiled, `{{term}}`s expanded and probed for catastrophic backtracking like a top-level pattern.
+        return sources.compactMap { definition.compile($0, key: topKey, name: "\(path).\(key)") }
     }
 
     /// Reports keys present but read by nobody.
@@ -95,36 +96,11 @@ public final class NestedKeys {
     }
 
     static func strings(_ value: Node, name: String, fail: (String) -> Void) -> [String]? {
-        switch value {
-        case let .scalar(scalar): return [scalar.string]
-        case let .sequence(sequence):
-            var result: [String] = []
-            for item in sequence {
-                guard case let .scalar(scalar) = item else {
-                    fail("'\(name)' must be a list of text values")
-                    return nil
-                }
-                result.append(scalar.string)
-            }
-            return result
-        default:
+        guard let strings = StrictYAML.strings(value) else {
             fail("'\(name)' must be a list of text values")
             return nil
         }
-    }
-
-    static func compile(_ sources: [String], name: String, fail: (String) -> Void) -> [Pattern] {
-        var compiled: [Pattern] = []
-        for source in sources {
-            do {
-                compiled.append(try Pattern(source))
-            } catch let error as PatternCompileError {
-                fail("bad pattern in '\(name)': \(error.reason) at character \(error.offset) of '\(source)'")
-            } catch {
-                fail("bad pattern in '\(name)': \(error)")
-            }
-        }
-        return compiled
+        return strings
     }
 }
 

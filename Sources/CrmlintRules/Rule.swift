@@ -106,8 +106,13 @@ public protocol Rule: Sendable {
     func makeChecker() -> RuleChecker
     /// Runs the rule's own examples; each returned line describes a failure.
     func exampleFailures() -> [String]
+    /// The rule's examples as `crmlint explain` and docs/rules.md show them.
+    var examples: RuleExamples { get }
+}
+
+extension Rule {
     /// How many examples the rule carries (must-match, must-not-match).
-    var exampleCounts: (match: Int, noMatch: Int) { get }
+    public var exampleCounts: (match: Int, noMatch: Int) { (examples.match.count, examples.noMatch.count) }
 }
 
 /// Per-scan state of one rule. Record rules act in `check`; stateful rules

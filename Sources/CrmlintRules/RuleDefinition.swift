@@ -33,7 +33,7 @@ public final class RuleDefinition {
         if case let .mapping(mapping) = node {
             for (key, value) in mapping {
                 // A key that is a list or mapping is named by its kind: printing it could expand aliases without end.
-                let name = key.string ?? (key.sequence != nil ? "[list]" : "{mapping}")
+                let name = StrictYAML.keyName(key)
                 if let source = sources[name] {
                     entries.append((name, value, source.line, source.column, source.file))
                     continue
@@ -51,7 +51,11 @@ public final class RuleDefinition {
 
     /// Test and example helper: a definition from YAML text of one rule.
     public convenience init(yaml: String, file: String = "<inline>", terms: TermTable = .empty) throws {
-        guard let node = try Yams.compose(yaml: yaml) else { throw CrmlintError.rule(file: file, line: 0, ruleID: nil, reason: "empty rule") }
+        let parsed: Node?
+        do { parsed = try StrictYAML.compose(yaml) } catch {
+            throw CrmlintError.rule(file: file, line: error.line, column: error.column, ruleID: nil, reason: error.reason)
+        }
+        guard let node = parsed else { throw CrmlintError.rule(file: file, line: 0, ruleID: nil, reason: "empty rule") }
         self.init(file: file, node: node, terms: terms)
     }
 
@@ -96,22 +100,11 @@ public final class RuleDefinition {
             if required { fail(nil, "missing required key '\(key)'") }
             return nil
         }
-        switch value {
-        case let .scalar(scalar): return [scalar.string]
-        case let .sequence(sequence):
-            var result: [String] = []
-            for item in sequence {
-                guard case let .scalar(scalar) = item else {
-                    fail(key, "'\(key)' must be a list of text values")
-                    return nil
-                }
-                result.append(scalar.string)
-            }
-            return result
-        default:
+        guard let strings = StrictYAML.strings(value) else {
             fail(key, "'\(key)' must be a list of text values")
             return nil
         }
+        return strings
     }
 
     public func bool(_ key: String) -> Bool? {
@@ -160,15 +153,17 @@ public final class RuleDefinition {
 
     /// One pattern: `{{term}}` references expanded, compiled, and probed for
     /// catastrophic backtracking; nil after recording the problem under `key`.
-    public func compile(_ source: String, key: String, options: Pattern.Options = [], probe: Bool = true) -> Pattern? {
+    /// `name` is the key as messages show it (`events.text` for a nested one; default `key`).
+    public func compile(_ source: String, key: String, name: String? = nil, options: Pattern.Options = [], probe: Bool = true) -> Pattern? {
+        let shownKey = name ?? key
         let expanded: String
         do {
             expanded = try terms.expand(source)
         } catch let error as TermExpansionError {
-            fail(key, "bad pattern in '\(key)': \(error.reason) in '\(source)'")
+            fail(key, "bad pattern in '\(shownKey)': \(error.reason) in '\(source)'")
             return nil
         } catch {
-            fail(key, "bad pattern in '\(key)': \(error)")
+            fail(key, "bad pattern in '\(shownKey)': \(error)")
             return nil
         }
         do {
@@ -188,9 +183,9 @@ public final class RuleDefinition {
             return pattern
         } catch let error as PatternCompileError {
             let shown = expanded == source ? "'\(source)'" : "'\(source)' (after expanding terms: character \(error.offset) of '\(expanded.prefix(300))')"
-            fail(key, "bad pattern in '\(key)': \(error.reason) at character \(error.offset) of \(shown)")
+            fail(key, "bad pattern in '\(shownKey)': \(error.reason) at character \(error.offset) of \(shown)")
         } catch {
-            fail(key, "bad pattern in '\(key)': \(error)")
+            fail(key, "bad pattern in '\(shownKey)': \(error)")
         }
         return nil
     }

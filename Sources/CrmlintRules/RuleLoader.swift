@@ -146,13 +146,11 @@ public enum RuleLoader {
     /// level is a mapping with `terms` (rules/terms/*.yml), or `- terms:`
     /// items in a rule list.
     static func parse(yaml: String, file: String) -> (items: [Node], termBlocks: [Node], errors: [CrmlintError]) {
-        if let problem = YAMLGuard.problem(in: yaml) { return ([], [], [.rule(file: file, line: 0, ruleID: nil, reason: "refused: \(problem)")]) }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try StrictYAML.compose(yaml)
         } catch {
-            let problem = YAMLErrorText.describe(error, yaml: yaml)
-            return ([], [], [.rule(file: file, line: problem.line, column: problem.column, ruleID: nil, reason: problem.reason)])
+            return ([], [], [.rule(file: file, line: error.line, column: error.column, ruleID: nil, reason: error.reason)])
         }
         guard let root else { return ([], [], []) }   // an empty file holds no rules
         if case let .mapping(mapping) = root, mapping.contains(where: { $0.key.string == "terms" }) {
@@ -162,7 +160,7 @@ public enum RuleLoader {
                 if key.string == "terms" { blocks.append(value) }
                 else {
                     errors.append(.rule(file: file, line: key.mark?.line ?? 1, column: key.mark?.column ?? 0, ruleID: nil,
-                                        reason: "unknown key '\(key.string ?? "?")' in a terms file (only 'terms')"))
+                                        reason: "unknown key '\(StrictYAML.keyName(key))' in a terms file (only 'terms')"))
                 }
             }
             if !blocks.isEmpty || !errors.isEmpty { return ([], blocks, errors) }

@@ -14,6 +14,12 @@ public enum YAMLErrorText {
         /// 1-based, in characters; 0 when unknown.
         public var column: Int
         public var reason: String
+
+        public init(line: Int, column: Int, reason: String) {
+            self.line = line
+            self.column = column
+            self.reason = reason
+        }
     }
 
     public static func describe(_ error: Error, yaml: String) -> Problem {

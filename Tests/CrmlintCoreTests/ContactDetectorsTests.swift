@@ -33,7 +33,7 @@ private func detect(_ detector: ContactDetector, _ text: String, latest: Int? = 
     }
 
     @Test func residentIDCheckCharacterMatchesTheStandardsExamples() {
-        // GB 11643-1999 appendix A examples (china-domain.md §a).
+        // GB 11643-1999 appendix A examples.
         #expect(ContactChecks.residentIDCheck(Array("11010519491231002".utf8).map { $0 - 48 }) == UInt8(ascii: "X"))
         #expect(ContactChecks.residentIDCheck(Array("44052418800101001".utf8).map { $0 - 48 }) == UInt8(ascii: "4"))
         #expect(ContactChecks.isResidentID("11010519491231002X"))
@@ -59,7 +59,7 @@ private func detect(_ detector: ContactDetector, _ text: String, latest: Int? = 
     }
 
     @Test func mobilePrefixesFollowTheLibphonenumberMetadata() {
-        // china-domain.md §d: which 3-digit prefixes are mobile.
+        // Which 3-digit prefixes are mobile (the allocated 号段; docs/policy.md, P1).
         let mobile: Set<String> = Set((130...139).map(String.init) + (180...189).map(String.init) + ["145", "147"]
             + ["150", "151", "152", "153", "155", "156", "157", "158", "159", "162", "165", "166", "167"]
             + ["170", "171", "172", "173", "175", "176", "177", "178"]

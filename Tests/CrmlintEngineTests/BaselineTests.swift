@@ -67,8 +67,8 @@ struct BaselineTests {
     }
 
     @Test("A baseline that is not a findings report is a clear error", arguments: [
-        ("{\"schema_version\": \"2.0\", \"findings\": []}", "schema version 2.0"),
-        ("not json at all", "not a crmlint findings report"),
+        ("{\"schema_version\": \"2.0\", \"findings\": []}", "unsupported schema_version 2.0 (this crmlint reads"),
+        ("not json at all", "not a crmlint findings document (expected the JSON of crmlint scan --format json), or its JSON Lines: line 1 is neither"),
         ("", ""),
     ])
     func badBaseline(content: String, expected: String) throws {

@@ -139,6 +139,18 @@ import Testing
         #expect(help.stdout.contains("--fail-on"))
     }
 
+    /// `--output-NAME` exists for exactly the reporters that register `alsoWrittenAs`, with their help.
+    @Test func outputOptionsFollowTheReporters() throws {
+        let help = try crmlint(["scan", "--help"]).stdout
+        let options = Set(help.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," })
+            .filter { $0.hasPrefix("--output-") }.map { String($0.dropFirst("--output-".count)) })
+        let registered = Reporters.all.filter { $0.alsoWrittenAs != nil }
+        #expect(options == Set(registered.map { $0.formatName }))
+        // Help wraps long lines: compare with white space runs as one space.
+        let flat = help.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        for reporter in registered { #expect(flat.contains(reporter.alsoWrittenAs!), "\(reporter.formatName)") }
+    }
+
     @Test func rulesTestFailsOnABadExample() throws {
         let folder = try fixture([:])
         defer { try? FileManager.default.removeItem(at: folder) }

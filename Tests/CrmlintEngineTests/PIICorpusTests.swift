@@ -3,10 +3,11 @@ import CrmlintEngine
 import CrmlintRules
 import Foundation
 import Testing
+import TestHelpers
 
 /// The repository root, found from this file.
 enum PIIRepo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestPaths.repoRoot
     static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
 
     /// Rows of a generated TSV file (comment lines skipped).

@@ -1,5 +1,6 @@
 import CrmlintReaders
 import Foundation
+import TestHelpers
 
 /// Reads every event of a reader over in-memory bytes.
 func events(_ bytes: [UInt8], format: InputFormat, encoding: TextEncoding? = nil) -> [ReaderEvent] {
@@ -25,7 +26,7 @@ extension ReaderEvent {
     var dictionary: [String: String]? { record.map { Dictionary($0.fields.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }) } }
 }
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = TestPaths.repoRoot
 let sharedTestData = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/testdata")
 
 /// The invariants the fuzz targets check (fuzz/Sources/FuzzSupport), for

@@ -2,8 +2,9 @@ import CrmlintCore
 import CrmlintRules
 import Foundation
 import Testing
+import TestHelpers
 
-let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repositoryRoot = TestPaths.repoRoot
 
 /// The default rule pack loads cleanly and every rule's examples behave as declared.
 @Suite struct BundledRulesTests {

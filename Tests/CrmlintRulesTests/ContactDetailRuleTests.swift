@@ -2,8 +2,9 @@ import CrmlintCore
 @testable import CrmlintRules
 import Foundation
 import Testing
+import TestHelpers
 
-private let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+private let repoRoot = TestPaths.repoRoot
 
 private func load(_ yaml: String) -> ([Rule], [String]) {
     let (rules, errors) = RuleLoader.load(yaml: yaml, file: "test.yml")

@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func noPolicyNumberIsNeededInSwift() throws {
-        // The numbers of policy.md live in the rule files: change one there and the verdict changes.
+        // The numbers of docs/policy.md live in the rule files: change one there and the verdict changes.
         let original = try String(contentsOfFile: repositoryRoot.appendingPathComponent("rules/T1-late-log.yml").path, encoding: .utf8)
         let (rules, errors) = RuleLoader.load(yaml: original.replacingOccurrences(of: "within: 24h", with: "within: 48h"), file: "T1.yml")
         #expect(errors.isEmpty)

@@ -2,11 +2,12 @@ import CrmlintCore
 import CrmlintRules
 import Foundation
 import Testing
+import TestHelpers
 
 /// Inputs the rule-loader fuzzer (scripts/fuzz rules) found a problem with,
 /// kept in fuzz/regressions/rules/ and replayed as fuzz/Sources/FuzzRules does.
 @Suite struct RuleFuzzRegressionTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestPaths.repoRoot
 
     static var inputs: [URL] {
         let folder = root.appendingPathComponent("fuzz/regressions/rules")

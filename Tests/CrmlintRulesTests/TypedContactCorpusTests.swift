@@ -2,6 +2,7 @@ import CrmlintCore
 @testable import CrmlintRules
 import Foundation
 import Testing
+import TestHelpers
 
 /// A hand-written labelled set of contact details as people type them to
 /// third parties (corpus/pii/typed.tsv: spoken digits, separators, halves,
@@ -24,7 +25,7 @@ struct TypedCorpus {
         let expected: [Expected]
     }
 
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = TestPaths.repoRoot
 
     /// Lines of a labelled file (comments skipped); a malformed line fails the test that reads it.
     static func lines(_ relative: String) throws -> [Line] {

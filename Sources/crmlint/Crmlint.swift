@@ -13,6 +13,11 @@ import Foundation
 let formatNames = ReportFormat.allCases.map(\.rawValue)
 let thresholdNames = FailThreshold.allCases.map(\.rawValue)
 
+/// The help of `--output-NAME`, from the reporter's registration.
+func alsoWrite(_ format: String) -> ArgumentHelp {
+    ArgumentHelp(ReportFormat(rawValue: format)?.alsoWrittenAs ?? "", valueName: "file")
+}
+
 /// Runs each check, collecting the problems, so every bad value is reported in one run.
 struct ProblemCollector {
     private(set) var problems: [CrmlintError] = []
@@ -142,16 +147,22 @@ struct Scan: ParsableCommand {
     @Flag(name: [.short, .long], help: "In text output, print only the summary (counts by severity, category and rule), not each finding.")
     var quiet = false
 
-    @Option(name: .customLong("output-json"), help: ArgumentHelp("Also write the findings JSON here.", valueName: "file"))
+    // One option a format with `alsoWrittenAs` (Reporters.all; CLITests.outputOptionsFollowTheReporters checks the list).
+    @Option(name: .customLong("output-json"), help: alsoWrite("json"))
     var outputJSON: String?
-    @Option(name: .customLong("output-sarif"), help: ArgumentHelp("Also write SARIF 2.1.0 here.", valueName: "file"))
+    @Option(name: .customLong("output-sarif"), help: alsoWrite("sarif"))
     var outputSARIF: String?
-    @Option(name: .customLong("output-jsonl"), help: ArgumentHelp("Also write JSON Lines (one finding a line, as found) here.", valueName: "file"))
+    @Option(name: .customLong("output-jsonl"), help: alsoWrite("jsonl"))
     var outputJSONL: String?
-    @Option(name: .customLong("output-csv"), help: ArgumentHelp("Also write CSV (UTF-8 with BOM, for Excel) here.", valueName: "file"))
+    @Option(name: .customLong("output-csv"), help: alsoWrite("csv"))
     var outputCSV: String?
-    @Option(name: .customLong("output-junit"), help: ArgumentHelp("Also write JUnit XML here.", valueName: "file"))
+    @Option(name: .customLong("output-junit"), help: alsoWrite("junit"))
     var outputJUnit: String?
+    /// The `--output-NAME` values by format name.
+    var alsoWritten: [(format: String, path: String?)] {
+        [("json", outputJSON), ("sarif", outputSARIF), ("jsonl", outputJSONL), ("csv", outputCSV), ("junit", outputJUnit)]
+    }
+
     @Option(name: .customLong("sarif-root"), help: ArgumentHelp("The folder SARIF paths are relative to (SRCROOT). Default: the git top level of the current folder if the inputs are inside it, else the folder the inputs have in common.", valueName: "dir"))
     var sarifRoot: String?
 
@@ -192,8 +203,7 @@ struct Scan: ParsableCommand {
         options.encoding = encoding
         options.jobs = jobs
         var request = ScanRequest(options: options, primary: ReportDestination(format: format!, path: output))
-        let extra: [(ReportFormat, String?)] = [(.json, outputJSON), (.sarif, outputSARIF), (.jsonl, outputJSONL), (.csv, outputCSV), (.junit, outputJUnit)]
-        request.extra = extra.compactMap { format, path in path.map { ReportDestination(format: format, path: $0) } }
+        request.extra = alsoWritten.compactMap { name, path in path.map { ReportDestination(format: ReportFormat(rawValue: name)!, path: $0) } }
         request.failOn = failOn
         request.showExcerpts = showExcerpts
         request.quiet = quiet
