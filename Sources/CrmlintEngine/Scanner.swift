@@ -48,7 +48,7 @@ public enum Scanner {
     /// Whether to build the prefilter. The findings are the same either way;
     /// `CRMLINT_PREFILTER=off|on` (or `CRMLINT_NO_PREFILTER=1`) decides for
     /// benchmarks and for the test that proves it. Stdin counts as large.
-    static func wantsPrefilter(for inputs: [InputFile]) -> Bool {
+    static func wantsPrefilter(for inputs: [PreparedInput]) -> Bool {
         let environment = ProcessInfo.processInfo.environment
         if environment["CRMLINT_NO_PREFILTER"] != nil || environment["CRMLINT_PREFILTER"] == "off" { return false }
         if environment["CRMLINT_PREFILTER"] == "on" { return true }
