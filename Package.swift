@@ -48,10 +48,14 @@ let package = Package(
         .testTarget(name: "PatternEngineTests", dependencies: ["PatternEngine"]),
         .testTarget(name: "CrmlintCoreTests", dependencies: ["CrmlintCore"]),
         // ZIPFoundation: the XLSX tests write hostile workbooks (zip bombs, broken XML) at test time.
-        .testTarget(name: "CrmlintReadersTests", dependencies: ["CrmlintReaders", "TestHelpers", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .testTarget(
+            name: "CrmlintReadersTests",
+            dependencies: ["CrmlintReaders", "TestHelpers", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         .testTarget(name: "CrmlintRulesTests", dependencies: ["CrmlintRules", "TestHelpers"]),
         .testTarget(name: "CrmlintReportersTests", dependencies: ["CrmlintReporters", "TestHelpers"]),
-        .testTarget(name: "CrmlintEngineTests", dependencies: ["CrmlintEngine", "CrmlintCore", "CrmlintReporters", "CrmlintRules", "crmlint", "TestHelpers", "Yams"]),
+        .testTarget(
+            name: "CrmlintEngineTests",
+            dependencies: ["CrmlintEngine", "CrmlintCore", "CrmlintReporters", "CrmlintRules", "crmlint", "TestHelpers", "Yams"]),
         .testTarget(name: "CrmlintDashboardTests", dependencies: ["CrmlintDashboard", "crmlint", "TestHelpers"]),
     ],
     swiftLanguageModes: [.v5]

@@ -38,7 +38,9 @@ public enum Amount {
         }
         // `1亿2000万` is rare but real: split at 亿 and add.
         if let split = body.firstIndex(where: { $0 == "亿" || $0 == "億" }), factor == 1e4 {
-            guard let high = plainNumber(String(body[..<split])), let low = plainNumber(String(body[body.index(after: split)...])) else { return nil }
+            guard let high = plainNumber(String(body[..<split])), let low = plainNumber(String(body[body.index(after: split)...])) else {
+                return nil
+            }
             return high * 1e8 + low * 1e4
         }
         guard let number = plainNumber(body) else { return nil }
@@ -48,8 +50,8 @@ public enum Amount {
     /// `1200000`, `1,200,000`, `85.5`, `-3` (thousands separators must be in groups of three).
     private static func plainNumber(_ text: String) -> Double? {
         var digits: [UInt8] = []
-        var sinceComma = -1   // digits since the last comma; -1 before any comma
-        var leading = 0       // digits before the first comma
+        var sinceComma = -1 // digits since the last comma; -1 before any comma
+        var leading = 0 // digits before the first comma
         var sawDot = false
         for (index, byte) in text.utf8.enumerated() {
             switch byte {
@@ -103,7 +105,7 @@ public enum Amount {
                 zeroSinceUnit = false
                 sawAny = true
             } else if let unit = bigUnits[character] {
-                guard section + number > 0 else { return nil }   // 万 needs a number before it
+                guard section + number > 0 else { return nil } // 万 needs a number before it
                 section += number
                 total = (total + section) * unit
                 section = 0
@@ -123,8 +125,10 @@ public enum Amount {
         return total + section + number
     }
 
-    private static let approximatePrefixes = ["大概", "大约", "差不多", "将近", "接近", "超过", "至少", "足足", "总共", "一共", "合计",
-                                              "起码", "得", "约", "近", "小", "上", "共", "才", "要"]
+    private static let approximatePrefixes = [
+        "大概", "大约", "差不多", "将近", "接近", "超过", "至少", "足足", "总共", "一共", "合计",
+        "起码", "得", "约", "近", "小", "上", "共", "才", "要",
+    ]
     private static let approximateSuffixes = ["出头", "左右", "上下", "开外", "以上", "朝上", "不到", "好几", "把", "多", "余", "来", "几"]
     /// Suffixes that mean "more than the number": 两百多 is above 200.
     private static let aboveMarkers = ["多", "余", "出头", "开外", "以上", "朝上", "好几"]
@@ -170,7 +174,10 @@ public enum Amount {
         // 几 stands for a digit only before a unit: 几百 is several hundred, 几 alone is nothing.
         for (range, top) in rangeDigits where value.contains(range) {
             if range.hasSuffix("几"), let at = value.range(of: range),
-               at.upperBound == value.endIndex || !"十百千万".contains(value[at.upperBound]) { return nil }
+                at.upperBound == value.endIndex || !"十百千万".contains(value[at.upperBound])
+            {
+                return nil
+            }
             value = value.replacingOccurrences(of: range, with: top)
             break
         }
@@ -182,7 +189,9 @@ public enum Amount {
     public static func format(_ yuan: Double) -> String {
         func trim(_ value: Double) -> String {
             let rounded = (value * 100).rounded() / 100
-            return rounded == rounded.rounded() ? String(Int64(rounded)) : String(format: "%.2f", rounded).replacingOccurrences(of: #"0$"#, with: "", options: .regularExpression)
+            return rounded == rounded.rounded()
+                ? String(Int64(rounded))
+                : String(format: "%.2f", rounded).replacingOccurrences(of: #"0$"#, with: "", options: .regularExpression)
         }
         if abs(yuan) >= 1e8 { return trim(yuan / 1e8) + "亿" }
         if abs(yuan) >= 1e4 { return trim(yuan / 1e4) + "万" }

@@ -51,14 +51,20 @@ public enum ContactValidator: String, CaseIterable, Sendable {
 
     public var summary: String {
         switch self {
-        case .mobile: "11-digit mainland mobile with an allocated prefix (libphonenumber CN metadata); +86/0086/86 prefixes allowed; masks all but the first 3 and last 4 digits"
-        case .landline: "0 + area code (010, 02x, 0[3-9]xx) + 7–8 digit subscriber number (8 after 2-digit codes), optional +86 and extension; masks the subscriber number but its last 4 digits"
+        case .mobile:
+            "11-digit mainland mobile with an allocated prefix (libphonenumber CN metadata); +86/0086/86 prefixes allowed; masks all but the first 3 and last 4 digits"
+        case .landline:
+            "0 + area code (010, 02x, 0[3-9]xx) + 7–8 digit subscriber number (8 after 2-digit codes), optional +86 and extension; masks the subscriber number but its last 4 digits"
         case .email: "local@domain.tld with a well-formed local part and domain; masks the local part"
-        case .residentID: "18-digit ID (GB 11643: province code, real birth date not after the scan date, MOD 11-2 check character) or 15-digit legacy ID; masks all but the first 6 and last 4"
-        case .luhnCard: "15–19 digit card number with a plausible issuer prefix (62, 4, 51–55, 2221–2720, 34/37, 35) passing Luhn, and not a valid ID number; masks all but the first 4 and last 4"
+        case .residentID:
+            "18-digit ID (GB 11643: province code, real birth date not after the scan date, MOD 11-2 check character) or 15-digit legacy ID; masks all but the first 6 and last 4"
+        case .luhnCard:
+            "15–19 digit card number with a plausible issuer prefix (62, 4, 51–55, 2221–2720, 34/37, 35) passing Luhn, and not a valid ID number; masks all but the first 4 and last 4"
         case .luhn: "12–19 digits passing Luhn; masks all but the first 4 and last 4"
-        case .mod11: "18 characters whose last is the ISO 7064 MOD 11-2 check character of the first 17; masks all but the first 6 and last 4"
-        case .messenger: "WeChat id (letter first, 6–20 of letters, digits, _ and -; plain words only after an explicit 号/:/是) or QQ number (5–11 digits, not a mobile or a date); masks it whole"
+        case .mod11:
+            "18 characters whose last is the ISO 7064 MOD 11-2 check character of the first 17; masks all but the first 6 and last 4"
+        case .messenger:
+            "WeChat id (letter first, 6–20 of letters, digits, _ and -; plain words only after an explicit 号/:/是) or QQ number (5–11 digits, not a mobile or a date); masks it whole"
         case .none: "any match is a detail; masks its letters and digits"
         }
     }
@@ -109,9 +115,11 @@ public final class ContactDetector: @unchecked Sendable {
     public let forms: [TypedForm]
     private let formsReadDigits: Bool
 
-    public init(name: String, patterns: [Pattern], validator: ContactValidator, notAfter: [String] = [], introducedBy: [String] = [],
-                minimumDigits: Int = 0, requiredByte: UInt8? = nil, yieldsTo: [ContactDetector] = [], needsMessengerTrigger: Bool = false,
-                forms: [TypedForm] = []) {
+    public init(
+        name: String, patterns: [Pattern], validator: ContactValidator, notAfter: [String] = [], introducedBy: [String] = [],
+        minimumDigits: Int = 0, requiredByte: UInt8? = nil, yieldsTo: [ContactDetector] = [], needsMessengerTrigger: Bool = false,
+        forms: [TypedForm] = []
+    ) {
         self.name = name
         self.patterns = patterns
         self.validator = validator
@@ -129,15 +137,18 @@ public final class ContactDetector: @unchecked Sendable {
 
     /// The same detector with other context words.
     public func with(notAfter words: [String]) -> ContactDetector {
-        ContactDetector(name: name, patterns: patterns, validator: validator, notAfter: words, introducedBy: introducedBy,
-                        minimumDigits: minimumDigits, requiredByte: requiredByte, yieldsTo: yieldsTo,
-                        needsMessengerTrigger: needsMessengerTrigger, forms: forms)
+        ContactDetector(
+            name: name, patterns: patterns, validator: validator, notAfter: words, introducedBy: introducedBy,
+            minimumDigits: minimumDigits, requiredByte: requiredByte, yieldsTo: yieldsTo,
+            needsMessengerTrigger: needsMessengerTrigger, forms: forms)
     }
 
     /// Validated details in normalised bytes. `useContext: false` ignores
     /// `notAfter` (the redactor masks an order-number-looking phone anyway).
-    public func hits(in bytes: UnsafeBufferPointer<UInt8>, scratch: MatchScratch, context: ValidationContext,
-                     useContext: Bool = true) throws -> [ContactHit] {
+    public func hits(
+        in bytes: UnsafeBufferPointer<UInt8>, scratch: MatchScratch, context: ValidationContext,
+        useContext: Bool = true
+    ) throws -> [ContactHit] {
         // Cheap checks first: most texts hold no digits, `@` or messenger name at all.
         var profile = DigitView.Profile()
         var precise = true
@@ -236,8 +247,10 @@ public final class ContactDetector: @unchecked Sendable {
         var trimmed = true
         while trimmed, end > 0 {
             trimmed = false
-            for connector in connectors where end >= connector.count
-                && bytes[(end - connector.count)..<end].elementsEqual(connector) {
+            for connector in connectors
+            where end >= connector.count
+                && bytes[(end - connector.count)..<end].elementsEqual(connector)
+            {
                 end -= connector.count
                 trimmed = true
                 break
@@ -255,7 +268,7 @@ public final class ContactDetector: @unchecked Sendable {
             var equal = true
             for (offset, byte) in word.enumerated() {
                 var actual = bytes[end - word.count + offset]
-                if actual >= 0x41, actual <= 0x5A { actual += 0x20 }   // ASCII case-insensitive
+                if actual >= 0x41, actual <= 0x5A { actual += 0x20 } // ASCII case-insensitive
                 if actual != byte { equal = false; break }
             }
             if equal { longest = word.count }
@@ -269,7 +282,8 @@ public enum ContactDetectors {
     // Separators people type inside numbers (after NFKC): space, tab, - . – —.
     static let sep = #"[ \t\-.\x{2013}\x{2014}]"#
     // Not glued to a longer number or word; contact words such as `tel` may precede.
-    static let before = #"(?:(?<=tel|Tel|TEL|phone|Phone|PHONE|mobile|Mobile|MOBILE|cell|Cell|mob|Mob|fax|Fax|FAX)|(?<![0-9A-Za-z_@]))(?<![0-9][\-.])(?<![¥$])(?<![¥$] )"#
+    static let before =
+        #"(?:(?<=tel|Tel|TEL|phone|Phone|PHONE|mobile|Mobile|MOBILE|cell|Cell|mob|Mob|fax|Fax|FAX)|(?<![0-9A-Za-z_@]))(?<![0-9][\-.])(?<![¥$])(?<![¥$] )"#
     static let after = #"(?![0-9A-Za-z_@])(?![\-.][0-9])(?! ?(?:元|万|亿|块|美元))"#
     static let countryPrefix = #"(?:\( ?(?:\+|00)? ?86 ?\)|(?:\+|00) ?86)"#
 
@@ -282,19 +296,24 @@ public enum ContactDetectors {
 
     public static let mobile = ContactDetector(
         name: "mobile-cn",
-        patterns: [try! Pattern(before + "(?:(?:" + countryPrefix + "|86)" + sep + "{0,3})?" + "1[3-9][0-9](?:" + sep + "{0,3}[0-9]){8}" + after)],
+        patterns: [
+            try! Pattern(before + "(?:(?:" + countryPrefix + "|86)" + sep + "{0,3})?" + "1[3-9][0-9](?:" + sep + "{0,3}[0-9]){8}" + after)
+        ],
         validator: .mobile, notAfter: numberContextWords,
         introducedBy: ["phone no.", "mobile no.", "cell no.", "tel no.", "contact no.", "phone number", "mobile number"],
         minimumDigits: 11, yieldsTo: [residentID, bankCard], forms: [.spokenMobile, .mobileHalves])
 
     public static let landline = ContactDetector(
         name: "landline-cn",
-        patterns: [try! Pattern(before
-            + "(?:" + countryPrefix + sep + "{0,3}(?:\\(0\\) ?)?\\(?(?:10|2[0-57-9]|[3-9][0-9]{2})\\)?"
-            + "|\\(?0(?:10|2[0-57-9]|[3-9][0-9]{2})\\)?)"
-            + sep + "{0,3}[2-9](?:" + sep + "?[0-9]){6,7}"
-            + "(?: ?(?:转|分机|ext\\.?|Ext\\.?|EXT\\.?|x|X|#|-) ?[0-9]{1,5})?"
-            + after)],
+        patterns: [
+            try! Pattern(
+                before
+                    + "(?:" + countryPrefix + sep + "{0,3}(?:\\(0\\) ?)?\\(?(?:10|2[0-57-9]|[3-9][0-9]{2})\\)?"
+                    + "|\\(?0(?:10|2[0-57-9]|[3-9][0-9]{2})\\)?)"
+                    + sep + "{0,3}[2-9](?:" + sep + "?[0-9]){6,7}"
+                    + "(?: ?(?:转|分机|ext\\.?|Ext\\.?|EXT\\.?|x|X|#|-) ?[0-9]{1,5})?"
+                    + after)
+        ],
         validator: .landline, notAfter: numberContextWords,
         introducedBy: ["tel no.", "phone no.", "fax no.", "office no.", "telephone no."],
         minimumDigits: 11, yieldsTo: [residentID, bankCard, mobile], forms: [.spokenLandline, .landlineParts])
@@ -307,39 +326,49 @@ public enum ContactDetectors {
     public static let residentID = ContactDetector(
         name: "resident-id-cn",
         // Any grouping (6-8-4, 4-4-4-4-2, none); the validator checks date, province and check character.
-        patterns: [try! Pattern(#"(?<![0-9A-Za-z_])(?<![0-9][\-.])[1-8](?:[ \-]{0,2}[0-9]){16}[ \-]{0,2}[0-9Xx](?![0-9A-Za-z_])(?![\-.][0-9])"#),
-                   try! Pattern(#"(?<![0-9A-Za-z_])(?<![0-9][\-.])[1-8](?:[ \-]{0,2}[0-9]){14}(?![0-9A-Za-z_])(?![\-.][0-9])"#)],
+        patterns: [
+            try! Pattern(#"(?<![0-9A-Za-z_])(?<![0-9][\-.])[1-8](?:[ \-]{0,2}[0-9]){16}[ \-]{0,2}[0-9Xx](?![0-9A-Za-z_])(?![\-.][0-9])"#),
+            try! Pattern(#"(?<![0-9A-Za-z_])(?<![0-9][\-.])[1-8](?:[ \-]{0,2}[0-9]){14}(?![0-9A-Za-z_])(?![\-.][0-9])"#),
+        ],
         validator: .residentID, notAfter: numberContextWords + ["卡号", "银行卡", "账号", "帐号"], minimumDigits: 15)
 
     public static let bankCard = ContactDetector(
         name: "bank-card",
-        patterns: [try! Pattern(#"(?<![0-9A-Za-z_])(?<![0-9][\-.])[2-6][0-9]{3}(?:[ \t\-]{0,2}[0-9]){11,15}(?![0-9A-Za-z_])(?![\-.][0-9])"#)],
+        patterns: [
+            try! Pattern(#"(?<![0-9A-Za-z_])(?<![0-9][\-.])[2-6][0-9]{3}(?:[ \t\-]{0,2}[0-9]){11,15}(?![0-9A-Za-z_])(?![\-.][0-9])"#)
+        ],
         validator: .luhnCard, notAfter: numberContextWords + ["物流", "快递", "运单", "跟踪号", "追踪号", "身份证", "身份证号", "身份证号码", "证件号"],
         // English introductions end in `no.`, which alone says order number.
-        introducedBy: ["card no.", "card number", "card #", "credit card no.", "debit card no.", "bank card no.", "account no.",
-                       "account number", "acct no.", "a/c no."],
+        introducedBy: [
+            "card no.", "card number", "card #", "credit card no.", "debit card no.", "bank card no.", "account no.",
+            "account number", "acct no.", "a/c no.",
+        ],
         minimumDigits: 15, yieldsTo: [residentID])
 
     public static let messenger = ContactDetector(
         name: "messenger-id",
-        patterns: [try! Pattern(
-            // Han trigger words may touch the id; Latin ones need a space or a marker.
-            #"(?|(?:(?:加(?:我|一下|个)?)?(?:微信|薇信|威信|[vV]信)|(?:加(?:我|一下|个)?|\+)[vV](?![A-Za-z]))(?:号|ID|id)?[ \t]*(?:[:=]|是|为)?[ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
-            + #"|(?<![A-Za-z0-9])(?i:wechat|weixin|wx|vx)(?:[ \t]*(?i:id|号))?(?:[ \t]*(?:[:=]|是|为)[ \t]*|[ \t]+)([A-Za-z][\-_A-Za-z0-9]{5,19})"#
-            // Loose triggers: 微信搜 / VX搜 / 搜我, 加我 + id, V: + id.
-            + #"|(?:(?:微信|薇信|威信|[vV]信|(?<![A-Za-z0-9])(?i:wechat|weixin|wx|vx))[ \t]*搜(?:索)?(?:一下)?|搜(?:索)?我(?:的)?)(?:号|ID|id)?[ \t]*(?:[:=]|是|为)?[ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
-            + #"|加我(?:好友)?[ \t]*[:=]?[ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
-            + #"|(?<![A-Za-z0-9])[vV]号?[ \t]*[:=][ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
-            + #"|(?<![A-Za-z0-9])(wxid_[A-Za-z0-9_\-]{4,30})"#
-            + #"|(?:(?<![A-Za-z0-9])(?i:qq)|扣扣|企鹅|(?<![A-Za-z0-9])[Qq](?=号))(?:号|号码)?[ \t]*(?:[:=]|是|为)?[ \t]*([1-9][0-9]{4,10}))"#
-            + #"(?![\-_A-Za-z0-9@])(?!\.[A-Za-z0-9])"#)],
+        patterns: [
+            try! Pattern(
+                // Han trigger words may touch the id; Latin ones need a space or a marker.
+                #"(?|(?:(?:加(?:我|一下|个)?)?(?:微信|薇信|威信|[vV]信)|(?:加(?:我|一下|个)?|\+)[vV](?![A-Za-z]))(?:号|ID|id)?[ \t]*(?:[:=]|是|为)?[ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
+                    + #"|(?<![A-Za-z0-9])(?i:wechat|weixin|wx|vx)(?:[ \t]*(?i:id|号))?(?:[ \t]*(?:[:=]|是|为)[ \t]*|[ \t]+)([A-Za-z][\-_A-Za-z0-9]{5,19})"#
+                    // Loose triggers: 微信搜 / VX搜 / 搜我, 加我 + id, V: + id.
+                    + #"|(?:(?:微信|薇信|威信|[vV]信|(?<![A-Za-z0-9])(?i:wechat|weixin|wx|vx))[ \t]*搜(?:索)?(?:一下)?|搜(?:索)?我(?:的)?)(?:号|ID|id)?[ \t]*(?:[:=]|是|为)?[ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
+                    + #"|加我(?:好友)?[ \t]*[:=]?[ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
+                    + #"|(?<![A-Za-z0-9])[vV]号?[ \t]*[:=][ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
+                    + #"|(?<![A-Za-z0-9])(wxid_[A-Za-z0-9_\-]{4,30})"#
+                    + #"|(?:(?<![A-Za-z0-9])(?i:qq)|扣扣|企鹅|(?<![A-Za-z0-9])[Qq](?=号))(?:号|号码)?[ \t]*(?:[:=]|是|为)?[ \t]*([1-9][0-9]{4,10}))"#
+                    + #"(?![\-_A-Za-z0-9@])(?!\.[A-Za-z0-9])"#)
+        ],
         validator: .messenger, notAfter: ["型号", "版本", "版本号", "规格", "编号"], yieldsTo: [email, mobile], needsMessengerTrigger: true)
 
     /// Lowercased text one of which every messenger id needs before it; the
     /// redactor's prefilter uses them on text not yet normalised (hence `v：`),
     /// so keep them in step with the pattern.
-    public static let messengerTriggers = ["信", "wx", "vx", "qq", "扣扣", "wechat", "weixin", "加v", "加个v", "加我v", "加一下v", "+v",
-                                           "加我", "搜", "v:", "v：", "v=", "v号", "q号", "企鹅"]
+    public static let messengerTriggers = [
+        "信", "wx", "vx", "qq", "扣扣", "wechat", "weixin", "加v", "加个v", "加我v", "加一下v", "+v",
+        "加我", "搜", "v:", "v：", "v=", "v号", "q号", "企鹅",
+    ]
 
     public static let all: [ContactDetector] = [residentID, bankCard, mobile, landline, email, messenger]
 
@@ -448,10 +477,15 @@ public enum ContactChecks {
         // The candidate pattern only lets 86 in as a country code (after + or 00, or in brackets);
         // domestic numbers start with the trunk 0, which never precedes 086.
         var start: Int
-        if digits.starts(with: [0, 0, 8, 6]) { start = 4 }
-        else if digits.starts(with: [8, 6]) { start = 2 }
-        else if digits.first == 0 { start = 1 }
-        else { return nil }
+        if digits.starts(with: [0, 0, 8, 6]) {
+            start = 4
+        } else if digits.starts(with: [8, 6]) {
+            start = 2
+        } else if digits.first == 0 {
+            start = 1
+        } else {
+            return nil
+        }
         // "+86 (0)10 …": a lone trunk 0 after the country code.
         if start > 1, start + 1 < digits.count, digits[start] == 0, groups[start] != groups[start + 1] { start += 1 }
         guard let areaLength = areaCodeLength(digits[start...]) else { return nil }
@@ -523,8 +557,10 @@ public enum ContactChecks {
     // MARK: resident ID
 
     /// Province-level codes (GB/T 2260), plus 83 for Taiwan residence permits.
-    static let provinces: Set<Int> = [11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
-                                      50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83]
+    static let provinces: Set<Int> = [
+        11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46,
+        50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
+    ]
     static let idWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     static let idCheckCharacters: [UInt8] = Array("10X98765432".utf8)
 
@@ -620,7 +656,10 @@ public enum ContactChecks {
             let digits = id.map { $0 - 0x30 }
             guard (5...11).contains(digits.count), digits[0] != 0, !isMobile(digits) else { return nil }
             if digits.count == 8, (1900...2099).contains(number(digits[0..<4])),
-               isValidDate(year: number(digits[0..<4]), month: number(digits[4..<6]), day: number(digits[6..<8])) { return nil }
+                isValidDate(year: number(digits[0..<4]), month: number(digits[4..<6]), day: number(digits[6..<8]))
+            {
+                return nil
+            }
             return Array(value)
         }
         guard (6...40).contains(id.count) else { return nil }

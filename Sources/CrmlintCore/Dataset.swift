@@ -37,10 +37,17 @@ public enum Dataset: String, Codable, CaseIterable, Comparable, Sendable {
     public var distinctiveFields: Set<String> {
         switch self {
         case .customers: ["tier", "annual_purchase", "strategic", "high_growth", "owner"]
-        case .followups: ["contact_time", "needs", "objections", "customer_commitment", "next_followup_time", "next_followup_content", "contact_name", "logged_at"]
+        case .followups:
+            [
+                "contact_time", "needs", "objections", "customer_commitment", "next_followup_time", "next_followup_content", "contact_name",
+                "logged_at",
+            ]
         case .messages: ["text", "direction", "recipient_type", "recipient", "timestamp"]
-        case .complaints: ["complaint_time", "complainant", "contact_info", "content", "cause", "resolution", "feedback", "improvements",
-                           "complaint_type", "satisfaction", "closed_at", "handler"]
+        case .complaints:
+            [
+                "complaint_time", "complainant", "contact_info", "content", "cause", "resolution", "feedback", "improvements",
+                "complaint_type", "satisfaction", "closed_at", "handler",
+            ]
         }
     }
 }
@@ -66,10 +73,13 @@ public enum DatasetSchema {
     /// it unless a header of its own is present (see `mapping`).
     public static let fields: [Dataset: [FieldSpec]] = [
         .customers: [
-            FieldSpec("customer_id", ["客户编号", "客户ID", "客户代码", "客户编码", "客户号", "客户序号", "编号", "ID", "No.", "customerid", "account_id", "accountid"]),
+            FieldSpec(
+                "customer_id", ["客户编号", "客户ID", "客户代码", "客户编码", "客户号", "客户序号", "编号", "ID", "No.", "customerid", "account_id", "accountid"]),
             FieldSpec("customer_name", ["客户名称", "客户名", "客户全称", "公司名称", "企业名称", "单位名称", "客户", "customername", "account_name", "company"]),
             FieldSpec("tier", ["客户等级", "客户分级", "客户级别", "客户类别", "客户分类", "等级", "分级", "级别", "level", "grade", "customer_tier", "rating"]),
-            FieldSpec("annual_purchase", ["年采购额", "年度采购额", "年采购金额", "年度采购金额", "年采购量", "annual_purchase_amount", "annual_revenue", "annualpurchase"]),
+            FieldSpec(
+                "annual_purchase",
+                ["年采购额", "年度采购额", "年采购金额", "年度采购金额", "年采购量", "annual_purchase_amount", "annual_revenue", "annualpurchase"]),
             FieldSpec("strategic", ["战略合作", "是否战略合作", "战略客户", "是否战略客户", "行业头部", "strategic_partner"]),
             FieldSpec("high_growth", ["高增长", "高增长潜力", "是否高增长", "增长潜力", "high_growth_potential"]),
             FieldSpec("owner", ["负责人", "客户经理", "客户负责人", "所属销售", "销售负责人", "归属销售", "销售", "account_manager", "account_owner"]),
@@ -83,7 +93,8 @@ public enum DatasetSchema {
             FieldSpec("customer_name", ["客户名称", "客户名", "客户全称", "公司名称", "客户", "account_name"]),
             FieldSpec("contact_name", ["联系人", "联系人姓名", "客户联系人", "对接人", "contact"]),
             FieldSpec("contact_title", ["职务", "职位", "联系人职务", "title", "job_title"]),
-            FieldSpec("contact_time", ["沟通时间", "联系时间", "拜访时间", "跟进日期", "实际跟进时间", "跟进时间", "communication_time", "contacted_at", "activity_date"]),
+            FieldSpec(
+                "contact_time", ["沟通时间", "联系时间", "拜访时间", "跟进日期", "实际跟进时间", "跟进时间", "communication_time", "contacted_at", "activity_date"]),
             FieldSpec("channel", ["沟通方式", "跟进方式", "联系方式", "跟进类型", "渠道", "activity_type"]),
             FieldSpec("needs", ["需求描述", "需求", "客户需求", "需求说明"], freeText: true),
             FieldSpec("objections", ["异议点", "异议", "客户异议", "顾虑"], freeText: true),

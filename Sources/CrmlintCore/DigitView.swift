@@ -12,7 +12,8 @@
 public struct DigitView: Sendable {
     /// What joined a digit to the one before it.
     public enum Gap: UInt8, Sendable {
-        case none = 0, space, comma, dot, dash, listComma
+        case none = 0
+        case space, comma, dot, dash, listComma
     }
 
     /// Digit values, 0–9.
@@ -100,16 +101,16 @@ public struct DigitView: Sendable {
     /// Value of a Chinese numeral used as a digit; nil for anything else.
     public static func numeralValue(_ scalar: UInt32) -> UInt8? {
         switch scalar {
-        case 0x96F6, 0x3007: 0     // 零 〇
-        case 0x4E00, 0x5E7A: 1     // 一 幺
-        case 0x4E8C, 0x4E24: 2     // 二 两
-        case 0x4E09: 3             // 三
-        case 0x56DB: 4             // 四
-        case 0x4E94: 5             // 五
-        case 0x516D: 6             // 六
-        case 0x4E03: 7             // 七
-        case 0x516B: 8             // 八
-        case 0x4E5D: 9             // 九
+        case 0x96F6, 0x3007: 0 // 零 〇
+        case 0x4E00, 0x5E7A: 1 // 一 幺
+        case 0x4E8C, 0x4E24: 2 // 二 两
+        case 0x4E09: 3 // 三
+        case 0x56DB: 4 // 四
+        case 0x4E94: 5 // 五
+        case 0x516D: 6 // 六
+        case 0x4E03: 7 // 七
+        case 0x516B: 8 // 八
+        case 0x4E5D: 9 // 九
         default: nil
         }
     }
@@ -140,9 +141,9 @@ public struct DigitView: Sendable {
         case 0x2E: return (.dot, 1)
         case 0x2D: return (.dash, 1)
         case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0x93 || bytes[index + 2] == 0x94):
-            return (.dash, 3)        // – —
+            return (.dash, 3) // – —
         case 0xE3 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x81:
-            return (.listComma, 3)   // 、
+            return (.listComma, 3) // 、
         default: return nil
         }
     }
@@ -173,10 +174,11 @@ public struct DigitView: Sendable {
         while index < bytes.count {
             guard let (_, width) = digit(bytes, at: index) else {
                 if bytes[index] == 0xE4, index + 2 < bytes.count, bytes[index + 1] == 0xBD, bytes[index + 2] == 0x8D {
-                    profile.hasPlaceLabel = true                                   // 位
+                    profile.hasPlaceLabel = true // 位
                 } else if bytes[index] == 0xE5, index + 5 < bytes.count, bytes[index + 1] == 0x8C, bytes[index + 2] == 0xBA,
-                          bytes[index + 3] == 0xE5, bytes[index + 4] == 0x8F, bytes[index + 5] == 0xB7 {
-                    profile.hasAreaCodeLabel = true                                // 区号
+                    bytes[index + 3] == 0xE5, bytes[index + 4] == 0x8F, bytes[index + 5] == 0xB7
+                {
+                    profile.hasAreaCodeLabel = true // 区号
                 }
                 index += 1
                 continue

@@ -43,10 +43,12 @@ public struct Finding: Codable, Equatable, Hashable, Sendable {
     /// finding stands for (it shows the first; the others are under `related`).
     public var occurrences: Int?
 
-    public init(rule: String, category: Category, severity: Severity, message: String, file: String, line: Int,
-                dataset: Dataset? = nil, recordId: String? = nil, customerId: String? = nil, rep: String? = nil,
-                tier: String? = nil, day: String? = nil, field: String? = nil, column: Int? = nil,
-                excerpt: String? = nil, fingerprint: String, related: [RelatedLocation]? = nil) {
+    public init(
+        rule: String, category: Category, severity: Severity, message: String, file: String, line: Int,
+        dataset: Dataset? = nil, recordId: String? = nil, customerId: String? = nil, rep: String? = nil,
+        tier: String? = nil, day: String? = nil, field: String? = nil, column: Int? = nil,
+        excerpt: String? = nil, fingerprint: String, related: [RelatedLocation]? = nil
+    ) {
         self.rule = rule
         self.category = category
         self.severity = severity

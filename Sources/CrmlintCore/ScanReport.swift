@@ -118,7 +118,10 @@ public struct InputSummary: Codable, Equatable, Sendable {
         }
     }
 
-    public init(path: String, dataset: Dataset?, format: String, encoding: String?, recordsRead: Int = 0, recordsScanned: Int = 0, recordsRejected: Int = 0) {
+    public init(
+        path: String, dataset: Dataset?, format: String, encoding: String?, recordsRead: Int = 0, recordsScanned: Int = 0,
+        recordsRejected: Int = 0
+    ) {
         self.path = path
         self.dataset = dataset
         self.format = format
@@ -140,8 +143,10 @@ public struct RuleSummary: Codable, Equatable, Sendable {
     public var description: String?
     public var policy: String?
 
-    public init(id: String, kind: String, category: Category, severity: Severity,
-                message: String? = nil, description: String? = nil, policy: String? = nil) {
+    public init(
+        id: String, kind: String, category: Category, severity: Severity,
+        message: String? = nil, description: String? = nil, policy: String? = nil
+    ) {
         self.id = id
         self.kind = kind
         self.category = category
@@ -173,9 +178,10 @@ public struct Summary: Codable, Equatable, Sendable {
     public var baselined: Int?
 
     public init(findings: [Finding], inputs: [InputSummary]) {
-        records = RecordCounts(read: inputs.map(\.recordsRead).reduce(0, +),
-                               scanned: inputs.map(\.recordsScanned).reduce(0, +),
-                               rejected: inputs.map(\.recordsRejected).reduce(0, +))
+        records = RecordCounts(
+            read: inputs.map(\.recordsRead).reduce(0, +),
+            scanned: inputs.map(\.recordsScanned).reduce(0, +),
+            rejected: inputs.map(\.recordsRejected).reduce(0, +))
         self.findings = findings.count
         func count(_ key: (Finding) -> String?) -> [String: Int] {
             var counts: [String: Int] = [:]

@@ -26,8 +26,11 @@ public enum Suggestion {
         for candidate in Set(known) {
             guard let dot = candidate.lastIndex(of: "."), candidate.index(after: dot) < candidate.endIndex else { continue }
             let distance = editDistance(typed, Array(candidate[candidate.index(after: dot)...].lowercased()))
-            if distance < closestEnding.distance { closestEnding = ([candidate], distance) }
-            else if distance == closestEnding.distance { closestEnding.names.append(candidate) }
+            if distance < closestEnding.distance {
+                closestEnding = ([candidate], distance)
+            } else if distance == closestEnding.distance {
+                closestEnding.names.append(candidate)
+            }
         }
         if closestEnding.names.count == 1, closestEnding.distance <= max(1, typed.count / 3) {
             return closestEnding.names[0]

@@ -27,8 +27,10 @@ public struct SuppressionStatus: Codable, Equatable, Hashable, Sendable {
     /// Findings it hid (for an expired entry: findings it would have hidden).
     public var matched: Int
 
-    public init(file: String, line: Int, rule: String? = nil, fingerprint: String? = nil, recordId: String? = nil,
-                path: String? = nil, reason: String, owner: String? = nil, expires: String? = nil, state: State, matched: Int) {
+    public init(
+        file: String, line: Int, rule: String? = nil, fingerprint: String? = nil, recordId: String? = nil,
+        path: String? = nil, reason: String, owner: String? = nil, expires: String? = nil, state: State, matched: Int
+    ) {
         self.file = file
         self.line = line
         self.rule = rule

@@ -36,7 +36,12 @@ public struct NormalizedText: Sendable {
 /// dictionary of arrays cost most of the scan time in retain/release and
 /// hashing (perf on a 13 MB export).
 public final class TextNormalizer {
-    private enum Kind: UInt32 { case other = 0, han = 1, separator = 2, dropped = 3 }
+    private enum Kind: UInt32 {
+        case other = 0
+        case han = 1
+        case separator = 2
+        case dropped = 3
+    }
 
     private var table: [UInt32] = []
     private var pool: [UInt8] = []
@@ -75,7 +80,8 @@ public final class TextNormalizer {
                     value = UInt32(lead & 0x0F) << 12 | UInt32(input[index + 1] & 0x3F) << 6 | UInt32(input[index + 2] & 0x3F)
                     width = 3
                 } else {
-                    value = UInt32(lead & 0x07) << 18 | UInt32(input[index + 1] & 0x3F) << 12
+                    value =
+                        UInt32(lead & 0x07) << 18 | UInt32(input[index + 1] & 0x3F) << 12
                         | UInt32(input[index + 2] & 0x3F) << 6 | UInt32(input[index + 3] & 0x3F)
                     width = 4
                 }
@@ -143,14 +149,15 @@ public final class TextNormalizer {
 
     /// Characters ICU's Hant-Hans maps although they are written so in both
     /// scripts: 俱 (俱乐部, 俱樂部) is not a Traditional form of 具.
-    static let keptAsWritten: Set<UInt32> = [0x4FF1]   // 俱
+    static let keptAsWritten: Set<UInt32> = [0x4FF1] // 俱
 
     private func compute(_ value: UInt32) -> UInt32 {
         guard let scalar = Unicode.Scalar(value) else { return Kind.dropped.rawValue << 1 | 1 }
         if Self.zeroWidth.contains(value) { return Kind.dropped.rawValue << 1 | 1 }
         var text = String(scalar).precomposedStringWithCompatibilityMapping
         if let first = text.unicodeScalars.first, Self.isHan(first.value), !Self.keptAsWritten.contains(first.value),
-           let simplified = text.applyingTransform(StringTransform("Hant-Hans"), reverse: false) {
+            let simplified = text.applyingTransform(StringTransform("Hant-Hans"), reverse: false)
+        {
             text = simplified
         }
         let scalars = Array(text.unicodeScalars)
@@ -163,7 +170,7 @@ public final class TextNormalizer {
             kind = .other
         }
         var bytes = Array(text.utf8)
-        if bytes.count > 31 { bytes = Array(String(scalar).utf8) }   // no real mapping is this long; keep the original
+        if bytes.count > 31 { bytes = Array(String(scalar).utf8) } // no real mapping is this long; keep the original
         let offset = UInt32(pool.count)
         pool.append(contentsOf: bytes)
         return offset << 8 | UInt32(bytes.count) << 3 | kind.rawValue << 1 | 1
@@ -173,8 +180,8 @@ public final class TextNormalizer {
 
     static func isSeparator(_ value: UInt32) -> Bool {
         switch value {
-        case 0x20, 0x09, 0x2D, 0x5F, 0x2A, 0x2E, 0x2F, 0x7C, 0x7E: true   // space tab - _ * . / | ~
-        case 0x00B7, 0x30FB, 0x2014, 0x2013, 0x2015, 0x2022, 0x3000, 0x00A0: true  // · ・ — – ― • ideographic space, nbsp
+        case 0x20, 0x09, 0x2D, 0x5F, 0x2A, 0x2E, 0x2F, 0x7C, 0x7E: true // space tab - _ * . / | ~
+        case 0x00B7, 0x30FB, 0x2014, 0x2013, 0x2015, 0x2022, 0x3000, 0x00A0: true // · ・ — – ― • ideographic space, nbsp
         default: false
         }
     }

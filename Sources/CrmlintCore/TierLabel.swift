@@ -2,8 +2,10 @@
 /// `Tier A`, `A-tier`. Which tiers exist is policy (YAML); this only
 /// removes the decoration around the letter.
 public enum TierLabel {
-    private static let decorations: [[Unicode.Scalar]] = ["客户", "客戶", "类", "類", "级", "級", "等", "tier", "level", "grade", "-", "_", ":", "："]
-        .map { Array($0.unicodeScalars) }
+    private static let decorations: [[Unicode.Scalar]] = [
+        "客户", "客戶", "类", "類", "级", "級", "等", "tier", "level", "grade", "-", "_", ":", "：",
+    ]
+    .map { Array($0.unicodeScalars) }
 
     /// The bare label, uppercased (`A类客户` → `A`); nil for an empty value.
     public static func parse(_ text: String) -> String? {
@@ -11,8 +13,10 @@ public enum TierLabel {
         var label = String.UnicodeScalarView()
         var index = 0
         scan: while index < scalars.count {
-            for decoration in decorations where index + decoration.count <= scalars.count
-                && scalars[index..<index + decoration.count].elementsEqual(decoration) {
+            for decoration in decorations
+            where index + decoration.count <= scalars.count
+                && scalars[index..<index + decoration.count].elementsEqual(decoration)
+            {
                 index += decoration.count
                 continue scan
             }

@@ -59,8 +59,9 @@ public struct TimeValue: Sendable, Equatable {
                 calendar.timeZone = TimeZone(secondsFromGMT: sign * (hours * 3600 + minutes * 60))!
             }
         }
-        let components = DateComponents(year: number(1), month: number(2), day: number(3),
-                                        hour: number(4) ?? 0, minute: number(5) ?? 0, second: number(6) ?? 0)
+        let components = DateComponents(
+            year: number(1), month: number(2), day: number(3),
+            hour: number(4) ?? 0, minute: number(5) ?? 0, second: number(6) ?? 0)
         guard let start = validDate(components, calendar) else { return nil }
         var end = start
         if let endHour = number(7), let endMinute = number(8) {
@@ -78,11 +79,12 @@ public struct TimeValue: Sendable, Equatable {
     /// The date, or nil when the components are not a real time (2024-02-30, 25:00).
     private static func validDate(_ components: DateComponents, _ calendar: Calendar) -> Date? {
         guard let month = components.month, (1...12).contains(month),
-              let day = components.day, (1...31).contains(day),
-              let hour = components.hour, (0...24).contains(hour),
-              let minute = components.minute, (0...59).contains(minute),
-              let second = components.second, (0...60).contains(second),
-              let date = calendar.date(from: components) else { return nil }
+            let day = components.day, (1...31).contains(day),
+            let hour = components.hour, (0...24).contains(hour),
+            let minute = components.minute, (0...59).contains(minute),
+            let second = components.second, (0...60).contains(second),
+            let date = calendar.date(from: components)
+        else { return nil }
         let check = calendar.dateComponents([.year, .month, .day], from: date)
         if hour == 24 { return minute == 0 && second == 0 ? date : nil }
         guard check.year == components.year, check.month == month, check.day == day else { return nil }

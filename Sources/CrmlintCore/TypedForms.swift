@@ -32,8 +32,10 @@ public enum TypedForm: String, Sendable, CaseIterable {
     /// Validated details of this form. `view` is built on first use and
     /// shared by the forms of one detector; `excluded(offset)` says whether
     /// a context word (订单号 …) right before that offset makes a number something else.
-    func hits(_ bytes: UnsafeBufferPointer<UInt8>, view: inout DigitView?, scratch: MatchScratch,
-              excluded: (Int) -> Bool) throws -> [ContactHit] {
+    func hits(
+        _ bytes: UnsafeBufferPointer<UInt8>, view: inout DigitView?, scratch: MatchScratch,
+        excluded: (Int) -> Bool
+    ) throws -> [ContactHit] {
         if readsDigits, view == nil { view = DigitView(bytes) }
         switch self {
         case .spokenMobile: return DigitRunFinder(kind: .mobile).hits(bytes, view!, excluded: excluded)
@@ -66,7 +68,8 @@ struct DigitRunFinder {
                 trimmed = (trimmed.lowerBound + 1)..<trimmed.upperBound
             }
             if trimmed.count > 11, view.isNumeral(trimmed.upperBound - 1),
-               Self.hanAfter(bytes, view.sourceBytes(of: trimmed.upperBound - 1).upperBound) {
+                Self.hanAfter(bytes, view.sourceBytes(of: trimmed.upperBound - 1).upperBound)
+            {
                 trimmed = trimmed.lowerBound..<(trimmed.upperBound - 1)
             }
             if trimmed != run, let hit = candidate(trimmed, bytes, view, excluded: excluded) { found.append(hit); continue }
@@ -76,8 +79,10 @@ struct DigitRunFinder {
     }
 
     /// Details among the items of a run listed with 、 (or with `,` when every item has 7 digits or more).
-    private func listed(_ run: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>, _ view: DigitView,
-                        excluded: (Int) -> Bool) -> [ContactHit] {
+    private func listed(
+        _ run: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>, _ view: DigitView,
+        excluded: (Int) -> Bool
+    ) -> [ContactHit] {
         var items: [Range<Int>] = []
         var start = run.lowerBound
         for index in run.dropFirst() where view.gap(before: index) == .listComma {
@@ -98,8 +103,10 @@ struct DigitRunFinder {
         return items.compactMap { $0.count >= 11 ? candidate($0, bytes, view, excluded: excluded) : nil }
     }
 
-    private func candidate(_ range: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>, _ view: DigitView,
-                           excluded: (Int) -> Bool) -> ContactHit? {
+    private func candidate(
+        _ range: Range<Int>, _ bytes: UnsafeBufferPointer<UInt8>, _ view: DigitView,
+        excluded: (Int) -> Bool
+    ) -> ContactHit? {
         // Plain digit strings are the precise patterns' (they know dates, order numbers, amounts).
         guard range.contains(where: { view.isNumeral($0) || ($0 != range.lowerBound && view.gap(before: $0) != .none) }) else { return nil }
         guard !looksLikeAmountOrAddress(range, view) else { return nil }
@@ -123,8 +130,9 @@ struct DigitRunFinder {
             guard let subscriber = ContactChecks.landlineSubscriber(digits) else { return nil }
             maskedDigits = positions[subscriber.lowerBound..<(subscriber.upperBound - 4)]
         }
-        return ContactHit(detector: kind == .mobile ? "mobile-cn" : "landline-cn", range: source,
-                          maskOffsets: maskedDigits.flatMap { view.sourceBytes(of: $0) })
+        return ContactHit(
+            detector: kind == .mobile ? "mobile-cn" : "landline-cn", range: source,
+            maskOffsets: maskedDigits.flatMap { view.sourceBytes(of: $0) })
     }
 
     /// 1,234,567 (thousands), 10.12.1.254 (an address or a version), 13812345.67 (decimals).
@@ -148,8 +156,8 @@ struct DigitRunFinder {
                 start >= word.utf8.count && zip(bytes[(start - word.utf8.count)..<start], word.utf8).allSatisfy { $0 | 0x20 == $1 }
             }
         }
-        if byte == 0x5F || byte == 0x2A || byte == 0x40 || byte == 0x24 || byte == 0x23 { return false }  // _ * @ $ #
-        if start >= 2, bytes[start - 2] == 0xC2, byte == 0xA5 { return false }   // ¥
+        if byte == 0x5F || byte == 0x2A || byte == 0x40 || byte == 0x24 || byte == 0x23 { return false } // _ * @ $ #
+        if start >= 2, bytes[start - 2] == 0xC2, byte == 0xA5 { return false } // ¥
         return true
     }
 
@@ -205,7 +213,8 @@ enum LabelledPartsFinder {
         for (index, first) in view.runs.enumerated() {
             // 前 N 位 [是/为/:] first … 后 M 位 [是/为/:] second
             guard let (count, labelStart) = placeCount(before: first, in: view, bytes, leads: fronts),
-                  count == first.count, count < 11, !excluded(labelStart) else { continue }
+                count == first.count, count < 11, !excluded(labelStart)
+            else { continue }
             let end = view.sourceRange(of: first).upperBound
             for second in view.runs[(index + 1)...] {
                 let start = view.sourceRange(of: second).lowerBound
@@ -214,8 +223,10 @@ enum LabelledPartsFinder {
                 guard rest == second.count, count + rest == 11 else { break }
                 let positions = Array(first) + Array(second)
                 guard ContactChecks.isMobile(positions.map { view.digits[$0] }) else { break }
-                found.append(ContactHit(detector: "mobile-cn", range: view.sourceRange(of: first).lowerBound..<view.sourceRange(of: second).upperBound,
-                                        maskOffsets: positions[3..<7].flatMap { view.sourceBytes(of: $0) }))
+                found.append(
+                    ContactHit(
+                        detector: "mobile-cn", range: view.sourceRange(of: first).lowerBound..<view.sourceRange(of: second).upperBound,
+                        maskOffsets: positions[3..<7].flatMap { view.sourceBytes(of: $0) }))
                 break
             }
         }
@@ -253,23 +264,28 @@ enum LabelledPartsFinder {
             guard let subscriber = ContactChecks.landlineSubscriber(Array(digits)), subscriber.lowerBound == code.count else { continue }
             let numberSource = view.sourceRange(of: number)
             guard DigitRunFinder.freeAfter(bytes, numberSource.upperBound), !excluded(labelStart) else { continue }
-            found.append(ContactHit(detector: "landline-cn",
-                                    range: min(codeSource.lowerBound, numberSource.lowerBound)..<max(codeSource.upperBound, numberSource.upperBound),
-                                    maskOffsets: number.dropLast(4).flatMap { view.sourceBytes(of: $0) }))
+            found.append(
+                ContactHit(
+                    detector: "landline-cn",
+                    range: min(codeSource.lowerBound, numberSource.lowerBound)..<max(codeSource.upperBound, numberSource.upperBound),
+                    maskOffsets: number.dropLast(4).flatMap { view.sourceBytes(of: $0) }))
         }
         return found
     }
 
     /// `前三位` (or another lead) right before a run, connectors allowed: the
     /// count it announces and where the label starts.
-    private static func placeCount(before run: Range<Int>, in view: DigitView, _ bytes: UnsafeBufferPointer<UInt8>,
-                                   leads: [[UInt8]]) -> (Int, Int)? {
+    private static func placeCount(
+        before run: Range<Int>, in view: DigitView, _ bytes: UnsafeBufferPointer<UInt8>,
+        leads: [[UInt8]]
+    ) -> (Int, Int)? {
         let start = skipConnectorsBackward(bytes, from: view.sourceRange(of: run).lowerBound)
         guard ends(bytes, at: start, with: place) else { return nil }
         let placeStart = start - place.count
         // The count is the run ending right before 位: 三, 3, 八 …
         guard let countRun = view.runs.last(where: { view.sourceRange(of: $0).upperBound == placeStart }),
-              (1...2).contains(countRun.count) else { return nil }
+            (1...2).contains(countRun.count)
+        else { return nil }
         let count = countRun.reduce(0) { $0 * 10 + Int(view.digits[$1]) }
         let countStart = view.sourceRange(of: countRun).lowerBound
         guard let lead = leads.first(where: { ends(bytes, at: countStart, with: $0) }) else { return nil }
@@ -324,8 +340,10 @@ enum LabelledPartsFinder {
 /// `#` stands for `@` (#换成@).
 enum SpelledEmailFinder {
     // The at and dot tokens; spaces are allowed around the worded ones only.
-    static let atToken = #"(?:[ \t]*(?:@|\[[ \t]*at[ \t]*\]|\([ \t]*at[ \t]*\)|\{[ \t]*at[ \t]*\}|<[ \t]*at[ \t]*>|艾特)[ \t]*|[ \t]+at[ \t]+|#)"#
-    static let dotToken = #"(?:\.|[ \t]*(?:。|点|\[[ \t]*dot[ \t]*\]|\([ \t]*dot[ \t]*\)|\{[ \t]*dot[ \t]*\}|<[ \t]*dot[ \t]*>)[ \t]*|[ \t]+dot[ \t]+)"#
+    static let atToken =
+        #"(?:[ \t]*(?:@|\[[ \t]*at[ \t]*\]|\([ \t]*at[ \t]*\)|\{[ \t]*at[ \t]*\}|<[ \t]*at[ \t]*>|艾特)[ \t]*|[ \t]+at[ \t]+|#)"#
+    static let dotToken =
+        #"(?:\.|[ \t]*(?:。|点|\[[ \t]*dot[ \t]*\]|\([ \t]*dot[ \t]*\)|\{[ \t]*dot[ \t]*\}|<[ \t]*dot[ \t]*>)[ \t]*|[ \t]+dot[ \t]+)"#
     static let pattern = try! Pattern(
         #"(?<![A-Za-z0-9._%+\-])([A-Za-z0-9][A-Za-z0-9._%+\-]{0,63})"# + atToken
             + #"((?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"# + dotToken + #")+[A-Za-z]{2,24})(?![A-Za-z0-9\-])"#,
@@ -337,7 +355,10 @@ enum SpelledEmailFinder {
         "site", "online", "tech", "ltd", "hk", "tw", "mo", "jp", "kr", "sg", "uk", "us", "de", "fr", "ca", "au", "ru", "ai",
         "app", "dev", "mobi", "cloud", "shop", "store", "work", "email", "asia", "pro", "name", "ink", "wang", "ren",
     ]
-    static let hashNote = [Array("#换成@".utf8), Array("#改成@".utf8), Array("#换@".utf8), Array("#替换为@".utf8), Array("#替换成@".utf8), Array("#即@".utf8), Array("#=@".utf8), Array("#是@".utf8)]
+    static let hashNote = [
+        Array("#换成@".utf8), Array("#改成@".utf8), Array("#换@".utf8), Array("#替换为@".utf8), Array("#替换成@".utf8), Array("#即@".utf8),
+        Array("#=@".utf8), Array("#是@".utf8),
+    ]
 
     /// An at token and a dot token somewhere: `@ # 艾特`, or `at` as a word; `. 。 点`, or `dot` as a word.
     static func mayApply(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -351,9 +372,9 @@ enum SpelledEmailFinder {
                 if word(bytes, index, "at") { at = true }
             case 0x44, 0x64:
                 if word(bytes, index, "dot") { dot = true }
-            case 0xE8 where index + 5 < bytes.count && bytes[index + 1] == 0x89 && bytes[index + 2] == 0xBE: at = true   // 艾(特)
-            case 0xE3 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x82: dot = true  // 。
-            case 0xE7 where index + 2 < bytes.count && bytes[index + 1] == 0x82 && bytes[index + 2] == 0xB9: dot = true  // 点
+            case 0xE8 where index + 5 < bytes.count && bytes[index + 1] == 0x89 && bytes[index + 2] == 0xBE: at = true // 艾(特)
+            case 0xE3 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x82: dot = true // 。
+            case 0xE7 where index + 2 < bytes.count && bytes[index + 1] == 0x82 && bytes[index + 2] == 0xB9: dot = true // 点
             default: break
             }
             index += 1
@@ -366,20 +387,27 @@ enum SpelledEmailFinder {
         guard index + letters.count <= bytes.count else { return false }
         for (offset, letter) in letters.enumerated() where bytes[index + offset] | 0x20 != letter { return false }
         let isLetter = { (byte: UInt8) in (byte | 0x20) &- 0x61 < 26 }
-        return (index == 0 || !isLetter(bytes[index - 1])) && (index + letters.count == bytes.count || !isLetter(bytes[index + letters.count]))
+        return (index == 0 || !isLetter(bytes[index - 1]))
+            && (index + letters.count == bytes.count || !isLetter(bytes[index + letters.count]))
     }
 
     static func hits(_ bytes: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws -> [ContactHit] {
         var found: [ContactHit] = []
         for match in try pattern.allMatches(in: bytes, scratch: scratch) {
             guard let local = match.groups[1], let domain = match.groups[2] else { continue }
-            let at = Array(bytes[local.upperBound..<domain.lowerBound]).filter { $0 != 0x20 && $0 != 0x09 }.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }
+            let at = Array(bytes[local.upperBound..<domain.lowerBound]).filter { $0 != 0x20 && $0 != 0x09 }.map {
+                $0 &- 0x41 < 26 ? $0 | 0x20 : $0
+            }
             let (labels, spelledDots) = domainLabels(bytes, domain)
             guard labels.count >= 2, let tld = labels.last?.lowercased() else { continue }
-            if at == [0x40], !spelledDots { continue }    // a plain address: the precise pattern's
+            if at == [0x40], !spelledDots { continue } // a plain address: the precise pattern's
             let bareAt = at == Array("at".utf8) || at == [0x23] || at == Array("艾特".utf8)
             if bareAt {
-                let noted = at == [0x23] && hashNote.contains { contains(bytes, $0, from: max(0, local.lowerBound - 40), within: domain.upperBound - local.lowerBound + 80) }
+                let noted =
+                    at == [0x23]
+                    && hashNote.contains {
+                        contains(bytes, $0, from: max(0, local.lowerBound - 40), within: domain.upperBound - local.lowerBound + 80)
+                    }
                 guard knownTopLevelDomains.contains(tld) || noted else { continue }
                 // `look at example.com` is prose: a bare `at` with plain dots needs a mail provider's domain;
                 // and a domain of numbers only (10.5 dot com) is one only for the big providers (163, 139 …).
@@ -389,7 +417,8 @@ enum SpelledEmailFinder {
             }
             let address = String(decoding: bytes[local], as: UTF8.self) + "@" + labels.joined(separator: ".")
             guard ContactChecks.isEmailAddress(address) else { continue }
-            found.append(ContactHit(detector: "email", range: local.lowerBound..<domain.upperBound, maskOffsets: Array(local), canonical: address))
+            found.append(
+                ContactHit(detector: "email", range: local.lowerBound..<domain.upperBound, maskOffsets: Array(local), canonical: address))
         }
         return found
     }
@@ -416,12 +445,12 @@ enum SpelledEmailFinder {
             spelled = true
             while index < range.upperBound, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
             if index < range.upperBound, bytes[index] &- 0x41 < 26 || bytes[index] &- 0x61 < 26 {
-                index += 3                                         // dot
+                index += 3 // dot
             } else if index < range.upperBound, [0x5B, 0x28, 0x7B, 0x3C].contains(bytes[index]) {
                 while index < range.upperBound, ![0x5D, 0x29, 0x7D, 0x3E].contains(bytes[index]) { index += 1 }
-                index += 1                                         // [dot] (dot) {dot} <dot>
+                index += 1 // [dot] (dot) {dot} <dot>
             } else {
-                index += 3                                         // 。 点
+                index += 3 // 。 点
             }
             while index < range.upperBound, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
         }

@@ -11,7 +11,7 @@ public enum ValueKey {
             switch value {
             case 0x09, 0x0A, 0x0D, 0x20, 0xA0, 0x3000: continue
             case 0xFF01...0xFF5E: value -= 0xFEE0
-            case 0xFFE5: value = 0xA5   // ￥ → ¥
+            case 0xFFE5: value = 0xA5 // ￥ → ¥
             default: break
             }
             if value >= 0x41 && value <= 0x5A { value += 0x20 }

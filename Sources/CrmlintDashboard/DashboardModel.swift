@@ -179,19 +179,21 @@ public struct DashboardModel: Codable, Equatable, Sendable {
         timezone = latest.report.run.timezone
         reportCount = ordered.count
         inputs = latest.report.run.inputs.map {
-            Input(path: $0.path, dataset: $0.dataset?.rawValue, recordsRead: $0.recordsRead,
-                  recordsScanned: $0.recordsScanned, recordsRejected: $0.recordsRejected)
+            Input(
+                path: $0.path, dataset: $0.dataset?.rawValue, recordsRead: $0.recordsRead,
+                recordsScanned: $0.recordsScanned, recordsRejected: $0.recordsRejected)
         }
         let summary = latest.report.summary.records
         records = Records(read: summary.read, scanned: summary.scanned, rejected: summary.rejected)
         findings = Self.counts(current)
 
         if let previous {
-            change = Change(previousAsOf: previous.report.run.asOf, previousPath: previous.path,
-                            previousTotal: previous.report.findings.count,
-                            new: Self.counts(current.filter(isNew)),
-                            resolved: Self.counts(resolvedFindings),
-                            stillOpen: Self.counts(current.filter { previousPrints.contains($0.fingerprint) }))
+            change = Change(
+                previousAsOf: previous.report.run.asOf, previousPath: previous.path,
+                previousTotal: previous.report.findings.count,
+                new: Self.counts(current.filter(isNew)),
+                resolved: Self.counts(resolvedFindings),
+                stillOpen: Self.counts(current.filter { previousPrints.contains($0.fingerprint) }))
         } else {
             change = nil
         }
@@ -200,8 +202,9 @@ public struct DashboardModel: Codable, Equatable, Sendable {
         var before: (findings: [Finding], prints: Set<String>)?
         for loaded in ordered {
             let prints = Set(loaded.report.findings.map(\.fingerprint))
-            var scan = Scan(asOf: loaded.report.run.asOf, path: loaded.path, recordsScanned: loaded.report.summary.records.scanned,
-                            findings: Self.counts(loaded.report.findings))
+            var scan = Scan(
+                asOf: loaded.report.run.asOf, path: loaded.path, recordsScanned: loaded.report.summary.records.scanned,
+                findings: Self.counts(loaded.report.findings))
             if let before {
                 scan.new = loaded.report.findings.filter { !before.prints.contains($0.fingerprint) }.count
                 scan.resolved = before.findings.filter { !prints.contains($0.fingerprint) }.count
@@ -214,8 +217,9 @@ public struct DashboardModel: Codable, Equatable, Sendable {
         categories = Self.group(current, isNew: isNew, key: { $0.category.rawValue })
         tiers = Self.group(current, isNew: isNew, key: \.tier).sorted { ($0.key ?? "\u{10FFFF}") < ($1.key ?? "\u{10FFFF}") }
         days = Self.filledDays(Self.group(current, isNew: isNew, key: \.day))
-        self.rules = Self.ruleRows(current: current, resolved: resolvedFindings, isNew: isNew,
-                                   declared: latest.report.run.rules + (previous?.report.run.rules ?? []), texts: ruleTexts)
+        self.rules = Self.ruleRows(
+            current: current, resolved: resolvedFindings, isNew: isNew,
+            declared: latest.report.run.rules + (previous?.report.run.rules ?? []), texts: ruleTexts)
         reps = Self.repRows(current: current, resolved: resolvedFindings, isNew: isNew)
         topCustomers = Self.customerRows(current, isNew: isNew)
         table = FindingTable(current: current, isNew: isNew, hasPrevious: previous != nil, resolved: resolvedFindings)
@@ -242,10 +246,11 @@ public struct DashboardModel: Codable, Equatable, Sendable {
 
     // MARK: - Aggregation helpers
 
-    static let allCategoryLabels: [String: Label] = Dictionary(uniqueKeysWithValues: Category.allCases.map {
-        let (en, zh) = labels($0)
-        return ($0.rawValue, Label(zh: zh, en: en))
-    })
+    static let allCategoryLabels: [String: Label] = Dictionary(
+        uniqueKeysWithValues: Category.allCases.map {
+            let (en, zh) = labels($0)
+            return ($0.rawValue, Label(zh: zh, en: en))
+        })
 
     /// Reports in `run.as_of` order: parsed as ISO 8601 instants (so offsets
     /// compare correctly), else as text; ties keep the order given.
@@ -262,7 +267,9 @@ public struct DashboardModel: Codable, Equatable, Sendable {
 
     static func parseInstant(_ text: String) -> Date? {
         let formatter = ISO8601DateFormatter()
-        for options: ISO8601DateFormatter.Options in [[.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate]] {
+        for options: ISO8601DateFormatter.Options in [
+            [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds], [.withFullDate],
+        ] {
             formatter.formatOptions = options
             if let date = formatter.date(from: text) { return date }
         }
@@ -312,7 +319,8 @@ public struct DashboardModel: Codable, Equatable, Sendable {
         formatter.dateFormat = "yyyy-MM-dd"
         let dates = known.compactMap { $0.key.flatMap(formatter.date(from:)) }
         guard dates.count == known.count, let first = dates.first, let last = dates.last,
-              let span = calendar.dateComponents([.day], from: first, to: last).day, span <= 3660 else {
+            let span = calendar.dateComponents([.day], from: first, to: last).day, span <= 3660
+        else {
             return known + unknown
         }
         let byKey = Dictionary(uniqueKeysWithValues: known.map { ($0.key!, $0) })
@@ -324,8 +332,10 @@ public struct DashboardModel: Codable, Equatable, Sendable {
         return filled + unknown
     }
 
-    static func ruleRows(current: [Finding], resolved: [Finding], isNew: (Finding) -> Bool,
-                         declared: [RuleSummary], texts: [String: RuleText]) -> [RuleRow] {
+    static func ruleRows(
+        current: [Finding], resolved: [Finding], isNew: (Finding) -> Bool,
+        declared: [RuleSummary], texts: [String: RuleText]
+    ) -> [RuleRow] {
         var rows: [String: RuleRow] = [:]
         // A rule whose findings were all resolved still needs its text for the table's resolved rows.
         for finding in current + resolved where rows[finding.rule] == nil {
@@ -333,10 +343,11 @@ public struct DashboardModel: Codable, Equatable, Sendable {
             let summary = declared.first { $0.id == finding.rule }
             // The rule's own message names the rule; one finding's message describes that finding only.
             let message = text?.message ?? summary?.message.flatMap { $0.isEmpty ? nil : $0 } ?? finding.message
-            rows[finding.rule] = RuleRow(id: finding.rule, category: (summary?.category ?? finding.category).rawValue,
-                                         severity: (summary?.severity ?? finding.severity).rawValue,
-                                         message: MessageText.generic(message), description: text?.description ?? summary?.description,
-                                         policy: text?.policy ?? summary?.policy, counts: SeverityCounts(), new: 0)
+            rows[finding.rule] = RuleRow(
+                id: finding.rule, category: (summary?.category ?? finding.category).rawValue,
+                severity: (summary?.severity ?? finding.severity).rawValue,
+                message: MessageText.generic(message), description: text?.description ?? summary?.description,
+                policy: text?.policy ?? summary?.policy, counts: SeverityCounts(), new: 0)
         }
         for finding in current {
             rows[finding.rule]?.counts.add(finding.severity)
@@ -353,7 +364,8 @@ public struct DashboardModel: Codable, Equatable, Sendable {
         var customers: [String?: Set<String>] = [:]
         var categories: [String?: [Category: (severity: Severity, count: Int)]] = [:]
         for finding in current {
-            rows[finding.rep, default: RepRow(rep: finding.rep, counts: SeverityCounts(), new: 0, resolved: 0, customers: 0)].counts.add(finding.severity)
+            rows[finding.rep, default: RepRow(rep: finding.rep, counts: SeverityCounts(), new: 0, resolved: 0, customers: 0)].counts.add(
+                finding.severity)
             if isNew(finding) { rows[finding.rep]?.new += 1 }
             if let customer = finding.customerId { customers[finding.rep, default: []].insert(customer) }
             let seen = categories[finding.rep, default: [:]][finding.category] ?? (finding.severity, 0)
@@ -380,7 +392,8 @@ public struct DashboardModel: Codable, Equatable, Sendable {
         var reps: [String: Set<String>] = [:]
         for finding in current {
             guard let customer = finding.customerId, !customer.isEmpty else { continue }
-            rows[customer, default: CustomerRow(customerId: customer, counts: SeverityCounts(), new: 0, reps: [], categories: [])].counts.add(finding.severity)
+            rows[customer, default: CustomerRow(customerId: customer, counts: SeverityCounts(), new: 0, reps: [], categories: [])].counts
+                .add(finding.severity)
             if isNew(finding) { rows[customer]?.new += 1 }
             if rows[customer]?.tier == nil { rows[customer]?.tier = finding.tier }
             if let rep = finding.rep { reps[customer, default: []].insert(rep) }

@@ -1,7 +1,8 @@
 import CrmlintCore
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes reports so that nobody ever reads half of one. A regular file is
@@ -105,7 +106,9 @@ public enum AtomicOutput {
         signal(SIGPIPE, SIG_IGN)
         if let open = openDescriptor(named: target) {
             // The descriptor as the shell set it up: `>> log` keeps appending, `> file` keeps its offset.
-            if let reason = writeAll(Array(text.utf8), to: open, quietOnClosedPipe: true) { throw CrmlintError.output(path: path, reason: reason) }
+            if let reason = writeAll(Array(text.utf8), to: open, quietOnClosedPipe: true) {
+                throw CrmlintError.output(path: path, reason: reason)
+            }
             return
         }
         var info = stat()
@@ -113,7 +116,9 @@ public enum AtomicOutput {
         let fd = open(target, O_WRONLY | truncate | O_CLOEXEC)
         guard fd >= 0 else { throw CrmlintError.output(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
-        if let reason = writeAll(Array(text.utf8), to: fd, quietOnClosedPipe: true) { throw CrmlintError.output(path: path, reason: reason) }
+        if let reason = writeAll(Array(text.utf8), to: fd, quietOnClosedPipe: true) {
+            throw CrmlintError.output(path: path, reason: reason)
+        }
     }
 
     /// The descriptor a path such as /dev/stdout or /proc/self/fd/3 names.

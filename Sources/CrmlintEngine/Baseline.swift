@@ -29,7 +29,9 @@ public struct Baseline: Sendable {
     /// `crmlint merge`) or a JSON Lines file of findings.
     public static func load(path: String) throws -> Baseline {
         if isMissing(path: path) { throw CrmlintError.input(path: path, reason: "no such baseline file (--baseline-required)") }
-        return Baseline(path: path, fingerprints: try FindingsDocument.fingerprints(try FindingsDocument.read(path: path, standardInput: false), path: path))
+        return Baseline(
+            path: path,
+            fingerprints: try FindingsDocument.fingerprints(try FindingsDocument.read(path: path, standardInput: false), path: path))
     }
 
     /// True when the baseline already had this finding (it is then used up).

@@ -18,27 +18,28 @@ public struct BuildInfo: Sendable, Equatable {
 
     public static func current(environment: [String: String] = ProcessInfo.processInfo.environment) -> BuildInfo {
         let fromEnvironment = environment["CRMLINT_RULES"].flatMap { $0.isEmpty ? nil : $0 }
-        return BuildInfo(version: CrmlintVersion.current, commit: String(cString: crmlint_git_commit()),
-                         pcre2Version: PCRE2Library.version, pcre2JIT: PCRE2Library.jitAvailable,
-                         defaultRules: fromEnvironment.map { "\($0) (from CRMLINT_RULES)" } ?? BuiltinRules.root,
-                         builtinRuleFiles: BuiltinRules.files.count, builtinRulesHash: BuiltinRules.fingerprint,
-                         platform: Self.platform)
+        return BuildInfo(
+            version: CrmlintVersion.current, commit: String(cString: crmlint_git_commit()),
+            pcre2Version: PCRE2Library.version, pcre2JIT: PCRE2Library.jitAvailable,
+            defaultRules: fromEnvironment.map { "\($0) (from CRMLINT_RULES)" } ?? BuiltinRules.root,
+            builtinRuleFiles: BuiltinRules.files.count, builtinRulesHash: BuiltinRules.fingerprint,
+            platform: Self.platform)
     }
 
     static var platform: String {
         #if os(Linux)
-        let os = "linux"
+            let os = "linux"
         #elseif os(macOS)
-        let os = "macos"
+            let os = "macos"
         #else
-        let os = "unknown-os"
+            let os = "unknown-os"
         #endif
         #if arch(x86_64)
-        return os + "-x86_64"
+            return os + "-x86_64"
         #elseif arch(arm64)
-        return os + "-aarch64"
+            return os + "-aarch64"
         #else
-        return os + "-unknown-arch"
+            return os + "-unknown-arch"
         #endif
     }
 

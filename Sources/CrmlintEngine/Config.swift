@@ -36,8 +36,10 @@ public struct Config: Sendable {
     /// Where each top-level key was written (line, column), for messages about its value.
     public var places: [String: (line: Int, column: Int)] = [:]
 
-    public static let keys = ["timezone", "encoding", "rules", "select", "ignore", "fail_on", "inputs", "columns", "company_domains", "channels", "directions",
-                              "overrides"]
+    public static let keys = [
+        "timezone", "encoding", "rules", "select", "ignore", "fail_on", "inputs", "columns", "company_domains", "channels", "directions",
+        "overrides",
+    ]
     public static let inputKeys = ["path", "dataset", "format", "encoding"]
     /// The name in `rules` that stands for the rules bundled with crmlint.
     public static let bundledRules = "bundled"
@@ -79,7 +81,8 @@ public struct Config: Sendable {
         config.file = file
         guard let root else { return config }
         guard case let .mapping(mapping) = root else {
-            throw CrmlintError.config(file: file, line: root.mark?.line ?? 1, column: root.mark?.column ?? 0, reason: "the config must be a mapping of settings")
+            throw CrmlintError.config(
+                file: file, line: root.mark?.line ?? 1, column: root.mark?.column ?? 0, reason: "the config must be a mapping of settings")
         }
         var errors: [CrmlintError] = []
         func fail(_ node: Node, _ reason: String) {
@@ -87,7 +90,10 @@ public struct Config: Sendable {
         }
         func unknownKey(_ node: Node, in place: String, known: [String]) {
             let name = StrictYAML.keyName(node)
-            fail(node, "unknown key '\(name)'\(place)\(Suggestion.hint(for: name, among: known)); expected one of \(known.joined(separator: ", "))")
+            fail(
+                node,
+                "unknown key '\(name)'\(place)\(Suggestion.hint(for: name, among: known)); expected one of \(known.joined(separator: ", "))"
+            )
         }
         func strings(_ node: Node, _ key: String) -> [String] {
             guard let items = StrictYAML.strings(node) else {
@@ -126,7 +132,9 @@ public struct Config: Sendable {
                         case "dataset":
                             rule.dataset = entryValue.string.flatMap(Dataset.init(rawValue:))
                             if rule.dataset == nil {
-                                fail(entryValue, Suggestion.unknown("dataset", entryValue.string ?? "", expected: Dataset.allCases.map(\.rawValue)))
+                                fail(
+                                    entryValue,
+                                    Suggestion.unknown("dataset", entryValue.string ?? "", expected: Dataset.allCases.map(\.rawValue)))
                             }
                         case "format":
                             rule.format = entryValue.string
@@ -148,14 +156,21 @@ public struct Config: Sendable {
                 guard case let .mapping(datasets) = value else { fail(value, "'columns' must map datasets to fields"); continue }
                 for (datasetKey, fields) in datasets {
                     guard let dataset = datasetKey.string.flatMap(Dataset.init(rawValue:)) else {
-                        fail(datasetKey, Suggestion.unknown("dataset", datasetKey.string ?? "", expected: Dataset.allCases.map(\.rawValue)) + " (in columns)")
+                        fail(
+                            datasetKey,
+                            Suggestion.unknown("dataset", datasetKey.string ?? "", expected: Dataset.allCases.map(\.rawValue))
+                                + " (in columns)")
                         continue
                     }
-                    guard case let .mapping(fieldMap) = fields else { fail(fields, "columns.\(dataset.rawValue) must map fields to aliases"); continue }
+                    guard case let .mapping(fieldMap) = fields else {
+                        fail(fields, "columns.\(dataset.rawValue) must map fields to aliases"); continue
+                    }
                     for (fieldKey, aliases) in fieldMap {
                         let field = fieldKey.string ?? ""
                         if !dataset.canonicalFields.contains(field) {
-                            fail(fieldKey, Suggestion.unknown("field", field, expected: dataset.canonicalFields) + " (for \(dataset.rawValue))")
+                            fail(
+                                fieldKey,
+                                Suggestion.unknown("field", field, expected: dataset.canonicalFields) + " (for \(dataset.rawValue))")
                         }
                         config.columns[dataset, default: [:]][field] = strings(aliases, "columns.\(dataset.rawValue).\(field)")
                     }
@@ -164,13 +179,18 @@ public struct Config: Sendable {
                 guard case let .mapping(entries) = value else { fail(value, "'channels' must map channels to lists of words"); continue }
                 for (nameNode, words) in entries {
                     guard let channel = nameNode.string.flatMap(Channel.init(rawValue:)) else {
-                        fail(nameNode, "unknown channel '\(nameNode.string ?? "")' in channels (one of: \(Channel.allCases.map(\.rawValue).joined(separator: ", ")))")
+                        fail(
+                            nameNode,
+                            "unknown channel '\(nameNode.string ?? "")' in channels (one of: \(Channel.allCases.map(\.rawValue).joined(separator: ", ")))"
+                        )
                         continue
                     }
                     config.extraChannels[channel, default: []] += strings(words, "channels.\(channel.rawValue)")
                 }
             case "directions":
-                guard case let .mapping(entries) = value else { fail(value, "'directions' must map outbound and inbound to lists of words"); continue }
+                guard case let .mapping(entries) = value else {
+                    fail(value, "'directions' must map outbound and inbound to lists of words"); continue
+                }
                 for (nameNode, words) in entries {
                     guard let direction = nameNode.string.flatMap(Direction.init(rawValue:)) else {
                         fail(nameNode, "unknown direction '\(nameNode.string ?? "")' in directions (outbound, inbound)")
@@ -179,24 +199,36 @@ public struct Config: Sendable {
                     config.extraDirections[direction, default: []] += strings(words, "directions.\(direction.rawValue)")
                 }
             case "overrides":
-                guard case let .mapping(entries) = value else { fail(value, "'overrides' must map rule ids, id prefixes or categories to settings"); continue }
+                guard case let .mapping(entries) = value else {
+                    fail(value, "'overrides' must map rule ids, id prefixes or categories to settings"); continue
+                }
                 for (selectorNode, settings) in entries {
-                    guard let selector = selectorNode.string, !selector.isEmpty else { fail(selectorNode, "an override must be named by a rule id, id prefix or category"); continue }
+                    guard let selector = selectorNode.string, !selector.isEmpty else {
+                        fail(selectorNode, "an override must be named by a rule id, id prefix or category"); continue
+                    }
                     guard case let .mapping(pairs) = settings else {
-                        fail(settings, "overrides.\(selector) must be a mapping of rule keys (enabled, severity, fields, datasets, or the kind's parameters)")
+                        fail(
+                            settings,
+                            "overrides.\(selector) must be a mapping of rule keys (enabled, severity, fields, datasets, or the kind's parameters)"
+                        )
                         continue
                     }
-                    var override = RuleOverride(selector: selector, file: file, line: selectorNode.mark?.line ?? 0, column: selectorNode.mark?.column ?? 0,
-                                                enabled: nil, entries: [])
+                    var override = RuleOverride(
+                        selector: selector, file: file, line: selectorNode.mark?.line ?? 0, column: selectorNode.mark?.column ?? 0,
+                        enabled: nil, entries: [])
                     for (settingKey, settingValue) in pairs {
                         let name = settingKey.string ?? ""
                         if name == "enabled" {
                             override.enabled = settingValue.bool
                             if settingValue.bool == nil { fail(settingValue, "overrides.\(selector).enabled must be true or false") }
                         } else if RuleOverride.fixedKeys.contains(name) {
-                            fail(settingKey, "overrides.\(selector): '\(name)' cannot be overridden (it is the rule's own); copy the rule to change it")
+                            fail(
+                                settingKey,
+                                "overrides.\(selector): '\(name)' cannot be overridden (it is the rule's own); copy the rule to change it")
                         } else {
-                            override.entries.append(.init(key: name, value: settingValue, line: settingKey.mark?.line ?? 0, column: settingKey.mark?.column ?? 0))
+                            override.entries.append(
+                                .init(
+                                    key: name, value: settingValue, line: settingKey.mark?.line ?? 0, column: settingKey.mark?.column ?? 0))
                         }
                     }
                     config.overrides.append(override)

@@ -15,10 +15,13 @@ public enum ConfigInit {
         options.readsConfig = false
         // Paths in crmlint.yml are relative to its folder: one written elsewhere gets absolute paths.
         let sameFolder = configFolder.isEmpty || configFolder == "."
-        let rules = rulePaths.isEmpty ? [Config.bundledRules] : rulePaths.map { path in
-            path == Config.bundledRules || sameFolder || (path as NSString).isAbsolutePath
-                ? path : URL(fileURLWithPath: path).standardizedFileURL.path
-        }
+        let rules =
+            rulePaths.isEmpty
+            ? [Config.bundledRules]
+            : rulePaths.map { path in
+                path == Config.bundledRules || sameFolder || (path as NSString).isAbsolutePath
+                    ? path : URL(fileURLWithPath: path).standardizedFileURL.path
+            }
         return render(try Inspection.run(options), rules: rules)
     }
 
@@ -45,7 +48,11 @@ public enum ConfigInit {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.properties.generalCategory == .control { out += String(format: "\\u%04X", scalar.value) } else { out.unicodeScalars.append(scalar) }
+                if scalar.properties.generalCategory == .control {
+                    out += String(format: "\\u%04X", scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out + "\""
@@ -53,7 +60,10 @@ public enum ConfigInit {
 
     /// A comment line never breaks: whatever a header holds stays on one line.
     static func comment(_ text: String) -> String {
-        String(text.unicodeScalars.map { $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" ? " " : Character($0) })
+        String(
+            text.unicodeScalars.map {
+                $0.properties.generalCategory == .control || $0 == "\u{2028}" || $0 == "\u{2029}" ? " " : Character($0)
+            })
     }
 
     static func render(_ files: [FileInspection], rules: [String] = [Config.bundledRules]) -> String {
@@ -127,7 +137,8 @@ public enum ConfigInit {
             var unknown: [String: Int] = [:]
             for value in values where value.meaning == nil { unknown[value.value, default: 0] += value.records }
             guard !unknown.isEmpty else { continue }
-            out += "# \(key == "channels" ? "Channel" : "Direction") words crmlint does not know: replace \(name) with one of \(known.joined(separator: ", ")).\n"
+            out +=
+                "# \(key == "channels" ? "Channel" : "Direction") words crmlint does not know: replace \(name) with one of \(known.joined(separator: ", ")).\n"
             out += "# \(key):\n"
             for (word, count) in unknown.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
                 out += "#   \(name): [\(comment(quoted(word)))]   # \(count) record\(count == 1 ? "" : "s")\n"

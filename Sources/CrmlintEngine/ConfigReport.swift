@@ -96,8 +96,10 @@ public struct ConfigReport: Encodable, Sendable {
         for (key, selectors) in [("select", config.select), ("ignore", config.ignore)] {
             let place = config.places[key] ?? (0, 0)
             for selector in selectors where !RuleFilter(select: [selector]).problems(in: loaded.rules).isEmpty {
-                problems.append(.config(file: config.file ?? "crmlint.yml", line: place.line, column: place.column,
-                                        reason: "\(key) '\(selector)' names no rule, rule prefix or category\(RuleFilter.hint(selector, loaded.rules))"))
+                problems.append(
+                    .config(
+                        file: config.file ?? "crmlint.yml", line: place.line, column: place.column,
+                        reason: "\(key) '\(selector)' names no rule, rule prefix or category\(RuleFilter.hint(selector, loaded.rules))"))
             }
         }
         if let zone = arguments.timezone ?? config.timezone, TimeZone(identifier: zone) == nil {
@@ -121,35 +123,67 @@ public struct ConfigReport: Encodable, Sendable {
             let source = commandLine ? "command line" : set ? (place(key) ?? "default") : "default"
             settings.append(EffectiveSetting(key: key, value: set || commandLine ? value : defaultValue, source: source))
         }
-        add("timezone", .text(arguments.timezone ?? config.timezone ?? ""), commandLine: arguments.timezone != nil, set: config.timezone != nil,
+        add(
+            "timezone", .text(arguments.timezone ?? config.timezone ?? ""), commandLine: arguments.timezone != nil,
+            set: config.timezone != nil,
             default: .text("Asia/Shanghai"))
-        add("encoding", .text(arguments.encoding ?? config.encoding ?? ""), commandLine: arguments.encoding != nil, set: config.encoding != nil,
+        add(
+            "encoding", .text(arguments.encoding ?? config.encoding ?? ""), commandLine: arguments.encoding != nil,
+            set: config.encoding != nil,
             default: .text("detected per file (utf-8 or gb18030)"))
         let bundled = try? RulePack.defaultPath()
-        add("rules", .strings(sources.map { $0 == bundled ? "bundled (\($0))" : $0 }), commandLine: !arguments.rulePaths.isEmpty,
+        add(
+            "rules", .strings(sources.map { $0 == bundled ? "bundled (\($0))" : $0 }), commandLine: !arguments.rulePaths.isEmpty,
             set: !config.rules.isEmpty, default: .strings(sources.map { "bundled (\($0))" }))
         // The command line adds to the file's select and ignore, as in a scan.
         for (key, fromFile, fromLine) in [("select", config.select, arguments.select), ("ignore", config.ignore, arguments.ignore)] {
             let source = [fromFile.isEmpty ? nil : place(key) ?? "default", fromLine.isEmpty ? nil : "command line"].compactMap { $0 }
-            settings.append(EffectiveSetting(key: key, value: fromFile.isEmpty && fromLine.isEmpty ? .list([]) : .strings(fromFile + fromLine),
-                                             source: source.isEmpty ? "default" : source.joined(separator: " + ")))
+            settings.append(
+                EffectiveSetting(
+                    key: key, value: fromFile.isEmpty && fromLine.isEmpty ? .list([]) : .strings(fromFile + fromLine),
+                    source: source.isEmpty ? "default" : source.joined(separator: " + ")))
         }
-        add("fail_on", .text(arguments.failOn ?? config.failOn ?? ""), commandLine: arguments.failOn != nil, set: config.failOn != nil, default: .text("error"))
-        add("inputs", .list(config.inputs.map { input in
-            .object([("path", .text(input.glob))] + [("dataset", input.dataset?.rawValue), ("format", input.format), ("encoding", input.encoding)]
-                .compactMap { key, value in value.map { (key, SettingValue.text($0)) } })
-        }), set: !config.inputs.isEmpty, default: .list([]))
-        add("columns", .object(config.columns.keys.sorted().map { dataset in
-            (dataset.rawValue, .object(config.columns[dataset]!.keys.sorted().map { ($0, .strings(config.columns[dataset]![$0]!)) }))
-        }), set: !config.columns.isEmpty, default: .object([]))
+        add(
+            "fail_on", .text(arguments.failOn ?? config.failOn ?? ""), commandLine: arguments.failOn != nil, set: config.failOn != nil,
+            default: .text("error"))
+        add(
+            "inputs",
+            .list(
+                config.inputs.map { input in
+                    .object(
+                        [("path", .text(input.glob))]
+                            + [("dataset", input.dataset?.rawValue), ("format", input.format), ("encoding", input.encoding)]
+                            .compactMap { key, value in value.map { (key, SettingValue.text($0)) } })
+                }), set: !config.inputs.isEmpty, default: .list([]))
+        add(
+            "columns",
+            .object(
+                config.columns.keys.sorted().map { dataset in
+                    (
+                        dataset.rawValue,
+                        .object(config.columns[dataset]!.keys.sorted().map { ($0, .strings(config.columns[dataset]![$0]!)) })
+                    )
+                }), set: !config.columns.isEmpty, default: .object([]))
         add("company_domains", .strings(config.companyDomains), set: !config.companyDomains.isEmpty, default: .list([]))
-        add("channels", .object(config.extraChannels.keys.sorted { $0.rawValue < $1.rawValue }.map { ($0.rawValue, .strings(config.extraChannels[$0]!)) }),
+        add(
+            "channels",
+            .object(
+                config.extraChannels.keys.sorted { $0.rawValue < $1.rawValue }.map { ($0.rawValue, .strings(config.extraChannels[$0]!)) }),
             set: !config.extraChannels.isEmpty, default: .object([]))
-        add("directions", .object(config.extraDirections.keys.sorted { $0.rawValue < $1.rawValue }.map { ($0.rawValue, .strings(config.extraDirections[$0]!)) }),
+        add(
+            "directions",
+            .object(
+                config.extraDirections.keys.sorted { $0.rawValue < $1.rawValue }.map {
+                    ($0.rawValue, .strings(config.extraDirections[$0]!))
+                }),
             set: !config.extraDirections.isEmpty, default: .object([]))
         let overrides: [SettingValue] = config.overrides.map { override in
-            let named = loaded.rules.filter { RuleOverride.applying([override], id: $0.metadata.id, category: $0.metadata.category.rawValue).count == 1 }
-            var pairs: [(String, SettingValue)] = [("selector", .text(override.selector)), ("at", .text("\(override.file):\(override.line)"))]
+            let named = loaded.rules.filter {
+                RuleOverride.applying([override], id: $0.metadata.id, category: $0.metadata.category.rawValue).count == 1
+            }
+            var pairs: [(String, SettingValue)] = [
+                ("selector", .text(override.selector)), ("at", .text("\(override.file):\(override.line)")),
+            ]
             if let enabled = override.enabled { pairs.append(("enabled", .bool(enabled))) }
             pairs += override.entries.map { ($0.key, SettingValue.node($0.value)) }
             pairs.append(("rules", .strings(named.map(\.metadata.id))))
@@ -167,7 +201,8 @@ public struct ConfigReport: Encodable, Sendable {
                 for case let .object(pairs) in items {
                     let fields = Dictionary(pairs, uniquingKeysWith: { a, _ in a })
                     let keys = pairs.filter { !["selector", "at", "rules"].contains($0.0) }.map { "\($0.0): \($0.1.line)" }
-                    out += "  \(fields["selector"]?.line ?? ""): \(keys.joined(separator: "; "))  (\(fields["at"]?.line ?? ""); applies to \(fields["rules"]?.line ?? "[]"))\n"
+                    out +=
+                        "  \(fields["selector"]?.line ?? ""): \(keys.joined(separator: "; "))  (\(fields["at"]?.line ?? ""); applies to \(fields["rules"]?.line ?? "[]"))\n"
                 }
                 continue
             }

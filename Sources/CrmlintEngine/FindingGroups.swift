@@ -34,8 +34,10 @@ final class FindingGroups {
         if var group = groups[key] {
             group.count += 1
             if group.related.count < Self.relatedLimit {
-                group.related.append(RelatedLocation(file: finding.file, line: finding.line, recordId: finding.recordId,
-                                                     note: finding.day.map { "also on \($0)" }))
+                group.related.append(
+                    RelatedLocation(
+                        file: finding.file, line: finding.line, recordId: finding.recordId,
+                        note: finding.day.map { "also on \($0)" }))
             }
             groups[key] = group
         } else {

@@ -4,8 +4,8 @@ import Foundation
 
 /// One input to scan: a file (or stdin), how to read it, and which dataset it holds.
 struct InputFile {
-    let path: String          // as shown in findings
-    let openPath: String?     // nil for stdin
+    let path: String // as shown in findings
+    let openPath: String? // nil for stdin
     var format: InputFormat?
     var encoding: TextEncoding?
     var dataset: Dataset?
@@ -33,8 +33,10 @@ struct PreparedInput {
     let workbook: XLSXReader.Workbook?
     let sheet: XLSXReader.Workbook.Sheet?
 
-    init(_ input: InputFile, format: InputFormat, dataset: Dataset, workbook: XLSXReader.Workbook? = nil,
-         sheet: XLSXReader.Workbook.Sheet? = nil) {
+    init(
+        _ input: InputFile, format: InputFormat, dataset: Dataset, workbook: XLSXReader.Workbook? = nil,
+        sheet: XLSXReader.Workbook.Sheet? = nil
+    ) {
         path = input.path
         openPath = input.openPath
         self.format = format
@@ -59,14 +61,18 @@ enum InputDiscovery {
             }
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                problems.append(InputErrors.finding(file: path, line: 0, rule: InputErrors.unreadableFile, reason: "no such file or folder"))
+                problems.append(
+                    InputErrors.finding(file: path, line: 0, rule: InputErrors.unreadableFile, reason: "no such file or folder"))
                 continue
             }
             if isDirectory.boolValue {
-                walk(path, display: path.hasSuffix("/") ? String(path.dropLast()) : path, ignores: [], into: &files, seenReal: &seenReal,
-                     problems: &problems)
+                walk(
+                    path, display: path.hasSuffix("/") ? String(path.dropLast()) : path, ignores: [], into: &files, seenReal: &seenReal,
+                    problems: &problems)
             } else {
-                files.append(InputFile(path: path, openPath: path, format: InputFormat.from(path: path), encoding: nil, dataset: nil, explicit: true))
+                files.append(
+                    InputFile(path: path, openPath: path, format: InputFormat.from(path: path), encoding: nil, dataset: nil, explicit: true)
+                )
             }
         }
         return files
@@ -78,7 +84,8 @@ enum InputDiscovery {
     /// `.crmlintignore` in a folder: one glob a line (`*.tsv`, `fixtures/**`), `#` comments;
     /// files and folders below it that match are not scanned (like `.gitignore`, without negation).
     static func ignoreGlobs(in directory: String) -> [String] {
-        guard let text = try? String(contentsOfFile: (directory as NSString).appendingPathComponent(".crmlintignore"), encoding: .utf8) else { return [] }
+        guard let text = try? String(contentsOfFile: (directory as NSString).appendingPathComponent(".crmlintignore"), encoding: .utf8)
+        else { return [] }
         return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty && !$0.hasPrefix("#") }.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
     }
@@ -90,8 +97,10 @@ enum InputDiscovery {
         }
     }
 
-    private static func walk(_ directory: String, display: String, ignores inherited: Ignores, into files: inout [InputFile],
-                             seenReal: inout Set<String>, problems: inout [Finding]) {
+    private static func walk(
+        _ directory: String, display: String, ignores inherited: Ignores, into files: inout [InputFile],
+        seenReal: inout Set<String>, problems: inout [Finding]
+    ) {
         // realpath(3), not NSString.resolvingSymlinksInPath: Foundation resolves a relative
         // link such as `up -> ..` against the wrong folder, so loops were not cut.
         guard let resolved = realpath(directory, nil) else {
@@ -100,7 +109,7 @@ enum InputDiscovery {
         }
         let real = String(cString: resolved)
         free(resolved)
-        guard seenReal.insert(real).inserted else { return }   // symlink loop or repeat
+        guard seenReal.insert(real).inserted else { return } // symlink loop or repeat
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
             problems.append(InputErrors.finding(file: display, line: 0, rule: InputErrors.unreadableFile, reason: "cannot list folder"))
             return
@@ -116,8 +125,10 @@ enum InputDiscovery {
             guard FileManager.default.fileExists(atPath: full, isDirectory: &isDirectory) else {
                 // A link to nothing, or links in a loop: an export named here cannot be read, and saying so beats silence.
                 if InputFormat.from(path: name) != nil {
-                    problems.append(InputErrors.finding(file: shown, line: 0, rule: InputErrors.unreadableFile,
-                                                        reason: "cannot open: a symbolic link to a file that does not exist (or links in a loop)"))
+                    problems.append(
+                        InputErrors.finding(
+                            file: shown, line: 0, rule: InputErrors.unreadableFile,
+                            reason: "cannot open: a symbolic link to a file that does not exist (or links in a loop)"))
                 }
                 continue
             }
@@ -126,8 +137,10 @@ enum InputDiscovery {
             } else if let format = InputFormat.from(path: name) {
                 // Opening a FIFO found in a folder would wait for a writer for ever; only files named explicitly may be pipes.
                 guard isRegularFile(full) else {
-                    problems.append(InputErrors.finding(file: shown, line: 0, rule: InputErrors.unreadableFile,
-                                                        reason: "not a regular file (a pipe, socket or device): skipped; name it on the command line to read it"))
+                    problems.append(
+                        InputErrors.finding(
+                            file: shown, line: 0, rule: InputErrors.unreadableFile,
+                            reason: "not a regular file (a pipe, socket or device): skipped; name it on the command line to read it"))
                     continue
                 }
                 files.append(InputFile(path: shown, openPath: full, format: format, encoding: nil, dataset: nil, explicit: false))
@@ -181,12 +194,15 @@ enum InputErrors {
     /// Why an input stopped short, after its last record: a read error, or
     /// a size that changed while it was read.
     static func endOfInput(_ source: ByteSource) -> String? {
-        if let error = source.readError { return "read failed after \(source.bytesRead) bytes: \(error); the rest of the file was not read" }
+        if let error = source.readError {
+            return "read failed after \(source.bytesRead) bytes: \(error); the rest of the file was not read"
+        }
         return source.sizeChange
     }
 
     static func finding(file: String, line: Int, rule: String, reason: String, dataset: Dataset? = nil) -> Finding {
-        Finding(rule: rule, category: .inputError, severity: .error, message: reason, file: file, line: line, dataset: dataset,
-                recordId: nil, fingerprint: Fingerprint.make([rule, file, reason]))
+        Finding(
+            rule: rule, category: .inputError, severity: .error, message: reason, file: file, line: line, dataset: dataset,
+            recordId: nil, fingerprint: Fingerprint.make([rule, file, reason]))
     }
 }

@@ -79,8 +79,9 @@ public enum Inspection {
         let vocabulary = config.vocabulary
         let redactor = Redactor.shared
         return report.run.inputs.map { input in
-            var file = FileInspection(path: input.path, sheet: input.sheet, dataset: input.dataset, datasetReason: "",
-                                      format: input.format, encoding: input.encoding, records: input.recordsRead)
+            var file = FileInspection(
+                path: input.path, sheet: input.sheet, dataset: input.dataset, datasetReason: "",
+                format: input.format, encoding: input.encoding, records: input.recordsRead)
             let seen = inspector.seen[InputInspector.key(input.path, input.sheet)]
             file.datasetReason = reason(input, headers: seen?.headers, config: config)
             if let dataset = input.dataset, let seen, let headers = seen.headers {
@@ -93,7 +94,9 @@ public enum Inspection {
                 file.unmapped = file.columns.filter { $0.field == nil }.map(\.header)
                 file.channels = counts(seen.channels) { vocabulary.channel($0)?.rawValue }
                 file.directions = counts(seen.directions) { vocabulary.direction($0)?.rawValue }
-                file.channels = file.channels.map { var count = $0; count.value = redactor.redact(count.value); return count }
+                file.channels = file.channels.map {
+                    var count = $0; count.value = redactor.redact(count.value); return count
+                }
             }
             file.absentFields = input.absentFields ?? []
             return file
@@ -101,7 +104,9 @@ public enum Inspection {
     }
 
     static func counts(_ values: [String: Int], meaning: (String) -> String?) -> [FileInspection.ValueCount] {
-        values.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { FileInspection.ValueCount(value: $0.key, meaning: meaning($0.key), records: $0.value) }
+        values.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map {
+            FileInspection.ValueCount(value: $0.key, meaning: meaning($0.key), records: $0.value)
+        }
     }
 
     static func reason(_ input: InputSummary, headers: [String]?, config: Config) -> String {
@@ -118,9 +123,12 @@ public enum Inspection {
 
     /// Terminal columns a header takes: CJK and full-width characters take two.
     static func displayWidth(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + ((0x1100...0x115F).contains($1.value) || (0x2E80...0xA4CF).contains($1.value)
-            || (0xAC00...0xD7A3).contains($1.value) || (0xF900...0xFAFF).contains($1.value) || (0xFE30...0xFE4F).contains($1.value)
-            || (0xFF00...0xFF60).contains($1.value) || (0xFFE0...0xFFE6).contains($1.value) ? 2 : 1) }
+        text.unicodeScalars.reduce(0) {
+            $0
+                + ((0x1100...0x115F).contains($1.value) || (0x2E80...0xA4CF).contains($1.value)
+                    || (0xAC00...0xD7A3).contains($1.value) || (0xF900...0xFAFF).contains($1.value) || (0xFE30...0xFE4F).contains($1.value)
+                    || (0xFF00...0xFF60).contains($1.value) || (0xFFE0...0xFFE6).contains($1.value) ? 2 : 1)
+        }
     }
 
     /// The inspection as people read it.
@@ -132,7 +140,8 @@ public enum Inspection {
                 out += "\(place): \(file.datasetReason)\n\n"
                 continue
             }
-            out += "\(place): \(dataset.rawValue) (\(file.datasetReason)); \(file.format)\(file.encoding.map { " \($0)" } ?? ""), \(file.records) records\n"
+            out +=
+                "\(place): \(dataset.rawValue) (\(file.datasetReason)); \(file.format)\(file.encoding.map { " \($0)" } ?? ""), \(file.records) records\n"
             let width = min(28, file.columns.map { displayWidth($0.header) }.max() ?? 0)
             for column in file.columns {
                 let padded = column.header + String(repeating: " ", count: max(0, width - displayWidth(column.header)))
@@ -140,7 +149,8 @@ public enum Inspection {
                 out += "  \(padded) → \(target)\(column.readAsText ? "  [read as text by conduct and contact rules]" : "")\n"
             }
             if !file.unmapped.isEmpty {
-                out += "  unmapped: \(file.unmapped.joined(separator: ", ")) — map them under 'columns.\(dataset.rawValue)' in crmlint.yml if they hold a known field\n"
+                out +=
+                    "  unmapped: \(file.unmapped.joined(separator: ", ")) — map them under 'columns.\(dataset.rawValue)' in crmlint.yml if they hold a known field\n"
             }
             for absent in file.absentFields {
                 out += "  missing: \(absent.field) (\(absent.records) records), needed by \(absent.rules.joined(separator: ", "))\n"

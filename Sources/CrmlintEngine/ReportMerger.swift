@@ -34,8 +34,9 @@ public enum ReportMerger {
         }
         inputs.sort { $0.path < $1.path }
         findings.sort(by: Finding.reportOrder)
-        let run = RunInfo(tool: first.run.tool, version: latest.version, asOf: latest.asOf, timezone: latest.timezone,
-                          inputs: inputs, rules: rules.values.sorted { $0.id < $1.id })
+        let run = RunInfo(
+            tool: first.run.tool, version: latest.version, asOf: latest.asOf, timezone: latest.timezone,
+            inputs: inputs, rules: rules.values.sorted { $0.id < $1.id })
         var merged = ScanReport(run: run, findings: findings, suppressions: mergeSuppressions(reports.compactMap(\.suppressions)))
         merged.summary.suppressed = sum(reports.map(\.summary.suppressed))
         merged.summary.baselined = sum(reports.map(\.summary.baselined))
@@ -59,9 +60,12 @@ public enum ReportMerger {
             }
             existing.matched += status.matched
             let states = [existing.state, status.state]
-            existing.state = states.contains(.expired) ? .expired
-                : existing.matched > 0 ? .active
-                : states.contains(.unused) ? .unused : .outOfScope
+            existing.state =
+                states.contains(.expired)
+                ? .expired
+                : existing.matched > 0
+                    ? .active
+                    : states.contains(.unused) ? .unused : .outOfScope
             merged[key] = existing
         }
         return order.map { merged[$0]! }

@@ -1,7 +1,7 @@
 import CrmlintCore
-import CrmlintRules
 import CrmlintReaders
 import CrmlintReporters
+import CrmlintRules
 import Foundation
 
 /// A report format the CLI offers: the name of a registered reporter (`Reporters.all`).
@@ -142,7 +142,8 @@ public final class StreamingOutput {
         // Registered before it exists: a signal between creating and registering would leave it behind.
         let slot = TemporaryFiles.register(temporary.path)
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
-              let handle = try? FileHandle(forWritingTo: temporary) else {
+            let handle = try? FileHandle(forWritingTo: temporary)
+        else {
             TemporaryFiles.unregister(slot)
             throw CrmlintError.output(path: path, reason: "cannot create a file in its folder")
         }

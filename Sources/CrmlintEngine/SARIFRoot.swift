@@ -8,7 +8,9 @@ import Foundation
 /// an export outside the working folder still gets a path without `../`.
 public enum SARIFRoot {
     /// `--sarif-root DIR` checked (an existing folder holding every input), or the default.
-    public static func resolve(explicit: String?, inputs: [String], workingDirectory: String = FileManager.default.currentDirectoryPath) throws -> String {
+    public static func resolve(
+        explicit: String?, inputs: [String], workingDirectory: String = FileManager.default.currentDirectoryPath
+    ) throws -> String {
         let files = inputs.filter { $0 != "-" }.map { canonical($0, from: workingDirectory) }
         guard let explicit else { return defaultRoot(inputs: files, workingDirectory: workingDirectory) }
         var isDirectory: ObjCBool = false
@@ -31,7 +33,8 @@ public enum SARIFRoot {
         // A folder input is its own folder; a file's is the one holding it.
         let folders = inputs.map { path -> [String] in
             var isDirectory: ObjCBool = false
-            let folder = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
+            let folder =
+                FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
                 ? path : (path as NSString).deletingLastPathComponent
             return (folder as NSString).pathComponents
         }

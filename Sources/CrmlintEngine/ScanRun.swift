@@ -1,6 +1,6 @@
 import CrmlintCore
-import CrmlintRules
 import CrmlintReporters
+import CrmlintRules
 import Foundation
 
 /// Everything `crmlint scan` was asked to do besides the scan itself:
@@ -53,12 +53,15 @@ public enum ScanRun {
         // Problems before the scan are collected, so one run reports every one of them.
         var problems: [CrmlintError] = []
         func collect<T>(_ body: () throws -> T) -> T? {
-            do { return try body() } catch let error as CrmlintError { problems.append(error) } catch { problems.append(.usage("\(error)")) }
+            do { return try body() } catch let error as CrmlintError { problems.append(error) } catch {
+                problems.append(.usage("\(error)"))
+            }
             return nil
         }
         _ = collect {
-            try OutputWriter.check(destinations + (request.writeBaselinePath.map { [ReportDestination(format: .json, path: $0)] } ?? []),
-                                   inputs: request.options.paths)
+            try OutputWriter.check(
+                destinations + (request.writeBaselinePath.map { [ReportDestination(format: .json, path: $0)] } ?? []),
+                inputs: request.options.paths)
         }
         let usesSARIF = destinations.contains { $0.format == .sarif }
         if request.sarifRoot != nil, !usesSARIF {
@@ -70,13 +73,19 @@ public enum ScanRun {
         if let path = request.baselinePath {
             if !request.baselineRequired, Baseline.isMissing(path: path) {
                 baseline = Baseline(path: path, fingerprints: [])
-                notes.append(RunNote(kind: RunNote.baselineMissing,
-                                     message: "baseline \(path) does not exist yet: every finding is reported as new (first run; --baseline-required makes this an error)"))
+                notes.append(
+                    RunNote(
+                        kind: RunNote.baselineMissing,
+                        message:
+                            "baseline \(path) does not exist yet: every finding is reported as new (first run; --baseline-required makes this an error)"
+                    ))
             } else {
                 baseline = collect { try Baseline.load(path: path) }
             }
         }
-        let suppressionFiles = !request.suppressionPaths.isEmpty ? request.suppressionPaths
+        let suppressionFiles =
+            !request.suppressionPaths.isEmpty
+            ? request.suppressionPaths
             : request.discoverSuppressions ? Suppressions.discover(scanPaths: request.options.paths) : []
         let suppressions = suppressionFiles.isEmpty ? nil : collect { try Suppressions.load(paths: suppressionFiles) }
         // crmlint.yml is read once, here; the scan takes it from the options.
@@ -136,8 +145,9 @@ public enum ScanRun {
         }
         for stream in streams { try stream.commit() }
         if let path = request.writeBaselinePath {
-            var full = ScanReport(run: report.run, findings: unbaselined.sorted(by: Finding.reportOrder), suppressions: report.suppressions,
-                                  notes: report.notes)
+            var full = ScanReport(
+                run: report.run, findings: unbaselined.sorted(by: Finding.reportOrder), suppressions: report.suppressions,
+                notes: report.notes)
             full.summary.suppressed = report.summary.suppressed
             try OutputWriter.write(JSONReporter().render(full), to: path)
         }
@@ -149,8 +159,10 @@ public enum ScanRun {
     }
 
     /// `crmlint merge`: reads reports, merges them, writes one report.
-    public static func merge(paths: [String], to destination: ReportDestination, settings: ReportFormat.Settings = .init(),
-                             sarifRoot: String? = nil) throws -> ScanReport {
+    public static func merge(
+        paths: [String], to destination: ReportDestination, settings: ReportFormat.Settings = .init(),
+        sarifRoot: String? = nil
+    ) throws -> ScanReport {
         guard paths.count >= 1 else { throw CrmlintError.usage("merge needs at least one findings JSON file") }
         if sarifRoot != nil, destination.format != .sarif {
             throw CrmlintError.usage("--sarif-root applies to SARIF output: add --format sarif")
@@ -160,7 +172,8 @@ public enum ScanRun {
         var settings = settings
         if destination.format == .sarif {
             // The shards' inputs are read as the scans named them, from the current folder.
-            settings.sarifRoot = try SARIFRoot.resolve(explicit: sarifRoot, inputs: merged.run.inputs.map(\.path).filter { !$0.hasPrefix("<") })
+            settings.sarifRoot = try SARIFRoot.resolve(
+                explicit: sarifRoot, inputs: merged.run.inputs.map(\.path).filter { !$0.hasPrefix("<") })
         }
         try OutputWriter.write(destination.format.render(merged, settings: settings), to: destination.path ?? "-")
         return merged
@@ -171,8 +184,9 @@ public enum ScanRun {
         guard let text = config.failOn else { return .error }
         guard let threshold = FailThreshold(rawValue: text) else {
             let place = config.places["fail_on"] ?? (0, 0)
-            throw CrmlintError.config(file: path, line: place.line, column: place.column,
-                                      reason: Suggestion.unknown("fail_on", text, expected: FailThreshold.allCases.map(\.rawValue)))
+            throw CrmlintError.config(
+                file: path, line: place.line, column: place.column,
+                reason: Suggestion.unknown("fail_on", text, expected: FailThreshold.allCases.map(\.rawValue)))
         }
         return threshold
     }

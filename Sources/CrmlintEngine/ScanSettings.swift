@@ -78,8 +78,10 @@ struct RuleSelection {
         for (key, selectors) in [("select", config.select), ("ignore", config.ignore)] {
             let place = config.places[key] ?? (0, 0)
             for selector in selectors where !RuleFilter(select: [selector]).problems(in: all).isEmpty {
-                problems.append(.config(file: config.file ?? "crmlint.yml", line: place.line, column: place.column,
-                                        reason: "\(key) '\(selector)' names no rule, rule prefix or category\(RuleFilter.hint(selector, all))"))
+                problems.append(
+                    .config(
+                        file: config.file ?? "crmlint.yml", line: place.line, column: place.column,
+                        reason: "\(key) '\(selector)' names no rule, rule prefix or category\(RuleFilter.hint(selector, all))"))
             }
         }
         self.problems = problems

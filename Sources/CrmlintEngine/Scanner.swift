@@ -35,8 +35,10 @@ public enum Scanner {
     /// `problems` are those the caller found before (outputs, baseline,
     /// suppressions), reported together with the scan's own.
     /// `onReady` runs once every check has passed, before any input is read.
-    public static func scan(_ options: ScanOptions, problems: [CrmlintError] = [], checkRules: (([Rule]) -> [CrmlintError])? = nil,
-                            onReady: (() throws -> Void)? = nil, onFinding: ((Finding) -> Bool)? = nil) throws -> ScanReport {
+    public static func scan(
+        _ options: ScanOptions, problems: [CrmlintError] = [], checkRules: (([Rule]) -> [CrmlintError])? = nil,
+        onReady: (() throws -> Void)? = nil, onFinding: ((Finding) -> Bool)? = nil
+    ) throws -> ScanReport {
         try scan(options, problems: problems, checkRules: checkRules, onReady: onReady, onFinding: onFinding, inspector: nil)
     }
 
@@ -54,7 +56,9 @@ public enum Scanner {
         if environment["CRMLINT_PREFILTER"] == "on" { return true }
         var total = 0
         for input in inputs {
-            guard let path = input.openPath, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else { return true }
+            guard let path = input.openPath, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
+                return true
+            }
             total += size
             if total >= prefilterWorthwhileBytes { return true }
         }
@@ -62,8 +66,10 @@ public enum Scanner {
     }
 
     /// The same, telling `inspector` each record's headers and values (for `crmlint inspect`).
-    static func scan(_ options: ScanOptions, problems: [CrmlintError] = [], checkRules: (([Rule]) -> [CrmlintError])? = nil,
-                     onReady: (() throws -> Void)? = nil, onFinding: ((Finding) -> Bool)? = nil, inspector: InputInspector?) throws -> ScanReport {
+    static func scan(
+        _ options: ScanOptions, problems: [CrmlintError] = [], checkRules: (([Rule]) -> [CrmlintError])? = nil,
+        onReady: (() throws -> Void)? = nil, onFinding: ((Finding) -> Bool)? = nil, inspector: InputInspector?
+    ) throws -> ScanReport {
         AtomicOutput.reserveStandardDescriptors()
         // Every problem with the settings is collected, so one run shows them all.
         let config: Config
@@ -112,8 +118,9 @@ public enum Scanner {
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
         let gates = rules.map(\.metadata.gate)
         let ruleCheckers = checkers.map(\.1)
-        let workers = RecordWorkers(rules: rules, checkers: checkers.map(\.1), context: context,
-                                    jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let workers = RecordWorkers(
+            rules: rules, checkers: checkers.map(\.1), context: context,
+            jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         var serial = 0
         // Records dated after --as-of: counted for a note, since no deadline rule judges them.
         var future = (count: 0, latest: asOf)
@@ -135,18 +142,20 @@ public enum Scanner {
             if let workbook = input.workbook, let sheet = input.sheet {
                 reader = XLSXReader(workbook: workbook, sheet: sheet)
             } else {
-            if let opened = input.stdinSource {
-                source = opened
-            } else if let openPath = input.openPath {
-                do { source = try ByteSource(path: openPath) } catch {
-                    emit(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile,
-                                                        reason: "cannot open: \((error as? InputProblem)?.reason ?? "\(error)")"))
-                    continue
+                if let opened = input.stdinSource {
+                    source = opened
+                } else if let openPath = input.openPath {
+                    do { source = try ByteSource(path: openPath) } catch {
+                        emit(
+                            InputErrors.finding(
+                                file: input.path, line: 0, rule: InputErrors.unreadableFile,
+                                reason: "cannot open: \((error as? InputProblem)?.reason ?? "\(error)")"))
+                        continue
+                    }
+                } else {
+                    source = ByteSource()
                 }
-            } else {
-                source = ByteSource()
-            }
-            reader = ReaderFactory.open(source!, format: input.format, encoding: input.encoding)
+                reader = ReaderFactory.open(source!, format: input.format, encoding: input.encoding)
             }
             summary.encoding = reader.encoding.rawValue
             let mapper = FieldMapper(dataset: input.dataset, config: config)
@@ -195,10 +204,13 @@ public enum Scanner {
                     position += problem.records
                     summary.recordsRead += problem.records
                     summary.recordsRejected += problem.records
-                    emit(located(InputErrors.finding(file: input.path, line: problem.line,
-                                                        rule: problem.records == 0 ? InputErrors.malformedFile : InputErrors.unreadableRecord,
-                                                        reason: problem.records == 1 ? "record could not be read: \(problem.reason)" : problem.reason,
-                                                        dataset: input.dataset)))
+                    emit(
+                        located(
+                            InputErrors.finding(
+                                file: input.path, line: problem.line,
+                                rule: problem.records == 0 ? InputErrors.malformedFile : InputErrors.unreadableRecord,
+                                reason: problem.records == 1 ? "record could not be read: \(problem.reason)" : problem.reason,
+                                dataset: input.dataset)))
                 case let .record(raw):
                     if input.sheet != nil, cellColumns.isEmpty, let xlsx = reader as? XLSXReader {
                         let names = mapper.names(for: xlsx.headerColumns.map(\.key))
@@ -208,9 +220,11 @@ public enum Scanner {
                     summary.recordsRead += 1
                     summary.recordsScanned += 1
                     serial += 1
-                    let record = Record(dataset: input.dataset, file: input.path, line: raw.line, position: position,
-                                        fields: mapper.map(raw), serial: serial)
-                    inspector?.record(raw.fields, names: mapper.names(for: raw.fields.map(\.key)), path: input.path, sheet: input.sheet?.name)
+                    let record = Record(
+                        dataset: input.dataset, file: input.path, line: raw.line, position: position,
+                        fields: mapper.map(raw), serial: serial)
+                    inspector?.record(
+                        raw.fields, names: mapper.names(for: raw.fields.map(\.key)), path: input.path, sheet: input.sheet?.name)
                     batch.append((record, record["direction"].flatMap(context.vocabulary.direction)))
                     if batch.count == RecordWorkers.batchSize { flush() }
                 }
@@ -232,7 +246,9 @@ public enum Scanner {
             // A CSV file's encoding may be settled only by its first non-ASCII row.
             summary.encoding = reader.encoding.rawValue
             if let source, let problem = InputErrors.endOfInput(source) {
-                emit(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile, reason: problem, dataset: input.dataset))
+                emit(
+                    InputErrors.finding(
+                        file: input.path, line: 0, rule: InputErrors.unreadableFile, reason: problem, dataset: input.dataset))
             }
         }
         // Findings over several records name their file, dataset and line: the sheet is known when the
@@ -246,8 +262,11 @@ public enum Scanner {
         for (_, checker) in checkers {
             checker.finish(context: context) { finding in
                 var finding = finding
-                if finding.sheet == nil, let sheets = finding.dataset.flatMap({ sheetsByDataset[finding.file + "\u{0}" + $0.rawValue] }) ?? sheetsByFile[finding.file],
-                   sheets.count == 1 {
+                if finding.sheet == nil,
+                    let sheets = finding.dataset.flatMap({ sheetsByDataset[finding.file + "\u{0}" + $0.rawValue] })
+                        ?? sheetsByFile[finding.file],
+                    sheets.count == 1
+                {
                     finding.sheet = sheets.first
                 }
                 emit(finding)
@@ -262,20 +281,26 @@ public enum Scanner {
         findings = findings.map(context.redactor.redact)
         findings.sort(by: Finding.reportOrder)
         summaries.sort { ($0.path, $0.sheet ?? "") < ($1.path, $1.sheet ?? "") }
-        var run = RunInfo(version: CrmlintVersion.current, asOf: TimeValue.iso8601(asOf, timeZone: timeZone), timezone: timezoneName,
-                          inputs: summaries, rules: rules.map {
-                              RuleSummary(id: $0.metadata.id, kind: $0.metadata.kind, category: $0.metadata.category, severity: $0.metadata.severity,
-                                          message: $0.metadata.message, description: $0.metadata.description, policy: $0.metadata.policy)
-                          })
+        var run = RunInfo(
+            version: CrmlintVersion.current, asOf: TimeValue.iso8601(asOf, timeZone: timeZone), timezone: timezoneName,
+            inputs: summaries,
+            rules: rules.map {
+                RuleSummary(
+                    id: $0.metadata.id, kind: $0.metadata.kind, category: $0.metadata.category, severity: $0.metadata.severity,
+                    message: $0.metadata.message, description: $0.metadata.description, policy: $0.metadata.policy)
+            })
         run.ruleSources = rulePaths
         run.config = config.file
         var report = ScanReport(run: run, findings: findings)
         if future.count > 0 {
             let records = future.count == 1 ? "1 record is" : "\(future.count) records are"
-            report.addNote(RunNote(kind: RunNote.recordsAfterAsOf,
-                                   message: "\(records) dated after --as-of \(run.asOf) (the latest \(TimeValue.iso8601(future.latest, timeZone: timeZone))): "
-                                       + "deadline and cadence rules judge only what happened by --as-of; is --as-of right?",
-                                   count: future.count))
+            report.addNote(
+                RunNote(
+                    kind: RunNote.recordsAfterAsOf,
+                    message:
+                        "\(records) dated after --as-of \(run.asOf) (the latest \(TimeValue.iso8601(future.latest, timeZone: timeZone))): "
+                        + "deadline and cadence rules judge only what happened by --as-of; is --as-of right?",
+                    count: future.count))
         }
         return report
     }
@@ -292,14 +317,19 @@ public enum Scanner {
 
     /// Decides format, encoding and dataset (a workbook's, sheet by sheet); an
     /// input that cannot be placed becomes an input-error finding and is dropped from the scan.
-    static func prepare(_ input: InputFile, config: Config, defaultEncoding: TextEncoding?, findings: inout [Finding],
-                        summaries: inout [InputSummary]) -> [PreparedInput] {
+    static func prepare(
+        _ input: InputFile, config: Config, defaultEncoding: TextEncoding?, findings: inout [Finding],
+        summaries: inout [InputSummary]
+    ) -> [PreparedInput] {
         var input = input
         let rule = config.inputRule(for: input.path)
         if let format = rule?.format {
             input.format = InputFormat(rawValue: format)
             if input.format == nil {
-                findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unknownFileType, reason: "unknown format '\(format)' in config (csv, jsonl, json, xlsx)"))
+                findings.append(
+                    InputErrors.finding(
+                        file: input.path, line: 0, rule: InputErrors.unknownFileType,
+                        reason: "unknown format '\(format)' in config (csv, jsonl, json, xlsx)"))
                 return []
             }
         }
@@ -309,8 +339,10 @@ public enum Scanner {
             // A pipe (`<(cat export.csv)`, a FIFO) can be read only once: open it here, and
             // detection and the scan share its buffered start, as for stdin.
             do { input.stdinSource = try ByteSource(path: openPath) } catch {
-                findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile,
-                                                    reason: "cannot open: \((error as? InputProblem)?.reason ?? "\(error)")"))
+                findings.append(
+                    InputErrors.finding(
+                        file: input.path, line: 0, rule: InputErrors.unreadableFile,
+                        reason: "cannot open: \((error as? InputProblem)?.reason ?? "\(error)")"))
                 return []
             }
         }
@@ -322,8 +354,11 @@ public enum Scanner {
             input.format = InputDiscovery.sniffFormat(source)
         }
         guard let format = input.format else {
-            findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unknownFileType,
-                                                reason: "unknown file type (crmlint reads .csv, .tsv, .jsonl, .ndjson, .json and .xlsx; or set 'format' in crmlint.yml)"))
+            findings.append(
+                InputErrors.finding(
+                    file: input.path, line: 0, rule: InputErrors.unknownFileType,
+                    reason: "unknown file type (crmlint reads .csv, .tsv, .jsonl, .ndjson, .json and .xlsx; or set 'format' in crmlint.yml)"
+                ))
             summaries.append(InputSummary(path: input.path, dataset: nil, format: "unknown", encoding: nil))
             return []
         }
@@ -332,8 +367,12 @@ public enum Scanner {
         guard let dataset = input.dataset ?? detectDataset(input, format: format, config: config) else {
             let empty = InputDiscovery.isBlank(input)
             // Still `unknown-dataset` when empty: --skip-unrecognized passes over it like any other non-export.
-            findings.append(InputErrors.finding(file: input.path, line: 1, rule: InputErrors.unknownDataset,
-                                                reason: empty ? "the file is empty" : "cannot tell which dataset this file holds from its header (name it under 'inputs' in crmlint.yml)"))
+            findings.append(
+                InputErrors.finding(
+                    file: input.path, line: 1, rule: InputErrors.unknownDataset,
+                    reason: empty
+                        ? "the file is empty"
+                        : "cannot tell which dataset this file holds from its header (name it under 'inputs' in crmlint.yml)"))
             summaries.append(InputSummary(path: input.path, dataset: nil, format: format.rawValue, encoding: nil))
             return []
         }
@@ -345,7 +384,9 @@ public enum Scanner {
     /// one sheet, names one; or the dataset set in crmlint.yml). Other sheets
     /// holding data are skipped with a note; a workbook that cannot be read,
     /// or has no such sheet, is reported like a file that cannot.
-    static func prepareWorkbook(_ input: InputFile, config: Config, findings: inout [Finding], summaries: inout [InputSummary]) -> [PreparedInput] {
+    static func prepareWorkbook(
+        _ input: InputFile, config: Config, findings: inout [Finding], summaries: inout [InputSummary]
+    ) -> [PreparedInput] {
         let workbook: XLSXReader.Workbook
         if let source = input.stdinSource {
             // A workbook on stdin or a pipe is read into memory, up to the limit for one sheet.
@@ -353,8 +394,10 @@ public enum Scanner {
             let limit = Int(XLSXReader.Limits().sheetBytes)
             while bytes.count <= limit, let byte = source.next() { bytes.append(byte) }
             if bytes.count > limit {
-                findings.append(InputErrors.finding(file: input.path, line: 0, rule: InputErrors.unreadableFile,
-                                                    reason: "a workbook over \(limit >> 20) MiB on standard input or a pipe: name the file instead"))
+                findings.append(
+                    InputErrors.finding(
+                        file: input.path, line: 0, rule: InputErrors.unreadableFile,
+                        reason: "a workbook over \(limit >> 20) MiB on standard input or a pipe: name the file instead"))
                 summaries.append(InputSummary(path: input.path, dataset: nil, format: "xlsx", encoding: nil))
                 return []
             }
@@ -377,13 +420,16 @@ public enum Scanner {
             for _ in 0..<3 {
                 guard let event = reader.next() else { break }
                 if case let .record(raw) = event { firstLine = firstLine ?? raw.line; break }
-                if case let .problem(problem) = event, reader.headerNames == nil, !reader.sheetIsEmpty { unreadable = unreadable ?? problem }
+                if case let .problem(problem) = event, reader.headerNames == nil, !reader.sheetIsEmpty {
+                    unreadable = unreadable ?? problem
+                }
             }
             let header = reader.headerNames
             if header == nil {
                 // An empty sheet (Sheet2, Sheet3 of a new workbook) is passed over; one that cannot be read is reported.
                 if let unreadable {
-                    var finding = InputErrors.finding(file: input.path, line: unreadable.line, rule: InputErrors.unreadableFile, reason: unreadable.reason)
+                    var finding = InputErrors.finding(
+                        file: input.path, line: unreadable.line, rule: InputErrors.unreadableFile, reason: unreadable.reason)
                     finding.sheet = sheet.name
                     findings.append(finding)
                 }
@@ -393,7 +439,8 @@ public enum Scanner {
             if dataset == nil, let header { dataset = FieldMapper.detect(keys: header, config: config) }
             if dataset == nil {
                 let name = sheet.name.lowercased()
-                dataset = Dataset.allCases.first { name.contains($0.rawValue) }
+                dataset =
+                    Dataset.allCases.first { name.contains($0.rawValue) }
                     ?? (workbook.sheets.count == 1 ? Dataset.allCases.first { fileName.contains($0.rawValue) } : nil)
             }
             if let dataset {
@@ -404,14 +451,19 @@ public enum Scanner {
         }
         if found.isEmpty {
             let names = workbook.sheets.map { XLSXReader.shownName($0.name) }.joined(separator: ", ")
-            findings.append(InputErrors.finding(file: input.path, line: 1, rule: InputErrors.unknownDataset,
-                                                reason: "cannot tell which dataset any sheet of this workbook holds from its header (sheets: \(names); name it under 'inputs' in crmlint.yml)"))
+            findings.append(
+                InputErrors.finding(
+                    file: input.path, line: 1, rule: InputErrors.unknownDataset,
+                    reason:
+                        "cannot tell which dataset any sheet of this workbook holds from its header (sheets: \(names); name it under 'inputs' in crmlint.yml)"
+                ))
             summaries.append(InputSummary(path: input.path, dataset: nil, format: "xlsx", encoding: nil))
             return []
         }
         for (sheet, line) in skipped {
-            var note = InputErrors.finding(file: input.path, line: line, rule: InputErrors.malformedFile,
-                                           reason: "\(XLSXReader.shownName(sheet.name)) skipped: its first row is not the header of a CRM export")
+            var note = InputErrors.finding(
+                file: input.path, line: line, rule: InputErrors.malformedFile,
+                reason: "\(XLSXReader.shownName(sheet.name)) skipped: its first row is not the header of a CRM export")
             // A note, not an error: a workbook may well hold an instructions or summary sheet beside its export.
             note.severity = .info
             note.sheet = sheet.name
@@ -427,7 +479,8 @@ public enum Scanner {
     /// falls back to the file name (`customers.csv`).
     static func detectDataset(_ input: InputFile, format: InputFormat, config: Config) -> Dataset? {
         // Detection reads its own copy: a file is reopened, stdin's buffered start is re-read.
-        let detectionSource = input.stdinSource.map { ByteSource(bytes: Array($0.lookahead())) }
+        let detectionSource =
+            input.stdinSource.map { ByteSource(bytes: Array($0.lookahead())) }
             ?? input.openPath.flatMap { try? ByteSource(path: $0) }
         if let source = detectionSource {
             let reader = ReaderFactory.open(source, format: format, encoding: input.encoding)

@@ -99,8 +99,9 @@ public final class Suppressions {
         }
         guard let root else { return [] }
         guard case let .sequence(items) = root else {
-            throw CrmlintError.config(file: file, line: root.mark?.line ?? 1, column: root.mark?.column ?? 0,
-                                      reason: "a suppressions file must be a YAML list of entries")
+            throw CrmlintError.config(
+                file: file, line: root.mark?.line ?? 1, column: root.mark?.column ?? 0,
+                reason: "a suppressions file must be a YAML list of entries")
         }
         var entries: [Entry] = []
         var errors: [CrmlintError] = []
@@ -120,7 +121,9 @@ public final class Suppressions {
                 let name = StrictYAML.keyName(key)
                 if name == "rule" { ruleMark = value.mark }
                 guard keys.contains(name) else {
-                    fail("unknown key '\(name)'\(Suggestion.hint(for: name, among: keys)); expected one of \(keys.joined(separator: ", "))", at: key)
+                    fail(
+                        "unknown key '\(name)'\(Suggestion.hint(for: name, among: keys)); expected one of \(keys.joined(separator: ", "))",
+                        at: key)
                     continue
                 }
                 guard let text = value.scalar?.string, !text.trimmed.isEmpty else {
@@ -156,9 +159,11 @@ public final class Suppressions {
                 continue
             }
             // Reasons and owners are free text written out in reports: masked like any other output.
-            entries.append(Entry(file: file, line: line, selector: selector, scope: scope, rule: values["rule"],
-                                 reason: Redactor.shared.redact(reason), owner: values["owner"].map { Redactor.shared.redact($0) },
-                                 expires: values["expires"], ruleLine: ruleMark?.line ?? line, ruleColumn: ruleMark?.column ?? 0))
+            entries.append(
+                Entry(
+                    file: file, line: line, selector: selector, scope: scope, rule: values["rule"],
+                    reason: Redactor.shared.redact(reason), owner: values["owner"].map { Redactor.shared.redact($0) },
+                    expires: values["expires"], ruleLine: ruleMark?.line ?? line, ruleColumn: ruleMark?.column ?? 0))
         }
         if let error = CrmlintError.combine(errors) { throw error }
         return entries
@@ -167,7 +172,8 @@ public final class Suppressions {
     static func isDay(_ text: String) -> Bool {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return false }
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return false }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         guard let date = calendar.date(from: DateComponents(year: year, month: month, day: day)) else { return false }
@@ -182,8 +188,9 @@ public final class Suppressions {
         entries.compactMap { entry in
             guard let rule = entry.rule, !known.contains(where: { Self.ruleMatches(rule, $0) }) else { return nil }
             let hint = Suggestion.hint(for: rule, among: known)
-            return .config(file: entry.file, line: entry.ruleLine, column: entry.ruleColumn,
-                           reason: "suppression: rule '\(rule)' names no rule\(hint)")
+            return .config(
+                file: entry.file, line: entry.ruleLine, column: entry.ruleColumn,
+                reason: "suppression: rule '\(rule)' names no rule\(hint)")
         }
     }
 
@@ -250,8 +257,9 @@ public final class Suppressions {
                 let inScope = glob.map { glob in scannedFiles.contains { pathMatches(glob, $0, entry: entry) } } ?? true
                 state = inScope ? .unused : .outOfScope
             }
-            var status = SuppressionStatus(file: entry.file, line: entry.line, rule: entry.rule, reason: entry.reason, owner: entry.owner,
-                                           expires: entry.expires, state: state, matched: expired ? expiredHits[index] : hits[index])
+            var status = SuppressionStatus(
+                file: entry.file, line: entry.line, rule: entry.rule, reason: entry.reason, owner: entry.owner,
+                expires: entry.expires, state: state, matched: expired ? expiredHits[index] : hits[index])
             switch entry.selector {
             case let .fingerprint(fingerprint): status.fingerprint = fingerprint
             case let .record(_, id): status.recordId = id

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Bytes from a file descriptor in fixed-size chunks, so memory does not
@@ -189,7 +189,8 @@ public final class ByteSource {
             if count < 0 { readError = String(cString: strerror(errno)) }
             finished = true
             if count == 0, let expectedSize, bytesRead < expectedSize {
-                sizeChange = "the file shrank while it was read (\(expectedSize) bytes when opened, \(bytesRead) read): the last record may be cut short"
+                sizeChange =
+                    "the file shrank while it was read (\(expectedSize) bytes when opened, \(bytesRead) read): the last record may be cut short"
             }
             return 0
         }
@@ -199,7 +200,8 @@ public final class ByteSource {
         guard let expectedSize else { return }
         var info = stat()
         if fstat(descriptor, &info) == 0, Int(info.st_size) > expectedSize {
-            sizeChange = "the file grew while it was read: the \(Int(info.st_size) - expectedSize) bytes added after the scan opened it were not read"
+            sizeChange =
+                "the file grew while it was read: the \(Int(info.st_size) - expectedSize) bytes added after the scan opened it were not read"
         }
     }
 }

@@ -65,7 +65,9 @@ public final class CSVReader: RecordReader {
             self.delimiter = delimiter
         } else {
             // The first line that is not blank: the header.
-            let firstLine = body.drop { $0 == Self.lineFeed || $0 == Self.carriageReturn }.prefix { $0 != Self.lineFeed && $0 != Self.carriageReturn }
+            let firstLine = body.drop { $0 == Self.lineFeed || $0 == Self.carriageReturn }.prefix {
+                $0 != Self.lineFeed && $0 != Self.carriageReturn
+            }
             let commas = firstLine.filter { $0 == 0x2C }.count, tabs = firstLine.filter { $0 == 0x09 }.count
             self.delimiter = tabs > commas ? 0x09 : 0x2C
         }
@@ -81,7 +83,7 @@ public final class CSVReader: RecordReader {
                 }
                 return nil
             }
-            if row.fields.count == 1, row.fields[0].isEmpty, row.problem == nil { continue }   // blank line
+            if row.fields.count == 1, row.fields[0].isEmpty, row.problem == nil { continue } // blank line
             sawContent = true
             if undecided { decideEncoding(row) }
             if headerFailed { return skippedAfterBadHeader(first: row) }
@@ -105,11 +107,16 @@ public final class CSVReader: RecordReader {
             for (index, bytes) in values.enumerated() {
                 switch decode(bytes) {
                 case let .success(value): fields.append((header[index], value))
-                case let .failure(failure): return .problem(InputProblem(line: row.line, reason: "field \(Self.shown(headerAsWritten[index], column: index + 1)) \(failure.reason)"))
+                case let .failure(failure):
+                    return .problem(
+                        InputProblem(
+                            line: row.line, reason: "field \(Self.shown(headerAsWritten[index], column: index + 1)) \(failure.reason)"))
                 }
             }
             if fields.map(\.value) == headerAsWritten {
-                return .problem(InputProblem(line: row.line, reason: "the header row is repeated here (files joined together?); it is skipped", records: 0))
+                return .problem(
+                    InputProblem(
+                        line: row.line, reason: "the header row is repeated here (files joined together?); it is skipped", records: 0))
             }
             return .record(RawRecord(line: row.line, fields: fields))
         }
@@ -124,8 +131,11 @@ public final class CSVReader: RecordReader {
     /// control characters that would break the one-line message.
     static func shown(_ name: String, column: Int) -> String {
         let digits = name.unicodeScalars.filter { ("0"..."9").contains($0) }.count
-        let plain = name.count <= 40 && digits < 5 && !name.contains("@")
-            && !name.unicodeScalars.contains { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format || $0 == "'" }
+        let plain =
+            name.count <= 40 && digits < 5 && !name.contains("@")
+            && !name.unicodeScalars.contains {
+                $0.properties.generalCategory == .control || $0.properties.generalCategory == .format || $0 == "'"
+            }
         return plain ? "'\(name)'" : "in column \(column)"
     }
 
@@ -134,13 +144,16 @@ public final class CSVReader: RecordReader {
     /// Takes the first row as the header; duplicate and empty names are
     /// renamed (their values are still read) and reported once.
     private func readHeader(_ row: Row) -> InputProblem? {
-        if let problem = row.problem { return InputProblem(line: row.line, reason: "the header row could not be read: \(problem)", records: 0) }
+        if let problem = row.problem {
+            return InputProblem(line: row.line, reason: "the header row could not be read: \(problem)", records: 0)
+        }
         var names: [String] = []
         for (index, bytes) in row.fields.enumerated() {
             switch decode(bytes) {
             case let .success(name): names.append(name)
             case let .failure(failure):
-                return InputProblem(line: row.line, reason: "the header row could not be read: column \(index + 1) \(failure.reason)", records: 0)
+                return InputProblem(
+                    line: row.line, reason: "the header row could not be read: column \(index + 1) \(failure.reason)", records: 0)
             }
         }
         headerAsWritten = names
@@ -167,9 +180,10 @@ public final class CSVReader: RecordReader {
                 names[index] = "column \(index + 1)"
             } else if let first = seen[key] {
                 let shown = Self.shown(names[index], column: index + 1)
-                notes.append(shown.hasPrefix("'")
-                    ? "\(shown) names columns \(first + 1) and \(index + 1) (column \(index + 1) is read as '\(names[index]) (column \(index + 1))')"
-                    : "columns \(first + 1) and \(index + 1) have the same name (column \(index + 1) is read under a name of its own)")
+                notes.append(
+                    shown.hasPrefix("'")
+                        ? "\(shown) names columns \(first + 1) and \(index + 1) (column \(index + 1) is read as '\(names[index]) (column \(index + 1))')"
+                        : "columns \(first + 1) and \(index + 1) have the same name (column \(index + 1) is read under a name of its own)")
                 names[index] = "\(names[index]) (column \(index + 1))"
             } else {
                 seen[key] = index
@@ -177,8 +191,10 @@ public final class CSVReader: RecordReader {
         }
         if !unnamed.isEmpty {
             let list = unnamed.map(String.init).joined(separator: ", ")
-            notes.insert(unnamed.count == 1 ? "column \(list) has no name (read as 'column \(list)')"
-                                            : "columns \(list) have no name (read as 'column N')", at: 0)
+            notes.insert(
+                unnamed.count == 1
+                    ? "column \(list) has no name (read as 'column \(list)')"
+                    : "columns \(list) have no name (read as 'column N')", at: 0)
         }
         return (names, notes.isEmpty ? nil : "header: " + notes.joined(separator: "; "))
     }
@@ -191,7 +207,10 @@ public final class CSVReader: RecordReader {
             if row.fields.count == 1, row.fields[0].isEmpty, row.problem == nil { continue }
             count += 1
         }
-        return .problem(InputProblem(line: first.line, reason: "\(count) record\(count == 1 ? "" : "s") not read: the header row could not be read", records: count))
+        return .problem(
+            InputProblem(
+                line: first.line, reason: "\(count) record\(count == 1 ? "" : "s") not read: the header row could not be read",
+                records: count))
     }
 
     // MARK: - Fields
@@ -257,7 +276,9 @@ public final class CSVReader: RecordReader {
         func resynchronise(_ why: String) -> Row {
             source.pushBack(replay)
             line = replayLine
-            return Row(line: startLine, fields: [], problem: "quoted field opened on line \(quoteLine) \(why) (an unterminated quote?); reading resumes on line \(replayLine)")
+            return Row(
+                line: startLine, fields: [],
+                problem: "quoted field opened on line \(quoteLine) \(why) (an unterminated quote?); reading resumes on line \(replayLine)")
         }
 
         while let byte = source.next() {
@@ -273,7 +294,9 @@ public final class CSVReader: RecordReader {
                         if quotedLines > 0 { replay.append(Self.quote) }
                         append(Self.quote)
                     } else {
-                        if quotedLines > 0, let after = source.peek(), after != delimiter, after != Self.lineFeed, after != Self.carriageReturn {
+                        if quotedLines > 0, let after = source.peek(), after != delimiter, after != Self.lineFeed,
+                            after != Self.carriageReturn
+                        {
                             return resynchronise("is followed by text after its closing quote on line \(line)")
                         }
                         inQuotes = false
@@ -320,7 +343,8 @@ public final class CSVReader: RecordReader {
         }
         if inQuotes {
             if quotedLines > 0, !replay.isEmpty { return resynchronise("is not closed before the end of the file") }
-            return Row(line: startLine, fields: [], problem: "unterminated quoted field (opened on line \(quoteLine)) runs to the end of the file")
+            return Row(
+                line: startLine, fields: [], problem: "unterminated quoted field (opened on line \(quoteLine)) runs to the end of the file")
         }
         fields.append(field)
         return finish(Row(line: startLine, fields: fields), tooLarge: tooLarge, tooManyFields: tooManyFields)

@@ -60,9 +60,14 @@ public final class JSONArrayReader: RecordReader {
                     _ = source.next()
                     column += 1
                     state = .inArray
-                    return .problem(InputProblem(line: line, reason: "a second JSON array starts here (files joined together?); its elements are read too", records: 0))
+                    return .problem(
+                        InputProblem(
+                            line: line, reason: "a second JSON array starts here (files joined together?); its elements are read too",
+                            records: 0))
                 }
-                if source.peek() != nil { return .problem(InputProblem(line: line, reason: "unexpected text after the end of the JSON array")) }
+                if source.peek() != nil {
+                    return .problem(InputProblem(line: line, reason: "unexpected text after the end of the JSON array"))
+                }
                 return nil
             }
             if byte == UInt8(ascii: ",") {
@@ -106,9 +111,13 @@ public final class JSONArrayReader: RecordReader {
             if byte == 0x0A { line += 1; column = 0 } else { column += 1 }
             if bytes.count < maxElementBytes { bytes.append(byte) } else { oversized = true }
             if inString {
-                if escaped { escaped = false }
-                else if byte == UInt8(ascii: "\\") { escaped = true }
-                else if byte == 0x22 { inString = false }
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == 0x22 {
+                    inString = false
+                }
                 continue
             }
             switch byte {
@@ -118,14 +127,20 @@ public final class JSONArrayReader: RecordReader {
             default: break
             }
             // A closing bracket with nothing open ends the element here, or it would swallow the rest of the array.
-            if depth < 0 { return .problem(InputProblem(line: startLine, reason: "array element is not valid JSON (a closing bracket without an opening one)")) }
+            if depth < 0 {
+                return .problem(
+                    InputProblem(line: startLine, reason: "array element is not valid JSON (a closing bracket without an opening one)"))
+            }
         }
         if source.peek() == nil, depth != 0 || inString {
             if state == .inArray, !oversized, let resume = Self.resumePoint(in: bytes, column: startColumn) {
                 source.pushBack(bytes[resume.offset...])
                 line = startLine + resume.lines
                 column = 0
-                return .problem(InputProblem(line: startLine, reason: "array element is not closed (an unterminated string or bracket?); reading resumes on line \(line)"))
+                return .problem(
+                    InputProblem(
+                        line: startLine,
+                        reason: "array element is not closed (an unterminated string or bracket?); reading resumes on line \(line)"))
             }
             state = .done
             return .problem(InputProblem(line: startLine, reason: "JSON value is not closed before the end of the file"))

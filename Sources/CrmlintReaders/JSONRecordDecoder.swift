@@ -40,7 +40,9 @@ enum JSONRecordDecoder {
         func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
 
         mutating func skipWhitespace() {
-            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D { index += 1 }
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+                index += 1
+            }
         }
 
         mutating func expect(_ byte: UInt8) throws {
@@ -60,7 +62,11 @@ enum JSONRecordDecoder {
                 try expect(UInt8(ascii: ":"))
                 skipWhitespace()
                 let value = try valueText(depth: 1)
-                if let existing = members.firstIndex(where: { $0.key == key }) { members[existing].value = value } else { members.append((key, value)) }
+                if let existing = members.firstIndex(where: { $0.key == key }) {
+                    members[existing].value = value
+                } else {
+                    members.append((key, value))
+                }
                 skipWhitespace()
                 if peek() == UInt8(ascii: ",") { index += 1; continue }
                 try expect(UInt8(ascii: "}"))
@@ -169,7 +175,9 @@ enum JSONRecordDecoder {
                     case UInt8(ascii: "t"): out.append(0x09)
                     case UInt8(ascii: "u"):
                         var scalar = try hex4()
-                        if (0xD800...0xDBFF).contains(scalar), peek() == 0x5C, index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "u") {
+                        if (0xD800...0xDBFF).contains(scalar), peek() == 0x5C, index + 1 < bytes.count,
+                            bytes[index + 1] == UInt8(ascii: "u")
+                        {
                             let save = index
                             index += 2
                             let low = try hex4()

@@ -1,14 +1,15 @@
 import CrmlintCore
 import Foundation
+import ZIPFoundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
-import ZIPFoundation
 
 /// Streaming reader of one sheet of an `.xlsx` workbook (Office Open XML).
 ///
@@ -151,7 +152,8 @@ public final class XLSXReader: RecordReader {
                 throw PartFailure(reason: "encrypted or legacy .xls workbook; save as .xlsx without a password")
             }
             guard signature.starts(with: [0x50, 0x4B]) else {
-                throw PartFailure(reason: signature.isEmpty ? "the file is empty: not an .xlsx workbook" : "not an .xlsx workbook (not a zip archive)")
+                throw PartFailure(
+                    reason: signature.isEmpty ? "the file is empty: not an .xlsx workbook" : "not an .xlsx workbook (not a zip archive)")
             }
             let archive: Archive
             do { archive = try openArchive() } catch {
@@ -227,13 +229,15 @@ public final class XLSXReader: RecordReader {
                 Mirror(reflecting: value).children.first { $0.label == label }?.value
             }
             guard let directory = child(entry, "centralDirectoryStructure"), let local = child(entry, "localFileHeader"),
-                  let offset32 = child(directory, "relativeOffsetOfLocalHeader") as? UInt32,
-                  let nameLength = child(local, "fileNameLength") as? UInt16,
-                  let extraLength = child(local, "extraFieldLength") as? UInt16 else { return nil }
+                let offset32 = child(directory, "relativeOffsetOfLocalHeader") as? UInt32,
+                let nameLength = child(local, "fileNameLength") as? UInt16,
+                let extraLength = child(local, "extraFieldLength") as? UInt16
+            else { return nil }
             var offset = UInt64(offset32)
             if offset32 == .max {
                 guard let zip64 = child(directory, "zip64ExtendedInformation").flatMap({ Mirror(reflecting: $0).children.first?.value }),
-                      let offset64 = child(zip64, "relativeOffsetOfLocalHeader") as? UInt64 else { return nil }
+                    let offset64 = child(zip64, "relativeOffsetOfLocalHeader") as? UInt64
+                else { return nil }
                 offset = offset64
             }
             let (start, overflow) = offset.addingReportingOverflow(30 + UInt64(nameLength) + UInt64(extraLength))
@@ -265,8 +269,9 @@ public final class XLSXReader: RecordReader {
                 return data
             }
             if entry.isCompressed {
-                let checksum = try Data.decompress(size: Int64(clamping: entry.compressedSize), bufferSize: 64 << 10, skipCRC32: false,
-                                                   provider: provider, consumer: consumer)
+                let checksum = try Data.decompress(
+                    size: Int64(clamping: entry.compressedSize), bufferSize: 64 << 10, skipCRC32: false,
+                    provider: provider, consumer: consumer)
                 if checksum != entry.checksum { throw PartFailure(reason: "\(part) fails its checksum (the zip archive is damaged)") }
             } else {
                 while remaining > 0 { try consumer(provider(0, 64 << 10)) }
@@ -283,7 +288,10 @@ public final class XLSXReader: RecordReader {
             var data = Data()
             do {
                 try inflate(entry, part: part, archive: archive) { chunk in
-                    if Int64(data.count + chunk.count) > self.limits.partBytes { throw PartFailure(reason: "\(part) is larger than \(byteSize(Int(self.limits.partBytes))) uncompressed (a zip bomb?)") }
+                    if Int64(data.count + chunk.count) > self.limits.partBytes {
+                        throw PartFailure(
+                            reason: "\(part) is larger than \(byteSize(Int(self.limits.partBytes))) uncompressed (a zip bomb?)")
+                    }
                     data.append(chunk)
                 }
             } catch let failure as PartFailure {
@@ -297,7 +305,9 @@ public final class XLSXReader: RecordReader {
         /// Parses a small part, calling `element` with each start tag's local name and attributes.
         func parseSmall(_ data: Data, part: String, element: @escaping (String, [String: String]) -> Void) throws {
             if let bad = DTDGuard.badStart([UInt8](data.prefix(256))[...]) { throw PartFailure(reason: "\(part) \(bad)") }
-            if DTDGuard.declaresDTD(data) { throw PartFailure(reason: "\(part) declares a DTD, which no .xlsx part does (an XML entity attack?)") }
+            if DTDGuard.declaresDTD(data) {
+                throw PartFailure(reason: "\(part) declares a DTD, which no .xlsx part does (an XML entity attack?)")
+            }
             let parser = XMLParser(data: data)
             let handler = ElementHandler(element)
             parser.delegate = handler
@@ -309,8 +319,12 @@ public final class XLSXReader: RecordReader {
         static func relationships(_ data: Data, base: String) throws -> [(id: String, type: String, target: String)] {
             var out: [(id: String, type: String, target: String)] = []
             let parser = XMLParser(data: data)
-            guard DTDGuard.badStart([UInt8](data.prefix(256))[...]) == nil else { throw PartFailure(reason: "a relationship part is not UTF-8 XML") }
-            guard !DTDGuard.declaresDTD(data) else { throw PartFailure(reason: "a relationship part declares a DTD (an XML entity attack?)") }
+            guard DTDGuard.badStart([UInt8](data.prefix(256))[...]) == nil else {
+                throw PartFailure(reason: "a relationship part is not UTF-8 XML")
+            }
+            guard !DTDGuard.declaresDTD(data) else {
+                throw PartFailure(reason: "a relationship part declares a DTD (an XML entity attack?)")
+            }
             let handler = ElementHandler { name, attributes in
                 guard name == "Relationship", let target = attributes["Target"] else { return }
                 if attributes["TargetMode"] == "External" { return }
@@ -348,7 +362,9 @@ public final class XLSXReader: RecordReader {
                 if name == "cellXfs" { inCellXfs = false }
             }
             if let bad = DTDGuard.badStart([UInt8](data.prefix(256))[...]) { throw PartFailure(reason: "\(part) \(bad)") }
-            if DTDGuard.declaresDTD(data) { throw PartFailure(reason: "\(part) declares a DTD, which no .xlsx part does (an XML entity attack?)") }
+            if DTDGuard.declaresDTD(data) {
+                throw PartFailure(reason: "\(part) declares a DTD, which no .xlsx part does (an XML entity attack?)")
+            }
             let parser = XMLParser(data: data)
             parser.delegate = handler
             if !parser.parse() || handler.failed { throw PartFailure(reason: "\(part) is not well-formed XML") }
@@ -531,7 +547,7 @@ struct DateKind: Equatable {
             if date1904 {
                 ymd = CivilDate.civil(days + CivilDate.days(1904, 1, 1))
             } else if days == 60 {
-                ymd = (1900, 2, 29)   // the day Lotus 1-2-3 invented and Excel kept
+                ymd = (1900, 2, 29) // the day Lotus 1-2-3 invented and Excel kept
             } else {
                 if days < 60 { days += 1 }
                 ymd = CivilDate.civil(days + CivilDate.days(1899, 12, 30))
@@ -564,7 +580,9 @@ enum NumberText {
         }
         if let dot = text.firstIndex(of: ".") {
             let fraction = text[text.index(after: dot)...]
-            if fraction.allSatisfy({ $0 == "0" }) { text = String(text[..<dot]) } else {
+            if fraction.allSatisfy({ $0 == "0" }) {
+                text = String(text[..<dot])
+            } else {
                 while text.hasSuffix("0") { text.removeLast() }
             }
         }
@@ -584,7 +602,8 @@ enum EscapedText {
                 let candidate = scalars.prefix(7)
                 let chars = Array(candidate)
                 if chars[1] == "x", chars[6] == "_", let value = UInt32(String(String.UnicodeScalarView(chars[2...5])), radix: 16),
-                   let scalar = Unicode.Scalar(value) {
+                    let scalar = Unicode.Scalar(value)
+                {
                     out.unicodeScalars.append(scalar)
                     scalars = scalars.dropFirst(7)
                     continue
@@ -616,7 +635,9 @@ enum DTDGuard {
         if rest.starts(with: Array("<?xml".utf8)) {
             let declaration = String(decoding: rest.prefix(200).prefix { $0 != 0x3E }, as: UTF8.self).lowercased()
             if let range = declaration.range(of: "encoding") {
-                let value = declaration[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }.prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }
+                let value = declaration[range.upperBound...].drop { $0 == " " || $0 == "=" || $0 == "\"" || $0 == "'" }.prefix {
+                    $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_"
+                }
                 if value != "utf-8" && value != "utf8" { return "is not UTF-8 XML (it declares \(value.prefix(20)))" }
             }
         }
@@ -752,7 +773,8 @@ enum Extraction {
                     return
                 }
                 try workbook.checkBounds(entry, part: part)
-                let tooLarge = PartFailure(reason: "\(part) is larger than \(byteSize(Int(cap))) uncompressed (a zip bomb?); reading stopped there")
+                let tooLarge = PartFailure(
+                    reason: "\(part) is larger than \(byteSize(Int(cap))) uncompressed (a zip bomb?); reading stopped there")
                 if Int64(clamping: entry.uncompressedSize) > cap { channel.finish(tooLarge); return }
                 var total: Int64 = 0
                 try workbook.inflate(entry, part: part, archive: archive) { data in
@@ -762,7 +784,9 @@ enum Extraction {
                 }
                 channel.finish(nil)
             } catch let failure as PartFailure {
-                channel.finish(failure.reason.hasPrefix("declares") || failure.reason.hasPrefix("is not") ? PartFailure(reason: "\(part) \(failure.reason)") : failure)
+                channel.finish(
+                    failure.reason.hasPrefix("declares") || failure.reason.hasPrefix("is not")
+                        ? PartFailure(reason: "\(part) \(failure.reason)") : failure)
             } catch is CancellationError {
                 channel.finish(nil)
             } catch {
@@ -789,7 +813,7 @@ final class EventChannel: @unchecked Sendable {
         let size: Int
         if case let .record(record) = event { size = record.fields.reduce(64) { $0 + $1.value.utf8.count + 16 } } else { size = 64 }
         condition.lock(); defer { condition.unlock() }
-        while (events.count - head >= 256 || bytes >= 8 << 20), !cancelled { condition.wait() }
+        while events.count - head >= 256 || bytes >= 8 << 20, !cancelled { condition.wait() }
         if cancelled { return false }
         events.append(event)
         bytes += size
@@ -838,7 +862,10 @@ final class ElementHandler: NSObject, XMLParserDelegate {
         self.end = end
     }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
+        attributes attributeDict: [String: String] = [:]
+    ) {
         start(localName(elementName), attributeDict)
     }
 
@@ -874,7 +901,10 @@ final class SharedStringsHandler: NSObject, XMLParserDelegate {
         self.parser = parser
     }
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
+        attributes attributeDict: [String: String] = [:]
+    ) {
         switch localName(elementName) {
         case "si": inItem = true; text = ""
         case "t": inText = inItem && phonetic == 0
@@ -987,11 +1017,19 @@ final class SheetParse: NSObject, XMLParserDelegate, @unchecked Sendable {
         if events.cancelled { return }
         let near = max(1, inRow ? rowNumber : rowNumber + 1)
         if let failure = bytes.failure {
-            _ = events.put(.problem(InputProblem(line: near, reason: "\(label): \(failure.reason); rows after row \(max(0, near - 1)) not read", records: headerValue == nil ? 0 : 1)))
+            _ = events.put(
+                .problem(
+                    InputProblem(
+                        line: near, reason: "\(label): \(failure.reason); rows after row \(max(0, near - 1)) not read",
+                        records: headerValue == nil ? 0 : 1)))
         } else if !parsed || stopped {
             if !stopped || xmlError != nil {
                 let detail = xmlError.map { " (\($0))" } ?? ""
-                _ = events.put(.problem(InputProblem(line: near, reason: "\(label): the sheet's XML is broken near row \(near)\(detail); rows after it not read", records: headerValue == nil ? 0 : 1)))
+                _ = events.put(
+                    .problem(
+                        InputProblem(
+                            line: near, reason: "\(label): the sheet's XML is broken near row \(near)\(detail); rows after it not read",
+                            records: headerValue == nil ? 0 : 1)))
             }
         } else if headerValue == nil, !sawRow {
             lock.lock(); emptyValue = true; lock.unlock()
@@ -1010,7 +1048,10 @@ final class SheetParse: NSObject, XMLParserDelegate, @unchecked Sendable {
 
     // MARK: XMLParserDelegate
 
-    func parser(_ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?, attributes attributeDict: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName qName: String?,
+        attributes attributeDict: [String: String] = [:]
+    ) {
         guard !stopped else { return }
         switch localName(elementName) {
         case "row":
@@ -1103,7 +1144,8 @@ final class SheetParse: NSObject, XMLParserDelegate, @unchecked Sendable {
             let text = cellText.trimmingCharacters(in: .whitespaces)
             guard let index = Int(text), index >= 0, index < workbook.sharedStrings.count else {
                 if rowProblem == nil {
-                    rowProblem = "cell \(XLSXReader.columnLetters(cellColumn))\(rowNumber) refers to shared string \(text.prefix(12)), which the workbook does not have (\(workbook.sharedStrings.count) strings)"
+                    rowProblem =
+                        "cell \(XLSXReader.columnLetters(cellColumn))\(rowNumber) refers to shared string \(text.prefix(12)), which the workbook does not have (\(workbook.sharedStrings.count) strings)"
                 }
                 return
             }
@@ -1126,7 +1168,8 @@ final class SheetParse: NSObject, XMLParserDelegate, @unchecked Sendable {
             if text.isEmpty {
                 value = ""
             } else if cellStyle < workbook.styleKinds.count, workbook.styleKinds[cellStyle].isDate, let serial = Double(text),
-                      let rendered = workbook.styleKinds[cellStyle].render(serial, date1904: workbook.date1904) {
+                let rendered = workbook.styleKinds[cellStyle].render(serial, date1904: workbook.date1904)
+            {
                 value = rendered
             } else {
                 value = Double(text) == nil ? text : NumberText.render(text)
@@ -1154,9 +1197,15 @@ final class SheetParse: NSObject, XMLParserDelegate, @unchecked Sendable {
             }
             return
         }
-        guard !rowCells.isEmpty else { return }   // an empty row
+        guard !rowCells.isEmpty else { return } // an empty row
         if !errorCells.isEmpty {
-            emit(.problem(InputProblem(line: line, reason: "\(label): cell\(errorCells.count == 1 ? "" : "s") \(errorCells.prefix(5).joined(separator: ", ")) hold\(errorCells.count == 1 ? "s" : "") an Excel error; read as empty", records: 0)))
+            emit(
+                .problem(
+                    InputProblem(
+                        line: line,
+                        reason:
+                            "\(label): cell\(errorCells.count == 1 ? "" : "s") \(errorCells.prefix(5).joined(separator: ", ")) hold\(errorCells.count == 1 ? "s" : "") an Excel error; read as empty",
+                        records: 0)))
         }
         guard let header = headerValue else {
             width = (rowCells.keys.max() ?? 0) + 1
@@ -1172,7 +1221,13 @@ final class SheetParse: NSObject, XMLParserDelegate, @unchecked Sendable {
             return
         }
         if let beyond = rowCells.keys.filter({ $0 >= width }).min() {
-            emit(.problem(InputProblem(line: line, reason: "\(label): row has a value in column \(XLSXReader.columnLetters(beyond)), right of the header's last column \(XLSXReader.columnLetters(width - 1))")))
+            emit(
+                .problem(
+                    InputProblem(
+                        line: line,
+                        reason:
+                            "\(label): row has a value in column \(XLSXReader.columnLetters(beyond)), right of the header's last column \(XLSXReader.columnLetters(width - 1))"
+                    )))
             return
         }
         var fields: [(key: String, value: String)] = []

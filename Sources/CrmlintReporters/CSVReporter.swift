@@ -5,8 +5,10 @@ import CrmlintCore
 public struct CSVReporter: Reporter {
     public static let formatName = "csv"
     public static let alsoWrittenAs: String? = "Also write CSV (UTF-8 with BOM, for Excel) here."
-    public static let columns = ["file", "line", "column", "severity", "rule", "category", "message", "dataset", "record_id",
-                                 "customer_id", "rep", "tier", "day", "field", "excerpt", "fingerprint"]
+    public static let columns = [
+        "file", "line", "column", "severity", "rule", "category", "message", "dataset", "record_id",
+        "customer_id", "rep", "tier", "day", "field", "excerpt", "fingerprint",
+    ]
 
     public init() {}
     public init(settings: ReportSettings) { self.init() }
@@ -32,8 +34,10 @@ public struct CSVReporter: Reporter {
         if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Int(text) == nil {
             text = "'" + text
         }
-        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
-            || text.first?.isWhitespace == true || text.last?.isWhitespace == true else { return text }
+        guard
+            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+                || text.first?.isWhitespace == true || text.last?.isWhitespace == true
+        else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }

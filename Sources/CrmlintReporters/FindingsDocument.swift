@@ -26,7 +26,9 @@ public enum FindingsDocument {
             throw CrmlintError.input(path: path, reason: "no such file")
         }
         if isDirectory.boolValue { throw CrmlintError.input(path: path, reason: "is a folder, not a findings JSON file") }
-        guard let data = FileManager.default.contents(atPath: path) else { throw CrmlintError.input(path: path, reason: "cannot read file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CrmlintError.input(path: path, reason: "cannot read file")
+        }
         return data
     }
 
@@ -68,7 +70,8 @@ public enum FindingsDocument {
         }
         guard let schema = version.schemaVersion else { throw CrmlintError.input(path: path, reason: "\(notFindings): no schema_version") }
         guard isSupported(schemaVersion: schema) else {
-            throw CrmlintError.input(path: path, reason: "unsupported schema_version \(schema) (this crmlint reads \(ScanReport.schemaVersion))")
+            throw CrmlintError.input(
+                path: path, reason: "unsupported schema_version \(schema) (this crmlint reads \(ScanReport.schemaVersion))")
         }
     }
 
@@ -82,7 +85,9 @@ public enum FindingsDocument {
             let key = path[path.count - 1]
             guard key.intValue == nil, key.stringValue.utf8.contains(UInt8(ascii: "_")) else { return key }
             let parts = key.stringValue.split(separator: "_", omittingEmptySubsequences: false)
-            let camel = parts.enumerated().map { $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst() }.joined()
+            let camel = parts.enumerated().map {
+                $0.offset == 0 ? String($0.element) : $0.element.prefix(1).uppercased() + $0.element.dropFirst()
+            }.joined()
             return NamedKey(stringValue: camel)
         }
         return decoder
@@ -98,7 +103,8 @@ public enum FindingsDocument {
     /// A decoding error in a few words: which key, as the document spells it, and what was wrong.
     static func describe(_ error: DecodingError) -> String {
         func place(_ path: [CodingKey]) -> String {
-            path.map { $0.intValue.map { "[\($0)]" } ?? ".\(snake($0.stringValue))" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+            path.map { $0.intValue.map { "[\($0)]" } ?? ".\(snake($0.stringValue))" }.joined().trimmingCharacters(
+                in: CharacterSet(charactersIn: "."))
         }
         // The decoder reports keys in their Swift spelling; the file has snake_case.
         func snake(_ key: String) -> String {

@@ -23,7 +23,8 @@ public struct GitHubReporter: Reporter {
             out += "::\(Self.command(finding.severity)) \(properties.joined(separator: ","))::\(Self.data(message))\n"
         }
         let summary = report.summary
-        out += "crmlint: \(summary.findings) finding\(summary.findings == 1 ? "" : "s") in \(report.run.inputs.count) file\(report.run.inputs.count == 1 ? "" : "s")\n"
+        out +=
+            "crmlint: \(summary.findings) finding\(summary.findings == 1 ? "" : "s") in \(report.run.inputs.count) file\(report.run.inputs.count == 1 ? "" : "s")\n"
         return out
     }
 
@@ -37,7 +38,8 @@ public struct GitHubReporter: Reporter {
 
     /// Escaping of the message part, as in `@actions/core` (`escapeData`).
     static func data(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(of: "\n", with: "%0A")
+        text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D").replacingOccurrences(
+            of: "\n", with: "%0A")
     }
 
     /// Escaping of `key=value` properties (`escapeProperty`): also `:` and `,`.

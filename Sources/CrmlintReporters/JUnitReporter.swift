@@ -34,10 +34,12 @@ public struct JUnitReporter: Reporter {
             }
             for finding in findings {
                 let name = "\(finding.rule) line \(finding.line)" + (finding.recordId.map { " record \($0)" } ?? "")
-                suites += "    <testcase classname=\"\(Self.escape(file))\" name=\"\(Self.escape(name))\" file=\"\(Self.escape(file))\" line=\"\(finding.line)\">\n"
+                suites +=
+                    "    <testcase classname=\"\(Self.escape(file))\" name=\"\(Self.escape(name))\" file=\"\(Self.escape(file))\" line=\"\(finding.line)\">\n"
                 let detail = Self.escape(Self.detail(finding), attribute: false)
                 if failOn.isFailing(finding.severity) {
-                    suites += "      <failure type=\"\(finding.severity.rawValue)\" message=\"\(Self.escape(finding.message))\">\(detail)</failure>\n"
+                    suites +=
+                        "      <failure type=\"\(finding.severity.rawValue)\" message=\"\(Self.escape(finding.message))\">\(detail)</failure>\n"
                 } else {
                     suites += "      <system-out>\(detail)</system-out>\n"
                 }

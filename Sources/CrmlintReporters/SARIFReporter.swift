@@ -44,8 +44,9 @@ public struct SARIFReporter: Reporter {
         }
         let notifications = (report.suppressions ?? []).compactMap { status -> Notification? in
             guard let warning = status.warning else { return nil }
-            return Notification(level: "warning", message: Message(text: warning),
-                                locations: [Location(physicalLocation: Self.physical(file: status.file, line: status.line, column: nil, paths: paths))])
+            return Notification(
+                level: "warning", message: Message(text: warning),
+                locations: [Location(physicalLocation: Self.physical(file: status.file, line: status.line, column: nil, paths: paths))])
         }
         var properties: [String: PropertyValue] = [
             "asOf": .string(report.run.asOf),
@@ -55,8 +56,10 @@ public struct SARIFReporter: Reporter {
         if let suppressed = report.summary.suppressed { properties["suppressed"] = .int(suppressed) }
         if let baselined = report.summary.baselined { properties["baselined"] = .int(baselined) }
         let run = Run(
-            tool: Tool(driver: Driver(name: report.run.tool, version: report.run.version, semanticVersion: report.run.version,
-                                      rules: descriptors)),
+            tool: Tool(
+                driver: Driver(
+                    name: report.run.tool, version: report.run.version, semanticVersion: report.run.version,
+                    rules: descriptors)),
             originalUriBaseIds: [Self.rootBase: BaseLocation(uri: paths.rootURI)],
             columnKind: "unicodeCodePoints",
             invocations: [Invocation(executionSuccessful: true, toolExecutionNotifications: notifications.isEmpty ? nil : notifications)],
@@ -68,20 +71,25 @@ public struct SARIFReporter: Reporter {
     /// The run's rules, then built-in rules (input errors) that only findings name.
     static func descriptors(_ report: ScanReport) -> [Descriptor] {
         var descriptors = report.run.rules.map { rule in
-            descriptor(id: rule.id, severity: rule.severity, category: rule.category, kind: rule.kind,
-                       short: rule.message, full: rule.description, policy: rule.policy)
+            descriptor(
+                id: rule.id, severity: rule.severity, category: rule.category, kind: rule.kind,
+                short: rule.message, full: rule.description, policy: rule.policy)
         }
         var known = Set(descriptors.map(\.id))
         for finding in report.findings where !known.contains(finding.rule) {
             known.insert(finding.rule)
-            descriptors.append(descriptor(id: finding.rule, severity: finding.severity, category: finding.category, kind: "built-in",
-                                          short: nil, full: nil, policy: nil))
+            descriptors.append(
+                descriptor(
+                    id: finding.rule, severity: finding.severity, category: finding.category, kind: "built-in",
+                    short: nil, full: nil, policy: nil))
         }
         return descriptors
     }
 
-    static func descriptor(id: String, severity: Severity, category: Category, kind: String,
-                           short: String?, full: String?, policy: String?) -> Descriptor {
+    static func descriptor(
+        id: String, severity: Severity, category: Category, kind: String,
+        short: String?, full: String?, policy: String?
+    ) -> Descriptor {
         // GitHub refuses empty required texts, so every text falls back to something real.
         let shortText = nonEmpty(short) ?? "\(id): \(category.summary)"
         let fullText = nonEmpty(full) ?? shortText
@@ -96,8 +104,9 @@ public struct SARIFReporter: Reporter {
             fullDescription: Text(text: truncated(fullText)),
             help: Text(text: help),
             defaultConfiguration: Configuration(level: level(severity)),
-            properties: DescriptorProperties(tags: tags,
-                                             category: category.rawValue, kind: kind, policy: nonEmpty(policy)))
+            properties: DescriptorProperties(
+                tags: tags,
+                category: category.rawValue, kind: kind, policy: nonEmpty(policy)))
     }
 
     static func result(_ finding: Finding, ruleIndex: Int, baselined: Bool, paths: ArtifactPaths) -> Result {
@@ -108,10 +117,13 @@ public struct SARIFReporter: Reporter {
         if !context.isEmpty { text += " (\(context.joined(separator: ", ")))" }
         if let excerpt = finding.excerpt, !excerpt.isEmpty { text += ": \(excerpt)" }
         let related = (finding.related ?? []).enumerated().map { offset, location in
-            Location(id: offset + 1, physicalLocation: physical(file: location.file, line: location.line, column: nil, paths: paths),
-                     message: Message(text: location.note ?? location.recordId.map { "record \($0)" } ?? "related record"))
+            Location(
+                id: offset + 1, physicalLocation: physical(file: location.file, line: location.line, column: nil, paths: paths),
+                message: Message(text: location.note ?? location.recordId.map { "record \($0)" } ?? "related record"))
         }
-        var properties: [String: PropertyValue] = ["category": .string(finding.category.rawValue), "tags": .strings([finding.category.rawValue])]
+        var properties: [String: PropertyValue] = [
+            "category": .string(finding.category.rawValue), "tags": .strings([finding.category.rawValue]),
+        ]
         let optional: [(String, String?)] = [
             ("dataset", finding.dataset?.rawValue), ("recordId", finding.recordId), ("customerId", finding.customerId),
             ("rep", finding.rep), ("tier", finding.tier), ("day", finding.day), ("field", finding.field), ("excerpt", finding.excerpt),
@@ -163,7 +175,8 @@ public struct SARIFReporter: Reporter {
         let version: String
         let runs: [Run]
         enum CodingKeys: String, CodingKey {
-            case schema = "$schema", version, runs
+            case schema = "$schema"
+            case version, runs
         }
     }
 
@@ -253,7 +266,9 @@ public struct SARIFReporter: Reporter {
     }
 
     enum PropertyValue: Encodable {
-        case string(String), int(Int), strings([String])
+        case string(String)
+        case int(Int)
+        case strings([String])
         func encode(to encoder: Encoder) throws {
             var container = encoder.singleValueContainer()
             switch self {

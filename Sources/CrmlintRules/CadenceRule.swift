@@ -45,8 +45,10 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
             if case let .mapping(mapping) = node, !mapping.isEmpty {
                 for (key, value) in mapping {
                     guard let label = key.string.flatMap(TierLabel.parse), let text = value.string, let span = TimeSpan.parse(text),
-                          span.seconds > 0, span.seconds % 86400 == 0 else {
-                        definition.fail("cadence", "'cadence' maps tiers to whole days, e.g. {A: 7d, B: 14d, C: 30d}; '\(key.string ?? "?")' is not")
+                        span.seconds > 0, span.seconds % 86400 == 0
+                    else {
+                        definition.fail(
+                            "cadence", "'cadence' maps tiers to whole days, e.g. {A: 7d, B: 14d, C: 30d}; '\(key.string ?? "?")' is not")
                         continue
                     }
                     cadence.append((label, span.seconds / 86400))
@@ -65,20 +67,24 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
         if check == .gap, max != nil { definition.fail("max_per_period", "'max_per_period' is read only with check: excess") }
         if let max, max < 1 { definition.fail("max_per_period", "'max_per_period' must be 1 or more") }
         let never = definition.bool("never_contacted") ?? false
-        if check == .excess, definition.has("never_contacted") { definition.fail("never_contacted", "'never_contacted' is read only with check: gap") }
+        if check == .excess, definition.has("never_contacted") {
+            definition.fail("never_contacted", "'never_contacted' is read only with check: gap")
+        }
         let placeholders = ["tier", "limit", "gap", "from", "to", "count", "max"]
         let message = definition.template(metadata, allowed: placeholders)
         let neverText = definition.string("message_never")
         if neverText != nil, !never { definition.fail("message_never", "'message_never' is read only with never_contacted: true") }
-        let neverMessage = neverText.map { MessageTemplate($0, allowed: placeholders, definition: definition, key: "message_never") } ?? message
+        let neverMessage =
+            neverText.map { MessageTemplate($0, allowed: placeholders, definition: definition, key: "message_never") } ?? message
         let examples = ExampleDatasets.read(definition, metadata: metadata)
         if let datasets = metadata.datasets, !datasets.contains(.customers) {
             definition.fail("datasets", "a cadence rule needs the customers dataset (tiers come from it)")
         }
         guard let check, !cadence.isEmpty else { return nil }
-        return CadenceRule(metadata: metadata, events: events, tierField: tierField, cadence: cadence, check: check,
-                           maxPerPeriod: max ?? 0, neverContacted: never, message: message, neverMessage: neverMessage,
-                           matchExamples: examples.match, noMatchExamples: examples.noMatch)
+        return CadenceRule(
+            metadata: metadata, events: events, tierField: tierField, cadence: cadence, check: check,
+            maxPerPeriod: max ?? 0, neverContacted: never, message: message, neverMessage: neverMessage,
+            matchExamples: examples.match, noMatchExamples: examples.noMatch)
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }
@@ -112,17 +118,21 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
                 return
             }
             guard let raw = record[rule.tierField], let label = TierLabel.parse(raw) else {
-                ValueProblems.report(record, field: rule.tierField, problem: "is missing", rule: rule.metadata, context: context, emit: emit)
+                ValueProblems.report(
+                    record, field: rule.tierField, problem: "is missing", rule: rule.metadata, context: context, emit: emit)
                 return
             }
             guard let tier = rule.cadence.firstIndex(where: { $0.tier == label }) else {
                 let known = rule.cadence.map(\.tier).joined(separator: ", ")
-                ValueProblems.report(record, field: rule.tierField, problem: "\(ValueProblems.shown(raw, context: context)) is not a tier with a cadence (\(known))",
-                                     rule: rule.metadata, context: context, emit: emit)
+                ValueProblems.report(
+                    record, field: rule.tierField,
+                    problem: "\(ValueProblems.shown(raw, context: context)) is not a tier with a cadence (\(known))",
+                    rule: rule.metadata, context: context, emit: emit)
                 return
             }
-            rows[log.customerIndex(id)] = CustomerRow(tier: UInt8(tier), file: files.intern(record.file), line: Int32(clamping: record.line),
-                                                      owner: record.rep.map { owners.intern($0) } ?? -1)
+            rows[log.customerIndex(id)] = CustomerRow(
+                tier: UInt8(tier), file: files.intern(record.file), line: Int32(clamping: record.line),
+                owner: record.rep.map { owners.intern($0) } ?? -1)
         }
 
         func finish(context: CheckContext, emit: (Finding) -> Void) {
@@ -134,28 +144,42 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
                 var days: [(day: Int64, first: Int32, last: Int32)] = []
                 for event in log.events(of: customer) where rule.events.matches(log, Int(event)) && log.start[Int(event)] <= asOf {
                     let day = Instant.dayNumber(log.start[Int(event)], context.timeZone)
-                    if let lastDay = days.last?.day, lastDay == day { days[days.count - 1].last = event } else { days.append((day, event, event)) }
+                    if let lastDay = days.last?.day, lastDay == day {
+                        days[days.count - 1].last = event
+                    } else {
+                        days.append((day, event, event))
+                    }
                 }
                 let (tier, limit) = rule.cadence[Int(row.tier)]
                 switch rule.check {
-                case .gap: gaps(days, customer: customer, row: row, tier: tier, limit: limit, asOfDay: asOfDay, log: log, context: context, emit: emit)
+                case .gap:
+                    gaps(
+                        days, customer: customer, row: row, tier: tier, limit: limit, asOfDay: asOfDay, log: log, context: context,
+                        emit: emit)
                 case .excess: excess(days, tier: tier, limit: limit, log: log, context: context, emit: emit)
                 }
             }
         }
 
-        private func gaps(_ days: [(day: Int64, first: Int32, last: Int32)], customer: Int32, row: CustomerRow, tier: String, limit: Int64,
-                          asOfDay: Int64, log: ContactLog, context: CheckContext, emit: (Finding) -> Void) {
+        private func gaps(
+            _ days: [(day: Int64, first: Int32, last: Int32)], customer: Int32, row: CustomerRow, tier: String, limit: Int64,
+            asOfDay: Int64, log: ContactLog, context: CheckContext, emit: (Finding) -> Void
+        ) {
             func values(_ gap: Int64?, from: Int64?, to: Int64) -> [String: String] {
-                ["tier": tier, "limit": "\(limit)d", "gap": gap.map { "\($0)d" } ?? "—", "from": from.map(Instant.dayString) ?? "—",
-                 "to": Instant.dayString(to), "count": "—", "max": "—"]
+                [
+                    "tier": tier, "limit": "\(limit)d", "gap": gap.map { "\($0)d" } ?? "—", "from": from.map(Instant.dayString) ?? "—",
+                    "to": Instant.dayString(to), "count": "—", "max": "—",
+                ]
             }
             for (previous, next) in zip(days, days.dropFirst()) where next.day - previous.day > limit {
                 let gap = next.day - previous.day
-                emit(log.finding(Int(next.first), rule: rule.metadata,
-                                 message: rule.message.render(values(gap, from: previous.day, to: next.day), detail: "\(gap)d without contact, cadence \(limit)d"),
-                                 timeZone: context.timeZone, fingerprintParts: ["gap", Instant.dayString(previous.day)],
-                                 related: [log.related(Int(previous.last), note: "previous contact, \(Instant.dayString(previous.day))")]))
+                emit(
+                    log.finding(
+                        Int(next.first), rule: rule.metadata,
+                        message: rule.message.render(
+                            values(gap, from: previous.day, to: next.day), detail: "\(gap)d without contact, cadence \(limit)d"),
+                        timeZone: context.timeZone, fingerprintParts: ["gap", Instant.dayString(previous.day)],
+                        related: [log.related(Int(previous.last), note: "previous contact, \(Instant.dayString(previous.day))")]))
             }
             // The open gap up to the scan's "now", reported on the customer's row.
             let last = days.last
@@ -163,29 +187,45 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
             if last == nil, !rule.neverContacted { return }
             let gap = last.map { asOfDay - $0.day }
             let id = log.customers.names[Int(customer)]
-            let message = (last == nil ? rule.neverMessage : rule.message).render(values(gap, from: last?.day, to: asOfDay),
-                                              detail: gap.map { "\($0)d without contact as of \(Instant.dayString(asOfDay)), cadence \(limit)d" } ?? "no contact in the data, cadence \(limit)d")
-            emit(Finding(rule: rule.metadata.id, category: rule.metadata.category, severity: rule.metadata.severity, message: message,
-                         file: files.names[Int(row.file)], line: Int(row.line), dataset: .customers, recordId: id, customerId: id,
-                         rep: row.owner < 0 ? nil : owners.names[Int(row.owner)], day: Instant.dayString(asOfDay),
-                         fingerprint: Fingerprint.make([rule.metadata.id, Dataset.customers.rawValue, id, "open-gap", last.map { Instant.dayString($0.day) } ?? "never"]),
-                         related: last.map { [log.related(Int($0.last), note: "last contact, \(Instant.dayString($0.day))")] }))
+            let message = (last == nil ? rule.neverMessage : rule.message).render(
+                values(gap, from: last?.day, to: asOfDay),
+                detail: gap.map { "\($0)d without contact as of \(Instant.dayString(asOfDay)), cadence \(limit)d" }
+                    ?? "no contact in the data, cadence \(limit)d")
+            emit(
+                Finding(
+                    rule: rule.metadata.id, category: rule.metadata.category, severity: rule.metadata.severity, message: message,
+                    file: files.names[Int(row.file)], line: Int(row.line), dataset: .customers, recordId: id, customerId: id,
+                    rep: row.owner < 0 ? nil : owners.names[Int(row.owner)], day: Instant.dayString(asOfDay),
+                    fingerprint: Fingerprint.make([
+                        rule.metadata.id, Dataset.customers.rawValue, id, "open-gap", last.map { Instant.dayString($0.day) } ?? "never",
+                    ]),
+                    related: last.map { [log.related(Int($0.last), note: "last contact, \(Instant.dayString($0.day))")] }))
         }
 
-        private func excess(_ days: [(day: Int64, first: Int32, last: Int32)], tier: String, limit: Int64, log: ContactLog,
-                            context: CheckContext, emit: (Finding) -> Void) {
+        private func excess(
+            _ days: [(day: Int64, first: Int32, last: Int32)], tier: String, limit: Int64, log: ContactLog,
+            context: CheckContext, emit: (Finding) -> Void
+        ) {
             var windowStart = 0
             var index = 0
             while index < days.count {
                 while days[index].day - days[windowStart].day >= limit { windowStart += 1 }
                 let count = index - windowStart + 1
                 if count > rule.maxPerPeriod {
-                    let values = ["tier": tier, "limit": "\(limit)d", "gap": "—", "from": Instant.dayString(days[windowStart].day),
-                                  "to": Instant.dayString(days[index].day), "count": String(count), "max": String(rule.maxPerPeriod)]
-                    let related = days[windowStart..<index].map { log.related(Int($0.first), note: "contact on \(Instant.dayString($0.day))") }
-                    emit(log.finding(Int(days[index].first), rule: rule.metadata,
-                                     message: rule.message.render(values, detail: "\(count) contact days within \(limit)d, at most \(rule.maxPerPeriod)"),
-                                     timeZone: context.timeZone, fingerprintParts: ["excess", Instant.dayString(days[windowStart].day)], related: related))
+                    let values = [
+                        "tier": tier, "limit": "\(limit)d", "gap": "—", "from": Instant.dayString(days[windowStart].day),
+                        "to": Instant.dayString(days[index].day), "count": String(count), "max": String(rule.maxPerPeriod),
+                    ]
+                    let related = days[windowStart..<index].map {
+                        log.related(Int($0.first), note: "contact on \(Instant.dayString($0.day))")
+                    }
+                    emit(
+                        log.finding(
+                            Int(days[index].first), rule: rule.metadata,
+                            message: rule.message.render(
+                                values, detail: "\(count) contact days within \(limit)d, at most \(rule.maxPerPeriod)"),
+                            timeZone: context.timeZone, fingerprintParts: ["excess", Instant.dayString(days[windowStart].day)],
+                            related: related))
                     // Start afresh after a report, so one burst gives one finding.
                     windowStart = index + 1
                 }

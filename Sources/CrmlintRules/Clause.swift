@@ -32,7 +32,7 @@ enum Clause {
     static func isDelimiter(_ buffer: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
         switch buffer[index] {
         case 0x2C, 0x21, 0x3F, 0x3B, 0x0A, 0x0D: return true
-        case 0xE3:   // U+3001 、 and U+3002 。 are E3 80 81 / E3 80 82
+        case 0xE3: // U+3001 、 and U+3002 。 are E3 80 81 / E3 80 82
             return index + 2 < buffer.count && buffer[index + 1] == 0x80 && (buffer[index + 2] == 0x81 || buffer[index + 2] == 0x82)
         default: return false
         }

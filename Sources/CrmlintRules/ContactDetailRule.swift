@@ -36,12 +36,15 @@ public struct ContactDetailRule: Rule, RuleKind {
     public let noMatchExamples: [ContactExample]
 
     public var examples: RuleExamples {
-        RuleExamples(detector: (detector.name, detector.validator.summary), match: matchExamples.map(\.summary),
-                     noMatch: noMatchExamples.map(\.summary), areTexts: true)
+        RuleExamples(
+            detector: (detector.name, detector.validator.summary), match: matchExamples.map(\.summary),
+            noMatch: noMatchExamples.map(\.summary), areTexts: true)
     }
 
-    public init(metadata: RuleMetadata, detector: ContactDetector, scope: ContactScope = ContactScope(),
-                matchExamples: [ContactExample] = [], noMatchExamples: [ContactExample] = []) {
+    public init(
+        metadata: RuleMetadata, detector: ContactDetector, scope: ContactScope = ContactScope(),
+        matchExamples: [ContactExample] = [], noMatchExamples: [ContactExample] = []
+    ) {
         self.metadata = metadata
         self.detector = detector
         self.scope = scope
@@ -62,17 +65,21 @@ public struct ContactDetailRule: Rule, RuleKind {
         case let (name?, nil):
             if validatorName != nil { definition.fail("validator", "'validator' goes with 'patterns'; detector '\(name)' has its own") }
             guard let builtIn = ContactDetectors.named(name) else {
-                definition.fail("detector", "unknown detector '\(name)' (one of: \(ContactDetectors.all.map(\.name).joined(separator: ", ")))")
+                definition.fail(
+                    "detector", "unknown detector '\(name)' (one of: \(ContactDetectors.all.map(\.name).joined(separator: ", ")))")
                 return nil
             }
             detector = notAfter.map(builtIn.with(notAfter:)) ?? builtIn
         case let (nil, patterns?):
             guard let validatorName else {
-                definition.fail(nil, "missing required key 'validator' (one of: \(ContactValidator.allCases.map(\.rawValue).joined(separator: ", ")))")
+                definition.fail(
+                    nil, "missing required key 'validator' (one of: \(ContactValidator.allCases.map(\.rawValue).joined(separator: ", ")))")
                 return nil
             }
             guard let validator = ContactValidator(rawValue: validatorName) else {
-                definition.fail("validator", "unknown validator '\(validatorName)' (one of: \(ContactValidator.allCases.map(\.rawValue).joined(separator: ", ")))")
+                definition.fail(
+                    "validator",
+                    "unknown validator '\(validatorName)' (one of: \(ContactValidator.allCases.map(\.rawValue).joined(separator: ", ")))")
                 return nil
             }
             if patterns.isEmpty, definition.errors.isEmpty { definition.fail("patterns", "'patterns' must list at least one pattern") }
@@ -90,7 +97,8 @@ public struct ContactDetailRule: Rule, RuleKind {
 
     public func exampleFailures() -> [String] {
         let dataset = metadata.datasets?.sorted().first ?? .messages
-        let field = scope.fields?[dataset]?.first ?? scope.allFields?.first ?? metadata.fields?.first ?? dataset.freeTextFields.first ?? "text"
+        let field =
+            scope.fields?[dataset]?.first ?? scope.allFields?.first ?? metadata.fields?.first ?? dataset.freeTextFields.first ?? "text"
         // String examples go to a recipient the scope covers, so they test detection.
         var recipientType: String?
         if dataset == .messages, let types = scope.recipientTypes, !types.contains("unknown") { recipientType = types.sorted().first }
@@ -136,9 +144,10 @@ public struct ContactDetailRule: Rule, RuleKind {
                         try rule.detector.hits(in: $0, scratch: context.scratch, context: validation)
                     }
                 } catch {
-                    var finding = Finding(rule: rule.metadata, record: record,
-                                          message: "rule could not finish on this field: \(error) — simplify the pattern",
-                                          field: field, fingerprintParts: [field, "match-limit"])
+                    var finding = Finding(
+                        rule: rule.metadata, record: record,
+                        message: "rule could not finish on this field: \(error) — simplify the pattern",
+                        field: field, fingerprintParts: [field, "match-limit"])
                     finding.category = .inputError
                     finding.severity = .error
                     emit(finding)
@@ -147,7 +156,10 @@ public struct ContactDetailRule: Rule, RuleKind {
                 var occurrences: [String: Int] = [:]
                 for hit in hits {
                     if !rule.scope.companyAddresses, rule.detector.validator == .email,
-                       ContactScope.isCompanyAddress(hit.canonical ?? text.normalizedString(hit.range), domains: context.companyDomains) { continue }
+                        ContactScope.isCompanyAddress(hit.canonical ?? text.normalizedString(hit.range), domains: context.companyDomains)
+                    {
+                        continue
+                    }
                     // Fingerprints use the masked form, so even a hash of the raw detail never leaves crmlint.
                     let masked = Self.masked(text, hit)
                     let occurrence = occurrences[masked, default: 0]
@@ -155,9 +167,11 @@ public struct ContactDetailRule: Rule, RuleKind {
                     let original = text.originalScalarRange(of: hit.range)
                     var message = rule.metadata.message
                     if let audience, audience != "unknown" { message += " (recipient: \(audience))" }
-                    emit(Finding(rule: rule.metadata, record: record, message: message, field: field, column: original.lowerBound + 1,
-                                 excerpt: context.redactor.excerpt(of: text.original, hit: original),
-                                 fingerprintParts: [field, rule.detector.name, masked, String(occurrence)]))
+                    emit(
+                        Finding(
+                            rule: rule.metadata, record: record, message: message, field: field, column: original.lowerBound + 1,
+                            excerpt: context.redactor.excerpt(of: text.original, hit: original),
+                            fingerprintParts: [field, rule.detector.name, masked, String(occurrence)]))
                 }
             }
         }
@@ -168,18 +182,21 @@ public struct ContactDetailRule: Rule, RuleKind {
                 outside.removeAll()
             }
             let normalized = domains!.normalized
-            return rule.scope.audience(of: record, recipientType: { raw in
-                if let known = recipientTypes[raw] { return known }
-                let canonical = ContactScope.canonicalRecipient(raw)
-                if recipientTypes.count < 10_000 { recipientTypes[raw] = canonical }
-                return canonical
-            }, isOutside: { recipient in
-                if let known = outside[recipient] { return known }
-                let result = ContactScope.isOutside(recipient, normalizedDomains: normalized)
-                if outside.count >= 10_000 { outside.removeAll(keepingCapacity: true) }   // bounded: addresses can be unique
-                outside[recipient] = result
-                return result
-            })
+            return rule.scope.audience(
+                of: record,
+                recipientType: { raw in
+                    if let known = recipientTypes[raw] { return known }
+                    let canonical = ContactScope.canonicalRecipient(raw)
+                    if recipientTypes.count < 10_000 { recipientTypes[raw] = canonical }
+                    return canonical
+                },
+                isOutside: { recipient in
+                    if let known = outside[recipient] { return known }
+                    let result = ContactScope.isOutside(recipient, normalizedDomains: normalized)
+                    if outside.count >= 10_000 { outside.removeAll(keepingCapacity: true) } // bounded: addresses can be unique
+                    outside[recipient] = result
+                    return result
+                })
         }
 
         private func isExcluded(_ field: String, _ dataset: Dataset) -> Bool {
@@ -259,8 +276,10 @@ public struct ContactScope: Sendable {
     public static func looksLikeContactField(_ name: String) -> Bool {
         let key = DatasetSchema.normalizedHeader(name)
         let tokens = Set(key.split { $0 == "_" || $0 == "." || $0 == "/" }.map(String.init))
-        let words: Set<String> = ["phone", "mobile", "tel", "telephone", "cellphone", "cell", "fax", "email", "mail", "wechat",
-                                  "weixin", "wx", "qq", "recipient", "contact_info", "id_card", "idcard", "card", "account"]
+        let words: Set<String> = [
+            "phone", "mobile", "tel", "telephone", "cellphone", "cell", "fax", "email", "mail", "wechat",
+            "weixin", "wx", "qq", "recipient", "contact_info", "id_card", "idcard", "card", "account",
+        ]
         if !tokens.isDisjoint(with: words) || words.contains(key) { return true }
         if ["phone", "mobile", "email", "wechat", "weixin"].contains(where: { key.hasPrefix($0) || key.hasSuffix($0) }) { return true }
         return ["电话", "手机", "邮箱", "邮件地址", "微信", "联系方式", "联系电话", "传真", "qq号", "身份证", "证件号", "银行卡", "卡号", "账号", "帐号"]
@@ -271,10 +290,12 @@ public struct ContactScope: Sendable {
         switch DatasetSchema.normalizedHeader(raw) {
         case "customer", "client", "客户", "客戶", "顾客": "customer"
         case "third_party", "thirdparty", "3rd_party", "第三方", "partner", "合作方", "合作伙伴", "vendor", "supplier", "供应商",
-             "agent", "代理商", "渠道商", "competitor", "竞争对手": "third_party"
+            "agent", "代理商", "渠道商", "competitor", "竞争对手":
+            "third_party"
         case "external", "outside", "外部", "外部人员", "外部联系人": "external"
         case "internal", "colleague", "colleagues", "coworker", "coworkers", "co_worker", "team", "sales_team", "staff", "employee",
-             "内部", "內部", "同事", "内部同事", "公司同事", "销售同事", "团队", "销售团队", "员工", "内部员工": "internal"
+            "内部", "內部", "同事", "内部同事", "公司同事", "销售同事", "团队", "销售团队", "员工", "内部员工":
+            "internal"
         default: "unknown"
         }
     }
@@ -310,8 +331,11 @@ public struct ContactScope: Sendable {
         var index = 0
         while index < bytes.count {
             var start: Int?
-            if bytes[index] == 0x40 { start = index + 1 }
-            else if bytes[index] == 0xEF, index + 2 < bytes.count, bytes[index + 1] == 0xBC, bytes[index + 2] == 0xA0 { start = index + 3 }
+            if bytes[index] == 0x40 {
+                start = index + 1
+            } else if bytes[index] == 0xEF, index + 2 < bytes.count, bytes[index + 1] == 0xBC, bytes[index + 2] == 0xA0 {
+                start = index + 3
+            }
             guard var end = start else { index += 1; continue }
             var domain: [UInt8] = []
             while end < bytes.count, ContactChecks.isAlphanumeric(bytes[end]) || bytes[end] == 0x2E || bytes[end] == 0x2D {
@@ -327,8 +351,9 @@ public struct ContactScope: Sendable {
 
     static func inside(_ domain: [UInt8], domains: [[UInt8]]) -> Bool {
         domains.contains { company in
-            domain == company || (domain.count > company.count && domain.suffix(company.count).elementsEqual(company)
-                && domain[domain.count - company.count - 1] == 0x2E)
+            domain == company
+                || (domain.count > company.count && domain.suffix(company.count).elementsEqual(company)
+                    && domain[domain.count - company.count - 1] == 0x2E)
         }
     }
 
@@ -337,7 +362,8 @@ public struct ContactScope: Sendable {
         var scope = ContactScope()
         guard let node = definition.node("scope") else { return scope }
         guard case let .mapping(mapping) = node else {
-            definition.fail("scope", "'scope' must be a mapping (recipient_types, outside_company_domains, fields, exclude_fields, company_addresses)")
+            definition.fail(
+                "scope", "'scope' must be a mapping (recipient_types, outside_company_domains, fields, exclude_fields, company_addresses)")
             return nil
         }
         var ok = true
@@ -355,7 +381,9 @@ public struct ContactScope: Sendable {
             var byDataset: [Dataset: [String]] = [:]
             for (datasetNode, fieldsNode) in map {
                 guard let dataset = datasetNode.string.flatMap(Dataset.init(rawValue:)) else {
-                    fail("unknown dataset '\(datasetNode.string ?? "?")' in scope.\(key) (one of: \(Dataset.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    fail(
+                        "unknown dataset '\(datasetNode.string ?? "?")' in scope.\(key) (one of: \(Dataset.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
                     continue
                 }
                 byDataset[dataset] = list(fieldsNode, "\(key).\(dataset.rawValue)")
@@ -368,7 +396,8 @@ public struct ContactScope: Sendable {
             case "recipient_types":
                 guard let names = list(value, key) else { continue }
                 for name in names where !recipientTypeNames.contains(name) {
-                    fail("unknown recipient type '\(name)' in scope.recipient_types (one of: \(recipientTypeNames.joined(separator: ", ")))")
+                    fail(
+                        "unknown recipient type '\(name)' in scope.recipient_types (one of: \(recipientTypeNames.joined(separator: ", ")))")
                 }
                 scope.recipientTypes = Set(names)
             case "outside_company_domains", "company_addresses":
@@ -405,7 +434,8 @@ public struct ContactExample: Sendable {
 
     /// The text, with the record around it when the example sets one.
     public var summary: String {
-        let context = (dataset.map { ["dataset: \($0.rawValue)"] } ?? []) + fields.keys.sorted().map { "\($0): \(fields[$0]!)" }
+        let context =
+            (dataset.map { ["dataset: \($0.rawValue)"] } ?? []) + fields.keys.sorted().map { "\($0): \(fields[$0]!)" }
             + (companyDomains.isEmpty ? [] : ["company_domains: \(companyDomains.joined(separator: ", "))"])
         return context.isEmpty ? text : "\(text) (\(context.joined(separator: ", ")))"
     }
@@ -450,7 +480,10 @@ public struct ContactExample: Sendable {
                     case "company_domains":
                         example.companyDomains = entryValue.scalar.map { [$0.string] } ?? entryValue.array().compactMap(\.string)
                     default:
-                        definition.fail("examples", "unknown key '\(name)' in an example\(Suggestion.hint(for: name, among: keys)) (\(keys.joined(separator: ", ")))")
+                        definition.fail(
+                            "examples",
+                            "unknown key '\(name)' in an example\(Suggestion.hint(for: name, among: keys)) (\(keys.joined(separator: ", ")))"
+                        )
                         unknownKey = true
                     }
                 }
@@ -463,7 +496,9 @@ public struct ContactExample: Sendable {
             case "no_match": noMatch = list
             default:
                 let name = key.string ?? "?"
-                definition.fail("examples", "unknown key '\(name)' in examples\(Suggestion.hint(for: name, among: ["match", "no_match"])) (match, no_match)")
+                definition.fail(
+                    "examples",
+                    "unknown key '\(name)' in examples\(Suggestion.hint(for: name, among: ["match", "no_match"])) (match, no_match)")
             }
         }
         return (match, noMatch)

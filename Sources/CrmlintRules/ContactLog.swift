@@ -56,8 +56,10 @@ final class ContactLog {
         let isMessage = record.dataset == .messages
         if isMessage, let raw = record["recipient_type"] {
             guard let kind = RecipientKind.parse(raw) else {
-                ValueProblems.report(record, field: "recipient_type", problem: "\(ValueProblems.shown(raw, context: context)) is not customer, third_party, external or internal",
-                                     rule: rule, context: context, emit: emit)
+                ValueProblems.report(
+                    record, field: "recipient_type",
+                    problem: "\(ValueProblems.shown(raw, context: context)) is not customer, third_party, external or internal",
+                    rule: rule, context: context, emit: emit)
                 return nil
             }
             // Messages to third parties or colleagues are not contacts with the customer.
@@ -67,10 +69,12 @@ final class ContactLog {
             ValueProblems.report(record, field: "customer_id", problem: "is missing", rule: rule, context: context, emit: emit)
             return nil
         }
-        guard let time = ValueProblems.time(record, field: isMessage ? "timestamp" : "contact_time", rule: rule, context: context, emit: emit) else {
+        guard
+            let time = ValueProblems.time(record, field: isMessage ? "timestamp" : "contact_time", rule: rule, context: context, emit: emit)
+        else {
             return nil
         }
-        var flag: UInt8 = isMessage ? 0 : Self.fromFollowups | Self.outbound   // a follow-up record is the rep's contact
+        var flag: UInt8 = isMessage ? 0 : Self.fromFollowups | Self.outbound // a follow-up record is the rep's contact
         if isMessage {
             guard let raw = record["direction"] else {
                 ValueProblems.report(record, field: "direction", problem: "is missing", rule: rule, context: context, emit: emit)
@@ -129,15 +133,18 @@ final class ContactLog {
     }
 
     /// A finding about a logged contact (the same shape `Finding(rule:record:)` gives).
-    func finding(_ index: Int, rule: RuleMetadata, message: String, timeZone: TimeZone, fingerprintParts: [String],
-                 related: [RelatedLocation]? = nil) -> Finding {
+    func finding(
+        _ index: Int, rule: RuleMetadata, message: String, timeZone: TimeZone, fingerprintParts: [String],
+        related: [RelatedLocation]? = nil
+    ) -> Finding {
         let dataset = dataset(index)
-        return Finding(rule: rule.id, category: rule.category, severity: rule.severity, message: message,
-                       file: files.names[Int(file[index])], line: Int(line[index]), dataset: dataset, recordId: identity(index),
-                       customerId: customerId(index), rep: rep[index] < 0 ? nil : reps.names[Int(rep[index])],
-                       day: Instant.day(start[index], timeZone),
-                       fingerprint: Fingerprint.make([rule.id, dataset.rawValue, stableKey(index)] + fingerprintParts),
-                       related: related?.isEmpty == false ? related : nil)
+        return Finding(
+            rule: rule.id, category: rule.category, severity: rule.severity, message: message,
+            file: files.names[Int(file[index])], line: Int(line[index]), dataset: dataset, recordId: identity(index),
+            customerId: customerId(index), rep: rep[index] < 0 ? nil : reps.names[Int(rep[index])],
+            day: Instant.day(start[index], timeZone),
+            fingerprint: Fingerprint.make([rule.id, dataset.rawValue, stableKey(index)] + fingerprintParts),
+            related: related?.isEmpty == false ? related : nil)
     }
 
     // MARK: Per-customer order
@@ -227,15 +234,23 @@ struct EventFilter {
         if let names = keys.strings("datasets") {
             filter.datasets = []
             for name in names {
-                if let dataset = Dataset(rawValue: name), contactDatasets.contains(dataset) { filter.datasets.insert(dataset) }
-                else { keys.fail("'\(keys.path).datasets': '\(name)' is not a contact dataset (followups, messages)") }
+                if let dataset = Dataset(rawValue: name), contactDatasets.contains(dataset) {
+                    filter.datasets.insert(dataset)
+                } else {
+                    keys.fail("'\(keys.path).datasets': '\(name)' is not a contact dataset (followups, messages)")
+                }
             }
         }
         if let names = keys.strings("channels") {
             var codes: Set<UInt8> = []
             for name in names {
-                if let channel = Channel(rawValue: name) { codes.insert(ContactLog.code(channel)) }
-                else { keys.fail("'\(keys.path).channels': unknown channel '\(name)' (one of: \(Channel.allCases.map(\.rawValue).joined(separator: ", ")))") }
+                if let channel = Channel(rawValue: name) {
+                    codes.insert(ContactLog.code(channel))
+                } else {
+                    keys.fail(
+                        "'\(keys.path).channels': unknown channel '\(name)' (one of: \(Channel.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
+                }
             }
             filter.channels = codes
         }
@@ -247,7 +262,9 @@ struct EventFilter {
             default: keys.fail("'\(keys.path).direction' must be outbound, inbound or any, not '\(text)'")
             }
         }
-        if let node = keys.node("text"), let nested = NestedKeys(node, path: "\(keys.path).text", topKey: keys.path, definition: keys.definition) {
+        if let node = keys.node("text"),
+            let nested = NestedKeys(node, path: "\(keys.path).text", topKey: keys.path, definition: keys.definition)
+        {
             filter.text = PhraseMatcher.read(nested)
         }
         return filter

@@ -57,7 +57,9 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
                 if firstOnly { keys.fail("'start.first' needs events in 'done', not a field of the same record") }
             } else {
                 let filter = EventFilter.read(keys, defaultDirection: .outbound)
-                if filter.text != nil { keys.fail("'done.text' is not supported: what stops the clock is chosen by dataset, channel and direction") }
+                if filter.text != nil {
+                    keys.fail("'done.text' is not supported: what stops the clock is chosen by dataset, channel and direction")
+                }
                 done = .events(filter, early: keys.span("early") ?? TimeSpan(seconds: 0))
             }
             keys.finish()
@@ -73,9 +75,10 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
         let missing = missingText.map { MessageTemplate($0, allowed: placeholders, definition: definition, key: "message_missing") } ?? late
         let examples = ExampleDatasets.read(definition, metadata: metadata)
         guard let done, let within else { return nil }
-        return DeadlineRule(metadata: metadata, start: start, startField: startField, startAtEnd: startAtEnd, firstOnly: firstOnly, done: done,
-                            within: within, reportLate: reportLate, lateMessage: late, missingMessage: missing,
-                            matchExamples: examples.match, noMatchExamples: examples.noMatch)
+        return DeadlineRule(
+            metadata: metadata, start: start, startField: startField, startAtEnd: startAtEnd, firstOnly: firstOnly, done: done,
+            within: within, reportLate: reportLate, lateMessage: late, missingMessage: missing,
+            matchExamples: examples.match, noMatchExamples: examples.noMatch)
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }
@@ -102,7 +105,8 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
             let log = self.log ?? ContactLog.shared(context)
             self.log = log
             guard let index = log.add(record, context: context, rule: rule.metadata, emit: emit),
-                  rule.start.matches(log, index, record: record, context: context) else { return }
+                rule.start.matches(log, index, record: record, context: context)
+            else { return }
             let clock: Int64
             if let field = rule.startField {
                 // No time written in that field (e.g. no plan): nothing to wait for.
@@ -116,16 +120,21 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
             if clock > Instant.seconds(context.asOf) { return }
             switch rule.done {
             case let .field(field):
-                guard let stopTime = ValueProblems.time(record, field: field, rule: rule.metadata, context: context, emit: emit) else { return }
+                guard let stopTime = ValueProblems.time(record, field: field, rule: rule.metadata, context: context, emit: emit) else {
+                    return
+                }
                 let stop = Instant.seconds(stopTime.start)
                 // Entered after --as-of: as of then it was not entered yet, and its lateness cannot be known.
                 if stop > Instant.seconds(context.asOf) { return }
                 let elapsed = stop - clock
                 guard elapsed > rule.within.seconds else { return }
                 let values = rule.values(clock: clock, stop: stop, elapsed: elapsed, context: context)
-                emit(Finding(rule: rule.metadata, record: record,
-                             message: rule.lateMessage.render(values, detail: "\(values["elapsed"]!) after \(values["start"]!), limit \(values["limit"]!)"),
-                             field: field, fingerprintParts: ["deadline"]))
+                emit(
+                    Finding(
+                        rule: rule.metadata, record: record,
+                        message: rule.lateMessage.render(
+                            values, detail: "\(values["elapsed"]!) after \(values["start"]!), limit \(values["limit"]!)"),
+                        field: field, fingerprintParts: ["deadline"]))
             case .events:
                 if rule.firstOnly {
                     let customer = log.customer[index]
@@ -152,23 +161,33 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
                     let elapsed = stopTime - clock
                     guard rule.reportLate, elapsed > rule.within.seconds else { continue }
                     let values = rule.values(clock: clock, stop: stopTime, elapsed: elapsed, context: context)
-                    emit(log.finding(index, rule: rule.metadata,
-                                     message: rule.lateMessage.render(values, detail: "\(values["elapsed"]!) after \(values["start"]!), limit \(values["limit"]!)"),
-                                     timeZone: context.timeZone, fingerprintParts: ["deadline"],
-                                     related: [log.related(Int(stop), note: "done at \(values["done"]!), \(values["over"]!) late")]))
+                    emit(
+                        log.finding(
+                            index, rule: rule.metadata,
+                            message: rule.lateMessage.render(
+                                values, detail: "\(values["elapsed"]!) after \(values["start"]!), limit \(values["limit"]!)"),
+                            timeZone: context.timeZone, fingerprintParts: ["deadline"],
+                            related: [log.related(Int(stop), note: "done at \(values["done"]!), \(values["over"]!) late")]))
                 } else {
                     let elapsed = asOf - clock
-                    guard elapsed > rule.within.seconds else { continue }   // still within the limit as of the scan
+                    guard elapsed > rule.within.seconds else { continue } // still within the limit as of the scan
                     let values = rule.values(clock: clock, stop: nil, elapsed: elapsed, context: context)
-                    emit(log.finding(index, rule: rule.metadata,
-                                     message: rule.missingMessage.render(values, detail: "nothing as of \(values["as_of"]!), \(values["elapsed"]!) after \(values["start"]!), limit \(values["limit"]!)"),
-                                     timeZone: context.timeZone, fingerprintParts: ["deadline"]))
+                    emit(
+                        log.finding(
+                            index, rule: rule.metadata,
+                            message: rule.missingMessage.render(
+                                values,
+                                detail:
+                                    "nothing as of \(values["as_of"]!), \(values["elapsed"]!) after \(values["start"]!), limit \(values["limit"]!)"
+                            ),
+                            timeZone: context.timeZone, fingerprintParts: ["deadline"]))
                 }
             }
         }
 
         /// The first event at or after `from` that stops the clock.
-        private func firstMatch(in events: ArraySlice<Int32>, from: Int64, excluding: Int32, filter: EventFilter, log: ContactLog) -> Int32? {
+        private func firstMatch(in events: ArraySlice<Int32>, from: Int64, excluding: Int32, filter: EventFilter, log: ContactLog) -> Int32?
+        {
             var low = events.startIndex, high = events.endIndex
             while low < high {
                 let middle = (low + high) / 2

@@ -29,11 +29,13 @@ public struct DatasetExample: Sendable {
     /// `company_domains` in force for the example (contact-detail rules).
     public var companyDomains: [String] = []
 
-    public static let defaultAsOf = Date(timeIntervalSince1970: 1_714_492_800)   // 2024-05-01T00:00:00+08:00
+    public static let defaultAsOf = Date(timeIntervalSince1970: 1_714_492_800) // 2024-05-01T00:00:00+08:00
     public static let defaultTimeZone = TimeZone(identifier: "Asia/Shanghai")!
 
-    public init(note: String? = nil, records: [Record], asOf: Date = defaultAsOf, timeZone: TimeZone = defaultTimeZone, reported: [String]? = nil,
-                companyDomains: [String] = []) {
+    public init(
+        note: String? = nil, records: [Record], asOf: Date = defaultAsOf, timeZone: TimeZone = defaultTimeZone, reported: [String]? = nil,
+        companyDomains: [String] = []
+    ) {
         self.companyDomains = companyDomains
         self.note = note
         self.records = records
@@ -71,19 +73,25 @@ public enum ExampleDatasets {
         }
         var match: [DatasetExample] = [], noMatch: [DatasetExample] = []
         for (key, value) in mapping {
-            let list = value.array().enumerated().compactMap { example(from: $0.element, index: $0.offset, list: key.string ?? "", definition: definition, metadata: metadata) }
+            let list = value.array().enumerated().compactMap {
+                example(from: $0.element, index: $0.offset, list: key.string ?? "", definition: definition, metadata: metadata)
+            }
             switch key.string {
             case "match": match = list
             case "no_match": noMatch = list
             default:
                 let name = key.string ?? "?"
-                definition.fail("examples", "unknown key '\(name)' in examples\(Suggestion.hint(for: name, among: ["match", "no_match"])) (match, no_match)")
+                definition.fail(
+                    "examples",
+                    "unknown key '\(name)' in examples\(Suggestion.hint(for: name, among: ["match", "no_match"])) (match, no_match)")
             }
         }
         return (match, noMatch)
     }
 
-    private static func example(from node: Node, index: Int, list: String, definition: RuleDefinition, metadata: RuleMetadata) -> DatasetExample? {
+    private static func example(
+        from node: Node, index: Int, list: String, definition: RuleDefinition, metadata: RuleMetadata
+    ) -> DatasetExample? {
         let path = "examples.\(list)[\(index)]"
         var recordNodes: [Node] = []
         var note: String?, asOf = DatasetExample.defaultAsOf, timeZone = DatasetExample.defaultTimeZone, reported: [String]?
@@ -94,10 +102,18 @@ public enum ExampleDatasets {
             guard let keys = NestedKeys(node, path: path, topKey: "examples", definition: definition) else { return nil }
             note = keys.string("note")
             if let zone = keys.string("timezone") {
-                if let parsed = TimeZone(identifier: zone) { timeZone = parsed } else { keys.fail("'\(path).timezone': unknown time zone '\(zone)'") }
+                if let parsed = TimeZone(identifier: zone) {
+                    timeZone = parsed
+                } else {
+                    keys.fail("'\(path).timezone': unknown time zone '\(zone)'")
+                }
             }
             if let text = keys.string("as_of") {
-                if let parsed = TimeValue.parse(text, timeZone: timeZone) { asOf = parsed.start } else { keys.fail("'\(path).as_of': '\(text)' is not a time") }
+                if let parsed = TimeValue.parse(text, timeZone: timeZone) {
+                    asOf = parsed.start
+                } else {
+                    keys.fail("'\(path).as_of': '\(text)' is not a time")
+                }
             }
             reported = keys.strings("reported")
             if let records = keys.node("records") { recordNodes = records.array() } else { keys.fail("'\(path)' needs 'records'") }
@@ -148,7 +164,8 @@ public enum ExampleDatasets {
         context.companyDomains = example.companyDomains
         let checker = rule.makeChecker()
         var found: [Finding] = []
-        let ordered = example.records.enumerated().sorted { ($0.element.dataset, $0.offset) < ($1.element.dataset, $1.offset) }.map(\.element)
+        let ordered = example.records.enumerated().sorted { ($0.element.dataset, $0.offset) < ($1.element.dataset, $1.offset) }.map(
+            \.element)
         for record in ordered where rule.metadata.applies(to: record) {
             checker.check(record, context: context) { found.append($0) }
         }
@@ -179,7 +196,9 @@ public enum ExampleDatasets {
             } else if let expected = example.reported {
                 let got = Set(found.compactMap(\.recordId)), want = Set(expected)
                 if got != want {
-                    failures.append("\(meta.id): \(name(example, index, "match")) should report \(want.sorted().joined(separator: ", ")) but reports \(got.sorted().joined(separator: ", "))")
+                    failures.append(
+                        "\(meta.id): \(name(example, index, "match")) should report \(want.sorted().joined(separator: ", ")) but reports \(got.sorted().joined(separator: ", "))"
+                    )
                 }
             }
         }

@@ -20,7 +20,9 @@ public enum ExampleStrings {
             case "no_match": noMatch = list
             default:
                 let name = key.string ?? "?"
-                definition.fail("examples", "unknown key '\(name)' in examples\(Suggestion.hint(for: name, among: ["match", "no_match"])) (match, no_match)")
+                definition.fail(
+                    "examples",
+                    "unknown key '\(name)' in examples\(Suggestion.hint(for: name, among: ["match", "no_match"])) (match, no_match)")
             }
         }
         return (match, noMatch)

@@ -30,7 +30,9 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
             if events.text != nil { keys.fail("'events.text' is not supported by kind frequency") }
             keys.finish()
         }
-        if let per = definition.string("per"), per != "customer" { definition.fail("per", "'per' must be customer (the only key counted today)") }
+        if let per = definition.string("per"), per != "customer" {
+            definition.fail("per", "'per' must be customer (the only key counted today)")
+        }
         let windowText = definition.string("window") ?? "day"
         let window = Window(rawValue: windowText)
         if window == nil { definition.fail("window", "'window' must be day, week or month, not '\(windowText)'") }
@@ -39,8 +41,9 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
         let message = definition.template(metadata, allowed: ["count", "max", "window"])
         let examples = ExampleDatasets.read(definition, metadata: metadata)
         guard let window, let max else { return nil }
-        return FrequencyRule(metadata: metadata, events: events, window: window, max: max, message: message,
-                             matchExamples: examples.match, noMatchExamples: examples.noMatch)
+        return FrequencyRule(
+            metadata: metadata, events: events, window: window, max: max, message: message,
+            matchExamples: examples.match, noMatchExamples: examples.noMatch)
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }
@@ -72,7 +75,9 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             let log = self.log ?? ContactLog.shared(context)
             self.log = log
-            guard let index = log.add(record, context: context, rule: rule.metadata, emit: emit), rule.events.matches(log, index) else { return }
+            guard let index = log.add(record, context: context, rule: rule.metadata, emit: emit), rule.events.matches(log, index) else {
+                return
+            }
             seen.insert(log.customer[index])
         }
 
@@ -87,9 +92,11 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
                     let crossing = Int(group[rule.max])
                     let values = ["count": String(group.count), "max": String(rule.max), "window": label]
                     let others = group.filter { $0 != Int32(crossing) }.map { log.related(Int($0), note: "another contact in \(label)") }
-                    emit(log.finding(crossing, rule: rule.metadata,
-                                     message: rule.message.render(values, detail: "\(group.count) in \(label), at most \(rule.max)"),
-                                     timeZone: context.timeZone, fingerprintParts: [label], related: others))
+                    emit(
+                        log.finding(
+                            crossing, rule: rule.metadata,
+                            message: rule.message.render(values, detail: "\(group.count) in \(label), at most \(rule.max)"),
+                            timeZone: context.timeZone, fingerprintParts: [label], related: others))
                 }
                 for event in log.events(of: customer) where rule.events.matches(log, Int(event)) {
                     let window = rule.window(of: log.start[Int(event)], context.timeZone)

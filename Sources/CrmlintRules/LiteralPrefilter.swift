@@ -106,7 +106,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
             // Drop clauses implied by others: one whose sets include all of another's.
             let all = cnf(requirement).map { Array(Set($0)).sorted() }
             return all.enumerated().filter { i, clause in
-                !all.enumerated().contains { j, other in j != i && Set(other).isSubset(of: Set(clause)) && (other.count < clause.count || j < i) }
+                !all.enumerated().contains { j, other in
+                    j != i && Set(other).isSubset(of: Set(clause)) && (other.count < clause.count || j < i)
+                }
             }.map(\.element)
         }
         // A pattern's requirement once, however many entries share it (word classes repeat).
@@ -159,7 +161,11 @@ public final class LiteralPrefilter: @unchecked Sendable {
             patternRules.append(pattern)
             firstSlot[pattern.metadata.id] = slotCount
             for matcher in pattern.matchers {
-                if case let .pattern(leaf, _) = matcher { addSlot(clauses: slotParts(leaf).clauses, leading: -1) } else { addSlot(requirement(matcher)) }
+                if case let .pattern(leaf, _) = matcher {
+                    addSlot(clauses: slotParts(leaf).clauses, leading: -1)
+                } else {
+                    addSlot(requirement(matcher))
+                }
             }
         }
         // Then one slot per pattern inside the entries, so a combination runs only
@@ -225,47 +231,66 @@ public final class LiteralPrefilter: @unchecked Sendable {
         starts.removeAll(keepingCapacity: true)
         present.withUnsafeMutableBufferPointer { present in
             positional.withUnsafeBufferPointer { positional in
-            for index in present.indices { present[index] = false }
-            wordBytes.withUnsafeBufferPointer { wordBytes in
-            wordStart.withUnsafeBufferPointer { wordStart in
-            setsFlat.withUnsafeBufferPointer { setsFlat in
-            setsStart.withUnsafeBufferPointer { setsStart in
-            bucketFlat.withUnsafeBufferPointer { bucketFlat in
-            bucketStart.withUnsafeBufferPointer { bucketStart in
-            bmpTable.withUnsafeBufferPointer { bmpTable in
-                var position = 0
-                let count = bytes.count
-                while position < count {
-                    let lead = bytes[position]
-                    var scalar: UInt32
-                    var length: Int
-                    if lead < 0x80 { scalar = UInt32(Self.folded(lead)); length = 1 }
-                    else if lead < 0xE0 { scalar = UInt32(lead & 0x1F); length = 2 }
-                    else if lead < 0xF0 { scalar = UInt32(lead & 0x0F); length = 3 }
-                    else { scalar = UInt32(lead & 0x07); length = 4 }
-                    if position + length > count { break }
-                    if length > 1 { for offset in 1..<length { scalar = scalar << 6 | UInt32(bytes[position + offset] & 0x3F) } }
-                    let bucket = scalar < 0x10000 ? Int(bmpTable[Int(scalar)]) : (otherTable[scalar] ?? 0)
-                    if bucket != 0 {
-                        for b in Int(bucketStart[bucket])..<Int(bucketStart[bucket + 1]) {
-                            let word = Int(bucketFlat[b])
-                            let start = Int(wordStart[word]), end = Int(wordStart[word + 1])
-                            guard position + (end - start) <= count else { continue }
-                            // Words are stored with ASCII lower-cased; the text is compared the same way.
-                            var offset = length
-                            while offset < end - start, Self.folded(bytes[position + offset]) == wordBytes[start + offset] { offset += 1 }
-                            if offset == end - start {
-                                for set in Int(setsStart[word])..<Int(setsStart[word + 1]) {
-                                    let number = Int(setsFlat[set])
-                                    present[number] = true
-                                    if positional[number] { starts.append(Int64(number) << 32 | Int64(position)) }
+                for index in present.indices { present[index] = false }
+                wordBytes.withUnsafeBufferPointer { wordBytes in
+                    wordStart.withUnsafeBufferPointer { wordStart in
+                        setsFlat.withUnsafeBufferPointer { setsFlat in
+                            setsStart.withUnsafeBufferPointer { setsStart in
+                                bucketFlat.withUnsafeBufferPointer { bucketFlat in
+                                    bucketStart.withUnsafeBufferPointer { bucketStart in
+                                        bmpTable.withUnsafeBufferPointer { bmpTable in
+                                            var position = 0
+                                            let count = bytes.count
+                                            while position < count {
+                                                let lead = bytes[position]
+                                                var scalar: UInt32
+                                                var length: Int
+                                                if lead < 0x80 {
+                                                    scalar = UInt32(Self.folded(lead)); length = 1
+                                                } else if lead < 0xE0 {
+                                                    scalar = UInt32(lead & 0x1F); length = 2
+                                                } else if lead < 0xF0 {
+                                                    scalar = UInt32(lead & 0x0F); length = 3
+                                                } else {
+                                                    scalar = UInt32(lead & 0x07); length = 4
+                                                }
+                                                if position + length > count { break }
+                                                if length > 1 {
+                                                    for offset in 1..<length {
+                                                        scalar = scalar << 6 | UInt32(bytes[position + offset] & 0x3F)
+                                                    }
+                                                }
+                                                let bucket = scalar < 0x10000 ? Int(bmpTable[Int(scalar)]) : (otherTable[scalar] ?? 0)
+                                                if bucket != 0 {
+                                                    for b in Int(bucketStart[bucket])..<Int(bucketStart[bucket + 1]) {
+                                                        let word = Int(bucketFlat[b])
+                                                        let start = Int(wordStart[word]), end = Int(wordStart[word + 1])
+                                                        guard position + (end - start) <= count else { continue }
+                                                        // Words are stored with ASCII lower-cased; the text is compared the same way.
+                                                        var offset = length
+                                                        while offset < end - start,
+                                                            Self.folded(bytes[position + offset]) == wordBytes[start + offset]
+                                                        { offset += 1 }
+                                                        if offset == end - start {
+                                                            for set in Int(setsStart[word])..<Int(setsStart[word + 1]) {
+                                                                let number = Int(setsFlat[set])
+                                                                present[number] = true
+                                                                if positional[number] {
+                                                                    starts.append(Int64(number) << 32 | Int64(position))
+                                                                }
+                                                            }
+                                                        }
+                                                    }
+                                                }
+                                                position += length
+                                            }
+                                        }
+                                    }
                                 }
                             }
                         }
                     }
-                    position += length
                 }
-            }}}}}}}
             }
         }
     }

@@ -29,7 +29,8 @@ public struct MessageTemplate: Sendable {
                 literal = ""
                 parts.append(.value(name))
             } else {
-                definition?.fail(key, "unknown placeholder '{\(name)}' in \(key) (one of: \(allowed.map { "{\($0)}" }.joined(separator: ", ")))")
+                definition?.fail(
+                    key, "unknown placeholder '{\(name)}' in \(key) (one of: \(allowed.map { "{\($0)}" }.joined(separator: ", ")))")
                 literal += rest[open...close]
             }
             rest = rest[rest.index(after: close)...]

@@ -27,7 +27,8 @@ enum PatternProbe {
                     _ = try pattern.matches(text, scratch: scratch)
                 } catch {
                     let shown = lead + String(repeating: character, count: 3) + "…"
-                    return "pattern '\(pattern.source)' backtracks catastrophically: on a \(text.count)-character text ('\(shown)') it hit PCRE2's limit (\(error)); rewrite nested repeats such as (a+)+ as a+"
+                    return
+                        "pattern '\(pattern.source)' backtracks catastrophically: on a \(text.count)-character text ('\(shown)') it hit PCRE2's limit (\(error)); rewrite nested repeats such as (a+)+ as a+"
                 }
             }
         }

@@ -78,16 +78,21 @@ public struct PatternRule: Rule, RuleKind {
     /// Every pattern the rule runs (for probes and tests).
     public var patterns: [Pattern] { matchers.flatMap(\.leaves) }
 
-    public init(metadata: RuleMetadata, patterns: [Pattern], unless: [Pattern] = [], unlessWindow: Int = 20, skipQuoted: Bool = true,
-                matchExamples: [String] = [], noMatchExamples: [String] = [], amountLimit: AmountLimit? = nil) {
-        self.init(metadata: metadata, matchers: patterns.map { .pattern($0, captureGroup: amountLimit?.group(in: $0)) },
-                  unless: unless.map { UnlessCondition(pattern: $0, side: .either, reach: unlessWindow, scope: .clause) },
-                  unlessWindow: unlessWindow, skipQuoted: skipQuoted, matchExamples: matchExamples, noMatchExamples: noMatchExamples,
-                  amountLimit: amountLimit)
+    public init(
+        metadata: RuleMetadata, patterns: [Pattern], unless: [Pattern] = [], unlessWindow: Int = 20, skipQuoted: Bool = true,
+        matchExamples: [String] = [], noMatchExamples: [String] = [], amountLimit: AmountLimit? = nil
+    ) {
+        self.init(
+            metadata: metadata, matchers: patterns.map { .pattern($0, captureGroup: amountLimit?.group(in: $0)) },
+            unless: unless.map { UnlessCondition(pattern: $0, side: .either, reach: unlessWindow, scope: .clause) },
+            unlessWindow: unlessWindow, skipQuoted: skipQuoted, matchExamples: matchExamples, noMatchExamples: noMatchExamples,
+            amountLimit: amountLimit)
     }
 
-    public init(metadata: RuleMetadata, matchers: [TextMatcher], unless: [UnlessCondition], unlessWindow: Int = 20, skipQuoted: Bool = true,
-                matchExamples: [String] = [], noMatchExamples: [String] = [], amountLimit: AmountLimit? = nil) {
+    public init(
+        metadata: RuleMetadata, matchers: [TextMatcher], unless: [UnlessCondition], unlessWindow: Int = 20, skipQuoted: Bool = true,
+        matchExamples: [String] = [], noMatchExamples: [String] = [], amountLimit: AmountLimit? = nil
+    ) {
         self.metadata = metadata
         self.matchers = matchers
         self.unless = unless
@@ -107,7 +112,9 @@ public struct PatternRule: Rule, RuleKind {
             let items = node.sequence.map(Array.init) ?? [node]
             if items.isEmpty { definition.fail("patterns", "'patterns' must list at least one pattern") }
             for item in items {
-                if let matcher = TextMatcher.read(item, key: "patterns", definition: definition, capture: capture) { matchers.append(matcher) }
+                if let matcher = TextMatcher.read(item, key: "patterns", definition: definition, capture: capture) {
+                    matchers.append(matcher)
+                }
             }
         } else {
             definition.fail(nil, "missing required key 'patterns'")
@@ -122,8 +129,9 @@ public struct PatternRule: Rule, RuleKind {
         let examples = ExampleStrings.read(definition)
         let limit = AmountLimit.read(definition, metadata: metadata, capture: capture, matchers: matchers)
         guard !matchers.isEmpty, definition.errors.isEmpty else { return nil }
-        return PatternRule(metadata: metadata, matchers: matchers, unless: unless, unlessWindow: window, skipQuoted: skipQuoted,
-                           matchExamples: examples.match, noMatchExamples: examples.noMatch, amountLimit: limit)
+        return PatternRule(
+            metadata: metadata, matchers: matchers, unless: unless, unlessWindow: window, skipQuoted: skipQuoted,
+            matchExamples: examples.match, noMatchExamples: examples.noMatch, amountLimit: limit)
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }
@@ -188,21 +196,29 @@ public struct PatternRule: Rule, RuleKind {
                 guard let text = context.normalized(record, field: field) else { continue }
                 let present = firstSlot == nil ? nil : context.presentWords(record, field: field)
                 if let present, let first = firstSlot, let prefilter = context.prefilter,
-                   !(first..<first + entryCount).contains(where: { prefilter.allows(entry: $0, present: present) }) { continue }
+                    !(first..<first + entryCount).contains(where: { prefilter.allows(entry: $0, present: present) })
+                {
+                    continue
+                }
                 text.bytes.withUnsafeBufferPointer { buffer in
                     scan(buffer, text: text, record: record, field: field, context: context, present: present, emit: emit)
                 }
             }
         }
 
-        private func scan(_ buffer: UnsafeBufferPointer<UInt8>, text: NormalizedText, record: Record, field: String,
-                          context: CheckContext, present: [Bool]?, emit: (Finding) -> Void) {
+        private func scan(
+            _ buffer: UnsafeBufferPointer<UInt8>, text: NormalizedText, record: Record, field: String,
+            context: CheckContext, present: [Bool]?, emit: (Finding) -> Void
+        ) {
             // Every hit that survives its limit and exceptions, from every entry; merged below,
             // so the findings do not depend on the order of the entries.
             var kept: [(range: Range<Int>, message: String?)] = []
             for (index, matcher) in rule.matchers.enumerated() {
                 if let present, let first = firstSlot, let prefilter = context.prefilter,
-                   !prefilter.allows(entry: first + index, present: present) { continue }
+                    !prefilter.allows(entry: first + index, present: present)
+                {
+                    continue
+                }
                 let hits: [TextMatcher.Hit]
                 do {
                     if let present, let leafSlot = firstLeafSlot, let prefilter = context.prefilter {
@@ -220,8 +236,12 @@ public struct PatternRule: Rule, RuleKind {
                 for hit in hits {
                     // Inside a kept hit it cannot change the merged span; exceptions cost more to judge than this.
                     // (An equal span of an amount rule may carry another amount, so it is judged.)
-                    if kept.contains(where: { $0.range.lowerBound <= hit.range.lowerBound && hit.range.upperBound <= $0.range.upperBound
-                                              && ($0.range != hit.range || rule.amountLimit == nil) }) { continue }
+                    if kept.contains(where: {
+                        $0.range.lowerBound <= hit.range.lowerBound && hit.range.upperBound <= $0.range.upperBound
+                            && ($0.range != hit.range || rule.amountLimit == nil)
+                    }) {
+                        continue
+                    }
                     // The limit first: most amounts are within it, and exceptions cost more to judge.
                     var message: String?
                     if let limit = rule.amountLimit {
@@ -239,23 +259,28 @@ public struct PatternRule: Rule, RuleKind {
                 let occurrence = occurrences[matched, default: 0]
                 occurrences[matched] = occurrence + 1
                 let original = text.originalScalarRange(of: phrase.range)
-                emit(Finding(rule: rule.metadata, record: record, message: phrase.message, field: field, column: original.lowerBound + 1,
-                             excerpt: context.redactor.excerpt(of: text.original, hit: original),
-                             fingerprintParts: [field, matched, String(occurrence)]))
+                emit(
+                    Finding(
+                        rule: rule.metadata, record: record, message: phrase.message, field: field, column: original.lowerBound + 1,
+                        excerpt: context.redactor.excerpt(of: text.original, hit: original),
+                        fingerprintParts: [field, matched, String(occurrence)]))
             }
         }
 
         private func limitFinding(_ error: Error, pattern: String, record: Record, field: String) -> Finding {
-            var finding = Finding(rule: rule.metadata, record: record,
-                                  message: "rule could not finish on this field: \(error) — simplify the pattern",
-                                  field: field, fingerprintParts: [field, "match-limit", pattern])
+            var finding = Finding(
+                rule: rule.metadata, record: record,
+                message: "rule could not finish on this field: \(error) — simplify the pattern",
+                field: field, fingerprintParts: [field, "match-limit", pattern])
             finding.category = .inputError
             finding.severity = .error
             return finding
         }
 
-        private func cancelled(_ hit: Range<Int>, _ buffer: UnsafeBufferPointer<UInt8>, context: CheckContext, record: Record,
-                               field: String, emit: (Finding) -> Void) -> Bool {
+        private func cancelled(
+            _ hit: Range<Int>, _ buffer: UnsafeBufferPointer<UInt8>, context: CheckContext, record: Record,
+            field: String, emit: (Finding) -> Void
+        ) -> Bool {
             if rule.skipQuoted, Quotes.encloses(hit, in: buffer) { return true }
             for condition in rule.unless {
                 do {
@@ -277,8 +302,11 @@ public struct PatternRule: Rule, RuleKind {
 enum PhraseSpans {
     static let maxGap = 2
 
-    static func merge(_ hits: [(range: Range<Int>, message: String?)], in buffer: UnsafeBufferPointer<UInt8>)
-        -> [(range: Range<Int>, message: String?)] {
+    static func merge(
+        _ hits: [(range: Range<Int>, message: String?)], in buffer: UnsafeBufferPointer<UInt8>
+    )
+        -> [(range: Range<Int>, message: String?)]
+    {
         // Earliest start first, the longest of equal starts first: that hit's message speaks for the phrase.
         let sorted = hits.sorted {
             if $0.range.lowerBound != $1.range.lowerBound { return $0.range.lowerBound < $1.range.lowerBound }

@@ -25,7 +25,8 @@ struct PhraseMatcher {
         let empty = keys.bool("empty") ?? false
         if patterns.isEmpty && !empty { keys.fail("'\(keys.path)' needs 'patterns' (or empty: true)") }
         keys.finish()
-        return PhraseMatcher(field: field, patterns: patterns, unless: unless, unlessWindow: window, skipQuoted: skipQuoted, matchesEmpty: empty)
+        return PhraseMatcher(
+            field: field, patterns: patterns, unless: unless, unlessWindow: window, skipQuoted: skipQuoted, matchesEmpty: empty)
     }
 
     /// True when an uncancelled hit of any pattern is in the record's field.

@@ -40,8 +40,9 @@ public struct QuietPeriodRule: DatasetExampleRule, RuleKind {
         let message = definition.template(metadata, allowed: ["elapsed", "pause", "remaining", "trigger_day"])
         let examples = ExampleDatasets.read(definition, metadata: metadata)
         guard let trigger, let pause else { return nil }
-        return QuietPeriodRule(metadata: metadata, trigger: trigger, contacts: contacts, pause: pause, resumeOnInbound: resume,
-                               message: message, matchExamples: examples.match, noMatchExamples: examples.noMatch)
+        return QuietPeriodRule(
+            metadata: metadata, trigger: trigger, contacts: contacts, pause: pause, resumeOnInbound: resume,
+            message: message, matchExamples: examples.match, noMatchExamples: examples.noMatch)
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }
@@ -58,7 +59,8 @@ public struct QuietPeriodRule: DatasetExampleRule, RuleKind {
             let log = self.log ?? ContactLog.shared(context)
             self.log = log
             guard let index = log.add(record, context: context, rule: rule.metadata, emit: emit),
-                  rule.trigger.matches(log, index, record: record, context: context) else { return }
+                rule.trigger.matches(log, index, record: record, context: context)
+            else { return }
             triggers.append(Int32(index))
         }
 
@@ -83,19 +85,25 @@ public struct QuietPeriodRule: DatasetExampleRule, RuleKind {
                     }
                     guard let current = active else { continue }
                     let triggerTime = log.start[Int(current.trigger)]
-                    if time <= triggerTime { continue }   // same instant as the request: not after it
+                    if time <= triggerTime { continue } // same instant as the request: not after it
                     if rule.resumeOnInbound, !log.isOutbound(index), log.dataset(index) == .messages {
-                        active = nil   // the customer got in touch again: the pause is over
+                        active = nil // the customer got in touch again: the pause is over
                         continue
                     }
                     guard rule.contacts.matches(log, index), reported.insert(event).inserted else { continue }
                     let elapsed = time - triggerTime
-                    let values = ["elapsed": TimeSpan.format(elapsed), "pause": rule.pause.description,
-                                  "remaining": TimeSpan.format(current.until - time), "trigger_day": Instant.day(triggerTime, context.timeZone)]
-                    emit(log.finding(index, rule: rule.metadata,
-                                     message: rule.message.render(values, detail: "\(values["elapsed"]!) after the request on \(values["trigger_day"]!), pause \(values["pause"]!)"),
-                                     timeZone: context.timeZone, fingerprintParts: ["quiet", log.stableKey(Int(current.trigger))],
-                                     related: [log.related(Int(current.trigger), note: "customer asked for a pause on \(values["trigger_day"]!)")]))
+                    let values = [
+                        "elapsed": TimeSpan.format(elapsed), "pause": rule.pause.description,
+                        "remaining": TimeSpan.format(current.until - time), "trigger_day": Instant.day(triggerTime, context.timeZone),
+                    ]
+                    emit(
+                        log.finding(
+                            index, rule: rule.metadata,
+                            message: rule.message.render(
+                                values,
+                                detail: "\(values["elapsed"]!) after the request on \(values["trigger_day"]!), pause \(values["pause"]!)"),
+                            timeZone: context.timeZone, fingerprintParts: ["quiet", log.stableKey(Int(current.trigger))],
+                            related: [log.related(Int(current.trigger), note: "customer asked for a pause on \(values["trigger_day"]!)")]))
                 }
             }
         }

@@ -17,8 +17,9 @@ enum Quotes {
             let lastOpen = lastIndex(of: pair.open, in: before)
             let lastClose = lastIndex(of: pair.close, in: before)
             if let open = lastOpen, lastClose.map({ $0 < open }) ?? true,
-               let close = firstIndex(of: pair.close, in: after),
-               firstIndex(of: pair.open, in: after).map({ $0 > close }) ?? true {
+                let close = firstIndex(of: pair.close, in: after),
+                firstIndex(of: pair.open, in: after).map({ $0 > close }) ?? true
+            {
                 return true
             }
         }
@@ -29,7 +30,8 @@ enum Quotes {
 
     private static func lastIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
         guard haystack.count >= needle.count else { return nil }
-        for start in stride(from: haystack.count - needle.count, through: 0, by: -1) where haystack[start..<start + needle.count].elementsEqual(needle) {
+        for start in stride(from: haystack.count - needle.count, through: 0, by: -1)
+        where haystack[start..<start + needle.count].elementsEqual(needle) {
             return start
         }
         return nil

@@ -36,12 +36,19 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             }
             for (key, value) in mapping {
                 guard let dataset = key.string.flatMap(Dataset.init(rawValue:)) else {
-                    definition.fail("required", "unknown dataset '\(key.string ?? "?")' in 'required' (one of: \(Dataset.allCases.map(\.rawValue).joined(separator: ", ")))")
+                    definition.fail(
+                        "required",
+                        "unknown dataset '\(key.string ?? "?")' in 'required' (one of: \(Dataset.allCases.map(\.rawValue).joined(separator: ", ")))"
+                    )
                     continue
                 }
-                guard let fields = NestedKeys.strings(value, name: "required.\(dataset.rawValue)", fail: { definition.fail("required", $0) }) else { continue }
+                guard
+                    let fields = NestedKeys.strings(value, name: "required.\(dataset.rawValue)", fail: { definition.fail("required", $0) })
+                else { continue }
                 for field in fields where !dataset.canonicalFields.contains(field) {
-                    definition.fail("required", "'\(field)' is not a field of \(dataset.rawValue) (one of: \(dataset.canonicalFields.joined(separator: ", ")))")
+                    definition.fail(
+                        "required",
+                        "'\(field)' is not a field of \(dataset.rawValue) (one of: \(dataset.canonicalFields.joined(separator: ", ")))")
                 }
                 required[dataset] = fields
             }
@@ -60,8 +67,9 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
         if required.isEmpty && formats.isEmpty { definition.fail(nil, "a required rule needs 'required' or 'formats'") }
         let message = definition.template(metadata, allowed: ["field", "problem"])
         let examples = ExampleDatasets.read(definition, metadata: metadata)
-        return RequiredFieldsRule(metadata: metadata, required: required, formats: formats, message: message,
-                                  matchExamples: examples.match, noMatchExamples: examples.noMatch)
+        return RequiredFieldsRule(
+            metadata: metadata, required: required, formats: formats, message: message,
+            matchExamples: examples.match, noMatchExamples: examples.noMatch)
     }
 
     private static func readFormat(_ node: Node, field: String, definition: RuleDefinition) -> Format? {
@@ -123,7 +131,9 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
                     continue
                 }
                 if let problem = problem(raw, format: format, record: record, field: field, context: context) {
-                    report(record, field: field, problem: "\(ValueProblems.shown(raw, context: context)) \(problem)", context: context, emit: emit)
+                    report(
+                        record, field: field, problem: "\(ValueProblems.shown(raw, context: context)) \(problem)", context: context,
+                        emit: emit)
                 }
             }
         }
@@ -133,13 +143,15 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             case .time: return context.time(record, field: field) == nil ? "is not a time" : nil
             case .amount: return Amount.parse(raw) == nil ? "is not an amount" : nil
             case .boolean: return BooleanValue.parse(raw) == nil ? "is not yes or no (是/否, Y/N)" : nil
-            case .channel, .direction: return nil   // unknown words are noted above
+            case .channel, .direction: return nil // unknown words are noted above
             case let .pattern(pattern):
                 var value = raw.trimmed.compatibilityFolded
                 let matched = value.withUTF8 { (try? pattern.firstMatch(in: $0, scratch: context.scratch)) != nil }
                 return matched ? nil : "does not have the required format \(pattern.source)"
             case let .tier(tiers):
-                guard let label = TierLabel.parse(raw), tiers.contains(label) else { return "is not a tier (\(tiers.joined(separator: ", ")))" }
+                guard let label = TierLabel.parse(raw), tiers.contains(label) else {
+                    return "is not a tier (\(tiers.joined(separator: ", ")))"
+                }
                 return nil
             }
         }
@@ -147,7 +159,8 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
         private func report(_ record: Record, field: String, problem: String, context: CheckContext, emit: (Finding) -> Void) {
             let label = ValueProblems.label(field, in: record.dataset)
             let message = rule.message.render(["field": label, "problem": problem], detail: "\(label) \(problem)")
-            ValueProblems.report(record, field: field, problem: problem, rule: rule.metadata, context: context, message: message, emit: emit)
+            ValueProblems.report(
+                record, field: field, problem: problem, rule: rule.metadata, context: context, message: message, emit: emit)
         }
     }
 }

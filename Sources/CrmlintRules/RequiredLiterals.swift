@@ -135,7 +135,9 @@ public enum RequiredLiterals {
         guard !contains(source, "(*"), let prefix = info.prefix, !prefix.isEmpty, !prefix.contains("") else { return nil }
         // The prefilter folds ASCII case only: a caseless pattern starting with another cased letter is left whole.
         if caseless || contains(source, "(?i") {
-            for word in prefix where word.unicodeScalars.contains(where: { !$0.isASCII && $0.properties.changesWhenCaseMapped }) { return nil }
+            for word in prefix where word.unicodeScalars.contains(where: { !$0.isASCII && $0.properties.changesWhenCaseMapped }) {
+                return nil
+            }
         }
         return Set(prefix.map(asciiLowercased))
     }
@@ -162,7 +164,9 @@ public enum RequiredLiterals {
     /// Characters so common in Chinese text that a word of one of them alone
     /// enables an entry almost always (the most frequent few hundred, and
     /// sales words every message has).
-    static let commonCharacters = Set("的一是不了人我在有他这中大来上个国到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提感金何更反合放做系计或司利受光王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认算论百吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红治决周保证拿转收货送钱您吗呢吧啊哦咱哈嗯呀啦嘛呗号台套款")
+    static let commonCharacters = Set(
+        "的一是不了人我在有他这中大来上个国到说们为子和你地出道也时年得就那要下以生会自着去之过家学对可她里后小么心多天而能好都然没日于起还发成事只作当想看文无开手十用主行方又如前所本见经头面公同三已老从动两长知民样现分将外但身些与高意进把法此实回二理美点月明其种声全工己话儿者向情部正名定女问力机给等几很业最间新什打便位因重被走电四第门相次东政海口使教西再平真听世气信北少关并内加化由却代军产入先山五太水万市眼体别处总才场师书比住员九笑性通目华报立马命张活难神数件安表原车白应路期叫死常提感金何更反合放做系计或司利受光王果亲界及今京务制解各任至清物台象记边共风战干接它许八特觉望直服毛林题建南度统色字请交爱让认算论百吃义科怎元社术结六功指思非流每青管夫连远资队跟带花快条院变联言权往展该领传近留红治决周保证拿转收货送钱您吗呢吧啊哦咱哈嗯呀啦嘛呗号台套款"
+    )
 
     /// How rare a word is likely to be: longer is rarer; one common character is weakest.
     static func wordStrength(_ word: String) -> Int {
@@ -196,7 +200,7 @@ public enum RequiredLiterals {
             chars = Array(chars[3..<(chars.count - 1)])
         }
         let (bars, close) = structure(chars, from: 0)
-        guard close == nil else { return nil }   // an unmatched `)`: not a pattern to split
+        guard close == nil else { return nil } // an unmatched `)`: not a pattern to split
         var parts: [String] = []
         var start = 0
         for bar in bars + [chars.count] {
@@ -297,19 +301,27 @@ public enum RequiredLiterals {
             if branches.count == 1 { return branches[0] }
             var prefix: Set<String>? = []
             for branch in branches {
-                if let p = branch.prefix, let count = prefix?.count, count + p.count <= maxSetSize { prefix!.formUnion(p) } else { prefix = nil; break }
+                if let p = branch.prefix, let count = prefix?.count, count + p.count <= maxSetSize {
+                    prefix!.formUnion(p)
+                } else {
+                    prefix = nil; break
+                }
             }
             var exact: Set<String>? = []
             for branch in branches {
                 // In place: a union per branch into a new set was quadratic in a word class's size.
-                if let e = branch.exact, let count = exact?.count, count + e.count <= 256 { exact!.formUnion(e) } else { exact = nil; break }
+                if let e = branch.exact, let count = exact?.count, count + e.count <= 256 {
+                    exact!.formUnion(e)
+                } else {
+                    exact = nil; break
+                }
             }
             return Info(exact: exact, required: Requirement.or(branches.map(\.usable)), prefix: prefix)
         }
 
         mutating func parseSequence() -> Info? {
             var allExact: Set<String>? = [""]
-            var run: Set<String> = [""]     // exact strings of the current run of exact atoms
+            var run: Set<String> = [""] // exact strings of the current run of exact atoms
             // Single-string atoms (the characters of a word) waiting to be appended
             // to every string of `run` and `allExact`: one set operation per word, not per character.
             var pending = ""
@@ -340,7 +352,11 @@ public enum RequiredLiterals {
                         extending = atom.prefix != nil && atom.exact != nil && optional.isEmpty
                     }
                 } else if extending, case let .some(.some(current)) = leading {
-                    if let e = atom.exact, let joined = RequiredLiterals.product(current, e) { leading = .some(joined) } else { extending = false }
+                    if let e = atom.exact, let joined = RequiredLiterals.product(current, e) {
+                        leading = .some(joined)
+                    } else {
+                        extending = false
+                    }
                 }
                 if let e = atom.exact, e.count == 1 {
                     pending += e.first!
@@ -348,7 +364,9 @@ public enum RequiredLiterals {
                 }
                 fold()
                 if let e = atom.exact {
-                    if let joined = RequiredLiterals.product(run, e) { run = joined } else {
+                    if let joined = RequiredLiterals.product(run, e) {
+                        run = joined
+                    } else {
                         flush()
                         run = e
                     }
@@ -373,11 +391,11 @@ public enum RequiredLiterals {
             case "*": minimum = 0; maximum = nil; index += 1
             case "+": minimum = 1; maximum = nil; index += 1
             case "{":
-                guard let (lo, hi, length) = braces() else { return atom }   // a literal brace
+                guard let (lo, hi, length) = braces() else { return atom } // a literal brace
                 minimum = lo; maximum = hi; index += length
             default: return atom
             }
-            if peek() == "?" || peek() == "+" { index += 1 }   // lazy or possessive
+            if peek() == "?" || peek() == "+" { index += 1 } // lazy or possessive
             if minimum == 0 {
                 if maximum == 1, let e = atom.exact, e.count < 256 { return Info(exact: e.union([""]), required: nil) }
                 return .unknown
@@ -394,9 +412,13 @@ public enum RequiredLiterals {
             var lo = "", hi = "", comma = false
             while i < chars.count, chars[i] != "}" {
                 let ch = chars[i]
-                if ch == "," { if comma { return nil }; comma = true }
-                else if ch.properties.numericType != nil, ch.isASCII { if comma { hi.unicodeScalars.append(ch) } else { lo.unicodeScalars.append(ch) } }
-                else if ch != " " { return nil }
+                if ch == "," {
+                    if comma { return nil }; comma = true
+                } else if ch.properties.numericType != nil, ch.isASCII {
+                    if comma { hi.unicodeScalars.append(ch) } else { lo.unicodeScalars.append(ch) }
+                } else if ch != " " {
+                    return nil
+                }
                 i += 1
             }
             guard i < chars.count, !(lo.isEmpty && hi.isEmpty) else { return nil }
@@ -431,7 +453,7 @@ public enum RequiredLiterals {
                 switch kind {
                 case ":", ">", "|":
                     index += 1
-                    if kind == "|" { return nil }   // branch reset: numbering games, not worth it
+                    if kind == "|" { return nil } // branch reset: numbering games, not worth it
                 case "=", "!":
                     index += 1
                     return lookaround()
@@ -456,7 +478,8 @@ public enum RequiredLiterals {
                     var i = index
                     var flags = ""
                     while i < chars.count, "imnsxJU^-".unicodeScalars.contains(chars[i]) { flags.unicodeScalars.append(chars[i]); i += 1 }
-                    guard !flags.isEmpty, !flags.contains("x"), i < chars.count else { return nil }   // subroutine calls, conditionals: give up
+                    // Subroutine calls, conditionals: give up.
+                    guard !flags.isEmpty, !flags.contains("x"), i < chars.count else { return nil }
                     index = i + 1
                     if chars[i] == ")" { return .empty }
                     guard chars[i] == ":" else { return nil }
@@ -488,7 +511,8 @@ public enum RequiredLiterals {
         mutating func skipName(until close: Unicode.Scalar, from offset: Int) -> Bool {
             var i = index + offset
             while i < chars.count, chars[i] != close {
-                guard chars[i].properties.isAlphabetic || chars[i] == "_" || (chars[i].isASCII && chars[i].properties.numericType != nil) else { return false }
+                guard chars[i].properties.isAlphabetic || chars[i] == "_" || (chars[i].isASCII && chars[i].properties.numericType != nil)
+                else { return false }
                 i += 1
             }
             guard i < chars.count else { return false }
@@ -512,7 +536,7 @@ public enum RequiredLiterals {
                 if ch == "]" && !first { break }
                 first = false
                 index += 1
-                if ch == "[" && peek() == ":" {   // [:alpha:]
+                if ch == "[" && peek() == ":" { // [:alpha:]
                     exact = false
                     while let x = peek(), x != "]" { index += 1 }
                     index += 1
@@ -532,12 +556,14 @@ public enum RequiredLiterals {
                     }
                     continue
                 }
-                if peek() == "-", let after = peek(1), after != "]" {   // a range
+                if peek() == "-", let after = peek(1), after != "]" { // a range
                     index += 2
                     if after == "\\" { index += 1; exact = false; continue }
                     // A small range of plain characters ([0-9], [a-f]) is its members.
                     if ch.value <= after.value, after.value - ch.value < 64 {
-                        for value in ch.value...after.value { if let scalar = Unicode.Scalar(value) { members.insert(String(Character(scalar))) } }
+                        for value in ch.value...after.value {
+                            if let scalar = Unicode.Scalar(value) { members.insert(String(Character(scalar))) }
+                        }
                     } else {
                         exact = false
                     }
@@ -605,8 +631,8 @@ public enum RequiredLiterals {
                 }
                 return .unknown
             default:
-                if e.isASCII, e.properties.numericType != nil { return .unknown }   // a backreference
-                if e.isASCII, e.properties.isAlphabetic { return nil }              // an escape not known here
+                if e.isASCII, e.properties.numericType != nil { return .unknown } // a backreference
+                if e.isASCII, e.properties.isAlphabetic { return nil } // an escape not known here
                 return .literal(String(Character(e)))
             }
         }

@@ -25,9 +25,11 @@ public struct RuleMetadata: Sendable {
     public let line: Int
     public let column: Int
 
-    public init(id: String, kind: String, category: Category, severity: Severity, message: String, description: String? = nil,
-                policy: String? = nil, datasets: Set<Dataset>? = nil, fields: [String]? = nil, direction: Direction? = nil,
-                aggregate: Aggregation? = nil, file: String = "", line: Int = 0, column: Int = 0) {
+    public init(
+        id: String, kind: String, category: Category, severity: Severity, message: String, description: String? = nil,
+        policy: String? = nil, datasets: Set<Dataset>? = nil, fields: [String]? = nil, direction: Direction? = nil,
+        aggregate: Aggregation? = nil, file: String = "", line: Int = 0, column: Int = 0
+    ) {
         self.id = id
         self.kind = kind
         self.category = category
@@ -236,7 +238,8 @@ public final class CheckContext {
     public func defaultTextFields(of record: Record) -> [String] {
         if let cached = defaultFieldsCache, cached.serial == record.serial { return cached.fields }
         if let cached = defaultFieldsCache, cached.dataset == record.dataset, cached.count == record.fields.count,
-           cached.keys.allSatisfy({ record.fields[$0] != nil }) {
+            cached.keys.allSatisfy({ record.fields[$0] != nil })
+        {
             defaultFieldsCache?.serial = record.serial
             return cached.fields
         }
@@ -305,13 +308,16 @@ public struct FileNotes: Sendable {
 
 extension Finding {
     /// A finding about a record, filled from the rule's metadata.
-    public init(rule: RuleMetadata, record: Record, message: String? = nil, field: String? = nil, column: Int? = nil,
-                excerpt: String? = nil, fingerprintParts: [String], related: [RelatedLocation]? = nil, day: String? = nil) {
-        self.init(rule: rule.id, category: rule.category, severity: rule.severity, message: message ?? rule.message,
-                  file: record.file, line: record.line, dataset: record.dataset, recordId: record.identity,
-                  customerId: record.customerId, rep: record.rep, day: day, field: field, column: column, excerpt: excerpt,
-                  fingerprint: Fingerprint.make([rule.id, record.dataset.rawValue, record.stableKey] + fingerprintParts),
-                  related: related)
+    public init(
+        rule: RuleMetadata, record: Record, message: String? = nil, field: String? = nil, column: Int? = nil,
+        excerpt: String? = nil, fingerprintParts: [String], related: [RelatedLocation]? = nil, day: String? = nil
+    ) {
+        self.init(
+            rule: rule.id, category: rule.category, severity: rule.severity, message: message ?? rule.message,
+            file: record.file, line: record.line, dataset: record.dataset, recordId: record.identity,
+            customerId: record.customerId, rep: record.rep, day: day, field: field, column: column, excerpt: excerpt,
+            fingerprint: Fingerprint.make([rule.id, record.dataset.rawValue, record.stableKey] + fingerprintParts),
+            related: related)
     }
 }
 

@@ -1,5 +1,5 @@
-import Foundation
 import CrmlintCore
+import Foundation
 import PatternEngine
 import Yams
 
@@ -43,7 +43,8 @@ public final class RuleDefinition {
             }
         }
         self.entries = entries
-        if case .mapping = node {} else {
+        if case .mapping = node {
+        } else {
             errors.append(.rule(file: file, line: line, column: column, ruleID: nil, reason: "a rule must be a mapping of keys to values"))
         }
         if let idNode = entries.first(where: { $0.0 == "id" })?.1, let text = idNode.string { id = text }
@@ -79,7 +80,8 @@ public final class RuleDefinition {
 
     public func fail(_ key: String?, _ reason: String) {
         let file = key.flatMap { key in entries.first { $0.key == key }?.file } ?? self.file
-        errors.append(.rule(file: file, line: key.map(line(of:)) ?? line, column: key.map(column(of:)) ?? column, ruleID: id, reason: reason))
+        errors.append(
+            .rule(file: file, line: key.map(line(of:)) ?? line, column: key.map(column(of:)) ?? column, ruleID: id, reason: reason))
     }
 
     public func string(_ key: String, required: Bool = false) -> String? {
@@ -182,7 +184,9 @@ public final class RuleDefinition {
             }
             return pattern
         } catch let error as PatternCompileError {
-            let shown = expanded == source ? "'\(source)'" : "'\(source)' (after expanding terms: character \(error.offset) of '\(expanded.prefix(300))')"
+            let shown =
+                expanded == source
+                ? "'\(source)'" : "'\(source)' (after expanding terms: character \(error.offset) of '\(expanded.prefix(300))')"
             fail(key, "bad pattern in '\(shownKey)': \(error.reason) at character \(error.offset) of \(shown)")
         } catch {
             fail(key, "bad pattern in '\(shownKey)': \(error)")
@@ -195,8 +199,10 @@ public final class RuleDefinition {
         for (key, _, line, column, file) in entries where !used.contains(key) {
             // A key from an override may mean any key the kind reads, set in the rule file or not.
             let candidates = file == self.file ? asked.subtracting(used) : asked
-            errors.append(.rule(file: file, line: line, column: column, ruleID: id,
-                                reason: "unknown key '\(key)'\(Suggestion.hint(for: key, among: candidates.sorted()))"))
+            errors.append(
+                .rule(
+                    file: file, line: line, column: column, ruleID: id,
+                    reason: "unknown key '\(key)'\(Suggestion.hint(for: key, among: candidates.sorted()))"))
         }
     }
 
@@ -213,7 +219,9 @@ public final class RuleDefinition {
         let fields = strings("fields")
         let directionText = string("direction")
         let direction = directionText.flatMap(Direction.parse)
-        if let directionText, direction == nil { fail("direction", Suggestion.unknown("direction", directionText, expected: ["outbound", "inbound"])) }
+        if let directionText, direction == nil {
+            fail("direction", Suggestion.unknown("direction", directionText, expected: ["outbound", "inbound"]))
+        }
         let aggregate = Aggregation.read(self)
 
         if let id, id.range(of: #"^[a-z0-9][a-z0-9._-]*$"#, options: .regularExpression) == nil {
@@ -231,15 +239,19 @@ public final class RuleDefinition {
         if let datasetNames {
             datasets = []
             for name in datasetNames {
-                if let dataset = Dataset(rawValue: name) { datasets!.insert(dataset) }
-                else { fail("datasets", Suggestion.unknown("dataset", name, expected: Dataset.allCases.map(\.rawValue))) }
+                if let dataset = Dataset(rawValue: name) {
+                    datasets!.insert(dataset)
+                } else {
+                    fail("datasets", Suggestion.unknown("dataset", name, expected: Dataset.allCases.map(\.rawValue)))
+                }
             }
         }
         if let message, message.contains("\n") { fail("message", "message must be one line") }
         guard let id, let category, let severity, let message else { return nil }
-        return RuleMetadata(id: id, kind: kind, category: category, severity: severity, message: message,
-                            description: description, policy: policy, datasets: datasets, fields: fields,
-                            direction: direction, aggregate: aggregate, file: file, line: line, column: column)
+        return RuleMetadata(
+            id: id, kind: kind, category: category, severity: severity, message: message,
+            description: description, policy: policy, datasets: datasets, fields: fields,
+            direction: direction, aggregate: aggregate, file: file, line: line, column: column)
     }
 }
 

@@ -45,8 +45,10 @@ public enum RuleLoader {
         var seen: [String: RuleMetadata] = [:]
         for rule in rules {
             if let first = seen[rule.metadata.id] {
-                errors.append(.rule(file: rule.metadata.file, line: rule.metadata.line, column: rule.metadata.column, ruleID: rule.metadata.id,
-                                    reason: "duplicate rule id (first defined at \(first.file):\(first.line))"))
+                errors.append(
+                    .rule(
+                        file: rule.metadata.file, line: rule.metadata.line, column: rule.metadata.column, ruleID: rule.metadata.id,
+                        reason: "duplicate rule id (first defined at \(first.file):\(first.line))"))
             } else {
                 seen[rule.metadata.id] = rule.metadata
             }
@@ -59,9 +61,11 @@ public enum RuleLoader {
         }
         if let error = CrmlintError.combine(errors) { throw error }
         let sorted = rules.sorted { $0.metadata.id < $1.metadata.id }
-        let disabled = Set(sorted.filter { RuleOverride.enabled(overrides, id: $0.metadata.id, category: $0.metadata.category.rawValue) == false }
-            .map(\.metadata.id))
-        return LoadedRules(rules: sorted, originals: originals, disabled: disabled, problems: RuleOverride.problems(overrides, rules: sorted))
+        let disabled = Set(
+            sorted.filter { RuleOverride.enabled(overrides, id: $0.metadata.id, category: $0.metadata.category.rawValue) == false }
+                .map(\.metadata.id))
+        return LoadedRules(
+            rules: sorted, originals: originals, disabled: disabled, problems: RuleOverride.problems(overrides, rules: sorted))
     }
 
     /// The word classes (`terms`) defined across these rule files, for the
@@ -85,8 +89,12 @@ public enum RuleLoader {
             let meta = rule.metadata
             for failure in rule.exampleFailures() {
                 var reason = failure.hasPrefix(meta.id + ": ") ? String(failure.dropFirst(meta.id.count + 2)) : failure
-                reason = Redactor.shared.redact(reason).replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
-                errors.append(.rule(file: meta.file, line: meta.line, column: meta.column, ruleID: meta.id, reason: reason + " (run crmlint rules test)"))
+                reason = Redactor.shared.redact(reason).replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(
+                    of: "\r", with: "\\r")
+                errors.append(
+                    .rule(
+                        file: meta.file, line: meta.line, column: meta.column, ruleID: meta.id, reason: reason + " (run crmlint rules test)"
+                    ))
             }
         }
         return errors
@@ -97,8 +105,12 @@ public enum RuleLoader {
         var files: [String] = []
         for path in paths {
             if BuiltinRules.isBuiltin(path) {
-                if let found = BuiltinRules.ruleFiles(path) { files.append(contentsOf: found) }
-                else { errors.append(.rule(file: path, line: 0, ruleID: nil, reason: "no such built-in rules file or folder (see \(BuiltinRules.root))")) }
+                if let found = BuiltinRules.ruleFiles(path) {
+                    files.append(contentsOf: found)
+                } else {
+                    errors.append(
+                        .rule(file: path, line: 0, ruleID: nil, reason: "no such built-in rules file or folder (see \(BuiltinRules.root))"))
+                }
                 continue
             }
             var isDirectory: ObjCBool = false
@@ -152,22 +164,31 @@ public enum RuleLoader {
         } catch {
             return ([], [], [.rule(file: file, line: error.line, column: error.column, ruleID: nil, reason: error.reason)])
         }
-        guard let root else { return ([], [], []) }   // an empty file holds no rules
+        guard let root else { return ([], [], []) } // an empty file holds no rules
         if case let .mapping(mapping) = root, mapping.contains(where: { $0.key.string == "terms" }) {
             var blocks: [Node] = []
             var errors: [CrmlintError] = []
             for (key, value) in mapping {
-                if key.string == "terms" { blocks.append(value) }
-                else {
-                    errors.append(.rule(file: file, line: key.mark?.line ?? 1, column: key.mark?.column ?? 0, ruleID: nil,
-                                        reason: "unknown key '\(StrictYAML.keyName(key))' in a terms file (only 'terms')"))
+                if key.string == "terms" {
+                    blocks.append(value)
+                } else {
+                    errors.append(
+                        .rule(
+                            file: file, line: key.mark?.line ?? 1, column: key.mark?.column ?? 0, ruleID: nil,
+                            reason: "unknown key '\(StrictYAML.keyName(key))' in a terms file (only 'terms')"))
                 }
             }
             if !blocks.isEmpty || !errors.isEmpty { return ([], blocks, errors) }
         }
         guard case let .sequence(sequence) = root else {
-            return ([], [], [.rule(file: file, line: root.mark?.line ?? 1, column: root.mark?.column ?? 0, ruleID: nil,
-                                   reason: "a rule file must be a YAML list of rules (or a mapping with 'terms')")])
+            return (
+                [], [],
+                [
+                    .rule(
+                        file: file, line: root.mark?.line ?? 1, column: root.mark?.column ?? 0, ruleID: nil,
+                        reason: "a rule file must be a YAML list of rules (or a mapping with 'terms')")
+                ]
+            )
         }
         var items: [Node] = []
         var blocks: [Node] = []
@@ -186,16 +207,20 @@ public enum RuleLoader {
         return build(items, file: file, terms: terms, overrides: [], originals: &originals)
     }
 
-    static func build(_ items: [Node], file: String, terms: TermTable, overrides: [RuleOverride],
-                      originals: inout [String: Rule]) -> ([Rule], [CrmlintError]) {
+    static func build(
+        _ items: [Node], file: String, terms: TermTable, overrides: [RuleOverride],
+        originals: inout [String: Rule]
+    ) -> ([Rule], [CrmlintError]) {
         var rules: [Rule] = []
         var errors: [CrmlintError] = []
         for node in items {
             let definition = RuleDefinition(file: file, node: node, terms: terms)
             let rule = build(definition)
             errors.append(contentsOf: definition.errors)
-            let applying = RuleOverride.applying(overrides, id: node.mapping?["id"]?.string ?? "",
-                                                 category: node.mapping?["category"]?.string ?? "").filter { !$0.entries.isEmpty }
+            let applying = RuleOverride.applying(
+                overrides, id: node.mapping?["id"]?.string ?? "",
+                category: node.mapping?["category"]?.string ?? ""
+            ).filter { !$0.entries.isEmpty }
             guard let rule, !applying.isEmpty else {
                 if let rule { rules.append(rule) }
                 continue
@@ -222,8 +247,9 @@ public enum RuleLoader {
         let metadata = definition.metadata(kind: kindName)
         // With broken common keys the kind still reads its own, so their problems are
         // reported as such, not as unknown keys; the rule itself is dropped.
-        let placeholder = RuleMetadata(id: definition.id ?? "", kind: kindName, category: .inputError, severity: .error, message: "",
-                                       file: definition.file, line: definition.line, column: definition.column)
+        let placeholder = RuleMetadata(
+            id: definition.id ?? "", kind: kindName, category: .inputError, severity: .error, message: "",
+            file: definition.file, line: definition.line, column: definition.column)
         let made = kind.make(metadata: metadata ?? placeholder, definition: definition)
         let rule = metadata == nil ? nil : made
         definition.reportUnknownKeys()

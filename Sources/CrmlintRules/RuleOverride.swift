@@ -53,8 +53,10 @@ public struct RuleOverride: @unchecked Sendable {
 
     /// The overrides naming a rule, least specific first (then in file order).
     public static func applying(_ overrides: [RuleOverride], id: String, category: String) -> [RuleOverride] {
-        overrides.enumerated().compactMap { index, override in override.specificity(for: id, category: category).map { ($0, index, override) } }
-            .sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
+        overrides.enumerated().compactMap { index, override in
+            override.specificity(for: id, category: category).map { ($0, index, override) }
+        }
+        .sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
     }
 
     /// Whether the rule runs: the most specific `enabled:` wins; nil when no override says.
@@ -67,8 +69,11 @@ public struct RuleOverride: @unchecked Sendable {
         overrides.compactMap { override in
             let named = rules.contains { override.specificity(for: $0.metadata.id, category: $0.metadata.category.rawValue) != nil }
             if named || (Category(rawValue: override.selector) != nil) { return nil }
-            return .config(file: override.file, line: override.line, column: override.column,
-                           reason: "overrides: '\(override.selector)' names no rule, rule prefix (ending in '.') or category\(RuleFilter.hint(override.selector, rules))")
+            return .config(
+                file: override.file, line: override.line, column: override.column,
+                reason:
+                    "overrides: '\(override.selector)' names no rule, rule prefix (ending in '.') or category\(RuleFilter.hint(override.selector, rules))"
+            )
         }
     }
 }

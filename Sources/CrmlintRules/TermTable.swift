@@ -28,7 +28,7 @@ public struct TermTable: Sendable {
     static func isNameCharacter(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."):
+            UInt8(ascii: "_"), UInt8(ascii: "-"), UInt8(ascii: "."):
             return true
         default:
             return false
@@ -38,15 +38,19 @@ public struct TermTable: Sendable {
     /// Reads one `terms:` mapping (from a terms file or a `- terms:` item of a rule file).
     mutating func add(_ node: Node, file: String, errors: inout [CrmlintError]) {
         guard case let .mapping(mapping) = node else {
-            errors.append(.rule(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, ruleID: nil,
-                                reason: "'terms' must map class names to lists of words"))
+            errors.append(
+                .rule(
+                    file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, ruleID: nil,
+                    reason: "'terms' must map class names to lists of words"))
             return
         }
         for (key, value) in mapping {
             let line = key.mark?.line ?? 0, column = key.mark?.column ?? 0
             guard let name = key.string, !name.isEmpty, name.utf8.allSatisfy(Self.isNameCharacter) else {
-                errors.append(.rule(file: file, line: line, column: column, ruleID: nil,
-                                    reason: "term name '\(key.string ?? "?")' must be letters, digits, '_', '-' or '.'"))
+                errors.append(
+                    .rule(
+                        file: file, line: line, column: column, ruleID: nil,
+                        reason: "term name '\(key.string ?? "?")' must be letters, digits, '_', '-' or '.'"))
                 continue
             }
             var items: [String] = []
@@ -55,24 +59,31 @@ public struct TermTable: Sendable {
             case let .sequence(sequence):
                 for item in sequence {
                     guard case let .scalar(scalar) = item else {
-                        errors.append(.rule(file: file, line: item.mark?.line ?? line, column: item.mark?.column ?? 0, ruleID: nil,
-                                            reason: "term '\(name)': items must be text"))
+                        errors.append(
+                            .rule(
+                                file: file, line: item.mark?.line ?? line, column: item.mark?.column ?? 0, ruleID: nil,
+                                reason: "term '\(name)': items must be text"))
                         continue
                     }
                     items.append(scalar.string)
                 }
             default:
-                errors.append(.rule(file: file, line: line, column: column, ruleID: nil, reason: "term '\(name)' must be a list of words or patterns"))
+                errors.append(
+                    .rule(file: file, line: line, column: column, ruleID: nil, reason: "term '\(name)' must be a list of words or patterns")
+                )
                 continue
             }
             items = items.filter { !$0.isEmpty }
             if items.isEmpty {
-                errors.append(.rule(file: file, line: line, column: column, ruleID: nil, reason: "term '\(name)' is empty (list at least one word)"))
+                errors.append(
+                    .rule(file: file, line: line, column: column, ruleID: nil, reason: "term '\(name)' is empty (list at least one word)"))
                 continue
             }
             if let first = terms[name] {
-                errors.append(.rule(file: file, line: line, column: column, ruleID: nil,
-                                    reason: "term '\(name)' defined twice (first at \(first.file):\(first.line))"))
+                errors.append(
+                    .rule(
+                        file: file, line: line, column: column, ruleID: nil,
+                        reason: "term '\(name)' defined twice (first at \(first.file):\(first.line))"))
                 continue
             }
             terms[name] = Term(name: name, items: items, file: file, line: line, column: column)
@@ -82,7 +93,7 @@ public struct TermTable: Sendable {
     /// Expands every class, reporting unknown references, cycles and classes
     /// that do not compile, each at the class's own file and line.
     mutating func resolve(errors: inout [CrmlintError]) {
-        var state: [String: Bool] = [:]   // false: in progress, true: done
+        var state: [String: Bool] = [:] // false: in progress, true: done
         var broken: Set<String> = []
         var expanded: [String: String] = [:]
         let terms = self.terms
@@ -91,7 +102,10 @@ public struct TermTable: Sendable {
             guard let term = terms[name] else { return nil }
             if state[name] == false {
                 let cycle = (path.drop { $0 != name } + [name]).joined(separator: " → ")
-                errors.append(.rule(file: term.file, line: term.line, column: term.column, ruleID: nil, reason: "term '\(name)' refers to itself: \(cycle)"))
+                errors.append(
+                    .rule(
+                        file: term.file, line: term.line, column: term.column, ruleID: nil,
+                        reason: "term '\(name)' refers to itself: \(cycle)"))
                 broken.insert(name)
                 return nil
             }
@@ -100,16 +114,19 @@ public struct TermTable: Sendable {
             var failed = false
             for item in term.items {
                 do {
-                    parts.append(try Self.substitute(item) { reference in
-                        guard terms[reference] != nil else {
-                            throw TermError.unknown(reference)
-                        }
-                        guard let inner = visit(reference, path: path + [name]) else { throw TermError.broken }
-                        return inner
-                    })
+                    parts.append(
+                        try Self.substitute(item) { reference in
+                            guard terms[reference] != nil else {
+                                throw TermError.unknown(reference)
+                            }
+                            guard let inner = visit(reference, path: path + [name]) else { throw TermError.broken }
+                            return inner
+                        })
                 } catch TermError.unknown(let reference) {
-                    errors.append(.rule(file: term.file, line: term.line, column: term.column, ruleID: nil,
-                                        reason: "term '\(name)' refers to unknown term '\(reference)'\(Self.suggestion(for: reference, in: terms))"))
+                    errors.append(
+                        .rule(
+                            file: term.file, line: term.line, column: term.column, ruleID: nil,
+                            reason: "term '\(name)' refers to unknown term '\(reference)'\(Self.suggestion(for: reference, in: terms))"))
                     failed = true
                 } catch {
                     failed = true
@@ -124,8 +141,10 @@ public struct TermTable: Sendable {
             do {
                 _ = try Pattern(fragment)
             } catch let error as PatternCompileError {
-                errors.append(.rule(file: term.file, line: term.line, column: term.column, ruleID: nil,
-                                    reason: "term '\(name)' is not a valid pattern: \(error.reason) in '\(fragment.prefix(200))'"))
+                errors.append(
+                    .rule(
+                        file: term.file, line: term.line, column: term.column, ruleID: nil,
+                        reason: "term '\(name)' is not a valid pattern: \(error.reason) in '\(fragment.prefix(200))'"))
                 broken.insert(name)
                 return nil
             } catch {
@@ -140,7 +159,10 @@ public struct TermTable: Sendable {
         self.expanded = expanded
     }
 
-    enum TermError: Error { case unknown(String), broken }
+    enum TermError: Error {
+        case unknown(String)
+        case broken
+    }
 
     /// A pattern with every `{{name}}` replaced by its class; throws a reason
     /// for an unknown name.
@@ -168,7 +190,8 @@ public struct TermTable: Sendable {
         var index = 0
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "{"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "{"),
-               index == 0 || bytes[index - 1] != UInt8(ascii: "\\") {
+                index == 0 || bytes[index - 1] != UInt8(ascii: "\\")
+            {
                 var end = index + 2
                 while end < bytes.count, bytes[end] == UInt8(ascii: " ") { end += 1 }
                 let nameStart = end

@@ -134,7 +134,10 @@ public indirect enum TextMatcher: Sendable {
                         guard let near else { return true }
                         return Self.gap(anchor.range, hit.range, in: buffer) <= near
                     }
-                    guard let best = fitting.min(by: { Self.gap(anchor.range, $0.range, in: buffer) < Self.gap(anchor.range, $1.range, in: buffer) })
+                    guard
+                        let best = fitting.min(by: {
+                            Self.gap(anchor.range, $0.range, in: buffer) < Self.gap(anchor.range, $1.range, in: buffer)
+                        })
                     else { complete = false; break }
                     lower = min(lower, best.range.lowerBound)
                     upper = max(upper, best.range.upperBound)
@@ -147,7 +150,10 @@ public indirect enum TextMatcher: Sendable {
             // Keep the tightest combinations: 您问的…跟您打包票 is judged at 跟您打包票,
             // so an exception before it (您问的) is seen as before it.
             return result.filter { hit in
-                !result.contains { other in other.range != hit.range && hit.range.lowerBound <= other.range.lowerBound && other.range.upperBound <= hit.range.upperBound }
+                !result.contains { other in
+                    other.range != hit.range && hit.range.lowerBound <= other.range.lowerBound
+                        && other.range.upperBound <= hit.range.upperBound
+                }
             }
         }
     }
@@ -161,8 +167,11 @@ public indirect enum TextMatcher: Sendable {
         guard let branches = RequiredLiterals.branches(of: source) else { return nil }
         var strong: [String] = [], weak: [String] = []
         for branch in branches {
-            if let requirement = RequiredLiterals.requirement(of: branch), requirement.strength >= 10 { strong.append(branch) }
-            else { weak.append(branch) }
+            if let requirement = RequiredLiterals.requirement(of: branch), requirement.strength >= 10 {
+                strong.append(branch)
+            } else {
+                weak.append(branch)
+            }
         }
         guard !weak.isEmpty, branches.count > 4 || !strong.isEmpty else { return nil }
         var groups: [[String]] = []
@@ -176,7 +185,9 @@ public indirect enum TextMatcher: Sendable {
         var patterns: [Pattern] = []
         for group in groups {
             // The whole alternation passed the backtracking probe; its parts need not.
-            guard let pattern = definition.compile(group.count == 1 ? group[0] : "(?:" + group.joined(separator: "|") + ")", key: key, probe: false)
+            guard
+                let pattern = definition.compile(
+                    group.count == 1 ? group[0] : "(?:" + group.joined(separator: "|") + ")", key: key, probe: false)
             else { return nil }
             patterns.append(pattern)
         }
@@ -204,8 +215,11 @@ public indirect enum TextMatcher: Sendable {
             func leaf(_ pattern: Pattern) -> TextMatcher {
                 var group: Int?
                 if let capture {
-                    if let number = Int(capture), number >= 1, number <= pattern.captureCount { group = number }
-                    else { group = pattern.groupNumber(named: capture) }
+                    if let number = Int(capture), number >= 1, number <= pattern.captureCount {
+                        group = number
+                    } else {
+                        group = pattern.groupNumber(named: capture)
+                    }
                 }
                 return .pattern(pattern, captureGroup: group)
             }
@@ -232,7 +246,8 @@ public indirect enum TextMatcher: Sendable {
                     }
                     var read: [TextMatcher] = []
                     for item in sequence {
-                        guard let matcher = TextMatcher.read(item, key: key, definition: definition, capture: capture, depth: depth + 1) else { return nil }
+                        guard let matcher = TextMatcher.read(item, key: key, definition: definition, capture: capture, depth: depth + 1)
+                        else { return nil }
                         read.append(matcher)
                     }
                     parts = read
@@ -250,7 +265,10 @@ public indirect enum TextMatcher: Sendable {
                     scope = parsed
                 default:
                     let name = entryKey.string ?? "?"
-                    definition.fail(key, "unknown key '\(name)' in an entry of '\(key)'\(Suggestion.hint(for: name, among: ["all", "any", "near", "within"])) (all, any, near, within)")
+                    definition.fail(
+                        key,
+                        "unknown key '\(name)' in an entry of '\(key)'\(Suggestion.hint(for: name, among: ["all", "any", "near", "within"])) (all, any, near, within)"
+                    )
                     return nil
                 }
             }
@@ -302,7 +320,9 @@ public struct UnlessCondition: Sendable {
         guard !window.isEmpty else { return false }
         // Text outside the window is not searched, but lookarounds may see it
         // (so `(?<!不)` works at the window's edge).
-        return try pattern.firstMatch(in: buffer, from: window.lowerBound, scratch: scratch).map { $0.range.upperBound <= window.upperBound } ?? false
+        return try pattern.firstMatch(in: buffer, from: window.lowerBound, scratch: scratch).map {
+            $0.range.upperBound <= window.upperBound
+        } ?? false
     }
 
     static func read(_ node: Node, definition: RuleDefinition, defaultReach: Int) -> UnlessCondition? {
@@ -336,7 +356,10 @@ public struct UnlessCondition: Sendable {
                 default:
                     let name = key.string ?? "?"
                     let known = ["pattern", "before", "after", "around", "within"]
-                    definition.fail("unless", "unknown key '\(name)' in an 'unless' entry\(Suggestion.hint(for: name, among: known)) (pattern, before, after, around, within)")
+                    definition.fail(
+                        "unless",
+                        "unknown key '\(name)' in an 'unless' entry\(Suggestion.hint(for: name, among: known)) (pattern, before, after, around, within)"
+                    )
                     return nil
                 }
             }

@@ -59,10 +59,13 @@ public struct TierRule: DatasetExampleRule, RuleKind {
         let tierField = definition.string("tier_field") ?? "tier"
         let message = definition.template(metadata, allowed: ["expected", "recorded", "reason"])
         let examples = ExampleDatasets.read(definition, metadata: metadata)
-        if metadata.datasets != [.customers] { definition.fail("datasets", "a tier rule reads the customers dataset: datasets: [customers]") }
+        if metadata.datasets != [.customers] {
+            definition.fail("datasets", "a tier rule reads the customers dataset: datasets: [customers]")
+        }
         guard !tiers.isEmpty else { return nil }
-        return TierRule(metadata: metadata, tiers: tiers, purchaseField: purchaseField, tierField: tierField, message: message,
-                        matchExamples: examples.match, noMatchExamples: examples.noMatch)
+        return TierRule(
+            metadata: metadata, tiers: tiers, purchaseField: purchaseField, tierField: tierField, message: message,
+            matchExamples: examples.match, noMatchExamples: examples.noMatch)
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }
@@ -83,8 +86,9 @@ public struct TierRule: DatasetExampleRule, RuleKind {
             for field in Set(rule.tiers.flatMap(\.flags)).sorted() {
                 guard let raw = record[field], !raw.isBlank else { flags[field] = false; continue }
                 guard let value = BooleanValue.parse(raw) else {
-                    ValueProblems.report(record, field: field, problem: "\(ValueProblems.shown(raw, context: context)) is not yes or no (是/否, Y/N)",
-                                         rule: meta, context: context, emit: emit)
+                    ValueProblems.report(
+                        record, field: field, problem: "\(ValueProblems.shown(raw, context: context)) is not yes or no (是/否, Y/N)",
+                        rule: meta, context: context, emit: emit)
                     return
                 }
                 flags[field] = value
@@ -100,12 +104,16 @@ public struct TierRule: DatasetExampleRule, RuleKind {
             var higherMinimum: Double?
             for tier in rule.tiers {
                 if let flag = tier.flags.first(where: { flags[$0] == true }) {
-                    report(expected: tier.label, recorded: recorded, reason: "\(ValueProblems.label(flag, in: .customers)) is yes", record, context, emit)
+                    report(
+                        expected: tier.label, recorded: recorded, reason: "\(ValueProblems.label(flag, in: .customers)) is yes", record,
+                        context, emit)
                     return
                 }
                 if let minimum = tier.minPurchase {
                     guard let purchase else {
-                        ValueProblems.report(record, field: rule.purchaseField, problem: purchaseProblem ?? "is missing", rule: meta, context: context, emit: emit)
+                        ValueProblems.report(
+                            record, field: rule.purchaseField, problem: purchaseProblem ?? "is missing", rule: meta, context: context,
+                            emit: emit)
                         return
                     }
                     if purchase >= minimum {
@@ -126,12 +134,16 @@ public struct TierRule: DatasetExampleRule, RuleKind {
             }
         }
 
-        private func report(expected: String, recorded: String, reason: String, _ record: Record, _ context: CheckContext, _ emit: (Finding) -> Void) {
+        private func report(
+            expected: String, recorded: String, reason: String, _ record: Record, _ context: CheckContext, _ emit: (Finding) -> Void
+        ) {
             guard expected != recorded else { return }
             let values = ["expected": expected, "recorded": recorded, "reason": reason]
-            emit(Finding(rule: rule.metadata, record: record,
-                         message: rule.message.render(values, detail: "recorded \(recorded), expected \(expected): \(reason)"),
-                         field: rule.tierField, fingerprintParts: [recorded, expected]))
+            emit(
+                Finding(
+                    rule: rule.metadata, record: record,
+                    message: rule.message.render(values, detail: "recorded \(recorded), expected \(expected): \(reason)"),
+                    field: rule.tierField, fingerprintParts: [recorded, expected]))
         }
     }
 }

@@ -8,7 +8,11 @@ import Foundation
 enum ValueProblems {
     /// `logged_at (录入时间)`: the canonical name and the template header.
     static func label(_ field: String, in dataset: Dataset) -> String {
-        guard let alias = DatasetSchema.fields[dataset]?.first(where: { $0.name == field })?.aliases.first(where: { $0.unicodeScalars.contains { !$0.isASCII } }) else {
+        guard
+            let alias = DatasetSchema.fields[dataset]?.first(where: { $0.name == field })?.aliases.first(where: {
+                $0.unicodeScalars.contains { !$0.isASCII }
+            })
+        else {
             return field
         }
         return "\(field) (\(alias))"
@@ -23,8 +27,10 @@ enum ValueProblems {
 
     /// Reports a problem once per record and field. `message` is the whole
     /// message when the rule words it (D1); otherwise a standard one is built.
-    static func report(_ record: Record, field: String, problem: String, rule: RuleMetadata, context: CheckContext,
-                       message: String? = nil, emit: (Finding) -> Void) {
+    static func report(
+        _ record: Record, field: String, problem: String, rule: RuleMetadata, context: CheckContext,
+        message: String? = nil, emit: (Finding) -> Void
+    ) {
         // A column the file does not have is a fact about the file: one note, not a finding per record.
         if record.fields[field] == nil {
             context.noteAbsent(record, field: field, rule: rule.id)
@@ -32,9 +38,10 @@ enum ValueProblems {
         }
         guard context.claimProblem(record, key: field) else { return }
         let text = message ?? "记录不完整 — \(label(field, in: record.dataset)) \(problem); \(rule.id) cannot check this record"
-        var finding = Finding(rule: rule, record: record, message: text, field: field,
-                              excerpt: record[field].map { context.redactor.excerpt(of: $0, hit: 0..<0, context: 40) },
-                              fingerprintParts: [field, "value-problem"])
+        var finding = Finding(
+            rule: rule, record: record, message: text, field: field,
+            excerpt: record[field].map { context.redactor.excerpt(of: $0, hit: 0..<0, context: 40) },
+            fingerprintParts: [field, "value-problem"])
         finding.category = .incompleteRecord
         emit(finding)
     }

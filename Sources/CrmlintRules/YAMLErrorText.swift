@@ -37,7 +37,8 @@ public enum YAMLErrorText {
             return Problem(line: line, column: column, reason: "invalid YAML: the text cannot be read (\(problem))")
         case let .duplicatedKeysInMapping(duplicates, context):
             let keys = duplicates.sorted().map { "'\($0)'" }.joined(separator: ", ")
-            return Problem(line: context.mark.line, column: context.mark.column, reason: "invalid YAML: key \(keys) is given twice in one mapping")
+            return Problem(
+                line: context.mark.line, column: context.mark.column, reason: "invalid YAML: key \(keys) is given twice in one mapping")
         default:
             let first = "\(error)".split(separator: "\n").first.map(String.init) ?? "invalid YAML"
             return Problem(line: 0, column: 0, reason: "invalid YAML: \(first)")
@@ -75,7 +76,9 @@ public enum YAMLErrorText {
         let atEnd = found == "the end of the file"
         let noticed = atEnd ? "at the end of the file" : "at line \(mark.line), column \(foundColumn) (\(found))"
         let before = atEnd ? "before the end of the file" : "before \(found) at line \(mark.line), column \(foundColumn)"
-        func at(_ place: Mark, _ reason: String) -> Problem { Problem(line: place.line, column: place.column, reason: "invalid YAML: " + reason) }
+        func at(_ place: Mark, _ reason: String) -> Problem {
+            Problem(line: place.line, column: place.column, reason: "invalid YAML: " + reason)
+        }
         let contextText = context?.text ?? ""
         let contextMark = context?.mark ?? mark
         let opened = "line \(contextMark.line), column \(contextMark.column)"
@@ -86,18 +89,29 @@ public enum YAMLErrorText {
         case ("while parsing a flow mapping", _) where problem.contains("expected ',' or '}'"):
             return at(contextMark, "the mapping opened with '{' here is not closed: expected ',' or '}' \(before)")
         case ("while parsing a flow mapping", _), ("while parsing a flow sequence", _):
-            return at(mark, "\(problem) \(noticed), inside the \(contextText.hasSuffix("mapping") ? "mapping '{'" : "list '['") opened at \(opened)")
+            return at(
+                mark,
+                "\(problem) \(noticed), inside the \(contextText.hasSuffix("mapping") ? "mapping '{'" : "list '['") opened at \(opened)")
         case ("while scanning a quoted scalar", "found unexpected end of stream"):
             let quote = character(at: contextMark, lines: lines) ?? "'"
-            return at(contextMark, "the quoted text opened with \(quote) here is not closed: expected a closing \(quote) before the end of the file")
+            return at(
+                contextMark,
+                "the quoted text opened with \(quote) here is not closed: expected a closing \(quote) before the end of the file")
         case ("while scanning a quoted scalar", _):
             return at(mark, "\(problem) \(noticed), in the quoted text opened at \(opened)")
         case ("while parsing a block mapping", _) where problem.contains("expected key"):
-            return at(mark, "\(found) does not fit here: expected a key lined up with the mapping that starts at \(opened) (check the indentation)")
+            return at(
+                mark,
+                "\(found) does not fit here: expected a key lined up with the mapping that starts at \(opened) (check the indentation)")
         case ("while parsing a block collection", _) where problem.contains("'-' indicator"):
-            return at(mark, "\(found) does not fit here: expected '- ' for the next item of the list that starts at \(opened) (check the indentation)")
+            return at(
+                mark,
+                "\(found) does not fit here: expected '- ' for the next item of the list that starts at \(opened) (check the indentation)")
         case (_, "mapping values are not allowed in this context"):
-            return at(mark, "a ': ' inside a value at line \(mark.line), column \(mark.column): quote the value (message: 'a: b') or start a new key on its own line")
+            return at(
+                mark,
+                "a ': ' inside a value at line \(mark.line), column \(mark.column): quote the value (message: 'a: b') or start a new key on its own line"
+            )
         case (_, _) where problem.contains("tab character"):
             return at(mark, "a tab at line \(mark.line), column \(mark.column): indent with spaces, not tabs")
         case (_, "found character that cannot start any token"):

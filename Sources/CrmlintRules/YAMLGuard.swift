@@ -36,7 +36,8 @@ public enum YAMLGuard {
                 case YAML_ALIAS_EVENT:
                     finished = (nil, name(event.data.alias.anchor).flatMap { anchors[$0] } ?? 1)
                 case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-                    let anchor = event.type == YAML_SEQUENCE_START_EVENT ? event.data.sequence_start.anchor : event.data.mapping_start.anchor
+                    let anchor =
+                        event.type == YAML_SEQUENCE_START_EVENT ? event.data.sequence_start.anchor : event.data.mapping_start.anchor
                     open.append((name(anchor), 1))
                     if open.count > maxDepth { return "YAML nested deeper than \(maxDepth) levels" }
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:

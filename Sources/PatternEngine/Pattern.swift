@@ -102,7 +102,8 @@ public final class Pattern: @unchecked Sendable {
         let base = subject.baseAddress ?? UnsafePointer(Pattern.emptySubject)
         do {
             // JIT-compiled patterns take PCRE2's fast path (same limits, no option checks).
-            let rc = isJITCompiled
+            let rc =
+                isJITCompiled
                 ? pcre2_jit_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.context)
                 : pcre2_match_8(code, base, subject.count, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
             if rc == PCRE2_ERROR_NOMATCH { return nil }
@@ -156,7 +157,8 @@ public final class Pattern: @unchecked Sendable {
 
     /// What `allMatches` finds, for a pattern every match of which starts at
     /// one of `starts` (ascending byte offsets): `self` must be `anchored()`.
-    public func allMatches(in subject: UnsafeBufferPointer<UInt8>, startingAt starts: [Int], scratch: MatchScratch) throws -> [PatternMatch] {
+    public func allMatches(in subject: UnsafeBufferPointer<UInt8>, startingAt starts: [Int], scratch: MatchScratch) throws -> [PatternMatch]
+    {
         var found: [PatternMatch] = []
         var position = 0
         for start in starts where start >= position && start <= subject.count {
@@ -238,7 +240,7 @@ public enum UTF8Offsets {
 public enum PCRE2Library {
     /// e.g. `10.42 2022-12-11`.
     public static var version: String {
-        let size = pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), nil)   // code units, with the NUL
+        let size = pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), nil) // code units, with the NUL
         guard size > 0 else { return "unknown" }
         var buffer = [UInt8](repeating: 0, count: Int(size))
         guard pcre2_config_8(UInt32(PCRE2_CONFIG_VERSION), &buffer) > 0 else { return "unknown" }

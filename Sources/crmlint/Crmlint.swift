@@ -38,10 +38,14 @@ struct ProblemCollector {
 }
 
 struct RuleOptions: ParsableArguments {
-    @Option(name: .customLong("rules"), help: ArgumentHelp("A rules file or folder (repeatable). Default: the bundled rules/.", valueName: "dir"))
+    @Option(
+        name: .customLong("rules"),
+        help: ArgumentHelp("A rules file or folder (repeatable). Default: the bundled rules/.", valueName: "dir"))
     var rulePaths: [String] = []
 
-    @Option(help: ArgumentHelp("Only these rule ids, id prefixes (conduct.) or categories (repeatable, or comma-separated).", valueName: "rule"))
+    @Option(
+        help: ArgumentHelp("Only these rule ids, id prefixes (conduct.) or categories (repeatable, or comma-separated).", valueName: "rule")
+    )
     var select: [String] = []
 
     @Option(help: ArgumentHelp("Skip these rule ids, id prefixes or categories (repeatable, or comma-separated).", valueName: "rule"))
@@ -61,7 +65,9 @@ struct RuleOptions: ParsableArguments {
     }
 
     var selectors: (select: [String], ignore: [String]) {
-        func split(_ values: [String]) -> [String] { values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } } }
+        func split(_ values: [String]) -> [String] {
+            values.flatMap { $0.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) } }
+        }
         return (split(select), split(ignore))
     }
 }
@@ -79,7 +85,10 @@ struct Crmlint: ParsableCommand {
             Exit status: 0 nothing at or above --fail-on; 1 findings at or above it; 2 usage, config, rule or output error.
             """,
         version: CrmlintVersion.current,
-        subcommands: [Scan.self, Inspect.self, Init.self, ConfigCommand.self, Merge.self, RulesCommand.self, Explain.self, DashboardCommand.self, Version.self],
+        subcommands: [
+            Scan.self, Inspect.self, Init.self, ConfigCommand.self, Merge.self, RulesCommand.self, Explain.self, DashboardCommand.self,
+            Version.self,
+        ],
         defaultSubcommand: Scan.self
     )
 
@@ -95,7 +104,7 @@ struct Crmlint: ParsableCommand {
         } catch {
             let exitCode = Crmlint.exitCode(for: error)
             if exitCode == .success || error is CleanExit {
-                Crmlint.exit(withError: error)   // --help, --version
+                Crmlint.exit(withError: error) // --help, --version
             }
             let message = Crmlint.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid arguments"
             AtomicOutput.writeStandardError("error: \(message) (see crmlint --help)\n")
@@ -119,20 +128,26 @@ struct Scan: ParsableCommand {
 
     @OptionGroup var rules: RuleOptions
 
-    @Option(help: ArgumentHelp("Output format of the main report: \(formatNames.joined(separator: ", ")).", valueName: "format"),
-            completion: .list(formatNames))
+    @Option(
+        help: ArgumentHelp("Output format of the main report: \(formatNames.joined(separator: ", ")).", valueName: "format"),
+        completion: .list(formatNames))
     var format = "text"
 
     @Option(name: [.short, .long], help: ArgumentHelp("Write the report here instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .customLong("fail-on"),
-            help: ArgumentHelp("Exit 1 when a finding is at or above this severity: \(thresholdNames.joined(separator: ", ")) (default: fail_on in crmlint.yml, else error).",
-                               valueName: "severity"),
-            completion: .list(thresholdNames))
+    @Option(
+        name: .customLong("fail-on"),
+        help: ArgumentHelp(
+            "Exit 1 when a finding is at or above this severity: \(thresholdNames.joined(separator: ", ")) (default: fail_on in crmlint.yml, else error).",
+            valueName: "severity"),
+        completion: .list(thresholdNames))
     var failOn: String?
 
-    @Option(name: .customLong("as-of"), help: ArgumentHelp("\"Now\" for deadline checks, e.g. 2024-05-01 or 2024-05-01T00:00:00+08:00 (default: the scan's start).", valueName: "time"))
+    @Option(
+        name: .customLong("as-of"),
+        help: ArgumentHelp(
+            "\"Now\" for deadline checks, e.g. 2024-05-01 or 2024-05-01T00:00:00+08:00 (default: the scan's start).", valueName: "time"))
     var asOf: String?
 
     @Option(help: ArgumentHelp("Time zone for times without an offset (default Asia/Shanghai).", valueName: "zone"))
@@ -163,25 +178,40 @@ struct Scan: ParsableCommand {
         [("json", outputJSON), ("sarif", outputSARIF), ("jsonl", outputJSONL), ("csv", outputCSV), ("junit", outputJUnit)]
     }
 
-    @Option(name: .customLong("sarif-root"), help: ArgumentHelp("The folder SARIF paths are relative to (SRCROOT). Default: the git top level of the current folder if the inputs are inside it, else the folder the inputs have in common.", valueName: "dir"))
+    @Option(
+        name: .customLong("sarif-root"),
+        help: ArgumentHelp(
+            "The folder SARIF paths are relative to (SRCROOT). Default: the git top level of the current folder if the inputs are inside it, else the folder the inputs have in common.",
+            valueName: "dir"))
     var sarifRoot: String?
 
     @Option(help: ArgumentHelp("A previous findings JSON: report only findings not in it.", valueName: "file"))
     var baseline: String?
-    @Flag(name: .customLong("baseline-required"), help: "Make a missing --baseline file an error (default: an empty baseline and a note, as on a nightly job's first run).")
+    @Flag(
+        name: .customLong("baseline-required"),
+        help: "Make a missing --baseline file an error (default: an empty baseline and a note, as on a nightly job's first run).")
     var baselineRequired = false
-    @Option(name: .customLong("write-baseline"), help: ArgumentHelp("Write every finding, new or not, as JSON for the next --baseline.", valueName: "file"))
+    @Option(
+        name: .customLong("write-baseline"),
+        help: ArgumentHelp("Write every finding, new or not, as JSON for the next --baseline.", valueName: "file"))
     var writeBaseline: String?
 
-    @Option(help: ArgumentHelp("A suppressions file (repeatable). Default: crmlint-suppressions.yml here and beside the scanned paths.", valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "A suppressions file (repeatable). Default: crmlint-suppressions.yml here and beside the scanned paths.", valueName: "file"))
     var suppressions: [String] = []
     @Flag(name: .customLong("no-suppressions"), help: "Read no suppressions file: report every finding.")
     var noSuppressions = false
 
-    @Flag(name: .customLong("skip-unrecognized"), help: "Pass over files that are not CRM exports instead of reporting them (for pre-commit).")
+    @Flag(
+        name: .customLong("skip-unrecognized"), help: "Pass over files that are not CRM exports instead of reporting them (for pre-commit)."
+    )
     var skipUnrecognized = false
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Worker threads for the per-record checks (default: one per core); the report is the same for any number.", valueName: "n"))
+    @Option(
+        name: [.short, .long],
+        help: ArgumentHelp(
+            "Worker threads for the per-record checks (default: one per core); the report is the same for any number.", valueName: "n"))
     var jobs: Int?
 
     func validate() throws {
@@ -203,7 +233,9 @@ struct Scan: ParsableCommand {
         options.encoding = encoding
         options.jobs = jobs
         var request = ScanRequest(options: options, primary: ReportDestination(format: format!, path: output))
-        request.extra = alsoWritten.compactMap { name, path in path.map { ReportDestination(format: ReportFormat(rawValue: name)!, path: $0) } }
+        request.extra = alsoWritten.compactMap { name, path in
+            path.map { ReportDestination(format: ReportFormat(rawValue: name)!, path: $0) }
+        }
         request.failOn = failOn
         request.showExcerpts = showExcerpts
         request.quiet = quiet
@@ -222,8 +254,10 @@ struct Scan: ParsableCommand {
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show how crmlint reads each file: dataset and why, header → field, unmapped and missing columns, channel and direction values.",
-        discussion: "Example: crmlint inspect exports/ — then map what it lists under 'columns', 'channels' and 'directions' in crmlint.yml.")
+        abstract:
+            "Show how crmlint reads each file: dataset and why, header → field, unmapped and missing columns, channel and direction values.",
+        discussion:
+            "Example: crmlint inspect exports/ — then map what it lists under 'columns', 'channels' and 'directions' in crmlint.yml.")
 
     @Argument(help: ArgumentHelp("Files or folders to inspect; - reads standard input.", valueName: "path"))
     var paths: [String] = []
@@ -243,7 +277,9 @@ struct Inspect: ParsableCommand {
     func run() throws {
         var options = rules.scanOptions(paths: paths)
         // Checked here rather than by the parser, so the message lists the values.
-        if !["text", "json"].contains(format) { throw CrmlintError.usage(Suggestion.unknown("format", format, expected: ["text", "json"])) }
+        if !["text", "json"].contains(format) {
+            throw CrmlintError.usage(Suggestion.unknown("format", format, expected: ["text", "json"]))
+        }
         let files = try Inspection.run(options)
         let text: String
         switch format {
@@ -273,11 +309,14 @@ struct Merge: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Write the merged report here instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(help: ArgumentHelp("Format of the merged report: \(formatNames.joined(separator: ", ")).", valueName: "format"),
-            completion: .list(formatNames))
+    @Option(
+        help: ArgumentHelp("Format of the merged report: \(formatNames.joined(separator: ", ")).", valueName: "format"),
+        completion: .list(formatNames))
     var format = "json"
 
-    @Option(name: .customLong("sarif-root"), help: ArgumentHelp("With --format sarif: the folder paths are relative to (as for scan).", valueName: "dir"))
+    @Option(
+        name: .customLong("sarif-root"),
+        help: ArgumentHelp("With --format sarif: the folder paths are relative to (as for scan).", valueName: "dir"))
     var sarifRoot: String?
 
     func validate() throws {
@@ -285,7 +324,8 @@ struct Merge: ParsableCommand {
     }
 
     func run() throws {
-        _ = try ScanRun.merge(paths: reports, to: ReportDestination(format: try ReportFormat.parse(format), path: output), sarifRoot: sarifRoot)
+        _ = try ScanRun.merge(
+            paths: reports, to: ReportDestination(format: try ReportFormat.parse(format), path: output), sarifRoot: sarifRoot)
     }
 }
 
@@ -301,8 +341,9 @@ struct RulesCommand: ParsableCommand {
         @OptionGroup var rules: RuleOptions
 
         func run() throws {
-            let loaded = try RuleCatalog.load(paths: rules.rulePaths, select: rules.selectors.select, ignore: rules.selectors.ignore,
-                                              configPath: rules.config, useConfig: true)
+            let loaded = try RuleCatalog.load(
+                paths: rules.rulePaths, select: rules.selectors.select, ignore: rules.selectors.ignore,
+                configPath: rules.config, useConfig: true)
             for rule in loaded {
                 let meta = rule.metadata
                 print("\(meta.id)\t\(meta.kind)\t\(meta.category.rawValue)\t\(meta.severity.rawValue)\t\(meta.message)")
@@ -315,13 +356,15 @@ struct RulesCommand: ParsableCommand {
         @OptionGroup var rules: RuleOptions
 
         func run() throws {
-            let catalog = try RuleCatalog.catalog(paths: rules.rulePaths, select: rules.selectors.select, ignore: rules.selectors.ignore,
-                                                  configPath: rules.config, useConfig: true)
+            let catalog = try RuleCatalog.catalog(
+                paths: rules.rulePaths, select: rules.selectors.select, ignore: rules.selectors.ignore,
+                configPath: rules.config, useConfig: true)
             let result = RuleCatalog.testExamples(catalog.rules, originals: catalog.originals)
             for failure in result.failures { print("FAIL \(failure)") }
             for changed in result.overridden { print("SKIP \(changed) (no longer applies under crmlint.yml override)") }
-            print("\(result.passed) passed, \(result.failures.count) failed"
-                  + (result.overridden.isEmpty ? "" : ", \(result.overridden.count) no longer apply under crmlint.yml overrides"))
+            print(
+                "\(result.passed) passed, \(result.failures.count) failed"
+                    + (result.overridden.isEmpty ? "" : ", \(result.overridden.count) no longer apply under crmlint.yml overrides"))
             if !result.failures.isEmpty { throw ExitCode(1) }
         }
     }
@@ -345,19 +388,25 @@ struct Explain: ParsableCommand {
     @OptionGroup var rules: RuleOptions
 
     func run() throws {
-        print(RuleCatalog.explain(try RuleCatalog.rule(rule, paths: rules.rulePaths, configPath: rules.config, useConfig: true)), terminator: "")
+        print(
+            RuleCatalog.explain(try RuleCatalog.rule(rule, paths: rules.rulePaths, configPath: rules.config, useConfig: true)),
+            terminator: "")
     }
 }
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a commented crmlint.yml for these exports: datasets and header mapping as inspect sees them, unmapped headers and unknown words to fill in.",
-        discussion: "Example: crmlint init exports/ — then edit crmlint.yml (keys: docs/configuration.md) and check it with crmlint config.")
+        abstract:
+            "Write a commented crmlint.yml for these exports: datasets and header mapping as inspect sees them, unmapped headers and unknown words to fill in.",
+        discussion: "Example: crmlint init exports/ — then edit crmlint.yml (keys: docs/configuration.md) and check it with crmlint config."
+    )
 
     @Argument(help: ArgumentHelp("Export files or folders the config is for.", valueName: "path"))
     var paths: [String] = []
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("Rule file or folder to judge missing columns by (repeatable). Default: the bundled rules/.", valueName: "dir"))
+    @Option(
+        name: .customLong("rules"),
+        help: ArgumentHelp("Rule file or folder to judge missing columns by (repeatable). Default: the bundled rules/.", valueName: "dir"))
     var rulePaths: [String] = []
 
     @Option(name: [.short, .long], help: ArgumentHelp("Where to write it.", valueName: "file"))
@@ -372,7 +421,8 @@ struct Init: ParsableCommand {
 
     func run() throws {
         try ConfigInit.write(paths: paths, to: output, force: force, rulePaths: rulePaths)
-        AtomicOutput.writeStandardError("wrote \(output): edit it (keys in docs/configuration.md), then crmlint config shows the settings in effect\n")
+        AtomicOutput.writeStandardError(
+            "wrote \(output): edit it (keys in docs/configuration.md), then crmlint config shows the settings in effect\n")
     }
 }
 
@@ -393,12 +443,15 @@ struct ConfigCommand: ParsableCommand {
     @Option(help: ArgumentHelp("As for scan: text encoding of CSV input.", valueName: "name"))
     var encoding: String?
 
-    @Option(name: .customLong("fail-on"), help: ArgumentHelp("As for scan: \(thresholdNames.joined(separator: ", ")).", valueName: "severity"),
-            completion: .list(thresholdNames))
+    @Option(
+        name: .customLong("fail-on"), help: ArgumentHelp("As for scan: \(thresholdNames.joined(separator: ", ")).", valueName: "severity"),
+        completion: .list(thresholdNames))
     var failOn: String?
 
     func run() throws {
-        if !["text", "json"].contains(format) { throw CrmlintError.usage(Suggestion.unknown("format", format, expected: ["text", "json"])) }
+        if !["text", "json"].contains(format) {
+            throw CrmlintError.usage(Suggestion.unknown("format", format, expected: ["text", "json"]))
+        }
         var arguments = ConfigReport.CommandLine()
         arguments.configPath = rules.config
         arguments.rulePaths = rules.rulePaths
@@ -415,7 +468,9 @@ struct ConfigCommand: ParsableCommand {
 struct Version: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the version; with --verbose, what a bug report needs.",
-        discussion: "--verbose adds the git commit, the PCRE2 version and JIT support, and where the default rules come from with the built-in pack's hash.")
+        discussion:
+            "--verbose adds the git commit, the PCRE2 version and JIT support, and where the default rules come from with the built-in pack's hash."
+    )
     @Flag(name: .shortAndLong, help: "Also the commit, PCRE2, rules and platform.")
     var verbose = false
 

@@ -20,7 +20,10 @@ struct DashboardCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Write the page here instead of standard output.", valueName: "file"))
     var output: String?
 
-    @Option(name: .customLong("rules"), help: ArgumentHelp("Rule files or folders for the rules' explanations (repeatable). Default: the bundled rules/ when found.", valueName: "dir"))
+    @Option(
+        name: .customLong("rules"),
+        help: ArgumentHelp(
+            "Rule files or folders for the rules' explanations (repeatable). Default: the bundled rules/ when found.", valueName: "dir"))
     var rulePaths: [String] = []
 
     func validate() throws {
@@ -36,7 +39,8 @@ struct DashboardCommand: ParsableCommand {
     /// Explanations from rule files: the ones named (errors stop the run), or
     /// the bundled pack when it can be found (else the findings' messages).
     private func ruleTexts() throws -> [String: RuleText] {
-        let rules = rulePaths.isEmpty
+        let rules =
+            rulePaths.isEmpty
             ? (try? RuleCatalog.load(paths: [], select: [], ignore: [])) ?? []
             : try RuleCatalog.load(paths: rulePaths, select: [], ignore: [])
         var texts: [String: RuleText] = [:]

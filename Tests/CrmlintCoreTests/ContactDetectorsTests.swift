@@ -47,40 +47,41 @@ private func detect(_ detector: ContactDetector, _ text: String, latest: Int? = 
             let check = ContactChecks.residentIDCheck(Array(body.utf8).map { $0 - 48 })
             return body + String(UnicodeScalar(check))
         }
-        #expect(ContactChecks.isResidentID(id("11010520000229123")))     // leap day
-        #expect(!ContactChecks.isResidentID(id("11010519990229123")))    // no 29 Feb in 1999
-        #expect(!ContactChecks.isResidentID(id("11010519991301123")))    // month 13
+        #expect(ContactChecks.isResidentID(id("11010520000229123"))) // leap day
+        #expect(!ContactChecks.isResidentID(id("11010519990229123"))) // no 29 Feb in 1999
+        #expect(!ContactChecks.isResidentID(id("11010519991301123"))) // month 13
         #expect(!ContactChecks.isResidentID(id("11010520240502123"), latest: 2024_05_01))
         #expect(ContactChecks.isResidentID(id("11010520240501123"), latest: 2024_05_01))
-        #expect(!ContactChecks.isResidentID(id("99010519491231002")))    // no province 99
-        #expect(!ContactChecks.isResidentID(id("91110000600037341")))    // a credit code's digits
-        #expect(ContactChecks.isResidentID("110105491231002"))           // 15-digit legacy
+        #expect(!ContactChecks.isResidentID(id("99010519491231002"))) // no province 99
+        #expect(!ContactChecks.isResidentID(id("91110000600037341"))) // a credit code's digits
+        #expect(ContactChecks.isResidentID("110105491231002")) // 15-digit legacy
         #expect(!ContactChecks.isResidentID("110105490231002"))
     }
 
     @Test func mobilePrefixesFollowTheLibphonenumberMetadata() {
         // Which 3-digit prefixes are mobile (the allocated 号段; docs/policy.md, P1).
-        let mobile: Set<String> = Set((130...139).map(String.init) + (180...189).map(String.init) + ["145", "147"]
-            + ["150", "151", "152", "153", "155", "156", "157", "158", "159", "162", "165", "166", "167"]
-            + ["170", "171", "172", "173", "175", "176", "177", "178"]
-            + ["190", "191", "192", "193", "195", "196", "197", "198", "199"])
+        let mobile: Set<String> = Set(
+            (130...139).map(String.init) + (180...189).map(String.init) + ["145", "147"]
+                + ["150", "151", "152", "153", "155", "156", "157", "158", "159", "162", "165", "166", "167"]
+                + ["170", "171", "172", "173", "175", "176", "177", "178"]
+                + ["190", "191", "192", "193", "195", "196", "197", "198", "199"])
         for prefix in 100...199 {
             let number = "\(prefix)12345678"
             #expect(ContactChecks.isMobile(number) == mobile.contains(String(prefix)), "\(number)")
         }
-        #expect(ContactChecks.isMobile("16101234567"))    // the 1610x block
+        #expect(ContactChecks.isMobile("16101234567")) // the 1610x block
         #expect(!ContactChecks.isMobile("16111234567"))
-        #expect(ContactChecks.isMobile("17405123456"))    // satellite 17400–17405
+        #expect(ContactChecks.isMobile("17405123456")) // satellite 17400–17405
         #expect(!ContactChecks.isMobile("17406123456"))
     }
 
     @Test func cardPrefixesAndLengths() {
-        #expect(ContactChecks.isCardNumber("6222021234567890128"))   // UnionPay 19
-        #expect(ContactChecks.isCardNumber("6217001234567893"))      // UnionPay 16
-        #expect(ContactChecks.isCardNumber("4111111111111111"))      // Visa 16
-        #expect(ContactChecks.isCardNumber("378282246310005"))       // AmEx 15
-        #expect(!ContactChecks.isCardNumber("7992739871300000"))     // Luhn-valid maybe, but prefix 7 is no card
-        #expect(!ContactChecks.isCardNumber("79927398713"))          // too short
+        #expect(ContactChecks.isCardNumber("6222021234567890128")) // UnionPay 19
+        #expect(ContactChecks.isCardNumber("6217001234567893")) // UnionPay 16
+        #expect(ContactChecks.isCardNumber("4111111111111111")) // Visa 16
+        #expect(ContactChecks.isCardNumber("378282246310005")) // AmEx 15
+        #expect(!ContactChecks.isCardNumber("7992739871300000")) // Luhn-valid maybe, but prefix 7 is no card
+        #expect(!ContactChecks.isCardNumber("79927398713")) // too short
     }
 }
 
@@ -99,17 +100,22 @@ private func detect(_ detector: ContactDetector, _ text: String, latest: Int? = 
     }
 
     @Test func mobileNotInsideLongerNumbersOrRecordNumbers() {
-        for text in ["订单号2024031513812345678", "2024-13812345678", "138123456789", "1381234567", "时间戳1710481234567",
-                     "订单号：13812345678", "发票号码13812345678", "合同金额13812345678元", "¥13812345678", "13812345678.50吨",
-                     "SO13812345678", "IP 172.16.100.101", "版本 13.8.1234.5678", "14012345678", "15412345678", "17912345678", "19412345678", "13812345678@163.com"] {
+        for text in [
+            "订单号2024031513812345678", "2024-13812345678", "138123456789", "1381234567", "时间戳1710481234567",
+            "订单号：13812345678", "发票号码13812345678", "合同金额13812345678元", "¥13812345678", "13812345678.50吨",
+            "SO13812345678", "IP 172.16.100.101", "版本 13.8.1234.5678", "14012345678", "15412345678", "17912345678", "19412345678",
+            "13812345678@163.com",
+        ] {
             #expect(detect(ContactDetectors.mobile, text).isEmpty, "\(text)")
         }
     }
 
     @Test func maskedFormsNeverValidate() {
-        let masked = ["138****5678", "138-****-5678", "138 **** 5678", "1385678", "1381234****", "138xxxx5678", "***@example.com",
-                      "w***@163.com", "110105********002X", "1101**********18", "6222 **** **** 0128", "622202******0128",
-                      "010-****5678", "尾号5678", "微信号w***8"]
+        let masked = [
+            "138****5678", "138-****-5678", "138 **** 5678", "1385678", "1381234****", "138xxxx5678", "***@example.com",
+            "w***@163.com", "110105********002X", "1101**********18", "6222 **** **** 0128", "622202******0128",
+            "010-****5678", "尾号5678", "微信号w***8",
+        ]
         for text in masked {
             for detector in ContactDetectors.all {
                 #expect(detect(detector, text).isEmpty, "\(detector.name) on \(text)")
@@ -127,8 +133,10 @@ private func detect(_ detector: ContactDetector, _ text: String, latest: Int? = 
         for (text, expected) in forms {
             #expect(detect(ContactDetectors.landline, text) == [expected], "\(text)")
         }
-        for text in ["400-820-8820", "800-820-8820", "95588", "2024-05201234", "026-81234567", "021-12345678", "010-6234567",
-                     "合同号：0755-26781234", "2024-05-20 14:30"] {
+        for text in [
+            "400-820-8820", "800-820-8820", "95588", "2024-05201234", "026-81234567", "021-12345678", "010-6234567",
+            "合同号：0755-26781234", "2024-05-20 14:30",
+        ] {
             #expect(detect(ContactDetectors.landline, text).isEmpty, "\(text)")
         }
     }
@@ -147,8 +155,10 @@ private func detect(_ detector: ContactDetector, _ text: String, latest: Int? = 
         #expect(detect(ContactDetectors.residentID, "110105 19491231 002x") == ["110105 ******** 002x"])
         #expect(detect(ContactDetectors.residentID, "１１０１０５１９４９１２３１００２Ｘ") == ["１１０１０５********００２Ｘ"])
         #expect(detect(ContactDetectors.residentID, "旧证110105491231002") == ["110105*****1002"])
-        for text in ["11010519491231002Y", "110105194912310021", "91110000600037341L", "单号11010519491231002X", "卡号11010519491231002X",
-                     "2011010519491231002X"] {
+        for text in [
+            "11010519491231002Y", "110105194912310021", "91110000600037341L", "单号11010519491231002X", "卡号11010519491231002X",
+            "2011010519491231002X",
+        ] {
             #expect(detect(ContactDetectors.residentID, text).isEmpty, "\(text)")
         }
     }
@@ -157,21 +167,27 @@ private func detect(_ detector: ContactDetector, _ text: String, latest: Int? = 
         #expect(detect(ContactDetectors.bankCard, "卡号6222021234567890128") == ["6222***********0128"])
         #expect(detect(ContactDetectors.bankCard, "6217 0012 3456 7893") == ["6217 **** **** 7893"])
         #expect(detect(ContactDetectors.bankCard, "4367-4212-3456-7896") == ["4367-****-****-7896"])
-        for text in ["6222021234567890127", "物流单号6222021234567890128", "订单号：6217001234567893", "62220212345678901280",
-                     "身份证号620102199001012340"] {
+        for text in [
+            "6222021234567890127", "物流单号6222021234567890128", "订单号：6217001234567893", "62220212345678901280",
+            "身份证号620102199001012340",
+        ] {
             #expect(detect(ContactDetectors.bankCard, text).isEmpty, "\(text)")
         }
     }
 
     @Test func messengerIDsOnlyWhenIntroduced() {
-        let forms = [("微信号：wangfang_88", "wangfang_88"), ("加微信zhao_lei1990详谈", "zhao_lei1990"), ("wx: liuyang_bj", "liuyang_bj"),
-                     ("WeChat ID: Chen_Jie88", "Chen_Jie88"), ("QQ：12345678", "12345678"), ("扣扣 987654321", "987654321"),
-                     ("微信号是huangqiang", "huangqiang"), ("wxid_a1b2c3d4e5", "wxid_a1b2c3d4e5"), ("微信號：wangfang_88", "wangfang_88")]
+        let forms = [
+            ("微信号：wangfang_88", "wangfang_88"), ("加微信zhao_lei1990详谈", "zhao_lei1990"), ("wx: liuyang_bj", "liuyang_bj"),
+            ("WeChat ID: Chen_Jie88", "Chen_Jie88"), ("QQ：12345678", "12345678"), ("扣扣 987654321", "987654321"),
+            ("微信号是huangqiang", "huangqiang"), ("wxid_a1b2c3d4e5", "wxid_a1b2c3d4e5"), ("微信號：wangfang_88", "wangfang_88"),
+        ]
         for (text, id) in forms {
             #expect(detect(ContactDetectors.messenger, text) == [String(repeating: "*", count: id.count)], "\(text)")
         }
-        for text in ["已通过微信沟通", "拉了个微信群", "QQ群123456789", "用微信 meeting 功能", "wxyz12345", "QQ 20240315", "QQ：13812345678",
-                     "12345678@qq.com", "请关注微信公众号：ourco_tech", "微信同号13812345678"] {
+        for text in [
+            "已通过微信沟通", "拉了个微信群", "QQ群123456789", "用微信 meeting 功能", "wxyz12345", "QQ 20240315", "QQ：13812345678",
+            "12345678@qq.com", "请关注微信公众号：ourco_tech", "微信同号13812345678",
+        ] {
             #expect(detect(ContactDetectors.messenger, text).isEmpty, "\(text)")
         }
     }
@@ -189,9 +205,11 @@ private func detect(_ detector: ContactDetector, _ text: String, latest: Int? = 
             #expect(detect(ContactDetectors.mobile, text).first == expected, "\(text)")
         }
         #expect(detect(ContactDetectors.mobile, "一三九零一二三四五六七、一五二六六七八九零一二").count == 2)
-        for text in ["订单号一三九零一二三四五六七", "金额13,812,345,678元", "一三九零一二三四五六七元", "IP 172.16.100.101",
-                     "版本1.3.8.1.2.3.4.5.6.7.8", "前三位138，后四位5678", "二零二四年五月一二日", "一二三四五六七八九零一二",
-                     "SO一三九零一二三四五六七", "一三九零一二三四五六七八", "2024-13812345678", "1 3 8 1 2 3 4"] {
+        for text in [
+            "订单号一三九零一二三四五六七", "金额13,812,345,678元", "一三九零一二三四五六七元", "IP 172.16.100.101",
+            "版本1.3.8.1.2.3.4.5.6.7.8", "前三位138，后四位5678", "二零二四年五月一二日", "一二三四五六七八九零一二",
+            "SO一三九零一二三四五六七", "一三九零一二三四五六七八", "2024-13812345678", "1 3 8 1 2 3 4",
+        ] {
             #expect(detect(ContactDetectors.mobile, text).isEmpty, "\(text)")
         }
     }
@@ -201,8 +219,10 @@ private func detect(_ detector: ContactDetector, _ text: String, latest: Int? = 
         #expect(detect(ContactDetectors.landline, "区号：010 电话：6234 5678") == ["010 电话：**** 5678"])
         #expect(detect(ContactDetectors.landline, "号码8823 4410（区号0571）") == ["**** 4410（区号0571"])
         #expect(detect(ContactDetectors.landline, "零五七一 八八二三 四四一零") == ["零五七一 **** 四四一零"])
-        for text in ["区号0755，号码见联系方式字段", "区号0571。号码8823 4410", "区号0571，号码123", "区号021，订单数量88234410",
-                     "区号0571，号码8823 4410元", "区号026，号码88234410"] {
+        for text in [
+            "区号0755，号码见联系方式字段", "区号0571。号码8823 4410", "区号0571，号码123", "区号021，订单数量88234410",
+            "区号0571，号码8823 4410元", "区号026，号码88234410",
+        ] {
             #expect(detect(ContactDetectors.landline, text).isEmpty, "\(text)")
         }
     }
@@ -217,21 +237,27 @@ private func detect(_ detector: ContactDetector, _ text: String, latest: Int? = 
         for (text, expected) in forms {
             #expect(detect(ContactDetectors.email, text) == [expected], "\(text)")
         }
-        for text in ["please look at example.com", "meet at 3 dot 30", "订单#163.5kg", "C#.net", "x**** at 163 dot com",
-                     "z*** [at] qq [dot] com", "wang at home dot", "v1.2#2024.05"] {
+        for text in [
+            "please look at example.com", "meet at 3 dot 30", "订单#163.5kg", "C#.net", "x**** at 163 dot com",
+            "z*** [at] qq [dot] com", "wang at home dot", "v1.2#2024.05",
+        ] {
             #expect(detect(ContactDetectors.email, text).isEmpty, "\(text)")
         }
     }
 
     @Test func looseMessengerTriggers() {
-        let forms = [("加我 tom_zhang88", "tom_zhang88"), ("VX搜 li-na1990", "li-na1990"), ("V：abc_12345", "abc_12345"),
-                     ("薇信 chen_88jie", "chen_88jie"), ("Q号 12345678", "12345678"), ("扣扣 987654321", "987654321"),
-                     ("微信搜一下 zhaolei_01", "zhaolei_01"), ("搜我 wang_fang88", "wang_fang88")]
+        let forms = [
+            ("加我 tom_zhang88", "tom_zhang88"), ("VX搜 li-na1990", "li-na1990"), ("V：abc_12345", "abc_12345"),
+            ("薇信 chen_88jie", "chen_88jie"), ("Q号 12345678", "12345678"), ("扣扣 987654321", "987654321"),
+            ("微信搜一下 zhaolei_01", "zhaolei_01"), ("搜我 wang_fang88", "wang_fang88"),
+        ]
         for (text, id) in forms {
             #expect(detect(ContactDetectors.messenger, text) == [String(repeating: "*", count: id.count)], "\(text)")
         }
-        for text in ["型号V:KX2000", "V2版本", "vx-200型号", "Q1目标12345678元", "加我 linkedin", "搜 iphone15", "Q2 完成",
-                     "加我 13812345678", "V: 2.0.1"] {
+        for text in [
+            "型号V:KX2000", "V2版本", "vx-200型号", "Q1目标12345678元", "加我 linkedin", "搜 iphone15", "Q2 完成",
+            "加我 13812345678", "V: 2.0.1",
+        ] {
             #expect(detect(ContactDetectors.messenger, text).isEmpty, "\(text)")
         }
     }
@@ -246,9 +272,11 @@ private func detect(_ detector: ContactDetector, _ text: String, latest: Int? = 
 
     /// Issue #11: masked forms are compliant in every spelling.
     @Test func maskedTypedFormsNeverValidate() {
-        for text in ["x****@163.com", "z***@qq.com", "138****5678", "1385678", "****5678", "138 **** 5678", "一三八****五六七八",
-                     "一三八 **** 五六七八", "x**** at 163 dot com", "z*** [at] qq [dot] com", "前三位138，后四位5678",
-                     "1 3 8 * * * * 5 6 7 8", "区号0571，号码****4410", "card no. 6228 **** **** 5671", "加我 t***8", "V：a****5"] {
+        for text in [
+            "x****@163.com", "z***@qq.com", "138****5678", "1385678", "****5678", "138 **** 5678", "一三八****五六七八",
+            "一三八 **** 五六七八", "x**** at 163 dot com", "z*** [at] qq [dot] com", "前三位138，后四位5678",
+            "1 3 8 * * * * 5 6 7 8", "区号0571，号码****4410", "card no. 6228 **** **** 5671", "加我 t***8", "V：a****5",
+        ] {
             for detector in ContactDetectors.all {
                 #expect(detect(detector, text).isEmpty, "\(detector.name) on \(text)")
             }
@@ -269,7 +297,10 @@ private func detect(_ detector: ContactDetector, _ text: String, latest: Int? = 
 
     @Test func validatorsByName() {
         #expect(ContactValidator(rawValue: "luhn-card") == .luhnCard)
-        #expect(Set(ContactValidator.allCases.map(\.rawValue)).isSuperset(of: ["mobile-cn", "landline-cn", "email", "resident-id-cn", "luhn-card", "messenger-id"]))
+        #expect(
+            Set(ContactValidator.allCases.map(\.rawValue)).isSuperset(of: [
+                "mobile-cn", "landline-cn", "email", "resident-id-cn", "luhn-card", "messenger-id",
+            ]))
         #expect(ContactDetectors.named("bank-card") === ContactDetectors.bankCard)
         #expect(ContactDetectors.named("nope") == nil)
     }

@@ -44,8 +44,10 @@ import Testing
 
     /// The complaints header of a real CRM export (the issue's), every column placed.
     @Test func aCRMComplaintsHeaderIsMappedWhole() {
-        let header = ["投诉编号", "客户编号", "客户名称", "投诉人", "联系电话", "投诉时间", "投诉渠道", "投诉类型", "投诉内容", "涉及人员",
-                      "处理人", "处理措施", "处理结果", "客户满意度", "结案时间"]
+        let header = [
+            "投诉编号", "客户编号", "客户名称", "投诉人", "联系电话", "投诉时间", "投诉渠道", "投诉类型", "投诉内容", "涉及人员",
+            "处理人", "处理措施", "处理结果", "客户满意度", "结案时间",
+        ]
         #expect(DatasetSchema.detect(headers: header) == .complaints)
         let mapping = DatasetSchema.mapping(headers: header, in: .complaints)
         #expect(mapping.count == header.count)

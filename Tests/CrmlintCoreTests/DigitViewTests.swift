@@ -30,7 +30,7 @@ import Testing
         #expect(runs("幺五八两〇") == ["15820"])
         #expect(runs("１３８ １２３４ ５６７８") == ["13812345678"])
         #expect(runs("138 一二三四 5678") == ["13812345678"])
-        #expect(runs("十一万二千三百") == ["1", "2", "3"])   // 十 万 千 百 are not digits: prices stay apart
+        #expect(runs("十一万二千三百") == ["1", "2", "3"]) // 十 万 千 百 are not digits: prices stay apart
     }
 
     @Test func singleSeparatorsJoinDigits() {
@@ -39,12 +39,12 @@ import Testing
         #expect(runs("152, 6678、9012") == ["15266789012"])
         #expect(runs("152 - 6678 — 9012") == ["15266789012"])
         #expect(runs("1.2.3.4") == ["1234"])
-        #expect(runs("138  1234") == ["1381234"])              // two spaces
-        #expect(runs("138   1234") == ["138", "1234"])         // three: apart
-        #expect(runs("138,,1234") == ["138", "1234"])          // two marks: apart
-        #expect(runs("138。1234") == ["138", "1234"])          // a full stop ends a sentence
-        #expect(runs("138*1234") == ["138", "1234"])           // a mask is no separator
-        #expect(runs("一三九****四五六七") == ["139", "4567"])  // kept by the normaliser between numerals
+        #expect(runs("138  1234") == ["1381234"]) // two spaces
+        #expect(runs("138   1234") == ["138", "1234"]) // three: apart
+        #expect(runs("138,,1234") == ["138", "1234"]) // two marks: apart
+        #expect(runs("138。1234") == ["138", "1234"]) // a full stop ends a sentence
+        #expect(runs("138*1234") == ["138", "1234"]) // a mask is no separator
+        #expect(runs("一三九****四五六七") == ["139", "4567"]) // kept by the normaliser between numerals
         #expect(runs("12:30") == ["12", "30"])
     }
 
@@ -85,7 +85,7 @@ import Testing
         func profile(_ text: String) -> DigitView.Profile {
             TextNormalizer().normalize(text).bytes.withUnsafeBufferPointer { DigitView.profile($0) }
         }
-        #expect(profile("报价120万，交期3月15日").longestTypedRun == 0)      // plain digits only
+        #expect(profile("报价120万，交期3月15日").longestTypedRun == 0) // plain digits only
         #expect(profile("13812345678").asciiDigits == 11)
         #expect(profile("13812345678").longestTypedRun == 0)
         #expect(profile("138 1234 5678").longestTypedRun == 11)
@@ -97,7 +97,9 @@ import Testing
         // The profile agrees with the view on what a run is.
         for text in ["一五二，六六七八，九零一二", "1 5 8 0 2 7 7 3 6 1 9", "138,,1234", "一三九****四五六七", "12:30 13 14"] {
             let (view, _) = view(text)
-            let typed = view.runs.filter { run in run.contains { view.isNumeral($0) || ($0 != run.lowerBound && view.gap(before: $0) != .none) } }
+            let typed = view.runs.filter { run in
+                run.contains { view.isNumeral($0) || ($0 != run.lowerBound && view.gap(before: $0) != .none) }
+            }
             #expect(profile(text).longestTypedRun == (typed.map(\.count).max() ?? 0), "\(text)")
         }
     }

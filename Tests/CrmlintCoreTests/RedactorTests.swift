@@ -50,7 +50,7 @@ import Testing
             ("V：he_qiang123，加的时候备注", "V：***********，加的时候备注"),
             ("区号0571，号码8823 4410", "区号0571，号码**** 4410"),
             ("前三位137，后八位 5520 1983", "前三位137，后八位 **** 1983"),
-            ("一三九零一二三四五", "*****二三四五"),        // unvalidated spoken runs as digit runs: all but the last 4
+            ("一三九零一二三四五", "*****二三四五"), // unvalidated spoken runs as digit runs: all but the last 4
         ] {
             #expect(redactor.redact(text) == expected, "\(text)")
         }

@@ -28,7 +28,7 @@ import Testing
     @Test func removesSeparatorsOnlyBetweenHanCharacters() {
         #expect(text("零 故 障") == "零故障")
         #expect(text("零-故障") == "零故障")
-        #expect(text("零　故障") == "零故障")       // ideographic space
+        #expect(text("零　故障") == "零故障") // ideographic space
         #expect(text("138 1234 5678") == "138 1234 5678")
         #expect(text("零 abc") == "零 abc")
         #expect(text("价格 1.5万") == "价格 1.5万")

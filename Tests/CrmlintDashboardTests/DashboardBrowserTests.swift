@@ -1,7 +1,8 @@
 import CrmlintCore
-@testable import CrmlintDashboard
 import Foundation
 import Testing
+
+@testable import CrmlintDashboard
 
 /// Chromium on the PATH, if any: the browser tests need it and skip without it.
 let chromium: String? = {
@@ -32,10 +33,12 @@ struct DashboardBrowserTests {
         let page = folder.appendingPathComponent("dashboard.html")
         try html.write(to: page, atomically: true, encoding: .utf8)
         let png = folder.appendingPathComponent("shot.png"), dom = folder.appendingPathComponent("dom.html")
-        let result = try run(repositoryRoot.appendingPathComponent("scripts/dashboard-screenshot"),
-                             ["--html", page.path, "-o", png.path, "--dom", dom.path, "--height", "1600"])
-        return Rendered(status: result.status, output: result.stdout + result.stderr,
-                        dom: (try? String(contentsOf: dom, encoding: .utf8)) ?? "", screenshot: (try? Data(contentsOf: png)) ?? Data())
+        let result = try run(
+            repositoryRoot.appendingPathComponent("scripts/dashboard-screenshot"),
+            ["--html", page.path, "-o", png.path, "--dom", dom.path, "--height", "1600"])
+        return Rendered(
+            status: result.status, output: result.stdout + result.stderr,
+            dom: (try? String(contentsOf: dom, encoding: .utf8)) ?? "", screenshot: (try? Data(contentsOf: png)) ?? Data())
     }
 
     func count(_ needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
@@ -62,9 +65,11 @@ struct DashboardBrowserTests {
     @Test func aLargeReportShowsOnePageOfFindings() throws {
         var findings: [Finding] = []
         for index in 0..<3000 {
-            findings.append(finding("M\(index)", category: Category.allCases[index % Category.allCases.count],
-                                    severity: Severity.allCases[index % 3], rep: "rep\(index % 40)", customer: "CRM-\(index % 500)",
-                                    tier: ["A", "B", "C"][index % 3], day: String(format: "2024-03-%02d", 1 + index % 28)))
+            findings.append(
+                finding(
+                    "M\(index)", category: Category.allCases[index % Category.allCases.count],
+                    severity: Severity.allCases[index % 3], rep: "rep\(index % 40)", customer: "CRM-\(index % 500)",
+                    tier: ["A", "B", "C"][index % 3], day: String(format: "2024-03-%02d", 1 + index % 28)))
         }
         let rendered = try render(DashboardPage.render(DashboardModel(reports: [report(findings)])))
         #expect(rendered.status == 0, "\(rendered.output)")

@@ -43,7 +43,9 @@ import Testing
         let timed = ["--ignore", "late-followup,under-contact,over-contact"]
         let before = try corpusFindings(in: folder, asOf: "2024-04-30T00:00:00+08:00", extra: timed)
         let after = try corpusFindings(in: folder, extra: timed + ["--ignore", "conduct.slang"])
-        let dropped = try JSONReporter.decoder().decode(ScanReport.self, from: Data(contentsOf: before)).findings.filter { $0.rule == "conduct.slang" }.count
+        let dropped = try JSONReporter.decoder().decode(ScanReport.self, from: Data(contentsOf: before)).findings.filter {
+            $0.rule == "conduct.slang"
+        }.count
         #expect(dropped > 0)
         // Given newest first: the order comes from run.as_of.
         let result = try crmlint(["dashboard", after.path, before.path])
@@ -77,11 +79,15 @@ import Testing
         for (name, text) in files { try text.write(to: folder.appendingPathComponent(name), atomically: true, encoding: .utf8) }
         let expected = [
             "missing.json": "error: missing.json: no such file",
-            "array.json": "error: array.json: not a crmlint findings document (expected the JSON of crmlint scan --format json): not a JSON object",
-            "other.json": "error: other.json: not a crmlint findings document (expected the JSON of crmlint scan --format json): no schema_version",
+            "array.json":
+                "error: array.json: not a crmlint findings document (expected the JSON of crmlint scan --format json): not a JSON object",
+            "other.json":
+                "error: other.json: not a crmlint findings document (expected the JSON of crmlint scan --format json): no schema_version",
             "future.json": "error: future.json: unsupported schema_version 2.0 (this crmlint reads 1.2)",
-            "broken.json": "error: broken.json: not a crmlint findings document (expected the JSON of crmlint scan --format json): missing 'tool' in run",
-            "text.json": "error: text.json: not a crmlint findings document (expected the JSON of crmlint scan --format json): not a JSON object",
+            "broken.json":
+                "error: broken.json: not a crmlint findings document (expected the JSON of crmlint scan --format json): missing 'tool' in run",
+            "text.json":
+                "error: text.json: not a crmlint findings document (expected the JSON of crmlint scan --format json): not a JSON object",
         ]
         for (name, line) in expected {
             let result = try crmlint(["dashboard", name], in: folder)

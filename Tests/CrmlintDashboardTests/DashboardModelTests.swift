@@ -1,16 +1,20 @@
 import CrmlintCore
-@testable import CrmlintDashboard
 import Testing
+
+@testable import CrmlintDashboard
 
 /// Aggregation: what the page's figures, charts and tables are drawn from.
 @Suite struct DashboardModelTests {
     @Test func oneReportCountsBySeverityCategoryTierAndDay() {
-        let model = DashboardModel(reports: [report([
-            finding("M1", category: .bribery, severity: .error, tier: "A", day: "2024-03-15"),
-            finding("M2", category: .bribery, severity: .warning, tier: "B", day: "2024-03-15"),
-            finding("M3", category: .exaggeration, severity: .info, tier: nil, day: "2024-03-18"),
-            finding("M4", category: .bribery, severity: .error, tier: "A", day: nil),
-        ], scanned: 40)])
+        let model = DashboardModel(reports: [
+            report(
+                [
+                    finding("M1", category: .bribery, severity: .error, tier: "A", day: "2024-03-15"),
+                    finding("M2", category: .bribery, severity: .warning, tier: "B", day: "2024-03-15"),
+                    finding("M3", category: .exaggeration, severity: .info, tier: nil, day: "2024-03-18"),
+                    finding("M4", category: .bribery, severity: .error, tier: "A", day: nil),
+                ], scanned: 40)
+        ])
         #expect(model.findings == SeverityCounts(error: 2, warning: 1, info: 1))
         #expect(model.findings.total == 4)
         #expect(model.records.scanned == 40)
@@ -31,18 +35,20 @@ import Testing
     @Test func newResolvedAndStillOpenMatchByFingerprintInAsOfOrder() {
         // Given newest first, and with offsets that make string order wrong:
         // 2024-04-30T20:00:00Z is 2024-05-01T04:00+08:00, after 2024-05-01T01:00+08:00.
-        let latest = report([
-            finding("M1", severity: .error, rep: "张明"),                 // still open
-            finding("M2", severity: .warning, rep: "李娜"),               // still open
-            finding("M5", severity: .error, rep: "李娜"),                 // new
-            finding("M6", severity: .info, rep: "张明"),                  // new
-        ], asOf: "2024-04-30T20:00:00Z", path: "night-3.json")
-        let middle = report([
-            finding("M1", severity: .error, rep: "张明"),
-            finding("M2", severity: .warning, rep: "李娜"),
-            finding("M3", severity: .warning, rep: "张明"),               // resolved in latest
-            finding("M4", rule: "t.gone", severity: .error, rep: "王强"), // resolved in latest
-        ], asOf: "2024-05-01T01:00:00+08:00", path: "night-2.json")
+        let latest = report(
+            [
+                finding("M1", severity: .error, rep: "张明"), // still open
+                finding("M2", severity: .warning, rep: "李娜"), // still open
+                finding("M5", severity: .error, rep: "李娜"), // new
+                finding("M6", severity: .info, rep: "张明"), // new
+            ], asOf: "2024-04-30T20:00:00Z", path: "night-3.json")
+        let middle = report(
+            [
+                finding("M1", severity: .error, rep: "张明"),
+                finding("M2", severity: .warning, rep: "李娜"),
+                finding("M3", severity: .warning, rep: "张明"), // resolved in latest
+                finding("M4", rule: "t.gone", severity: .error, rep: "王强"), // resolved in latest
+            ], asOf: "2024-05-01T01:00:00+08:00", path: "night-2.json")
         let first = report([finding("M1"), finding("M9")], asOf: "2024-04-29T02:00:00+08:00", path: "night-1.json")
         let model = DashboardModel(reports: [latest, first, middle])
 
@@ -62,8 +68,10 @@ import Testing
         // The table holds the current findings, then the resolved ones.
         let statuses = (0..<model.table.count).map { model.table.value(\.status, row: $0) }
         let records = (0..<model.table.count).map { model.table.value(\.record, row: $0) }
-        #expect(Dictionary(uniqueKeysWithValues: zip(records.map { $0! }, statuses.map { $0! })) ==
-                ["M1": "open", "M2": "open", "M5": "new", "M6": "new", "M3": "resolved", "M4": "resolved"])
+        #expect(
+            Dictionary(uniqueKeysWithValues: zip(records.map { $0! }, statuses.map { $0! })) == [
+                "M1": "open", "M2": "open", "M5": "new", "M6": "new", "M3": "resolved", "M4": "resolved",
+            ])
         #expect(statuses.suffix(2) == ["resolved", "resolved"])
 
         // A rule whose findings were all resolved keeps a row (for the table) with no open findings.
@@ -99,7 +107,8 @@ import Testing
     }
 
     @Test func topCategoryIsTheMostSeriousThenTheMostFrequent() {
-        let findings = (1...5).map { finding("I\($0)", category: .sensitiveTopic, severity: .info, rep: "张明") }
+        let findings =
+            (1...5).map { finding("I\($0)", category: .sensitiveTopic, severity: .info, rep: "张明") }
             + [finding("E1", category: .bribery, severity: .error, rep: "张明")]
             + (1...3).map { finding("W\($0)", category: .lateLog, severity: .warning, rep: "李娜") }
             + (1...4).map { finding("V\($0)", category: .overContact, severity: .warning, rep: "李娜") }
@@ -111,15 +120,26 @@ import Testing
 
     @Test func ruleTitlesDescribeTheirPlaceholders() {
         let template = "联系过频 — tier {tier} customer contacted on {count} days from {from} to {to} (at most {max} days per {limit})"
-        let declared = [RuleSummary(id: "frequency.cadence-excess", kind: "cadence", category: .overContact, severity: .warning, message: template),
-                        RuleSummary(id: "data.complete-records", kind: "required", category: .incompleteRecord, severity: .warning,
-                                    message: "记录不完整 — {field} {problem}")]
-        let findings = [finding("M1", rule: "frequency.cadence-excess", category: .overContact, message: "联系过频 — tier A customer contacted on 9 days"),
-                        finding("M2", rule: "data.complete-records", category: .incompleteRecord, message: "记录不完整 — channel is missing")]
+        let declared = [
+            RuleSummary(id: "frequency.cadence-excess", kind: "cadence", category: .overContact, severity: .warning, message: template),
+            RuleSummary(
+                id: "data.complete-records", kind: "required", category: .incompleteRecord, severity: .warning,
+                message: "记录不完整 — {field} {problem}"),
+        ]
+        let findings = [
+            finding("M1", rule: "frequency.cadence-excess", category: .overContact, message: "联系过频 — tier A customer contacted on 9 days"),
+            finding("M2", rule: "data.complete-records", category: .incompleteRecord, message: "记录不完整 — channel is missing"),
+        ]
         // From the report's own rule list, and from rule files.
-        for model in [DashboardModel(reports: [report(findings, rules: declared)]),
-                      DashboardModel(reports: [report(findings)], rules: ["frequency.cadence-excess": RuleText(message: template),
-                                                                            "data.complete-records": RuleText(message: "记录不完整 — {field} {problem}")])] {
+        for model in [
+            DashboardModel(reports: [report(findings, rules: declared)]),
+            DashboardModel(
+                reports: [report(findings)],
+                rules: [
+                    "frequency.cadence-excess": RuleText(message: template),
+                    "data.complete-records": RuleText(message: "记录不完整 — {field} {problem}"),
+                ]),
+        ] {
             let titles = Dictionary(uniqueKeysWithValues: model.rules.map { ($0.id, $0.message) })
             #expect(titles["frequency.cadence-excess"] == "联系过频 — tier … customer contacted on N days from … to … (at most N days per …)")
             #expect(titles["data.complete-records"] == "记录不完整 — …")
@@ -128,22 +148,22 @@ import Testing
 
     @Test func topCustomersAreMostOpenFindingsThenErrorsThenId() {
         var findings: [Finding] = []
-        for index in 0..<20 {   // CRM-00 … CRM-19: one warning each
+        for index in 0..<20 { // CRM-00 … CRM-19: one warning each
             findings.append(finding("W\(index)", severity: .warning, customer: String(format: "CRM-%02d", index)))
         }
         findings += [
             finding("A1", category: .bribery, rep: "李娜", customer: "CRM-15"),
             finding("A2", category: .bribery, rep: "张明", customer: "CRM-15"),
-            finding("A3", category: .overpromise, rep: "张明", customer: "CRM-15"),   // CRM-15: 4 findings
+            finding("A3", category: .overpromise, rep: "张明", customer: "CRM-15"), // CRM-15: 4 findings
             finding("B1", severity: .info, customer: "CRM-07"),
-            finding("B2", severity: .info, customer: "CRM-07"),                       // CRM-07: 3, no errors
+            finding("B2", severity: .info, customer: "CRM-07"), // CRM-07: 3, no errors
             finding("C1", severity: .error, customer: "CRM-12"),
-            finding("C2", severity: .warning, customer: "CRM-12"),                    // CRM-12: 3, one error
+            finding("C2", severity: .warning, customer: "CRM-12"), // CRM-12: 3, one error
             finding("X1", customer: nil),
             finding("X2", customer: nil),
             finding("X3", customer: nil),
             finding("X4", customer: nil),
-            finding("X5", customer: nil),                                             // no customer: never listed
+            finding("X5", customer: nil), // no customer: never listed
         ]
         let model = DashboardModel(reports: [report(findings)])
         #expect(model.topCustomers.count == DashboardModel.topCustomerCount)
@@ -157,14 +177,17 @@ import Testing
 
     @Test func ruleTextsComeFromRuleFilesElseFromTheFindingMessage() {
         let model = DashboardModel(
-            reports: [report([finding("M1", rule: "a.known"), finding("M2", rule: "b.unknown", message: "the finding's own message")],
-                             rules: [RuleSummary(id: "a.known", kind: "pattern", category: .exaggeration, severity: .warning)])],
+            reports: [
+                report(
+                    [finding("M1", rule: "a.known"), finding("M2", rule: "b.unknown", message: "the finding's own message")],
+                    rules: [RuleSummary(id: "a.known", kind: "pattern", category: .exaggeration, severity: .warning)])
+            ],
             rules: ["a.known": RuleText(message: "rule message", description: "Why it matters.", policy: "R1")])
         let known = try! #require(model.rules.first { $0.id == "a.known" })
         #expect(known.message == "rule message")
         #expect(known.description == "Why it matters.")
         #expect(known.policy == "R1")
-        #expect(known.severity == "warning")   // the rule's declared severity, from run.rules
+        #expect(known.severity == "warning") // the rule's declared severity, from run.rules
         let unknown = try! #require(model.rules.first { $0.id == "b.unknown" })
         #expect(unknown.message == "the finding's own message")
         #expect(unknown.description == nil)

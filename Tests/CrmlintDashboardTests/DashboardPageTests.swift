@@ -1,7 +1,8 @@
 import CrmlintCore
-@testable import CrmlintDashboard
 import Foundation
 import Testing
+
+@testable import CrmlintDashboard
 
 /// Values a hostile export (or a hostile rule file) could put into a report.
 let hostileValues = [
@@ -17,19 +18,30 @@ let hostileValues = [
 /// A report in which every string field carries hostile text.
 func hostileReports() -> [LoadedReport] {
     let findings = hostileValues.enumerated().map { index, value in
-        Finding(rule: "x.\(value)", category: .sensitiveTopic, severity: .warning, message: "message \(value)", file: "data/\(value).csv",
-                line: index + 2, dataset: .messages, recordId: "R\(value)", customerId: "C\(value)", rep: "rep\(value)", tier: value,
-                day: value, field: "f\(value)", column: 3, excerpt: "excerpt \(value)", fingerprint: "fp\(index)",
-                related: [RelatedLocation(file: value, line: 1, recordId: value, note: value)])
+        Finding(
+            rule: "x.\(value)", category: .sensitiveTopic, severity: .warning, message: "message \(value)", file: "data/\(value).csv",
+            line: index + 2, dataset: .messages, recordId: "R\(value)", customerId: "C\(value)", rep: "rep\(value)", tier: value,
+            day: value, field: "f\(value)", column: 3, excerpt: "excerpt \(value)", fingerprint: "fp\(index)",
+            related: [RelatedLocation(file: value, line: 1, recordId: value, note: value)])
     }
-    let input = InputSummary(path: "in/\(hostileValues[0])", dataset: .messages, format: "csv", encoding: hostileValues[1],
-                             recordsRead: 10, recordsScanned: 10, recordsRejected: 0)
-    let previousRun = RunInfo(version: hostileValues[1], asOf: "2024-04-30T00:00:00+08:00", timezone: hostileValues[0], inputs: [input], rules: [])
-    let latestRun = RunInfo(version: hostileValues[1], asOf: "2024-05-01T00:00:00+08:00", timezone: hostileValues[0], inputs: [input], rules: [])
+    let input = InputSummary(
+        path: "in/\(hostileValues[0])", dataset: .messages, format: "csv", encoding: hostileValues[1],
+        recordsRead: 10, recordsScanned: 10, recordsRejected: 0)
+    let previousRun = RunInfo(
+        version: hostileValues[1], asOf: "2024-04-30T00:00:00+08:00", timezone: hostileValues[0], inputs: [input], rules: [])
+    let latestRun = RunInfo(
+        version: hostileValues[1], asOf: "2024-05-01T00:00:00+08:00", timezone: hostileValues[0], inputs: [input], rules: [])
     // Two reports so the change, resolved rows and trend are drawn as well.
-    return [LoadedReport(path: "old-\(hostileValues[0]).json", report: ScanReport(run: previousRun, findings: Array(findings.dropFirst(2)) + [
-                finding("gone", rule: hostileValues[2], rep: hostileValues[3], customer: hostileValues[1], message: hostileValues[0])])),
-            LoadedReport(path: "new-\(hostileValues[1]).json", report: ScanReport(run: latestRun, findings: findings))]
+    return [
+        LoadedReport(
+            path: "old-\(hostileValues[0]).json",
+            report: ScanReport(
+                run: previousRun,
+                findings: Array(findings.dropFirst(2)) + [
+                    finding("gone", rule: hostileValues[2], rep: hostileValues[3], customer: hostileValues[1], message: hostileValues[0])
+                ])),
+        LoadedReport(path: "new-\(hostileValues[1]).json", report: ScanReport(run: latestRun, findings: findings)),
+    ]
 }
 
 func hostilePage() -> String {
@@ -47,7 +59,9 @@ func pageWithoutData(_ html: String) -> String {
     var out = html
     for id in ["data", "table"] {
         let open = "<script type=\"application/json\" id=\"\(id)\">"
-        guard let start = out.range(of: open), let end = out.range(of: "</script>", range: start.upperBound..<out.endIndex) else { continue }
+        guard let start = out.range(of: open), let end = out.range(of: "</script>", range: start.upperBound..<out.endIndex) else {
+            continue
+        }
         out.replaceSubrange(start.upperBound..<end.lowerBound, with: "")
     }
     return out
@@ -90,10 +104,12 @@ func pageWithoutData(_ html: String) -> String {
 
     @Test func handWrittenTableJSONDecodesToTheSameTable() throws {
         let tricky = "quote \" backslash \\ newline \n tab \t nul \u{0} bell \u{7} emoji 😀 中文"
-        let model = DashboardModel(reports: [report([
-            finding("M1", rep: tricky, excerpt: tricky),
-            finding("M2", rep: nil, customer: nil, tier: nil, day: nil, excerpt: nil),
-        ])])
+        let model = DashboardModel(reports: [
+            report([
+                finding("M1", rep: tricky, excerpt: tricky),
+                finding("M2", rep: nil, customer: nil, tier: nil, day: nil, excerpt: nil),
+            ])
+        ])
         let decoded = try JSONDecoder().decode(FindingTable.self, from: Data(model.table.json()))
         #expect(decoded == model.table)
         #expect(decoded.value(\.excerpt, row: 0) == tricky)
@@ -103,23 +119,33 @@ func pageWithoutData(_ html: String) -> String {
 
     @Test func thePageFetchesNothing() {
         let page = pageWithoutData(hostilePage())
-        #expect(page.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"))
+        #expect(
+            page.contains(
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:"
+            ))
         // The only URL in the template and script is the SVG namespace name, which is never fetched.
         let withoutNamespace = page.replacingOccurrences(of: "'http://www.w3.org/2000/svg'", with: "")
-        for reference in ["http://", "https://", "//cdn", "src=", "href=", "url(", "@import", "<link", "fetch(", "XMLHttpRequest", "import("] {
+        for reference in [
+            "http://", "https://", "//cdn", "src=", "href=", "url(", "@import", "<link", "fetch(", "XMLHttpRequest", "import(",
+        ] {
             #expect(!withoutNamespace.contains(reference), "found \(reference)")
         }
     }
 
     @Test func theScriptNeverTurnsStringsIntoMarkupOrCode() {
-        for api in ["innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "createContextualFragment", "DOMParser"] {
+        for api in [
+            "innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function", "createContextualFragment",
+            "DOMParser",
+        ] {
             #expect(!DashboardScript.js.contains(api), "the script uses \(api)")
         }
     }
 
     @Test func sameReportsGiveTheSameBytes() {
-        let reports = [report([finding("M1"), finding("M2", severity: .info)], asOf: "2024-04-30T00:00:00+08:00"),
-                       report([finding("M2", severity: .info), finding("M3")])]
+        let reports = [
+            report([finding("M1"), finding("M2", severity: .info)], asOf: "2024-04-30T00:00:00+08:00"),
+            report([finding("M2", severity: .info), finding("M3")]),
+        ]
         #expect(DashboardPage.render(DashboardModel(reports: reports)) == DashboardPage.render(DashboardModel(reports: reports.reversed())))
     }
 }

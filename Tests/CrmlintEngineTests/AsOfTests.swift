@@ -19,12 +19,14 @@ struct AsOfTests {
         let note = try #require(report.notes?.first)
         #expect(note.kind == RunNote.recordsAfterAsOf)
         #expect(note.count == 3)
-        #expect(note.message == "3 records are dated after --as-of 2024-03-15T14:30:00+08:00 (the latest 2024-03-16T10:00:00+08:00): "
-            + "deadline and cadence rules judge only what happened by --as-of; is --as-of right?")
+        #expect(
+            note.message == "3 records are dated after --as-of 2024-03-15T14:30:00+08:00 (the latest 2024-03-16T10:00:00+08:00): "
+                + "deadline and cadence rules judge only what happened by --as-of; is --as-of right?")
         let text = try CLI.run(base, in: folder)
         #expect(text.stdout.contains("\nnote: 3 records are dated after --as-of"), "\(text.stdout)")
         // As of a time after the data there is nothing to note.
-        let later = try ReportFixtures.decode(try CLI.run(["scan", "exports", "--rules", "rules.yml", "--as-of", "2024-05-01", "--format", "json"], in: folder).stdout)
+        let later = try ReportFixtures.decode(
+            try CLI.run(["scan", "exports", "--rules", "rules.yml", "--as-of", "2024-05-01", "--format", "json"], in: folder).stdout)
         #expect(later.notes == nil)
     }
 }

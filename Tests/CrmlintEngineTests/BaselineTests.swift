@@ -14,9 +14,11 @@ struct BaselineTests {
         let baseline = try ReportFixtures.decode(String(contentsOf: folder.appendingPathComponent("baseline.json"), encoding: .utf8))
         #expect(baseline.findings.count == 3)
         // Same records, new clean rows in front and the order reversed: every line number changes.
-        let moved = ["m-0,C9,2024-03-14 09:00,phone,out,customer,孙八,赵六,问候\n", "m-00,C9,2024-03-14 10:00,phone,out,customer,孙八,赵六,回访\n"]
+        let moved =
+            ["m-0,C9,2024-03-14 09:00,phone,out,customer,孙八,赵六,问候\n", "m-00,C9,2024-03-14 10:00,phone,out,customer,孙八,赵六,回访\n"]
             + ReportFixtures.rows.reversed()
-        try (ReportFixtures.header + moved.joined()).write(to: folder.appendingPathComponent("exports/messages.csv"), atomically: true, encoding: .utf8)
+        try (ReportFixtures.header + moved.joined()).write(
+            to: folder.appendingPathComponent("exports/messages.csv"), atomically: true, encoding: .utf8)
         let again = try CLI.run(ReportFixtures.scanArguments + ["--baseline", "baseline.json", "--format", "json"], in: folder)
         let report = try ReportFixtures.decode(again.stdout)
         #expect(report.findings.isEmpty, "\(report.findings.map { "\($0.rule) \($0.line)" })")
@@ -33,7 +35,8 @@ struct BaselineTests {
         let folder = try ReportFixtures.folder()
         _ = try CLI.run(ReportFixtures.scanArguments + ["--output-json", "baseline.json"], in: folder)
         let added = ReportFixtures.rows + ["m-5,C2,2024-03-17 10:00,wechat,out,customer,李四,王五,本产品零故障运行十年\n"]
-        try (ReportFixtures.header + added.joined()).write(to: folder.appendingPathComponent("exports/messages.csv"), atomically: true, encoding: .utf8)
+        try (ReportFixtures.header + added.joined()).write(
+            to: folder.appendingPathComponent("exports/messages.csv"), atomically: true, encoding: .utf8)
         let result = try CLI.run(ReportFixtures.scanArguments + ["--baseline", "baseline.json", "--format", "json"], in: folder)
         let report = try ReportFixtures.decode(result.stdout)
         #expect(report.findings.map(\.recordId) == ["m-5"])
@@ -47,8 +50,9 @@ struct BaselineTests {
     func writeBaseline() throws {
         let folder = try ReportFixtures.folder()
         _ = try CLI.run(ReportFixtures.scanArguments + ["--output-json", "old.json", "--select", "conduct.zero-failure"], in: folder)
-        let result = try CLI.run(ReportFixtures.scanArguments + ["--baseline", "old.json", "--write-baseline", "new.json", "--format", "json"], in: folder)
-        #expect(try ReportFixtures.decode(result.stdout).findings.count == 2)   // the two not in old.json
+        let result = try CLI.run(
+            ReportFixtures.scanArguments + ["--baseline", "old.json", "--write-baseline", "new.json", "--format", "json"], in: folder)
+        #expect(try ReportFixtures.decode(result.stdout).findings.count == 2) // the two not in old.json
         let next = try ReportFixtures.decode(String(contentsOf: folder.appendingPathComponent("new.json"), encoding: .utf8))
         #expect(next.findings.count == 3)
     }
@@ -56,7 +60,8 @@ struct BaselineTests {
     @Test("Matching counts occurrences: a fingerprint seen twice now but once before is new once")
     func countAware() {
         var baseline = Baseline(path: "b.json", fingerprints: ["aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"])
-        let finding = Finding(rule: "r", category: .exaggeration, severity: .error, message: "m", file: "f", line: 1, fingerprint: "aaaaaaaaaaaaaaaa")
+        let finding = Finding(
+            rule: "r", category: .exaggeration, severity: .error, message: "m", file: "f", line: 1, fingerprint: "aaaaaaaaaaaaaaaa")
         let first = baseline.absorbs(finding), second = baseline.absorbs(finding)
         #expect(first && !second)
         var other = finding
@@ -66,11 +71,16 @@ struct BaselineTests {
         #expect(baseline.absorbed == 1)
     }
 
-    @Test("A baseline that is not a findings report is a clear error", arguments: [
-        ("{\"schema_version\": \"2.0\", \"findings\": []}", "unsupported schema_version 2.0 (this crmlint reads"),
-        ("not json at all", "not a crmlint findings document (expected the JSON of crmlint scan --format json), or its JSON Lines: line 1 is neither"),
-        ("", ""),
-    ])
+    @Test(
+        "A baseline that is not a findings report is a clear error",
+        arguments: [
+            ("{\"schema_version\": \"2.0\", \"findings\": []}", "unsupported schema_version 2.0 (this crmlint reads"),
+            (
+                "not json at all",
+                "not a crmlint findings document (expected the JSON of crmlint scan --format json), or its JSON Lines: line 1 is neither"
+            ),
+            ("", ""),
+        ])
     func badBaseline(content: String, expected: String) throws {
         let folder = try ReportFixtures.folder()
         try content.write(to: folder.appendingPathComponent("b.json"), atomically: true, encoding: .utf8)
@@ -104,9 +114,12 @@ struct BaselineTests {
             try FileManager.default.createDirectory(at: folder.appendingPathComponent(name), withIntermediateDirectories: true)
         }
         func night(_ day: String) throws -> (result: CLIResult, report: ScanReport) {
-            let result = try CLI.run(["scan", "exports/", "--rules", "rules.yml", "--as-of", day,
-                                      "--baseline", "state/baseline.json", "--write-baseline", "state/baseline.json",
-                                      "--output-json", "reports/\(day).json"], in: folder)
+            let result = try CLI.run(
+                [
+                    "scan", "exports/", "--rules", "rules.yml", "--as-of", day,
+                    "--baseline", "state/baseline.json", "--write-baseline", "state/baseline.json",
+                    "--output-json", "reports/\(day).json",
+                ], in: folder)
             let json = try String(contentsOf: folder.appendingPathComponent("reports/\(day).json"), encoding: .utf8)
             let errors = try JSONSchemaValidator(schemaFile: ReportFixtures.findingsSchema).validate(try JSONValue.parse(json))
             #expect(errors.isEmpty, "\(errors.prefix(5))")
@@ -124,7 +137,8 @@ struct BaselineTests {
         #expect(written.findings.count == 3)
 
         let added = ReportFixtures.rows + ["m-5,C2,2024-03-17 10:00,wechat,out,customer,李四,王五,本产品零故障运行十年\n"]
-        try (ReportFixtures.header + added.joined()).write(to: folder.appendingPathComponent("exports/messages.csv"), atomically: true, encoding: .utf8)
+        try (ReportFixtures.header + added.joined()).write(
+            to: folder.appendingPathComponent("exports/messages.csv"), atomically: true, encoding: .utf8)
         let second = try night("2024-05-02")
         #expect(second.result.status == 1)
         #expect(second.report.findings.map(\.recordId) == ["m-5"])

@@ -14,8 +14,10 @@ struct CommandResult {
 }
 
 /// Runs crmlint with arguments (in the repository root unless told otherwise).
-func crmlint(_ arguments: [String], stdin: Data? = nil, in directory: URL = repositoryRoot,
-             environment extra: [String: String] = [:]) throws -> CommandResult {
+func crmlint(
+    _ arguments: [String], stdin: Data? = nil, in directory: URL = repositoryRoot,
+    environment extra: [String: String] = [:]
+) throws -> CommandResult {
     let process = Process()
     process.executableURL = crmlintBinary
     process.arguments = arguments
@@ -32,8 +34,9 @@ func crmlint(_ arguments: [String], stdin: Data? = nil, in directory: URL = repo
     let outData = readToEnd(out.fileHandleForReading)
     let errData = readToEnd(err.fileHandleForReading)
     process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData)
+    return CommandResult(
+        status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        stderr: String(decoding: errData, as: UTF8.self), stdoutBytes: outData)
 }
 
 /// A fresh temporary folder, removed by the caller.

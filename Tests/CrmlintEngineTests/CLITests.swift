@@ -35,7 +35,8 @@ import Testing
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.contains("data/messages.csv:2: error: 不得夸大产品功能 — zero-failure claim [t.zero-failure]"))
         #expect(lines.contains("data/messages.csv:4: info: slang [t.slang]"))
-        #expect(lines.contains { $0.hasPrefix("data/messages.csv:7: error: record could not be read: row has 4 fields but the header has 5") })
+        #expect(
+            lines.contains { $0.hasPrefix("data/messages.csv:7: error: record could not be read: row has 4 fields but the header has 5") })
         #expect(!lines.contains { $0.hasPrefix("data/messages.csv:3:") })
         #expect(lines.last?.contains("records: 5 read, 4 scanned, 1 rejected") == true)
     }
@@ -107,7 +108,8 @@ import Testing
     func badArgumentsAreOneLineAndExitTwo(arguments: [String]) throws {
         let folder = try fixture(["x.csv": messages])
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try crmlint(arguments + (arguments.first == "scan" || arguments.first == "explain" ? ["--rules", "rules"] : []), in: folder)
+        let result = try crmlint(
+            arguments + (arguments.first == "scan" || arguments.first == "explain" ? ["--rules", "rules"] : []), in: folder)
         #expect(result.status == 2, "\(arguments)")
         #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
         #expect(result.stderr.hasPrefix("error: "))
@@ -142,8 +144,9 @@ import Testing
     /// `--output-NAME` exists for exactly the reporters that register `alsoWrittenAs`, with their help.
     @Test func outputOptionsFollowTheReporters() throws {
         let help = try crmlint(["scan", "--help"]).stdout
-        let options = Set(help.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," })
-            .filter { $0.hasPrefix("--output-") }.map { String($0.dropFirst("--output-".count)) })
+        let options = Set(
+            help.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," })
+                .filter { $0.hasPrefix("--output-") }.map { String($0.dropFirst("--output-".count)) })
         let registered = Reporters.all.filter { $0.alsoWrittenAs != nil }
         #expect(options == Set(registered.map { $0.formatName }))
         // Help wraps long lines: compare with white space runs as one space.
@@ -154,7 +157,8 @@ import Testing
     @Test func rulesTestFailsOnABadExample() throws {
         let folder = try fixture([:])
         defer { try? FileManager.default.removeItem(at: folder) }
-        try "- id: x.ex\n  category: exaggeration\n  severity: error\n  message: m\n  patterns: ['零故障']\n  examples: {match: ['很稳定'], no_match: ['一般']}\n"
+        try
+            "- id: x.ex\n  category: exaggeration\n  severity: error\n  message: m\n  patterns: ['零故障']\n  examples: {match: ['很稳定'], no_match: ['一般']}\n"
             .write(to: folder.appendingPathComponent("rules/ex.yml"), atomically: true, encoding: .utf8)
         let result = try crmlint(["rules", "test", "--rules", "rules/ex.yml"], in: folder)
         #expect(result.status == 1)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestHelpers
+import Testing
 
 /// The conduct rules (R1–R7) measured on labelled messages they were not
 /// written from, as a user would run them: each line becomes an outbound
@@ -44,15 +44,18 @@ import TestHelpers
         }
         try lines.write(to: folder.appendingPathComponent("messages.jsonl"), atomically: true, encoding: .utf8)
         let output = folder.appendingPathComponent("out.json")
-        let result = try crmlint(["scan", folder.path, "--format", "json", "-o", output.path, "--as-of", "2024-06-01T00:00:00+08:00",
-                                  "--fail-on", "never", "--no-suppressions"])
+        let result = try crmlint([
+            "scan", folder.path, "--format", "json", "-o", output.path, "--as-of", "2024-06-01T00:00:00+08:00",
+            "--fail-on", "never", "--no-suppressions",
+        ])
         #expect(result.status == 0, "scan failed: \(result.stderr)")
         let report = try JSONSerialization.jsonObject(with: Data(contentsOf: output)) as? [String: Any]
         let findings = report?["findings"] as? [[String: Any]] ?? []
         var predicted: [Int: Set<String>] = [:]
         for finding in findings {
             guard let id = finding["record_id"] as? String, id.hasPrefix("M"), let number = Int(id.dropFirst()),
-                  let category = finding["category"] as? String else { continue }
+                let category = finding["category"] as? String
+            else { continue }
             predicted[number - 1, default: []].insert(category)
         }
         var scores: [String: Score] = [:]
@@ -60,8 +63,11 @@ import TestHelpers
             var score = Score()
             for (index, row) in rows.enumerated() {
                 let hit = predicted[index]?.contains(category) ?? false
-                if row.label == category { if hit { score.truePositives += 1 } else { score.falseNegatives += 1 } }
-                else if row.label == "none", hit { score.falsePositives += 1 }
+                if row.label == category {
+                    if hit { score.truePositives += 1 } else { score.falseNegatives += 1 }
+                } else if row.label == "none", hit {
+                    score.falsePositives += 1
+                }
             }
             scores[category] = score
         }
@@ -72,9 +78,11 @@ import TestHelpers
         var out = "conduct scores on \(name):\n"
         for category in categories {
             let score = scores[category]!
-            out += "  " + category.padding(toLength: 16, withPad: " ", startingAt: 0)
-                + String(format: " P=%.2f R=%.2f F1=%.2f  (tp %d, fp %d, fn %d)\n", score.precision, score.recall, score.f1,
-                         score.truePositives, score.falsePositives, score.falseNegatives)
+            out +=
+                "  " + category.padding(toLength: 16, withPad: " ", startingAt: 0)
+                + String(
+                    format: " P=%.2f R=%.2f F1=%.2f  (tp %d, fp %d, fn %d)\n", score.precision, score.recall, score.f1,
+                    score.truePositives, score.falsePositives, score.falseNegatives)
         }
         return out
     }
@@ -115,13 +123,17 @@ import TestHelpers
         }
         var lines = ""
         for (index, row) in rows.enumerated() {
-            let record = ["id": "M\(index)", "direction": "outbound", "recipient_type": "customer", "customer_id": "C1",
-                          "timestamp": "2024-05-01T10:00:00+08:00", "channel": "微信", "text": row.text]
+            let record = [
+                "id": "M\(index)", "direction": "outbound", "recipient_type": "customer", "customer_id": "C1",
+                "timestamp": "2024-05-01T10:00:00+08:00", "channel": "微信", "text": row.text,
+            ]
             lines += String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self) + "\n"
         }
         try lines.write(to: folder.appendingPathComponent("messages.jsonl"), atomically: true, encoding: .utf8)
         for path in ["corpus", folder.path] {
-            let arguments = ["scan", path, "--format", "json", "--as-of", "2024-06-01T00:00:00+08:00", "--fail-on", "never", "--no-suppressions"]
+            let arguments = [
+                "scan", path, "--format", "json", "--as-of", "2024-06-01T00:00:00+08:00", "--fail-on", "never", "--no-suppressions",
+            ]
             // Both forced: small inputs would otherwise go without the prefilter anyway.
             let filtered = try crmlint(arguments, environment: ["CRMLINT_PREFILTER": "on"])
             let unfiltered = try crmlint(arguments, environment: ["CRMLINT_PREFILTER": "off"])
@@ -132,7 +144,9 @@ import TestHelpers
     }
 
     /// The third-party development set (../shared/testdata, absent from a fresh clone).
-    @Test(.enabled(if: TestPaths.sharedTestData(devSet) != nil, "\(TestPaths.sharedTestDataDescription(devSet)) is absent: dev-set score skipped"))
+    @Test(
+        .enabled(
+            if: TestPaths.sharedTestData(devSet) != nil, "\(TestPaths.sharedTestDataDescription(devSet)) is absent: dev-set score skipped"))
     func developmentSetScore() throws {
         let rows = try Self.labelled(try #require(TestPaths.sharedTestData(Self.devSet)))
         #expect(rows.count > 600)

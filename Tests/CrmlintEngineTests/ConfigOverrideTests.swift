@@ -1,9 +1,10 @@
 import CrmlintCore
+import Foundation
+import TestHelpers
+import Testing
+
 @testable import CrmlintEngine
 @testable import CrmlintRules
-import Foundation
-import Testing
-import TestHelpers
 
 /// The configuration reference, `overrides`, layered rule sources, paths
 /// relative to the config, `crmlint config` and `crmlint init` (issue #12).
@@ -39,7 +40,8 @@ import TestHelpers
         #expect(root.stdout.contains("docs/configuration.md"))
         let scan = try crmlint(["scan", "--help"])
         #expect(scan.stdout.contains("docs/configuration.md"))
-        #expect(try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8).contains("docs/configuration.md"))
+        #expect(
+            try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8).contains("docs/configuration.md"))
     }
 
     // MARK: overrides
@@ -52,7 +54,8 @@ import TestHelpers
     static func rule(_ id: String, in loaded: LoadedRules) -> Rule? { loaded.rules.first { $0.metadata.id == id } }
 
     @Test func overrideChangesSeverityAndOneDatasetsRequiredList() throws {
-        let loaded = try Self.rules("""
+        let loaded = try Self.rules(
+            """
             overrides:
               data.complete-records:
                 severity: info
@@ -68,7 +71,8 @@ import TestHelpers
     }
 
     @Test func overrideByCategoryAndIdMostSpecificWins() throws {
-        let loaded = try Self.rules("""
+        let loaded = try Self.rules(
+            """
             overrides:
               conduct.kickback:
                 enabled: true
@@ -100,9 +104,13 @@ import TestHelpers
         } throws: { error in
             let lines = (error as? CrmlintError)?.lines ?? []
             return lines.contains("error: crmlint.yml:3:5: rule 'data.complete-records': unknown key 'requird' (did you mean 'required'?)")
-                && lines.contains("error: crmlint.yml:5:5: rule 'timing.late-log': 'within' must be a length of time such as 24h, 3d or 30d, not 'banana'")
+                && lines.contains(
+                    "error: crmlint.yml:5:5: rule 'timing.late-log': 'within' must be a length of time such as 24h, 3d or 30d, not 'banana'"
+                )
                 && lines.contains { $0.hasPrefix("error: crmlint.yml:6:5: rule 'timing.late-log': unknown severity 'loud'") }
-                && lines.contains { $0.hasPrefix("error: crmlint.yml:8:5: rule 'frequency.") && $0.contains("'max' must be a whole number") }
+                && lines.contains {
+                    $0.hasPrefix("error: crmlint.yml:8:5: rule 'frequency.") && $0.contains("'max' must be a whole number")
+                }
         }
         #expect {
             _ = try Config.parse("overrides:\n  conduct.kickback:\n    id: other\n    enabled: maybe\n  x: [1]\n", file: "crmlint.yml")
@@ -115,13 +123,19 @@ import TestHelpers
             ]
         }
         let unknown = try Self.rules("overrides:\n  conduct.kickbak:\n    severity: info\n")
-        #expect(unknown.problems.map(\.lines) == [["error: crmlint.yml:2:3: overrides: 'conduct.kickbak' names no rule, rule prefix (ending in '.') or category (did you mean 'conduct.kickback'?)"]])
+        #expect(
+            unknown.problems.map(\.lines) == [
+                [
+                    "error: crmlint.yml:2:3: overrides: 'conduct.kickbak' names no rule, rule prefix (ending in '.') or category (did you mean 'conduct.kickback'?)"
+                ]
+            ])
     }
 
     @Test func examplesThatNoLongerHoldDoNotFailTheScanAndRulesTestSaysWhy() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try "overrides:\n  timing.late-log:\n    within: 72h\n".write(to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
+        try "overrides:\n  timing.late-log:\n    within: 72h\n".write(
+            to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
         try FirstHour.writeExports(in: folder)
         let scan = try crmlint(["scan", "exports/聊天记录.csv", "--as-of", "2024-05-01"], in: folder)
         #expect(scan.status == 0, "\(scan.stderr)")
@@ -129,7 +143,9 @@ import TestHelpers
         #expect(test.status == 0, "\(test.stdout)")
         #expect(test.stdout.contains("SKIP timing.late-log: match example 1"))
         #expect(test.stdout.contains("(no longer applies under crmlint.yml override)"))
-        #expect(test.stdout.split(separator: "\n").last?.hasSuffix("0 failed, 3 no longer apply under crmlint.yml overrides") == true, "\(test.stdout)")
+        #expect(
+            test.stdout.split(separator: "\n").last?.hasSuffix("0 failed, 3 no longer apply under crmlint.yml overrides") == true,
+            "\(test.stdout)")
         let explain = try crmlint(["explain", "timing.late-log"], in: folder)
         #expect(explain.status == 0)
         let list = try crmlint(["rules", "list", "--config", "crmlint.yml"], in: folder)
@@ -144,7 +160,8 @@ import TestHelpers
         let team = folder.appendingPathComponent("team/team-rules")
         try FileManager.default.createDirectory(at: team, withIntermediateDirectories: true)
         try ruleFixture.write(to: team.appendingPathComponent("t.yml"), atomically: true, encoding: .utf8)
-        try "rules: [bundled, team-rules/]\n".write(to: folder.appendingPathComponent("team/crmlint.yml"), atomically: true, encoding: .utf8)
+        try "rules: [bundled, team-rules/]\n".write(
+            to: folder.appendingPathComponent("team/crmlint.yml"), atomically: true, encoding: .utf8)
         let config = try Config.load(path: folder.appendingPathComponent("team/crmlint.yml").path)
         let sources = try RulePack.sources(explicit: [], config: config)
         #expect(sources.count == 2 && sources[1] == team.path + "/")
@@ -152,7 +169,8 @@ import TestHelpers
         #expect(list.status == 0, "\(list.stderr)")
         #expect(list.stdout.contains("t.zero-failure\t") && list.stdout.contains("conduct.kickback\t"))
         // The same folder named twice (`bundled` and its path) is one source.
-        #expect(try RuleLoader.load(paths: [Self.bundled, Self.bundled + "/R1-exaggeration.yml"], checkExamples: false).count
+        #expect(
+            try RuleLoader.load(paths: [Self.bundled, Self.bundled + "/R1-exaggeration.yml"], checkExamples: false).count
                 == (try RuleLoader.load(paths: [Self.bundled], checkExamples: false)).count)
         // Without `rules`, the bundled pack alone.
         #expect(try RulePack.sources(explicit: [], config: Config()).count == 1)
@@ -162,8 +180,10 @@ import TestHelpers
             .write(to: team.appendingPathComponent("copy.yml"), atomically: true, encoding: .utf8)
         let duplicate = try crmlint(["rules", "list", "--config", "team/crmlint.yml"], in: folder)
         #expect(duplicate.status == 2)
-        #expect(duplicate.stderr.contains("copy.yml:1:3: rule 'conduct.kickback': duplicate rule id (first defined at builtin:rules/R3-bribery.yml:"),
-                "\(duplicate.stderr)")
+        #expect(
+            duplicate.stderr.contains(
+                "copy.yml:1:3: rule 'conduct.kickback': duplicate rule id (first defined at builtin:rules/R3-bribery.yml:"),
+            "\(duplicate.stderr)")
     }
 
     // MARK: crmlint config
@@ -207,8 +227,9 @@ import TestHelpers
         defer { try? FileManager.default.removeItem(at: folder) }
         try FirstHour.writeExports(in: folder)
         try "a,b\n1,2\n".write(to: folder.appendingPathComponent("exports/other.csv"), atomically: true, encoding: .utf8)
-        let written = try ConfigInit.write(paths: [folder.appendingPathComponent("exports").path], to: folder.appendingPathComponent("crmlint.yml").path,
-                                           force: false)
+        let written = try ConfigInit.write(
+            paths: [folder.appendingPathComponent("exports").path], to: folder.appendingPathComponent("crmlint.yml").path,
+            force: false)
         let config = try Config.load(path: folder.appendingPathComponent("crmlint.yml").path)
         #expect(config.rules == ["bundled"])
         #expect(written.contains("#     跟进记录ID → id\n"))
@@ -220,7 +241,8 @@ import TestHelpers
         #expect {
             try ConfigInit.write(paths: [folder.path], to: folder.appendingPathComponent("crmlint.yml").path, force: false)
         } throws: { error in
-            (error as? CrmlintError)?.lines.first?.hasSuffix("crmlint.yml already exists; crmlint init leaves it as it is (--force replaces it)") == true
+            (error as? CrmlintError)?.lines.first?.hasSuffix(
+                "crmlint.yml already exists; crmlint init leaves it as it is (--force replaces it)") == true
         }
         // Uncommenting what init suggests gives a config that loads.
         let filled = written.replacingOccurrences(of: "# channels:\n#   CHANNEL:", with: "channels:\n  messenger:")

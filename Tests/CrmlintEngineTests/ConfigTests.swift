@@ -1,11 +1,13 @@
 import CrmlintCore
-@testable import CrmlintEngine
 import Foundation
 import Testing
 
+@testable import CrmlintEngine
+
 @Suite struct ConfigTests {
     @Test func parsesEverySetting() throws {
-        let config = try Config.parse("""
+        let config = try Config.parse(
+            """
             timezone: Asia/Hong_Kong
             encoding: gb18030
             rules: [rules, team-rules]
@@ -35,8 +37,10 @@ import Testing
             _ = try Config.parse("timezone: UTC\ncolour: red\ninputs:\n  - path: a.csv\n    dataset: leads\n", file: "crmlint.yml")
         } throws: { error in
             let lines = (error as? CrmlintError)?.lines ?? []
-            return lines == ["error: crmlint.yml:2:1: unknown key 'colour'; expected one of timezone, encoding, rules, select, ignore, fail_on, inputs, columns, company_domains, channels, directions, overrides",
-                             "error: crmlint.yml:5:14: unknown dataset 'leads'; expected one of customers, followups, messages, complaints"]
+            return lines == [
+                "error: crmlint.yml:2:1: unknown key 'colour'; expected one of timezone, encoding, rules, select, ignore, fail_on, inputs, columns, company_domains, channels, directions, overrides",
+                "error: crmlint.yml:5:14: unknown dataset 'leads'; expected one of customers, followups, messages, complaints",
+            ]
         }
     }
 
@@ -55,14 +59,14 @@ import Testing
         try ruleFixture.write(to: folder.appendingPathComponent("rules/test.yml"), atomically: true, encoding: .utf8)
         try "编号,聊天内容\nX1,设备零故障\n".write(to: folder.appendingPathComponent("chat.csv"), atomically: true, encoding: .utf8)
         try """
-            rules: [rules]
-            inputs:
-              - path: chat.csv
-                dataset: messages
-            columns:
-              messages:
-                text: [聊天内容]
-            """.write(to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
+        rules: [rules]
+        inputs:
+          - path: chat.csv
+            dataset: messages
+        columns:
+          messages:
+            text: [聊天内容]
+        """.write(to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
         let result = try crmlint(["scan", "chat.csv"], in: folder)
         #expect(result.status == 1)
         #expect(result.stdout.contains("chat.csv:2: error: 不得夸大产品功能 — zero-failure claim [t.zero-failure]"))

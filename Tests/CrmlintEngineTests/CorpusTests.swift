@@ -24,7 +24,8 @@ import Testing
         // By category: the generator knows what kind of violation it injected, not which rule of the pack words it.
         let conduct: Set<Category> = [.exaggeration, .overpromise, .bribery, .sensitiveTopic, .assumption, .cancellation]
         let report = try scanCorpus(["--select", conduct.map(\.rawValue).sorted().joined(separator: ",")])
-        let found = Set(report.findings.filter { conduct.contains($0.category) }.map { "\($0.file)\t\($0.recordId ?? "")\t\($0.category.rawValue)" })
+        let found = Set(
+            report.findings.filter { conduct.contains($0.category) }.map { "\($0.file)\t\($0.recordId ?? "")\t\($0.category.rawValue)" })
         let expected = try labels("conduct.tsv")
         #expect(expected.count > 50)
         #expect(found.subtracting(expected).sorted() == [], "findings the labels do not expect (false positives)")

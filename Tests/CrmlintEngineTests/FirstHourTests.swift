@@ -1,8 +1,9 @@
 import CrmlintCore
-@testable import CrmlintEngine
 import Foundation
-import Testing
 import TestHelpers
+import Testing
+
+@testable import CrmlintEngine
 
 /// A CRM-shaped export as a new user has one: the headers a CRM writes, not the policy's template.
 enum FirstHour {
@@ -31,7 +32,9 @@ enum FirstHour {
 
     /// The finding lines of a text report (not the summary).
     static func findingLines(_ text: String) -> [String] {
-        text.split(separator: "\n").map(String.init).filter { $0.hasPrefix("exports/") && ($0.contains(": error: ") || $0.contains(": warning: ") || $0.contains(": info: ")) }
+        text.split(separator: "\n").map(String.init).filter {
+            $0.hasPrefix("exports/") && ($0.contains(": error: ") || $0.contains(": warning: ") || $0.contains(": info: "))
+        }
     }
 }
 
@@ -81,10 +84,13 @@ enum FirstHour {
 
             """
         try yaml.write(to: configPath, atomically: true, encoding: .utf8)
-        let overrideLine = yaml.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("  timing.overdue-plan:") }! + 1
+        let overrideLine =
+            yaml.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.hasPrefix("  timing.overdue-plan:") }! + 1
         let shown = try crmlint(["config"], in: folder)
         #expect(shown.status == 0, "\(shown.stderr)")
-        #expect(shown.stdout.contains("  timing.overdue-plan: severity: error  (crmlint.yml:\(overrideLine); applies to [timing.overdue-plan])"))
+        #expect(
+            shown.stdout.contains("  timing.overdue-plan: severity: error  (crmlint.yml:\(overrideLine); applies to [timing.overdue-plan])")
+        )
         #expect(shown.stdout.contains("channels: {messenger: [飞鸽传书]}  (crmlint.yml:"))
 
         let rescan = try crmlint(["scan", "exports", "--as-of", asOf], in: folder)
@@ -114,8 +120,9 @@ enum FirstHour {
         let night2 = try crmlint(nightly + ["--output-json", "reports/night2.json"], in: folder)
         #expect(night2.status == 1, "\(night2.stderr)")
         let lines = FirstHour.findingLines(night2.stdout)
-        #expect(lines == ["exports/跟进记录.csv:4: error: 不得夸大产品功能 — absolute reliability claim (零故障/永不出错/用不坏) [conduct.zero-failure]"],
-                "\(night2.stdout)")
+        #expect(
+            lines == ["exports/跟进记录.csv:4: error: 不得夸大产品功能 — absolute reliability claim (零故障/永不出错/用不坏) [conduct.zero-failure]"],
+            "\(night2.stdout)")
         #expect(night2.stdout.hasSuffix("; 2 already in the baseline\n"))
         // A third night with nothing new exits 0.
         #expect(try crmlint(nightly, in: folder).status == 0)

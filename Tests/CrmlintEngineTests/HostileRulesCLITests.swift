@@ -36,11 +36,15 @@ import Testing
         #expect(lines.count == 7, "\(lines)")
         #expect(lines.allSatisfy { $0.hasPrefix("error: rules/") })
         #expect(lines.contains { $0.hasPrefix("error: rules/a-yaml.yml:2:13: invalid YAML: the list opened with '[' here is not closed") })
-        #expect(lines.contains("error: rules/b-types.yml:5:3: rule 'x.types': unknown key 'a' in an entry of 'patterns' (all, any, near, within)"))
+        #expect(
+            lines.contains(
+                "error: rules/b-types.yml:5:3: rule 'x.types': unknown key 'a' in an entry of 'patterns' (all, any, near, within)"))
         #expect(lines.contains("error: rules/c-key.yml:6:3: rule 'x.key': unknown key 'colour'"))
         #expect(lines.contains("error: rules/d-dup.yml:6:3: rule 'x.dup': duplicate rule id (first defined at rules/d-dup.yml:1)"))
         #expect(lines.contains { $0.hasPrefix("error: rules/e-category.yml:2:3: rule 'x.category': unknown category 'gossip'") })
-        #expect(lines.contains("error: rules/f-example.yml:1:3: rule 'x.example': example should match but does not: 很好 (run crmlint rules test)"))
+        #expect(
+            lines.contains(
+                "error: rules/f-example.yml:1:3: rule 'x.example': example should match but does not: 很好 (run crmlint rules test)"))
         #expect(lines.contains { $0.hasPrefix("error: rules/g-slow.yml:5:3: rule 'x.slow': pattern '(a+)+$' backtracks catastrophically") })
     }
 
@@ -61,7 +65,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: folder) }
         let long = "客户说" + String(repeating: "a", count: 2000) + "!"
         let rows = (1...20).map { "M\($0),CRM-1,2024-03-15 10:00,outbound,\($0 % 2 == 0 ? long : "好")\n" }.joined()
-        try ("id,customer_id,timestamp,direction,text\n" + rows).write(to: folder.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
+        try ("id,customer_id,timestamp,direction,text\n" + rows).write(
+            to: folder.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
         let result = try crmlint(["scan", "m.csv", "--rules", "rules", "--format", "json"], in: folder)
         #expect(result.status == 1)
         let report = try JSONReporter.decoder().decode(ScanReport.self, from: result.stdoutBytes)
@@ -75,8 +80,11 @@ import Testing
         let folder = try fixture(["r.yml": rule("x.ok")])
         defer { try? FileManager.default.removeItem(at: folder) }
         var lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-        for level in 1...8 { lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]") }
-        try (lines.joined(separator: "\n") + "\n? *a8\n: x\n").write(to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
+        for level in 1...8 {
+            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+        }
+        try (lines.joined(separator: "\n") + "\n? *a8\n: x\n").write(
+            to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
         let result = try crmlint(["scan", "m.csv", "--rules", "rules"], in: folder)
         #expect(result.status == 2)
         #expect(result.stderr == "error: crmlint.yml: refused: its anchors and aliases expand to more than 100000 YAML nodes\n")

@@ -1,13 +1,14 @@
 import CrmlintCore
 import CrmlintReporters
 import Foundation
-import Testing
 import TestHelpers
+import Testing
 
 /// Reports are never half-written, a failed write is exit 2 with one line,
 /// and a reader that stops early or a Ctrl-C ends the run cleanly.
 @Suite struct OutputSafetyTests {
-    let messages = "id,customer_id,timestamp,direction,text\nM1,CRM-1,2024-03-15 10:00,outbound,我们的设备零故障\nM2,CRM-2,2024-03-16 09:00,outbound,老铁放心\n"
+    let messages =
+        "id,customer_id,timestamp,direction,text\nM1,CRM-1,2024-03-15 10:00,outbound,我们的设备零故障\nM2,CRM-2,2024-03-16 09:00,outbound,老铁放心\n"
 
     func fixture() throws -> URL {
         let folder = try temporaryFolder()
@@ -19,8 +20,10 @@ import TestHelpers
     }
 
     /// Runs a command with the given standard output; stdin stays open until `closeStdin` says otherwise.
-    func run(_ executable: String, _ arguments: [String], in folder: URL, stdout: FileHandle? = nil,
-             interruptAfterStart: Bool = false) throws -> (status: Int32, reason: Process.TerminationReason, stderr: String) {
+    func run(
+        _ executable: String, _ arguments: [String], in folder: URL, stdout: FileHandle? = nil,
+        interruptAfterStart: Bool = false
+    ) throws -> (status: Int32, reason: Process.TerminationReason, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -68,7 +71,8 @@ import TestHelpers
     @Test func reportThroughASymbolicLinkReplacesTheFileNotTheLink() throws {
         let folder = try fixture()
         defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("latest.json").path, withDestinationPath: "out.json")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder.appendingPathComponent("latest.json").path, withDestinationPath: "out.json")
         #expect(try crmlint(["scan", "m.csv", "--rules", "rules", "--format", "json", "-o", "latest.json"], in: folder).status == 1)
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder.appendingPathComponent("latest.json").path) == "out.json")
         #expect(try String(contentsOf: folder.appendingPathComponent("out.json"), encoding: .utf8).contains("\"findings\""))
@@ -83,8 +87,12 @@ import TestHelpers
     func diskFullMidWriteKeepsYesterdaysReport() throws {
         let folder = try fixture()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try run("/bin/sh", ["-c", "ulimit -f 1; trap '' XFSZ; exec \"$0\" \"$@\"", crmlintBinary.path,
-                                         "scan", "m.csv", "--rules", "rules", "--format", "json", "-o", "out.json"], in: folder)
+        let result = try run(
+            "/bin/sh",
+            [
+                "-c", "ulimit -f 1; trap '' XFSZ; exec \"$0\" \"$@\"", crmlintBinary.path,
+                "scan", "m.csv", "--rules", "rules", "--format", "json", "-o", "out.json",
+            ], in: folder)
         #expect(result.status == 2)
         #expect(result.stderr == "error: cannot write out.json: File too large\n")
         #expect(try String(contentsOf: folder.appendingPathComponent("out.json"), encoding: .utf8) == "yesterday's report")
@@ -179,8 +187,9 @@ import TestHelpers
     @Test func interruptedScanLeavesYesterdaysReportAndNoTemporaryFile() throws {
         let folder = try fixture()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let result = try run(crmlintBinary.path, ["scan", "-", "--rules", "rules", "--format", "json", "-o", "out.json"], in: folder,
-                             stdout: FileHandle.nullDevice, interruptAfterStart: true)
+        let result = try run(
+            crmlintBinary.path, ["scan", "-", "--rules", "rules", "--format", "json", "-o", "out.json"], in: folder,
+            stdout: FileHandle.nullDevice, interruptAfterStart: true)
         #expect(result.reason == .uncaughtSignal)
         #expect(result.status == SIGINT)
         #expect(try String(contentsOf: folder.appendingPathComponent("out.json"), encoding: .utf8) == "yesterday's report")

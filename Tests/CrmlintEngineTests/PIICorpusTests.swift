@@ -2,8 +2,8 @@ import CrmlintCore
 import CrmlintEngine
 import CrmlintRules
 import Foundation
-import Testing
 import TestHelpers
+import Testing
 
 /// The repository root, found from this file.
 enum PIIRepo {
@@ -66,9 +66,11 @@ enum PIIRepo {
             }
             let precision = Double(truePositives) / Double(max(1, truePositives + falsePositives))
             let recall = Double(truePositives) / Double(max(1, truePositives + falseNegatives))
-            lines.append(detector.padding(toLength: 16, withPad: " ", startingAt: 0)
-                + String(format: "  %8d  %5d  %3d  %2d  %2d  %9.3f  %6.3f", truePositives + falseNegatives,
-                         truePositives + falsePositives, truePositives, falsePositives, falseNegatives, precision, recall))
+            lines.append(
+                detector.padding(toLength: 16, withPad: " ", startingAt: 0)
+                    + String(
+                        format: "  %8d  %5d  %3d  %2d  %2d  %9.3f  %6.3f", truePositives + falseNegatives,
+                        truePositives + falsePositives, truePositives, falsePositives, falseNegatives, precision, recall))
             #expect(truePositives + falseNegatives >= 25, "too few labelled \(detector) details to measure")
             #expect(precision >= 0.95, "\(detector) precision \(precision)")
             #expect(recall >= 0.95, "\(detector) recall \(recall)")

@@ -26,19 +26,25 @@ import Testing
     /// Lines of corpus/pii/typed.tsv: the text and its details (`detector:span=value=value | …`).
     static func typedLines() throws -> [(text: String, details: [Detail])] {
         try PIIRepo.rows("corpus/pii/typed.tsv").filter { $0.count == 3 }.map { columns in
-            let details = columns[2] == "-" ? [] : columns[2].components(separatedBy: " | ").map { item -> Detail in
-                let parts = item.components(separatedBy: "=")
-                let colon = parts[0].firstIndex(of: ":")!
-                return Detail(detector: String(parts[0][..<colon]), typed: String(parts[0][parts[0].index(after: colon)...]),
-                              values: Array(parts.dropFirst()))
-            }
+            let details =
+                columns[2] == "-"
+                ? []
+                : columns[2].components(separatedBy: " | ").map { item -> Detail in
+                    let parts = item.components(separatedBy: "=")
+                    let colon = parts[0].firstIndex(of: ":")!
+                    return Detail(
+                        detector: String(parts[0][..<colon]), typed: String(parts[0][parts[0].index(after: colon)...]),
+                        values: Array(parts.dropFirst()))
+                }
             return (columns[1], details)
         }
     }
 
     /// Chinese numerals people type as digits, mapped here independently of crmlint's digit view.
-    static let numerals: [Character: Character] = ["零": "0", "〇": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3",
-                                                   "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"]
+    static let numerals: [Character: Character] = [
+        "零": "0", "〇": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3",
+        "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
+    ]
 
     /// The forms a detail may take in output: as typed, NFKC-folded (full-width
     /// to ASCII), digits only (Chinese numerals read as digits), digits only
@@ -65,11 +71,14 @@ import Testing
     static func writeInputs() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crmlint-pii-leak-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var lines = try String(contentsOfFile: PIIRepo.path("corpus/pii/messages.jsonl"), encoding: .utf8).split(separator: "\n").map(String.init)
+        var lines = try String(contentsOfFile: PIIRepo.path("corpus/pii/messages.jsonl"), encoding: .utf8).split(separator: "\n").map(
+            String.init)
         // The typed forms, as messages to a third party.
         for (index, line) in try typedLines().enumerated() {
-            let record = ["id": "TYPED-\(index + 1)", "customer_id": "C9\(index % 10)", "timestamp": "2024-04-20 10:00", "channel": "微信",
-                          "direction": "outbound", "recipient_type": "third_party", "rep": "张伟", "text": line.text]
+            let record = [
+                "id": "TYPED-\(index + 1)", "customer_id": "C9\(index % 10)", "timestamp": "2024-04-20 10:00", "channel": "微信",
+                "direction": "outbound", "recipient_type": "third_party", "rep": "张伟", "text": line.text,
+            ]
             lines.append(String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self))
         }
         let mobiles = try details().filter { $0.detector == "mobile-cn" }.map(\.typed)
@@ -82,20 +91,30 @@ import Testing
             // Some records are keyed by a phone number: identifiers in findings must be masked too.
             if index % 7 == 0 { record["customer_id"] = mobiles[index % mobiles.count] }
             jsonl += String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self) + "\n"
-            messageRows.append([record["id"] ?? "", record["customer_id"] ?? "", record["timestamp"] ?? "", record["recipient_type"] ?? "",
-                                record["recipient"] ?? "", record["rep"] ?? "", record["text"] ?? ""])
-            followupRows.append(["F\(index)", record["customer_id"] ?? "", "2024-04-01 10:00", "电话", text, text,
-                                 "我们的设备零故障，" + text, text, record["rep"] ?? "", "2024-04-01 12:00", mobiles[index % mobiles.count]])
-            complaints.append(["customer_name": "某公司", "complaint_time": "2024-04-02 09:00", "complainant": "王芳",
-                               "contact_info": mobiles[index % mobiles.count], "content": text, "cause": text,
-                               "resolution": "我们的设备零故障，" + text, "feedback": "满意", "improvements": "无"])
+            messageRows.append([
+                record["id"] ?? "", record["customer_id"] ?? "", record["timestamp"] ?? "", record["recipient_type"] ?? "",
+                record["recipient"] ?? "", record["rep"] ?? "", record["text"] ?? "",
+            ])
+            followupRows.append([
+                "F\(index)", record["customer_id"] ?? "", "2024-04-01 10:00", "电话", text, text,
+                "我们的设备零故障，" + text, text, record["rep"] ?? "", "2024-04-01 12:00", mobiles[index % mobiles.count],
+            ])
+            complaints.append([
+                "customer_name": "某公司", "complaint_time": "2024-04-02 09:00", "complainant": "王芳",
+                "contact_info": mobiles[index % mobiles.count], "content": text, "cause": text,
+                "resolution": "我们的设备零故障，" + text, "feedback": "满意", "improvements": "无",
+            ])
         }
         try jsonl.write(to: folder.appendingPathComponent("messages.jsonl"), atomically: true, encoding: .utf8)
         try csv(["消息编号", "客户编号", "发送时间", "接收方类型", "接收方", "销售", "内容"], messageRows)
             .write(to: folder.appendingPathComponent("messages.csv"), atomically: true, encoding: .utf8)
-        try csv(["id", "customer_id", "contact_time", "channel", "needs", "objections", "next_followup_content", "notes", "rep",
-                 "logged_at", "phone"], followupRows)
-            .write(to: folder.appendingPathComponent("followups.csv"), atomically: true, encoding: .utf8)
+        try csv(
+            [
+                "id", "customer_id", "contact_time", "channel", "needs", "objections", "next_followup_content", "notes", "rep",
+                "logged_at", "phone",
+            ], followupRows
+        )
+        .write(to: folder.appendingPathComponent("followups.csv"), atomically: true, encoding: .utf8)
         try JSONSerialization.data(withJSONObject: complaints, options: [.sortedKeys, .prettyPrinted])
             .write(to: folder.appendingPathComponent("complaints.json"))
         return folder
@@ -153,8 +172,10 @@ import Testing
             window = (window << 8 | UInt64(haystack[index])) & 0xFF_FFFF_FFFF
             guard index >= 4, let candidates = byPrefix[window] else { continue }
             let start = index - 4
-            for (bytes, label) in candidates where start + bytes.count <= haystack.count
-                && haystack[start..<(start + bytes.count)].elementsEqual(bytes) {
+            for (bytes, label) in candidates
+            where start + bytes.count <= haystack.count
+                && haystack[start..<(start + bytes.count)].elementsEqual(bytes)
+            {
                 found.append(label)
             }
         }

@@ -6,8 +6,11 @@ import Testing
 /// written as findings are found.
 @Suite struct ParallelScanTests {
     func scan(_ path: String, jobs: Int, format: String, in directory: URL = repositoryRoot) throws -> Data {
-        let result = try crmlint(["scan", path, "--format", format, "--as-of", "2024-06-01T00:00:00+08:00", "--fail-on", "never",
-                                  "--no-suppressions", "--jobs", "\(jobs)"], in: directory)
+        let result = try crmlint(
+            [
+                "scan", path, "--format", format, "--as-of", "2024-06-01T00:00:00+08:00", "--fail-on", "never",
+                "--no-suppressions", "--jobs", "\(jobs)",
+            ], in: directory)
         #expect(result.status == 0, "jobs \(jobs): \(result.stderr)")
         return result.stdoutBytes
     }
@@ -29,15 +32,18 @@ import Testing
     @Test func batchesAndProblemsKeepTheirOrder() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let texts = ["保证下周一前全部到货，晚一天算我的", "这款设备全网最低价，行业第一", "合同签了以后，给您个人5个点的回扣",
-                     "您好，资料已发您邮箱，请查收", "我的手机 13812345678，有事打给我", "您家小孩今年中考了吧"]
+        let texts = [
+            "保证下周一前全部到货，晚一天算我的", "这款设备全网最低价，行业第一", "合同签了以后，给您个人5个点的回扣",
+            "您好，资料已发您邮箱，请查收", "我的手机 13812345678，有事打给我", "您家小孩今年中考了吧",
+        ]
         var lines = ""
         for index in 0..<1_700 {
             if index % 397 == 5 { lines += "{\"id\": \"broken\n"; continue }
             let record: [String: String] = [
                 "id": "M\(index)", "direction": index % 3 == 0 ? "inbound" : "outbound", "recipient_type": "customer",
                 "customer_id": "C\(index % 40)", "rep": "R\(index % 7)", "channel": "微信",
-                "timestamp": String(format: "2024-05-%02dT%02d:00:00+08:00", 1 + index % 28, index % 24), "text": texts[index % texts.count],
+                "timestamp": String(format: "2024-05-%02dT%02d:00:00+08:00", 1 + index % 28, index % 24),
+                "text": texts[index % texts.count],
             ]
             lines += String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self) + "\n"
         }

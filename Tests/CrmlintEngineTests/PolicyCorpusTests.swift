@@ -22,10 +22,11 @@ import Testing
 
     func triples(_ report: ScanReport) -> Set<String> {
         let prefix = repositoryRoot.path + "/"
-        return Set(report.findings.map { finding in
-            let file = finding.file.hasPrefix(prefix) ? String(finding.file.dropFirst(prefix.count)) : finding.file
-            return "\(file)\t\(finding.recordId ?? "")\t\(finding.rule)"
-        })
+        return Set(
+            report.findings.map { finding in
+                let file = finding.file.hasPrefix(prefix) ? String(finding.file.dropFirst(prefix.count)) : finding.file
+                return "\(file)\t\(finding.recordId ?? "")\t\(finding.rule)"
+            })
     }
 
     @Test func findingsEqualTheGeneratorsLabels() throws {
@@ -42,9 +43,11 @@ import Testing
     @Test func everyPolicyRuleFileIsExercised() throws {
         let report = try scan()
         let rules = Set(report.findings.map(\.rule))
-        for id in ["timing.late-log", "timing.thank-you", "timing.phone-followup", "timing.overdue-plan", "frequency.daily-calls",
-                   "frequency.cadence-gap", "frequency.cadence-excess", "quiet.not-needed", "tier.standard", "data.complete-records",
-                   "conduct.gift-limit"] {
+        for id in [
+            "timing.late-log", "timing.thank-you", "timing.phone-followup", "timing.overdue-plan", "frequency.daily-calls",
+            "frequency.cadence-gap", "frequency.cadence-excess", "quiet.not-needed", "tier.standard", "data.complete-records",
+            "conduct.gift-limit",
+        ] {
             #expect(rules.contains(id), "\(id) finds nothing in the corpus")
         }
         #expect(report.summary.records.rejected == 0)
@@ -69,7 +72,9 @@ import Testing
         // Two customers' calls straddle midnight: 00:30 and 23:30 (+08:00) on 10 April
         // are one day in Shanghai and two in UTC; 23:30 on 9 April and 00:30 on 10 April
         // (+08:00) are two days in Shanghai and one (15:30Z, 16:30Z) in UTC.
-        func calls(_ report: ScanReport) -> Set<String> { Set(report.findings.filter { $0.rule == "frequency.daily-calls" }.compactMap(\.customerId)) }
+        func calls(_ report: ScanReport) -> Set<String> {
+            Set(report.findings.filter { $0.rule == "frequency.daily-calls" }.compactMap(\.customerId))
+        }
         let shanghai = calls(try scan()), utc = calls(try scan(timezone: "UTC"))
         #expect(shanghai.count == 3)
         #expect(utc.count == 3)

@@ -28,10 +28,12 @@ struct PreCommitManifestTests {
         #expect(Set(hooks.compactMap { $0["id"] as? String }).count == hooks.count)
     }
 
-    @Test("Hooks run on CSV, JSON Lines and JSON files only", arguments: [
-        ("exports/messages.csv", true), ("a/b/客户.jsonl", true), ("x.ndjson", true), ("data/followups.json", true),
-        ("notes.md", false), ("crmlint.yml", false), ("a.csv.bak", false), ("csv", false),
-    ])
+    @Test(
+        "Hooks run on CSV, JSON Lines and JSON files only",
+        arguments: [
+            ("exports/messages.csv", true), ("a/b/客户.jsonl", true), ("x.ndjson", true), ("data/followups.json", true),
+            ("notes.md", false), ("crmlint.yml", false), ("a.csv.bak", false), ("csv", false),
+        ])
     func files(path: String, expected: Bool) throws {
         for hook in try Self.hooks() {
             let pattern = try #require(hook["files"] as? String)

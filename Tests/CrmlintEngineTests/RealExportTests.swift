@@ -13,11 +13,14 @@ import Testing
     @Test func complaintFindingsCarryTheComplaintIdAndRep() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let rows = [Self.complaintsHeader,
-                    "TS-2024-000123,CRM-2024-001,华东精密机械,赵主管,138****5678,2024-03-18 09:00,400热线,交付延迟,到货延迟两天,李娜,客服-孙丽,,处理中,,",
-                    "TS-2024-000124,CRM-2024-002,西南物流,钱经理,139****1234,2024-03-19 10:00,官网留言,价格争议,合同价与报价不一致,王强,客服-周晓梅,核对合同,已解决,满意,2024-03-20 10:00"]
+        let rows = [
+            Self.complaintsHeader,
+            "TS-2024-000123,CRM-2024-001,华东精密机械,赵主管,138****5678,2024-03-18 09:00,400热线,交付延迟,到货延迟两天,李娜,客服-孙丽,,处理中,,",
+            "TS-2024-000124,CRM-2024-002,西南物流,钱经理,139****1234,2024-03-19 10:00,官网留言,价格争议,合同价与报价不一致,王强,客服-周晓梅,核对合同,已解决,满意,2024-03-20 10:00",
+        ]
         try (rows.joined(separator: "\n") + "\n").write(to: folder.appendingPathComponent("客诉工单.csv"), atomically: true, encoding: .utf8)
-        let result = try crmlint(["scan", ".", "--format", "json", "--as-of", "2024-05-01", "--fail-on", "never", "--no-suppressions"], in: folder)
+        let result = try crmlint(
+            ["scan", ".", "--format", "json", "--as-of", "2024-05-01", "--fail-on", "never", "--no-suppressions"], in: folder)
         let findings = try json(result)["findings"] as? [[String: Any]] ?? []
         let empty = findings.filter { $0["field"] as? String == "resolution" }
         #expect(empty.count == 1)
@@ -32,13 +35,13 @@ import Testing
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         try """
-            消息ID,客户编号,发送时间,渠道,方向,接收方类型,销售,消息内容,所属门店
-            M1,CRM-2024-001,2024-03-15 10:00,LINE,呼出,客户,李娜,您好,台北
-            M2,CRM-2024-001,2024-03-15 11:00,钉钉,发送,客户,李娜,您好,台北
-            M3,CRM-2024-001,2024-03-15 12:00,钉钉,接收,客户,李娜,收到,台北
-            M4,CRM-2024-001,2024-03-15 13:00,飞鸽传书,横向,客户,李娜,好的,台北
+        消息ID,客户编号,发送时间,渠道,方向,接收方类型,销售,消息内容,所属门店
+        M1,CRM-2024-001,2024-03-15 10:00,LINE,呼出,客户,李娜,您好,台北
+        M2,CRM-2024-001,2024-03-15 11:00,钉钉,发送,客户,李娜,您好,台北
+        M3,CRM-2024-001,2024-03-15 12:00,钉钉,接收,客户,李娜,收到,台北
+        M4,CRM-2024-001,2024-03-15 13:00,飞鸽传书,横向,客户,李娜,好的,台北
 
-            """.write(to: folder.appendingPathComponent("聊天记录.csv"), atomically: true, encoding: .utf8)
+        """.write(to: folder.appendingPathComponent("聊天记录.csv"), atomically: true, encoding: .utf8)
         let text = try crmlint(["inspect", "."], in: folder)
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("聊天记录.csv: messages (header: 发送时间, 方向, 接收方类型, 消息内容); csv utf-8, 4 records"))
@@ -54,7 +57,8 @@ import Testing
         #expect(columns.first { $0["header"] as? String == "渠道" }?["field"] as? String == "channel")
         #expect((files.first?["unmapped"] as? [String]) == ["所属门店"])
         // The config's words change what inspect reports as unknown.
-        try "channels:\n  messenger: [飞鸽传书]\ncolumns:\n  messages:\n    recipient: [所属门店]\n".write(to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
+        try "channels:\n  messenger: [飞鸽传书]\ncolumns:\n  messages:\n    recipient: [所属门店]\n".write(
+            to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
         let configured = try crmlint(["inspect", "."], in: folder)
         #expect(configured.stdout.contains("飞鸽传书 1 (messenger)"))
         #expect(configured.stdout.contains("所属门店   → recipient"))
@@ -64,18 +68,24 @@ import Testing
     /// The CRM-shaped export of scripts/bench/gen_crm_export.py (headers as
     /// CRMs write them, half the optional cells empty, eager reps, masked
     /// contacts): a report of the order of the real violations.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "python3 is absent: generated-export budget skipped"))
+    @Test(
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "python3 is absent: generated-export budget skipped")
+    )
     func aCRMShapedExportStaysWithinTheNoiseBudget() throws {
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let generator = Process()
         generator.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        generator.arguments = [repositoryRoot.appendingPathComponent("scripts/bench/gen_crm_export.py").path, "--customers", "1000", "--out", folder.path]
+        generator.arguments = [
+            repositoryRoot.appendingPathComponent("scripts/bench/gen_crm_export.py").path, "--customers", "1000", "--out", folder.path,
+        ]
         generator.standardOutput = FileHandle.nullDevice
         try generator.run()
         generator.waitUntilExit()
         #expect(generator.terminationStatus == 0)
-        let result = try crmlint(["scan", ".", "--format", "json", "--as-of", "2024-05-01T01:30:00+08:00", "--fail-on", "never", "--no-suppressions"], in: folder)
+        let result = try crmlint(
+            ["scan", ".", "--format", "json", "--as-of", "2024-05-01T01:30:00+08:00", "--fail-on", "never", "--no-suppressions"], in: folder
+        )
         let report = try json(result)
         let findings = report["findings"] as? [[String: Any]] ?? []
         let inputs = (report["run"] as? [String: Any])?["inputs"] as? [[String: Any]] ?? []

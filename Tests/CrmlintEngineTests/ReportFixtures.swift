@@ -45,7 +45,8 @@ enum ReportFixtures {
     ]
     static let phone = "13812345678"
 
-    static let customers = "customer_id,customer_name,tier,annual_purchase,strategic,high_growth,owner\nC1,甲公司,A,120万,是,否,王五\nC2,乙公司,B,50万,否,否,王五\n"
+    static let customers =
+        "customer_id,customer_name,tier,annual_purchase,strategic,high_growth,owner\nC1,甲公司,A,120万,是,否,王五\nC2,乙公司,B,50万,否,否,王五\n"
 
     /// Writes rules.yml, exports/messages.csv and exports/customers.csv into a new folder.
     static func folder(rows: [String] = rows) throws -> URL {

@@ -24,7 +24,8 @@ struct ReportMergerTests {
         let merge = try CLI.run(["merge", "a.json", "b.json", "-o", "all.json"], in: folder)
         #expect(merge.status == 0, "\(merge.stderr)")
         let merged = try ReportFixtures.decode(String(contentsOf: folder.appendingPathComponent("all.json"), encoding: .utf8))
-        let whole = try ReportFixtures.decode(try CLI.run(base + ["exports/customers.csv", "exports/messages.csv", "exports/messages-2.csv"], in: folder).stdout)
+        let whole = try ReportFixtures.decode(
+            try CLI.run(base + ["exports/customers.csv", "exports/messages.csv", "exports/messages-2.csv"], in: folder).stdout)
         #expect(merged.findings == whole.findings)
         #expect(merged.summary == whole.summary)
         #expect(merged.run.inputs == whole.run.inputs)
@@ -44,8 +45,9 @@ struct ReportMergerTests {
         #expect(merged.findings == single.findings)
     }
 
-    @Test("The merged document validates against the schema and can be written as SARIF",
-          .enabled(if: TestPaths.sharedTestData("sarif/sarif-schema-2.1.0.json") != nil, "SARIF schema absent"))
+    @Test(
+        "The merged document validates against the schema and can be written as SARIF",
+        .enabled(if: TestPaths.sharedTestData("sarif/sarif-schema-2.1.0.json") != nil, "SARIF schema absent"))
     func mergedFormats() throws {
         let folder = try Self.folder()
         try "- rule: conduct.zero-failure\n  record: m-1\n  reason: ok\n- rule: conduct.guarantee\n  record: y\n  reason: stale\n"
@@ -67,11 +69,13 @@ struct ReportMergerTests {
         #expect(sarifErrors.isEmpty, "\(sarifErrors.prefix(3))")
     }
 
-    @Test("Unreadable or foreign reports stop with exit 2", arguments: [
-        ("{}", "not a crmlint findings document (expected the JSON of crmlint scan --format json): no schema_version"),
-        ("{\"schema_version\": \"9.0\"}", "unsupported schema_version 9.0"),
-        ("[1, 2]", "not a crmlint findings document (expected the JSON of crmlint scan --format json): not a JSON object"),
-    ])
+    @Test(
+        "Unreadable or foreign reports stop with exit 2",
+        arguments: [
+            ("{}", "not a crmlint findings document (expected the JSON of crmlint scan --format json): no schema_version"),
+            ("{\"schema_version\": \"9.0\"}", "unsupported schema_version 9.0"),
+            ("[1, 2]", "not a crmlint findings document (expected the JSON of crmlint scan --format json): not a JSON object"),
+        ])
     func badInput(content: String, expected: String) throws {
         let folder = try Self.folder()
         try content.write(to: folder.appendingPathComponent("x.json"), atomically: true, encoding: .utf8)
@@ -92,6 +96,8 @@ struct ReportMergerTests {
         try text.write(to: folder.appendingPathComponent("b.json"), atomically: true, encoding: .utf8)
         let result = try CLI.run(["merge", "a.json", "b.json"], in: folder)
         #expect(result.status == 2)
-        #expect(result.stderr == "error: b.json: unsupported schema_version 2.0 (this crmlint reads \(ScanReport.schemaVersion))\n", "\(result.stderr)")
+        #expect(
+            result.stderr == "error: b.json: unsupported schema_version 2.0 (this crmlint reads \(ScanReport.schemaVersion))\n",
+            "\(result.stderr)")
     }
 }

@@ -29,7 +29,9 @@ struct ReportOutputsTests {
         #expect(definitions["category"]?["enum"]?.array?.compactMap(\.string) == Category.allCases.map(\.rawValue))
         #expect(Set(definitions["severity"]?["enum"]?.array?.compactMap(\.string) ?? []) == Set(Severity.allCases.map(\.rawValue)))
         #expect(Set(definitions["dataset"]?["enum"]?.array?.compactMap(\.string) ?? []) == Set(Dataset.allCases.map(\.rawValue)))
-        #expect(schema["properties"]?["schema_version"]?["pattern"]?.string.map { JSONSchemaValidator.search($0, in: ScanReport.schemaVersion) } == true)
+        #expect(
+            schema["properties"]?["schema_version"]?["pattern"]?.string.map { JSONSchemaValidator.search($0, in: ScanReport.schemaVersion) }
+                == true)
     }
 
     @Test("Each JSON Lines line validates as a finding of the schema")
@@ -45,8 +47,11 @@ struct ReportOutputsTests {
         }
     }
 
-    @Test("SARIF from a real scan validates, with columns in characters",
-          .enabled(if: TestPaths.sharedTestData(sarifSchema) != nil, Comment(rawValue: "SARIF schema absent at \(TestPaths.sharedTestDataDescription(sarifSchema))")))
+    @Test(
+        "SARIF from a real scan validates, with columns in characters",
+        .enabled(
+            if: TestPaths.sharedTestData(sarifSchema) != nil,
+            Comment(rawValue: "SARIF schema absent at \(TestPaths.sharedTestDataDescription(sarifSchema))")))
     func sarifEndToEnd() throws {
         let folder = try ReportFixtures.folder()
         let result = try CLI.run(ReportFixtures.scanArguments + ["--format", "sarif"], in: folder)
@@ -68,13 +73,19 @@ struct ReportOutputsTests {
         #expect(zero["locations"]?[0]?["physicalLocation"]?["artifactLocation"]?["uri"]?.string == "messages.csv")
     }
 
-    @Test("The bundled corpus with every bundled rule: JSON and SARIF validate",
-          .enabled(if: TestPaths.sharedTestData(sarifSchema) != nil, Comment(rawValue: "SARIF schema absent at \(TestPaths.sharedTestDataDescription(sarifSchema))")))
+    @Test(
+        "The bundled corpus with every bundled rule: JSON and SARIF validate",
+        .enabled(
+            if: TestPaths.sharedTestData(sarifSchema) != nil,
+            Comment(rawValue: "SARIF schema absent at \(TestPaths.sharedTestDataDescription(sarifSchema))")))
     func corpusValidates() throws {
         let folder = try TestPaths.temporaryFolder("crmlint-corpus")
-        let result = try CLI.run(["scan", TestPaths.repoRoot.appendingPathComponent("corpus").path, "--as-of", "2024-05-01",
-                                  "--rules", TestPaths.repoRoot.appendingPathComponent("rules").path,
-                                  "--output-json", "c.json", "--output-sarif", "c.sarif"], in: folder)
+        let result = try CLI.run(
+            [
+                "scan", TestPaths.repoRoot.appendingPathComponent("corpus").path, "--as-of", "2024-05-01",
+                "--rules", TestPaths.repoRoot.appendingPathComponent("rules").path,
+                "--output-json", "c.json", "--output-sarif", "c.sarif",
+            ], in: folder)
         #expect(result.status == 1, "\(result.stderr)")
         let json = try JSONValue.parse(Data(contentsOf: folder.appendingPathComponent("c.json")))
         #expect((json["findings"]?.array?.count ?? 0) > 0)
@@ -89,25 +100,30 @@ struct ReportOutputsTests {
     @Test("Several outputs in one run agree with the single-format runs")
     func severalOutputs() throws {
         let folder = try ReportFixtures.folder()
-        let result = try CLI.run(ReportFixtures.scanArguments + [
-            "--output-json", "out/f.json", "--output-sarif", "out/f.sarif", "--output-jsonl", "out/f.jsonl",
-            "--output-csv", "out/f.csv", "--output-junit", "out/f.xml",
-        ], in: folder.creatingFolder("out"))
+        let result = try CLI.run(
+            ReportFixtures.scanArguments + [
+                "--output-json", "out/f.json", "--output-sarif", "out/f.sarif", "--output-jsonl", "out/f.jsonl",
+                "--output-csv", "out/f.csv", "--output-junit", "out/f.xml",
+            ], in: folder.creatingFolder("out"))
         #expect(result.status == 1)
-        #expect(result.stdout.contains("exports/messages.csv:2: error: "))   // the main report still goes to stdout
+        #expect(result.stdout.contains("exports/messages.csv:2: error: ")) // the main report still goes to stdout
         for (format, file) in [("json", "f.json"), ("sarif", "f.sarif"), ("jsonl", "f.jsonl"), ("csv", "f.csv"), ("junit", "f.xml")] {
             let single = try CLI.run(ReportFixtures.scanArguments + ["--format", format], in: folder)
             let written = try Data(contentsOf: folder.appendingPathComponent("out/\(file)"))
             #expect(written == single.stdoutData, "\(format) output differs from --format \(format)")
         }
         // No temporary files are left beside the reports.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path).sorted()
-            == ["f.csv", "f.json", "f.jsonl", "f.sarif", "f.xml"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("out").path).sorted()
+                == ["f.csv", "f.json", "f.jsonl", "f.sarif", "f.xml"])
     }
 
-    @Test("An output that cannot be written stops the run with exit 2 and one line",
-          arguments: [["--output-json", "missing/f.json"], ["--output-sarif", "exports"], ["--output", "exports/messages.csv"],
-                      ["--output-json", "a.json", "--output-sarif", "a.json"], ["--format", "jsonl", "--output-json", "-"]])
+    @Test(
+        "An output that cannot be written stops the run with exit 2 and one line",
+        arguments: [
+            ["--output-json", "missing/f.json"], ["--output-sarif", "exports"], ["--output", "exports/messages.csv"],
+            ["--output-json", "a.json", "--output-sarif", "a.json"], ["--format", "jsonl", "--output-json", "-"],
+        ])
     func unwritableOutput(arguments: [String]) throws {
         let folder = try ReportFixtures.folder()
         let result = try CLI.run(ReportFixtures.scanArguments + arguments, in: folder)
@@ -117,7 +133,8 @@ struct ReportOutputsTests {
         #expect(result.stdout.isEmpty)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("a.json").path) == false)
         // The input named as an output is untouched.
-        #expect(try String(contentsOf: folder.appendingPathComponent("exports/messages.csv"), encoding: .utf8).hasPrefix(ReportFixtures.header))
+        #expect(
+            try String(contentsOf: folder.appendingPathComponent("exports/messages.csv"), encoding: .utf8).hasPrefix(ReportFixtures.header))
     }
 
     @Test("A read-only folder is caught before scanning", .enabled(if: getuid() != 0, "root can write into read-only folders"))
@@ -135,7 +152,8 @@ struct ReportOutputsTests {
         ExitCase(["--select", "contact.phone-in-text", "--fail-on", "warning"], 1),
         ExitCase(["--select", "conduct.guarantee", "--fail-on", "warning"], 0),
         ExitCase(["--select", "conduct.guarantee", "--fail-on", "info"], 1),
-        ExitCase(["--format", "yaml"], 2), ExitCase(["--baseline", "nope.json", "--baseline-required"], 2), ExitCase(["--suppressions", "nope.yml"], 2),
+        ExitCase(["--format", "yaml"], 2), ExitCase(["--baseline", "nope.json", "--baseline-required"], 2),
+        ExitCase(["--suppressions", "nope.yml"], 2),
         ExitCase(["--rules", "nope/"], 2),
     ]
 
@@ -163,7 +181,7 @@ struct ReportOutputsTests {
     func failOnFromConfig() throws {
         let folder = try ReportFixtures.folder()
         let base = ["scan", "exports", "--rules", "rules.yml", "--as-of", "2024-05-01", "--select", "contact.phone-in-text"]
-        #expect(try CLI.run(base, in: folder).status == 0)   // only a warning, default threshold error
+        #expect(try CLI.run(base, in: folder).status == 0) // only a warning, default threshold error
         try "fail_on: warning\n".write(to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
         #expect(try CLI.run(base, in: folder).status == 1)
         #expect(try CLI.run(base + ["--fail-on", "error"], in: folder).status == 0)
@@ -176,9 +194,12 @@ struct ReportOutputsTests {
     @Test("--skip-unrecognized passes over files that are not exports, and says so on stderr")
     func skipUnrecognized() throws {
         let folder = try ReportFixtures.folder()
-        try "{\"name\": \"app\", \"version\": \"1.0.0\"}\n".write(to: folder.appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
-        let arguments = ["scan", "exports/messages.csv", "package.json", "--rules", "rules.yml", "--as-of", "2024-05-01",
-                         "--select", "contact.phone-in-text", "--format", "json"]
+        try "{\"name\": \"app\", \"version\": \"1.0.0\"}\n".write(
+            to: folder.appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
+        let arguments = [
+            "scan", "exports/messages.csv", "package.json", "--rules", "rules.yml", "--as-of", "2024-05-01",
+            "--select", "contact.phone-in-text", "--format", "json",
+        ]
         let plain = try CLI.run(arguments, in: folder)
         #expect(plain.status == 1)
         #expect(try ReportFixtures.decode(plain.stdout).findings.contains { $0.file == "package.json" && $0.category == .inputError })
@@ -203,7 +224,8 @@ struct ReportOutputsTests {
     @Test("JSON Lines are written while the scan runs, not after it")
     func jsonLinesStream() throws {
         let folder = try ReportFixtures.folder()
-        try "inputs:\n  - path: \"<stdin>\"\n    dataset: messages\n".write(to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
+        try "inputs:\n  - path: \"<stdin>\"\n    dataset: messages\n".write(
+            to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = TestPaths.binary
         process.arguments = ["scan", "-", "--rules", "rules.yml", "--as-of", "2024-05-01", "--format", "jsonl"]

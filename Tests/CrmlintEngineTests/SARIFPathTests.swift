@@ -15,10 +15,13 @@ struct SARIFPathTests {
         try FileManager.default.createDirectory(at: repo.appendingPathComponent("work"), withIntermediateDirectories: true)
         try ReportFixtures.rules.write(to: repo.appendingPathComponent("rules.yml"), atomically: true, encoding: .utf8)
         let exportRoot = try ReportFixtures.folder()
-        return (repo, exportRoot.appendingPathComponent("exports"), {
-            try? FileManager.default.removeItem(at: repo)
-            try? FileManager.default.removeItem(at: exportRoot)
-        })
+        return (
+            repo, exportRoot.appendingPathComponent("exports"),
+            {
+                try? FileManager.default.removeItem(at: repo)
+                try? FileManager.default.removeItem(at: exportRoot)
+            }
+        )
     }
 
     func sarif(_ arguments: [String], in folder: URL) throws -> (result: CLIResult, log: JSONValue) {

@@ -35,7 +35,10 @@ import Testing
 
     func inputs(_ json: [String: Any]) -> [String: [String: Any]] {
         let list = (json["run"] as? [String: Any])?["inputs"] as? [[String: Any]] ?? []
-        return Dictionary(uniqueKeysWithValues: list.map { (($0["path"] as? String ?? "") as NSString).lastPathComponent }.enumerated().map { ($1, list[$0]) })
+        return Dictionary(
+            uniqueKeysWithValues: list.map { (($0["path"] as? String ?? "") as NSString).lastPathComponent }.enumerated().map {
+                ($1, list[$0])
+            })
     }
 
     @Test func absentColumnsAreOneNotePerFileNotFindings() throws {

@@ -10,7 +10,9 @@ import Testing
 @Suite struct StrictYAMLEntryTests {
     static var aliasBomb: String {
         var lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-        for level in 1...8 { lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]") }
+        for level in 1...8 {
+            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+        }
         return lines.joined(separator: "\n") + "\n? *a8\n: x\n"
     }
 
@@ -37,6 +39,8 @@ import Testing
             .write(to: folder.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
         let result = try crmlint(["scan", "m.csv"], in: folder)
         #expect(result.status == 2)
-        #expect(result.stderr.contains("crmlint.yml:3:5: rule 'conduct.zero-failure': pattern '(a+)+$' backtracks catastrophically"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("crmlint.yml:3:5: rule 'conduct.zero-failure': pattern '(a+)+$' backtracks catastrophically"),
+            "\(result.stderr)")
     }
 }

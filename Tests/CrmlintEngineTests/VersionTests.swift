@@ -26,7 +26,10 @@ import Testing
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.first == "crmlint \(CrmlintVersion.current)")
-        for key in ["commit: ", "pcre2: 10.", "default rules: ", "built-in rules: \(BuiltinRules.files.count) files, fnv1a \(BuiltinRules.fingerprint)", "platform: "] {
+        for key in [
+            "commit: ", "pcre2: 10.", "default rules: ",
+            "built-in rules: \(BuiltinRules.files.count) files, fnv1a \(BuiltinRules.fingerprint)", "platform: ",
+        ] {
             #expect(lines.contains { $0.hasPrefix(key) }, "no line starting '\(key)' in \(result.stdout)")
         }
         #expect(result.stdout.contains("JIT available") || result.stdout.contains("JIT not available"))

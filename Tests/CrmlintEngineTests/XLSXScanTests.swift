@@ -68,8 +68,9 @@ import Testing
             return (relative as NSString).deletingPathExtension
         }
         func comparable(_ finding: Finding, stem: String, line: Int) -> Comparable {
-            Comparable(file: stem, rule: finding.rule, recordId: finding.recordId ?? "", category: finding.category.rawValue,
-                       message: finding.message, excerpt: finding.excerpt ?? "", line: line)
+            Comparable(
+                file: stem, rule: finding.rule, recordId: finding.recordId ?? "", category: finding.category.rawValue,
+                message: finding.message, excerpt: finding.excerpt ?? "", line: line)
         }
         let expected = fromCSV.findings.map { finding -> Comparable in
             let name = stem(finding.file, under: corpus)
@@ -93,26 +94,34 @@ import Testing
         let folder = try temporaryFolder()
         // customers and followups of the policy corpus as two sheets of one workbook, beside an instructions sheet.
         let script = """
-        import openpyxl, sys
-        out = openpyxl.Workbook()
-        out.remove(out.active)
-        for name, path in [("说明", None), ("客户", sys.argv[1]), ("跟进记录", sys.argv[2])]:
-            ws = out.create_sheet(name)
-            if path is None:
-                ws.append(["This workbook holds two exports"]); continue
-            for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True):
-                ws.append(list(row))
-        out.save(sys.argv[3])
-        """
+            import openpyxl, sys
+            out = openpyxl.Workbook()
+            out.remove(out.active)
+            for name, path in [("说明", None), ("客户", sys.argv[1]), ("跟进记录", sys.argv[2])]:
+                ws = out.create_sheet(name)
+                if path is None:
+                    ws.append(["This workbook holds two exports"]); continue
+                for row in openpyxl.load_workbook(path).active.iter_rows(values_only=True):
+                    ws.append(list(row))
+            out.save(sys.argv[3])
+            """
         let book = folder.appendingPathComponent("export.xlsx")
         let policy = Self.fixtures.appendingPathComponent("corpus/openpyxl/policy")
-        guard runPython(script, arguments: [policy.appendingPathComponent("customers.xlsx").path,
-                                            policy.appendingPathComponent("followups.xlsx").path, book.path]) else {
+        guard
+            runPython(
+                script,
+                arguments: [
+                    policy.appendingPathComponent("customers.xlsx").path,
+                    policy.appendingPathComponent("followups.xlsx").path, book.path,
+                ])
+        else {
             print("skipped: python3 with openpyxl is not installed (pip install openpyxl)")
             return
         }
         let report = try scan([book.path])
-        let separate = try scan([policy.appendingPathComponent("customers.xlsx").path, policy.appendingPathComponent("followups.xlsx").path])
+        let separate = try scan([
+            policy.appendingPathComponent("customers.xlsx").path, policy.appendingPathComponent("followups.xlsx").path,
+        ])
         #expect(Set(report.run.inputs.compactMap(\.sheet)) == ["说明", "客户", "跟进记录"])
         #expect(report.run.inputs.first { $0.sheet == "客户" }?.dataset == .customers)
         #expect(report.run.inputs.first { $0.sheet == "跟进记录" }?.dataset == .followups)
@@ -129,7 +138,8 @@ import Testing
         let folder = try temporaryFolder()
         let good = Self.fixtures.appendingPathComponent("corpus/openpyxl/complaints.xlsx")
         try FileManager.default.copyItem(at: good, to: folder.appendingPathComponent("a-good.xlsx"))
-        try Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 1000)).write(to: folder.appendingPathComponent("encrypted.xlsx"))
+        try Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 1000)).write(
+            to: folder.appendingPathComponent("encrypted.xlsx"))
         try Data("客户名称,投诉时间\n".utf8).write(to: folder.appendingPathComponent("renamed-csv.xlsx"))
         let data = try Data(contentsOf: good)
         try data.prefix(data.count / 2).write(to: folder.appendingPathComponent("truncated.xlsx"))
@@ -145,8 +155,10 @@ import Testing
     @Test func aWorkbookOnStandardInput() throws {
         let book = try Data(contentsOf: Self.fixtures.appendingPathComponent("corpus/openpyxl/complaints.xlsx"))
         let piped = try crmlint(["scan", "-", "--format", "json", "--as-of", Self.asOf, "--no-suppressions"], stdin: book)
-        let named = try crmlint(["scan", Self.fixtures.appendingPathComponent("corpus/openpyxl/complaints.xlsx").path, "--format", "json",
-                                 "--as-of", Self.asOf, "--no-suppressions"])
+        let named = try crmlint([
+            "scan", Self.fixtures.appendingPathComponent("corpus/openpyxl/complaints.xlsx").path, "--format", "json",
+            "--as-of", Self.asOf, "--no-suppressions",
+        ])
         let a = try JSONReporter.decoder().decode(ScanReport.self, from: piped.stdoutBytes)
         let b = try JSONReporter.decoder().decode(ScanReport.self, from: named.stdoutBytes)
         #expect(a.findings.map(\.fingerprint) == b.findings.map(\.fingerprint))

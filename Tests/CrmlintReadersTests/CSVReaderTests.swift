@@ -77,26 +77,32 @@ import Testing
     }
 
     @Test func oversizedFieldIsAProblem() {
-        let reader = CSVReader(source: ByteSource(bytes: Array(("a,b\n1," + String(repeating: "x", count: 5000) + "\n2,3\n").utf8)), encoding: nil)
+        let reader = CSVReader(
+            source: ByteSource(bytes: Array(("a,b\n1," + String(repeating: "x", count: 5000) + "\n2,3\n").utf8)), encoding: nil)
         reader.maxFieldBytes = 1000
         #expect(reader.next()?.problem?.line == 2)
         #expect(reader.next()?.dictionary == ["a": "2", "b": "3"])
     }
 
     /// The csv-spectrum conformance suite (third-party; skipped when absent).
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: sharedTestData.appendingPathComponent("csv-spectrum").path),
-                   "../shared/testdata/csv-spectrum is absent"))
+    @Test(
+        .enabled(
+            if: FileManager.default.fileExists(atPath: sharedTestData.appendingPathComponent("csv-spectrum").path),
+            "../shared/testdata/csv-spectrum is absent"))
     func csvSpectrumConformance() throws {
         let folder = sharedTestData.appendingPathComponent("csv-spectrum")
-        let names = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("csvs").path).filter { $0.hasSuffix(".csv") }.sorted()
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("csvs").path).filter {
+            $0.hasSuffix(".csv")
+        }.sorted()
         #expect(names.count >= 10)
         for name in names {
             if name == "location_coordinates.csv" {
                 // Upstream's expectation is one object, not a list, and names
                 // another phone number than its CSV holds: compare the rest.
                 let read = events(Array(try Data(contentsOf: folder.appendingPathComponent("csvs/\(name)"))), format: .csv)
-                let expected = try #require(try JSONSerialization.jsonObject(
-                    with: Data(contentsOf: folder.appendingPathComponent("json/location_coordinates.json"))) as? [String: String])
+                let expected = try #require(
+                    try JSONSerialization.jsonObject(
+                        with: Data(contentsOf: folder.appendingPathComponent("json/location_coordinates.json"))) as? [String: String])
                 var got = try #require(read.first?.dictionary)
                 #expect(read.count == 1)
                 #expect(got.removeValue(forKey: "Contact Phone Number") == "2095257564")

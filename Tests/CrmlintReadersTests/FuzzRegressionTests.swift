@@ -56,8 +56,12 @@ import Testing
             var parts = workbookParts(sheets: [("s", Data(body[..<split]))])
             if split < body.endIndex {
                 parts.append(("xl/sharedStrings.xml", Data(body[(split + 1)...])))
-                parts[2].data = Data(String(decoding: parts[2].data, as: UTF8.self).replacingOccurrences(of: "</Relationships>",
-                    with: "<Relationship Id=\"rIdS\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>").utf8)
+                parts[2].data = Data(
+                    String(decoding: parts[2].data, as: UTF8.self).replacingOccurrences(
+                        of: "</Relationships>",
+                        with:
+                            "<Relationship Id=\"rIdS\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/></Relationships>"
+                    ).utf8)
             }
             data = try zip(parts)
         }
@@ -69,6 +73,9 @@ import Testing
 
     @Test func headerNamesInReasonsAreQuotedOnlyWhenTheyReadAsNames() {
         let read = events("id,\"te\nxt\",13812345678,note\n1,\u{0},a,b\n2,b,\u{0},c\n3,b,c,\u{0}\n", format: .csv)
-        #expect(read.map { $0.problem?.reason } == ["field in column 2 contains a NUL byte", "field in column 3 contains a NUL byte", "field 'note' contains a NUL byte"])
+        #expect(
+            read.map { $0.problem?.reason } == [
+                "field in column 2 contains a NUL byte", "field in column 3 contains a NUL byte", "field 'note' contains a NUL byte",
+            ])
     }
 }

@@ -18,7 +18,10 @@ import Testing
         #expect(read.count == 4)
         #expect(read[0].dictionary == ["id": "1", "text": "ok"])
         #expect(read[1].problem?.line == 3)
-        #expect(read[1].problem?.reason == "quoted field opened on line 3 is followed by text after its closing quote on line 4 (an unterminated quote?); reading resumes on line 4")
+        #expect(
+            read[1].problem?.reason
+                == "quoted field opened on line 3 is followed by text after its closing quote on line 4 (an unterminated quote?); reading resumes on line 4"
+        )
         #expect(read[2].dictionary == ["id": "3", "text": "fine"])
         #expect(read[2].record?.line == 4)
         #expect(read[3].dictionary == ["id": "4", "text": "plain"])
@@ -37,15 +40,20 @@ import Testing
 
     @Test func quotedFieldOverTheLineLimitIsTakenForAnUnterminatedQuote() {
         let read = read("a,b\n1,\"x\n2,y\n3,z\n4,w\n5,v\n") { $0.maxQuotedLines = 3 }
-        #expect(read.first?.problem?.reason == "quoted field opened on line 2 runs over 3 lines without closing (an unterminated quote?); reading resumes on line 3")
-        #expect(read.dropFirst().map(\.dictionary) == [["a": "2", "b": "y"], ["a": "3", "b": "z"], ["a": "4", "b": "w"], ["a": "5", "b": "v"]])
+        #expect(
+            read.first?.problem?.reason
+                == "quoted field opened on line 2 runs over 3 lines without closing (an unterminated quote?); reading resumes on line 3")
+        #expect(
+            read.dropFirst().map(\.dictionary) == [
+                ["a": "2", "b": "y"], ["a": "3", "b": "z"], ["a": "4", "b": "w"], ["a": "5", "b": "v"],
+            ])
     }
 
     @Test func quotedFieldOverTheByteLimitResumesAfterItsFirstLine() {
         let read = read("a,b\n1,\"x\n2,yyyyyyyyyyyyyyyyyyyyyyyy\n3,z\n") { $0.maxFieldBytes = 10 }
         #expect(read.first?.problem?.line == 2)
         #expect(read.first?.problem?.reason.contains("runs over 10 bytes without closing") == true)
-        #expect(read.dropFirst().first?.problem?.line == 3)   // the long row itself is too large
+        #expect(read.dropFirst().first?.problem?.line == 3) // the long row itself is too large
         #expect(read.last?.dictionary == ["a": "3", "b": "z"])
     }
 
@@ -79,7 +87,10 @@ import Testing
         let note = read[0].problem
         #expect(note?.line == 1)
         #expect(note?.records == 0)
-        #expect(note?.reason == "header: column 3 has no name (read as 'column 3'); 'Text' names columns 2 and 4 (column 4 is read as 'Text (column 4)')")
+        #expect(
+            note?.reason
+                == "header: column 3 has no name (read as 'column 3'); 'Text' names columns 2 and 4 (column 4 is read as 'Text (column 4)')"
+        )
         #expect(read[1].record?.fields.map(\.key) == ["id", "text", "column 3", "Text (column 4)"])
         #expect(read[1].record?.fields.map(\.value) == ["1", "a", "b", "c"])
     }
@@ -120,7 +131,10 @@ import Testing
 
     @Test func byteOrderMarkInTheMiddleIsStrippedAndARepeatedHeaderSkipped() {
         let read = read("id,text\n1,a\n\u{FEFF}id,text\n2,b\n\u{FEFF}3,c\n\u{FEFF}\"id\",\"text\"\n4,d\nid,text\n")
-        #expect(read.compactMap(\.dictionary) == [["id": "1", "text": "a"], ["id": "2", "text": "b"], ["id": "3", "text": "c"], ["id": "4", "text": "d"]])
+        #expect(
+            read.compactMap(\.dictionary) == [
+                ["id": "1", "text": "a"], ["id": "2", "text": "b"], ["id": "3", "text": "c"], ["id": "4", "text": "d"],
+            ])
         let notes = read.compactMap(\.problem)
         #expect(notes.map(\.line) == [3, 6, 8])
         #expect(notes.allSatisfy { $0.records == 0 && $0.reason.contains("header row is repeated") })
@@ -147,7 +161,9 @@ import Testing
         let data = try #require("客户编号,客户名称\n1,华东\n2,华南\n".data(using: Self.gb))
         let reader = CSVReader(source: ByteSource(bytes: Array(data)), encoding: .utf8)
         let first = reader.next()?.problem
-        #expect(first?.reason == "the header row could not be read: column 1 is not valid utf-8 text (the file may be GB18030: try --encoding gb18030)")
+        #expect(
+            first?.reason
+                == "the header row could not be read: column 1 is not valid utf-8 text (the file may be GB18030: try --encoding gb18030)")
         #expect(reader.next()?.problem?.records == 2)
         #expect(reader.next() == nil)
     }
@@ -159,7 +175,8 @@ import Testing
         #expect(read[1].dictionary == ["id": "2", "text": "ok"])
         #expect(read[2].problem?.line == 4)
         let header = self.read("客户编号,客户名称\n1,x\n", encoding: .gb18030)
-        #expect(header.first?.problem?.reason == "the header row could not be read: column 1 is UTF-8 text, not gb18030 (try --encoding utf-8)")
+        #expect(
+            header.first?.problem?.reason == "the header row could not be read: column 1 is UTF-8 text, not gb18030 (try --encoding utf-8)")
     }
 
     @Test func realGB18030IsNotMistakenForUTF8() throws {

@@ -43,8 +43,10 @@ import Testing
 
     /// JSONTestSuite files on lines of their own: every n_* line is rejected
     /// and its neighbours are still read (skipped when the suite is absent).
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: sharedTestData.appendingPathComponent("json-test-suite").path),
-                   "../shared/testdata/json-test-suite is absent"))
+    @Test(
+        .enabled(
+            if: FileManager.default.fileExists(atPath: sharedTestData.appendingPathComponent("json-test-suite").path),
+            "../shared/testdata/json-test-suite is absent"))
     func jsonTestSuiteRejectsEveryInvalidDocument() throws {
         let folder = sharedTestData.appendingPathComponent("json-test-suite")
         let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("n_") }.sorted()
@@ -68,8 +70,10 @@ import Testing
     }
 
     /// Every valid JSONTestSuite document that is an object is read as a record.
-    @Test(.enabled(if: FileManager.default.fileExists(atPath: sharedTestData.appendingPathComponent("json-test-suite").path),
-                   "../shared/testdata/json-test-suite is absent"))
+    @Test(
+        .enabled(
+            if: FileManager.default.fileExists(atPath: sharedTestData.appendingPathComponent("json-test-suite").path),
+            "../shared/testdata/json-test-suite is absent"))
     func jsonTestSuiteReadsEveryValidObject() throws {
         let folder = sharedTestData.appendingPathComponent("json-test-suite")
         var rejected: [String] = []
@@ -90,7 +94,8 @@ import Testing
 /// JSON arrays broken the ways real exports break them.
 @Suite struct HostileJSONArrayTests {
     @Test func unterminatedStringResumesAtTheNextElementOfTheSameIndentation() {
-        let text = "[\n  {\"id\": \"A\", \"text\": \"never closed},\n  {\"id\": \"B\",\n   \"nested\": {\"x\": [1, 2]}},\n  {\"id\": \"C\"}\n]\n"
+        let text =
+            "[\n  {\"id\": \"A\", \"text\": \"never closed},\n  {\"id\": \"B\",\n   \"nested\": {\"x\": [1, 2]}},\n  {\"id\": \"C\"}\n]\n"
         let read = events(text, format: .json)
         #expect(read.count == 3)
         #expect(read[0].problem?.line == 2)

@@ -33,7 +33,9 @@ let sharedTestData = repositoryRoot.deletingLastPathComponent().appendingPathCom
 /// replaying what they found: lines within the input and never going back,
 /// one-line reasons, and the same events whether the bytes come at once or
 /// in small chunks. Returns what broke, or nil.
-func brokenInvariant(_ bytes: [UInt8], format: InputFormat, encoding: TextEncoding?, configure: (RecordReader) -> Void = { _ in }) -> String? {
+func brokenInvariant(
+    _ bytes: [UInt8], format: InputFormat, encoding: TextEncoding?, configure: (RecordReader) -> Void = { _ in }
+) -> String? {
     func read(_ source: ByteSource) -> [ReaderEvent] {
         let reader = ReaderFactory.open(source, format: format, encoding: encoding)
         configure(reader)
@@ -46,7 +48,9 @@ func brokenInvariant(_ bytes: [UInt8], format: InputFormat, encoding: TextEncodi
     var previous = 0
     for event in whole {
         let line = event.record?.line ?? event.problem!.line
-        if let reason = event.problem?.reason, reason.contains("\n") || reason.contains("\r") { return "reason on several lines: \(reason.debugDescription)" }
+        if let reason = event.problem?.reason, reason.contains("\n") || reason.contains("\r") {
+            return "reason on several lines: \(reason.debugDescription)"
+        }
         if line < 1 || line > lineBreaks + 1 { return "line \(line) outside the input" }
         if line < previous { return "lines go backwards: \(previous) then \(line)" }
         previous = line

@@ -39,11 +39,12 @@ import ZIPFoundation
         let early = fixture.contains("1904") ? ["-1459.625", "-1401"] : ["1900-01-01 09:00", "1900-03-01"]
         // openpyxl stores a formula without its value; LibreOffice computes and stores it.
         let formula = fixture.hasPrefix("libreoffice") ? "3" : ""
-        #expect(records.map { $0.fields.map(\.value) } == [
-            ["FU-1", "CRM-1", "2024-03-15 14:30", "2024-03-16", "2024-03-15 18:05:09", "2200000", "TRUE", "第一行\n第二行", "无"],
-            ["FU-2", "CRM-2"] + early + ["08:15", "3.25", "FALSE", "  前后空格  ", ""],
-            ["FU-3", "", "", "", "", "", "", formula, ""],
-        ])
+        #expect(
+            records.map { $0.fields.map(\.value) } == [
+                ["FU-1", "CRM-1", "2024-03-15 14:30", "2024-03-16", "2024-03-15 18:05:09", "2200000", "TRUE", "第一行\n第二行", "无"],
+                ["FU-2", "CRM-2"] + early + ["08:15", "3.25", "FALSE", "  前后空格  ", ""],
+                ["FU-3", "", "", "", "", "", "", formula, ""],
+            ])
         // The #DIV/0! in F5: read as empty, with a note that rejects nothing.
         let notes = events.compactMap(\.problem)
         #expect(notes.count == 1)
@@ -66,67 +67,69 @@ import ZIPFoundation
 
     @Test func inlineStringsSparseRowsNumbersAndEscapes() throws {
         let sheet = """
-        <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
-        <row r="3"><c r="A3" t="inlineStr"><is><t>customer_id</t></is></c><c r="B3" t="inlineStr"><is><r><t>customer</t></r><r><t>_name</t></r></is></c><c r="D3" t="s"><v>0</v></c></row>
-        <row r="4"><c r="A4" t="inlineStr"><is><t>C-1</t></is></c><c r="D4"><v>2200000.0</v></c></row>
-        <row><c t="inlineStr"><is><t>C-2</t></is></c><c t="inlineStr"><is><t>a_x000D_b</t></is></c><c/><c><v>1.5E-3</v></c></row>
-        <row r="9"><c r="A9" t="b"><v>1</v></c><c r="C9" t="str"><v>formula text</v></c><c r="D9"><v>0.30000000000000004</v></c></row>
-        <row r="10"><c r="A10"/></row>
-        </sheetData></worksheet>
-        """
+            <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+            <row r="3"><c r="A3" t="inlineStr"><is><t>customer_id</t></is></c><c r="B3" t="inlineStr"><is><r><t>customer</t></r><r><t>_name</t></r></is></c><c r="D3" t="s"><v>0</v></c></row>
+            <row r="4"><c r="A4" t="inlineStr"><is><t>C-1</t></is></c><c r="D4"><v>2200000.0</v></c></row>
+            <row><c t="inlineStr"><is><t>C-2</t></is></c><c t="inlineStr"><is><t>a_x000D_b</t></is></c><c/><c><v>1.5E-3</v></c></row>
+            <row r="9"><c r="A9" t="b"><v>1</v></c><c r="C9" t="str"><v>formula text</v></c><c r="D9"><v>0.30000000000000004</v></c></row>
+            <row r="10"><c r="A10"/></row>
+            </sheetData></worksheet>
+            """
         let shared = """
-        <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><r><t>tier</t></r><rPh><t>ティア</t></rPh></si></sst>
-        """
+            <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><r><t>tier</t></r><rPh><t>ティア</t></rPh></si></sst>
+            """
         let workbook = XLSXReader.Workbook(data: try makeWorkbook(sheets: [("客户", sheet)], sharedStrings: shared))
         #expect(workbook.problem == nil)
         let records = read(workbook).compactMap(\.record)
         #expect(records.first?.fields.map(\.key) == ["customer_id", "customer_name", "column 3", "tier"])
         #expect(records.map(\.line) == [4, 5, 9])
-        #expect(records.map { $0.fields.map(\.value) } == [
-            ["C-1", "", "", "2200000"],
-            ["C-2", "a\rb", "", "0.0015"],
-            ["TRUE", "", "formula text", "0.3"],
-        ])
+        #expect(
+            records.map { $0.fields.map(\.value) } == [
+                ["C-1", "", "", "2200000"],
+                ["C-2", "a\rb", "", "0.0015"],
+                ["TRUE", "", "formula text", "0.3"],
+            ])
     }
 
     @Test func dateFormatsAndSystems() throws {
         let styles = """
-        <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
-        <numFmts><numFmt numFmtId="164" formatCode="yyyy/m/d\\ h:mm;@"/><numFmt numFmtId="165" formatCode="&quot;day&quot;0"/><numFmt numFmtId="166" formatCode="[Red]#,##0.00"/></numFmts>
-        <cellStyleXfs><xf numFmtId="14"/></cellStyleXfs>
-        <cellXfs><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="21"/><xf numFmtId="31"/><xf numFmtId="166"/></cellXfs>
-        </styleSheet>
-        """
+            <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">
+            <numFmts><numFmt numFmtId="164" formatCode="yyyy/m/d\\ h:mm;@"/><numFmt numFmtId="165" formatCode="&quot;day&quot;0"/><numFmt numFmtId="166" formatCode="[Red]#,##0.00"/></numFmts>
+            <cellStyleXfs><xf numFmtId="14"/></cellStyleXfs>
+            <cellXfs><xf numFmtId="0"/><xf numFmtId="14"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="21"/><xf numFmtId="31"/><xf numFmtId="166"/></cellXfs>
+            </styleSheet>
+            """
         let sheet = """
-        <worksheet><sheetData>
-        <row r="1"><c t="inlineStr"><is><t>a</t></is></c><c t="inlineStr"><is><t>b</t></is></c><c t="inlineStr"><is><t>c</t></is></c><c t="inlineStr"><is><t>d</t></is></c><c t="inlineStr"><is><t>e</t></is></c><c t="inlineStr"><is><t>f</t></is></c></row>
-        <row r="2"><c s="1"><v>45366</v></c><c s="2"><v>45366.604166666664</v></c><c s="3"><v>45366</v></c><c s="4"><v>0.5</v></c><c s="5"><v>45366</v></c><c s="6"><v>1234.5</v></c></row>
-        <row r="3"><c s="1"><v>60</v></c><c s="1"><v>59</v></c><c s="1"><v>61</v></c><c s="1"><v>-1</v></c><c s="2"><v>not a number</v></c></row>
-        </sheetData></worksheet>
-        """
+            <worksheet><sheetData>
+            <row r="1"><c t="inlineStr"><is><t>a</t></is></c><c t="inlineStr"><is><t>b</t></is></c><c t="inlineStr"><is><t>c</t></is></c><c t="inlineStr"><is><t>d</t></is></c><c t="inlineStr"><is><t>e</t></is></c><c t="inlineStr"><is><t>f</t></is></c></row>
+            <row r="2"><c s="1"><v>45366</v></c><c s="2"><v>45366.604166666664</v></c><c s="3"><v>45366</v></c><c s="4"><v>0.5</v></c><c s="5"><v>45366</v></c><c s="6"><v>1234.5</v></c></row>
+            <row r="3"><c s="1"><v>60</v></c><c s="1"><v>59</v></c><c s="1"><v>61</v></c><c s="1"><v>-1</v></c><c s="2"><v>not a number</v></c></row>
+            </sheetData></worksheet>
+            """
         for date1904 in [false, true] {
             let data = try makeWorkbook(sheets: [("s", sheet)], styles: styles, date1904: date1904)
             let records = read(XLSXReader.Workbook(data: data)).compactMap(\.record).map { $0.fields.map(\.value) }
             if date1904 {
                 #expect(records.first == ["2028-03-16", "2028-03-16 14:30", "45366", "12:00:00", "2028-03-16", "1234.5"])
             } else {
-                #expect(records == [
-                    ["2024-03-15", "2024-03-15 14:30", "45366", "12:00:00", "2024-03-15", "1234.5"],
-                    ["1900-02-29", "1900-02-28", "1900-03-01", "-1", "not a number", ""],
-                ])
+                #expect(
+                    records == [
+                        ["2024-03-15", "2024-03-15 14:30", "45366", "12:00:00", "2024-03-15", "1234.5"],
+                        ["1900-02-29", "1900-02-28", "1900-03-01", "-1", "not a number", ""],
+                    ])
             }
         }
     }
 
     @Test func headerRulesMatchTheCSVReader() throws {
         let sheet = """
-        <worksheet><sheetData>
-        <row r="2"><c t="inlineStr"><is><t>id</t></is></c><c t="inlineStr"><is><t>id</t></is></c><c r="D2" t="inlineStr"><is><t>text</t></is></c></row>
-        <row r="3"><c t="inlineStr"><is><t>1</t></is></c><c r="F3" t="inlineStr"><is><t>beyond</t></is></c></row>
-        <row r="4"><c t="inlineStr"><is><t>id</t></is></c><c t="inlineStr"><is><t>id</t></is></c><c r="D4" t="inlineStr"><is><t>text</t></is></c></row>
-        <row r="5"><c t="s"><v>7</v></c></row>
-        </sheetData></worksheet>
-        """
+            <worksheet><sheetData>
+            <row r="2"><c t="inlineStr"><is><t>id</t></is></c><c t="inlineStr"><is><t>id</t></is></c><c r="D2" t="inlineStr"><is><t>text</t></is></c></row>
+            <row r="3"><c t="inlineStr"><is><t>1</t></is></c><c r="F3" t="inlineStr"><is><t>beyond</t></is></c></row>
+            <row r="4"><c t="inlineStr"><is><t>id</t></is></c><c t="inlineStr"><is><t>id</t></is></c><c r="D4" t="inlineStr"><is><t>text</t></is></c></row>
+            <row r="5"><c t="s"><v>7</v></c></row>
+            </sheetData></worksheet>
+            """
         let events = read(XLSXReader.Workbook(data: try makeWorkbook(sheets: [("Data", sheet)])))
         let problems = events.compactMap(\.problem)
         #expect(problems.map(\.line) == [2, 3, 4, 5])
@@ -191,14 +194,14 @@ import ZIPFoundation
 
     @Test func brokenXMLKeepsTheRowsBeforeIt() throws {
         let sheet = """
-        <worksheet><sheetData>
-        <row r="1"><c t="inlineStr"><is><t>id</t></is></c></row>
-        <row r="2"><c t="inlineStr"><is><t>a</t></is></c></row>
-        <row r="3"><c t="inlineStr"><is><t>b</t></is></c></row>
-        <row r="4"><c t="inlineStr"><is><t>c</t></c></row>
-        <row r="5"><c t="inlineStr"><is><t>d</t></is></c></row>
-        </sheetData></worksheet>
-        """
+            <worksheet><sheetData>
+            <row r="1"><c t="inlineStr"><is><t>id</t></is></c></row>
+            <row r="2"><c t="inlineStr"><is><t>a</t></is></c></row>
+            <row r="3"><c t="inlineStr"><is><t>b</t></is></c></row>
+            <row r="4"><c t="inlineStr"><is><t>c</t></c></row>
+            <row r="5"><c t="inlineStr"><is><t>d</t></is></c></row>
+            </sheetData></worksheet>
+            """
         let events = read(XLSXReader.Workbook(data: try makeWorkbook(sheets: [("s", sheet)])))
         #expect(events.compactMap(\.record).map(\.line) == [2, 3])
         let problem = try #require(events.compactMap(\.problem).first)
@@ -208,14 +211,15 @@ import ZIPFoundation
 
     @Test func entityDeclarationsAreRefused() throws {
         let laughs = """
-        <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
-        <worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>id</t></is></c></row><row r="2"><c t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>
-        """
+            <?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>
+            <worksheet><sheetData><row r="1"><c t="inlineStr"><is><t>id</t></is></c></row><row r="2"><c t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData></worksheet>
+            """
         let events = read(XLSXReader.Workbook(data: try makeWorkbook(sheets: [("s", laughs)])))
         #expect(events.compactMap(\.record).isEmpty)
         #expect(events.compactMap(\.problem).first?.reason.contains("declares a DTD") == true)
         let badShared = "<!DOCTYPE x [<!ENTITY e SYSTEM \"file:///etc/passwd\">]><sst><si><t>&e;</t></si></sst>"
-        #expect(XLSXReader.Workbook(data: try makeWorkbook(sheets: [("s", laughs)], sharedStrings: badShared)).problem?.contains("DTD") == true)
+        #expect(
+            XLSXReader.Workbook(data: try makeWorkbook(sheets: [("s", laughs)], sharedStrings: badShared)).problem?.contains("DTD") == true)
     }
 
     @Test func zipBombStopsAtTheLimitWhileStreaming() throws {
@@ -251,7 +255,9 @@ import ZIPFoundation
 
     @Test func aReaderLeftMidSheetStopsItsThreads() throws {
         let row = "<row><c t=\"inlineStr\"><is><t>x</t></is></c></row>"
-        let sheet = "<worksheet><sheetData><row r=\"1\"><c t=\"inlineStr\"><is><t>id</t></is></c></row>" + String(repeating: row, count: 200_000) + "</sheetData></worksheet>"
+        let sheet =
+            "<worksheet><sheetData><row r=\"1\"><c t=\"inlineStr\"><is><t>id</t></is></c></row>" + String(repeating: row, count: 200_000)
+            + "</sheetData></worksheet>"
         let workbook = XLSXReader.Workbook(data: try makeWorkbook(sheets: [("s", sheet)]))
         for _ in 0..<20 {
             let reader = XLSXReader(workbook: workbook, sheet: workbook.sheets[0])
@@ -266,7 +272,8 @@ import ZIPFoundation
         parts.removeAll { $0.path == "xl/worksheets/sheet1.xml" }
         let events = read(XLSXReader.Workbook(data: try zip(parts)))
         #expect(events.compactMap(\.problem).first?.reason.contains("xl/worksheets/sheet1.xml is missing") == true)
-        let far = "<worksheet><sheetData><row r=\"1\"><c t=\"inlineStr\"><is><t>id</t></is></c></row><row r=\"2\"><c r=\"ZZZZZZZZ2\"><v>1</v></c></row></sheetData></worksheet>"
+        let far =
+            "<worksheet><sheetData><row r=\"1\"><c t=\"inlineStr\"><is><t>id</t></is></c></row><row r=\"2\"><c r=\"ZZZZZZZZ2\"><v>1</v></c></row></sheetData></worksheet>"
         let farEvents = read(XLSXReader.Workbook(data: try makeWorkbook(sheets: [("s", far)])))
         #expect(farEvents.compactMap(\.problem).first?.reason.contains("beyond column XFD") == true)
     }
@@ -283,8 +290,14 @@ func lieAboutSizes(_ data: Data, of path: String, size: UInt32) -> Data {
     var index = 0
     while index + 46 < bytes.count {
         if bytes[index] == 0x50, bytes[index + 1] == 0x4B {
-            if bytes[index + 2] == 3, bytes[index + 3] == 4, Array(bytes[(index + 30)..<min(bytes.count, index + 30 + name.count)]) == name { put(index + 22) }
-            if bytes[index + 2] == 1, bytes[index + 3] == 2, Array(bytes[(index + 46)..<min(bytes.count, index + 46 + name.count)]) == name { put(index + 24) }
+            if bytes[index + 2] == 3, bytes[index + 3] == 4, Array(bytes[(index + 30)..<min(bytes.count, index + 30 + name.count)]) == name
+            {
+                put(index + 22)
+            }
+            if bytes[index + 2] == 1, bytes[index + 3] == 2, Array(bytes[(index + 46)..<min(bytes.count, index + 46 + name.count)]) == name
+            {
+                put(index + 24)
+            }
         }
         index += 1
     }
@@ -294,27 +307,43 @@ func lieAboutSizes(_ data: Data, of path: String, size: UInt32) -> Data {
 func zip(_ parts: [(path: String, data: Data)]) throws -> Data {
     let archive = try Archive(data: Data(), accessMode: .create)
     for part in parts {
-        try archive.addEntry(with: part.path, type: .file, uncompressedSize: Int64(part.data.count), compressionMethod: .deflate) { position, size in
+        try archive.addEntry(with: part.path, type: .file, uncompressedSize: Int64(part.data.count), compressionMethod: .deflate) {
+            position, size in
             part.data.subdata(in: Int(position)..<Int(position) + size)
         }
     }
     return archive.data!
 }
 
-func workbookParts(sheets: [(name: String, xml: Data)], sharedStrings: String? = nil, styles: String? = nil, date1904: Bool = false) -> [(path: String, data: Data)] {
+func workbookParts(
+    sheets: [(name: String, xml: Data)], sharedStrings: String? = nil, styles: String? = nil, date1904: Bool = false
+) -> [(path: String, data: Data)] {
     var rels = "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
     var list = ""
     for (index, sheet) in sheets.enumerated() {
-        rels += "<Relationship Id=\"rId\(index + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\(index + 1).xml\"/>"
+        rels +=
+            "<Relationship Id=\"rId\(index + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\(index + 1).xml\"/>"
         list += "<sheet name=\"\(sheet.name)\" sheetId=\"\(index + 1)\" r:id=\"rId\(index + 1)\"/>"
     }
-    if sharedStrings != nil { rels += "<Relationship Id=\"rIdS\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/>" }
-    if styles != nil { rels += "<Relationship Id=\"rIdT\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"/xl/styles.xml\"/>" }
+    if sharedStrings != nil {
+        rels +=
+            "<Relationship Id=\"rIdS\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings\" Target=\"sharedStrings.xml\"/>"
+    }
+    if styles != nil {
+        rels +=
+            "<Relationship Id=\"rIdT\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"/xl/styles.xml\"/>"
+    }
     rels += "</Relationships>"
-    let workbook = "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+    let workbook =
+        "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
         + (date1904 ? "<workbookPr date1904=\"1\"/>" : "") + "<sheets>\(list)</sheets></workbook>"
     var parts: [(path: String, data: Data)] = [
-        ("_rels/.rels", Data("<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>".utf8)),
+        (
+            "_rels/.rels",
+            Data(
+                "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/></Relationships>"
+                    .utf8)
+        ),
         ("xl/workbook.xml", Data(workbook.utf8)),
         ("xl/_rels/workbook.xml.rels", Data(rels.utf8)),
     ]

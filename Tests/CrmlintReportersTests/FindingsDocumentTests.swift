@@ -11,7 +11,10 @@ import Testing
     @Test(arguments: [
         ("[1, 2]", "x.json: \(expected): not a JSON object"),
         ("{}", "x.json: \(expected): no schema_version"),
-        ("{\"schema_version\": \"2.0\", \"findings\": []}", "x.json: unsupported schema_version 2.0 (this crmlint reads \(ScanReport.schemaVersion))"),
+        (
+            "{\"schema_version\": \"2.0\", \"findings\": []}",
+            "x.json: unsupported schema_version 2.0 (this crmlint reads \(ScanReport.schemaVersion))"
+        ),
     ])
     func badDocumentsAreRefusedAlike(text: String, message: String) {
         let data = Data(text.utf8)
@@ -27,9 +30,11 @@ import Testing
     }
 
     @Test func aReportRoundTripsAndItsFingerprintsAreRead() throws {
-        let finding = Finding(rule: "r", category: .exaggeration, severity: .error, message: "m", file: "f.csv", line: 2, fingerprint: "aaaaaaaaaaaaaaaa")
-        let report = ScanReport(run: RunInfo(version: "0.1.0", asOf: "2024-05-01T00:00:00+08:00", timezone: "Asia/Shanghai", inputs: [], rules: []),
-                                findings: [finding])
+        let finding = Finding(
+            rule: "r", category: .exaggeration, severity: .error, message: "m", file: "f.csv", line: 2, fingerprint: "aaaaaaaaaaaaaaaa")
+        let report = ScanReport(
+            run: RunInfo(version: "0.1.0", asOf: "2024-05-01T00:00:00+08:00", timezone: "Asia/Shanghai", inputs: [], rules: []),
+            findings: [finding])
         let data = Data(JSONReporter().render(report).utf8)
         #expect(try FindingsDocument.decode(data, path: "r.json").findings == [finding])
         #expect(try FindingsDocument.fingerprints(data, path: "r.json") == ["aaaaaaaaaaaaaaaa"])

@@ -1,9 +1,11 @@
 import CrmlintCore
-@testable import CrmlintReporters
 import Foundation
 import Testing
+
+@testable import CrmlintReporters
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 @Suite("JSON Lines, CSV, JUnit and GitHub reporters")
@@ -21,7 +23,7 @@ struct FormatReportersTests {
     func jsonLines() throws {
         let text = JSONLinesReporter().render(report)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines.last == "")   // ends with a newline
+        #expect(lines.last == "") // ends with a newline
         let decoded = try lines.dropLast().map { try JSONReporter.decoder().decode(Finding.self, from: Data($0.utf8)) }
         #expect(decoded == report.findings)
         // A message with a line break still takes one line.
@@ -60,13 +62,14 @@ struct FormatReportersTests {
         let root = try #require(strict.rootElement())
         // Findings in four files, plus the clean input, one case at least each.
         #expect(root.elements(forName: "testsuite").count == 5)
-        #expect(root.attribute(forName: "failures")?.stringValue == "2")   // the two error findings
+        #expect(root.attribute(forName: "failures")?.stringValue == "2") // the two error findings
         #expect(root.attribute(forName: "tests")?.stringValue == String(report.findings.count + 1))
         let lenient = try #require(try Self.xml(JUnitReporter(failOn: .warning).render(report)).rootElement())
         #expect(lenient.attribute(forName: "failures")?.stringValue == "3")
         let never = try #require(try Self.xml(JUnitReporter(failOn: .never).render(report)).rootElement())
         #expect(never.attribute(forName: "failures")?.stringValue == "0")
-        let clean = try #require(root.elements(forName: "testsuite").first { $0.attribute(forName: "name")?.stringValue == "exports/clean.csv" })
+        let clean = try #require(
+            root.elements(forName: "testsuite").first { $0.attribute(forName: "name")?.stringValue == "exports/clean.csv" })
         #expect(clean.attribute(forName: "failures")?.stringValue == "0")
         // Escaped text comes back intact; the control character is gone.
         let failure = try strict.nodes(forXPath: "//testcase[@line='2']/failure").first as? XMLElement
@@ -80,7 +83,10 @@ struct FormatReportersTests {
     func github() {
         let lines = GitHubReporter().render(report).split(separator: "\n").map(String.init)
         #expect(lines.count == report.findings.count + 1)
-        #expect(lines.contains("::error file=exports/messages.csv,line=2,col=9,title=conduct.zero-failure::不得夸大产品功能 — absolute reliability claim (record m-1, field text): 您好，我们的设备零故障，请放心"))
+        #expect(
+            lines.contains(
+                "::error file=exports/messages.csv,line=2,col=9,title=conduct.zero-failure::不得夸大产品功能 — absolute reliability claim (record m-1, field text): 您好，我们的设备零故障，请放心"
+            ))
         // Line 0 (whole file): no line property.
         #expect(lines.contains { $0.hasPrefix("::error file=/data/exports/locked.csv,title=input.unreadable-file::") })
         let awkward = lines.first { $0.contains("conduct.guarantee") } ?? ""

@@ -13,7 +13,9 @@ struct SARIFReporterTests {
         try JSONValue.parse(SARIFReporter().render(report))
     }
 
-    @Test("Output validates against the official SARIF 2.1.0 schema", .enabled(if: TestPaths.sharedTestData(schemaPath) != nil, Comment(rawValue: schemaMissing)))
+    @Test(
+        "Output validates against the official SARIF 2.1.0 schema",
+        .enabled(if: TestPaths.sharedTestData(schemaPath) != nil, Comment(rawValue: schemaMissing)))
     func validatesAgainstSchema() throws {
         let validator = try JSONSchemaValidator(schemaFile: TestPaths.sharedTestData(Self.schemaPath)!)
         let reports = [
@@ -148,7 +150,8 @@ struct JSONSchemaValidatorTests {
         try JSONSchemaValidator(schemaFile: TestPaths.sharedTestData("sarif/sarif-schema-2.1.0.json")!)
     }
 
-    @Test("Accepts the published SARIF examples", .enabled(if: TestPaths.sharedTestData("sarif/examples") != nil, Comment(rawValue: missing)))
+    @Test(
+        "Accepts the published SARIF examples", .enabled(if: TestPaths.sharedTestData("sarif/examples") != nil, Comment(rawValue: missing)))
     func acceptsExamples() throws {
         let folder = TestPaths.sharedTestData("sarif/examples")!
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }.sorted()
@@ -161,17 +164,18 @@ struct JSONSchemaValidatorTests {
     }
 
     /// Each mutation of a valid log breaks one schema rule; the validator must say so.
-    @Test("Rejects broken SARIF", .enabled(if: TestPaths.sharedTestData("sarif/examples") != nil, Comment(rawValue: missing)),
-          arguments: [
-              ("\"version\": \"2.1.0\",", "\"version\": \"2.2\",", "is not one of"),
-              ("\"version\": \"2.1.0\",", "", "missing required property 'version'"),
-              ("\"startLine\": 2,", "\"startLine\": 0,", "below the minimum"),
-              ("\"startLine\": 2,", "\"startLine\": 2, \"startColum\": 3,", "'startColum' is not allowed"),
-              ("\"startLine\": 2,", "\"startLine\": \"2\",", "expected integer"),
-              ("\"ruleId\": \"R01\",", "\"ruleId\": 7,", "expected string"),
-              ("\"uri\": \"fileURI\"", "\"uri\": \"src/有 空格.js\"", "is not a valid uri-reference"),
-              ("\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",", "\"$schema\": \"sarif 2.1.0\",", "is not a valid uri"),
-          ])
+    @Test(
+        "Rejects broken SARIF", .enabled(if: TestPaths.sharedTestData("sarif/examples") != nil, Comment(rawValue: missing)),
+        arguments: [
+            ("\"version\": \"2.1.0\",", "\"version\": \"2.2\",", "is not one of"),
+            ("\"version\": \"2.1.0\",", "", "missing required property 'version'"),
+            ("\"startLine\": 2,", "\"startLine\": 0,", "below the minimum"),
+            ("\"startLine\": 2,", "\"startLine\": 2, \"startColum\": 3,", "'startColum' is not allowed"),
+            ("\"startLine\": 2,", "\"startLine\": \"2\",", "expected integer"),
+            ("\"ruleId\": \"R01\",", "\"ruleId\": 7,", "expected string"),
+            ("\"uri\": \"fileURI\"", "\"uri\": \"src/有 空格.js\"", "is not a valid uri-reference"),
+            ("\"$schema\": \"https://json.schemastore.org/sarif-2.1.0.json\",", "\"$schema\": \"sarif 2.1.0\",", "is not a valid uri"),
+        ])
     func rejectsBroken(original: String, replacement: String, expected: String) throws {
         let url = TestPaths.sharedTestData("sarif/examples/github-docs-minimum-required.sarif.json")!
         let text = try String(contentsOf: url, encoding: .utf8)
@@ -190,7 +194,8 @@ struct JSONSchemaValidatorTests {
 
     @Test("oneOf, anyOf, uniqueItems, pattern, date-time")
     func combinators() throws {
-        let schema = try JSONValue.parse(#"""
+        let schema = try JSONValue.parse(
+            #"""
             {"type": "object", "properties": {
               "a": {"oneOf": [{"type": "integer"}, {"type": "number", "minimum": 0}]},
               "b": {"anyOf": [{"type": "string", "pattern": "^x"}, {"type": "null"}]},
@@ -198,7 +203,9 @@ struct JSONSchemaValidatorTests {
               "d": {"type": "string", "format": "date-time"}}}
             """#)
         let validator = JSONSchemaValidator(schema: schema)
-        #expect(validator.validate(try JSONValue.parse(#"{"a": -1.5, "b": "xy", "c": [1, "1"], "d": "2024-05-01T00:00:00+08:00"}"#)).isEmpty == false)
+        #expect(
+            validator.validate(try JSONValue.parse(#"{"a": -1.5, "b": "xy", "c": [1, "1"], "d": "2024-05-01T00:00:00+08:00"}"#)).isEmpty
+                == false)
         #expect(validator.validate(try JSONValue.parse(#"{"a": 0.5, "b": null, "c": [1, "1"], "d": "2024-05-01T00:00:00+08:00"}"#)).isEmpty)
         #expect(validator.validate(try JSONValue.parse(#"{"a": 5}"#)).contains { $0.contains("2 of oneOf") })
         #expect(validator.validate(try JSONValue.parse(#"{"b": "yx"}"#)).contains { $0.contains("none of anyOf") })

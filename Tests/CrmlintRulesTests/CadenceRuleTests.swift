@@ -7,7 +7,8 @@ import Testing
 /// contact far above the cadence.
 @Suite struct CadenceRuleTests {
     func rule(check: String = "gap", extra: String = "") throws -> Rule {
-        try Policy.rule("""
+        try Policy.rule(
+            """
             - id: t.cadence
               kind: cadence
               check: \(check)
@@ -48,7 +49,7 @@ import Testing
         let gap = try rule()
         let b = Policy.customer("CRM-2024-002", tier: "B类")
         let rows = [b, out("M1", "2024-04-16 10:00", customer: "CRM-2024-002")]
-        #expect(Policy.run(gap, rows, asOf: "2024-04-30 23:59").isEmpty)   // 14 days
+        #expect(Policy.run(gap, rows, asOf: "2024-04-30 23:59").isEmpty) // 14 days
         let found = Policy.run(gap, rows, asOf: "2024-05-01 00:00")
         #expect(found.count == 1)
         let finding = try #require(found.first)
@@ -69,10 +70,12 @@ import Testing
     }
 
     @Test func inboundContactsDoNotCloseAGap() throws {
-        let found = Policy.run(try rule(), [
-            Policy.customer("CRM-2024-001", tier: "A"), out("M1", "2024-03-01 10:00"), out("M2", "2024-03-05 10:00", direction: "收到"),
-            out("M3", "2024-03-09 10:00"),
-        ], asOf: "2024-03-10 00:00")
+        let found = Policy.run(
+            try rule(),
+            [
+                Policy.customer("CRM-2024-001", tier: "A"), out("M1", "2024-03-01 10:00"), out("M2", "2024-03-05 10:00", direction: "收到"),
+                out("M3", "2024-03-09 10:00"),
+            ], asOf: "2024-03-10 00:00")
         #expect(found.map(\.recordId) == ["M3"])
     }
 
@@ -87,17 +90,28 @@ import Testing
         let excess = try rule(check: "excess", extra: "  max_per_period: 3")
         let a = Policy.customer("CRM-2024-001", tier: "A")
         // Four contact days inside 2024-03-01..07; several messages on one day are one day.
-        let found = Policy.run(excess, [a, out("M1", "2024-03-01 10:00"), out("M1b", "2024-03-01 11:00"), out("M2", "2024-03-02 10:00"),
-                                        out("M3", "2024-03-04 10:00"), out("M4", "2024-03-07 10:00")])
+        let found = Policy.run(
+            excess,
+            [
+                a, out("M1", "2024-03-01 10:00"), out("M1b", "2024-03-01 11:00"), out("M2", "2024-03-02 10:00"),
+                out("M3", "2024-03-04 10:00"), out("M4", "2024-03-07 10:00"),
+            ])
         #expect(found.map(\.recordId) == ["M4"])
         #expect(found.first?.related?.compactMap(\.recordId) == ["M1", "M2", "M3"])
         // Day 1 and day 8 are not inside one 7-day period.
-        #expect(Policy.run(excess, [a, out("M1", "2024-03-01 10:00"), out("M2", "2024-03-02 10:00"), out("M3", "2024-03-04 10:00"),
-                                    out("M4", "2024-03-08 10:00")]).isEmpty)
+        #expect(
+            Policy.run(
+                excess,
+                [
+                    a, out("M1", "2024-03-01 10:00"), out("M2", "2024-03-02 10:00"), out("M3", "2024-03-04 10:00"),
+                    out("M4", "2024-03-08 10:00"),
+                ]
+            ).isEmpty)
     }
 
     @Test func loadErrors() {
-        let errors = Policy.errors("""
+        let errors = Policy.errors(
+            """
             - id: t.cadence
               kind: cadence
               check: excess
@@ -115,7 +129,8 @@ import Testing
 
 extension CadenceRuleTests {
     @Test func neverContactedHasItsOwnWording() throws {
-        let rule = try Policy.rule("""
+        let rule = try Policy.rule(
+            """
             - id: t.cadence
               kind: cadence
               category: under-contact

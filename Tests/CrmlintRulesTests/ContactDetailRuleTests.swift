@@ -1,8 +1,9 @@
 import CrmlintCore
-@testable import CrmlintRules
 import Foundation
-import Testing
 import TestHelpers
+import Testing
+
+@testable import CrmlintRules
 
 private let repoRoot = TestPaths.repoRoot
 
@@ -25,8 +26,10 @@ private func makeRule(_ body: String) throws -> ContactDetailRule {
     return try #require(rules.first as? ContactDetailRule)
 }
 
-private func findings(_ rule: ContactDetailRule, _ fields: [String: String], dataset: Dataset = .messages,
-                      companyDomains: [String] = []) -> [Finding] {
+private func findings(
+    _ rule: ContactDetailRule, _ fields: [String: String], dataset: Dataset = .messages,
+    companyDomains: [String] = []
+) -> [Finding] {
     let context = CheckContext(asOf: Date(timeIntervalSince1970: 1_714_492_800), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
     context.companyDomains = companyDomains
     let record = Record(dataset: dataset, file: "t.csv", line: 2, position: 1, fields: fields)
@@ -51,11 +54,12 @@ private func findings(_ rule: ContactDetailRule, _ fields: [String: String], dat
         for type in ["third_party", "第三方", "external", "internal", "同事"] {
             #expect(findings(rule, ["text": text, "recipient_type": type]).count == 1, "\(type)")
         }
-        #expect(findings(rule, ["text": text]).count == 1)    // undeclared recipient
+        #expect(findings(rule, ["text": text]).count == 1) // undeclared recipient
     }
 
     @Test func recipientAddressDecidesWhenTheTypeDoesNot() throws {
-        let rule = try makeRule("""
+        let rule = try makeRule(
+            """
             detector: mobile-cn
             scope:
               recipient_types: [third_party, external]
@@ -67,10 +71,13 @@ private func findings(_ rule: ContactDetailRule, _ fields: [String: String], dat
         #expect(findings(rule, ["text": text, "recipient": "li@ourco.com"], companyDomains: domains).isEmpty)
         #expect(findings(rule, ["text": text, "recipient": "li@sh.ourco.com"], companyDomains: domains).isEmpty)
         // Labelled internal, but the address is outside: it left the company.
-        #expect(findings(rule, ["text": text, "recipient_type": "internal", "recipient": "li@ourco.com; x@gmail.com"], companyDomains: domains).count == 1)
+        #expect(
+            findings(rule, ["text": text, "recipient_type": "internal", "recipient": "li@ourco.com; x@gmail.com"], companyDomains: domains)
+                .count == 1)
         // Without company domains nothing is known about addresses.
         #expect(findings(rule, ["text": text, "recipient": "ops@partner.cn"]).isEmpty)
-        #expect(findings(rule, ["text": text, "recipient_type": "customer", "recipient": "ops@client.cn"], companyDomains: domains).isEmpty)
+        #expect(
+            findings(rule, ["text": text, "recipient_type": "customer", "recipient": "ops@client.cn"], companyDomains: domains).isEmpty)
     }
 
     @Test func contactColumnsAreWhereDetailsBelong() throws {
@@ -84,7 +91,8 @@ private func findings(_ rule: ContactDetailRule, _ fields: [String: String], dat
     }
 
     @Test func fieldsAndExclusionsPerDataset() throws {
-        let rule = try makeRule("""
+        let rule = try makeRule(
+            """
             detector: mobile-cn
             scope:
               fields: {followups: [needs], complaints: [content, contact_info]}
@@ -117,17 +125,18 @@ private func findings(_ rule: ContactDetailRule, _ fields: [String: String], dat
     }
 
     @Test func aCustomDetectorIsAPatternPlusAValidator() throws {
-        let rule = try makeRule("""
+        let rule = try makeRule(
+            """
             patterns: ['(?:会员卡|积分卡)[:：]?\\s*([0-9]{12,19})']
             validator: luhn
             not_after: [作废]
             """)
         #expect(findings(rule, ["text": "会员卡：6222021234567890128"]).count == 1)
-        #expect(findings(rule, ["text": "会员卡：6222021234567890127"]).isEmpty)     // fails Luhn
-        #expect(findings(rule, ["text": "卡号6222021234567890128"]).isEmpty)          // not introduced as a member card
+        #expect(findings(rule, ["text": "会员卡：6222021234567890127"]).isEmpty) // fails Luhn
+        #expect(findings(rule, ["text": "卡号6222021234567890128"]).isEmpty) // not introduced as a member card
         let found = findings(rule, ["text": "会员卡：6222021234567890128"])
         #expect(found.first?.excerpt == "会员卡：6222***********0128")
-        #expect(found.first?.column == 5)   // group 1: the number, not the word before it
+        #expect(found.first?.column == 5) // group 1: the number, not the word before it
     }
 
     @Test func badDefinitionsGiveOneClearErrorEach() {
@@ -163,7 +172,8 @@ private func findings(_ rule: ContactDetailRule, _ fields: [String: String], dat
     }
 
     @Test func examplesCanFail() throws {
-        let rule = try makeRule("""
+        let rule = try makeRule(
+            """
             detector: mobile-cn
             scope: {recipient_types: [third_party]}
             examples:
@@ -202,8 +212,10 @@ private func findings(_ rule: ContactDetailRule, _ fields: [String: String], dat
         }
         #expect(findings(mobile, ["text": text, "recipient": "lina@ourco.com"], companyDomains: domains).isEmpty)
         // Third parties, outside addresses, undeclared recipients and free-text notes stay in scope.
-        for fields in [["recipient_type": "third_party"], ["recipient_type": "代理商"], ["recipient": "ops@partner.cn"],
-                       ["recipient_type": "internal", "recipient": "lina@ourco.com; x@gmail.com"], [:]] {
+        for fields in [
+            ["recipient_type": "third_party"], ["recipient_type": "代理商"], ["recipient": "ops@partner.cn"],
+            ["recipient_type": "internal", "recipient": "lina@ourco.com; x@gmail.com"], [:],
+        ] {
             #expect(findings(mobile, fields.merging(["text": text]) { $1 }, companyDomains: domains).count == 2, "\(fields)")
         }
         #expect(findings(mobile, ["notes": text], dataset: .followups).count == 2)

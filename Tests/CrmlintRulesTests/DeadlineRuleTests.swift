@@ -73,10 +73,12 @@ import Testing
     }
 
     @Test func aLateThankYouPointsAtTheVisitAndRelatesTheMessage() throws {
-        let found = Policy.run(try Policy.rule(thankYou), [
-            Policy.followup("F1", "CRM-2024-001", "2024年3月15日14:00-15:30", "上门拜访"),
-            Policy.message(.messages, "M1", "CRM-2024-001", "2024-03-16 17:40", "短信", "发出", "感谢接待"),
-        ])
+        let found = Policy.run(
+            try Policy.rule(thankYou),
+            [
+                Policy.followup("F1", "CRM-2024-001", "2024年3月15日14:00-15:30", "上门拜访"),
+                Policy.message(.messages, "M1", "CRM-2024-001", "2024-03-16 17:40", "短信", "发出", "感谢接待"),
+            ])
         #expect(found.count == 1)
         let finding = try #require(found.first)
         #expect(finding.recordId == "F1")
@@ -88,11 +90,13 @@ import Testing
 
     @Test func onlyTheFirstVisitStartsTheClockWhateverTheFileOrder() throws {
         // The later visit comes first in the file; the first visit got its thank-you.
-        let found = Policy.run(try Policy.rule(thankYou), [
-            Policy.followup("F2", "CRM-2024-001", "2024-04-10 10:00", "上门拜访"),
-            Policy.followup("F1", "CRM-2024-001", "2024-03-01 10:00", "上门拜访"),
-            Policy.message(.messages, "M1", "CRM-2024-001", "2024-03-01 18:00", "邮件", "发出", "感谢"),
-        ])
+        let found = Policy.run(
+            try Policy.rule(thankYou),
+            [
+                Policy.followup("F2", "CRM-2024-001", "2024-04-10 10:00", "上门拜访"),
+                Policy.followup("F1", "CRM-2024-001", "2024-03-01 10:00", "上门拜访"),
+                Policy.message(.messages, "M1", "CRM-2024-001", "2024-03-01 18:00", "邮件", "发出", "感谢"),
+            ])
         #expect(found.isEmpty)
     }
 
@@ -107,16 +111,19 @@ import Testing
     }
 
     @Test func aThankYouSentBeforeTheVisitEndedDoesNotCount() throws {
-        let found = Policy.run(try Policy.rule(thankYou), [
-            Policy.followup("F1", "CRM-2024-001", "2024年4月1日14:00-16:00", "上门拜访"),
-            Policy.message(.messages, "M1", "CRM-2024-001", "2024-04-01 15:00", "短信", "发出", "感谢"),
-        ])
+        let found = Policy.run(
+            try Policy.rule(thankYou),
+            [
+                Policy.followup("F1", "CRM-2024-001", "2024年4月1日14:00-16:00", "上门拜访"),
+                Policy.message(.messages, "M1", "CRM-2024-001", "2024-04-01 15:00", "短信", "发出", "感谢"),
+            ])
         #expect(found.count == 1)
         #expect(found.first?.message.hasPrefix("未发致谢") == true)
     }
 
     @Test func theEarlyWindowAndTheRecordThatMadeThePlanBoundWhatCounts() throws {
-        let rule = try Policy.rule("""
+        let rule = try Policy.rule(
+            """
             - id: t.plan
               kind: deadline
               category: late-followup
@@ -146,40 +153,63 @@ import Testing
         let thankYou = try Policy.rule(thankYou)
         let asOf = "2024-03-20T00:00:00+08:00"
         // A visit after as-of starts no clock, even with a late thank-you after it.
-        #expect(Policy.run(thankYou, [
-            Policy.followup("F1", "CRM-2024-001", "2024-04-01 10:00", "上门拜访"),
-            Policy.message(.messages, "M1", "CRM-2024-001", "2024-04-05 10:00", "短信", "发出", "感谢"),
-        ], asOf: asOf).isEmpty)
+        #expect(
+            Policy.run(
+                thankYou,
+                [
+                    Policy.followup("F1", "CRM-2024-001", "2024-04-01 10:00", "上门拜访"),
+                    Policy.message(.messages, "M1", "CRM-2024-001", "2024-04-05 10:00", "短信", "发出", "感谢"),
+                ], asOf: asOf
+            ).isEmpty)
         // A thank-you after as-of does not stop the clock: as of then none was sent, 3d23h after the visit.
-        let missing = Policy.run(thankYou, [
-            Policy.followup("F1", "CRM-2024-001", "2024-03-16 01:00", "上门拜访"),
-            Policy.message(.messages, "M1", "CRM-2024-001", "2024-03-25 10:00", "短信", "发出", "感谢"),
-        ], asOf: asOf)
+        let missing = Policy.run(
+            thankYou,
+            [
+                Policy.followup("F1", "CRM-2024-001", "2024-03-16 01:00", "上门拜访"),
+                Policy.message(.messages, "M1", "CRM-2024-001", "2024-03-25 10:00", "短信", "发出", "感谢"),
+            ], asOf: asOf)
         #expect(missing.map(\.message) == ["未发致谢 — none 3d23h after 2024-03-16 01:00 as of 2024-03-20 00:00"])
         // Within the limit as of as-of: not yet late, whatever happened after.
-        #expect(Policy.run(thankYou, [
-            Policy.followup("F1", "CRM-2024-001", "2024-03-19 10:00", "上门拜访"),
-            Policy.message(.messages, "M1", "CRM-2024-001", "2024-03-25 10:00", "短信", "发出", "感谢"),
-        ], asOf: asOf).isEmpty)
+        #expect(
+            Policy.run(
+                thankYou,
+                [
+                    Policy.followup("F1", "CRM-2024-001", "2024-03-19 10:00", "上门拜访"),
+                    Policy.message(.messages, "M1", "CRM-2024-001", "2024-03-25 10:00", "短信", "发出", "感谢"),
+                ], asOf: asOf
+            ).isEmpty)
         // A record entered after as-of is not judged, however late it was entered.
         let lateLog = try Policy.rule(lateLog)
-        #expect(Policy.run(lateLog, [Policy.followup("F1", "CRM-2024-001", "2024-03-10 10:00", "电话", ["logged_at": "2024-03-25 10:00"])],
-                           asOf: asOf).isEmpty)
-        #expect(Policy.run(lateLog, [Policy.followup("F1", "CRM-2024-001", "2024-03-10 10:00", "电话", ["logged_at": "2024-03-12 10:00"])],
-                           asOf: asOf).count == 1)
+        #expect(
+            Policy.run(
+                lateLog, [Policy.followup("F1", "CRM-2024-001", "2024-03-10 10:00", "电话", ["logged_at": "2024-03-25 10:00"])],
+                asOf: asOf
+            ).isEmpty)
+        #expect(
+            Policy.run(
+                lateLog, [Policy.followup("F1", "CRM-2024-001", "2024-03-10 10:00", "电话", ["logged_at": "2024-03-12 10:00"])],
+                asOf: asOf
+            ).count == 1)
     }
 
     @Test func loadErrorsNameTheKey() {
-        #expect(Policy.errors(thankYou.replacingOccurrences(of: "within: 24h", with: "within: soon")) == [
-            "error: t.yml:10:3: rule 't.thank-you': 'within' must be a length of time such as 24h, 3d or 30d, not 'soon'",
-        ])
-        #expect(Policy.errors(thankYou.replacingOccurrences(of: "channels: [visit]", with: "channels: [pigeon]")).first?
-            .contains("'start.channels': unknown channel 'pigeon'") == true)
-        #expect(Policy.errors(thankYou.replacingOccurrences(of: "first: true", with: "frist: true")).first?
-            .contains("unknown key 'frist' in 'start'") == true)
-        #expect(Policy.errors(thankYou.replacingOccurrences(of: "{elapsed} after the visit", with: "{late} after the visit")).first?
-            .contains("unknown placeholder '{late}'") == true)
-        #expect(Policy.errors(thankYou.replacingOccurrences(of: "  message_missing: 未发致谢 — none {elapsed} after {start} as of {as_of}\n", with: "")).first?
+        #expect(
+            Policy.errors(thankYou.replacingOccurrences(of: "within: 24h", with: "within: soon")) == [
+                "error: t.yml:10:3: rule 't.thank-you': 'within' must be a length of time such as 24h, 3d or 30d, not 'soon'"
+            ])
+        #expect(
+            Policy.errors(thankYou.replacingOccurrences(of: "channels: [visit]", with: "channels: [pigeon]")).first?
+                .contains("'start.channels': unknown channel 'pigeon'") == true)
+        #expect(
+            Policy.errors(thankYou.replacingOccurrences(of: "first: true", with: "frist: true")).first?
+                .contains("unknown key 'frist' in 'start'") == true)
+        #expect(
+            Policy.errors(thankYou.replacingOccurrences(of: "{elapsed} after the visit", with: "{late} after the visit")).first?
+                .contains("unknown placeholder '{late}'") == true)
+        #expect(
+            Policy.errors(
+                thankYou.replacingOccurrences(of: "  message_missing: 未发致谢 — none {elapsed} after {start} as of {as_of}\n", with: "")
+            ).first?
             .contains("missing required key 'message_missing'") == true)
     }
 }

@@ -1,7 +1,8 @@
 import CrmlintCore
-@testable import CrmlintRules
 import Foundation
 import Testing
+
+@testable import CrmlintRules
 
 /// The rule pack compiled into the binary is rules/, byte for byte.
 @Suite struct EmbeddedRulesTests {

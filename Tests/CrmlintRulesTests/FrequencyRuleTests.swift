@@ -7,7 +7,8 @@ import Testing
 /// customer and window at the crossing event, inbound ignored.
 @Suite struct FrequencyRuleTests {
     func rule(window: String = "day", max: Int = 1) throws -> Rule {
-        try Policy.rule("""
+        try Policy.rule(
+            """
             - id: t.calls
               kind: frequency
               category: over-contact
@@ -25,12 +26,14 @@ import Testing
     }
 
     @Test func oneFindingPerCustomerDayAtTheCallThatCrossedTheLimit() throws {
-        let found = Policy.run(try rule(), [
-            call("M3", "2024-03-15 17:00"), call("M1", "2024-03-15 09:00"), call("M2", "2024-03-15 11:00"),
-        ])
+        let found = Policy.run(
+            try rule(),
+            [
+                call("M3", "2024-03-15 17:00"), call("M1", "2024-03-15 09:00"), call("M2", "2024-03-15 11:00"),
+            ])
         #expect(found.count == 1)
         let finding = try #require(found.first)
-        #expect(finding.recordId == "M2")   // chronologically the second, though third in the file
+        #expect(finding.recordId == "M2") // chronologically the second, though third in the file
         #expect(Set(finding.related?.compactMap(\.recordId) ?? []) == ["M1", "M3"])
         #expect(finding.message == "过度联系 — 3 calls on 2024-03-15 (at most 1)")
         #expect(finding.day == "2024-03-15")
@@ -69,13 +72,25 @@ import Testing
     }
 
     @Test func aRecordWithoutADirectionIsReportedNotSkipped() throws {
-        let found = Policy.run(try rule(), [(.messages, ["id": "M1", "customer_id": "CRM-2024-001", "timestamp": "2024-03-15 09:00", "channel": "电话",
-                                                         "direction": ""])])
+        let found = Policy.run(
+            try rule(),
+            [
+                (
+                    .messages,
+                    [
+                        "id": "M1", "customer_id": "CRM-2024-001", "timestamp": "2024-03-15 09:00", "channel": "电话",
+                        "direction": "",
+                    ]
+                )
+            ])
         #expect(found.count == 1)
         #expect(found.first?.category == .incompleteRecord)
         #expect(found.first?.field == "direction")
         // No direction column at all is a fact about the file (one note from the scanner), not a finding per record.
-        #expect(Policy.run(try rule(), [(.messages, ["id": "M1", "customer_id": "CRM-2024-001", "timestamp": "2024-03-15 09:00", "channel": "电话"])]).isEmpty)
+        #expect(
+            Policy.run(
+                try rule(), [(.messages, ["id": "M1", "customer_id": "CRM-2024-001", "timestamp": "2024-03-15 09:00", "channel": "电话"])]
+            ).isEmpty)
     }
 
     @Test func windowAndMaxAreValidated() {

@@ -6,7 +6,8 @@ import Testing
 /// Pattern rules with `capture` and `limit`: the amount a hit captures decides.
 @Suite struct PatternLimitTests {
     func rule(capture: String = "amount", limit: String = "{max: 200}") throws -> Rule {
-        try Policy.rule("""
+        try Policy.rule(
+            """
             - id: t.gift
               category: gift-limit
               severity: error
@@ -53,7 +54,8 @@ import Testing
     }
 
     @Test func aMissingGroupOrLimitIsALoadError() {
-        let noGroup = Policy.errors("""
+        let noGroup = Policy.errors(
+            """
             - id: t.gift
               category: gift-limit
               severity: error
@@ -63,7 +65,8 @@ import Testing
               limit: {max: 200}
             """)
         #expect(noGroup == ["error: t.yml:6:3: rule 't.gift': pattern '送.{0,4}价值(\\d+)元' has no capture group 'amount'"])
-        let noLimit = Policy.errors("""
+        let noLimit = Policy.errors(
+            """
             - id: t.gift
               category: gift-limit
               severity: error
@@ -75,7 +78,8 @@ import Testing
     }
 
     @Test func placeholdersAreLeftAloneInRulesWithoutALimit() throws {
-        let plain = try Policy.rule("""
+        let plain = try Policy.rule(
+            """
             - id: t.plain
               category: exaggeration
               severity: error

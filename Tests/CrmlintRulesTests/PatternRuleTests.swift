@@ -84,7 +84,7 @@ import Testing
             let merged = try rule(patterns: "[" + order.map { entries[$0] }.joined(separator: ", ") + "]")
             let found = findings(merged, "孙总，这单成了给您5个点的回扣。")
             #expect(found.count == 1, "order \(order): \(found.map(\.column))")
-            #expect(found.first?.column == 4)   // the union starts at 这单成了
+            #expect(found.first?.column == 4) // the union starts at 这单成了
             seen.insert(found.map(\.fingerprint))
         }
         #expect(seen.count == 1, "the fingerprint must not depend on the order of the patterns")
@@ -92,9 +92,9 @@ import Testing
 
     @Test func hitsFurtherApartOrAcrossAClauseStaySeparate() throws {
         let pair = try rule(patterns: "['回扣', '好处费']")
-        #expect(findings(pair, "回扣的好处费").count == 1)          // one character apart
-        #expect(findings(pair, "回扣以及其他好处费").count == 2)    // four characters apart
-        #expect(findings(pair, "回扣，好处费").count == 2)          // two clauses
+        #expect(findings(pair, "回扣的好处费").count == 1) // one character apart
+        #expect(findings(pair, "回扣以及其他好处费").count == 2) // four characters apart
+        #expect(findings(pair, "回扣，好处费").count == 2) // two clauses
     }
 
     @Test func excerptIsRedacted() throws {
@@ -148,7 +148,10 @@ import Testing
     }
 
     @Test func unknownDirectionIsALoadError() {
-        let (_, errors) = RuleLoader.load(yaml: "- id: t.x\n  category: bribery\n  severity: error\n  message: m\n  direction: sideways\n  patterns: ['x']\n", file: "t.yml")
-        #expect(errors.map(\.description) == ["error: t.yml:5:3: rule 't.x': unknown direction 'sideways'; expected one of outbound, inbound"])
+        let (_, errors) = RuleLoader.load(
+            yaml: "- id: t.x\n  category: bribery\n  severity: error\n  message: m\n  direction: sideways\n  patterns: ['x']\n",
+            file: "t.yml")
+        #expect(
+            errors.map(\.description) == ["error: t.yml:5:3: rule 't.x': unknown direction 'sideways'; expected one of outbound, inbound"])
     }
 }

@@ -6,8 +6,10 @@ import Testing
 /// The default rules of the cross-record policy clauses: one file per clause,
 /// each rule documented and carrying examples on both sides, all passing.
 @Suite struct PolicyRulePackTests {
-    static let files = ["T1-late-log", "T2-thank-you", "T3-phone-followup", "T4-overdue-plan", "F1-daily-calls", "F2-tier-cadence",
-                        "F3-quiet-period", "K1-tier", "D1-complete-records", "R4-gift-limit"]
+    static let files = [
+        "T1-late-log", "T2-thank-you", "T3-phone-followup", "T4-overdue-plan", "F1-daily-calls", "F2-tier-cadence",
+        "F3-quiet-period", "K1-tier", "D1-complete-records", "R4-gift-limit",
+    ]
 
     @Test(arguments: files)
     func ruleFileLoadsDocumentedAndItsExamplesPass(name: String) throws {

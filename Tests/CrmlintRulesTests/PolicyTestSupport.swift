@@ -22,24 +22,37 @@ enum Policy {
 
     /// Records numbered by line in list order, in file `<dataset>.csv`.
     static func records(_ rows: [(Dataset, [String: String])]) -> [Record] {
-        rows.enumerated().map { Record(dataset: $0.element.0, file: "\($0.element.0.rawValue).csv", line: $0.offset + 2, position: $0.offset + 1, fields: $0.element.1) }
+        rows.enumerated().map {
+            Record(
+                dataset: $0.element.0, file: "\($0.element.0.rawValue).csv", line: $0.offset + 2, position: $0.offset + 1,
+                fields: $0.element.1)
+        }
     }
 
-    static func run(_ rule: Rule, _ rows: [(Dataset, [String: String])], asOf: String = "2024-05-01T00:00:00+08:00",
-                    timeZone: TimeZone = shanghai) -> [Finding] {
-        ExampleDatasets.findings(rule: rule, example: DatasetExample(records: records(rows), asOf: time(asOf, timeZone), timeZone: timeZone))
+    static func run(
+        _ rule: Rule, _ rows: [(Dataset, [String: String])], asOf: String = "2024-05-01T00:00:00+08:00",
+        timeZone: TimeZone = shanghai
+    ) -> [Finding] {
+        ExampleDatasets.findings(
+            rule: rule, example: DatasetExample(records: records(rows), asOf: time(asOf, timeZone), timeZone: timeZone))
     }
 
-    static func message(_ dataset: Dataset = .messages, _ id: String, _ customer: String, _ time: String, _ channel: String,
-                        _ direction: String, _ text: String = "") -> (Dataset, [String: String]) {
+    static func message(
+        _ dataset: Dataset = .messages, _ id: String, _ customer: String, _ time: String, _ channel: String,
+        _ direction: String, _ text: String = ""
+    ) -> (Dataset, [String: String]) {
         (dataset, ["id": id, "customer_id": customer, "timestamp": time, "channel": channel, "direction": direction, "text": text])
     }
 
-    static func followup(_ id: String, _ customer: String, _ time: String, _ channel: String, _ extra: [String: String] = [:]) -> (Dataset, [String: String]) {
+    static func followup(
+        _ id: String, _ customer: String, _ time: String, _ channel: String, _ extra: [String: String] = [:]
+    ) -> (Dataset, [String: String]) {
         (.followups, ["id": id, "customer_id": customer, "contact_time": time, "channel": channel].merging(extra) { $1 })
     }
 
-    static func customer(_ id: String, tier: String, purchase: String = "50万", _ extra: [String: String] = [:]) -> (Dataset, [String: String]) {
+    static func customer(
+        _ id: String, tier: String, purchase: String = "50万", _ extra: [String: String] = [:]
+    ) -> (Dataset, [String: String]) {
         (.customers, ["customer_id": id, "tier": tier, "annual_purchase": purchase, "owner": "李娜"].merging(extra) { $1 })
     }
 }

@@ -1,8 +1,9 @@
 import CrmlintCore
-@testable import CrmlintRules
-import PatternEngine
 import Foundation
+import PatternEngine
 import Testing
+
+@testable import CrmlintRules
 
 /// The literal prefilter may only skip what cannot match: its requirements
 /// are checked on patterns, and its verdicts against PCRE2 itself.
@@ -11,10 +12,10 @@ import Testing
         #expect(RequiredLiterals.of("保证") == ["保证"])
         #expect(RequiredLiterals.requirement(of: "(?:保证|承诺)\\s*到货") == .all([.words(["保证", "承诺"]), .words(["到货"])]))
         #expect(RequiredLiterals.of("(?:零|0)\\s*故障") == ["故障"])
-        #expect(RequiredLiterals.of("回扣(?:费)?") == ["回扣", "回扣费"])   // an optional tail joins the run
+        #expect(RequiredLiterals.of("回扣(?:费)?") == ["回扣", "回扣费"]) // an optional tail joins the run
         #expect(RequiredLiterals.of("[俱具]乐部") == ["俱乐部", "具乐部"])
-        #expect(RequiredLiterals.of("(?i:YYDS)|绝绝子") == ["yyds", "绝绝子"])   // ASCII folded
-        #expect(RequiredLiterals.of("(?<=您)好") == ["好"])                     // lookbehinds are not part of the match
+        #expect(RequiredLiterals.of("(?i:YYDS)|绝绝子") == ["yyds", "绝绝子"]) // ASCII folded
+        #expect(RequiredLiterals.of("(?<=您)好") == ["好"]) // lookbehinds are not part of the match
         #expect(RequiredLiterals.of("\\d+元") == ["元"])
         #expect(RequiredLiterals.of("(?:保证)?到") == ["到", "保证到"])
     }
@@ -23,7 +24,7 @@ import Testing
         #expect(RequiredLiterals.of("\\d+") == nil)
         #expect(RequiredLiterals.of("(?:保证)?") == nil)
         #expect(RequiredLiterals.of("a|\\d") == nil)
-        #expect(RequiredLiterals.of("(?x) a b") == nil)         // extended mode: not understood, not filtered
+        #expect(RequiredLiterals.of("(?x) a b") == nil) // extended mode: not understood, not filtered
         #expect(RequiredLiterals.of("(?(1)a|b)") == nil)
     }
 
@@ -34,21 +35,24 @@ import Testing
 
     @Test func branchesSplitAtTheTopLevelOnly() {
         #expect(RequiredLiterals.branches(of: "(?:a|b(?:c|d)|[|]|e|f)") == ["a", "b(?:c|d)", "[|]", "e", "f"])
-        #expect(RequiredLiterals.branches(of: "(?<amount>a|b|c|d)") == nil)   // a capture around the whole stays
-        #expect(RequiredLiterals.branches(of: "(a)|b|c|\\1") == nil)          // numbered back reference
-        #expect(RequiredLiterals.branches(of: "a|b") == nil)                  // too few to be worth it
+        #expect(RequiredLiterals.branches(of: "(?<amount>a|b|c|d)") == nil) // a capture around the whole stays
+        #expect(RequiredLiterals.branches(of: "(a)|b|c|\\1") == nil) // numbered back reference
+        #expect(RequiredLiterals.branches(of: "a|b") == nil) // too few to be worth it
     }
 
     /// Random texts over a small alphabet: wherever PCRE2 finds a match, the
     /// prefilter must have let the pattern run.
     @Test func neverSkipsATextThatMatches() throws {
-        let sources = ["(?:保证|承诺)\\s*(?:到货|交货)", "零\\s*故障|百分之百", "(?:送|给)[^,]{0,4}(?:礼|卡)", "回扣(?:费)?|好处费",
-                       "(?i:vip)卡", "(?<=您)好", "[俱具]乐部", "(?:一|二|三)?等奖"]
+        let sources = [
+            "(?:保证|承诺)\\s*(?:到货|交货)", "零\\s*故障|百分之百", "(?:送|给)[^,]{0,4}(?:礼|卡)", "回扣(?:费)?|好处费",
+            "(?i:vip)卡", "(?<=您)好", "[俱具]乐部", "(?:一|二|三)?等奖",
+        ]
         let alphabet = Array("保证承诺到货交零故障百分之送给礼卡回扣费好处您俱具乐部一二三等奖VvIiPp ,")
         var generator = SystemRandomNumberGenerator()
         for source in sources {
             let pattern = try #require(try? PatternEngine.Pattern(source))
-            let metadata = RuleMetadata(id: "t.\(abs(source.hashValue))", kind: "pattern", category: .exaggeration, severity: .error, message: "m")
+            let metadata = RuleMetadata(
+                id: "t.\(abs(source.hashValue))", kind: "pattern", category: .exaggeration, severity: .error, message: "m")
             let rule = PatternRule(metadata: metadata, patterns: [pattern])
             let prefilter = LiteralPrefilter(rules: [rule])
             for _ in 0..<400 {
@@ -64,21 +68,23 @@ import Testing
 
     @Test func leadingWordsOfCommonShapes() {
         #expect(RequiredLiterals.leadingWords(of: "(?:保证|承诺)\\s*到货") == ["保证", "承诺"])
-        #expect(RequiredLiterals.leadingWords(of: "事成|事后|中了标") == ["事成", "事后", "中了标"])   // the whole word, not its first character
-        #expect(RequiredLiterals.leadingWords(of: "(?<!不)(?:都|全)?能") == ["都", "全", "能"])       // lookbehind skipped, optional words added
+        #expect(RequiredLiterals.leadingWords(of: "事成|事后|中了标") == ["事成", "事后", "中了标"]) // the whole word, not its first character
+        #expect(RequiredLiterals.leadingWords(of: "(?<!不)(?:都|全)?能") == ["都", "全", "能"]) // lookbehind skipped, optional words added
         #expect(RequiredLiterals.leadingWords(of: "[0-9]+元") == Set((0...9).map(String.init)))
         #expect(RequiredLiterals.leadingWords(of: "(?i:VIP)卡") == ["vip卡"])
-        #expect(RequiredLiterals.leadingWords(of: "\\s*保证") == nil)          // may start with a space
+        #expect(RequiredLiterals.leadingWords(of: "\\s*保证") == nil) // may start with a space
         #expect(RequiredLiterals.leadingWords(of: "\\p{Han}{1,2}总") == nil)
-        #expect(RequiredLiterals.leadingWords(of: "(?:保证)?") == nil)        // may match nothing
+        #expect(RequiredLiterals.leadingWords(of: "(?:保证)?") == nil) // may match nothing
         #expect(RequiredLiterals.leadingWords(of: "(*SKIP)a") == nil)
     }
 
     /// Tried only at its leading words, a pattern finds exactly what a whole
     /// scan finds: random texts over the patterns' own characters.
     @Test func anchoredSearchAtLeadingWordsFindsWhatAScanFinds() throws {
-        let sources = ["(?:保证|承诺)\\s*(?:到货|交货)", "(?<!不)(?:都|全)?能(?:到|修)", "[0-9]+\\s*(?:元|块)", "(?i:vip)卡|(?:送|给)[^,]{0,3}卡",
-                       "(?:事成|事后)[^,]{0,4}(?:重谢|感谢)", "好(?=处)|好处费"]
+        let sources = [
+            "(?:保证|承诺)\\s*(?:到货|交货)", "(?<!不)(?:都|全)?能(?:到|修)", "[0-9]+\\s*(?:元|块)", "(?i:vip)卡|(?:送|给)[^,]{0,3}卡",
+            "(?:事成|事后)[^,]{0,4}(?:重谢|感谢)", "好(?=处)|好处费",
+        ]
         try expectAnchoredEquivalence(sources: sources, alphabet: Array("保证承诺到货交不都全能修元块送给卡事成后重谢感好处费Vv Ii Pp,0123456789"))
     }
 
@@ -124,8 +130,10 @@ import Testing
     }
 
     /// The prefilter's start positions for the pattern's leading words in `text`, then both searches.
-    private func expectSameMatches(_ pattern: PatternEngine.Pattern, _ anchored: PatternEngine.Pattern, prefilter: LiteralPrefilter,
-                                   text: String, scratch: MatchScratch) throws {
+    private func expectSameMatches(
+        _ pattern: PatternEngine.Pattern, _ anchored: PatternEngine.Pattern, prefilter: LiteralPrefilter,
+        text: String, scratch: MatchScratch
+    ) throws {
         var present = [Bool](repeating: false, count: prefilter.setCount)
         var starts: [Int64] = []
         let bytes = Array(text.utf8)

@@ -7,7 +7,8 @@ import Testing
 /// customer coming back.
 @Suite struct QuietPeriodRuleTests {
     func rule(resume: Bool = true) throws -> Rule {
-        try Policy.rule("""
+        try Policy.rule(
+            """
             - id: t.quiet
               kind: quiet_period
               category: quiet-period
@@ -41,10 +42,13 @@ import Testing
     }
 
     @Test func everyContactInsideIsReportedAndFollowupsCount() throws {
-        let found = Policy.run(try rule(), [
-            request, contact("M2", "2024-03-02 10:00"),
-            Policy.followup("F1", "CRM-2024-001", "2024-03-10 10:00", "上门拜访"), contact("M3", "2024-03-03 10:00", customer: "CRM-2024-002"),
-        ])
+        let found = Policy.run(
+            try rule(),
+            [
+                request, contact("M2", "2024-03-02 10:00"),
+                Policy.followup("F1", "CRM-2024-001", "2024-03-10 10:00", "上门拜访"),
+                contact("M3", "2024-03-03 10:00", customer: "CRM-2024-002"),
+            ])
         #expect(Set(found.compactMap(\.recordId)) == ["M2", "F1"])
     }
 
@@ -67,7 +71,8 @@ import Testing
     }
 
     @Test func aTriggerNeedsAText() {
-        let errors = Policy.errors("""
+        let errors = Policy.errors(
+            """
             - id: t.quiet
               kind: quiet_period
               category: quiet-period

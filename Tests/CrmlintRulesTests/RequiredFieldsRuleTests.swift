@@ -26,15 +26,25 @@ import Testing
         """
 
     @Test func eachMissingFieldIsItsOwnFinding() throws {
-        let found = Policy.run(try Policy.rule(yaml), [(.followups, ["customer_id": "CRM-2024-001", "contact_time": "2024-03-15 10:00", "customer_commitment": "  ",
-                                                                  "logged_at": ""])])
+        let found = Policy.run(
+            try Policy.rule(yaml),
+            [
+                (
+                    .followups,
+                    [
+                        "customer_id": "CRM-2024-001", "contact_time": "2024-03-15 10:00", "customer_commitment": "  ",
+                        "logged_at": "",
+                    ]
+                )
+            ])
         #expect(found.compactMap(\.field).sorted() == ["customer_commitment", "logged_at"])
         #expect(found.first { $0.field == "logged_at" }?.message == "记录不完整 — logged_at (录入时间) is missing")
         #expect(found.allSatisfy { $0.category == .incompleteRecord && $0.recordId == "1" })
     }
 
     @Test(arguments: [
-        ("customer_id", "CRM2024001", "does not have the required format"), ("customer_id", "CRM-24-1", "does not have the required format"),
+        ("customer_id", "CRM2024001", "does not have the required format"),
+        ("customer_id", "CRM-24-1", "does not have the required format"),
         ("annual_purchase", "很多", "is not an amount"), ("strategic", "也许", "is not yes or no"),
         ("tier", "D", "is not a tier (A, B, C)"), ("logged_at", "2024-02-30 10:00", "is not a time"),
     ])
@@ -49,8 +59,19 @@ import Testing
     /// vocabulary knows, are facts about the file (noted once per file by the
     /// scanner: ScanNotesTests), not findings on each record.
     @Test func absentColumnsAndUnknownWordsAreNotRecordFindings() throws {
-        #expect(Policy.run(try Policy.rule(yaml), [(.followups, ["customer_id": "CRM-2024-001", "contact_time": "2024-03-15 10:00",
-                                                                 "customer_commitment": "下周答复", "logged_at": "2024-03-15 12:00"])]).isEmpty)
+        #expect(
+            Policy.run(
+                try Policy.rule(yaml),
+                [
+                    (
+                        .followups,
+                        [
+                            "customer_id": "CRM-2024-001", "contact_time": "2024-03-15 10:00",
+                            "customer_commitment": "下周答复", "logged_at": "2024-03-15 12:00",
+                        ]
+                    )
+                ]
+            ).isEmpty)
         #expect(Policy.run(try Policy.rule(yaml), [(.customers, ["channel": "飞鸽传书"]), (.customers, ["direction": "sideways"])]).isEmpty)
     }
 
@@ -72,7 +93,8 @@ import Testing
 
     @Test func aValueSeveralRulesNeedIsReportedOnce() throws {
         let complete = try Policy.rule(yaml)
-        let lateLog = try Policy.rule("""
+        let lateLog = try Policy.rule(
+            """
             - id: t.late-log
               kind: deadline
               category: late-log
@@ -83,9 +105,12 @@ import Testing
               done: {field: logged_at}
               within: 24h
             """)
-        let record = Record(dataset: .followups, file: "f.csv", line: 2, position: 1,
-                            fields: ["customer_id": "CRM-2024-001", "contact_time": "2024-03-15 10:00", "channel": "电话",
-                                     "customer_commitment": "待定", "logged_at": "昨天"])
+        let record = Record(
+            dataset: .followups, file: "f.csv", line: 2, position: 1,
+            fields: [
+                "customer_id": "CRM-2024-001", "contact_time": "2024-03-15 10:00", "channel": "电话",
+                "customer_commitment": "待定", "logged_at": "昨天",
+            ])
         let context = CheckContext(asOf: Date(), timeZone: Policy.shanghai)
         var found: [Finding] = []
         for rule in [complete, lateLog] { rule.makeChecker().check(record, context: context) { found.append($0) } }
@@ -99,8 +124,9 @@ import Testing
     }
 
     @Test func unknownFormatsAndFieldsAreLoadErrors() {
-        let errors = Policy.errors(yaml.replacingOccurrences(of: "strategic: boolean", with: "strategic: yesno")
-            .replacingOccurrences(of: "customer_commitment, logged_at", with: "customer_commitment, logged"))
+        let errors = Policy.errors(
+            yaml.replacingOccurrences(of: "strategic: boolean", with: "strategic: yesno")
+                .replacingOccurrences(of: "customer_commitment, logged_at", with: "customer_commitment, logged"))
         #expect(errors.contains { $0.contains("unknown format 'yesno' for 'strategic'") })
         #expect(errors.contains { $0.contains("'logged' is not a field of followups") })
     }

@@ -1,8 +1,8 @@
 import CrmlintCore
 import CrmlintRules
 import Foundation
-import Testing
 import TestHelpers
+import Testing
 
 /// Inputs the rule-loader fuzzer (scripts/fuzz rules) found a problem with,
 /// kept in fuzz/regressions/rules/ and replayed as fuzz/Sources/FuzzRules does.
@@ -26,10 +26,13 @@ import TestHelpers
     }
 
     @Test func textQuotedFromARuleFileIsShownOnOneLine() {
-        let (_, errors) = RuleLoader.load(yaml: "- id: x\n  category: bribery\n  severity: error\n  message: m\n  patterns: [\"a(\\nb\"]\n  \"odd\\u2028key\": 1\n", file: "r.yml")
-        #expect(errors.flatMap(\.lines).sorted() == [
-            "error: r.yml:5:3: rule 'x': bad pattern in 'patterns': missing closing parenthesis at character 4 of 'a(\\nb'",
-            "error: r.yml:6:3: rule 'x': unknown key 'odd\\u{2028}key'",
-        ])
+        let (_, errors) = RuleLoader.load(
+            yaml: "- id: x\n  category: bribery\n  severity: error\n  message: m\n  patterns: [\"a(\\nb\"]\n  \"odd\\u2028key\": 1\n",
+            file: "r.yml")
+        #expect(
+            errors.flatMap(\.lines).sorted() == [
+                "error: r.yml:5:3: rule 'x': bad pattern in 'patterns': missing closing parenthesis at character 4 of 'a(\\nb'",
+                "error: r.yml:6:3: rule 'x': unknown key 'odd\\u{2028}key'",
+            ])
     }
 }

@@ -30,16 +30,18 @@ import Testing
     }
 
     @Test func unknownKeysSayWhichKeyWasMeant() {
-        let (_, errors) = load(valid.replacingOccurrences(of: "patterns:", with: "pattern:").replacingOccurrences(of: "severity:", with: "severty:")
-            .replacingOccurrences(of: "category: exaggeration", with: "category: exagerration"))
-        #expect(errors.map(\.description).sorted() == [
-            "error: rules/test.yml:1:3: rule 'conduct.zero-failure': missing required key 'patterns'",
-            "error: rules/test.yml:1:3: rule 'conduct.zero-failure': missing required key 'severity'",
-            "error: rules/test.yml:2:3: rule 'conduct.zero-failure': unknown category 'exagerration' (did you mean 'exaggeration'?); expected one of "
-                + Category.allCases.map(\.rawValue).joined(separator: ", "),
-            "error: rules/test.yml:3:3: rule 'conduct.zero-failure': unknown key 'severty' (did you mean 'severity'?)",
-            "error: rules/test.yml:5:3: rule 'conduct.zero-failure': unknown key 'pattern' (did you mean 'patterns'?)",
-        ])
+        let (_, errors) = load(
+            valid.replacingOccurrences(of: "patterns:", with: "pattern:").replacingOccurrences(of: "severity:", with: "severty:")
+                .replacingOccurrences(of: "category: exaggeration", with: "category: exagerration"))
+        #expect(
+            errors.map(\.description).sorted() == [
+                "error: rules/test.yml:1:3: rule 'conduct.zero-failure': missing required key 'patterns'",
+                "error: rules/test.yml:1:3: rule 'conduct.zero-failure': missing required key 'severity'",
+                "error: rules/test.yml:2:3: rule 'conduct.zero-failure': unknown category 'exagerration' (did you mean 'exaggeration'?); expected one of "
+                    + Category.allCases.map(\.rawValue).joined(separator: ", "),
+                "error: rules/test.yml:3:3: rule 'conduct.zero-failure': unknown key 'severty' (did you mean 'severity'?)",
+                "error: rules/test.yml:5:3: rule 'conduct.zero-failure': unknown key 'pattern' (did you mean 'patterns'?)",
+            ])
     }
 
     @Test func badPatternReportsOffset() {

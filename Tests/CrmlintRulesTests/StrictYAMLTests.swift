@@ -11,7 +11,9 @@ import Testing
     /// Nine levels of ten aliases each: 10^9 nodes once expanded.
     static var aliasBomb: String {
         var lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-        for level in 1...8 { lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]") }
+        for level in 1...8 {
+            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
+        }
         return lines.joined(separator: "\n") + "\n? *a8\n: x\n"
     }
 

@@ -37,15 +37,20 @@ import Testing
         #expect(found.first?.message == "客户分级不符 — recorded B, expected A (annual purchase 1.2亿 ≥ 100万)")
         #expect(found.first?.field == "tier")
         #expect(found.first?.recordId == "CRM-2024-001")
-        #expect(try check(tier: "A类", purchase: "85.5万元").first?.message == "客户分级不符 — recorded A, expected B (annual purchase 85.5万 ≥ 30万 and < 100万)")
-        #expect(try check(tier: "B", purchase: "8万").first?.message == "客户分级不符 — recorded B, expected C (annual purchase 8万 < 30万, no high_growth/strategic)")
+        #expect(
+            try check(tier: "A类", purchase: "85.5万元").first?.message
+                == "客户分级不符 — recorded A, expected B (annual purchase 85.5万 ≥ 30万 and < 100万)")
+        #expect(
+            try check(tier: "B", purchase: "8万").first?.message
+                == "客户分级不符 — recorded B, expected C (annual purchase 8万 < 30万, no high_growth/strategic)")
     }
 
     @Test func flagsMakeTierAWhateverThePurchase() throws {
         #expect(try check(tier: "A", purchase: "10万", ["strategic": "是"]).isEmpty)
         #expect(try check(tier: "A", purchase: nil, ["high_growth": "Y"]).isEmpty)
         #expect(try check(tier: "C", purchase: "10万", ["strategic": "true"]).first?.message.contains("strategic (战略合作) is yes") == true)
-        #expect(try check(tier: "A", purchase: "10万", ["strategic": "否", "high_growth": "N"]).first?.message.contains("expected C") == true)
+        #expect(
+            try check(tier: "A", purchase: "10万", ["strategic": "否", "high_growth": "N"]).first?.message.contains("expected C") == true)
     }
 
     @Test func unreadableValuesAreIncompleteRecordsNotGuesses() throws {
@@ -58,8 +63,12 @@ import Testing
     }
 
     @Test func theLastTierMustBeTheFallback() {
-        let errors = Policy.errors(yaml.replacingOccurrences(of: "    - {tier: C}\n", with: "").replacingOccurrences(of: "    - {tier: C}", with: ""))
+        let errors = Policy.errors(
+            yaml.replacingOccurrences(of: "    - {tier: C}\n", with: "").replacingOccurrences(of: "    - {tier: C}", with: ""))
         #expect(errors.contains { $0.contains("the last tier must have no criteria") })
-        #expect(Policy.errors(yaml.replacingOccurrences(of: "100万", with: "很多")).contains { $0.contains("'tiers[0].min_purchase' must be an amount") })
+        #expect(
+            Policy.errors(yaml.replacingOccurrences(of: "100万", with: "很多")).contains {
+                $0.contains("'tiers[0].min_purchase' must be an amount")
+            })
     }
 }

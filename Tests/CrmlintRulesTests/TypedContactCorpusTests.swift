@@ -1,8 +1,9 @@
 import CrmlintCore
-@testable import CrmlintRules
 import Foundation
-import Testing
 import TestHelpers
+import Testing
+
+@testable import CrmlintRules
 
 /// A hand-written labelled set of contact details as people type them to
 /// third parties (corpus/pii/typed.tsv: spoken digits, separators, halves,
@@ -39,8 +40,9 @@ struct TypedCorpus {
             if columns[2] != "-" {
                 for item in columns[2].components(separatedBy: " | ") {
                     let parts = item.components(separatedBy: "=")
-                    let head = try #require(parts[0].firstIndex(of: ":").map { (parts[0][..<$0], parts[0][parts[0].index(after: $0)...]) },
-                                            "\(relative):\(index + 1): detector:span")
+                    let head = try #require(
+                        parts[0].firstIndex(of: ":").map { (parts[0][..<$0], parts[0][parts[0].index(after: $0)...]) },
+                        "\(relative):\(index + 1): detector:span")
                     try #require(columns[1].contains(head.1), "\(relative):\(index + 1): span '\(head.1)' not in the text")
                     expected.append(Expected(detector: String(head.0), span: String(head.1), values: Array(parts.dropFirst())))
                 }
@@ -59,8 +61,9 @@ struct TypedCorpus {
     static func findings(_ text: String, rules: [ContactDetailRule]) -> [(detector: String, column: Int)] {
         let context = CheckContext(asOf: Date(timeIntervalSince1970: 1_714_492_800), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
         context.companyDomains = ["ourco.com", "ourco.cn"]
-        let record = Record(dataset: .messages, file: "typed.tsv", line: 1, position: 1,
-                            fields: ["id": "T", "text": text, "recipient_type": "third_party"])
+        let record = Record(
+            dataset: .messages, file: "typed.tsv", line: 1, position: 1,
+            fields: ["id": "T", "text": text, "recipient_type": "third_party"])
         var found: [(String, Int)] = []
         for rule in rules {
             rule.makeChecker().check(record, context: context) { finding in
@@ -88,7 +91,9 @@ struct TypedCorpus {
                 // Where the span lies, in scalars.
                 let span = Array(item.span.unicodeScalars)
                 let start = (0...(scalars.count - span.count)).first { Array(scalars[$0..<($0 + span.count)]) == span } ?? 0
-                if let index = found.firstIndex(where: { $0.detector == item.detector && (start..<(start + span.count)).contains($0.column) }) {
+                if let index = found.firstIndex(where: {
+                    $0.detector == item.detector && (start..<(start + span.count)).contains($0.column)
+                }) {
                     found.remove(at: index)
                     byDetector[item.detector, default: Score()].truePositives += 1
                     byForm[line.form, default: Score()].truePositives += 1
@@ -111,9 +116,11 @@ struct TypedCorpus {
         var lines = [title.padding(toLength: 22, withPad: " ", startingAt: 0) + "  TP  FP  FN  precision  recall"]
         for key in scores.keys.sorted() {
             let score = scores[key]!
-            lines.append(key.padding(toLength: 22, withPad: " ", startingAt: 0)
-                + String(format: "  %2d  %2d  %2d  %9.3f  %6.3f", score.truePositives, score.falsePositives, score.falseNegatives,
-                         score.precision, score.recall))
+            lines.append(
+                key.padding(toLength: 22, withPad: " ", startingAt: 0)
+                    + String(
+                        format: "  %2d  %2d  %2d  %9.3f  %6.3f", score.truePositives, score.falsePositives, score.falseNegatives,
+                        score.precision, score.recall))
         }
         return lines.joined(separator: "\n")
     }
@@ -132,8 +139,9 @@ struct TypedCorpus {
 
     @Test func precisionAndRecallPerDetectorAtLeast98Percent() throws {
         let (byDetector, byForm, misses) = try TypedCorpus.score(TypedCorpus.lines("corpus/pii/typed.tsv"))
-        print("Typed contact details (corpus/pii/typed.tsv), per detector:\n" + TypedCorpus.table("detector", byDetector)
-              + "\nper form:\n" + TypedCorpus.table("form", byForm) + (misses.isEmpty ? "" : "\n" + misses.joined(separator: "\n")))
+        print(
+            "Typed contact details (corpus/pii/typed.tsv), per detector:\n" + TypedCorpus.table("detector", byDetector)
+                + "\nper form:\n" + TypedCorpus.table("form", byForm) + (misses.isEmpty ? "" : "\n" + misses.joined(separator: "\n")))
         for (detector, score) in byDetector {
             #expect(score.precision >= 0.98, "\(detector) precision \(score.precision)")
             #expect(score.recall >= 0.98, "\(detector) recall \(score.recall)")
@@ -144,8 +152,9 @@ struct TypedCorpus {
     /// and only a precision below 0.95 fails (its misses are what the detectors do not read yet).
     @Test func unseenSetScores() throws {
         let (byDetector, byForm, misses) = try TypedCorpus.score(TypedCorpus.lines("corpus/pii/typed-unseen.tsv"))
-        print("Typed contact details, unseen set (corpus/pii/typed-unseen.tsv), per detector:\n" + TypedCorpus.table("detector", byDetector)
-              + "\nper form:\n" + TypedCorpus.table("form", byForm) + (misses.isEmpty ? "" : "\n" + misses.joined(separator: "\n")))
+        print(
+            "Typed contact details, unseen set (corpus/pii/typed-unseen.tsv), per detector:\n" + TypedCorpus.table("detector", byDetector)
+                + "\nper form:\n" + TypedCorpus.table("form", byForm) + (misses.isEmpty ? "" : "\n" + misses.joined(separator: "\n")))
         for (detector, score) in byDetector {
             #expect(score.precision >= 0.95, "\(detector) precision \(score.precision)")
         }

@@ -40,7 +40,7 @@ import Testing
     @Test func allMatchesTerminatesOnEmptyMatches() throws {
         let pattern = try Pattern("x*")
         let hits = try pattern.matches("ab零")
-        #expect(hits.count == 4)   // before a, before b, before 零, at the end
+        #expect(hits.count == 4) // before a, before b, before 零, at the end
     }
 
     @Test func catastrophicPatternStopsWithLimitError() throws {
@@ -53,7 +53,7 @@ import Testing
 
     @Test func jitIsUsedWhereAvailable() throws {
         #if arch(x86_64) || arch(arm64)
-        #expect(try Pattern("abc").isJITCompiled)
+            #expect(try Pattern("abc").isJITCompiled)
         #endif
     }
 

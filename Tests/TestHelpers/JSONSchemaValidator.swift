@@ -13,13 +13,21 @@ public indirect enum JSONValue: Decodable, Equatable, Sendable {
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if container.decodeNil() { self = .null }
-        else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Int64.self) { self = .integer(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
-        else if let value = try? container.decode(String.self) { self = .string(value) }
-        else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONValue].self))
+        }
     }
 
     public static func parse(_ data: Data) throws -> JSONValue { try JSONDecoder().decode(JSONValue.self, from: data) }
@@ -105,7 +113,9 @@ public struct JSONSchemaValidator {
         }
         if let type = keywords["type"] {
             let names = type.array?.compactMap(\.string) ?? [type.string].compactMap { $0 }
-            if !names.contains(where: { Self.has(value, type: $0) }) { fail("expected \(names.joined(separator: " or ")), found \(Self.typeName(value))") }
+            if !names.contains(where: { Self.has(value, type: $0) }) {
+                fail("expected \(names.joined(separator: " or ")), found \(Self.typeName(value))")
+            }
         }
         if let options = keywords["enum"]?.array, !options.contains(where: { Self.equal($0, value) }) {
             fail("\(Self.short(value)) is not one of \(options.map(Self.short).joined(separator: ", "))")
@@ -150,13 +160,20 @@ public struct JSONSchemaValidator {
                     check(member, sub, path: memberPath, errors: &errors, depth: depth + 1)
                 }
                 if !covered, let additional = keywords["additionalProperties"] {
-                    if case .bool(false) = additional { fail("property '\(name)' is not allowed") }
-                    else if additional.object != nil { check(member, additional, path: memberPath, errors: &errors, depth: depth + 1) }
+                    if case .bool(false) = additional {
+                        fail("property '\(name)' is not allowed")
+                    } else if additional.object != nil {
+                        check(member, additional, path: memberPath, errors: &errors, depth: depth + 1)
+                    }
                 }
             }
         case let .array(items):
-            if let minimum = keywords["minItems"]?.int, items.count < minimum { fail("has \(items.count) items, needs at least \(minimum)") }
-            if let maximum = keywords["maxItems"]?.int, items.count > maximum { fail("has \(items.count) items, allows at most \(maximum)") }
+            if let minimum = keywords["minItems"]?.int, items.count < minimum {
+                fail("has \(items.count) items, needs at least \(minimum)")
+            }
+            if let maximum = keywords["maxItems"]?.int, items.count > maximum {
+                fail("has \(items.count) items, allows at most \(maximum)")
+            }
             if case .bool(true) = keywords["uniqueItems"] {
                 for (index, item) in items.enumerated() where items[..<index].contains(where: { Self.equal($0, item) }) {
                     fail("item \(index) repeats an earlier item")
@@ -168,24 +185,34 @@ public struct JSONSchemaValidator {
                         check(item, tuple[index], path: "\(path)/\(index)", errors: &errors, depth: depth + 1)
                     }
                 } else {
-                    for (index, item) in items.enumerated() { check(item, itemSchema, path: "\(path)/\(index)", errors: &errors, depth: depth + 1) }
+                    for (index, item) in items.enumerated() {
+                        check(item, itemSchema, path: "\(path)/\(index)", errors: &errors, depth: depth + 1)
+                    }
                 }
             }
         case let .string(text):
             let length = text.unicodeScalars.count
             if let minimum = keywords["minLength"]?.int, length < minimum { fail("string shorter than \(minimum)") }
             if let maximum = keywords["maxLength"]?.int, length > maximum { fail("string longer than \(maximum)") }
-            if let pattern = keywords["pattern"]?.string, !Self.search(pattern, in: text) { fail("\(Self.short(value)) does not match /\(pattern)/") }
-            if let format = keywords["format"]?.string, !Self.conforms(text, format: format) { fail("\(Self.short(value)) is not a valid \(format)") }
+            if let pattern = keywords["pattern"]?.string, !Self.search(pattern, in: text) {
+                fail("\(Self.short(value)) does not match /\(pattern)/")
+            }
+            if let format = keywords["format"]?.string, !Self.conforms(text, format: format) {
+                fail("\(Self.short(value)) is not a valid \(format)")
+            }
         case .integer, .number:
             let number = Self.double(value)!
             if let minimum = keywords["minimum"].flatMap(Self.double) {
                 let exclusive = keywords["exclusiveMinimum"] == .bool(true)
-                if exclusive ? number <= minimum : number < minimum { fail("\(Self.short(value)) is below the minimum \(Self.short(keywords["minimum"]!))") }
+                if exclusive ? number <= minimum : number < minimum {
+                    fail("\(Self.short(value)) is below the minimum \(Self.short(keywords["minimum"]!))")
+                }
             }
             if let maximum = keywords["maximum"].flatMap(Self.double) {
                 let exclusive = keywords["exclusiveMaximum"] == .bool(true)
-                if exclusive ? number >= maximum : number > maximum { fail("\(Self.short(value)) is above the maximum \(Self.short(keywords["maximum"]!))") }
+                if exclusive ? number >= maximum : number > maximum {
+                    fail("\(Self.short(value)) is above the maximum \(Self.short(keywords["maximum"]!))")
+                }
             }
         case .null, .bool:
             break
@@ -268,7 +295,8 @@ public struct JSONSchemaValidator {
             guard allowed.contains(scalar) else { return false }
             if scalar == "%" {
                 guard index + 2 < scalars.count,
-                      scalars[index + 1].properties.isASCIIHexDigit, scalars[index + 2].properties.isASCIIHexDigit else { return false }
+                    scalars[index + 1].properties.isASCIIHexDigit, scalars[index + 2].properties.isASCIIHexDigit
+                else { return false }
             }
         }
         return true

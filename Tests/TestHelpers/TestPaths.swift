@@ -3,7 +3,8 @@ import Foundation
 /// Places tests need: the repository, shared third-party test data, the built binary.
 public enum TestPaths {
     /// The repository root, found from this file's path (Tests/TestHelpers/…).
-    public static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// `../shared/testdata/<relative>` beside the repository, or nil when absent
     /// (tests then skip with a message naming the path).
@@ -65,8 +66,9 @@ public enum CLI {
         let stdoutData = readToEnd(out.fileHandleForReading)
         process.waitUntilExit()
         let stderrData = (try? Data(contentsOf: errFile)) ?? Data()
-        return CLIResult(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                         stderr: String(decoding: stderrData, as: UTF8.self), stdoutData: stdoutData)
+        return CLIResult(
+            status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
+            stderr: String(decoding: stderrData, as: UTF8.self), stdoutData: stdoutData)
     }
 }
 
