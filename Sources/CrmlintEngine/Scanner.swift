@@ -357,7 +357,7 @@ public enum Scanner {
             findings.append(
                 InputErrors.finding(
                     file: input.path, line: 0, rule: InputErrors.unknownFileType,
-                    reason: "unknown file type (crmlint reads .csv, .tsv, .jsonl, .ndjson, .json and .xlsx; or set 'format' in crmlint.yml)"
+                    reason: "unknown file type (crmlint reads \(InputFormat.knownExtensions); or set 'format' in crmlint.yml)"
                 ))
             summaries.append(InputSummary(path: input.path, dataset: nil, format: "unknown", encoding: nil))
             return []

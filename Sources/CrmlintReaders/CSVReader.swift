@@ -374,3 +374,10 @@ public final class CSVReader: RecordReader {
 func byteSize(_ count: Int) -> String {
     count >= 1 << 20 && count % (1 << 20) == 0 ? "\(count >> 20) MiB" : "\(count) bytes"
 }
+
+extension InputFormat {
+    /// CSV and TSV (`delimiter` from crmlint.yml, else sniffed).
+    public static let csv = InputFormat(name: "csv", extensions: [".csv", ".tsv"]) { source, encoding, delimiter in
+        CSVReader(source: source, encoding: encoding, delimiter: delimiter)
+    }
+}

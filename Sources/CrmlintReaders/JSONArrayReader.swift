@@ -153,3 +153,8 @@ public final class JSONArrayReader: RecordReader {
         }
     }
 }
+
+extension InputFormat {
+    /// One JSON array of objects.
+    public static let json = InputFormat(name: "json", extensions: [".json"]) { source, _, _ in JSONArrayReader(source: source) }
+}

@@ -54,29 +54,58 @@ extension RecordReader {
     public var headerNames: [String]? { nil }
 }
 
-public enum InputFormat: String, Sendable, CaseIterable {
-    case csv, jsonl, json, xlsx
+/// An input format: its name (`format:` in crmlint.yml), the file endings
+/// that imply it, and how to open a reader on it. A new reader is its own
+/// file, with an `extension InputFormat { static let … }` beside it, plus
+/// one line in `all`.
+public struct InputFormat: Hashable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    /// Lower-case file endings, with the dot.
+    public let extensions: [String]
+    private let makeReader: @Sendable (ByteSource, TextEncoding?, UInt8?) -> RecordReader
+
+    public init(
+        name: String, extensions: [String], open: @escaping @Sendable (ByteSource, TextEncoding?, UInt8?) -> RecordReader
+    ) {
+        rawValue = name
+        self.extensions = extensions
+        makeReader = open
+    }
+
+    /// Every format crmlint reads, in the order file endings are tried.
+    public static let all: [InputFormat] = [.csv, .jsonl, .json, .xlsx]
+    public static var allCases: [InputFormat] { all }
+
+    public init?(rawValue: String) {
+        guard let known = Self.all.first(where: { $0.rawValue == rawValue }) else { return nil }
+        self = known
+    }
 
     /// The format a file name implies, or nil for an unknown type.
     public static func from(path: String) -> InputFormat? {
         let lower = path.lowercased()
-        if lower.hasSuffix(".csv") || lower.hasSuffix(".tsv") { return .csv }
-        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { return .jsonl }
-        if lower.hasSuffix(".json") { return .json }
-        if lower.hasSuffix(".xlsx") { return .xlsx }
-        return nil
+        return all.first { format in format.extensions.contains { lower.hasSuffix($0) } }
+    }
+
+    /// The endings of every format, for messages (`.csv, .tsv, …`).
+    public static var knownExtensions: String {
+        let endings = all.flatMap(\.extensions)
+        return endings.dropLast().joined(separator: ", ") + (endings.count > 1 ? " and " : "") + (endings.last ?? "")
+    }
+
+    public var description: String { rawValue }
+    public static func == (lhs: InputFormat, rhs: InputFormat) -> Bool { lhs.rawValue == rhs.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+
+    /// A reader of this format on `source`.
+    public func open(_ source: ByteSource, encoding: TextEncoding?, delimiter: UInt8? = nil) -> RecordReader {
+        makeReader(source, encoding, delimiter)
     }
 }
 
 /// Opens the right reader for a format.
 public enum ReaderFactory {
     public static func open(_ source: ByteSource, format: InputFormat, encoding: TextEncoding?, delimiter: UInt8? = nil) -> RecordReader {
-        switch format {
-        case .csv: CSVReader(source: source, encoding: encoding, delimiter: delimiter)
-        case .jsonl: JSONLinesReader(source: source)
-        case .json: JSONArrayReader(source: source)
-        // A workbook from bytes (stdin, fuzzing) is read whole, every sheet in turn; the engine opens files by path.
-        case .xlsx: XLSXReader(source: source)
-        }
+        format.open(source, encoding: encoding, delimiter: delimiter)
     }
 }

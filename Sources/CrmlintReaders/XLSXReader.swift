@@ -1240,3 +1240,9 @@ final class SheetParse: NSObject, XMLParserDelegate, @unchecked Sendable {
         emit(.record(RawRecord(line: line, fields: fields)))
     }
 }
+
+extension InputFormat {
+    /// An Excel workbook. From bytes (stdin, fuzzing) it is read whole, every
+    /// sheet in turn; the engine opens files by path, a sheet at a time.
+    public static let xlsx = InputFormat(name: "xlsx", extensions: [".xlsx"]) { source, _, _ in XLSXReader(source: source) }
+}

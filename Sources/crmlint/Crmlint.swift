@@ -173,6 +173,14 @@ struct Scan: ParsableCommand {
     var outputCSV: String?
     @Option(name: .customLong("output-junit"), help: alsoWrite("junit"))
     var outputJUnit: String?
+    // Any registered format, without a declaration of its own: a new reporter needs no option here.
+    @Option(
+        name: .customLong("also"),
+        help: ArgumentHelp(
+            "Also write the report as FORMAT to FILE (FORMAT is any --format name; repeatable). The output options named after a format are shorthands for it.",
+            valueName: "format=file"))
+    var also: [String] = []
+
     /// The `--output-NAME` values by format name.
     var alsoWritten: [(format: String, path: String?)] {
         [("json", outputJSON), ("sarif", outputSARIF), ("jsonl", outputJSONL), ("csv", outputCSV), ("junit", outputJUnit)]
@@ -222,10 +230,20 @@ struct Scan: ParsableCommand {
         if quiet, format != "text" { throw ValidationError("--quiet applies to --format text, not \(format)") }
     }
 
+    /// `--also FORMAT=FILE`.
+    static func destination(_ value: String) throws -> ReportDestination {
+        guard let equals = value.firstIndex(of: "="), equals != value.startIndex, value.index(after: equals) != value.endIndex else {
+            throw CrmlintError.usage("--also expects FORMAT=FILE (e.g. --also sarif=findings.sarif), not '\(value)'")
+        }
+        let format = try ReportFormat.parse(String(value[..<equals]))
+        return ReportDestination(format: format, path: String(value[value.index(after: equals)...]))
+    }
+
     func run() throws {
         var values = ProblemCollector()
         let format = values.check { try ReportFormat.parse(self.format) }
         let failOn = values.check { try self.failOn.map(FailThreshold.parse) } ?? nil
+        let extra = values.check { try self.also.map(Self.destination) } ?? []
         try values.finish()
         var options = rules.scanOptions(paths: paths)
         options.asOf = asOf
@@ -233,9 +251,10 @@ struct Scan: ParsableCommand {
         options.encoding = encoding
         options.jobs = jobs
         var request = ScanRequest(options: options, primary: ReportDestination(format: format!, path: output))
-        request.extra = alsoWritten.compactMap { name, path in
-            path.map { ReportDestination(format: ReportFormat(rawValue: name)!, path: $0) }
-        }
+        request.extra =
+            alsoWritten.compactMap { name, path in
+                path.map { ReportDestination(format: ReportFormat(rawValue: name)!, path: $0) }
+            } + extra
         request.failOn = failOn
         request.showExcerpts = showExcerpts
         request.quiet = quiet

@@ -154,6 +154,25 @@ import Testing
         for reporter in registered { #expect(flat.contains(reporter.alsoWrittenAs!), "\(reporter.formatName)") }
     }
 
+    /// `--also FORMAT=FILE` writes any registered format, the same bytes as its shorthand.
+    @Test func alsoWritesAnyRegisteredFormat() throws {
+        let folder = try fixture([:])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let corpus = repositoryRoot.appendingPathComponent("corpus/messages-hk.csv").path
+        let arguments = ["scan", corpus, "--as-of", "2024-05-01T00:00:00+08:00", "--fail-on", "never", "-o", "/dev/null"]
+        let viaAlso = try crmlint(arguments + ["--also", "sarif=a.sarif", "--also", "junit=a.xml"], in: folder)
+        let viaShorthand = try crmlint(arguments + ["--output-sarif", "b.sarif"], in: folder)
+        #expect(viaAlso.status == 0 && viaShorthand.status == 0)
+        let a = try Data(contentsOf: folder.appendingPathComponent("a.sarif"))
+        #expect(a == (try Data(contentsOf: folder.appendingPathComponent("b.sarif"))))
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("a.xml").path))
+        for bad in ["sarif", "=x.json", "nosuch=x.json"] {
+            let result = try crmlint(arguments + ["--also", bad], in: folder)
+            #expect(result.status == 2, "\(bad)")
+            #expect(result.stderr.split(separator: "\n").count == 1, "\(bad): \(result.stderr)")
+        }
+    }
+
     @Test func rulesTestFailsOnABadExample() throws {
         let folder = try fixture([:])
         defer { try? FileManager.default.removeItem(at: folder) }
