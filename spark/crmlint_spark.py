@@ -47,8 +47,13 @@ def fail(message):
     sys.exit(2)
 
 
+class Parser(argparse.ArgumentParser):
+    def error(self, message):   # one line and exit 2, as crmlint's own errors
+        fail(f"{message} (see scripts/spark-scan --help)")
+
+
 def parse_args(argv):
-    parser = argparse.ArgumentParser(prog="spark-scan", description="Run crmlint under Apache Spark, partitioned by customer.")
+    parser = Parser(prog="spark-scan", description="Run crmlint under Apache Spark, partitioned by customer.")
     parser.add_argument("paths", nargs="+", help="export files or folders (local paths or Hadoop URIs); Parquet tables as PATH.parquet")
     parser.add_argument("--output", required=True, help="the merged findings JSON")
     parser.add_argument("--partitions", type=int, default=0, help="scan partitions (default: Spark's default parallelism)")
@@ -196,12 +201,16 @@ def main(argv):
 
         def shown(file_path):
             # The table as the user named it, then the part file: findings point at the part file and row.
+            from urllib.parse import unquote, urlparse
             for given in parquet:
                 base = given.rstrip("/")
-                absolute = os.path.abspath(base) if not is_remote(base) else base
-                stem = file_path.split("://", 1)[-1].lstrip("/") if not is_remote(base) else file_path
-                if stem.startswith(absolute.lstrip("/")):
-                    return base + stem[len(absolute.lstrip("/")):]
+                if is_remote(base):
+                    if file_path.startswith(base):
+                        return base + file_path[len(base):]
+                    continue
+                absolute, path = os.path.abspath(base), unquote(urlparse(file_path).path)
+                if path == absolute or path.startswith(absolute + "/"):
+                    return base + path[len(absolute):]
             return file_path
 
         rows = table.rdd.map(lambda row: (row["file_path"], (row["row_index"], json.dumps(
