@@ -32,6 +32,9 @@ require_pyspark() {
             return 1
         fi
         echo "crmlint: installing pyspark from PyPI into $venv (once; about 450 MB)..." >&2
+        if ! python3 -c "import ensurepip" >/dev/null 2>&1 && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+            (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv) >&2 || true
+        fi
         if ! { python3 -m venv "$venv" && "$venv/bin/pip" install --quiet --disable-pip-version-check "pyspark>=3.5"; } >&2; then
             echo "crmlint: error: could not install pyspark from PyPI into $venv (python3-venv missing, or no network?); pip install pyspark, or set CRMLINT_SKIP_SPARK=1 to skip the Spark check" >&2
             return 1
