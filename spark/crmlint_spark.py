@@ -125,11 +125,17 @@ def json_value(value):
 
 
 def main(argv):
+    # spark-submit joins a Python driver's stderr to its stdout: scripts/spark-scan passes a file for the messages
+    # meant for stderr (errors, crmlint's warnings, timings) and prints it to stderr once the job ends.
+    if os.environ.get("CRMLINT_SPARK_STDERR"):
+        sys.stderr = open(os.environ["CRMLINT_SPARK_STDERR"], "a", encoding="utf-8", buffering=1)
     args, rest = parse_args(argv)
     crmlint = os.path.abspath(args.crmlint)
     if not os.access(crmlint, os.X_OK):
         fail(f"{args.crmlint} is not an executable crmlint")
 
+    import time
+    started = time.monotonic()
     from pyspark import SparkFiles
     from pyspark.sql import SparkSession
 
@@ -264,7 +270,9 @@ def main(argv):
         finally:
             shutil.rmtree(work, ignore_errors=True)
 
+    ready = time.monotonic()
     reports = ordered.mapPartitionsWithIndex(scan_partition).collect()
+    scanned = time.monotonic()
 
     # 4. merge on the driver, as one scan of the paths.
     work = args.work or tempfile.mkdtemp(prefix="crmlint-spark-")
@@ -279,7 +287,9 @@ def main(argv):
                           config=os.path.abspath(args.config) if args.config else None)
     command = [crmlint, "scan", *args.paths, "--merge-partitions", work, "--as-of", as_of, "--output-json", args.output, "-q"]
     command += rule_options(local_settings) + rest
-    status = subprocess.run(command).returncode
+    status = subprocess.run(command, stderr=sys.stderr).returncode
+    print(f"spark-scan: {len(files) + len(parquet)} inputs, {partitions} partitions on {sc.master}: Spark started in {ready - started:.1f} s, "
+          f"read + shuffle + scan {scanned - ready:.1f} s, merge {time.monotonic() - scanned:.1f} s", file=sys.stderr, flush=True)
     if not args.work:
         shutil.rmtree(work, ignore_errors=True)
     if status == 2:
