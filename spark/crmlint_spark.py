@@ -33,6 +33,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -133,6 +134,15 @@ def main(argv):
     crmlint = os.path.abspath(args.crmlint)
     if not os.access(crmlint, os.X_OK):
         fail(f"{args.crmlint} is not an executable crmlint")
+    # Settings are checked before Spark starts (rules, config, selectors, time zone), with crmlint's own messages.
+    preflight = [crmlint, "config"] + rule_options({"rules": args.rules, "config": args.config, "select": args.select,
+                                                    "ignore": args.ignore, "timezone": args.timezone})
+    if args.encoding:
+        preflight += ["--encoding", args.encoding]
+    checked = subprocess.run(preflight, capture_output=True, text=True)
+    if checked.returncode != 0:
+        sys.stderr.write(checked.stderr)
+        sys.exit(2)
 
     import time
     started = time.monotonic()
@@ -141,7 +151,8 @@ def main(argv):
 
     spark = SparkSession.builder.appName("crmlint").getOrCreate()
     sc = spark.sparkContext
-    sc.setLogLevel("ERROR")
+    # A failed task is reported below in one line; Spark's own account of it (a Python traceback per attempt) is not.
+    sc.setLogLevel("FATAL")
     local_mode = sc.master.startswith("local")
     partitions = args.partitions or sc.defaultParallelism
 
@@ -271,7 +282,13 @@ def main(argv):
             shutil.rmtree(work, ignore_errors=True)
 
     ready = time.monotonic()
-    reports = ordered.mapPartitionsWithIndex(scan_partition).collect()
+    try:
+        reports = ordered.mapPartitionsWithIndex(scan_partition).collect()
+    except Exception as error:   # Py4JJavaError: a task failed (its crmlint, or Spark itself)
+        text = str(error)
+        found = re.search(r"RuntimeError: (crmlint [^\n]*)", text)
+        spark.stop()
+        fail(found.group(1) if found else "the Spark job failed: " + next((line for line in text.splitlines() if line.strip()), "unknown error"))
     scanned = time.monotonic()
 
     # 4. merge on the driver, as one scan of the paths.

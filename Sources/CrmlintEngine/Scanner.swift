@@ -91,16 +91,18 @@ public enum Scanner {
         }
         let rulePaths: [String]
         let loaded: LoadedRules
+        // Reading records only (`crmlint records`): no rule is loaded or run.
+        let readsOnly = recordTap != nil
         do {
-            rulePaths = try RulePack.sources(explicit: options.rulePaths, config: config)
-            loaded = try RuleLoader.load(paths: rulePaths, overrides: config.overrides)
+            rulePaths = readsOnly ? [] : try RulePack.sources(explicit: options.rulePaths, config: config)
+            loaded = readsOnly ? LoadedRules(rules: []) : try RuleLoader.load(paths: rulePaths, overrides: config.overrides)
         } catch let error as CrmlintError {
             throw CrmlintError.combine(settingProblems + [error])!
         }
         let allRules = loaded.rules
         settingProblems += loaded.problems
         settingProblems += RuleFilter(select: options.select, ignore: options.ignore).problems(in: allRules)
-        for (key, selectors) in [("select", config.select), ("ignore", config.ignore)] {
+        for (key, selectors) in [("select", config.select), ("ignore", config.ignore)] where !readsOnly {
             let place = config.places[key] ?? (0, 0)
             for selector in selectors where !RuleFilter(select: [selector]).problems(in: allRules).isEmpty {
                 settingProblems.append(.config(file: config.file ?? "crmlint.yml", line: place.line, column: place.column,
@@ -111,8 +113,7 @@ public enum Scanner {
         if let error = CrmlintError.combine(settingProblems) { throw error }
         try onReady?()
         let filter = RuleFilter(select: options.select + config.select, ignore: options.ignore + config.ignore)
-        // Reading records only (`crmlint records`), no rule runs.
-        let rules = recordTap != nil ? [] : loaded.enabled.filter { filter.includes($0.metadata) }
+        let rules = readsOnly ? [] : loaded.enabled.filter { filter.includes($0.metadata) }
         let timeZone = knownZone!
 
         var findings: [Finding] = []
