@@ -51,12 +51,16 @@ struct PreparedInput {
 /// Expands command-line paths into input files: folders recursively (hidden
 /// entries skipped, symlink loops cut), sorted for a stable order.
 enum InputDiscovery {
-    static func expand(_ paths: [String], problems: inout [Finding]) -> [InputFile] {
+    /// `stdinName`: the file standard input stands for (`--stdin-name`): findings name it, its extension gives the format.
+    static func expand(_ paths: [String], stdinName: String? = nil, problems: inout [Finding]) -> [InputFile] {
         var files: [InputFile] = []
         var seenReal: Set<String> = []
         for path in paths {
             if path == "-" {
-                files.append(InputFile(path: "<stdin>", openPath: nil, format: nil, encoding: nil, dataset: nil, explicit: true))
+                files.append(
+                    InputFile(
+                        path: stdinName ?? "<stdin>", openPath: nil, format: stdinName.flatMap(InputFormat.from(path:)),
+                        encoding: nil, dataset: nil, explicit: true))
                 continue
             }
             var isDirectory: ObjCBool = false

@@ -179,6 +179,21 @@ public enum ScanRun {
         return merged
     }
 
+    /// `--merge-partitions REPORT|FOLDER`: a report, or the `.json` files of a folder in name order.
+    public static func partitionReports(in path: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CrmlintError.input(path: path, reason: "no such partition report or folder")
+        }
+        guard isDirectory.boolValue else { return [path] }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        let reports = names.filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted().map {
+            (path as NSString).appendingPathComponent($0)
+        }
+        if reports.isEmpty { throw CrmlintError.input(path: path, reason: "the folder holds no partition report (.json)") }
+        return reports
+    }
+
     /// `fail_on` from the config file, checked like the option.
     static func failThreshold(_ config: Config, path: String) throws -> FailThreshold {
         guard let text = config.failOn else { return .error }

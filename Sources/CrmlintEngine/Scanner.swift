@@ -1,5 +1,6 @@
 import CrmlintCore
 import CrmlintReaders
+import CrmlintReporters
 import CrmlintRules
 import Foundation
 
@@ -20,6 +21,17 @@ public struct ScanOptions: Sendable {
     public var jobs: Int?
     /// crmlint.yml as the caller already read it (nil: read it from `configPath`, as `readsConfig` says).
     public var config: Config?
+    /// `-` is read as if it were this file: findings name it, and its extension gives the format (else it is sniffed).
+    public var stdinName: String?
+    /// The paths are records streams written by `crmlint records` (see `RecordStream`), not exports: each record keeps
+    /// its original file, line and dataset.
+    public var recordStreams = false
+    /// This scan is one partition of a larger one (Spark): findings of aggregated rules are reported one by one and
+    /// in the order found, for the scan that merges the partitions (`partitionReports`) to group them.
+    public var partition = false
+    /// Findings JSON reports of `partition` scans: this scan reads no input but reports their findings as one scan of
+    /// `paths` (the original inputs, for suppressions and SARIF paths) — aggregated rules grouped, counts added up.
+    public var partitionReports: [String] = []
 
     public init(paths: [String]) { self.paths = paths }
 }
@@ -65,10 +77,17 @@ public enum Scanner {
         return false
     }
 
+    /// `crmlint records`: reads the inputs as a scan does and hands each record to `tap` (with its sheet, for a
+    /// workbook) in scan order, running no rule. The report holds the inputs read and the problems met reading them.
+    public static func readRecords(_ options: ScanOptions, tap: @escaping (Record, String?) -> Void) throws -> ScanReport {
+        try scan(options, inspector: nil, recordTap: tap)
+    }
+
     /// The same, telling `inspector` each record's headers and values (for `crmlint inspect`).
     static func scan(
         _ options: ScanOptions, problems: [CrmlintError] = [], checkRules: (([Rule]) -> [CrmlintError])? = nil,
-        onReady: (() throws -> Void)? = nil, onFinding: ((Finding) -> Bool)? = nil, inspector: InputInspector?
+        onReady: (() throws -> Void)? = nil, onFinding: ((Finding) -> Bool)? = nil, inspector: InputInspector?,
+        recordTap: ((Record, String?) -> Void)? = nil
     ) throws -> ScanReport {
         AtomicOutput.reserveStandardDescriptors()
         // Every problem with the settings is collected, so one run shows them all.
@@ -77,22 +96,28 @@ public enum Scanner {
             throw CrmlintError.combine(problems + [error])!
         }
         let settings = ScanSettings(options, config: config)
-        let selection: RuleSelection
+        // Reading records only (`crmlint records`): no rule is loaded or run.
+        let readsOnly = recordTap != nil
+        let selection: RuleSelection?
         do {
-            selection = try RuleSelection(explicit: options.rulePaths, select: options.select, ignore: options.ignore, config: config)
+            selection =
+                readsOnly
+                ? nil : try RuleSelection(explicit: options.rulePaths, select: options.select, ignore: options.ignore, config: config)
         } catch let error as CrmlintError {
             throw CrmlintError.combine(problems + settings.problems + [error])!
         }
-        let settingProblems = problems + settings.problems + selection.problems + (checkRules?(selection.loaded.rules) ?? [])
+        let settingProblems =
+            problems + settings.problems + (selection?.problems ?? []) + (selection.map { checkRules?($0.loaded.rules) ?? [] } ?? [])
         if let error = CrmlintError.combine(settingProblems) { throw error }
         try onReady?()
-        let rules = selection.rules, rulePaths = selection.sources
+        let rules = selection?.rules ?? [], rulePaths = selection?.sources ?? []
         let timeZone = settings.timeZone, timezoneName = settings.timezoneName, asOf = settings.asOf
         let defaultEncoding = settings.defaultEncoding
 
         var findings: [Finding] = []
         var tiers: [String: String] = [:]
-        let groups = FindingGroups(rules: rules)
+        // A partition reports aggregated findings one by one: their groups may span partitions (by rep, by file).
+        let groups = FindingGroups(rules: options.partition ? [] : rules)
         func emit(_ finding: Finding) {
             if groups.take(finding) { return }
             report(finding)
@@ -105,8 +130,10 @@ public enum Scanner {
             if onFinding?(finding) ?? true { findings.append(finding) }
         }
         var problems: [Finding] = []
+        let readsExports = !options.recordStreams && options.partitionReports.isEmpty
         var summaries: [InputSummary] = []
-        let inputs = InputDiscovery.expand(options.paths, problems: &problems).flatMap { input in
+        let discovered = readsExports ? InputDiscovery.expand(options.paths, stdinName: options.stdinName, problems: &problems) : []
+        let inputs = discovered.flatMap { input in
             prepare(input, config: config, defaultEncoding: defaultEncoding, findings: &problems, summaries: &summaries)
         }.sorted { ($0.dataset, $0.path, $0.sheet?.index ?? 0) < ($1.dataset, $1.path, $1.sheet?.index ?? 0) }
         problems.forEach(emit)
@@ -124,15 +151,120 @@ public enum Scanner {
         var serial = 0
         // Records dated after --as-of: counted for a note, since no deadline rule judges them.
         var future = (count: 0, latest: asOf)
+        var otherNotes: [RunNote] = []
+        // The input being read: where its findings are (a sheet, the column letter of each field), its records waiting
+        // for the workers. Records wait in `batch` while the workers run their record-local checks; the rest, and
+        // every emit, follow in record order, as with one thread.
+        var located: (Finding) -> Finding = { $0 }
+        var currentSheet: String?
+        var batch: [(record: Record, direction: Direction?)] = []
+        batch.reserveCapacity(RecordWorkers.batchSize)
+        func flush() {
+            guard !batch.isEmpty else { return }
+            let local = workers.hasWork ? workers.run(batch) : []
+            for (index, (record, direction)) in batch.enumerated() {
+                recordTap?(record, currentSheet)
+                if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
+                // Here, just before the stateful rules of this record: they read the time from the same per-record cache
+                // (counted while reading, it was parsed a second time once the batch moved the cache on).
+                if let field = eventField(record.dataset), let time = context.time(record, field: field), time.start > asOf {
+                    future.count += 1
+                    future.latest = max(future.latest, time.start)
+                }
+                var day: String??
+                let emitRecordFinding = { (finding: Finding) in
+                    var finding = finding
+                    if finding.day == nil {
+                        if day == nil { day = .some(recordDay(record, context: context)) }
+                        finding.day = day!
+                    }
+                    emit(located(finding))
+                }
+                for checkerIndex in checkers.indices {
+                    if let slot = workers.slots[checkerIndex] {
+                        local[index][slot].forEach(emitRecordFinding)
+                    } else if gates[checkerIndex].applies(to: record, direction: direction) {
+                        ruleCheckers[checkerIndex].check(record, context: context, emit: emitRecordFinding)
+                    }
+                }
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
+        func add(_ record: Record) {
+            batch.append((record, record["direction"].flatMap(context.vocabulary.direction)))
+            if batch.count == RecordWorkers.batchSize { flush() }
+        }
+        /// The notes rules left about the input just read (absent columns, unknown words).
+        func takeNotes(into summary: inout InputSummary) {
+            let notes = context.takeFileNotes()
+            if !notes.absent.isEmpty {
+                summary.absentFields = notes.absent.keys.sorted().map {
+                    InputSummary.AbsentField(field: $0, records: notes.absent[$0]!.records, rules: notes.absent[$0]!.rules.sorted())
+                }
+            }
+            if !notes.unknown.isEmpty {
+                summary.unknownValues = notes.unknown.keys.sorted().flatMap { field in
+                    notes.unknown[field]!.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map {
+                        InputSummary.UnknownValue(field: field, value: context.redactor.redact($0.key), records: $0.value)
+                    }
+                }
+            }
+        }
+        if options.recordStreams {
+            // Records streams (`crmlint records`): each record keeps its original file, line, position and dataset; a run
+            // of records of one file is scanned like that file. Records are counted where they are scanned; the stream's
+            // `input` lines add the file's format, encoding and rejected rows, its `finding` lines the problems reading it.
+            for path in options.paths {
+                let stream = try RecordStream.Reader(path: path)
+                while let item = try stream.peek(serial: serial + 1) {
+                    switch item {
+                    case let .input(entry):
+                        stream.take()
+                        summaries.append(entry)
+                    case let .finding(finding):
+                        stream.take()
+                        emit(finding)
+                    case let .record(first, sheet):
+                        var summary = InputSummary(path: first.file, dataset: first.dataset, format: "", encoding: nil)
+                        summary.sheet = sheet
+                        currentSheet = sheet
+                        located = { finding in
+                            guard let sheet else { return finding }
+                            var finding = finding
+                            finding.sheet = sheet
+                            return finding
+                        }
+                        while case let .record(record, recordSheet)? = try stream.peek(serial: serial + 1),
+                            record.file == first.file, record.dataset == first.dataset, recordSheet == sheet
+                        {
+                            stream.take()
+                            serial += 1
+                            summary.recordsRead += 1
+                            summary.recordsScanned += 1
+                            add(record)
+                        }
+                        flush()
+                        takeNotes(into: &summary)
+                        summaries.append(summary)
+                    }
+                }
+            }
+            summaries = InputSummary.combine(summaries)
+        } else if !options.partitionReports.isEmpty {
+            otherNotes = try replayPartitions(
+                options.partitionReports, rules: rules, timeZone: timeZone, summaries: &summaries,
+                future: &future, emit: emit)
+        }
         for input in inputs {
             var summary = InputSummary(path: input.path, dataset: input.dataset, format: input.format.rawValue, encoding: nil)
             summary.sheet = input.sheet?.name
+            currentSheet = input.sheet?.name
             defer { summaries.append(summary) }
             let reader: RecordReader
             var source: ByteSource?
             // Where a finding of this input is, for a sheet: its name, and the column letter of each field.
             var cellColumns: [String: String] = [:]
-            func located(_ finding: Finding) -> Finding {
+            located = { finding in
                 guard let sheet = input.sheet else { return finding }
                 var finding = finding
                 finding.sheet = sheet.name
@@ -160,40 +292,6 @@ public enum Scanner {
             summary.encoding = reader.encoding.rawValue
             let mapper = FieldMapper(dataset: input.dataset, config: config)
             var position = 0
-            // Records wait here while the workers run their record-local checks; the
-            // rest, and every emit, follow in record order, as with one thread.
-            var batch: [(record: Record, direction: Direction?)] = []
-            batch.reserveCapacity(RecordWorkers.batchSize)
-            func flush() {
-                guard !batch.isEmpty else { return }
-                let local = workers.hasWork ? workers.run(batch) : []
-                for (index, (record, direction)) in batch.enumerated() {
-                    if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
-                    // Here, just before the stateful rules of this record: they read the time from the same per-record cache
-                    // (counted while reading, it was parsed a second time once the batch moved the cache on).
-                    if let field = eventField(record.dataset), let time = context.time(record, field: field), time.start > asOf {
-                        future.count += 1
-                        future.latest = max(future.latest, time.start)
-                    }
-                    var day: String??
-                    let emitRecordFinding = { (finding: Finding) in
-                        var finding = finding
-                        if finding.day == nil {
-                            if day == nil { day = .some(recordDay(record, context: context)) }
-                            finding.day = day!
-                        }
-                        emit(located(finding))
-                    }
-                    for checkerIndex in checkers.indices {
-                        if let slot = workers.slots[checkerIndex] {
-                            local[index][slot].forEach(emitRecordFinding)
-                        } else if gates[checkerIndex].applies(to: record, direction: direction) {
-                            ruleCheckers[checkerIndex].check(record, context: context, emit: emitRecordFinding)
-                        }
-                    }
-                }
-                batch.removeAll(keepingCapacity: true)
-            }
             source?.willWait = flush
             defer { source?.willWait = nil }
             while let event = reader.next() {
@@ -225,24 +323,11 @@ public enum Scanner {
                         fields: mapper.map(raw), serial: serial)
                     inspector?.record(
                         raw.fields, names: mapper.names(for: raw.fields.map(\.key)), path: input.path, sheet: input.sheet?.name)
-                    batch.append((record, record["direction"].flatMap(context.vocabulary.direction)))
-                    if batch.count == RecordWorkers.batchSize { flush() }
+                    add(record)
                 }
             }
             flush()
-            let notes = context.takeFileNotes()
-            if !notes.absent.isEmpty {
-                summary.absentFields = notes.absent.keys.sorted().map {
-                    InputSummary.AbsentField(field: $0, records: notes.absent[$0]!.records, rules: notes.absent[$0]!.rules.sorted())
-                }
-            }
-            if !notes.unknown.isEmpty {
-                summary.unknownValues = notes.unknown.keys.sorted().flatMap { field in
-                    notes.unknown[field]!.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map {
-                        InputSummary.UnknownValue(field: field, value: context.redactor.redact($0.key), records: $0.value)
-                    }
-                }
-            }
+            takeNotes(into: &summary)
             // A CSV file's encoding may be settled only by its first non-ASCII row.
             summary.encoding = reader.encoding.rawValue
             if let source, let problem = InputErrors.endOfInput(source) {
@@ -279,7 +364,8 @@ public enum Scanner {
         }
         // Last line of defence: no contact detail leaves in any field of any finding.
         findings = findings.map(context.redactor.redact)
-        findings.sort(by: Finding.reportOrder)
+        // A partition keeps the order found, so the merge meets each group's findings in scan order.
+        if !options.partition { findings.sort(by: Finding.reportOrder) }
         summaries.sort { ($0.path, $0.sheet ?? "") < ($1.path, $1.sheet ?? "") }
         var run = RunInfo(
             version: CrmlintVersion.current, asOf: TimeValue.iso8601(asOf, timeZone: timeZone), timezone: timezoneName,
@@ -302,7 +388,48 @@ public enum Scanner {
                         + "deadline and cadence rules judge only what happened by --as-of; is --as-of right?",
                     count: future.count))
         }
+        otherNotes.forEach { report.addNote($0) }
         return report
+    }
+
+    /// The findings of partition reports, in the order a single scan meets them: each partition's own order (a
+    /// customer's findings, groups by customer, are all in one partition), then the findings of rules aggregated by
+    /// rep or file — whose groups span partitions — in scan order (dataset, file, sheet, line), stable, so each group's
+    /// first finding, count and related records are a single scan's. Inputs and the records-after-as-of note add up.
+    static func replayPartitions(
+        _ paths: [String], rules: [Rule], timeZone: TimeZone, summaries: inout [InputSummary],
+        future: inout (count: Int, latest: Date), emit: (Finding) -> Void
+    ) throws -> [RunNote] {
+        var spanning: Set<String> = []
+        for rule in rules { if let by = rule.metadata.aggregate?.by, by != .customer { spanning.insert(rule.metadata.id) } }
+        var later: [Finding] = []
+        var notes: [RunNote] = []
+        for path in paths {
+            let report = try FindingsDocument.load(path: path)
+            summaries += report.run.inputs
+            for finding in report.findings {
+                if spanning.contains(finding.rule) { later.append(finding) } else { emit(finding) }
+            }
+            for note in report.notes ?? [] {
+                guard note.kind == RunNote.recordsAfterAsOf else {
+                    notes.append(note)
+                    continue
+                }
+                future.count += note.count ?? 0
+                if let range = note.message.range(of: "(the latest "), let end = note.message[range.upperBound...].firstIndex(of: ")"),
+                    let latest = TimeValue.parse(String(note.message[range.upperBound..<end]), timeZone: timeZone)
+                {
+                    future.latest = max(future.latest, latest.start)
+                }
+            }
+        }
+        func order(_ finding: Finding) -> (Int, String, String, Int) {
+            (finding.dataset?.scanOrder ?? -1, finding.file, finding.sheet ?? "", finding.line)
+        }
+        let keyed = later.enumerated().map { (order($0.element), $0.offset, $0.element) }
+        for (_, _, finding) in keyed.sorted(by: { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }) { emit(finding) }
+        summaries = InputSummary.combine(summaries)
+        return notes
     }
 
     /// The field that dates a record of a dataset (nil: customers have none).

@@ -36,5 +36,7 @@ public final class JSONLinesReader: RecordReader {
 
 extension InputFormat {
     /// One JSON object a line.
-    public static let jsonl = InputFormat(name: "jsonl", extensions: [".jsonl", ".ndjson"]) { source, _, _ in JSONLinesReader(source: source) }
+    public static let jsonl = InputFormat(name: "jsonl", extensions: [".jsonl", ".ndjson"]) { source, _, _ in
+        JSONLinesReader(source: source)
+    }
 }

@@ -101,7 +101,7 @@ public enum FindingsDocument {
     }
 
     /// A decoding error in a few words: which key, as the document spells it, and what was wrong.
-    static func describe(_ error: DecodingError) -> String {
+    public static func describe(_ error: DecodingError) -> String {
         func place(_ path: [CodingKey]) -> String {
             path.map { $0.intValue.map { "[\($0)]" } ?? ".\(snake($0.stringValue))" }.joined().trimmingCharacters(
                 in: CharacterSet(charactersIn: "."))

@@ -86,8 +86,8 @@ struct Crmlint: ParsableCommand {
             """,
         version: CrmlintVersion.current,
         subcommands: [
-            Scan.self, Inspect.self, Init.self, ConfigCommand.self, Merge.self, RulesCommand.self, Explain.self, DashboardCommand.self,
-            Version.self,
+            Scan.self, Inspect.self, Init.self, ConfigCommand.self, Merge.self, Records.self, RulesCommand.self, Explain.self,
+            DashboardCommand.self, Version.self,
         ],
         defaultSubcommand: Scan.self
     )
@@ -222,8 +222,36 @@ struct Scan: ParsableCommand {
             "Worker threads for the per-record checks (default: one per core); the report is the same for any number.", valueName: "n"))
     var jobs: Int?
 
+    @Option(
+        name: .customLong("stdin-name"),
+        help: ArgumentHelp(
+            "Read - (standard input) as if it were this file: findings name it, its extension gives the format.", valueName: "path"))
+    var stdinName: String?
+
+    @Flag(
+        help:
+            "The paths are records streams written by crmlint records (JSON Lines, each record tagged with its file, line and dataset): findings point at the original files. For Spark (README, Scale-out)."
+    )
+    var records = false
+
+    @Flag(
+        help:
+            "This scan is one partition of a larger one (with --records): aggregated findings are left ungrouped and in the order found, for --merge-partitions."
+    )
+    var partition = false
+
+    @Option(
+        name: .customLong("merge-partitions"),
+        help: ArgumentHelp(
+            "Findings JSON of --partition scans, or a folder of them (repeatable): report their findings as one scan of PATH (aggregated rules grouped, counts added up); nothing is read from PATH.",
+            valueName: "report"))
+    var mergePartitions: [String] = []
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("no paths to scan (give files or folders, or - for stdin)") }
+        if partition, !records { throw ValidationError("--partition needs --records (a partition of a records stream)") }
+        if records, !mergePartitions.isEmpty { throw ValidationError("--records and --merge-partitions contradict each other") }
+        if stdinName != nil, !paths.contains("-") { throw ValidationError("--stdin-name names standard input: add - to the paths") }
         if let jobs, jobs < 1 || jobs > 256 { throw ValidationError("--jobs must be between 1 and 256 (got \(jobs))") }
         if noSuppressions, !suppressions.isEmpty { throw ValidationError("--no-suppressions and --suppressions contradict each other") }
         if baselineRequired, baseline == nil { throw ValidationError("--baseline-required needs --baseline FILE") }
@@ -250,6 +278,10 @@ struct Scan: ParsableCommand {
         options.timezone = timezone
         options.encoding = encoding
         options.jobs = jobs
+        options.stdinName = stdinName
+        options.recordStreams = records
+        options.partition = partition
+        options.partitionReports = try mergePartitions.flatMap(ScanRun.partitionReports(in:))
         var request = ScanRequest(options: options, primary: ReportDestination(format: format!, path: output))
         request.extra =
             alsoWritten.compactMap { name, path in
@@ -345,6 +377,57 @@ struct Merge: ParsableCommand {
     func run() throws {
         _ = try ScanRun.merge(
             paths: reports, to: ReportDestination(format: try ReportFormat.parse(format), path: output), sarifRoot: sarifRoot)
+    }
+}
+
+struct Records: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Write the records of exports as a records stream (JSON Lines, each record tagged with its original file, line and dataset), for crmlint scan --records.",
+        discussion: """
+            Reads the inputs exactly as scan does (crmlint.yml, header mapping, encodings) and runs no rule. Each line is             {"type":"record","dataset":…,"file":…,"line":…,"position":…,"customer":…,"fields":{…}}, then one "input" line per file             and one "finding" line per row that could not be read. `crmlint records exports/ | crmlint scan --records -` reports             what `crmlint scan exports/` reports; a subset (one partition of customers) reports those customers' findings at             their original files and lines. Used by scripts/spark-scan (README, Scale-out).
+            """)
+
+    @Argument(help: ArgumentHelp("Files or folders to read; - reads standard input (see --stdin-name).", valueName: "path"))
+    var paths: [String] = []
+
+    @Option(help: ArgumentHelp("Config file (default: ./crmlint.yml when present).", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Time zone for times without an offset (default Asia/Shanghai).", valueName: "zone"))
+    var timezone: String?
+
+    @Option(help: ArgumentHelp("Text encoding of CSV input: utf-8 or gb18030 (default: detected).", valueName: "name"))
+    var encoding: String?
+
+    @Option(
+        name: .customLong("stdin-name"),
+        help: ArgumentHelp("Read - as if it were this file: records name it, its extension gives the format.", valueName: "path"))
+    var stdinName: String?
+
+    @Flag(help: "Only list the files a scan of the paths would read, one {\"type\":\"file\",\"path\":…} line each.")
+    var list = false
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Write the stream here instead of standard output.", valueName: "file"))
+    var output: String?
+
+    func validate() throws {
+        if paths.isEmpty { throw ValidationError("no paths to read (give files or folders, or - for stdin)") }
+        if stdinName != nil, !paths.contains("-") { throw ValidationError("--stdin-name names standard input: add - to the paths") }
+    }
+
+    func run() throws {
+        if list {
+            let text = RecordStream.list(paths)
+            if let output { try AtomicOutput.write(text, to: output) } else { try AtomicOutput.writeStandardOutput(text) }
+            return
+        }
+        var options = ScanOptions(paths: paths)
+        options.configPath = config
+        options.timezone = timezone
+        options.encoding = encoding
+        options.stdinName = stdinName
+        try RecordStream.write(options, to: output)
     }
 }
 
