@@ -451,13 +451,7 @@ public struct ContactExample: Sendable {
     static let keys = ["text", "dataset", "field", "recipient_type", "recipient", "company_domains"]
 
     static func read(_ definition: RuleDefinition) -> (match: [ContactExample], noMatch: [ContactExample]) {
-        guard let node = definition.node("examples") else { return ([], []) }
-        guard case let .mapping(mapping) = node else {
-            definition.fail("examples", "'examples' must have 'match' and 'no_match' lists")
-            return ([], [])
-        }
-        var match: [ContactExample] = [], noMatch: [ContactExample] = []
-        for (key, value) in mapping {
+        ExampleStrings.lists(definition) { _, value in
             var list: [ContactExample] = []
             for item in value.array() {
                 if let text = item.scalar?.string { list.append(ContactExample(text: text)); continue }
@@ -491,16 +485,7 @@ public struct ContactExample: Sendable {
                 if !hasText, !unknownKey { definition.fail("examples", "an example mapping needs 'text'") }
                 list.append(example)
             }
-            switch key.string {
-            case "match": match = list
-            case "no_match": noMatch = list
-            default:
-                let name = key.string ?? "?"
-                definition.fail(
-                    "examples",
-                    "unknown key '\(name)' in examples\(Suggestion.hint(for: name, among: ["match", "no_match"])) (match, no_match)")
-            }
+            return list
         }
-        return (match, noMatch)
     }
 }

@@ -66,27 +66,11 @@ extension DatasetExample {
 
 public enum ExampleDatasets {
     static func read(_ definition: RuleDefinition, metadata: RuleMetadata) -> (match: [DatasetExample], noMatch: [DatasetExample]) {
-        guard let node = definition.node("examples") else { return ([], []) }
-        guard case let .mapping(mapping) = node else {
-            definition.fail("examples", "'examples' must have 'match' and 'no_match' lists")
-            return ([], [])
-        }
-        var match: [DatasetExample] = [], noMatch: [DatasetExample] = []
-        for (key, value) in mapping {
-            let list = value.array().enumerated().compactMap {
-                example(from: $0.element, index: $0.offset, list: key.string ?? "", definition: definition, metadata: metadata)
-            }
-            switch key.string {
-            case "match": match = list
-            case "no_match": noMatch = list
-            default:
-                let name = key.string ?? "?"
-                definition.fail(
-                    "examples",
-                    "unknown key '\(name)' in examples\(Suggestion.hint(for: name, among: ["match", "no_match"])) (match, no_match)")
+        ExampleStrings.lists(definition) { key, value in
+            value.array().enumerated().compactMap {
+                example(from: $0.element, index: $0.offset, list: key, definition: definition, metadata: metadata)
             }
         }
-        return (match, noMatch)
     }
 
     private static func example(

@@ -1,23 +1,38 @@
 import CrmlintCore
 import Foundation
+import Yams
 
 /// `examples: {match: [...], no_match: [...]}` for rules whose examples are
 /// single texts, and the runner that checks them.
 public enum ExampleStrings {
     static func read(_ definition: RuleDefinition) -> (match: [String], noMatch: [String]) {
+        lists(definition) { key, value in
+            let items = value.sequence.map(Array.init) ?? [value]
+            let list = items.compactMap { $0.scalar?.string }
+            if list.count != items.count { definition.fail("examples", "'examples.\(key)' must be a list of text values") }
+            return list
+        }
+    }
+
+    /// Reads `examples: {match: [...], no_match: [...]}` for every kind of rule:
+    /// each list through `items`, any other key an error with a did-you-mean.
+    /// (Text examples, contact-detail examples and dataset examples differ
+    /// only in what an item is.)
+    static func lists<Example>(
+        _ definition: RuleDefinition, items: (_ key: String, _ value: Node) -> [Example]
+    )
+        -> (match: [Example], noMatch: [Example])
+    {
         guard let node = definition.node("examples") else { return ([], []) }
         guard case let .mapping(mapping) = node else {
             definition.fail("examples", "'examples' must have 'match' and 'no_match' lists")
             return ([], [])
         }
-        var match: [String] = [], noMatch: [String] = []
+        var match: [Example] = [], noMatch: [Example] = []
         for (key, value) in mapping {
-            let items = value.sequence.map(Array.init) ?? [value]
-            let list = items.compactMap { $0.scalar?.string }
-            if list.count != items.count { definition.fail("examples", "'examples.\(key.string ?? "?")' must be a list of text values") }
             switch key.string {
-            case "match": match = list
-            case "no_match": noMatch = list
+            case "match": match = items("match", value)
+            case "no_match": noMatch = items("no_match", value)
             default:
                 let name = key.string ?? "?"
                 definition.fail(
