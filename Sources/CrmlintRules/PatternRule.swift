@@ -161,7 +161,8 @@ public struct PatternRule: Rule, RuleKind {
         /// Per entry, the index of its first pattern among the rule's (prefilter leaf slots).
         private let leafOffsets: [Int]
         /// Anchored twins of the rule's patterns, compiled on first use by this checker's thread.
-        private var anchoredTwins: [Int: Pattern?] = [:]
+        // Unchecked: read per record and rule, never overlapping (the runtime check cost ~6 % of a scan).
+        @exclusivity(unchecked) private var anchoredTwins: [Int: Pattern?] = [:]
 
         /// How the rule's pattern number `leaf` runs on the current field.
         private func run(leaf: Int, slot: Int, prefilter: LiteralPrefilter, present: [Bool], starts: [Int64]) -> TextMatcher.Run {
@@ -177,14 +178,14 @@ public struct PatternRule: Rule, RuleKind {
             guard let twin else { return .scan }
             return .at(positions, anchored: twin)
         }
-        private var firstLeafSlot: Int?
+        @exclusivity(unchecked) private var firstLeafSlot: Int?
         private let allLeaves: [Pattern]
         // Per-record work only: may run on worker threads.
         var isRecordLocal: Bool { true }
 
         /// This rule's first entry slot in the scan's prefilter (nil: no prefilter, run every entry).
-        private var firstSlot: Int?
-        private var slotResolved = false
+        @exclusivity(unchecked) private var firstSlot: Int?
+        @exclusivity(unchecked) private var slotResolved = false
 
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             if !slotResolved {
