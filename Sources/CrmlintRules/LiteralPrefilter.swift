@@ -123,17 +123,6 @@ public final class LiteralPrefilter: @unchecked Sendable {
             known[ObjectIdentifier(pattern)] = found
             return found
         }
-        func requirement(_ matcher: TextMatcher) -> RequiredLiterals.Requirement? {
-            switch matcher {
-            case let .pattern(pattern, _):
-                return analysis(pattern).requirement
-            case let .any(parts): return RequiredLiterals.Requirement.or(parts.map(requirement))
-            case let .all(parts, _, _): return RequiredLiterals.Requirement.and(parts.map(requirement))
-            }
-        }
-        func addSlot(_ requirement: RequiredLiterals.Requirement?) {
-            addSlot(clauses: requirement.map(clauses) ?? [], leading: -1)
-        }
         // A pattern's clauses and leading set, once: a pattern alone in its entry has both slots.
         var patternSlots: [ObjectIdentifier: (clauses: [[Int32]], leading: Int32)] = [:]
         func slotParts(_ pattern: Pattern) -> (clauses: [[Int32]], leading: Int32) {
@@ -167,7 +156,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
                 if case let .pattern(leaf, _) = matcher {
                     addSlot(clauses: slotParts(leaf).clauses, leading: -1)
                 } else {
-                    addSlot(requirement(matcher))
+                    addSlot(clauses: matcher.requirement { analysis($0).requirement }.map(clauses) ?? [], leading: -1)
                 }
             }
         }

@@ -146,11 +146,22 @@ public struct PatternRule: Rule, RuleKind {
         let rule: PatternRule
         /// Read once: reaching them through `rule.metadata` in the loop copied the metadata.
         private let fields: [String]?
-        private let entryCount: Int
+        /// The rule's patterns, entry after entry (`TextMatcher.leaves`), and per
+        /// entry the index of its first one (the prefilter numbers its slots so).
+        private let allLeaves: [Pattern]
+        private let leafOffsets: [Int]
+        // Unchecked: read per record and rule, never overlapping (the runtime check cost ~6 % of a scan).
+        /// Anchored twins of the rule's patterns, compiled on first use by this checker's thread.
+        @exclusivity(unchecked) private var anchoredTwins: [Int: Pattern?] = [:]
+        /// This rule's first entry slot and first pattern slot in the scan's
+        /// prefilter (nil: no prefilter, run every entry), read on the first record.
+        @exclusivity(unchecked) private var firstSlot: Int?
+        @exclusivity(unchecked) private var firstLeafSlot: Int?
+        @exclusivity(unchecked) private var slotResolved = false
+
         init(rule: PatternRule) {
             self.rule = rule
             fields = rule.metadata.fields
-            entryCount = rule.matchers.count
             allLeaves = rule.matchers.flatMap(\.leaves)
             var first = 0
             leafOffsets = rule.matchers.map { matcher in
@@ -158,11 +169,9 @@ public struct PatternRule: Rule, RuleKind {
                 return first
             }
         }
-        /// Per entry, the index of its first pattern among the rule's (prefilter leaf slots).
-        private let leafOffsets: [Int]
-        /// Anchored twins of the rule's patterns, compiled on first use by this checker's thread.
-        // Unchecked: read per record and rule, never overlapping (the runtime check cost ~6 % of a scan).
-        @exclusivity(unchecked) private var anchoredTwins: [Int: Pattern?] = [:]
+
+        // Per-record work only: may run on worker threads.
+        var isRecordLocal: Bool { true }
 
         /// How the rule's pattern number `leaf` runs on the current field.
         private func run(leaf: Int, slot: Int, prefilter: LiteralPrefilter, present: [Bool], starts: [Int64]) -> TextMatcher.Run {
@@ -178,14 +187,6 @@ public struct PatternRule: Rule, RuleKind {
             guard let twin else { return .scan }
             return .at(positions, anchored: twin)
         }
-        @exclusivity(unchecked) private var firstLeafSlot: Int?
-        private let allLeaves: [Pattern]
-        // Per-record work only: may run on worker threads.
-        var isRecordLocal: Bool { true }
-
-        /// This rule's first entry slot in the scan's prefilter (nil: no prefilter, run every entry).
-        @exclusivity(unchecked) private var firstSlot: Int?
-        @exclusivity(unchecked) private var slotResolved = false
 
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             if !slotResolved {
@@ -195,37 +196,36 @@ public struct PatternRule: Rule, RuleKind {
             }
             for field in fields ?? context.defaultTextFields(of: record) {
                 guard let text = context.normalized(record, field: field) else { continue }
-                let present = firstSlot == nil ? nil : context.presentWords(record, field: field)
-                if let present, let first = firstSlot, let prefilter = context.prefilter,
-                    !(first..<first + entryCount).contains(where: { prefilter.allows(entry: $0, present: present) })
+                let words = firstSlot == nil ? nil : context.wordHits(record, field: field)
+                if let present = words?.present, let first = firstSlot, let prefilter = context.prefilter,
+                    !(first..<first + leafOffsets.count).contains(where: { prefilter.allows(entry: $0, present: present) })
                 {
                     continue
                 }
                 text.bytes.withUnsafeBufferPointer { buffer in
-                    scan(buffer, text: text, record: record, field: field, context: context, present: present, emit: emit)
+                    scan(buffer, text: text, record: record, field: field, context: context, words: words, emit: emit)
                 }
             }
         }
 
         private func scan(
             _ buffer: UnsafeBufferPointer<UInt8>, text: NormalizedText, record: Record, field: String,
-            context: CheckContext, present: [Bool]?, emit: (Finding) -> Void
+            context: CheckContext, words: (present: [Bool], starts: [Int64])?, emit: (Finding) -> Void
         ) {
             // Every hit that survives its limit and exceptions, from every entry; merged below,
             // so the findings do not depend on the order of the entries.
             var kept: [(range: Range<Int>, message: String?)] = []
             for (index, matcher) in rule.matchers.enumerated() {
-                if let present, let first = firstSlot, let prefilter = context.prefilter,
+                if let present = words?.present, let first = firstSlot, let prefilter = context.prefilter,
                     !prefilter.allows(entry: first + index, present: present)
                 {
                     continue
                 }
                 let hits: [TextMatcher.Hit]
                 do {
-                    if let present, let leafSlot = firstLeafSlot, let prefilter = context.prefilter {
-                        let starts = context.leadingStarts(record, field: field)
+                    if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter {
                         hits = try matcher.hits(in: buffer, scratch: context.scratch, firstLeaf: leafOffsets[index]) { leaf in
-                            run(leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: present, starts: starts)
+                            run(leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: words.present, starts: words.starts)
                         }
                     } else {
                         hits = try matcher.hits(in: buffer, scratch: context.scratch)

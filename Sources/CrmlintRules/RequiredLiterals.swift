@@ -131,8 +131,7 @@ public enum RequiredLiterals {
     }
 
     private static func leadingWords(from info: Info, source: String, caseless: Bool) -> Set<String>? {
-        // Backtracking verbs change where a search may start; leave such patterns whole.
-        guard !contains(source, "(*"), let prefix = info.prefix, !prefix.isEmpty, !prefix.contains("") else { return nil }
+        guard let prefix = info.prefix, !prefix.isEmpty, !prefix.contains("") else { return nil }
         // The prefilter folds ASCII case only: a caseless pattern starting with another cased letter is left whole.
         if caseless || contains(source, "(?i") {
             for word in prefix where word.unicodeScalars.contains(where: { !$0.isASCII && $0.properties.changesWhenCaseMapped }) {
@@ -447,6 +446,8 @@ public enum RequiredLiterals {
         }
 
         mutating func parseGroup() -> Info? {
+            // A backtracking verb ((*SKIP), (*COMMIT)…) changes what matches and where: nothing is derived.
+            if peek() == "*" { return nil }
             if peek() == "?" {
                 index += 1
                 guard let kind = peek() else { return nil }

@@ -55,12 +55,10 @@ public struct RuleMetadata: Sendable {
 
     /// The same, with the record's direction read once for all rules (nil: none or unreadable).
     public func applies(to record: Record, direction recorded: Direction?) -> Bool {
-        guard applies(to: record.dataset) else { return false }
-        guard let direction, let recorded else { return true }
-        return recorded == direction
+        gate.applies(to: record, direction: recorded)
     }
 
-    /// `applies(to:direction:)` in a form that costs no reference counting,
+    /// Which records the rule reads, in a form that costs no reference counting,
     /// for the per-record loops (copying the metadata there retained every string).
     public var gate: RuleGate { RuleGate(datasets: datasets, direction: direction) }
 
@@ -91,7 +89,7 @@ public struct RuleGate: Sendable {
         }
     }
 
-    /// The same answer as `RuleMetadata.applies(to:direction:)`.
+    /// Dataset and direction both fit (a record whose direction cannot be read is checked).
     @inline(__always)
     public func applies(to record: Record, direction recorded: Direction?) -> Bool {
         guard datasetBits & Self.bit(record.dataset) != 0 else { return false }
@@ -215,23 +213,19 @@ public final class CheckContext {
     /// rules (set by the scanner; nil runs every entry).
     @exclusivity(unchecked) public var prefilter: LiteralPrefilter?
 
-    /// The prefilter's word sets present in a field of the current record, found once for all rules.
-    public func presentWords(_ record: Record, field: String) -> [Bool]? {
+    /// The prefilter's word sets present in a field of the current record, and
+    /// where the leading words of patterns stand in it (`LiteralPrefilter.starts`):
+    /// one pass for all rules.
+    public func wordHits(_ record: Record, field: String) -> (present: [Bool], starts: [Int64])? {
         guard let prefilter else { return nil }
         let index = cachedIndex(record, field: field)
-        if let present = textCache[index].present { return present }
+        if let present = textCache[index].present { return (present, textCache[index].starts) }
         var present = [Bool](repeating: false, count: prefilter.setCount)
         var starts: [Int64] = []
         textCache[index].text?.bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, starts: &starts) }
         textCache[index].present = present
         textCache[index].starts = starts
-        return present
-    }
-
-    /// Where the leading words of patterns stand in a field of the current
-    /// record (see `LiteralPrefilter.starts`); found with `presentWords`, which must come first.
-    public func leadingStarts(_ record: Record, field: String) -> [Int64] {
-        textCache[cachedIndex(record, field: field)].starts
+        return (present, starts)
     }
 
     /// Free-text fields plus unknown columns, computed once per set of keys

@@ -43,13 +43,16 @@ public indirect enum TextMatcher: Sendable {
         public let captured: Range<Int>?
     }
 
-    /// What a text must contain for this entry to hit (see `RequiredLiterals`);
-    /// nil when nothing can be derived and the entry must always run.
-    public var requirement: RequiredLiterals.Requirement? {
+    /// What a text must contain for this entry to hit, from what each pattern
+    /// inside needs (`RequiredLiterals`; the prefilter passes its memo); nil
+    /// when nothing can be derived and the entry must always run.
+    public func requirement(
+        of patternRequirement: (Pattern) -> RequiredLiterals.Requirement?
+    ) -> RequiredLiterals.Requirement? {
         switch self {
-        case let .pattern(pattern, _): return RequiredLiterals.requirement(of: pattern.source)
-        case let .any(parts): return RequiredLiterals.Requirement.or(parts.map(\.requirement))
-        case let .all(parts, _, _): return RequiredLiterals.Requirement.and(parts.map(\.requirement))
+        case let .pattern(pattern, _): return patternRequirement(pattern)
+        case let .any(parts): return RequiredLiterals.Requirement.or(parts.map { $0.requirement(of: patternRequirement) })
+        case let .all(parts, _, _): return RequiredLiterals.Requirement.and(parts.map { $0.requirement(of: patternRequirement) })
         }
     }
 
