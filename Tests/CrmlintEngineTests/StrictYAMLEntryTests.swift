@@ -1,6 +1,7 @@
 import CrmlintCore
 import CrmlintEngine
 import Foundation
+import TestHelpers
 import Testing
 
 /// crmlint.yml and suppressions files are read by the same strict YAML reader
@@ -8,15 +9,8 @@ import Testing
 /// refusal, and a catastrophic pattern an override sets is rejected like one
 /// in a rule file.
 @Suite struct StrictYAMLEntryTests {
-    static var aliasBomb: String {
-        var lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-        for level in 1...8 {
-            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
-        }
-        return lines.joined(separator: "\n") + "\n? *a8\n: x\n"
-    }
-
-    static let refusal = "refused: its anchors and aliases expand to more than 100000 YAML nodes"
+    static var aliasBomb: String { HostileYAML.aliasBomb }
+    static let refusal = HostileYAML.refusal
 
     @Test func configWithAnAliasBombIsRefused() {
         #expect(throws: CrmlintError.config(file: "crmlint.yml", line: 0, column: 0, reason: Self.refusal)) {

@@ -26,6 +26,7 @@ import Testing
         #expect(RequiredLiterals.of("a|\\d") == nil)
         #expect(RequiredLiterals.of("(?x) a b") == nil) // extended mode: not understood, not filtered
         #expect(RequiredLiterals.of("(?(1)a|b)") == nil)
+        #expect(RequiredLiterals.of("(*SKIP)保证|承诺") == nil) // a backtracking verb: nothing derived
     }
 
     @Test func requirementsJoinBothSidesOfASequence() {

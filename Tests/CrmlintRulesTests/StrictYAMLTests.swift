@@ -1,6 +1,7 @@
 import CrmlintCore
 import CrmlintRules
 import Foundation
+import TestHelpers
 import Testing
 
 /// Every place a rule file holds YAML or a pattern goes through one reader
@@ -8,16 +9,8 @@ import Testing
 /// alias bomb is refused and `(a+)+$` is rejected wherever it is written.
 /// crmlint.yml and suppressions files: CrmlintEngineTests/StrictYAMLEntryTests.
 @Suite struct StrictYAMLTests {
-    /// Nine levels of ten aliases each: 10^9 nodes once expanded.
-    static var aliasBomb: String {
-        var lines = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
-        for level in 1...8 {
-            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ") + "]")
-        }
-        return lines.joined(separator: "\n") + "\n? *a8\n: x\n"
-    }
-
-    static let refusal = "refused: its anchors and aliases expand to more than 100000 YAML nodes"
+    static var aliasBomb: String { HostileYAML.aliasBomb }
+    static let refusal = HostileYAML.refusal
 
     func errors(_ yaml: String) -> [String] { RuleLoader.load(yaml: yaml, file: "rules/x.yml").1.map(\.description) }
 
