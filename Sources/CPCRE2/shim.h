@@ -6,4 +6,18 @@
 #include <pcre2.h>
 
 static inline PCRE2_SIZE crmlint_pcre2_unset(void) { return PCRE2_UNSET; }
+
+// A pattern compiled on first use publishes its code once (compare-and-swap)
+// and every match reads it with an acquiring load: one plain load on x86.
+typedef struct {
+    pcre2_code_8 *code;
+    int jit;
+} crmlint_compiled;
+static inline const crmlint_compiled *crmlint_compiled_load(crmlint_compiled *const *slot) {
+    return __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+}
+static inline int crmlint_compiled_publish(crmlint_compiled **slot, crmlint_compiled *compiled) {
+    crmlint_compiled *expected = 0;
+    return __atomic_compare_exchange_n(slot, &expected, compiled, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
 #endif

@@ -26,6 +26,10 @@ public struct BuildInfo: Sendable, Equatable {
             platform: Self.platform)
     }
 
+    /// What names this build in the rule cache's key: crmlint's version and
+    /// commit, PCRE2's version, the executable's size and time.
+    static let cacheIdentity = "crmlint \(CrmlintVersion.current) \(String(cString: crmlint_git_commit()))|" + RuleCache.buildIdentity
+
     static var platform: String {
         #if os(Linux)
             let os = "linux"

@@ -70,9 +70,14 @@ struct RuleSelection {
     /// The enabled rules select and ignore leave.
     let rules: [Rule]
 
-    init(explicit paths: [String], select: [String], ignore: [String], config: Config, checkExamples: Bool = true) throws {
+    init(
+        explicit paths: [String], select: [String], ignore: [String], config: Config, checkExamples: Bool = true,
+        cacheDirectory: String? = nil
+    ) throws {
         sources = try RulePack.sources(explicit: paths, config: config)
-        loaded = try RuleLoader.load(paths: sources, overrides: config.overrides, checkExamples: checkExamples)
+        loaded = try RuleLoader.load(
+            paths: sources, overrides: config.overrides, checkExamples: checkExamples, cacheDirectory: cacheDirectory,
+            cacheIdentity: BuildInfo.cacheIdentity)
         let all = loaded.rules
         var problems = loaded.problems + RuleFilter(select: select, ignore: ignore).problems(in: all)
         for (key, selectors) in [("select", config.select), ("ignore", config.ignore)] {

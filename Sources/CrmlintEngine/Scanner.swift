@@ -32,6 +32,12 @@ public struct ScanOptions: Sendable {
     /// Findings JSON reports of `partition` scans: this scan reads no input but reports their findings as one scan of
     /// `paths` (the original inputs, for suppressions and SARIF paths) — aggregated rules grouped, counts added up.
     public var partitionReports: [String] = []
+    /// Where loading the rules keeps what it computes between runs (`RuleCache`; nil: nowhere). The CLI sets it from
+    /// `RuleCache.defaultDirectory()` unless `--no-cache`; the report is the same with and without it.
+    public var ruleCacheDirectory: String?
+
+    /// `$XDG_CACHE_HOME/crmlint`, else `~/.cache/crmlint`; nil when `CRMLINT_NO_CACHE` is set (not 0).
+    public static func defaultRuleCacheDirectory() -> String? { RuleCache.defaultDirectory() }
 
     public init(paths: [String]) { self.paths = paths }
 }
@@ -54,18 +60,20 @@ public enum Scanner {
         try scan(options, problems: problems, checkRules: checkRules, onReady: onReady, onFinding: onFinding, inspector: nil)
     }
 
-    /// Inputs below this many bytes in all are scanned without the prefilter:
-    /// building it (reading every pattern's words) costs as much as scanning a
-    /// few hundred messages without it, and a pre-commit run checks a few.
+    /// Inputs below this many bytes in all are scanned without the prefilter
+    /// unless the rule cache holds its tables: building it
+    /// (reading every pattern's words) costs as much as scanning a few hundred
+    /// messages without it, and a pre-commit run checks a few.
     static let prefilterWorthwhileBytes = 64 * 1024
 
     /// Whether to build the prefilter. The findings are the same either way;
     /// `CRMLINT_PREFILTER=off|on` (or `CRMLINT_NO_PREFILTER=1`) decides for
     /// benchmarks and for the test that proves it. Stdin counts as large.
-    static func wantsPrefilter(for inputs: [PreparedInput]) -> Bool {
+    /// `cached`: the prefilter's tables come from the rule cache.
+    static func wantsPrefilter(for inputs: [PreparedInput], cached: Bool = false) -> Bool {
         let environment = ProcessInfo.processInfo.environment
         if environment["CRMLINT_NO_PREFILTER"] != nil || environment["CRMLINT_PREFILTER"] == "off" { return false }
-        if environment["CRMLINT_PREFILTER"] == "on" { return true }
+        if environment["CRMLINT_PREFILTER"] == "on" || cached { return true }
         var total = 0
         for input in inputs {
             guard let path = input.openPath, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
@@ -102,7 +110,10 @@ public enum Scanner {
         do {
             selection =
                 readsOnly
-                ? nil : try RuleSelection(explicit: options.rulePaths, select: options.select, ignore: options.ignore, config: config)
+                ? nil
+                : try RuleSelection(
+                    explicit: options.rulePaths, select: options.select, ignore: options.ignore, config: config,
+                    cacheDirectory: options.ruleCacheDirectory)
         } catch let error as CrmlintError {
             throw CrmlintError.combine(problems + settings.problems + [error])!
         }
@@ -139,7 +150,14 @@ public enum Scanner {
         problems.forEach(emit)
 
         let context = CheckContext(asOf: asOf, timeZone: timeZone)
-        if Self.wantsPrefilter(for: inputs) { context.prefilter = LiteralPrefilter(rules: rules) }
+        // With a rule cache the prefilter's tables are read from it (built and kept there on
+        // the first run), so even a small input runs only the patterns its words allow, and
+        // the patterns it never runs are never compiled (cached patterns compile on first use).
+        if let cache = selection?.loaded.cache, Self.wantsPrefilter(for: inputs, cached: true) {
+            context.prefilter = LiteralPrefilter.cached(rules: rules, cache: cache)
+        } else if Self.wantsPrefilter(for: inputs) {
+            context.prefilter = LiteralPrefilter(rules: rules)
+        }
         context.companyDomains = config.companyDomains
         context.vocabulary = config.vocabulary
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }

@@ -1,3 +1,4 @@
+import Foundation
 import PatternEngine
 
 /// One pass over a text that tells which pattern-rule entries could match it:
@@ -285,5 +286,162 @@ public final class LiteralPrefilter: @unchecked Sendable {
                 }
             }
         }
+    }
+}
+
+extension LiteralPrefilter {
+    /// The prefilter for `rules`, read from a file beside the rule cache when
+    /// one was written for exactly these rules (ids, entries' shapes, pattern
+    /// texts and options, in order, hashed whole), else built and written
+    /// there. Built from the same rules, the tables are the same either way.
+    public static func cached(rules: [Rule], cache: RuleCache) -> LiteralPrefilter {
+        guard let cachePath = cache.path else { return LiteralPrefilter(rules: rules) }
+        var hash = StableHash()
+        hash.add((cachePath as NSString).lastPathComponent)
+        for case let rule as PatternRule in rules {
+            hash.add(rule.metadata.id)
+            for matcher in rule.matchers { hash.add(matcher) }
+        }
+        let path = (cachePath as NSString).deletingLastPathComponent + "/prefilter-\(hash.hex).bin"
+        if let data = FileManager.default.contents(atPath: path), let restored = LiteralPrefilter(restoring: [UInt8](data)) {
+            return restored
+        }
+        let built = LiteralPrefilter(rules: rules)
+        RuleCache.write(built.serialized(), to: path)
+        return built
+    }
+
+    static let magic = "crmlint-prefilter 1\n"
+
+    func serialized() -> [UInt8] {
+        var out = CacheWriter()
+        out.string(Self.magic)
+        out.raw(clauseStart)
+        out.raw(setStart)
+        out.raw(clauseSets)
+        out.raw(bmpTable)
+        let others = otherTable.sorted { $0.key < $1.key }
+        out.raw(others.map(\.key))
+        out.raw(others.map(\.value))
+        out.raw(wordBytes)
+        out.raw(wordStart)
+        out.raw(setsFlat)
+        out.raw(setsStart)
+        out.raw(bucketFlat)
+        out.raw(bucketStart)
+        out.raw(positional.map { $0 ? UInt8(1) : 0 })
+        out.raw(leadingSet)
+        out.count(setCount)
+        out.count(slotCount)
+        for table in [firstSlot, firstLeafSlot] {
+            let entries = table.sorted { $0.key < $1.key }
+            out.count(entries.count)
+            for (id, slot) in entries {
+                out.string(id)
+                out.count(slot)
+            }
+        }
+        out.string("end")
+        return out.bytes
+    }
+
+    /// The tables as `serialized` wrote them; nil for a file that is not one (then the prefilter is built).
+    convenience init?(restoring bytes: [UInt8]) {
+        var input = CacheReader(bytes: bytes)
+        guard input.string() == Self.magic, let clauseStart = input.raw(Int32.self), let setStart = input.raw(Int32.self),
+            let clauseSets = input.raw(Int32.self), let bmpTable = input.raw(UInt32.self), bmpTable.count == 0x10000,
+            let otherKeys = input.raw(UInt32.self), let otherValues = input.raw(Int.self), otherKeys.count == otherValues.count,
+            let wordBytes = input.raw(UInt8.self), let wordStart = input.raw(Int32.self), let setsFlat = input.raw(Int32.self),
+            let setsStart = input.raw(Int32.self), let bucketFlat = input.raw(Int32.self), let bucketStart = input.raw(Int32.self),
+            let positional = input.raw(UInt8.self), let leadingSet = input.raw(Int32.self), let setCount = input.count(),
+            let slotCount = input.count()
+        else { return nil }
+        var tables: [[String: Int]] = []
+        for _ in 0..<2 {
+            guard let count = input.count() else { return nil }
+            var table: [String: Int] = [:]
+            for _ in 0..<count {
+                guard let id = input.string(), let slot = input.count() else { return nil }
+                table[id] = slot
+            }
+            tables.append(table)
+        }
+        guard input.string() == "end", input.atEnd, positional.count == setCount, leadingSet.count == slotCount,
+            clauseStart.count == slotCount + 1
+        else { return nil }
+        self.init(rules: [])
+        self.clauseStart = clauseStart
+        self.setStart = setStart
+        self.clauseSets = clauseSets
+        self.bmpTable = bmpTable
+        self.otherTable = Dictionary(uniqueKeysWithValues: zip(otherKeys, otherValues))
+        self.wordBytes = wordBytes
+        self.wordStart = wordStart
+        self.setsFlat = setsFlat
+        self.setsStart = setsStart
+        self.bucketFlat = bucketFlat
+        self.bucketStart = bucketStart
+        self.positional = positional.map { $0 != 0 }
+        self.leadingSet = leadingSet
+        self.setCount = setCount
+        self.slotCount = slotCount
+        self.firstSlot = tables[0]
+        self.firstLeafSlot = tables[1]
+    }
+}
+
+/// A 128-bit hash of text, the same in every process (Swift's `Hasher` is
+/// seeded per process), eight bytes a step: it names cache files by what
+/// built them, so it must be cheap on megabytes of pattern text.
+struct StableHash {
+    private var a: UInt64 = 0x9E37_79B9_7F4A_7C15
+    private var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
+
+    private mutating func mix(_ word: UInt64) {
+        a = (a ^ word) &* 0x0000_0100_0000_01B3
+        a ^= a >> 29
+        b = (b &+ word) &* 0xFF51_AFD7_ED55_8CCD
+        b ^= b >> 33
+    }
+
+    mutating func add(_ text: String) {
+        var copy = text
+        copy.withUTF8 { buffer in
+            mix(UInt64(buffer.count))
+            let raw = UnsafeRawBufferPointer(buffer)
+            var index = 0
+            while index + 8 <= raw.count {
+                mix(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
+                index += 8
+            }
+            var tail: UInt64 = 0
+            while index < raw.count {
+                tail = tail << 8 | UInt64(raw[index])
+                index += 1
+            }
+            mix(tail)
+        }
+    }
+
+    /// A matcher's shape and patterns: what the prefilter's slots are made of.
+    mutating func add(_ matcher: TextMatcher) {
+        switch matcher {
+        case let .pattern(pattern, group):
+            add("p\(pattern.options.rawValue):\(group ?? -1)")
+            add(pattern.source)
+        case let .any(parts):
+            add("any\(parts.count)")
+            parts.forEach { add($0) }
+        case let .all(parts, near, scope):
+            add("all\(parts.count):\(near ?? -1):\(scope.rawValue)")
+            parts.forEach { add($0) }
+        }
+    }
+
+    var hex: String {
+        [a, b].map { value in
+            let digits = String(value, radix: 16)
+            return String(repeating: "0", count: 16 - digits.count) + digits
+        }.joined()
     }
 }

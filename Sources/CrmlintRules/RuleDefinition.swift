@@ -23,8 +23,12 @@ public final class RuleDefinition {
     /// Whether an override in crmlint.yml changed this rule.
     public let overridden: Bool
 
-    init(file: String, node: Node, terms: TermTable = .empty, sources: [String: KeySource] = [:]) {
+    /// Answers kept from earlier runs (`RuleCache`), or nil.
+    let cache: RuleCache?
+
+    init(file: String, node: Node, terms: TermTable = .empty, sources: [String: KeySource] = [:], cache: RuleCache? = nil) {
         self.file = file
+        self.cache = cache
         self.overridden = !sources.isEmpty
         self.terms = terms
         self.line = node.mark?.line ?? 0
@@ -175,8 +179,17 @@ public final class RuleDefinition {
                 if let problem = known.problem { fail(key, problem); return nil }
                 return known.pattern
             }
-            let pattern = try Pattern(expanded, options: options)
-            let problem = probe ? PatternProbe.problem(with: pattern) : nil
+            let pattern: Pattern
+            let problem: String?
+            if let cached = cache?.compiled(expanded, options: options, probe: probe) {
+                // Compiled and probed by an earlier run: compiled again only when a scan runs it.
+                pattern = Pattern(known: expanded, options: options, captureCount: cached.captureCount)
+                problem = cached.problem
+            } else {
+                pattern = try Pattern(expanded, options: options)
+                problem = probe ? PatternProbe.problem(with: pattern) : nil
+                cache?.setCompiled(expanded, options: options, probe: probe, .init(captureCount: pattern.captureCount, problem: problem))
+            }
             CompiledPatterns.shared.set(expanded, options: options, pattern: pattern, problem: problem)
             if let problem {
                 fail(key, problem)

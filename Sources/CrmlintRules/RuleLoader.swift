@@ -16,18 +16,30 @@ public enum RuleLoader {
     /// Rules with crmlint.yml's `overrides` merged in. An example that no
     /// longer holds under an override is not an error: the rule was changed
     /// on purpose, and its file's examples are checked as the file wrote them.
-    public static func load(paths: [String], overrides: [RuleOverride], checkExamples: Bool = true) throws -> LoadedRules {
+    ///
+    /// With `cacheDirectory`, what loading computes from pattern text alone
+    /// is kept there between runs (`RuleCache`, named by the files' contents
+    /// and `cacheIdentity`); the files are still parsed and checked as without it.
+    public static func load(
+        paths: [String], overrides: [RuleOverride], checkExamples: Bool = true, cacheDirectory: String? = nil,
+        cacheIdentity: String = RuleCache.buildIdentity
+    ) throws -> LoadedRules {
         var rules: [Rule] = []
         var originals: [String: Rule] = [:]
         var errors: [CrmlintError] = []
         let files = ruleFiles(paths, errors: &errors)
+        let texts = files.map { file in Result { try readText(file) } }
+        let cache = cacheDirectory.map { directory in
+            RuleCache(
+                directory: directory, files: zip(files, texts).map { ($0, (try? $1.get()) ?? "\u{0}unreadable") }, identity: cacheIdentity)
+        }
         // Two passes: word classes (`terms`) may be defined in any file and
         // used in every other, so all files are parsed before rules are built.
         var parsed: [(file: String, items: [Node])] = []
         var terms = TermTable()
-        for file in files {
+        for (file, text) in zip(files, texts) {
             do {
-                let text = try readText(file)
+                let text = try text.get()
                 let content = parse(yaml: text, file: file)
                 errors.append(contentsOf: content.errors)
                 for block in content.termBlocks { terms.add(block, file: file, errors: &errors) }
@@ -36,9 +48,9 @@ public enum RuleLoader {
                 errors.append(.rule(file: file, line: 0, ruleID: nil, reason: "cannot read file: not UTF-8 text or unreadable"))
             }
         }
-        terms.resolve(errors: &errors)
+        terms.resolve(errors: &errors, cache: cache)
         for (file, items) in parsed {
-            let (loaded, problems) = build(items, file: file, terms: terms, overrides: overrides, originals: &originals)
+            let (loaded, problems) = build(items, file: file, terms: terms, overrides: overrides, originals: &originals, cache: cache)
             rules.append(contentsOf: loaded)
             errors.append(contentsOf: problems)
         }
@@ -60,12 +72,14 @@ public enum RuleLoader {
             errors += exampleErrors(rules.map { originals[$0.metadata.id] ?? $0 }.filter { !BuiltinRules.isBuiltin($0.metadata.file) })
         }
         if let error = CrmlintError.combine(errors) { throw error }
+        cache?.save()
         let sorted = rules.sorted { $0.metadata.id < $1.metadata.id }
         let disabled = Set(
             sorted.filter { RuleOverride.enabled(overrides, id: $0.metadata.id, category: $0.metadata.category.rawValue) == false }
                 .map(\.metadata.id))
         return LoadedRules(
-            rules: sorted, originals: originals, disabled: disabled, problems: RuleOverride.problems(overrides, rules: sorted))
+            rules: sorted, originals: originals, disabled: disabled, problems: RuleOverride.problems(overrides, rules: sorted), cache: cache
+        )
     }
 
     /// The word classes (`terms`) defined across these rule files, for the
@@ -209,12 +223,12 @@ public enum RuleLoader {
 
     static func build(
         _ items: [Node], file: String, terms: TermTable, overrides: [RuleOverride],
-        originals: inout [String: Rule]
+        originals: inout [String: Rule], cache: RuleCache? = nil
     ) -> ([Rule], [CrmlintError]) {
         var rules: [Rule] = []
         var errors: [CrmlintError] = []
         for node in items {
-            let definition = RuleDefinition(file: file, node: node, terms: terms)
+            let definition = RuleDefinition(file: file, node: node, terms: terms, cache: cache)
             let rule = build(definition)
             errors.append(contentsOf: definition.errors)
             let applying = RuleOverride.applying(
@@ -227,7 +241,7 @@ public enum RuleLoader {
             }
             // The rule as its file wrote it is built first, so its own problems are reported as such.
             let (merged, sources) = OverrideMerge.merge(node, file: file, overrides: applying)
-            let changed = RuleDefinition(file: file, node: merged, terms: terms, sources: sources)
+            let changed = RuleDefinition(file: file, node: merged, terms: terms, sources: sources, cache: cache)
             if let overridden = build(changed) {
                 rules.append(overridden)
                 originals[rule.metadata.id] = rule
@@ -266,12 +280,18 @@ public struct LoadedRules: Sendable {
     public var disabled: Set<String>
     /// Overrides naming no rule (reported with the run's other setting problems).
     public var problems: [CrmlintError]
+    /// The cache the rules were loaded through, if any: the scan keeps the prefilter's tables beside it.
+    public var cache: RuleCache?
 
-    public init(rules: [Rule], originals: [String: Rule] = [:], disabled: Set<String> = [], problems: [CrmlintError] = []) {
+    public init(
+        rules: [Rule], originals: [String: Rule] = [:], disabled: Set<String> = [], problems: [CrmlintError] = [],
+        cache: RuleCache? = nil
+    ) {
         self.rules = rules
         self.originals = originals
         self.disabled = disabled
         self.problems = problems
+        self.cache = cache
     }
 
     /// The rules that run.

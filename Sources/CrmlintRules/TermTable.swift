@@ -92,7 +92,7 @@ public struct TermTable: Sendable {
 
     /// Expands every class, reporting unknown references, cycles and classes
     /// that do not compile, each at the class's own file and line.
-    mutating func resolve(errors: inout [CrmlintError]) {
+    mutating func resolve(errors: inout [CrmlintError], cache: RuleCache? = nil) {
         var state: [String: Bool] = [:] // false: in progress, true: done
         var broken: Set<String> = []
         var expanded: [String: String] = [:]
@@ -139,7 +139,10 @@ public struct TermTable: Sendable {
             }
             let fragment = "(?:" + parts.joined(separator: "|") + ")"
             do {
-                _ = try Pattern(fragment)
+                if cache?.isValidTerm(fragment) != true {
+                    _ = try Pattern(fragment)
+                    cache?.setValidTerm(fragment)
+                }
             } catch let error as PatternCompileError {
                 errors.append(
                     .rule(

@@ -167,6 +167,25 @@ public indirect enum TextMatcher: Sendable {
     /// groups, so a common character no longer runs every alternative. Nil
     /// when the pattern is better left whole.
     static func split(_ source: String, definition: RuleDefinition, key: String) -> [Pattern]? {
+        let pieces: [String]?
+        if let known = definition.cache?.split(source) {
+            pieces = known
+        } else {
+            pieces = splitPieces(source)
+            definition.cache?.setSplit(source, pieces)
+        }
+        guard let pieces else { return nil }
+        var patterns: [Pattern] = []
+        for piece in pieces {
+            // The whole alternation passed the backtracking probe; its parts need not.
+            guard let pattern = definition.compile(piece, key: key, probe: false) else { return nil }
+            patterns.append(pattern)
+        }
+        return patterns
+    }
+
+    /// The pattern texts `split` compiles (a function of the source alone, so `RuleCache` keeps it).
+    static func splitPieces(_ source: String) -> [String]? {
         guard let branches = RequiredLiterals.branches(of: source) else { return nil }
         var strong: [String] = [], weak: [String] = []
         for branch in branches {
@@ -185,16 +204,7 @@ public indirect enum TextMatcher: Sendable {
             index += 4
         }
         guard groups.count > 1 else { return nil }
-        var patterns: [Pattern] = []
-        for group in groups {
-            // The whole alternation passed the backtracking probe; its parts need not.
-            guard
-                let pattern = definition.compile(
-                    group.count == 1 ? group[0] : "(?:" + group.joined(separator: "|") + ")", key: key, probe: false)
-            else { return nil }
-            patterns.append(pattern)
-        }
-        return patterns
+        return groups.map { $0.count == 1 ? $0[0] : "(?:" + $0.joined(separator: "|") + ")" }
     }
 
     /// Characters between two ranges (0 when they touch or overlap).

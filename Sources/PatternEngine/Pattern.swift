@@ -59,35 +59,85 @@ public final class Pattern: @unchecked Sendable {
     public let source: String
     public let options: Options
     public let captureCount: Int
-    public let isJITCompiled: Bool
-    fileprivate let code: OpaquePointer
+    /// The compiled code and whether it is JIT-compiled, set once: at init, or
+    /// on first use for a pattern made with `init(known:options:captureCount:)`.
+    private let slot: UnsafeMutablePointer<UnsafeMutablePointer<crmlint_compiled>?>
 
     public init(_ source: String, options: Options = []) throws {
         self.source = source
         self.options = options
+        let compiled = try Pattern.compile(source, options: options)
+        var groups: UInt32 = 0
+        pcre2_pattern_info_8(compiled.pointee.code, UInt32(PCRE2_INFO_CAPTURECOUNT), &groups)
+        captureCount = Int(groups)
+        slot = .allocate(capacity: 1)
+        slot.initialize(to: compiled)
+    }
+
+    /// A pattern known to compile (the rule cache saw it compile, with this
+    /// many capture groups), compiled and JIT-compiled on first use: a scan
+    /// that never runs it never pays for it. Safe to use from several threads.
+    public init(known source: String, options: Options = [], captureCount: Int) {
+        self.source = source
+        self.options = options
+        self.captureCount = captureCount
+        slot = .allocate(capacity: 1)
+        slot.initialize(to: nil)
+    }
+
+    deinit {
+        if let compiled = slot.pointee { Pattern.free(compiled) }
+        slot.deallocate()
+    }
+
+    private static func compile(_ source: String, options: Options) throws -> UnsafeMutablePointer<crmlint_compiled> {
         var errorCode: Int32 = 0
         var errorOffset: Int = 0
         let flags = UInt32(PCRE2_UTF | PCRE2_UCP) | options.rawValue
-        let compiled: OpaquePointer? = source.withCString { cString in
+        let code: OpaquePointer? = source.withCString { cString in
             cString.withMemoryRebound(to: UInt8.self, capacity: source.utf8.count + 1) { bytes in
                 pcre2_compile_8(bytes, source.utf8.count, flags, &errorCode, &errorOffset, nil)
             }
         }
-        guard let compiled else {
+        guard let code else {
             let characterOffset = UTF8Offsets.scalarCount(Array(source.utf8), upTo: errorOffset)
             throw PatternCompileError(pattern: source, offset: characterOffset, reason: Pattern.message(for: errorCode))
         }
-        code = compiled
-        var groups: UInt32 = 0
-        pcre2_pattern_info_8(compiled, UInt32(PCRE2_INFO_CAPTURECOUNT), &groups)
-        captureCount = Int(groups)
-        isJITCompiled = pcre2_jit_compile_8(compiled, UInt32(PCRE2_JIT_COMPLETE)) == 0
+        let jit = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
+        let compiled = UnsafeMutablePointer<crmlint_compiled>.allocate(capacity: 1)
+        compiled.initialize(to: crmlint_compiled(code: code, jit: jit ? 1 : 0))
+        return compiled
     }
 
-    deinit { pcre2_code_free_8(code) }
+    private static func free(_ compiled: UnsafeMutablePointer<crmlint_compiled>) {
+        pcre2_code_free_8(compiled.pointee.code)
+        compiled.deallocate()
+    }
+
+    /// The compiled code, compiling it now if this is its first use.
+    @inline(__always) private var compiled: crmlint_compiled {
+        if let known = crmlint_compiled_load(slot) { return known.pointee }
+        return compileOnFirstUse()
+    }
+
+    @inline(never) private func compileOnFirstUse() -> crmlint_compiled {
+        // Known to compile: the cache stored it only after compiling it (same source, options, PCRE2 and crmlint).
+        guard let made = try? Pattern.compile(source, options: options) else {
+            fatalError("a cached pattern no longer compiles: \(source.prefix(200))")
+        }
+        // Two threads may race here: one publishes, the other frees its copy.
+        if crmlint_compiled_publish(slot, made) == 0 { Pattern.free(made) }
+        return crmlint_compiled_load(slot)!.pointee
+    }
+
+    /// Whether the pattern has been compiled yet (false until first use for a `known` pattern).
+    public var isCompiled: Bool { crmlint_compiled_load(slot) != nil }
+
+    public var isJITCompiled: Bool { compiled.jit != 0 }
 
     /// The number of the capture group called `name` (`(?<name>...)`), or nil.
     public func groupNumber(named name: String) -> Int? {
+        let code = compiled.code
         let number = name.withCString { cString in
             cString.withMemoryRebound(to: UInt8.self, capacity: name.utf8.count + 1) { pcre2_substring_number_from_name_8(code, $0) }
         }
@@ -100,10 +150,11 @@ public final class Pattern: @unchecked Sendable {
         // An empty buffer may have no base address; PCRE2 wants a valid pointer
         // (a static byte: allocating one per call cost a heap round trip per match).
         let base = subject.baseAddress ?? UnsafePointer(Pattern.emptySubject)
+        let compiled = self.compiled, code = compiled.code
         do {
             // JIT-compiled patterns take PCRE2's fast path (same limits, no option checks).
             let rc =
-                isJITCompiled
+                compiled.jit != 0
                 ? pcre2_jit_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.context)
                 : pcre2_match_8(code, base, subject.count, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
             if rc == PCRE2_ERROR_NOMATCH { return nil }

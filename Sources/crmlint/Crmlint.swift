@@ -212,6 +212,13 @@ struct Scan: ParsableCommand {
     var noSuppressions = false
 
     @Flag(
+        name: .customLong("no-cache"),
+        help:
+            "Keep no rule cache: compute every pattern's analysis now (default: kept in $XDG_CACHE_HOME/crmlint or ~/.cache/crmlint, keyed by the rule files' contents; CRMLINT_NO_CACHE=1 also turns it off)."
+    )
+    var noCache = false
+
+    @Flag(
         name: .customLong("skip-unrecognized"), help: "Pass over files that are not CRM exports instead of reporting them (for pre-commit)."
     )
     var skipUnrecognized = false
@@ -282,6 +289,7 @@ struct Scan: ParsableCommand {
         options.recordStreams = records
         options.partition = partition
         options.partitionReports = try mergePartitions.flatMap(ScanRun.partitionReports(in:))
+        options.ruleCacheDirectory = noCache ? nil : ScanOptions.defaultRuleCacheDirectory()
         var request = ScanRequest(options: options, primary: ReportDestination(format: format!, path: output))
         request.extra =
             alsoWritten.compactMap { name, path in

@@ -1,0 +1,315 @@
+import CrmlintCore
+import Foundation
+import PatternEngine
+
+/// What loading rules computes from pattern text alone, kept between runs in
+/// a per-user cache folder so a scan of a small file (a pre-commit hook) does
+/// not pay for it again: whether a pattern compiles and its capture count,
+/// the backtracking probe's verdict, how a word class splits, whether a term
+/// compiles; and, in a file of its own, the prefilter's tables for the rules
+/// a scan runs (`LiteralPrefilter.cached`).
+///
+/// Every entry is keyed by the exact pattern text (after expanding terms)
+/// and its options, so an entry can only stand for the computation it
+/// replaces: the rule files are still read, parsed and checked on every run,
+/// and every problem in them is reported as without a cache. A file is named
+/// by a hash of the rule files' paths and contents and of this build of
+/// crmlint (version, commit, the executable's size and time, PCRE2's
+/// version); a file that cannot be read, is truncated or was written by
+/// another build is ignored and rewritten, and a folder that cannot be
+/// written is no error (the run just computes everything).
+public final class RuleCache: @unchecked Sendable {
+    /// Where the cache files go, or nil for none: `--no-cache` or
+    /// `CRMLINT_NO_CACHE=1` turn it off; else `$XDG_CACHE_HOME/crmlint`, else `~/.cache/crmlint`.
+    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        if let off = environment["CRMLINT_NO_CACHE"], !off.isEmpty, off != "0" { return nil }
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/crmlint" }
+        if let home = environment["HOME"], !home.isEmpty { return home + "/.cache/crmlint" }
+        return nil
+    }
+
+    /// This build's identity, part of every cache key: a rebuilt binary with
+    /// changed analysis code must not read an older build's answers.
+    public static let buildIdentity: String = {
+        var parts = [PCRE2Library.version]
+        if let path = Bundle.main.executablePath, let attributes = try? FileManager.default.attributesOfItem(atPath: path) {
+            parts.append("\((attributes[.size] as? Int) ?? 0)")
+            parts.append("\(((attributes[.modificationDate] as? Date)?.timeIntervalSince1970) ?? 0)")
+        }
+        return parts.joined(separator: "|")
+    }()
+
+    static let magic = "crmlint-rule-cache 1\n"
+
+    /// Compile result of a pattern: its capture count, and the probe's verdict (nil: passed or not probed).
+    struct Compiled {
+        var captureCount: Int
+        var problem: String?
+    }
+
+    private let lock = NSLock()
+    private var compiled: [SourceKey: Compiled] = [:]
+    private var splits: [SourceKey: [String]?] = [:]
+    private var validTerms: Set<SourceKey> = []
+    /// Whether something was added since the file was read.
+    private(set) var changed = false
+    /// The file this cache is read from and written to (nil: in memory only).
+    public let path: String?
+    /// Whether the file was there and read whole.
+    public private(set) var wasRead = false
+
+    /// An empty cache in memory (tests, and runs without a cache folder).
+    public init() { path = nil }
+
+    /// The cache for these rule files (path and contents, in load order), read
+    /// from `directory` when a valid file is there. `identity` names the build
+    /// (the engine passes crmlint's version and `buildIdentity`).
+    public init(directory: String, files: [(path: String, text: String)], identity: String) {
+        var key = [identity]
+        for file in files { key += [file.path, file.text] }
+        let name = Fingerprint.make(key) + Fingerprint.make(key.reversed())
+        path = (directory as NSString).appendingPathComponent("rules-\(name).bin")
+        if let data = FileManager.default.contents(atPath: path!) { wasRead = read(data) }
+        if !wasRead { clear() }
+        changed = false
+    }
+
+    private func clear() {
+        compiled = [:]
+        splits = [:]
+        validTerms = []
+    }
+
+    // MARK: Entries
+
+    func compiled(_ source: String, options: Pattern.Options, probe: Bool) -> Compiled? {
+        lock.lock(); defer { lock.unlock() }
+        return compiled[SourceKey(source, options: options, flag: probe)]
+    }
+
+    func setCompiled(_ source: String, options: Pattern.Options, probe: Bool, _ value: Compiled) {
+        lock.lock(); defer { lock.unlock() }
+        compiled[SourceKey(source, options: options, flag: probe)] = value
+        changed = true
+    }
+
+    /// The pieces `TextMatcher.split` cut a word class into: `.some(nil)` when it leaves it whole.
+    func split(_ source: String) -> [String]?? {
+        lock.lock(); defer { lock.unlock() }
+        return splits[SourceKey(source)]
+    }
+
+    func setSplit(_ source: String, _ pieces: [String]?) {
+        lock.lock(); defer { lock.unlock() }
+        splits[SourceKey(source)] = .some(pieces)
+        changed = true
+    }
+
+    func isValidTerm(_ fragment: String) -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        return validTerms.contains(SourceKey(fragment))
+    }
+
+    func setValidTerm(_ fragment: String) {
+        lock.lock(); defer { lock.unlock() }
+        validTerms.insert(SourceKey(fragment))
+        changed = true
+    }
+
+    // MARK: The file
+
+    /// Writes the file when something was added (atomically: a temporary file
+    /// renamed over it). Failing to write is not an error: the next run computes again.
+    func save() {
+        guard let path, changed else { return }
+        var out = CacheWriter()
+        out.string(Self.magic)
+        lock.lock()
+        out.count(compiled.count)
+        for (key, value) in compiled {
+            out.key(key)
+            out.count(value.captureCount)
+            out.optionalString(value.problem)
+        }
+        out.count(splits.count)
+        for (key, pieces) in splits {
+            out.key(key)
+            if let pieces {
+                out.count(pieces.count + 1)
+                pieces.forEach { out.string($0) }
+            } else {
+                out.count(0)
+            }
+        }
+        out.count(validTerms.count)
+        validTerms.forEach { out.key($0) }
+        lock.unlock()
+        out.string("end")
+        Self.write(out.bytes, to: path)
+        changed = false
+    }
+
+    /// Writes a cache file atomically (a temporary file renamed over it); failing is no error.
+    static func write(_ bytes: [UInt8], to path: String) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try Data(bytes).write(to: URL(fileURLWithPath: temporary))
+            if rename(temporary, path) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+        }
+    }
+
+    /// Reads a file whole; false (and nothing kept) when it is not one this build wrote.
+    private func read(_ data: Data) -> Bool {
+        var input = CacheReader(bytes: [UInt8](data))
+        guard input.string() == Self.magic else { return false }
+        guard let compiledCount = input.count() else { return false }
+        for _ in 0..<compiledCount {
+            guard let key = input.key(), let captures = input.count(), let problem = input.optionalString() else { return false }
+            compiled[key] = Compiled(captureCount: captures, problem: problem)
+        }
+        guard let splitCount = input.count() else { return false }
+        for _ in 0..<splitCount {
+            guard let key = input.key(), let count = input.count() else { return false }
+            if count == 0 {
+                splits[key] = .some(nil)
+                continue
+            }
+            var pieces: [String] = []
+            for _ in 0..<(count - 1) {
+                guard let piece = input.string() else { return false }
+                pieces.append(piece)
+            }
+            splits[key] = pieces
+        }
+        guard let termCount = input.count() else { return false }
+        for _ in 0..<termCount {
+            guard let key = input.key() else { return false }
+            validTerms.insert(key)
+        }
+        return input.string() == "end" && input.atEnd
+    }
+}
+
+/// A pattern text (with options and a flag) as a dictionary key, hashed by
+/// its bytes: hashing a long non-ASCII String normalises it first, which cost
+/// more than the lookups saved.
+struct SourceKey: Hashable {
+    let source: String
+    let options: UInt32
+    let flag: Bool
+
+    init(_ source: String, options: Pattern.Options = [], flag: Bool = false) {
+        self.source = source
+        self.options = options.rawValue
+        self.flag = flag
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(options)
+        hasher.combine(flag)
+        var copy = source
+        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    static func == (a: SourceKey, b: SourceKey) -> Bool {
+        guard a.options == b.options, a.flag == b.flag, a.source.utf8.count == b.source.utf8.count else { return false }
+        var left = a.source, right = b.source
+        return left.withUTF8 { l in right.withUTF8 { r in l.count == 0 || memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 } }
+    }
+}
+
+struct CacheWriter {
+    var bytes: [UInt8] = []
+
+    mutating func count(_ value: Int) {
+        var v = UInt64(value)
+        for _ in 0..<8 {
+            bytes.append(UInt8(v & 0xFF))
+            v >>= 8
+        }
+    }
+
+    mutating func string(_ text: String) {
+        count(text.utf8.count)
+        bytes += text.utf8
+    }
+
+    mutating func optionalString(_ text: String?) {
+        if let text {
+            bytes.append(1)
+            string(text)
+        } else {
+            bytes.append(0)
+        }
+    }
+
+    mutating func key(_ key: SourceKey) {
+        count(Int(key.options))
+        bytes.append(key.flag ? 1 : 0)
+        string(key.source)
+    }
+
+    /// An array of plain values (integers, booleans), as their bytes.
+    mutating func raw<T>(_ values: [T]) {
+        count(values.count)
+        values.withUnsafeBytes { bytes += $0 }
+    }
+}
+
+struct CacheReader {
+    let bytes: [UInt8]
+    var position = 0
+
+    var atEnd: Bool { position == bytes.count }
+
+    mutating func byte() -> UInt8? {
+        guard position < bytes.count else { return nil }
+        defer { position += 1 }
+        return bytes[position]
+    }
+
+    mutating func count() -> Int? {
+        guard position + 8 <= bytes.count else { return nil }
+        var value: UInt64 = 0
+        for index in (0..<8).reversed() { value = value << 8 | UInt64(bytes[position + index]) }
+        position += 8
+        // Counts and lengths are bounded by the file itself: a corrupt one must not allocate without end.
+        guard value <= UInt64(bytes.count) else { return nil }
+        return Int(value)
+    }
+
+    mutating func string() -> String? {
+        guard let length = count(), position + length <= bytes.count else { return nil }
+        defer { position += length }
+        return String(validating: bytes[position..<position + length], as: UTF8.self)
+    }
+
+    mutating func optionalString() -> String?? {
+        switch byte() {
+        case 0: return .some(nil)
+        case 1: return string().map { .some($0) }
+        default: return nil
+        }
+    }
+
+    mutating func key() -> SourceKey? {
+        guard let options = count(), let flag = byte(), flag <= 1, let source = string() else { return nil }
+        return SourceKey(source, options: Pattern.Options(rawValue: UInt32(truncatingIfNeeded: options)), flag: flag == 1)
+    }
+
+    mutating func raw<T>(_ type: T.Type) -> [T]? {
+        guard let count = count(), position + count * MemoryLayout<T>.stride <= bytes.count else { return nil }
+        let size = count * MemoryLayout<T>.stride
+        defer { position += size }
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            bytes.withUnsafeBytes { source in
+                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: source[position..<position + size]))
+            }
+            initialized = count
+        }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+
+/// The rule cache (`RuleCache`, `LiteralPrefilter.cached`): a scan through it
+/// reports exactly what a scan without it reports, whatever state the cache is in.
+@Suite struct RuleCacheTests {
+    static let scanArguments = [
+        "scan", "corpus/messages-hk.csv", "corpus/messages.jsonl", "--format", "json", "--as-of", "2024-05-01T00:00:00+08:00",
+        "--no-suppressions", "--fail-on", "never",
+    ]
+
+    func cacheFiles(_ home: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: home.appendingPathComponent("crmlint").path)) ?? []).sorted()
+    }
+
+    @Test func aCacheHitReportsWhatAColdRunReports() throws {
+        let home = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let environment = ["XDG_CACHE_HOME": home.path, "CRMLINT_NO_CACHE": ""]
+        let uncached = try crmlint(Self.scanArguments + ["--no-cache"], environment: environment)
+        #expect(uncached.status == 0)
+        #expect(cacheFiles(home).isEmpty, "--no-cache wrote a cache")
+        let cold = try crmlint(Self.scanArguments, environment: environment)
+        let files = cacheFiles(home)
+        #expect(files.contains { $0.hasPrefix("rules-") } && files.contains { $0.hasPrefix("prefilter-") }, "\(files)")
+        let warm = try crmlint(Self.scanArguments, environment: environment)
+        #expect(cacheFiles(home) == files, "a cache hit rewrote the cache")
+        #expect(cold.status == 0 && warm.status == 0)
+        #expect(uncached.stdout.contains("\"findings\""))
+        #expect(cold.stdoutBytes == uncached.stdoutBytes)
+        #expect(warm.stdoutBytes == uncached.stdoutBytes)
+        // The environment switch too.
+        let off = try crmlint(Self.scanArguments, environment: ["XDG_CACHE_HOME": home.path + "/other", "CRMLINT_NO_CACHE": "1"])
+        #expect(off.stdoutBytes == uncached.stdoutBytes)
+        #expect(!FileManager.default.fileExists(atPath: home.path + "/other"))
+    }
+
+    @Test func aChangedRuleFileIsReadAgainAndItsProblemsReported() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let home = folder.appendingPathComponent("cache")
+        let environment = ["XDG_CACHE_HOME": home.path, "CRMLINT_NO_CACHE": ""]
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try "id,customer_id,timestamp,direction,text\nM1,CRM-1,2024-03-15 10:00,outbound,给您回扣\nM2,CRM-1,2024-03-15 11:00,outbound,保证到货\n"
+            .write(to: folder.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
+        func write(_ pattern: String) throws {
+            try "- id: x.rule\n  category: bribery\n  severity: error\n  message: m\n  patterns: ['\(pattern)']\n"
+                .write(to: folder.appendingPathComponent("rules/x.yml"), atomically: true, encoding: .utf8)
+        }
+        let arguments = ["scan", "m.csv", "--rules", "rules", "--fail-on", "never", "--as-of", "2024-05-01T00:00:00+08:00"]
+        try write("回扣")
+        let first = try crmlint(arguments, in: folder, environment: environment)
+        #expect(first.status == 0)
+        #expect(first.stdout.contains("m.csv:2:") && !first.stdout.contains("m.csv:3:"), "\(first.stdout)")
+        #expect(try crmlint(arguments, in: folder, environment: environment).stdoutBytes == first.stdoutBytes)
+        // Another pattern: its findings, not the cached rules'.
+        try write("保证")
+        let second = try crmlint(arguments, in: folder, environment: environment)
+        #expect(second.stdout.contains("m.csv:3:") && !second.stdout.contains("m.csv:2:"), "\(second.stdout)")
+        // A broken pattern and a catastrophic one are reported as without a cache, each time.
+        for bad in ["保证(", "(a+)+$"] {
+            try write(bad)
+            let uncached = try crmlint(arguments + ["--no-cache"], in: folder, environment: environment)
+            #expect(uncached.status == 2)
+            #expect(uncached.stderr.contains("error: rules/x.yml:5:3: rule 'x.rule':"), "\(uncached.stderr)")
+            for _ in 0..<2 {
+                let cached = try crmlint(arguments, in: folder, environment: environment)
+                #expect(cached.status == 2)
+                #expect(cached.stderr == uncached.stderr)
+            }
+        }
+    }
+
+    @Test func aCorruptCacheIsIgnored() throws {
+        let home = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let environment = ["XDG_CACHE_HOME": home.path, "CRMLINT_NO_CACHE": ""]
+        let cold = try crmlint(Self.scanArguments, environment: environment)
+        let files = cacheFiles(home)
+        #expect(files.count == 2, "\(files)")
+        for (index, name) in files.enumerated() {
+            let url = home.appendingPathComponent("crmlint/\(name)")
+            let data = try Data(contentsOf: url)
+            // One file cut short, the other's middle overwritten.
+            let damaged =
+                index == 0
+                ? data.prefix(data.count / 2)
+                : data.prefix(data.count / 3) + Data(repeating: 0xFF, count: 64) + data.dropFirst(data.count / 3 + 64)
+            try damaged.write(to: url)
+        }
+        let damaged = try crmlint(Self.scanArguments, environment: environment)
+        #expect(damaged.status == 0)
+        #expect(damaged.stdoutBytes == cold.stdoutBytes)
+        #expect(damaged.stderr.isEmpty, "\(damaged.stderr)")
+        // Rewritten whole: the next run reads them again.
+        #expect(try crmlint(Self.scanArguments, environment: environment).stdoutBytes == cold.stdoutBytes)
+    }
+
+    @Test func anUnwritableCacheFolderStillScans() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // A file where the folder should be: no cache can be written under it (even as root).
+        let blocked = folder.appendingPathComponent("not-a-folder")
+        try Data("x".utf8).write(to: blocked)
+        let uncached = try crmlint(Self.scanArguments + ["--no-cache"], environment: ["CRMLINT_NO_CACHE": ""])
+        for _ in 0..<2 {
+            let result = try crmlint(Self.scanArguments, environment: ["XDG_CACHE_HOME": blocked.path, "CRMLINT_NO_CACHE": ""])
+            #expect(result.status == 0)
+            #expect(result.stderr.isEmpty, "\(result.stderr)")
+            #expect(result.stdoutBytes == uncached.stdoutBytes)
+        }
+    }
+}
