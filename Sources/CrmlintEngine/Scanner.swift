@@ -162,6 +162,7 @@ public enum Scanner {
         context.vocabulary = config.vocabulary
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
         let gates = rules.map(\.metadata.gate)
+        let fallbackRules = Set(rules.filter(\.reportsOnlyIfUnreported).map(\.metadata.id))
         let ruleCheckers = checkers.map(\.1)
         let workers = RecordWorkers(
             rules: rules, checkers: checkers.map(\.1), context: context,
@@ -198,12 +199,29 @@ public enum Scanner {
                     }
                     emit(located(finding))
                 }
+                guard !fallbackRules.isEmpty else {
+                    for checkerIndex in checkers.indices {
+                        if let slot = workers.slots[checkerIndex] {
+                            local[index][slot].forEach(emitRecordFinding)
+                        } else if gates[checkerIndex].applies(to: record, direction: direction) {
+                            ruleCheckers[checkerIndex].check(record, context: context, emit: emitRecordFinding)
+                        }
+                    }
+                    continue
+                }
+                // A rule that reports only what no rule of its category reported (a model behind the
+                // patterns) is judged once the record's other findings are known; the order stays.
+                var pending: [Finding] = []
                 for checkerIndex in checkers.indices {
                     if let slot = workers.slots[checkerIndex] {
-                        local[index][slot].forEach(emitRecordFinding)
+                        pending += local[index][slot]
                     } else if gates[checkerIndex].applies(to: record, direction: direction) {
-                        ruleCheckers[checkerIndex].check(record, context: context, emit: emitRecordFinding)
+                        ruleCheckers[checkerIndex].check(record, context: context) { pending.append($0) }
                     }
+                }
+                let reported = Set(pending.lazy.filter { !fallbackRules.contains($0.rule) }.map(\.category))
+                for finding in pending where !(fallbackRules.contains(finding.rule) && reported.contains(finding.category)) {
+                    emitRecordFinding(finding)
                 }
             }
             batch.removeAll(keepingCapacity: true)

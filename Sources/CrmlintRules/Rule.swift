@@ -108,9 +108,13 @@ public protocol Rule: Sendable {
     func exampleFailures() -> [String]
     /// The rule's examples as `crmlint explain` and docs/rules.md show them.
     var examples: RuleExamples { get }
+    /// True when the rule's findings on a record are dropped if another rule of
+    /// the same category reported that record (a model backing up patterns).
+    var reportsOnlyIfUnreported: Bool { get }
 }
 
 extension Rule {
+    public var reportsOnlyIfUnreported: Bool { false }
     /// How many examples the rule carries (must-match, must-not-match).
     public var exampleCounts: (match: Int, noMatch: Int) { (examples.match.count, examples.noMatch.count) }
 }
@@ -208,6 +212,26 @@ public final class CheckContext {
         textCache.append((field, record[field].map { normalizer.normalize($0) }, nil, []))
         return textCache.count - 1
     }
+
+    /// Label probabilities of a field of the current record under one model
+    /// (`key`: its file): the classifier rules sharing a model, one per
+    /// category, score each text once.
+    public func modelProbabilities(
+        _ record: Record, field: String, model key: String, score: (NormalizedText, inout NgramModel.Scratch) -> [Float]
+    ) -> [Float]? {
+        if modelCache.serial != record.serial {
+            modelCache.entries.removeAll(keepingCapacity: true)
+            modelCache.serial = record.serial
+        }
+        if let known = modelCache.entries.first(where: { $0.model == key && $0.field == field }) { return known.probabilities }
+        guard let text = normalized(record, field: field) else { return nil }
+        let probabilities = score(text, &modelScratch)
+        modelCache.entries.append((key, field, probabilities))
+        return probabilities
+    }
+    @exclusivity(unchecked) private var modelCache: (serial: Int, entries: [(model: String, field: String, probabilities: [Float])]) =
+        (-1, [])
+    @exclusivity(unchecked) private var modelScratch = NgramModel.Scratch()
 
     /// Which pattern-rule entries could match, one pass per field for all
     /// rules (set by the scanner; nil runs every entry).

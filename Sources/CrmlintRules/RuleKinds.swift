@@ -20,6 +20,7 @@ public enum RuleKinds {
         TierRule.self,
         RequiredFieldsRule.self,
         ContactDetailRule.self,
+        ClassifierRule.self,
     ]
 
     public static func kind(named name: String) -> RuleKind.Type? { all.first { $0.name == name } }

@@ -87,7 +87,7 @@ struct Crmlint: ParsableCommand {
         version: CrmlintVersion.current,
         subcommands: [
             Scan.self, Inspect.self, Init.self, ConfigCommand.self, Merge.self, Records.self, RulesCommand.self, Explain.self,
-            DashboardCommand.self, Version.self,
+            DashboardCommand.self, ModelCommand.self, Version.self,
         ],
         defaultSubcommand: Scan.self
     )

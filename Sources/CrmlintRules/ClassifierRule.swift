@@ -1,0 +1,141 @@
+import CrmlintCore
+import Foundation
+
+/// `kind: classifier` — a trained n-gram model (`NgramModel`) reads each
+/// text field and reports it when the probability of the rule's label is at
+/// least `min_probability`. It catches what the pattern rules of the same
+/// category were never written for; with `only_if_unreported` (the default)
+/// it stays silent where a rule of its category already reported the record,
+/// so a message is not flagged twice for one thing.
+public struct ClassifierRule: Rule, RuleKind {
+    public static let name = "classifier"
+    public static let summary = """
+        Scores each text field (`fields`, default the dataset's free text) with a character n-gram model: `model` \
+        is the model file's path relative to the rule file (written by `crmlint model train` from labelled \
+        messages), `label` the model label that means this rule's category (default: the category's name), and \
+        `min_probability` (0.5 to 1) the probability at or above which a field is reported. The text is read after \
+        the same normalisation as patterns (NFKC, Traditional → Simplified). `only_if_unreported` (default true) \
+        drops the finding when another rule of the same category already reported the record. Placeholders: \
+        {probability}.
+        """
+
+    public let metadata: RuleMetadata
+    public let model: NgramModel
+    /// The model file's path: the key under which its scores are shared per record.
+    let modelKey: String
+    public let labelIndex: Int
+    public let minProbability: Float
+    public let onlyIfUnreported: Bool
+    let message: MessageTemplate
+    public let matchExamples: [String]
+    public let noMatchExamples: [String]
+
+    public var reportsOnlyIfUnreported: Bool { onlyIfUnreported }
+
+    public var examples: RuleExamples { RuleExamples(match: matchExamples, noMatch: noMatchExamples, areTexts: true) }
+
+    public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
+        var model: (model: NgramModel, path: String)?
+        if let path = definition.string("model", required: true) {
+            model = ModelFiles.load(path, from: definition)
+        }
+        let label = definition.string("label") ?? metadata.category.rawValue
+        let minimum = definition.number("min_probability", required: true)
+        if let minimum, !(0.5...1).contains(minimum) {
+            definition.fail("min_probability", "'min_probability' must be between 0.5 and 1, not \(minimum)")
+        }
+        let onlyIfUnreported = definition.bool("only_if_unreported") ?? true
+        let message = definition.template(metadata, allowed: ["probability"])
+        let examples = ExampleStrings.read(definition)
+        var labelIndex: Int?
+        if let model = model?.model {
+            labelIndex = model.labels.firstIndex(of: label)
+            if labelIndex == nil {
+                definition.fail(
+                    "label",
+                    "the model has no label '\(label)'\(Suggestion.hint(for: label, among: model.labels)) (\(model.labels.joined(separator: ", ")))"
+                )
+            }
+        }
+        guard let model, let labelIndex, let minimum, definition.errors.isEmpty else { return nil }
+        return ClassifierRule(
+            metadata: metadata, model: model.model, modelKey: model.path, labelIndex: labelIndex, minProbability: Float(minimum),
+            onlyIfUnreported: onlyIfUnreported,
+            message: message, matchExamples: examples.match, noMatchExamples: examples.noMatch)
+    }
+
+    public func makeChecker() -> RuleChecker { Checker(rule: self) }
+
+    public func exampleFailures() -> [String] {
+        let dataset = metadata.datasets?.sorted().first ?? .messages
+        let field = metadata.fields?.first ?? dataset.freeTextFields.first ?? "text"
+        return ExampleStrings.failures(rule: self, dataset: dataset, field: field, match: matchExamples, noMatch: noMatchExamples)
+    }
+
+    /// The label's probability for one text (for `crmlint model` and tests).
+    public func probability(of text: String, normalizer: TextNormalizer = TextNormalizer()) -> Float {
+        model.probabilities(ofNormalized: String(decoding: normalizer.normalize(text).bytes, as: UTF8.self))[labelIndex]
+    }
+
+    final class Checker: RuleChecker {
+        let rule: ClassifierRule
+        init(rule: ClassifierRule) { self.rule = rule }
+
+        var isRecordLocal: Bool { true }
+
+        func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
+            let model = rule.model
+            for field in rule.metadata.fields ?? context.defaultTextFields(of: record) {
+                guard
+                    let probabilities = context.modelProbabilities(
+                        record, field: field, model: rule.modelKey,
+                        score: { text, scratch in
+                            text.bytes.withUnsafeBufferPointer { model.probabilities(ofNormalizedUTF8: $0, scratch: &scratch) }
+                        })
+                else { continue }
+                let probability = probabilities[rule.labelIndex]
+                guard probability >= rule.minProbability, let text = context.normalized(record, field: field) else { continue }
+                let shown = String(format: "%.2f", probability)
+                emit(
+                    Finding(
+                        rule: rule.metadata, record: record,
+                        message: rule.message.render(["probability": shown], detail: "model probability \(shown)"), field: field,
+                        column: 1, excerpt: context.redactor.excerpt(of: text.original, hit: 0..<0, context: 40),
+                        fingerprintParts: [field, "model"]))
+            }
+        }
+    }
+}
+
+/// Model files named by rules, read once per path and content (six rules
+/// sharing one model parse it once), from disk or from the binary.
+enum ModelFiles {
+    nonisolated(unsafe) private static var cache: [String: (text: String, model: NgramModel)] = [:]
+    private static let lock = NSLock()
+
+    static func load(_ relative: String, from definition: RuleDefinition) -> (model: NgramModel, path: String)? {
+        let folder = (definition.file as NSString).deletingLastPathComponent
+        let path = folder.isEmpty ? relative : folder + "/" + relative
+        let text: String
+        do {
+            text = try RuleLoader.readText(path)
+        } catch {
+            definition.fail("model", "cannot read the model file '\(path)'")
+            return nil
+        }
+        lock.lock()
+        let known = cache[path]
+        lock.unlock()
+        if let known, known.text == text { return (known.model, path) }
+        do {
+            let model = try NgramModel(serialized: text)
+            lock.lock()
+            cache[path] = (text, model)
+            lock.unlock()
+            return (model, path)
+        } catch {
+            definition.fail("model", "model file '\(path)' \(error)")
+            return nil
+        }
+    }
+}

@@ -1,0 +1,257 @@
+import CrmlintCore
+import Foundation
+
+/// A linear classifier over character n-grams of the normalised text: what a
+/// `kind: classifier` rule asks. Written rules catch the phrasings their
+/// authors thought of; a model trained on many writers' labelled messages
+/// (`crmlint model train`) also weighs the cues nobody wrote a rule for.
+///
+/// Features are the distinct character 1…`maxGram`-grams of the text after
+/// `TextNormalizer` (NFKC, Traditional → Simplified) and ASCII lower-casing,
+/// with a start and an end mark, hashed (FNV-1a) into `buckets` slots. The
+/// score of a label is its bias plus the weights of the slots present; the
+/// probabilities are their softmax. Weights are stored as 8-bit integers
+/// times one `scale`, in a text file (`NgramModel.serialized`).
+public struct NgramModel: Sendable, Equatable {
+    public static let format = "crmlint-ngram-softmax 1"
+
+    public let labels: [String]
+    public let buckets: Int
+    public let maxGram: Int
+    public let scale: Float
+    public let bias: [Float]
+    /// `buckets × labels.count` row-major: slot `s`, label `l` at `s * labels.count + l`.
+    public let weights: [Int8]
+    /// Free text kept in the file's header (what the model was trained on).
+    public let notes: [String]
+
+    public init(labels: [String], buckets: Int, maxGram: Int, scale: Float, bias: [Float], weights: [Int8], notes: [String] = []) {
+        self.labels = labels
+        self.buckets = buckets
+        self.maxGram = maxGram
+        self.scale = scale
+        self.bias = bias
+        self.weights = weights
+        self.notes = notes
+    }
+
+    /// Why a model file cannot be read, with its 1-based line.
+    public struct Problem: Error, Equatable, CustomStringConvertible {
+        public let line: Int
+        public let reason: String
+        public var description: String { "line \(line): \(reason)" }
+    }
+
+    // MARK: Features
+
+    /// The distinct hashed n-gram slots of an already normalised text (training).
+    public static func slots(ofNormalized text: String, buckets: Int, maxGram: Int) -> [Int] {
+        var scalars: [UInt32] = []
+        var seen = Set<Int>()
+        var slots: [Int] = []
+        Array(text.utf8).withUnsafeBufferPointer { decode($0, into: &scalars) }
+        scalars.withUnsafeBufferPointer { buffer in
+            forEachSlot(of: buffer, buckets: buckets, maxGram: maxGram) { slot in
+                if seen.insert(slot).inserted { slots.append(slot) }
+            }
+        }
+        return slots
+    }
+
+    /// The scalars of UTF-8 `bytes` between a start mark (2) and an end mark
+    /// (3), ASCII lower-cased: what the n-grams are taken from.
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, into scalars: inout [UInt32]) {
+        scalars.removeAll(keepingCapacity: true)
+        scalars.append(2)
+        var index = 0
+        while index < bytes.count {
+            let lead = UInt32(bytes[index])
+            var value: UInt32
+            var extra: Int
+            switch lead {
+            case 0..<0x80: (value, extra) = (lead, 0)
+            case 0xC0..<0xE0: (value, extra) = (lead & 0x1F, 1)
+            case 0xE0..<0xF0: (value, extra) = (lead & 0x0F, 2)
+            default: (value, extra) = (lead & 0x07, 3)
+            }
+            index += 1
+            while extra > 0 && index < bytes.count {
+                value = value << 6 | UInt32(bytes[index] & 0x3F)
+                index += 1
+                extra -= 1
+            }
+            if value >= 0x41 && value <= 0x5A { value += 0x20 }
+            scalars.append(value)
+        }
+        scalars.append(3)
+    }
+
+    /// Calls `body` with the slot of every 1…`maxGram`-gram of `scalars`
+    /// (repeats included). Training and scanning share it, so both see the same features.
+    @inline(__always)
+    static func forEachSlot(of scalars: UnsafeBufferPointer<UInt32>, buckets: Int, maxGram: Int, _ body: (Int) -> Void) {
+        let mask = UInt32(buckets - 1)
+        for start in 0..<scalars.count {
+            var hash: UInt32 = 2_166_136_261
+            for length in 1...maxGram {
+                let index = start + length - 1
+                guard index < scalars.count else { break }
+                // FNV-1a over the scalar's four bytes: the same on every platform and run.
+                var value = scalars[index]
+                for _ in 0..<4 {
+                    hash = (hash ^ (value & 0xFF)) &* 16_777_619
+                    value >>= 8
+                }
+                body(Int((hash ^ UInt32(length)) &* 16_777_619 & mask))
+            }
+        }
+    }
+
+    /// Label probabilities for a text already normalised by `TextNormalizer`.
+    public func probabilities(ofNormalized text: String) -> [Float] {
+        var scratch = Scratch()
+        return Array(text.utf8).withUnsafeBufferPointer { probabilities(ofNormalizedUTF8: $0, scratch: &scratch) }
+    }
+
+    /// Reusable buffers for scoring many texts on one thread.
+    public struct Scratch {
+        var scalars: [UInt32] = []
+        /// Per slot, the text number that last counted it: distinct slots without a set.
+        var stamps: [UInt32] = []
+        var text: UInt32 = 0
+        public init() {}
+    }
+
+    /// Label probabilities for normalised UTF-8 bytes (the scan's path: no
+    /// String, no set; each distinct slot counted once, as in training).
+    public func probabilities(ofNormalizedUTF8 bytes: UnsafeBufferPointer<UInt8>, scratch: inout Scratch) -> [Float] {
+        let width = labels.count
+        Self.decode(bytes, into: &scratch.scalars)
+        if scratch.stamps.count != buckets {
+            scratch.stamps = [UInt32](repeating: 0, count: buckets)
+            scratch.text = 0
+        }
+        scratch.text &+= 1
+        if scratch.text == 0 {
+            scratch.stamps = [UInt32](repeating: 0, count: buckets)
+            scratch.text = 1
+        }
+        let current = scratch.text
+        var sums = [Int32](repeating: 0, count: width)
+        scratch.scalars.withUnsafeBufferPointer { scalars in
+            scratch.stamps.withUnsafeMutableBufferPointer { stamps in
+                weights.withUnsafeBufferPointer { table in
+                    sums.withUnsafeMutableBufferPointer { sums in
+                        Self.forEachSlot(of: scalars, buckets: buckets, maxGram: maxGram) { slot in
+                            guard stamps[slot] != current else { return }
+                            stamps[slot] = current
+                            let row = slot * width
+                            for label in 0..<width { sums[label] &+= Int32(table[row + label]) }
+                        }
+                    }
+                }
+            }
+        }
+        var scores = (0..<width).map { bias[$0] + Float(sums[$0]) * scale }
+        let top = scores.max() ?? 0
+        var total: Float = 0
+        for index in scores.indices {
+            scores[index] = exp(scores[index] - top)
+            total += scores[index]
+        }
+        return scores.map { $0 / total }
+    }
+
+    // MARK: File
+
+    /// The model as its file holds it: `key: value` header lines, then the
+    /// weights in base64 (76 characters a line) after `weights:`.
+    public var serialized: String {
+        var lines = ["# crmlint classifier model: generated by `crmlint model train`; do not edit by hand."]
+        lines += notes.map { "# " + $0 }
+        lines += [
+            "format: \(Self.format)",
+            "labels: \(labels.joined(separator: " "))",
+            "buckets: \(buckets)",
+            "max_gram: \(maxGram)",
+            "scale: \(scale)",
+            "bias: \(bias.map { "\($0)" }.joined(separator: " "))",
+            "weights:",
+        ]
+        let encoded = Data(weights.map { UInt8(bitPattern: $0) }).base64EncodedString()
+        var index = encoded.startIndex
+        while index < encoded.endIndex {
+            let end = encoded.index(index, offsetBy: 76, limitedBy: encoded.endIndex) ?? encoded.endIndex
+            lines.append(String(encoded[index..<end]))
+            index = end
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Reads a model file; every problem names its line.
+    public init(serialized text: String) throws(Problem) {
+        var header: [String: (value: String, line: Int)] = [:]
+        var notes: [String] = []
+        var encoded = ""
+        var weightsLine = 0
+        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if weightsLine > 0 {
+                encoded += line
+                continue
+            }
+            if line.isEmpty { continue }
+            if line.hasPrefix("#") {
+                if offset > 0 { notes.append(String(line.dropFirst(2))) }
+                continue
+            }
+            guard let colon = line.firstIndex(of: ":") else {
+                throw Problem(line: offset + 1, reason: "expected 'key: value', found '\(line.prefix(40))'")
+            }
+            let key = String(line[..<colon])
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard ["format", "labels", "buckets", "max_gram", "scale", "bias", "weights"].contains(key) else {
+                throw Problem(line: offset + 1, reason: "unknown key '\(key)'")
+            }
+            guard header[key] == nil else { throw Problem(line: offset + 1, reason: "'\(key)' given twice") }
+            header[key] = (value, offset + 1)
+            if key == "weights" { weightsLine = offset + 1 }
+        }
+        func value(_ key: String) throws(Problem) -> (value: String, line: Int) {
+            guard let found = header[key] else { throw Problem(line: 1, reason: "missing '\(key)'") }
+            return found
+        }
+        let format = try value("format")
+        guard format.value == Self.format else {
+            throw Problem(line: format.line, reason: "format '\(format.value)' is not '\(Self.format)' (retrain with this crmlint)")
+        }
+        let labels = try value("labels").value.split(separator: " ").map(String.init)
+        guard labels.count >= 2, Set(labels).count == labels.count else {
+            throw Problem(line: try value("labels").line, reason: "'labels' must name at least two distinct labels")
+        }
+        let bucketsEntry = try value("buckets")
+        guard let buckets = Int(bucketsEntry.value), buckets >= 2, buckets <= 1 << 22, buckets & (buckets - 1) == 0 else {
+            throw Problem(line: bucketsEntry.line, reason: "'buckets' must be a power of two between 2 and 4194304")
+        }
+        let gramEntry = try value("max_gram")
+        guard let maxGram = Int(gramEntry.value), (1...5).contains(maxGram) else {
+            throw Problem(line: gramEntry.line, reason: "'max_gram' must be 1 to 5")
+        }
+        let scaleEntry = try value("scale")
+        guard let scale = Float(scaleEntry.value), scale.isFinite, scale > 0 else {
+            throw Problem(line: scaleEntry.line, reason: "'scale' must be a positive number")
+        }
+        let biasEntry = try value("bias")
+        let bias = biasEntry.value.split(separator: " ").compactMap { Float($0) }
+        guard bias.count == labels.count, bias.allSatisfy(\.isFinite) else {
+            throw Problem(line: biasEntry.line, reason: "'bias' must hold one number per label (\(labels.count))")
+        }
+        guard let data = Data(base64Encoded: encoded), data.count == buckets * labels.count else {
+            throw Problem(
+                line: weightsLine, reason: "'weights' must be base64 of \(buckets * labels.count) bytes (buckets × labels)")
+        }
+        self.init(
+            labels: labels, buckets: buckets, maxGram: maxGram, scale: scale, bias: bias,
+            weights: data.map { Int8(bitPattern: $0) }, notes: notes)
+    }
+}

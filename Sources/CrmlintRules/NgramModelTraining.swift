@@ -1,0 +1,109 @@
+import CrmlintCore
+import Foundation
+
+/// Trains an `NgramModel` (softmax regression, stochastic gradient descent)
+/// on labelled messages. Deterministic: the same examples, options and
+/// crmlint build give the same model byte for byte, so a test can check that
+/// a shipped model is exactly what its listed training sets make.
+public enum NgramModelTraining {
+    public struct Options: Sendable {
+        public var buckets = 32_768
+        public var maxGram = 3
+        public var epochs = 15
+        public var learningRate: Float = 0.5
+        public var seed: UInt64 = 1
+        public init() {}
+    }
+
+    /// `examples` are (label, text); the labels become the model's, `none`
+    /// (or else the first in sorted order) first.
+    public static func train(
+        _ examples: [(label: String, text: String)], options: Options = Options(), notes: [String] = []
+    )
+        -> NgramModel
+    {
+        var labels = Array(Set(examples.map(\.label))).sorted()
+        if let none = labels.firstIndex(of: "none") { labels.insert(labels.remove(at: none), at: 0) }
+        let width = labels.count
+        let normalizer = TextNormalizer()
+        let rows = examples.map { example in
+            (
+                label: labels.firstIndex(of: example.label)!,
+                slots: NgramModel.slots(
+                    ofNormalized: String(decoding: normalizer.normalize(example.text).bytes, as: UTF8.self),
+                    buckets: options.buckets, maxGram: options.maxGram)
+            )
+        }
+        var weights = [Float](repeating: 0, count: options.buckets * width)
+        var bias = [Float](repeating: 0, count: width)
+        var order = Array(rows.indices)
+        var random = SplitMix64(seed: options.seed)
+        var probabilities = [Float](repeating: 0, count: width)
+        weights.withUnsafeMutableBufferPointer { table in
+            for epoch in 0..<options.epochs {
+                // Fisher–Yates with our own generator: the order is part of the result.
+                for index in stride(from: order.count - 1, to: 0, by: -1) {
+                    order.swapAt(index, Int(random.next() % UInt64(index + 1)))
+                }
+                let step = options.learningRate / Float(1 + epoch)
+                for index in order {
+                    let row = rows[index]
+                    for label in 0..<width {
+                        var sum = bias[label]
+                        for slot in row.slots { sum += table[slot * width + label] }
+                        probabilities[label] = sum
+                    }
+                    let top = probabilities.max() ?? 0
+                    var total: Float = 0
+                    for label in 0..<width {
+                        probabilities[label] = exp(probabilities[label] - top)
+                        total += probabilities[label]
+                    }
+                    let spread = step / Float(max(1, row.slots.count)).squareRoot()
+                    for label in 0..<width {
+                        let gradient = probabilities[label] / total - (label == row.label ? 1 : 0)
+                        bias[label] -= step * gradient
+                        for slot in row.slots { table[slot * width + label] -= spread * gradient }
+                    }
+                }
+            }
+        }
+        let largest = weights.reduce(Float(0)) { max($0, abs($1)) }
+        let scale = largest > 0 ? largest / 127 : 1
+        let quantized = weights.map { Int8(max(-127, min(127, ($0 / scale).rounded()))) }
+        return NgramModel(
+            labels: labels, buckets: options.buckets, maxGram: options.maxGram, scale: scale, bias: bias, weights: quantized,
+            notes: notes)
+    }
+
+    /// Labelled messages from TSV files with a header and `label<TAB>text` lines
+    /// (the format of corpus/conduct/*.tsv).
+    public static func readCases(_ path: String) throws -> [(label: String, text: String)] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var cases: [(label: String, text: String)] = []
+        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where offset > 0 {
+            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
+            if trimmed.isEmpty { continue }
+            let parts = trimmed.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty else {
+                throw CrmlintError.input(path: path, reason: "line \(offset + 1): expected 'label<TAB>text'")
+            }
+            cases.append((String(parts[0]), String(parts[1])))
+        }
+        return cases
+    }
+}
+
+/// A small seeded generator (SplitMix64), so training does not depend on the
+/// platform's random numbers.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}
