@@ -160,22 +160,27 @@ import Testing
     }
 
     /// The project's own hand-written hold-out (corpus/conduct/holdout.tsv),
-    /// split from tune.tsv before the rules were tuned and never read while
-    /// tuning. Its target is F1 0.90 in every category; overpromise (0.86) and
-    /// bribery (0.89) are below it today (README, "Conduct rules measured"), so
-    /// the test holds the line where the rules stand: precision 0.95 and F1 0.80
-    /// at least, the target is printed, not asserted.
+    /// split from tune.tsv before the rules were tuned, never read while
+    /// tuning and never trained on (the conduct model learns from fresh-*.tsv
+    /// and tune.tsv only). Issue #10's target: F1 0.90 in every category.
     @Test func projectHoldoutScore() throws {
-        try expectHoldout("holdout.tsv", name: "hold-out", minimumRows: 200, f1Floor: 0.80, precisionFloor: 0.95)
+        try expectHoldout("holdout.tsv", name: "hold-out", minimumRows: 200, f1Floor: 0.90, precisionFloor: 0.95)
     }
 
     /// A second hold-out (corpus/conduct/holdout-2.tsv), written on 2026-11-30
     /// by a writer who saw neither rules nor sets, and only ever scored, never
-    /// read, while the rules were tuned. It is harder than the first (Hong Kong
-    /// and Taiwan vocabulary, hints); the floor holds the line where the rules
-    /// stand (precision 0.90, F1 0.75), the 0.90 target is printed.
+    /// read or trained on. It is harder than the first (Hong Kong and Taiwan
+    /// vocabulary, hints); the floors hold the line where rules and model stand
+    /// (bribery 0.88 today), the 0.90 target is printed.
     @Test func secondHoldoutScore() throws {
-        try expectHoldout("holdout-2.tsv", name: "second hold-out", minimumRows: 300, f1Floor: 0.75, precisionFloor: 0.90)
+        try expectHoldout("holdout-2.tsv", name: "second hold-out", minimumRows: 300, f1Floor: 0.85, precisionFloor: 0.90)
+    }
+
+    /// A third hold-out (corpus/conduct/holdout-3.tsv), written in session 5 for
+    /// measuring only: scored before and after round 10 and the conduct model,
+    /// never read or trained on. Floors where they stand (exaggeration 0.89).
+    @Test func thirdHoldoutScore() throws {
+        try expectHoldout("holdout-3.tsv", name: "third hold-out", minimumRows: 300, f1Floor: 0.85, precisionFloor: 0.95)
     }
 
     /// Scores a hold-out, prints the table and the categories below the 0.90
