@@ -11,7 +11,7 @@ public struct ClassifierRule: Rule, RuleKind {
     public static let name = "classifier"
     public static let summary = """
         Scores each text field (`fields`, default the dataset's free text) with a character n-gram model: `model` \
-        is the model file's path relative to the rule file (written by `crmlint model train` from labelled \
+        is the model file's path, relative to the rule file or absolute (written by `crmlint model train` from labelled \
         messages), `label` the model label that means this rule's category (default: the category's name), and \
         `min_probability` (0.5 to 1) the probability at or above which a field is reported. The text is read after \
         the same normalisation as patterns (NFKC, Traditional → Simplified). `only_if_unreported` (default true) \
@@ -115,7 +115,7 @@ enum ModelFiles {
 
     static func load(_ relative: String, from definition: RuleDefinition) -> (model: NgramModel, path: String)? {
         let folder = (definition.file as NSString).deletingLastPathComponent
-        let path = folder.isEmpty ? relative : folder + "/" + relative
+        let path = relative.hasPrefix("/") || folder.isEmpty ? relative : folder + "/" + relative
         let text: String
         do {
             text = try RuleLoader.readText(path)

@@ -25,6 +25,8 @@ public struct NgramModel: Sendable, Equatable {
     /// Free text kept in the file's header (what the model was trained on).
     public let notes: [String]
 
+    /// Sizes are the caller's to keep consistent (one bias per label,
+    /// buckets × labels weights); `init(serialized:)` checks a file's.
     public init(labels: [String], buckets: Int, maxGram: Int, scale: Float, bias: [Float], weights: [Int8], notes: [String] = []) {
         self.labels = labels
         self.buckets = buckets
@@ -194,7 +196,9 @@ public struct NgramModel: Sendable, Equatable {
         var notes: [String] = []
         var encoded = ""
         var weightsLine = 0
-        for (offset, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        var unknownKey: Problem?
+        // "\r\n" is one Character: split on both, so a file checked out with CRLF reads the same.
+        for (offset, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if weightsLine > 0 {
                 encoded += line
@@ -211,7 +215,9 @@ public struct NgramModel: Sendable, Equatable {
             let key = String(line[..<colon])
             let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             guard ["format", "labels", "buckets", "max_gram", "scale", "bias", "weights"].contains(key) else {
-                throw Problem(line: offset + 1, reason: "unknown key '\(key)'")
+                // Reported after the format: a newer format's key should say "retrain", not "unknown".
+                if unknownKey == nil { unknownKey = Problem(line: offset + 1, reason: "unknown key '\(key)'") }
+                continue
             }
             guard header[key] == nil else { throw Problem(line: offset + 1, reason: "'\(key)' given twice") }
             header[key] = (value, offset + 1)
@@ -225,6 +231,7 @@ public struct NgramModel: Sendable, Equatable {
         guard format.value == Self.format else {
             throw Problem(line: format.line, reason: "format '\(format.value)' is not '\(Self.format)' (retrain with this crmlint)")
         }
+        if let unknownKey { throw unknownKey }
         let labels = try value("labels").value.split(separator: " ").map(String.init)
         guard labels.count >= 2, Set(labels).count == labels.count else {
             throw Problem(line: try value("labels").line, reason: "'labels' must name at least two distinct labels")

@@ -79,10 +79,18 @@ public enum NgramModelTraining {
     /// Labelled messages from TSV files with a header and `label<TAB>text` lines
     /// (the format of corpus/conduct/*.tsv).
     public static func readCases(_ path: String) throws -> [(label: String, text: String)] {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            let exists = FileManager.default.fileExists(atPath: path)
+            throw CrmlintError.input(path: path, reason: exists ? "cannot be read as UTF-8 text" : "no such file")
+        }
         var cases: [(label: String, text: String)] = []
-        for (offset, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where offset > 0 {
-            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
+        // "\r\n" is one Character: split on both, so a file saved on Windows reads the same.
+        for (offset, trimmed) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+            .enumerated() where offset > 0
+        {
             if trimmed.isEmpty { continue }
             let parts = trimmed.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
             guard parts.count == 2, !parts[0].isEmpty else {
