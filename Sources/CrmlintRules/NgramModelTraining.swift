@@ -115,3 +115,64 @@ struct SplitMix64 {
         return value ^ (value >> 31)
     }
 }
+
+extension NgramModelTraining {
+    /// Precision and recall of one label at one threshold, from cross-validation.
+    public struct FoldScore: Sendable, Equatable {
+        public let label: String
+        public let threshold: Float
+        public let truePositives: Int
+        public let falsePositives: Int
+        public let falseNegatives: Int
+        public var precision: Double {
+            truePositives + falsePositives == 0 ? 1 : Double(truePositives) / Double(truePositives + falsePositives)
+        }
+        public var recall: Double {
+            truePositives + falseNegatives == 0 ? 1 : Double(truePositives) / Double(truePositives + falseNegatives)
+        }
+    }
+
+    /// k-fold cross-validation on the training examples: each fold scored by a
+    /// model trained on the others, as a classifier rule reports (probability
+    /// at or above the threshold; false positives counted on `none` only, as
+    /// score-conduct does). How to choose `min_probability` without touching
+    /// the messages kept out to measure the model.
+    public static func crossValidate(
+        _ examples: [(label: String, text: String)], folds: Int, thresholds: [Float], options: Options = Options()
+    ) -> [FoldScore] {
+        var order = Array(examples.indices)
+        var random = SplitMix64(seed: options.seed &+ 0x5EED)
+        for index in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(index, Int(random.next() % UInt64(index + 1))) }
+        let labels = Array(Set(examples.map(\.label))).filter { $0 != "none" }.sorted()
+        var counts: [String: [(tp: Int, fp: Int, fn: Int)]] = [:]
+        for label in labels { counts[label] = Array(repeating: (0, 0, 0), count: thresholds.count) }
+        let normalizer = TextNormalizer()
+        for fold in 0..<folds {
+            let held = Set(order.enumerated().filter { $0.offset % folds == fold }.map(\.element))
+            let model = train(examples.indices.filter { !held.contains($0) }.map { examples[$0] }, options: options)
+            for index in held.sorted() {
+                let example = examples[index]
+                let probabilities = model.probabilities(
+                    ofNormalized: String(decoding: normalizer.normalize(example.text).bytes, as: UTF8.self))
+                for label in labels {
+                    guard let position = model.labels.firstIndex(of: label) else { continue }
+                    for (slot, threshold) in thresholds.enumerated() {
+                        let flagged = probabilities[position] >= threshold
+                        if example.label == label {
+                            if flagged { counts[label]![slot].tp += 1 } else { counts[label]![slot].fn += 1 }
+                        } else if example.label == "none" && flagged {
+                            counts[label]![slot].fp += 1
+                        }
+                    }
+                }
+            }
+        }
+        return labels.flatMap { label in
+            thresholds.enumerated().map { slot, threshold in
+                let count = counts[label]![slot]
+                return FoldScore(
+                    label: label, threshold: threshold, truePositives: count.tp, falsePositives: count.fp, falseNegatives: count.fn)
+            }
+        }
+    }
+}

@@ -40,6 +40,12 @@ struct ModelCommand: ParsableCommand {
         @Option(help: "Seed of the example order.")
         var seed: UInt64 = 1
 
+        @Option(
+            help: ArgumentHelp(
+                "Also cross-validate in this many folds and print precision and recall per label at thresholds 0.5 to 0.95 "
+                    + "(to choose min_probability without touching the messages kept out to measure).", valueName: "k"))
+        var folds: Int?
+
         func validate() throws {
             if cases.isEmpty { throw ValidationError("no labelled files to train on (give TSV files: label<TAB>text)") }
             if buckets < 2 || buckets > 1 << 22 || buckets & (buckets - 1) != 0 {
@@ -47,6 +53,7 @@ struct ModelCommand: ParsableCommand {
             }
             if !(1...5).contains(maxGram) { throw ValidationError("--max-gram must be 1 to 5") }
             if !(1...200).contains(epochs) { throw ValidationError("--epochs must be 1 to 200") }
+            if let folds, !(2...20).contains(folds) { throw ValidationError("--folds must be 2 to 20") }
         }
 
         func run() throws {
@@ -72,6 +79,20 @@ struct ModelCommand: ParsableCommand {
             ]
             let model = NgramModelTraining.train(examples, options: options, notes: notes)
             try AtomicOutput.write(model.serialized, to: output)
+            if let folds {
+                let thresholds: [Float] = [0.5, 0.6, 0.7, 0.8, 0.9, 0.95]
+                var table = "label            " + thresholds.map { String(format: "  p>=%.2f P/R  ", $0) }.joined() + "\n"
+                let scores = NgramModelTraining.crossValidate(examples, folds: folds, thresholds: thresholds, options: options)
+                for label in Set(scores.map(\.label)).sorted() {
+                    table += label.padding(toLength: 17, withPad: " ", startingAt: 0)
+                    for score in scores where score.label == label {
+                        table += String(format: "  %.3f / %.2f  ", score.precision, score.recall)
+                    }
+                    table += "\n"
+                }
+                AtomicOutput.writeStandardError(
+                    "crmlint: \(folds)-fold cross-validation (precision / recall, false positives on none):\n" + table)
+            }
             AtomicOutput.writeStandardError(
                 "crmlint: \(output): \(model.labels.count) labels (\(model.labels.joined(separator: ", "))) from \(examples.count) messages\n"
             )

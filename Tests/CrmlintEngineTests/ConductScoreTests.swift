@@ -171,14 +171,14 @@ import Testing
     /// by a writer who saw neither rules nor sets, and only ever scored, never
     /// read or trained on. It is harder than the first (Hong Kong and Taiwan
     /// vocabulary, hints); the floors hold the line where rules and model stand
-    /// (bribery 0.88 today), the 0.90 target is printed.
+    /// (overpromise and bribery 0.89 today), the 0.90 target is printed.
     @Test func secondHoldoutScore() throws {
         try expectHoldout("holdout-2.tsv", name: "second hold-out", minimumRows: 300, f1Floor: 0.85, precisionFloor: 0.90)
     }
 
     /// A third hold-out (corpus/conduct/holdout-3.tsv), written in session 5 for
     /// measuring only: scored before and after round 10 and the conduct model,
-    /// never read or trained on. Floors where they stand (exaggeration 0.89).
+    /// never read or trained on. Floors below where they stand (0.91 and up).
     @Test func thirdHoldoutScore() throws {
         try expectHoldout("holdout-3.tsv", name: "third hold-out", minimumRows: 300, f1Floor: 0.85, precisionFloor: 0.95)
     }

@@ -253,6 +253,30 @@ import Testing
     }
 
     /// Training drops a trailing carriage return of a TSV line (files saved on Windows).
+    /// Cross-validation counts every held-out example once per label and
+    /// threshold, and a higher threshold never reports more.
+    @Test func crossValidationCountsEveryExampleOnce() {
+        let examples = Self.examples
+        let thresholds: [Float] = [0.5, 0.7, 0.9]
+        let scores = NgramModelTraining.crossValidate(examples, folds: 4, thresholds: thresholds, options: Self.options(seed: 3))
+        let labels = Set(examples.map(\.label)).subtracting(["none"])
+        #expect(Set(scores.map(\.label)) == labels)
+        #expect(scores.count == labels.count * thresholds.count)
+        for label in labels {
+            let rows = scores.filter { $0.label == label }.sorted { $0.threshold < $1.threshold }
+            let positives = examples.filter { $0.label == label }.count
+            let negatives = examples.filter { $0.label == "none" }.count
+            for row in rows {
+                #expect(row.truePositives + row.falseNegatives == positives)
+                #expect(row.falsePositives <= negatives)
+            }
+            #expect(
+                zip(rows, rows.dropFirst()).allSatisfy { $0.truePositives >= $1.truePositives && $0.falsePositives >= $1.falsePositives })
+            // The cues are distinct words: held-out folds are still recognised.
+            #expect(rows[0].recall > 0.8, "\(label): \(rows[0])")
+        }
+    }
+
     @Test func readCasesAcceptsCRLFLines() throws {
         let folder = try TestPaths.temporaryFolder("crmlint-classifier")
         defer { try? FileManager.default.removeItem(at: folder) }
