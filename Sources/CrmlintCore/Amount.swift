@@ -143,10 +143,12 @@ public enum Amount {
     public static func parseApproximate(_ text: String) -> Double? { parseApproximateBound(text)?.value }
 
     /// Like `parseApproximate`, and whether the text means more than the value
-    /// (两百多, 两百出头, 500以上): a limit of 200 is exceeded by 两百多.
+    /// (两百多, 两百出头, 两百几, 500以上): a limit of 200 is exceeded by 两百多.
     public static func parseApproximateBound(_ text: String) -> (value: Double, above: Bool)? {
         if let exact = parse(text) { return (exact, false) }
-        let above = aboveMarkers.contains { text.contains($0) } && !text.contains("不到")
+        // 两百几 (a unit, then 几) is "two hundred and some": above 200, like 两百多.
+        let unitThenSeveral = ["十几", "百几", "千几", "万几", "拾几", "佰几", "仟几", "萬几", "百幾", "千幾", "十幾"].contains { text.contains($0) }
+        let above = (aboveMarkers.contains { text.contains($0) } || unitThenSeveral) && !text.contains("不到")
         guard let value = parseApproximateValue(text) else { return nil }
         return (value, above)
     }

@@ -32,6 +32,9 @@ import Testing
 
     @Test func moreThanMarkersMeanAboveTheNumber() {
         #expect(Amount.parseApproximateBound("两百多")! == (200, true))
+        #expect(Amount.parseApproximateBound("两百几块")! == (200, true))
+        #expect(Amount.parseApproximateBound("二百几蚊")! == (200, true))
+        #expect(Amount.parseApproximateBound("十几块")! == (10, true))
         #expect(Amount.parseApproximateBound("200元出头")! == (200, true))
         #expect(Amount.parseApproximateBound("两百来块")! == (200, false))
         #expect(Amount.parseApproximateBound("不到两百多")! == (200, false))
