@@ -39,8 +39,10 @@ import Testing
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         // Deadline and cadence findings move with --as-of (a plan due on 30 April is
-        // overdue a day later); leave them out so the one change is the dropped rule.
-        let timed = ["--ignore", "late-followup,under-contact,over-contact"]
+        // overdue a day later); leave them out so the one change is the dropped rule. The
+        // conduct model reports what no sensitive-topic rule did, so it would take up
+        // what the dropped rule left: it is left out too.
+        let timed = ["--ignore", "late-followup,under-contact,over-contact,conduct.model-sensitive-topic"]
         let before = try corpusFindings(in: folder, asOf: "2024-04-30T00:00:00+08:00", extra: timed)
         let after = try corpusFindings(in: folder, extra: timed + ["--ignore", "conduct.slang"])
         let dropped = try JSONReporter.decoder().decode(ScanReport.self, from: Data(contentsOf: before)).findings.filter {
