@@ -438,6 +438,8 @@ struct StableHash {
         }
     }
 
+    var words: (UInt64, UInt64) { (a, b) }
+
     var hex: String {
         [a, b].map { value in
             let digits = String(value, radix: 16)

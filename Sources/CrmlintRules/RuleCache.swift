@@ -9,9 +9,10 @@ import PatternEngine
 /// compiles; and, in a file of its own, the prefilter's tables for the rules
 /// a scan runs (`LiteralPrefilter.cached`).
 ///
-/// Every entry is keyed by the exact pattern text (after expanding terms)
-/// and its options, so an entry can only stand for the computation it
-/// replaces: the rule files are still read, parsed and checked on every run,
+/// Every entry is keyed by a 128-bit hash (`CacheKey`) of the exact pattern
+/// text (after expanding terms) and its options, so an entry stands only for
+/// the computation it replaces (the file holds the hashes, not the megabytes
+/// of expanded text, which reading cost more than it saved): the rule files are still read, parsed and checked on every run,
 /// and every problem in them is reported as without a cache. A file is named
 /// by a hash of the rule files' paths and contents and of this build of
 /// crmlint (version, commit, the executable's size and time, PCRE2's
@@ -39,7 +40,7 @@ public final class RuleCache: @unchecked Sendable {
         return parts.joined(separator: "|")
     }()
 
-    static let magic = "crmlint-rule-cache 1\n"
+    static let magic = "crmlint-rule-cache 2\n"
 
     /// Compile result of a pattern: its capture count, and the probe's verdict (nil: passed or not probed).
     struct Compiled {
@@ -48,9 +49,9 @@ public final class RuleCache: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private var compiled: [SourceKey: Compiled] = [:]
-    private var splits: [SourceKey: [String]?] = [:]
-    private var validTerms: Set<SourceKey> = []
+    private var compiled: [CacheKey: Compiled] = [:]
+    private var splits: [CacheKey: [String]?] = [:]
+    private var validTerms: Set<CacheKey> = []
     /// Whether something was added since the file was read.
     private(set) var changed = false
     /// The file this cache is read from and written to (nil: in memory only).
@@ -84,35 +85,35 @@ public final class RuleCache: @unchecked Sendable {
 
     func compiled(_ source: String, options: Pattern.Options, probe: Bool) -> Compiled? {
         lock.lock(); defer { lock.unlock() }
-        return compiled[SourceKey(source, options: options, flag: probe)]
+        return compiled[CacheKey(source, options: options, flag: probe)]
     }
 
     func setCompiled(_ source: String, options: Pattern.Options, probe: Bool, _ value: Compiled) {
         lock.lock(); defer { lock.unlock() }
-        compiled[SourceKey(source, options: options, flag: probe)] = value
+        compiled[CacheKey(source, options: options, flag: probe)] = value
         changed = true
     }
 
     /// The pieces `TextMatcher.split` cut a word class into: `.some(nil)` when it leaves it whole.
     func split(_ source: String) -> [String]?? {
         lock.lock(); defer { lock.unlock() }
-        return splits[SourceKey(source)]
+        return splits[CacheKey(source)]
     }
 
     func setSplit(_ source: String, _ pieces: [String]?) {
         lock.lock(); defer { lock.unlock() }
-        splits[SourceKey(source)] = .some(pieces)
+        splits[CacheKey(source)] = .some(pieces)
         changed = true
     }
 
     func isValidTerm(_ fragment: String) -> Bool {
         lock.lock(); defer { lock.unlock() }
-        return validTerms.contains(SourceKey(fragment))
+        return validTerms.contains(CacheKey(fragment))
     }
 
     func setValidTerm(_ fragment: String) {
         lock.lock(); defer { lock.unlock() }
-        validTerms.insert(SourceKey(fragment))
+        validTerms.insert(CacheKey(fragment))
         changed = true
     }
 
@@ -167,11 +168,13 @@ public final class RuleCache: @unchecked Sendable {
         var input = CacheReader(bytes: [UInt8](data))
         guard input.string() == Self.magic else { return false }
         guard let compiledCount = input.count() else { return false }
+        compiled.reserveCapacity(compiledCount)
         for _ in 0..<compiledCount {
             guard let key = input.key(), let captures = input.count(), let problem = input.optionalString() else { return false }
             compiled[key] = Compiled(captureCount: captures, problem: problem)
         }
         guard let splitCount = input.count() else { return false }
+        splits.reserveCapacity(splitCount)
         for _ in 0..<splitCount {
             guard let key = input.key(), let count = input.count() else { return false }
             if count == 0 {
@@ -191,6 +194,26 @@ public final class RuleCache: @unchecked Sendable {
             validTerms.insert(key)
         }
         return input.string() == "end" && input.atEnd
+    }
+}
+
+/// A pattern text with its options and a flag, as the rule cache keys it: a
+/// 128-bit `StableHash` of them (the same in every process), so the file
+/// holds 16 bytes per entry instead of the text.
+struct CacheKey: Hashable {
+    let a: UInt64
+    let b: UInt64
+
+    init(_ source: String, options: Pattern.Options = [], flag: Bool = false) {
+        var hash = StableHash()
+        hash.add("\(options.rawValue)|\(flag ? 1 : 0)")
+        hash.add(source)
+        (a, b) = hash.words
+    }
+
+    init(a: UInt64, b: UInt64) {
+        self.a = a
+        self.b = b
     }
 }
 
@@ -247,10 +270,17 @@ struct CacheWriter {
         }
     }
 
-    mutating func key(_ key: SourceKey) {
-        count(Int(key.options))
-        bytes.append(key.flag ? 1 : 0)
-        string(key.source)
+    mutating func key(_ key: CacheKey) {
+        word(key.a)
+        word(key.b)
+    }
+
+    mutating func word(_ value: UInt64) {
+        var v = value
+        for _ in 0..<8 {
+            bytes.append(UInt8(v & 0xFF))
+            v >>= 8
+        }
     }
 
     /// An array of plain values (integers, booleans), as their bytes.
@@ -296,9 +326,18 @@ struct CacheReader {
         }
     }
 
-    mutating func key() -> SourceKey? {
-        guard let options = count(), let flag = byte(), flag <= 1, let source = string() else { return nil }
-        return SourceKey(source, options: Pattern.Options(rawValue: UInt32(truncatingIfNeeded: options)), flag: flag == 1)
+    mutating func key() -> CacheKey? {
+        guard let a = word(), let b = word() else { return nil }
+        return CacheKey(a: a, b: b)
+    }
+
+    /// Eight bytes as they are (a hash: not bounded by the file's size like `count`).
+    mutating func word() -> UInt64? {
+        guard position + 8 <= bytes.count else { return nil }
+        var value: UInt64 = 0
+        for index in (0..<8).reversed() { value = value << 8 | UInt64(bytes[position + index]) }
+        position += 8
+        return value
     }
 
     mutating func raw<T>(_ type: T.Type) -> [T]? {

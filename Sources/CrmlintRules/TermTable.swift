@@ -170,11 +170,25 @@ public struct TermTable: Sendable {
     /// A pattern with every `{{name}}` replaced by its class; throws a reason
     /// for an unknown name.
     public func expand(_ source: String) throws -> String {
-        guard source.contains("{{") else { return source }
+        // Most patterns reach here already expanded (word-class pieces, long):
+        // looking for "{{" in their bytes is cheap, and Foundation's search
+        // (`contains`) still decides whenever the bytes hold one.
+        guard Self.holdsDoubleBrace(source), source.contains("{{") else { return source }
         return try Self.substitute(source) { name in
             if let fragment = expanded[name] { return fragment }
             if terms[name] != nil { throw TermExpansionError(reason: "term '\(name)' could not be built (see its own error)") }
             throw TermExpansionError(reason: "unknown term '{{\(name)}}'\(Self.suggestion(for: name, in: terms))")
+        }
+    }
+
+    static func holdsDoubleBrace(_ source: String) -> Bool {
+        var copy = source
+        return copy.withUTF8 { bytes in
+            guard bytes.count >= 2 else { return false }
+            for index in 0..<(bytes.count - 1) where bytes[index] == UInt8(ascii: "{") && bytes[index + 1] == UInt8(ascii: "{") {
+                return true
+            }
+            return false
         }
     }
 

@@ -1,0 +1,127 @@
+import Foundation
+import PatternEngine
+import Testing
+
+@testable import CrmlintRules
+
+/// The shortcuts that keep a warm small scan's loading cheap (the rule cache's
+/// hashed keys, the model file's byte reading, the plain-id and `{{` checks)
+/// give exactly the answers of the slower ways they stand in for.
+@Suite struct RuleCacheLoadingTests {
+    @Test func cacheKeysTellTextOptionsAndFlagApartAndAreTheSameInEveryProcess() {
+        let key = CacheKey("保证(?:一定|绝对)", options: .caseless, flag: true)
+        #expect(key == CacheKey("保证(?:一定|绝对)", options: .caseless, flag: true))
+        #expect(key != CacheKey("保证(?:一定|绝对)", options: [], flag: true))
+        #expect(key != CacheKey("保证(?:一定|绝对)", options: .caseless, flag: false))
+        #expect(key != CacheKey("保证(?:一定|绝对 )", options: .caseless, flag: true))
+        #expect(CacheKey("") != CacheKey("\u{0}"))
+        // Not seeded per process (Swift's Hasher is): a file written by one run is read by the next.
+        var first = StableHash(), second = StableHash()
+        first.add("0|0")
+        first.add("abc")
+        second.add("0|0")
+        second.add("abc")
+        #expect(first.words == second.words)
+        #expect(CacheKey("abc") == CacheKey(a: first.words.0, b: first.words.1))
+    }
+
+    @Test func cacheEntriesSurviveAWriteAndARead() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crmlint-cache-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let files = [(path: "a.yml", text: "- id: a\n")]
+        let cache = RuleCache(directory: folder, files: files, identity: "test")
+        #expect(!cache.wasRead)
+        cache.setCompiled("a(b)c", options: .caseless, probe: true, .init(captureCount: 1, problem: nil))
+        cache.setCompiled("(a+)+$", options: [], probe: true, .init(captureCount: 1, problem: "may backtrack"))
+        cache.setSplit("(?:x|y|z)", ["x", "y|z"])
+        cache.setSplit("(?:q)", nil)
+        cache.setValidTerm("(?:甲|乙)")
+        cache.save()
+
+        let read = RuleCache(directory: folder, files: files, identity: "test")
+        #expect(read.wasRead)
+        #expect(read.compiled("a(b)c", options: .caseless, probe: true)?.captureCount == 1)
+        #expect(read.compiled("a(b)c", options: .caseless, probe: true)?.problem == nil)
+        #expect(read.compiled("a(b)c", options: [], probe: true) == nil)
+        #expect(read.compiled("a(b)c", options: .caseless, probe: false) == nil)
+        #expect(read.compiled("(a+)+$", options: [], probe: true)?.problem == "may backtrack")
+        #expect(read.split("(?:x|y|z)") == .some(.some(["x", "y|z"])))
+        #expect(read.split("(?:q)") == .some(.none))
+        #expect(read.split("(?:r)") == nil)
+        #expect(read.isValidTerm("(?:甲|乙)"))
+        #expect(!read.isValidTerm("(?:甲|丙)"))
+
+        // Another build's file is not read.
+        #expect(!RuleCache(directory: folder, files: files, identity: "other").wasRead)
+    }
+
+    static let model = NgramModel(
+        labels: ["none", "bribery"], buckets: 8, maxGram: 2, scale: 0.5, bias: [0.25, -1],
+        weights: [1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12, 13, -14, 127, -128], notes: ["trained on nothing"])
+
+    @Test func theModelFileReadsTheSameByBytesAsByLines() throws {
+        let text = Self.model.serialized
+        #expect(try NgramModel(serialized: text) == Self.model)
+        // Spaces around a weights line: the general reading trims them.
+        let spaced = text.replacingOccurrences(of: "\nweights:\n", with: "\nweights:\n  ") + "   \n"
+        #expect(try NgramModel(serialized: spaced) == Self.model)
+        // Carriage returns: the general reading, which splits on "\r\n" too.
+        let crlf = text.replacingOccurrences(of: "\n", with: "\r\n")
+        #expect(try NgramModel(serialized: crlf) == Self.model)
+        // Problems keep their lines.
+        let unknown = text.replacingOccurrences(of: "max_gram:", with: "max_grams:")
+        #expect(throws: NgramModel.Problem.self) { try NgramModel(serialized: unknown) }
+        let broken = text.replacingOccurrences(of: "\nweights:\n", with: "\nweights:\n!")
+        #expect(throws: NgramModel.Problem(line: 9, reason: "'weights' must be base64 of 16 bytes (buckets × labels)")) {
+            try NgramModel(serialized: broken)
+        }
+    }
+
+    @Test func base64DecodesAsFoundationDoes() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<40 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let encoded = Data(bytes).base64EncodedString()
+            #expect(NgramModel.decodeBase64(Array(encoded.utf8)) == bytes)
+        }
+        for odd in ["QQ", "QR==", "QQ=", "Q===", "QUJD\nREVG", "QUJ D", "=QUJ", "QU=J", "QUJDRA==QUJD", "", "4pyTIMOgIGxhIG1vZGU="] {
+            let foundation = Data(base64Encoded: odd).map { [UInt8]($0) }
+            #expect(NgramModel.decodeBase64(Array(odd.utf8)) == foundation, "\(odd)")
+        }
+    }
+
+    @Test func plainIDsAreWhatTheIDExpressionAccepts() {
+        let ids = [
+            "conduct.bribery", "a", "0", "a-b_c.d", "", ".a", "-a", "_a", "A", "a b", "a\n", "a\r\n", "a\u{2028}", "规则", "a.",
+            "conduct..x", "x\u{301}",
+        ]
+        for id in ids {
+            let expression = id.range(of: #"^[a-z0-9][a-z0-9._-]*$"#, options: .regularExpression) != nil
+            // The shortcut only ever says yes where the expression does; the expression decides the rest.
+            if RuleDefinition.isPlainID(id) { #expect(expression, "\(id.debugDescription)") }
+            #expect(RuleDefinition.isPlainID(id) == (expression && id.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }), "\(id.debugDescription)")
+        }
+    }
+
+    @Test func expandingFindsEveryDoubleBrace() throws {
+        #expect(!TermTable.holdsDoubleBrace(""))
+        #expect(!TermTable.holdsDoubleBrace("{"))
+        #expect(!TermTable.holdsDoubleBrace("a{2,3}\\p{Han}"))
+        #expect(TermTable.holdsDoubleBrace("{{x}}"))
+        #expect(TermTable.holdsDoubleBrace("保证{{x}}"))
+        #expect(TermTable.holdsDoubleBrace("a{{"))
+        let (rules, errors) = RuleLoader.load(
+            yaml: """
+                - terms:
+                    thing: [甲, 乙]
+                - id: t.one
+                  category: exaggeration
+                  severity: error
+                  message: m
+                  patterns: ['保证{{thing}}', '{{ thing }}了', 'x{2}']
+                """, file: "t.yml")
+        #expect(errors.isEmpty)
+        let sources = (rules.first as? PatternRule)?.patterns.map(\.source)
+        #expect(sources == ["保证(?:甲|乙)", "(?:甲|乙)了", "x{2}"])
+    }
+}
