@@ -3450,7 +3450,7 @@ enum EmbeddedRules {
   patterns:
     # An amount (money by itself, or a number after a price word) in a gift sentence.
     - all:
-        - any:
+        - any: &gift-amount   # an amount (money, or a number after a price word); reused below
             - '(?<!满|达到|超过|消费|充值|充|存|买|购|订)(?<!台币|台币约|台币大约|台币大概|台币\s|(?i:ntd|twd)|(?i:ntd|twd)\s)(?![$])(?<amount>{{gift.money}})(?!{{gift.split_later}})(?:\s*{{gift.cur_other}})?(?!\s*{{gift.twd}})'
             - '(?:{{gift.cue}}|{{gift.cue_more}}|{{gift.cue_each}})\s*{{gift.cue_gap}}{0,2}\s*(?:{{gift.cur_pre}}|{{gift.cur_other}}|{{gift.dollar}}|港币|港元|港纸|(?i:hkd))?\s*(?<amount>{{gift.bare}})(?!{{gift.split_later}})(?:\s*{{gift.cur_other}})?(?!\s*{{gift.twd}})'
             - '(?:{{gift.dollar}}|港币|港元|港纸|(?i:hkd|rmb|cny))\s*(?<amount>(?:{{gift.ar_cur}}|{{gift.num}})(?:\s*{{gift.approx}})?)'
@@ -3462,14 +3462,7 @@ enum EmbeddedRules {
       within: sentence
     # The same, when the price follows in a short next sentence (这是一点心意！茅台一瓶，一千五。).
     - all:
-        - any:
-            - '(?<!满|达到|超过|消费|充值|充|存|买|购|订)(?<!台币|台币约|台币大约|台币大概|台币\s|(?i:ntd|twd)|(?i:ntd|twd)\s)(?![$])(?<amount>{{gift.money}})(?!{{gift.split_later}})(?:\s*{{gift.cur_other}})?(?!\s*{{gift.twd}})'
-            - '(?:{{gift.cue}}|{{gift.cue_more}}|{{gift.cue_each}})\s*{{gift.cue_gap}}{0,2}\s*(?:{{gift.cur_pre}}|{{gift.cur_other}}|{{gift.dollar}}|港币|港元|港纸|(?i:hkd))?\s*(?<amount>{{gift.bare}})(?!{{gift.split_later}})(?:\s*{{gift.cur_other}})?(?!\s*{{gift.twd}})'
-            - '(?:{{gift.dollar}}|港币|港元|港纸|(?i:hkd|rmb|cny))\s*(?<amount>(?:{{gift.ar_cur}}|{{gift.num}})(?:\s*{{gift.approx}})?)'
-            - '(?:{{gift.twd}})\s*(?:{{gift.cue_gap}})?\s*(?<amount>{{gift.twd_big}}(?:\s*{{gift.approx}})?)'
-            - '(?<amount>{{gift.twd_big}}(?:\s*{{gift.approx}})?)\s*(?:元|块)?\s*(?:{{gift.twd}})'
-            - '(?<!功率|功率是|功率为|瓦)(?<amount>{{gift.ar_w}})(?=\s*(?:多|左右|上下|出头)?\s*(?:块|元|[,。!?;~]|$))'
-            - '(?<amount>{{gift.ar_label}})'
+        - any: *gift-amount
         - '{{gift.context_x}}'
       near: 12
   unless:
