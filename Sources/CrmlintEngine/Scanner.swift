@@ -178,6 +178,8 @@ public enum Scanner {
         var currentSheet: String?
         var batch: [(record: Record, direction: Direction?)] = []
         batch.reserveCapacity(RecordWorkers.batchSize)
+        // One record's findings, in rule order, before they are emitted (reused from record to record).
+        var pending: [Finding] = []
         func flush() {
             guard !batch.isEmpty else { return }
             let local = workers.hasWork ? workers.run(batch) : []
@@ -199,19 +201,7 @@ public enum Scanner {
                     }
                     emit(located(finding))
                 }
-                guard !fallbackRules.isEmpty else {
-                    for checkerIndex in checkers.indices {
-                        if let slot = workers.slots[checkerIndex] {
-                            local[index][slot].forEach(emitRecordFinding)
-                        } else if gates[checkerIndex].applies(to: record, direction: direction) {
-                            ruleCheckers[checkerIndex].check(record, context: context, emit: emitRecordFinding)
-                        }
-                    }
-                    continue
-                }
-                // A rule that reports only what no rule of its category reported (a model behind the
-                // patterns) is judged once the record's other findings are known; the order stays.
-                var pending: [Finding] = []
+                pending.removeAll(keepingCapacity: true)
                 for checkerIndex in checkers.indices {
                     if let slot = workers.slots[checkerIndex] {
                         pending += local[index][slot]
@@ -219,10 +209,13 @@ public enum Scanner {
                         ruleCheckers[checkerIndex].check(record, context: context) { pending.append($0) }
                     }
                 }
-                let reported = Set(pending.lazy.filter { !fallbackRules.contains($0.rule) }.map(\.category))
-                for finding in pending where !(fallbackRules.contains(finding.rule) && reported.contains(finding.category)) {
-                    emitRecordFinding(finding)
+                // A rule that reports only what no rule of its category reported (a model behind the
+                // patterns) is judged once the record's other findings are known; the order stays.
+                if !fallbackRules.isEmpty, pending.contains(where: { fallbackRules.contains($0.rule) }) {
+                    let reported = Set(pending.lazy.filter { !fallbackRules.contains($0.rule) }.map(\.category))
+                    pending.removeAll { fallbackRules.contains($0.rule) && reported.contains($0.category) }
                 }
+                pending.forEach(emitRecordFinding)
             }
             batch.removeAll(keepingCapacity: true)
         }

@@ -74,7 +74,8 @@ public struct ClassifierRule: Rule, RuleKind {
 
     /// The label's probability for one text (for `crmlint model` and tests).
     public func probability(of text: String, normalizer: TextNormalizer = TextNormalizer()) -> Float {
-        model.probabilities(ofNormalized: String(decoding: normalizer.normalize(text).bytes, as: UTF8.self))[labelIndex]
+        var scratch = NgramModel.Scratch()
+        return model.probabilities(of: text, normalizer: normalizer, scratch: &scratch)[labelIndex]
     }
 
     final class Checker: RuleChecker {

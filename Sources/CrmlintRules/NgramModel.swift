@@ -48,10 +48,15 @@ public struct NgramModel: Sendable, Equatable {
 
     /// The distinct hashed n-gram slots of an already normalised text (training).
     public static func slots(ofNormalized text: String, buckets: Int, maxGram: Int) -> [Int] {
+        Array(text.utf8).withUnsafeBufferPointer { slots(ofNormalizedUTF8: $0, buckets: buckets, maxGram: maxGram) }
+    }
+
+    /// The distinct slots of normalised UTF-8 bytes, in first-seen order.
+    static func slots(ofNormalizedUTF8 bytes: UnsafeBufferPointer<UInt8>, buckets: Int, maxGram: Int) -> [Int] {
         var scalars: [UInt32] = []
         var seen = Set<Int>()
         var slots: [Int] = []
-        Array(text.utf8).withUnsafeBufferPointer { decode($0, into: &scalars) }
+        decode(bytes, into: &scalars)
         scalars.withUnsafeBufferPointer { buffer in
             forEachSlot(of: buffer, buckets: buckets, maxGram: maxGram) { slot in
                 if seen.insert(slot).inserted { slots.append(slot) }
@@ -113,6 +118,12 @@ public struct NgramModel: Sendable, Equatable {
     public func probabilities(ofNormalized text: String) -> [Float] {
         var scratch = Scratch()
         return Array(text.utf8).withUnsafeBufferPointer { probabilities(ofNormalizedUTF8: $0, scratch: &scratch) }
+    }
+
+    /// Label probabilities for a text as written: normalised as the scan
+    /// normalises a field, then scored on its bytes (no String round trip).
+    public func probabilities(of text: String, normalizer: TextNormalizer, scratch: inout Scratch) -> [Float] {
+        normalizer.normalize(text).bytes.withUnsafeBufferPointer { probabilities(ofNormalizedUTF8: $0, scratch: &scratch) }
     }
 
     /// Reusable buffers for scoring many texts on one thread.

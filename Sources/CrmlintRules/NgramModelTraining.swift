@@ -22,18 +22,33 @@ public enum NgramModelTraining {
     )
         -> NgramModel
     {
+        let labels = modelLabels(examples)
+        return fit(features(examples, labels: labels, options: options), labels: labels, options: options, notes: notes)
+    }
+
+    /// The model's labels: every label of the examples, sorted, `none` first.
+    static func modelLabels(_ examples: [(label: String, text: String)]) -> [String] {
         var labels = Array(Set(examples.map(\.label))).sorted()
         if let none = labels.firstIndex(of: "none") { labels.insert(labels.remove(at: none), at: 0) }
-        let width = labels.count
+        return labels
+    }
+
+    /// Each example as its label's index and its distinct slots, normalised as a scan reads a field.
+    static func features(_ examples: [(label: String, text: String)], labels: [String], options: Options) -> [(label: Int, slots: [Int])] {
         let normalizer = TextNormalizer()
-        let rows = examples.map { example in
+        return examples.map { example in
             (
                 label: labels.firstIndex(of: example.label)!,
-                slots: NgramModel.slots(
-                    ofNormalized: String(decoding: normalizer.normalize(example.text).bytes, as: UTF8.self),
-                    buckets: options.buckets, maxGram: options.maxGram)
+                slots: normalizer.normalize(example.text).bytes.withUnsafeBufferPointer {
+                    NgramModel.slots(ofNormalizedUTF8: $0, buckets: options.buckets, maxGram: options.maxGram)
+                }
             )
         }
+    }
+
+    /// Stochastic gradient descent over featured rows, then the weights quantised to int8.
+    static func fit(_ rows: [(label: Int, slots: [Int])], labels: [String], options: Options, notes: [String] = []) -> NgramModel {
+        let width = labels.count
         var weights = [Float](repeating: 0, count: options.buckets * width)
         var bias = [Float](repeating: 0, count: width)
         var order = Array(rows.indices)
@@ -146,14 +161,17 @@ extension NgramModelTraining {
         let labels = Array(Set(examples.map(\.label))).filter { $0 != "none" }.sorted()
         var counts: [String: [(tp: Int, fp: Int, fn: Int)]] = [:]
         for label in labels { counts[label] = Array(repeating: (0, 0, 0), count: thresholds.count) }
+        // Every example is normalised and featured once; each fold fits on the others' rows.
+        let modelLabels = modelLabels(examples)
+        let rows = features(examples, labels: modelLabels, options: options)
         let normalizer = TextNormalizer()
+        var scratch = NgramModel.Scratch()
         for fold in 0..<folds {
             let held = Set(order.enumerated().filter { $0.offset % folds == fold }.map(\.element))
-            let model = train(examples.indices.filter { !held.contains($0) }.map { examples[$0] }, options: options)
+            let model = fit(rows.indices.filter { !held.contains($0) }.map { rows[$0] }, labels: modelLabels, options: options)
             for index in held.sorted() {
                 let example = examples[index]
-                let probabilities = model.probabilities(
-                    ofNormalized: String(decoding: normalizer.normalize(example.text).bytes, as: UTF8.self))
+                let probabilities = model.probabilities(of: example.text, normalizer: normalizer, scratch: &scratch)
                 for label in labels {
                     guard let position = model.labels.firstIndex(of: label) else { continue }
                     for (slot, threshold) in thresholds.enumerated() {

@@ -12,6 +12,21 @@ import Testing
     static var aliasBomb: String { HostileYAML.aliasBomb }
     static let refusal = HostileYAML.refusal
 
+    /// A required-fields rule whose `formats.customer_id` is `format` (a nested entry).
+    static func requiredRule(customerIdFormat format: String) -> String {
+        """
+        - id: x.complete
+          kind: required
+          category: incomplete-record
+          severity: warning
+          message: m
+          required: {followups: [customer_id]}
+          formats:
+            customer_id: \(format)
+
+        """
+    }
+
     func errors(_ yaml: String) -> [String] { RuleLoader.load(yaml: yaml, file: "rules/x.yml").1.map(\.description) }
 
     @Test func readerRefusesAnAliasBombAndPlacesSyntaxErrors() throws {
@@ -56,50 +71,20 @@ import Testing
 
     /// `formats.FIELD.pattern` of a required-fields rule.
     @Test func nestedFormatPatternIsProbed() {
-        let yaml = """
-            - id: x.complete
-              kind: required
-              category: incomplete-record
-              severity: warning
-              message: m
-              required: {followups: [customer_id]}
-              formats:
-                customer_id: {pattern: '(a+)+$'}
-
-            """
+        let yaml = Self.requiredRule(customerIdFormat: "{pattern: '(a+)+$'}")
         let found = errors(yaml)
         #expect(found.contains { $0.contains("rule 'x.complete': pattern '(a+)+$' backtracks catastrophically") }, "\(found)")
     }
 
     @Test func nestedBadPatternNamesItsPath() {
-        let yaml = """
-            - id: x.complete
-              kind: required
-              category: incomplete-record
-              severity: warning
-              message: m
-              required: {followups: [customer_id]}
-              formats:
-                customer_id: {pattern: '(unclosed'}
-
-            """
+        let yaml = Self.requiredRule(customerIdFormat: "{pattern: '(unclosed'}")
         let found = errors(yaml)
         #expect(found.contains { $0.contains("bad pattern in 'formats.customer_id.pattern'") }, "\(found)")
     }
 
     /// A key that is a list is named `[list]`, never printed (it could expand aliases without end).
     @Test func collectionKeysAreNamedNotPrinted() {
-        let yaml = """
-            - id: x.complete
-              kind: required
-              category: incomplete-record
-              severity: warning
-              message: m
-              required: {followups: [customer_id]}
-              formats:
-                customer_id: {[a, b]: c, pattern: '^C'}
-
-            """
+        let yaml = Self.requiredRule(customerIdFormat: "{[a, b]: c, pattern: '^C'}")
         let found = errors(yaml)
         #expect(found.contains { $0.contains("unknown key '[list]' in 'formats.customer_id'") }, "\(found)")
     }
