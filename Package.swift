@@ -44,7 +44,7 @@ let package = Package(
             dependencies: ["CrmlintEngine", "CrmlintDashboard", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Shared test helpers (JSON Schema validator, paths, running the CLI).
-        .target(name: "TestHelpers", path: "Tests/TestHelpers"),
+        .target(name: "TestHelpers", dependencies: ["CrmlintCore"], path: "Tests/TestHelpers"),
         .testTarget(name: "PatternEngineTests", dependencies: ["PatternEngine"]),
         .testTarget(name: "CrmlintCoreTests", dependencies: ["CrmlintCore"]),
         // ZIPFoundation: the XLSX tests write hostile workbooks (zip bombs, broken XML) at test time.

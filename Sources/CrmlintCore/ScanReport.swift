@@ -178,22 +178,21 @@ public struct Summary: Codable, Equatable, Sendable {
     public var baselined: Int?
 
     public init(findings: [Finding], inputs: [InputSummary]) {
+        self.init(counts: FindingCounts(findings), inputs: inputs)
+    }
+
+    public init(counts: FindingCounts, inputs: [InputSummary]) {
         records = RecordCounts(
             read: inputs.map(\.recordsRead).reduce(0, +),
             scanned: inputs.map(\.recordsScanned).reduce(0, +),
             rejected: inputs.map(\.recordsRejected).reduce(0, +))
-        self.findings = findings.count
-        func count(_ key: (Finding) -> String?) -> [String: Int] {
-            var counts: [String: Int] = [:]
-            for finding in findings { counts[key(finding) ?? "unknown", default: 0] += 1 }
-            return counts
-        }
-        bySeverity = count { $0.severity.rawValue }
-        byCategory = count { $0.category.rawValue }
-        byRule = count { $0.rule }
-        byRep = count { $0.rep }
-        byTier = count { $0.tier }
-        byDay = count { $0.day }
+        findings = counts.total
+        bySeverity = counts.bySeverity
+        byCategory = counts.byCategory
+        byRule = counts.byRule
+        byRep = counts.byRep
+        byTier = counts.byTier
+        byDay = counts.byDay
     }
 
     public func count(atOrAbove threshold: FailThreshold) -> Int {

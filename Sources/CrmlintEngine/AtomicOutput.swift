@@ -15,74 +15,17 @@ import Foundation
 /// (`crmlint scan … | head`) as the reader having had enough: no error.
 public enum AtomicOutput {
     public static func write(_ text: String, to path: String) throws {
-        reserveStandardDescriptors()
-        // /dev/stdout, /dev/fd/N, /proc/self/fd/N name an open file of this process: write to it, never replace it.
-        if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") {
-            try writeDirectly(text, to: path, shownAs: path)
-            return
-        }
-        var target = path
-        var existing = stat()
-        if lstat(path, &existing) == 0, (existing.st_mode & S_IFMT) == S_IFLNK, let resolved = realpath(path, nil) {
-            // Replace the file a link points to, not the link.
-            target = String(cString: resolved)
-            free(resolved)
-        }
-        let exists = stat(target, &existing) == 0
-        if exists, (existing.st_mode & S_IFMT) == S_IFDIR { throw CrmlintError.output(path: path, reason: "it is a folder") }
-        if exists, (existing.st_mode & S_IFMT) != S_IFREG {
-            try writeDirectly(text, to: target, shownAs: path)
-            return
-        }
-        let folder = (target as NSString).deletingLastPathComponent
-        let name = (target as NSString).lastPathComponent
-        let temporary = (folder.isEmpty ? "" : folder + "/") + ".\(name).crmlint-\(getpid())-\(TemporaryFiles.nextNumber()).tmp"
-        // Registered before it exists: a signal between creating and registering would leave it behind.
-        let slot = TemporaryFiles.register(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-        guard fd >= 0 else {
-            TemporaryFiles.unregister(slot)
-            throw CrmlintError.output(path: path, reason: String(cString: strerror(errno)))
-        }
-        func fail(_ reason: String) -> CrmlintError {
-            close(fd)
-            unlink(temporary)
-            TemporaryFiles.unregister(slot)
-            return CrmlintError.output(path: path, reason: reason)
-        }
-        // A replaced report keeps the permissions it had.
-        if exists { fchmod(fd, existing.st_mode & 0o7777) }
-        if let reason = writeAll(Array(text.utf8), to: fd) { throw fail(reason) }
-        // Data on disk before the rename: after a crash the target is the old report or the new one, never an empty file.
-        if fsync(fd) != 0, errno != EINVAL { throw fail(String(cString: strerror(errno))) }
-        if close(fd) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            TemporaryFiles.unregister(slot)
-            throw CrmlintError.output(path: path, reason: reason)
-        }
-        if rename(temporary, target) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            TemporaryFiles.unregister(slot)
-            throw CrmlintError.output(path: path, reason: reason)
-        }
-        TemporaryFiles.unregister(slot)
-        let directory = open(folder.isEmpty ? "." : folder, O_RDONLY | O_CLOEXEC)
-        if directory >= 0 {
-            fsync(directory)
-            close(directory)
-        }
+        let file = try ReportFile(path: path)
+        file.write(text)
+        try file.commit()
     }
 
     /// Writes to standard output; a reader that closed the pipe early ends
     /// the output quietly, any other failure (a full disk) is an error.
     public static func writeStandardOutput(_ text: String) throws {
-        // Without this the first write to a closed pipe kills the process with SIGPIPE.
-        signal(SIGPIPE, SIG_IGN)
-        if let reason = writeAll(Array(text.utf8), to: STDOUT_FILENO, quietOnClosedPipe: true) {
-            throw CrmlintError.output(path: "standard output", reason: reason)
-        }
+        let file = try ReportFile(path: nil)
+        file.write(text)
+        try file.commit()
     }
 
     /// Opens /dev/null on any of descriptors 0, 1 and 2 that a parent left
@@ -102,25 +45,6 @@ public enum AtomicOutput {
         _ = writeAll(Array(text.utf8), to: STDERR_FILENO, quietOnClosedPipe: true)
     }
 
-    private static func writeDirectly(_ text: String, to target: String, shownAs path: String) throws {
-        signal(SIGPIPE, SIG_IGN)
-        if let open = openDescriptor(named: target) {
-            // The descriptor as the shell set it up: `>> log` keeps appending, `> file` keeps its offset.
-            if let reason = writeAll(Array(text.utf8), to: open, quietOnClosedPipe: true) {
-                throw CrmlintError.output(path: path, reason: reason)
-            }
-            return
-        }
-        var info = stat()
-        let truncate = stat(target, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? O_TRUNC : 0
-        let fd = open(target, O_WRONLY | truncate | O_CLOEXEC)
-        guard fd >= 0 else { throw CrmlintError.output(path: path, reason: String(cString: strerror(errno))) }
-        defer { close(fd) }
-        if let reason = writeAll(Array(text.utf8), to: fd, quietOnClosedPipe: true) {
-            throw CrmlintError.output(path: path, reason: reason)
-        }
-    }
-
     /// The descriptor a path such as /dev/stdout or /proc/self/fd/3 names.
     static func openDescriptor(named path: String) -> Int32? {
         switch path {
@@ -134,8 +58,12 @@ public enum AtomicOutput {
         }
     }
 
-    /// Writes every byte, retrying short writes and interruptions; the reason on failure.
-    private static func writeAll(_ bytes: [UInt8], to fd: Int32, quietOnClosedPipe: Bool = false) -> String? {
+    /// What `writeAll` returns when the reader of a pipe went away and that is no failure.
+    static let closedPipe = "closed pipe"
+
+    /// Writes every byte, retrying short writes and interruptions; the reason on failure (`closedPipe` when
+    /// quiet about one: the caller stops writing).
+    static func writeAll(_ bytes: [UInt8], to fd: Int32, quietOnClosedPipe: Bool = false) -> String? {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
@@ -144,7 +72,7 @@ public enum AtomicOutput {
             } else if written < 0, errno == EINTR {
                 continue
             } else if written < 0, errno == EPIPE, quietOnClosedPipe {
-                return nil
+                return closedPipe
             } else {
                 return written < 0 ? String(cString: strerror(errno)) : "nothing was written"
             }

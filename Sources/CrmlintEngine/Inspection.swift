@@ -75,7 +75,7 @@ public enum Inspection {
         // Read once: the scan and the description below use the same settings.
         let config = try ScanSettings.config(for: options)
         options.config = config
-        let report = try Scanner.scan(options, inspector: inspector)
+        let report = try Scanner.materialized(Scanner.scan(options, inspector: inspector))
         let vocabulary = config.vocabulary
         let redactor = Redactor.shared
         return report.run.inputs.map { input in

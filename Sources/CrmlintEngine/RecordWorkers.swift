@@ -3,22 +3,52 @@ import CrmlintRules
 import Foundation
 
 /// Runs the record-local checkers (pattern and contact-detail rules: nearly
-/// all of a scan's CPU) of a batch of records on worker threads. Each worker
+/// all of a scan's CPU) of batches of records on worker threads. Each worker
 /// has its own checkers and context, so nothing is shared but read-only rules
 /// and the prefilter. The scanner then emits the findings in record and rule
 /// order, with the stateful checkers run in between on its own thread, so the
 /// output is the same whatever the number of jobs.
+///
+/// A batch is handed over (`submit`) and collected later (`finish`): while the
+/// workers check it, the scanning thread reads the next records and runs the
+/// stateful rules of the batch before. Batches are checked in chunks that any
+/// thread takes as it comes free, the scanning thread too when it collects a
+/// batch whose chunks are not all taken, so neither thread waits while the
+/// other has work (with two cores, the serial reading no longer leaves one idle).
 final class RecordWorkers {
     /// How many records are handed out at once: large enough that waking the
     /// workers costs little against the checks, small enough to bound memory.
     static let batchSize = 512
+    /// Records a thread takes at a time from a batch.
+    static let chunkSize = 16
 
-    /// The checkers of one worker, by the index of the scan's checker they stand for.
+    /// A batch being checked: its records, and per record, per record-local checker, the findings.
+    final class Job: @unchecked Sendable {
+        let batch: [(record: Record, direction: Direction?)]
+        /// Written by whichever thread checks a record, each record by one thread (guarded by the chunks' hand-out).
+        let results: UnsafeMutableBufferPointer<[[Finding]]>
+        let chunks: Int
+        /// Guarded by the workers' `lock`.
+        fileprivate var claimed = 0
+        fileprivate var done = 0
+
+        init(_ batch: [(record: Record, direction: Direction?)]) {
+            self.batch = batch
+            results = .allocate(capacity: batch.count)
+            _ = results.initialize(from: repeatElement([], count: batch.count))
+            chunks = (batch.count + RecordWorkers.chunkSize - 1) / RecordWorkers.chunkSize
+        }
+
+        deinit {
+            results.deinitialize()
+            results.deallocate()
+        }
+    }
+
+    /// The checkers of one thread, by the index of the scan's checker they stand for.
     private final class Worker: @unchecked Sendable {
         let context: CheckContext
         let checkers: [(index: Int, metadata: RuleMetadata, checker: RuleChecker)]
-        /// Findings of the worker's slice: per record, per record-local checker.
-        var output: [[[Finding]]] = []
 
         init(context: CheckContext, checkers: [(index: Int, metadata: RuleMetadata, checker: RuleChecker)]) {
             self.context = context
@@ -31,23 +61,30 @@ final class RecordWorkers {
         private let gates: [RuleGate]
         private let ruleCheckers: [RuleChecker]
 
-        func run(_ batch: ArraySlice<(record: Record, direction: Direction?)>) {
-            output.removeAll(keepingCapacity: true)
-            for (record, direction) in batch {
+        func run(_ job: Job, chunk: Int) {
+            let start = chunk * RecordWorkers.chunkSize
+            for index in start..<min(job.batch.count, start + RecordWorkers.chunkSize) {
+                let (record, direction) = job.batch[index]
                 var found = [[Finding]](repeating: [], count: checkers.count)
                 for slot in checkers.indices where gates[slot].applies(to: record, direction: direction) {
                     ruleCheckers[slot].check(record, context: context) { found[slot].append($0) }
                 }
-                output.append(found)
+                job.results[index] = found
             }
         }
     }
 
     /// For each of the scan's checkers, its slot among the record-local ones (nil: run by the scanner).
     let slots: [Int?]
+    /// `workers[0]` is the scanning thread's; one more per worker thread.
     private let workers: [Worker]
+    /// Guards the queue and every job's counts; signalled when work arrives and when a job is done.
+    private let lock = NSCondition()
+    /// Jobs with chunks not yet taken, oldest first.
+    private var queue: [Job] = []
+    private var stopping = false
 
-    /// `jobs` worker threads (at least one) for the record-local ones among `rules`.
+    /// `jobs` threads in all (at least one: the scanning thread) for the record-local ones among `rules`.
     init(rules: [Rule], checkers: [RuleChecker], context: CheckContext, jobs: Int) {
         var slots: [Int?] = []
         var local: [(Int, RuleMetadata)] = []
@@ -67,61 +104,87 @@ final class RecordWorkers {
 
     var hasWork: Bool { slots.contains { $0 != nil } }
 
-    /// The record-local findings of `batch`: per record, per slot.
-    func run(_ batch: [(record: Record, direction: Direction?)]) -> [[[Finding]]] {
-        guard workers.count > 1, batch.count > 1 else {
-            workers[0].run(batch[...])
-            return workers[0].output
+    /// Hands a batch to the worker threads, which start on it at once.
+    func submit(_ batch: [(record: Record, direction: Direction?)]) -> Job {
+        let job = Job(batch)
+        guard workers.count > 1, job.chunks > 0 else { return job }
+        startThreads()
+        lock.lock()
+        queue.append(job)
+        lock.broadcast()
+        lock.unlock()
+        return job
+    }
+
+    /// Waits until every record of `job` is checked, checking on this thread the chunks no worker has taken yet.
+    func finish(_ job: Job) {
+        while let chunk = take(from: job) {
+            workers[0].run(job, chunk: chunk)
+            completed(job)
         }
-        let share = (batch.count + workers.count - 1) / workers.count
-        let count = (batch.count + share - 1) / share
-        func slice(_ index: Int) -> ArraySlice<(record: Record, direction: Direction?)> {
-            batch[index * share..<min(batch.count, (index + 1) * share)]
-        }
-        for index in 1..<count { threads[index - 1].start { [workers] in workers[index].run(slice(index)) } }
-        workers[0].run(slice(0))
-        for index in 1..<count { threads[index - 1].wait() }
-        return workers[0..<count].flatMap(\.output)
+        lock.lock()
+        while job.done < job.chunks { lock.wait() }
+        lock.unlock()
+    }
+
+    /// The next chunk of `job` (nil: all taken), under the lock.
+    private func take(from job: Job) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard job.claimed < job.chunks else { return nil }
+        job.claimed += 1
+        if job.claimed == job.chunks { queue.removeAll { $0 === job } }
+        return job.claimed - 1
+    }
+
+    private func completed(_ job: Job) {
+        lock.lock()
+        job.done += 1
+        if job.done == job.chunks { lock.broadcast() }
+        lock.unlock()
     }
 
     /// Threads of our own rather than `DispatchQueue.concurrentPerform`: on Linux,
     /// libdispatch adds pool threads only while the machine looks idle, so on a
     /// busy machine the scan stayed on one core.
-    private lazy var threads: [WorkerThread] = (1..<workers.count).map { _ in WorkerThread() }
+    private var threadsStarted = false
 
-    deinit { threads.forEach { $0.stop() } }
-}
-
-/// One long-lived thread that runs a job when started and signals when done.
-private final class WorkerThread: @unchecked Sendable {
-    private let started = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
-    private var job: (() -> Void)?
-
-    init() {
-        // The thread keeps its object alive until `stop` lets it return.
-        let thread = Thread { [self] in
-            while true {
-                started.wait()
-                guard let job else { return }
-                job()
-                self.job = nil
-                finished.signal()
-            }
+    private func startThreads() {
+        guard !threadsStarted else { return }
+        threadsStarted = true
+        for worker in workers.dropFirst() {
+            let thread = Thread { [self] in work(worker) }
+            thread.stackSize = 8 << 20
+            thread.start()
         }
-        thread.stackSize = 8 << 20
-        thread.start()
     }
 
-    func start(_ job: @escaping () -> Void) {
-        self.job = job
-        started.signal()
+    /// A worker thread: takes the oldest job's next chunk, checks it, until `stop`.
+    private func work(_ worker: Worker) {
+        lock.lock()
+        while true {
+            while queue.isEmpty, !stopping { lock.wait() }
+            if stopping { break }
+            let job = queue[0]
+            job.claimed += 1
+            if job.claimed == job.chunks { queue.removeFirst() }
+            let chunk = job.claimed - 1
+            lock.unlock()
+            worker.run(job, chunk: chunk)
+            lock.lock()
+            job.done += 1
+            if job.done == job.chunks { lock.broadcast() }
+        }
+        lock.unlock()
     }
 
-    func wait() { finished.wait() }
-
+    /// Lets the worker threads end (a scan's workers live as long as the scan).
     func stop() {
-        job = nil
-        started.signal()
+        lock.lock()
+        stopping = true
+        lock.broadcast()
+        lock.unlock()
     }
+
+    deinit { stop() }
 }

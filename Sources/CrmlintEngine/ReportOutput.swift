@@ -44,6 +44,19 @@ public struct ReportFormat: RawRepresentable, Hashable, CaseIterable, Sendable, 
     public func render(_ report: ScanReport, settings: Settings = Settings()) -> String {
         Reporters.named(rawValue)!.init(settings: settings).render(report)
     }
+
+    /// Writes the report with `findings` (not `report.findings`) to `path` (nil: standard output) a piece at a
+    /// time, the file put in place only when it is whole.
+    public func write(_ report: ScanReport, findings: any FindingSource, settings: Settings = Settings(), to path: String?) throws {
+        let file = try ReportFile(path: path)
+        do {
+            try Reporters.named(rawValue)!.init(settings: settings).write(report, findings: findings, to: file)
+            try file.commit()
+        } catch {
+            file.discard()
+            throw error
+        }
+    }
 }
 
 /// Where one report goes: a file, or standard output when `path` is nil or `-`.

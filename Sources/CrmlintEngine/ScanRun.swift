@@ -103,17 +103,20 @@ public enum ScanRun {
         }
         let openStreams = { streams = try destinations.filter { $0.format == .jsonl }.map(StreamingOutput.init) }
         let lines = JSONLinesReporter()
-        var unbaselined: [Finding] = []
+        // What --write-baseline writes: every finding not suppressed, baselined ones too, spilled to disk past a limit.
+        let unbaselined = request.writeBaselinePath.map { _ in FindingSpool(redactor: .shared, sorts: true) }
         var skipped: [String] = []
         var report: ScanReport
+        let findings: StoredFindings
         do {
-            report = try Scanner.scan(options, problems: problems, checkRules: checkRules, onReady: openStreams) { finding in
+            (report, findings) = try Scanner.scanStoring(options, problems: problems, checkRules: checkRules, onReady: openStreams) {
+                finding in
                 if request.skipUnrecognized, Self.isUnrecognizedFile(finding) {
                     skipped.append(finding.file)
                     return false
                 }
                 if let suppressions, suppressions.suppresses(finding, today: today) { return false }
-                if request.writeBaselinePath != nil { unbaselined.append(finding) }
+                unbaselined?.append(finding)
                 if baseline?.absorbs(finding) == true { return false }
                 if !streams.isEmpty {
                     let line = lines.line(finding)
@@ -141,20 +144,22 @@ public enum ScanRun {
 
         let settings = ReportFormat.Settings(showExcerpts: request.showExcerpts, quiet: request.quiet, failOn: failOn, sarifRoot: sarifRoot)
         for destination in destinations where destination.format != .jsonl {
-            try OutputWriter.write(destination.format.render(report, settings: settings), to: destination.path ?? "-")
+            try destination.format.write(report, findings: findings, settings: settings, to: destination.path)
         }
         for stream in streams { try stream.commit() }
-        if let path = request.writeBaselinePath {
-            var full = ScanReport(
-                run: report.run, findings: unbaselined.sorted(by: Finding.reportOrder), suppressions: report.suppressions,
-                notes: report.notes)
+        if let path = request.writeBaselinePath, let unbaselined {
+            let all = try unbaselined.finish(tiers: [:])
+            var full = ScanReport(run: report.run, findings: [], suppressions: report.suppressions, notes: report.notes)
+            full.summary = Summary(counts: all.counts, inputs: report.run.inputs)
             full.summary.suppressed = report.summary.suppressed
-            try OutputWriter.write(JSONReporter().render(full), to: path)
+            try ReportFormat.json.write(full, findings: all, to: path)
         }
 
         var warnings = (report.suppressions ?? []).compactMap(\.warning)
         warnings += Set(skipped).sorted().map { "\($0): note: skipped, not a CRM export crmlint recognises" }
         let failing = report.summary.count(atOrAbove: failOn) > 0
+        // The findings are in the report when the scan kept them in memory; a larger scan has them in its outputs only.
+        report.findings = findings.inMemory ?? []
         return ScanOutcome(report: report, warnings: warnings, exitCode: failing ? 1 : 0)
     }
 

@@ -57,7 +57,25 @@ public enum Scanner {
         _ options: ScanOptions, problems: [CrmlintError] = [], checkRules: (([Rule]) -> [CrmlintError])? = nil,
         onReady: (() throws -> Void)? = nil, onFinding: ((Finding) -> Bool)? = nil
     ) throws -> ScanReport {
+        try materialized(
+            scan(options, problems: problems, checkRules: checkRules, onReady: onReady, onFinding: onFinding, inspector: nil))
+    }
+
+    /// The same, with the findings apart from the report (whose `findings` is empty; its summary counts them): kept in
+    /// memory for a small scan, read back from a temporary file for a large one, so writing the reports holds them
+    /// one at a time (`ScanRun`).
+    public static func scanStoring(
+        _ options: ScanOptions, problems: [CrmlintError] = [], checkRules: (([Rule]) -> [CrmlintError])? = nil,
+        onReady: (() throws -> Void)? = nil, onFinding: ((Finding) -> Bool)? = nil
+    ) throws -> (report: ScanReport, findings: StoredFindings) {
         try scan(options, problems: problems, checkRules: checkRules, onReady: onReady, onFinding: onFinding, inspector: nil)
+    }
+
+    /// A report with its findings in it.
+    static func materialized(_ scanned: (report: ScanReport, findings: StoredFindings)) throws -> ScanReport {
+        var report = scanned.report
+        report.findings = try scanned.findings.allFindings()
+        return report
     }
 
     /// Inputs below this many bytes in all are scanned without the prefilter
@@ -88,7 +106,7 @@ public enum Scanner {
     /// `crmlint records`: reads the inputs as a scan does and hands each record to `tap` (with its sheet, for a
     /// workbook) in scan order, running no rule. The report holds the inputs read and the problems met reading them.
     public static func readRecords(_ options: ScanOptions, tap: @escaping (Record, String?) -> Void) throws -> ScanReport {
-        try scan(options, inspector: nil, recordTap: tap)
+        try materialized(scan(options, inspector: nil, recordTap: tap))
     }
 
     /// The same, telling `inspector` each record's headers and values (for `crmlint inspect`).
@@ -96,7 +114,7 @@ public enum Scanner {
         _ options: ScanOptions, problems: [CrmlintError] = [], checkRules: (([Rule]) -> [CrmlintError])? = nil,
         onReady: (() throws -> Void)? = nil, onFinding: ((Finding) -> Bool)? = nil, inspector: InputInspector?,
         recordTap: ((Record, String?) -> Void)? = nil
-    ) throws -> ScanReport {
+    ) throws -> (report: ScanReport, findings: StoredFindings) {
         AtomicOutput.reserveStandardDescriptors()
         // Every problem with the settings is collected, so one run shows them all.
         let config: Config
@@ -125,7 +143,7 @@ public enum Scanner {
         let timeZone = settings.timeZone, timezoneName = settings.timezoneName, asOf = settings.asOf
         let defaultEncoding = settings.defaultEncoding
 
-        var findings: [Finding] = []
+        let findings = FindingSpool(redactor: .shared, sorts: !options.partition)
         var tiers: [String: String] = [:]
         // A partition reports aggregated findings one by one: their groups may span partitions (by rep, by file).
         let groups = FindingGroups(rules: options.partition ? [] : rules)
@@ -167,23 +185,43 @@ public enum Scanner {
         let workers = RecordWorkers(
             rules: rules, checkers: checkers.map(\.1), context: context,
             jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        defer { workers.stop() }
         var serial = 0
         // Records dated after --as-of: counted for a note, since no deadline rule judges them.
         var future = (count: 0, latest: asOf)
         var otherNotes: [RunNote] = []
         // The input being read: where its findings are (a sheet, the column letter of each field), its records waiting
-        // for the workers. Records wait in `batch` while the workers run their record-local checks; the rest, and
-        // every emit, follow in record order, as with one thread.
+        // for the workers. Records gather in `batch`; a full batch goes to the workers for their record-local checks
+        // while the next is read (`inFlight`, at most one); the rest, and every emit, follow in record order, as with
+        // one thread.
         var located: (Finding) -> Finding = { $0 }
         var currentSheet: String?
         var batch: [(record: Record, direction: Direction?)] = []
         batch.reserveCapacity(RecordWorkers.batchSize)
         // One record's findings, in rule order, before they are emitted (reused from record to record).
         var pending: [Finding] = []
+        var inFlight: RecordWorkers.Job?
+        /// Hands the full batch to the workers, then completes the one handed over before.
+        func dispatch() {
+            let job = workers.hasWork ? workers.submit(batch) : RecordWorkers.Job(batch)
+            batch = []
+            batch.reserveCapacity(RecordWorkers.batchSize)
+            if let previous = inFlight { complete(previous) }
+            inFlight = job
+        }
+        /// Every record read so far checked and its findings emitted (before a problem is emitted, at the end of an input).
         func flush() {
-            guard !batch.isEmpty else { return }
-            let local = workers.hasWork ? workers.run(batch) : []
-            for (index, (record, direction)) in batch.enumerated() {
+            if !batch.isEmpty { dispatch() }
+            if let job = inFlight {
+                inFlight = nil
+                complete(job)
+            }
+        }
+        /// The rest of a batch's checks, in record order, on this thread: stateful rules and every emit.
+        func complete(_ job: RecordWorkers.Job) {
+            if workers.hasWork { workers.finish(job) }
+            let local = job.results
+            for (index, (record, direction)) in job.batch.enumerated() {
                 recordTap?(record, currentSheet)
                 if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
                 // Here, just before the stateful rules of this record: they read the time from the same per-record cache
@@ -217,11 +255,10 @@ public enum Scanner {
                 }
                 pending.forEach(emitRecordFinding)
             }
-            batch.removeAll(keepingCapacity: true)
         }
         func add(_ record: Record) {
             batch.append((record, record["direction"].flatMap(context.vocabulary.direction)))
-            if batch.count == RecordWorkers.batchSize { flush() }
+            if batch.count == RecordWorkers.batchSize { dispatch() }
         }
         /// The notes rules left about the input just read (absent columns, unknown words).
         func takeNotes(into summary: inout InputSummary) {
@@ -388,13 +425,10 @@ public enum Scanner {
         }
         // Grouped rules are reported now, each group once (streaming outputs see them last).
         groups.finish().forEach(report)
-        for index in findings.indices where findings[index].tier == nil {
-            if let customer = findings[index].customerId { findings[index].tier = tiers[customer] }
-        }
-        // Last line of defence: no contact detail leaves in any field of any finding.
-        findings = findings.map(context.redactor.redact)
-        // A partition keeps the order found, so the merge meets each group's findings in scan order.
-        if !options.partition { findings.sort(by: Finding.reportOrder) }
+        // Tiers filled where still missing, every field redacted (the last line of defence: no contact detail leaves
+        // in any field of any finding), then report order — except a partition's, which keeps the order found so the
+        // merge meets each group's findings in scan order.
+        let stored = try findings.finish(tiers: tiers)
         summaries.sort { ($0.path, $0.sheet ?? "") < ($1.path, $1.sheet ?? "") }
         var run = RunInfo(
             version: CrmlintVersion.current, asOf: TimeValue.iso8601(asOf, timeZone: timeZone), timezone: timezoneName,
@@ -406,7 +440,8 @@ public enum Scanner {
             })
         run.ruleSources = rulePaths
         run.config = config.file
-        var report = ScanReport(run: run, findings: findings)
+        var report = ScanReport(run: run, findings: [])
+        report.summary = Summary(counts: stored.counts, inputs: run.inputs)
         if future.count > 0 {
             let records = future.count == 1 ? "1 record is" : "\(future.count) records are"
             report.addNote(
@@ -418,7 +453,7 @@ public enum Scanner {
                     count: future.count))
         }
         otherNotes.forEach { report.addNote($0) }
-        return report
+        return (report, stored)
     }
 
     /// The findings of partition reports, in the order a single scan meets them: each partition's own order (a

@@ -13,17 +13,18 @@ public struct CSVReporter: Reporter {
     public init() {}
     public init(settings: ReportSettings) { self.init() }
 
-    public func render(_ report: ScanReport) -> String {
-        var out = "\u{FEFF}" + Self.columns.joined(separator: ",") + "\r\n"
-        for finding in report.findings {
+    public func render(_ report: ScanReport) -> String { rendered(report) }
+
+    public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
+        sink.write("\u{FEFF}" + Self.columns.joined(separator: ",") + "\r\n")
+        try findings.forEachFinding { finding in
             let cells: [String?] = [
                 finding.file, String(finding.line), finding.column.map(String.init), finding.severity.rawValue, finding.rule,
                 finding.category.rawValue, finding.message, finding.dataset?.rawValue, finding.recordId, finding.customerId,
                 finding.rep, finding.tier, finding.day, finding.field, finding.excerpt, finding.fingerprint,
             ]
-            out += cells.map { Self.cell($0 ?? "") }.joined(separator: ",") + "\r\n"
+            sink.write(cells.map { Self.cell($0 ?? "") }.joined(separator: ",") + "\r\n")
         }
-        return out
     }
 
     /// Quotes when needed. Text that a spreadsheet would run as a formula

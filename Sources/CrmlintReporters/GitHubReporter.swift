@@ -10,9 +10,10 @@ public struct GitHubReporter: Reporter {
     public init() {}
     public init(settings: ReportSettings) { self.init() }
 
-    public func render(_ report: ScanReport) -> String {
-        var out = ""
-        for finding in report.findings {
+    public func render(_ report: ScanReport) -> String { rendered(report) }
+
+    public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
+        try findings.forEachFinding { finding in
             var properties = ["file=\(Self.property(finding.file))"]
             if finding.line > 0 { properties.append("line=\(finding.line)") }
             if finding.line > 0, let column = finding.column { properties.append("col=\(column)") }
@@ -20,12 +21,12 @@ public struct GitHubReporter: Reporter {
             var message = finding.message
             if let record = finding.recordId { message += " (record \(record)\(finding.field.map { ", field \($0)" } ?? ""))" }
             if let excerpt = finding.excerpt, !excerpt.isEmpty { message += ": \(excerpt)" }
-            out += "::\(Self.command(finding.severity)) \(properties.joined(separator: ","))::\(Self.data(message))\n"
+            sink.write("::\(Self.command(finding.severity)) \(properties.joined(separator: ","))::\(Self.data(message))\n")
         }
         let summary = report.summary
-        out +=
+        sink.write(
             "crmlint: \(summary.findings) finding\(summary.findings == 1 ? "" : "s") in \(report.run.inputs.count) file\(report.run.inputs.count == 1 ? "" : "s")\n"
-        return out
+        )
     }
 
     static func command(_ severity: Severity) -> String {

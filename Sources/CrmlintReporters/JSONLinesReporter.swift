@@ -24,7 +24,9 @@ public struct JSONLinesReporter: Reporter {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    public func render(_ report: ScanReport) -> String {
-        report.findings.map(line).joined()
+    public func render(_ report: ScanReport) -> String { rendered(report) }
+
+    public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
+        try findings.forEachFinding { sink.write(line($0)) }
     }
 }

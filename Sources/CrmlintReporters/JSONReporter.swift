@@ -23,8 +23,35 @@ public struct JSONReporter: Reporter {
         return decoder
     }
 
-    public func render(_ report: ScanReport) -> String {
-        let data = (try? Self.encoder().encode(report)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
+    public func render(_ report: ScanReport) -> String { rendered(report) }
+
+    /// The bytes `encoder()` gives for the whole report, written a finding at a time: `findings` is the first key
+    /// (sorted keys), so the document is its opening, each finding encoded alone and indented to its depth, and
+    /// the rest of the report encoded with no findings.
+    public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
+        let encoder = Self.encoder()
+        var rest = report
+        rest.findings = []
+        let text = String(decoding: (try? encoder.encode(rest)) ?? Data("{}".utf8), as: UTF8.self)
+        let empty = "{\n  \"findings\" : [\n\n  ]"
+        guard findings.count > 0, text.hasPrefix(empty) else {
+            sink.write(text + "\n")
+            return
+        }
+        sink.write("{\n  \"findings\" : [\n")
+        var first = true
+        try findings.forEachFinding { finding in
+            let object = String(decoding: (try? encoder.encode(finding)) ?? Data("{}".utf8), as: UTF8.self)
+            sink.write((first ? "" : ",\n") + Self.indented(object, by: "    "))
+            first = false
+        }
+        sink.write("\n  ]" + text.dropFirst(empty.count) + "\n")
+    }
+
+    /// Pretty-printed JSON moved right: every line gets `prefix` but the blank line of an empty list or object,
+    /// as the encoder writes it (a line break inside a string is escaped, so every one is between tokens).
+    static func indented(_ json: String, by prefix: String) -> String {
+        json.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : prefix + $0 }.joined(
+            separator: "\n")
     }
 }

@@ -13,43 +13,80 @@ public struct JUnitReporter: Reporter {
     public init(failOn: FailThreshold = .error) { self.failOn = failOn }
     public init(settings: ReportSettings) { self.init(failOn: settings.failOn) }
 
-    public func render(_ report: ScanReport) -> String {
-        var files = Set(report.run.inputs.map(\.path))
-        var byFile: [String: [Finding]] = [:]
-        for finding in report.findings {
-            files.insert(finding.file)
-            byFile[finding.file, default: []].append(finding)
+    public func render(_ report: ScanReport) -> String { rendered(report) }
+
+    /// Two passes over the findings: the first counts each file's tests and failures (the suite's attributes come
+    /// before its cases), the second writes the suites, files without findings in their sorted place. Findings not
+    /// in file order (a partition's) are grouped in memory instead.
+    public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
+        var counts: [String: (findings: Int, failures: Int)] = [:]
+        var lastFile: String?
+        var inFileOrder = true
+        try findings.forEachFinding { finding in
+            if let lastFile, finding.file < lastFile { inFileOrder = false }
+            lastFile = finding.file
+            counts[finding.file, default: (0, 0)].findings += 1
+            if failOn.isFailing(finding.severity) { counts[finding.file, default: (0, 0)].failures += 1 }
         }
-        var suites = ""
-        var totalTests = 0, totalFailures = 0
-        for file in files.sorted() {
-            let findings = byFile[file] ?? []
-            let failures = findings.filter { failOn.isFailing($0.severity) }.count
-            let tests = max(findings.count, 1)
-            totalTests += tests
-            totalFailures += failures
-            suites += "  <testsuite name=\"\(Self.escape(file))\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\">\n"
-            if findings.isEmpty {
-                suites += "    <testcase classname=\"\(Self.escape(file))\" name=\"no findings\" file=\"\(Self.escape(file))\"/>\n"
+        let files = Set(report.run.inputs.map(\.path)).union(counts.keys).sorted()
+        let totalTests = files.map { max(counts[$0]?.findings ?? 0, 1) }.reduce(0, +)
+        let totalFailures = counts.values.map(\.failures).reduce(0, +)
+        sink.write(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<testsuites name=\"crmlint\" tests=\"\(totalTests)\" failures=\"\(totalFailures)\" errors=\"0\">\n")
+        func open(_ file: String) {
+            let count = counts[file] ?? (0, 0)
+            sink.write(
+                "  <testsuite name=\"\(Self.escape(file))\" tests=\"\(max(count.findings, 1))\" failures=\"\(count.failures)\" errors=\"0\" skipped=\"0\">\n"
+            )
+            if count.findings == 0 {
+                sink.write("    <testcase classname=\"\(Self.escape(file))\" name=\"no findings\" file=\"\(Self.escape(file))\"/>\n")
             }
-            for finding in findings {
-                let name = "\(finding.rule) line \(finding.line)" + (finding.recordId.map { " record \($0)" } ?? "")
-                suites +=
-                    "    <testcase classname=\"\(Self.escape(file))\" name=\"\(Self.escape(name))\" file=\"\(Self.escape(file))\" line=\"\(finding.line)\">\n"
-                let detail = Self.escape(Self.detail(finding), attribute: false)
-                if failOn.isFailing(finding.severity) {
-                    suites +=
-                        "      <failure type=\"\(finding.severity.rawValue)\" message=\"\(Self.escape(finding.message))\">\(detail)</failure>\n"
-                } else {
-                    suites += "      <system-out>\(detail)</system-out>\n"
+        }
+        let close = "  </testsuite>\n"
+        if inFileOrder {
+            var next = 0
+            try findings.forEachFinding { finding in
+                guard next == 0 || files[next - 1] != finding.file else { return sink.write(testCase(finding)) }
+                if next > 0 { sink.write(close) }
+                // Files before this one have no findings: a passing suite each.
+                while files[next] != finding.file {
+                    open(files[next])
+                    sink.write(close)
+                    next += 1
                 }
-                suites += "    </testcase>\n"
+                open(finding.file)
+                next += 1
+                sink.write(testCase(finding))
             }
-            suites += "  </testsuite>\n"
+            if next > 0 { sink.write(close) }
+            for file in files[next...] {
+                open(file)
+                sink.write(close)
+            }
+        } else {
+            var byFile: [String: [Finding]] = [:]
+            try findings.forEachFinding { byFile[$0.file, default: []].append($0) }
+            for file in files {
+                open(file)
+                for finding in byFile[file] ?? [] { sink.write(testCase(finding)) }
+                sink.write(close)
+            }
         }
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-            + "<testsuites name=\"crmlint\" tests=\"\(totalTests)\" failures=\"\(totalFailures)\" errors=\"0\">\n"
-            + suites + "</testsuites>\n"
+        sink.write("</testsuites>\n")
+    }
+
+    func testCase(_ finding: Finding) -> String {
+        let file = Self.escape(finding.file)
+        let name = "\(finding.rule) line \(finding.line)" + (finding.recordId.map { " record \($0)" } ?? "")
+        var out = "    <testcase classname=\"\(file)\" name=\"\(Self.escape(name))\" file=\"\(file)\" line=\"\(finding.line)\">\n"
+        let detail = Self.escape(Self.detail(finding), attribute: false)
+        if failOn.isFailing(finding.severity) {
+            out += "      <failure type=\"\(finding.severity.rawValue)\" message=\"\(Self.escape(finding.message))\">\(detail)</failure>\n"
+        } else {
+            out += "      <system-out>\(detail)</system-out>\n"
+        }
+        return out + "    </testcase>\n"
     }
 
     static func detail(_ finding: Finding) -> String {

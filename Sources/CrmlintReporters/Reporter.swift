@@ -12,6 +12,38 @@ public protocol Reporter {
     /// A reporter with the settings of this run (those it does not use are ignored).
     init(settings: ReportSettings)
     func render(_ report: ScanReport) -> String
+    /// Writes the report with `findings` in place of `report.findings` (ignored), piece by piece, so a report
+    /// of any size is written holding one finding at a time. Formats that need every finding at once take
+    /// the default, which gathers them and renders.
+    func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws
+}
+
+extension Reporter {
+    public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
+        var whole = report
+        whole.findings = try findings.allFindings()
+        sink.write(render(whole))
+    }
+
+    /// `render` for reporters that stream: the same bytes as `write`, into one string.
+    func rendered(_ report: ScanReport) -> String {
+        let sink = StringSink()
+        // An array of findings is read without failing.
+        try? write(report, findings: report.findings, to: sink)
+        return sink.text
+    }
+}
+
+/// Where a reporter writes: a file being written, standard output, a string.
+public protocol ReportSink: AnyObject {
+    func write(_ text: String)
+}
+
+/// A report into one string (`render`, tests).
+public final class StringSink: ReportSink {
+    public private(set) var text = ""
+    public init() {}
+    public func write(_ text: String) { self.text += text }
 }
 
 /// Settings some formats need besides the report.

@@ -27,21 +27,43 @@ public struct SARIFReporter: Reporter {
     public init(root: String? = nil) { self.root = root }
     public init(settings: ReportSettings) { self.init(root: settings.sarifRoot) }
 
-    public func render(_ report: ScanReport) -> String {
+    public func render(_ report: ScanReport) -> String { rendered(report) }
+
+    /// The bytes of the whole log encoded at once, written a result at a time: the log is encoded with no results,
+    /// and each result, encoded alone and indented to its depth, goes where its empty list was. Two passes over the
+    /// findings: the first finds the built-in rules only findings name (their descriptors come before the results).
+    public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(log(report))) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
-    }
-
-    func log(_ report: ScanReport) -> Log {
-        let descriptors = Self.descriptors(report)
+        var builtIn: [Finding] = []
+        var known = Set(report.run.rules.map(\.id))
+        try findings.forEachFinding { finding in
+            if known.insert(finding.rule).inserted { builtIn.append(finding) }
+        }
+        let descriptors = Self.descriptors(report, builtIn: builtIn)
         let index = Dictionary(uniqueKeysWithValues: descriptors.enumerated().map { ($1.id, $0) })
         let baselined = report.summary.baselined != nil
         let paths = ArtifactPaths(root: root)
-        let results = report.findings.map { finding in
-            Self.result(finding, ruleIndex: index[finding.rule]!, baselined: baselined, paths: paths)
+        let text = String(decoding: (try? encoder.encode(log(report, descriptors: descriptors))) ?? Data("{}".utf8), as: UTF8.self)
+        let empty = "\n      \"results\" : [\n\n      ]"
+        guard findings.count > 0, let place = text.range(of: empty) else {
+            sink.write(text + "\n")
+            return
         }
+        sink.write(text[..<place.lowerBound] + "\n      \"results\" : [\n")
+        var first = true
+        try findings.forEachFinding { finding in
+            let result = Self.result(finding, ruleIndex: index[finding.rule]!, baselined: baselined, paths: paths)
+            let object = String(decoding: (try? encoder.encode(result)) ?? Data("{}".utf8), as: UTF8.self)
+            sink.write((first ? "" : ",\n") + JSONReporter.indented(object, by: "        "))
+            first = false
+        }
+        sink.write("\n      ]" + text[place.upperBound...] + "\n")
+    }
+
+    /// The log with no results (`write` puts them in).
+    func log(_ report: ScanReport, descriptors: [Descriptor]) -> Log {
+        let paths = ArtifactPaths(root: root)
         let notifications = (report.suppressions ?? []).compactMap { status -> Notification? in
             guard let warning = status.warning else { return nil }
             return Notification(
@@ -63,21 +85,19 @@ public struct SARIFReporter: Reporter {
             originalUriBaseIds: [Self.rootBase: BaseLocation(uri: paths.rootURI)],
             columnKind: "unicodeCodePoints",
             invocations: [Invocation(executionSuccessful: true, toolExecutionNotifications: notifications.isEmpty ? nil : notifications)],
-            results: results,
+            results: [],
             properties: properties)
         return Log(schema: Self.schemaURI, version: "2.1.0", runs: [run])
     }
 
-    /// The run's rules, then built-in rules (input errors) that only findings name.
-    static func descriptors(_ report: ScanReport) -> [Descriptor] {
+    /// The run's rules, then built-in rules (input errors) that only findings name: the first finding of each.
+    static func descriptors(_ report: ScanReport, builtIn: [Finding]) -> [Descriptor] {
         var descriptors = report.run.rules.map { rule in
             descriptor(
                 id: rule.id, severity: rule.severity, category: rule.category, kind: rule.kind,
                 short: rule.message, full: rule.description, policy: rule.policy)
         }
-        var known = Set(descriptors.map(\.id))
-        for finding in report.findings where !known.contains(finding.rule) {
-            known.insert(finding.rule)
+        for finding in builtIn {
             descriptors.append(
                 descriptor(
                     id: finding.rule, severity: finding.severity, category: finding.category, kind: "built-in",

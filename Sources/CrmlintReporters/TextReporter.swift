@@ -19,21 +19,23 @@ public struct TextReporter: Reporter {
     }
     public init(settings: ReportSettings) { self.init(showExcerpts: settings.showExcerpts, quiet: settings.quiet) }
 
-    public func render(_ report: ScanReport) -> String {
-        var out = ""
+    public func render(_ report: ScanReport) -> String { rendered(report) }
+
+    public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
         if !quiet {
-            for finding in report.findings {
-                out += "\(finding.file):\(finding.line): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)]"
+            try findings.forEachFinding { finding in
+                var out = "\(finding.file):\(finding.line): \(finding.severity.rawValue): \(finding.message) [\(finding.rule)]"
                 // A workbook's row number is a sheet's: say which, and the cell when known.
                 if let sheet = finding.sheet { out += " (sheet '\(sheet)'\(finding.cell.map { ", cell \($0)" } ?? ""))" }
                 out += "\n"
                 if showExcerpts, let excerpt = finding.excerpt {
                     out += "    \(finding.field ?? ""): \(excerpt)\n"
                 }
+                sink.write(out)
             }
-            if !report.findings.isEmpty { out += "\n" }
+            if findings.count > 0 { sink.write("\n") }
         }
-        out += Self.inputNotes(report)
+        var out = Self.inputNotes(report)
         out += breakdown(report.summary)
         for note in report.notes ?? [] { out += "note: \(note.message)\n" }
         // Which settings made this report: the first question when a finding is unexpected.
@@ -50,7 +52,7 @@ public struct TextReporter: Reporter {
         if let suppressed = summary.suppressed { out += "; \(suppressed) suppressed" }
         if let baselined = summary.baselined { out += "; \(baselined) already in the baseline" }
         out += "\n"
-        return out
+        sink.write(out)
     }
 
     /// What a file lacks, said once per file: columns the rules needed, and

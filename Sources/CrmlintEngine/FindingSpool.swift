@@ -1,0 +1,171 @@
+import CrmlintCore
+import Foundation
+
+/// Findings as a scan finds them, handed back in report order when it ends.
+/// Up to `memoryLimit` are held in memory; past that each full batch is
+/// redacted, sorted and written to a temporary file (`SpillFile`) as one
+/// sorted run, and `finish` merges the runs. So the memory of a scan does
+/// not grow with its findings: a million findings cost disk, not RAM.
+/// A scan under the limit never touches the disk, and either way the
+/// findings and their order are the same.
+final class FindingSpool {
+    /// Findings held before they go to disk: about 10–30 MB.
+    static let defaultMemoryLimit = 10_000
+
+    /// `CRMLINT_FINDINGS_IN_MEMORY=N` (tests: 1 spills every finding), else the default.
+    static func memoryLimit(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
+        environment["CRMLINT_FINDINGS_IN_MEMORY"].flatMap(Int.init).map { max($0, 1) } ?? defaultMemoryLimit
+    }
+
+    private let memoryLimit: Int
+    private let redactor: Redactor
+    /// False for a partition, whose findings stay in the order found.
+    private let sorts: Bool
+    private var held: [Finding] = []
+    private var file: SpillFile?
+    private var runs: [(start: Int, end: Int)] = []
+    private var scratch: [UInt8] = []
+
+    init(redactor: Redactor, sorts: Bool, memoryLimit: Int = FindingSpool.memoryLimit()) {
+        self.redactor = redactor
+        self.sorts = sorts
+        self.memoryLimit = memoryLimit
+    }
+
+    var count: Int { held.count + spilled }
+    private var spilled = 0
+
+    /// The first failure to write to disk: reported by `finish` (a scan's emit cannot throw).
+    private var failure: Error?
+
+    func append(_ finding: Finding) {
+        held.append(finding)
+        guard held.count >= memoryLimit, failure == nil else { return }
+        do { try spill() } catch { failure = error }
+    }
+
+    /// The findings with each one's tier filled from `tiers` where the rule
+    /// could not know it yet, redacted (the last line of defence: no contact
+    /// detail leaves in any field), in report order.
+    func finish(tiers: [String: String]) throws -> StoredFindings {
+        func filled(_ finding: Finding) -> Finding {
+            guard finding.tier == nil, let customer = finding.customerId, let tier = tiers[customer] else { return finding }
+            var finding = finding
+            finding.tier = tier
+            return finding
+        }
+        if let failure { throw failure }
+        guard let file else {
+            // Redaction does not read or change the tier, so filling it after (as the spilled path does) is the same.
+            var findings = held.map { redactor.redact(filled($0)) }
+            if sorts { findings.sort(by: Finding.reportOrder) }
+            held = []
+            return StoredFindings(findings)
+        }
+        try spill()
+        try file.flush()
+        let output = try SpillFile()
+        var counts = FindingCounts()
+        try merge(file) { finding in
+            let finding = filled(finding)
+            counts.add(finding)
+            scratch.removeAll(keepingCapacity: true)
+            FindingCodec.encode(finding, into: &scratch)
+            try output.append(scratch)
+        }
+        try output.flush()
+        self.file = nil
+        return StoredFindings(file: output, count: counts.total, counts: counts)
+    }
+
+    private func spill() throws {
+        guard !held.isEmpty else { return }
+        let file = try self.file ?? SpillFile()
+        self.file = file
+        var run = held.map(redactor.redact)
+        if sorts { run.sort(by: Finding.reportOrder) }
+        let start = file.size
+        for finding in run {
+            scratch.removeAll(keepingCapacity: true)
+            FindingCodec.encode(finding, into: &scratch)
+            try file.append(scratch)
+        }
+        runs.append((start, file.size))
+        spilled += held.count
+        held.removeAll(keepingCapacity: true)
+    }
+
+    /// The runs' findings in report order (a heap of each run's next finding, earlier runs first on ties),
+    /// or one run after another for a partition.
+    private func merge(_ file: SpillFile, _ body: (Finding) throws -> Void) throws {
+        let cursors = runs.map { SpillFile.Cursor(file: file, from: $0.start, to: $0.end) }
+        func next(_ run: Int) throws -> Finding? { try cursors[run].next(FindingCodec.decode) }
+        guard sorts else {
+            for run in cursors.indices { while let finding = try next(run) { try body(finding) } }
+            return
+        }
+        var heap: [(finding: Finding, run: Int)] = []
+        func before(_ a: (finding: Finding, run: Int), _ b: (finding: Finding, run: Int)) -> Bool {
+            if Finding.reportOrder(a.finding, b.finding) { return true }
+            if Finding.reportOrder(b.finding, a.finding) { return false }
+            return a.run < b.run
+        }
+        func siftDown(_ index: Int) {
+            var parent = index
+            while true {
+                let left = 2 * parent + 1, right = left + 1
+                var least = parent
+                if left < heap.count, before(heap[left], heap[least]) { least = left }
+                if right < heap.count, before(heap[right], heap[least]) { least = right }
+                if least == parent { return }
+                heap.swapAt(parent, least)
+                parent = least
+            }
+        }
+        for run in cursors.indices { if let finding = try next(run) { heap.append((finding, run)) } }
+        for index in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(index) }
+        while let top = heap.first {
+            try body(top.finding)
+            if let following = try next(top.run) {
+                heap[0] = (following, top.run)
+            } else {
+                heap[0] = heap[heap.count - 1]
+                heap.removeLast()
+            }
+            if !heap.isEmpty { siftDown(0) }
+        }
+    }
+}
+
+/// A scan's findings in report order, with their counts: in memory, or in
+/// the temporary file a `FindingSpool` merged them into (read back on each pass).
+public final class StoredFindings: FindingSource {
+    private let memory: [Finding]?
+    private let file: SpillFile?
+    public let count: Int
+    public let counts: FindingCounts
+
+    init(_ findings: [Finding]) {
+        memory = findings
+        file = nil
+        count = findings.count
+        counts = FindingCounts(findings)
+    }
+
+    init(file: SpillFile, count: Int, counts: FindingCounts) {
+        memory = nil
+        self.file = file
+        self.count = count
+        self.counts = counts
+    }
+
+    /// All of them, when the scan kept them in memory; nil when they are on disk.
+    public var inMemory: [Finding]? { memory }
+
+    public func forEachFinding(_ body: (Finding) throws -> Void) throws {
+        if let memory { return try memory.forEach(body) }
+        guard let file else { return }
+        let cursor = SpillFile.Cursor(file: file, from: 0, to: file.size)
+        while let finding = try cursor.next(FindingCodec.decode) { try body(finding) }
+    }
+}

@@ -1,0 +1,103 @@
+import CrmlintCore
+import Foundation
+import TestHelpers
+import Testing
+
+@testable import CrmlintEngine
+
+/// A scan keeps at most `FindingSpool`'s limit of findings in memory and spills the rest to disk in sorted runs.
+/// Spilled or not, the findings, their order, tiers and redaction must be the same, and so must every report.
+@Suite struct FindingSpoolTests {
+    @Test func codecReadsBackWhatItWrote() throws {
+        for finding in RandomFindings.make(500, seed: 21) {
+            var bytes: [UInt8] = []
+            FindingCodec.encode(finding, into: &bytes)
+            let decoded = try bytes.withUnsafeBytes { try FindingCodec.decode($0) }
+            #expect(decoded == finding)
+            // A record cut short is an error, never a different finding.
+            if bytes.count > 1 {
+                #expect(throws: FindingCodec.Unreadable.self) { try bytes.dropLast().withUnsafeBytes { try FindingCodec.decode($0) } }
+            }
+        }
+        var extreme = RandomFindings.make(1, seed: 3)[0]
+        extreme.line = Int.max
+        extreme.column = Int.min
+        var bytes: [UInt8] = []
+        FindingCodec.encode(extreme, into: &bytes)
+        #expect(try bytes.withUnsafeBytes { try FindingCodec.decode($0) } == extreme)
+    }
+
+    func spooled(_ findings: [Finding], limit: Int, sorts: Bool = true, tiers: [String: String] = [:]) throws -> StoredFindings {
+        let spool = FindingSpool(redactor: .shared, sorts: sorts, memoryLimit: limit)
+        findings.forEach(spool.append)
+        return try spool.finish(tiers: tiers)
+    }
+
+    @Test(arguments: [1, 2, 7, 64, 10_000])
+    func spilledFindingsComeBackInReportOrder(limit: Int) throws {
+        let findings = RandomFindings.make(700, seed: UInt64(limit))
+        var tiers: [String: String] = [:]
+        for finding in findings.prefix(40) { if let customer = finding.customerId { tiers[customer] = "B" } }
+        let stored = try spooled(findings, limit: limit, tiers: tiers)
+        let expected = findings.map { finding -> Finding in
+            var finding = finding
+            if finding.tier == nil, let customer = finding.customerId { finding.tier = tiers[customer] }
+            return Redactor.shared.redact(finding)
+        }.sorted(by: Finding.reportOrder)
+        #expect(stored.inMemory == (limit > findings.count ? expected : nil))
+        #expect(try stored.allFindings() == expected)
+        // Read twice (SARIF and JUnit take two passes): the same both times.
+        #expect(try stored.allFindings() == expected)
+        #expect(stored.count == expected.count)
+        #expect(stored.counts == FindingCounts(expected))
+    }
+
+    @Test func aPartitionKeepsTheOrderFound() throws {
+        let findings = RandomFindings.make(100, seed: 5)
+        #expect(try spooled(findings, limit: 9, sorts: false).allFindings() == findings.map(Redactor.shared.redact))
+    }
+
+    /// Contact details never reach the temporary file: findings are redacted before they are spilled.
+    @Test func spilledFindingsAreRedactedFirst() throws {
+        var finding = RandomFindings.make(1, seed: 9)[0]
+        finding.message = "客户手机 13812345678"
+        finding.excerpt = "邮箱 zhang.san@example.com"
+        let stored = try spooled([finding, finding], limit: 1)
+        for back in try stored.allFindings() {
+            #expect(!(back.message.contains("13812345678")))
+            #expect(!(back.excerpt ?? "").contains("zhang.san"))
+        }
+    }
+
+    /// Every report format, byte for byte, whether the scan kept its findings in memory or spilled each one.
+    @Test(arguments: ["corpus", "corpus/policy"])
+    func spillingChangesNoReport(path: String) throws {
+        let folder = try TestPaths.temporaryFolder("crmlint-spool")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        func scan(_ name: String, environment: [String: String]) throws -> [String: Data] {
+            let out = folder.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+            var outputs: [String: Data] = [:]
+            let files = ["json", "sarif", "csv", "junit", "jsonl"].map { ($0, out.appendingPathComponent("report.\($0)").path) }
+            let result = try crmlint(
+                [
+                    "scan", path, "--as-of", "2024-05-01T00:00:00+08:00", "--no-suppressions", "--fail-on", "never",
+                    "--write-baseline", out.appendingPathComponent("baseline.json").path,
+                ] + files.flatMap { ["--output-\($0.0)", $0.1] }, environment: environment)
+            #expect(result.status == 0, "\(result.stderr)")
+            outputs["text"] = result.stdoutBytes
+            for (format, file) in files + [("baseline", out.appendingPathComponent("baseline.json").path)] {
+                outputs[format] = try Data(contentsOf: URL(fileURLWithPath: file))
+            }
+            return outputs
+        }
+        let held = try scan("held", environment: [:])
+        let spilled = try scan("spilled", environment: ["CRMLINT_FINDINGS_IN_MEMORY": "1"])
+        let some = try scan("some", environment: ["CRMLINT_FINDINGS_IN_MEMORY": "37"])
+        #expect(held["json"]!.count > 10_000)
+        for format in held.keys.sorted() {
+            #expect(spilled[format] == held[format], "\(path) \(format): every finding spilled differs")
+            #expect(some[format] == held[format], "\(path) \(format): runs of 37 differ")
+        }
+    }
+}
