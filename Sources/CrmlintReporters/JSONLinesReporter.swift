@@ -1,5 +1,4 @@
 import CrmlintCore
-import Foundation
 
 /// JSON Lines: one finding per line, the same object as in the findings
 /// document (`#/definitions/finding` of `docs/findings.schema.json`). The
@@ -9,20 +8,11 @@ public struct JSONLinesReporter: Reporter {
     public static let formatName = "jsonl"
     public static let alsoWrittenAs: String? = "Also write JSON Lines (one finding a line, as found) here."
 
-    private let encoder: JSONEncoder
-
-    public init() {
-        encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-    }
+    public init() {}
     public init(settings: ReportSettings) { self.init() }
 
     /// One finding as one line, newline included.
-    public func line(_ finding: Finding) -> String {
-        let data = (try? encoder.encode(finding)) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self) + "\n"
-    }
+    public func line(_ finding: Finding) -> String { FindingJSON.compact(finding) + "\n" }
 
     public func render(_ report: ScanReport) -> String { rendered(report) }
 

@@ -27,7 +27,7 @@ public struct JSONReporter: Reporter {
 
     /// The bytes `encoder()` gives for the whole report, written a finding at a time: `findings` is the first key
     /// (sorted keys), so the document is its opening, each finding encoded alone and indented to its depth, and
-    /// the rest of the report encoded with no findings.
+    /// the rest of the report encoded with no findings (`FindingJSON` writes each finding as the encoder would).
     public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
         let encoder = Self.encoder()
         var rest = report
@@ -41,8 +41,7 @@ public struct JSONReporter: Reporter {
         sink.write("{\n  \"findings\" : [\n")
         var first = true
         try findings.forEachFinding { finding in
-            let object = String(decoding: (try? encoder.encode(finding)) ?? Data("{}".utf8), as: UTF8.self)
-            sink.write((first ? "" : ",\n") + Self.indented(object, by: "    "))
+            sink.write((first ? "    " : ",\n    ") + FindingJSON.pretty(finding, indent: "    "))
             first = false
         }
         sink.write("\n  ]" + text.dropFirst(empty.count) + "\n")
