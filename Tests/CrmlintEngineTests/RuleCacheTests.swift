@@ -71,6 +71,46 @@ import Testing
         }
     }
 
+    /// The rule files' YAML comes from the cache on a warm run; overrides in
+    /// crmlint.yml are not part of the cache's name, so a broken one meets
+    /// cached documents, and every message keeps its file, line and rule id.
+    @Test func problemsMetOnCachedYAMLAreReportedAsWithout() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let home = folder.appendingPathComponent("cache")
+        let environment = ["XDG_CACHE_HOME": home.path, "CRMLINT_NO_CACHE": ""]
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try "id,customer_id,timestamp,direction,text\nM1,CRM-1,2024-03-15 10:00,outbound,给您回扣\n"
+            .write(to: folder.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
+        try "- id: x.rule\n  category: bribery\n  severity: error\n  message: m\n  patterns: ['回扣']\n"
+            .write(to: folder.appendingPathComponent("rules/x.yml"), atomically: true, encoding: .utf8)
+        let arguments = [
+            "scan", "m.csv", "--rules", "bundled", "--rules", "rules", "--fail-on", "never", "--as-of", "2024-05-01T00:00:00+08:00",
+        ]
+        let first = try crmlint(arguments, in: folder, environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try crmlint(arguments, in: folder, environment: environment).stdoutBytes == first.stdoutBytes)
+        try """
+        overrides:
+          x.rule:
+            patterns: ['回扣(']
+          timing.late-log:
+            within: banana
+          data.complete-records:
+            requird: {followups: [id]}
+
+        """.write(to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
+        let uncached = try crmlint(arguments + ["--no-cache"], in: folder, environment: environment)
+        #expect(uncached.status == 2)
+        #expect(uncached.stderr.contains("crmlint.yml:3:") && uncached.stderr.contains("rule 'x.rule'"), "\(uncached.stderr)")
+        #expect(uncached.stderr.contains("rule 'timing.late-log'") && uncached.stderr.contains("'requird'"), "\(uncached.stderr)")
+        for _ in 0..<2 {
+            let cached = try crmlint(arguments, in: folder, environment: environment)
+            #expect(cached.status == 2)
+            #expect(cached.stderr == uncached.stderr)
+        }
+    }
+
     @Test func aCorruptCacheIsIgnored() throws {
         let home = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: home) }
