@@ -62,9 +62,14 @@ public final class RuleCache: @unchecked Sendable {
     public let path: String?
     /// Whether the file was there and read whole.
     public private(set) var wasRead = false
+    /// PCRE2's code of the patterns that ran, in a file of its own beside this one.
+    public let codes: PatternCodeCache
 
     /// An empty cache in memory (tests, and runs without a cache folder).
-    public init() { path = nil }
+    public init() {
+        path = nil
+        codes = PatternCodeCache(path: nil)
+    }
 
     /// The cache for these rule files (path and contents, in load order), read
     /// from `directory` when a valid file is there. `identity` names the build
@@ -79,6 +84,7 @@ public final class RuleCache: @unchecked Sendable {
         }
         let name = String(format: "%016llx%016llx", hash.words.0, hash.words.1)
         path = (directory as NSString).appendingPathComponent("rules-\(name).bin")
+        codes = PatternCodeCache(path: (directory as NSString).appendingPathComponent("codes-\(name).bin"))
         if let data = FileManager.default.contents(atPath: path!) { wasRead = read(data) }
         if !wasRead { clear() }
         changed = false

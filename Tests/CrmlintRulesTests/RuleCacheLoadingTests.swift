@@ -208,4 +208,52 @@ import Yams
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         #expect(!RuleCache(directory: folder, files: files, identity: "test").wasRead)
     }
+
+    /// A pattern whose code comes from the store matches exactly what a
+    /// compiled one matches, anchored twin included; code the store cannot
+    /// decode is compiled instead.
+    @Test func decodedPatternCodeMatchesAsCompiled() throws {
+        let store = PatternCodeCache(path: nil)
+        let texts = ["保证一定到货，绝对没问题", "给您个人5个点的回扣 abc ABC", "", "中中中 x1 保证", "\u{1F600} 保证 甲乙丙"]
+        let sources = ["保证(?:一定|绝对)?", "(?i)abc", "(?<!个)人(\\d+)?", "\\p{Han}{2}", "(?:甲|乙)+丙?", "x?"]
+        for source in sources {
+            let compiled = try Pattern(source)
+            let first = Pattern(known: source, captureCount: compiled.captureCount, store: store)
+            #expect(store.serializedCode(source: source, options: []) == nil)
+            _ = try first.matches("")
+            #expect(store.serializedCode(source: source, options: []) != nil)
+            let decoded = Pattern(known: source, captureCount: compiled.captureCount, store: store)
+            for text in texts {
+                #expect(try decoded.matches(text) == compiled.matches(text), "\(source) on \(text)")
+                var copy = text
+                let starts = Array(0...text.utf8.count)
+                try copy.withUTF8 { buffer in
+                    let scratch = MatchScratch()
+                    let expected = try compiled.anchored().allMatches(in: buffer, startingAt: starts, scratch: scratch)
+                    #expect(try decoded.anchored().allMatches(in: buffer, startingAt: starts, scratch: scratch) == expected)
+                }
+            }
+            #expect(store.serializedCode(source: source, options: .anchored) != nil)
+            #expect(decoded.isJITCompiled == compiled.isJITCompiled)
+        }
+        // Bytes that are not one pattern's code are compiled from the text.
+        store.keep(serializedCode: [1, 2, 3, 4, 5, 6, 7, 8], source: "ab", options: [])
+        #expect(try Pattern(known: "ab", captureCount: 0, store: store).matches("xab").map(\.range) == [1..<3])
+    }
+
+    @Test func patternCodeSurvivesTheCacheFileAndDamageIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crmlint-codes-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("codes.bin").path
+        let store = PatternCodeCache(path: path)
+        _ = try Pattern(known: "保证(一定)", captureCount: 1, store: store).matches("保证一定")
+        PatternCodeCache.saveAll()
+        let bytes = try #require(store.serializedCode(source: "保证(一定)", options: []))
+        #expect(PatternCodeCache(path: path).serializedCode(source: "保证(一定)", options: []) == bytes)
+        var file = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        file[file.count / 2] ^= 0x01
+        try Data(file).write(to: URL(fileURLWithPath: path))
+        #expect(PatternCodeCache(path: path).serializedCode(source: "保证(一定)", options: []) == nil)
+    }
 }
