@@ -183,7 +183,7 @@ public final class RuleDefinition {
             let problem: String?
             if let cached = cache?.compiled(expanded, options: options, probe: probe) {
                 // Compiled and probed by an earlier run: compiled again only when a scan runs it.
-                pattern = Pattern(known: expanded, options: options, captureCount: cached.captureCount)
+                pattern = Pattern(known: expanded, options: options, captureCount: cached.captureCount, store: cache?.codes)
                 problem = cached.problem
             } else {
                 pattern = try Pattern(expanded, options: options)

@@ -40,7 +40,7 @@ public enum RuleLoader {
         for (file, text) in zip(files, texts) {
             do {
                 let text = try text.get()
-                let content = parse(yaml: text, file: file)
+                let content = parse(yaml: text, file: file, cache: cache)
                 errors.append(contentsOf: content.errors)
                 for block in content.termBlocks { terms.add(block, file: file, errors: &errors) }
                 parsed.append((file, content.items))
@@ -171,12 +171,25 @@ public enum RuleLoader {
     /// The rule mappings of a file, and its `terms:` blocks: a file whose top
     /// level is a mapping with `terms` (rules/terms/*.yml), or `- terms:`
     /// items in a rule list.
-    static func parse(yaml: String, file: String) -> (items: [Node], termBlocks: [Node], errors: [CrmlintError]) {
+    ///
+    /// With a cache, a file composed before is read from it (the cache's
+    /// name stands for this exact text): the guard and Yams are pure functions
+    /// of the text, and only a document that composed without error is kept.
+    static func parse(
+        yaml: String, file: String, cache: RuleCache? = nil
+    ) -> (
+        items: [Node], termBlocks: [Node], errors: [CrmlintError]
+    ) {
         let root: Node?
-        do {
-            root = try StrictYAML.compose(yaml)
-        } catch {
-            return ([], [], [.rule(file: file, line: error.line, column: error.column, ruleID: nil, reason: error.reason)])
+        if let cached = cache?.document(file) {
+            root = cached
+        } else {
+            do {
+                root = try StrictYAML.compose(yaml)
+            } catch {
+                return ([], [], [.rule(file: file, line: error.line, column: error.column, ruleID: nil, reason: error.reason)])
+            }
+            cache?.setDocument(file, root)
         }
         guard let root else { return ([], [], []) } // an empty file holds no rules
         if case let .mapping(mapping) = root, mapping.contains(where: { $0.key.string == "terms" }) {

@@ -42,6 +42,15 @@ public struct PatternMatch: Sendable, Equatable {
     public let groups: [Range<Int>?]
 }
 
+/// PCRE2's serialized code of patterns, kept between runs (the rule cache):
+/// a pattern given a store decodes its code from it instead of compiling,
+/// then only JIT-compiles (JIT code cannot be serialized), and hands the
+/// store the code of a pattern it had to compile. Called from any thread.
+public protocol PatternCodeStore: AnyObject, Sendable {
+    func serializedCode(source: String, options: Pattern.Options) -> [UInt8]?
+    func keep(serializedCode: [UInt8], source: String, options: Pattern.Options)
+}
+
 /// A compiled PCRE2 pattern (UTF + UCP, JIT when the platform has it).
 /// Immutable after init, so it is shared between threads; per-thread match
 /// state lives in `MatchScratch`.
@@ -62,11 +71,18 @@ public final class Pattern: @unchecked Sendable {
     /// The compiled code and whether it is JIT-compiled, set once: at init, or
     /// on first use for a pattern made with `init(known:options:captureCount:)`.
     private let slot: UnsafeMutablePointer<UnsafeMutablePointer<crmlint_compiled>?>
+    /// Where this pattern's serialized code is read from and kept (and its anchored twin's).
+    private let store: PatternCodeStore?
 
-    public init(_ source: String, options: Options = []) throws {
+    public convenience init(_ source: String, options: Options = []) throws {
+        try self.init(source, options: options, store: nil)
+    }
+
+    private init(_ source: String, options: Options, store: PatternCodeStore?) throws {
         self.source = source
         self.options = options
-        let compiled = try Pattern.compile(source, options: options)
+        self.store = store
+        let compiled = try Pattern.compile(source, options: options, store: store)
         var groups: UInt32 = 0
         pcre2_pattern_info_8(compiled.pointee.code, UInt32(PCRE2_INFO_CAPTURECOUNT), &groups)
         captureCount = Int(groups)
@@ -77,10 +93,12 @@ public final class Pattern: @unchecked Sendable {
     /// A pattern known to compile (the rule cache saw it compile, with this
     /// many capture groups), compiled and JIT-compiled on first use: a scan
     /// that never runs it never pays for it. Safe to use from several threads.
-    public init(known source: String, options: Options = [], captureCount: Int) {
+    /// With a `store`, its serialized code is decoded instead of compiled.
+    public init(known source: String, options: Options = [], captureCount: Int, store: PatternCodeStore? = nil) {
         self.source = source
         self.options = options
         self.captureCount = captureCount
+        self.store = store
         slot = .allocate(capacity: 1)
         slot.initialize(to: nil)
     }
@@ -90,23 +108,58 @@ public final class Pattern: @unchecked Sendable {
         slot.deallocate()
     }
 
-    private static func compile(_ source: String, options: Options) throws -> UnsafeMutablePointer<crmlint_compiled> {
-        var errorCode: Int32 = 0
-        var errorOffset: Int = 0
-        let flags = UInt32(PCRE2_UTF | PCRE2_UCP) | options.rawValue
-        let code: OpaquePointer? = source.withCString { cString in
-            cString.withMemoryRebound(to: UInt8.self, capacity: source.utf8.count + 1) { bytes in
-                pcre2_compile_8(bytes, source.utf8.count, flags, &errorCode, &errorOffset, nil)
+    private static func compile(
+        _ source: String, options: Options, store: PatternCodeStore?
+    ) throws -> UnsafeMutablePointer<
+        crmlint_compiled
+    > {
+        let code: OpaquePointer
+        if let store, let decoded = decode(store.serializedCode(source: source, options: options)) {
+            code = decoded
+        } else {
+            var errorCode: Int32 = 0
+            var errorOffset: Int = 0
+            let flags = UInt32(PCRE2_UTF | PCRE2_UCP) | options.rawValue
+            let compiled: OpaquePointer? = source.withCString { cString in
+                cString.withMemoryRebound(to: UInt8.self, capacity: source.utf8.count + 1) { bytes in
+                    pcre2_compile_8(bytes, source.utf8.count, flags, &errorCode, &errorOffset, nil)
+                }
             }
-        }
-        guard let code else {
-            let characterOffset = UTF8Offsets.scalarCount(Array(source.utf8), upTo: errorOffset)
-            throw PatternCompileError(pattern: source, offset: characterOffset, reason: Pattern.message(for: errorCode))
+            guard let compiled else {
+                let characterOffset = UTF8Offsets.scalarCount(Array(source.utf8), upTo: errorOffset)
+                throw PatternCompileError(pattern: source, offset: characterOffset, reason: Pattern.message(for: errorCode))
+            }
+            code = compiled
+            if let store, let bytes = encode(code) { store.keep(serializedCode: bytes, source: source, options: options) }
         }
         let jit = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
         let compiled = UnsafeMutablePointer<crmlint_compiled>.allocate(capacity: 1)
         compiled.initialize(to: crmlint_compiled(code: code, jit: jit ? 1 : 0))
         return compiled
+    }
+
+    /// One pattern's code as `pcre2_serialize_encode` writes it (its header
+    /// names the PCRE2 version and build, which `decode` checks).
+    static func encode(_ code: OpaquePointer) -> [UInt8]? {
+        var codes: [OpaquePointer?] = [code]
+        var bytes: UnsafeMutablePointer<UInt8>?
+        var size: Int = 0
+        guard pcre2_serialize_encode_8(&codes, 1, &bytes, &size, nil) == 1, let bytes else { return nil }
+        defer { pcre2_serialize_free_8(bytes) }
+        return Array(UnsafeBufferPointer(start: bytes, count: size))
+    }
+
+    /// The code `encode` wrote, or nil (another PCRE2 build, not one pattern).
+    /// PCRE2 does not check the code itself: the bytes must be what `encode`
+    /// gave (the rule cache checks its file's checksum before handing them out).
+    static func decode(_ bytes: [UInt8]?) -> OpaquePointer? {
+        guard let bytes, !bytes.isEmpty else { return nil }
+        return bytes.withUnsafeBufferPointer { buffer -> OpaquePointer? in
+            guard pcre2_serialize_get_number_of_codes_8(buffer.baseAddress) == 1 else { return nil }
+            var codes: [OpaquePointer?] = [nil]
+            guard pcre2_serialize_decode_8(&codes, 1, buffer.baseAddress, nil) == 1 else { return nil }
+            return codes[0]
+        }
     }
 
     private static func free(_ compiled: UnsafeMutablePointer<crmlint_compiled>) {
@@ -122,7 +175,7 @@ public final class Pattern: @unchecked Sendable {
 
     @inline(never) private func compileOnFirstUse() -> crmlint_compiled {
         // Known to compile: the cache stored it only after compiling it (same source, options, PCRE2 and crmlint).
-        guard let made = try? Pattern.compile(source, options: options) else {
+        guard let made = try? Pattern.compile(source, options: options, store: store) else {
             fatalError("a cached pattern no longer compiles: \(source.prefix(200))")
         }
         // Two threads may race here: one publishes, the other frees its copy.
@@ -203,7 +256,7 @@ public final class Pattern: @unchecked Sendable {
     /// at a few known start positions it costs a fraction of a scan (JIT
     /// takes no anchoring option at match time, hence a second compile).
     public func anchored() throws -> Pattern {
-        try Pattern(source, options: options.union(.anchored))
+        try Pattern(source, options: options.union(.anchored), store: store)
     }
 
     /// What `allMatches` finds, for a pattern every match of which starts at

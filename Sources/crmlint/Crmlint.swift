@@ -1,6 +1,7 @@
 import ArgumentParser
 import CrmlintCore
 import CrmlintEngine
+import CrmlintRules
 import Foundation
 
 // A thin shell: parse arguments, call the library, map errors to exit codes.
@@ -95,6 +96,7 @@ struct Crmlint: ParsableCommand {
     static func main() {
         do {
             var command = try parseAsRoot()
+            defer { PatternCodeCache.saveAll() }
             try command.run()
         } catch let error as CrmlintError {
             for line in error.lines { AtomicOutput.writeStandardError(line + "\n") }

@@ -1,6 +1,8 @@
+import CrmlintCore
 import Foundation
 import PatternEngine
 import Testing
+import Yams
 
 @testable import CrmlintRules
 
@@ -123,5 +125,135 @@ import Testing
         #expect(errors.isEmpty)
         let sources = (rules.first as? PatternRule)?.patterns.map(\.source)
         #expect(sources == ["保证(?:甲|乙)", "(?:甲|乙)了", "x{2}"])
+    }
+
+    /// Texts with every kind of node, style, tag and place the rules read.
+    static let yamlSamples = [
+        "", "# only a comment\n", "plain\n", "- a\n- 'b'\n- \"c\\n\"\n- |\n  lit\n  eral\n- >-\n  fol\n  ded\n",
+        "k: v\nn: 12\nf: 1.5\nb: yes\nnull_: ~\ns: !!str 12\nt: !custom x\nflow: {a: [1, 2], 'b': \"c\"}\n",
+        "base: &a\n  x: [甲, 乙]\nuse: *a\nlist: &l [1, 2]\nagain: *l\nmerge:\n  <<: *a\n  y: 2\n",
+        "- id: r\n  patterns:\n    - '保证(?:一定|绝对)'\n  examples: {match: ['保证一定'], no_match: []}\n",
+        "\n\n\n      - deep:\n          - [[[x]]]\n",
+    ]
+
+    /// Two trees are the same for every reader: texts, tag names, styles,
+    /// marks, order; and a scalar's bool, int and float read the same.
+    static func same(_ a: Node, _ b: Node) -> Bool {
+        guard a.mark?.line == b.mark?.line, a.mark?.column == b.mark?.column, a.tag.rawValue == b.tag.rawValue else { return false }
+        switch (a, b) {
+        case let (.scalar(x), .scalar(y)):
+            return x.string == y.string && x.style == y.style && a.bool == b.bool && a.int == b.int && a.float == b.float
+                && a.tag.rawValue == b.tag.rawValue
+        case let (.sequence(x), .sequence(y)):
+            return x.style == y.style && x.count == y.count && zip(x, y).allSatisfy { same($0, $1) }
+        case let (.mapping(x), .mapping(y)):
+            return x.style == y.style && x.count == y.count
+                && zip(x, y).allSatisfy { same($0.key, $1.key) && same($0.value, $1.value) }
+        default:
+            return false
+        }
+    }
+
+    @Test func composedYAMLReadsBackAsComposed() throws {
+        #expect(YAMLNodeCodec.markLayoutHolds)
+        let texts = Self.yamlSamples + BuiltinRules.files.filter { $0.path.hasSuffix(".yml") }.map(\.contents)
+        for text in texts {
+            let composed = try Yams.compose(yaml: text)
+            let bytes = try #require(YAMLNodeCodec.encode(composed))
+            let decoded = try #require(YAMLNodeCodec.decode(bytes[...]), "\(text.prefix(80))")
+            // Compared with a fresh compose: comparing resolves tags, which must not be what makes them equal.
+            switch (try Yams.compose(yaml: text), decoded) {
+            case (nil, nil): break
+            case let (fresh?, read?): #expect(Self.same(fresh, read), "\(text.prefix(80))")
+            default: Issue.record("empty and non-empty: \(text.prefix(80))")
+            }
+            // Every cut-short copy is refused, never read as another tree.
+            for cut in [1, bytes.count / 2, bytes.count - 1] where cut < bytes.count {
+                #expect(YAMLNodeCodec.decode(bytes[..<cut]) == nil)
+            }
+        }
+        // Rules built from read-back YAML are the rules built from the text, problems included.
+        let file = "t.yml"
+        let text = "- id: t.one\n  category: exaggeration\n  severity: loud\n  message: m\n  patterns: ['保证(']\n"
+        let direct = RuleLoader.load(yaml: text, file: file).1.map(\.lines)
+        let cache = RuleCache()
+        cache.setDocument(file, try Yams.compose(yaml: text))
+        let viaCache = RuleLoader.parse(yaml: "not read", file: file, cache: cache)
+        var terms = TermTable()
+        var ignored: [CrmlintError] = []
+        terms.resolve(errors: &ignored)
+        #expect(!direct.isEmpty)
+        #expect(RuleLoader.build(viaCache.items, file: file, terms: terms).1.map(\.lines) == direct)
+    }
+
+    @Test func composedYAMLSurvivesTheCacheFileAndDamageIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crmlint-cache-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let text = BuiltinRules.files.first { $0.path.hasPrefix("R3") }!.contents
+        let files = [(path: "r3.yml", text: text)]
+        let cache = RuleCache(directory: folder, files: files, identity: "test")
+        cache.setDocument("r3.yml", try Yams.compose(yaml: text))
+        cache.setDocument("empty.yml", nil)
+        cache.save()
+        let read = RuleCache(directory: folder, files: files, identity: "test")
+        #expect(read.wasRead)
+        let node = try #require(read.document("r3.yml"))
+        #expect(Self.same(try #require(try Yams.compose(yaml: text)), try #require(node)))
+        #expect(read.document("empty.yml").map { $0 == nil } == true)
+        #expect(read.document("other.yml") == nil)
+        // One byte changed anywhere (inside a kept text, say) and the file is not read at all.
+        let path = try #require(read.path)
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        bytes[bytes.count / 2] ^= 0x01
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        #expect(!RuleCache(directory: folder, files: files, identity: "test").wasRead)
+    }
+
+    /// A pattern whose code comes from the store matches exactly what a
+    /// compiled one matches, anchored twin included; code the store cannot
+    /// decode is compiled instead.
+    @Test func decodedPatternCodeMatchesAsCompiled() throws {
+        let store = PatternCodeCache(path: nil)
+        let texts = ["保证一定到货，绝对没问题", "给您个人5个点的回扣 abc ABC", "", "中中中 x1 保证", "\u{1F600} 保证 甲乙丙"]
+        let sources = ["保证(?:一定|绝对)?", "(?i)abc", "(?<!个)人(\\d+)?", "\\p{Han}{2}", "(?:甲|乙)+丙?", "x?"]
+        for source in sources {
+            let compiled = try Pattern(source)
+            let first = Pattern(known: source, captureCount: compiled.captureCount, store: store)
+            #expect(store.serializedCode(source: source, options: []) == nil)
+            _ = try first.matches("")
+            #expect(store.serializedCode(source: source, options: []) != nil)
+            let decoded = Pattern(known: source, captureCount: compiled.captureCount, store: store)
+            for text in texts {
+                #expect(try decoded.matches(text) == compiled.matches(text), "\(source) on \(text)")
+                var copy = text
+                let starts = Array(0...text.utf8.count)
+                try copy.withUTF8 { buffer in
+                    let scratch = MatchScratch()
+                    let expected = try compiled.anchored().allMatches(in: buffer, startingAt: starts, scratch: scratch)
+                    #expect(try decoded.anchored().allMatches(in: buffer, startingAt: starts, scratch: scratch) == expected)
+                }
+            }
+            #expect(store.serializedCode(source: source, options: .anchored) != nil)
+            #expect(decoded.isJITCompiled == compiled.isJITCompiled)
+        }
+        // Bytes that are not one pattern's code are compiled from the text.
+        store.keep(serializedCode: [1, 2, 3, 4, 5, 6, 7, 8], source: "ab", options: [])
+        #expect(try Pattern(known: "ab", captureCount: 0, store: store).matches("xab").map(\.range) == [1..<3])
+    }
+
+    @Test func patternCodeSurvivesTheCacheFileAndDamageIsRefused() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("crmlint-codes-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("codes.bin").path
+        let store = PatternCodeCache(path: path)
+        _ = try Pattern(known: "保证(一定)", captureCount: 1, store: store).matches("保证一定")
+        PatternCodeCache.saveAll()
+        let bytes = try #require(store.serializedCode(source: "保证(一定)", options: []))
+        #expect(PatternCodeCache(path: path).serializedCode(source: "保证(一定)", options: []) == bytes)
+        var file = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+        file[file.count / 2] ^= 0x01
+        try Data(file).write(to: URL(fileURLWithPath: path))
+        #expect(PatternCodeCache(path: path).serializedCode(source: "保证(一定)", options: []) == nil)
     }
 }

@@ -1,0 +1,194 @@
+import Yams
+
+/// A composed YAML document as bytes and back, for the rule cache: reading a
+/// rule file's nodes from the cache costs a fraction of YAMLGuard plus Yams
+/// (which resolves every mapping key's tag through a regular expression to
+/// check for duplicates). What rules read is kept exactly: every scalar's
+/// text, each node's tag name (as composed, so a later resolution gives the
+/// same tag), style and mark (line, column), and the order of mapping pairs.
+/// Anchors are not kept: Yams holds them weakly and they are gone once
+/// `compose` returns; aliases were already copied into the tree.
+enum YAMLNodeCodec {
+    /// The bytes of a document (nil root: an empty document), or nil when a
+    /// node cannot be written (an alias node, or marks that cannot be rebuilt).
+    static func encode(_ root: Node?) -> [UInt8]? {
+        guard markLayoutHolds else { return nil }
+        var out: [UInt8] = []
+        guard let root else {
+            out.append(0)
+            return out
+        }
+        out.append(1)
+        return write(root, depth: 0, into: &out) ? out : nil
+    }
+
+    /// The document `encode` wrote: `.some(nil)` for an empty one, nil when the bytes are not a whole document.
+    static func decode(_ bytes: ArraySlice<UInt8>) -> Node?? {
+        guard markLayoutHolds else { return nil }
+        // One constructor per document, shared by its tags, as Yams's parser does.
+        var reader = Reader(bytes: bytes, constructor: .default)
+        switch reader.byte() {
+        case 0: return reader.atEnd ? .some(nil) : nil
+        case 1:
+            guard let node = reader.node(depth: 0), reader.atEnd else { return nil }
+            return .some(node)
+        default: return nil
+        }
+    }
+
+    private static func write(_ node: Node, depth: Int, into out: inout [UInt8]) -> Bool {
+        guard depth <= maxDepth else { return false }
+        switch node {
+        case let .scalar(scalar):
+            out.append(Kind.scalar.rawValue)
+            header(scalar.tag, UInt32(scalar.style.rawValue), scalar.mark, into: &out)
+            string(scalar.string, into: &out)
+        case let .sequence(sequence):
+            out.append(Kind.sequence.rawValue)
+            header(sequence.tag, sequence.style.rawValue, sequence.mark, into: &out)
+            varint(sequence.count, into: &out)
+            for item in sequence where !write(item, depth: depth + 1, into: &out) { return false }
+        case let .mapping(mapping):
+            out.append(Kind.mapping.rawValue)
+            header(mapping.tag, mapping.style.rawValue, mapping.mark, into: &out)
+            varint(mapping.count, into: &out)
+            for (key, value) in mapping where !write(key, depth: depth + 1, into: &out) || !write(value, depth: depth + 1, into: &out) {
+                return false
+            }
+        case .alias:
+            return false
+        }
+        return true
+    }
+
+    private static func header(_ tag: Tag, _ style: UInt32, _ mark: Mark?, into out: inout [UInt8]) {
+        string(tag.rawValue, into: &out)
+        varint(Int(style), into: &out)
+        if let mark {
+            out.append(1)
+            varint(mark.line, into: &out)
+            varint(mark.column, into: &out)
+        } else {
+            out.append(0)
+        }
+    }
+
+    private static func string(_ text: String, into out: inout [UInt8]) {
+        varint(text.utf8.count, into: &out)
+        out += text.utf8
+    }
+
+    private static func varint(_ value: Int, into out: inout [UInt8]) {
+        var v = UInt64(max(value, 0))
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    /// Deeper trees (aliases inside aliases can nest past YAMLGuard's limit)
+    /// are not kept, so a damaged file cannot make `decode` recurse without end.
+    static let maxDepth = 2 * YAMLGuard.maxDepth
+
+    private enum Kind: UInt8 {
+        case scalar = 1
+        case sequence
+        case mapping
+    }
+
+    /// Yams gives `Mark` no public initialiser; it is two `Int`s (line, then
+    /// column), which this checks once per process by writing and reading
+    /// back distinct values. If a Yams version laid it out otherwise, the
+    /// cache would keep no nodes and files would be parsed as before.
+    static let markLayoutHolds: Bool = {
+        guard MemoryLayout<Mark>.size == 2 * MemoryLayout<Int>.size else { return false }
+        let mark = unsafeBitCast((3, 7), to: Mark.self)
+        return mark.line == 3 && mark.column == 7
+    }()
+
+    static func mark(line: Int, column: Int) -> Mark { unsafeBitCast((line, column), to: Mark.self) }
+
+    private struct Reader {
+        let bytes: ArraySlice<UInt8>
+        let constructor: Constructor
+        var position: Int
+
+        init(bytes: ArraySlice<UInt8>, constructor: Constructor) {
+            self.bytes = bytes
+            self.constructor = constructor
+            position = bytes.startIndex
+        }
+
+        var atEnd: Bool { position == bytes.endIndex }
+
+        mutating func byte() -> UInt8? {
+            guard position < bytes.endIndex else { return nil }
+            defer { position += 1 }
+            return bytes[position]
+        }
+
+        mutating func varint() -> Int? {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while let byte = byte() {
+                value |= UInt64(byte & 0x7F) << shift
+                if byte < 0x80 { return Int(value) }
+                shift += 7
+                if shift > 56 { return nil }
+            }
+            return nil
+        }
+
+        mutating func string() -> String? {
+            guard let length = varint(), length <= bytes.endIndex - position else { return nil }
+            defer { position += length }
+            return String(validating: bytes[position..<position + length], as: UTF8.self)
+        }
+
+        mutating func header() -> (tag: Tag, style: UInt32, mark: Mark?)? {
+            guard let name = string(), let style = varint(), let hasMark = byte() else { return nil }
+            // A tag of its own per node: resolving a tag writes its name into it.
+            let tag = Tag(Tag.Name(rawValue: name), .default, constructor)
+            switch hasMark {
+            case 0: return (tag, UInt32(style), nil)
+            case 1:
+                guard let line = varint(), let column = varint() else { return nil }
+                return (tag, UInt32(style), YAMLNodeCodec.mark(line: line, column: column))
+            default: return nil
+            }
+        }
+
+        mutating func node(depth: Int) -> Node? {
+            guard depth <= YAMLNodeCodec.maxDepth, let kind = byte().flatMap(Kind.init(rawValue:)), let header = header() else {
+                return nil
+            }
+            switch kind {
+            case .scalar:
+                guard let text = string(), let style = Node.Scalar.Style(rawValue: header.style) else { return nil }
+                return .scalar(Node.Scalar(text, header.tag, style, header.mark))
+            case .sequence:
+                // A count is bounded by the bytes left: a damaged one must not allocate without end.
+                guard let count = varint(), count <= bytes.endIndex - position, let style = Node.Sequence.Style(rawValue: header.style)
+                else { return nil }
+                var nodes: [Node] = []
+                nodes.reserveCapacity(count)
+                for _ in 0..<count {
+                    guard let item = node(depth: depth + 1) else { return nil }
+                    nodes.append(item)
+                }
+                return .sequence(Node.Sequence(nodes, header.tag, style, header.mark))
+            case .mapping:
+                guard let count = varint(), count <= bytes.endIndex - position, let style = Node.Mapping.Style(rawValue: header.style)
+                else { return nil }
+                var pairs: [(Node, Node)] = []
+                pairs.reserveCapacity(count)
+                for _ in 0..<count {
+                    guard let key = node(depth: depth + 1), let value = node(depth: depth + 1) else { return nil }
+                    pairs.append((key, value))
+                }
+                return .mapping(Node.Mapping(pairs, header.tag, style, header.mark))
+            }
+        }
+    }
+}
