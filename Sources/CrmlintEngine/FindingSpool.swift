@@ -38,9 +38,20 @@ final class FindingSpool {
     /// The first failure to write to disk: reported by `finish` (a scan's emit cannot throw).
     private var failure: Error?
 
+    /// No temporary file could be created (no writable temporary folder): the findings stay in memory, as
+    /// they all did before spilling existed, rather than the scan failing. A write that fails later is an error.
+    private var cannotSpill = false
+
     func append(_ finding: Finding) {
         held.append(finding)
-        guard held.count >= memoryLimit, failure == nil else { return }
+        guard held.count >= memoryLimit, failure == nil, !cannotSpill else { return }
+        if file == nil {
+            guard let created = try? SpillFile() else {
+                cannotSpill = true
+                return
+            }
+            file = created
+        }
         do { try spill() } catch { failure = error }
     }
 

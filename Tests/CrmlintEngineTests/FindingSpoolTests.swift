@@ -94,10 +94,13 @@ import Testing
         let held = try scan("held", environment: [:])
         let spilled = try scan("spilled", environment: ["CRMLINT_FINDINGS_IN_MEMORY": "1"])
         let some = try scan("some", environment: ["CRMLINT_FINDINGS_IN_MEMORY": "37"])
+        // No temporary folder to spill to: the findings stay in memory and the scan goes on.
+        let nowhere = try scan("nowhere", environment: ["CRMLINT_FINDINGS_IN_MEMORY": "1", "TMPDIR": "/nonexistent-crmlint-tmp"])
         #expect(held["json"]!.count > 10_000)
         for format in held.keys.sorted() {
             #expect(spilled[format] == held[format], "\(path) \(format): every finding spilled differs")
             #expect(some[format] == held[format], "\(path) \(format): runs of 37 differ")
+            #expect(nowhere[format] == held[format], "\(path) \(format): no temporary folder differs")
         }
     }
 }
