@@ -26,4 +26,18 @@ public enum CivilDate {
         let month = mp < 10 ? mp + 3 : mp - 9
         return (Int(yoe + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
     }
+
+    /// `YYYY-MM-DD`, as `String(format: "%04d-%02d-%02d", …)` writes it, without Foundation's formatter
+    /// (a day is written for nearly every record and finding; the formatter was several percent of a scan).
+    public static func isoDay(_ year: Int, _ month: Int, _ day: Int) -> String {
+        padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
+    }
+
+    /// `String(format: "%0<width>d", value)`: zeros after the sign, the sign counted in the width.
+    public static func padded(_ value: Int, _ width: Int) -> String {
+        let digits = String(value.magnitude)
+        let sign = value < 0 ? "-" : ""
+        let zeros = max(0, width - sign.count - digits.count)
+        return sign + String(repeating: "0", count: zeros) + digits
+    }
 }

@@ -93,6 +93,14 @@ public struct TimeValue: Sendable, Equatable {
 
     /// `YYYY-MM-DD` of an instant in a time zone.
     public static func day(of date: Date, timeZone: TimeZone) -> String {
+        // From 1900 on the proleptic calendar of `CivilDate` is Foundation's Gregorian one (which turns Julian
+        // before 1582): the day from the zone's offset at that instant, without a Calendar per record.
+        let seconds = date.timeIntervalSince1970.rounded(.down)
+        if seconds >= -2_208_988_800, seconds < 1e13 {
+            let local = Int64(seconds) + Int64(timeZone.secondsFromGMT(for: date))
+            let (year, month, day) = CivilDate.civil(local >= 0 ? local / 86400 : (local - 86399) / 86400)
+            return CivilDate.isoDay(year, month, day)
+        }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = timeZone
         let parts = calendar.dateComponents([.year, .month, .day], from: date)

@@ -43,7 +43,7 @@ public struct Aggregation: Sendable, Equatable {
             // Day 0 (1970-01-01) was a Thursday: Monday-based weeks start 3 days before it.
             let monday = number - ((number + 3) % 7 + 7) % 7
             let (year, month, dayOfMonth) = CivilDate.civil(monday)
-            return "week of " + String(format: "%04d-%02d-%02d", year, month, dayOfMonth)
+            return "week of " + CivilDate.isoDay(year, month, dayOfMonth)
         }
     }
 

@@ -60,7 +60,7 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
             return (monday, "week of " + Instant.dayString(monday))
         case .month:
             let (year, month, _) = CivilDate.civil(day)
-            return (Int64(year * 12 + month), String(format: "%04d-%02d", year, month))
+            return (Int64(year * 12 + month), CivilDate.padded(year, 4) + "-" + CivilDate.padded(month, 2))
         }
     }
 

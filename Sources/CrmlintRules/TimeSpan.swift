@@ -65,7 +65,7 @@ enum Instant {
     /// `YYYY-MM-DD` of a day number.
     static func dayString(_ day: Int64) -> String {
         let (year, month, dayOfMonth) = CivilDate.civil(day)
-        return String(format: "%04d-%02d-%02d", year, month, dayOfMonth)
+        return CivilDate.isoDay(year, month, dayOfMonth)
     }
 
     static func day(_ seconds: Int64, _ timeZone: TimeZone) -> String { dayString(dayNumber(seconds, timeZone)) }
@@ -76,6 +76,6 @@ enum Instant {
         let local = seconds + offset
         let day = local >= 0 ? local / 86400 : (local - 86399) / 86400
         let within = local - day * 86400
-        return dayString(day) + String(format: " %02d:%02d", within / 3600, (within % 3600) / 60)
+        return dayString(day) + " " + CivilDate.padded(Int(within / 3600), 2) + ":" + CivilDate.padded(Int((within % 3600) / 60), 2)
     }
 }

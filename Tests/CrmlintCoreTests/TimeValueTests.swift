@@ -48,3 +48,30 @@ import Testing
         #expect(TimeValue.day(of: early.start, timeZone: shanghai) == "2024-03-16")
     }
 }
+
+/// Days are written without Foundation's formatter and calendar on the hot path: the same text as those give.
+@Suite struct DayTextTests {
+    @Test func paddedIsPrintfs() {
+        for value in [-10_000, -1_000, -999, -10, -5, -1, 0, 1, 5, 9, 10, 99, 100, 999, 1_000, 2_024, 9_999, 10_000, 123_456] {
+            #expect(CivilDate.padded(value, 4) == String(format: "%04d", value))
+            #expect(CivilDate.padded(value, 2) == String(format: "%02d", value))
+        }
+    }
+
+    @Test func dayIsTheGregorianCalendars() {
+        var generator = SystemRandomNumberGenerator()
+        let zones = ["Asia/Shanghai", "America/New_York", "UTC", "Asia/Kolkata", "Pacific/Chatham", "America/St_Johns", "Europe/London"]
+        for name in zones {
+            let zone = TimeZone(identifier: name)!
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            // 1850 to 2200: before 1900 the calendar is asked, after it the arithmetic, both must agree with it.
+            for _ in 0..<3_000 {
+                let date = Date(timeIntervalSince1970: Double.random(in: -3_786_825_600...7_258_118_400, using: &generator))
+                let parts = calendar.dateComponents([.year, .month, .day], from: date)
+                let expected = String(format: "%04d-%02d-%02d", parts.year!, parts.month!, parts.day!)
+                #expect(TimeValue.day(of: date, timeZone: zone) == expected, "\(name) \(date.timeIntervalSince1970)")
+            }
+        }
+    }
+}
