@@ -195,13 +195,13 @@ public struct PatternRule: Rule, RuleKind {
                 slotResolved = true
             }
             for field in fields ?? context.defaultTextFields(of: record) {
-                guard let text = context.normalized(record, field: field) else { continue }
+                // Most rules find none of their words in most fields: that verdict is read
+                // in the context's cache before anything is copied out of it.
+                let index = context.fieldIndex(record, field: field)
+                guard context.hasText(at: index) else { continue }
+                if let first = firstSlot, context.anyEntryAllowed(first..<first + leafOffsets.count, at: index) == false { continue }
+                guard let text = context.text(at: index) else { continue }
                 let words = firstSlot == nil ? nil : context.wordHits(record, field: field)
-                if let present = words?.present, let first = firstSlot, let prefilter = context.prefilter,
-                    !(first..<first + leafOffsets.count).contains(where: { prefilter.allows(entry: $0, present: present) })
-                {
-                    continue
-                }
                 text.bytes.withUnsafeBufferPointer { buffer in
                     scan(buffer, text: text, record: record, field: field, context: context, words: words, emit: emit)
                 }
