@@ -17,6 +17,9 @@ final class FieldMapper {
         let names: [String: String]
         /// Header → suffix for its bare numbers (`年采购额(万元)` → `万`).
         let units: [String: String]
+        /// `names` and `units` by column, in the order of `keys`: a record is mapped
+        /// by position, without hashing each header twice per record.
+        let columns: [(name: String, unit: String?)]
     }
     private var last: Mapping?
     private var mappings: [[String]: Mapping] = [:]
@@ -34,14 +37,20 @@ final class FieldMapper {
     func names(for keys: [String]) -> [String: String] { mapping(for: keys).names }
 
     func map(_ raw: RawRecord) -> [String: String] {
-        let mapping = mapping(for: raw.fields.map(\.key))
+        // The records of a file share their headers: compared in place, not copied out per record.
+        let mapping: Mapping
+        if let last, last.keys.count == raw.fields.count, zip(last.keys, raw.fields).allSatisfy({ $0 == $1.key }) {
+            mapping = last
+        } else {
+            mapping = self.mapping(for: raw.fields.map(\.key))
+        }
         var fields: [String: String] = [:]
         fields.reserveCapacity(raw.fields.count)
-        for (key, value) in raw.fields {
-            let name = mapping.names[key] ?? key
+        for (index, (_, value)) in raw.fields.enumerated() {
+            let (name, unit) = mapping.columns[index]
             // A later column of the same field (two headers for one field) does not overwrite the first.
             if fields[name] != nil { continue }
-            if let unit = mapping.units[key], Self.isBareNumber(value) {
+            if let unit, Self.isBareNumber(value) {
                 fields[name] = value.trimmingCharacters(in: .whitespaces) + unit
             } else {
                 fields[name] = value
@@ -74,7 +83,7 @@ final class FieldMapper {
             if names[key] == nil { names[key] = DatasetSchema.normalizedHeader(key) }
             if let unit = DatasetSchema.unitSuffix(of: key) { units[key] = unit }
         }
-        let made = Mapping(keys: keys, names: names, units: units)
+        let made = Mapping(keys: keys, names: names, units: units, columns: keys.map { (names[$0] ?? $0, units[$0]) })
         if mappings.count < 64 { mappings[keys] = made }
         last = made
         return made

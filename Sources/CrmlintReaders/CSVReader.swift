@@ -282,7 +282,17 @@ public final class CSVReader: RecordReader {
                 problem: "quoted field opened on line \(quoteLine) \(why) (an unterminated quote?); reading resumes on line \(replayLine)")
         }
 
-        while let byte = source.next() {
+        while true {
+            // The plain bytes of a field at once (those the cases below would append one by one);
+            // not in a quoted field spanning lines, whose bytes are also kept for a re-read.
+            let room = maxFieldBytes - max(rowBytes, field.count)
+            if room > 0, !inQuotes || quotedLines == 0 {
+                rowBytes +=
+                    inQuotes
+                    ? source.takeRun(into: &field, stoppingAt: Self.quote, Self.lineFeed, Self.carriageReturn, Self.quote, limit: room)
+                    : source.takeRun(into: &field, stoppingAt: delimiter, Self.lineFeed, Self.carriageReturn, Self.quote, limit: room)
+            }
+            guard let byte = source.next() else { break }
             if inQuotes {
                 if quotedLines > 0 {
                     replay.append(byte)

@@ -32,6 +32,9 @@ final class ContactLog {
     private var keyEnds: [UInt32] = []
 
     private var lastSerial = -1
+    /// `RecipientKind.parse` per value seen (bounded): a file repeats a handful of
+    /// values, and parsing one runs Foundation's trimming and lower-casing per record.
+    private var recipientKinds: [String: RecipientKind?] = [:]
     private var lastResult: Int?
 
     var count: Int { customer.count }
@@ -55,7 +58,14 @@ final class ContactLog {
         lastResult = nil
         let isMessage = record.dataset == .messages
         if isMessage, let raw = record["recipient_type"] {
-            guard let kind = RecipientKind.parse(raw) else {
+            let kind: RecipientKind?
+            if let known = recipientKinds[raw] {
+                kind = known
+            } else {
+                kind = RecipientKind.parse(raw)
+                if recipientKinds.count < 1_000 { recipientKinds[raw] = kind }
+            }
+            guard let kind else {
                 ValueProblems.report(
                     record, field: "recipient_type",
                     problem: "\(ValueProblems.shown(raw, context: context)) is not customer, third_party, external or internal",

@@ -35,6 +35,18 @@ public final class LiteralPrefilter: @unchecked Sendable {
     @exclusivity(unchecked) private var setsStart: [Int32] = [0]
     @exclusivity(unchecked) private var bucketFlat: [Int32] = []
     @exclusivity(unchecked) private var bucketStart: [Int32] = [0]
+    /// Derived from the tables above by `derivePairTable` (so the cached file
+    /// keeps its format): per bucket, its one-scalar words (`shortWords`), and
+    /// an open-addressing table from a word's first two scalars to the words
+    /// starting with them (`pairWords`). A common first character (您, 不, 保)
+    /// starts dozens of words, and comparing each of them at every place it
+    /// stood was most of `mark`; the text's next scalar now picks the few that can match.
+    @exclusivity(unchecked) private var shortStart: [Int32] = []
+    @exclusivity(unchecked) private var shortWords: [Int32] = []
+    @exclusivity(unchecked) private var pairKeys: [UInt64] = []
+    /// Per slot of `pairKeys`: where its words start and end in `pairWords`.
+    @exclusivity(unchecked) private var pairRanges: [Int32] = []
+    @exclusivity(unchecked) private var pairWords: [Int32] = []
     /// Per word set: are its words' positions wanted (it is a pattern's leading words)?
     @exclusivity(unchecked) private var positional: [Bool] = []
     /// Per slot: the word set every match of that pattern starts with, or -1.
@@ -174,6 +186,83 @@ public final class LiteralPrefilter: @unchecked Sendable {
         for word in words { wordBytes += word; wordStart.append(Int32(wordBytes.count)) }
         for sets in wordSets { setsFlat += sets; setsStart.append(Int32(setsFlat.count)) }
         for bucket in buckets { bucketFlat += bucket; bucketStart.append(Int32(bucketFlat.count)) }
+        derivePairTable()
+    }
+
+    /// The key of a pair of scalars in `pairKeys` (never 0: scalars are below 2^21).
+    @inline(__always) static func pairKey(_ first: UInt32, _ second: UInt32) -> UInt64 { UInt64(first) << 21 | UInt64(second) | 1 << 63 }
+
+    @inline(__always) static func pairSlot(_ key: UInt64, mask: Int) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+    }
+
+    /// The first scalar of UTF-8 `bytes` from `position` and its length, ASCII
+    /// lower-cased (as `mark` reads the text); nil when the bytes end inside it.
+    @inline(__always) static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at position: Int) -> (value: UInt32, length: Int)? {
+        let lead = bytes[position]
+        var scalar: UInt32
+        var length: Int
+        if lead < 0x80 {
+            return (UInt32(folded(lead)), 1)
+        } else if lead < 0xE0 {
+            scalar = UInt32(lead & 0x1F); length = 2
+        } else if lead < 0xF0 {
+            scalar = UInt32(lead & 0x0F); length = 3
+        } else {
+            scalar = UInt32(lead & 0x07); length = 4
+        }
+        if position + length > bytes.count { return nil }
+        for offset in 1..<length { scalar = scalar << 6 | UInt32(bytes[position + offset] & 0x3F) }
+        return (scalar, length)
+    }
+
+    /// Every word as stored (UTF-8, ASCII lower-cased), with the word sets it belongs to and whether
+    /// each set's positions are kept: what `mark` looks for, for tests that check it against a plain search.
+    var wordsForTesting: [(bytes: [UInt8], sets: [Int], positional: [Bool])] {
+        (0..<max(0, wordStart.count - 1)).map { word in
+            let sets = (Int(setsStart[word])..<Int(setsStart[word + 1])).map { Int(setsFlat[$0]) }
+            return (Array(wordBytes[Int(wordStart[word])..<Int(wordStart[word + 1])]), sets, sets.map { positional[$0] })
+        }
+    }
+
+    /// Builds `shortStart`/`shortWords` and the pair table from the word and bucket tables.
+    private func derivePairTable() {
+        shortStart = [0]
+        shortWords = []
+        var groups: [UInt64: [Int32]] = [:]
+        var order: [UInt64] = []
+        wordBytes.withUnsafeBufferPointer { all in
+            for bucket in 0..<max(0, bucketStart.count - 1) {
+                for b in Int(bucketStart[bucket])..<Int(bucketStart[bucket + 1]) {
+                    let word = Int(bucketFlat[b])
+                    let bytes = UnsafeBufferPointer(rebasing: all[Int(wordStart[word])..<Int(wordStart[word + 1])])
+                    guard let first = Self.scalar(bytes, at: 0), first.length < bytes.count,
+                        let second = Self.scalar(bytes, at: first.length)
+                    else {
+                        shortWords.append(Int32(word))
+                        continue
+                    }
+                    let key = Self.pairKey(first.value, second.value)
+                    if groups[key] == nil { order.append(key) }
+                    groups[key, default: []].append(Int32(word))
+                }
+                shortStart.append(Int32(shortWords.count))
+            }
+        }
+        var size = 16
+        while size < order.count * 2 { size <<= 1 }
+        pairKeys = [UInt64](repeating: 0, count: size)
+        pairWords = []
+        var ranges = [(start: Int32, end: Int32)](repeating: (0, 0), count: size)
+        for key in order {
+            var slot = Self.pairSlot(key, mask: size - 1)
+            while pairKeys[slot] != 0 { slot = (slot + 1) & (size - 1) }
+            pairKeys[slot] = key
+            let start = Int32(pairWords.count)
+            pairWords += groups[key]!
+            ranges[slot] = (start, Int32(pairWords.count))
+        }
+        pairRanges = ranges.flatMap { [$0.start, $0.end] }
     }
 
     /// Could entry `slot` hit a text whose present word sets are `present`?
@@ -223,59 +312,91 @@ public final class LiteralPrefilter: @unchecked Sendable {
     public func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout [Bool], starts: inout [Int64]) {
         starts.removeAll(keepingCapacity: true)
         present.withUnsafeMutableBufferPointer { present in
-            positional.withUnsafeBufferPointer { positional in
-                for index in present.indices { present[index] = false }
-                wordBytes.withUnsafeBufferPointer { wordBytes in
-                    wordStart.withUnsafeBufferPointer { wordStart in
-                        setsFlat.withUnsafeBufferPointer { setsFlat in
-                            setsStart.withUnsafeBufferPointer { setsStart in
-                                bucketFlat.withUnsafeBufferPointer { bucketFlat in
-                                    bucketStart.withUnsafeBufferPointer { bucketStart in
-                                        bmpTable.withUnsafeBufferPointer { bmpTable in
-                                            var position = 0
-                                            let count = bytes.count
-                                            while position < count {
-                                                let lead = bytes[position]
-                                                var scalar: UInt32
-                                                var length: Int
-                                                if lead < 0x80 {
-                                                    scalar = UInt32(Self.folded(lead)); length = 1
-                                                } else if lead < 0xE0 {
-                                                    scalar = UInt32(lead & 0x1F); length = 2
-                                                } else if lead < 0xF0 {
-                                                    scalar = UInt32(lead & 0x0F); length = 3
-                                                } else {
-                                                    scalar = UInt32(lead & 0x07); length = 4
+            for index in present.indices { present[index] = false }
+            withTables { tables in
+                var position = 0
+                /// A word stands at `position`: its sets are present, and where it stands is kept for those that lead patterns.
+                @inline(__always) func found(_ word: Int) {
+                    for set in Int(tables.setsStart[word])..<Int(tables.setsStart[word + 1]) {
+                        let number = Int(tables.setsFlat[set])
+                        present[number] = true
+                        if tables.positional[number] { starts.append(Int64(number) << 32 | Int64(position)) }
+                    }
+                }
+                let count = bytes.count
+                while position < count {
+                    guard let (scalar, length) = Self.scalar(bytes, at: position) else { break }
+                    let bucket = scalar < 0x10000 ? Int(tables.bmpTable[Int(scalar)]) : (otherTable[scalar] ?? 0)
+                    if bucket != 0 {
+                        // The one-scalar words starting here, then the words starting with this scalar and the next.
+                        for s in Int(tables.shortStart[bucket])..<Int(tables.shortStart[bucket + 1]) {
+                            found(Int(tables.shortWords[s]))
+                        }
+                        if position + length < count, let (next, _) = Self.scalar(bytes, at: position + length) {
+                            let key = Self.pairKey(scalar, next)
+                            let mask = tables.pairKeys.count - 1
+                            var slot = Self.pairSlot(key, mask: mask)
+                            while tables.pairKeys[slot] != 0 {
+                                if tables.pairKeys[slot] == key {
+                                    for p in Int(tables.pairRanges[2 * slot])..<Int(tables.pairRanges[2 * slot + 1]) {
+                                        let word = Int(tables.pairWords[p])
+                                        let start = Int(tables.wordStart[word]), end = Int(tables.wordStart[word + 1])
+                                        guard position + (end - start) <= count else { continue }
+                                        // Words are stored with ASCII lower-cased; the text is compared the same way.
+                                        var offset = length
+                                        while offset < end - start,
+                                            Self.folded(bytes[position + offset]) == tables.wordBytes[start + offset]
+                                        {
+                                            offset += 1
+                                        }
+                                        if offset == end - start { found(word) }
+                                    }
+                                    break
+                                }
+                                slot = (slot + 1) & mask
+                            }
+                        }
+                    }
+                    position += length
+                }
+            }
+        }
+    }
+
+    /// The tables `mark` reads, as buffers (no reference counting or bounds bookkeeping per read).
+    private struct Tables {
+        let bmpTable: UnsafeBufferPointer<UInt32>
+        let shortStart: UnsafeBufferPointer<Int32>
+        let shortWords: UnsafeBufferPointer<Int32>
+        let pairKeys: UnsafeBufferPointer<UInt64>
+        let pairRanges: UnsafeBufferPointer<Int32>
+        let pairWords: UnsafeBufferPointer<Int32>
+        let wordStart: UnsafeBufferPointer<Int32>
+        let wordBytes: UnsafeBufferPointer<UInt8>
+        let setsStart: UnsafeBufferPointer<Int32>
+        let setsFlat: UnsafeBufferPointer<Int32>
+        let positional: UnsafeBufferPointer<Bool>
+    }
+
+    private func withTables(_ body: (Tables) -> Void) {
+        bmpTable.withUnsafeBufferPointer { bmpTable in
+            shortStart.withUnsafeBufferPointer { shortStart in
+                shortWords.withUnsafeBufferPointer { shortWords in
+                    pairKeys.withUnsafeBufferPointer { pairKeys in
+                        pairRanges.withUnsafeBufferPointer { pairRanges in
+                            pairWords.withUnsafeBufferPointer { pairWords in
+                                wordStart.withUnsafeBufferPointer { wordStart in
+                                    wordBytes.withUnsafeBufferPointer { wordBytes in
+                                        setsStart.withUnsafeBufferPointer { setsStart in
+                                            setsFlat.withUnsafeBufferPointer { setsFlat in
+                                                positional.withUnsafeBufferPointer { positional in
+                                                    body(
+                                                        Tables(
+                                                            bmpTable: bmpTable, shortStart: shortStart, shortWords: shortWords,
+                                                            pairKeys: pairKeys, pairRanges: pairRanges, pairWords: pairWords,
+                                                            wordStart: wordStart, wordBytes: wordBytes, setsStart: setsStart,
+                                                            setsFlat: setsFlat, positional: positional))
                                                 }
-                                                if position + length > count { break }
-                                                if length > 1 {
-                                                    for offset in 1..<length {
-                                                        scalar = scalar << 6 | UInt32(bytes[position + offset] & 0x3F)
-                                                    }
-                                                }
-                                                let bucket = scalar < 0x10000 ? Int(bmpTable[Int(scalar)]) : (otherTable[scalar] ?? 0)
-                                                if bucket != 0 {
-                                                    for b in Int(bucketStart[bucket])..<Int(bucketStart[bucket + 1]) {
-                                                        let word = Int(bucketFlat[b])
-                                                        let start = Int(wordStart[word]), end = Int(wordStart[word + 1])
-                                                        guard position + (end - start) <= count else { continue }
-                                                        // Words are stored with ASCII lower-cased; the text is compared the same way.
-                                                        var offset = length
-                                                        while offset < end - start,
-                                                            Self.folded(bytes[position + offset]) == wordBytes[start + offset]
-                                                        { offset += 1 }
-                                                        if offset == end - start {
-                                                            for set in Int(setsStart[word])..<Int(setsStart[word + 1]) {
-                                                                let number = Int(setsFlat[set])
-                                                                present[number] = true
-                                                                if positional[number] {
-                                                                    starts.append(Int64(number) << 32 | Int64(position))
-                                                                }
-                                                            }
-                                                        }
-                                                    }
-                                                }
-                                                position += length
                                             }
                                         }
                                     }
@@ -387,6 +508,7 @@ extension LiteralPrefilter {
         self.slotCount = slotCount
         self.firstSlot = tables[0]
         self.firstLeafSlot = tables[1]
+        derivePairTable()
     }
 }
 

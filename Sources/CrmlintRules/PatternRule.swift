@@ -159,9 +159,28 @@ public struct PatternRule: Rule, RuleKind {
         @exclusivity(unchecked) private var firstLeafSlot: Int?
         @exclusivity(unchecked) private var slotResolved = false
 
+        /// Per entry, when it is a pattern or an `any` of patterns (a split word class: the usual
+        /// shape), its patterns' capture groups: such an entry is run leaf by leaf from `allLeaves`
+        /// (`flatHits`) rather than by walking the matcher, whose enum payloads cost a reference
+        /// count per part even for the parts the prefilter skips. Nil for other combinations.
+        private let flatGroups: [[Int?]?]
+
         init(rule: PatternRule) {
             self.rule = rule
             fields = rule.metadata.fields
+            flatGroups = rule.matchers.map { matcher in
+                switch matcher {
+                case let .pattern(_, group): return [group]
+                case let .any(parts):
+                    var groups: [Int?] = []
+                    for part in parts {
+                        guard case let .pattern(_, group) = part else { return nil }
+                        groups.append(group)
+                    }
+                    return groups
+                case .all: return nil
+                }
+            }
             allLeaves = rule.matchers.flatMap(\.leaves)
             var first = 0
             leafOffsets = rule.matchers.map { matcher in
@@ -195,13 +214,13 @@ public struct PatternRule: Rule, RuleKind {
                 slotResolved = true
             }
             for field in fields ?? context.defaultTextFields(of: record) {
-                guard let text = context.normalized(record, field: field) else { continue }
+                // Most rules find none of their words in most fields: that verdict is read
+                // in the context's cache before anything is copied out of it.
+                let index = context.fieldIndex(record, field: field)
+                guard context.hasText(at: index) else { continue }
+                if let first = firstSlot, context.anyEntryAllowed(first..<first + leafOffsets.count, at: index) == false { continue }
+                guard let text = context.text(at: index) else { continue }
                 let words = firstSlot == nil ? nil : context.wordHits(record, field: field)
-                if let present = words?.present, let first = firstSlot, let prefilter = context.prefilter,
-                    !(first..<first + leafOffsets.count).contains(where: { prefilter.allows(entry: $0, present: present) })
-                {
-                    continue
-                }
                 text.bytes.withUnsafeBufferPointer { buffer in
                     scan(buffer, text: text, record: record, field: field, context: context, words: words, emit: emit)
                 }
@@ -223,7 +242,11 @@ public struct PatternRule: Rule, RuleKind {
                 }
                 let hits: [TextMatcher.Hit]
                 do {
-                    if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter {
+                    if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter, let groups = flatGroups[index] {
+                        hits = try flatHits(groups: groups, firstLeaf: leafOffsets[index], in: buffer, scratch: context.scratch) { leaf in
+                            run(leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: words.present, starts: words.starts)
+                        }
+                    } else if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter {
                         hits = try matcher.hits(in: buffer, scratch: context.scratch, firstLeaf: leafOffsets[index]) { leaf in
                             run(leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: words.present, starts: words.starts)
                         }
@@ -266,6 +289,29 @@ public struct PatternRule: Rule, RuleKind {
                         excerpt: context.redactor.excerpt(of: text.original, hit: original),
                         fingerprintParts: [field, matched, String(occurrence)]))
             }
+        }
+
+        /// What `TextMatcher.hits` finds for an entry that is a pattern or an `any` of patterns
+        /// (`flatGroups`): each pattern's non-empty matches, pattern after pattern, run as `runs` says.
+        private func flatHits(
+            groups: [Int?], firstLeaf: Int, in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch,
+            runs: (Int) -> TextMatcher.Run
+        ) throws -> [TextMatcher.Hit] {
+            var result: [TextMatcher.Hit] = []
+            for (offset, group) in groups.enumerated() {
+                let leaf = firstLeaf + offset
+                let matches: [PatternMatch]
+                switch runs(leaf) {
+                case .skip: continue
+                case .scan: matches = try allLeaves[leaf].allMatches(in: buffer, scratch: scratch)
+                case let .at(starts, anchored): matches = try anchored.allMatches(in: buffer, startingAt: starts, scratch: scratch)
+                }
+                for match in matches where !match.range.isEmpty {
+                    result.append(
+                        TextMatcher.Hit(range: match.range, captured: group.flatMap { $0 < match.groups.count ? match.groups[$0] : nil }))
+                }
+            }
+            return result
         }
 
         private func limitFinding(_ error: Error, pattern: String, record: Record, field: String) -> Finding {

@@ -202,6 +202,27 @@ public final class CheckContext {
         textCache[cachedIndex(record, field: field)].text
     }
 
+    /// The current record's field `field` as a place in the per-record cache, for
+    /// `hasText`, `text(at:)` and `anyEntryAllowed`: the pattern rules ask each
+    /// field of each record once per rule, and copying its text and word hits
+    /// out for each (reference counts, a second lookup) cost more than most
+    /// rules' verdict, which is "none of my words are here".
+    public func fieldIndex(_ record: Record, field: String) -> Int { cachedIndex(record, field: field) }
+
+    /// Whether the field at `index` (from `fieldIndex`) holds text.
+    public func hasText(at index: Int) -> Bool { textCache[index].text != nil }
+
+    /// The normalised text of the field at `index` (from `fieldIndex`).
+    public func text(at index: Int) -> NormalizedText? { textCache[index].text }
+
+    /// Whether the prefilter lets any entry slot of `slots` run on the field at `index`
+    /// (from `fieldIndex`): `wordHits`' verdict read in place. Nil without a prefilter.
+    public func anyEntryAllowed(_ slots: Range<Int>, at index: Int) -> Bool? {
+        guard let prefilter else { return nil }
+        if textCache[index].present == nil { markWords(at: index, prefilter: prefilter) }
+        return textCache[index].present.map { present in slots.contains { prefilter.allows(entry: $0, present: present) } }
+    }
+
     /// The cache entry of a field of the current record, made on first use.
     private func cachedIndex(_ record: Record, field: String) -> Int {
         if cachedSerial != record.serial {
@@ -243,13 +264,17 @@ public final class CheckContext {
     public func wordHits(_ record: Record, field: String) -> (present: [Bool], starts: [Int64])? {
         guard let prefilter else { return nil }
         let index = cachedIndex(record, field: field)
-        if let present = textCache[index].present { return (present, textCache[index].starts) }
+        if textCache[index].present == nil { markWords(at: index, prefilter: prefilter) }
+        return (textCache[index].present!, textCache[index].starts)
+    }
+
+    /// Runs the prefilter over the field at `index` of the text cache.
+    private func markWords(at index: Int, prefilter: LiteralPrefilter) {
         var present = [Bool](repeating: false, count: prefilter.setCount)
         var starts: [Int64] = []
         textCache[index].text?.bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, starts: &starts) }
         textCache[index].present = present
         textCache[index].starts = starts
-        return (present, starts)
     }
 
     /// Free-text fields plus unknown columns, computed once per set of keys

@@ -1,4 +1,5 @@
 import CrmlintCore
+import CrmlintReaders
 import Foundation
 import Testing
 
@@ -30,6 +31,35 @@ import Testing
         #expect(config.columns[.messages]?["text"] == ["聊天内容"])
         #expect(config.inputRule(for: "exports/day1_msgs.csv")?.dataset == .messages)
         #expect(config.inputRule(for: "exports/day1.csv") == nil)
+    }
+
+    /// A mapper keeps the last header set and maps a record by column position;
+    /// records of interleaved header sets (two aliases of one field, a unit in
+    /// the header, an unknown column, a configured alias, columns reordered)
+    /// map as the header names alone say.
+    @Test func fieldMapperMapsByPositionAsByName() throws {
+        let config = try Config.parse("columns:\n  customers:\n    owner: [负责同事]\n", file: "crmlint.yml")
+        let headerSets = [
+            ["客户编号", "客户名称", "年采购额(万元)", "备注"], ["customer_id", "客户编号", "tier", "负责同事"],
+            ["备注", "年采购额(万元)", "客户编号", "客户名称"], ["customer_id", "name", "annual_spend", "extra column"],
+        ]
+        let values = ["12", " 3.5 ", "C-1", "", "abc", "1,000", "VIP"]
+        let mapper = FieldMapper(dataset: .customers, config: config)
+        var generator = SystemRandomNumberGenerator()
+        for line in 0..<400 {
+            let keys = headerSets.randomElement(using: &generator)!
+            let raw = RawRecord(line: line, fields: keys.map { ($0, values.randomElement(using: &generator)!) })
+            let names = FieldMapper(dataset: .customers, config: config).names(for: keys)
+            var expected: [String: String] = [:]
+            for (key, value) in raw.fields where expected[names[key] ?? key] == nil {
+                if let unit = DatasetSchema.unitSuffix(of: key), FieldMapper.isBareNumber(value) {
+                    expected[names[key] ?? key] = value.trimmingCharacters(in: .whitespaces) + unit
+                } else {
+                    expected[names[key] ?? key] = value
+                }
+            }
+            #expect(mapper.map(raw) == expected, "\(raw.fields)")
+        }
     }
 
     @Test func unknownKeysAndValuesAreErrorsWithLines() {

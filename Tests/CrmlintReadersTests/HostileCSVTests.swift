@@ -214,6 +214,33 @@ import Testing
     }
 
     /// Every sample above, handed over in chunks of 1 to 7 bytes, reads the same.
+    /// The reader copies a field's plain bytes in runs from what is buffered
+    /// (`ByteSource.takeRun`); fed one byte at a time it has nothing buffered to
+    /// copy and takes the byte-by-byte path. Both read random CSV the same,
+    /// also at tiny field and line limits where rows are cut and re-read.
+    @Test func runsOfPlainBytesReadAsByteByByte() {
+        let alphabet: [[UInt8]] = ["a", "b", ",", ",", "\"", "\"", "\n", "\r", "\r\n", "\t", "中", "\u{FEFF}"].map { Array($0.utf8) }
+        var generator = SystemRandomNumberGenerator()
+        func read(_ source: ByteSource, limits: (fieldBytes: Int, lines: Int)) -> [ReaderEvent] {
+            let reader = CSVReader(source: source, encoding: nil)
+            reader.maxFieldBytes = limits.fieldBytes
+            reader.maxQuotedLines = limits.lines
+            var out: [ReaderEvent] = []
+            while let event = reader.next() { out.append(event) }
+            return out
+        }
+        for round in 0..<600 {
+            var bytes = Array("id,text,note\n".utf8)
+            for _ in 0..<Int.random(in: 0...80, using: &generator) { bytes += alphabet.randomElement(using: &generator)! }
+            let limits =
+                round % 3 == 0 ? (fieldBytes: 32 << 20, lines: 10_000) : (fieldBytes: Int.random(in: 1...12, using: &generator), lines: 2)
+            let whole = read(ByteSource(bytes: bytes), limits: limits)
+            #expect(
+                read(ByteSource(bytes: bytes, chunk: 1), limits: limits) == whole,
+                "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        }
+    }
+
     @Test func chunkBoundariesChangeNothing() {
         let samples = [
             "id,text\n1,\"ok\"\n2,\"broken\n3,\"fine\"\n4,plain\n", "a,b\r\n1,2\n3,4\r5,6\r\n\r\n7,\"x\r\ny\"\n8,9",

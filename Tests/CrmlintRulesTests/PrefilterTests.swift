@@ -67,6 +67,48 @@ import Testing
         }
     }
 
+    /// `mark` (first scalar, then the pair of the first two, then the bytes) finds
+    /// every word of the bundled rules wherever it stands, and only there: checked
+    /// against comparing every word at every character, on random texts made of
+    /// the words' own pieces (upper-case ASCII too, which the words match folded).
+    @Test func markFindsWhatComparingEveryWordFinds() throws {
+        let rules = try RuleLoader.load(paths: [BuiltinRules.root], checkExamples: false)
+        let prefilter = LiteralPrefilter(rules: rules)
+        let words = prefilter.wordsForTesting
+        #expect(words.count > 500)
+        var pieces = words.map { String(decoding: $0.bytes, as: UTF8.self) }
+        pieces += pieces.flatMap { $0.map(String.init) }
+        pieces += ["A", "VIP", "Q", " ", "，", "😀", "é"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<100 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...24, using: &generator) {
+                var piece = pieces.randomElement(using: &generator)!
+                if Bool.random(using: &generator) { piece = piece.uppercased() }
+                text += piece
+            }
+            let bytes = Array(text.utf8)
+            var present = [Bool](repeating: false, count: prefilter.setCount)
+            var starts: [Int64] = []
+            bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, starts: &starts) }
+            var expectedPresent = [Bool](repeating: false, count: prefilter.setCount)
+            var expectedStarts: [Int64] = []
+            let folded = bytes.map(LiteralPrefilter.folded)
+            for position in bytes.indices where bytes[position] & 0xC0 != 0x80 {
+                for word in words where folded[position...].starts(with: word.bytes) {
+                    for (set, positional) in zip(word.sets, word.positional) {
+                        expectedPresent[set] = true
+                        if positional { expectedStarts.append(Int64(set) << 32 | Int64(position)) }
+                    }
+                }
+            }
+            #expect(present == expectedPresent, "'\(text)'")
+            // In text order; the order of the words found at one place does not matter.
+            #expect(starts.map { $0 & 0xFFFF_FFFF } == starts.map { $0 & 0xFFFF_FFFF }.sorted(), "'\(text)'")
+            #expect(starts.sorted() == expectedStarts.sorted(), "'\(text)'")
+        }
+    }
+
     @Test func leadingWordsOfCommonShapes() {
         #expect(RequiredLiterals.leadingWords(of: "(?:保证|承诺)\\s*到货") == ["保证", "承诺"])
         #expect(RequiredLiterals.leadingWords(of: "事成|事后|中了标") == ["事成", "事后", "中了标"]) // the whole word, not its first character
