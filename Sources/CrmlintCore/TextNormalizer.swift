@@ -156,8 +156,10 @@ public final class TextNormalizer {
         guard let scalar = Unicode.Scalar(value) else { return Kind.dropped.rawValue << 1 | 1 }
         if Self.zeroWidth.contains(value) { return Kind.dropped.rawValue << 1 | 1 }
         var text = String(scalar).precomposedStringWithCompatibilityMapping
+        // Traditional → Simplified from the table generated from ICU's Hant-Hans (`HantHansTable`): the same
+        // result for every scalar, without creating the transliterator.
         if let first = text.unicodeScalars.first, Self.isHan(first.value), !Self.keptAsWritten.contains(first.value),
-            let simplified = text.applyingTransform(StringTransform("Hant-Hans"), reverse: false)
+            let simplified = HantHansTable.mapping[value]
         {
             text = simplified
         }

@@ -1,5 +1,7 @@
-import CrmlintCore
+import Foundation
 import Testing
+
+@testable import CrmlintCore
 
 @Suite struct TextNormalizerTests {
     let normalizer = TextNormalizer()
@@ -50,5 +52,30 @@ import Testing
         let normalized = normalizer.normalize("")
         #expect(normalized.bytes.isEmpty)
         #expect(normalized.origins == [0])
+    }
+}
+
+/// The Traditional → Simplified table stands in for ICU's Hant-Hans transliterator: for every Unicode scalar it
+/// must give what ICU gives (on the compatibility form, as the normaliser asks). A toolchain whose ICU maps
+/// differently fails here: run scripts/gen-hant-hans-table.
+@Suite struct HantHansTableTests {
+    @Test func tableIsICUForEveryScalar() {
+        var differences: [String] = []
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = String(scalar).precomposedStringWithCompatibilityMapping
+            guard let first = text.unicodeScalars.first, TextNormalizer.isHan(first.value),
+                !TextNormalizer.keptAsWritten.contains(first.value)
+            else {
+                if HantHansTable.mapping[value] != nil { differences.append("U+\(String(value, radix: 16)) should not be mapped") }
+                continue
+            }
+            let icu = text.applyingTransform(StringTransform("Hant-Hans"), reverse: false) ?? text
+            let table = HantHansTable.mapping[value] ?? text
+            if icu != table { differences.append("U+\(String(value, radix: 16)): ICU \(icu), table \(table)") }
+        }
+        #expect(differences.isEmpty, "\(differences.count) differences, first: \(differences.prefix(5))")
+        #expect(HantHansTable.mapping.count > 3000)
+        #expect(HantHansTable.mapping[0x8AAA] == "说") // 說
     }
 }
