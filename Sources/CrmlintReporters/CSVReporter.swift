@@ -13,8 +13,6 @@ public struct CSVReporter: Reporter {
     public init() {}
     public init(settings: ReportSettings) { self.init() }
 
-    public func render(_ report: ScanReport) -> String { rendered(report) }
-
     public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
         sink.write("\u{FEFF}" + Self.columns.joined(separator: ",") + "\r\n")
         try findings.forEachFinding { finding in

@@ -10,8 +10,6 @@ public struct GitHubReporter: Reporter {
     public init() {}
     public init(settings: ReportSettings) { self.init() }
 
-    public func render(_ report: ScanReport) -> String { rendered(report) }
-
     public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
         try findings.forEachFinding { finding in
             var properties = ["file=\(Self.property(finding.file))"]

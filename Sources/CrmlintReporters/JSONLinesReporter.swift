@@ -14,8 +14,6 @@ public struct JSONLinesReporter: Reporter {
     /// One finding as one line, newline included.
     public func line(_ finding: Finding) -> String { FindingJSON.compact(finding) + "\n" }
 
-    public func render(_ report: ScanReport) -> String { rendered(report) }
-
     public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
         try findings.forEachFinding { sink.write(line($0)) }
     }

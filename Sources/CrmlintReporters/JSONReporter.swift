@@ -23,8 +23,6 @@ public struct JSONReporter: Reporter {
         return decoder
     }
 
-    public func render(_ report: ScanReport) -> String { rendered(report) }
-
     /// The bytes `encoder()` gives for the whole report, written a finding at a time: `findings` is the first key
     /// (sorted keys), so the document is its opening, each finding encoded alone and indented to its depth, and
     /// the rest of the report encoded with no findings (`FindingJSON` writes each finding as the encoder would).

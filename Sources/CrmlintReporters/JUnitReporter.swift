@@ -13,8 +13,6 @@ public struct JUnitReporter: Reporter {
     public init(failOn: FailThreshold = .error) { self.failOn = failOn }
     public init(settings: ReportSettings) { self.init(failOn: settings.failOn) }
 
-    public func render(_ report: ScanReport) -> String { rendered(report) }
-
     /// Two passes over the findings: the first counts each file's tests and failures (the suite's attributes come
     /// before its cases), the second writes the suites, files without findings in their sorted place. Findings not
     /// in file order (a partition's) are grouped in memory instead.

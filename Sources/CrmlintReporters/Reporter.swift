@@ -11,22 +11,14 @@ public protocol Reporter {
     static var alsoWrittenAs: String? { get }
     /// A reporter with the settings of this run (those it does not use are ignored).
     init(settings: ReportSettings)
-    func render(_ report: ScanReport) -> String
     /// Writes the report with `findings` in place of `report.findings` (ignored), piece by piece, so a report
-    /// of any size is written holding one finding at a time. Formats that need every finding at once take
-    /// the default, which gathers them and renders.
+    /// of any size is written holding one finding at a time.
     func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws
 }
 
 extension Reporter {
-    public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
-        var whole = report
-        whole.findings = try findings.allFindings()
-        sink.write(render(whole))
-    }
-
-    /// `render` for reporters that stream: the same bytes as `write`, into one string.
-    func rendered(_ report: ScanReport) -> String {
+    /// The whole report as one string: the bytes `write` gives for its findings.
+    public func render(_ report: ScanReport) -> String {
         let sink = StringSink()
         // An array of findings is read without failing.
         try? write(report, findings: report.findings, to: sink)

@@ -27,8 +27,6 @@ public struct SARIFReporter: Reporter {
     public init(root: String? = nil) { self.root = root }
     public init(settings: ReportSettings) { self.init(root: settings.sarifRoot) }
 
-    public func render(_ report: ScanReport) -> String { rendered(report) }
-
     /// The bytes of the whole log encoded at once, written a result at a time: the log is encoded with no results,
     /// and each result, encoded alone and indented to its depth, goes where its empty list was. Two passes over the
     /// findings: the first finds the built-in rules only findings name (their descriptors come before the results).

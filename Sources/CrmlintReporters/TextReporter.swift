@@ -19,8 +19,6 @@ public struct TextReporter: Reporter {
     }
     public init(settings: ReportSettings) { self.init(showExcerpts: settings.showExcerpts, quiet: settings.quiet) }
 
-    public func render(_ report: ScanReport) -> String { rendered(report) }
-
     public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
         if !quiet {
             try findings.forEachFinding { finding in
