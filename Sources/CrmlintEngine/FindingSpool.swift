@@ -32,9 +32,6 @@ final class FindingSpool {
         self.memoryLimit = memoryLimit
     }
 
-    var count: Int { held.count + spilled }
-    private var spilled = 0
-
     /// The first failure to write to disk: reported by `finish` (a scan's emit cannot throw).
     private var failure: Error?
 
@@ -45,14 +42,12 @@ final class FindingSpool {
     func append(_ finding: Finding) {
         held.append(finding)
         guard held.count >= memoryLimit, failure == nil, !cannotSpill else { return }
-        if file == nil {
-            guard let created = try? SpillFile() else {
-                cannotSpill = true
-                return
-            }
-            file = created
+        guard let file = file ?? (try? SpillFile()) else {
+            cannotSpill = true
+            return
         }
-        do { try spill() } catch { failure = error }
+        self.file = file
+        do { try spill(into: file) } catch { failure = error }
     }
 
     /// The findings with each one's tier filled from `tiers` where the rule
@@ -73,7 +68,7 @@ final class FindingSpool {
             held = []
             return StoredFindings(findings)
         }
-        try spill()
+        try spill(into: file)
         try file.flush()
         let output = try SpillFile()
         var counts = FindingCounts()
@@ -86,13 +81,11 @@ final class FindingSpool {
         }
         try output.flush()
         self.file = nil
-        return StoredFindings(file: output, count: counts.total, counts: counts)
+        return StoredFindings(file: output, counts: counts)
     }
 
-    private func spill() throws {
+    private func spill(into file: SpillFile) throws {
         guard !held.isEmpty else { return }
-        let file = try self.file ?? SpillFile()
-        self.file = file
         var run = held.map(redactor.redact)
         if sorts { run.sort(by: Finding.reportOrder) }
         let start = file.size
@@ -102,7 +95,6 @@ final class FindingSpool {
             try file.append(scratch)
         }
         runs.append((start, file.size))
-        spilled += held.count
         held.removeAll(keepingCapacity: true)
     }
 
@@ -153,20 +145,18 @@ final class FindingSpool {
 public final class StoredFindings: FindingSource {
     private let memory: [Finding]?
     private let file: SpillFile?
-    public let count: Int
     public let counts: FindingCounts
+    public var count: Int { counts.total }
 
     init(_ findings: [Finding]) {
         memory = findings
         file = nil
-        count = findings.count
         counts = FindingCounts(findings)
     }
 
-    init(file: SpillFile, count: Int, counts: FindingCounts) {
+    init(file: SpillFile, counts: FindingCounts) {
         memory = nil
         self.file = file
-        self.count = count
         self.counts = counts
     }
 

@@ -43,16 +43,8 @@ final class SpillFile {
 
     /// Writes what is buffered, so cursors can read everything appended.
     func flush() throws {
-        var offset = 0
-        while offset < buffer.count {
-            let written = buffer.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, buffer.count - offset) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else {
-                throw CrmlintError.output(
-                    path: "temporary findings file",
-                    reason: written < 0 ? String(cString: strerror(errno)) : "nothing was written")
-            }
-            offset += written
+        if let reason = AtomicOutput.writeAll(buffer, to: descriptor) {
+            throw CrmlintError.output(path: "temporary findings file", reason: reason)
         }
         buffer.removeAll(keepingCapacity: true)
     }
