@@ -118,30 +118,33 @@ final class RecordWorkers {
 
     /// Waits until every record of `job` is checked, checking on this thread the chunks no worker has taken yet.
     func finish(_ job: Job) {
-        while let chunk = take(from: job) {
+        while let chunk = locked({ claim(job) }) {
             workers[0].run(job, chunk: chunk)
-            completed(job)
+            locked { markDone(job) }
         }
         lock.lock()
         while job.done < job.chunks { lock.wait() }
         lock.unlock()
     }
 
-    /// The next chunk of `job` (nil: all taken), under the lock.
-    private func take(from job: Job) -> Int? {
+    private func locked<T>(_ body: () -> T) -> T {
         lock.lock()
         defer { lock.unlock() }
+        return body()
+    }
+
+    /// The next chunk of `job` (nil: all taken); the lock held.
+    private func claim(_ job: Job) -> Int? {
         guard job.claimed < job.chunks else { return nil }
         job.claimed += 1
         if job.claimed == job.chunks { queue.removeAll { $0 === job } }
         return job.claimed - 1
     }
 
-    private func completed(_ job: Job) {
-        lock.lock()
+    /// One more chunk of `job` checked, and those waiting for it told when it is the last; the lock held.
+    private func markDone(_ job: Job) {
         job.done += 1
         if job.done == job.chunks { lock.broadcast() }
-        lock.unlock()
     }
 
     /// Threads of our own rather than `DispatchQueue.concurrentPerform`: on Linux,
@@ -165,15 +168,13 @@ final class RecordWorkers {
         while true {
             while queue.isEmpty, !stopping { lock.wait() }
             if stopping { break }
+            // A queued job always has a chunk left: `claim` dequeues it with its last.
             let job = queue[0]
-            job.claimed += 1
-            if job.claimed == job.chunks { queue.removeFirst() }
-            let chunk = job.claimed - 1
+            guard let chunk = claim(job) else { break }
             lock.unlock()
             worker.run(job, chunk: chunk)
             lock.lock()
-            job.done += 1
-            if job.done == job.chunks { lock.broadcast() }
+            markDone(job)
         }
         lock.unlock()
     }
