@@ -27,6 +27,11 @@ public enum CivilDate {
         return (Int(yoe + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
     }
 
+    /// The day number of a local time given in seconds since 1970-01-01 00:00 (rounded down, before 1970 too).
+    public static func dayNumber(localSeconds: Int64) -> Int64 {
+        localSeconds >= 0 ? localSeconds / 86400 : (localSeconds - 86399) / 86400
+    }
+
     /// `YYYY-MM-DD`, as `String(format: "%04d-%02d-%02d", …)` writes it, without Foundation's formatter
     /// (a day is written for nearly every record and finding; the formatter was several percent of a scan).
     public static func isoDay(_ year: Int, _ month: Int, _ day: Int) -> String {

@@ -98,7 +98,7 @@ public struct TimeValue: Sendable, Equatable {
         let seconds = date.timeIntervalSince1970.rounded(.down)
         if seconds >= -2_208_988_800, seconds < 1e13 {
             let local = Int64(seconds) + Int64(timeZone.secondsFromGMT(for: date))
-            let (year, month, day) = CivilDate.civil(local >= 0 ? local / 86400 : (local - 86399) / 86400)
+            let (year, month, day) = CivilDate.civil(CivilDate.dayNumber(localSeconds: local))
             return CivilDate.isoDay(year, month, day)
         }
         var calendar = Calendar(identifier: .gregorian)

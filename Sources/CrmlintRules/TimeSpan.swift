@@ -58,8 +58,7 @@ enum Instant {
     /// Days since 1970-01-01 of the local date of an instant.
     static func dayNumber(_ seconds: Int64, _ timeZone: TimeZone) -> Int64 {
         let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds))))
-        let local = seconds + offset
-        return local >= 0 ? local / 86400 : (local - 86399) / 86400
+        return CivilDate.dayNumber(localSeconds: seconds + offset)
     }
 
     /// `YYYY-MM-DD` of a day number.
@@ -74,7 +73,7 @@ enum Instant {
     static func local(_ seconds: Int64, _ timeZone: TimeZone) -> String {
         let offset = Int64(timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(seconds))))
         let local = seconds + offset
-        let day = local >= 0 ? local / 86400 : (local - 86399) / 86400
+        let day = CivilDate.dayNumber(localSeconds: local)
         let within = local - day * 86400
         return dayString(day) + " " + CivilDate.padded(Int(within / 3600), 2) + ":" + CivilDate.padded(Int((within % 3600) / 60), 2)
     }
