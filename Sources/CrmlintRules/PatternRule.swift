@@ -300,16 +300,7 @@ public struct PatternRule: Rule, RuleKind {
             var result: [TextMatcher.Hit] = []
             for (offset, group) in groups.enumerated() {
                 let leaf = firstLeaf + offset
-                let matches: [PatternMatch]
-                switch runs(leaf) {
-                case .skip: continue
-                case .scan: matches = try allLeaves[leaf].allMatches(in: buffer, scratch: scratch)
-                case let .at(starts, anchored): matches = try anchored.allMatches(in: buffer, startingAt: starts, scratch: scratch)
-                }
-                for match in matches where !match.range.isEmpty {
-                    result.append(
-                        TextMatcher.Hit(range: match.range, captured: group.flatMap { $0 < match.groups.count ? match.groups[$0] : nil }))
-                }
+                result += try TextMatcher.hits(of: allLeaves[leaf], group: group, run: runs(leaf), in: buffer, scratch: scratch)
             }
             return result
         }

@@ -81,6 +81,23 @@ public indirect enum TextMatcher: Sendable {
         case at([Int], anchored: Pattern)
     }
 
+    /// One pattern's non-empty matches, run as `run` says, with its capture `group` as the captured range.
+    static func hits(
+        of pattern: Pattern, group: Int?, run: Run, in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch
+    ) throws -> [Hit] {
+        let matches: [PatternMatch]
+        switch run {
+        case .skip: return []
+        case .scan: matches = try pattern.allMatches(in: buffer, scratch: scratch)
+        case let .at(starts, anchored): matches = try anchored.allMatches(in: buffer, startingAt: starts, scratch: scratch)
+        }
+        return matches.compactMap { match in
+            guard !match.range.isEmpty else { return nil }
+            let captured = group.flatMap { $0 < match.groups.count ? match.groups[$0] : nil }
+            return Hit(range: match.range, captured: captured)
+        }
+    }
+
     func hits(in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws -> [Hit] {
         try hits(in: buffer, scratch: scratch, firstLeaf: 0) { _ in .scan }
     }
@@ -93,17 +110,7 @@ public indirect enum TextMatcher: Sendable {
     func hits(in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch, firstLeaf: Int, runs: (Int) throws -> Run) throws -> [Hit] {
         switch self {
         case let .pattern(pattern, group):
-            let matches: [PatternMatch]
-            switch try runs(firstLeaf) {
-            case .skip: return []
-            case .scan: matches = try pattern.allMatches(in: buffer, scratch: scratch)
-            case let .at(starts, anchored): matches = try anchored.allMatches(in: buffer, startingAt: starts, scratch: scratch)
-            }
-            return matches.compactMap { match in
-                guard !match.range.isEmpty else { return nil }
-                let captured = group.flatMap { $0 < match.groups.count ? match.groups[$0] : nil }
-                return Hit(range: match.range, captured: captured)
-            }
+            return try Self.hits(of: pattern, group: group, run: runs(firstLeaf), in: buffer, scratch: scratch)
         case let .any(parts):
             var result: [Hit] = []
             var leaf = firstLeaf
