@@ -279,24 +279,15 @@ extension RecordStream {
     public static func write(_ options: ScanOptions, to path: String?) throws {
         let destination = ReportDestination(format: .jsonl, path: path)
         try OutputWriter.check([destination], inputs: options.paths)
-        let output = try StreamingOutput(destination)
-        var buffer = ""
+        let output = try ReportFile(path: path)
         do {
-            let report = try Scanner.readRecords(options) { record, sheet in
-                buffer += line(record, sheet: sheet)
-                buffer += "\n"
-                if buffer.utf8.count >= 1 << 18 {
-                    output.write(buffer)
-                    buffer = ""
-                }
-            }
+            let report = try Scanner.readRecords(options) { record, sheet in output.write(line(record, sheet: sheet) + "\n") }
             for var input in report.run.inputs {
                 input.recordsRead = input.recordsRejected
                 input.recordsScanned = 0
-                buffer += line(input) + "\n"
+                output.write(line(input) + "\n")
             }
-            for finding in report.findings { buffer += line(finding) + "\n" }
-            output.write(buffer)
+            for finding in report.findings { output.write(line(finding) + "\n") }
             try output.commit()
         } catch {
             output.discard()

@@ -31,10 +31,14 @@ public final class ReportFile: ReportSink {
     /// The reader of a pipe went away: the rest is dropped, and that is no error.
     private var closedPipe = false
     private var finished = false
+    /// Each write goes out at once to a pipe, terminal or device (JSON Lines as findings are found); a regular
+    /// file is buffered all the same, since nobody reads it before `commit` puts it in place.
+    private let streaming: Bool
     static let bufferSize = 1 << 16
 
-    /// Opens the report's destination; nil or `-` is standard output.
-    public init(path: String?) throws {
+    /// Opens the report's destination; nil or `-` is standard output. `streaming`: see the property.
+    public init(path: String?, streaming: Bool = false) throws {
+        self.streaming = streaming
         AtomicOutput.reserveStandardDescriptors()
         // Without this the first write to a closed pipe kills the process with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
@@ -102,15 +106,18 @@ public final class ReportFile: ReportSink {
     public func write(_ text: String) {
         guard failure == nil, !closedPipe, !finished else { return }
         buffer.append(contentsOf: text.utf8)
-        if buffer.count >= Self.bufferSize { drain() }
+        if buffer.count >= Self.bufferSize || (streaming && !isAtomic) { drain() }
+    }
+
+    private var isAtomic: Bool {
+        if case .atomic = target { return true }
+        return false
     }
 
     private func drain() {
         defer { buffer.removeAll(keepingCapacity: true) }
         guard failure == nil, !closedPipe else { return }
-        var quiet = true
-        if case .atomic = target { quiet = false }
-        switch AtomicOutput.writeAll(buffer, to: descriptor, quietOnClosedPipe: quiet) {
+        switch AtomicOutput.writeAll(buffer, to: descriptor, quietOnClosedPipe: !isAtomic) {
         case .none: break
         case .some(AtomicOutput.closedPipe): closedPipe = true
         case let .some(reason): failure = reason

@@ -97,11 +97,13 @@ public enum ScanRun {
         let today = ScanSettings(options, config: config).today
 
         // JSON Lines files are opened once every check has passed, so a failed run leaves no temporary file.
-        var streams: [StreamingOutput] = []
+        var streams: [ReportFile] = []
         let checkRules: ([Rule]) -> [CrmlintError] = { rules in
             suppressions?.unknownRules(rules.map(\.metadata.id) + InputErrors.all) ?? []
         }
-        let openStreams = { streams = try destinations.filter { $0.format == .jsonl }.map(StreamingOutput.init) }
+        let openStreams = {
+            streams = try destinations.filter { $0.format == .jsonl }.map { try ReportFile(path: $0.path, streaming: true) }
+        }
         let lines = JSONLinesReporter()
         // What --write-baseline writes: every finding not suppressed, baselined ones too, spilled to disk past a limit.
         let unbaselined = request.writeBaselinePath.map { _ in FindingSpool(redactor: .shared, sorts: true) }
