@@ -198,15 +198,32 @@ public enum RequiredLiterals {
         while chars.count >= 4, chars[0] == "(", chars[1] == "?", chars[2] == ":", structure(chars, from: 3).close == chars.count - 1 {
             chars = Array(chars[3..<(chars.count - 1)])
         }
+        guard let pieces = alternatives(chars) else { return nil } // an unmatched `)`: not a pattern to split
+        let parts = pieces.map { String(String.UnicodeScalarView($0)) }
+        guard parts.count >= minimum, !parts.contains(where: \.isEmpty) else { return nil }
+        return parts
+    }
+
+    /// The alternatives of `chars` at depth 0, an alternative that is itself a
+    /// whole non-capturing group taken apart in place: `(?:a|b)|c` tries a, b
+    /// and c in that order, as `a|b|c` does (a template of words in a longer
+    /// alternation, `{{deal}}|{{favor}}`, splits into its words).
+    static func alternatives(_ chars: [Unicode.Scalar]) -> [[Unicode.Scalar]]? {
         let (bars, close) = structure(chars, from: 0)
-        guard close == nil else { return nil } // an unmatched `)`: not a pattern to split
-        var parts: [String] = []
+        guard close == nil else { return nil }
+        var parts: [[Unicode.Scalar]] = []
         var start = 0
         for bar in bars + [chars.count] {
-            parts.append(String(String.UnicodeScalarView(chars[start..<bar])))
+            let part = Array(chars[start..<bar])
             start = bar + 1
+            if part.count >= 4, part[0] == "(", part[1] == "?", part[2] == ":", structure(part, from: 3).close == part.count - 1,
+                let inner = alternatives(Array(part[3..<(part.count - 1)]))
+            {
+                parts += inner
+            } else {
+                parts.append(part)
+            }
         }
-        guard parts.count >= minimum, !parts.contains(where: \.isEmpty) else { return nil }
         return parts
     }
 

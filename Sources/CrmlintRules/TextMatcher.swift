@@ -194,21 +194,28 @@ public indirect enum TextMatcher: Sendable {
     /// The pattern texts `split` compiles (a function of the source alone, so `RuleCache` keeps it).
     static func splitPieces(_ source: String) -> [String]? {
         guard let branches = RequiredLiterals.branches(of: source) else { return nil }
-        var strong: [String] = [], weak: [String] = []
+        // Alternatives that need a rare word and start with known words run together, tried
+        // only where those words stand; rare-word alternatives whose start is not known
+        // (`\p{Han}{1,2}总`, a lookbehind then `\s*`) would make the whole group scan every
+        // character, so they go in small groups of their own, as the weak ones do.
+        var strong: [String] = [], strongUnanchored: [String] = [], weak: [String] = []
         for branch in branches {
-            if let requirement = RequiredLiterals.requirement(of: branch), requirement.strength >= 10 {
-                strong.append(branch)
+            let analysis = RequiredLiterals.analysis(of: branch)
+            if let requirement = analysis.requirement, requirement.strength >= 10 {
+                if analysis.leadingWords == nil { strongUnanchored.append(branch) } else { strong.append(branch) }
             } else {
                 weak.append(branch)
             }
         }
-        guard !weak.isEmpty, branches.count > 4 || !strong.isEmpty else { return nil }
+        guard !weak.isEmpty || (!strong.isEmpty && !strongUnanchored.isEmpty), branches.count > 4 || !strong.isEmpty else { return nil }
         var groups: [[String]] = []
         if !strong.isEmpty { groups.append(strong) }
-        var index = 0
-        while index < weak.count {
-            groups.append(Array(weak[index..<min(index + 4, weak.count)]))
-            index += 4
+        for loose in [strongUnanchored, weak] {
+            var index = 0
+            while index < loose.count {
+                groups.append(Array(loose[index..<min(index + 4, loose.count)]))
+                index += 4
+            }
         }
         guard groups.count > 1 else { return nil }
         return groups.map { $0.count == 1 ? $0[0] : "(?:" + $0.joined(separator: "|") + ")" }

@@ -41,6 +41,24 @@ import Testing
         #expect(RequiredLiterals.branches(of: "a|b") == nil) // too few to be worth it
     }
 
+    /// A whole non-capturing group among the alternatives is the same as its own
+    /// alternatives in its place (`{{deal}}|{{favor}}`); a group with more after it, or a quantifier, is not.
+    @Test func branchesTakeWholeGroupsApartInOrder() {
+        #expect(RequiredLiterals.branches(of: "(?:a|b)|c|(?:d|e)f|(?:g|(?:h|i))") == ["a", "b", "c", "(?:d|e)f", "g", "h", "i"])
+        #expect(RequiredLiterals.branches(of: "(?:a|b)?|c|d|e") == ["(?:a|b)?", "c", "d", "e"])
+        #expect(RequiredLiterals.branches(of: "(?:a|b)|(c|d)") == nil) // two branches: too few
+    }
+
+    /// Rare-word alternatives that start with known words stay together (tried only where
+    /// those words stand); those whose start is unknown are grouped apart, so they do not
+    /// make the whole group scan every character.
+    @Test func splitKeepsRareWordsOfUnknownStartApart() {
+        let pieces = TextMatcher.splitPieces("(?:事成|签约|拍板|\\p{Han}{1,2}总说|(?<=,)\\s*没问题|的|了)")
+        #expect(pieces == ["(?:事成|签约|拍板)", "(?:\\p{Han}{1,2}总说|(?<=,)\\s*没问题)", "(?:的|了)"])
+        #expect(RequiredLiterals.leadingWords(of: pieces?.first ?? "") == ["事成", "签约", "拍板"])
+        #expect(RequiredLiterals.leadingWords(of: pieces?[1] ?? "") == nil)
+    }
+
     /// Random texts over a small alphabet: wherever PCRE2 finds a match, the
     /// prefilter must have let the pattern run.
     @Test func neverSkipsATextThatMatches() throws {
