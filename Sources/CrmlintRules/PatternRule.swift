@@ -159,16 +159,17 @@ public struct PatternRule: Rule, RuleKind {
         @exclusivity(unchecked) private var firstLeafSlot: Int?
         @exclusivity(unchecked) private var slotResolved = false
 
-        /// Per entry, when it is a pattern or an `any` of patterns (a split word class: the usual
-        /// shape), its patterns' capture groups: such an entry is run leaf by leaf from `allLeaves`
-        /// (`flatHits`) rather than by walking the matcher, whose enum payloads cost a reference
-        /// count per part even for the parts the prefilter skips. Nil for other combinations.
-        private let flatGroups: [[Int?]?]
+        /// An entry in a form run leaf by leaf from `allLeaves` (`flatHits`) rather than by walking
+        /// the matcher, whose enum payloads cost a reference count per part even for the parts the
+        /// prefilter skips (walking `all` entries so was a tenth of a messages scan).
+        enum FlatEntry {
+            /// A pattern or an `any` of patterns (a split word class: the usual shape): its patterns' capture groups.
+            case leaves([Int?])
+            /// An `all` whose parts are each such: their capture groups, part after part.
+            case all([[Int?]], near: Int?, scope: TextScope)
 
-        init(rule: PatternRule) {
-            self.rule = rule
-            fields = rule.metadata.fields
-            flatGroups = rule.matchers.map { matcher in
+            /// A pattern's or an `any` of patterns' capture groups; nil for other shapes.
+            static func groups(_ matcher: TextMatcher) -> [Int?]? {
                 switch matcher {
                 case let .pattern(_, group): return [group]
                 case let .any(parts):
@@ -181,6 +182,29 @@ public struct PatternRule: Rule, RuleKind {
                 case .all: return nil
                 }
             }
+
+            init?(_ matcher: TextMatcher) {
+                if let groups = Self.groups(matcher) {
+                    self = .leaves(groups)
+                } else if case let .all(parts, near, scope) = matcher, !parts.isEmpty {
+                    var partGroups: [[Int?]] = []
+                    for part in parts {
+                        guard let groups = Self.groups(part) else { return nil }
+                        partGroups.append(groups)
+                    }
+                    self = .all(partGroups, near: near, scope: scope)
+                } else {
+                    return nil
+                }
+            }
+        }
+        /// Per entry, its flat form; nil for deeper combinations (walked as a `TextMatcher`).
+        private let flatEntries: [FlatEntry?]
+
+        init(rule: PatternRule) {
+            self.rule = rule
+            fields = rule.metadata.fields
+            flatEntries = rule.matchers.map(FlatEntry.init)
             allLeaves = rule.matchers.flatMap(\.leaves)
             var first = 0
             leafOffsets = rule.matchers.map { matcher in
@@ -242,8 +266,8 @@ public struct PatternRule: Rule, RuleKind {
                 }
                 let hits: [TextMatcher.Hit]
                 do {
-                    if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter, let groups = flatGroups[index] {
-                        hits = try flatHits(groups: groups, firstLeaf: leafOffsets[index], in: buffer, scratch: context.scratch) { leaf in
+                    if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter, let entry = flatEntries[index] {
+                        hits = try flatHits(entry, firstLeaf: leafOffsets[index], in: buffer, scratch: context.scratch) { leaf in
                             run(leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: words.present, starts: words.starts)
                         }
                     } else if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter {
@@ -291,8 +315,31 @@ public struct PatternRule: Rule, RuleKind {
             }
         }
 
-        /// What `TextMatcher.hits` finds for an entry that is a pattern or an `any` of patterns
-        /// (`flatGroups`): each pattern's non-empty matches, pattern after pattern, run as `runs` says.
+        /// What `TextMatcher.hits` finds for an entry in its flat form, run as `runs` says.
+        private func flatHits(
+            _ entry: FlatEntry, firstLeaf: Int, in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch,
+            runs: (Int) -> TextMatcher.Run
+        ) throws -> [TextMatcher.Hit] {
+            switch entry {
+            case let .leaves(groups):
+                return try flatHits(groups: groups, firstLeaf: firstLeaf, in: buffer, scratch: scratch, runs: runs)
+            case let .all(parts, near, scope):
+                // As `TextMatcher.hits` for `all`: later parts only when every earlier one hit.
+                let anchors = try flatHits(groups: parts[0], firstLeaf: firstLeaf, in: buffer, scratch: scratch, runs: runs)
+                if anchors.isEmpty { return [] }
+                var others: [[TextMatcher.Hit]] = []
+                var leaf = firstLeaf + parts[0].count
+                for groups in parts.dropFirst() {
+                    let found = try flatHits(groups: groups, firstLeaf: leaf, in: buffer, scratch: scratch, runs: runs)
+                    if found.isEmpty { return [] }
+                    others.append(found)
+                    leaf += groups.count
+                }
+                return TextMatcher.combined(anchors: anchors, others: others, near: near, scope: scope, in: buffer)
+            }
+        }
+
+        /// Each pattern's non-empty matches, pattern after pattern, run as `runs` says.
         private func flatHits(
             groups: [Int?], firstLeaf: Int, in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch,
             runs: (Int) -> TextMatcher.Run

@@ -132,38 +132,45 @@ public indirect enum TextMatcher: Sendable {
                 others.append(found)
                 leaf += part.leafCount
             }
-            var result: [Hit] = []
-            for anchor in anchors {
-                let area = near == nil ? scope.range(around: anchor.range, in: buffer) : 0..<buffer.count
-                var lower = anchor.range.lowerBound, upper = anchor.range.upperBound
-                var captured = anchor.captured
-                var complete = true
-                for candidates in others {
-                    let fitting = candidates.filter { hit in
-                        guard area.lowerBound <= hit.range.lowerBound, hit.range.upperBound <= area.upperBound else { return false }
-                        guard let near else { return true }
-                        return Self.gap(anchor.range, hit.range, in: buffer) <= near
-                    }
-                    guard
-                        let best = fitting.min(by: {
-                            Self.gap(anchor.range, $0.range, in: buffer) < Self.gap(anchor.range, $1.range, in: buffer)
-                        })
-                    else { complete = false; break }
-                    lower = min(lower, best.range.lowerBound)
-                    upper = max(upper, best.range.upperBound)
-                    captured = captured ?? best.captured
+            return Self.combined(anchors: anchors, others: others, near: near, scope: scope, in: buffer)
+        }
+    }
+
+    /// An `all`'s hits from its parts' hits: each hit of the first part (`anchors`)
+    /// with the nearest hit of every other part in its scope (or within `near`
+    /// characters), as one span; the tightest of nested spans kept.
+    static func combined(anchors: [Hit], others: [[Hit]], near: Int?, scope: TextScope, in buffer: UnsafeBufferPointer<UInt8>) -> [Hit] {
+        var result: [Hit] = []
+        for anchor in anchors {
+            let area = near == nil ? scope.range(around: anchor.range, in: buffer) : 0..<buffer.count
+            var lower = anchor.range.lowerBound, upper = anchor.range.upperBound
+            var captured = anchor.captured
+            var complete = true
+            for candidates in others {
+                let fitting = candidates.filter { hit in
+                    guard area.lowerBound <= hit.range.lowerBound, hit.range.upperBound <= area.upperBound else { return false }
+                    guard let near else { return true }
+                    return Self.gap(anchor.range, hit.range, in: buffer) <= near
                 }
-                if complete, !result.contains(where: { $0.range == lower..<upper }) {
-                    result.append(Hit(range: lower..<upper, captured: captured))
-                }
+                guard
+                    let best = fitting.min(by: {
+                        Self.gap(anchor.range, $0.range, in: buffer) < Self.gap(anchor.range, $1.range, in: buffer)
+                    })
+                else { complete = false; break }
+                lower = min(lower, best.range.lowerBound)
+                upper = max(upper, best.range.upperBound)
+                captured = captured ?? best.captured
             }
-            // Keep the tightest combinations: 您问的…跟您打包票 is judged at 跟您打包票,
-            // so an exception before it (您问的) is seen as before it.
-            return result.filter { hit in
-                !result.contains { other in
-                    other.range != hit.range && hit.range.lowerBound <= other.range.lowerBound
-                        && other.range.upperBound <= hit.range.upperBound
-                }
+            if complete, !result.contains(where: { $0.range == lower..<upper }) {
+                result.append(Hit(range: lower..<upper, captured: captured))
+            }
+        }
+        // Keep the tightest combinations: 您问的…跟您打包票 is judged at 跟您打包票,
+        // so an exception before it (您问的) is seen as before it.
+        return result.filter { hit in
+            !result.contains { other in
+                other.range != hit.range && hit.range.lowerBound <= other.range.lowerBound
+                    && other.range.upperBound <= hit.range.upperBound
             }
         }
     }
