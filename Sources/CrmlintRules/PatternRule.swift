@@ -200,11 +200,14 @@ public struct PatternRule: Rule, RuleKind {
         }
         /// Per entry, its flat form; nil for deeper combinations (walked as a `TextMatcher`).
         private let flatEntries: [FlatEntry?]
+        /// The numbers of `fields` (`FieldNumbers`), in order.
+        private let fieldNumbers: [Int]
 
         init(rule: PatternRule) {
             self.rule = rule
             fields = rule.metadata.fields
             flatEntries = rule.matchers.map(FlatEntry.init)
+            fieldNumbers = rule.metadata.fields?.map(FieldNumbers.number) ?? []
             allLeaves = rule.matchers.flatMap(\.leaves)
             var first = 0
             leafOffsets = rule.matchers.map { matcher in
@@ -237,29 +240,39 @@ public struct PatternRule: Rule, RuleKind {
                 firstLeafSlot = context.prefilter?.firstLeafSlot[rule.metadata.id]
                 slotResolved = true
             }
-            for field in fields ?? context.defaultTextFields(of: record) {
+            let names = fields ?? context.defaultTextFields(of: record)
+            for position in names.indices {
+                let field = names[position]
                 // Most rules find none of their words in most fields: that verdict is read
                 // in the context's cache before anything is copied out of it.
-                let index = context.fieldIndex(record, field: field)
+                let index =
+                    fields == nil
+                    ? context.fieldIndex(record, field: field) : context.fieldIndex(record, field: field, number: fieldNumbers[position])
                 guard context.hasText(at: index) else { continue }
-                if let first = firstSlot, context.anyEntryAllowed(first..<first + leafOffsets.count, at: index) == false { continue }
+                var from = 0
+                if let first = firstSlot {
+                    from = context.firstAllowedEntry(first..<first + leafOffsets.count, at: index) - first
+                    if from == leafOffsets.count { continue }
+                }
                 guard let text = context.text(at: index) else { continue }
                 let words = firstSlot == nil ? nil : context.wordHits(record, field: field)
                 text.bytes.withUnsafeBufferPointer { buffer in
-                    scan(buffer, text: text, record: record, field: field, context: context, words: words, emit: emit)
+                    scan(buffer, from: from, text: text, record: record, field: field, context: context, words: words, emit: emit)
                 }
             }
         }
 
+        /// Runs the entries from `from` on (those before it the prefilter ruled out).
         private func scan(
-            _ buffer: UnsafeBufferPointer<UInt8>, text: NormalizedText, record: Record, field: String,
+            _ buffer: UnsafeBufferPointer<UInt8>, from: Int, text: NormalizedText, record: Record, field: String,
             context: CheckContext, words: (present: [Bool], starts: [Int64])?, emit: (Finding) -> Void
         ) {
             // Every hit that survives its limit and exceptions, from every entry; merged below,
             // so the findings do not depend on the order of the entries.
             var kept: [(range: Range<Int>, message: String?)] = []
-            for (index, matcher) in rule.matchers.enumerated() {
-                if let present = words?.present, let first = firstSlot, let prefilter = context.prefilter,
+            for index in from..<rule.matchers.count {
+                let matcher = rule.matchers[index]
+                if index > from, let present = words?.present, let first = firstSlot, let prefilter = context.prefilter,
                     !prefilter.allows(entry: first + index, present: present)
                 {
                     continue

@@ -203,11 +203,25 @@ public final class CheckContext {
     }
 
     /// The current record's field `field` as a place in the per-record cache, for
-    /// `hasText`, `text(at:)` and `anyEntryAllowed`: the pattern rules ask each
+    /// `hasText`, `text(at:)` and `firstAllowedEntry`: the pattern rules ask each
     /// field of each record once per rule, and copying its text and word hits
     /// out for each (reference counts, a second lookup) cost more than most
     /// rules' verdict, which is "none of my words are here".
     public func fieldIndex(_ record: Record, field: String) -> Int { cachedIndex(record, field: field) }
+
+    /// The same for a field whose number (`FieldNumbers`) the caller holds: found by
+    /// that number once the record has been asked for it.
+    public func fieldIndex(_ record: Record, field: String, number: Int) -> Int {
+        if number < fieldPlaces.count, fieldPlaces[number].serial == record.serial { return fieldPlaces[number].index }
+        let index = cachedIndex(record, field: field)
+        if number >= fieldPlaces.count {
+            fieldPlaces += repeatElement((serial: Int.min, index: 0), count: number + 1 - fieldPlaces.count)
+        }
+        fieldPlaces[number] = (record.serial, index)
+        return index
+    }
+    /// Per field number, the record it was last looked up for and its place in `textCache`.
+    @exclusivity(unchecked) private var fieldPlaces: [(serial: Int, index: Int)] = []
 
     /// Whether the field at `index` (from `fieldIndex`) holds text.
     public func hasText(at index: Int) -> Bool { textCache[index].text != nil }
@@ -215,12 +229,14 @@ public final class CheckContext {
     /// The normalised text of the field at `index` (from `fieldIndex`).
     public func text(at index: Int) -> NormalizedText? { textCache[index].text }
 
-    /// Whether the prefilter lets any entry slot of `slots` run on the field at `index`
-    /// (from `fieldIndex`): `wordHits`' verdict read in place. Nil without a prefilter.
-    public func anyEntryAllowed(_ slots: Range<Int>, at index: Int) -> Bool? {
-        guard let prefilter else { return nil }
+    /// The first entry slot of `slots` the prefilter lets run on the field at `index`
+    /// (from `fieldIndex`), `slots.upperBound` when none: `wordHits`' verdict read in
+    /// place (the rule then starts there). `slots.lowerBound` without a prefilter.
+    public func firstAllowedEntry(_ slots: Range<Int>, at index: Int) -> Int {
+        guard let prefilter else { return slots.lowerBound }
         if textCache[index].present == nil { markWords(at: index, prefilter: prefilter) }
-        return textCache[index].present.map { present in slots.contains { prefilter.allows(entry: $0, present: present) } }
+        guard let present = textCache[index].present else { return slots.lowerBound }
+        return slots.first { prefilter.allows(entry: $0, present: present) } ?? slots.upperBound
     }
 
     /// The cache entry of a field of the current record, made on first use.

@@ -27,6 +27,27 @@ import Testing
         return out
     }
 
+    /// A field found by its number is the field found by its name, record after record
+    /// (a number remembered from one record must not answer for the next).
+    @Test func fieldNumbersFindTheFieldsNamesFind() {
+        #expect(FieldNumbers.number(of: "text") == FieldNumbers.number(of: "text"))
+        #expect(FieldNumbers.number(of: "text") != FieldNumbers.number(of: "next_followup_content"))
+        let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        let names = ["text", "next_followup_content", "resolution", "absent_field"]
+        for serial in 0..<20 {
+            var fields: [String: String] = ["id": "M\(serial)"]
+            for (position, name) in names.enumerated() where (serial >> position) & 1 == 1 { fields[name] = "\(name) of \(serial)" }
+            let record = Record(dataset: .messages, file: "m.csv", line: serial + 2, position: serial + 1, fields: fields, serial: serial)
+            // Asked by number first for odd records, by name first for even ones.
+            for name in serial % 2 == 1 ? names : names.reversed() {
+                let byNumber = context.fieldIndex(record, field: name, number: FieldNumbers.number(of: name))
+                let byName = context.fieldIndex(record, field: name)
+                #expect(byNumber == byName)
+                #expect(context.text(at: byNumber)?.original == fields[name], "\(name) of record \(serial)")
+            }
+        }
+    }
+
     @Test func findingPointsAtTheOriginalSpan() throws {
         let found = findings(try rule(), "您好！设备零 故 障运行")
         #expect(found.count == 1)
