@@ -49,12 +49,15 @@ final class RecordWorkers {
     private final class Worker: @unchecked Sendable {
         let context: CheckContext
         let checkers: [(index: Int, metadata: RuleMetadata, checker: RuleChecker)]
+        /// Time per checker slot, when the scan is timed (read once the scan's jobs are all finished).
+        let clock: RuleClock?
 
-        init(context: CheckContext, checkers: [(index: Int, metadata: RuleMetadata, checker: RuleChecker)]) {
+        init(context: CheckContext, checkers: [(index: Int, metadata: RuleMetadata, checker: RuleChecker)], timed: Bool) {
             self.context = context
             self.checkers = checkers
             gates = checkers.map(\.metadata.gate)
             ruleCheckers = checkers.map(\.checker)
+            clock = timed ? RuleClock(count: checkers.count) : nil
         }
 
         // Apart from `checkers`: reading a checker out of the tuple copied its metadata.
@@ -67,7 +70,11 @@ final class RecordWorkers {
                 let (record, direction) = job.batch[index]
                 var found = [[Finding]](repeating: [], count: checkers.count)
                 for slot in checkers.indices where gates[slot].applies(to: record, direction: direction) {
-                    ruleCheckers[slot].check(record, context: context) { found[slot].append($0) }
+                    if let clock {
+                        clock.time(slot, context: context) { ruleCheckers[slot].check(record, context: context) { found[slot].append($0) } }
+                    } else {
+                        ruleCheckers[slot].check(record, context: context) { found[slot].append($0) }
+                    }
                 }
                 job.results[index] = found
             }
@@ -85,7 +92,7 @@ final class RecordWorkers {
     private var stopping = false
 
     /// `jobs` threads in all (at least one: the scanning thread) for the record-local ones among `rules`.
-    init(rules: [Rule], checkers: [RuleChecker], context: CheckContext, jobs: Int) {
+    init(rules: [Rule], checkers: [RuleChecker], context: CheckContext, jobs: Int, timed: Bool = false) {
         var slots: [Int?] = []
         var local: [(Int, RuleMetadata)] = []
         for (index, checker) in checkers.enumerated() {
@@ -98,7 +105,17 @@ final class RecordWorkers {
         }
         self.slots = slots
         workers = (0..<max(1, jobs)).map { _ in
-            Worker(context: context.forWorker(), checkers: local.map { ($0.0, $0.1, rules[$0.0].makeChecker()) })
+            Worker(context: context.forWorker(), checkers: local.map { ($0.0, $0.1, rules[$0.0].makeChecker()) }, timed: timed)
+        }
+    }
+
+    /// Adds every worker's time to `times` (after the last `finish`: no chunk is being checked).
+    func addTimes(to times: RuleTimes, rules: [RuleMetadata]) {
+        locked {
+            for worker in workers {
+                guard let clock = worker.clock else { continue }
+                times.add(clock, rules: worker.checkers.map(\.metadata))
+            }
         }
     }
 

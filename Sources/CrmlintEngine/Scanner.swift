@@ -35,6 +35,8 @@ public struct ScanOptions: Sendable {
     /// Where loading the rules keeps what it computes between runs (`RuleCache`; nil: nowhere). The CLI sets it from
     /// `RuleCache.defaultDirectory()` unless `--no-cache`; the report is the same with and without it.
     public var ruleCacheDirectory: String?
+    /// When set, the time each rule's checks take is added to it (`--rule-timing`); the report is the same.
+    public var ruleTimes: RuleTimes?
 
     /// `$XDG_CACHE_HOME/crmlint`, else `~/.cache/crmlint`; nil when `CRMLINT_NO_CACHE` is set (not 0).
     public static func defaultRuleCacheDirectory() -> String? { RuleCache.defaultDirectory() }
@@ -178,14 +180,24 @@ public enum Scanner {
         }
         context.companyDomains = config.companyDomains
         context.vocabulary = config.vocabulary
+        context.timesSharedWork = options.ruleTimes != nil
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
         let gates = rules.map(\.metadata.gate)
         let fallbackRules = Set(rules.filter(\.reportsOnlyIfUnreported).map(\.metadata.id))
         let ruleCheckers = checkers.map(\.1)
         let workers = RecordWorkers(
             rules: rules, checkers: checkers.map(\.1), context: context,
-            jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount, timed: options.ruleTimes != nil)
         defer { workers.stop() }
+        // The checkers run on this thread (stateful ones, and all of them with one job), timed when asked.
+        let clock = options.ruleTimes.map { _ in RuleClock(count: checkers.count) }
+        defer {
+            if let times = options.ruleTimes, let clock {
+                let metadata = checkers.map(\.0)
+                times.add(clock, rules: metadata)
+                workers.addTimes(to: times, rules: metadata)
+            }
+        }
         var serial = 0
         // Records dated after --as-of: counted for a note, since no deadline rule judges them.
         var future = (count: 0, latest: asOf)
@@ -244,7 +256,13 @@ public enum Scanner {
                     if let slot = workers.slots[checkerIndex] {
                         pending += local[index][slot]
                     } else if gates[checkerIndex].applies(to: record, direction: direction) {
-                        ruleCheckers[checkerIndex].check(record, context: context) { pending.append($0) }
+                        if let clock {
+                            clock.time(checkerIndex, context: context) {
+                                ruleCheckers[checkerIndex].check(record, context: context) { pending.append($0) }
+                            }
+                        } else {
+                            ruleCheckers[checkerIndex].check(record, context: context) { pending.append($0) }
+                        }
                     }
                 }
                 // A rule that reports only what no rule of its category reported (a model behind the
