@@ -256,6 +256,15 @@ public final class CheckContext {
     /// The cache entry of a field of the current record, made on first use.
     private func cachedIndex(_ record: Record, field: String) -> Int {
         if cachedSerial != record.serial {
+            // The prefilter's arrays go back to the pool for the next record's fields.
+            for index in textCache.indices {
+                guard var present = textCache[index].present else { continue }
+                textCache[index].present = nil
+                var starts: [Int64] = []
+                swap(&starts, &textCache[index].starts)
+                spareWordArrays.append((present, starts))
+                present = []
+            }
             textCache.removeAll(keepingCapacity: true)
             cachedSerial = record.serial
         }
@@ -285,6 +294,8 @@ public final class CheckContext {
         (-1, [])
     @exclusivity(unchecked) private var modelScratch = NgramModel.Scratch()
 
+    @exclusivity(unchecked) private var spareWordArrays: [(present: [Bool], starts: [Int64])] = []
+
     /// Which pattern-rule entries could match, one pass per field for all
     /// rules (set by the scanner; nil runs every entry).
     @exclusivity(unchecked) public var prefilter: LiteralPrefilter?
@@ -301,8 +312,10 @@ public final class CheckContext {
 
     /// Runs the prefilter over the field at `index` of the text cache.
     private func markWords(at index: Int, prefilter: LiteralPrefilter) {
-        var present = [Bool](repeating: false, count: prefilter.setCount)
-        var starts: [Int64] = []
+        // Arrays of an earlier record's fields when there are (`mark` clears them): allocating
+        // and zeroing thousands of flags per field cost more than reusing them.
+        var (present, starts) = spareWordArrays.popLast() ?? ([], [])
+        if present.count != prefilter.setCount { present = [Bool](repeating: false, count: prefilter.setCount) }
         sharedWork {
             textCache[index].text?.bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, starts: &starts) }
         }
