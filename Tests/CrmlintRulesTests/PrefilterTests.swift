@@ -158,7 +158,7 @@ import Testing
         for rule in rules {
             for pattern in rule.matchers.flatMap(\.leaves)
             where RequiredLiterals.leadingWords(of: pattern.source, caseless: pattern.options.contains(.caseless)) != nil {
-                let anchored = try pattern.anchored()
+                let anchored = pattern.anchored()
                 let prefilter = Self.prefilter(for: pattern)
                 checked += 1
                 for text in rule.matchExamples + rule.noMatchExamples {
@@ -175,7 +175,7 @@ import Testing
         for source in sources {
             let pattern = try PatternEngine.Pattern(source)
             #expect(RequiredLiterals.leadingWords(of: source) != nil, "no leading words for \(source)")
-            let anchored = try pattern.anchored()
+            let anchored = pattern.anchored()
             let prefilter = Self.prefilter(for: pattern)
             for _ in 0..<300 {
                 let text = String((0..<Int.random(in: 1...16, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })

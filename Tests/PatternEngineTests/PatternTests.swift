@@ -57,6 +57,18 @@ import Testing
         #endif
     }
 
+    @Test func anchoredTwinIsMadeOnceAndCompiledOnFirstUse() throws {
+        let pattern = try Pattern("保证(\\d+)?")
+        let twin = pattern.anchored()
+        #expect(pattern.anchored() === twin)
+        #expect(!twin.isCompiled)
+        #expect(twin.captureCount == pattern.captureCount)
+        var text = "x保证12 保证"
+        let found = try text.withUTF8 { try twin.allMatches(in: $0, startingAt: [0, 1, 10], scratch: MatchScratch()) }
+        #expect(found.map(\.range) == [1..<9, 10..<16])
+        #expect(twin.isCompiled)
+    }
+
     @Test func scalarCountConvertsBytesToCharacters() {
         let bytes = Array("零故障abc".utf8)
         #expect(UTF8Offsets.scalarCount(bytes, upTo: 9) == 3)
