@@ -20,4 +20,10 @@ static inline int crmlint_compiled_publish(crmlint_compiled **slot, crmlint_comp
     crmlint_compiled *expected = 0;
     return __atomic_compare_exchange_n(slot, &expected, compiled, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
+// The same for an object pointer (a pattern's anchored twin, made on first use).
+static inline void *crmlint_pointer_load(void *const *slot) { return __atomic_load_n(slot, __ATOMIC_ACQUIRE); }
+static inline int crmlint_pointer_publish(void **slot, void *pointer) {
+    void *expected = 0;
+    return __atomic_compare_exchange_n(slot, &expected, pointer, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
 #endif

@@ -94,15 +94,32 @@ public enum Scanner {
         let environment = ProcessInfo.processInfo.environment
         if environment["CRMLINT_NO_PREFILTER"] != nil || environment["CRMLINT_PREFILTER"] == "off" { return false }
         if environment["CRMLINT_PREFILTER"] == "on" || cached { return true }
+        return !isSmall(inputs)
+    }
+
+    /// Whether the inputs are files of under `prefilterWorthwhileBytes` in all (stdin counts as large).
+    static func isSmall(_ inputs: [PreparedInput]) -> Bool {
         var total = 0
         for input in inputs {
             guard let path = input.openPath, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
-                return true
+                return false
             }
             total += size
-            if total >= prefilterWorthwhileBytes { return true }
+            if total >= prefilterWorthwhileBytes { return false }
         }
-        return false
+        return true
+    }
+
+    /// Whether patterns are matched with PCRE2's interpreter first (`MatchScratch`,
+    /// which says why the findings are the same): for small inputs, where
+    /// JIT-compiling each pattern that runs costs more than all its matches.
+    /// `CRMLINT_INTERPRETER=on|off` forces either way (tests compare the two).
+    static func wantsInterpreter(for inputs: [PreparedInput]) -> Bool {
+        switch ProcessInfo.processInfo.environment["CRMLINT_INTERPRETER"] {
+        case "on": return true
+        case "off": return false
+        default: return isSmall(inputs)
+        }
     }
 
     /// `crmlint records`: reads the inputs as a scan does and hands each record to `tap` (with its sheet, for a
@@ -169,7 +186,7 @@ public enum Scanner {
         }.sorted { ($0.dataset, $0.path, $0.sheet?.index ?? 0) < ($1.dataset, $1.path, $1.sheet?.index ?? 0) }
         problems.forEach(emit)
 
-        let context = CheckContext(asOf: asOf, timeZone: timeZone)
+        let context = CheckContext(asOf: asOf, timeZone: timeZone, interpreterFirst: Self.wantsInterpreter(for: inputs))
         // With a rule cache the prefilter's tables are read from it (built and kept there on
         // the first run), so even a small input runs only the patterns its words allow, and
         // the patterns it never runs are never compiled (cached patterns compile on first use).

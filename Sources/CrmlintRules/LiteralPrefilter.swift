@@ -424,7 +424,7 @@ extension LiteralPrefilter {
             for matcher in rule.matchers { hash.add(matcher) }
         }
         let path = (cachePath as NSString).deletingLastPathComponent + "/prefilter-\(hash.hex).bin"
-        if let data = FileManager.default.contents(atPath: path), let restored = LiteralPrefilter(restoring: [UInt8](data)) {
+        if let file = CacheFile.bytes(atPath: path), let restored = LiteralPrefilter(restoring: file) {
             return restored
         }
         let built = LiteralPrefilter(rules: rules)
@@ -432,7 +432,8 @@ extension LiteralPrefilter {
         return built
     }
 
-    static let magic = "crmlint-prefilter 1\n"
+    /// 2: the pair table is kept too (deriving it was 4 % of a warm small-file run), and a checksum.
+    static let magic = "crmlint-prefilter 2\n"
 
     func serialized() -> [UInt8] {
         var out = CacheWriter()
@@ -452,6 +453,11 @@ extension LiteralPrefilter {
         out.raw(bucketStart)
         out.raw(positional.map { $0 ? UInt8(1) : 0 })
         out.raw(leadingSet)
+        out.raw(shortStart)
+        out.raw(shortWords)
+        out.raw(pairKeys)
+        out.raw(pairRanges)
+        out.raw(pairWords)
         out.count(setCount)
         out.count(slotCount)
         for table in [firstSlot, firstLeafSlot] {
@@ -463,19 +469,22 @@ extension LiteralPrefilter {
             }
         }
         out.string("end")
+        // A damaged word index or pair range would read out of bounds or skip a pattern that matches.
+        out.checksum()
         return out.bytes
     }
 
     /// The tables as `serialized` wrote them; nil for a file that is not one (then the prefilter is built).
     convenience init?(restoring bytes: [UInt8]) {
-        var input = CacheReader(bytes: bytes)
-        guard input.string() == Self.magic, let clauseStart = input.raw(Int32.self), let setStart = input.raw(Int32.self),
+        guard var input = CacheReader(checked: bytes), input.string() == Self.magic, let clauseStart = input.raw(Int32.self),
+            let setStart = input.raw(Int32.self),
             let clauseSets = input.raw(Int32.self), let bmpTable = input.raw(UInt32.self), bmpTable.count == 0x10000,
             let otherKeys = input.raw(UInt32.self), let otherValues = input.raw(Int.self), otherKeys.count == otherValues.count,
             let wordBytes = input.raw(UInt8.self), let wordStart = input.raw(Int32.self), let setsFlat = input.raw(Int32.self),
             let setsStart = input.raw(Int32.self), let bucketFlat = input.raw(Int32.self), let bucketStart = input.raw(Int32.self),
-            let positional = input.raw(UInt8.self), let leadingSet = input.raw(Int32.self), let setCount = input.count(),
-            let slotCount = input.count()
+            let positional = input.raw(UInt8.self), let leadingSet = input.raw(Int32.self), let shortStart = input.raw(Int32.self),
+            let shortWords = input.raw(Int32.self), let pairKeys = input.raw(UInt64.self), let pairRanges = input.raw(Int32.self),
+            let pairWords = input.raw(Int32.self), let setCount = input.count(), let slotCount = input.count()
         else { return nil }
         var tables: [[String: Int]] = []
         for _ in 0..<2 {
@@ -488,7 +497,8 @@ extension LiteralPrefilter {
             tables.append(table)
         }
         guard input.string() == "end", input.atEnd, positional.count == setCount, leadingSet.count == slotCount,
-            clauseStart.count == slotCount + 1
+            clauseStart.count == slotCount + 1, shortStart.count == bucketStart.count, pairRanges.count == 2 * pairKeys.count,
+            pairKeys.count >= 16, pairKeys.count & (pairKeys.count - 1) == 0
         else { return nil }
         self.init(rules: [])
         self.clauseStart = clauseStart
@@ -508,7 +518,24 @@ extension LiteralPrefilter {
         self.slotCount = slotCount
         self.firstSlot = tables[0]
         self.firstLeafSlot = tables[1]
+        self.shortStart = shortStart
+        self.shortWords = shortWords
+        self.pairKeys = pairKeys
+        self.pairRanges = pairRanges
+        self.pairWords = pairWords
+    }
+
+    /// The pair table as `derivePairTable` builds it, for tests of the cached one.
+    var pairTablesForTesting: [[Int64]] {
+        [
+            shortStart.map(Int64.init), shortWords.map(Int64.init), pairKeys.map { Int64(bitPattern: $0) }, pairRanges.map(Int64.init),
+            pairWords.map(Int64.init),
+        ]
+    }
+
+    func rederivedPairTablesForTesting() -> [[Int64]] {
         derivePairTable()
+        return pairTablesForTesting
     }
 }
 

@@ -23,7 +23,7 @@ public final class PatternCodeCache: PatternCodeStore, @unchecked Sendable {
 
     init(path: String?) {
         self.path = path
-        guard let path, let data = FileManager.default.contents(atPath: path), let read = Self.read([UInt8](data)) else { return }
+        guard let path, let file = CacheFile.bytes(atPath: path), let read = Self.read(file) else { return }
         codes = read
     }
 

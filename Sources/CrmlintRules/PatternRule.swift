@@ -151,8 +151,8 @@ public struct PatternRule: Rule, RuleKind {
         private let allLeaves: [Pattern]
         private let leafOffsets: [Int]
         // Unchecked: read per record and rule, never overlapping (the runtime check cost ~6 % of a scan).
-        /// Anchored twins of the rule's patterns, compiled on first use by this checker's thread.
-        @exclusivity(unchecked) private var anchoredTwins: [Int: Pattern?] = [:]
+        /// Anchored twins of the rule's patterns (each pattern's own, shared), looked up once per leaf.
+        @exclusivity(unchecked) private var anchoredTwins: [Int: Pattern] = [:]
         /// This rule's first entry slot and first pattern slot in the scan's
         /// prefilter (nil: no prefilter, run every entry), read on the first record.
         @exclusivity(unchecked) private var firstSlot: Int?
@@ -223,14 +223,13 @@ public struct PatternRule: Rule, RuleKind {
         private func run(leaf: Int, slot: Int, prefilter: LiteralPrefilter, present: [Bool], starts: [Int64]) -> TextMatcher.Run {
             guard prefilter.allows(entry: slot, present: present) else { return .skip }
             guard let positions = prefilter.starts(slot: slot, in: starts) else { return .scan }
-            let twin: Pattern?
+            let twin: Pattern
             if let known = anchoredTwins[leaf] {
                 twin = known
             } else {
-                twin = try? allLeaves[leaf].anchored()
+                twin = allLeaves[leaf].anchored()
                 anchoredTwins[leaf] = twin
             }
-            guard let twin else { return .scan }
             return .at(positions, anchored: twin)
         }
 

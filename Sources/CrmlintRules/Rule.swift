@@ -159,10 +159,13 @@ public final class CheckContext {
     @exclusivity(unchecked) private var textCache: [(field: String, text: NormalizedText?, present: [Bool]?, starts: [Int64])] = []
     @exclusivity(unchecked) private var cachedSerial = -1
 
-    public init(asOf: Date, timeZone: TimeZone, limits: MatchLimits = .default, redactor: Redactor = .shared) {
+    /// `interpreterFirst`: patterns are matched with PCRE2's interpreter first (`MatchScratch`), for small inputs.
+    public init(
+        asOf: Date, timeZone: TimeZone, limits: MatchLimits = .default, redactor: Redactor = .shared, interpreterFirst: Bool = false
+    ) {
         self.asOf = asOf
         self.timeZone = timeZone
-        self.scratch = MatchScratch(limits: limits)
+        self.scratch = MatchScratch(limits: limits, interpreterFirst: interpreterFirst)
         self.redactor = redactor
         self.limits = limits
     }
@@ -170,7 +173,8 @@ public final class CheckContext {
     /// A context for another worker thread: the same settings and prefilter
     /// (read-only once built), caches and match state of its own.
     public func forWorker() -> CheckContext {
-        let copy = CheckContext(asOf: asOf, timeZone: timeZone, limits: limits, redactor: redactor)
+        let copy = CheckContext(
+            asOf: asOf, timeZone: timeZone, limits: limits, redactor: redactor, interpreterFirst: scratch.interpreterFirst)
         copy.companyDomains = companyDomains
         copy.prefilter = prefilter
         copy.vocabulary = vocabulary

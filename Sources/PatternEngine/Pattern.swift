@@ -73,6 +73,13 @@ public final class Pattern: @unchecked Sendable {
     private let slot: UnsafeMutablePointer<UnsafeMutablePointer<crmlint_compiled>?>
     /// Where this pattern's serialized code is read from and kept (and its anchored twin's).
     private let store: PatternCodeStore?
+    /// The code without JIT for the interpreter (`MatchScratch.interpreterFirst`),
+    /// made on first use when `slot` is still empty: `slot`'s code is JIT-compiled
+    /// on first use, in place, so the interpreter never reads it before it is published.
+    private let plainSlot: UnsafeMutablePointer<UnsafeMutablePointer<crmlint_compiled>?>
+    /// The anchored twin (`anchored()`), made once and shared by every rule
+    /// checker and thread that uses this pattern: a retained `Pattern`, or nil.
+    private let twinSlot: UnsafeMutablePointer<UnsafeMutableRawPointer?>
 
     public convenience init(_ source: String, options: Options = []) throws {
         try self.init(source, options: options, store: nil)
@@ -88,6 +95,10 @@ public final class Pattern: @unchecked Sendable {
         captureCount = Int(groups)
         slot = .allocate(capacity: 1)
         slot.initialize(to: compiled)
+        plainSlot = .allocate(capacity: 1)
+        plainSlot.initialize(to: nil)
+        twinSlot = .allocate(capacity: 1)
+        twinSlot.initialize(to: nil)
     }
 
     /// A pattern known to compile (the rule cache saw it compile, with this
@@ -101,11 +112,19 @@ public final class Pattern: @unchecked Sendable {
         self.store = store
         slot = .allocate(capacity: 1)
         slot.initialize(to: nil)
+        plainSlot = .allocate(capacity: 1)
+        plainSlot.initialize(to: nil)
+        twinSlot = .allocate(capacity: 1)
+        twinSlot.initialize(to: nil)
     }
 
     deinit {
         if let compiled = slot.pointee { Pattern.free(compiled) }
         slot.deallocate()
+        if let plain = plainSlot.pointee { Pattern.free(plain) }
+        plainSlot.deallocate()
+        if let twin = twinSlot.pointee { Unmanaged<Pattern>.fromOpaque(twin).release() }
+        twinSlot.deallocate()
     }
 
     private static func compile(
@@ -113,6 +132,15 @@ public final class Pattern: @unchecked Sendable {
     ) throws -> UnsafeMutablePointer<
         crmlint_compiled
     > {
+        let code = try code(source, options: options, store: store)
+        let jit = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
+        let compiled = UnsafeMutablePointer<crmlint_compiled>.allocate(capacity: 1)
+        compiled.initialize(to: crmlint_compiled(code: code, jit: jit ? 1 : 0))
+        return compiled
+    }
+
+    /// The pattern's code without JIT: decoded from the store, else compiled (and kept there).
+    private static func code(_ source: String, options: Options, store: PatternCodeStore?) throws -> OpaquePointer {
         let code: OpaquePointer
         if let store, let decoded = decode(store.serializedCode(source: source, options: options)) {
             code = decoded
@@ -132,10 +160,7 @@ public final class Pattern: @unchecked Sendable {
             code = compiled
             if let store, let bytes = encode(code) { store.keep(serializedCode: bytes, source: source, options: options) }
         }
-        let jit = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
-        let compiled = UnsafeMutablePointer<crmlint_compiled>.allocate(capacity: 1)
-        compiled.initialize(to: crmlint_compiled(code: code, jit: jit ? 1 : 0))
-        return compiled
+        return code
     }
 
     /// One pattern's code as `pcre2_serialize_encode` writes it (its header
@@ -183,14 +208,35 @@ public final class Pattern: @unchecked Sendable {
         return crmlint_compiled_load(slot)!.pointee
     }
 
+    /// Code the interpreter may run: the published JIT slot's (its JIT compile
+    /// is done, so the code no longer changes), else code of its own without JIT.
+    @inline(__always) private var interpreterCode: OpaquePointer {
+        if let known = crmlint_compiled_load(slot) { return known.pointee.code }
+        if let plain = crmlint_compiled_load(plainSlot) { return plain.pointee.code }
+        return makePlainCode()
+    }
+
+    @inline(never) private func makePlainCode() -> OpaquePointer {
+        guard let code = try? Pattern.code(source, options: options, store: store) else {
+            fatalError("a cached pattern no longer compiles: \(source.prefix(200))")
+        }
+        let made = UnsafeMutablePointer<crmlint_compiled>.allocate(capacity: 1)
+        made.initialize(to: crmlint_compiled(code: code, jit: 0))
+        if crmlint_compiled_publish(plainSlot, made) == 0 { Pattern.free(made) }
+        return crmlint_compiled_load(plainSlot)!.pointee.code
+    }
+
     /// Whether the pattern has been compiled yet (false until first use for a `known` pattern).
-    public var isCompiled: Bool { crmlint_compiled_load(slot) != nil }
+    public var isCompiled: Bool { crmlint_compiled_load(slot) != nil || crmlint_compiled_load(plainSlot) != nil }
+
+    /// Whether it has been JIT-compiled yet (a match the interpreter answered compiles no JIT code).
+    public var hasJITCode: Bool { crmlint_compiled_load(slot)?.pointee.jit ?? 0 != 0 }
 
     public var isJITCompiled: Bool { compiled.jit != 0 }
 
     /// The number of the capture group called `name` (`(?<name>...)`), or nil.
     public func groupNumber(named name: String) -> Int? {
-        let code = compiled.code
+        let code = interpreterCode // any code will do: no JIT compile for a question about the pattern
         let number = name.withCString { cString in
             cString.withMemoryRebound(to: UInt8.self, capacity: name.utf8.count + 1) { pcre2_substring_number_from_name_8(code, $0) }
         }
@@ -203,13 +249,27 @@ public final class Pattern: @unchecked Sendable {
         // An empty buffer may have no base address; PCRE2 wants a valid pointer
         // (a static byte: allocating one per call cost a heap round trip per match).
         let base = subject.baseAddress ?? UnsafePointer(Pattern.emptySubject)
-        let compiled = self.compiled, code = compiled.code
         do {
-            // JIT-compiled patterns take PCRE2's fast path (same limits, no option checks).
-            let rc =
-                compiled.jit != 0
-                ? pcre2_jit_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.context)
-                : pcre2_match_8(code, base, subject.count, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+            var rc: Int32 = PCRE2_ERROR_NOMATCH
+            var answered = false
+            if let interpreterContext = scratch.interpreterContext {
+                // A small input: PCRE2's interpreter, which needs no JIT compile (most of the
+                // cost of a pre-commit file). Its answer is taken only when it finished; on any
+                // error the JIT-compiled pattern answers, so every limit finding is the JIT's.
+                rc = pcre2_match_8(
+                    interpreterCode, base, subject.count, start, UInt32(PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT), scratch.matchData,
+                    interpreterContext)
+                answered = rc >= 0 || rc == PCRE2_ERROR_NOMATCH
+                if !answered { scratch.interpreterFallbacks += 1 }
+            }
+            if !answered {
+                let compiled = self.compiled, code = compiled.code
+                // JIT-compiled patterns take PCRE2's fast path (same limits, no option checks).
+                rc =
+                    compiled.jit != 0
+                    ? pcre2_jit_match_8(code, base, subject.count, start, 0, scratch.matchData, scratch.context)
+                    : pcre2_match_8(code, base, subject.count, start, UInt32(PCRE2_NO_UTF_CHECK), scratch.matchData, scratch.context)
+            }
             if rc == PCRE2_ERROR_NOMATCH { return nil }
             if rc < 0 { throw Pattern.matchError(rc) }
             let ovector = pcre2_get_ovector_pointer_8(scratch.matchData)!
@@ -255,8 +315,18 @@ public final class Pattern: @unchecked Sendable {
     /// The same pattern compiled to match only where a search starts: tried
     /// at a few known start positions it costs a fraction of a scan (JIT
     /// takes no anchoring option at match time, hence a second compile).
-    public func anchored() throws -> Pattern {
-        try Pattern(source, options: options.union(.anchored), store: store)
+    /// Made once per pattern and compiled on first use: each rule checker of
+    /// each thread compiling its own twin JIT-compiled 34 of the 213 patterns
+    /// of a small file twice. Anchoring a pattern that compiles cannot make
+    /// it fail to compile, so the twin is a `known` pattern.
+    public func anchored() -> Pattern {
+        if let twin = crmlint_pointer_load(twinSlot) { return Unmanaged<Pattern>.fromOpaque(twin).takeUnretainedValue() }
+        let made = Unmanaged.passRetained(
+            Pattern(known: source, options: options.union(.anchored), captureCount: captureCount, store: store)
+        ).toOpaque()
+        // Two threads may race here: one publishes, the other drops its copy (never compiled).
+        if crmlint_pointer_publish(twinSlot, made) == 0 { Unmanaged<Pattern>.fromOpaque(made).release() }
+        return Unmanaged<Pattern>.fromOpaque(crmlint_pointer_load(twinSlot)!).takeUnretainedValue()
     }
 
     /// What `allMatches` finds, for a pattern every match of which starts at
@@ -305,21 +375,66 @@ public final class MatchScratch {
     fileprivate let context: OpaquePointer
     private let jitStack: OpaquePointer?
     public let limits: MatchLimits
+    /// With `interpreterFirst`: the interpreter's limits (`interpreterLimits`), else nil.
+    fileprivate let interpreterContext: OpaquePointer?
 
-    public init(limits: MatchLimits = .default, maxGroups: Int = 64) {
+    /// The JIT stack's largest size: what the JIT may use where the interpreter uses heap.
+    static let jitStackBytes = 1024 * 1024
+
+    /// `interpreterFirst`: every match is tried first with PCRE2's interpreter,
+    /// within the tighter `interpreterLimits`, and only when it stops with an
+    /// error (any: a limit, memory) the JIT-compiled pattern is run and its
+    /// answer taken, result or error. For small inputs, where JIT-compiling the
+    /// patterns costs far more than matching (a pre-commit file: ~20 ms of ~75).
+    ///
+    /// Why the findings are the same: both engines implement the same matching
+    /// (PCRE2 runs its whole test suite through both), so where both finish they
+    /// give the same match and groups; where the interpreter does not finish, the
+    /// JIT answers as without this option. What is left: a match the interpreter
+    /// finishes within a tenth of the match limit and a JIT stack's worth of heap
+    /// while the JIT, which counts the limit its own way and needs its stack,
+    /// would have stopped at the limit. PCRE2 documents no bound between the two
+    /// counts, so that is not proved impossible, only far from anything a
+    /// finished match needs (see README, Performance).
+    public init(limits: MatchLimits = .default, maxGroups: Int = 64, interpreterFirst: Bool = false) {
         self.limits = limits
         matchData = pcre2_match_data_create_8(UInt32(maxGroups), nil)!
         context = pcre2_match_context_create_8(nil)!
         pcre2_set_match_limit_8(context, limits.matchLimit)
         pcre2_set_depth_limit_8(context, limits.depthLimit)
         pcre2_set_heap_limit_8(context, limits.heapLimitKiB)
-        jitStack = pcre2_jit_stack_create_8(32 * 1024, 1024 * 1024, nil)
+        jitStack = pcre2_jit_stack_create_8(32 * 1024, Self.jitStackBytes, nil)
         if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
+        if interpreterFirst {
+            let tighter = Self.interpreterLimits(limits)
+            let interpreter = pcre2_match_context_create_8(nil)!
+            pcre2_set_match_limit_8(interpreter, tighter.matchLimit)
+            pcre2_set_depth_limit_8(interpreter, tighter.depthLimit)
+            pcre2_set_heap_limit_8(interpreter, tighter.heapLimitKiB)
+            interpreterContext = interpreter
+        } else {
+            interpreterContext = nil
+        }
     }
+
+    /// The interpreter's limits: a tenth of the match limit, and no more heap
+    /// than the JIT's stack, so that any match near what would stop the JIT is
+    /// handed to it instead of being answered by the interpreter.
+    public static func interpreterLimits(_ limits: MatchLimits) -> MatchLimits {
+        MatchLimits(
+            matchLimit: max(1, limits.matchLimit / 10), depthLimit: limits.depthLimit,
+            heapLimitKiB: min(limits.heapLimitKiB, UInt32(jitStackBytes / 1024)))
+    }
+
+    /// Whether matches are tried with the interpreter first.
+    public var interpreterFirst: Bool { interpreterContext != nil }
+    /// Matches the interpreter stopped with an error and the JIT answered.
+    public fileprivate(set) var interpreterFallbacks = 0
 
     deinit {
         pcre2_match_data_free_8(matchData)
         pcre2_match_context_free_8(context)
+        if let interpreterContext { pcre2_match_context_free_8(interpreterContext) }
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }
     }
 }

@@ -143,6 +143,36 @@ import Testing
         }
     }
 
+    /// PCRE2's interpreter first (small inputs) and the JIT alone give
+    /// byte-identical reports on every bundled corpus and conduct set.
+    @Test func interpreterChangesNoFinding() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var lines = ""
+        for name in ["tune", "holdout", "fresh-a", "fresh-b", "fresh-c"] {
+            for (index, row) in try Self.labelled(repositoryRoot.appendingPathComponent("corpus/conduct/\(name).tsv")).enumerated() {
+                let record = [
+                    "id": "\(name)-\(index)", "direction": "outbound", "recipient_type": "customer", "customer_id": "C1",
+                    "timestamp": "2024-05-01T10:00:00+08:00", "channel": "微信", "text": row.text,
+                ]
+                lines += String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self) + "\n"
+            }
+        }
+        try lines.write(to: folder.appendingPathComponent("messages.jsonl"), atomically: true, encoding: .utf8)
+        for path in ["corpus", "corpus/policy", "corpus/pii", "corpus/messages-hk.csv", folder.path] {
+            for format in ["json", "sarif"] {
+                let arguments = [
+                    "scan", path, "--format", format, "--as-of", "2024-06-01T00:00:00+08:00", "--fail-on", "never", "--no-suppressions",
+                ]
+                let interpreted = try crmlint(arguments, environment: ["CRMLINT_INTERPRETER": "on"])
+                let jitOnly = try crmlint(arguments, environment: ["CRMLINT_INTERPRETER": "off"])
+                #expect(interpreted.status == 0 && jitOnly.status == 0)
+                #expect(interpreted.stdout.contains("rule"))
+                #expect(interpreted.stdoutBytes == jitOnly.stdoutBytes, "the interpreter changed the \(format) report on \(path)")
+            }
+        }
+    }
+
     /// The third-party development set (../shared/testdata, absent from a fresh clone).
     @Test(
         .enabled(

@@ -85,6 +85,33 @@ import Testing
         }
     }
 
+    /// The rule cache's prefilter file keeps the pair table: read back, it is
+    /// the table deriving it from the words gives, and the restored prefilter
+    /// marks what the built one marks; a damaged byte makes the file unreadable.
+    @Test func restoredPrefilterKeepsThePairTable() throws {
+        let rules = try RuleLoader.load(paths: [BuiltinRules.root], checkExamples: false)
+        let built = LiteralPrefilter(rules: rules)
+        var file = built.serialized()
+        let restored = try #require(LiteralPrefilter(restoring: file))
+        let kept = restored.pairTablesForTesting
+        #expect(kept == built.pairTablesForTesting)
+        #expect(kept == restored.rederivedPairTablesForTesting())
+        #expect(kept[2].count >= 16 && kept[4].count > 500)
+        for text in ["给您个人5个点的回扣", "保证一定到货，绝对没问题", "VIP 客户 事成之后 另有重谢", ""] {
+            let bytes = Array(text.utf8)
+            var (present, starts) = ([Bool](repeating: false, count: built.setCount), [Int64]())
+            var (again, againStarts) = ([Bool](repeating: false, count: restored.setCount), [Int64]())
+            bytes.withUnsafeBufferPointer { buffer in
+                built.mark(buffer, into: &present, starts: &starts)
+                restored.mark(buffer, into: &again, starts: &againStarts)
+            }
+            #expect(present.contains(true) == !text.isEmpty)
+            #expect(present == again && starts == againStarts, "\(text)")
+        }
+        file[file.count / 2] ^= 0x40
+        #expect(LiteralPrefilter(restoring: file) == nil)
+    }
+
     /// `mark` (first scalar, then the pair of the first two, then the bytes) finds
     /// every word of the bundled rules wherever it stands, and only there: checked
     /// against comparing every word at every character, on random texts made of
@@ -158,7 +185,7 @@ import Testing
         for rule in rules {
             for pattern in rule.matchers.flatMap(\.leaves)
             where RequiredLiterals.leadingWords(of: pattern.source, caseless: pattern.options.contains(.caseless)) != nil {
-                let anchored = try pattern.anchored()
+                let anchored = pattern.anchored()
                 let prefilter = Self.prefilter(for: pattern)
                 checked += 1
                 for text in rule.matchExamples + rule.noMatchExamples {
@@ -175,7 +202,7 @@ import Testing
         for source in sources {
             let pattern = try PatternEngine.Pattern(source)
             #expect(RequiredLiterals.leadingWords(of: source) != nil, "no leading words for \(source)")
-            let anchored = try pattern.anchored()
+            let anchored = pattern.anchored()
             let prefilter = Self.prefilter(for: pattern)
             for _ in 0..<300 {
                 let text = String((0..<Int.random(in: 1...16, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })

@@ -57,6 +57,70 @@ import Testing
         #endif
     }
 
+    @Test func anchoredTwinIsMadeOnceAndCompiledOnFirstUse() throws {
+        let pattern = try Pattern("保证(\\d+)?")
+        let twin = pattern.anchored()
+        #expect(pattern.anchored() === twin)
+        #expect(!twin.isCompiled)
+        #expect(twin.captureCount == pattern.captureCount)
+        var text = "x保证12 保证"
+        let found = try text.withUTF8 { try twin.allMatches(in: $0, startingAt: [0, 1, 10], scratch: MatchScratch()) }
+        #expect(found.map(\.range) == [1..<9, 10..<16])
+        #expect(twin.isCompiled)
+    }
+
+    /// Where the interpreter finishes, its matches and groups are the JIT's;
+    /// a pattern it answered for is never JIT-compiled.
+    @Test func interpreterFirstFindsWhatTheJITFinds() throws {
+        let sources = [
+            "保证(?:一定|绝对)?", "(?i)abc", "(?<!个)人(\\d+)?", "\\p{Han}{2}", "(?:甲|乙)+丙?", "x?", "(\\d+)\\s*(?:元|块)(万)?",
+            "(?:保证|承诺).{0,10}(?:到货|没问题)", "\\b[A-Z]{2,}\\b", "(?=.*回扣)给您.{0,6}点",
+        ]
+        let texts = ["保证一定到货，绝对没问题", "给您个人5个点的回扣 abc ABC", "", "中中中 x1 保证", "\u{1F600} 保证 甲乙丙", "报价 300 元，另 5块万"]
+        let interpreter = MatchScratch(interpreterFirst: true), jit = MatchScratch()
+        #expect(interpreter.interpreterFirst && !jit.interpreterFirst)
+        for source in sources {
+            let compiled = try Pattern(source)
+            let lazy = Pattern(known: source, captureCount: compiled.captureCount)
+            for text in texts {
+                #expect(try lazy.matches(text, scratch: interpreter) == compiled.matches(text, scratch: jit), "\(source) on \(text)")
+                var copy = text
+                // Every character's start (PCRE2 is not told to check UTF-8, so never inside one).
+                let starts =
+                    text.utf8.indices.filter { text.utf8[$0] & 0xC0 != 0x80 }.map { text.utf8.distance(from: text.utf8.startIndex, to: $0) }
+                    + [text.utf8.count]
+                try copy.withUTF8 { buffer in
+                    let expected = try compiled.anchored().allMatches(in: buffer, startingAt: starts, scratch: jit)
+                    #expect(try lazy.anchored().allMatches(in: buffer, startingAt: starts, scratch: interpreter) == expected)
+                }
+            }
+            #expect(lazy.isCompiled && !lazy.hasJITCode)
+        }
+        #expect(interpreter.interpreterFallbacks == 0)
+    }
+
+    /// A match the interpreter does not finish within its tighter limits is
+    /// the JIT's to answer: a match it finds, or the limit error it stops with.
+    @Test func interpreterLeavesUnfinishedMatchesToTheJIT() throws {
+        let limits = MatchLimits(matchLimit: 1_000)
+        #expect(MatchScratch.interpreterLimits(limits).matchLimit == 100)
+        // About 200 steps for the interpreter, 100 for the JIT (PCRE2 10.42).
+        let lazy = try Pattern("(?:a|b)*?c")
+        let subject = String(repeating: "ab", count: 50) + "c"
+        let interpreter = MatchScratch(limits: limits, interpreterFirst: true)
+        let found = try lazy.matches(subject, scratch: interpreter)
+        #expect(found == (try lazy.matches(subject, scratch: MatchScratch(limits: limits))))
+        #expect(found.first?.range == 0..<101)
+        #expect(interpreter.interpreterFallbacks == 1)
+
+        let catastrophic = Pattern(known: "(a+)+$", captureCount: 1)
+        let hopeless = String(repeating: "a", count: 40) + "!"
+        let strict = MatchScratch(limits: MatchLimits(matchLimit: 100_000), interpreterFirst: true)
+        #expect(throws: PatternMatchError.self) { _ = try catastrophic.matches(hopeless, scratch: strict) }
+        #expect(strict.interpreterFallbacks == 1)
+        #expect(catastrophic.hasJITCode == PCRE2Library.jitAvailable)
+    }
+
     @Test func scalarCountConvertsBytesToCharacters() {
         let bytes = Array("零故障abc".utf8)
         #expect(UTF8Offsets.scalarCount(bytes, upTo: 9) == 3)
