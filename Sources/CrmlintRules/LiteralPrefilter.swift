@@ -578,6 +578,10 @@ struct StableHash {
         case let .pattern(pattern, group):
             add("p\(pattern.options.rawValue):\(group ?? -1)")
             add(pattern.source)
+        case let .alternation(whole, group, parts):
+            add("alt\(parts.count):\(whole.options.rawValue):\(group ?? -1)")
+            add(whole.source)
+            parts.forEach { add(.pattern($0, captureGroup: nil)) }
         case let .any(parts):
             add("any\(parts.count)")
             parts.forEach { add($0) }

@@ -163,36 +163,53 @@ public struct PatternRule: Rule, RuleKind {
         /// the matcher, whose enum payloads cost a reference count per part even for the parts the
         /// prefilter skips (walking `all` entries so was a tenth of a messages scan).
         enum FlatEntry {
-            /// A pattern or an `any` of patterns (a split word class: the usual shape): its patterns' capture groups.
-            case leaves([Int?])
-            /// An `all` whose parts are each such: their capture groups, part after part.
-            case all([[Int?]], near: Int?, scope: TextScope)
+            /// A pattern (or one searched through its alternatives), or an `any` of them (a split word class).
+            case items([FlatItem])
+            /// An `all` whose parts are each such, part after part.
+            case all([[FlatItem]], near: Int?, scope: TextScope)
 
-            /// A pattern's or an `any` of patterns' capture groups; nil for other shapes.
-            static func groups(_ matcher: TextMatcher) -> [Int?]? {
-                switch matcher {
-                case let .pattern(_, group): return [group]
-                case let .any(parts):
-                    var groups: [Int?] = []
-                    for part in parts {
-                        guard case let .pattern(_, group) = part else { return nil }
-                        groups.append(group)
+            /// One pattern of an entry: a leaf, or the whole of an `alternation` and how many leaves its parts are.
+            enum FlatItem {
+                case pattern(group: Int?)
+                case alternation(Pattern, group: Int?, parts: Int)
+
+                var leafCount: Int {
+                    switch self {
+                    case .pattern: return 1
+                    case let .alternation(_, _, parts): return parts
                     }
-                    return groups
+                }
+            }
+
+            /// A pattern's, an alternation's or an `any` of them's items; nil for other shapes.
+            static func items(_ matcher: TextMatcher) -> [FlatItem]? {
+                switch matcher {
+                case let .pattern(_, group): return [.pattern(group: group)]
+                case let .alternation(whole, group, parts): return [.alternation(whole, group: group, parts: parts.count)]
+                case let .any(parts):
+                    var items: [FlatItem] = []
+                    for part in parts {
+                        switch part {
+                        case let .pattern(_, group): items.append(.pattern(group: group))
+                        case let .alternation(whole, group, parts): items.append(.alternation(whole, group: group, parts: parts.count))
+                        case .any, .all: return nil
+                        }
+                    }
+                    return items
                 case .all: return nil
                 }
             }
 
             init?(_ matcher: TextMatcher) {
-                if let groups = Self.groups(matcher) {
-                    self = .leaves(groups)
+                if let items = Self.items(matcher) {
+                    self = .items(items)
                 } else if case let .all(parts, near, scope) = matcher, !parts.isEmpty {
-                    var partGroups: [[Int?]] = []
+                    var partItems: [[FlatItem]] = []
                     for part in parts {
-                        guard let groups = Self.groups(part) else { return nil }
-                        partGroups.append(groups)
+                        guard let items = Self.items(part) else { return nil }
+                        partItems.append(items)
                     }
-                    self = .all(partGroups, near: near, scope: scope)
+                    self = .all(partItems, near: near, scope: scope)
                 } else {
                     return nil
                 }
@@ -333,33 +350,42 @@ public struct PatternRule: Rule, RuleKind {
             runs: (Int) -> TextMatcher.Run
         ) throws -> [TextMatcher.Hit] {
             switch entry {
-            case let .leaves(groups):
-                return try flatHits(groups: groups, firstLeaf: firstLeaf, in: buffer, scratch: scratch, runs: runs)
+            case let .items(items):
+                return try flatHits(items: items, firstLeaf: firstLeaf, in: buffer, scratch: scratch, runs: runs)
             case let .all(parts, near, scope):
                 // As `TextMatcher.hits` for `all`: later parts only when every earlier one hit.
-                let anchors = try flatHits(groups: parts[0], firstLeaf: firstLeaf, in: buffer, scratch: scratch, runs: runs)
+                let anchors = try flatHits(items: parts[0], firstLeaf: firstLeaf, in: buffer, scratch: scratch, runs: runs)
                 if anchors.isEmpty { return [] }
                 var others: [[TextMatcher.Hit]] = []
-                var leaf = firstLeaf + parts[0].count
-                for groups in parts.dropFirst() {
-                    let found = try flatHits(groups: groups, firstLeaf: leaf, in: buffer, scratch: scratch, runs: runs)
+                var leaf = firstLeaf + parts[0].reduce(0) { $0 + $1.leafCount }
+                for items in parts.dropFirst() {
+                    let found = try flatHits(items: items, firstLeaf: leaf, in: buffer, scratch: scratch, runs: runs)
                     if found.isEmpty { return [] }
                     others.append(found)
-                    leaf += groups.count
+                    leaf += items.reduce(0) { $0 + $1.leafCount }
                 }
                 return TextMatcher.combined(anchors: anchors, others: others, near: near, scope: scope, in: buffer)
             }
         }
 
-        /// Each pattern's non-empty matches, pattern after pattern, run as `runs` says.
+        /// Each item's non-empty matches, item after item, run as `runs` says.
         private func flatHits(
-            groups: [Int?], firstLeaf: Int, in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch,
+            items: [FlatEntry.FlatItem], firstLeaf: Int, in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch,
             runs: (Int) -> TextMatcher.Run
         ) throws -> [TextMatcher.Hit] {
             var result: [TextMatcher.Hit] = []
-            for (offset, group) in groups.enumerated() {
-                let leaf = firstLeaf + offset
-                result += try TextMatcher.hits(of: allLeaves[leaf], group: group, run: runs(leaf), in: buffer, scratch: scratch)
+            var leaf = firstLeaf
+            for item in items {
+                switch item {
+                case let .pattern(group):
+                    result += try TextMatcher.hits(of: allLeaves[leaf], group: group, run: runs(leaf), in: buffer, scratch: scratch)
+                case let .alternation(whole, group, parts):
+                    let first = leaf
+                    result += try TextMatcher.alternationHits(
+                        whole: whole, group: group, parts: allLeaves, first: first, count: parts, in: buffer, scratch: scratch
+                    ) { runs(first + $0) }
+                }
+                leaf += item.leafCount
             }
             return result
         }

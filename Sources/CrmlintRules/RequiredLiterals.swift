@@ -198,16 +198,30 @@ public enum RequiredLiterals {
         while chars.count >= 4, chars[0] == "(", chars[1] == "?", chars[2] == ":", structure(chars, from: 3).close == chars.count - 1 {
             chars = Array(chars[3..<(chars.count - 1)])
         }
-        guard let pieces = alternatives(chars) else { return nil } // an unmatched `)`: not a pattern to split
-        let parts = pieces.map { String(String.UnicodeScalarView($0)) }
+        let (bars, close) = structure(chars, from: 0)
+        guard close == nil else { return nil } // an unmatched `)`: not a pattern to split
+        var parts: [String] = []
+        var start = 0
+        for bar in bars + [chars.count] {
+            parts.append(String(String.UnicodeScalarView(chars[start..<bar])))
+            start = bar + 1
+        }
         guard parts.count >= minimum, !parts.contains(where: \.isEmpty) else { return nil }
         return parts
     }
 
-    /// The alternatives of `chars` at depth 0, an alternative that is itself a
-    /// whole non-capturing group taken apart in place: `(?:a|b)|c` tries a, b
-    /// and c in that order, as `a|b|c` does (a template of words in a longer
-    /// alternation, `{{deal}}|{{favor}}`, splits into its words).
+    /// Every alternative of a pattern, in order, an alternative that is itself a
+    /// whole non-capturing group taken apart in place: `(?:a|b)|c` tries a, b and
+    /// c in that order, as `a|b|c` does (`{{deal}}|{{favor}}` gives the words of
+    /// both). Nil when it cannot be split safely (as `branches`) or has one alternative.
+    public static func flattenedBranches(of source: String) -> [String]? {
+        let chars = Array(source.unicodeScalars)
+        if hasReferenceOrInlineOption(chars) { return nil }
+        guard let pieces = alternatives(chars), pieces.count >= 2, !pieces.contains(where: \.isEmpty) else { return nil }
+        return pieces.map { String(String.UnicodeScalarView($0)) }
+    }
+
+    /// The alternatives of `chars` at depth 0, whole non-capturing groups taken apart in place.
     static func alternatives(_ chars: [Unicode.Scalar]) -> [[Unicode.Scalar]]? {
         let (bars, close) = structure(chars, from: 0)
         guard close == nil else { return nil }

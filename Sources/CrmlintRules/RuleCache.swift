@@ -122,6 +122,19 @@ public final class RuleCache: @unchecked Sendable {
         changed = true
     }
 
+    /// The parts `TextMatcher.partPatterns` searches a pattern through: `.some(nil)` when it searches it whole.
+    /// Kept beside the splits, under keys of their own.
+    func parts(_ source: String) -> [String]?? {
+        lock.lock(); defer { lock.unlock() }
+        return splits[CacheKey(source, flag: true)]
+    }
+
+    func setParts(_ source: String, _ pieces: [String]?) {
+        lock.lock(); defer { lock.unlock() }
+        splits[CacheKey(source, flag: true)] = .some(pieces)
+        changed = true
+    }
+
     func isValidTerm(_ fragment: String) -> Bool {
         lock.lock(); defer { lock.unlock() }
         return validTerms.contains(CacheKey(fragment))

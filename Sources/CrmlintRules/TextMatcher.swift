@@ -1,4 +1,5 @@
 import CrmlintCore
+import Foundation
 import PatternEngine
 import Yams
 
@@ -34,6 +35,13 @@ public enum TextScope: String, Sendable, CaseIterable {
 ///       - any: ['…', {all: [...]}]                    # any of them
 public indirect enum TextMatcher: Sendable {
     case pattern(Pattern, captureGroup: Int?)
+    /// A pattern searched through its alternatives: `parts` are the pattern's
+    /// alternatives in groups (`partPieces`), which the prefilter may skip or
+    /// try only where their leading words stand, and the pattern's own matches
+    /// are found from where they match (`alternationHits`): exactly what
+    /// searching the whole pattern finds, without scanning every character for
+    /// the few alternatives whose start is unknown.
+    case alternation(Pattern, captureGroup: Int?, parts: [Pattern])
     case any([TextMatcher])
     case all([TextMatcher], near: Int?, scope: TextScope)
 
@@ -51,6 +59,8 @@ public indirect enum TextMatcher: Sendable {
     ) -> RequiredLiterals.Requirement? {
         switch self {
         case let .pattern(pattern, _): return patternRequirement(pattern)
+        // Every match of the pattern is a match of one of its parts.
+        case let .alternation(_, _, parts): return RequiredLiterals.Requirement.or(parts.map(patternRequirement))
         case let .any(parts): return RequiredLiterals.Requirement.or(parts.map { $0.requirement(of: patternRequirement) })
         case let .all(parts, _, _): return RequiredLiterals.Requirement.and(parts.map { $0.requirement(of: patternRequirement) })
         }
@@ -60,6 +70,7 @@ public indirect enum TextMatcher: Sendable {
     public var leaves: [Pattern] {
         switch self {
         case let .pattern(pattern, _): return [pattern]
+        case let .alternation(_, _, parts): return parts
         case let .any(parts), let .all(parts, _, _): return parts.flatMap(\.leaves)
         }
     }
@@ -68,6 +79,7 @@ public indirect enum TextMatcher: Sendable {
     public var leafCount: Int {
         switch self {
         case .pattern: return 1
+        case let .alternation(_, _, parts): return parts.count
         case let .any(parts), let .all(parts, _, _): return parts.reduce(0) { $0 + $1.leafCount }
         }
     }
@@ -111,6 +123,12 @@ public indirect enum TextMatcher: Sendable {
         switch self {
         case let .pattern(pattern, group):
             return try Self.hits(of: pattern, group: group, run: runs(firstLeaf), in: buffer, scratch: scratch)
+        case let .alternation(whole, group, parts):
+            return try Self.alternationHits(
+                whole: whole, group: group, parts: parts, first: 0, count: parts.count, in: buffer, scratch: scratch
+            ) {
+                try runs(firstLeaf + $0)
+            }
         case let .any(parts):
             var result: [Hit] = []
             var leaf = firstLeaf
@@ -133,6 +151,78 @@ public indirect enum TextMatcher: Sendable {
                 leaf += part.leafCount
             }
             return Self.combined(anchors: anchors, others: others, near: near, scope: scope, in: buffer)
+        }
+    }
+
+    /// The non-empty matches of `whole`, found through its parts
+    /// (`parts[first..<first + count]`, run as `runs` says by their index from
+    /// `first`): at each step the earliest place at or after the search position
+    /// where a part matches is where the whole pattern's leftmost match starts,
+    /// and the whole pattern anchored there gives that match (the first of its
+    /// alternatives that matches there, as a search of the whole finds it). A part
+    /// the prefilter skips cannot match; one it anchors is tried at its leading
+    /// words only. So this finds what `whole.allMatches` finds, without scanning
+    /// every character with every alternative.
+    static func alternationHits(
+        whole: Pattern, group: Int?, parts: [Pattern], first: Int, count: Int, in buffer: UnsafeBufferPointer<UInt8>,
+        scratch: MatchScratch, runs: (Int) throws -> Run
+    ) throws -> [Hit] {
+        var partRuns: [Run] = []
+        partRuns.reserveCapacity(count)
+        var running = false, scanning = true
+        for index in 0..<count {
+            let run = try runs(index)
+            partRuns.append(run)
+            switch run {
+            case .skip: scanning = false
+            case .scan: running = true
+            case .at: running = true; scanning = false
+            }
+        }
+        guard running else { return [] }
+        // Every part searched whole (no prefilter): one search of the whole pattern is cheaper.
+        if scanning { return try hits(of: whole, group: group, run: .scan, in: buffer, scratch: scratch) }
+        // Per part, the earliest start at or after the search position: -1 not yet looked for, Int.max none.
+        var next = [Int](repeating: -1, count: count)
+        for index in 0..<count { if case .skip = partRuns[index] { next[index] = Int.max } }
+        let anchoredWhole = whole.anchored()
+        var result: [Hit] = []
+        var position = 0
+        while position <= buffer.count {
+            var start = Int.max
+            for index in 0..<count {
+                if next[index] < position {
+                    next[index] =
+                        try earliestStart(of: parts[first + index], run: partRuns[index], from: position, in: buffer, scratch: scratch)
+                        ?? Int.max
+                }
+                start = min(start, next[index])
+            }
+            guard start != Int.max else { break }
+            guard let match = try anchoredWhole.firstMatch(in: buffer, from: start, scratch: scratch) else {
+                // A part matches here, so the whole does; should PCRE2 disagree, search the whole.
+                return try hits(of: whole, group: group, run: .scan, in: buffer, scratch: scratch)
+            }
+            if !match.range.isEmpty {
+                result.append(Hit(range: match.range, captured: group.flatMap { $0 < match.groups.count ? match.groups[$0] : nil }))
+            }
+            position = match.range.upperBound > start ? match.range.upperBound : UTF8Offsets.nextScalarStart(buffer, after: start)
+        }
+        return result
+    }
+
+    /// Where `part`'s leftmost match at or after `position` starts, run as `run` says (nil: none).
+    private static func earliestStart(
+        of part: Pattern, run: Run, from position: Int, in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch
+    ) throws -> Int? {
+        switch run {
+        case .skip: return nil
+        case .scan: return try part.firstMatch(in: buffer, from: position, scratch: scratch)?.range.lowerBound
+        case let .at(starts, anchored):
+            for start in starts where start >= position {
+                if try anchored.firstMatch(in: buffer, from: start, scratch: scratch) != nil { return start }
+            }
+            return nil
         }
     }
 
@@ -198,31 +288,73 @@ public indirect enum TextMatcher: Sendable {
         return patterns
     }
 
+    /// `CRMLINT_PART_SEARCH=off` searches every pattern whole instead of through
+    /// its alternatives (`alternation`): the reports are the same, tests compare them.
+    static let partSearchOff = ProcessInfo.processInfo.environment["CRMLINT_PART_SEARCH"] == "off"
+
+    /// The parts an `alternation` searches `pattern` through, compiled; nil when it is better searched whole.
+    static func partPatterns(_ pattern: Pattern, definition: RuleDefinition, key: String) -> [Pattern]? {
+        if partSearchOff { return nil }
+        let pieces: [String]?
+        if let known = definition.cache?.parts(pattern.source) {
+            pieces = known
+        } else {
+            pieces = partPieces(pattern.source, caseless: pattern.options.contains(.caseless))
+            definition.cache?.setParts(pattern.source, pieces)
+        }
+        guard let pieces else { return nil }
+        var patterns: [Pattern] = []
+        for piece in pieces {
+            // The whole pattern passed the backtracking probe; its parts need not.
+            guard let part = definition.compile(piece, key: key, probe: false) else { return nil }
+            patterns.append(part)
+        }
+        return patterns
+    }
+
+    /// A pattern's alternatives (whole groups among them taken apart) in groups
+    /// for `alternation`: those that start with known words in one, those whose
+    /// start is unknown (`\p{Han}{1,2}总`, a lookbehind then `\s*`) in groups of
+    /// four, which the prefilter skips unless their own words are there. Nil
+    /// unless there are both: a pattern whose every alternative starts with known
+    /// words is tried at them whole, and one with none gains nothing. Patterns
+    /// with backtracking verbs or `\K` (where a match starts is theirs to say) stay whole.
+    static func partPieces(_ source: String, caseless: Bool = false) -> [String]? {
+        guard !RequiredLiterals.contains(source, "(*"), !RequiredLiterals.contains(source, "\\K"),
+            let branches = RequiredLiterals.flattenedBranches(of: source)
+        else { return nil }
+        var known: [String] = [], unknown: [String] = []
+        for branch in branches {
+            if RequiredLiterals.leadingWords(of: branch, caseless: caseless) == nil { unknown.append(branch) } else { known.append(branch) }
+        }
+        guard !known.isEmpty, !unknown.isEmpty else { return nil }
+        var groups = [known]
+        var index = 0
+        while index < unknown.count {
+            groups.append(Array(unknown[index..<min(index + 4, unknown.count)]))
+            index += 4
+        }
+        return groups.map { $0.count == 1 ? $0[0] : "(?:" + $0.joined(separator: "|") + ")" }
+    }
+
     /// The pattern texts `split` compiles (a function of the source alone, so `RuleCache` keeps it).
     static func splitPieces(_ source: String) -> [String]? {
         guard let branches = RequiredLiterals.branches(of: source) else { return nil }
-        // Alternatives that need a rare word and start with known words run together, tried
-        // only where those words stand; rare-word alternatives whose start is not known
-        // (`\p{Han}{1,2}总`, a lookbehind then `\s*`) would make the whole group scan every
-        // character, so they go in small groups of their own, as the weak ones do.
-        var strong: [String] = [], strongUnanchored: [String] = [], weak: [String] = []
+        var strong: [String] = [], weak: [String] = []
         for branch in branches {
-            let analysis = RequiredLiterals.analysis(of: branch)
-            if let requirement = analysis.requirement, requirement.strength >= 10 {
-                if analysis.leadingWords == nil { strongUnanchored.append(branch) } else { strong.append(branch) }
+            if let requirement = RequiredLiterals.requirement(of: branch), requirement.strength >= 10 {
+                strong.append(branch)
             } else {
                 weak.append(branch)
             }
         }
-        guard !weak.isEmpty || (!strong.isEmpty && !strongUnanchored.isEmpty), branches.count > 4 || !strong.isEmpty else { return nil }
+        guard !weak.isEmpty, branches.count > 4 || !strong.isEmpty else { return nil }
         var groups: [[String]] = []
         if !strong.isEmpty { groups.append(strong) }
-        for loose in [strongUnanchored, weak] {
-            var index = 0
-            while index < loose.count {
-                groups.append(Array(loose[index..<min(index + 4, loose.count)]))
-                index += 4
-            }
+        var index = 0
+        while index < weak.count {
+            groups.append(Array(weak[index..<min(index + 4, weak.count)]))
+            index += 4
         }
         guard groups.count > 1 else { return nil }
         return groups.map { $0.count == 1 ? $0[0] : "(?:" + $0.joined(separator: "|") + ")" }
@@ -257,10 +389,18 @@ public indirect enum TextMatcher: Sendable {
                 }
                 return .pattern(pattern, captureGroup: group)
             }
-            if capture.flatMap(Int.init) == nil, let parts = split(pattern.source, definition: definition, key: key) {
-                return .any(parts.map(leaf))
+            /// The pattern searched through its alternatives when that lets the prefilter anchor some of them.
+            func searched(_ pattern: Pattern) -> TextMatcher {
+                guard case let .pattern(_, group) = leaf(pattern), let parts = partPatterns(pattern, definition: definition, key: key)
+                else {
+                    return leaf(pattern)
+                }
+                return .alternation(pattern, captureGroup: group, parts: parts)
             }
-            return leaf(pattern)
+            if capture.flatMap(Int.init) == nil, let parts = split(pattern.source, definition: definition, key: key) {
+                return .any(parts.map(searched))
+            }
+            return searched(pattern)
         case let .mapping(mapping):
             var parts: [TextMatcher]?
             var isAll = false

@@ -118,7 +118,7 @@ import Testing
         let folder = try temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         var rows: [(label: String, text: String)] = []
-        for name in ["tune", "holdout", "fresh-a", "fresh-b"] {
+        for name in ["tune", "holdout", "holdout-2", "holdout-3", "fresh-a", "fresh-b", "fresh-l", "fresh-r"] {
             rows += try Self.labelled(repositoryRoot.appendingPathComponent("corpus/conduct/\(name).tsv"))
         }
         var lines = ""
@@ -140,6 +140,10 @@ import Testing
             #expect(filtered.status == 0 && unfiltered.status == 0)
             #expect(filtered.stdout.contains("\"findings\""))
             #expect(filtered.stdoutBytes == unfiltered.stdoutBytes, "the prefilter changed findings on \(path)")
+            // Patterns searched through their alternatives (`TextMatcher.alternation`) or whole.
+            let whole = try crmlint(arguments, environment: ["CRMLINT_PREFILTER": "on", "CRMLINT_PART_SEARCH": "off"])
+            #expect(whole.status == 0)
+            #expect(filtered.stdoutBytes == whole.stdoutBytes, "searching patterns through their parts changed findings on \(path)")
         }
     }
 

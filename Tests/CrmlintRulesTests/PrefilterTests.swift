@@ -42,21 +42,77 @@ import Testing
     }
 
     /// A whole non-capturing group among the alternatives is the same as its own
-    /// alternatives in its place (`{{deal}}|{{favor}}`); a group with more after it, or a quantifier, is not.
-    @Test func branchesTakeWholeGroupsApartInOrder() {
-        #expect(RequiredLiterals.branches(of: "(?:a|b)|c|(?:d|e)f|(?:g|(?:h|i))") == ["a", "b", "c", "(?:d|e)f", "g", "h", "i"])
-        #expect(RequiredLiterals.branches(of: "(?:a|b)?|c|d|e") == ["(?:a|b)?", "c", "d", "e"])
-        #expect(RequiredLiterals.branches(of: "(?:a|b)|(c|d)") == nil) // two branches: too few
+    /// alternatives in its place (`{{deal}}|{{favor}}`); a group with more after it,
+    /// a quantifier or a capture is not. `branches` (the word-class split) takes none apart.
+    @Test func flattenedBranchesTakeWholeGroupsApartInOrder() {
+        #expect(RequiredLiterals.flattenedBranches(of: "(?:a|b)|c|(?:d|e)f|(?:g|(?:h|i))") == ["a", "b", "c", "(?:d|e)f", "g", "h", "i"])
+        #expect(RequiredLiterals.flattenedBranches(of: "(?:a|b)?|c") == ["(?:a|b)?", "c"])
+        #expect(RequiredLiterals.flattenedBranches(of: "(?:a|b)|(c|d)|e") == ["a", "b", "(c|d)", "e"])
+        #expect(RequiredLiterals.flattenedBranches(of: "(?:a|b)") == ["a", "b"])
+        #expect(RequiredLiterals.flattenedBranches(of: "abc") == nil)
+        #expect(RequiredLiterals.flattenedBranches(of: "(a)|\\1") == nil) // a back reference
+        #expect(RequiredLiterals.branches(of: "(?:a|b)|c|d|e") == ["(?:a|b)", "c", "d", "e"])
     }
 
-    /// Rare-word alternatives that start with known words stay together (tried only where
-    /// those words stand); those whose start is unknown are grouped apart, so they do not
-    /// make the whole group scan every character.
-    @Test func splitKeepsRareWordsOfUnknownStartApart() {
-        let pieces = TextMatcher.splitPieces("(?:事成|签约|拍板|\\p{Han}{1,2}总说|(?<=,)\\s*没问题|的|了)")
-        #expect(pieces == ["(?:事成|签约|拍板)", "(?:\\p{Han}{1,2}总说|(?<=,)\\s*没问题)", "(?:的|了)"])
+    /// An alternation's parts: those that start with known words together, those
+    /// whose start is unknown in groups of four; whole when it has only one kind,
+    /// or a backtracking verb or `\K`.
+    @Test func partPiecesKeepAlternativesOfUnknownStartApart() {
+        let pieces = TextMatcher.partPieces("(?:事成|签约)|\\p{Han}{1,2}总说|(?<=,)\\s*没问题|拍板|\\s*好")
+        #expect(pieces == ["(?:事成|签约|拍板)", "(?:\\p{Han}{1,2}总说|(?<=,)\\s*没问题|\\s*好)"])
         #expect(RequiredLiterals.leadingWords(of: pieces?.first ?? "") == ["事成", "签约", "拍板"])
-        #expect(RequiredLiterals.leadingWords(of: pieces?[1] ?? "") == nil)
+        #expect(TextMatcher.partPieces("事成|签约|拍板") == nil) // every start known: tried whole at its words
+        #expect(TextMatcher.partPieces("\\p{Han}总|\\s*好") == nil) // none known
+        #expect(TextMatcher.partPieces("事成(*SKIP)x|\\p{Han}总") == nil)
+        #expect(TextMatcher.partPieces("事成\\Kx|\\p{Han}总") == nil)
+    }
+
+    /// A pattern searched through its parts (`alternation`) finds exactly what a search of
+    /// the whole pattern finds, with the prefilter skipping and anchoring its parts: on
+    /// random texts of its pieces, empty matches, lookbehinds and overlapping alternatives included.
+    @Test func alternationFindsWhatTheWholePatternFinds() throws {
+        let sources = [
+            "(?:事成|签约|成了)|\\p{Han}{1,2}总说|(?<=,)\\s*没问题|拍板",
+            "(?:签约(?:了)?|成|事成之后)|(?<=我)\\s*签|\\s*约了",
+            "(?:(?:给|送)您|[0-9]+\\s*元)|您(?=好)|\\s*",
+        ]
+        let alphabet = Array("事成签约了总说没问题拍板我,给送您好元0123 约之后经理")
+        var generator = SystemRandomNumberGenerator()
+        var compared = 0
+        for source in sources {
+            // Three alternatives at the top: the word-class split (four or more) leaves it whole.
+            let yaml = "- id: t.alt\n  category: bribery\n  severity: error\n  message: m\n  patterns: ['\(source)']\n"
+            let (rules, errors) = RuleLoader.load(yaml: yaml, file: "t.yml")
+            #expect(errors.isEmpty, "\(errors)")
+            let rule = try #require(rules.first as? PatternRule)
+            guard case let .alternation(whole, _, parts) = try #require(rule.matchers.first) else {
+                Issue.record("\(source) is not searched through its parts")
+                continue
+            }
+            let prefilter = LiteralPrefilter(rules: [rule])
+            let firstLeaf = try #require(prefilter.firstLeafSlot["t.alt"])
+            let scratch = MatchScratch()
+            for round in 0..<400 {
+                let text = String((0..<Int.random(in: 0...18, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+                let bytes = Array(text.utf8)
+                try bytes.withUnsafeBufferPointer { buffer in
+                    var present = [Bool](repeating: false, count: prefilter.setCount)
+                    var starts: [Int64] = []
+                    prefilter.mark(buffer, into: &present, starts: &starts)
+                    let expected = try whole.allMatches(in: buffer, scratch: scratch).map(\.range).filter { !$0.isEmpty }
+                    let found = try rule.matchers[0].hits(in: buffer, scratch: scratch, firstLeaf: 0) { leaf in
+                        let slot = firstLeaf + leaf
+                        guard prefilter.allows(entry: slot, present: present) else { return .skip }
+                        // Every other round without start positions: parts searched whole.
+                        guard round % 2 == 0, let positions = prefilter.starts(slot: slot, in: starts) else { return .scan }
+                        return .at(positions, anchored: parts[leaf].anchored())
+                    }
+                    #expect(found.map(\.range) == expected, "'\(text)' with \(source)")
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared == 1_200)
     }
 
     /// Random texts over a small alphabet: wherever PCRE2 finds a match, the
