@@ -70,9 +70,7 @@ final class RecordWorkers {
                 let (record, direction) = job.batch[index]
                 var found = [[Finding]](repeating: [], count: checkers.count)
                 for slot in checkers.indices where gates[slot].applies(to: record, direction: direction) {
-                    if let clock {
-                        clock.time(slot, context: context) { ruleCheckers[slot].check(record, context: context) { found[slot].append($0) } }
-                    } else {
+                    RuleClock.time(clock, slot, context: context) {
                         ruleCheckers[slot].check(record, context: context) { found[slot].append($0) }
                     }
                 }
@@ -110,7 +108,7 @@ final class RecordWorkers {
     }
 
     /// Adds every worker's time to `times` (after the last `finish`: no chunk is being checked).
-    func addTimes(to times: RuleTimes, rules: [RuleMetadata]) {
+    func addTimes(to times: RuleTimes) {
         locked {
             for worker in workers {
                 guard let clock = worker.clock else { continue }

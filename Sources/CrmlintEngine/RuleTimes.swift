@@ -88,9 +88,17 @@ final class RuleClock {
         records = Array(repeating: 0, count: count)
     }
 
-    /// Runs `body` (checker `index` on one record), counting its time; what
-    /// `context` spent on shared work meanwhile is counted apart.
-    @inline(__always) func time(_ index: Int, context: CheckContext, _ body: () -> Void) {
+    /// Runs `body` (checker `index` on one record, or its end of the scan when
+    /// `record` is false), timed on `clock` when there is one.
+    @inline(__always) static func time(
+        _ clock: RuleClock?, _ index: Int, context: CheckContext, record: Bool = true, _ body: () -> Void
+    ) {
+        guard let clock else { return body() }
+        clock.time(index, context: context, record: record, body)
+    }
+
+    /// Runs `body`, counting its time; what `context` spent on shared work meanwhile is counted apart.
+    @inline(__always) func time(_ index: Int, context: CheckContext, record: Bool, _ body: () -> Void) {
         let sharedBefore = context.sharedWorkNanoseconds
         let start = DispatchTime.now().uptimeNanoseconds
         body()
@@ -98,6 +106,6 @@ final class RuleClock {
         let shared = min(context.sharedWorkNanoseconds &- sharedBefore, elapsed)
         nanoseconds[index] &+= elapsed - shared
         sharedNanoseconds &+= shared
-        records[index] += 1
+        if record { records[index] += 1 }
     }
 }

@@ -208,13 +208,6 @@ public enum Scanner {
         defer { workers.stop() }
         // The checkers run on this thread (stateful ones, and all of them with one job), timed when asked.
         let clock = options.ruleTimes.map { _ in RuleClock(count: checkers.count) }
-        defer {
-            if let times = options.ruleTimes, let clock {
-                let metadata = checkers.map(\.0)
-                times.add(clock, rules: metadata)
-                workers.addTimes(to: times, rules: metadata)
-            }
-        }
         var serial = 0
         // Records dated after --as-of: counted for a note, since no deadline rule judges them.
         var future = (count: 0, latest: asOf)
@@ -273,11 +266,7 @@ public enum Scanner {
                     if let slot = workers.slots[checkerIndex] {
                         pending += local[index][slot]
                     } else if gates[checkerIndex].applies(to: record, direction: direction) {
-                        if let clock {
-                            clock.time(checkerIndex, context: context) {
-                                ruleCheckers[checkerIndex].check(record, context: context) { pending.append($0) }
-                            }
-                        } else {
+                        RuleClock.time(clock, checkerIndex, context: context) {
                             ruleCheckers[checkerIndex].check(record, context: context) { pending.append($0) }
                         }
                     }
@@ -445,18 +434,25 @@ public enum Scanner {
             sheetsByFile[input.path, default: []].insert(sheet.name)
             sheetsByDataset[input.path + "\u{0}" + input.dataset.rawValue, default: []].insert(sheet.name)
         }
-        for (_, checker) in checkers {
-            checker.finish(context: context) { finding in
-                var finding = finding
-                if finding.sheet == nil,
-                    let sheets = finding.dataset.flatMap({ sheetsByDataset[finding.file + "\u{0}" + $0.rawValue] })
-                        ?? sheetsByFile[finding.file],
-                    sheets.count == 1
-                {
-                    finding.sheet = sheets.first
+        for (index, (_, checker)) in checkers.enumerated() {
+            RuleClock.time(clock, index, context: context, record: false) {
+                checker.finish(context: context) { finding in
+                    var finding = finding
+                    if finding.sheet == nil,
+                        let sheets = finding.dataset.flatMap({ sheetsByDataset[finding.file + "\u{0}" + $0.rawValue] })
+                            ?? sheetsByFile[finding.file],
+                        sheets.count == 1
+                    {
+                        finding.sheet = sheets.first
+                    }
+                    emit(finding)
                 }
-                emit(finding)
             }
+        }
+        // Every record checked (the workers are idle): each thread's time per rule, when asked.
+        if let times = options.ruleTimes, let clock {
+            times.add(clock, rules: checkers.map(\.0))
+            workers.addTimes(to: times)
         }
         // Grouped rules are reported now, each group once (streaming outputs see them last).
         groups.finish().forEach(report)

@@ -321,7 +321,9 @@ public final class CheckContext {
         var (present, starts) = spareWordArrays.popLast() ?? ([], [])
         if present.count != prefilter.setCount { present = [Bool](repeating: false, count: prefilter.setCount) }
         sharedWork {
-            textCache[index].text?.bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, starts: &starts) }
+            // No text marks nothing (and clears what an earlier field left).
+            let bytes = textCache[index].text?.bytes ?? []
+            bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, starts: &starts) }
         }
         textCache[index].present = present
         textCache[index].starts = starts

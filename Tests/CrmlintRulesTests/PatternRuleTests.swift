@@ -48,6 +48,22 @@ import Testing
         }
     }
 
+    /// The prefilter's flags of a field come from that field alone, record after record
+    /// (the arrays are reused): a field with no text has none.
+    @Test func wordHitsAreEachFieldsOwn() throws {
+        let rule = try self.rule()
+        let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        context.prefilter = LiteralPrefilter(rules: [rule])
+        let texts = ["零故障", "", "你好", "零 故障", "  "]
+        for (serial, text) in texts.enumerated() {
+            let record = Record(
+                dataset: .messages, file: "m.csv", line: serial + 2, position: serial + 1, fields: ["text": text], serial: serial)
+            let hits = try #require(context.wordHits(record, field: "text"))
+            #expect(hits.present.contains(true) == text.contains("故障"), "'\(text)'")
+            #expect(context.firstAllowedEntry(0..<1, at: context.fieldIndex(record, field: "text")) == (text.contains("故障") ? 0 : 1))
+        }
+    }
+
     @Test func findingPointsAtTheOriginalSpan() throws {
         let found = findings(try rule(), "您好！设备零 故 障运行")
         #expect(found.count == 1)
