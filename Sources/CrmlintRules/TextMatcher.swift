@@ -278,14 +278,29 @@ public indirect enum TextMatcher: Sendable {
             pieces = splitPieces(source)
             definition.cache?.setSplit(source, pieces)
         }
+        return compiled(pieces, definition: definition, key: key)
+    }
+
+    /// Pieces of a pattern compiled; nil when there are none or one does not compile.
+    private static func compiled(_ pieces: [String]?, definition: RuleDefinition, key: String) -> [Pattern]? {
         guard let pieces else { return nil }
         var patterns: [Pattern] = []
         for piece in pieces {
-            // The whole alternation passed the backtracking probe; its parts need not.
+            // The whole pattern passed the backtracking probe; its pieces need not.
             guard let pattern = definition.compile(piece, key: key, probe: false) else { return nil }
             patterns.append(pattern)
         }
         return patterns
+    }
+
+    /// Alternatives in groups, each group one pattern text (a group of one as it is).
+    private static func joined(_ groups: [[String]]) -> [String] {
+        groups.map { $0.count == 1 ? $0[0] : "(?:" + $0.joined(separator: "|") + ")" }
+    }
+
+    /// `alternatives` in groups of four, in order.
+    private static func fours(_ alternatives: [String]) -> [[String]] {
+        stride(from: 0, to: alternatives.count, by: 4).map { Array(alternatives[$0..<min($0 + 4, alternatives.count)]) }
     }
 
     /// `CRMLINT_PART_SEARCH=off` searches every pattern whole instead of through
@@ -302,14 +317,7 @@ public indirect enum TextMatcher: Sendable {
             pieces = partPieces(pattern.source, caseless: pattern.options.contains(.caseless))
             definition.cache?.setParts(pattern.source, pieces)
         }
-        guard let pieces else { return nil }
-        var patterns: [Pattern] = []
-        for piece in pieces {
-            // The whole pattern passed the backtracking probe; its parts need not.
-            guard let part = definition.compile(piece, key: key, probe: false) else { return nil }
-            patterns.append(part)
-        }
-        return patterns
+        return compiled(pieces, definition: definition, key: key)
     }
 
     /// A pattern's alternatives (whole groups among them taken apart) in groups
@@ -328,13 +336,7 @@ public indirect enum TextMatcher: Sendable {
             if RequiredLiterals.leadingWords(of: branch, caseless: caseless) == nil { unknown.append(branch) } else { known.append(branch) }
         }
         guard !known.isEmpty, !unknown.isEmpty else { return nil }
-        var groups = [known]
-        var index = 0
-        while index < unknown.count {
-            groups.append(Array(unknown[index..<min(index + 4, unknown.count)]))
-            index += 4
-        }
-        return groups.map { $0.count == 1 ? $0[0] : "(?:" + $0.joined(separator: "|") + ")" }
+        return joined([known] + fours(unknown))
     }
 
     /// The pattern texts `split` compiles (a function of the source alone, so `RuleCache` keeps it).
@@ -349,15 +351,9 @@ public indirect enum TextMatcher: Sendable {
             }
         }
         guard !weak.isEmpty, branches.count > 4 || !strong.isEmpty else { return nil }
-        var groups: [[String]] = []
-        if !strong.isEmpty { groups.append(strong) }
-        var index = 0
-        while index < weak.count {
-            groups.append(Array(weak[index..<min(index + 4, weak.count)]))
-            index += 4
-        }
+        let groups = (strong.isEmpty ? [] : [strong]) + fours(weak)
         guard groups.count > 1 else { return nil }
-        return groups.map { $0.count == 1 ? $0[0] : "(?:" + $0.joined(separator: "|") + ")" }
+        return joined(groups)
     }
 
     /// Characters between two ranges (0 when they touch or overlap).

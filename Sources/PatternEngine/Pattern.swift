@@ -132,10 +132,14 @@ public final class Pattern: @unchecked Sendable {
     ) throws -> UnsafeMutablePointer<
         crmlint_compiled
     > {
-        let code = try code(source, options: options, store: store)
-        let jit = pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
+        made(try code(source, options: options, store: store), jit: true)
+    }
+
+    /// `code` as a slot holds it, JIT-compiled when `jit` (and the JIT takes it).
+    private static func made(_ code: OpaquePointer, jit: Bool) -> UnsafeMutablePointer<crmlint_compiled> {
+        let jitted = jit && pcre2_jit_compile_8(code, UInt32(PCRE2_JIT_COMPLETE)) == 0
         let compiled = UnsafeMutablePointer<crmlint_compiled>.allocate(capacity: 1)
-        compiled.initialize(to: crmlint_compiled(code: code, jit: jit ? 1 : 0))
+        compiled.initialize(to: crmlint_compiled(code: code, jit: jitted ? 1 : 0))
         return compiled
     }
 
@@ -198,14 +202,18 @@ public final class Pattern: @unchecked Sendable {
         return compileOnFirstUse()
     }
 
-    @inline(never) private func compileOnFirstUse() -> crmlint_compiled {
+    @inline(never) private func compileOnFirstUse() -> crmlint_compiled { makeOnFirstUse(in: slot, jit: true) }
+
+    /// The pattern's code made and published in `target` (JIT-compiled when `jit`), or what another thread published first.
+    private func makeOnFirstUse(in target: UnsafeMutablePointer<UnsafeMutablePointer<crmlint_compiled>?>, jit: Bool) -> crmlint_compiled {
         // Known to compile: the cache stored it only after compiling it (same source, options, PCRE2 and crmlint).
-        guard let made = try? Pattern.compile(source, options: options, store: store) else {
+        guard let code = try? Pattern.code(source, options: options, store: store) else {
             fatalError("a cached pattern no longer compiles: \(source.prefix(200))")
         }
+        let made = Pattern.made(code, jit: jit)
         // Two threads may race here: one publishes, the other frees its copy.
-        if crmlint_compiled_publish(slot, made) == 0 { Pattern.free(made) }
-        return crmlint_compiled_load(slot)!.pointee
+        if crmlint_compiled_publish(target, made) == 0 { Pattern.free(made) }
+        return crmlint_compiled_load(target)!.pointee
     }
 
     /// Code the interpreter may run: the published JIT slot's (its JIT compile
@@ -216,15 +224,7 @@ public final class Pattern: @unchecked Sendable {
         return makePlainCode()
     }
 
-    @inline(never) private func makePlainCode() -> OpaquePointer {
-        guard let code = try? Pattern.code(source, options: options, store: store) else {
-            fatalError("a cached pattern no longer compiles: \(source.prefix(200))")
-        }
-        let made = UnsafeMutablePointer<crmlint_compiled>.allocate(capacity: 1)
-        made.initialize(to: crmlint_compiled(code: code, jit: 0))
-        if crmlint_compiled_publish(plainSlot, made) == 0 { Pattern.free(made) }
-        return crmlint_compiled_load(plainSlot)!.pointee.code
-    }
+    @inline(never) private func makePlainCode() -> OpaquePointer { makeOnFirstUse(in: plainSlot, jit: false).code }
 
     /// Whether the pattern has been compiled yet (false until first use for a `known` pattern).
     public var isCompiled: Bool { crmlint_compiled_load(slot) != nil || crmlint_compiled_load(plainSlot) != nil }
