@@ -3355,19 +3355,3 @@ enum HantHansTable {
         \u{2FA0B}\u{2CDA8}
         """
 }
-
-extension HantHansTable {
-    /// Scalar → what Hant-Hans makes of its compatibility form, read once from `lines`. Creating ICU's
-    /// transliterator cost about 4 ms of every run (a fifteenth of a small file's scan) before any character
-    /// was looked up; the table needs none.
-    static let mapping: [UInt32: String] = {
-        var mapping: [UInt32: String] = [:]
-        mapping.reserveCapacity(4096)
-        for line in lines.split(separator: "\n") {
-            var scalars = line.unicodeScalars[...]
-            guard let key = scalars.popFirst() else { continue }
-            mapping[key.value] = String(String.UnicodeScalarView(scalars))
-        }
-        return mapping
-    }()
-}

@@ -155,7 +155,9 @@ public final class TextNormalizer {
     private func compute(_ value: UInt32) -> UInt32 {
         guard let scalar = Unicode.Scalar(value) else { return Kind.dropped.rawValue << 1 | 1 }
         if Self.zeroWidth.contains(value) { return Kind.dropped.rawValue << 1 | 1 }
-        var text = String(scalar).precomposedStringWithCompatibilityMapping
+        // CJK Unified Ideographs have no compatibility mapping: NFKC leaves them as they are,
+        // without a call into ICU per character first seen (a pre-commit file meets hundreds).
+        var text = Self.isUnifiedIdeograph(value) ? String(scalar) : String(scalar).precomposedStringWithCompatibilityMapping
         // Traditional → Simplified from the table generated from ICU's Hant-Hans (`HantHansTable`): the same
         // result for every scalar, without creating the transliterator.
         if let first = text.unicodeScalars.first, Self.isHan(first.value), !Self.keptAsWritten.contains(first.value),
@@ -189,8 +191,38 @@ public final class TextNormalizer {
         }
     }
 
+    /// The CJK Unified Ideographs block (U+4E00–U+9FFF), whose characters NFKC never changes.
+    static func isUnifiedIdeograph(_ value: UInt32) -> Bool { (0x4E00...0x9FFF).contains(value) }
+
     public static func isHan(_ value: UInt32) -> Bool {
         (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value)
             || (0xF900...0xFAFF).contains(value) || (0x20000...0x2EBEF).contains(value)
     }
+}
+
+// Beside the normaliser, not in HantHansTable.swift: that file is all generated (scripts/gen-hant-hans-table).
+extension HantHansTable {
+    /// Scalar → what Hant-Hans makes of its compatibility form, read once from `lines`. Creating ICU's
+    /// transliterator cost about 4 ms of every run (a fifteenth of a small file's scan) before any character
+    /// was looked up; the table needs none. Read scalar by scalar (splitting the text into lines first
+    /// cost about 4 % of a small file's scan).
+    static let mapping: [UInt32: String] = {
+        var mapping: [UInt32: String] = [:]
+        mapping.reserveCapacity(4096)
+        var key: UInt32?
+        var value = String.UnicodeScalarView()
+        for scalar in lines.unicodeScalars {
+            if scalar == "\n" {
+                if let key { mapping[key] = String(value) }
+                key = nil
+                value = String.UnicodeScalarView()
+            } else if key == nil {
+                key = scalar.value
+            } else {
+                value.append(scalar)
+            }
+        }
+        if let key { mapping[key] = String(value) }
+        return mapping
+    }()
 }

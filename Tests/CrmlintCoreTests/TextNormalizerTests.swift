@@ -78,4 +78,22 @@ import Testing
         #expect(HantHansTable.mapping.count > 3000)
         #expect(HantHansTable.mapping[0x8AAA] == "说") // 說
     }
+
+    /// The normaliser skips ICU's NFKC for the CJK Unified Ideographs: every one of them must be its own
+    /// compatibility form, and the block's neighbours (compatibility ideographs, radicals) must not all be.
+    @Test func unifiedIdeographsAreTheirOwnCompatibilityForm() {
+        var changed: [String] = []
+        for value in UInt32(0x3000)...0xFFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let text = String(scalar)
+            if TextNormalizer.isUnifiedIdeograph(value), text.precomposedStringWithCompatibilityMapping != text {
+                changed.append("U+\(String(value, radix: 16))")
+            }
+        }
+        #expect(changed.isEmpty, "\(changed.prefix(5))")
+        #expect(!TextNormalizer.isUnifiedIdeograph(0xF900)) // 豈, a compatibility ideograph NFKC maps to 豈 U+8C48
+        #expect("\u{F900}".precomposedStringWithCompatibilityMapping == "\u{8C48}")
+        let normalizer = TextNormalizer()
+        #expect(String(decoding: normalizer.normalize("\u{F900}说").bytes, as: UTF8.self) == "岂说") // then Simplified
+    }
 }
