@@ -10,6 +10,22 @@ import Yams
 /// hashed keys, the model file's byte reading, the plain-id and `{{` checks)
 /// give exactly the answers of the slower ways they stand in for.
 @Suite struct RuleCacheLoadingTests {
+    /// Pattern texts as dictionary keys: hashed by a sample of their bytes, compared by all of them,
+    /// so texts of one length that differ only outside the sampled bytes (all of one hash) stay apart.
+    @Test func sourceKeysCompareEveryByte() {
+        let head = String(repeating: "保证", count: 40), middle = String(repeating: "一", count: 120)
+        let tail = String(repeating: "到货", count: 40)
+        let texts = (10..<60).map { head + "第\($0)批" + middle + tail }
+        #expect(Set(texts.map { SourceKey($0).hashValue }).count == 1) // the difference is outside the sample
+        var table: [SourceKey: Int] = [:]
+        for (index, text) in (texts + ["a", head + tail]).enumerated() { table[SourceKey(text)] = index }
+        #expect(table.count == texts.count + 2)
+        for (index, text) in texts.enumerated() {
+            #expect(table[SourceKey(text)] == index)
+            #expect(table[SourceKey(text, flag: true)] == nil)
+        }
+    }
+
     @Test func cacheKeysTellTextOptionsAndFlagApartAndAreTheSameInEveryProcess() {
         let key = CacheKey("保证(?:一定|绝对)", options: .caseless, flag: true)
         #expect(key == CacheKey("保证(?:一定|绝对)", options: .caseless, flag: true))
