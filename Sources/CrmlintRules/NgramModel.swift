@@ -287,13 +287,20 @@ public struct NgramModel: Sendable, Equatable {
                     return nil
                 }
                 if isWeights {
-                    var weights: [UInt8] = []
-                    weights.reserveCapacity(bytes.count - end)
-                    for byte in UnsafeBufferPointer(rebasing: bytes[min(end + 1, bytes.count)...]) where byte != 0x0A {
-                        guard base64Value[Int(byte)] != 0xFF || byte == UInt8(ascii: "=") else { return nil }
-                        weights.append(byte)
+                    // Byte by byte through raw buffers: the model's 350 KB of base64 is read on every run.
+                    let rest = UnsafeBufferPointer(rebasing: bytes[min(end + 1, bytes.count)...])
+                    var valid = true
+                    let weights = base64Value.withUnsafeBufferPointer { table in
+                        [UInt8](unsafeUninitializedCapacity: rest.count) { out, count in
+                            count = 0
+                            for byte in rest where byte != 0x0A {
+                                guard table[Int(byte)] != 0xFF || byte == UInt8(ascii: "=") else { valid = false; return }
+                                out[count] = byte
+                                count += 1
+                            }
+                        }
                     }
-                    return (weights, offset + 1)
+                    return valid ? (weights, offset + 1) : nil
                 }
                 start = end + 1
                 offset += 1
@@ -329,20 +336,32 @@ public struct NgramModel: Sendable, Equatable {
         guard canonical else {
             return Data(base64Encoded: String(decoding: encoded, as: UTF8.self)).map { [UInt8]($0) }
         }
-        var out: [UInt8] = []
-        out.reserveCapacity(encoded.count / 4 * 3)
-        var index = 0
-        while index < encoded.count {
-            let a = UInt32(base64Value[Int(encoded[index])]), b = UInt32(base64Value[Int(encoded[index + 1])])
-            let c = encoded[index + 2] == UInt8(ascii: "=") ? 0 : UInt32(base64Value[Int(encoded[index + 2])])
-            let d = encoded[index + 3] == UInt8(ascii: "=") ? 0 : UInt32(base64Value[Int(encoded[index + 3])])
-            let group = a << 18 | b << 12 | c << 6 | d
-            out.append(UInt8(group >> 16))
-            if encoded[index + 2] != UInt8(ascii: "=") { out.append(UInt8(group >> 8 & 0xFF)) }
-            if encoded[index + 3] != UInt8(ascii: "=") { out.append(UInt8(group & 0xFF)) }
-            index += 4
+        // Through raw buffers, written in place: the model's weights are decoded on every run.
+        return base64Value.withUnsafeBufferPointer { table in
+            encoded.withUnsafeBufferPointer { encoded in
+                [UInt8](unsafeUninitializedCapacity: encoded.count / 4 * 3) { out, count in
+                    count = 0
+                    var index = 0
+                    while index < encoded.count {
+                        let a = UInt32(table[Int(encoded[index])]), b = UInt32(table[Int(encoded[index + 1])])
+                        let c = encoded[index + 2] == UInt8(ascii: "=") ? 0 : UInt32(table[Int(encoded[index + 2])])
+                        let d = encoded[index + 3] == UInt8(ascii: "=") ? 0 : UInt32(table[Int(encoded[index + 3])])
+                        let group = a << 18 | b << 12 | c << 6 | d
+                        out[count] = UInt8(group >> 16)
+                        count += 1
+                        if encoded[index + 2] != UInt8(ascii: "=") {
+                            out[count] = UInt8(group >> 8 & 0xFF)
+                            count += 1
+                        }
+                        if encoded[index + 3] != UInt8(ascii: "=") {
+                            out[count] = UInt8(group & 0xFF)
+                            count += 1
+                        }
+                        index += 4
+                    }
+                }
+            }
         }
-        return out
     }
 
     private init(
