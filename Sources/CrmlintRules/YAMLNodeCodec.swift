@@ -113,6 +113,9 @@ enum YAMLNodeCodec {
         let bytes: ArraySlice<UInt8>
         let constructor: Constructor
         var position: Int
+        /// The tag names read so far: a file has a handful, each on thousands of nodes, and
+        /// making each node's name anew (validated, allocated) was a tenth of decoding.
+        var tagNames: [String] = []
 
         init(bytes: ArraySlice<UInt8>, constructor: Constructor) {
             self.bytes = bytes
@@ -141,13 +144,32 @@ enum YAMLNodeCodec {
         }
 
         mutating func string() -> String? {
-            guard let length = varint(), length <= bytes.endIndex - position else { return nil }
+            guard let length = varint() else { return nil }
+            return string(length: length)
+        }
+
+        /// The next `length` bytes as text (nil when they are not there or not UTF-8).
+        mutating func string(length: Int) -> String? {
+            guard length <= bytes.endIndex - position else { return nil }
             defer { position += length }
             return String(validating: bytes[position..<position + length], as: UTF8.self)
         }
 
+        /// A tag name: one read before when its bytes are the same.
+        mutating func tagName() -> String? {
+            guard let length = varint(), length <= bytes.endIndex - position else { return nil }
+            let text = bytes[position..<position + length]
+            for known in tagNames where known.utf8.count == length && known.utf8.elementsEqual(text) {
+                position += length
+                return known
+            }
+            guard let name = string(length: length) else { return nil }
+            if tagNames.count < 16 { tagNames.append(name) }
+            return name
+        }
+
         mutating func header() -> (tag: Tag, style: UInt32, mark: Mark?)? {
-            guard let name = string(), let style = varint(), let hasMark = byte() else { return nil }
+            guard let name = tagName(), let style = varint(), let hasMark = byte() else { return nil }
             // A tag of its own per node: resolving a tag writes its name into it.
             let tag = Tag(Tag.Name(rawValue: name), .default, constructor)
             switch hasMark {
