@@ -7,7 +7,7 @@ import Foundation
 /// instead of timing `--ignore` runs one rule at a time.
 ///
 /// Work several rules share (normalising a field, the prefilter's pass over it,
-/// a model's scores) is counted apart, as `sharedNanoseconds`, rather than to
+/// a model's scores, reading a time) is counted apart, as `sharedNanoseconds`, rather than to
 /// whichever rule asked for it first on a record.
 public final class RuleTimes: @unchecked Sendable {
     public struct Entry: Sendable, Equatable {
@@ -25,7 +25,7 @@ public final class RuleTimes: @unchecked Sendable {
 
     public init() {}
 
-    /// Time in work the rules share: normalising fields, the prefilter's pass, models' scores.
+    /// Time in work the rules share: normalising fields, the prefilter's pass, models' scores, reading times.
     public var sharedNanoseconds: UInt64 {
         lock.lock()
         defer { lock.unlock() }
@@ -63,7 +63,7 @@ public final class RuleTimes: @unchecked Sendable {
         var lines = [
             "rule timing (time in each rule's checks, summed over threads):", "        ms   share    records  rule",
             String(format: "%10.1f %6.1f %%          -  ", Double(shared) / 1e6, share(shared))
-                + "(shared: normalising fields, the prefilter's pass, model scores)",
+                + "(shared: normalising fields, the prefilter's pass, model scores, times)",
         ]
         for entry in all.prefix(limit) {
             lines.append(

@@ -183,7 +183,7 @@ public final class CheckContext {
     }
 
     /// Whether to count the time of work rules share (normalising a field, the
-    /// prefilter's pass over it, a model's scores) in `sharedWorkNanoseconds`:
+    /// prefilter's pass over it, a model's scores, reading a time) in `sharedWorkNanoseconds`:
     /// a timed scan (`--rule-timing`) reports it apart from the rule that happened to ask first.
     public var timesSharedWork = false
     public private(set) var sharedWorkNanoseconds: UInt64 = 0
@@ -354,7 +354,7 @@ public final class CheckContext {
         syncRecord(record)
         guard let value = record[field] else { return nil }
         if let hit = timeCache[field], hit.text == value { return hit.time }
-        let parsed = TimeValue.parse(value, timeZone: timeZone, scratch: scratch)
+        let parsed = sharedWork { TimeValue.parse(value, timeZone: timeZone, scratch: scratch) }
         timeCache[field] = (value, parsed)
         return parsed
     }
