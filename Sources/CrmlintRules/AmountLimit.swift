@@ -31,7 +31,7 @@ public struct AmountLimit: Sendable {
         }
         // Every entry of `patterns` must be able to capture the amount (in one of its parts).
         for matcher in matchers {
-            let leaves = matcher.leaves
+            let leaves = matcher.writtenPatterns
             let hasGroup = leaves.contains { pattern in
                 if let number = Int(capture) { return number >= 1 && number <= pattern.captureCount }
                 return pattern.groupNumber(named: capture) != nil

@@ -307,7 +307,7 @@ public struct PatternRule: Rule, RuleKind {
                         hits = try matcher.hits(in: buffer, scratch: context.scratch)
                     }
                 } catch {
-                    emit(limitFinding(error, pattern: matcher.leaves.first?.source ?? "", record: record, field: field))
+                    emit(limitFinding(error, pattern: matcher.writtenPatterns.first?.source ?? "", record: record, field: field))
                     continue
                 }
                 for hit in hits {

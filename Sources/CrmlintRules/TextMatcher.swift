@@ -75,6 +75,16 @@ public indirect enum TextMatcher: Sendable {
         }
     }
 
+    /// The patterns as the rule wrote them: an alternation's whole pattern, not the
+    /// parts it is searched through (whose capture groups are numbered apart). For
+    /// checking captures and naming a pattern in a message.
+    public var writtenPatterns: [Pattern] {
+        switch self {
+        case let .pattern(pattern, _), let .alternation(pattern, _, _): return [pattern]
+        case let .any(parts), let .all(parts, _, _): return parts.flatMap(\.writtenPatterns)
+        }
+    }
+
     /// How many patterns are inside (the length of `leaves`).
     public var leafCount: Int {
         switch self {

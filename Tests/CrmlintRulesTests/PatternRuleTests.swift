@@ -64,6 +64,29 @@ import Testing
         }
     }
 
+    /// A pattern searched through its alternatives keeps its own capture groups: group 2 of
+    /// the whole is in its second alternative, a part of its own with one group.
+    @Test func capturesAreTheWrittenPatternsEvenWhenSearchedThroughParts() throws {
+        let yaml = """
+            - id: t.gift
+              category: gift-limit
+              severity: error
+              message: gift over {limit}
+              patterns: ['送您(\\d+)元|\\s*红包(?:里)?(\\d+)块']
+              capture: 2
+              limit: {max: 200, unit: 元}
+            """
+        let (rules, errors) = RuleLoader.load(yaml: yaml, file: "t.yml")
+        #expect(errors.isEmpty, "\(errors)")
+        let rule = try #require(rules.first as? PatternRule)
+        guard case .alternation = try #require(rule.matchers.first) else {
+            Issue.record("the pattern is not searched through its parts")
+            return
+        }
+        #expect(findings(rule, "红包300块，收好").count == 1)
+        #expect(findings(rule, "红包100块，收好").isEmpty)
+    }
+
     @Test func findingPointsAtTheOriginalSpan() throws {
         let found = findings(try rule(), "您好！设备零 故 障运行")
         #expect(found.count == 1)
