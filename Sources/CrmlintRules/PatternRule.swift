@@ -181,23 +181,22 @@ public struct PatternRule: Rule, RuleKind {
                 }
             }
 
+            /// A pattern's or an alternation's item; nil for combinations.
+            static func item(_ matcher: TextMatcher) -> FlatItem? {
+                switch matcher {
+                case let .pattern(_, group): return .pattern(group: group)
+                case let .alternation(whole, group, parts): return .alternation(whole, group: group, parts: parts.count)
+                case .any, .all: return nil
+                }
+            }
+
             /// A pattern's, an alternation's or an `any` of them's items; nil for other shapes.
             static func items(_ matcher: TextMatcher) -> [FlatItem]? {
-                switch matcher {
-                case let .pattern(_, group): return [.pattern(group: group)]
-                case let .alternation(whole, group, parts): return [.alternation(whole, group: group, parts: parts.count)]
-                case let .any(parts):
-                    var items: [FlatItem] = []
-                    for part in parts {
-                        switch part {
-                        case let .pattern(_, group): items.append(.pattern(group: group))
-                        case let .alternation(whole, group, parts): items.append(.alternation(whole, group: group, parts: parts.count))
-                        case .any, .all: return nil
-                        }
-                    }
-                    return items
-                case .all: return nil
+                if case let .any(parts) = matcher {
+                    let items = parts.compactMap(item)
+                    return items.count == parts.count ? items : nil
                 }
+                return item(matcher).map { [$0] }
             }
 
             init?(_ matcher: TextMatcher) {
@@ -353,18 +352,11 @@ public struct PatternRule: Rule, RuleKind {
             case let .items(items):
                 return try flatHits(items: items, firstLeaf: firstLeaf, in: buffer, scratch: scratch, runs: runs)
             case let .all(parts, near, scope):
-                // As `TextMatcher.hits` for `all`: later parts only when every earlier one hit.
-                let anchors = try flatHits(items: parts[0], firstLeaf: firstLeaf, in: buffer, scratch: scratch, runs: runs)
-                if anchors.isEmpty { return [] }
-                var others: [[TextMatcher.Hit]] = []
-                var leaf = firstLeaf + parts[0].reduce(0) { $0 + $1.leafCount }
-                for items in parts.dropFirst() {
-                    let found = try flatHits(items: items, firstLeaf: leaf, in: buffer, scratch: scratch, runs: runs)
-                    if found.isEmpty { return [] }
-                    others.append(found)
-                    leaf += items.reduce(0) { $0 + $1.leafCount }
+                var leaf = firstLeaf
+                return try TextMatcher.allHits(parts: parts.count, near: near, scope: scope, in: buffer) { index in
+                    defer { leaf += parts[index].reduce(0) { $0 + $1.leafCount } }
+                    return try flatHits(items: parts[index], firstLeaf: leaf, in: buffer, scratch: scratch, runs: runs)
                 }
-                return TextMatcher.combined(anchors: anchors, others: others, near: near, scope: scope, in: buffer)
             }
         }
 

@@ -148,20 +148,30 @@ public indirect enum TextMatcher: Sendable {
             }
             return result
         case let .all(parts, near, scope):
-            guard let first = parts.first else { return [] }
-            let anchors = try first.hits(in: buffer, scratch: scratch, firstLeaf: firstLeaf, runs: runs)
-            if anchors.isEmpty { return [] }
-            // Later parts are searched only when the first one hit (the common case is no hit).
-            var others: [[Hit]] = []
-            var leaf = firstLeaf + first.leafCount
-            for part in parts.dropFirst() {
-                let found = try part.hits(in: buffer, scratch: scratch, firstLeaf: leaf, runs: runs)
-                if found.isEmpty { return [] }
-                others.append(found)
-                leaf += part.leafCount
+            var leaf = firstLeaf
+            return try Self.allHits(parts: parts.count, near: near, scope: scope, in: buffer) { index in
+                defer { leaf += parts[index].leafCount }
+                return try parts[index].hits(in: buffer, scratch: scratch, firstLeaf: leaf, runs: runs)
             }
-            return Self.combined(anchors: anchors, others: others, near: near, scope: scope, in: buffer)
         }
+    }
+
+    /// An `all`'s hits, its parts' from `hitsOfPart` (asked for each part in
+    /// order, 0 first): later parts are searched only when every earlier one hit
+    /// (the common case is no hit), then combined (`combined`).
+    static func allHits(
+        parts: Int, near: Int?, scope: TextScope, in buffer: UnsafeBufferPointer<UInt8>, hitsOfPart: (Int) throws -> [Hit]
+    ) rethrows -> [Hit] {
+        guard parts > 0 else { return [] }
+        let anchors = try hitsOfPart(0)
+        if anchors.isEmpty { return [] }
+        var others: [[Hit]] = []
+        for index in 1..<parts {
+            let found = try hitsOfPart(index)
+            if found.isEmpty { return [] }
+            others.append(found)
+        }
+        return combined(anchors: anchors, others: others, near: near, scope: scope, in: buffer)
     }
 
     /// The non-empty matches of `whole`, found through its parts
@@ -239,7 +249,9 @@ public indirect enum TextMatcher: Sendable {
     /// An `all`'s hits from its parts' hits: each hit of the first part (`anchors`)
     /// with the nearest hit of every other part in its scope (or within `near`
     /// characters), as one span; the tightest of nested spans kept.
-    static func combined(anchors: [Hit], others: [[Hit]], near: Int?, scope: TextScope, in buffer: UnsafeBufferPointer<UInt8>) -> [Hit] {
+    private static func combined(
+        anchors: [Hit], others: [[Hit]], near: Int?, scope: TextScope, in buffer: UnsafeBufferPointer<UInt8>
+    ) -> [Hit] {
         var result: [Hit] = []
         for anchor in anchors {
             let area = near == nil ? scope.range(around: anchor.range, in: buffer) : 0..<buffer.count
