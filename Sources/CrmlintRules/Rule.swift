@@ -260,15 +260,9 @@ public final class CheckContext {
     /// The cache entry of a field of the current record, made on first use.
     private func cachedIndex(_ record: Record, field: String) -> Int {
         if cachedSerial != record.serial {
-            // The prefilter's arrays go back to the pool for the next record's fields.
-            for index in textCache.indices {
-                guard var present = textCache[index].present else { continue }
-                textCache[index].present = nil
-                var starts: [Int64] = []
-                swap(&starts, &textCache[index].starts)
-                spareWordArrays.append((present, starts))
-                present = []
-            }
+            // The prefilter's arrays go back to the pool for the next record's fields (theirs
+            // alone once the cache lets go of them, so `mark` writes them in place).
+            for entry in textCache { if let present = entry.present { spareWordArrays.append((present, entry.starts)) } }
             textCache.removeAll(keepingCapacity: true)
             cachedSerial = record.serial
         }
