@@ -90,11 +90,12 @@ public enum Scanner {
     /// `CRMLINT_PREFILTER=off|on` (or `CRMLINT_NO_PREFILTER=1`) decides for
     /// benchmarks and for the test that proves it. Stdin counts as large.
     /// `cached`: the prefilter's tables come from the rule cache.
-    static func wantsPrefilter(for inputs: [PreparedInput], cached: Bool = false) -> Bool {
+    /// `small`: `isSmall(inputs)`, asked once per scan (a file system lookup per input).
+    static func wantsPrefilter(small: Bool, cached: Bool = false) -> Bool {
         let environment = ProcessInfo.processInfo.environment
         if environment["CRMLINT_NO_PREFILTER"] != nil || environment["CRMLINT_PREFILTER"] == "off" { return false }
         if environment["CRMLINT_PREFILTER"] == "on" || cached { return true }
-        return !isSmall(inputs)
+        return !small
     }
 
     /// Whether the inputs are files of under `prefilterWorthwhileBytes` in all (stdin counts as large).
@@ -114,11 +115,11 @@ public enum Scanner {
     /// which says why the findings are the same): for small inputs, where
     /// JIT-compiling each pattern that runs costs more than all its matches.
     /// `CRMLINT_INTERPRETER=on|off` forces either way (tests compare the two).
-    static func wantsInterpreter(for inputs: [PreparedInput]) -> Bool {
+    static func wantsInterpreter(small: Bool) -> Bool {
         switch ProcessInfo.processInfo.environment["CRMLINT_INTERPRETER"] {
         case "on": return true
         case "off": return false
-        default: return isSmall(inputs)
+        default: return small
         }
     }
 
@@ -186,13 +187,14 @@ public enum Scanner {
         }.sorted { ($0.dataset, $0.path, $0.sheet?.index ?? 0) < ($1.dataset, $1.path, $1.sheet?.index ?? 0) }
         problems.forEach(emit)
 
-        let context = CheckContext(asOf: asOf, timeZone: timeZone, interpreterFirst: Self.wantsInterpreter(for: inputs))
+        let small = Self.isSmall(inputs)
+        let context = CheckContext(asOf: asOf, timeZone: timeZone, interpreterFirst: Self.wantsInterpreter(small: small))
         // With a rule cache the prefilter's tables are read from it (built and kept there on
         // the first run), so even a small input runs only the patterns its words allow, and
         // the patterns it never runs are never compiled (cached patterns compile on first use).
-        if let cache = selection?.loaded.cache, Self.wantsPrefilter(for: inputs, cached: true) {
+        if let cache = selection?.loaded.cache, Self.wantsPrefilter(small: small, cached: true) {
             context.prefilter = LiteralPrefilter.cached(rules: rules, cache: cache)
-        } else if Self.wantsPrefilter(for: inputs) {
+        } else if Self.wantsPrefilter(small: small) {
             context.prefilter = LiteralPrefilter(rules: rules)
         }
         context.companyDomains = config.companyDomains
