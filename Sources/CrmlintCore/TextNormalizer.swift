@@ -195,7 +195,7 @@ public final class TextNormalizer {
     static func isUnifiedIdeograph(_ value: UInt32) -> Bool { (0x4E00...0x9FFF).contains(value) }
 
     public static func isHan(_ value: UInt32) -> Bool {
-        (0x4E00...0x9FFF).contains(value) || (0x3400...0x4DBF).contains(value)
+        isUnifiedIdeograph(value) || (0x3400...0x4DBF).contains(value)
             || (0xF900...0xFAFF).contains(value) || (0x20000...0x2EBEF).contains(value)
     }
 }

@@ -111,27 +111,24 @@ public final class RuleCache: @unchecked Sendable {
     }
 
     /// The pieces `TextMatcher.split` cut a word class into: `.some(nil)` when it leaves it whole.
-    func split(_ source: String) -> [String]?? {
-        lock.lock(); defer { lock.unlock() }
-        return splits[CacheKey(source)]
-    }
+    func split(_ source: String) -> [String]?? { pieces(CacheKey(source)) }
 
-    func setSplit(_ source: String, _ pieces: [String]?) {
-        lock.lock(); defer { lock.unlock() }
-        splits[CacheKey(source)] = .some(pieces)
-        changed = true
-    }
+    func setSplit(_ source: String, _ pieces: [String]?) { setPieces(CacheKey(source), pieces) }
 
     /// The parts `TextMatcher.partPatterns` searches a pattern through: `.some(nil)` when it searches it whole.
     /// Kept beside the splits, under keys of their own.
-    func parts(_ source: String) -> [String]?? {
+    func parts(_ source: String) -> [String]?? { pieces(CacheKey(source, flag: true)) }
+
+    func setParts(_ source: String, _ pieces: [String]?) { setPieces(CacheKey(source, flag: true), pieces) }
+
+    private func pieces(_ key: CacheKey) -> [String]?? {
         lock.lock(); defer { lock.unlock() }
-        return splits[CacheKey(source, flag: true)]
+        return splits[key]
     }
 
-    func setParts(_ source: String, _ pieces: [String]?) {
+    private func setPieces(_ key: CacheKey, _ pieces: [String]?) {
         lock.lock(); defer { lock.unlock() }
-        splits[CacheKey(source, flag: true)] = .some(pieces)
+        splits[key] = .some(pieces)
         changed = true
     }
 
