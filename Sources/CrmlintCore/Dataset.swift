@@ -204,7 +204,12 @@ public enum DatasetSchema {
     }
 
     private static func makeMatchKey(_ header: String) -> (key: String, unit: String?) {
-        var text = header.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Trimmed by scalar: Foundation's trimming was a quarter of building the alias table (300 aliases at start-up).
+        // White_Space is the set `CharacterSet.whitespacesAndNewlines` holds (Z* plus U+0009–U+000D and U+0085).
+        let scalars = header.unicodeScalars
+        let first = scalars.firstIndex { !$0.properties.isWhitespace } ?? scalars.endIndex
+        let last = scalars[first...].lastIndex { !$0.properties.isWhitespace }.map { scalars.index(after: $0) } ?? first
+        var text = String(scalars[first..<last])
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         text = String(decoding: headerNormalizer.withLock { $0.normalize(text).bytes }, as: UTF8.self).lowercased()
         var unit: String?
@@ -214,9 +219,10 @@ public enum DatasetSchema {
             text = String(text[..<start.lowerBound])
             break
         }
-        let dropped: Set<Character> = [" ", "\t", "_", "-", ".", "·", ":", "*", "#", "/", "\u{3000}"]
-        return (text.filter { !dropped.contains($0) }, unit)
+        return (text.filter { !droppedFromKeys.contains($0) }, unit)
     }
+
+    private static let droppedFromKeys: Set<Character> = [" ", "\t", "_", "-", ".", "·", ":", "*", "#", "/", "\u{3000}"]
 
     private static let headerNormalizer = LockedNormalizer()
 

@@ -546,6 +546,8 @@ struct StableHash {
     private var a: UInt64 = 0x9E37_79B9_7F4A_7C15
     private var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F
 
+    mutating func add(word: UInt64) { mix(word) }
+
     private mutating func mix(_ word: UInt64) {
         a = (a ^ word) &* 0x0000_0100_0000_01B3
         a ^= a >> 29
@@ -572,15 +574,22 @@ struct StableHash {
         }
     }
 
+    /// A pattern's text, through the hash its maker carried when it has one (the text is not hashed again).
+    mutating func add(_ pattern: Pattern) {
+        let text = pattern.sourceKey ?? CacheKey.text(pattern.source)
+        mix(text.a)
+        mix(text.b)
+    }
+
     /// A matcher's shape and patterns: what the prefilter's slots are made of.
     mutating func add(_ matcher: TextMatcher) {
         switch matcher {
         case let .pattern(pattern, group):
             add("p\(pattern.options.rawValue):\(group ?? -1)")
-            add(pattern.source)
+            add(pattern)
         case let .alternation(whole, group, parts):
             add("alt\(parts.count):\(whole.options.rawValue):\(group ?? -1)")
-            add(whole.source)
+            add(whole)
             parts.forEach { add(.pattern($0, captureGroup: nil)) }
         case let .any(parts):
             add("any\(parts.count)")

@@ -27,14 +27,14 @@ public final class PatternCodeCache: PatternCodeStore, @unchecked Sendable {
         codes = read
     }
 
-    public func serializedCode(source: String, options: Pattern.Options) -> [UInt8]? {
-        let key = CacheKey(source, options: options)
+    public func serializedCode(source: String, key text: PatternSourceKey?, options: Pattern.Options) -> [UInt8]? {
+        let key = CacheKey(text ?? CacheKey.text(source), options: options)
         lock.lock(); defer { lock.unlock() }
         return codes[key]
     }
 
-    public func keep(serializedCode: [UInt8], source: String, options: Pattern.Options) {
-        let key = CacheKey(source, options: options)
+    public func keep(serializedCode: [UInt8], source: String, key text: PatternSourceKey?, options: Pattern.Options) {
+        let key = CacheKey(text ?? CacheKey.text(source), options: options)
         lock.lock()
         let first = !changed
         codes[key] = serializedCode

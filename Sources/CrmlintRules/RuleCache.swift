@@ -41,7 +41,7 @@ public final class RuleCache: @unchecked Sendable {
         return parts.joined(separator: "|")
     }()
 
-    static let magic = "crmlint-rule-cache 3\n"
+    static let magic = "crmlint-rule-cache 4\n"
 
     /// Compile result of a pattern: its capture count, and the probe's verdict (nil: passed or not probed).
     struct Compiled {
@@ -99,27 +99,28 @@ public final class RuleCache: @unchecked Sendable {
 
     // MARK: Entries
 
-    func compiled(_ source: String, options: Pattern.Options, probe: Bool) -> Compiled? {
+    /// `text`: the source's hash (`CacheKey.text`).
+    func compiled(_ text: PatternSourceKey, options: Pattern.Options, probe: Bool) -> Compiled? {
         lock.lock(); defer { lock.unlock() }
-        return compiled[CacheKey(source, options: options, flag: probe)]
+        return compiled[CacheKey(text, options: options, flag: probe)]
     }
 
-    func setCompiled(_ source: String, options: Pattern.Options, probe: Bool, _ value: Compiled) {
+    func setCompiled(_ text: PatternSourceKey, options: Pattern.Options, probe: Bool, _ value: Compiled) {
         lock.lock(); defer { lock.unlock() }
-        compiled[CacheKey(source, options: options, flag: probe)] = value
+        compiled[CacheKey(text, options: options, flag: probe)] = value
         changed = true
     }
 
     /// The pieces `TextMatcher.split` cut a word class into: `.some(nil)` when it leaves it whole.
-    func split(_ source: String) -> [String]?? { pieces(CacheKey(source)) }
+    func split(_ pattern: Pattern) -> [String]?? { pieces(CacheKey(pattern, options: [])) }
 
-    func setSplit(_ source: String, _ pieces: [String]?) { setPieces(CacheKey(source), pieces) }
+    func setSplit(_ pattern: Pattern, _ pieces: [String]?) { setPieces(CacheKey(pattern, options: []), pieces) }
 
     /// The parts `TextMatcher.partPatterns` searches a pattern through: `.some(nil)` when it searches it whole.
     /// Kept beside the splits, under keys of their own.
-    func parts(_ source: String) -> [String]?? { pieces(CacheKey(source, flag: true)) }
+    func parts(_ pattern: Pattern) -> [String]?? { pieces(CacheKey(pattern, options: [], flag: true)) }
 
-    func setParts(_ source: String, _ pieces: [String]?) { setPieces(CacheKey(source, flag: true), pieces) }
+    func setParts(_ pattern: Pattern, _ pieces: [String]?) { setPieces(CacheKey(pattern, options: [], flag: true), pieces) }
 
     private func pieces(_ key: CacheKey) -> [String]?? {
         lock.lock(); defer { lock.unlock() }
@@ -262,54 +263,33 @@ struct CacheKey: Hashable {
     let b: UInt64
 
     init(_ source: String, options: Pattern.Options = [], flag: Bool = false) {
+        self.init(Self.text(source), options: options, flag: flag)
+    }
+
+    /// A pattern's key: from the hash its maker carried (`Pattern.sourceKey`), else its text's.
+    init(_ pattern: Pattern, options: Pattern.Options? = nil, flag: Bool = false) {
+        self.init(pattern.sourceKey ?? Self.text(pattern.source), options: options ?? pattern.options, flag: flag)
+    }
+
+    /// The text's hash, which a key then mixes with options and flag: a text is hashed once however many keys it has.
+    init(_ text: PatternSourceKey, options: Pattern.Options = [], flag: Bool = false) {
         var hash = StableHash()
-        hash.add("\(options.rawValue)|\(flag ? 1 : 0)")
-        hash.add(source)
+        hash.add(word: text.a)
+        hash.add(word: text.b)
+        hash.add(word: UInt64(options.rawValue) << 1 | (flag ? 1 : 0))
         (a, b) = hash.words
+    }
+
+    static func text(_ source: String) -> PatternSourceKey {
+        var hash = StableHash()
+        hash.add(source)
+        let (a, b) = hash.words
+        return PatternSourceKey(a: a, b: b)
     }
 
     init(a: UInt64, b: UInt64) {
         self.a = a
         self.b = b
-    }
-}
-
-/// A pattern text (with options and a flag) as a dictionary key, hashed by
-/// its bytes: hashing a long non-ASCII String normalises it first, which cost
-/// more than the lookups saved. Only its length and up to 64 bytes at each
-/// end and in the middle are hashed (equality still compares every byte):
-/// hashing whole expanded word classes, kilobytes each, was 9 % of a small
-/// file's instructions.
-struct SourceKey: Hashable {
-    let source: String
-    let options: UInt32
-    let flag: Bool
-
-    init(_ source: String, options: Pattern.Options = [], flag: Bool = false) {
-        self.source = source
-        self.options = options.rawValue
-        self.flag = flag
-    }
-
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(options)
-        hasher.combine(flag)
-        var copy = source
-        copy.withUTF8 { bytes in
-            hasher.combine(bytes.count)
-            guard bytes.count > 192 else { return hasher.combine(bytes: UnsafeRawBufferPointer(bytes)) }
-            let middle = bytes.count / 2 - 32
-            let raw = UnsafeRawBufferPointer(bytes)
-            for start in [0, middle, bytes.count - 64] {
-                hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: raw[start..<start + 64]))
-            }
-        }
-    }
-
-    static func == (a: SourceKey, b: SourceKey) -> Bool {
-        guard a.options == b.options, a.flag == b.flag, a.source.utf8.count == b.source.utf8.count else { return false }
-        var left = a.source, right = b.source
-        return left.withUTF8 { l in right.withUTF8 { r in l.count == 0 || memcmp(l.baseAddress!, r.baseAddress!, l.count) == 0 } }
     }
 }
 

@@ -160,11 +160,14 @@ public final class RuleDefinition {
     /// One pattern: `{{term}}` references expanded, compiled, and probed for
     /// catastrophic backtracking; nil after recording the problem under `key`.
     /// `name` is the key as messages show it (`events.text` for a nested one; default `key`).
-    public func compile(_ source: String, key: String, name: String? = nil, options: Pattern.Options = [], probe: Bool = true) -> Pattern? {
+    /// `expandingTerms: false` for text whose terms are expanded already (pieces of an expanded pattern).
+    public func compile(
+        _ source: String, key: String, name: String? = nil, options: Pattern.Options = [], probe: Bool = true, expandingTerms: Bool = true
+    ) -> Pattern? {
         let shownKey = name ?? key
         let expanded: String
         do {
-            expanded = try terms.expand(source)
+            expanded = expandingTerms ? try terms.expand(source) : source
         } catch let error as TermExpansionError {
             fail(key, "bad pattern in '\(shownKey)': \(error.reason) in '\(source)'")
             return nil
@@ -175,22 +178,25 @@ public final class RuleDefinition {
         do {
             // Rules share patterns (word classes, `unless` lists reused through
             // YAML anchors): compile and probe each distinct one once.
-            if let known = CompiledPatterns.shared.get(expanded, options: options) {
+            // The text is hashed once, here; the pattern carries the hash to every cache keyed by its text.
+            let text = CacheKey.text(expanded)
+            if let known = CompiledPatterns.shared.get(text, options: options) {
                 if let problem = known.problem { fail(key, problem); return nil }
                 return known.pattern
             }
             let pattern: Pattern
             let problem: String?
-            if let cached = cache?.compiled(expanded, options: options, probe: probe) {
+            if let cached = cache?.compiled(text, options: options, probe: probe) {
                 // Compiled and probed by an earlier run: compiled again only when a scan runs it.
-                pattern = Pattern(known: expanded, options: options, captureCount: cached.captureCount, store: cache?.codes)
+                pattern = Pattern(
+                    known: expanded, options: options, captureCount: cached.captureCount, sourceKey: text, store: cache?.codes)
                 problem = cached.problem
             } else {
-                pattern = try Pattern(expanded, options: options)
+                pattern = try Pattern(expanded, options: options, sourceKey: text)
                 problem = probe ? PatternProbe.problem(with: pattern) : nil
-                cache?.setCompiled(expanded, options: options, probe: probe, .init(captureCount: pattern.captureCount, problem: problem))
+                cache?.setCompiled(text, options: options, probe: probe, .init(captureCount: pattern.captureCount, problem: problem))
             }
-            CompiledPatterns.shared.set(expanded, options: options, pattern: pattern, problem: problem)
+            CompiledPatterns.shared.set(text, options: options, pattern: pattern, problem: problem)
             if let problem {
                 fail(key, problem)
                 return nil
@@ -275,7 +281,7 @@ public final class RuleDefinition {
                 }
             }
         }
-        if let message, message.contains("\n") { fail("message", "message must be one line") }
+        if let message, message.utf8.contains(UInt8(ascii: "\n")) { fail("message", "message must be one line") }
         guard let id, let category, let severity, let message else { return nil }
         return RuleMetadata(
             id: id, kind: kind, category: category, severity: severity, message: message,
@@ -288,18 +294,20 @@ public final class RuleDefinition {
 final class CompiledPatterns: @unchecked Sendable {
     static let shared = CompiledPatterns()
     private let lock = NSLock()
-    /// Keyed by the pattern's bytes (`SourceKey`): a String key copied each
-    /// long pattern and hashed it through Unicode normalisation (a tenth of a small scan).
-    private var table: [SourceKey: (pattern: Pattern, problem: String?)] = [:]
+    /// Keyed by the text's 128-bit hash (`CacheKey.text`, computed once per
+    /// pattern) with the options, as the rule cache keys it: a String key
+    /// hashed each long pattern through Unicode normalisation, and a sampled
+    /// one still hashed and compared kilobytes a lookup.
+    private var table: [CacheKey: (pattern: Pattern, problem: String?)] = [:]
 
-    func get(_ source: String, options: Pattern.Options) -> (pattern: Pattern, problem: String?)? {
+    func get(_ text: PatternSourceKey, options: Pattern.Options) -> (pattern: Pattern, problem: String?)? {
         lock.lock(); defer { lock.unlock() }
-        return table[SourceKey(source, options: options)]
+        return table[CacheKey(text, options: options)]
     }
 
-    func set(_ source: String, options: Pattern.Options, pattern: Pattern, problem: String?) {
+    func set(_ text: PatternSourceKey, options: Pattern.Options, pattern: Pattern, problem: String?) {
         lock.lock(); defer { lock.unlock() }
         if table.count > 20_000 { table.removeAll() }
-        table[SourceKey(source, options: options)] = (pattern, problem)
+        table[CacheKey(text, options: options)] = (pattern, problem)
     }
 }

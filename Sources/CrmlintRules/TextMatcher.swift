@@ -292,13 +292,13 @@ public indirect enum TextMatcher: Sendable {
     /// pattern, those that need only a common character or nothing in small
     /// groups, so a common character no longer runs every alternative. Nil
     /// when the pattern is better left whole.
-    static func split(_ source: String, definition: RuleDefinition, key: String) -> [Pattern]? {
+    static func split(_ pattern: Pattern, definition: RuleDefinition, key: String) -> [Pattern]? {
         let pieces: [String]?
-        if let known = definition.cache?.split(source) {
+        if let known = definition.cache?.split(pattern) {
             pieces = known
         } else {
-            pieces = splitPieces(source)
-            definition.cache?.setSplit(source, pieces)
+            pieces = splitPieces(pattern.source)
+            definition.cache?.setSplit(pattern, pieces)
         }
         return compiled(pieces, definition: definition, key: key)
     }
@@ -308,8 +308,8 @@ public indirect enum TextMatcher: Sendable {
         guard let pieces else { return nil }
         var patterns: [Pattern] = []
         for piece in pieces {
-            // The whole pattern passed the backtracking probe; its pieces need not.
-            guard let pattern = definition.compile(piece, key: key, probe: false) else { return nil }
+            // The whole pattern passed the backtracking probe; its pieces need not. Its terms are expanded already.
+            guard let pattern = definition.compile(piece, key: key, probe: false, expandingTerms: false) else { return nil }
             patterns.append(pattern)
         }
         return patterns
@@ -333,11 +333,11 @@ public indirect enum TextMatcher: Sendable {
     static func partPatterns(_ pattern: Pattern, definition: RuleDefinition, key: String) -> [Pattern]? {
         if partSearchOff { return nil }
         let pieces: [String]?
-        if let known = definition.cache?.parts(pattern.source) {
+        if let known = definition.cache?.parts(pattern) {
             pieces = known
         } else {
             pieces = partPieces(pattern.source, caseless: pattern.options.contains(.caseless))
-            definition.cache?.setParts(pattern.source, pieces)
+            definition.cache?.setParts(pattern, pieces)
         }
         return compiled(pieces, definition: definition, key: key)
     }
@@ -415,7 +415,7 @@ public indirect enum TextMatcher: Sendable {
                 }
                 return .alternation(pattern, captureGroup: group, parts: parts)
             }
-            if capture.flatMap(Int.init) == nil, let parts = split(pattern.source, definition: definition, key: key) {
+            if capture.flatMap(Int.init) == nil, let parts = split(pattern, definition: definition, key: key) {
                 return .any(parts.map(searched))
             }
             return searched(pattern)

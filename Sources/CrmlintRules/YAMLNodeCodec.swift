@@ -4,8 +4,8 @@ import Yams
 /// rule file's nodes from the cache costs a fraction of YAMLGuard plus Yams
 /// (which resolves every mapping key's tag through a regular expression to
 /// check for duplicates). What rules read is kept exactly: every scalar's
-/// text, each node's tag name (as composed, so a later resolution gives the
-/// same tag), style and mark (line, column), and the order of mapping pairs.
+/// text, each node's tag name (as composed, a plain scalar's resolved: a later
+/// resolution gives the same tag), style and mark (line, column), and the order of mapping pairs.
 /// Anchors are not kept: Yams holds them weakly and they are gone once
 /// `compose` returns; aliases were already copied into the tree.
 enum YAMLNodeCodec {
@@ -25,7 +25,8 @@ enum YAMLNodeCodec {
     /// The document `encode` wrote: `.some(nil)` for an empty one, nil when the bytes are not a whole document.
     static func decode(_ bytes: ArraySlice<UInt8>) -> Node?? {
         guard markLayoutHolds else { return nil }
-        // One constructor per document, shared by its tags, as Yams's parser does.
+        // One constructor per document, shared by its tags, as Yams's parser does. No resolver
+        // rules: scalars' tags were written resolved, and collections' resolve without rules.
         var reader = Reader(bytes: bytes, constructor: .default)
         switch reader.byte() {
         case 0: return reader.atEnd ? .some(nil) : nil
@@ -41,7 +42,10 @@ enum YAMLNodeCodec {
         switch node {
         case let .scalar(scalar):
             out.append(Kind.scalar.rawValue)
-            header(scalar.tag, UInt32(scalar.style.rawValue), scalar.mark, into: &out)
+            // A plain scalar's tag is written resolved (`str`, `int`, …: the name Yams gives it on
+            // first comparison), so a read document never resolves one: that would build Yams's
+            // default resolver (seven regular expressions) and match them on every key compared.
+            header(node.tag, UInt32(scalar.style.rawValue), scalar.mark, into: &out)
             string(scalar.string, into: &out)
         case let .sequence(sequence):
             out.append(Kind.sequence.rawValue)
@@ -178,7 +182,7 @@ enum YAMLNodeCodec {
         mutating func header() -> (tag: Tag, style: UInt32, mark: Mark?)? {
             guard let name = tagName(), let style = varint(), let hasMark = byte() else { return nil }
             // A tag of its own per node: resolving a tag writes its name into it.
-            let tag = Tag(Tag.Name(rawValue: name), .default, constructor)
+            let tag = Tag(Tag.Name(rawValue: name), .basic, constructor)
             switch hasMark {
             case 0: return (tag, UInt32(style), nil)
             case 1:

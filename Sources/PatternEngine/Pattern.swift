@@ -47,8 +47,22 @@ public struct PatternMatch: Sendable, Equatable {
 /// then only JIT-compiles (JIT code cannot be serialized), and hands the
 /// store the code of a pattern it had to compile. Called from any thread.
 public protocol PatternCodeStore: AnyObject, Sendable {
-    func serializedCode(source: String, options: Pattern.Options) -> [UInt8]?
-    func keep(serializedCode: [UInt8], source: String, options: Pattern.Options)
+    /// `key`: the pattern's `sourceKey`, when its maker gave it one (then the store need not hash `source`).
+    func serializedCode(source: String, key: PatternSourceKey?, options: Pattern.Options) -> [UInt8]?
+    func keep(serializedCode: [UInt8], source: String, key: PatternSourceKey?, options: Pattern.Options)
+}
+
+/// A 128-bit hash of a pattern's text that its maker computed once (the rule
+/// cache's), carried with the pattern so caches keyed by the text need not
+/// hash it again: expanded word classes are kilobytes each, and hashing them
+/// once per cache was a tenth of a small file's start-up.
+public struct PatternSourceKey: Hashable, Sendable {
+    public let a: UInt64
+    public let b: UInt64
+    public init(a: UInt64, b: UInt64) {
+        self.a = a
+        self.b = b
+    }
 }
 
 /// A compiled PCRE2 pattern (UTF + UCP, JIT when the platform has it).
@@ -68,6 +82,8 @@ public final class Pattern: @unchecked Sendable {
     public let source: String
     public let options: Options
     public let captureCount: Int
+    /// The hash of `source` its maker gave it (nil: none).
+    public let sourceKey: PatternSourceKey?
     /// The compiled code and whether it is JIT-compiled, set once: at init, or
     /// on first use for a pattern made with `init(known:options:captureCount:)`.
     private let slot: UnsafeMutablePointer<UnsafeMutablePointer<crmlint_compiled>?>
@@ -81,15 +97,16 @@ public final class Pattern: @unchecked Sendable {
     /// checker and thread that uses this pattern: a retained `Pattern`, or nil.
     private let twinSlot: UnsafeMutablePointer<UnsafeMutableRawPointer?>
 
-    public convenience init(_ source: String, options: Options = []) throws {
-        try self.init(source, options: options, store: nil)
+    public convenience init(_ source: String, options: Options = [], sourceKey: PatternSourceKey? = nil) throws {
+        try self.init(source, options: options, sourceKey: sourceKey, store: nil)
     }
 
-    private init(_ source: String, options: Options, store: PatternCodeStore?) throws {
+    private init(_ source: String, options: Options, sourceKey: PatternSourceKey?, store: PatternCodeStore?) throws {
         self.source = source
         self.options = options
+        self.sourceKey = sourceKey
         self.store = store
-        let compiled = try Pattern.compile(source, options: options, store: store)
+        let compiled = try Pattern.compile(source, options: options, key: sourceKey, store: store)
         var groups: UInt32 = 0
         pcre2_pattern_info_8(compiled.pointee.code, UInt32(PCRE2_INFO_CAPTURECOUNT), &groups)
         captureCount = Int(groups)
@@ -105,10 +122,13 @@ public final class Pattern: @unchecked Sendable {
     /// many capture groups), compiled and JIT-compiled on first use: a scan
     /// that never runs it never pays for it. Safe to use from several threads.
     /// With a `store`, its serialized code is decoded instead of compiled.
-    public init(known source: String, options: Options = [], captureCount: Int, store: PatternCodeStore? = nil) {
+    public init(
+        known source: String, options: Options = [], captureCount: Int, sourceKey: PatternSourceKey? = nil, store: PatternCodeStore? = nil
+    ) {
         self.source = source
         self.options = options
         self.captureCount = captureCount
+        self.sourceKey = sourceKey
         self.store = store
         slot = .allocate(capacity: 1)
         slot.initialize(to: nil)
@@ -128,11 +148,11 @@ public final class Pattern: @unchecked Sendable {
     }
 
     private static func compile(
-        _ source: String, options: Options, store: PatternCodeStore?
+        _ source: String, options: Options, key: PatternSourceKey?, store: PatternCodeStore?
     ) throws -> UnsafeMutablePointer<
         crmlint_compiled
     > {
-        made(try code(source, options: options, store: store), jit: true)
+        made(try code(source, options: options, key: key, store: store), jit: true)
     }
 
     /// `code` as a slot holds it, JIT-compiled when `jit` (and the JIT takes it).
@@ -144,9 +164,9 @@ public final class Pattern: @unchecked Sendable {
     }
 
     /// The pattern's code without JIT: decoded from the store, else compiled (and kept there).
-    private static func code(_ source: String, options: Options, store: PatternCodeStore?) throws -> OpaquePointer {
+    private static func code(_ source: String, options: Options, key: PatternSourceKey?, store: PatternCodeStore?) throws -> OpaquePointer {
         let code: OpaquePointer
-        if let store, let decoded = decode(store.serializedCode(source: source, options: options)) {
+        if let store, let decoded = decode(store.serializedCode(source: source, key: key, options: options)) {
             code = decoded
         } else {
             var errorCode: Int32 = 0
@@ -162,7 +182,7 @@ public final class Pattern: @unchecked Sendable {
                 throw PatternCompileError(pattern: source, offset: characterOffset, reason: Pattern.message(for: errorCode))
             }
             code = compiled
-            if let store, let bytes = encode(code) { store.keep(serializedCode: bytes, source: source, options: options) }
+            if let store, let bytes = encode(code) { store.keep(serializedCode: bytes, source: source, key: key, options: options) }
         }
         return code
     }
@@ -207,7 +227,7 @@ public final class Pattern: @unchecked Sendable {
     /// The pattern's code made and published in `target` (JIT-compiled when `jit`), or what another thread published first.
     private func makeOnFirstUse(in target: UnsafeMutablePointer<UnsafeMutablePointer<crmlint_compiled>?>, jit: Bool) -> crmlint_compiled {
         // Known to compile: the cache stored it only after compiling it (same source, options, PCRE2 and crmlint).
-        guard let code = try? Pattern.code(source, options: options, store: store) else {
+        guard let code = try? Pattern.code(source, options: options, key: sourceKey, store: store) else {
             fatalError("a cached pattern no longer compiles: \(source.prefix(200))")
         }
         let made = Pattern.made(code, jit: jit)
@@ -322,7 +342,7 @@ public final class Pattern: @unchecked Sendable {
     public func anchored() -> Pattern {
         if let twin = crmlint_pointer_load(twinSlot) { return Unmanaged<Pattern>.fromOpaque(twin).takeUnretainedValue() }
         let made = Unmanaged.passRetained(
-            Pattern(known: source, options: options.union(.anchored), captureCount: captureCount, store: store)
+            Pattern(known: source, options: options.union(.anchored), captureCount: captureCount, sourceKey: sourceKey, store: store)
         ).toOpaque()
         // Two threads may race here: one publishes, the other drops its copy (never compiled).
         if crmlint_pointer_publish(twinSlot, made) == 0 { Unmanaged<Pattern>.fromOpaque(made).release() }

@@ -117,6 +117,7 @@ struct Crmlint: ParsableCommand {
 
 struct Scan: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "scan",
         abstract: "Scan export files or folders (- for stdin) and report findings.",
         discussion: """
             Example: crmlint scan exports/ --as-of 2024-05-01 --output-json findings.json --output-sarif findings.sarif
@@ -324,6 +325,7 @@ struct Scan: ParsableCommand {
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract:
             "Show how crmlint reads each file: dataset and why, header → field, unmapped and missing columns, channel and direction values.",
         discussion:
@@ -370,6 +372,7 @@ struct Inspect: ParsableCommand {
 
 struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "merge",
         abstract: "Combine findings JSON reports (shards, several exports) into one, with the summary recomputed.",
         discussion: "Example: crmlint merge shard-1.json shard-2.json -o all.json")
 
@@ -401,6 +404,7 @@ struct Merge: ParsableCommand {
 
 struct Records: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "records",
         abstract:
             "Write the records of exports as a records stream (JSON Lines, each record tagged with its original file, line and dataset), for crmlint scan --records.",
         discussion: """
@@ -458,7 +462,7 @@ struct RulesCommand: ParsableCommand {
         defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the rules that would run.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the rules that would run.")
         @OptionGroup var rules: RuleOptions
 
         func run() throws {
@@ -473,7 +477,7 @@ struct RulesCommand: ParsableCommand {
     }
 
     struct Test: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Run every rule's examples; exit 1 if any fails.")
+        static let configuration = CommandConfiguration(commandName: "test", abstract: "Run every rule's examples; exit 1 if any fails.")
         @OptionGroup var rules: RuleOptions
 
         func run() throws {
@@ -491,7 +495,8 @@ struct RulesCommand: ParsableCommand {
     }
 
     struct Doc: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write the rule reference (Markdown) from rule metadata.")
+        static let configuration = CommandConfiguration(
+            commandName: "doc", abstract: "Write the rule reference (Markdown) from rule metadata.")
         @OptionGroup var rules: RuleOptions
         @Option(name: [.short, .long], help: ArgumentHelp("Write here instead of standard output.", valueName: "file"))
         var output: String?
@@ -503,7 +508,7 @@ struct RulesCommand: ParsableCommand {
 }
 
 struct Explain: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Explain a rule: what it checks, why, and examples.")
+    static let configuration = CommandConfiguration(commandName: "explain", abstract: "Explain a rule: what it checks, why, and examples.")
     @Argument(help: ArgumentHelp("A rule id, e.g. conduct.zero-failure.", valueName: "rule"))
     var rule: String
     @OptionGroup var rules: RuleOptions
@@ -517,6 +522,7 @@ struct Explain: ParsableCommand {
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "init",
         abstract:
             "Write a commented crmlint.yml for these exports: datasets and header mapping as inspect sees them, unmapped headers and unknown words to fill in.",
         discussion: "Example: crmlint init exports/ — then edit crmlint.yml (keys: docs/configuration.md) and check it with crmlint config."
@@ -588,6 +594,7 @@ struct ConfigCommand: ParsableCommand {
 
 struct Version: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "version",
         abstract: "Print the version; with --verbose, what a bug report needs.",
         discussion:
             "--verbose adds the git commit, the PCRE2 version and JIT support, and where the default rules come from with the built-in pack's hash."

@@ -14,6 +14,7 @@ struct ModelCommand: ParsableCommand {
 
     struct Train: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "train",
             abstract: "Train a model from labelled messages (TSV: header, then label<TAB>text).",
             discussion: """
                 Labels are the categories a classifier rule names (overpromise, bribery, …) and `none` for compliant \

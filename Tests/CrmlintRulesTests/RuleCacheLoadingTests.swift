@@ -10,19 +10,18 @@ import Yams
 /// hashed keys, the model file's byte reading, the plain-id and `{{` checks)
 /// give exactly the answers of the slower ways they stand in for.
 @Suite struct RuleCacheLoadingTests {
-    /// Pattern texts as dictionary keys: hashed by a sample of their bytes, compared by all of them,
-    /// so texts of one length that differ only outside the sampled bytes (all of one hash) stay apart.
-    @Test func sourceKeysCompareEveryByte() {
+    /// Pattern texts as dictionary keys (the process's compiled patterns, the rule cache): texts of
+    /// one length that differ only deep inside (expanded word classes) get keys of their own.
+    @Test func cacheKeysTellLongTextsApartByEveryByte() {
         let head = String(repeating: "保证", count: 40), middle = String(repeating: "一", count: 120)
         let tail = String(repeating: "到货", count: 40)
         let texts = (10..<60).map { head + "第\($0)批" + middle + tail }
-        #expect(Set(texts.map { SourceKey($0).hashValue }).count == 1) // the difference is outside the sample
-        var table: [SourceKey: Int] = [:]
-        for (index, text) in (texts + ["a", head + tail]).enumerated() { table[SourceKey(text)] = index }
+        var table: [CacheKey: Int] = [:]
+        for (index, text) in (texts + ["a", head + tail]).enumerated() { table[CacheKey(text)] = index }
         #expect(table.count == texts.count + 2)
         for (index, text) in texts.enumerated() {
-            #expect(table[SourceKey(text)] == index)
-            #expect(table[SourceKey(text, flag: true)] == nil)
+            #expect(table[CacheKey(text)] == index)
+            #expect(table[CacheKey(text, flag: true)] == nil)
         }
     }
 
@@ -35,12 +34,29 @@ import Yams
         #expect(CacheKey("") != CacheKey("\u{0}"))
         // Not seeded per process (Swift's Hasher is): a file written by one run is read by the next.
         var first = StableHash(), second = StableHash()
-        first.add("0|0")
         first.add("abc")
-        second.add("0|0")
         second.add("abc")
         #expect(first.words == second.words)
-        #expect(CacheKey("abc") == CacheKey(a: first.words.0, b: first.words.1))
+        #expect(CacheKey.text("abc") == PatternSourceKey(a: first.words.0, b: first.words.1))
+        var keyed = StableHash()
+        [first.words.0, first.words.1, 0].forEach { keyed.add(word: $0) }
+        #expect(CacheKey("abc") == CacheKey(a: keyed.words.0, b: keyed.words.1))
+    }
+
+    /// A pattern that carries its text's hash is keyed as its text is: caches
+    /// written by a run that hashed the text are read by one that carried it.
+    @Test func aCarriedSourceKeyGivesTheTextsOwnKeys() throws {
+        let source = "保证(?:一定|绝对)"
+        let carried = try Pattern(source, options: .caseless, sourceKey: CacheKey.text(source))
+        let plain = try Pattern(source, options: .caseless)
+        #expect(CacheKey(carried) == CacheKey(source, options: .caseless))
+        #expect(CacheKey(plain) == CacheKey(carried))
+        #expect(CacheKey(carried, options: [], flag: true) == CacheKey(source, flag: true))
+        #expect(CacheKey(try Pattern(source + "x")) != CacheKey(carried))
+        var viaPattern = StableHash(), viaText = StableHash()
+        viaPattern.add(carried)
+        viaText.add(plain)
+        #expect(viaPattern.words == viaText.words)
     }
 
     @Test func cacheEntriesSurviveAWriteAndARead() throws {
@@ -49,23 +65,24 @@ import Yams
         let files = [(path: "a.yml", text: "- id: a\n")]
         let cache = RuleCache(directory: folder, files: files, identity: "test")
         #expect(!cache.wasRead)
-        cache.setCompiled("a(b)c", options: .caseless, probe: true, .init(captureCount: 1, problem: nil))
-        cache.setCompiled("(a+)+$", options: [], probe: true, .init(captureCount: 1, problem: "may backtrack"))
-        cache.setSplit("(?:x|y|z)", ["x", "y|z"])
-        cache.setSplit("(?:q)", nil)
+        cache.setCompiled(CacheKey.text("a(b)c"), options: .caseless, probe: true, .init(captureCount: 1, problem: nil))
+        cache.setCompiled(CacheKey.text("(a+)+$"), options: [], probe: true, .init(captureCount: 1, problem: "may backtrack"))
+        cache.setSplit(try Pattern("(?:x|y|z)", options: .caseless), ["x", "y|z"])
+        cache.setSplit(try Pattern("(?:q)"), nil)
         cache.setValidTerm("(?:甲|乙)")
         cache.save()
 
         let read = RuleCache(directory: folder, files: files, identity: "test")
         #expect(read.wasRead)
-        #expect(read.compiled("a(b)c", options: .caseless, probe: true)?.captureCount == 1)
-        #expect(read.compiled("a(b)c", options: .caseless, probe: true)?.problem == nil)
-        #expect(read.compiled("a(b)c", options: [], probe: true) == nil)
-        #expect(read.compiled("a(b)c", options: .caseless, probe: false) == nil)
-        #expect(read.compiled("(a+)+$", options: [], probe: true)?.problem == "may backtrack")
-        #expect(read.split("(?:x|y|z)") == .some(.some(["x", "y|z"])))
-        #expect(read.split("(?:q)") == .some(.none))
-        #expect(read.split("(?:r)") == nil)
+        #expect(read.compiled(CacheKey.text("a(b)c"), options: .caseless, probe: true)?.captureCount == 1)
+        #expect(read.compiled(CacheKey.text("a(b)c"), options: .caseless, probe: true)?.problem == nil)
+        #expect(read.compiled(CacheKey.text("a(b)c"), options: [], probe: true) == nil)
+        #expect(read.compiled(CacheKey.text("a(b)c"), options: .caseless, probe: false) == nil)
+        #expect(read.compiled(CacheKey.text("(a+)+$"), options: [], probe: true)?.problem == "may backtrack")
+        // Splits are keyed by the text alone, whatever the options.
+        #expect(read.split(try Pattern("(?:x|y|z)")) == .some(.some(["x", "y|z"])))
+        #expect(read.split(try Pattern("(?:q)")) == .some(.none))
+        #expect(read.split(try Pattern("(?:r)")) == nil)
         #expect(read.isValidTerm("(?:甲|乙)"))
         #expect(!read.isValidTerm("(?:甲|丙)"))
 
@@ -143,6 +160,54 @@ import Yams
         #expect(sources == ["保证(?:甲|乙)", "(?:甲|乙)了", "x{2}"])
     }
 
+    /// Expanding builds its text from slices of the pattern (no bytes decoded again): it gives what
+    /// replacing references in the bytes gives, on random texts of braces, names, escapes, spaces,
+    /// Chinese and combining marks, and refuses the same unknown names.
+    @Test func expandingBySlicesIsExpandingByBytes() throws {
+        var table = TermTable()
+        var errors: [CrmlintError] = []
+        table.add(try #require(try Yams.compose(yaml: "t: [甲]\nlong_name-1.x: ['乙|丙\u{301}']\n")), file: "t.yml", errors: &errors)
+        table.resolve(errors: &errors)
+        #expect(errors.isEmpty)
+        let fragments = ["t": "(?:甲)", "long_name-1.x": "(?:乙|丙\u{301})"]
+        /// The reference: a byte at a time, the way expanding worked before it sliced.
+        func byBytes(_ source: String) -> String? {
+            let bytes = Array(source.utf8)
+            var out: [UInt8] = []
+            var index = 0
+            while index < bytes.count {
+                if bytes[index] == UInt8(ascii: "{"), index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "{"),
+                    index == 0 || bytes[index - 1] != UInt8(ascii: "\\")
+                {
+                    var end = index + 2
+                    while end < bytes.count, bytes[end] == UInt8(ascii: " ") { end += 1 }
+                    let nameStart = end
+                    while end < bytes.count, TermTable.isNameCharacter(bytes[end]) { end += 1 }
+                    let nameEnd = end
+                    while end < bytes.count, bytes[end] == UInt8(ascii: " ") { end += 1 }
+                    if nameEnd > nameStart, end + 1 < bytes.count, bytes[end] == UInt8(ascii: "}"), bytes[end + 1] == UInt8(ascii: "}") {
+                        guard let fragment = fragments[String(decoding: bytes[nameStart..<nameEnd], as: UTF8.self)] else { return nil }
+                        out += Array(fragment.utf8)
+                        index = end + 2
+                        continue
+                    }
+                }
+                out.append(bytes[index])
+                index += 1
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+        let pieces = ["{{", "}}", "{", "}", "t", "long_name-1.x", "nope", " ", "\\", "甲", "\u{301}", "a", "{2}", "|", "(?:", ")"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let source = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let expected = byBytes(source)
+            let got = try? table.expand(source)
+            #expect(got == expected, "\(source.debugDescription)")
+            if let got { #expect(got.utf8.elementsEqual((expected ?? "").utf8), "\(source.debugDescription)") }
+        }
+    }
+
     /// Texts with every kind of node, style, tag and place the rules read.
     static let yamlSamples = [
         "", "# only a comment\n", "plain\n", "- a\n- 'b'\n- \"c\\n\"\n- |\n  lit\n  eral\n- >-\n  fol\n  ded\n",
@@ -170,6 +235,16 @@ import Yams
         }
     }
 
+    /// Scalars whose own (unresolved) tag is still implicit.
+    static func implicitScalars(_ node: Node) -> Int {
+        switch node {
+        case let .scalar(scalar): return scalar.tag.rawValue == Tag.Name.implicit.rawValue ? 1 : 0
+        case let .sequence(sequence): return sequence.map(implicitScalars).reduce(0, +)
+        case let .mapping(mapping): return mapping.map { implicitScalars($0.key) + implicitScalars($0.value) }.reduce(0, +)
+        case .alias: return 0
+        }
+    }
+
     @Test func composedYAMLReadsBackAsComposed() throws {
         #expect(YAMLNodeCodec.markLayoutHolds)
         let texts = Self.yamlSamples + BuiltinRules.files.filter { $0.path.hasSuffix(".yml") }.map(\.contents)
@@ -180,7 +255,10 @@ import Yams
             // Compared with a fresh compose: comparing resolves tags, which must not be what makes them equal.
             switch (try Yams.compose(yaml: text), decoded) {
             case (nil, nil): break
-            case let (fresh?, read?): #expect(Self.same(fresh, read), "\(text.prefix(80))")
+            case let (fresh?, read?):
+                #expect(Self.same(fresh, read), "\(text.prefix(80))")
+                // Read back without a resolver's rules: no scalar may be left to resolve.
+                #expect(Self.implicitScalars(read) == 0, "\(text.prefix(80))")
             default: Issue.record("empty and non-empty: \(text.prefix(80))")
             }
             // Every cut-short copy is refused, never read as another tree.
@@ -235,9 +313,9 @@ import Yams
         for source in sources {
             let compiled = try Pattern(source)
             let first = Pattern(known: source, captureCount: compiled.captureCount, store: store)
-            #expect(store.serializedCode(source: source, options: []) == nil)
+            #expect(store.serializedCode(source: source, key: nil, options: []) == nil)
             _ = try first.matches("")
-            #expect(store.serializedCode(source: source, options: []) != nil)
+            #expect(store.serializedCode(source: source, key: nil, options: []) != nil)
             let decoded = Pattern(known: source, captureCount: compiled.captureCount, store: store)
             for text in texts {
                 #expect(try decoded.matches(text) == compiled.matches(text), "\(source) on \(text)")
@@ -249,11 +327,11 @@ import Yams
                     #expect(try decoded.anchored().allMatches(in: buffer, startingAt: starts, scratch: scratch) == expected)
                 }
             }
-            #expect(store.serializedCode(source: source, options: .anchored) != nil)
+            #expect(store.serializedCode(source: source, key: nil, options: .anchored) != nil)
             #expect(decoded.isJITCompiled == compiled.isJITCompiled)
         }
         // Bytes that are not one pattern's code are compiled from the text.
-        store.keep(serializedCode: [1, 2, 3, 4, 5, 6, 7, 8], source: "ab", options: [])
+        store.keep(serializedCode: [1, 2, 3, 4, 5, 6, 7, 8], source: "ab", key: nil, options: [])
         #expect(try Pattern(known: "ab", captureCount: 0, store: store).matches("xab").map(\.range) == [1..<3])
     }
 
@@ -265,11 +343,11 @@ import Yams
         let store = PatternCodeCache(path: path)
         _ = try Pattern(known: "保证(一定)", captureCount: 1, store: store).matches("保证一定")
         PatternCodeCache.saveAll()
-        let bytes = try #require(store.serializedCode(source: "保证(一定)", options: []))
-        #expect(PatternCodeCache(path: path).serializedCode(source: "保证(一定)", options: []) == bytes)
+        let bytes = try #require(store.serializedCode(source: "保证(一定)", key: nil, options: []))
+        #expect(PatternCodeCache(path: path).serializedCode(source: "保证(一定)", key: nil, options: []) == bytes)
         var file = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
         file[file.count / 2] ^= 0x01
         try Data(file).write(to: URL(fileURLWithPath: path))
-        #expect(PatternCodeCache(path: path).serializedCode(source: "保证(一定)", options: []) == nil)
+        #expect(PatternCodeCache(path: path).serializedCode(source: "保证(一定)", key: nil, options: []) == nil)
     }
 }
