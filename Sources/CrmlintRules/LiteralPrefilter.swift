@@ -60,6 +60,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// in the order of `TextMatcher.leaves`, entry after entry).
     public private(set) var firstLeafSlot: [String: Int] = [:]
 
+    /// How many clauses an "or" too large to distribute keeps (see `cnf` in `init`).
+    static let choicesKept = 8
+
     public init(rules: [Rule]) {
         bmpTable = [UInt32](repeating: 0, count: 0x10000)
         var words: [[UInt8]] = []
@@ -99,7 +102,11 @@ public final class LiteralPrefilter: @unchecked Sendable {
         }
         // The requirement as clauses of word sets (and of ors). An "or" of
         // "and"s is distributed while small ((A∧B)∨C = (A∨C)∧(B∨C)); beyond
-        // that each branch keeps its strongest clause: weaker, still necessary.
+        // that, clauses that each take one clause of every branch (the first
+        // takes each branch's strongest, the next each one's second, …): each
+        // is necessary, and together they keep most of every branch's "and".
+        // (Keeping only the first let a word class of verbs (给|送|帮…) pass
+        // where the gift it must name was missing: most business messages.)
         func cnf(_ requirement: RequiredLiterals.Requirement) -> [[Int32]] {
             switch requirement {
             case let .words(set): return [[Int32(index(set))]]
@@ -114,7 +121,12 @@ public final class LiteralPrefilter: @unchecked Sendable {
                     }
                     return result
                 }
-                return [branches.flatMap { branch in branch.max { (strength($0), -$0.count) < (strength($1), -$1.count) } ?? [] }]
+                let ranked = branches.map { branch in
+                    branch.sorted { (strength($0), -$0.count) > (strength($1), -$1.count) }
+                }
+                // A branch with no requirement leaves the "or" none.
+                guard let deepest = ranked.map(\.count).max(), ranked.allSatisfy({ !$0.isEmpty }) else { return [] }
+                return (0..<min(deepest, Self.choicesKept)).map { choice in ranked.flatMap { $0[choice % $0.count] } }
             }
         }
         func strength(_ clause: [Int32]) -> Int { clause.map { setStrength[Int($0)] }.min() ?? 0 }
@@ -433,7 +445,7 @@ extension LiteralPrefilter {
     }
 
     /// 2: the pair table is kept too (deriving it was 4 % of a warm small-file run), and a checksum.
-    static let magic = "crmlint-prefilter 2\n"
+    static let magic = "crmlint-prefilter 3\n"
 
     func serialized() -> [UInt8] {
         var out = CacheWriter()

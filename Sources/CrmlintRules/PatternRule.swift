@@ -295,7 +295,10 @@ public struct PatternRule: Rule, RuleKind {
                 let hits: [TextMatcher.Hit]
                 do {
                     if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter, let entry = flatEntries[index] {
-                        hits = try flatHits(entry, firstLeaf: leafOffsets[index], in: buffer, scratch: context.scratch) { leaf in
+                        hits = try flatHits(
+                            entry, firstLeaf: leafOffsets[index], in: buffer, scratch: context.scratch,
+                            allowed: { prefilter.allows(entry: leafSlot + $0, present: words.present) }
+                        ) { leaf in
                             run(leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: words.present, starts: words.starts)
                         }
                     } else if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter {
@@ -346,12 +349,22 @@ public struct PatternRule: Rule, RuleKind {
         /// What `TextMatcher.hits` finds for an entry in its flat form, run as `runs` says.
         private func flatHits(
             _ entry: FlatEntry, firstLeaf: Int, in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch,
-            runs: (Int) -> TextMatcher.Run
+            allowed: (Int) -> Bool, runs: (Int) -> TextMatcher.Run
         ) throws -> [TextMatcher.Hit] {
             switch entry {
             case let .items(items):
                 return try flatHits(items: items, firstLeaf: firstLeaf, in: buffer, scratch: scratch, runs: runs)
             case let .all(parts, near, scope):
+                // A part none of whose patterns has its words in the text finds nothing, and then
+                // neither does the `all`: checked first, so the parts before it are not searched.
+                // (The entry's own requirement is weaker: an `any` of many conjunctions is kept
+                // as one wide "or", while each pattern keeps its whole conjunction.)
+                var start = firstLeaf
+                for part in parts {
+                    let count = part.reduce(0) { $0 + $1.leafCount }
+                    if !(start..<start + count).contains(where: allowed) { return [] }
+                    start += count
+                }
                 var leaf = firstLeaf
                 return try TextMatcher.allHits(parts: parts.count, near: near, scope: scope, in: buffer) { index in
                     defer { leaf += parts[index].reduce(0) { $0 + $1.leafCount } }

@@ -141,6 +141,32 @@ import Testing
         }
     }
 
+    /// An "or" of many conjunctions (too many to distribute) keeps a clause per choice of each
+    /// branch's clauses, not only a clause of each branch's strongest: here each branch's
+    /// strongest words (two characters) are everyday ones, and its rare one-character object is
+    /// what an everyday text lacks, so that text is skipped, while any text a branch matches still
+    /// runs (random texts check it).
+    @Test func aWideOrKeepsMoreThanItsStrongestClauses() throws {
+        let everyday = ["您好", "我们", "报价", "感谢", "合同", "样品", "发货", "下周", "方案"]
+        let rare = ["鼎", "玺", "翠", "钻", "貂", "裘", "砚", "琥", "珀"]
+        let source = zip(everyday, rare).map { "\($0)\\s*(?:送|赠)\\s*\($1)" }.joined(separator: "|")
+        let pattern = try PatternEngine.Pattern(source)
+        let prefilter = Self.prefilter(for: pattern)
+        func allowed(_ text: String) -> Bool {
+            var present = [Bool](repeating: false, count: prefilter.setCount)
+            Array(text.utf8).withUnsafeBufferPointer { prefilter.mark($0, into: &present) }
+            return prefilter.allows(entry: 0, present: present)
+        }
+        #expect(!allowed("您好，感谢您的耐心，我们的报价和方案下周发货前送到"))
+        for (word, object) in zip(everyday, rare) { #expect(allowed("\(word)送\(object)")) }
+        let alphabet = Array(everyday.joined() + rare.joined() + "送赠 ，")
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<3000 {
+            let text = String((0..<Int.random(in: 1...10, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            if !(try pattern.matches(text)).isEmpty { #expect(allowed(text), "prefilter skipped '\(text)'") }
+        }
+    }
+
     /// The rule cache's prefilter file keeps the pair table: read back, it is
     /// the table deriving it from the words gives, and the restored prefilter
     /// marks what the built one marks; a damaged byte makes the file unreadable.
