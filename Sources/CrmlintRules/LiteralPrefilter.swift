@@ -133,10 +133,15 @@ public final class LiteralPrefilter: @unchecked Sendable {
         func clauses(_ requirement: RequiredLiterals.Requirement) -> [[Int32]] {
             // Drop clauses implied by others: one whose sets include all of another's.
             let all = cnf(requirement).map { Array(Set($0)).sorted() }
-            return all.enumerated().filter { i, clause in
+            let kept = all.enumerated().filter { i, clause in
                 !all.enumerated().contains { j, other in
                     j != i && Set(other).isSubset(of: Set(clause)) && (other.count < clause.count || j < i)
                 }
+            }.map(\.element)
+            // The clause a text most likely fails first (rarest words, fewest sets): `allows`
+            // stops at the first unsatisfied one, and most entries are ruled out for most texts.
+            return kept.enumerated().sorted { a, b in
+                (strength(a.element), -a.element.count, -a.offset) > (strength(b.element), -b.element.count, -b.offset)
             }.map(\.element)
         }
         // A pattern's requirement once, however many entries share it (word classes repeat).
