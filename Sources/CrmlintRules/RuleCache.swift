@@ -209,7 +209,12 @@ public final class RuleCache: @unchecked Sendable {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             try Data(bytes).write(to: URL(fileURLWithPath: temporary))
-            if rename(temporary, path) != 0 { try? FileManager.default.removeItem(atPath: temporary) }
+            if rename(temporary, path) != 0 {
+                try? FileManager.default.removeItem(atPath: temporary)
+            } else {
+                // A run that writes a cache file keeps the folder bounded (`CacheFolder`).
+                CacheFolder.prune(directory, keeping: [path])
+            }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
         }
@@ -355,6 +360,7 @@ enum CacheFile {
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_size >= 0 else { return nil }
+        CacheFolder.markUsed(descriptor, status: status)
         let size = Int(status.st_size)
         var complete = true
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in

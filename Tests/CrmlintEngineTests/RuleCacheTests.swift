@@ -1,3 +1,4 @@
+import CrmlintRules
 import Foundation
 import Testing
 
@@ -143,6 +144,29 @@ import Testing
         // Rewritten whole: the next runs read them again.
         for _ in 0..<2 { #expect(try crmlint(Self.scanArguments, environment: environment).stdoutBytes == cold.stdoutBytes) }
         #expect(cacheFiles(home) == files)
+    }
+
+    /// A run that writes its cache files removes the folder's stale ones (`CacheFolder`), and
+    /// leaves alone what is not the cache's.
+    @Test func aColdRunPrunesStaleCacheFiles() throws {
+        let home = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: home) }
+        let folder = home.appendingPathComponent("crmlint")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let stale = folder.appendingPathComponent("rules-\(String(repeating: "ab", count: 16)).bin")
+        let foreign = folder.appendingPathComponent("README.txt")
+        for url in [stale, foreign] {
+            try Data("old".utf8).write(to: url)
+            try FileManager.default.setAttributes(
+                [.modificationDate: Date().addingTimeInterval(-CacheFolder.maxAge - 86_400)], ofItemAtPath: url.path)
+        }
+        let environment = ["XDG_CACHE_HOME": home.path, "CRMLINT_NO_CACHE": ""]
+        let cold = try crmlint(Self.scanArguments, environment: environment)
+        #expect(cold.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: stale.path))
+        #expect(FileManager.default.fileExists(atPath: foreign.path))
+        // The run's own new file is there.
+        #expect(cacheFiles(home).contains { $0.hasPrefix("rules-") && $0.hasSuffix(".bin") }, "\(cacheFiles(home))")
     }
 
     @Test func anUnwritableCacheFolderStillScans() throws {
