@@ -28,8 +28,9 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
     let neverContacted: Bool
     let message: MessageTemplate
     let neverMessage: MessageTemplate
-    public let matchExamples: [DatasetExample]
-    public let noMatchExamples: [DatasetExample]
+    let datasetExamples: DatasetExamples
+    public var matchExamples: [DatasetExample] { datasetExamples.match }
+    public var noMatchExamples: [DatasetExample] { datasetExamples.noMatch }
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
         definition.rejectFields(metadata)
@@ -84,7 +85,7 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
         return CadenceRule(
             metadata: metadata, events: events, tierField: tierField, cadence: cadence, check: check,
             maxPerPeriod: max ?? 0, neverContacted: never, message: message, neverMessage: neverMessage,
-            matchExamples: examples.match, noMatchExamples: examples.noMatch)
+            datasetExamples: examples)
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }

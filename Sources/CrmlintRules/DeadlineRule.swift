@@ -32,8 +32,9 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
     let reportLate: Bool
     let lateMessage: MessageTemplate
     let missingMessage: MessageTemplate
-    public let matchExamples: [DatasetExample]
-    public let noMatchExamples: [DatasetExample]
+    let datasetExamples: DatasetExamples
+    public var matchExamples: [DatasetExample] { datasetExamples.match }
+    public var noMatchExamples: [DatasetExample] { datasetExamples.noMatch }
 
     static let placeholders = ["elapsed", "limit", "over", "start", "done", "as_of"]
 
@@ -78,7 +79,7 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
         return DeadlineRule(
             metadata: metadata, start: start, startField: startField, startAtEnd: startAtEnd, firstOnly: firstOnly, done: done,
             within: within, reportLate: reportLate, lateMessage: late, missingMessage: missing,
-            matchExamples: examples.match, noMatchExamples: examples.noMatch)
+            datasetExamples: examples)
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }

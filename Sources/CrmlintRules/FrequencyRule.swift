@@ -19,8 +19,9 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
     let window: Window
     public let max: Int
     let message: MessageTemplate
-    public let matchExamples: [DatasetExample]
-    public let noMatchExamples: [DatasetExample]
+    let datasetExamples: DatasetExamples
+    public var matchExamples: [DatasetExample] { datasetExamples.match }
+    public var noMatchExamples: [DatasetExample] { datasetExamples.noMatch }
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
         definition.rejectFields(metadata)
@@ -43,7 +44,7 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
         guard let window, let max else { return nil }
         return FrequencyRule(
             metadata: metadata, events: events, window: window, max: max, message: message,
-            matchExamples: examples.match, noMatchExamples: examples.noMatch)
+            datasetExamples: examples)
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }

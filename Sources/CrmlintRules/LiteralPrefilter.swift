@@ -450,7 +450,7 @@ extension LiteralPrefilter {
     }
 
     /// 2: the pair table is kept too (deriving it was 4 % of a warm small-file run), and a checksum.
-    static let magic = "crmlint-prefilter 3\n"
+    static let magic = "crmlint-prefilter 4\n"
 
     func serialized() -> [UInt8] {
         var out = CacheWriter()

@@ -324,44 +324,60 @@ public struct NgramModel: Sendable, Equatable {
     /// Canonical base64 (groups of four, `=` only as the last one or two) decoded
     /// directly; anything else goes through Foundation, as it always did.
     static func decodeBase64(_ encoded: [UInt8]) -> [UInt8]? {
-        let padding = encoded.reversed().prefix { $0 == UInt8(ascii: "=") }.count
-        var canonical =
-            encoded.count % 4 == 0 && padding <= 2
-            && encoded.dropLast(padding).allSatisfy { base64Value[Int($0)] != 0xFF }
-        // The bits a padded group leaves unused must be zero (a decoder may refuse them otherwise).
-        if canonical, padding > 0 {
-            let last = base64Value[Int(encoded[encoded.count - padding - 1])]
-            canonical = last & (padding == 2 ? 0x0F : 0x03) == 0
-        }
-        guard canonical else {
-            return Data(base64Encoded: String(decoding: encoded, as: UTF8.self)).map { [UInt8]($0) }
-        }
-        // Through raw buffers, written in place: the model's weights are decoded on every run.
-        return base64Value.withUnsafeBufferPointer { table in
+        if let canonical = decodeCanonicalBase64(encoded) { return canonical }
+        return Data(base64Encoded: String(decoding: encoded, as: UTF8.self)).map { [UInt8]($0) }
+    }
+
+    /// Canonical base64 decoded, checked as it is read, in one pass over raw buffers (checking
+    /// first, then decoding, cost 8 M instructions of a small scan's 290 M); nil when not
+    /// canonical: a length not a multiple of four, `=` other than as the last one or two bytes,
+    /// a byte outside the alphabet, or unused bits set in a padded group.
+    static func decodeCanonicalBase64(_ encoded: [UInt8]) -> [UInt8]? {
+        guard encoded.count % 4 == 0 else { return nil }
+        guard !encoded.isEmpty else { return [] }
+        var padding = 0
+        while padding < 2, encoded[encoded.count - 1 - padding] == UInt8(ascii: "=") { padding += 1 }
+        let whole = encoded.count / 4 - (padding > 0 ? 1 : 0)
+        var valid = true
+        let decoded = base64Value.withUnsafeBufferPointer { table in
             encoded.withUnsafeBufferPointer { encoded in
                 [UInt8](unsafeUninitializedCapacity: encoded.count / 4 * 3) { out, count in
-                    count = 0
-                    var index = 0
-                    while index < encoded.count {
-                        let a = UInt32(table[Int(encoded[index])]), b = UInt32(table[Int(encoded[index + 1])])
-                        let c = encoded[index + 2] == UInt8(ascii: "=") ? 0 : UInt32(table[Int(encoded[index + 2])])
-                        let d = encoded[index + 3] == UInt8(ascii: "=") ? 0 : UInt32(table[Int(encoded[index + 3])])
-                        let group = a << 18 | b << 12 | c << 6 | d
-                        out[count] = UInt8(group >> 16)
-                        count += 1
-                        if encoded[index + 2] != UInt8(ascii: "=") {
-                            out[count] = UInt8(group >> 8 & 0xFF)
-                            count += 1
-                        }
-                        if encoded[index + 3] != UInt8(ascii: "=") {
-                            out[count] = UInt8(group & 0xFF)
-                            count += 1
-                        }
-                        index += 4
+                    var seen: UInt8 = 0
+                    var at = 0
+                    for group in 0..<whole {
+                        let index = group * 4
+                        let a = table[Int(encoded[index])], b = table[Int(encoded[index + 1])]
+                        let c = table[Int(encoded[index + 2])], d = table[Int(encoded[index + 3])]
+                        seen |= a | b | c | d
+                        let bits = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                        out[at] = UInt8(truncatingIfNeeded: bits >> 16)
+                        out[at + 1] = UInt8(truncatingIfNeeded: bits >> 8)
+                        out[at + 2] = UInt8(truncatingIfNeeded: bits)
+                        at += 3
                     }
+                    // 0xFF (outside the alphabet, `=` included) is the only value with its top bits set.
+                    if seen & 0xC0 != 0 { valid = false }
+                    if valid, padding > 0 {
+                        let index = whole * 4
+                        let a = table[Int(encoded[index])], b = table[Int(encoded[index + 1])]
+                        let c = padding == 1 ? table[Int(encoded[index + 2])] : 0
+                        if (a | b | c) & 0xC0 != 0 || (padding == 2 ? b & 0x0F : c & 0x03) != 0 {
+                            valid = false
+                        } else {
+                            let bits = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6
+                            out[at] = UInt8(truncatingIfNeeded: bits >> 16)
+                            at += 1
+                            if padding == 1 {
+                                out[at] = UInt8(truncatingIfNeeded: bits >> 8)
+                                at += 1
+                            }
+                        }
+                    }
+                    count = at
                 }
             }
         }
+        return valid ? decoded : nil
     }
 
     private init(

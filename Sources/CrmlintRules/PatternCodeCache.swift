@@ -10,7 +10,7 @@ import PatternEngine
 /// keyed by the pattern text's and options' hash; the file ends with a
 /// checksum, and one that does not match is ignored and rewritten.
 public final class PatternCodeCache: PatternCodeStore, @unchecked Sendable {
-    static let magic = "crmlint-pattern-codes 1\n"
+    static let magic = "crmlint-pattern-codes 2\n"
 
     private let lock = NSLock()
     private var codes: [CacheKey: [UInt8]] = [:]

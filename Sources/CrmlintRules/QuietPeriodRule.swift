@@ -18,8 +18,9 @@ public struct QuietPeriodRule: DatasetExampleRule, RuleKind {
     public let pause: TimeSpan
     let resumeOnInbound: Bool
     let message: MessageTemplate
-    public let matchExamples: [DatasetExample]
-    public let noMatchExamples: [DatasetExample]
+    let datasetExamples: DatasetExamples
+    public var matchExamples: [DatasetExample] { datasetExamples.match }
+    public var noMatchExamples: [DatasetExample] { datasetExamples.noMatch }
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
         definition.rejectFields(metadata)
@@ -42,7 +43,7 @@ public struct QuietPeriodRule: DatasetExampleRule, RuleKind {
         guard let trigger, let pause else { return nil }
         return QuietPeriodRule(
             metadata: metadata, trigger: trigger, contacts: contacts, pause: pause, resumeOnInbound: resume,
-            message: message, matchExamples: examples.match, noMatchExamples: examples.noMatch)
+            message: message, datasetExamples: examples)
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }

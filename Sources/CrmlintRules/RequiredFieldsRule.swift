@@ -23,8 +23,9 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
     let required: [Dataset: [String]]
     let formats: [(field: String, format: Format)]
     let message: MessageTemplate
-    public let matchExamples: [DatasetExample]
-    public let noMatchExamples: [DatasetExample]
+    let datasetExamples: DatasetExamples
+    public var matchExamples: [DatasetExample] { datasetExamples.match }
+    public var noMatchExamples: [DatasetExample] { datasetExamples.noMatch }
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
         definition.rejectFields(metadata)
@@ -69,7 +70,7 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
         let examples = ExampleDatasets.read(definition, metadata: metadata)
         return RequiredFieldsRule(
             metadata: metadata, required: required, formats: formats, message: message,
-            matchExamples: examples.match, noMatchExamples: examples.noMatch)
+            datasetExamples: examples)
     }
 
     private static func readFormat(_ node: Node, field: String, definition: RuleDefinition) -> Format? {

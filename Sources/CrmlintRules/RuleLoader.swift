@@ -72,6 +72,7 @@ public enum RuleLoader {
             errors += exampleErrors(rules.map { originals[$0.metadata.id] ?? $0 }.filter { !BuiltinRules.isBuiltin($0.metadata.file) })
         }
         if let error = CrmlintError.combine(errors) { throw error }
+        cache?.markLoadedClean()
         cache?.save()
         let sorted = rules.sorted { $0.metadata.id < $1.metadata.id }
         let disabled = Set(

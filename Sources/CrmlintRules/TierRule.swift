@@ -25,8 +25,9 @@ public struct TierRule: DatasetExampleRule, RuleKind {
     let purchaseField: String
     let tierField: String
     let message: MessageTemplate
-    public let matchExamples: [DatasetExample]
-    public let noMatchExamples: [DatasetExample]
+    let datasetExamples: DatasetExamples
+    public var matchExamples: [DatasetExample] { datasetExamples.match }
+    public var noMatchExamples: [DatasetExample] { datasetExamples.noMatch }
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
         definition.rejectFields(metadata)
@@ -65,7 +66,7 @@ public struct TierRule: DatasetExampleRule, RuleKind {
         guard !tiers.isEmpty else { return nil }
         return TierRule(
             metadata: metadata, tiers: tiers, purchaseField: purchaseField, tierField: tierField, message: message,
-            matchExamples: examples.match, noMatchExamples: examples.noMatch)
+            datasetExamples: examples)
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }

@@ -95,7 +95,7 @@ enum YAMLNodeCodec {
     /// are not kept, so a damaged file cannot make `decode` recurse without end.
     static let maxDepth = 2 * YAMLGuard.maxDepth
 
-    private enum Kind: UInt8 {
+    fileprivate enum Kind: UInt8 {
         case scalar = 1
         case sequence
         case mapping
@@ -179,10 +179,21 @@ enum YAMLNodeCodec {
             return name
         }
 
-        mutating func header() -> (tag: Tag, style: UInt32, mark: Mark?)? {
+        /// Tags made so far, by node kind and name: shared by the nodes that have them. (Resolving
+        /// a tag writes the name it resolves to into it, so a tag is shared only by nodes of one
+        /// kind and name, which resolve alike: a scalar's name is already resolved, a mapping's
+        /// and a sequence's resolve by their kind. A tag per node was a third of decoding.)
+        var tags: [(kind: Kind, name: String, tag: Tag)] = []
+
+        mutating func header(kind: Kind) -> (tag: Tag, style: UInt32, mark: Mark?)? {
             guard let name = tagName(), let style = varint(), let hasMark = byte() else { return nil }
-            // A tag of its own per node: resolving a tag writes its name into it.
-            let tag = Tag(Tag.Name(rawValue: name), .basic, constructor)
+            let tag: Tag
+            if let known = tags.first(where: { $0.kind == kind && $0.name == name }) {
+                tag = known.tag
+            } else {
+                tag = Tag(Tag.Name(rawValue: name), .basic, constructor)
+                if tags.count < 32 { tags.append((kind, name, tag)) }
+            }
             switch hasMark {
             case 0: return (tag, UInt32(style), nil)
             case 1:
@@ -193,7 +204,7 @@ enum YAMLNodeCodec {
         }
 
         mutating func node(depth: Int) -> Node? {
-            guard depth <= YAMLNodeCodec.maxDepth, let kind = byte().flatMap(Kind.init(rawValue:)), let header = header() else {
+            guard depth <= YAMLNodeCodec.maxDepth, let kind = byte().flatMap(Kind.init(rawValue:)), let header = header(kind: kind) else {
                 return nil
             }
             switch kind {

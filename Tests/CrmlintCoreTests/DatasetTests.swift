@@ -1,7 +1,30 @@
-import CrmlintCore
 import Testing
 
+@testable import CrmlintCore
+
 @Suite struct DatasetTests {
+    /// Plain headers (ASCII letters and digits, dropped separators, Han) are keyed scalar by scalar;
+    /// the key is the one normalising gives, for every alias and for random plain headers.
+    @Test func plainHeadersKeyAsNormalisingKeysThem() {
+        var headers = DatasetSchema.fields.values.flatMap { $0.flatMap { [$0.name] + $0.aliases } }
+        let alphabet = Array("aZ09 _-.:*#/\t客戶編號跟進時間联系人電話微信俱樂部")
+        var generator = SystemRandomNumberGenerator()
+        headers += (0..<2000).map { _ in
+            String((0..<Int.random(in: 0...8, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+        }
+        var plain = 0
+        for header in headers {
+            guard let key = DatasetSchema.plainMatchKey(header) else { continue }
+            plain += 1
+            let normalized = DatasetSchema.normalizedMatchKey(header)
+            #expect(key == normalized.key && normalized.unit == nil, "\(header.debugDescription)")
+        }
+        // Most of them take the plain way; headers with brackets or full-width forms do not.
+        #expect(plain > headers.count / 2)
+        #expect(DatasetSchema.plainMatchKey("年采购额（万元）") == nil)
+        #expect(DatasetSchema.plainMatchKey("\u{FEFF}客户编号") == nil)
+    }
+
     @Test func detectsTemplateHeaders() {
         #expect(DatasetSchema.detect(headers: ["客户名称", "客户编号", "联系人", "职务", "沟通时间", "沟通方式", "需求描述", "异议点"]) == .followups)
         #expect(DatasetSchema.detect(headers: ["客户名称", "投诉时间", "投诉人", "联系方式", "投诉内容"]) == .complaints)

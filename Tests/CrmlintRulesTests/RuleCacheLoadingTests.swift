@@ -118,6 +118,16 @@ import Yams
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
             let encoded = Data(bytes).base64EncodedString()
             #expect(NgramModel.decodeBase64(Array(encoded.utf8)) == bytes)
+            // One byte changed (to another letter, '=', a space, a byte outside the alphabet):
+            // decoded as Foundation decodes it, canonical or not.
+            guard !encoded.isEmpty else { continue }
+            for _ in 0..<20 {
+                var changed = Array(encoded.utf8)
+                changed[Int.random(in: 0..<changed.count, using: &generator)] = Array("A/+9=\u{20}\u{C3}".utf8).randomElement(
+                    using: &generator)!
+                let foundation = Data(base64Encoded: Data(changed)).map { [UInt8]($0) }
+                #expect(NgramModel.decodeBase64(changed) == foundation, "\(String(decoding: changed, as: UTF8.self))")
+            }
         }
         for odd in ["QQ", "QR==", "QQ=", "Q===", "QUJD\nREVG", "QUJ D", "=QUJ", "QU=J", "QUJDRA==QUJD", "", "4pyTIMOgIGxhIG1vZGU="] {
             let foundation = Data(base64Encoded: odd).map { [UInt8]($0) }
@@ -349,5 +359,49 @@ import Yams
         file[file.count / 2] ^= 0x01
         try Data(file).write(to: URL(fileURLWithPath: path))
         #expect(PatternCodeCache(path: path).serializedCode(source: "保证(一定)", key: nil, options: []) == nil)
+    }
+}
+
+/// Dataset examples are read on first use once the rule files are known to load clean: the
+/// same examples then, and a file with a broken example still fails every load.
+@Suite struct DeferredExamplesTests {
+    private func folder(_ text: String) throws -> (rules: String, cache: String) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("crmlint-deferred-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try text.write(to: root.appendingPathComponent("rules/F1.yml"), atomically: true, encoding: .utf8)
+        return (root.appendingPathComponent("rules").path, root.appendingPathComponent("cache").path)
+    }
+
+    private static let text = BuiltinRules.files.first { $0.path.hasSuffix("F1-daily-calls.yml") }!.contents
+
+    @Test func aCleanLoadLetsTheNextReadExamplesOnFirstUse() throws {
+        let (rules, cache) = try folder(Self.text)
+        defer { try? FileManager.default.removeItem(atPath: (rules as NSString).deletingLastPathComponent) }
+        func load() throws -> FrequencyRule {
+            let loaded = try RuleLoader.load(paths: [rules], overrides: [], checkExamples: false, cacheDirectory: cache, cacheIdentity: "t")
+            return try #require(loaded.rules.first as? FrequencyRule)
+        }
+        let cold = try load()
+        #expect(cold.datasetExamples.isRead)
+        let warm = try load()
+        #expect(!warm.datasetExamples.isRead)
+        #expect(warm.matchExamples.map(\.summary) == cold.matchExamples.map(\.summary))
+        #expect(warm.noMatchExamples.map { $0.records.map(\.fields) } == cold.noMatchExamples.map { $0.records.map(\.fields) })
+        #expect(warm.exampleFailures().isEmpty)
+        #expect(cold.matchExamples.count == 3 && cold.noMatchExamples.count == 4)
+    }
+
+    @Test func aBrokenExampleFailsEveryLoad() throws {
+        let broken = Self.text.replacingOccurrences(
+            of: "{id: M1, customer_id: CRM-2024-001, timestamp: '2024-03-15 09:00'",
+            with: "{dataset: orders, id: M1, customer_id: CRM-2024-001, timestamp: '2024-03-15 09:00'")
+        #expect(broken != Self.text)
+        let (rules, cache) = try folder(broken)
+        defer { try? FileManager.default.removeItem(atPath: (rules as NSString).deletingLastPathComponent) }
+        for _ in 0..<2 {
+            #expect(throws: CrmlintError.self) {
+                try RuleLoader.load(paths: [rules], overrides: [], checkExamples: false, cacheDirectory: cache, cacheIdentity: "t")
+            }
+        }
     }
 }
