@@ -15,7 +15,10 @@ public final class RuleDefinition {
     private let entries: [(key: String, value: Node, line: Int, column: Int, file: String)]
     private var used: Set<String> = []
     /// Every key the kind looked for, present or not: what an unknown key may have meant.
-    private var asked: Set<String> = []
+    /// Keys asked for, in order, repeats and all: made a set only to suggest a key for an unknown one
+    /// (a set insert per question was a fifth of reading keys).
+    private var askedKeys: [String] = []
+    private var asked: Set<String> { Set(askedKeys) }
     public private(set) var errors: [CrmlintError] = []
     /// Word classes patterns may reference as `{{name}}`.
     public let terms: TermTable
@@ -65,15 +68,25 @@ public final class RuleDefinition {
     }
 
     public func has(_ key: String) -> Bool {
-        asked.insert(key)
-        return entries.contains { $0.key == key }
+        askedKeys.append(key)
+        return index(of: key) != nil
+    }
+
+    /// The entry's index, comparing keys only (copying each entry to compare it retained its node and texts).
+    private func index(of key: String) -> Int? {
+        var index = 0
+        while index < entries.count {
+            if entries[index].key == key { return index }
+            index += 1
+        }
+        return nil
     }
 
     private func entry(_ key: String) -> (value: Node, line: Int)? {
-        asked.insert(key)
-        guard let found = entries.first(where: { $0.key == key }) else { return nil }
+        askedKeys.append(key)
+        guard let index = index(of: key) else { return nil }
         used.insert(key)
-        return (found.value, found.line)
+        return (entries[index].value, entries[index].line)
     }
 
     /// The line of a key (or of the rule when absent).
