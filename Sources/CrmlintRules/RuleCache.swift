@@ -302,6 +302,30 @@ struct CacheKey: Hashable {
         (a, b) = hash.words
     }
 
+    /// A pattern with `{{term}}` references: its text and the term table's fingerprint, which
+    /// together fix its expansion (domain-separated from `text`).
+    static func referencing(_ source: String, terms: PatternSourceKey) -> PatternSourceKey {
+        var hash = StableHash()
+        hash.add(word: 0x7465_726D_7321) // "terms!"
+        hash.add(word: terms.a)
+        hash.add(word: terms.b)
+        hash.add(source)
+        let (a, b) = hash.words
+        return PatternSourceKey(a: a, b: b)
+    }
+
+    /// The `index`th piece a pattern (`parent`) was cut into for `split` (or for `parts` when
+    /// `parts`): the piece's text is fixed by its parent's, so it need not be hashed.
+    static func piece(of parent: PatternSourceKey, parts: Bool, index: Int) -> PatternSourceKey {
+        var hash = StableHash()
+        hash.add(word: parts ? 0x7061_7274_7321 : 0x7370_6C69_7421) // "parts!" / "split!"
+        hash.add(word: parent.a)
+        hash.add(word: parent.b)
+        hash.add(word: UInt64(index))
+        let (a, b) = hash.words
+        return PatternSourceKey(a: a, b: b)
+    }
+
     static func text(_ source: String) -> PatternSourceKey {
         var hash = StableHash()
         hash.add(source)

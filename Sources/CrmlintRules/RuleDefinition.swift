@@ -173,14 +173,17 @@ public final class RuleDefinition {
     /// One pattern: `{{term}}` references expanded, compiled, and probed for
     /// catastrophic backtracking; nil after recording the problem under `key`.
     /// `name` is the key as messages show it (`events.text` for a nested one; default `key`).
-    /// `expandingTerms: false` for text whose terms are expanded already (pieces of an expanded pattern).
+    /// `expandingTerms: false` for text whose terms are expanded already (pieces of an expanded
+    /// pattern); `identity`: the key such a piece is known by (`CacheKey.piece`), else it is its text's.
     public func compile(
-        _ source: String, key: String, name: String? = nil, options: Pattern.Options = [], probe: Bool = true, expandingTerms: Bool = true
+        _ source: String, key: String, name: String? = nil, options: Pattern.Options = [], probe: Bool = true, expandingTerms: Bool = true,
+        identity: PatternSourceKey? = nil
     ) -> Pattern? {
         let shownKey = name ?? key
         let expanded: String
+        let referencesTerms = expandingTerms && TermTable.holdsDoubleBrace(source)
         do {
-            expanded = expandingTerms ? try terms.expand(source) : source
+            expanded = referencesTerms ? try terms.expand(source) : source
         } catch let error as TermExpansionError {
             fail(key, "bad pattern in '\(shownKey)': \(error.reason) in '\(source)'")
             return nil
@@ -191,8 +194,10 @@ public final class RuleDefinition {
         do {
             // Rules share patterns (word classes, `unless` lists reused through
             // YAML anchors): compile and probe each distinct one once.
-            // The text is hashed once, here; the pattern carries the hash to every cache keyed by its text.
-            let text = CacheKey.text(expanded)
+            // The pattern's identity, hashed once, here, and carried to every cache keyed by it: its
+            // text with references and the terms' fingerprint (the expansion, kilobytes, is not
+            // hashed), a piece's parent and place, or else its text.
+            let text = identity ?? (referencesTerms ? CacheKey.referencing(source, terms: terms.fingerprint) : CacheKey.text(expanded))
             if let known = CompiledPatterns.shared.get(text, options: options) {
                 if let problem = known.problem { fail(key, problem); return nil }
                 return known.pattern

@@ -19,6 +19,9 @@ public struct TermTable: Sendable {
     public private(set) var terms: [String: Term] = [:]
     /// Fully expanded fragments, filled by `resolve()`.
     private var expanded: [String: String] = [:]
+    /// A hash of every term's name and items (set by `resolve()`): a pattern's text with
+    /// references and this name what it expands to, without hashing the expansion.
+    public private(set) var fingerprint = PatternSourceKey(a: 0, b: 0)
 
     public init() {}
 
@@ -160,6 +163,15 @@ public struct TermTable: Sendable {
         for name in terms.keys.sorted() { _ = visit(name, path: []) }
         for name in broken { expanded[name] = nil }
         self.expanded = expanded
+        var hash = StableHash()
+        for name in terms.keys.sorted() {
+            hash.add(name)
+            hash.add(word: UInt64(terms[name]!.items.count))
+            terms[name]!.items.forEach { hash.add($0) }
+        }
+        hash.add(word: UInt64(broken.count))
+        let (a, b) = hash.words
+        fingerprint = PatternSourceKey(a: a, b: b)
     }
 
     enum TermError: Error {

@@ -300,16 +300,25 @@ public indirect enum TextMatcher: Sendable {
             pieces = splitPieces(pattern.source)
             definition.cache?.setSplit(pattern, pieces)
         }
-        return compiled(pieces, definition: definition, key: key)
+        return compiled(pieces, of: pattern, parts: false, definition: definition, key: key)
     }
 
     /// Pieces of a pattern compiled; nil when there are none or one does not compile.
-    private static func compiled(_ pieces: [String]?, definition: RuleDefinition, key: String) -> [Pattern]? {
+    private static func compiled(
+        _ pieces: [String]?, of parent: Pattern, parts: Bool, definition: RuleDefinition, key: String
+    )
+        -> [Pattern]?
+    {
         guard let pieces else { return nil }
+        let parentKey = parent.sourceKey ?? CacheKey.text(parent.source)
         var patterns: [Pattern] = []
-        for piece in pieces {
+        for (index, piece) in pieces.enumerated() {
             // The whole pattern passed the backtracking probe; its pieces need not. Its terms are expanded already.
-            guard let pattern = definition.compile(piece, key: key, probe: false, expandingTerms: false) else { return nil }
+            guard
+                let pattern = definition.compile(
+                    piece, key: key, probe: false, expandingTerms: false,
+                    identity: CacheKey.piece(of: parentKey, parts: parts, index: index))
+            else { return nil }
             patterns.append(pattern)
         }
         return patterns
@@ -339,7 +348,7 @@ public indirect enum TextMatcher: Sendable {
             pieces = partPieces(pattern.source, caseless: pattern.options.contains(.caseless))
             definition.cache?.setParts(pattern, pieces)
         }
-        return compiled(pieces, definition: definition, key: key)
+        return compiled(pieces, of: pattern, parts: true, definition: definition, key: key)
     }
 
     /// A pattern's alternatives (whole groups among them taken apart) in groups

@@ -43,6 +43,32 @@ import Yams
         #expect(CacheKey("abc") == CacheKey(a: keyed.words.0, b: keyed.words.1))
     }
 
+    /// A pattern with references is known by its text and the terms' fingerprint: the same for the
+    /// same terms, another when a term's words change (so no cache answers for the old expansion);
+    /// a piece by its parent and place.
+    @Test func patternsWithReferencesAreKnownByTextAndTerms() throws {
+        func table(_ yaml: String) throws -> TermTable {
+            var table = TermTable()
+            var errors: [CrmlintError] = []
+            table.add(try #require(try Yams.compose(yaml: yaml)), file: "t.yml", errors: &errors)
+            table.resolve(errors: &errors)
+            #expect(errors.isEmpty)
+            return table
+        }
+        let one = try table("gift: [礼品, 红包]\nverb: [送]\n"), same = try table("verb: [送]\ngift: [礼品, 红包]\n")
+        let other = try table("gift: [礼品, 红包, 购物卡]\nverb: [送]\n")
+        #expect(one.fingerprint == same.fingerprint)
+        #expect(one.fingerprint != other.fingerprint)
+        let source = "{{verb}}\\s*{{gift}}"
+        #expect(CacheKey.referencing(source, terms: one.fingerprint) == CacheKey.referencing(source, terms: same.fingerprint))
+        #expect(CacheKey.referencing(source, terms: one.fingerprint) != CacheKey.referencing(source, terms: other.fingerprint))
+        #expect(CacheKey.referencing(source, terms: one.fingerprint) != CacheKey.text(source))
+        let parent = CacheKey.text("(?:a|b|c)")
+        let pieces = [false, true].flatMap { parts in (0..<3).map { CacheKey.piece(of: parent, parts: parts, index: $0) } }
+        #expect(Set(pieces).count == 6)
+        #expect(!pieces.contains(parent))
+    }
+
     /// A pattern that carries its text's hash is keyed as its text is: caches
     /// written by a run that hashed the text are read by one that carried it.
     @Test func aCarriedSourceKeyGivesTheTextsOwnKeys() throws {
