@@ -97,3 +97,31 @@ import Testing
         #expect(TierLabel.parse("类") == nil)
     }
 }
+
+/// Channels and directions are found by the value as written when it is a key: the same answer
+/// as making its key first, for every word the vocabulary knows written every way an export does.
+@Suite struct ValueVocabularyTests {
+    @Test func valuesWrittenAsKeysReadAsTheirKeysDo() {
+        let vocabulary = ValueVocabulary(extraChannels: [.wechat: ["企业 微信"]], extraDirections: [.inbound: ["IN_BOUND"]])
+        let words =
+            Channel.defaultWords.values.flatMap { $0 } + Direction.defaultWords.values.flatMap { $0 }
+            + Channel.allCases.map(\.rawValue) + Direction.allCases.map(\.rawValue) + ["企业 微信", "IN_BOUND", "unknown", "", "ＰＨＯＮＥ"]
+        var generator = SystemRandomNumberGenerator()
+        for word in words {
+            let fullWidth = String(
+                String.UnicodeScalarView(
+                    word.unicodeScalars.map {
+                        (0x21...0x7E).contains($0.value) ? Unicode.Scalar($0.value + 0xFEE0)! : $0
+                    }))
+            for written in [
+                word, word.uppercased(), " \(word) ", fullWidth, word.replacingOccurrences(of: "_", with: ""),
+                String(word.shuffled(using: &generator)),
+            ] {
+                #expect(vocabulary.channel(written) == vocabulary.channel(ValueKey.make(written)), "\(written)")
+                #expect(vocabulary.direction(written) == vocabulary.direction(ValueKey.make(written)), "\(written)")
+            }
+        }
+        #expect(vocabulary.channel("Ｗｅｃｈａｔ") == .wechat)
+        #expect(vocabulary.direction(" IN_BOUND ") == .inbound)
+    }
+}
