@@ -98,8 +98,9 @@ public final class DatasetExamples: @unchecked Sendable {
 
 public enum ExampleDatasets {
     static func read(_ definition: RuleDefinition, metadata: RuleMetadata) -> DatasetExamples {
-        // The same file, the same build, no problem last time: none now either.
-        if definition.cache?.loadedClean == true {
+        // The same file, the same build, no problem last time: none now either. (Not for a rule
+        // crmlint.yml overrides: its `datasets` may differ from the file's, which the examples read.)
+        if definition.cache?.loadedClean == true, !definition.overridden {
             _ = definition.node("examples") // read later, but a key the kind reads
             return DatasetExamples { readNow(definition, metadata: metadata) }
         }
