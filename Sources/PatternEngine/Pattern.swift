@@ -52,10 +52,11 @@ public protocol PatternCodeStore: AnyObject, Sendable {
     func keep(serializedCode: [UInt8], source: String, key: PatternSourceKey?, options: Pattern.Options)
 }
 
-/// A 128-bit hash of a pattern's text that its maker computed once (the rule
-/// cache's), carried with the pattern so caches keyed by the text need not
-/// hash it again: expanded word classes are kilobytes each, and hashing them
-/// once per cache was a tenth of a small file's start-up.
+/// A 128-bit hash that names a pattern's text, computed once by its maker (the
+/// rule cache: of the text, or of what fixes it, such as the unexpanded text
+/// and the terms), carried with the pattern so caches keyed by the text need
+/// not hash it again: expanded word classes are kilobytes each, and hashing
+/// them once per cache was a tenth of a small file's start-up.
 public struct PatternSourceKey: Hashable, Sendable {
     public let a: UInt64
     public let b: UInt64
@@ -82,7 +83,7 @@ public final class Pattern: @unchecked Sendable {
     public let source: String
     public let options: Options
     public let captureCount: Int
-    /// The hash of `source` its maker gave it (nil: none).
+    /// The name its maker gave `source` (nil: none; stores then hash the text).
     public let sourceKey: PatternSourceKey?
     /// The compiled code and whether it is JIT-compiled, set once: at init, or
     /// on first use for a pattern made with `init(known:options:captureCount:)`.
