@@ -252,10 +252,11 @@ public enum DatasetSchema {
 
     static func normalizedMatchKey(_ header: String) -> (key: String, unit: String?) {
         // Trimmed by scalar: Foundation's trimming was a quarter of building the alias table (300 aliases at start-up).
-        // White_Space is the set `CharacterSet.whitespacesAndNewlines` holds (Z* plus U+0009–U+000D and U+0085).
+        // `CharacterSet.whitespacesAndNewlines` is White_Space plus, in swift-corelibs-foundation, U+200B.
         let scalars = header.unicodeScalars
-        let first = scalars.firstIndex { !$0.properties.isWhitespace } ?? scalars.endIndex
-        let last = scalars[first...].lastIndex { !$0.properties.isWhitespace }.map { scalars.index(after: $0) } ?? first
+        func trimmed(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isWhitespace || scalar.value == 0x200B }
+        let first = scalars.firstIndex { !trimmed($0) } ?? scalars.endIndex
+        let last = scalars[first...].lastIndex { !trimmed($0) }.map { scalars.index(after: $0) } ?? first
         var text = String(scalars[first..<last])
         if text.hasPrefix("\u{FEFF}") { text.removeFirst() }
         text = String(decoding: headerNormalizer.withLock { $0.normalize(text).bytes }, as: UTF8.self).lowercased()

@@ -31,36 +31,56 @@ public enum CacheFolder {
         tail.hasPrefix(".bin.") && tail.hasSuffix(".tmp") && tail.dropFirst(5).dropLast(4).allSatisfy(\.isNumber)
     }
 
-    /// Removes what the folder's policy says goes (see the type); `keeping` are paths never removed.
-    /// Returns the names removed, for tests.
+    /// Cache files this process has read or written: never removed by its own pruning (reading one
+    /// refreshes its time at most daily, so by time alone it could rank as least recently used).
+    nonisolated(unsafe) private static var inUse: Set<String> = []
+    private static let inUseLock = NSLock()
+
+    static func markInUse(_ path: String) {
+        inUseLock.lock(); defer { inUseLock.unlock() }
+        inUse.insert(path)
+    }
+
+    /// Seconds since 1970 of a file's last change.
+    static func modificationTime(_ status: stat) -> TimeInterval {
+        #if canImport(Darwin)
+            TimeInterval(status.st_mtimespec.tv_sec) + TimeInterval(status.st_mtimespec.tv_nsec) / 1e9
+        #else
+            TimeInterval(status.st_mtim.tv_sec) + TimeInterval(status.st_mtim.tv_nsec) / 1e9
+        #endif
+    }
+
+    /// Removes what the folder's policy says goes (see the type); `keeping` are paths never removed,
+    /// nor are the cache files this process has used. Returns the names removed, for tests.
     @discardableResult
     public static func prune(_ directory: String, keeping: Set<String> = [], now: Date = Date(), limit: Int = maxBytes) -> [String] {
+        inUseLock.lock()
+        let kept = keeping.union(inUse)
+        inUseLock.unlock()
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [] }
         var files: [(name: String, path: String, time: TimeInterval, size: Int)] = []
         for name in names where isCacheFile(name) {
             let path = (directory as NSString).appendingPathComponent(name)
             var status = stat()
             guard lstat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { continue }
-            let time = TimeInterval(status.st_mtim.tv_sec) + TimeInterval(status.st_mtim.tv_nsec) / 1e9
-            files.append((name, path, time, Int(status.st_size)))
+            files.append((name, path, modificationTime(status), Int(status.st_size)))
         }
         var removed: [String] = []
         func remove(_ file: (name: String, path: String, time: TimeInterval, size: Int)) -> Bool {
-            guard !keeping.contains(file.path), unlink(file.path) == 0 else { return false }
+            guard !kept.contains(file.path), unlink(file.path) == 0 else { return false }
             removed.append(file.name)
             return true
         }
         let nowTime = now.timeIntervalSince1970
-        var kept: [(name: String, path: String, time: TimeInterval, size: Int)] = []
+        var remaining: [(name: String, path: String, time: TimeInterval, size: Int)] = []
         for file in files {
-            let temporary = !file.name.hasSuffix(".bin")
-            let limit = temporary ? abandonedAfter : maxAge
-            if nowTime - file.time > limit, remove(file) { continue }
-            kept.append(file)
+            let maxIdle = file.name.hasSuffix(".bin") ? maxAge : abandonedAfter
+            if nowTime - file.time > maxIdle, remove(file) { continue }
+            remaining.append(file)
         }
-        var total = kept.reduce(0) { $0 + $1.size }
+        var total = remaining.reduce(0) { $0 + $1.size }
         // Oldest first until the rest fit.
-        for file in kept.sorted(by: { ($0.time, $0.name) < ($1.time, $1.name) }) where total > limit {
+        for file in remaining.sorted(by: { ($0.time, $0.name) < ($1.time, $1.name) }) where total > limit {
             if remove(file) { total -= file.size }
         }
         return removed
@@ -68,8 +88,7 @@ public enum CacheFolder {
 
     /// Marks an open cache file as used now when its time is more than `refreshAfter` old.
     static func markUsed(_ descriptor: Int32, status: stat, now: Date = Date()) {
-        let time = TimeInterval(status.st_mtim.tv_sec)
-        guard now.timeIntervalSince1970 - time > refreshAfter else { return }
+        guard now.timeIntervalSince1970 - modificationTime(status) > refreshAfter else { return }
         _ = futimens(descriptor, nil)
     }
 }

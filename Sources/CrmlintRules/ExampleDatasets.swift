@@ -66,9 +66,10 @@ extension DatasetExample {
 
 /// A rule's dataset examples, read when first asked for when its files are
 /// known to load clean (`RuleCache.loadedClean`: they were read and checked
-/// then, and a scan never runs them), else read at once so their problems are
-/// reported with the file's. Reading them built records for every dataset
-/// (and their header tables): a twelfth of a small file's scan.
+/// then; a scan runs the examples of rule files outside the binary only, and
+/// `rules test`, `explain` and the docs ask for them), else read at once so
+/// their problems are reported with the file's. Reading them built records for
+/// every dataset (and their header tables): a twelfth of a small file's scan.
 public final class DatasetExamples: @unchecked Sendable {
     private let lock = NSLock()
     private var read: (match: [DatasetExample], noMatch: [DatasetExample])?
@@ -102,7 +103,16 @@ public enum ExampleDatasets {
         // crmlint.yml overrides: its `datasets` may differ from the file's, which the examples read.)
         if definition.cache?.loadedClean == true, !definition.overridden {
             _ = definition.node("examples") // read later, but a key the kind reads
-            return DatasetExamples { readNow(definition, metadata: metadata) }
+            return DatasetExamples {
+                let known = definition.errors.count
+                let read = readNow(definition, metadata: metadata)
+                // None is expected (the same text loaded clean), but one the system's time zone data
+                // could cause is said rather than lost.
+                for error in definition.errors.dropFirst(known) {
+                    for line in error.lines { FileHandle.standardError.write(Data("warning: \(line)\n".utf8)) }
+                }
+                return read
+            }
         }
         let now = readNow(definition, metadata: metadata)
         return DatasetExamples(match: now.match, noMatch: now.noMatch)

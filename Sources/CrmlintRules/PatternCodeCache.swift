@@ -7,8 +7,9 @@ import PatternEngine
 /// ran are kept (a first run compiles all 1,300 to check them, but a small
 /// file runs a few hundred): the file grows as scans meet new words, and is
 /// written at the end of the run that added to it (`saveAll`). Entries are
-/// keyed by the pattern text's and options' hash; the file ends with a
-/// checksum, and one that does not match is ignored and rewritten.
+/// keyed by the pattern's name (`Pattern.sourceKey`, else its text's hash)
+/// and options; the file ends with a checksum, and one that does not match is
+/// ignored and rewritten.
 public final class PatternCodeCache: PatternCodeStore, @unchecked Sendable {
     static let magic = "crmlint-pattern-codes 2\n"
 

@@ -358,7 +358,9 @@ public struct PatternRule: Rule, RuleKind {
                 // A part none of whose patterns has its words in the text finds nothing, and then
                 // neither does the `all`: checked first, so the parts before it are not searched.
                 // (The entry's own requirement is weaker: an `any` of many conjunctions is kept
-                // as one wide "or", while each pattern keeps its whole conjunction.)
+                // as one wide "or", while each pattern keeps its whole conjunction.) As for any
+                // entry the prefilter rules out, a part not searched cannot stop at a match limit:
+                // a limit finding is reported only where the `all` could match.
                 var start = firstLeaf
                 for part in parts {
                     let count = part.reduce(0) { $0 + $1.leafCount }

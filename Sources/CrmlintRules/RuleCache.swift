@@ -41,7 +41,7 @@ public final class RuleCache: @unchecked Sendable {
         return parts.joined(separator: "|")
     }()
 
-    static let magic = "crmlint-rule-cache 6\n"
+    static let magic = "crmlint-rule-cache 7\n"
 
     /// Compile result of a pattern: its capture count, and the probe's verdict (nil: passed or not probed).
     struct Compiled {
@@ -132,9 +132,10 @@ public final class RuleCache: @unchecked Sendable {
 
     /// The parts `TextMatcher.partPatterns` searches a pattern through: `.some(nil)` when it searches it whole.
     /// Kept beside the splits, under keys of their own.
-    func parts(_ pattern: Pattern) -> [String]?? { pieces(CacheKey(pattern, options: [], flag: true)) }
+    /// Keyed with the pattern's options: how it is cut depends on whether it is caseless.
+    func parts(_ pattern: Pattern) -> [String]?? { pieces(CacheKey(pattern, flag: true)) }
 
-    func setParts(_ pattern: Pattern, _ pieces: [String]?) { setPieces(CacheKey(pattern, options: [], flag: true), pieces) }
+    func setParts(_ pattern: Pattern, _ pieces: [String]?) { setPieces(CacheKey(pattern, flag: true), pieces) }
 
     private func pieces(_ key: CacheKey) -> [String]?? {
         lock.lock(); defer { lock.unlock() }
@@ -228,7 +229,8 @@ public final class RuleCache: @unchecked Sendable {
                 try? FileManager.default.removeItem(atPath: temporary)
             } else {
                 // A run that writes a cache file keeps the folder bounded (`CacheFolder`).
-                CacheFolder.prune(directory, keeping: [path])
+                CacheFolder.markInUse(path)
+                CacheFolder.prune(directory)
             }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
@@ -316,11 +318,12 @@ struct CacheKey: Hashable {
 
     /// The `index`th piece a pattern (`parent`) was cut into for `split` (or for `parts` when
     /// `parts`): the piece's text is fixed by its parent's, so it need not be hashed.
-    static func piece(of parent: PatternSourceKey, parts: Bool, index: Int) -> PatternSourceKey {
+    static func piece(of parent: PatternSourceKey, options: Pattern.Options, parts: Bool, index: Int) -> PatternSourceKey {
         var hash = StableHash()
         hash.add(word: parts ? 0x7061_7274_7321 : 0x7370_6C69_7421) // "parts!" / "split!"
         hash.add(word: parent.a)
         hash.add(word: parent.b)
+        hash.add(word: UInt64(options.rawValue))
         hash.add(word: UInt64(index))
         let (a, b) = hash.words
         return PatternSourceKey(a: a, b: b)
@@ -402,6 +405,7 @@ enum CacheFile {
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_size >= 0 else { return nil }
         CacheFolder.markUsed(descriptor, status: status)
+        CacheFolder.markInUse(path)
         let size = Int(status.st_size)
         var complete = true
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
@@ -508,8 +512,7 @@ struct CacheReader {
     }
 }
 
-/// A 128-bit hash of a cache file's bytes, eight bytes a step (a 1.3 MB file
-/// in well under a millisecond): not against tampering, only damage.
+/// A 128-bit hash of a cache file's bytes: not against tampering, only damage.
 enum CacheChecksum {
     /// Four lanes over 32-byte blocks (multiply, rotate, add: no lane waits on another), folded at
     /// the end with the length and the tail. Detects damage, not tampering: the cache is the user's

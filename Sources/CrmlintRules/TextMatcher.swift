@@ -317,7 +317,7 @@ public indirect enum TextMatcher: Sendable {
             guard
                 let pattern = definition.compile(
                     piece, key: key, probe: false, expandingTerms: false,
-                    identity: CacheKey.piece(of: parentKey, parts: parts, index: index))
+                    identity: CacheKey.piece(of: parentKey, options: parent.options, parts: parts, index: index))
             else { return nil }
             patterns.append(pattern)
         }

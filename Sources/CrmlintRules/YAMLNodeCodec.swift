@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// A composed YAML document as bytes and back, for the rule cache: reading a
@@ -42,19 +43,19 @@ enum YAMLNodeCodec {
         switch node {
         case let .scalar(scalar):
             out.append(Kind.scalar.rawValue)
-            // A plain scalar's tag is written resolved (`str`, `int`, …: the name Yams gives it on
+            // Tags are written resolved (`str`, `int`, …, `map`, `seq`: the name Yams gives a node on
             // first comparison), so a read document never resolves one: that would build Yams's
             // default resolver (seven regular expressions) and match them on every key compared.
             header(node.tag, UInt32(scalar.style.rawValue), scalar.mark, into: &out)
             string(scalar.string, into: &out)
         case let .sequence(sequence):
             out.append(Kind.sequence.rawValue)
-            header(sequence.tag, sequence.style.rawValue, sequence.mark, into: &out)
+            header(node.tag, sequence.style.rawValue, sequence.mark, into: &out)
             varint(sequence.count, into: &out)
             for item in sequence where !write(item, depth: depth + 1, into: &out) { return false }
         case let .mapping(mapping):
             out.append(Kind.mapping.rawValue)
-            header(mapping.tag, mapping.style.rawValue, mapping.mark, into: &out)
+            header(node.tag, mapping.style.rawValue, mapping.mark, into: &out)
             varint(mapping.count, into: &out)
             for (key, value) in mapping where !write(key, depth: depth + 1, into: &out) || !write(value, depth: depth + 1, into: &out) {
                 return false
@@ -164,10 +165,12 @@ enum YAMLNodeCodec {
             guard let length = varint(), length <= bytes.endIndex - position else { return nil }
             let text = bytes[position..<position + length]
             for known in tagNames where known.utf8.count == length {
-                // Byte by byte over both buffers (`elementsEqual` on the views cost a fifth of what this saves).
+                // `memcmp` over both buffers: resolved names are long and alike (`tag:yaml.org,2002:str`,
+                // `…:map`), and comparing them a byte at a time was most of reading a node's header.
                 let same =
-                    known.utf8.withContiguousStorageIfAvailable { name in
-                        text.withUnsafeBufferPointer { read in (0..<length).allSatisfy { name[$0] == read[$0] } }
+                    length == 0
+                    || known.utf8.withContiguousStorageIfAvailable { name in
+                        text.withUnsafeBufferPointer { read in memcmp(name.baseAddress!, read.baseAddress!, length) == 0 }
                     } ?? false
                 if same {
                     position += length
@@ -179,10 +182,9 @@ enum YAMLNodeCodec {
             return name
         }
 
-        /// Tags made so far, by node kind and name: shared by the nodes that have them. (Resolving
-        /// a tag writes the name it resolves to into it, so a tag is shared only by nodes of one
-        /// kind and name, which resolve alike: a scalar's name is already resolved, a mapping's
-        /// and a sequence's resolve by their kind. A tag per node was a third of decoding.)
+        /// Tags made so far, by node kind and name: shared by the nodes that have them. Every tag
+        /// is written resolved, so none is ever rewritten by resolving it (which writes the name
+        /// into the tag). A tag per node was a third of decoding.
         var tags: [(kind: Kind, name: String, tag: Tag)] = []
 
         mutating func header(kind: Kind) -> (tag: Tag, style: UInt32, mark: Mark?)? {

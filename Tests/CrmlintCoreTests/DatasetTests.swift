@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CrmlintCore
@@ -23,6 +24,18 @@ import Testing
         #expect(plain > headers.count / 2)
         #expect(DatasetSchema.plainMatchKey("年采购额（万元）") == nil)
         #expect(DatasetSchema.plainMatchKey("\u{FEFF}客户编号") == nil)
+    }
+
+    /// Headers are trimmed of what Foundation's `whitespacesAndNewlines` holds, every such scalar
+    /// (U+200B included, which is not White_Space), as Foundation's trimming did.
+    @Test func headersAreTrimmedAsFoundationTrims() {
+        let base = DatasetSchema.normalizedMatchKey("客户名称").key
+        for value in UInt32(0)...0xFFFF {
+            guard let scalar = Unicode.Scalar(value), CharacterSet.whitespacesAndNewlines.contains(scalar) else { continue }
+            let padded = String(scalar) + "客户名称" + String(scalar)
+            #expect(DatasetSchema.normalizedMatchKey(padded).key == base, "U+\(String(value, radix: 16))")
+        }
+        #expect(DatasetSchema.canonicalField(for: "客户名称\n\u{200B}", in: .followups) == "customer_name")
     }
 
     @Test func detectsTemplateHeaders() {

@@ -122,6 +122,11 @@ import Testing
             }
         }
         #expect(vocabulary.channel("Ｗｅｃｈａｔ") == .wechat)
+        // A dictionary finds canonically equivalent keys; making the key, scalar by scalar, does not.
+        let accented = ValueVocabulary(extraChannels: [.wechat: ["Åpp"]], extraDirections: [.inbound: ["Ån"]])
+        #expect(accented.channel("A\u{30A}pp") == accented.channel(ValueKey.make("A\u{30A}pp")))
+        #expect(accented.direction("A\u{30A}n") == accented.direction(ValueKey.make("A\u{30A}n")))
+        #expect(accented.channel("Åpp") == .wechat)
         #expect(vocabulary.direction(" IN_BOUND ") == .inbound)
     }
 }

@@ -67,6 +67,21 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: paths[0]) && FileManager.default.fileExists(atPath: paths[3]))
     }
 
+    /// A cache file this process read stays, however old its time says it is (its time is
+    /// refreshed at most daily, and the run still needs it).
+    @Test func filesThisProcessUsedStay() throws {
+        let folder = try folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let now = Date()
+        let read = try file(folder, "rules-\(Self.hex).bin", age: 3_600, now: now)
+        let other = try file(folder, "codes-\(Self.hex).bin", age: 7_200, now: now)
+        #expect(CacheFile.bytes(atPath: read) != nil)
+        // Over a limit only one file fits: the unused one goes, though it is the newer.
+        let removed = CacheFolder.prune(folder, now: now.addingTimeInterval(CacheFolder.maxAge + 86_400), limit: 15)
+        #expect(removed == [(other as NSString).lastPathComponent])
+        #expect(FileManager.default.fileExists(atPath: read))
+    }
+
     @Test func readingAnOldCacheFileMarksItUsed() throws {
         let folder = try folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -64,8 +64,12 @@ import Yams
         #expect(CacheKey.referencing(source, terms: one.fingerprint) != CacheKey.referencing(source, terms: other.fingerprint))
         #expect(CacheKey.referencing(source, terms: one.fingerprint) != CacheKey.text(source))
         let parent = CacheKey.text("(?:a|b|c)")
-        let pieces = [false, true].flatMap { parts in (0..<3).map { CacheKey.piece(of: parent, parts: parts, index: $0) } }
-        #expect(Set(pieces).count == 6)
+        let pieces = [false, true].flatMap { parts in
+            [[], Pattern.Options.caseless].flatMap { options in
+                (0..<3).map { CacheKey.piece(of: parent, options: options, parts: parts, index: $0) }
+            }
+        }
+        #expect(Set(pieces).count == 12)
         #expect(!pieces.contains(parent))
     }
 
