@@ -5,8 +5,8 @@ import Foundation
 /// `prefilter-…`, megabytes each) and nothing ever reads the old ones again:
 /// a developer's folder had grown to 800 MB. So a run that writes a cache file
 /// prunes the folder: files of those names not used for `maxAge`, then the
-/// least recently used until the rest fit in `maxBytes` (the files just
-/// written are kept). A file a run reads is "used": its time is moved to now
+/// least recently used until the rest fit in `maxBytes` (the files the run
+/// has read or written are kept). A file a run reads is "used": its time is moved to now
 /// when it is more than `refreshAfter` old (one `futimens` a day, not a write
 /// each run). Other files in the folder are never touched; failing to list,
 /// read or delete is no error.
