@@ -41,6 +41,18 @@ public enum CacheFolder {
         inUse.insert(path)
     }
 
+    /// Folders this process has pruned: a cold run writes three files, and the folder needs
+    /// listing once (the files written after are its own, which pruning keeps anyway).
+    nonisolated(unsafe) private static var pruned: Set<String> = []
+
+    /// `prune(directory)` the first time a run writes to `directory`.
+    static func pruneOnce(_ directory: String) {
+        inUseLock.lock()
+        let first = pruned.insert(directory).inserted
+        inUseLock.unlock()
+        if first { prune(directory) }
+    }
+
     /// Seconds since 1970 of a file's last change.
     static func modificationTime(_ status: stat) -> TimeInterval {
         #if canImport(Darwin)

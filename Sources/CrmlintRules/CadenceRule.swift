@@ -28,9 +28,7 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
     let neverContacted: Bool
     let message: MessageTemplate
     let neverMessage: MessageTemplate
-    let datasetExamples: DatasetExamples
-    public var matchExamples: [DatasetExample] { datasetExamples.match }
-    public var noMatchExamples: [DatasetExample] { datasetExamples.noMatch }
+    public let datasetExamples: DatasetExamples
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
         definition.rejectFields(metadata)

@@ -32,9 +32,7 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
     let reportLate: Bool
     let lateMessage: MessageTemplate
     let missingMessage: MessageTemplate
-    let datasetExamples: DatasetExamples
-    public var matchExamples: [DatasetExample] { datasetExamples.match }
-    public var noMatchExamples: [DatasetExample] { datasetExamples.noMatch }
+    public let datasetExamples: DatasetExamples
 
     static let placeholders = ["elapsed", "limit", "over", "start", "done", "as_of"]
 

@@ -47,11 +47,13 @@ public struct DatasetExample: Sendable {
 
 /// A rule whose examples are small datasets (for docs and `crmlint explain`).
 public protocol DatasetExampleRule: Rule {
-    var matchExamples: [DatasetExample] { get }
-    var noMatchExamples: [DatasetExample] { get }
+    var datasetExamples: DatasetExamples { get }
 }
 
 extension DatasetExampleRule {
+    public var matchExamples: [DatasetExample] { datasetExamples.match }
+    public var noMatchExamples: [DatasetExample] { datasetExamples.noMatch }
+
     public var examples: RuleExamples {
         RuleExamples(match: matchExamples.map(\.summary), noMatch: noMatchExamples.map(\.summary), areTexts: false)
     }

@@ -19,9 +19,7 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
     let window: Window
     public let max: Int
     let message: MessageTemplate
-    let datasetExamples: DatasetExamples
-    public var matchExamples: [DatasetExample] { datasetExamples.match }
-    public var noMatchExamples: [DatasetExample] { datasetExamples.noMatch }
+    public let datasetExamples: DatasetExamples
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
         definition.rejectFields(metadata)

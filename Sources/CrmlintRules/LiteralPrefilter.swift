@@ -121,15 +121,15 @@ public final class LiteralPrefilter: @unchecked Sendable {
                     }
                     return result
                 }
-                let ranked = branches.map { branch in
-                    branch.sorted { (strength($0), -$0.count) > (strength($1), -$1.count) }
-                }
+                let ranked = branches.map { branch in branch.sorted { rank($0) > rank($1) } }
                 // A branch with no requirement leaves the "or" none.
                 guard let deepest = ranked.map(\.count).max(), ranked.allSatisfy({ !$0.isEmpty }) else { return [] }
                 return (0..<min(deepest, Self.choicesKept)).map { choice in ranked.flatMap { $0[choice % $0.count] } }
             }
         }
         func strength(_ clause: [Int32]) -> Int { clause.map { setStrength[Int($0)] }.min() ?? 0 }
+        /// How likely a text is to fail a clause, likeliest highest: the strength of its weakest word set, then fewer sets.
+        func rank(_ clause: [Int32]) -> (Int, Int) { (strength(clause), -clause.count) }
         func clauses(_ requirement: RequiredLiterals.Requirement) -> [[Int32]] {
             // Drop clauses implied by others: one whose sets include all of another's.
             let all = cnf(requirement).map { Array(Set($0)).sorted() }
@@ -141,7 +141,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
             // The clause a text most likely fails first (rarest words, fewest sets): `allows`
             // stops at the first unsatisfied one, and most entries are ruled out for most texts.
             return kept.enumerated().sorted { a, b in
-                (strength(a.element), -a.element.count, -a.offset) > (strength(b.element), -b.element.count, -b.offset)
+                let (x, y) = (rank(a.element), rank(b.element))
+                return (x.0, x.1, -a.offset) > (y.0, y.1, -b.offset)
             }.map(\.element)
         }
         // A pattern's requirement once, however many entries share it (word classes repeat).
@@ -592,11 +593,11 @@ struct StableHash {
         }
     }
 
-    /// A pattern's text, through the hash its maker carried when it has one (the text is not hashed again).
+    /// A pattern's text, through its name (`CacheKey.name(of:)`: the text is not hashed again).
     mutating func add(_ pattern: Pattern) {
-        let text = pattern.sourceKey ?? CacheKey.text(pattern.source)
-        mix(text.a)
-        mix(text.b)
+        let name = CacheKey.name(of: pattern)
+        mix(name.a)
+        mix(name.b)
     }
 
     /// A matcher's shape and patterns: what the prefilter's slots are made of.
@@ -619,6 +620,9 @@ struct StableHash {
     }
 
     var words: (UInt64, UInt64) { (a, b) }
+
+    /// The hash as a pattern's name (`PatternSourceKey`).
+    var key: PatternSourceKey { PatternSourceKey(a: a, b: b) }
 
     var hex: String {
         [a, b].map { value in

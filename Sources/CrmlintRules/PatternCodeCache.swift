@@ -29,13 +29,13 @@ public final class PatternCodeCache: PatternCodeStore, @unchecked Sendable {
     }
 
     public func serializedCode(source: String, key text: PatternSourceKey?, options: Pattern.Options) -> [UInt8]? {
-        let key = CacheKey(text ?? CacheKey.text(source), options: options)
+        let key = CacheKey(CacheKey.name(text, source: source), options: options)
         lock.lock(); defer { lock.unlock() }
         return codes[key]
     }
 
     public func keep(serializedCode: [UInt8], source: String, key text: PatternSourceKey?, options: Pattern.Options) {
-        let key = CacheKey(text ?? CacheKey.text(source), options: options)
+        let key = CacheKey(CacheKey.name(text, source: source), options: options)
         lock.lock()
         let first = !changed
         codes[key] = serializedCode

@@ -165,8 +165,9 @@ public struct PatternRule: Rule, RuleKind {
         enum FlatEntry {
             /// A pattern (or one searched through its alternatives), or an `any` of them (a split word class).
             case items([FlatItem])
-            /// An `all` whose parts are each such, part after part.
-            case all([[FlatItem]], near: Int?, scope: TextScope)
+            /// An `all` whose parts are each such, part after part; `partLeaves[i]..<partLeaves[i + 1]`
+            /// are part `i`'s leaves, counted from the entry's first.
+            case all([[FlatItem]], partLeaves: [Int], near: Int?, scope: TextScope)
 
             /// One pattern of an entry: a leaf, or the whole of an `alternation` and how many leaves its parts are.
             enum FlatItem {
@@ -208,7 +209,9 @@ public struct PatternRule: Rule, RuleKind {
                         guard let items = Self.items(part) else { return nil }
                         partItems.append(items)
                     }
-                    self = .all(partItems, near: near, scope: scope)
+                    var partLeaves = [0]
+                    for items in partItems { partLeaves.append(partLeaves.last! + items.reduce(0) { $0 + $1.leafCount }) }
+                    self = .all(partItems, partLeaves: partLeaves, near: near, scope: scope)
                 } else {
                     return nil
                 }
@@ -354,23 +357,19 @@ public struct PatternRule: Rule, RuleKind {
             switch entry {
             case let .items(items):
                 return try flatHits(items: items, firstLeaf: firstLeaf, in: buffer, scratch: scratch, runs: runs)
-            case let .all(parts, near, scope):
+            case let .all(parts, partLeaves, near, scope):
                 // A part none of whose patterns has its words in the text finds nothing, and then
                 // neither does the `all`: checked first, so the parts before it are not searched.
                 // (The entry's own requirement is weaker: an `any` of many conjunctions is kept
                 // as one wide "or", while each pattern keeps its whole conjunction.) As for any
                 // entry the prefilter rules out, a part not searched cannot stop at a match limit:
                 // a limit finding is reported only where the `all` could match.
-                var start = firstLeaf
-                for part in parts {
-                    let count = part.reduce(0) { $0 + $1.leafCount }
-                    if !(start..<start + count).contains(where: allowed) { return [] }
-                    start += count
+                for index in parts.indices
+                where !(firstLeaf + partLeaves[index]..<firstLeaf + partLeaves[index + 1]).contains(where: allowed) {
+                    return []
                 }
-                var leaf = firstLeaf
                 return try TextMatcher.allHits(parts: parts.count, near: near, scope: scope, in: buffer) { index in
-                    defer { leaf += parts[index].reduce(0) { $0 + $1.leafCount } }
-                    return try flatHits(items: parts[index], firstLeaf: leaf, in: buffer, scratch: scratch, runs: runs)
+                    try flatHits(items: parts[index], firstLeaf: firstLeaf + partLeaves[index], in: buffer, scratch: scratch, runs: runs)
                 }
             }
         }

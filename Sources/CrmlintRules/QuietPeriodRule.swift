@@ -18,9 +18,7 @@ public struct QuietPeriodRule: DatasetExampleRule, RuleKind {
     public let pause: TimeSpan
     let resumeOnInbound: Bool
     let message: MessageTemplate
-    let datasetExamples: DatasetExamples
-    public var matchExamples: [DatasetExample] { datasetExamples.match }
-    public var noMatchExamples: [DatasetExample] { datasetExamples.noMatch }
+    public let datasetExamples: DatasetExamples
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
         definition.rejectFields(metadata)

@@ -23,9 +23,7 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
     let required: [Dataset: [String]]
     let formats: [(field: String, format: Format)]
     let message: MessageTemplate
-    let datasetExamples: DatasetExamples
-    public var matchExamples: [DatasetExample] { datasetExamples.match }
-    public var noMatchExamples: [DatasetExample] { datasetExamples.noMatch }
+    public let datasetExamples: DatasetExamples
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
         definition.rejectFields(metadata)

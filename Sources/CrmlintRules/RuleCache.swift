@@ -230,7 +230,7 @@ public final class RuleCache: @unchecked Sendable {
             } else {
                 // A run that writes a cache file keeps the folder bounded (`CacheFolder`).
                 CacheFolder.markInUse(path)
-                CacheFolder.prune(directory)
+                CacheFolder.pruneOnce(directory)
             }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
@@ -290,10 +290,16 @@ struct CacheKey: Hashable {
         self.init(Self.text(source), options: options, flag: flag)
     }
 
-    /// A pattern's key: from the hash its maker carried (`Pattern.sourceKey`), else its text's.
+    /// A pattern's key: from its name (`name(of:)`), with its options unless others are given.
     init(_ pattern: Pattern, options: Pattern.Options? = nil, flag: Bool = false) {
-        self.init(pattern.sourceKey ?? Self.text(pattern.source), options: options ?? pattern.options, flag: flag)
+        self.init(Self.name(of: pattern), options: options ?? pattern.options, flag: flag)
     }
+
+    /// A pattern's name: the one its maker gave it (`Pattern.sourceKey`), else its text's hash.
+    static func name(of pattern: Pattern) -> PatternSourceKey { name(pattern.sourceKey, source: pattern.source) }
+
+    /// The name given (`key`), else the hash of `source`, for stores handed the two apart.
+    static func name(_ key: PatternSourceKey?, source: String) -> PatternSourceKey { key ?? text(source) }
 
     /// The text's hash, which a key then mixes with options and flag: a text is hashed once however many keys it has.
     init(_ text: PatternSourceKey, options: Pattern.Options = [], flag: Bool = false) {
@@ -312,8 +318,7 @@ struct CacheKey: Hashable {
         hash.add(word: terms.a)
         hash.add(word: terms.b)
         hash.add(source)
-        let (a, b) = hash.words
-        return PatternSourceKey(a: a, b: b)
+        return hash.key
     }
 
     /// The `index`th piece a pattern (`parent`) was cut into for `split` (or for `parts` when
@@ -325,15 +330,13 @@ struct CacheKey: Hashable {
         hash.add(word: parent.b)
         hash.add(word: UInt64(options.rawValue))
         hash.add(word: UInt64(index))
-        let (a, b) = hash.words
-        return PatternSourceKey(a: a, b: b)
+        return hash.key
     }
 
     static func text(_ source: String) -> PatternSourceKey {
         var hash = StableHash()
         hash.add(source)
-        let (a, b) = hash.words
-        return PatternSourceKey(a: a, b: b)
+        return hash.key
     }
 
     init(a: UInt64, b: UInt64) {

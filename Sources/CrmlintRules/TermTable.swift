@@ -170,8 +170,7 @@ public struct TermTable: Sendable {
             terms[name]!.items.forEach { hash.add($0) }
         }
         hash.add(word: UInt64(broken.count))
-        let (a, b) = hash.words
-        fingerprint = PatternSourceKey(a: a, b: b)
+        fingerprint = hash.key
     }
 
     enum TermError: Error {

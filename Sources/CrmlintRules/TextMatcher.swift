@@ -310,7 +310,7 @@ public indirect enum TextMatcher: Sendable {
         -> [Pattern]?
     {
         guard let pieces else { return nil }
-        let parentKey = parent.sourceKey ?? CacheKey.text(parent.source)
+        let parentKey = CacheKey.name(of: parent)
         var patterns: [Pattern] = []
         for (index, piece) in pieces.enumerated() {
             // The whole pattern passed the backtracking probe; its pieces need not. Its terms are expanded already.

@@ -25,9 +25,7 @@ public struct TierRule: DatasetExampleRule, RuleKind {
     let purchaseField: String
     let tierField: String
     let message: MessageTemplate
-    let datasetExamples: DatasetExamples
-    public var matchExamples: [DatasetExample] { datasetExamples.match }
-    public var noMatchExamples: [DatasetExample] { datasetExamples.noMatch }
+    public let datasetExamples: DatasetExamples
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
         definition.rejectFields(metadata)
