@@ -305,80 +305,135 @@ public final class LiteralPrefilter: @unchecked Sendable {
 
     @inline(__always) static func folded(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 
-    /// Where the pattern of `slot` may start in a text whose word hits are
-    /// `starts` (from `mark`): the ascending byte offsets of its leading
-    /// words, or nil when it has none known (search the whole text).
-    public func starts(slot: Int, in starts: [Int64]) -> [Int]? {
-        let set = leadingSet[slot]
-        guard set >= 0 else { return nil }
+    /// Where the leading words of patterns stand in a text, as `mark` found
+    /// them: per set a chain through its own places, so a pattern reads its
+    /// starts without reading every other set's (a message has hundreds of
+    /// places, a pattern's set a few: reading them all was 7 % of a scan).
+    public struct Places: Equatable, Sendable {
+        /// In text order, one per word of a positional set found: the index of the
+        /// one before it of the same set (-1: none) << 32 | its byte offset.
+        /// (Sized ahead: only the first `count` are places.)
+        fileprivate var links: [Int64] = []
+        fileprivate var count = 0
+        /// Per set, the index in `links` of its last place; read only for a set present
+        /// in the text (`mark` does not clear it: a set not present has no place).
+        fileprivate var last: [Int32] = []
+
+        public init() {}
+
+        public static func == (a: Places, b: Places) -> Bool { a.links.prefix(a.count) == b.links.prefix(b.count) }
+    }
+
+    /// The ascending byte offsets in a text where words of `set` stand, from
+    /// `mark`'s `present` and `places` (empty for a set not positional).
+    public func positions(ofSet set: Int, in places: Places, present: [Bool]) -> [Int] {
+        guard present[set], positional[set] else { return [] }
         var positions: [Int] = []
-        for packed in starts where Int32(truncatingIfNeeded: packed >> 32) == set {
-            let position = Int(Int32(truncatingIfNeeded: packed))
+        var index = Int(places.last[set])
+        while index >= 0 {
+            let link = places.links[index]
+            let position = Int(Int32(truncatingIfNeeded: link))
             if positions.last != position { positions.append(position) }
+            index = Int(Int32(truncatingIfNeeded: link >> 32))
         }
+        positions.reverse()
         return positions
+    }
+
+    /// Where the pattern of `slot` may start in a text whose word hits are
+    /// `present` and `places` (from `mark`): the ascending byte offsets of its
+    /// leading words, or nil when it has none known (search the whole text).
+    public func starts(slot: Int, in places: Places, present: [Bool]) -> [Int]? {
+        let set = Int(leadingSet[slot])
+        guard set >= 0 else { return nil }
+        return positions(ofSet: set, in: places, present: present)
     }
 
     /// Marks in `present` (sized `setCount`) the word sets with a word in `bytes`.
     public func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout [Bool]) {
-        var starts: [Int64] = []
-        mark(bytes, into: &present, starts: &starts)
+        var places = Places()
+        mark(bytes, into: &present, places: &places)
     }
 
-    /// The same, and appends to `starts` (set << 32 | byte offset, in text
-    /// order) where a word of a pattern's leading set stands.
-    public func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout [Bool], starts: inout [Int64]) {
-        starts.removeAll(keepingCapacity: true)
-        present.withUnsafeMutableBufferPointer { present in
-            for index in present.indices { present[index] = false }
-            withTables { tables in
-                var position = 0
-                /// A word stands at `position`: its sets are present, and where it stands is kept for those that lead patterns.
-                @inline(__always) func found(_ word: Int) {
-                    for set in Int(tables.setsStart[word])..<Int(tables.setsStart[word + 1]) {
-                        let number = Int(tables.setsFlat[set])
-                        present[number] = true
-                        if tables.positional[number] { starts.append(Int64(number) << 32 | Int64(position)) }
-                    }
-                }
-                let count = bytes.count
-                while position < count {
-                    guard let (scalar, length) = Self.scalar(bytes, at: position) else { break }
-                    let bucket = scalar < 0x10000 ? Int(tables.bmpTable[Int(scalar)]) : (otherTable[scalar] ?? 0)
-                    if bucket != 0 {
-                        // The one-scalar words starting here, then the words starting with this scalar and the next.
-                        for s in Int(tables.shortStart[bucket])..<Int(tables.shortStart[bucket + 1]) {
-                            found(Int(tables.shortWords[s]))
-                        }
-                        if position + length < count, let (next, _) = Self.scalar(bytes, at: position + length) {
-                            let key = Self.pairKey(scalar, next)
-                            let mask = tables.pairKeys.count - 1
-                            var slot = Self.pairSlot(key, mask: mask)
-                            while tables.pairKeys[slot] != 0 {
-                                if tables.pairKeys[slot] == key {
-                                    for p in Int(tables.pairRanges[2 * slot])..<Int(tables.pairRanges[2 * slot + 1]) {
-                                        let word = Int(tables.pairWords[p])
-                                        let start = Int(tables.wordStart[word]), end = Int(tables.wordStart[word + 1])
-                                        guard position + (end - start) <= count else { continue }
-                                        // Words are stored with ASCII lower-cased; the text is compared the same way.
-                                        var offset = length
-                                        while offset < end - start,
-                                            Self.folded(bytes[position + offset]) == tables.wordBytes[start + offset]
-                                        {
-                                            offset += 1
-                                        }
-                                        if offset == end - start { found(word) }
-                                    }
-                                    break
+    /// The same, and keeps in `places` where a word of a pattern's leading set stands.
+    public func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout [Bool], places: inout Places) {
+        if places.last.count != setCount { places.last = [Int32](repeating: -1, count: setCount) }
+        // Places go into a buffer sized beforehand (appending to an array here doubled the cost
+        // of `mark`): 8 a byte, which messages stay well under, up to 64 Ki at first; a text
+        // with more is marked again with room for all.
+        let room = min(max(256, 8 * bytes.count), 1 << 16)
+        if places.links.count < room { places.links = [Int64](repeating: 0, count: room) }
+        while true {
+            let needed = mark(bytes, into: &present, places: &places.links, last: &places.last)
+            places.count = needed
+            if needed <= places.links.count { return }
+            places.links = [Int64](repeating: 0, count: 2 * needed)
+        }
+    }
+
+    /// One try of `mark`: the number of places found, of which `links` holds those it has room for.
+    private func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout [Bool], places: inout [Int64], last: inout [Int32]) -> Int {
+        var linkCount = 0
+        places.withUnsafeMutableBufferPointer { links in
+            last.withUnsafeMutableBufferPointer { last in
+                present.withUnsafeMutableBufferPointer { present in
+                    for index in present.indices { present[index] = false }
+                    withTables { tables in
+                        var position = 0
+                        /// A word stands at `position`: its sets are present, and where it stands is kept for those that lead patterns.
+                        @inline(__always) func found(_ word: Int) {
+                            for set in Int(tables.setsStart[word])..<Int(tables.setsStart[word + 1]) {
+                                let number = Int(tables.setsFlat[set])
+                                if tables.positional[number] {
+                                    let previous: Int64 = present[number] ? Int64(last[number]) : -1
+                                    last[number] = Int32(truncatingIfNeeded: linkCount)
+                                    if linkCount < links.count { links[linkCount] = previous << 32 | Int64(position) }
+                                    linkCount += 1
                                 }
-                                slot = (slot + 1) & mask
+                                present[number] = true
                             }
                         }
+                        let count = bytes.count
+                        while position < count {
+                            guard let (scalar, length) = Self.scalar(bytes, at: position) else { break }
+                            let bucket = scalar < 0x10000 ? Int(tables.bmpTable[Int(scalar)]) : (otherTable[scalar] ?? 0)
+                            if bucket != 0 {
+                                // The one-scalar words starting here, then the words starting with this scalar and the next.
+                                for s in Int(tables.shortStart[bucket])..<Int(tables.shortStart[bucket + 1]) {
+                                    found(Int(tables.shortWords[s]))
+                                }
+                                if position + length < count, let (next, _) = Self.scalar(bytes, at: position + length) {
+                                    let key = Self.pairKey(scalar, next)
+                                    let mask = tables.pairKeys.count - 1
+                                    var slot = Self.pairSlot(key, mask: mask)
+                                    while tables.pairKeys[slot] != 0 {
+                                        if tables.pairKeys[slot] == key {
+                                            for p in Int(tables.pairRanges[2 * slot])..<Int(tables.pairRanges[2 * slot + 1]) {
+                                                let word = Int(tables.pairWords[p])
+                                                let start = Int(tables.wordStart[word]), end = Int(tables.wordStart[word + 1])
+                                                guard position + (end - start) <= count else { continue }
+                                                // Words are stored with ASCII lower-cased; the text is compared the same way.
+                                                var offset = length
+                                                while offset < end - start,
+                                                    Self.folded(bytes[position + offset]) == tables.wordBytes[start + offset]
+                                                {
+                                                    offset += 1
+                                                }
+                                                if offset == end - start { found(word) }
+                                            }
+                                            break
+                                        }
+                                        slot = (slot + 1) & mask
+                                    }
+                                }
+                            }
+                            position += length
+                        }
                     }
-                    position += length
                 }
             }
         }
+        return linkCount
     }
 
     /// The tables `mark` reads, as buffers (no reference counting or bounds bookkeeping per read).

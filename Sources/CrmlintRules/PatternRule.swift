@@ -239,9 +239,11 @@ public struct PatternRule: Rule, RuleKind {
         var isRecordLocal: Bool { true }
 
         /// How the rule's pattern number `leaf` runs on the current field.
-        private func run(leaf: Int, slot: Int, prefilter: LiteralPrefilter, present: [Bool], starts: [Int64]) -> TextMatcher.Run {
+        private func run(
+            leaf: Int, slot: Int, prefilter: LiteralPrefilter, present: [Bool], places: LiteralPrefilter.Places
+        ) -> TextMatcher.Run {
             guard prefilter.allows(entry: slot, present: present) else { return .skip }
-            guard let positions = prefilter.starts(slot: slot, in: starts) else { return .scan }
+            guard let positions = prefilter.starts(slot: slot, in: places, present: present) else { return .scan }
             let twin: Pattern
             if let known = anchoredTwins[leaf] {
                 twin = known
@@ -283,7 +285,7 @@ public struct PatternRule: Rule, RuleKind {
         /// Runs the entries from `from` on (those before it the prefilter ruled out).
         private func scan(
             _ buffer: UnsafeBufferPointer<UInt8>, from: Int, text: NormalizedText, record: Record, field: String,
-            context: CheckContext, words: (present: [Bool], starts: [Int64])?, emit: (Finding) -> Void
+            context: CheckContext, words: (present: [Bool], places: LiteralPrefilter.Places)?, emit: (Finding) -> Void
         ) {
             // Every hit that survives its limit and exceptions, from every entry; merged below,
             // so the findings do not depend on the order of the entries.
@@ -302,11 +304,11 @@ public struct PatternRule: Rule, RuleKind {
                             entry, firstLeaf: leafOffsets[index], in: buffer, scratch: context.scratch,
                             allowed: { prefilter.allows(entry: leafSlot + $0, present: words.present) }
                         ) { leaf in
-                            run(leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: words.present, starts: words.starts)
+                            run(leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: words.present, places: words.places)
                         }
                     } else if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter {
                         hits = try matcher.hits(in: buffer, scratch: context.scratch, firstLeaf: leafOffsets[index]) { leaf in
-                            run(leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: words.present, starts: words.starts)
+                            run(leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: words.present, places: words.places)
                         }
                     } else {
                         hits = try matcher.hits(in: buffer, scratch: context.scratch)

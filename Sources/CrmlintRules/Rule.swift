@@ -156,7 +156,8 @@ public final class CheckContext {
     // The current record's normalised fields, and the prefilter's verdict on
     // each: a short list, since a record has few text fields.
     // Unchecked: read per record and rule, never overlapping (the runtime check cost ~6 % of a scan).
-    @exclusivity(unchecked) private var textCache: [(field: String, text: NormalizedText?, present: [Bool]?, starts: [Int64])] = []
+    @exclusivity(unchecked) private var textCache:
+        [(field: String, text: NormalizedText?, present: [Bool]?, places: LiteralPrefilter.Places)] = []
     @exclusivity(unchecked) private var cachedSerial = -1
 
     /// `interpreterFirst`: patterns are matched with PCRE2's interpreter first (`MatchScratch`), for small inputs.
@@ -262,13 +263,13 @@ public final class CheckContext {
         if cachedSerial != record.serial {
             // The prefilter's arrays go back to the pool for the next record's fields (theirs
             // alone once the cache lets go of them, so `mark` writes them in place).
-            for entry in textCache { if let present = entry.present { spareWordArrays.append((present, entry.starts)) } }
+            for entry in textCache { if let present = entry.present { spareWordArrays.append((present, entry.places)) } }
             textCache.removeAll(keepingCapacity: true)
             cachedSerial = record.serial
         }
         if let index = textCache.firstIndex(where: { $0.field == field }) { return index }
         let text = sharedWork { record[field].map { normalizer.normalize($0) } }
-        textCache.append((field, text, nil, []))
+        textCache.append((field, text, nil, LiteralPrefilter.Places()))
         return textCache.count - 1
     }
 
@@ -292,7 +293,7 @@ public final class CheckContext {
         (-1, [])
     @exclusivity(unchecked) private var modelScratch = NgramModel.Scratch()
 
-    @exclusivity(unchecked) private var spareWordArrays: [(present: [Bool], starts: [Int64])] = []
+    @exclusivity(unchecked) private var spareWordArrays: [(present: [Bool], places: LiteralPrefilter.Places)] = []
 
     /// Which pattern-rule entries could match, one pass per field for all
     /// rules (set by the scanner; nil runs every entry).
@@ -301,26 +302,26 @@ public final class CheckContext {
     /// The prefilter's word sets present in a field of the current record, and
     /// where the leading words of patterns stand in it (`LiteralPrefilter.starts`):
     /// one pass for all rules.
-    public func wordHits(_ record: Record, field: String) -> (present: [Bool], starts: [Int64])? {
+    public func wordHits(_ record: Record, field: String) -> (present: [Bool], places: LiteralPrefilter.Places)? {
         guard let prefilter else { return nil }
         let index = cachedIndex(record, field: field)
         if textCache[index].present == nil { markWords(at: index, prefilter: prefilter) }
-        return (textCache[index].present!, textCache[index].starts)
+        return (textCache[index].present!, textCache[index].places)
     }
 
     /// Runs the prefilter over the field at `index` of the text cache.
     private func markWords(at index: Int, prefilter: LiteralPrefilter) {
         // Arrays of an earlier record's fields when there are (`mark` clears them): allocating
         // and zeroing thousands of flags per field cost more than reusing them.
-        var (present, starts) = spareWordArrays.popLast() ?? ([], [])
+        var (present, places) = spareWordArrays.popLast() ?? ([], LiteralPrefilter.Places())
         if present.count != prefilter.setCount { present = [Bool](repeating: false, count: prefilter.setCount) }
         sharedWork {
             // No text marks nothing (and clears what an earlier field left).
             let bytes = textCache[index].text?.bytes ?? []
-            bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, starts: &starts) }
+            bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, places: &places) }
         }
         textCache[index].present = present
-        textCache[index].starts = starts
+        textCache[index].places = places
     }
 
     /// Free-text fields plus unknown columns, computed once per set of keys
