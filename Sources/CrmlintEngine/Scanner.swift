@@ -222,8 +222,6 @@ public enum Scanner {
         var currentSheet: String?
         var batch: [(record: Record, direction: Direction?)] = []
         batch.reserveCapacity(RecordWorkers.batchSize)
-        // One record's findings, in rule order, before they are emitted (reused from record to record).
-        var pending: [Finding] = []
         var inFlight: RecordWorkers.Job?
         /// Hands the full batch to the workers, then completes the one handed over before.
         func dispatch() {
@@ -245,6 +243,9 @@ public enum Scanner {
         func complete(_ job: RecordWorkers.Job) {
             if workers.hasWork { workers.finish(job) }
             let local = job.results
+            // One record's findings, in rule order, before they are emitted (reused from record to record;
+            // a local of this function, not of the scan: a captured `var` costs an access check per use).
+            var pending: [Finding] = []
             for (index, (record, direction)) in job.batch.enumerated() {
                 recordTap?(record, currentSheet)
                 if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }

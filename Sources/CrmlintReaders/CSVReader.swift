@@ -37,11 +37,12 @@ public final class CSVReader: RecordReader {
     @exclusivity(unchecked) private var queued: [ReaderEvent] = []
     /// Fields above this size make the row an input error (the bytes are
     /// skipped, not kept), so one runaway field cannot exhaust memory.
-    public var maxFieldBytes = 32 << 20
+    /// (The limits are read per field, set only before reading: unchecked as above.)
+    @exclusivity(unchecked) public var maxFieldBytes = 32 << 20
     /// A quoted field spanning more lines than this is taken for an unterminated quote.
-    public var maxQuotedLines = 10_000
+    @exclusivity(unchecked) public var maxQuotedLines = 10_000
     /// A row with more fields than this is an input error (a file of commas would otherwise hold an array per comma).
-    public var maxFields = 10_000
+    @exclusivity(unchecked) public var maxFields = 10_000
 
     private static let quote: UInt8 = 0x22, lineFeed: UInt8 = 0x0A, carriageReturn: UInt8 = 0x0D
     private static let utf8BOM: [UInt8] = [0xEF, 0xBB, 0xBF], gb18030BOM: [UInt8] = [0x84, 0x31, 0x95, 0x33]

@@ -379,9 +379,10 @@ public final class LiteralPrefilter: @unchecked Sendable {
                 present.withUnsafeMutableBufferPointer { present in
                     for index in present.indices { present[index] = false }
                     withTables { tables in
-                        var position = 0
                         /// A word stands at `position`: its sets are present, and where it stands is kept for those that lead patterns.
-                        @inline(__always) func found(_ word: Int) {
+                        /// (The counters are passed, not captured: a captured `var` changed in the loop cost an
+                        /// exclusive-access check per character.)
+                        @inline(__always) func found(_ word: Int, at position: Int, linkCount: inout Int) {
                             for set in Int(tables.setsStart[word])..<Int(tables.setsStart[word + 1]) {
                                 let number = Int(tables.setsFlat[set])
                                 if tables.positional[number] {
@@ -394,13 +395,14 @@ public final class LiteralPrefilter: @unchecked Sendable {
                             }
                         }
                         let count = bytes.count
+                        var position = 0
                         while position < count {
                             guard let (scalar, length) = Self.scalar(bytes, at: position) else { break }
                             let bucket = scalar < 0x10000 ? Int(tables.bmpTable[Int(scalar)]) : (otherTable[scalar] ?? 0)
                             if bucket != 0 {
                                 // The one-scalar words starting here, then the words starting with this scalar and the next.
                                 for s in Int(tables.shortStart[bucket])..<Int(tables.shortStart[bucket + 1]) {
-                                    found(Int(tables.shortWords[s]))
+                                    found(Int(tables.shortWords[s]), at: position, linkCount: &linkCount)
                                 }
                                 if position + length < count, let (next, _) = Self.scalar(bytes, at: position + length) {
                                     let key = Self.pairKey(scalar, next)
@@ -419,7 +421,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
                                                 {
                                                     offset += 1
                                                 }
-                                                if offset == end - start { found(word) }
+                                                if offset == end - start { found(word, at: position, linkCount: &linkCount) }
                                             }
                                             break
                                         }
