@@ -303,6 +303,33 @@ public final class LiteralPrefilter: @unchecked Sendable {
         return true
     }
 
+    /// The first slot of `slots` whose entry may hit a text whose present word sets are
+    /// `present` (`slots.upperBound` when none): `allows` over a rule's entries with the
+    /// tables read once (most fields allow none of a rule's entries, so every one is judged).
+    public func firstAllowed(_ slots: Range<Int>, present: [Bool]) -> Int {
+        clauseStart.withUnsafeBufferPointer { clauseStart in
+            setStart.withUnsafeBufferPointer { setStart in
+                clauseSets.withUnsafeBufferPointer { clauseSets in
+                    present.withUnsafeBufferPointer { present in
+                        slotLoop: for slot in slots {
+                            var c = Int(clauseStart[slot])
+                            let end = Int(clauseStart[slot + 1])
+                            while c < end {
+                                var i = Int(setStart[c])
+                                let stop = Int(setStart[c + 1])
+                                while i < stop, !present[Int(clauseSets[i])] { i += 1 }
+                                if i == stop { continue slotLoop }
+                                c += 1
+                            }
+                            return slot
+                        }
+                        return slots.upperBound
+                    }
+                }
+            }
+        }
+    }
+
     @inline(__always) static func folded(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 
     /// Where the leading words of patterns stand in a text, as `mark` found

@@ -255,7 +255,7 @@ public final class CheckContext {
         guard let prefilter else { return slots.lowerBound }
         if textCache[index].present == nil { markWords(at: index, prefilter: prefilter) }
         guard let present = textCache[index].present else { return slots.lowerBound }
-        return slots.first { prefilter.allows(entry: $0, present: present) } ?? slots.upperBound
+        return prefilter.firstAllowed(slots, present: present)
     }
 
     /// The cache entry of a field of the current record, made on first use.

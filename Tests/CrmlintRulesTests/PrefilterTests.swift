@@ -234,6 +234,13 @@ import Testing
                 }
             }
             #expect(present == expectedPresent, "'\(text)'")
+            // The first allowed slot of a run of slots is the first `allows` lets through.
+            for _ in 0..<20 {
+                let lower = Int.random(in: 0..<prefilter.slotCount, using: &generator)
+                let slots = lower..<Int.random(in: lower...min(prefilter.slotCount, lower + 64), using: &generator)
+                let expected = slots.first { prefilter.allows(entry: $0, present: present) } ?? slots.upperBound
+                #expect(prefilter.firstAllowed(slots, present: present) == expected, "\(slots) in '\(text)'")
+            }
             // Every set's places, ascending, each once (a set of no pattern's lead has none).
             let found = (0..<prefilter.setCount).map { prefilter.positions(ofSet: $0, in: places, present: present) }
             #expect(found == (0..<prefilter.setCount).map { expectedPositions[$0, default: []] }, "'\(text)'")
