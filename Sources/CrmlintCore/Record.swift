@@ -1,5 +1,39 @@
 import Foundation
 
+/// The field names of records that share them, in column order, each name's
+/// place found once: a file's records share one (`FieldMapper` makes it per
+/// header), so a record is its values by place rather than a dictionary of its
+/// own (hashing every name into a new dictionary per record, then hashing it
+/// again for each lookup, was several per cent of a scan).
+public final class FieldShape: Sendable {
+    /// The names, each once.
+    public let names: [String]
+    private let places: [String: Int]
+    /// By field number (`FieldNumbers`): place + 1, 0 when not a field of this shape.
+    private let placesByNumber: [Int32]
+
+    /// `names` must be distinct.
+    public init(names: [String]) {
+        self.names = names
+        var places: [String: Int] = [:]
+        for (place, name) in names.enumerated() { places[name] = place }
+        self.places = places
+        let numbers = names.map(FieldNumbers.number)
+        var byNumber = [Int32](repeating: 0, count: (numbers.max() ?? -1) + 1)
+        for (place, number) in numbers.enumerated() { byNumber[number] = Int32(place + 1) }
+        placesByNumber = byNumber
+    }
+
+    @inline(__always) public func place(of name: String) -> Int? { places[name] }
+
+    /// The place of the field numbered `number` (`FieldNumbers`): no hashing.
+    @inline(__always) public func place(ofNumber number: Int) -> Int? {
+        guard number < placesByNumber.count else { return nil }
+        let place = Int(placesByNumber[number])
+        return place == 0 ? nil : place - 1
+    }
+}
+
 /// One record of an export, with its place in the file. Field values are the
 /// text as read (decoded, not normalised), keyed by canonical field name;
 /// headers that are not canonical keep their normalised header text.
@@ -10,7 +44,10 @@ public struct Record: Sendable {
     public let line: Int
     /// 1-based position of the record in its file.
     public let position: Int
-    public var fields: [String: String]
+    /// The names of the fields, shared with the other records of the file.
+    public private(set) var shape: FieldShape
+    /// The values, by place in `shape`.
+    public private(set) var values: [String]
     /// Unique within a scan (the engine numbers records as it reads them):
     /// lets per-record caches tell records apart without comparing content.
     public var serial: Int
@@ -18,17 +55,50 @@ public struct Record: Sendable {
     private static let serials = SerialCounter()
 
     public init(dataset: Dataset, file: String, line: Int, position: Int, fields: [String: String], serial: Int? = nil) {
+        // Sorted: the same fields make the same shape, whatever the dictionary's order.
+        let names = fields.keys.sorted()
+        self.init(
+            dataset: dataset, file: file, line: line, position: position, shape: FieldShape(names: names),
+            values: names.map { fields[$0]! }, serial: serial)
+    }
+
+    /// `values` by place in `shape`.
+    public init(dataset: Dataset, file: String, line: Int, position: Int, shape: FieldShape, values: [String], serial: Int? = nil) {
+        precondition(values.count == shape.names.count, "one value per field")
         self.dataset = dataset
         self.file = file
         self.line = line
         self.position = position
-        self.fields = fields
+        self.shape = shape
+        self.values = values
         self.serial = serial ?? Self.serials.next()
     }
 
+    /// Every field with its value (empty ones too). Setting it gives the record a shape of its own.
+    public var fields: [String: String] {
+        get { Dictionary(uniqueKeysWithValues: zip(shape.names, values)) }
+        set {
+            let names = newValue.keys.sorted()
+            shape = FieldShape(names: names)
+            values = names.map { newValue[$0]! }
+        }
+    }
+
+    /// Whether the record has the field at all (even empty).
+    public func has(_ field: String) -> Bool { shape.place(of: field) != nil }
+
+    /// The field's value; nil when absent or empty.
     public subscript(field: String) -> String? {
-        guard let value = fields[field], !value.isEmpty else { return nil }
-        return value
+        guard let place = shape.place(of: field) else { return nil }
+        let value = values[place]
+        return value.isEmpty ? nil : value
+    }
+
+    /// The same for the field numbered `number` (`FieldNumbers`), without hashing its name.
+    public func value(number: Int) -> String? {
+        guard let place = shape.place(ofNumber: number) else { return nil }
+        let value = values[place]
+        return value.isEmpty ? nil : value
     }
 
     /// The record's identity in findings: its id field, else its position.
@@ -37,10 +107,10 @@ public struct Record: Sendable {
         return String(position)
     }
 
-    public var customerId: String? { self["customer_id"]?.trimmed }
+    public var customerId: String? { value(number: FieldNumbers.customerId)?.trimmed }
 
     /// The sales rep responsible: `rep`, or `owner` for customers.
-    public var rep: String? { (self["rep"] ?? self["owner"])?.trimmed }
+    public var rep: String? { (value(number: FieldNumbers.rep) ?? value(number: FieldNumbers.owner))?.trimmed }
 }
 
 extension String {

@@ -18,8 +18,11 @@ final class FieldMapper {
         /// Header → suffix for its bare numbers (`年采购额(万元)` → `万`).
         let units: [String: String]
         /// `names` and `units` by column, in the order of `keys`: a record is mapped
-        /// by position, without hashing each header twice per record.
-        let columns: [(name: String, unit: String?)]
+        /// by position, without hashing each header per record. `place` is the
+        /// field's place in `shape`; nil for a later column of a field already taken.
+        let columns: [(place: Int?, unit: String?)]
+        /// The records' field names, each once, in column order.
+        let shape: FieldShape
     }
     private var last: Mapping?
     private var mappings: [[String]: Mapping] = [:]
@@ -36,7 +39,8 @@ final class FieldMapper {
     /// Header → field for one set of headers.
     func names(for keys: [String]) -> [String: String] { mapping(for: keys).names }
 
-    func map(_ raw: RawRecord) -> [String: String] {
+    /// A record's fields: the shape its file's records share, and its values by place in it.
+    func map(_ raw: RawRecord) -> (shape: FieldShape, values: [String]) {
         // The records of a file share their headers: compared in place, not copied out per record.
         let mapping: Mapping
         if let last, last.keys.count == raw.fields.count, zip(last.keys, raw.fields).allSatisfy({ $0 == $1.key }) {
@@ -44,19 +48,18 @@ final class FieldMapper {
         } else {
             mapping = self.mapping(for: raw.fields.map(\.key))
         }
-        var fields: [String: String] = [:]
-        fields.reserveCapacity(raw.fields.count)
+        var values = [String](repeating: "", count: mapping.shape.names.count)
         for (index, (_, value)) in raw.fields.enumerated() {
-            let (name, unit) = mapping.columns[index]
             // A later column of the same field (two headers for one field) does not overwrite the first.
-            if fields[name] != nil { continue }
+            let (place, unit) = mapping.columns[index]
+            guard let place else { continue }
             if let unit, Self.isBareNumber(value) {
-                fields[name] = value.trimmingCharacters(in: .whitespaces) + unit
+                values[place] = value.trimmingCharacters(in: .whitespaces) + unit
             } else {
-                fields[name] = value
+                values[place] = value
             }
         }
-        return fields
+        return (mapping.shape, values)
     }
 
     private func mapping(for keys: [String]) -> Mapping {
@@ -83,7 +86,16 @@ final class FieldMapper {
             if names[key] == nil { names[key] = DatasetSchema.normalizedHeader(key) }
             if let unit = DatasetSchema.unitSuffix(of: key) { units[key] = unit }
         }
-        let made = Mapping(keys: keys, names: names, units: units, columns: keys.map { (names[$0] ?? $0, units[$0]) })
+        var shapeNames: [String] = []
+        var places: [String: Int] = [:]
+        let columns = keys.map { key -> (place: Int?, unit: String?) in
+            let name = names[key] ?? key
+            guard places[name] == nil else { return (nil, nil) }
+            places[name] = shapeNames.count
+            shapeNames.append(name)
+            return (shapeNames.count - 1, units[key])
+        }
+        let made = Mapping(keys: keys, names: names, units: units, columns: columns, shape: FieldShape(names: shapeNames))
         if mappings.count < 64 { mappings[keys] = made }
         last = made
         return made

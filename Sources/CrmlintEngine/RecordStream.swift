@@ -52,11 +52,11 @@ public enum RecordStream {
         appendJSON(record.dataset.rawValue, to: &out)
         key("fields")
         out.append(UInt8(ascii: "{"))
-        for (index, name) in record.fields.keys.sorted().enumerated() {
+        for (index, place) in record.shape.names.indices.sorted(by: { record.shape.names[$0] < record.shape.names[$1] }).enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            appendJSON(name, to: &out)
+            appendJSON(record.shape.names[place], to: &out)
             out.append(UInt8(ascii: ":"))
-            appendJSON(record.fields[name]!, to: &out)
+            appendJSON(record.values[place], to: &out)
         }
         out.append(UInt8(ascii: "}"))
         key("file")

@@ -284,7 +284,7 @@ public enum Scanner {
             }
         }
         func add(_ record: Record) {
-            batch.append((record, record["direction"].flatMap(context.vocabulary.direction)))
+            batch.append((record, record.value(number: FieldNumbers.direction).flatMap(context.vocabulary.direction)))
             if batch.count == RecordWorkers.batchSize { dispatch() }
         }
         /// The notes rules left about the input just read (absent columns, unknown words).
@@ -411,9 +411,10 @@ public enum Scanner {
                     summary.recordsRead += 1
                     summary.recordsScanned += 1
                     serial += 1
+                    let (shape, values) = mapper.map(raw)
                     let record = Record(
-                        dataset: input.dataset, file: input.path, line: raw.line, position: position,
-                        fields: mapper.map(raw), serial: serial)
+                        dataset: input.dataset, file: input.path, line: raw.line, position: position, shape: shape,
+                        values: values, serial: serial)
                     inspector?.record(
                         raw.fields, names: mapper.names(for: raw.fields.map(\.key)), path: input.path, sheet: input.sheet?.name)
                     add(record)

@@ -250,11 +250,11 @@ public struct ContactScope: Sendable {
 
     /// The same, with the two lookups supplied (checkers memoise them).
     func audience(of record: Record, recipientType: (String) -> String, isOutside: (String) -> Bool?) -> String? {
-        guard record.dataset == .messages || record.fields["recipient_type"] != nil else { return nil }
-        let declared = record["recipient_type"].map(recipientType) ?? "unknown"
+        guard record.dataset == .messages || record.shape.place(ofNumber: FieldNumbers.recipientType) != nil else { return nil }
+        let declared = record.value(number: FieldNumbers.recipientType).map(recipientType) ?? "unknown"
         if declared == "customer" || declared == "third_party" || declared == "external" { return declared }
         // A message labelled internal (or not labelled) whose address is outside the company has left it.
-        if outsideCompanyDomains, let recipient = record["recipient"], let outside = isOutside(recipient) {
+        if outsideCompanyDomains, let recipient = record.value(number: FieldNumbers.recipient), let outside = isOutside(recipient) {
             if outside { return "external" }
             if declared == "unknown" { return "internal" }
         }

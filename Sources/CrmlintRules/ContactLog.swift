@@ -59,7 +59,7 @@ final class ContactLog {
         lastSerial = record.serial
         lastResult = nil
         let isMessage = record.dataset == .messages
-        if isMessage, let raw = record["recipient_type"] {
+        if isMessage, let raw = record.value(number: FieldNumbers.recipientType) {
             let kind: RecipientKind?
             if let known = recipientKinds[raw] {
                 kind = known
@@ -88,7 +88,7 @@ final class ContactLog {
         }
         var flag: UInt8 = isMessage ? 0 : Self.fromFollowups | Self.outbound // a follow-up record is the rep's contact
         if isMessage {
-            guard let raw = record["direction"] else {
+            guard let raw = record.value(number: FieldNumbers.direction) else {
                 ValueProblems.report(record, field: "direction", problem: "is missing", rule: rule, context: context, emit: emit)
                 return nil
             }
@@ -100,7 +100,7 @@ final class ContactLog {
             if direction == .outbound { flag |= Self.outbound }
         }
         var channelCode: UInt8 = 0
-        if let raw = record["channel"] {
+        if let raw = record.value(number: FieldNumbers.channel) {
             if let parsed = context.vocabulary.channel(raw) {
                 channelCode = Self.code(parsed)
             } else {

@@ -108,17 +108,25 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
 
     final class Checker: RuleChecker {
         let rule: RequiredFieldsRule
-        init(rule: RequiredFieldsRule) { self.rule = rule }
+        /// `required` and `formats` with each field's number (`FieldNumbers`): read by number per record.
+        private let required: [Dataset: [(field: String, number: Int)]]
+        private let formats: [(field: String, number: Int, format: Format)]
+
+        init(rule: RequiredFieldsRule) {
+            self.rule = rule
+            required = rule.required.mapValues { $0.map { ($0, FieldNumbers.number(of: $0)) } }
+            formats = rule.formats.map { ($0.field, FieldNumbers.number(of: $0.field), $0.format) }
+        }
 
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            var missing: Set<String> = []
-            for field in rule.required[record.dataset] ?? [] where record[field]?.isBlank ?? true {
-                missing.insert(field)
+            var missing: [Int] = []
+            for (field, number) in required[record.dataset] ?? [] where record.value(number: number)?.isBlank ?? true {
+                missing.append(number)
                 // (An absent column becomes one note per file: ValueProblems.report.)
                 report(record, field: field, problem: "is missing", context: context, emit: emit)
             }
-            for (field, format) in rule.formats where !missing.contains(field) {
-                guard let raw = record[field], !raw.isBlank else { continue }
+            for (field, number, format) in formats where !missing.contains(number) {
+                guard let raw = record.value(number: number), !raw.isBlank else { continue }
                 // A channel or direction word the vocabulary lacks is the vocabulary's gap, not the
                 // record's: one note per file and value (add it in crmlint.yml), not a finding per record.
                 if case .channel = format, context.vocabulary.channel(raw) == nil {

@@ -232,7 +232,7 @@ public final class CheckContext {
     /// that number once the record has been asked for it.
     public func fieldIndex(_ record: Record, field: String, number: Int) -> Int {
         if number < fieldPlaces.count, fieldPlaces[number].serial == record.serial { return fieldPlaces[number].index }
-        let index = cachedIndex(record, field: field)
+        let index = cachedIndex(record, field: field, number: number)
         if number >= fieldPlaces.count {
             fieldPlaces += repeatElement((serial: Int.min, index: 0), count: number + 1 - fieldPlaces.count)
         }
@@ -259,7 +259,7 @@ public final class CheckContext {
     }
 
     /// The cache entry of a field of the current record, made on first use.
-    private func cachedIndex(_ record: Record, field: String) -> Int {
+    private func cachedIndex(_ record: Record, field: String, number: Int? = nil) -> Int {
         if cachedSerial != record.serial {
             // The prefilter's arrays go back to the pool for the next record's fields (theirs
             // alone once the cache lets go of them, so `mark` writes them in place).
@@ -268,7 +268,8 @@ public final class CheckContext {
             cachedSerial = record.serial
         }
         if let index = textCache.firstIndex(where: { $0.field == field }) { return index }
-        let text = sharedWork { record[field].map { normalizer.normalize($0) } }
+        let value = number.map { record.value(number: $0) } ?? record[field]
+        let text = sharedWork { value.map { normalizer.normalize($0) } }
         textCache.append((field, text, nil, LiteralPrefilter.Places()))
         return textCache.count - 1
     }
@@ -324,37 +325,32 @@ public final class CheckContext {
         textCache[index].places = places
     }
 
-    /// Free-text fields plus unknown columns, computed once per set of keys
-    /// (a file's records share their keys, so this is nearly always a hit).
+    /// Free-text fields plus unknown columns, computed once per shape and dataset
+    /// (a file's records share their shape, so this is nearly always a hit).
     public func defaultTextFields(of record: Record) -> [String] {
-        if let cached = defaultFieldsCache, cached.serial == record.serial { return cached.fields }
-        if let cached = defaultFieldsCache, cached.dataset == record.dataset, cached.count == record.fields.count,
-            cached.keys.allSatisfy({ record.fields[$0] != nil })
-        {
-            defaultFieldsCache?.serial = record.serial
-            return cached.fields
-        }
+        if let cached = defaultFieldsCache, cached.shape === record.shape, cached.dataset == record.dataset { return cached.fields }
         let canonical = Set(record.dataset.canonicalFields)
-        let extra = record.fields.keys.filter { !canonical.contains($0) }.sorted()
+        let extra = record.shape.names.filter { !canonical.contains($0) }.sorted()
         let fields = record.dataset.freeTextFields + extra
-        defaultFieldsCache = (record.serial, record.dataset, record.fields.count, extra, fields)
+        defaultFieldsCache = (record.shape, record.dataset, fields)
         return fields
     }
 
-    /// The last answer, with the record it was checked for (every rule of a record asks).
-    @exclusivity(unchecked) private var defaultFieldsCache: (serial: Int, dataset: Dataset, count: Int, keys: [String], fields: [String])?
+    /// The last answer, with the shape and dataset it was made for (every rule of a record asks).
+    @exclusivity(unchecked) private var defaultFieldsCache: (shape: FieldShape, dataset: Dataset, fields: [String])?
 
     /// Parses a time field in the scan's time zone, once per record for all rules.
     public func time(_ record: Record, field: String) -> TimeValue? {
         syncRecord(record)
+        // A record has a time field or two: a short list, not a dictionary hashing the name per call.
+        if let hit = timeCache.first(where: { $0.field == field }) { return hit.time }
         guard let value = record[field] else { return nil }
-        if let hit = timeCache[field], hit.text == value { return hit.time }
         let parsed = sharedWork { TimeValue.parse(value, timeZone: timeZone, scratch: scratch) }
-        timeCache[field] = (value, parsed)
+        timeCache.append((field, parsed))
         return parsed
     }
 
-    @exclusivity(unchecked) private var timeCache: [String: (text: String, time: TimeValue?)] = [:]
+    @exclusivity(unchecked) private var timeCache: [(field: String, time: TimeValue?)] = []
     private var reportedProblems: Set<String> = []
     private var problemSerial = -1
     private var sharedState: [String: AnyObject] = [:]

@@ -32,7 +32,7 @@ enum ValueProblems {
         message: String? = nil, emit: (Finding) -> Void
     ) {
         // A column the file does not have is a fact about the file: one note, not a finding per record.
-        if record.fields[field] == nil {
+        if !record.has(field) {
             context.noteAbsent(record, field: field, rule: rule.id)
             return
         }

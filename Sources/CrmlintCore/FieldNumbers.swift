@@ -10,6 +10,15 @@ public enum FieldNumbers {
     nonisolated(unsafe) private static var numbers: [String: Int] = [:]
     private static let lock = NSLock()
 
+    // Fields read by name on every record, numbered once.
+    public static let customerId = number(of: "customer_id")
+    public static let rep = number(of: "rep")
+    public static let owner = number(of: "owner")
+    public static let direction = number(of: "direction")
+    public static let recipientType = number(of: "recipient_type")
+    public static let recipient = number(of: "recipient")
+    public static let channel = number(of: "channel")
+
     /// The number of `name`: the same for the same name, from 0 up.
     public static func number(of name: String) -> Int {
         lock.lock()

@@ -1,0 +1,43 @@
+import Testing
+
+@testable import CrmlintCore
+
+/// A record is a shared `FieldShape` and its values by place: every way of
+/// reading a field (by name, by number, the whole dictionary) agrees.
+struct RecordTests {
+    @Test func everyWayOfReadingAFieldAgrees() {
+        let fields = ["text": "您好", "rep": " 王五 ", "customer_id": "C1", "channel": "", "自定义列": "x"]
+        let record = Record(dataset: .messages, file: "m.csv", line: 2, position: 1, fields: fields)
+        #expect(record.fields == fields)
+        #expect(record.shape.names == fields.keys.sorted())
+        for name in fields.keys + ["absent", "direction"] {
+            let number = FieldNumbers.number(of: name)
+            #expect(record.value(number: number) == record[name], "\(name)")
+            #expect(record[name] == fields[name].flatMap { $0.isEmpty ? nil : $0 }, "\(name)")
+            #expect(record.has(name) == (fields[name] != nil), "\(name)")
+        }
+        #expect(record.customerId == "C1" && record.rep == "王五")
+    }
+
+    @Test func recordsOfOneShapeReadTheirOwnValues() {
+        let shape = FieldShape(names: ["customer_id", "text", "owner"])
+        let first = Record(dataset: .customers, file: "c.csv", line: 2, position: 1, shape: shape, values: ["C1", "a", "赵六"])
+        let second = Record(dataset: .customers, file: "c.csv", line: 3, position: 2, shape: shape, values: ["C2", "", "钱七"])
+        #expect(first.shape === second.shape)
+        #expect(first["text"] == "a" && second["text"] == nil && second.has("text"))
+        #expect(first.rep == "赵六" && second.customerId == "C2")
+        // A field numbered after the shape was made is not one of its fields.
+        #expect(second.value(number: FieldNumbers.number(of: "a field numbered later \(#line)")) == nil)
+    }
+
+    @Test func settingTheFieldsGivesTheRecordItsOwnShape() {
+        let shape = FieldShape(names: ["recipient_type", "text"])
+        let shared = Record(dataset: .messages, file: "m.csv", line: 2, position: 1, shape: shape, values: ["customer", "hi"])
+        var changed = shared
+        changed.fields["recipient_type"] = "internal"
+        changed.fields["recipient"] = "a@b.example"
+        #expect(shared["recipient_type"] == "customer" && !shared.has("recipient"))
+        #expect(changed["recipient_type"] == "internal" && changed["recipient"] == "a@b.example" && changed["text"] == "hi")
+        #expect(changed.shape !== shape)
+    }
+}
