@@ -32,6 +32,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
     @exclusivity(unchecked) private var wordBytes: [UInt8] = []
     @exclusivity(unchecked) private var wordStart: [Int32] = [0]
     @exclusivity(unchecked) private var setsFlat: [Int32] = []
+    /// Per word: where its positional sets end in `setsFlat` (`orderSetsOfWords` puts them first),
+    /// so `mark` records places for those without testing each set (a branch it mispredicted often).
+    @exclusivity(unchecked) private var positionalSetsEnd: [Int32] = []
     @exclusivity(unchecked) private var setsStart: [Int32] = [0]
     @exclusivity(unchecked) private var bucketFlat: [Int32] = []
     @exclusivity(unchecked) private var bucketStart: [Int32] = [0]
@@ -205,6 +208,22 @@ public final class LiteralPrefilter: @unchecked Sendable {
         for sets in wordSets { setsFlat += sets; setsStart.append(Int32(setsFlat.count)) }
         for bucket in buckets { bucketFlat += bucket; bucketStart.append(Int32(bucketFlat.count)) }
         derivePairTable()
+        orderSetsOfWords()
+    }
+
+    /// Puts each word's positional sets before its others in `setsFlat` (in order, both
+    /// runs) and notes where they end (`positionalSetsEnd`); derived, as the pair table is.
+    private func orderSetsOfWords() {
+        var ordered: [Int32] = []
+        ordered.reserveCapacity(setsFlat.count)
+        positionalSetsEnd = []
+        for word in 0..<max(0, setsStart.count - 1) {
+            let sets = setsFlat[Int(setsStart[word])..<Int(setsStart[word + 1])]
+            ordered += sets.lazy.filter { self.positional[Int($0)] }
+            positionalSetsEnd.append(Int32(ordered.count))
+            ordered += sets.lazy.filter { !self.positional[Int($0)] }
+        }
+        setsFlat = ordered
     }
 
     /// The key of a pair of scalars in `pairKeys` (never 0: scalars are below 2^21).
@@ -410,16 +429,16 @@ public final class LiteralPrefilter: @unchecked Sendable {
                         /// (The counters are passed, not captured: a captured `var` changed in the loop cost an
                         /// exclusive-access check per character.)
                         @inline(__always) func found(_ word: Int, at position: Int, linkCount: inout Int) {
-                            for set in Int(tables.setsStart[word])..<Int(tables.setsStart[word + 1]) {
+                            let split = Int(tables.positionalSetsEnd[word])
+                            for set in Int(tables.setsStart[word])..<split {
                                 let number = Int(tables.setsFlat[set])
-                                if tables.positional[number] {
-                                    let previous: Int64 = present[number] ? Int64(last[number]) : -1
-                                    last[number] = Int32(truncatingIfNeeded: linkCount)
-                                    if linkCount < links.count { links[linkCount] = previous << 32 | Int64(position) }
-                                    linkCount += 1
-                                }
+                                let previous: Int64 = present[number] ? Int64(last[number]) : -1
+                                last[number] = Int32(truncatingIfNeeded: linkCount)
+                                if linkCount < links.count { links[linkCount] = previous << 32 | Int64(position) }
+                                linkCount += 1
                                 present[number] = true
                             }
+                            for set in split..<Int(tables.setsStart[word + 1]) { present[Int(tables.setsFlat[set])] = true }
                         }
                         let count = bytes.count
                         var position = 0
@@ -477,7 +496,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
         let wordBytes: UnsafeBufferPointer<UInt8>
         let setsStart: UnsafeBufferPointer<Int32>
         let setsFlat: UnsafeBufferPointer<Int32>
-        let positional: UnsafeBufferPointer<Bool>
+        let positionalSetsEnd: UnsafeBufferPointer<Int32>
     }
 
     private func withTables(_ body: (Tables) -> Void) {
@@ -491,13 +510,13 @@ public final class LiteralPrefilter: @unchecked Sendable {
                                     wordBytes.withUnsafeBufferPointer { wordBytes in
                                         setsStart.withUnsafeBufferPointer { setsStart in
                                             setsFlat.withUnsafeBufferPointer { setsFlat in
-                                                positional.withUnsafeBufferPointer { positional in
+                                                positionalSetsEnd.withUnsafeBufferPointer { positionalSetsEnd in
                                                     body(
                                                         Tables(
                                                             bmpTable: bmpTable, shortStart: shortStart, shortWords: shortWords,
                                                             pairKeys: pairKeys, pairRanges: pairRanges, pairWords: pairWords,
                                                             wordStart: wordStart, wordBytes: wordBytes, setsStart: setsStart,
-                                                            setsFlat: setsFlat, positional: positional))
+                                                            setsFlat: setsFlat, positionalSetsEnd: positionalSetsEnd))
                                                 }
                                             }
                                         }
@@ -536,7 +555,7 @@ extension LiteralPrefilter {
 
     /// 2: the pair table is kept too (deriving it was 4 % of a warm small-file run), and a checksum;
     /// 3: wide "or"s keep several clauses; 4: the four-lane checksum.
-    static let magic = "crmlint-prefilter 4\n"
+    static let magic = "crmlint-prefilter 5\n"
 
     func serialized() -> [UInt8] {
         var out = CacheWriter()
@@ -561,6 +580,7 @@ extension LiteralPrefilter {
         out.raw(pairKeys)
         out.raw(pairRanges)
         out.raw(pairWords)
+        out.raw(positionalSetsEnd)
         out.count(setCount)
         out.count(slotCount)
         for table in [firstSlot, firstLeafSlot] {
@@ -587,7 +607,8 @@ extension LiteralPrefilter {
             let setsStart = input.raw(Int32.self), let bucketFlat = input.raw(Int32.self), let bucketStart = input.raw(Int32.self),
             let positional = input.raw(UInt8.self), let leadingSet = input.raw(Int32.self), let shortStart = input.raw(Int32.self),
             let shortWords = input.raw(Int32.self), let pairKeys = input.raw(UInt64.self), let pairRanges = input.raw(Int32.self),
-            let pairWords = input.raw(Int32.self), let setCount = input.count(), let slotCount = input.count()
+            let pairWords = input.raw(Int32.self), let positionalSetsEnd = input.raw(Int32.self), let setCount = input.count(),
+            let slotCount = input.count()
         else { return nil }
         var tables: [[String: Int]] = []
         for _ in 0..<2 {
@@ -601,7 +622,8 @@ extension LiteralPrefilter {
         }
         guard input.string() == "end", input.atEnd, positional.count == setCount, leadingSet.count == slotCount,
             clauseStart.count == slotCount + 1, shortStart.count == bucketStart.count, pairRanges.count == 2 * pairKeys.count,
-            pairKeys.count >= 16, pairKeys.count & (pairKeys.count - 1) == 0
+            pairKeys.count >= 16, pairKeys.count & (pairKeys.count - 1) == 0, positionalSetsEnd.count == setsStart.count - 1,
+            positionalSetsEnd.indices.allSatisfy({ setsStart[$0] <= positionalSetsEnd[$0] && positionalSetsEnd[$0] <= setsStart[$0 + 1] })
         else { return nil }
         self.init(rules: [])
         self.clauseStart = clauseStart
@@ -626,6 +648,8 @@ extension LiteralPrefilter {
         self.pairKeys = pairKeys
         self.pairRanges = pairRanges
         self.pairWords = pairWords
+        // Written ordered (`orderSetsOfWords`): ordering again cost more than the rest of reading the file.
+        self.positionalSetsEnd = positionalSetsEnd
     }
 
     /// The pair table as `derivePairTable` builds it, for tests of the cached one.
