@@ -34,12 +34,22 @@ public final class RuleCache: @unchecked Sendable {
     /// changed analysis code must not read an older build's answers.
     public static let buildIdentity: String = {
         var parts = [PCRE2Library.version]
-        if let path = Bundle.main.executablePath, let attributes = try? FileManager.default.attributesOfItem(atPath: path) {
-            parts.append("\((attributes[.size] as? Int) ?? 0)")
-            parts.append("\(((attributes[.modificationDate] as? Date)?.timeIntervalSince1970) ?? 0)")
+        var status = stat()
+        if let path = executablePath(), stat(path, &status) == 0 {
+            parts.append("\(status.st_size)")
+            parts.append("\(CacheFolder.modificationTime(status))")
         }
         return parts.joined(separator: "|")
     }()
+
+    /// The running binary. On Linux from /proc: Foundation's `Bundle.main` lists the
+    /// binary's whole folder first (a tenth of a small scan's start-up in a build folder).
+    static func executablePath() -> String? {
+        #if os(Linux)
+            if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+        #endif
+        return Bundle.main.executablePath
+    }
 
     static let magic = "crmlint-rule-cache 7\n"
 
