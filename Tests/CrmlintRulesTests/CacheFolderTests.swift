@@ -99,3 +99,18 @@ import Testing
         #expect(try age(recent) > 3_000)
     }
 }
+
+/// The rule cache is keyed by the running binary's size and time (a rebuilt
+/// crmlint reads none of an older build's cache), found without Foundation's bundle.
+struct BuildIdentityTests {
+    @Test func theIdentityNamesTheRunningBinary() throws {
+        let path = try #require(RuleCache.executablePath())
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        let size = try #require(attributes[.size] as? Int)
+        #expect(size > 0)
+        #expect(RuleCache.buildIdentity.split(separator: "|").dropFirst().first == Substring(String(size)))
+        #expect(
+            Bundle.main.executablePath.map { URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
+                == URL(fileURLWithPath: path).resolvingSymlinksInPath().path)
+    }
+}
