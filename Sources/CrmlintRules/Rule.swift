@@ -156,8 +156,14 @@ public final class CheckContext {
     // The current record's normalised fields, and the prefilter's verdict on
     // each: a short list, since a record has few text fields.
     // Unchecked: read per record and rule, never overlapping (the runtime check cost ~6 % of a scan).
-    @exclusivity(unchecked) private var textCache:
-        [(field: String, text: NormalizedText?, present: [Bool]?, places: LiteralPrefilter.Places)] = []
+    // One array per column rather than an array of tuples: reading one column of a
+    // tuple element copied the whole element (seven reference counts up and down) per
+    // rule and field. `cachedHasText` answers `hasText` without touching a reference.
+    @exclusivity(unchecked) private var cachedFields: [String] = []
+    @exclusivity(unchecked) private var cachedTexts: [NormalizedText?] = []
+    @exclusivity(unchecked) private var cachedHasText: [Bool] = []
+    @exclusivity(unchecked) private var cachedPresent: [[Bool]?] = []
+    @exclusivity(unchecked) private var cachedPlaces: [LiteralPrefilter.Places] = []
     @exclusivity(unchecked) private var cachedSerial = -1
 
     /// `interpreterFirst`: patterns are matched with PCRE2's interpreter first (`MatchScratch`), for small inputs.
@@ -218,7 +224,7 @@ public final class CheckContext {
 
     /// The normalised text of a field, computed once per record for all rules.
     public func normalized(_ record: Record, field: String) -> NormalizedText? {
-        textCache[cachedIndex(record, field: field)].text
+        cachedTexts[cachedIndex(record, field: field)]
     }
 
     /// The current record's field `field` as a place in the per-record cache, for
@@ -239,22 +245,22 @@ public final class CheckContext {
         fieldPlaces[number] = (record.serial, index)
         return index
     }
-    /// Per field number, the record it was last looked up for and its place in `textCache`.
+    /// Per field number, the record it was last looked up for and its place in the text cache.
     @exclusivity(unchecked) private var fieldPlaces: [(serial: Int, index: Int)] = []
 
     /// Whether the field at `index` (from `fieldIndex`) holds text.
-    public func hasText(at index: Int) -> Bool { textCache[index].text != nil }
+    public func hasText(at index: Int) -> Bool { cachedHasText[index] }
 
     /// The normalised text of the field at `index` (from `fieldIndex`).
-    public func text(at index: Int) -> NormalizedText? { textCache[index].text }
+    public func text(at index: Int) -> NormalizedText? { cachedTexts[index] }
 
     /// The first entry slot of `slots` the prefilter lets run on the field at `index`
     /// (from `fieldIndex`), `slots.upperBound` when none: `wordHits`' verdict read in
     /// place (the rule then starts there). `slots.lowerBound` without a prefilter.
     public func firstAllowedEntry(_ slots: Range<Int>, at index: Int) -> Int {
         guard let prefilter else { return slots.lowerBound }
-        if textCache[index].present == nil { markWords(at: index, prefilter: prefilter) }
-        guard let present = textCache[index].present else { return slots.lowerBound }
+        if cachedPresent[index] == nil { markWords(at: index, prefilter: prefilter) }
+        guard let present = cachedPresent[index] else { return slots.lowerBound }
         return prefilter.firstAllowed(slots, present: present)
     }
 
@@ -263,15 +269,23 @@ public final class CheckContext {
         if cachedSerial != record.serial {
             // The prefilter's arrays go back to the pool for the next record's fields (theirs
             // alone once the cache lets go of them, so `mark` writes them in place).
-            for entry in textCache { if let present = entry.present { spareWordArrays.append((present, entry.places)) } }
-            textCache.removeAll(keepingCapacity: true)
+            for (present, places) in zip(cachedPresent, cachedPlaces) { if let present { spareWordArrays.append((present, places)) } }
+            cachedFields.removeAll(keepingCapacity: true)
+            cachedTexts.removeAll(keepingCapacity: true)
+            cachedHasText.removeAll(keepingCapacity: true)
+            cachedPresent.removeAll(keepingCapacity: true)
+            cachedPlaces.removeAll(keepingCapacity: true)
             cachedSerial = record.serial
         }
-        if let index = textCache.firstIndex(where: { $0.field == field }) { return index }
+        if let index = cachedFields.firstIndex(of: field) { return index }
         let value = number.map { record.value(number: $0) } ?? record[field]
         let text = sharedWork { value.map { normalizer.normalize($0) } }
-        textCache.append((field, text, nil, LiteralPrefilter.Places()))
-        return textCache.count - 1
+        cachedFields.append(field)
+        cachedTexts.append(text)
+        cachedHasText.append(text != nil)
+        cachedPresent.append(nil)
+        cachedPlaces.append(LiteralPrefilter.Places())
+        return cachedFields.count - 1
     }
 
     /// Label probabilities of a field of the current record under one model
@@ -306,8 +320,8 @@ public final class CheckContext {
     public func wordHits(_ record: Record, field: String) -> (present: [Bool], places: LiteralPrefilter.Places)? {
         guard let prefilter else { return nil }
         let index = cachedIndex(record, field: field)
-        if textCache[index].present == nil { markWords(at: index, prefilter: prefilter) }
-        return (textCache[index].present!, textCache[index].places)
+        if cachedPresent[index] == nil { markWords(at: index, prefilter: prefilter) }
+        return (cachedPresent[index]!, cachedPlaces[index])
     }
 
     /// Runs the prefilter over the field at `index` of the text cache.
@@ -318,11 +332,11 @@ public final class CheckContext {
         if present.count != prefilter.setCount { present = [Bool](repeating: false, count: prefilter.setCount) }
         sharedWork {
             // No text marks nothing (and clears what an earlier field left).
-            let bytes = textCache[index].text?.bytes ?? []
+            let bytes = cachedTexts[index]?.bytes ?? []
             bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, places: &places) }
         }
-        textCache[index].present = present
-        textCache[index].places = places
+        cachedPresent[index] = present
+        cachedPlaces[index] = places
     }
 
     /// Free-text fields plus unknown columns, computed once per shape and dataset
