@@ -104,8 +104,10 @@ public enum RecordStream {
         "{\"finding\":" + String(decoding: (try? encoder.encode(finding)) ?? Data("{}".utf8), as: UTF8.self) + ",\"type\":\"finding\"}"
     }
 
-    /// One line of a stream; `serial` numbers the record within the scan.
-    static func parse(_ bytes: ArraySlice<UInt8>, serial: Int) throws -> Item? {
+    /// One line of a stream; `serial` numbers the record within the scan. `shape` is the
+    /// field shape of the record before: a record with the same fields shares it (as a
+    /// file's records do: the rules' per-shape caches then hold), else it becomes the new one.
+    static func parse(_ bytes: ArraySlice<UInt8>, serial: Int, shape: inout FieldShape?) throws -> Item? {
         guard bytes.contains(where: { !InputDiscovery.isBlankByte($0) }) else { return nil }
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any], let type = object["type"] as? String
         else {
@@ -121,13 +123,16 @@ public enum RecordStream {
                 throw Problem("'line' and 'position' must be numbers")
             }
             guard let raw = object["fields"] as? [String: Any] else { throw Problem("'fields' must be an object of strings") }
-            var fields: [String: String] = [:]
-            for (key, value) in raw {
-                guard let text = value as? String else { throw Problem("field '\(key)' is not a string") }
-                fields[key] = text
+            let names = raw.keys.sorted()
+            var values: [String] = []
+            values.reserveCapacity(names.count)
+            for key in names {
+                guard let text = raw[key] as? String else { throw Problem("field '\(key)' is not a string") }
+                values.append(text)
             }
+            if shape?.names != names { shape = FieldShape(names: names) }
             return .record(
-                Record(dataset: dataset, file: file, line: line, position: position, fields: fields, serial: serial),
+                Record(dataset: dataset, file: file, line: line, position: position, shape: shape!, values: values, serial: serial),
                 sheet: object["sheet"] as? String)
         case "input", "finding":
             guard let inner = object[type], let data = try? JSONSerialization.data(withJSONObject: inner) else {
@@ -161,6 +166,8 @@ public enum RecordStream {
         private var atEnd = false
         private(set) var lineNumber = 0
         private var pending: Item?
+        /// The last record's field shape (`parse`).
+        private var shape: FieldShape?
 
         init(path: String) throws {
             self.path = path
@@ -187,7 +194,7 @@ public enum RecordStream {
         private func read(serial: Int) throws -> Item? {
             while let line = nextLine() {
                 do {
-                    if let item = try RecordStream.parse(line, serial: serial) { return item }
+                    if let item = try RecordStream.parse(line, serial: serial, shape: &shape) { return item }
                 } catch let problem as Problem {
                     throw CrmlintError.input(
                         path: path == "-" ? "<stdin>" : path,

@@ -1,5 +1,8 @@
+import CrmlintCore
 import Foundation
 import Testing
+
+@testable import CrmlintEngine
 
 /// Records streams (`crmlint records`, `scan --records`) and partitioned scans
 /// (`--partition`, `--merge-partitions`): the seam scripts/spark-scan runs
@@ -19,6 +22,25 @@ import Testing
         let result = try crmlint(["records", path])
         #expect(result.status == 0, "\(result.stderr)")
         return result.stdout.split(separator: "\n").map(String.init)
+    }
+
+    /// Records of a stream with the same fields share one field shape, as a file's do
+    /// (the rules' per-shape caches hold across them); other fields make another.
+    @Test func recordsWithTheSameFieldsShareAShape() throws {
+        func record(_ fields: [String: String], line: Int) -> String {
+            RecordStream.line(Record(dataset: .messages, file: "m.csv", line: line, position: line - 1, fields: fields), sheet: nil)
+        }
+        var shape: FieldShape?
+        var read: [Record] = []
+        for (index, fields) in [["text": "您好", "rep": "王五"], ["rep": "赵六", "text": ""], ["text": "再见"]].enumerated() {
+            let line = record(fields, line: index + 2)
+            guard case let .record(parsed, _) = try #require(try RecordStream.parse(ArraySlice(line.utf8), serial: index, shape: &shape))
+            else { Issue.record("not a record: \(line)"); return }
+            #expect(parsed.fields == fields)
+            read.append(parsed)
+        }
+        #expect(read[0].shape === read[1].shape)
+        #expect(read[2].shape !== read[1].shape && read[2].shape.names == ["text"])
     }
 
     @Test(arguments: ["corpus", "corpus/policy", "corpus/pii"])
