@@ -80,18 +80,22 @@ public struct ClassifierRule: Rule, RuleKind {
 
     final class Checker: RuleChecker {
         let rule: ClassifierRule
-        init(rule: ClassifierRule) { self.rule = rule }
+        /// The rule's model, read in place (a copy per record retained and released each of its arrays).
+        private let model: NgramModel
+        init(rule: ClassifierRule) {
+            self.rule = rule
+            model = rule.model
+        }
 
         var isRecordLocal: Bool { true }
 
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            let model = rule.model
             for field in rule.metadata.fields ?? context.defaultTextFields(of: record) {
                 guard
                     let probabilities = context.modelProbabilities(
                         record, field: field, model: rule.modelKey,
                         score: { text, scratch in
-                            text.bytes.withUnsafeBufferPointer { model.probabilities(ofNormalizedUTF8: $0, scratch: &scratch) }
+                            text.bytes.withUnsafeBufferPointer { self.model.probabilities(ofNormalizedUTF8: $0, scratch: &scratch) }
                         })
                 else { continue }
                 let probability = probabilities[rule.labelIndex]
