@@ -25,7 +25,8 @@ final class RecordWorkers {
     /// A batch being checked: its records, and per record, per record-local checker, the findings.
     final class Job: @unchecked Sendable {
         let batch: [(record: Record, direction: Direction?)]
-        /// Written by whichever thread checks a record, each record by one thread (guarded by the chunks' hand-out).
+        /// Written by whichever thread checks a record, each record by one thread (guarded by the chunks' hand-out);
+        /// empty for a record without findings (most: no array per checker is made for it).
         let results: UnsafeMutableBufferPointer<[[Finding]]>
         let chunks: Int
         /// Guarded by the workers' `lock`.
@@ -68,10 +69,13 @@ final class RecordWorkers {
             let start = chunk * RecordWorkers.chunkSize
             for index in start..<min(job.batch.count, start + RecordWorkers.chunkSize) {
                 let (record, direction) = job.batch[index]
-                var found = [[Finding]](repeating: [], count: checkers.count)
+                var found: [[Finding]] = []
                 for slot in checkers.indices where gates[slot].applies(to: record, direction: direction) {
                     RuleClock.time(clock, slot, context: context) {
-                        ruleCheckers[slot].check(record, context: context) { found[slot].append($0) }
+                        ruleCheckers[slot].check(record, context: context) { finding in
+                            if found.isEmpty { found = [[Finding]](repeating: [], count: checkers.count) }
+                            found[slot].append(finding)
+                        }
                     }
                 }
                 job.results[index] = found

@@ -267,7 +267,7 @@ public enum Scanner {
                 pending.removeAll(keepingCapacity: true)
                 for checkerIndex in checkers.indices {
                     if let slot = workers.slots[checkerIndex] {
-                        pending += local[index][slot]
+                        if !local[index].isEmpty { pending += local[index][slot] }
                     } else if gates[checkerIndex].applies(to: record, direction: direction) {
                         RuleClock.time(clock, checkerIndex, context: context) {
                             ruleCheckers[checkerIndex].check(record, context: context) { pending.append($0) }
