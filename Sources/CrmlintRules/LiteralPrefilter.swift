@@ -374,16 +374,31 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// `mark`'s `present` and `places` (empty for a set not positional).
     public func positions(ofSet set: Int, in places: Places, present: [Bool]) -> [Int] {
         guard present[set], positional[set] else { return [] }
-        var positions: [Int] = []
-        var index = Int(places.last[set])
+        // Counted first, then written from the end (the chain runs backwards): one allocation
+        // of the right size (growing the array place by place was 1 % of a messages scan).
+        let first = Int(places.last[set])
+        var count = 0
+        var index = first
         while index >= 0 {
-            let link = places.links[index]
-            let position = Int(Int32(truncatingIfNeeded: link))
-            if positions.last != position { positions.append(position) }
-            index = Int(Int32(truncatingIfNeeded: link >> 32))
+            count += 1
+            index = Int(Int32(truncatingIfNeeded: places.links[index] >> 32))
         }
-        positions.reverse()
-        return positions
+        return [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var end = count
+            index = first
+            while index >= 0 {
+                let link = places.links[index]
+                let position = Int(Int32(truncatingIfNeeded: link))
+                // Two words of a set at one place give it once.
+                if end == count || buffer[end] != position {
+                    end -= 1
+                    buffer[end] = position
+                }
+                index = Int(Int32(truncatingIfNeeded: link >> 32))
+            }
+            if end > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + end, (count - end) * MemoryLayout<Int>.stride) }
+            initialized = count - end
+        }
     }
 
     /// Where the pattern of `slot` may start in a text whose word hits are
