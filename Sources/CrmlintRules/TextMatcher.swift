@@ -520,8 +520,11 @@ public struct UnlessCondition: Sendable {
         }
         guard !window.isEmpty else { return false }
         // Text outside the window is not searched, but lookarounds may see it
-        // (so `(?<!不)` works at the window's edge).
-        return try pattern.firstMatch(in: buffer, from: window.lowerBound, scratch: scratch).map {
+        // (so `(?<!不)` works at the window's edge). The search stops at the window's
+        // end: a match starting later could not end inside it, and searching on to the
+        // end of the text per hit made a long field with many hits quadratic (a 120 KB
+        // message of repeated promises took 7 s).
+        return try pattern.firstMatch(in: buffer, from: window.lowerBound, startingAtMost: window.upperBound, scratch: scratch).map {
             $0.range.upperBound <= window.upperBound
         } ?? false
     }
@@ -529,7 +532,7 @@ public struct UnlessCondition: Sendable {
     static func read(_ node: Node, definition: RuleDefinition, defaultReach: Int) -> UnlessCondition? {
         switch node {
         case let .scalar(scalar):
-            guard let pattern = definition.compile(scalar.string, key: "unless") else { return nil }
+            guard let pattern = definition.compile(scalar.string, key: "unless", options: .offsetLimit) else { return nil }
             return UnlessCondition(pattern: pattern, side: .either, reach: defaultReach, scope: .clause)
         case let .mapping(mapping):
             var source: String?
@@ -572,7 +575,7 @@ public struct UnlessCondition: Sendable {
                 definition.fail("unless", "an 'unless' entry that is a mapping needs 'pattern'")
                 return nil
             }
-            guard let pattern = definition.compile(source, key: "unless") else { return nil }
+            guard let pattern = definition.compile(source, key: "unless", options: .offsetLimit) else { return nil }
             return UnlessCondition(pattern: pattern, side: side, reach: reach, scope: scope)
         default:
             definition.fail("unless", "'unless' entries must be patterns or mappings with 'pattern'")

@@ -78,6 +78,8 @@ public final class Pattern: @unchecked Sendable {
         public static let dotAll = Options(rawValue: UInt32(PCRE2_DOTALL))
         /// Matches only at the start offset (see `anchored()`).
         public static let anchored = Options(rawValue: UInt32(PCRE2_ANCHORED))
+        /// Lets a search stop trying start places past a given offset (`firstMatch(…, startingAtMost:)`).
+        public static let offsetLimit = Options(rawValue: UInt32(PCRE2_USE_OFFSET_LIMIT))
     }
 
     public let source: String
@@ -262,6 +264,24 @@ public final class Pattern: @unchecked Sendable {
             cString.withMemoryRebound(to: UInt8.self, capacity: name.utf8.count + 1) { pcre2_substring_number_from_name_8(code, $0) }
         }
         return number > 0 ? Int(number) : nil
+    }
+
+    /// The first match at or after `start` (a byte offset) that starts at or before
+    /// `limit`, or nil: the search stops trying start places past `limit` (the text
+    /// after it is still read by lookarounds and by the match itself). For a pattern
+    /// compiled with `.offsetLimit` only.
+    public func firstMatch(
+        in subject: UnsafeBufferPointer<UInt8>, from start: Int, startingAtMost limit: Int, scratch: MatchScratch
+    ) throws -> PatternMatch? {
+        precondition(options.contains(.offsetLimit), "the pattern was not compiled for an offset limit")
+        let unset = crmlint_pcre2_unset()
+        pcre2_set_offset_limit_8(scratch.context, max(limit, start))
+        if let interpreterContext = scratch.interpreterContext { pcre2_set_offset_limit_8(interpreterContext, max(limit, start)) }
+        defer {
+            pcre2_set_offset_limit_8(scratch.context, unset)
+            if let interpreterContext = scratch.interpreterContext { pcre2_set_offset_limit_8(interpreterContext, unset) }
+        }
+        return try firstMatch(in: subject, from: start, scratch: scratch)
     }
 
     /// The first match at or after `start` (a byte offset), or nil.

@@ -126,4 +126,35 @@ import Testing
         #expect(UTF8Offsets.scalarCount(bytes, upTo: 9) == 3)
         #expect(UTF8Offsets.scalarCount(bytes, upTo: 10) == 4)
     }
+    /// A search with an offset limit finds exactly the first match when it starts
+    /// at or before the limit, and nothing when it starts later; lookarounds and the
+    /// match itself still read past the limit. Random texts, with the interpreter too.
+    @Test(arguments: [false, true])
+    func anOffsetLimitStopsOnlyTheStartPlaces(interpreter: Bool) throws {
+        let sources = ["保证(?=满意)", "(?<!不)满意", "包[^,]{0,3}?过", "a+b", "(?:保证|包)\\s*(?:您|你)?\\s*满意(?!度)"]
+        let alphabet = Array("保证包您你满意度不过,ab ")
+        var generator = SystemRandomNumberGenerator()
+        let scratch = MatchScratch(interpreterFirst: interpreter)
+        for source in sources {
+            let limited = try Pattern(source, options: .offsetLimit)
+            let plain = try Pattern(source)
+            for _ in 0..<300 {
+                let text = String((0..<Int.random(in: 0...30, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+                var copy = text
+                try copy.withUTF8 { buffer in
+                    let start = Int.random(in: 0...buffer.count, using: &generator)
+                    let limit = Int.random(in: start...buffer.count, using: &generator)
+                    let expected = try plain.firstMatch(in: buffer, from: start, scratch: scratch).flatMap {
+                        $0.range.lowerBound <= limit ? $0.range : nil
+                    }
+                    let found = try limited.firstMatch(in: buffer, from: start, startingAtMost: limit, scratch: scratch)?.range
+                    #expect(found == expected, "\(source) in '\(text)' from \(start) to \(limit)")
+                    // The scratch's contexts are left without a limit.
+                    #expect(
+                        try limited.firstMatch(in: buffer, from: start, scratch: scratch)?.range
+                            == plain.firstMatch(in: buffer, from: start, scratch: scratch)?.range)
+                }
+            }
+        }
+    }
 }
