@@ -38,6 +38,9 @@ public final class Redactor: @unchecked Sendable {
     private let scratch = MatchScratch()
     private struct Key: Hashable { let text: String; let minimumRun: Int }
     private var cache: [Key: String] = [:]
+    /// The text `excerpt` last redacted, and its redacted scalars.
+    private var lastExcerptText: String?
+    private var lastExcerptScalars: [Unicode.Scalar] = []
 
     public init() {}
 
@@ -186,7 +189,18 @@ public final class Redactor: @unchecked Sendable {
     /// A redacted one-line excerpt around original scalars `hit`, with up to
     /// `context` characters either side.
     public func excerpt(of text: String, hit: Range<Int>, context: Int = 20) -> String {
-        let redacted = Array(redact(text).unicodeScalars)
+        // The findings of one field ask for the same text one after another: its redacted
+        // scalars are kept for the next (hashing a long text for the memo and splitting it per
+        // finding made a long field with many findings quadratic). Same storage compares in O(1).
+        lock.lock()
+        let known = lastExcerptText.map { $0 == text } ?? false ? lastExcerptScalars : nil
+        lock.unlock()
+        let redacted = known ?? Array(redact(text).unicodeScalars)
+        if known == nil {
+            lock.lock()
+            (lastExcerptText, lastExcerptScalars) = (text, redacted)
+            lock.unlock()
+        }
         let lower = max(0, min(hit.lowerBound, redacted.count) - context)
         let upper = min(redacted.count, max(hit.upperBound, lower) + context)
         var view = String.UnicodeScalarView()

@@ -55,4 +55,20 @@ import Testing
             #expect(redactor.redact(text) == expected, "\(text)")
         }
     }
+    /// Excerpts of texts asked one after another (the redacted text of the last is
+    /// kept) are those of a redactor that never saw another text: no excerpt shows a
+    /// detail of, or leaks the masking of, the text before.
+    @Test func excerptsDoNotCarryOverBetweenTexts() {
+        let texts = [
+            "电话13812345678，保证满意", "保证满意，电话13812345678", "保证满意", "邮箱 wang.li@example.com 保证满意", "电话13812345678，保证满意",
+        ]
+        for (index, text) in texts.enumerated() + texts.enumerated().reversed() {
+            let hit = 0..<min(4, text.unicodeScalars.count)
+            #expect(
+                redactor.excerpt(of: text, hit: hit, context: 40) == Redactor().excerpt(of: text, hit: hit, context: 40), "text \(index)")
+            // The same text again, another hit: still its own.
+            #expect(redactor.excerpt(of: text, hit: 2..<3, context: 3) == Redactor().excerpt(of: text, hit: 2..<3, context: 3))
+        }
+        #expect(!redactor.excerpt(of: texts[0], hit: 0..<2, context: 40).contains("12345678"))
+    }
 }
