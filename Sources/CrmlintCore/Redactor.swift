@@ -193,7 +193,7 @@ public final class Redactor: @unchecked Sendable {
         // scalars are kept for the next (hashing a long text for the memo and splitting it per
         // finding made a long field with many findings quadratic). Same storage compares in O(1).
         lock.lock()
-        let known = lastExcerptText.map { $0 == text } ?? false ? lastExcerptScalars : nil
+        let known = lastExcerptText == text ? lastExcerptScalars : nil
         lock.unlock()
         let redacted = known ?? Array(redact(text).unicodeScalars)
         if known == nil {

@@ -305,22 +305,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// Could entry `slot` hit a text whose present word sets are `present`?
     /// (An entry with no requirement has no clauses and always may.)
     @inline(__always)
-    public func allows(entry slot: Int, present: [Bool]) -> Bool {
-        var c = Int(clauseStart[slot])
-        let end = Int(clauseStart[slot + 1])
-        while c < end {
-            var satisfied = false
-            var i = Int(setStart[c])
-            let stop = Int(setStart[c + 1])
-            while i < stop {
-                if present[Int(clauseSets[i])] { satisfied = true; break }
-                i += 1
-            }
-            if !satisfied { return false }
-            c += 1
-        }
-        return true
-    }
+    public func allows(entry slot: Int, present: [Bool]) -> Bool { firstAllowed(slot..<slot + 1, present: present) == slot }
 
     /// The first slot of `slots` whose entry may hit a text whose present word sets are
     /// `present` (`slots.upperBound` when none): `allows` over a rule's entries with the
@@ -569,7 +554,8 @@ extension LiteralPrefilter {
     }
 
     /// 2: the pair table is kept too (deriving it was 4 % of a warm small-file run), and a checksum;
-    /// 3: wide "or"s keep several clauses; 4: the four-lane checksum.
+    /// 3: wide "or"s keep several clauses; 4: the four-lane checksum; 5: each word's positional
+    /// sets first, and where they end (`positionalSetsEnd`).
     static let magic = "crmlint-prefilter 5\n"
 
     func serialized() -> [UInt8] {

@@ -278,7 +278,7 @@ public final class CheckContext {
             cachedSerial = record.serial
         }
         if let index = cachedFields.firstIndex(of: field) { return index }
-        let value = number.map { record.value(number: $0) } ?? record[field]
+        let value = if let number { record.value(number: number) } else { record[field] }
         let text = sharedWork { value.map { normalizer.normalize($0) } }
         cachedFields.append(field)
         cachedTexts.append(text)

@@ -274,13 +274,14 @@ public final class Pattern: @unchecked Sendable {
         in subject: UnsafeBufferPointer<UInt8>, from start: Int, startingAtMost limit: Int, scratch: MatchScratch
     ) throws -> PatternMatch? {
         precondition(options.contains(.offsetLimit), "the pattern was not compiled for an offset limit")
-        let unset = crmlint_pcre2_unset()
-        pcre2_set_offset_limit_8(scratch.context, max(limit, start))
-        if let interpreterContext = scratch.interpreterContext { pcre2_set_offset_limit_8(interpreterContext, max(limit, start)) }
-        defer {
-            pcre2_set_offset_limit_8(scratch.context, unset)
-            if let interpreterContext = scratch.interpreterContext { pcre2_set_offset_limit_8(interpreterContext, unset) }
+        // Both of the scratch's match contexts (the JIT's, and the interpreter's for small inputs),
+        // back to no limit after this search.
+        func setLimit(_ offset: Int) {
+            pcre2_set_offset_limit_8(scratch.context, offset)
+            if let interpreterContext = scratch.interpreterContext { pcre2_set_offset_limit_8(interpreterContext, offset) }
         }
+        setLimit(max(limit, start))
+        defer { setLimit(crmlint_pcre2_unset()) }
         return try firstMatch(in: subject, from: start, scratch: scratch)
     }
 
