@@ -346,19 +346,23 @@ public final class LiteralPrefilter: @unchecked Sendable {
         /// (Sized ahead: only the first `count` are places.)
         fileprivate var links: [Int64] = []
         fileprivate var count = 0
+        /// Whether the places were not kept (more than `maxPlaces`): every pattern then searches the whole text.
+        public fileprivate(set) var dropped = false
         /// Per set, the index in `links` of its last place; read only for a set present
         /// in the text (`mark` does not clear it: a set not present has no place).
         fileprivate var last: [Int32] = []
 
         public init() {}
 
-        public static func == (a: Places, b: Places) -> Bool { a.links.prefix(a.count) == b.links.prefix(b.count) }
+        public static func == (a: Places, b: Places) -> Bool {
+            a.dropped == b.dropped && a.links.prefix(a.count) == b.links.prefix(b.count)
+        }
     }
 
     /// The ascending byte offsets in a text where words of `set` stand, from
     /// `mark`'s `present` and `places` (empty for a set not positional).
     public func positions(ofSet set: Int, in places: Places, present: [Bool]) -> [Int] {
-        guard present[set], positional[set] else { return [] }
+        guard present[set], positional[set], !places.dropped else { return [] }
         // Counted first, then written from the end (the chain runs backwards): one allocation
         // of the right size (growing the array place by place was 1 % of a messages scan).
         let first = Int(places.last[set])
@@ -391,7 +395,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// leading words, or nil when it has none known (search the whole text).
     public func starts(slot: Int, in places: Places, present: [Bool]) -> [Int]? {
         let set = Int(leadingSet[slot])
-        guard set >= 0 else { return nil }
+        guard set >= 0, !places.dropped else { return nil }
         return positions(ofSet: set, in: places, present: present)
     }
 
@@ -407,15 +411,28 @@ public final class LiteralPrefilter: @unchecked Sendable {
         // Places go into a buffer sized beforehand (appending to an array here doubled the cost
         // of `mark`): 8 a byte, which messages stay well under, up to 64 Ki at first; a text
         // with more is marked again with room for all.
-        let room = min(max(256, 8 * bytes.count), 1 << 16)
-        if places.links.count < room { places.links = [Int64](repeating: 0, count: room) }
+        let room = min(max(256, 8 * bytes.count), 1 << 16, maxPlaces)
+        if places.links.count < room || places.links.count > maxPlaces { places.links = [Int64](repeating: 0, count: room) }
+        places.dropped = false
         while true {
             let needed = mark(bytes, into: &present, places: &places.links, last: &places.last)
             places.count = needed
             if needed <= places.links.count { return }
+            // A long text full of leading words (a hostile field: megabytes of one promise
+            // repeated) would hold hundreds of bytes of places per byte of text; its
+            // patterns search the whole text instead, which finds the same.
+            if needed > maxPlaces {
+                places.dropped = true
+                places.count = 0
+                return
+            }
             places.links = [Int64](repeating: 0, count: 2 * needed)
         }
     }
+
+    /// The most places `mark` keeps for one text (8 MB); messages have hundreds.
+    /// (Set before the prefilter is shared: tests lower it.)
+    public var maxPlaces = 1 << 20
 
     /// One try of `mark`: the number of places found, of which `links` holds those it has room for.
     private func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout [Bool], places: inout [Int64], last: inout [Int32]) -> Int {

@@ -290,6 +290,7 @@ public struct PatternRule: Rule, RuleKind {
             // Every hit that survives its limit and exceptions, from every entry; merged below,
             // so the findings do not depend on the order of the entries.
             var kept: [(range: Range<Int>, message: String?)] = []
+            var keptSpans = KeptSpans()
             for index in from..<rule.matchers.count {
                 let matcher = rule.matchers[index]
                 if index > from, let present = words?.present, let first = firstSlot, let prefilter = context.prefilter,
@@ -320,12 +321,7 @@ public struct PatternRule: Rule, RuleKind {
                 for hit in hits {
                     // Inside a kept hit it cannot change the merged span; exceptions cost more to judge than this.
                     // (An equal span of an amount rule may carry another amount, so it is judged.)
-                    if kept.contains(where: {
-                        $0.range.lowerBound <= hit.range.lowerBound && hit.range.upperBound <= $0.range.upperBound
-                            && ($0.range != hit.range || rule.amountLimit == nil)
-                    }) {
-                        continue
-                    }
+                    if keptSpans.covers(hit.range, unlessEqual: rule.amountLimit != nil) { continue }
                     // The limit first: most amounts are within it, and exceptions cost more to judge.
                     var message: String?
                     if let limit = rule.amountLimit {
@@ -334,6 +330,7 @@ public struct PatternRule: Rule, RuleKind {
                     }
                     if cancelled(hit.range, buffer, context: context, record: record, field: field, emit: emit) { continue }
                     kept.append((hit.range, message))
+                    keptSpans.append(hit.range)
                 }
             }
             var occurrences: [String: Int] = [:]

@@ -331,6 +331,42 @@ import Testing
         #expect(try #require(prefilter.starts(slot: firstLeaf, in: places, present: present)) == [])
     }
 
+    /// A long text with more places than `mark` keeps (here a hundred patterns
+    /// led by 保证, repeated 300 times: 30,000 places, over a cap lowered to
+    /// 20,000 from its million) keeps none, so
+    /// every pattern searches it whole; the rule finds what it finds without the
+    /// prefilter; and a short text after it has its places again.
+    @Test func aTextWithTooManyPlacesIsSearchedWhole() throws {
+        let sources = (0..<100).map { "(?:保证|承诺\($0)号)\\s*到货" }
+        let metadata = RuleMetadata(id: "t", kind: "pattern", category: .exaggeration, severity: .error, message: "m")
+        let rule = PatternRule(metadata: metadata, patterns: try sources.map { try PatternEngine.Pattern($0) })
+        let prefilter = LiteralPrefilter(rules: [rule])
+        prefilter.maxPlaces = 20_000
+        let firstLeaf = try #require(prefilter.firstLeafSlot["t"])
+        let text = String(repeating: "保证到货，", count: 300) + "承诺7号到货"
+        var present = [Bool](repeating: false, count: prefilter.setCount)
+        var places = LiteralPrefilter.Places()
+        Array(text.utf8).withUnsafeBufferPointer { prefilter.mark($0, into: &present, places: &places) }
+        #expect(places.dropped, "30,000 places kept")
+        for leaf in sources.indices { #expect(prefilter.starts(slot: firstLeaf + leaf, in: places, present: present) == nil) }
+        let short = Array("承诺7号".utf8)
+        short.withUnsafeBufferPointer { prefilter.mark($0, into: &present, places: &places) }
+        #expect(!places.dropped)
+        #expect(try #require(prefilter.starts(slot: firstLeaf + 7, in: places, present: present)) == [0])
+
+        func findings(_ filter: LiteralPrefilter?) -> [Int] {
+            let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+            context.prefilter = filter
+            let record = Record(dataset: .messages, file: "m.csv", line: 2, position: 1, fields: ["id": "M1", "text": text])
+            var columns: [Int] = []
+            rule.makeChecker().check(record, context: context) { columns.append($0.column ?? 0) }
+            return columns
+        }
+        let filtered = findings(prefilter)
+        #expect(filtered.count == 301)
+        #expect(filtered == findings(nil))
+    }
+
     /// A prefilter for one rule of one pattern: slot 0 is its entry, slot 1 the pattern.
     private static func prefilter(for pattern: PatternEngine.Pattern) -> LiteralPrefilter {
         let metadata = RuleMetadata(id: "t", kind: "pattern", category: .exaggeration, severity: .error, message: "m")
