@@ -220,7 +220,7 @@ public final class CSVReader: RecordReader {
     private func decideEncoding(_ row: Row) {
         guard row.problem == nil, row.fields.contains(where: { $0.contains { $0 >= 0x80 } }) else { return }
         undecided = false
-        if row.fields.allSatisfy({ String(validating: $0, as: UTF8.self) != nil }) {
+        if row.fields.allSatisfy({ String(validUTF8: $0) != nil }) {
             encoding = .utf8
         } else if row.fields.allSatisfy({ !$0.contains { $0 >= 0x80 } || TextEncoding.gb18030.decode($0) != nil }) {
             encoding = .gb18030

@@ -10,7 +10,7 @@ enum JSONRecordDecoder {
 
     /// Fields of a JSON object in key order as written, or why it is not one.
     static func fields(from bytes: [UInt8]) -> Result<[(key: String, value: String)], DecodeFailure> {
-        guard String(validating: bytes, as: UTF8.self) != nil else { return .failure(DecodeFailure("not valid UTF-8")) }
+        guard String(validUTF8: bytes) != nil else { return .failure(DecodeFailure("not valid UTF-8")) }
         var parser = Parser(bytes: bytes)
         do {
             parser.skipWhitespace()

@@ -1,3 +1,4 @@
+import CrmlintCore
 import Foundation
 
 /// Encodings crmlint decodes. UTF-8 is the default; GB18030 (a superset of
@@ -24,11 +25,17 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     public func decode<C: Collection>(_ bytes: C) -> String? where C.Element == UInt8 {
         switch self {
         case .utf8:
-            return String(validating: bytes, as: UTF8.self)
+            return Self.validUTF8(bytes)
         case .gb18030:
             if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
             return String(data: Data(bytes), encoding: Self.foundationGB18030)
         }
+    }
+
+    /// `String(validUTF8:)` for any collection of bytes (the fields the readers hand over are contiguous).
+    static func validUTF8<C: Collection>(_ bytes: C) -> String? where C.Element == UInt8 {
+        if let text = bytes.withContiguousStorageIfAvailable({ String(validUTF8: $0) }) { return text }
+        return String(validUTF8: Array(bytes))
     }
 
     /// True for bytes that are valid UTF-8 holding Chinese and nothing but
@@ -37,7 +44,7 @@ public enum TextEncoding: String, Sendable, CaseIterable {
     /// short run is, it decodes to scattered Cyrillic, Arabic or private-use
     /// characters, not to Chinese.
     public static func looksLikeUTF8Chinese<C: Collection>(_ bytes: C) -> Bool where C.Element == UInt8 {
-        guard bytes.contains(where: { $0 >= 0x80 }), let text = String(validating: bytes, as: UTF8.self) else { return false }
+        guard bytes.contains(where: { $0 >= 0x80 }), let text = validUTF8(bytes) else { return false }
         var han = false
         for scalar in text.unicodeScalars where scalar.value >= 0x80 {
             switch scalar.value {

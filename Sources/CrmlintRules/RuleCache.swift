@@ -480,7 +480,7 @@ struct CacheReader {
     mutating func string() -> String? {
         guard let length = count(), position + length <= end else { return nil }
         defer { position += length }
-        return String(validating: bytes[position..<position + length], as: UTF8.self)
+        return String(validUTF8: bytes[position..<position + length])
     }
 
     /// A length and that many bytes, as a slice of the file (decoded when used).

@@ -1,3 +1,4 @@
+import CrmlintCore
 import Foundation
 import Yams
 
@@ -157,7 +158,7 @@ enum YAMLNodeCodec {
         mutating func string(length: Int) -> String? {
             guard length <= bytes.endIndex - position else { return nil }
             defer { position += length }
-            return String(validating: bytes[position..<position + length], as: UTF8.self)
+            return String(validUTF8: bytes[position..<position + length])
         }
 
         /// A tag name: one read before when its bytes are the same.

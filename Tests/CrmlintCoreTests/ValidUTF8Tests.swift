@@ -1,0 +1,34 @@
+import CrmlintCore
+import Testing
+
+/// `String(validUTF8:)` answers what the standard library's validating initializer answers.
+@Suite struct ValidUTF8Tests {
+    @Test func agreesWithTheStandardLibraryOnRandomBytes() {
+        var generator = SystemRandomNumberGenerator()
+        // Pieces that make valid and invalid UTF-8 alike: ASCII, Chinese, 4-byte emoji, lone
+        // continuation bytes, truncated and overlong sequences, surrogates, U+FFFD itself, bytes never valid.
+        let pieces: [[UInt8]] = [
+            Array("a".utf8), Array("保证".utf8), Array("😀".utf8), Array("\u{FFFD}".utf8), [0x80], [0xBF], [0xC0, 0x80], [0xC1, 0xBF],
+            [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF0, 0x90, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE4, 0xBF], [0xF5], [0xFF], [0xFE],
+            [0x00],
+        ]
+        var valid = 0
+        for _ in 0..<5_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...6, using: &generator) { bytes += pieces.randomElement(using: &generator)! }
+            let expected = String(validating: bytes, as: UTF8.self)
+            #expect(String(validUTF8: bytes) == expected, "\(bytes)")
+            #expect(String(validUTF8: bytes[...]) == expected, "\(bytes)")
+            if expected != nil { valid += 1 }
+        }
+        // Both answers were met often.
+        #expect(valid > 500 && valid < 4_500)
+    }
+
+    @Test func theTextComesBackWhole() {
+        #expect(String(validUTF8: Array("零故障，保证 100%".utf8)) == "零故障，保证 100%")
+        #expect(String(validUTF8: []) == "")
+        // A truncated 4-byte sequence repairs to one U+FFFD of the same length: still rejected.
+        #expect(String(validUTF8: [0x61, 0xF0, 0x90, 0x80, 0x62]) == nil)
+    }
+}
