@@ -262,12 +262,17 @@ public struct PatternRule: Rule, RuleKind {
             }
             let names = fields ?? context.defaultTextFields(of: record)
             for position in names.indices {
-                let field = names[position]
-                // Most rules find none of their words in most fields: that verdict is read
-                // in the context's cache before anything is copied out of it.
-                let index =
-                    fields == nil
-                    ? context.fieldIndex(record, field: field) : context.fieldIndex(record, field: field, number: fieldNumbers[position])
+                // Most rules find none of their words in most fields (most of a rule's fields are
+                // not in most records): that verdict is read in the context's cache before anything
+                // is copied out of it, the field's name included once the record has been asked for it.
+                let index: Int
+                if fields == nil {
+                    index = context.fieldIndex(record, field: names[position])
+                } else if let known = context.knownFieldIndex(record, number: fieldNumbers[position]) {
+                    index = known
+                } else {
+                    index = context.fieldIndex(record, field: names[position], number: fieldNumbers[position])
+                }
                 guard context.hasText(at: index) else { continue }
                 var from = 0
                 if let first = firstSlot {
@@ -275,6 +280,7 @@ public struct PatternRule: Rule, RuleKind {
                     if from == leafOffsets.count { continue }
                 }
                 guard let text = context.text(at: index) else { continue }
+                let field = names[position]
                 let words = firstSlot == nil ? nil : context.wordHits(record, field: field)
                 text.bytes.withUnsafeBufferPointer { buffer in
                     scan(buffer, from: from, text: text, record: record, field: field, context: context, words: words, emit: emit)

@@ -237,13 +237,18 @@ public final class CheckContext {
     /// The same for a field whose number (`FieldNumbers`) the caller holds: found by
     /// that number once the record has been asked for it.
     public func fieldIndex(_ record: Record, field: String, number: Int) -> Int {
-        if number < fieldPlaces.count, fieldPlaces[number].serial == record.serial { return fieldPlaces[number].index }
+        if let known = knownFieldIndex(record, number: number) { return known }
         let index = cachedIndex(record, field: field, number: number)
         if number >= fieldPlaces.count {
             fieldPlaces += repeatElement((serial: Int.min, index: 0), count: number + 1 - fieldPlaces.count)
         }
         fieldPlaces[number] = (record.serial, index)
         return index
+    }
+    /// The same when this record has been asked for the field before (nil: ask `fieldIndex`):
+    /// the caller need not read the field's name (a reference count) for the answer.
+    @inline(__always) public func knownFieldIndex(_ record: Record, number: Int) -> Int? {
+        number < fieldPlaces.count && fieldPlaces[number].serial == record.serial ? fieldPlaces[number].index : nil
     }
     /// Per field number, the record it was last looked up for and its place in the text cache.
     @exclusivity(unchecked) private var fieldPlaces: [(serial: Int, index: Int)] = []
