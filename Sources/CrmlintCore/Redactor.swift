@@ -141,7 +141,7 @@ public final class Redactor: @unchecked Sendable {
         guard !maskedScalars.isEmpty else { return text }
         var result = String.UnicodeScalarView()
         for (index, scalar) in text.unicodeScalars.enumerated() {
-            result.append(maskedScalars.contains(index) && !scalar.properties.isWhitespace ? "*" : scalar)
+            result.append(maskedScalars.contains(index) && !String.isSpace(scalar) ? "*" : scalar)
         }
         return String(result)
     }
@@ -206,7 +206,7 @@ public final class Redactor: @unchecked Sendable {
         var view = String.UnicodeScalarView()
         if lower > 0 { view.append("…") }
         for scalar in redacted[lower..<upper] {
-            view.append(scalar.properties.isWhitespace ? " " : scalar)
+            view.append(String.isSpace(scalar) ? " " : scalar)
         }
         if upper < redacted.count { view.append("…") }
         return String(view)

@@ -41,3 +41,20 @@ struct RecordTests {
         #expect(changed.shape !== shape)
     }
 }
+
+/// The white space of `trimmed` and `isBlank` is Unicode's, scalar for scalar.
+@Suite struct WhiteSpaceTests {
+    @Test func isSpaceIsUnicodeWhiteSpace() {
+        var spaces = 0
+        var disagreements: [UInt32] = []
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            if String.isSpace(scalar) != scalar.properties.isWhitespace { disagreements.append(value) }
+            if String.isSpace(scalar) { spaces += 1 }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.map { String($0, radix: 16) })")
+        #expect(spaces == 25)
+        #expect("\u{3000} 保证\u{A0}".trimmed == "保证")
+        #expect("\u{2028}\t".isBlank && !"\u{200B}".isBlank)
+    }
+}
