@@ -19,6 +19,12 @@ public enum Dataset: String, Codable, CaseIterable, Comparable, Sendable {
 
     public static func < (lhs: Dataset, rhs: Dataset) -> Bool { lhs.scanOrder < rhs.scanOrder }
 
+    // Compared and hashed by case. The standard library's defaults for an enum with raw values
+    // compare and hash the raw string: a string hash per lookup in the per-record and per-event
+    // tables keyed by dataset (a rule's datasets, required fields per dataset).
+    public static func == (lhs: Dataset, rhs: Dataset) -> Bool { lhs.scanOrder == rhs.scanOrder }
+    public func hash(into hasher: inout Hasher) { hasher.combine(scanOrder) }
+
     public var canonicalFields: [String] { DatasetSchema.fields[self]!.map(\.name) }
 
     /// Fields written by people in free text: where conduct rules look by default.

@@ -126,6 +126,10 @@ public struct ContactDetailRule: Rule, RuleKind {
         private var domains: (source: [String], normalized: [[UInt8]])?
         // Field exclusion by dataset and name: header matching is slow, and a file's records share their fields.
         private var excluded: [Dataset: [String: Bool]] = [:]
+        // The last record's answers: most records of a file carry the same recipient label and audience,
+        // and comparing a short string costs less than hashing it for the tables above.
+        private var lastRecipientType: (raw: String, canonical: String)?
+        private var lastAudience: (audience: String, allowed: Bool)?
 
         init(rule: ContactDetailRule) { self.rule = rule }
         // Per-record work only (its memo tables are this worker's): may run on worker threads.
@@ -133,7 +137,16 @@ public struct ContactDetailRule: Rule, RuleKind {
 
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             let audience = audience(of: record, context: context)
-            if let audience, let types = rule.scope.recipientTypes, !types.contains(audience) { return }
+            if let audience, let types = rule.scope.recipientTypes {
+                let allowed: Bool
+                if let last = lastAudience, last.audience == audience {
+                    allowed = last.allowed
+                } else {
+                    allowed = types.contains(audience)
+                    lastAudience = (audience, allowed)
+                }
+                if !allowed { return }
+            }
             let validation = ValidationContext(latestDate: latestDate(context))
             for field in rule.scope.candidateFields(of: record, metadata: rule.metadata, context: context) {
                 if isExcluded(field, record.dataset) { continue }
@@ -185,9 +198,15 @@ public struct ContactDetailRule: Rule, RuleKind {
             return rule.scope.audience(
                 of: record,
                 recipientType: { raw in
-                    if let known = recipientTypes[raw] { return known }
-                    let canonical = ContactScope.canonicalRecipient(raw)
-                    if recipientTypes.count < 10_000 { recipientTypes[raw] = canonical }
+                    if let last = lastRecipientType, last.raw == raw { return last.canonical }
+                    let canonical: String
+                    if let known = recipientTypes[raw] {
+                        canonical = known
+                    } else {
+                        canonical = ContactScope.canonicalRecipient(raw)
+                        if recipientTypes.count < 10_000 { recipientTypes[raw] = canonical }
+                    }
+                    lastRecipientType = (raw, canonical)
                     return canonical
                 },
                 isOutside: { recipient in

@@ -4,6 +4,19 @@ import Testing
 @testable import CrmlintCore
 
 @Suite struct DatasetTests {
+    /// Datasets compared and hashed by case (not by name) still tell every case apart, and
+    /// decode from and encode to their names.
+    @Test func datasetsAreEqualOnlyToThemselves() throws {
+        for a in Dataset.allCases {
+            for b in Dataset.allCases { #expect((a == b) == (a.rawValue == b.rawValue)) }
+        }
+        #expect(Set(Dataset.allCases).count == Dataset.allCases.count)
+        let table = Dictionary(uniqueKeysWithValues: Dataset.allCases.map { ($0, $0.rawValue) })
+        for dataset in Dataset.allCases { #expect(table[dataset] == dataset.rawValue) }
+        let decoded = try JSONDecoder().decode([Dataset].self, from: Data(#"["messages","customers"]"#.utf8))
+        #expect(decoded == [.messages, .customers])
+    }
+
     /// Plain headers (ASCII letters and digits, dropped separators, Han) are keyed scalar by scalar;
     /// the key is the one normalising gives, for every alias and for random plain headers.
     @Test func plainHeadersKeyAsNormalisingKeysThem() {
