@@ -12,6 +12,7 @@ public enum FieldNumbers {
 
     // Fields read by name on every record, numbered once.
     public static let customerId = number(of: "customer_id")
+    public static let id = number(of: "id")
     public static let rep = number(of: "rep")
     public static let owner = number(of: "owner")
     public static let direction = number(of: "direction")

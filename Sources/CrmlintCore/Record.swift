@@ -102,9 +102,14 @@ public struct Record: Sendable {
     }
 
     /// The record's identity in findings: its id field, else its position.
-    public var identity: String {
-        if let field = dataset.identityField, let value = self[field]?.trimmed, !value.isEmpty { return value }
-        return String(position)
+    public var identity: String { identityValue ?? String(position) }
+
+    /// The dataset's identity field (`Dataset.identityField`: `customer_id` or `id`), trimmed,
+    /// when it is there and not empty; read by number.
+    public var identityValue: String? {
+        guard let value = value(number: dataset == .customers ? FieldNumbers.customerId : FieldNumbers.id)?.trimmed, !value.isEmpty
+        else { return nil }
+        return value
     }
 
     public var customerId: String? { value(number: FieldNumbers.customerId)?.trimmed }

@@ -118,7 +118,9 @@ final class ContactLog {
         file.append(files.intern(record.file))
         line.append(Int32(clamping: record.line))
         rep.append(record.rep.map { reps.intern($0) } ?? -1)
-        let identity = record.identity, stableKey = record.stableKey
+        // The identity field read once for both keys (each reading it by name hashed the name).
+        let key = record.identityValue
+        let identity = key ?? String(record.position), stableKey = key ?? record.stableKey
         keyBytes.append(contentsOf: identity.utf8)
         keyEnds.append(UInt32(keyBytes.count))
         if stableKey != identity { keyBytes.append(contentsOf: stableKey.utf8) }

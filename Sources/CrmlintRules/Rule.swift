@@ -431,7 +431,7 @@ extension Record {
     /// Identity for fingerprints: the id where there is one, else a hash of
     /// the content (positions change when rows move; content does not).
     public var stableKey: String {
-        if let field = dataset.identityField, let value = self[field]?.trimmed, !value.isEmpty { return value }
+        if let value = identityValue { return value }
         return Fingerprint.make(fields.keys.sorted().map { "\($0)=\(fields[$0]!)" })
     }
 }

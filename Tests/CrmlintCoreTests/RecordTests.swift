@@ -58,3 +58,21 @@ struct RecordTests {
         #expect("\u{2028}\t".isBlank && !"\u{200B}".isBlank)
     }
 }
+
+/// A record's identity is its dataset's identity field, read by number as by name.
+@Suite struct RecordIdentityTests {
+    @Test func identityIsTheIdentityFieldTrimmed() throws {
+        for dataset in Dataset.allCases {
+            let field = try #require(dataset.identityField)
+            for value in ["  X1 ", "X2", "", " ", nil] as [String?] {
+                var fields = ["text": "t", "id": "other", "customer_id": "other"]
+                fields[field] = value
+                let record = Record(dataset: dataset, file: "f.csv", line: 3, position: 2, fields: fields)
+                let byName = record[field]?.trimmed
+                let expected = byName?.isEmpty == false ? byName : nil
+                #expect(record.identityValue == expected, "\(dataset) \(String(describing: value))")
+                #expect(record.identity == expected ?? "2")
+            }
+        }
+    }
+}
