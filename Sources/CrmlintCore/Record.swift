@@ -104,10 +104,10 @@ public struct Record: Sendable {
     /// The record's identity in findings: its id field, else its position.
     public var identity: String { identityValue ?? String(position) }
 
-    /// The dataset's identity field (`Dataset.identityField`: `customer_id` or `id`), trimmed,
-    /// when it is there and not empty; read by number.
+    /// The dataset's identity field (`Dataset.identityField`), trimmed, when it is there and
+    /// not empty; read by number.
     public var identityValue: String? {
-        guard let value = value(number: dataset == .customers ? FieldNumbers.customerId : FieldNumbers.id)?.trimmed, !value.isEmpty
+        guard let number = FieldNumbers.identity(of: dataset), let value = value(number: number)?.trimmed, !value.isEmpty
         else { return nil }
         return value
     }
