@@ -617,6 +617,10 @@ extension LiteralPrefilter {
 
     /// The tables as `serialized` wrote them; nil for a file that is not one (then the prefilter is built).
     convenience init?(restoring bytes: [UInt8]) {
+        self.init(restoring: CacheBytes(copying: bytes))
+    }
+
+    convenience init?(restoring bytes: CacheBytes) {
         guard var input = CacheReader(checked: bytes), input.string() == Self.magic, let clauseStart = input.raw(Int32.self),
             let setStart = input.raw(Int32.self),
             let clauseSets = input.raw(Int32.self), let bmpTable = input.raw(UInt32.self), bmpTable.count == 0x10000,

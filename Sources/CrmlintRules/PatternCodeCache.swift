@@ -14,7 +14,8 @@ public final class PatternCodeCache: PatternCodeStore, @unchecked Sendable {
     static let magic = "crmlint-pattern-codes 2\n"
 
     private let lock = NSLock()
-    private var codes: [CacheKey: [UInt8]] = [:]
+    /// Each pattern's code as a slice of the mapped file (copied out only for the patterns a run uses).
+    private var codes: [CacheKey: CacheSlice] = [:]
     private var changed = false
     let path: String?
 
@@ -31,14 +32,14 @@ public final class PatternCodeCache: PatternCodeStore, @unchecked Sendable {
     public func serializedCode(source: String, key text: PatternSourceKey?, options: Pattern.Options) -> [UInt8]? {
         let key = CacheKey(CacheKey.name(text, source: source), options: options)
         lock.lock(); defer { lock.unlock() }
-        return codes[key]
+        return codes[key]?.withBytes { Array($0) }
     }
 
     public func keep(serializedCode: [UInt8], source: String, key text: PatternSourceKey?, options: Pattern.Options) {
         let key = CacheKey(CacheKey.name(text, source: source), options: options)
         lock.lock()
         let first = !changed
-        codes[key] = serializedCode
+        codes[key] = CacheSlice(copying: serializedCode)
         changed = true
         lock.unlock()
         guard first, path != nil else { return }
@@ -70,7 +71,7 @@ public final class PatternCodeCache: PatternCodeStore, @unchecked Sendable {
         for (key, bytes) in codes {
             out.key(key)
             out.count(bytes.count)
-            out.bytes += bytes
+            bytes.withBytes { out.bytes += $0 }
         }
         changed = false
         lock.unlock()
@@ -79,13 +80,13 @@ public final class PatternCodeCache: PatternCodeStore, @unchecked Sendable {
         RuleCache.write(out.bytes, to: path)
     }
 
-    private static func read(_ file: [UInt8]) -> [CacheKey: [UInt8]]? {
+    private static func read(_ file: CacheBytes) -> [CacheKey: CacheSlice]? {
         guard var input = CacheReader(checked: file), input.string() == magic, let count = input.count() else { return nil }
-        var codes: [CacheKey: [UInt8]] = [:]
+        var codes: [CacheKey: CacheSlice] = [:]
         codes.reserveCapacity(count)
         for _ in 0..<count {
             guard let key = input.key(), let bytes = input.slice() else { return nil }
-            codes[key] = Array(bytes)
+            codes[key] = bytes
         }
         return input.string() == "end" && input.atEnd ? codes : nil
     }

@@ -65,7 +65,7 @@ public final class RuleCache: @unchecked Sendable {
     private var validTerms: Set<CacheKey> = []
     /// Each rule file's composed YAML (`YAMLNodeCodec`), by path: the file's
     /// name already stands for every path's contents, so a path names one text.
-    private var documents: [String: ArraySlice<UInt8>] = [:]
+    private var documents: [String: CacheSlice] = [:]
     /// Whether something was added since the file was read.
     private(set) var changed = false
     /// The file this cache is read from and written to (nil: in memory only).
@@ -175,7 +175,7 @@ public final class RuleCache: @unchecked Sendable {
         lock.lock()
         let bytes = documents[path]
         lock.unlock()
-        return bytes.flatMap(YAMLNodeCodec.decode)
+        return bytes.flatMap { $0.withBytes(YAMLNodeCodec.decode) }
     }
 
     /// Keeps a file's composed document; only documents that composed without
@@ -183,7 +183,7 @@ public final class RuleCache: @unchecked Sendable {
     func setDocument(_ path: String, _ root: Node?) {
         guard let bytes = YAMLNodeCodec.encode(root) else { return }
         lock.lock(); defer { lock.unlock() }
-        documents[path] = bytes[...]
+        documents[path] = CacheSlice(copying: bytes)
         changed = true
     }
 
@@ -218,7 +218,7 @@ public final class RuleCache: @unchecked Sendable {
         for (path, bytes) in documents {
             out.string(path)
             out.count(bytes.count)
-            out.bytes += bytes
+            bytes.withBytes { out.bytes += $0 }
         }
         out.count(loadedClean ? 1 : 0)
         lock.unlock()
@@ -248,7 +248,7 @@ public final class RuleCache: @unchecked Sendable {
     }
 
     /// Reads a file whole; false (and nothing kept) when it is not one this build wrote.
-    private func read(_ file: [UInt8]) -> Bool {
+    private func read(_ file: CacheBytes) -> Bool {
         // The whole file is checked first: a damaged byte inside a kept YAML
         // document or a capture count would otherwise read as another value.
         guard var input = CacheReader(checked: file), input.string() == Self.magic else { return false }
@@ -409,9 +409,13 @@ struct CacheWriter {
 
 /// Reading a cache file whole.
 enum CacheFile {
-    /// The file's bytes, read straight into the array the readers keep: through
-    /// `Data` each megabyte of the cache files was copied twice more (2 % of a warm run).
-    static func bytes(atPath path: String) -> [UInt8]? {
+    /// The file's bytes, mapped read-only. Read into an array, each megabyte of
+    /// the cache files took 256 fresh pages (and their faults), and copying
+    /// tables out of it as many again: the two were a third of a one-file
+    /// pre-commit scan's page faults. A mapping shares the page cache's pages.
+    /// Cache files are only ever replaced by renaming a new file over them,
+    /// never truncated in place, so a mapping stays whole while it is read.
+    static func bytes(atPath path: String) -> CacheBytes? {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
@@ -419,44 +423,107 @@ enum CacheFile {
         guard fstat(descriptor, &status) == 0, status.st_size >= 0 else { return nil }
         CacheFolder.markUsed(descriptor, status: status)
         CacheFolder.markInUse(path)
-        let size = Int(status.st_size)
-        var complete = true
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-            var done = 0
-            while done < size {
-                let got = read(descriptor, buffer.baseAddress! + done, size - done)
-                if got < 0, errno == EINTR { continue }
-                guard got > 0 else { break }
-                done += got
-            }
-            complete = done == size
-            initialized = done
+        return CacheBytes(mapping: descriptor, size: Int(status.st_size))
+    }
+}
+
+/// A cache file's bytes, kept while a reader or a slice of them lives: a
+/// read-only mapping of the file, or a copy of bytes made in memory (tests,
+/// documents encoded in this run).
+final class CacheBytes: @unchecked Sendable {
+    let buffer: UnsafeRawBufferPointer
+    private let mapped: Bool
+
+    /// The first `size` bytes of an open file, or nil when it cannot be mapped.
+    init?(mapping descriptor: Int32, size: Int) {
+        guard size > 0 else {
+            buffer = UnsafeRawBufferPointer(start: nil, count: 0)
+            mapped = false
+            return
         }
-        return complete ? bytes : nil
+        // MAP_POPULATE: the checksum reads every page at once, so they are mapped in one call.
+        let address = mmap(nil, size, PROT_READ, MAP_PRIVATE | Int32(MAP_POPULATE), descriptor, 0)
+        guard let address, address != MAP_FAILED else { return nil }
+        buffer = UnsafeRawBufferPointer(start: address, count: size)
+        mapped = true
+    }
+
+    /// A copy of `bytes`.
+    init<C: Collection>(copying bytes: C) where C.Element == UInt8 {
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 16)
+        _ = copy.initializeMemory(as: UInt8.self, from: bytes)
+        buffer = UnsafeRawBufferPointer(copy)
+        mapped = false
+    }
+
+    deinit {
+        guard let base = buffer.baseAddress else { return }
+        if mapped {
+            munmap(UnsafeMutableRawPointer(mutating: base), buffer.count)
+        } else {
+            UnsafeMutableRawPointer(mutating: base).deallocate()
+        }
+    }
+
+    var count: Int { buffer.count }
+
+    subscript(range: Range<Int>) -> CacheSlice { CacheSlice(owner: self, range: range) }
+}
+
+/// Part of a file's bytes (a kept YAML document, a pattern's code), holding the file.
+struct CacheSlice {
+    let owner: CacheBytes
+    let range: Range<Int>
+
+    init(owner: CacheBytes, range: Range<Int>) {
+        self.owner = owner
+        self.range = range
+    }
+
+    /// Bytes made in this run.
+    init(copying bytes: [UInt8]) {
+        owner = CacheBytes(copying: bytes)
+        range = 0..<bytes.count
+    }
+
+    var count: Int { range.count }
+
+    /// The bytes, valid while `body` runs (and while this slice lives).
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withExtendedLifetime(owner) { try body(UnsafeRawBufferPointer(rebasing: owner.buffer[range])) }
     }
 }
 
 struct CacheReader {
-    let bytes: [UInt8]
+    let file: CacheBytes
+    /// The file's bytes (`file` keeps them mapped while the reader lives).
+    private let bytes: UnsafeRawBufferPointer
     var position = 0
     /// Where the bytes read end: the checksum after it is not part of them.
     let end: Int
 
-    init(bytes: [UInt8]) {
-        self.bytes = bytes
-        end = bytes.count
+    init(bytes file: CacheBytes) {
+        self.file = file
+        bytes = file.buffer
+        end = file.count
     }
 
     /// The bytes before a `CacheWriter.checksum()`, or nil when they do not match it.
-    init?(checked file: [UInt8]) {
+    init?(checked file: CacheBytes) {
         guard file.count >= 16 else { return nil }
         let body = file.count - 16
         var tail = CacheReader(bytes: file)
         tail.position = body
-        guard let a = tail.word(), let b = tail.word(), CacheChecksum.of(file[..<body]) == (a, b) else { return nil }
-        // The file's own array, read up to the checksum (a copy of a megabyte cost more than the lookups).
-        bytes = file
+        guard let a = tail.word(), let b = tail.word(), CacheChecksum.of(UnsafeRawBufferPointer(rebasing: file.buffer[..<body])) == (a, b)
+        else { return nil }
+        self.file = file
+        bytes = file.buffer
         end = body
+    }
+
+    /// Bytes in memory (tests).
+    init?(checked bytes: [UInt8]) {
+        self.init(checked: CacheBytes(copying: bytes))
     }
 
     var atEnd: Bool { position == end }
@@ -469,8 +536,7 @@ struct CacheReader {
 
     mutating func count() -> Int? {
         guard position + 8 <= end else { return nil }
-        var value: UInt64 = 0
-        for index in (0..<8).reversed() { value = value << 8 | UInt64(bytes[position + index]) }
+        let value = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
         position += 8
         // Counts and lengths are bounded by the file itself: a corrupt one must not allocate without end.
         guard value <= UInt64(end) else { return nil }
@@ -480,14 +546,14 @@ struct CacheReader {
     mutating func string() -> String? {
         guard let length = count(), position + length <= end else { return nil }
         defer { position += length }
-        return String(validUTF8: bytes[position..<position + length])
+        return String(validUTF8: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]).assumingMemoryBound(to: UInt8.self))
     }
 
     /// A length and that many bytes, as a slice of the file (decoded when used).
-    mutating func slice() -> ArraySlice<UInt8>? {
+    mutating func slice() -> CacheSlice? {
         guard let length = count(), position + length <= end else { return nil }
         defer { position += length }
-        return bytes[position..<position + length]
+        return file[position..<position + length]
     }
 
     mutating func optionalString() -> String?? {
@@ -506,8 +572,7 @@ struct CacheReader {
     /// Eight bytes as they are (a hash: not bounded by the file's size like `count`).
     mutating func word() -> UInt64? {
         guard position + 8 <= end else { return nil }
-        var value: UInt64 = 0
-        for index in (0..<8).reversed() { value = value << 8 | UInt64(bytes[position + index]) }
+        let value = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
         position += 8
         return value
     }
@@ -517,9 +582,7 @@ struct CacheReader {
         let size = count * MemoryLayout<T>.stride
         defer { position += size }
         return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
-            bytes.withUnsafeBytes { source in
-                UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: source[position..<position + size]))
-            }
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[position..<position + size]))
             initialized = count
         }
     }
@@ -531,6 +594,10 @@ enum CacheChecksum {
     /// the end with the length and the tail. Detects damage, not tampering: the cache is the user's
     /// own. (One lane a word with two multiplies ran at 6 instructions a byte: 4 % of a small scan.)
     static func of(_ bytes: ArraySlice<UInt8>) -> (UInt64, UInt64) {
+        bytes.withUnsafeBytes { of($0) }
+    }
+
+    static func of(_ raw: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
         var lanes: (UInt64, UInt64, UInt64, UInt64) = (
             0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F, 0x1656_67B1_9E37_79F9, 0x27D4_EB2F_1656_67C5
         )
@@ -540,7 +607,7 @@ enum CacheChecksum {
             return (mixed << 31 | mixed >> 33) &* prime
         }
         var tail: UInt64 = 0
-        bytes.withUnsafeBytes { raw in
+        do {
             var index = 0
             while index + 32 <= raw.count {
                 lanes.0 = round(lanes.0, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
@@ -559,7 +626,7 @@ enum CacheChecksum {
                 index += 1
             }
         }
-        var a = UInt64(bytes.count) &* prime ^ round(lanes.0, tail)
+        var a = UInt64(raw.count) &* prime ^ round(lanes.0, tail)
         var b = round(lanes.1, a) ^ round(lanes.2, lanes.3)
         a = round(a, lanes.2) ^ round(lanes.3, b)
         b ^= b >> 29

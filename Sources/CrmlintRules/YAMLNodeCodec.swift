@@ -26,6 +26,11 @@ enum YAMLNodeCodec {
 
     /// The document `encode` wrote: `.some(nil)` for an empty one, nil when the bytes are not a whole document.
     static func decode(_ bytes: ArraySlice<UInt8>) -> Node?? {
+        bytes.withUnsafeBytes { decode($0) }
+    }
+
+    /// The same from bytes in memory (a kept document is a slice of the mapped cache file).
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> Node?? {
         guard markLayoutHolds else { return nil }
         // One constructor per document, shared by its tags, as Yams's parser does. No resolver
         // rules: scalars' tags were written resolved, and collections' resolve without rules.
@@ -116,17 +121,17 @@ enum YAMLNodeCodec {
     static func mark(line: Int, column: Int) -> Mark { unsafeBitCast((line, column), to: Mark.self) }
 
     private struct Reader {
-        let bytes: ArraySlice<UInt8>
+        let bytes: UnsafeRawBufferPointer
         let constructor: Constructor
         var position: Int
         /// The tag names read so far: a file has a handful, each on thousands of nodes, and
         /// making each node's name anew (validated, allocated) was a tenth of decoding.
         var tagNames: [String] = []
 
-        init(bytes: ArraySlice<UInt8>, constructor: Constructor) {
+        init(bytes: UnsafeRawBufferPointer, constructor: Constructor) {
             self.bytes = bytes
             self.constructor = constructor
-            position = bytes.startIndex
+            position = 0
         }
 
         var atEnd: Bool { position == bytes.endIndex }
@@ -158,20 +163,21 @@ enum YAMLNodeCodec {
         mutating func string(length: Int) -> String? {
             guard length <= bytes.endIndex - position else { return nil }
             defer { position += length }
-            return String(validUTF8: bytes[position..<position + length])
+            return String(
+                validUTF8: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]).assumingMemoryBound(to: UInt8.self))
         }
 
         /// A tag name: one read before when its bytes are the same.
         mutating func tagName() -> String? {
             guard let length = varint(), length <= bytes.endIndex - position else { return nil }
-            let text = bytes[position..<position + length]
+            let text = UnsafeRawBufferPointer(rebasing: bytes[position..<position + length])
             for known in tagNames where known.utf8.count == length {
                 // `memcmp` over both buffers: resolved names are long and alike (`tag:yaml.org,2002:str`,
                 // `…:map`), and comparing them a byte at a time was most of reading a node's header.
                 let same =
                     length == 0
                     || known.utf8.withContiguousStorageIfAvailable { name in
-                        text.withUnsafeBufferPointer { read in memcmp(name.baseAddress!, read.baseAddress!, length) == 0 }
+                        memcmp(name.baseAddress!, text.baseAddress!, length) == 0
                     } ?? false
                 if same {
                     position += length

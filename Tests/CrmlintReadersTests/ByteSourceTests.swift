@@ -29,6 +29,22 @@ import Testing
         #expect(source.readError == nil)
     }
 
+    /// A regular file's buffer is sized to what is left of it (a small file no
+    /// longer gets a megabyte): files around the sizes where that changes read whole.
+    @Test(arguments: [
+        0, 1, 4095, 4096, 4097, ByteSource.chunkSize - 1, ByteSource.chunkSize, ByteSource.chunkSize + 1, 3 * ByteSource.chunkSize + 7,
+    ])
+    func fileOfAnySizeIsReadWhole(size: Int) throws {
+        let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 8) }
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("crmlint-bytes-\(UUID().uuidString)").path
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        defer { unlink(path) }
+        let source = try ByteSource(path: path)
+        _ = source.lookahead()
+        #expect(drain(source) == bytes)
+        #expect(source.sizeChange == nil && source.readError == nil && source.bytesRead == size)
+    }
+
     @Test func fileThatShrinksSaysTheLastRecordMayBeCut() throws {
         let path = try temporaryFile("a,b\n1,2\n3,4\n")
         defer { unlink(path) }

@@ -120,6 +120,38 @@ import Yams
         #expect(!RuleCache(directory: folder, files: files, identity: "other").wasRead)
     }
 
+    /// Cache files are mapped, not read: a slice (a kept document, a pattern's code) stays
+    /// readable after the reader and every other reference to the file are gone, and the
+    /// file may be replaced meanwhile (caches are renamed over, never written in place).
+    @Test func aMappedCacheFileOutlivesItsReaderAndItsReplacement() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("crmlint-mapped-\(UUID().uuidString)").path
+        defer { unlink(path) }
+        var writer = CacheWriter()
+        writer.string("magic\n")
+        writer.string("第一段 and more")
+        writer.checksum()
+        RuleCache.write(writer.bytes, to: path)
+        var slice: CacheSlice?
+        do {
+            let file = try #require(CacheFile.bytes(atPath: path))
+            #expect(file.count == writer.bytes.count)
+            var reader = try #require(CacheReader(checked: file))
+            #expect(reader.string() == "magic\n")
+            slice = reader.slice()
+            #expect(reader.atEnd)
+        }
+        RuleCache.write(Array("replaced".utf8), to: path)
+        let kept = try #require(slice)
+        #expect(kept.withBytes { Array($0) } == Array("第一段 and more".utf8))
+        // A damaged byte is refused, and an empty file maps to no bytes.
+        var damaged = writer.bytes
+        damaged[10] ^= 1
+        #expect(CacheReader(checked: damaged) == nil)
+        try Data().write(to: URL(fileURLWithPath: path))
+        #expect(CacheFile.bytes(atPath: path)?.count == 0)
+        #expect(CacheFile.bytes(atPath: path + ".absent") == nil)
+    }
+
     static let model = NgramModel(
         labels: ["none", "bribery"], buckets: 8, maxGram: 2, scale: 0.5, bias: [0.25, -1],
         weights: [1, -2, 3, -4, 5, -6, 7, -8, 9, -10, 11, -12, 13, -14, 127, -128], notes: ["trained on nothing"])
