@@ -66,7 +66,7 @@ public final class NestedKeys {
 
     func int(_ key: String) -> Int? {
         guard let value = node(key) else { return nil }
-        guard let result = value.int else {
+        guard let result = value.integer else {
             fail("'\(path).\(key)' must be a whole number")
             return nil
         }

@@ -29,8 +29,8 @@ public final class PatternCodeCache: PatternCodeStore, @unchecked Sendable {
         codes = read
     }
 
-    public func serializedCode(source: String, key text: PatternSourceKey?, options: Pattern.Options) -> [UInt8]? {
-        let key = CacheKey(CacheKey.name(text, source: source), options: options)
+    public func serializedCode(source: () -> String, key text: PatternSourceKey?, options: Pattern.Options) -> [UInt8]? {
+        let key = CacheKey(text ?? CacheKey.text(source()), options: options)
         lock.lock(); defer { lock.unlock() }
         return codes[key]?.withBytes { Array($0) }
     }

@@ -306,7 +306,7 @@ struct CacheKey: Hashable {
     }
 
     /// A pattern's name: the one its maker gave it (`Pattern.sourceKey`), else its text's hash.
-    static func name(of pattern: Pattern) -> PatternSourceKey { name(pattern.sourceKey, source: pattern.source) }
+    static func name(of pattern: Pattern) -> PatternSourceKey { pattern.sourceKey ?? text(pattern.source) }
 
     /// The name given (`key`), else the hash of `source`, for stores handed the two apart.
     static func name(_ key: PatternSourceKey?, source: String) -> PatternSourceKey { key ?? text(source) }

@@ -140,7 +140,7 @@ public final class RuleDefinition {
             if required { fail(nil, "missing required key '\(key)'") }
             return nil
         }
-        guard let result = value.float ?? value.int.map(Double.init), result.isFinite else {
+        guard let result = value.float ?? value.integer.map(Double.init), result.isFinite else {
             fail(key, "'\(key)' must be a number")
             return nil
         }
@@ -152,7 +152,7 @@ public final class RuleDefinition {
             if required { fail(nil, "missing required key '\(key)'") }
             return nil
         }
-        guard let result = value.int else {
+        guard let result = value.integer else {
             fail(key, "'\(key)' must be a whole number")
             return nil
         }
@@ -182,6 +182,9 @@ public final class RuleDefinition {
         let shownKey = name ?? key
         let expanded: String
         let referencesTerms = expandingTerms && TermTable.holdsDoubleBrace(source)
+        if referencesTerms, identity == nil, let known = knownWithReferences(source, key: key, options: options, probe: probe) {
+            return known
+        }
         do {
             expanded = referencesTerms ? try terms.expand(source) : source
         } catch let error as TermExpansionError {
@@ -229,6 +232,37 @@ public final class RuleDefinition {
             fail(key, "bad pattern in '\(shownKey)': \(error)")
         }
         return nil
+    }
+
+    /// A pattern with term references that this process or the rule cache already knows (the
+    /// cache entry is keyed by the text and the terms' fingerprint, and was written only after
+    /// that text expanded with those terms and compiled): it is not expanded now, only if its
+    /// code must be compiled (not in the code cache) or its text is shown. `.some(nil)`:
+    /// known to fail (the problem is reported); nil: not known, compile as usual.
+    private func knownWithReferences(_ source: String, key: String, options: Pattern.Options, probe: Bool) -> Pattern?? {
+        let text = CacheKey.referencing(source, terms: terms.fingerprint)
+        if let known = CompiledPatterns.shared.get(text, options: options) {
+            if let problem = known.problem {
+                fail(key, problem)
+                return .some(nil)
+            }
+            return .some(known.pattern)
+        }
+        guard let cache, let cached = cache.compiled(text, options: options, probe: probe) else { return nil }
+        let terms = self.terms
+        let pattern = Pattern(
+            knownMaking: {
+                guard let expanded = try? terms.expand(source) else {
+                    fatalError("a cached pattern's terms no longer expand: \(source.prefix(200))")
+                }
+                return expanded
+            }, options: options, captureCount: cached.captureCount, sourceKey: text, store: cache.codes)
+        CompiledPatterns.shared.set(text, options: options, pattern: pattern, problem: cached.problem)
+        if let problem = cached.problem {
+            fail(key, problem)
+            return .some(nil)
+        }
+        return .some(pattern)
     }
 
     /// Keys present but read by nobody, with the key meant when one is close (`pattern` → `patterns`).

@@ -453,7 +453,7 @@ public indirect enum TextMatcher: Sendable {
                     }
                     parts = read
                 case "near":
-                    guard let number = value.int, number >= 0, number <= 500 else {
+                    guard let number = value.integer, number >= 0, number <= 500 else {
                         definition.fail(key, "'near' in '\(key)' must be a whole number of characters from 0 to 500")
                         return nil
                     }
@@ -544,7 +544,7 @@ public struct UnlessCondition: Sendable {
                 switch key.string {
                 case "pattern": source = value.string
                 case "before", "after", "around":
-                    guard let number = value.int, number >= 0, number <= 500 else {
+                    guard let number = value.integer, number >= 0, number <= 500 else {
                         definition.fail("unless", "'\(key.string!)' in 'unless' must be a whole number of characters from 0 to 500")
                         return nil
                     }

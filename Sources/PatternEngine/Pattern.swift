@@ -47,8 +47,9 @@ public struct PatternMatch: Sendable, Equatable {
 /// then only JIT-compiles (JIT code cannot be serialized), and hands the
 /// store the code of a pattern it had to compile. Called from any thread.
 public protocol PatternCodeStore: AnyObject, Sendable {
-    /// `key`: the pattern's `sourceKey`, when its maker gave it one (then the store need not hash `source`).
-    func serializedCode(source: String, key: PatternSourceKey?, options: Pattern.Options) -> [UInt8]?
+    /// `key`: the pattern's `sourceKey`, when its maker gave it one (then the store need not hash
+    /// `source`, and should not ask for it: a pattern's text may be made only when asked for).
+    func serializedCode(source: () -> String, key: PatternSourceKey?, options: Pattern.Options) -> [UInt8]?
     func keep(serializedCode: [UInt8], source: String, key: PatternSourceKey?, options: Pattern.Options)
 }
 
@@ -82,7 +83,27 @@ public final class Pattern: @unchecked Sendable {
         public static let offsetLimit = Options(rawValue: UInt32(PCRE2_USE_OFFSET_LIMIT))
     }
 
-    public let source: String
+    /// The pattern's text. A pattern made from a `makeSource` (its code in the rule cache) makes it
+    /// when first asked: a warm run decodes cached code and never needs the text, and expanding
+    /// every word class into it was 2 % of a one-file scan's instructions and a quarter of its heap.
+    public var source: String {
+        if let fixedSource { return fixedSource }
+        if let made = crmlint_pointer_load(sourceSlot!) { return Unmanaged<SourceText>.fromOpaque(made).takeUnretainedValue().text }
+        let made = Unmanaged.passRetained(SourceText(makeSource!())).toOpaque()
+        // Two threads may race here: one publishes, the other drops its copy.
+        if crmlint_pointer_publish(sourceSlot!, made) == 0 { Unmanaged<SourceText>.fromOpaque(made).release() }
+        return Unmanaged<SourceText>.fromOpaque(crmlint_pointer_load(sourceSlot!)!).takeUnretainedValue().text
+    }
+
+    private final class SourceText {
+        let text: String
+        init(_ text: String) { self.text = text }
+    }
+
+    private let fixedSource: String?
+    private let makeSource: (@Sendable () -> String)?
+    /// The made text (a retained `SourceText`), or nil; nil for a pattern with a fixed text.
+    private let sourceSlot: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
     public let options: Options
     public let captureCount: Int
     /// The name its maker gave `source` (nil: none; stores then hash the text).
@@ -105,11 +126,13 @@ public final class Pattern: @unchecked Sendable {
     }
 
     private init(_ source: String, options: Options, sourceKey: PatternSourceKey?, store: PatternCodeStore?) throws {
-        self.source = source
+        fixedSource = source
+        makeSource = nil
+        sourceSlot = nil
         self.options = options
         self.sourceKey = sourceKey
         self.store = store
-        let compiled = try Pattern.compile(source, options: options, key: sourceKey, store: store)
+        let compiled = try Pattern.compile({ source }, options: options, key: sourceKey, store: store)
         var groups: UInt32 = 0
         pcre2_pattern_info_8(compiled.pointee.code, UInt32(PCRE2_INFO_CAPTURECOUNT), &groups)
         captureCount = Int(groups)
@@ -128,7 +151,32 @@ public final class Pattern: @unchecked Sendable {
     public init(
         known source: String, options: Options = [], captureCount: Int, sourceKey: PatternSourceKey? = nil, store: PatternCodeStore? = nil
     ) {
-        self.source = source
+        fixedSource = source
+        makeSource = nil
+        sourceSlot = nil
+        self.options = options
+        self.captureCount = captureCount
+        self.sourceKey = sourceKey
+        self.store = store
+        slot = .allocate(capacity: 1)
+        slot.initialize(to: nil)
+        plainSlot = .allocate(capacity: 1)
+        plainSlot.initialize(to: nil)
+        twinSlot = .allocate(capacity: 1)
+        twinSlot.initialize(to: nil)
+    }
+
+    /// The same for a pattern whose text is made when first asked for (by `makeSource`, at most
+    /// once, from any thread): its code comes from the `store` by `sourceKey`, and the text is
+    /// needed only to compile it when the store has none (or for messages).
+    public init(
+        knownMaking makeSource: @escaping @Sendable () -> String, options: Options = [], captureCount: Int, sourceKey: PatternSourceKey,
+        store: PatternCodeStore?
+    ) {
+        fixedSource = nil
+        self.makeSource = makeSource
+        sourceSlot = .allocate(capacity: 1)
+        sourceSlot!.initialize(to: nil)
         self.options = options
         self.captureCount = captureCount
         self.sourceKey = sourceKey
@@ -142,6 +190,10 @@ public final class Pattern: @unchecked Sendable {
     }
 
     deinit {
+        if let sourceSlot {
+            if let made = sourceSlot.pointee { Unmanaged<SourceText>.fromOpaque(made).release() }
+            sourceSlot.deallocate()
+        }
         if let compiled = slot.pointee { Pattern.free(compiled) }
         slot.deallocate()
         if let plain = plainSlot.pointee { Pattern.free(plain) }
@@ -151,7 +203,7 @@ public final class Pattern: @unchecked Sendable {
     }
 
     private static func compile(
-        _ source: String, options: Options, key: PatternSourceKey?, store: PatternCodeStore?
+        _ source: () -> String, options: Options, key: PatternSourceKey?, store: PatternCodeStore?
     ) throws -> UnsafeMutablePointer<
         crmlint_compiled
     > {
@@ -167,11 +219,16 @@ public final class Pattern: @unchecked Sendable {
     }
 
     /// The pattern's code without JIT: decoded from the store, else compiled (and kept there).
-    private static func code(_ source: String, options: Options, key: PatternSourceKey?, store: PatternCodeStore?) throws -> OpaquePointer {
+    private static func code(
+        _ makeSource: () -> String, options: Options, key: PatternSourceKey?, store: PatternCodeStore?
+    ) throws
+        -> OpaquePointer
+    {
         let code: OpaquePointer
-        if let store, let decoded = decode(store.serializedCode(source: source, key: key, options: options)) {
+        if let store, let decoded = decode(store.serializedCode(source: makeSource, key: key, options: options)) {
             code = decoded
         } else {
+            let source = makeSource()
             var errorCode: Int32 = 0
             var errorOffset: Int = 0
             let flags = UInt32(PCRE2_UTF | PCRE2_UCP) | options.rawValue
@@ -230,7 +287,7 @@ public final class Pattern: @unchecked Sendable {
     /// The pattern's code made and published in `target` (JIT-compiled when `jit`), or what another thread published first.
     private func makeOnFirstUse(in target: UnsafeMutablePointer<UnsafeMutablePointer<crmlint_compiled>?>, jit: Bool) -> crmlint_compiled {
         // Known to compile: the cache stored it only after compiling it (same source, options, PCRE2 and crmlint).
-        guard let code = try? Pattern.code(source, options: options, key: sourceKey, store: store) else {
+        guard let code = try? Pattern.code({ source }, options: options, key: sourceKey, store: store) else {
             fatalError("a cached pattern no longer compiles: \(source.prefix(200))")
         }
         let made = Pattern.made(code, jit: jit)
@@ -363,9 +420,14 @@ public final class Pattern: @unchecked Sendable {
     /// it fail to compile, so the twin is a `known` pattern.
     public func anchored() -> Pattern {
         if let twin = crmlint_pointer_load(twinSlot) { return Unmanaged<Pattern>.fromOpaque(twin).takeUnretainedValue() }
-        let made = Unmanaged.passRetained(
-            Pattern(known: source, options: options.union(.anchored), captureCount: captureCount, sourceKey: sourceKey, store: store)
-        ).toOpaque()
+        let twin: Pattern
+        if let makeSource, let sourceKey {
+            twin = Pattern(
+                knownMaking: makeSource, options: options.union(.anchored), captureCount: captureCount, sourceKey: sourceKey, store: store)
+        } else {
+            twin = Pattern(known: source, options: options.union(.anchored), captureCount: captureCount, sourceKey: sourceKey, store: store)
+        }
+        let made = Unmanaged.passRetained(twin).toOpaque()
         // Two threads may race here: one publishes, the other drops its copy (never compiled).
         if crmlint_pointer_publish(twinSlot, made) == 0 { Unmanaged<Pattern>.fromOpaque(made).release() }
         return Unmanaged<Pattern>.fromOpaque(crmlint_pointer_load(twinSlot)!).takeUnretainedValue()

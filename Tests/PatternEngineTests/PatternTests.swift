@@ -121,6 +121,48 @@ import Testing
         #expect(catastrophic.hasJITCode == PCRE2Library.jitAvailable)
     }
 
+    /// A store holding serialized code by key (what the rule cache's code file does).
+    final class KeyedStore: PatternCodeStore, @unchecked Sendable {
+        var codes: [String: [UInt8]] = [:]
+        var sourcesAsked = 0
+        func serializedCode(source: () -> String, key: PatternSourceKey?, options: Pattern.Options) -> [UInt8]? {
+            if key == nil { sourcesAsked += 1; _ = source() }
+            return key.flatMap { codes["\($0.a).\($0.b).\(options.rawValue)"] }
+        }
+        func keep(serializedCode: [UInt8], source: String, key: PatternSourceKey?, options: Pattern.Options) {
+            if let key { codes["\(key.a).\(key.b).\(options.rawValue)"] = serializedCode }
+        }
+    }
+
+    /// A pattern whose text is made on demand makes it only to compile (its code not stored)
+    /// or when asked, once; with its code in the store it matches without it, and so does its anchored twin.
+    @Test func aPatternMadeOnDemandMakesItsTextOnlyWhenNeeded() throws {
+        final class Counter: @unchecked Sendable { var made = 0 }
+        let store = KeyedStore(), counter = Counter(), key = PatternSourceKey(a: 1, b: 2)
+        func pattern() -> Pattern {
+            Pattern(
+                knownMaking: {
+                    counter.made += 1; return "保[证障]"
+                }, captureCount: 0, sourceKey: key, store: store)
+        }
+        let subject = "我们保障质量，保证交付"
+        let first = pattern()
+        #expect(try first.matches(subject).map(\.range) == [6..<12, 21..<27])
+        #expect(counter.made == 1, "compiling made the text once")
+        #expect(first.source == "保[证障]" && counter.made == 1, "the made text is kept")
+        #expect(store.codes.count == 1)
+
+        let second = pattern()
+        #expect(try second.matches(subject).map(\.range) == [6..<12, 21..<27])
+        #expect(counter.made == 1, "code from the store needs no text")
+        #expect(second.source == "保[证障]" && counter.made == 2)
+        // The anchored twin has code of its own (compiled from the same text, then stored).
+        #expect(try second.anchored().matches(subject).isEmpty)
+        #expect(try second.anchored().matches("保证").map(\.range) == [0..<6])
+        #expect(counter.made == 3 && store.codes.count == 2)
+        #expect(store.sourcesAsked == 0)
+    }
+
     @Test func scalarCountConvertsBytesToCharacters() {
         let bytes = Array("零故障abc".utf8)
         #expect(UTF8Offsets.scalarCount(bytes, upTo: 9) == 3)
