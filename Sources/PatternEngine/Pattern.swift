@@ -148,35 +148,36 @@ public final class Pattern: @unchecked Sendable {
     /// many capture groups), compiled and JIT-compiled on first use: a scan
     /// that never runs it never pays for it. Safe to use from several threads.
     /// With a `store`, its serialized code is decoded instead of compiled.
-    public init(
+    public convenience init(
         known source: String, options: Options = [], captureCount: Int, sourceKey: PatternSourceKey? = nil, store: PatternCodeStore? = nil
     ) {
-        fixedSource = source
-        makeSource = nil
-        sourceSlot = nil
-        self.options = options
-        self.captureCount = captureCount
-        self.sourceKey = sourceKey
-        self.store = store
-        slot = .allocate(capacity: 1)
-        slot.initialize(to: nil)
-        plainSlot = .allocate(capacity: 1)
-        plainSlot.initialize(to: nil)
-        twinSlot = .allocate(capacity: 1)
-        twinSlot.initialize(to: nil)
+        self.init(known: source, making: nil, options: options, captureCount: captureCount, sourceKey: sourceKey, store: store)
     }
 
     /// The same for a pattern whose text is made when first asked for (by `makeSource`, at most
     /// once, from any thread): its code comes from the `store` by `sourceKey`, and the text is
     /// needed only to compile it when the store has none (or for messages).
-    public init(
+    public convenience init(
         knownMaking makeSource: @escaping @Sendable () -> String, options: Options = [], captureCount: Int, sourceKey: PatternSourceKey,
         store: PatternCodeStore?
     ) {
-        fixedSource = nil
+        self.init(known: nil, making: makeSource, options: options, captureCount: captureCount, sourceKey: sourceKey, store: store)
+    }
+
+    /// A known pattern with its text (`source`) or a way to make it (`makeSource`), its slots empty.
+    private init(
+        known source: String?, making makeSource: (@Sendable () -> String)?, options: Options, captureCount: Int,
+        sourceKey: PatternSourceKey?, store: PatternCodeStore?
+    ) {
+        fixedSource = source
         self.makeSource = makeSource
-        sourceSlot = .allocate(capacity: 1)
-        sourceSlot!.initialize(to: nil)
+        if makeSource != nil {
+            let made = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: 1)
+            made.initialize(to: nil)
+            sourceSlot = made
+        } else {
+            sourceSlot = nil
+        }
         self.options = options
         self.captureCount = captureCount
         self.sourceKey = sourceKey
