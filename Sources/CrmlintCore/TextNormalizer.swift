@@ -46,8 +46,8 @@ public final class TextNormalizer {
     /// The BMP table, allocated on first use with `calloc`: its 256 KB come as fresh
     /// zero pages that are only touched where a scalar is looked up. An array of
     /// zeros wrote every page (3 % of a one-file pre-commit scan's page faults, per thread).
-    private var table: UnsafeMutablePointer<UInt32>?
     // Unchecked: read per record and rule, never overlapping (the runtime check cost ~6 % of a scan).
+    @exclusivity(unchecked) private var table: UnsafeMutablePointer<UInt32>?
     @exclusivity(unchecked) private var pool: [UInt8] = []
     @exclusivity(unchecked) private var astral: [UInt32: UInt32] = [:]
 
@@ -140,8 +140,13 @@ public final class TextNormalizer {
     /// The cache entry of a non-ASCII scalar, computing it on first sight.
     private func lookup(_ value: UInt32) -> UInt32 {
         if value < 0x10000 {
-            let table = self.table ?? Self.allocateTable()
-            self.table = table
+            let table: UnsafeMutablePointer<UInt32>
+            if let made = self.table {
+                table = made
+            } else {
+                table = Self.allocateTable()
+                self.table = table
+            }
             let cached = table[Int(value)]
             if cached != 0 { return cached }
             let entry = compute(value)

@@ -26,6 +26,12 @@ extension String {
         self = text
     }
 
+    /// The same for raw bytes in memory (a mapped cache file).
+    public init?(validUTF8 bytes: UnsafeRawBufferPointer) {
+        guard let text = String(validUTF8: bytes.assumingMemoryBound(to: UInt8.self)) else { return nil }
+        self = text
+    }
+
     /// The same for a slice of bytes.
     public init?(validUTF8 bytes: ArraySlice<UInt8>) {
         guard let text = bytes.withUnsafeBufferPointer({ String(validUTF8: $0) }) else { return nil }

@@ -546,7 +546,7 @@ struct CacheReader {
     mutating func string() -> String? {
         guard let length = count(), position + length <= end else { return nil }
         defer { position += length }
-        return String(validUTF8: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]).assumingMemoryBound(to: UInt8.self))
+        return String(validUTF8: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]))
     }
 
     /// A length and that many bytes, as a slice of the file (decoded when used).

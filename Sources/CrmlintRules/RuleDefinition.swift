@@ -180,11 +180,43 @@ public final class RuleDefinition {
         identity: PatternSourceKey? = nil
     ) -> Pattern? {
         let shownKey = name ?? key
-        let expanded: String
         let referencesTerms = expandingTerms && TermTable.holdsDoubleBrace(source)
-        if referencesTerms, identity == nil, let known = knownWithReferences(source, key: key, options: options, probe: probe) {
-            return known
+        // Rules share patterns (word classes, `unless` lists reused through
+        // YAML anchors): compile and probe each distinct one once.
+        // The pattern's identity, hashed once, here, and carried to every cache keyed by it: its
+        // text with references and the terms' fingerprint (the expansion, kilobytes, is not
+        // hashed), a piece's parent and place, or else its text.
+        let text = identity ?? (referencesTerms ? CacheKey.referencing(source, terms: terms.fingerprint) : CacheKey.text(source))
+        if let known = CompiledPatterns.shared.get(text, options: options) {
+            if let problem = known.problem { fail(key, problem); return nil }
+            return known.pattern
         }
+        if let cache, let cached = cache.compiled(text, options: options, probe: probe) {
+            // Compiled and probed by an earlier run: compiled again only when a scan runs it. Its
+            // terms are expanded then too (the entry was written only after the text expanded with
+            // terms of this fingerprint and compiled): a warm run decodes the cached code by its key
+            // and never needs the expansion, which was a quarter of a one-file scan's heap.
+            let pattern: Pattern
+            if referencesTerms {
+                let terms = self.terms
+                pattern = Pattern(
+                    knownMaking: {
+                        guard let expanded = try? terms.expand(source) else {
+                            fatalError("a cached pattern's terms no longer expand: \(source.prefix(200))")
+                        }
+                        return expanded
+                    }, options: options, captureCount: cached.captureCount, sourceKey: text, store: cache.codes)
+            } else {
+                pattern = Pattern(known: source, options: options, captureCount: cached.captureCount, sourceKey: text, store: cache.codes)
+            }
+            CompiledPatterns.shared.set(text, options: options, pattern: pattern, problem: cached.problem)
+            if let problem = cached.problem {
+                fail(key, problem)
+                return nil
+            }
+            return pattern
+        }
+        let expanded: String
         do {
             expanded = referencesTerms ? try terms.expand(source) : source
         } catch let error as TermExpansionError {
@@ -195,28 +227,9 @@ public final class RuleDefinition {
             return nil
         }
         do {
-            // Rules share patterns (word classes, `unless` lists reused through
-            // YAML anchors): compile and probe each distinct one once.
-            // The pattern's identity, hashed once, here, and carried to every cache keyed by it: its
-            // text with references and the terms' fingerprint (the expansion, kilobytes, is not
-            // hashed), a piece's parent and place, or else its text.
-            let text = identity ?? (referencesTerms ? CacheKey.referencing(source, terms: terms.fingerprint) : CacheKey.text(expanded))
-            if let known = CompiledPatterns.shared.get(text, options: options) {
-                if let problem = known.problem { fail(key, problem); return nil }
-                return known.pattern
-            }
-            let pattern: Pattern
-            let problem: String?
-            if let cached = cache?.compiled(text, options: options, probe: probe) {
-                // Compiled and probed by an earlier run: compiled again only when a scan runs it.
-                pattern = Pattern(
-                    known: expanded, options: options, captureCount: cached.captureCount, sourceKey: text, store: cache?.codes)
-                problem = cached.problem
-            } else {
-                pattern = try Pattern(expanded, options: options, sourceKey: text)
-                problem = probe ? PatternProbe.problem(with: pattern) : nil
-                cache?.setCompiled(text, options: options, probe: probe, .init(captureCount: pattern.captureCount, problem: problem))
-            }
+            let pattern = try Pattern(expanded, options: options, sourceKey: text)
+            let problem = probe ? PatternProbe.problem(with: pattern) : nil
+            cache?.setCompiled(text, options: options, probe: probe, .init(captureCount: pattern.captureCount, problem: problem))
             CompiledPatterns.shared.set(text, options: options, pattern: pattern, problem: problem)
             if let problem {
                 fail(key, problem)
@@ -232,37 +245,6 @@ public final class RuleDefinition {
             fail(key, "bad pattern in '\(shownKey)': \(error)")
         }
         return nil
-    }
-
-    /// A pattern with term references that this process or the rule cache already knows (the
-    /// cache entry is keyed by the text and the terms' fingerprint, and was written only after
-    /// that text expanded with those terms and compiled): it is not expanded now, only if its
-    /// code must be compiled (not in the code cache) or its text is shown. `.some(nil)`:
-    /// known to fail (the problem is reported); nil: not known, compile as usual.
-    private func knownWithReferences(_ source: String, key: String, options: Pattern.Options, probe: Bool) -> Pattern?? {
-        let text = CacheKey.referencing(source, terms: terms.fingerprint)
-        if let known = CompiledPatterns.shared.get(text, options: options) {
-            if let problem = known.problem {
-                fail(key, problem)
-                return .some(nil)
-            }
-            return .some(known.pattern)
-        }
-        guard let cache, let cached = cache.compiled(text, options: options, probe: probe) else { return nil }
-        let terms = self.terms
-        let pattern = Pattern(
-            knownMaking: {
-                guard let expanded = try? terms.expand(source) else {
-                    fatalError("a cached pattern's terms no longer expand: \(source.prefix(200))")
-                }
-                return expanded
-            }, options: options, captureCount: cached.captureCount, sourceKey: text, store: cache.codes)
-        CompiledPatterns.shared.set(text, options: options, pattern: pattern, problem: cached.problem)
-        if let problem = cached.problem {
-            fail(key, problem)
-            return .some(nil)
-        }
-        return .some(pattern)
     }
 
     /// Keys present but read by nobody, with the key meant when one is close (`pattern` → `patterns`).

@@ -25,11 +25,7 @@ enum YAMLNodeCodec {
     }
 
     /// The document `encode` wrote: `.some(nil)` for an empty one, nil when the bytes are not a whole document.
-    static func decode(_ bytes: ArraySlice<UInt8>) -> Node?? {
-        bytes.withUnsafeBytes { decode($0) }
-    }
-
-    /// The same from bytes in memory (a kept document is a slice of the mapped cache file).
+    /// (A kept document is a slice of the mapped cache file.)
     static func decode(_ bytes: UnsafeRawBufferPointer) -> Node?? {
         guard markLayoutHolds else { return nil }
         // One constructor per document, shared by its tags, as Yams's parser does. No resolver
@@ -163,8 +159,7 @@ enum YAMLNodeCodec {
         mutating func string(length: Int) -> String? {
             guard length <= bytes.endIndex - position else { return nil }
             defer { position += length }
-            return String(
-                validUTF8: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]).assumingMemoryBound(to: UInt8.self))
+            return String(validUTF8: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]))
         }
 
         /// A tag name: one read before when its bytes are the same.

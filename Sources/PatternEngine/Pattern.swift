@@ -421,13 +421,10 @@ public final class Pattern: @unchecked Sendable {
     /// it fail to compile, so the twin is a `known` pattern.
     public func anchored() -> Pattern {
         if let twin = crmlint_pointer_load(twinSlot) { return Unmanaged<Pattern>.fromOpaque(twin).takeUnretainedValue() }
-        let twin: Pattern
-        if let makeSource, let sourceKey {
-            twin = Pattern(
-                knownMaking: makeSource, options: options.union(.anchored), captureCount: captureCount, sourceKey: sourceKey, store: store)
-        } else {
-            twin = Pattern(known: source, options: options.union(.anchored), captureCount: captureCount, sourceKey: sourceKey, store: store)
-        }
+        // With this pattern's text, or its way to make it: the twin makes its own only if it must compile.
+        let twin = Pattern(
+            known: fixedSource, making: makeSource, options: options.union(.anchored), captureCount: captureCount, sourceKey: sourceKey,
+            store: store)
         let made = Unmanaged.passRetained(twin).toOpaque()
         // Two threads may race here: one publishes, the other drops its copy (never compiled).
         if crmlint_pointer_publish(twinSlot, made) == 0 { Unmanaged<Pattern>.fromOpaque(made).release() }
