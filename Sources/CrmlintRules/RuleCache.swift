@@ -51,7 +51,7 @@ public final class RuleCache: @unchecked Sendable {
         return Bundle.main.executablePath
     }
 
-    static let magic = "crmlint-rule-cache 7\n"
+    static let magic = "crmlint-rule-cache 8\n"
 
     /// Compile result of a pattern: its capture count, and the probe's verdict (nil: passed or not probed).
     struct Compiled {
@@ -61,11 +61,17 @@ public final class RuleCache: @unchecked Sendable {
 
     private let lock = NSLock()
     private var compiled: [CacheKey: Compiled] = [:]
-    private var splits: [CacheKey: [String]?] = [:]
+    /// Pieces read from the file stay bytes of it until a pattern made from one is compiled:
+    /// a warm run decodes cached code by key and needs no piece's text (decoding them all
+    /// was a twentieth of a one-file scan).
+    private var splits: [CacheKey: [PatternText]?] = [:]
     private var validTerms: Set<CacheKey> = []
     /// Each rule file's composed YAML (`YAMLNodeCodec`), by path: the file's
     /// name already stands for every path's contents, so a path names one text.
     private var documents: [String: CacheSlice] = [:]
+    /// After a clean load: the word classes' fingerprint, and the files that hold nothing
+    /// but word classes (whose documents a warm load then decodes only to expand a pattern).
+    private var terms: (fingerprint: PatternSourceKey, files: Set<String>)?
     /// Whether something was added since the file was read.
     private(set) var changed = false
     /// The file this cache is read from and written to (nil: in memory only).
@@ -105,6 +111,7 @@ public final class RuleCache: @unchecked Sendable {
         splits = [:]
         validTerms = []
         documents = [:]
+        terms = nil
         loadedClean = false
     }
 
@@ -136,25 +143,25 @@ public final class RuleCache: @unchecked Sendable {
     }
 
     /// The pieces `TextMatcher.split` cut a word class into: `.some(nil)` when it leaves it whole.
-    func split(_ pattern: Pattern) -> [String]?? { pieces(CacheKey(pattern, options: [])) }
+    func split(_ pattern: Pattern) -> [PatternText]?? { pieces(CacheKey(pattern, options: [])) }
 
     func setSplit(_ pattern: Pattern, _ pieces: [String]?) { setPieces(CacheKey(pattern, options: []), pieces) }
 
     /// The parts `TextMatcher.partPatterns` searches a pattern through: `.some(nil)` when it searches it whole.
     /// Kept beside the splits, under keys of their own.
     /// Keyed with the pattern's options: how it is cut depends on whether it is caseless.
-    func parts(_ pattern: Pattern) -> [String]?? { pieces(CacheKey(pattern, flag: true)) }
+    func parts(_ pattern: Pattern) -> [PatternText]?? { pieces(CacheKey(pattern, flag: true)) }
 
     func setParts(_ pattern: Pattern, _ pieces: [String]?) { setPieces(CacheKey(pattern, flag: true), pieces) }
 
-    private func pieces(_ key: CacheKey) -> [String]?? {
+    private func pieces(_ key: CacheKey) -> [PatternText]?? {
         lock.lock(); defer { lock.unlock() }
         return splits[key]
     }
 
     private func setPieces(_ key: CacheKey, _ pieces: [String]?) {
         lock.lock(); defer { lock.unlock() }
-        splits[key] = .some(pieces)
+        splits[key] = .some(pieces?.map(PatternText.text))
         changed = true
     }
 
@@ -176,6 +183,20 @@ public final class RuleCache: @unchecked Sendable {
         let bytes = documents[path]
         lock.unlock()
         return bytes.flatMap { $0.withBytes(YAMLNodeCodec.decode) }
+    }
+
+    /// The word classes as the last clean load of these files found them (`setTerms`).
+    func cleanTerms() -> (fingerprint: PatternSourceKey, files: Set<String>)? {
+        lock.lock(); defer { lock.unlock() }
+        return loadedClean ? terms : nil
+    }
+
+    /// Records the word classes' fingerprint and the files holding only them, after a load without problems.
+    func setTerms(fingerprint: PatternSourceKey, files: Set<String>) {
+        lock.lock(); defer { lock.unlock() }
+        guard terms?.fingerprint != fingerprint || terms?.files != files else { return }
+        terms = (fingerprint, files)
+        changed = true
     }
 
     /// Keeps a file's composed document; only documents that composed without
@@ -207,7 +228,14 @@ public final class RuleCache: @unchecked Sendable {
             out.key(key)
             if let pieces {
                 out.count(pieces.count + 1)
-                pieces.forEach { out.string($0) }
+                for piece in pieces {
+                    switch piece.storage {
+                    case let .text(text): out.string(text)
+                    case let .stored(slice):
+                        out.count(slice.count)
+                        slice.withBytes { out.bytes += $0 }
+                    }
+                }
             } else {
                 out.count(0)
             }
@@ -221,6 +249,13 @@ public final class RuleCache: @unchecked Sendable {
             bytes.withBytes { out.bytes += $0 }
         }
         out.count(loadedClean ? 1 : 0)
+        if let terms {
+            out.count(terms.files.count + 1)
+            out.key(CacheKey(a: terms.fingerprint.a, b: terms.fingerprint.b))
+            terms.files.sorted().forEach { out.string($0) }
+        } else {
+            out.count(0)
+        }
         lock.unlock()
         out.string("end")
         out.checksum()
@@ -266,10 +301,11 @@ public final class RuleCache: @unchecked Sendable {
                 splits[key] = .some(nil)
                 continue
             }
-            var pieces: [String] = []
+            var pieces: [PatternText] = []
+            pieces.reserveCapacity(count - 1)
             for _ in 0..<(count - 1) {
-                guard let piece = input.string() else { return false }
-                pieces.append(piece)
+                guard let piece = input.slice() else { return false }
+                pieces.append(PatternText(stored: piece))
             }
             splits[key] = pieces
         }
@@ -285,6 +321,16 @@ public final class RuleCache: @unchecked Sendable {
         }
         guard let clean = input.count(), clean <= 1 else { return false }
         loadedClean = clean == 1
+        guard let termFiles = input.count() else { return false }
+        if termFiles > 0 {
+            guard let fingerprint = input.key() else { return false }
+            var files: Set<String> = []
+            for _ in 0..<(termFiles - 1) {
+                guard let file = input.string() else { return false }
+                files.insert(file)
+            }
+            terms = (PatternSourceKey(a: fingerprint.a, b: fingerprint.b), files)
+        }
         return input.string() == "end" && input.atEnd
     }
 }
@@ -471,7 +517,32 @@ final class CacheBytes: @unchecked Sendable {
 }
 
 /// Part of a file's bytes (a kept YAML document, a pattern's code), holding the file.
-struct CacheSlice {
+/// A pattern's text as the rule cache keeps it: made in this run, or bytes of
+/// the cache file, decoded (once per use) only when something needs the text.
+struct PatternText: Sendable {
+    enum Storage: Sendable {
+        case text(String)
+        case stored(CacheSlice)
+    }
+
+    let storage: Storage
+
+    static func text(_ text: String) -> PatternText { PatternText(storage: .text(text)) }
+
+    /// Bytes written from a `String` (the file's checksum held), so valid UTF-8.
+    init(stored slice: CacheSlice) { storage = .stored(slice) }
+
+    private init(storage: Storage) { self.storage = storage }
+
+    var string: String {
+        switch storage {
+        case let .text(text): return text
+        case let .stored(slice): return slice.withBytes { String(decoding: $0, as: UTF8.self) }
+        }
+    }
+}
+
+struct CacheSlice: Sendable {
     let owner: CacheBytes
     let range: Range<Int>
 

@@ -179,19 +179,31 @@ public final class RuleDefinition {
         _ source: String, key: String, name: String? = nil, options: Pattern.Options = [], probe: Bool = true, expandingTerms: Bool = true,
         identity: PatternSourceKey? = nil
     ) -> Pattern? {
+        compile(
+            .text(source), key: key, name: name, options: options, probe: probe, expandingTerms: expandingTerms, identity: identity)
+    }
+
+    /// The same for a text the rule cache may hold undecoded (a piece of a split word class):
+    /// with `identity` known, its text is made only when a cache misses or a scan compiles it.
+    func compile(
+        _ text: PatternText, key: String, name: String? = nil, options: Pattern.Options = [], probe: Bool = true,
+        expandingTerms: Bool = true,
+        identity: PatternSourceKey? = nil
+    ) -> Pattern? {
         let shownKey = name ?? key
-        let referencesTerms = expandingTerms && TermTable.holdsDoubleBrace(source)
+        let referencesTerms = expandingTerms && TermTable.holdsDoubleBrace(text.string)
         // Rules share patterns (word classes, `unless` lists reused through
         // YAML anchors): compile and probe each distinct one once.
         // The pattern's identity, hashed once, here, and carried to every cache keyed by it: its
         // text with references and the terms' fingerprint (the expansion, kilobytes, is not
         // hashed), a piece's parent and place, or else its text.
-        let text = identity ?? (referencesTerms ? CacheKey.referencing(source, terms: terms.fingerprint) : CacheKey.text(source))
-        if let known = CompiledPatterns.shared.get(text, options: options) {
+        let sourceKey =
+            identity ?? (referencesTerms ? CacheKey.referencing(text.string, terms: terms.fingerprint) : CacheKey.text(text.string))
+        if let known = CompiledPatterns.shared.get(sourceKey, options: options) {
             if let problem = known.problem { fail(key, problem); return nil }
             return known.pattern
         }
-        if let cache, let cached = cache.compiled(text, options: options, probe: probe) {
+        if let cache, let cached = cache.compiled(sourceKey, options: options, probe: probe) {
             // Compiled and probed by an earlier run: compiled again only when a scan runs it. Its
             // terms are expanded then too (the entry was written only after the text expanded with
             // terms of this fingerprint and compiled): a warm run decodes the cached code by its key
@@ -199,23 +211,30 @@ public final class RuleDefinition {
             let pattern: Pattern
             if referencesTerms {
                 let terms = self.terms
+                let source = text.string
                 pattern = Pattern(
                     knownMaking: {
                         guard let expanded = try? terms.expand(source) else {
                             fatalError("a cached pattern's terms no longer expand: \(source.prefix(200))")
                         }
                         return expanded
-                    }, options: options, captureCount: cached.captureCount, sourceKey: text, store: cache.codes)
+                    }, options: options, captureCount: cached.captureCount, sourceKey: sourceKey, store: cache.codes)
+            } else if case let .text(source) = text.storage {
+                pattern = Pattern(
+                    known: source, options: options, captureCount: cached.captureCount, sourceKey: sourceKey, store: cache.codes)
             } else {
-                pattern = Pattern(known: source, options: options, captureCount: cached.captureCount, sourceKey: text, store: cache.codes)
+                pattern = Pattern(
+                    knownMaking: { text.string }, options: options, captureCount: cached.captureCount, sourceKey: sourceKey,
+                    store: cache.codes)
             }
-            CompiledPatterns.shared.set(text, options: options, pattern: pattern, problem: cached.problem)
+            CompiledPatterns.shared.set(sourceKey, options: options, pattern: pattern, problem: cached.problem)
             if let problem = cached.problem {
                 fail(key, problem)
                 return nil
             }
             return pattern
         }
+        let source = text.string
         let expanded: String
         do {
             expanded = referencesTerms ? try terms.expand(source) : source
@@ -227,10 +246,10 @@ public final class RuleDefinition {
             return nil
         }
         do {
-            let pattern = try Pattern(expanded, options: options, sourceKey: text)
+            let pattern = try Pattern(expanded, options: options, sourceKey: sourceKey)
             let problem = probe ? PatternProbe.problem(with: pattern) : nil
-            cache?.setCompiled(text, options: options, probe: probe, .init(captureCount: pattern.captureCount, problem: problem))
-            CompiledPatterns.shared.set(text, options: options, pattern: pattern, problem: problem)
+            cache?.setCompiled(sourceKey, options: options, probe: probe, .init(captureCount: pattern.captureCount, problem: problem))
+            CompiledPatterns.shared.set(sourceKey, options: options, pattern: pattern, problem: problem)
             if let problem {
                 fail(key, problem)
                 return nil
@@ -337,6 +356,12 @@ final class CompiledPatterns: @unchecked Sendable {
     func get(_ text: PatternSourceKey, options: Pattern.Options) -> (pattern: Pattern, problem: String?)? {
         lock.lock(); defer { lock.unlock() }
         return table[CacheKey(text, options: options)]
+    }
+
+    /// Forgets every pattern (tests: what a new process would find).
+    func removeAll() {
+        lock.lock(); defer { lock.unlock() }
+        table.removeAll()
     }
 
     func set(_ text: PatternSourceKey, options: Pattern.Options, pattern: Pattern, problem: String?) {

@@ -37,18 +37,46 @@ public enum RuleLoader {
         // used in every other, so all files are parsed before rules are built.
         var parsed: [(file: String, items: [Node])] = []
         var terms = TermTable()
+        // After a clean load of these very files, word classes are read only if a pattern
+        // needs expanding (`TermTable(fingerprint:making:)`); files of nothing else are not decoded.
+        let cleanTerms = cache?.cleanTerms()
+        var termSources: [TermSource] = []
+        var termsOnly: Set<String> = []
         for (file, text) in zip(files, texts) {
             do {
                 let text = try text.get()
+                if let cleanTerms, cleanTerms.files.contains(file) {
+                    termSources.append(TermSource(file: file, text: text, blocks: nil))
+                    continue
+                }
                 let content = parse(yaml: text, file: file, cache: cache)
                 errors.append(contentsOf: content.errors)
-                for block in content.termBlocks { terms.add(block, file: file, errors: &errors) }
+                if cleanTerms != nil {
+                    if !content.termBlocks.isEmpty { termSources.append(TermSource(file: file, text: text, blocks: content.termBlocks)) }
+                } else {
+                    for block in content.termBlocks { terms.add(block, file: file, errors: &errors) }
+                    if content.items.isEmpty && !content.termBlocks.isEmpty { termsOnly.insert(file) }
+                }
                 parsed.append((file, content.items))
             } catch {
                 errors.append(.rule(file: file, line: 0, ruleID: nil, reason: "cannot read file: not UTF-8 text or unreadable"))
             }
         }
-        terms.resolve(errors: &errors, cache: cache)
+        if let cleanTerms, let cache {
+            terms = TermTable(fingerprint: cleanTerms.fingerprint) { [termSources] in
+                var table = TermTable()
+                var ignored: [CrmlintError] = [] // none: these files loaded clean before
+                for source in termSources {
+                    for block in source.blocks ?? parse(yaml: source.text, file: source.file, cache: cache).termBlocks {
+                        table.add(block, file: source.file, errors: &ignored)
+                    }
+                }
+                table.resolve(errors: &ignored, cache: cache)
+                return table
+            }
+        } else {
+            terms.resolve(errors: &errors, cache: cache)
+        }
         for (file, items) in parsed {
             let (loaded, problems) = build(items, file: file, terms: terms, overrides: overrides, originals: &originals, cache: cache)
             rules.append(contentsOf: loaded)
@@ -72,6 +100,7 @@ public enum RuleLoader {
             errors += exampleErrors(rules.map { originals[$0.metadata.id] ?? $0 }.filter { !BuiltinRules.isBuiltin($0.metadata.file) })
         }
         if let error = CrmlintError.combine(errors) { throw error }
+        if cleanTerms == nil { cache?.setTerms(fingerprint: terms.fingerprint, files: termsOnly) }
         cache?.markLoadedClean()
         cache?.save()
         let sorted = rules.sorted { $0.metadata.id < $1.metadata.id }
@@ -283,6 +312,14 @@ public enum RuleLoader {
         definition.reportUnknownKeys()
         return definition.errors.isEmpty ? rule : nil
     }
+}
+
+/// Where a deferred term table reads its classes: a file's text, and its
+/// `terms:` blocks when the file was parsed anyway (it also holds rules).
+private struct TermSource: @unchecked Sendable { // Yams' `Node` is immutable, only not marked Sendable
+    let file: String
+    let text: String
+    let blocks: [Node]?
 }
 
 /// Rules as loaded with crmlint.yml's overrides.

@@ -1,4 +1,5 @@
 import CrmlintCore
+import Foundation
 import PatternEngine
 import Yams
 
@@ -16,14 +17,44 @@ public struct TermTable: Sendable {
         public var column: Int = 0
     }
 
-    public private(set) var terms: [String: Term] = [:]
+    /// Every class by name.
+    public var terms: [String: Term] { deferred?.table.terms ?? definitions }
+    private var definitions: [String: Term] = [:]
     /// Fully expanded fragments, filled by `resolve()`.
     private var expanded: [String: String] = [:]
     /// A hash of every term's name and items (set by `resolve()`): a pattern's text with
     /// references and this name what it expands to, without hashing the expansion.
     public private(set) var fingerprint = PatternSourceKey(a: 0, b: 0)
+    /// The table itself, made when first asked for (see `init(fingerprint:making:)`).
+    private let deferred: DeferredTerms?
 
-    public init() {}
+    public init() { deferred = nil }
+
+    /// A table known by its fingerprint and read only when a pattern is expanded: a warm
+    /// rule cache holds every pattern's compile result under keys made with the fingerprint,
+    /// so a run that compiles nothing new never reads the word classes (reading and
+    /// resolving them was a tenth of a one-file scan). `making` must give a table of that fingerprint.
+    init(fingerprint: PatternSourceKey, making: @escaping @Sendable () -> TermTable) {
+        self.fingerprint = fingerprint
+        deferred = DeferredTerms(making)
+    }
+
+    /// A table made once, on first use, from any thread.
+    private final class DeferredTerms: @unchecked Sendable {
+        private let lock = NSLock()
+        private var made: TermTable?
+        private let making: @Sendable () -> TermTable
+
+        init(_ making: @escaping @Sendable () -> TermTable) { self.making = making }
+
+        var table: TermTable {
+            lock.lock(); defer { lock.unlock() }
+            if let made { return made }
+            let table = making()
+            made = table
+            return table
+        }
+    }
 
     public static let empty = TermTable()
 
@@ -82,14 +113,14 @@ public struct TermTable: Sendable {
                     .rule(file: file, line: line, column: column, ruleID: nil, reason: "term '\(name)' is empty (list at least one word)"))
                 continue
             }
-            if let first = terms[name] {
+            if let first = definitions[name] {
                 errors.append(
                     .rule(
                         file: file, line: line, column: column, ruleID: nil,
                         reason: "term '\(name)' defined twice (first at \(first.file):\(first.line))"))
                 continue
             }
-            terms[name] = Term(name: name, items: items, file: file, line: line, column: column)
+            definitions[name] = Term(name: name, items: items, file: file, line: line, column: column)
         }
     }
 
@@ -99,7 +130,7 @@ public struct TermTable: Sendable {
         var state: [String: Bool] = [:] // false: in progress, true: done
         var broken: Set<String> = []
         var expanded: [String: String] = [:]
-        let terms = self.terms
+        let terms = definitions
         func visit(_ name: String, path: [String]) -> String? {
             if state[name] == true { return expanded[name] }
             guard let term = terms[name] else { return nil }
@@ -183,6 +214,8 @@ public struct TermTable: Sendable {
     public func expand(_ source: String) throws -> String {
         // A byte search: Foundation's `contains` cost 15,000 instructions a pattern ("{{" is ASCII, so bytes decide).
         guard Self.holdsDoubleBrace(source) else { return source }
+        if let deferred { return try deferred.table.expand(source) }
+        let terms = definitions
         return try Self.substitute(source) { name in
             if let fragment = expanded[name] { return fragment }
             if terms[name] != nil { throw TermExpansionError(reason: "term '\(name)' could not be built (see its own error)") }

@@ -293,19 +293,20 @@ public indirect enum TextMatcher: Sendable {
     /// groups, so a common character no longer runs every alternative. Nil
     /// when the pattern is better left whole.
     static func split(_ pattern: Pattern, definition: RuleDefinition, key: String) -> [Pattern]? {
-        let pieces: [String]?
+        let pieces: [PatternText]?
         if let known = definition.cache?.split(pattern) {
             pieces = known
         } else {
-            pieces = splitPieces(pattern.source)
-            definition.cache?.setSplit(pattern, pieces)
+            let made = splitPieces(pattern.source)
+            definition.cache?.setSplit(pattern, made)
+            pieces = made?.map(PatternText.text)
         }
         return compiled(pieces, of: pattern, parts: false, definition: definition, key: key)
     }
 
     /// Pieces of a pattern compiled; nil when there are none or one does not compile.
     private static func compiled(
-        _ pieces: [String]?, of parent: Pattern, parts: Bool, definition: RuleDefinition, key: String
+        _ pieces: [PatternText]?, of parent: Pattern, parts: Bool, definition: RuleDefinition, key: String
     )
         -> [Pattern]?
     {
@@ -341,12 +342,13 @@ public indirect enum TextMatcher: Sendable {
     /// The parts an `alternation` searches `pattern` through, compiled; nil when it is better searched whole.
     static func partPatterns(_ pattern: Pattern, definition: RuleDefinition, key: String) -> [Pattern]? {
         if partSearchOff { return nil }
-        let pieces: [String]?
+        let pieces: [PatternText]?
         if let known = definition.cache?.parts(pattern) {
             pieces = known
         } else {
-            pieces = partPieces(pattern.source, caseless: pattern.options.contains(.caseless))
-            definition.cache?.setParts(pattern, pieces)
+            let made = partPieces(pattern.source, caseless: pattern.options.contains(.caseless))
+            definition.cache?.setParts(pattern, made)
+            pieces = made?.map(PatternText.text)
         }
         return compiled(pieces, of: pattern, parts: true, definition: definition, key: key)
     }

@@ -110,11 +110,19 @@ import Yams
         #expect(read.compiled(CacheKey.text("a(b)c"), options: .caseless, probe: false) == nil)
         #expect(read.compiled(CacheKey.text("(a+)+$"), options: [], probe: true)?.problem == "may backtrack")
         // Splits are keyed by the text alone, whatever the options.
-        #expect(read.split(try Pattern("(?:x|y|z)")) == .some(.some(["x", "y|z"])))
-        #expect(read.split(try Pattern("(?:q)")) == .some(.none))
+        #expect(read.split(try Pattern("(?:x|y|z)")).map { $0?.map(\.string) } == .some(.some(["x", "y|z"])))
+        #expect(read.split(try Pattern("(?:q)")).map { $0?.map(\.string) } == .some(.none))
         #expect(read.split(try Pattern("(?:r)")) == nil)
         #expect(read.isValidTerm("(?:甲|乙)"))
         #expect(!read.isValidTerm("(?:甲|丙)"))
+
+        // Pieces read from the file (kept as its bytes) are written back as they were when the cache is saved again.
+        read.setSplit(try Pattern("(?:甲|乙丙)"), ["甲", "乙丙"])
+        read.save()
+        let again = RuleCache(directory: folder, files: files, identity: "test")
+        #expect(again.split(try Pattern("(?:x|y|z)")).map { $0?.map(\.string) } == .some(.some(["x", "y|z"])))
+        #expect(again.split(try Pattern("(?:甲|乙丙)")).map { $0?.map(\.string) } == .some(.some(["甲", "乙丙"])))
+        #expect(again.split(try Pattern("(?:q)")).map { $0?.map(\.string) } == .some(.none))
 
         // Another build's file is not read.
         #expect(!RuleCache(directory: folder, files: files, identity: "other").wasRead)
@@ -480,4 +488,98 @@ import Yams
             }
         }
     }
+}
+
+/// After a clean load, the next load of the same files reads the word classes only when a
+/// pattern has to be expanded (a pattern the caches do not hold): the rules find the same.
+@Suite struct DeferredTermsTests {
+    @Test func aDeferredTableIsMadeOnceOnFirstExpansion() throws {
+        var eager = TermTable()
+        var errors: [CrmlintError] = []
+        let node = try #require(try Yams.compose(yaml: "promise: [保证, '{{sure}}']\nsure: [稳赚, 包赚]\n"))
+        eager.add(node, file: "t.yml", errors: &errors)
+        eager.resolve(errors: &errors)
+        #expect(errors.isEmpty)
+        let made = Counter()
+        let deferred = TermTable(fingerprint: eager.fingerprint) { [eager] in
+            made.add()
+            return eager
+        }
+        #expect(deferred.fingerprint == eager.fingerprint)
+        #expect(try deferred.expand("无引用") == "无引用")
+        #expect(made.value == 0)
+        let expansions = LockedList()
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            expansions.add(try? deferred.expand("{{promise}}收益"))
+        }
+        #expect(made.value == 1)
+        #expect(Set(expansions.items) == [try eager.expand("{{promise}}收益")])
+        #expect(deferred.terms.keys.sorted() == ["promise", "sure"])
+        #expect(throws: TermExpansionError.self) { try deferred.expand("{{promis}}") }
+    }
+
+    @Test func aWarmLoadFindsWhatAColdLoadFindsWithoutReadingTheClasses() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("crmlint-terms-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("rules/terms"), withIntermediateDirectories: true)
+        // A word no other test uses, so no pattern of this process is known by its key already.
+        let word = "zq" + String(UUID().uuidString.lowercased().filter(\.isLetter).prefix(8))
+        let termsFile = root.appendingPathComponent("rules/terms/words.yml").path
+        try "terms:\n  promise: [保证, '{{sure}}']\n  sure: [稳赚, \(word)]\n".write(toFile: termsFile, atomically: true, encoding: .utf8)
+        try """
+        - id: t.promise
+          category: overpromise
+          severity: error
+          message: promise
+          fields: [text]
+          patterns: ['{{promise}}收益']
+        """.write(to: root.appendingPathComponent("rules/R.yml"), atomically: true, encoding: .utf8)
+        let rules = root.appendingPathComponent("rules").path, cache = root.appendingPathComponent("cache").path
+        func load() throws -> LoadedRules {
+            try RuleLoader.load(paths: [rules], overrides: [], checkExamples: false, cacheDirectory: cache, cacheIdentity: "t")
+        }
+        let texts = ["\(word)收益", "保证收益", "稳赚收益", "收益", "保证"]
+        func found(_ loaded: LoadedRules) throws -> [Int] {
+            let rule = try #require(loaded.rules.first)
+            let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+            return texts.map { text in
+                var count = 0
+                let record = Record(dataset: .messages, file: "m.csv", line: 2, position: 1, fields: ["id": "M1", "text": text])
+                rule.makeChecker().check(record, context: context) { _ in count += 1 }
+                return count
+            }
+        }
+        let cold = try load()
+        #expect(try found(cold) == [1, 1, 1, 0, 0])
+        // The cache names the file of nothing but word classes, and the classes' fingerprint.
+        let recorded = try #require(cold.cache?.cleanTerms())
+        #expect(recorded.files == [termsFile])
+        #expect(recorded.fingerprint == RuleLoader.terms(paths: [rules]).fingerprint)
+
+        CompiledPatterns.shared.removeAll() // as a new process finds it
+        let warm = try load()
+        #expect(warm.cache?.wasRead == true)
+        #expect(try found(warm) == [1, 1, 1, 0, 0])
+
+        // Changing the classes changes the files' cache: the new word is found, the old one no longer.
+        try "terms:\n  promise: [保证, '{{sure}}']\n  sure: [稳赚, 包赚]\n".write(toFile: termsFile, atomically: true, encoding: .utf8)
+        CompiledPatterns.shared.removeAll()
+        let changed = try load()
+        #expect(changed.cache?.wasRead == false)
+        #expect(try found(changed) == [0, 1, 1, 0, 0])
+    }
+}
+
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
+}
+
+private final class LockedList: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String?] = []
+    func add(_ item: String?) { lock.withLock { list.append(item) } }
+    var items: [String?] { lock.withLock { list } }
 }
