@@ -118,6 +118,12 @@ enum ModelFiles {
     nonisolated(unsafe) private static var cache: [String: (text: String, model: NgramModel)] = [:]
     private static let lock = NSLock()
 
+    /// Forgets the models read (tests: what a new process would find).
+    static func forget() {
+        lock.lock(); defer { lock.unlock() }
+        cache = [:]
+    }
+
     static func load(_ relative: String, from definition: RuleDefinition) -> (model: NgramModel, path: String)? {
         let folder = (definition.file as NSString).deletingLastPathComponent
         let path = relative.hasPrefix("/") || folder.isEmpty ? relative : folder + "/" + relative
@@ -132,8 +138,16 @@ enum ModelFiles {
         let known = cache[path]
         lock.unlock()
         if let known, known.text == text { return (known.model, path) }
+        let key = definition.cache.map { _ in CacheKey(text) }
+        if let key, let model = definition.cache?.model(key) {
+            lock.lock()
+            cache[path] = (text, model)
+            lock.unlock()
+            return (model, path)
+        }
         do {
             let model = try NgramModel(serialized: text)
+            if let key { definition.cache?.setModel(key, model) }
             lock.lock()
             cache[path] = (text, model)
             lock.unlock()

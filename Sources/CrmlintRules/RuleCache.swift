@@ -51,7 +51,7 @@ public final class RuleCache: @unchecked Sendable {
         return Bundle.main.executablePath
     }
 
-    static let magic = "crmlint-rule-cache 8\n"
+    static let magic = "crmlint-rule-cache 9\n"
 
     /// Compile result of a pattern: its capture count, and the probe's verdict (nil: passed or not probed).
     struct Compiled {
@@ -72,6 +72,10 @@ public final class RuleCache: @unchecked Sendable {
     /// After a clean load: the word classes' fingerprint, and the files that hold nothing
     /// but word classes (whose documents a warm load then decodes only to expand a pattern).
     private var terms: (fingerprint: PatternSourceKey, files: Set<String>)?
+    /// Classifier models read from their files, by the hash of the file's text: a model file
+    /// is not a rule file, so the cache's name does not stand for it (parsing its 350 KB of
+    /// base64 text was a twentieth of a one-file scan).
+    private var models: [CacheKey: NgramModel] = [:]
     /// Whether something was added since the file was read.
     private(set) var changed = false
     /// The file this cache is read from and written to (nil: in memory only).
@@ -111,6 +115,7 @@ public final class RuleCache: @unchecked Sendable {
         splits = [:]
         validTerms = []
         documents = [:]
+        models = [:]
         terms = nil
         loadedClean = false
     }
@@ -185,6 +190,19 @@ public final class RuleCache: @unchecked Sendable {
         return bytes.flatMap { $0.withBytes(YAMLNodeCodec.decode) }
     }
 
+    /// The model a file of this text holds, read before.
+    func model(_ key: CacheKey) -> NgramModel? {
+        lock.lock(); defer { lock.unlock() }
+        return models[key]
+    }
+
+    func setModel(_ key: CacheKey, _ model: NgramModel) {
+        lock.lock(); defer { lock.unlock() }
+        guard models[key] == nil else { return }
+        models[key] = model
+        changed = true
+    }
+
     /// The word classes as the last clean load of these files found them (`setTerms`).
     func cleanTerms() -> (fingerprint: PatternSourceKey, files: Set<String>)? {
         lock.lock(); defer { lock.unlock() }
@@ -247,6 +265,19 @@ public final class RuleCache: @unchecked Sendable {
             out.string(path)
             out.count(bytes.count)
             bytes.withBytes { out.bytes += $0 }
+        }
+        out.count(models.count)
+        for (key, model) in models {
+            out.key(key)
+            out.count(model.labels.count)
+            model.labels.forEach { out.string($0) }
+            out.count(model.buckets)
+            out.count(model.maxGram)
+            out.word(UInt64(model.scale.bitPattern))
+            out.raw(model.bias)
+            out.raw(model.weights)
+            out.count(model.notes.count)
+            model.notes.forEach { out.string($0) }
         }
         out.count(loadedClean ? 1 : 0)
         if let terms {
@@ -318,6 +349,26 @@ public final class RuleCache: @unchecked Sendable {
         for _ in 0..<documentCount {
             guard let path = input.string(), let bytes = input.slice() else { return false }
             documents[path] = bytes
+        }
+        guard let modelCount = input.count() else { return false }
+        for _ in 0..<modelCount {
+            guard let key = input.key(), let labelCount = input.count() else { return false }
+            var labels: [String] = []
+            for _ in 0..<labelCount {
+                guard let label = input.string() else { return false }
+                labels.append(label)
+            }
+            guard let buckets = input.count(), let maxGram = input.count(), let scale = input.word(), scale <= UInt64(UInt32.max),
+                let bias = input.raw(Float.self), let weights = input.raw(Int8.self), let noteCount = input.count()
+            else { return false }
+            var notes: [String] = []
+            for _ in 0..<noteCount {
+                guard let note = input.string() else { return false }
+                notes.append(note)
+            }
+            models[key] = NgramModel(
+                labels: labels, buckets: buckets, maxGram: maxGram, scale: Float(bitPattern: UInt32(scale)), bias: bias, weights: weights,
+                notes: notes)
         }
         guard let clean = input.count(), clean <= 1 else { return false }
         loadedClean = clean == 1

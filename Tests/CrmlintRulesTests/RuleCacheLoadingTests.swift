@@ -100,6 +100,7 @@ import Yams
         cache.setSplit(try Pattern("(?:x|y|z)", options: .caseless), ["x", "y|z"])
         cache.setSplit(try Pattern("(?:q)"), nil)
         cache.setValidTerm("(?:甲|乙)")
+        cache.setModel(CacheKey("model text"), Self.model)
         cache.save()
 
         let read = RuleCache(directory: folder, files: files, identity: "test")
@@ -115,6 +116,8 @@ import Yams
         #expect(read.split(try Pattern("(?:r)")) == nil)
         #expect(read.isValidTerm("(?:甲|乙)"))
         #expect(!read.isValidTerm("(?:甲|丙)"))
+        #expect(read.model(CacheKey("model text")) == Self.model)
+        #expect(read.model(CacheKey("other text")) == nil)
 
         // Pieces read from the file (kept as its bytes) are written back as they were when the cache is saved again.
         read.setSplit(try Pattern("(?:甲|乙丙)"), ["甲", "乙丙"])
@@ -194,6 +197,37 @@ import Yams
         #expect(throws: NgramModel.Problem(line: 9, reason: "'weights' must be base64 of 16 bytes (buckets × labels)")) {
             try NgramModel(serialized: broken)
         }
+    }
+
+    /// A model read before comes from the rule cache, keyed by its file's text: the model the
+    /// file holds, and an edited file is read anew (the cache's name stands only for rule files).
+    @Test func aModelComesFromTheRuleCacheOnlyForTheSameText() throws {
+        let (folder, ruleFile) = try ClassifierRuleTests.modelFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try ClassifierRuleTests.ruleYAML().write(toFile: ruleFile, atomically: true, encoding: .utf8)
+        let cacheFolder = folder.appendingPathComponent("cache").path
+        func load() throws -> (rule: ClassifierRule, cache: RuleCache?) {
+            ModelFiles.forget() // as a new process finds it
+            let loaded = try RuleLoader.load(
+                paths: [ruleFile], overrides: [], checkExamples: false, cacheDirectory: cacheFolder, cacheIdentity: "t")
+            return (try #require(loaded.rules.first as? ClassifierRule), loaded.cache)
+        }
+        let cold = try load()
+        #expect(cold.rule.model == ClassifierRuleTests.small)
+        let warm = try load()
+        #expect(warm.cache?.wasRead == true)
+        #expect(warm.cache?.model(CacheKey(ClassifierRuleTests.small.serialized)) == ClassifierRuleTests.small)
+        #expect(warm.rule.model == ClassifierRuleTests.small)
+
+        let edited = NgramModel(
+            labels: ClassifierRuleTests.small.labels, buckets: ClassifierRuleTests.small.buckets,
+            maxGram: ClassifierRuleTests.small.maxGram, scale: ClassifierRuleTests.small.scale * 2,
+            bias: ClassifierRuleTests.small.bias.reversed(), weights: ClassifierRuleTests.small.weights.map { $0 == -128 ? 127 : -$0 },
+            notes: ["edited"])
+        try edited.serialized.write(to: folder.appendingPathComponent("models/t.model"), atomically: true, encoding: .utf8)
+        let again = try load()
+        #expect(again.cache?.wasRead == true)
+        #expect(again.rule.model == edited)
     }
 
     @Test func base64DecodesAsFoundationDoes() {
