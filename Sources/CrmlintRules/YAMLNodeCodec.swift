@@ -21,7 +21,8 @@ enum YAMLNodeCodec {
             return out
         }
         out.append(1)
-        return write(root, depth: 0, into: &out) ? out : nil
+        var tags: [String: Int] = [:]
+        return write(root, depth: 0, tags: &tags, into: &out) ? out : nil
     }
 
     /// The document `encode` wrote: `.some(nil)` for an empty one, nil when the bytes are not a whole document.
@@ -40,7 +41,8 @@ enum YAMLNodeCodec {
         }
     }
 
-    private static func write(_ node: Node, depth: Int, into out: inout [UInt8]) -> Bool {
+    /// `tags`: the tag names written so far, by number (a document has a handful, on every node).
+    private static func write(_ node: Node, depth: Int, tags: inout [String: Int], into out: inout [UInt8]) -> Bool {
         guard depth <= maxDepth else { return false }
         switch node {
         case let .scalar(scalar):
@@ -48,18 +50,19 @@ enum YAMLNodeCodec {
             // Tags are written resolved (`str`, `int`, …, `map`, `seq`: the name Yams gives a node on
             // first comparison), so a read document never resolves one: that would build Yams's
             // default resolver (seven regular expressions) and match them on every key compared.
-            header(node.tag, UInt32(scalar.style.rawValue), scalar.mark, into: &out)
+            header(node.tag, UInt32(scalar.style.rawValue), scalar.mark, tags: &tags, into: &out)
             string(scalar.string, into: &out)
         case let .sequence(sequence):
             out.append(Kind.sequence.rawValue)
-            header(node.tag, sequence.style.rawValue, sequence.mark, into: &out)
+            header(node.tag, sequence.style.rawValue, sequence.mark, tags: &tags, into: &out)
             varint(sequence.count, into: &out)
-            for item in sequence where !write(item, depth: depth + 1, into: &out) { return false }
+            for item in sequence where !write(item, depth: depth + 1, tags: &tags, into: &out) { return false }
         case let .mapping(mapping):
             out.append(Kind.mapping.rawValue)
-            header(node.tag, mapping.style.rawValue, mapping.mark, into: &out)
+            header(node.tag, mapping.style.rawValue, mapping.mark, tags: &tags, into: &out)
             varint(mapping.count, into: &out)
-            for (key, value) in mapping where !write(key, depth: depth + 1, into: &out) || !write(value, depth: depth + 1, into: &out) {
+            for (key, value) in mapping
+            where !write(key, depth: depth + 1, tags: &tags, into: &out) || !write(value, depth: depth + 1, tags: &tags, into: &out) {
                 return false
             }
         case .alias:
@@ -68,8 +71,16 @@ enum YAMLNodeCodec {
         return true
     }
 
-    private static func header(_ tag: Tag, _ style: UInt32, _ mark: Mark?, into out: inout [UInt8]) {
-        string(tag.rawValue, into: &out)
+    /// A tag is its number among the document's tag names, 0 followed by the name on its first use.
+    private static func header(_ tag: Tag, _ style: UInt32, _ mark: Mark?, tags: inout [String: Int], into out: inout [UInt8]) {
+        let name = tag.rawValue
+        if let number = tags[name] {
+            varint(number, into: &out)
+        } else {
+            tags[name] = tags.count + 1
+            varint(0, into: &out)
+            string(name, into: &out)
+        }
         varint(Int(style), into: &out)
         if let mark {
             out.append(1)
@@ -120,9 +131,13 @@ enum YAMLNodeCodec {
         let bytes: UnsafeRawBufferPointer
         let constructor: Constructor
         var position: Int
-        /// The tag names read so far: a file has a handful, each on thousands of nodes, and
-        /// making each node's name anew (validated, allocated) was a tenth of decoding.
+        /// The document's tag names in order of first use (a header names one by number).
         var tagNames: [String] = []
+        /// Tags made so far, by node kind and the name's number: shared by the nodes that have
+        /// them. Every tag is written resolved, so none is ever rewritten by resolving it (which
+        /// writes the name into the tag). A tag per node was a third of decoding, and finding a
+        /// node's tag by comparing names a third of what was left.
+        var tags: [[Tag?]] = [[], [], [], []]
 
         init(bytes: UnsafeRawBufferPointer, constructor: Constructor) {
             self.bytes = bytes
@@ -162,41 +177,22 @@ enum YAMLNodeCodec {
             return String(validUTF8: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]))
         }
 
-        /// A tag name: one read before when its bytes are the same.
-        mutating func tagName() -> String? {
-            guard let length = varint(), length <= bytes.endIndex - position else { return nil }
-            let text = UnsafeRawBufferPointer(rebasing: bytes[position..<position + length])
-            for known in tagNames where known.utf8.count == length {
-                // `memcmp` over both buffers: resolved names are long and alike (`tag:yaml.org,2002:str`,
-                // `…:map`), and comparing them a byte at a time was most of reading a node's header.
-                let same =
-                    length == 0
-                    || known.utf8.withContiguousStorageIfAvailable { name in
-                        memcmp(name.baseAddress!, text.baseAddress!, length) == 0
-                    } ?? false
-                if same {
-                    position += length
-                    return known
-                }
-            }
-            guard let name = string(length: length) else { return nil }
-            if tagNames.count < 16 { tagNames.append(name) }
-            return name
-        }
-
-        /// Tags made so far, by node kind and name: shared by the nodes that have them. Every tag
-        /// is written resolved, so none is ever rewritten by resolving it (which writes the name
-        /// into the tag). A tag per node was a third of decoding.
-        var tags: [(kind: Kind, name: String, tag: Tag)] = []
-
         mutating func header(kind: Kind) -> (tag: Tag, style: UInt32, mark: Mark?)? {
-            guard let name = tagName(), let style = varint(), let hasMark = byte() else { return nil }
+            guard var number = varint() else { return nil }
+            if number == 0 {
+                guard tagNames.count < 1024, let name = string() else { return nil }
+                tagNames.append(name)
+                number = tagNames.count
+            }
+            guard number <= tagNames.count, let style = varint(), let hasMark = byte() else { return nil }
+            let kindIndex = Int(kind.rawValue)
+            if tags[kindIndex].count < number { tags[kindIndex] += [Tag?](repeating: nil, count: number - tags[kindIndex].count) }
             let tag: Tag
-            if let known = tags.first(where: { $0.kind == kind && $0.name == name }) {
-                tag = known.tag
+            if let known = tags[kindIndex][number - 1] {
+                tag = known
             } else {
-                tag = Tag(Tag.Name(rawValue: name), .basic, constructor)
-                if tags.count < 32 { tags.append((kind, name, tag)) }
+                tag = Tag(Tag.Name(rawValue: tagNames[number - 1]), .basic, constructor)
+                tags[kindIndex][number - 1] = tag
             }
             switch hasMark {
             case 0: return (tag, UInt32(style), nil)
