@@ -27,8 +27,9 @@ public struct ClassifierRule: Rule, RuleKind {
     public let minProbability: Float
     public let onlyIfUnreported: Bool
     let message: MessageTemplate
-    public let matchExamples: [String]
-    public let noMatchExamples: [String]
+    let exampleLists: ExampleLists<String>
+    public var matchExamples: [String] { exampleLists.match }
+    public var noMatchExamples: [String] { exampleLists.noMatch }
 
     public var reportsOnlyIfUnreported: Bool { onlyIfUnreported }
 
@@ -46,7 +47,7 @@ public struct ClassifierRule: Rule, RuleKind {
         }
         let onlyIfUnreported = definition.bool("only_if_unreported") ?? true
         let message = definition.template(metadata, allowed: ["probability"])
-        let examples = ExampleStrings.read(definition)
+        let examples = ExampleStrings.lists(definition, reading: ExampleStrings.read)
         var labelIndex: Int?
         if let model = model?.model {
             labelIndex = model.labels.firstIndex(of: label)
@@ -61,7 +62,7 @@ public struct ClassifierRule: Rule, RuleKind {
         return ClassifierRule(
             metadata: metadata, model: model.model, modelKey: model.path, labelIndex: labelIndex, minProbability: Float(minimum),
             onlyIfUnreported: onlyIfUnreported,
-            message: message, matchExamples: examples.match, noMatchExamples: examples.noMatch)
+            message: message, exampleLists: examples)
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }

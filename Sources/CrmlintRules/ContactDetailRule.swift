@@ -32,8 +32,9 @@ public struct ContactDetailRule: Rule, RuleKind {
     public let metadata: RuleMetadata
     public let detector: ContactDetector
     public let scope: ContactScope
-    public let matchExamples: [ContactExample]
-    public let noMatchExamples: [ContactExample]
+    let exampleLists: ExampleLists<ContactExample>
+    public var matchExamples: [ContactExample] { exampleLists.match }
+    public var noMatchExamples: [ContactExample] { exampleLists.noMatch }
 
     public var examples: RuleExamples {
         RuleExamples(
@@ -45,11 +46,15 @@ public struct ContactDetailRule: Rule, RuleKind {
         metadata: RuleMetadata, detector: ContactDetector, scope: ContactScope = ContactScope(),
         matchExamples: [ContactExample] = [], noMatchExamples: [ContactExample] = []
     ) {
+        self.init(
+            metadata: metadata, detector: detector, scope: scope, examples: ExampleLists(match: matchExamples, noMatch: noMatchExamples))
+    }
+
+    init(metadata: RuleMetadata, detector: ContactDetector, scope: ContactScope, examples: ExampleLists<ContactExample>) {
         self.metadata = metadata
         self.detector = detector
         self.scope = scope
-        self.matchExamples = matchExamples
-        self.noMatchExamples = noMatchExamples
+        exampleLists = examples
     }
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
@@ -58,7 +63,7 @@ public struct ContactDetailRule: Rule, RuleKind {
         let validatorName = definition.string("validator")
         let notAfter = definition.strings("not_after")
         let scope = ContactScope.read(definition, metadataFields: metadata.fields)
-        let (match, noMatch) = ContactExample.read(definition)
+        let examples = ExampleStrings.lists(definition, reading: ContactExample.read)
 
         var detector: ContactDetector?
         switch (detectorName, patterns) {
@@ -90,7 +95,7 @@ public struct ContactDetailRule: Rule, RuleKind {
             definition.fail(nil, "missing required key 'detector' (or 'patterns' with 'validator')")
         }
         guard let detector, let scope else { return nil }
-        return ContactDetailRule(metadata: metadata, detector: detector, scope: scope, matchExamples: match, noMatchExamples: noMatch)
+        return ContactDetailRule(metadata: metadata, detector: detector, scope: scope, examples: examples)
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }

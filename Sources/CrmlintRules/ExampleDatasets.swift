@@ -66,45 +66,16 @@ extension DatasetExample {
     public var summary: String { note ?? records.map(\.identity).joined(separator: ", ") }
 }
 
-/// A rule's dataset examples, read when first asked for when its files are
-/// known to load clean (`RuleCache.loadedClean`: they were read and checked
-/// then; a scan runs the examples of rule files outside the binary only, and
-/// `rules test`, `explain` and the docs ask for them), else read at once so
-/// their problems are reported with the file's. Reading them built records for
-/// every dataset (and their header tables): a twelfth of a small file's scan.
-public final class DatasetExamples: @unchecked Sendable {
-    private let lock = NSLock()
-    private var read: (match: [DatasetExample], noMatch: [DatasetExample])?
-    private var reader: (() -> (match: [DatasetExample], noMatch: [DatasetExample]))?
-
-    public init(match: [DatasetExample], noMatch: [DatasetExample]) { read = (match, noMatch) }
-
-    init(reader: @escaping () -> (match: [DatasetExample], noMatch: [DatasetExample])) { self.reader = reader }
-
-    private var value: (match: [DatasetExample], noMatch: [DatasetExample]) {
-        lock.lock(); defer { lock.unlock() }
-        if let read { return read }
-        let made = reader?() ?? ([], [])
-        read = made
-        reader = nil
-        return made
-    }
-
-    public var match: [DatasetExample] { value.match }
-    public var noMatch: [DatasetExample] { value.noMatch }
-    /// Whether they have been read (tests).
-    var isRead: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return read != nil
-    }
-}
+/// A rule's dataset examples (`ExampleLists`): reading them built records for
+/// every dataset (and their header tables), a twelfth of a small file's scan.
+public typealias DatasetExamples = ExampleLists<DatasetExample>
 
 public enum ExampleDatasets {
     static func read(_ definition: RuleDefinition, metadata: RuleMetadata) -> DatasetExamples {
         // The same file, the same build, no problem last time: none now either. (Not for a rule
         // crmlint.yml overrides: its `datasets` may differ from the file's, which the examples read.)
         if definition.cache?.loadedClean == true, !definition.overridden {
-            _ = definition.node("examples") // read later, but a key the kind reads
+            if !definition.isDeferred("examples") { _ = definition.node("examples") } // read later, but a key the kind reads
             return DatasetExamples {
                 let known = definition.errors.count
                 let read = readNow(definition, metadata: metadata)

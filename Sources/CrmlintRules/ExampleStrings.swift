@@ -2,9 +2,51 @@ import CrmlintCore
 import Foundation
 import Yams
 
+/// A rule's examples, read when first asked for when its file is known to load
+/// clean (`RuleCache.loadedClean`: they were read and checked then; a scan runs
+/// the examples of rule files outside the binary only, and `rules test`,
+/// `explain` and the docs ask for them), else read at once so their problems
+/// are reported with the file's.
+public final class ExampleLists<Example: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var read: (match: [Example], noMatch: [Example])?
+    private var reader: (() -> (match: [Example], noMatch: [Example]))?
+
+    public init(match: [Example], noMatch: [Example]) { read = (match, noMatch) }
+
+    init(reader: @escaping () -> (match: [Example], noMatch: [Example])) { self.reader = reader }
+
+    private var value: (match: [Example], noMatch: [Example]) {
+        lock.lock(); defer { lock.unlock() }
+        if let read { return read }
+        let made = reader?() ?? ([], [])
+        read = made
+        reader = nil
+        return made
+    }
+
+    public var match: [Example] { value.match }
+    public var noMatch: [Example] { value.noMatch }
+    /// Whether they have been read (tests).
+    var isRead: Bool {
+        lock.lock(); defer { lock.unlock() }
+        return read != nil
+    }
+}
+
 /// `examples: {match: [...], no_match: [...]}` for rules whose examples are
 /// single texts, and the runner that checks them.
 public enum ExampleStrings {
+    /// The lists `read` gives, read now, or on first use when the rule cache left the file's
+    /// examples encoded and no override changed the rule (the same text loaded clean before).
+    static func lists<Example>(
+        _ definition: RuleDefinition, reading read: @escaping (RuleDefinition) -> (match: [Example], noMatch: [Example])
+    ) -> ExampleLists<Example> {
+        if !definition.overridden, definition.isDeferred("examples") { return ExampleLists { read(definition) } }
+        let now = read(definition)
+        return ExampleLists(match: now.match, noMatch: now.noMatch)
+    }
+
     static func read(_ definition: RuleDefinition) -> (match: [String], noMatch: [String]) {
         lists(definition) { key, value in
             let items = value.sequence.map(Array.init) ?? [value]

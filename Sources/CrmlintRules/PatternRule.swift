@@ -68,8 +68,9 @@ public struct PatternRule: Rule, RuleKind {
     public let unless: [UnlessCondition]
     public let unlessWindow: Int
     public let skipQuoted: Bool
-    public let matchExamples: [String]
-    public let noMatchExamples: [String]
+    let exampleLists: ExampleLists<String>
+    public var matchExamples: [String] { exampleLists.match }
+    public var noMatchExamples: [String] { exampleLists.noMatch }
     /// A numeric limit on a captured amount; nil for plain pattern rules.
     public let amountLimit: AmountLimit?
 
@@ -93,13 +94,21 @@ public struct PatternRule: Rule, RuleKind {
         metadata: RuleMetadata, matchers: [TextMatcher], unless: [UnlessCondition], unlessWindow: Int = 20, skipQuoted: Bool = true,
         matchExamples: [String] = [], noMatchExamples: [String] = [], amountLimit: AmountLimit? = nil
     ) {
+        self.init(
+            metadata: metadata, matchers: matchers, unless: unless, unlessWindow: unlessWindow, skipQuoted: skipQuoted,
+            examples: ExampleLists(match: matchExamples, noMatch: noMatchExamples), amountLimit: amountLimit)
+    }
+
+    init(
+        metadata: RuleMetadata, matchers: [TextMatcher], unless: [UnlessCondition], unlessWindow: Int, skipQuoted: Bool,
+        examples: ExampleLists<String>, amountLimit: AmountLimit?
+    ) {
         self.metadata = metadata
         self.matchers = matchers
         self.unless = unless
         self.unlessWindow = unlessWindow
         self.skipQuoted = skipQuoted
-        self.matchExamples = matchExamples
-        self.noMatchExamples = noMatchExamples
+        exampleLists = examples
         self.amountLimit = amountLimit
     }
 
@@ -126,12 +135,12 @@ public struct PatternRule: Rule, RuleKind {
             }
         }
         let skipQuoted = definition.bool("skip_quoted") ?? true
-        let examples = ExampleStrings.read(definition)
+        let examples = ExampleStrings.lists(definition, reading: ExampleStrings.read)
         let limit = AmountLimit.read(definition, metadata: metadata, capture: capture, matchers: matchers)
         guard !matchers.isEmpty, definition.errors.isEmpty else { return nil }
         return PatternRule(
-            metadata: metadata, matchers: matchers, unless: unless, unlessWindow: window, skipQuoted: skipQuoted,
-            matchExamples: examples.match, noMatchExamples: examples.noMatch, amountLimit: limit)
+            metadata: metadata, matchers: matchers, unless: unless, unlessWindow: window, skipQuoted: skipQuoted, examples: examples,
+            amountLimit: limit)
     }
 
     public func makeChecker() -> RuleChecker { Checker(rule: self) }

@@ -217,6 +217,15 @@ public final class RuleCache: @unchecked Sendable {
         changed = true
     }
 
+    /// The same, with the values of `keys` in its rule items left encoded (`YAMLNodeCodec.decode(_:deferring:)`).
+    func document(_ path: String, deferring keys: Set<String>) -> (root: Node??, deferred: [Int: [String: YAMLNodeCodec.DeferredNode]]) {
+        lock.lock()
+        let bytes = documents[path]
+        lock.unlock()
+        guard let bytes else { return (nil, [:]) }
+        return YAMLNodeCodec.decode(bytes, deferring: keys)
+    }
+
     /// Keeps a file's composed document; only documents that composed without
     /// error are kept, so every problem is still found by parsing.
     func setDocument(_ path: String, _ root: Node?) {

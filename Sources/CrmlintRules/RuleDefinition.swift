@@ -29,8 +29,17 @@ public final class RuleDefinition {
     /// Answers kept from earlier runs (`RuleCache`), or nil.
     let cache: RuleCache?
 
-    init(file: String, node: Node, terms: TermTable = .empty, sources: [String: KeySource] = [:], cache: RuleCache? = nil) {
+    /// Values the rule cache left encoded (`examples` after a clean load), decoded when a kind asks for them.
+    private let deferred: [String: YAMLNodeCodec.DeferredNode]
+    private var decoded: [String: Node] = [:]
+
+    init(
+        file: String, node: Node, terms: TermTable = .empty, sources: [String: KeySource] = [:], cache: RuleCache? = nil,
+        deferred: [String: YAMLNodeCodec.DeferredNode] = [:]
+    ) {
         self.file = file
+        // A key an override sets is the override's value, not the file's.
+        self.deferred = deferred.filter { sources[$0.key] == nil }
         self.cache = cache
         self.overridden = !sources.isEmpty
         self.terms = terms
@@ -86,7 +95,20 @@ public final class RuleDefinition {
         askedKeys.append(key)
         guard let index = index(of: key) else { return nil }
         used.insert(key)
+        if let left = deferred[key] {
+            let value = decoded[key] ?? left.node() ?? entries[index].value
+            decoded[key] = value
+            return (value, entries[index].line)
+        }
         return (entries[index].value, entries[index].line)
+    }
+
+    /// Whether `key`'s value was left encoded (a kind may then read it on first use); the key is read either way.
+    func isDeferred(_ key: String) -> Bool {
+        askedKeys.append(key)
+        guard deferred[key] != nil, index(of: key) != nil else { return false }
+        used.insert(key)
+        return true
     }
 
     /// The line of a key (or of the rule when absent).

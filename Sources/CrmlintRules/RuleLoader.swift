@@ -35,7 +35,7 @@ public enum RuleLoader {
         }
         // Two passes: word classes (`terms`) may be defined in any file and
         // used in every other, so all files are parsed before rules are built.
-        var parsed: [(file: String, items: [Node])] = []
+        var parsed: [(file: String, items: [Node], deferred: [Int: [String: YAMLNodeCodec.DeferredNode]])] = []
         var terms = TermTable()
         // After a clean load of these very files, word classes are read only if a pattern
         // needs expanding (`TermTable(fingerprint:making:)`); files of nothing else are not decoded.
@@ -49,7 +49,8 @@ public enum RuleLoader {
                     termSources.append(TermSource(file: file, text: text, blocks: nil))
                     continue
                 }
-                let content = parse(yaml: text, file: file, cache: cache)
+                // After a clean load, examples are decoded when first asked for (a scan of the bundled rules never does).
+                let content = parse(yaml: text, file: file, cache: cache, deferring: cache?.loadedClean == true ? ["examples"] : [])
                 errors.append(contentsOf: content.errors)
                 if cleanTerms != nil {
                     if !content.termBlocks.isEmpty { termSources.append(TermSource(file: file, text: text, blocks: content.termBlocks)) }
@@ -57,7 +58,7 @@ public enum RuleLoader {
                     for block in content.termBlocks { terms.add(block, file: file, errors: &errors) }
                     if content.items.isEmpty && !content.termBlocks.isEmpty { termsOnly.insert(file) }
                 }
-                parsed.append((file, content.items))
+                parsed.append((file, content.items, content.deferred))
             } catch {
                 errors.append(.rule(file: file, line: 0, ruleID: nil, reason: "cannot read file: not UTF-8 text or unreadable"))
             }
@@ -77,8 +78,9 @@ public enum RuleLoader {
         } else {
             terms.resolve(errors: &errors, cache: cache)
         }
-        for (file, items) in parsed {
-            let (loaded, problems) = build(items, file: file, terms: terms, overrides: overrides, originals: &originals, cache: cache)
+        for (file, items, deferred) in parsed {
+            let (loaded, problems) = build(
+                items, file: file, terms: terms, overrides: overrides, originals: &originals, cache: cache, deferred: deferred)
             rules.append(contentsOf: loaded)
             errors.append(contentsOf: problems)
         }
@@ -205,23 +207,29 @@ public enum RuleLoader {
     /// With a cache, a file composed before is read from it (the cache's
     /// name stands for this exact text): the guard and Yams are pure functions
     /// of the text, and only a document that composed without error is kept.
+    ///
+    /// `deferring`: keys of rule items whose values a cached document leaves encoded, by index in `items`.
     static func parse(
-        yaml: String, file: String, cache: RuleCache? = nil
+        yaml: String, file: String, cache: RuleCache? = nil, deferring: Set<String> = []
     ) -> (
-        items: [Node], termBlocks: [Node], errors: [CrmlintError]
+        items: [Node], termBlocks: [Node], errors: [CrmlintError], deferred: [Int: [String: YAMLNodeCodec.DeferredNode]]
     ) {
         let root: Node?
-        if let cached = cache?.document(file) {
+        var deferredByRootIndex: [Int: [String: YAMLNodeCodec.DeferredNode]] = [:]
+        if !deferring.isEmpty, let cached = cache?.document(file, deferring: deferring), let document = cached.root {
+            root = document
+            deferredByRootIndex = cached.deferred
+        } else if let cached = cache?.document(file) {
             root = cached
         } else {
             do {
                 root = try StrictYAML.compose(yaml)
             } catch {
-                return ([], [], [.rule(file: file, line: error.line, column: error.column, ruleID: nil, reason: error.reason)])
+                return ([], [], [.rule(file: file, line: error.line, column: error.column, ruleID: nil, reason: error.reason)], [:])
             }
             cache?.setDocument(file, root)
         }
-        guard let root else { return ([], [], []) } // an empty file holds no rules
+        guard let root else { return ([], [], [], [:]) } // an empty file holds no rules
         if case let .mapping(mapping) = root, mapping.contains(where: { $0.key.string == "terms" }) {
             var blocks: [Node] = []
             var errors: [CrmlintError] = []
@@ -235,7 +243,7 @@ public enum RuleLoader {
                             reason: "unknown key '\(StrictYAML.keyName(key))' in a terms file (only 'terms')"))
                 }
             }
-            if !blocks.isEmpty || !errors.isEmpty { return ([], blocks, errors) }
+            if !blocks.isEmpty || !errors.isEmpty { return ([], blocks, errors, [:]) }
         }
         guard case let .sequence(sequence) = root else {
             return (
@@ -244,19 +252,21 @@ public enum RuleLoader {
                     .rule(
                         file: file, line: root.mark?.line ?? 1, column: root.mark?.column ?? 0, ruleID: nil,
                         reason: "a rule file must be a YAML list of rules (or a mapping with 'terms')")
-                ]
+                ], [:]
             )
         }
         var items: [Node] = []
         var blocks: [Node] = []
-        for node in sequence {
+        var deferred: [Int: [String: YAMLNodeCodec.DeferredNode]] = [:]
+        for (index, node) in sequence.enumerated() {
             if case let .mapping(mapping) = node, mapping.count == 1, let only = mapping.first, only.key.string == "terms" {
                 blocks.append(only.value)
             } else {
+                deferred[items.count] = deferredByRootIndex[index]
                 items.append(node)
             }
         }
-        return (items, blocks, [])
+        return (items, blocks, [], deferred)
     }
 
     static func build(_ items: [Node], file: String, terms: TermTable) -> ([Rule], [CrmlintError]) {
@@ -266,12 +276,12 @@ public enum RuleLoader {
 
     static func build(
         _ items: [Node], file: String, terms: TermTable, overrides: [RuleOverride],
-        originals: inout [String: Rule], cache: RuleCache? = nil
+        originals: inout [String: Rule], cache: RuleCache? = nil, deferred: [Int: [String: YAMLNodeCodec.DeferredNode]] = [:]
     ) -> ([Rule], [CrmlintError]) {
         var rules: [Rule] = []
         var errors: [CrmlintError] = []
-        for node in items {
-            let definition = RuleDefinition(file: file, node: node, terms: terms, cache: cache)
+        for (index, node) in items.enumerated() {
+            let definition = RuleDefinition(file: file, node: node, terms: terms, cache: cache, deferred: deferred[index] ?? [:])
             let rule = build(definition)
             errors.append(contentsOf: definition.errors)
             let applying = RuleOverride.applying(
@@ -284,7 +294,8 @@ public enum RuleLoader {
             }
             // The rule as its file wrote it is built first, so its own problems are reported as such.
             let (merged, sources) = OverrideMerge.merge(node, file: file, overrides: applying)
-            let changed = RuleDefinition(file: file, node: merged, terms: terms, sources: sources, cache: cache)
+            let changed = RuleDefinition(
+                file: file, node: merged, terms: terms, sources: sources, cache: cache, deferred: deferred[index] ?? [:])
             if let overridden = build(changed) {
                 rules.append(overridden)
                 originals[rule.metadata.id] = rule

@@ -42,6 +42,52 @@ enum YAMLNodeCodec {
     }
 
     /// `tags`: the tag names written so far, by number (a document has a handful, on every node).
+    /// A document whose rule items (the mappings of its top-level list) keep the values of
+    /// `keys` encoded: each such value is a `DeferredNode` (by item index and key) decoded
+    /// when asked for, and the item holds an empty scalar in its place. A scan never reads the
+    /// bundled rules' `examples`, a third of their nodes.
+    static func decode(_ slice: CacheSlice, deferring keys: Set<String>) -> (root: Node??, deferred: [Int: [String: DeferredNode]]) {
+        guard markLayoutHolds else { return (nil, [:]) }
+        return slice.withBytes { bytes in
+            var reader = Reader(bytes: bytes, constructor: .default)
+            var deferred: [Int: [String: DeferredNode]] = [:]
+            switch reader.byte() {
+            case 0: return (reader.atEnd ? .some(nil) : nil, [:])
+            case 1:
+                let root = reader.node(depth: 0) { item, key, reader in
+                    guard keys.contains(key) else { return false }
+                    let start = reader.position
+                    let names = reader.tagNames
+                    guard reader.skip(depth: 2) else { return false }
+                    deferred[item, default: [:]][key] = DeferredNode(
+                        slice: CacheSlice(
+                            owner: slice.owner, range: slice.range.lowerBound + start..<slice.range.lowerBound + reader.position),
+                        tagNames: names)
+                    return true
+                }
+                guard let root, reader.atEnd else { return (nil, [:]) }
+                return (.some(root), deferred)
+            default: return (nil, [:])
+            }
+        }
+    }
+
+    /// A value `decode(_:deferring:)` left encoded, with the tag names known where it starts.
+    struct DeferredNode: @unchecked Sendable { // the bytes are read-only and the names immutable
+        let slice: CacheSlice
+        let tagNames: [String]
+
+        /// The value's node (nil only if the cache file's checked bytes could be misread: they cannot).
+        func node() -> Node? {
+            slice.withBytes { bytes in
+                var reader = Reader(bytes: bytes, constructor: .default)
+                reader.tagNames = tagNames
+                guard let node = reader.node(depth: 2), reader.atEnd else { return nil }
+                return node
+            }
+        }
+    }
+
     private static func write(_ node: Node, depth: Int, tags: inout [String: Int], into out: inout [UInt8]) -> Bool {
         guard depth <= maxDepth else { return false }
         switch node {
@@ -203,7 +249,43 @@ enum YAMLNodeCodec {
             }
         }
 
-        mutating func node(depth: Int) -> Node? {
+        /// Reads past a node, building nothing but the tag names it introduces; false when it is not whole.
+        mutating func skip(depth: Int) -> Bool {
+            guard depth <= YAMLNodeCodec.maxDepth, let kind = byte().flatMap(Kind.init(rawValue:)), var number = varint() else {
+                return false
+            }
+            if number == 0 {
+                guard tagNames.count < 1024, let length = varint(), length <= bytes.endIndex - position else { return false }
+                // Valid or not, the name is only compared by number from here: made when a tag is.
+                tagNames.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]), as: UTF8.self))
+                position += length
+                number = tagNames.count
+            }
+            guard number <= tagNames.count, varint() != nil, let hasMark = byte() else { return false }
+            switch hasMark {
+            case 0: break
+            case 1: guard varint() != nil, varint() != nil else { return false }
+            default: return false
+            }
+            switch kind {
+            case .scalar:
+                guard let length = varint(), length <= bytes.endIndex - position else { return false }
+                position += length
+                return true
+            case .sequence:
+                guard let count = varint(), count <= bytes.endIndex - position else { return false }
+                for _ in 0..<count where !skip(depth: depth + 1) { return false }
+                return true
+            case .mapping:
+                guard let count = varint(), count <= bytes.endIndex - position else { return false }
+                for _ in 0..<(2 * count) where !skip(depth: depth + 1) { return false }
+                return true
+            }
+        }
+
+        /// `deferring`: asked, for each value of a mapping in the top-level list (item, key),
+        /// whether it took the value (left the reader past it); the item then holds an empty scalar.
+        mutating func node(depth: Int, deferring: ((Int, String, inout Reader) -> Bool)? = nil) -> Node? {
             guard depth <= YAMLNodeCodec.maxDepth, let kind = byte().flatMap(Kind.init(rawValue:)), let header = header(kind: kind) else {
                 return nil
             }
@@ -217,8 +299,11 @@ enum YAMLNodeCodec {
                 else { return nil }
                 var nodes: [Node] = []
                 nodes.reserveCapacity(count)
-                for _ in 0..<count {
-                    guard let item = node(depth: depth + 1) else { return nil }
+                for index in 0..<count {
+                    guard
+                        let item = depth == 0 && deferring != nil
+                            ? item(depth: 1, index: index, deferring: deferring!) : node(depth: depth + 1)
+                    else { return nil }
                     nodes.append(item)
                 }
                 return .sequence(Node.Sequence(nodes, header.tag, style, header.mark))
@@ -233,6 +318,28 @@ enum YAMLNodeCodec {
                 }
                 return .mapping(Node.Mapping(pairs, header.tag, style, header.mark))
             }
+        }
+
+        /// An item of the top-level list: a mapping some of whose values `deferring` may take.
+        private mutating func item(depth: Int, index: Int, deferring: (Int, String, inout Reader) -> Bool) -> Node? {
+            guard position < bytes.endIndex, bytes[position] == Kind.mapping.rawValue else { return node(depth: depth) }
+            position += 1
+            guard let header = header(kind: .mapping), let count = varint(), count <= bytes.endIndex - position,
+                let style = Node.Mapping.Style(rawValue: header.style)
+            else { return nil }
+            var pairs: [(Node, Node)] = []
+            pairs.reserveCapacity(count)
+            for _ in 0..<count {
+                guard let key = node(depth: depth + 1) else { return nil }
+                if let name = key.scalar?.string, deferring(index, name, &self) {
+                    // The key's own tag (`str`): a new one would build Yams's default resolver, seven regular expressions.
+                    pairs.append((key, Node("", key.tag, .plain)))
+                    continue
+                }
+                guard let value = node(depth: depth + 1) else { return nil }
+                pairs.append((key, value))
+            }
+            return .mapping(Node.Mapping(pairs, header.tag, style, header.mark))
         }
     }
 }

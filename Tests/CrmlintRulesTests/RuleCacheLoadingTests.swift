@@ -431,6 +431,65 @@ import Yams
         #expect(!RuleCache(directory: folder, files: files, identity: "test").wasRead)
     }
 
+    /// Values left encoded read back as composed, tags first named inside them included; the
+    /// rule items hold an empty text in their place and are otherwise the document itself.
+    @Test func deferredValuesReadBackAsComposed() throws {
+        // `!!int` and `!custom` first appear inside `examples`, then on later nodes by number.
+        let sample = """
+            - id: a
+              examples: {match: [1, !custom x, yes], no_match: []}
+              after: [2, !custom y, no]
+            - terms: {w: [甲]}
+            - id: b
+              examples: [保证, {text: 乙}]
+            - id: c
+            - plain
+            """
+        let texts = [sample] + BuiltinRules.files.filter { $0.path.hasSuffix(".yml") }.map(\.contents)
+        var deferredCount = 0
+        for text in texts {
+            let bytes = try #require(YAMLNodeCodec.encode(try Yams.compose(yaml: text)))
+            let slice = CacheSlice(copying: bytes)
+            let (root, deferred) = YAMLNodeCodec.decode(slice, deferring: ["examples"])
+            let fresh = try #require(try Yams.compose(yaml: text))
+            let decoded = try #require(root)
+            let read = try #require(decoded)
+            guard case let .sequence(freshItems) = fresh, case let .sequence(readItems) = read else {
+                #expect(Self.same(fresh, read), "\(text.prefix(80))")
+                #expect(deferred.isEmpty)
+                continue
+            }
+            #expect(freshItems.count == readItems.count)
+            for (index, (freshItem, readItem)) in zip(freshItems, readItems).enumerated() {
+                guard case let .mapping(freshPairs) = freshItem, case let .mapping(readPairs) = readItem,
+                    freshPairs.contains(where: { $0.key.string == "examples" }),
+                    !(freshPairs.count == 1 && freshPairs.first?.key.string == "terms")
+                else {
+                    #expect(Self.same(freshItem, readItem), "\(text.prefix(80)) item \(index)")
+                    #expect(deferred[index] == nil)
+                    continue
+                }
+                let left = try #require(deferred[index]?["examples"], "\(text.prefix(80)) item \(index)")
+                deferredCount += 1
+                #expect(Array(freshPairs.map(\.key.string)) == Array(readPairs.map(\.key.string)))
+                for (freshPair, readPair) in zip(freshPairs, readPairs) {
+                    if freshPair.key.string == "examples" {
+                        #expect(readPair.value.string == "")
+                        let node = try #require(left.node())
+                        #expect(Self.same(freshPair.value, node), "\(text.prefix(80)) item \(index)")
+                    } else {
+                        #expect(Self.same(freshPair.value, readPair.value), "\(text.prefix(80)) item \(index)")
+                    }
+                }
+            }
+            // Cut short anywhere: refused, never another tree.
+            for cut in [1, bytes.count / 3, bytes.count / 2, bytes.count - 1] where cut < bytes.count {
+                #expect(YAMLNodeCodec.decode(CacheSlice(copying: Array(bytes[..<cut])), deferring: ["examples"]).root == nil)
+            }
+        }
+        #expect(deferredCount > 20)
+    }
+
     /// A pattern whose code comes from the store matches exactly what a
     /// compiled one matches, anchored twin included; code the store cannot
     /// decode is compiled instead.
@@ -507,6 +566,55 @@ import Yams
         #expect(warm.noMatchExamples.map { $0.records.map(\.fields) } == cold.noMatchExamples.map { $0.records.map(\.fields) })
         #expect(warm.exampleFailures().isEmpty)
         #expect(cold.matchExamples.count == 3 && cold.noMatchExamples.count == 4)
+    }
+
+    /// Text examples (pattern, classifier and contact-detail rules) of the bundled rules: left
+    /// encoded by a warm load, read on first use, the same as a cold load's; an overridden rule
+    /// reads its file's examples at once.
+    @Test func textExamplesAreReadOnFirstUseAfterACleanLoad() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("crmlint-deferred-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let cache = root.appendingPathComponent("cache").path
+        func load(_ overrides: [RuleOverride] = []) throws -> [String: Rule] {
+            let loaded = try RuleLoader.load(
+                paths: [BuiltinRules.root], overrides: overrides, checkExamples: false, cacheDirectory: cache, cacheIdentity: "t")
+            return Dictionary(uniqueKeysWithValues: loaded.rules.map { ($0.metadata.id, $0) })
+        }
+        func lists(_ rule: Rule) -> (isRead: Bool, match: [String], noMatch: [String])? {
+            switch rule {
+            case let rule as PatternRule: return (rule.exampleLists.isRead, rule.matchExamples, rule.noMatchExamples)
+            case let rule as ClassifierRule: return (rule.exampleLists.isRead, rule.matchExamples, rule.noMatchExamples)
+            case let rule as ContactDetailRule:
+                return (rule.exampleLists.isRead, rule.matchExamples.map(\.summary), rule.noMatchExamples.map(\.summary))
+            default: return nil
+            }
+        }
+        let cold = try load()
+        let warm = try load()
+        var checked = 0
+        for (id, coldRule) in cold {
+            guard let before = lists(coldRule), let warmRule = warm[id], let unread = lists(warmRule)?.isRead else { continue }
+            #expect(before.isRead, "\(id)")
+            #expect(!unread, "\(id)")
+            let after = try #require(lists(warmRule))
+            #expect(after.isRead && after.match == before.match && after.noMatch == before.noMatch, "\(id)")
+            #expect(!after.match.isEmpty, "\(id)")
+            checked += 1
+        }
+        #expect(checked > 40)
+        // Their examples still hold (read through the deferred nodes).
+        let warmAgain = try load()
+        let guarantee = try #require(warmAgain["conduct.guarantee-outcome"])
+        #expect(guarantee.exampleFailures().isEmpty)
+
+        let override = RuleOverride(
+            selector: "conduct.guarantee-outcome", file: "crmlint.yml", line: 3, column: 5, enabled: nil,
+            entries: [.init(key: "severity", value: Node("warning"), line: 4, column: 7)])
+        let overridden = try load([override])
+        let rule = try #require(overridden["conduct.guarantee-outcome"] as? PatternRule)
+        #expect(rule.metadata.severity == .warning)
+        #expect(rule.exampleLists.isRead)
+        #expect(rule.matchExamples == (cold["conduct.guarantee-outcome"] as? PatternRule)?.matchExamples)
     }
 
     @Test func aBrokenExampleFailsEveryLoad() throws {
