@@ -102,10 +102,12 @@ public enum Scanner {
     static func isSmall(_ inputs: [PreparedInput]) -> Bool {
         var total = 0
         for input in inputs {
-            guard let path = input.openPath, let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int else {
-                return false
-            }
-            total += size
+            // stat(2), not FileManager's attributes: casting their `Any` values looked up protocol
+            // conformances through the whole static binary's tables (1 % of a one-file scan). A pipe
+            // or device counts as large, as stdin does: its size says nothing of what it holds.
+            var status = stat()
+            guard let path = input.openPath, stat(path, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return false }
+            total += Int(status.st_size)
             if total >= prefilterWorthwhileBytes { return false }
         }
         return true

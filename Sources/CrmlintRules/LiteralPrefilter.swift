@@ -21,22 +21,22 @@ public final class LiteralPrefilter: @unchecked Sendable {
     // hot `allows`/`mark` a runtime check per read (dropping the global
     // -enforce-exclusivity=unchecked flag cost ~6 % of a scan's CPU).
     @exclusivity(unchecked) private var clauseStart: [Int32] = [0]
-    @exclusivity(unchecked) private var setStart: [Int32] = [0]
-    @exclusivity(unchecked) private var clauseSets: [Int32] = []
+    @exclusivity(unchecked) private var setStart: FlatTable<Int32> = [0]
+    @exclusivity(unchecked) private var clauseSets: FlatTable<Int32> = []
 
     /// First scalar (BMP) → bucket number; 0 means none.
-    @exclusivity(unchecked) private var bmpTable: [UInt32]
+    @exclusivity(unchecked) private var bmpTable: FlatTable<UInt32>
     @exclusivity(unchecked) private var otherTable: [UInt32: Int] = [:]
     // Flat tables for the scan (no reference counting in the loop): the words
     // as UTF-8, the word sets each word belongs to, the words of each bucket.
-    @exclusivity(unchecked) private var wordBytes: [UInt8] = []
-    @exclusivity(unchecked) private var wordStart: [Int32] = [0]
-    @exclusivity(unchecked) private var setsFlat: [Int32] = []
+    @exclusivity(unchecked) private var wordBytes: FlatTable<UInt8> = []
+    @exclusivity(unchecked) private var wordStart: FlatTable<Int32> = [0]
+    @exclusivity(unchecked) private var setsFlat: FlatTable<Int32> = []
     /// Per word: where its positional sets end in `setsFlat` (`orderSetsOfWords` puts them first),
     /// so `mark` records places for those without testing each set (a branch it mispredicted often).
-    @exclusivity(unchecked) private var positionalSetsEnd: [Int32] = []
-    @exclusivity(unchecked) private var setsStart: [Int32] = [0]
-    @exclusivity(unchecked) private var bucketFlat: [Int32] = []
+    @exclusivity(unchecked) private var positionalSetsEnd: FlatTable<Int32> = []
+    @exclusivity(unchecked) private var setsStart: FlatTable<Int32> = [0]
+    @exclusivity(unchecked) private var bucketFlat: FlatTable<Int32> = []
     @exclusivity(unchecked) private var bucketStart: [Int32] = [0]
     /// Derived from the tables above by `derivePairTable` (so the cached file
     /// keeps its format): per bucket, its one-scalar words (`shortWords`), and
@@ -46,10 +46,10 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// stood was most of `mark`; the text's next scalar now picks the few that can match.
     @exclusivity(unchecked) private var shortStart: [Int32] = []
     @exclusivity(unchecked) private var shortWords: [Int32] = []
-    @exclusivity(unchecked) private var pairKeys: [UInt64] = []
+    @exclusivity(unchecked) private var pairKeys: FlatTable<UInt64> = []
     /// Per slot of `pairKeys`: where its words start and end in `pairWords`.
-    @exclusivity(unchecked) private var pairRanges: [Int32] = []
-    @exclusivity(unchecked) private var pairWords: [Int32] = []
+    @exclusivity(unchecked) private var pairRanges: FlatTable<Int32> = []
+    @exclusivity(unchecked) private var pairWords: FlatTable<Int32> = []
     /// Per word set: are its words' positions wanted (it is a pattern's leading words)?
     @exclusivity(unchecked) private var positional: [Bool] = []
     /// Per slot: the word set every match of that pattern starts with, or -1.
@@ -67,7 +67,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
     static let choicesKept = 8
 
     public init(rules: [Rule]) {
-        bmpTable = [UInt32](repeating: 0, count: 0x10000)
+        bmpTable = FlatTable(repeating: 0, count: 0x10000)
         var words: [[UInt8]] = []
         var wordSets: [[Int32]] = []
         var buckets: [[Int32]] = [[]]
@@ -223,7 +223,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
             positionalSetsEnd.append(Int32(ordered.count))
             ordered += sets.lazy.filter { !self.positional[Int($0)] }
         }
-        setsFlat = ordered
+        setsFlat = FlatTable(ordered)
     }
 
     /// The key of a pair of scalars in `pairKeys` (never 0: scalars are below 2^21).
@@ -288,7 +288,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
         }
         var size = 16
         while size < order.count * 2 { size <<= 1 }
-        pairKeys = [UInt64](repeating: 0, count: size)
+        pairKeys = FlatTable(repeating: 0, count: size)
         pairWords = []
         var ranges = [(start: Int32, end: Int32)](repeating: (0, 0), count: size)
         for key in order {
@@ -299,7 +299,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
             pairWords += groups[key]!
             ranges[slot] = (start, Int32(pairWords.count))
         }
-        pairRanges = ranges.flatMap { [$0.start, $0.end] }
+        pairRanges = FlatTable(ranges.flatMap { [$0.start, $0.end] })
     }
 
     /// Could entry `slot` hit a text whose present word sets are `present`?
@@ -572,33 +572,33 @@ extension LiteralPrefilter {
 
     /// 2: the pair table is kept too (deriving it was 4 % of a warm small-file run), and a checksum;
     /// 3: wide "or"s keep several clauses; 4: the four-lane checksum; 5: each word's positional
-    /// sets first, and where they end (`positionalSetsEnd`).
-    static let magic = "crmlint-prefilter 5\n"
+    /// sets first, and where they end (`positionalSetsEnd`); 6: the large tables aligned and read in place.
+    static let magic = "crmlint-prefilter 6\n"
 
     func serialized() -> [UInt8] {
         var out = CacheWriter()
         out.string(Self.magic)
         out.raw(clauseStart)
-        out.raw(setStart)
-        out.raw(clauseSets)
-        out.raw(bmpTable)
+        out.aligned(setStart)
+        out.aligned(clauseSets)
+        out.aligned(bmpTable)
         let others = otherTable.sorted { $0.key < $1.key }
         out.raw(others.map(\.key))
         out.raw(others.map(\.value))
-        out.raw(wordBytes)
-        out.raw(wordStart)
-        out.raw(setsFlat)
-        out.raw(setsStart)
-        out.raw(bucketFlat)
+        out.aligned(wordBytes)
+        out.aligned(wordStart)
+        out.aligned(setsFlat)
+        out.aligned(setsStart)
+        out.aligned(bucketFlat)
         out.raw(bucketStart)
         out.raw(positional.map { $0 ? UInt8(1) : 0 })
         out.raw(leadingSet)
         out.raw(shortStart)
         out.raw(shortWords)
-        out.raw(pairKeys)
-        out.raw(pairRanges)
-        out.raw(pairWords)
-        out.raw(positionalSetsEnd)
+        out.aligned(pairKeys)
+        out.aligned(pairRanges)
+        out.aligned(pairWords)
+        out.aligned(positionalSetsEnd)
         out.count(setCount)
         out.count(slotCount)
         for table in [firstSlot, firstLeafSlot] {
@@ -622,14 +622,14 @@ extension LiteralPrefilter {
 
     convenience init?(restoring bytes: CacheBytes) {
         guard var input = CacheReader(checked: bytes), input.string() == Self.magic, let clauseStart = input.raw(Int32.self),
-            let setStart = input.raw(Int32.self),
-            let clauseSets = input.raw(Int32.self), let bmpTable = input.raw(UInt32.self), bmpTable.count == 0x10000,
+            let setStart = input.table(Int32.self),
+            let clauseSets = input.table(Int32.self), let bmpTable = input.table(UInt32.self), bmpTable.count == 0x10000,
             let otherKeys = input.raw(UInt32.self), let otherValues = input.raw(Int.self), otherKeys.count == otherValues.count,
-            let wordBytes = input.raw(UInt8.self), let wordStart = input.raw(Int32.self), let setsFlat = input.raw(Int32.self),
-            let setsStart = input.raw(Int32.self), let bucketFlat = input.raw(Int32.self), let bucketStart = input.raw(Int32.self),
+            let wordBytes = input.table(UInt8.self), let wordStart = input.table(Int32.self), let setsFlat = input.table(Int32.self),
+            let setsStart = input.table(Int32.self), let bucketFlat = input.table(Int32.self), let bucketStart = input.raw(Int32.self),
             let positional = input.raw(UInt8.self), let leadingSet = input.raw(Int32.self), let shortStart = input.raw(Int32.self),
-            let shortWords = input.raw(Int32.self), let pairKeys = input.raw(UInt64.self), let pairRanges = input.raw(Int32.self),
-            let pairWords = input.raw(Int32.self), let positionalSetsEnd = input.raw(Int32.self), let setCount = input.count(),
+            let shortWords = input.raw(Int32.self), let pairKeys = input.table(UInt64.self), let pairRanges = input.table(Int32.self),
+            let pairWords = input.table(Int32.self), let positionalSetsEnd = input.table(Int32.self), let setCount = input.count(),
             let slotCount = input.count()
         else { return nil }
         var tables: [[String: Int]] = []
@@ -645,7 +645,11 @@ extension LiteralPrefilter {
         guard input.string() == "end", input.atEnd, positional.count == setCount, leadingSet.count == slotCount,
             clauseStart.count == slotCount + 1, shortStart.count == bucketStart.count, pairRanges.count == 2 * pairKeys.count,
             pairKeys.count >= 16, pairKeys.count & (pairKeys.count - 1) == 0, positionalSetsEnd.count == setsStart.count - 1,
-            positionalSetsEnd.indices.allSatisfy({ setsStart[$0] <= positionalSetsEnd[$0] && positionalSetsEnd[$0] <= setsStart[$0 + 1] })
+            positionalSetsEnd.withUnsafeBufferPointer({ ends in
+                setsStart.withUnsafeBufferPointer { starts in
+                    ends.indices.allSatisfy { starts[$0] <= ends[$0] && ends[$0] <= starts[$0 + 1] }
+                }
+            })
         else { return nil }
         self.init(rules: [])
         self.clauseStart = clauseStart
@@ -672,6 +676,14 @@ extension LiteralPrefilter {
         self.pairWords = pairWords
         // Written ordered (`orderSetsOfWords`): ordering again cost more than the rest of reading the file.
         self.positionalSetsEnd = positionalSetsEnd
+    }
+
+    /// How many of the tables are read in place from a cache file (tests).
+    var mappedTablesForTesting: Int {
+        [
+            setStart.isMapped, clauseSets.isMapped, bmpTable.isMapped, wordBytes.isMapped, wordStart.isMapped, setsFlat.isMapped,
+            setsStart.isMapped, bucketFlat.isMapped, pairKeys.isMapped, pairRanges.isMapped, pairWords.isMapped, positionalSetsEnd.isMapped,
+        ].filter { $0 }.count
     }
 
     /// The pair table as `derivePairTable` builds it, for tests of the cached one.

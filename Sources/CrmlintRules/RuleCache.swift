@@ -511,6 +511,14 @@ struct CacheWriter {
         count(values.count)
         values.withUnsafeBytes { bytes += $0 }
     }
+
+    /// The same, its values starting at a multiple of eight bytes from the file's start (zero
+    /// bytes before its count), so a reader may use them in place (`CacheReader.table`).
+    mutating func aligned<T: BitwiseCopyable>(_ values: FlatTable<T>) {
+        while bytes.count % 8 != 0 { bytes.append(0) }
+        count(values.count)
+        values.withUnsafeBufferPointer { bytes += UnsafeRawBufferPointer($0) }
+    }
 }
 
 /// Reading a cache file whole.
@@ -706,6 +714,16 @@ struct CacheReader {
         let value = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
         position += 8
         return value
+    }
+
+    /// Values `CacheWriter.aligned` wrote, read in place from the mapped file.
+    mutating func table<T: BitwiseCopyable>(_ type: T.Type) -> FlatTable<T>? {
+        position = (position + 7) & ~7
+        guard let count = count(), position + count * MemoryLayout<T>.stride <= end,
+            let table = FlatTable<T>(file: file, offset: position, count: count)
+        else { return nil }
+        position += count * MemoryLayout<T>.stride
+        return table
     }
 
     mutating func raw<T>(_ type: T.Type) -> [T]? {

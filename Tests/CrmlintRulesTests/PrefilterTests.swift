@@ -177,6 +177,9 @@ import Testing
         let built = LiteralPrefilter(rules: rules)
         var file = built.serialized()
         let restored = try #require(LiteralPrefilter(restoring: file))
+        // The large tables are read where they lie in the file, not copied out.
+        #expect(built.mappedTablesForTesting == 0)
+        #expect(restored.mappedTablesForTesting == 12)
         let kept = restored.pairTablesForTesting
         #expect(kept == built.pairTablesForTesting)
         #expect(kept == restored.rederivedPairTablesForTesting())
@@ -194,6 +197,35 @@ import Testing
         }
         file[file.count / 2] ^= 0x40
         #expect(LiteralPrefilter(restoring: file) == nil)
+    }
+
+    /// A table read in place gives the values written, only where they are aligned and
+    /// whole; changing one copies it first and leaves the file as it was.
+    @Test func aTableReadInPlaceReadsWhatWasWritten() throws {
+        var writer = CacheWriter()
+        writer.string("x") // 9 bytes: the table's count must be padded to a multiple of eight
+        let values: [Int32] = [7, -1, 0, Int32.max, 42]
+        writer.aligned(FlatTable(values))
+        writer.count(3)
+        let file = CacheBytes(copying: writer.bytes)
+        var reader = CacheReader(bytes: file)
+        let text = reader.string()
+        #expect(text == "x")
+        let read = reader.table(Int32.self)
+        var table = try #require(read)
+        #expect(table.isMapped && table.array == values && table.count == 5 && table[3] == Int32.max)
+        #expect(table[1..<3] == [-1, 0])
+        let after = reader.count()
+        #expect(after == 3)
+        #expect(FlatTable<Int32>(file: file, offset: 17, count: 1) == nil) // not aligned
+        #expect(FlatTable<Int32>(file: file, offset: 16, count: writer.bytes.count) == nil) // past the end
+        table[0] = 8
+        table.append(9)
+        #expect(!table.isMapped && table.array == [8, -1, 0, Int32.max, 42, 9])
+        var again = CacheReader(bytes: file)
+        _ = again.string()
+        let reread = again.table(Int32.self)
+        #expect(reread?.array == values)
     }
 
     /// `mark` (first scalar, then the pair of the first two, then the bytes) finds
