@@ -72,23 +72,7 @@ public typealias DatasetExamples = ExampleLists<DatasetExample>
 
 public enum ExampleDatasets {
     static func read(_ definition: RuleDefinition, metadata: RuleMetadata) -> DatasetExamples {
-        // The same file, the same build, no problem last time: none now either. (Not for a rule
-        // crmlint.yml overrides: its `datasets` may differ from the file's, which the examples read.)
-        if definition.cache?.loadedClean == true, !definition.overridden {
-            if !definition.isDeferred("examples") { _ = definition.node("examples") } // read later, but a key the kind reads
-            return DatasetExamples {
-                let known = definition.errors.count
-                let read = readNow(definition, metadata: metadata)
-                // None is expected (the same text loaded clean), but one the system's time zone data
-                // could cause is said rather than lost.
-                for error in definition.errors.dropFirst(known) {
-                    for line in error.lines { FileHandle.standardError.write(Data("warning: \(line)\n".utf8)) }
-                }
-                return read
-            }
-        }
-        let now = readNow(definition, metadata: metadata)
-        return DatasetExamples(match: now.match, noMatch: now.noMatch)
+        ExampleStrings.lists(definition) { readNow($0, metadata: metadata) }
     }
 
     private static func readNow(

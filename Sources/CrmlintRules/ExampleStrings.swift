@@ -37,12 +37,25 @@ public final class ExampleLists<Example: Sendable>: @unchecked Sendable {
 /// `examples: {match: [...], no_match: [...]}` for rules whose examples are
 /// single texts, and the runner that checks them.
 public enum ExampleStrings {
-    /// The lists `read` gives, read now, or on first use when the rule cache left the file's
-    /// examples encoded and no override changed the rule (the same text loaded clean before).
+    /// The lists `read` gives: on first use when these rule files loaded clean before (the same
+    /// text, the same build: no problem now either), else now, so their problems are the load's.
+    /// Not for a rule crmlint.yml overrides: its `datasets` may differ from the file's, which dataset
+    /// examples read.
     static func lists<Example>(
         _ definition: RuleDefinition, reading read: @escaping (RuleDefinition) -> (match: [Example], noMatch: [Example])
     ) -> ExampleLists<Example> {
-        if !definition.overridden, definition.isDeferred("examples") { return ExampleLists { read(definition) } }
+        if definition.cache?.loadedClean == true, !definition.overridden {
+            if !definition.isDeferred("examples") { _ = definition.node("examples") } // read later, but a key the kind reads
+            return ExampleLists {
+                let known = definition.errors.count
+                let lists = read(definition)
+                // None is expected, but one the system's time zone data or a damaged cache could cause is said rather than lost.
+                for error in definition.errors.dropFirst(known) {
+                    for line in error.lines { FileHandle.standardError.write(Data("warning: \(line)\n".utf8)) }
+                }
+                return lists
+            }
+        }
         let now = read(definition)
         return ExampleLists(match: now.match, noMatch: now.noMatch)
     }

@@ -55,7 +55,12 @@ struct FlatTable<Element: BitwiseCopyable>: ExpressibleByArrayLiteral, @unchecke
     }
 
     /// A copy of the values in `bounds`.
-    subscript(bounds: Range<Int>) -> [Element] { withUnsafeBufferPointer { Array($0[bounds]) } }
+    subscript(bounds: Range<Int>) -> [Element] {
+        withUnsafeBufferPointer { buffer in
+            precondition(bounds.lowerBound >= 0 && bounds.upperBound <= buffer.count, "range out of bounds")
+            return Array(buffer[bounds])
+        }
+    }
 
     /// The values as an array (a copy when they are mapped).
     var array: [Element] {

@@ -37,6 +37,14 @@ public struct NgramModel: Sendable, Equatable {
         self.notes = notes
     }
 
+    /// Whether the sizes and values hold what scoring relies on (what `init(serialized:)` checks a
+    /// file's header for, line by line): a model read from elsewhere (the rule cache) is used only then.
+    var isConsistent: Bool {
+        labels.count >= 2 && Set(labels).count == labels.count && buckets >= 2 && buckets <= 1 << 22
+            && buckets & (buckets - 1) == 0 && (1...5).contains(maxGram) && scale.isFinite && scale > 0
+            && bias.count == labels.count && bias.allSatisfy(\.isFinite) && weights.count == buckets * labels.count
+    }
+
     /// Why a model file cannot be read, with its 1-based line.
     public struct Problem: Error, Equatable, CustomStringConvertible {
         public let line: Int

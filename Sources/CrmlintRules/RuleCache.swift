@@ -76,6 +76,9 @@ public final class RuleCache: @unchecked Sendable {
     /// is not a rule file, so the cache's name does not stand for it (parsing its 350 KB of
     /// base64 text was a twentieth of a one-file scan).
     private var models: [CacheKey: NgramModel] = [:]
+    /// The models looked up or added in this run: only they are written back, so a retrained
+    /// model's predecessor does not stay in the file.
+    private var modelsUsed: Set<CacheKey> = []
     /// Whether something was added since the file was read.
     private(set) var changed = false
     /// The file this cache is read from and written to (nil: in memory only).
@@ -116,6 +119,7 @@ public final class RuleCache: @unchecked Sendable {
         validTerms = []
         documents = [:]
         models = [:]
+        modelsUsed = []
         terms = nil
         loadedClean = false
     }
@@ -193,11 +197,14 @@ public final class RuleCache: @unchecked Sendable {
     /// The model a file of this text holds, read before.
     func model(_ key: CacheKey) -> NgramModel? {
         lock.lock(); defer { lock.unlock() }
-        return models[key]
+        guard let model = models[key] else { return nil }
+        modelsUsed.insert(key)
+        return model
     }
 
     func setModel(_ key: CacheKey, _ model: NgramModel) {
         lock.lock(); defer { lock.unlock() }
+        modelsUsed.insert(key)
         guard models[key] == nil else { return }
         models[key] = model
         changed = true
@@ -275,8 +282,9 @@ public final class RuleCache: @unchecked Sendable {
             out.count(bytes.count)
             bytes.withBytes { out.bytes += $0 }
         }
-        out.count(models.count)
-        for (key, model) in models {
+        let kept = models.filter { modelsUsed.contains($0.key) }
+        out.count(kept.count)
+        for (key, model) in kept {
             out.key(key)
             out.count(model.labels.count)
             model.labels.forEach { out.string($0) }
@@ -375,9 +383,11 @@ public final class RuleCache: @unchecked Sendable {
                 guard let note = input.string() else { return false }
                 notes.append(note)
             }
-            models[key] = NgramModel(
+            let model = NgramModel(
                 labels: labels, buckets: buckets, maxGram: maxGram, scale: Float(bitPattern: UInt32(scale)), bias: bias, weights: weights,
                 notes: notes)
+            guard model.isConsistent else { return false }
+            models[key] = model
         }
         guard let clean = input.count(), clean <= 1 else { return false }
         loadedClean = clean == 1

@@ -96,9 +96,12 @@ public final class RuleDefinition {
         guard let index = index(of: key) else { return nil }
         used.insert(key)
         if let left = deferred[key] {
-            let value = decoded[key] ?? left.node() ?? entries[index].value
-            decoded[key] = value
-            return (value, entries[index].line)
+            if let value = decoded[key] ?? left.node() {
+                decoded[key] = value
+                return (value, entries[index].line)
+            }
+            // Checked when the document was read, so not expected; said rather than read as an empty value.
+            fail(key, "the rule cache's copy of '\(key)' cannot be read (delete \(cache?.path ?? "the rule cache") or run with --no-cache)")
         }
         return (entries[index].value, entries[index].line)
     }

@@ -109,9 +109,11 @@ public enum RuleLoader {
         let disabled = Set(
             sorted.filter { RuleOverride.enabled(overrides, id: $0.metadata.id, category: $0.metadata.category.rawValue) == false }
                 .map(\.metadata.id))
-        return LoadedRules(
+        var loaded = LoadedRules(
             rules: sorted, originals: originals, disabled: disabled, problems: RuleOverride.problems(overrides, rules: sorted), cache: cache
         )
+        loaded.terms = terms
+        return loaded
     }
 
     /// The word classes (`terms`) defined across these rule files, for the
@@ -293,7 +295,8 @@ public enum RuleLoader {
                 continue
             }
             // The rule as its file wrote it is built first, so its own problems are reported as such.
-            let (merged, sources) = OverrideMerge.merge(node, file: file, overrides: applying)
+            let (merged, sources) = OverrideMerge.merge(
+                Self.reading(deferred[index] ?? [:], touchedBy: applying, in: node), file: file, overrides: applying)
             let changed = RuleDefinition(
                 file: file, node: merged, terms: terms, sources: sources, cache: cache, deferred: deferred[index] ?? [:])
             if let overridden = build(changed) {
@@ -303,6 +306,18 @@ public enum RuleLoader {
             errors.append(contentsOf: changed.errors)
         }
         return (rules, errors)
+    }
+
+    /// `node` with the values an override changes read where the cache left them encoded: an
+    /// override merges into the file's value (key by key for a mapping), not into the placeholder.
+    static func reading(_ deferred: [String: YAMLNodeCodec.DeferredNode], touchedBy overrides: [RuleOverride], in node: Node) -> Node {
+        let touched = Set(overrides.flatMap { $0.entries.map(\.key) }).intersection(deferred.keys)
+        guard !touched.isEmpty, case let .mapping(mapping) = node else { return node }
+        let pairs = mapping.map { pair -> (Node, Node) in
+            guard let key = pair.key.string, touched.contains(key), let value = deferred[key]?.node() else { return (pair.key, pair.value) }
+            return (pair.key, value)
+        }
+        return .mapping(Node.Mapping(pairs, mapping.tag, mapping.style, mapping.mark))
     }
 
     static func build(_ definition: RuleDefinition) -> Rule? {
@@ -344,6 +359,8 @@ public struct LoadedRules: Sendable {
     public var problems: [CrmlintError]
     /// The cache the rules were loaded through, if any: the scan keeps the prefilter's tables beside it.
     public var cache: RuleCache?
+    /// The word classes the rules' patterns were expanded with (deferred after a clean load).
+    var terms = TermTable()
 
     public init(
         rules: [Rule], originals: [String: Rule] = [:], disabled: Set<String> = [], problems: [CrmlintError] = [],

@@ -54,7 +54,18 @@ public struct TermTable: Sendable {
             made = table
             return table
         }
+
+        var isMade: Bool {
+            lock.lock(); defer { lock.unlock() }
+            return made != nil
+        }
     }
+
+    /// Whether the classes have been read: always for a table made at once; for a deferred one, once a pattern was expanded (tests).
+    var isRead: Bool { deferred?.isMade ?? true }
+
+    /// Whether the table is read on first use (`init(fingerprint:making:)`).
+    var isDeferred: Bool { deferred != nil }
 
     public static let empty = TermTable()
 

@@ -58,7 +58,7 @@ enum YAMLNodeCodec {
                     guard keys.contains(key) else { return false }
                     let start = reader.position
                     let names = reader.tagNames
-                    guard reader.skip(depth: 2) else { return false }
+                    guard reader.skip(depth: 2) else { return nil }
                     deferred[item, default: [:]][key] = DeferredNode(
                         slice: CacheSlice(
                             owner: slice.owner, range: slice.range.lowerBound + start..<slice.range.lowerBound + reader.position),
@@ -96,16 +96,16 @@ enum YAMLNodeCodec {
             // Tags are written resolved (`str`, `int`, …, `map`, `seq`: the name Yams gives a node on
             // first comparison), so a read document never resolves one: that would build Yams's
             // default resolver (seven regular expressions) and match them on every key compared.
-            header(node.tag, UInt32(scalar.style.rawValue), scalar.mark, tags: &tags, into: &out)
+            guard header(node.tag, UInt32(scalar.style.rawValue), scalar.mark, tags: &tags, into: &out) else { return false }
             string(scalar.string, into: &out)
         case let .sequence(sequence):
             out.append(Kind.sequence.rawValue)
-            header(node.tag, sequence.style.rawValue, sequence.mark, tags: &tags, into: &out)
+            guard header(node.tag, sequence.style.rawValue, sequence.mark, tags: &tags, into: &out) else { return false }
             varint(sequence.count, into: &out)
             for item in sequence where !write(item, depth: depth + 1, tags: &tags, into: &out) { return false }
         case let .mapping(mapping):
             out.append(Kind.mapping.rawValue)
-            header(node.tag, mapping.style.rawValue, mapping.mark, tags: &tags, into: &out)
+            guard header(node.tag, mapping.style.rawValue, mapping.mark, tags: &tags, into: &out) else { return false }
             varint(mapping.count, into: &out)
             for (key, value) in mapping
             where !write(key, depth: depth + 1, tags: &tags, into: &out) || !write(value, depth: depth + 1, tags: &tags, into: &out) {
@@ -117,12 +117,17 @@ enum YAMLNodeCodec {
         return true
     }
 
+    /// The most tag names a document may have: a reader refuses more (a damaged count must not allocate without end).
+    static let maxTagNames = 1024
+
     /// A tag is its number among the document's tag names, 0 followed by the name on its first use.
-    private static func header(_ tag: Tag, _ style: UInt32, _ mark: Mark?, tags: inout [String: Int], into out: inout [UInt8]) {
+    /// False past `maxTagNames` (the document is then not kept).
+    private static func header(_ tag: Tag, _ style: UInt32, _ mark: Mark?, tags: inout [String: Int], into out: inout [UInt8]) -> Bool {
         let name = tag.rawValue
         if let number = tags[name] {
             varint(number, into: &out)
         } else {
+            guard tags.count < maxTagNames else { return false }
             tags[name] = tags.count + 1
             varint(0, into: &out)
             string(name, into: &out)
@@ -135,6 +140,7 @@ enum YAMLNodeCodec {
         } else {
             out.append(0)
         }
+        return true
     }
 
     private static func string(_ text: String, into out: inout [UInt8]) {
@@ -226,7 +232,7 @@ enum YAMLNodeCodec {
         mutating func header(kind: Kind) -> (tag: Tag, style: UInt32, mark: Mark?)? {
             guard var number = varint() else { return nil }
             if number == 0 {
-                guard tagNames.count < 1024, let name = string() else { return nil }
+                guard tagNames.count < YAMLNodeCodec.maxTagNames, let name = string() else { return nil }
                 tagNames.append(name)
                 number = tagNames.count
             }
@@ -250,18 +256,23 @@ enum YAMLNodeCodec {
         }
 
         /// Reads past a node, building nothing but the tag names it introduces; false when it is not whole.
+        /// Checks what `node` checks but the scalars' text (kept bytes of a checksummed file this
+        /// build wrote from `String`s), so a value skipped here reads back later.
         mutating func skip(depth: Int) -> Bool {
             guard depth <= YAMLNodeCodec.maxDepth, let kind = byte().flatMap(Kind.init(rawValue:)), var number = varint() else {
                 return false
             }
             if number == 0 {
-                guard tagNames.count < 1024, let length = varint(), length <= bytes.endIndex - position else { return false }
-                // Valid or not, the name is only compared by number from here: made when a tag is.
-                tagNames.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]), as: UTF8.self))
-                position += length
+                guard tagNames.count < YAMLNodeCodec.maxTagNames, let name = string() else { return false }
+                tagNames.append(name)
                 number = tagNames.count
             }
-            guard number <= tagNames.count, varint() != nil, let hasMark = byte() else { return false }
+            guard number <= tagNames.count, let style = varint(), style <= Int(UInt32.max), let hasMark = byte() else { return false }
+            switch kind {
+            case .scalar: guard Node.Scalar.Style(rawValue: UInt32(style)) != nil else { return false }
+            case .sequence: guard Node.Sequence.Style(rawValue: UInt32(style)) != nil else { return false }
+            case .mapping: guard Node.Mapping.Style(rawValue: UInt32(style)) != nil else { return false }
+            }
             switch hasMark {
             case 0: break
             case 1: guard varint() != nil, varint() != nil else { return false }
@@ -284,8 +295,9 @@ enum YAMLNodeCodec {
         }
 
         /// `deferring`: asked, for each value of a mapping in the top-level list (item, key),
-        /// whether it took the value (left the reader past it); the item then holds an empty scalar.
-        mutating func node(depth: Int, deferring: ((Int, String, inout Reader) -> Bool)? = nil) -> Node? {
+        /// whether it took the value (left the reader past it; the item then holds an empty scalar),
+        /// or nil when the value is not whole (the document is then refused).
+        mutating func node(depth: Int, deferring: ((Int, String, inout Reader) -> Bool?)? = nil) -> Node? {
             guard depth <= YAMLNodeCodec.maxDepth, let kind = byte().flatMap(Kind.init(rawValue:)), let header = header(kind: kind) else {
                 return nil
             }
@@ -321,7 +333,7 @@ enum YAMLNodeCodec {
         }
 
         /// An item of the top-level list: a mapping some of whose values `deferring` may take.
-        private mutating func item(depth: Int, index: Int, deferring: (Int, String, inout Reader) -> Bool) -> Node? {
+        private mutating func item(depth: Int, index: Int, deferring: (Int, String, inout Reader) -> Bool?) -> Node? {
             guard position < bytes.endIndex, bytes[position] == Kind.mapping.rawValue else { return node(depth: depth) }
             position += 1
             guard let header = header(kind: .mapping), let count = varint(), count <= bytes.endIndex - position,
@@ -331,10 +343,13 @@ enum YAMLNodeCodec {
             pairs.reserveCapacity(count)
             for _ in 0..<count {
                 guard let key = node(depth: depth + 1) else { return nil }
-                if let name = key.scalar?.string, deferring(index, name, &self) {
-                    // The key's own tag (`str`): a new one would build Yams's default resolver, seven regular expressions.
-                    pairs.append((key, Node("", key.tag, .plain)))
-                    continue
+                if let name = key.scalar?.string {
+                    guard let taken = deferring(index, name, &self) else { return nil }
+                    if taken {
+                        // The key's own tag (`str`): a new one would build Yams's default resolver, seven regular expressions.
+                        pairs.append((key, Node("", key.tag, .plain)))
+                        continue
+                    }
                 }
                 guard let value = node(depth: depth + 1) else { return nil }
                 pairs.append((key, value))

@@ -212,12 +212,21 @@ import Yams
                 paths: [ruleFile], overrides: [], checkExamples: false, cacheDirectory: cacheFolder, cacheIdentity: "t")
             return (try #require(loaded.rules.first as? ClassifierRule), loaded.cache)
         }
-        let cold = try load()
-        #expect(cold.rule.model == ClassifierRuleTests.small)
+        // A model planted in the cache under the file's text is the one the rule gets: the cache is read.
+        let planted = NgramModel(
+            labels: ClassifierRuleTests.small.labels, buckets: ClassifierRuleTests.small.buckets,
+            maxGram: ClassifierRuleTests.small.maxGram,
+            scale: ClassifierRuleTests.small.scale, bias: ClassifierRuleTests.small.bias.map { $0 + 1 },
+            weights: ClassifierRuleTests.small.weights, notes: ["planted"])
+        let ruleText = try String(contentsOfFile: ruleFile, encoding: .utf8)
+        let seeded = RuleCache(directory: cacheFolder, files: [(path: ruleFile, text: ruleText)], identity: "t")
+        seeded.setModel(CacheKey(ClassifierRuleTests.small.serialized), planted)
+        seeded.save()
+        let first = try load()
+        #expect(first.cache?.wasRead == true)
+        #expect(first.rule.model == planted)
         let warm = try load()
-        #expect(warm.cache?.wasRead == true)
-        #expect(warm.cache?.model(CacheKey(ClassifierRuleTests.small.serialized)) == ClassifierRuleTests.small)
-        #expect(warm.rule.model == ClassifierRuleTests.small)
+        #expect(warm.rule.model == planted)
 
         let edited = NgramModel(
             labels: ClassifierRuleTests.small.labels, buckets: ClassifierRuleTests.small.buckets,
@@ -228,6 +237,16 @@ import Yams
         let again = try load()
         #expect(again.cache?.wasRead == true)
         #expect(again.rule.model == edited)
+        // A model that is not whole is not read from the cache: the file is read instead.
+        let broken = NgramModel(
+            labels: edited.labels, buckets: edited.buckets, maxGram: edited.maxGram, scale: edited.scale, bias: edited.bias,
+            weights: Array(edited.weights.dropLast()), notes: [])
+        #expect(!broken.isConsistent && edited.isConsistent)
+        let damaged = RuleCache(directory: cacheFolder, files: [(path: ruleFile, text: ruleText)], identity: "t")
+        damaged.setModel(CacheKey("another model file"), broken)
+        damaged.save()
+        #expect(!RuleCache(directory: cacheFolder, files: [(path: ruleFile, text: ruleText)], identity: "t").wasRead)
+        #expect(try load().rule.model == edited)
     }
 
     @Test func base64DecodesAsFoundationDoes() {
@@ -488,6 +507,12 @@ import Yams
             }
         }
         #expect(deferredCount > 20)
+        // More tag names than a reader takes (the list's own `seq` and one per item): the document is not
+        // kept, and is composed from its text instead; as many as a reader takes are kept.
+        func items(_ count: Int) -> String { (0..<count).map { "- !t\($0) x" }.joined(separator: "\n") }
+        #expect(YAMLNodeCodec.encode(try Yams.compose(yaml: items(YAMLNodeCodec.maxTagNames))) == nil)
+        let most = try #require(YAMLNodeCodec.encode(try Yams.compose(yaml: items(YAMLNodeCodec.maxTagNames - 1))))
+        #expect(most.withUnsafeBytes(YAMLNodeCodec.decode) != nil)
     }
 
     /// A pattern whose code comes from the store matches exactly what a
@@ -615,6 +640,16 @@ import Yams
         #expect(rule.metadata.severity == .warning)
         #expect(rule.exampleLists.isRead)
         #expect(rule.matchExamples == (cold["conduct.guarantee-outcome"] as? PatternRule)?.matchExamples)
+
+        // An override of `examples` itself (crmlint.yml refuses one; the loader's API does not) merges
+        // into the file's examples key by key, as on a cold load, not into the value left encoded.
+        let examplesOverride = RuleOverride(
+            selector: "conduct.guarantee-outcome", file: "crmlint.yml", line: 3, column: 5, enabled: nil,
+            entries: [.init(key: "examples", value: try #require(try Yams.compose(yaml: "match: [保证收益翻倍]")), line: 4, column: 7)])
+        let merged = try #require(try load([examplesOverride])["conduct.guarantee-outcome"] as? PatternRule)
+        let coldGuarantee = try #require(cold["conduct.guarantee-outcome"] as? PatternRule)
+        #expect(merged.matchExamples == ["保证收益翻倍"])
+        #expect(merged.noMatchExamples == coldGuarantee.noMatchExamples && !merged.noMatchExamples.isEmpty)
     }
 
     @Test func aBrokenExampleFailsEveryLoad() throws {
@@ -692,6 +727,7 @@ import Yams
             }
         }
         let cold = try load()
+        #expect(!cold.terms.isDeferred)
         #expect(try found(cold) == [1, 1, 1, 0, 0])
         // The cache names the file of nothing but word classes, and the classes' fingerprint.
         let recorded = try #require(cold.cache?.cleanTerms())
@@ -701,7 +737,11 @@ import Yams
         CompiledPatterns.shared.removeAll() // as a new process finds it
         let warm = try load()
         #expect(warm.cache?.wasRead == true)
+        // Loaded without reading the classes; the first pattern that has to be compiled reads them.
+        #expect(warm.terms.isDeferred && !warm.terms.isRead)
+        #expect(warm.terms.fingerprint == cold.terms.fingerprint)
         #expect(try found(warm) == [1, 1, 1, 0, 0])
+        #expect(warm.terms.isRead)
 
         // Changing the classes changes the files' cache: the new word is found, the old one no longer.
         try "terms:\n  promise: [保证, '{{sure}}']\n  sure: [稳赚, 包赚]\n".write(toFile: termsFile, atomically: true, encoding: .utf8)
