@@ -244,7 +244,7 @@ public enum DatasetSchema {
                 // Traditional to Simplified as the normaliser maps it.
                 if TextNormalizer.keptAsWritten.contains(value) {
                     key.append(scalar)
-                } else if let simplified = HantHansTable.mapping[value] {
+                } else if let simplified = HantHansTable.simplified(value) {
                     guard simplified.unicodeScalars.allSatisfy({ TextNormalizer.isHan($0.value) }) else { return nil }
                     key.append(contentsOf: simplified.unicodeScalars)
                 } else {

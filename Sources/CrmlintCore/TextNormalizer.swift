@@ -177,7 +177,7 @@ public final class TextNormalizer {
         // Traditional → Simplified from the table generated from ICU's Hant-Hans (`HantHansTable`): the same
         // result for every scalar, without creating the transliterator.
         if let first = text.unicodeScalars.first, Self.isHan(first.value), !Self.keptAsWritten.contains(first.value),
-            let simplified = HantHansTable.mapping[value]
+            let simplified = HantHansTable.simplified(value)
         {
             text = simplified
         }
@@ -218,10 +218,44 @@ public final class TextNormalizer {
 
 // Beside the normaliser, not in HantHansTable.swift: that file is all generated (scripts/gen-hant-hans-table).
 extension HantHansTable {
-    /// Scalar → what Hant-Hans makes of its compatibility form, read once from `lines`. Creating ICU's
-    /// transliterator cost about 4 ms of every run (a fifteenth of a small file's scan) before any character
-    /// was looked up; the table needs none. Read scalar by scalar (splitting the text into lines first
-    /// cost about 4 % of a small file's scan).
+    /// What Hant-Hans makes of `value`, found by halving `lines` (one line per scalar, in scalar order, as
+    /// the generator writes them: UTF-8 orders as the scalars do). A scan looks up a few hundred scalars;
+    /// building `mapping`, all 3,350, was 2.2 M instructions and its pages of every run that met a Han character.
+    static func simplified(_ value: UInt32) -> String? {
+        let found = lines.utf8.withContiguousStorageIfAvailable { bytes -> String? in
+            var low = 0, high = bytes.count // always a line's start (or the end)
+            while low < high {
+                var start = (low + high) / 2
+                while start > low, bytes[start - 1] != 0x0A { start -= 1 }
+                var end = start
+                while end < high, bytes[end] != 0x0A { end += 1 }
+                guard let (key, length) = Self.scalar(in: bytes, at: start, end: end) else { return nil }
+                if key == value { return String(decoding: bytes[(start + length)..<end], as: UTF8.self) }
+                if key < value { low = end + 1 } else { high = start }
+            }
+            return nil
+        }
+        // A literal's text is contiguous; the dictionary only if it were not.
+        if let found { return found }
+        return mapping[value]
+    }
+
+    /// The scalar whose UTF-8 starts at `position` (before `end`) and its length in bytes.
+    private static func scalar(in bytes: UnsafeBufferPointer<UInt8>, at position: Int, end: Int) -> (UInt32, Int)? {
+        guard position < end else { return nil }
+        let lead = UInt32(bytes[position])
+        let length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        guard position + length <= end else { return nil }
+        guard length > 1 else { return (lead, 1) }
+        var value = lead & (0xFF >> (length + 1))
+        for offset in 1..<length { value = value << 6 | UInt32(bytes[position + offset] & 0x3F) }
+        return (value, length)
+    }
+
+    /// The whole table as a dictionary, read from `lines` (tests check `simplified` and the table against it
+    /// and ICU). Scalar → what Hant-Hans makes of its compatibility form. Creating ICU's transliterator cost
+    /// about 4 ms of every run (a fifteenth of a small file's scan) before any character was looked up; the
+    /// table needs none.
     static let mapping: [UInt32: String] = {
         var mapping: [UInt32: String] = [:]
         mapping.reserveCapacity(4096)

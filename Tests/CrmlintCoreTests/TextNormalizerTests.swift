@@ -79,6 +79,27 @@ import Testing
         #expect(HantHansTable.mapping[0x8AAA] == "说") // 說
     }
 
+    /// The normaliser and header keys look scalars up by halving the table's text: the same answer as the
+    /// whole table read into a dictionary, for every scalar of it, its neighbours, and every other in the
+    /// ranges it covers (the first and the last line included).
+    @Test func lookingUpByHalvingIsReadingTheWholeTable() {
+        var checked = 0
+        var mismatches: [UInt32] = []
+        let keys = HantHansTable.mapping.keys.sorted()
+        for value in keys.flatMap({ [$0 &- 1, $0, $0 + 1] }) + Array(0..<0x3000) + Array(0x4E00..<0xA000) + [0x10FFFF]
+        where HantHansTable.simplified(value) != HantHansTable.mapping[value] {
+            mismatches.append(value)
+        }
+        for value in keys {
+            checked += 1
+            if HantHansTable.simplified(value) == nil { mismatches.append(value) }
+        }
+        #expect(mismatches.isEmpty, "first: \(mismatches.prefix(5).map { String($0, radix: 16) })")
+        #expect(checked == HantHansTable.mapping.count && checked > 3000)
+        #expect(HantHansTable.simplified(keys.first!) != nil && HantHansTable.simplified(keys.last!) != nil)
+        #expect(HantHansTable.simplified(0x8AAA) == "说" && HantHansTable.simplified(0x8BF4) == nil) // 說 → 说; 说 stays
+    }
+
     /// The normaliser skips ICU's NFKC for the CJK Unified Ideographs: every one of them must be its own
     /// compatibility form, and the block's neighbours (compatibility ideographs, radicals) must not all be.
     @Test func unifiedIdeographsAreTheirOwnCompatibilityForm() {
