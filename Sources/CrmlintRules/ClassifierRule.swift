@@ -140,22 +140,21 @@ enum ModelFiles {
         lock.unlock()
         if let known, known.text == text { return (known.model, path) }
         let key = definition.cache.map { _ in CacheKey(text) }
-        if let key, let model = definition.cache?.model(key) {
-            lock.lock()
-            cache[path] = (text, model)
-            lock.unlock()
-            return (model, path)
-        }
-        do {
-            let model = try NgramModel(serialized: text)
+        let model: NgramModel
+        if let key, let cached = definition.cache?.model(key) {
+            model = cached
+        } else {
+            do {
+                model = try NgramModel(serialized: text)
+            } catch {
+                definition.fail("model", "model file '\(path)' \(error)")
+                return nil
+            }
             if let key { definition.cache?.setModel(key, model) }
-            lock.lock()
-            cache[path] = (text, model)
-            lock.unlock()
-            return (model, path)
-        } catch {
-            definition.fail("model", "model file '\(path)' \(error)")
-            return nil
         }
+        lock.lock()
+        cache[path] = (text, model)
+        lock.unlock()
+        return (model, path)
     }
 }

@@ -7,31 +7,17 @@ import Yams
 /// the examples of rule files outside the binary only, and `rules test`,
 /// `explain` and the docs ask for them), else read at once so their problems
 /// are reported with the file's.
-public final class ExampleLists<Example: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var read: (match: [Example], noMatch: [Example])?
-    private var reader: (() -> (match: [Example], noMatch: [Example]))?
+public final class ExampleLists<Example: Sendable>: Sendable {
+    private let lists: OnFirstUse<(match: [Example], noMatch: [Example])>
 
-    public init(match: [Example], noMatch: [Example]) { read = (match, noMatch) }
+    public init(match: [Example], noMatch: [Example]) { lists = OnFirstUse((match, noMatch)) }
 
-    init(reader: @escaping () -> (match: [Example], noMatch: [Example])) { self.reader = reader }
+    init(reader: @escaping () -> (match: [Example], noMatch: [Example])) { lists = OnFirstUse(making: reader) }
 
-    private var value: (match: [Example], noMatch: [Example]) {
-        lock.lock(); defer { lock.unlock() }
-        if let read { return read }
-        let made = reader?() ?? ([], [])
-        read = made
-        reader = nil
-        return made
-    }
-
-    public var match: [Example] { value.match }
-    public var noMatch: [Example] { value.noMatch }
+    public var match: [Example] { lists.value.match }
+    public var noMatch: [Example] { lists.value.noMatch }
     /// Whether they have been read (tests).
-    var isRead: Bool {
-        lock.lock(); defer { lock.unlock() }
-        return read != nil
-    }
+    var isRead: Bool { lists.isMade }
 }
 
 /// `examples: {match: [...], no_match: [...]}` for rules whose examples are

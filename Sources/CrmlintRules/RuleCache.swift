@@ -187,12 +187,7 @@ public final class RuleCache: @unchecked Sendable {
 
     /// The YAML document of the rule file at `path` as it was composed when
     /// the cache was written (`.some(nil)`: an empty document), or nil.
-    func document(_ path: String) -> Node?? {
-        lock.lock()
-        let bytes = documents[path]
-        lock.unlock()
-        return bytes.flatMap { $0.withBytes(YAMLNodeCodec.decode) }
-    }
+    func document(_ path: String) -> Node?? { document(path, deferring: []).root }
 
     /// The model a file of this text holds, read before.
     func model(_ key: CacheKey) -> NgramModel? {
@@ -594,7 +589,6 @@ final class CacheBytes: @unchecked Sendable {
     subscript(range: Range<Int>) -> CacheSlice { CacheSlice(owner: self, range: range) }
 }
 
-/// Part of a file's bytes (a kept YAML document, a pattern's code), holding the file.
 /// A pattern's text as the rule cache keeps it: made in this run, or bytes of
 /// the cache file, decoded (once per use) only when something needs the text.
 struct PatternText: Sendable {
@@ -620,6 +614,7 @@ struct PatternText: Sendable {
     }
 }
 
+/// Part of a file's bytes (a kept YAML document, a pattern's code), holding the file.
 struct CacheSlice: Sendable {
     let owner: CacheBytes
     let range: Range<Int>

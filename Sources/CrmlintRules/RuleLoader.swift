@@ -218,11 +218,9 @@ public enum RuleLoader {
     ) {
         let root: Node?
         var deferredByRootIndex: [Int: [String: YAMLNodeCodec.DeferredNode]] = [:]
-        if !deferring.isEmpty, let cached = cache?.document(file, deferring: deferring), let document = cached.root {
+        if let cached = cache?.document(file, deferring: deferring), let document = cached.root {
             root = document
             deferredByRootIndex = cached.deferred
-        } else if let cached = cache?.document(file) {
-            root = cached
         } else {
             do {
                 root = try StrictYAML.compose(yaml)

@@ -1,5 +1,4 @@
 import CrmlintCore
-import Foundation
 import PatternEngine
 import Yams
 
@@ -18,7 +17,7 @@ public struct TermTable: Sendable {
     }
 
     /// Every class by name.
-    public var terms: [String: Term] { deferred?.table.terms ?? definitions }
+    public var terms: [String: Term] { deferred?.value.terms ?? definitions }
     private var definitions: [String: Term] = [:]
     /// Fully expanded fragments, filled by `resolve()`.
     private var expanded: [String: String] = [:]
@@ -26,7 +25,7 @@ public struct TermTable: Sendable {
     /// references and this name what it expands to, without hashing the expansion.
     public private(set) var fingerprint = PatternSourceKey(a: 0, b: 0)
     /// The table itself, made when first asked for (see `init(fingerprint:making:)`).
-    private let deferred: DeferredTerms?
+    private let deferred: OnFirstUse<TermTable>?
 
     public init() { deferred = nil }
 
@@ -36,29 +35,7 @@ public struct TermTable: Sendable {
     /// resolving them was a tenth of a one-file scan). `making` must give a table of that fingerprint.
     init(fingerprint: PatternSourceKey, making: @escaping @Sendable () -> TermTable) {
         self.fingerprint = fingerprint
-        deferred = DeferredTerms(making)
-    }
-
-    /// A table made once, on first use, from any thread.
-    private final class DeferredTerms: @unchecked Sendable {
-        private let lock = NSLock()
-        private var made: TermTable?
-        private let making: @Sendable () -> TermTable
-
-        init(_ making: @escaping @Sendable () -> TermTable) { self.making = making }
-
-        var table: TermTable {
-            lock.lock(); defer { lock.unlock() }
-            if let made { return made }
-            let table = making()
-            made = table
-            return table
-        }
-
-        var isMade: Bool {
-            lock.lock(); defer { lock.unlock() }
-            return made != nil
-        }
+        deferred = OnFirstUse(making: making)
     }
 
     /// Whether the classes have been read: always for a table made at once; for a deferred one, once a pattern was expanded (tests).
@@ -225,7 +202,7 @@ public struct TermTable: Sendable {
     public func expand(_ source: String) throws -> String {
         // A byte search: Foundation's `contains` cost 15,000 instructions a pattern ("{{" is ASCII, so bytes decide).
         guard Self.holdsDoubleBrace(source) else { return source }
-        if let deferred { return try deferred.table.expand(source) }
+        if let deferred { return try deferred.value.expand(source) }
         let terms = definitions
         return try Self.substitute(source) { name in
             if let fragment = expanded[name] { return fragment }

@@ -27,7 +27,35 @@ enum YAMLNodeCodec {
 
     /// The document `encode` wrote: `.some(nil)` for an empty one, nil when the bytes are not a whole document.
     /// (A kept document is a slice of the mapped cache file.)
-    static func decode(_ bytes: UnsafeRawBufferPointer) -> Node?? {
+    static func decode(_ bytes: UnsafeRawBufferPointer) -> Node?? { decode(bytes, deferring: nil) }
+
+    /// A document whose rule items (the mappings of its top-level list) keep the values of
+    /// `keys` encoded: each such value is a `DeferredNode` (by item index and key) decoded
+    /// when asked for, and the item holds an empty scalar in its place. A scan never reads the
+    /// bundled rules' `examples`, a third of their nodes. (No keys: the whole document.)
+    static func decode(_ slice: CacheSlice, deferring keys: Set<String>) -> (root: Node??, deferred: [Int: [String: DeferredNode]]) {
+        var deferred: [Int: [String: DeferredNode]] = [:]
+        let root = slice.withBytes { bytes in
+            decode(
+                bytes,
+                deferring: keys.isEmpty
+                    ? nil
+                    : { item, key, reader in
+                        guard keys.contains(key) else { return false }
+                        let start = reader.position
+                        let names = reader.tagNames
+                        guard reader.skip(depth: 2) else { return nil }
+                        deferred[item, default: [:]][key] = DeferredNode(
+                            slice: CacheSlice(
+                                owner: slice.owner, range: slice.range.lowerBound + start..<slice.range.lowerBound + reader.position),
+                            tagNames: names)
+                        return true
+                    })
+        }
+        return root == nil ? (nil, [:]) : (root, deferred)
+    }
+
+    private static func decode(_ bytes: UnsafeRawBufferPointer, deferring: ((Int, String, inout Reader) -> Bool?)?) -> Node?? {
         guard markLayoutHolds else { return nil }
         // One constructor per document, shared by its tags, as Yams's parser does. No resolver
         // rules: scalars' tags were written resolved, and collections' resolve without rules.
@@ -35,40 +63,9 @@ enum YAMLNodeCodec {
         switch reader.byte() {
         case 0: return reader.atEnd ? .some(nil) : nil
         case 1:
-            guard let node = reader.node(depth: 0), reader.atEnd else { return nil }
+            guard let node = reader.node(depth: 0, deferring: deferring), reader.atEnd else { return nil }
             return .some(node)
         default: return nil
-        }
-    }
-
-    /// `tags`: the tag names written so far, by number (a document has a handful, on every node).
-    /// A document whose rule items (the mappings of its top-level list) keep the values of
-    /// `keys` encoded: each such value is a `DeferredNode` (by item index and key) decoded
-    /// when asked for, and the item holds an empty scalar in its place. A scan never reads the
-    /// bundled rules' `examples`, a third of their nodes.
-    static func decode(_ slice: CacheSlice, deferring keys: Set<String>) -> (root: Node??, deferred: [Int: [String: DeferredNode]]) {
-        guard markLayoutHolds else { return (nil, [:]) }
-        return slice.withBytes { bytes in
-            var reader = Reader(bytes: bytes, constructor: .default)
-            var deferred: [Int: [String: DeferredNode]] = [:]
-            switch reader.byte() {
-            case 0: return (reader.atEnd ? .some(nil) : nil, [:])
-            case 1:
-                let root = reader.node(depth: 0) { item, key, reader in
-                    guard keys.contains(key) else { return false }
-                    let start = reader.position
-                    let names = reader.tagNames
-                    guard reader.skip(depth: 2) else { return nil }
-                    deferred[item, default: [:]][key] = DeferredNode(
-                        slice: CacheSlice(
-                            owner: slice.owner, range: slice.range.lowerBound + start..<slice.range.lowerBound + reader.position),
-                        tagNames: names)
-                    return true
-                }
-                guard let root, reader.atEnd else { return (nil, [:]) }
-                return (.some(root), deferred)
-            default: return (nil, [:])
-            }
         }
     }
 
@@ -88,6 +85,7 @@ enum YAMLNodeCodec {
         }
     }
 
+    /// `tags`: the tag names written so far, by number (a document has a handful, on every node).
     private static func write(_ node: Node, depth: Int, tags: inout [String: Int], into out: inout [UInt8]) -> Bool {
         guard depth <= maxDepth else { return false }
         switch node {
@@ -229,14 +227,34 @@ enum YAMLNodeCodec {
             return String(validUTF8: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]))
         }
 
-        mutating func header(kind: Kind) -> (tag: Tag, style: UInt32, mark: Mark?)? {
+        /// A node's header as written: its tag's number (a new name noted), style and mark; nil when
+        /// any is not one `encode` writes for a node of this kind. What `node` and `skip` both check.
+        mutating func headerFields(kind: Kind) -> (number: Int, style: UInt32, mark: Mark?)? {
             guard var number = varint() else { return nil }
             if number == 0 {
                 guard tagNames.count < YAMLNodeCodec.maxTagNames, let name = string() else { return nil }
                 tagNames.append(name)
                 number = tagNames.count
             }
-            guard number <= tagNames.count, let style = varint(), let hasMark = byte() else { return nil }
+            guard number <= tagNames.count, let written = varint(), let style = UInt32(exactly: written) else { return nil }
+            let known: Bool
+            switch kind {
+            case .scalar: known = Node.Scalar.Style(rawValue: style) != nil
+            case .sequence: known = Node.Sequence.Style(rawValue: style) != nil
+            case .mapping: known = Node.Mapping.Style(rawValue: style) != nil
+            }
+            guard known else { return nil }
+            switch byte() {
+            case 0: return (number, style, nil)
+            case 1:
+                guard let line = varint(), let column = varint() else { return nil }
+                return (number, style, YAMLNodeCodec.mark(line: line, column: column))
+            default: return nil
+            }
+        }
+
+        mutating func header(kind: Kind) -> (tag: Tag, style: UInt32, mark: Mark?)? {
+            guard let (number, style, mark) = headerFields(kind: kind) else { return nil }
             let kindIndex = Int(kind.rawValue)
             if tags[kindIndex].count < number { tags[kindIndex] += [Tag?](repeating: nil, count: number - tags[kindIndex].count) }
             let tag: Tag
@@ -246,37 +264,15 @@ enum YAMLNodeCodec {
                 tag = Tag(Tag.Name(rawValue: tagNames[number - 1]), .basic, constructor)
                 tags[kindIndex][number - 1] = tag
             }
-            switch hasMark {
-            case 0: return (tag, UInt32(style), nil)
-            case 1:
-                guard let line = varint(), let column = varint() else { return nil }
-                return (tag, UInt32(style), YAMLNodeCodec.mark(line: line, column: column))
-            default: return nil
-            }
+            return (tag, style, mark)
         }
 
         /// Reads past a node, building nothing but the tag names it introduces; false when it is not whole.
         /// Checks what `node` checks but the scalars' text (kept bytes of a checksummed file this
         /// build wrote from `String`s), so a value skipped here reads back later.
         mutating func skip(depth: Int) -> Bool {
-            guard depth <= YAMLNodeCodec.maxDepth, let kind = byte().flatMap(Kind.init(rawValue:)), var number = varint() else {
+            guard depth <= YAMLNodeCodec.maxDepth, let kind = byte().flatMap(Kind.init(rawValue:)), headerFields(kind: kind) != nil else {
                 return false
-            }
-            if number == 0 {
-                guard tagNames.count < YAMLNodeCodec.maxTagNames, let name = string() else { return false }
-                tagNames.append(name)
-                number = tagNames.count
-            }
-            guard number <= tagNames.count, let style = varint(), style <= Int(UInt32.max), let hasMark = byte() else { return false }
-            switch kind {
-            case .scalar: guard Node.Scalar.Style(rawValue: UInt32(style)) != nil else { return false }
-            case .sequence: guard Node.Sequence.Style(rawValue: UInt32(style)) != nil else { return false }
-            case .mapping: guard Node.Mapping.Style(rawValue: UInt32(style)) != nil else { return false }
-            }
-            switch hasMark {
-            case 0: break
-            case 1: guard varint() != nil, varint() != nil else { return false }
-            default: return false
             }
             switch kind {
             case .scalar:
