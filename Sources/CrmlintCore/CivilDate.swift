@@ -14,6 +14,15 @@ public enum CivilDate {
         return era * 146_097 + doe - 719_468
     }
 
+    /// Days in a month of the proleptic Gregorian calendar.
+    public static func daysInMonth(_ year: Int, _ month: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
     /// Year, month, day of a day number.
     public static func civil(_ dayNumber: Int64) -> (Int, Int, Int) {
         let z = dayNumber + 719_468

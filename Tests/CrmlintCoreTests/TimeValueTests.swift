@@ -1,6 +1,7 @@
-import CrmlintCore
 import Foundation
 import Testing
+
+@testable import CrmlintCore
 
 @Suite struct TimeValueTests {
     let shanghai = TimeZone(identifier: "Asia/Shanghai")!
@@ -73,5 +74,49 @@ import Testing
                 #expect(TimeValue.day(of: date, timeZone: zone) == expected, "\(name) \(date.timeIntervalSince1970)")
             }
         }
+    }
+
+    /// Reading a wall-clock time by arithmetic must give the Calendar's instant wherever it answers:
+    /// random times of 1850–2200, and every quarter hour within a day of each offset change of
+    /// zones with daylight saving, half-hour and 45-minute offsets, and a skipped day (Apia, 2011).
+    @Test func arithmeticTimesAreTheCalendars() {
+        var generator = SystemRandomNumberGenerator()
+        let zones = [
+            "Asia/Shanghai", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kolkata", "Pacific/Chatham",
+            "Pacific/Apia", "America/St_Johns", "UTC",
+        ]
+        var answered = 0
+        func check(_ parts: DateComponents, _ zone: TimeZone, _ calendar: Calendar) {
+            guard let fast = TimeValue.arithmeticDate(parts, zone) else { return }
+            answered += 1
+            #expect(fast == TimeValue.validDate(parts, calendar), "\(zone.identifier) \(parts)")
+        }
+        for name in zones {
+            let zone = TimeZone(identifier: name)!
+            var calendar = Calendar(identifier: .gregorian)
+            calendar.timeZone = zone
+            for _ in 0..<2_000 {
+                let parts = DateComponents(
+                    year: Int.random(in: 1850...2200, using: &generator), month: Int.random(in: 1...12, using: &generator),
+                    day: Int.random(in: 1...31, using: &generator), hour: Int.random(in: 0...23, using: &generator),
+                    minute: Int.random(in: 0...59, using: &generator), second: Int.random(in: 0...59, using: &generator))
+                check(parts, zone, calendar)
+            }
+            var instant = Date(timeIntervalSince1970: 1_262_304_000) // 2010-01-01
+            for _ in 0..<8 {
+                guard let change = zone.nextDaylightSavingTimeTransition(after: instant) else { break }
+                for quarter in -100...100 {
+                    let wall = calendar.dateComponents(
+                        [.year, .month, .day, .hour, .minute, .second], from: change.addingTimeInterval(Double(quarter) * 900))
+                    check(wall, zone, calendar)
+                }
+                instant = change.addingTimeInterval(1)
+            }
+            if name == "Pacific/Apia" {
+                // 2011-12-30 never happened there: the Calendar's answer, whatever it is, stands.
+                check(DateComponents(year: 2011, month: 12, day: 30, hour: 12, minute: 0, second: 0), zone, calendar)
+            }
+        }
+        #expect(answered > 10_000)
     }
 }
