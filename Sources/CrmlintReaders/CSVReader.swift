@@ -85,7 +85,7 @@ public final class CSVReader: RecordReader {
                 }
                 return nil
             }
-            if row.fields.count == 1, row.fields[0].isEmpty, row.problem == nil { continue } // blank line
+            if isBlank(row) { continue }
             sawContent = true
             if undecided { decideEncoding(row) }
             if headerFailed { return skippedAfterBadHeader(first: row) }
@@ -98,24 +98,27 @@ public final class CSVReader: RecordReader {
                 continue
             }
             if let problem = row.problem { return .problem(InputProblem(line: row.line, reason: problem)) }
-            var values = row.fields
+            var count = fieldRanges.count
             // Excel writes a trailing delimiter on some rows: empty fields past the header hold nothing to lose.
-            while values.count > header.count, values.last?.isEmpty == true { values.removeLast() }
-            if values.count != header.count {
-                return .problem(InputProblem(line: row.line, reason: "row has \(values.count) fields but the header has \(header.count)"))
+            while count > header.count, fieldRanges[count - 1].isEmpty { count -= 1 }
+            if count != header.count {
+                return .problem(InputProblem(line: row.line, reason: "row has \(count) fields but the header has \(header.count)"))
             }
             var fields: [(key: String, value: String)] = []
             fields.reserveCapacity(header.count)
-            for (index, bytes) in values.enumerated() {
-                switch decode(bytes) {
-                case let .success(value): fields.append((header[index], value))
+            var repeatsHeader = true
+            for index in 0..<count {
+                switch rowBuffer.withUnsafeBufferPointer({ decode(UnsafeBufferPointer(rebasing: $0[fieldRanges[index]])) }) {
+                case let .success(value):
+                    fields.append((header[index], value))
+                    repeatsHeader = repeatsHeader && value == headerAsWritten[index]
                 case let .failure(failure):
                     return .problem(
                         InputProblem(
                             line: row.line, reason: "field \(Self.shown(headerAsWritten[index], column: index + 1)) \(failure.reason)"))
                 }
             }
-            if fields.map(\.value) == headerAsWritten {
+            if repeatsHeader {
                 return .problem(
                     InputProblem(
                         line: row.line, reason: "the header row is repeated here (files joined together?); it is skipped", records: 0))
@@ -150,8 +153,8 @@ public final class CSVReader: RecordReader {
             return InputProblem(line: row.line, reason: "the header row could not be read: \(problem)", records: 0)
         }
         var names: [String] = []
-        for (index, bytes) in row.fields.enumerated() {
-            switch decode(bytes) {
+        for (index, bytes) in rowFields.enumerated() {
+            switch bytes.withUnsafeBufferPointer({ decode($0) }) {
             case let .success(name): names.append(name)
             case let .failure(failure):
                 return InputProblem(
@@ -206,7 +209,7 @@ public final class CSVReader: RecordReader {
     private func skippedAfterBadHeader(first: Row) -> ReaderEvent? {
         var count = 1
         while let row = parseRow() {
-            if row.fields.count == 1, row.fields[0].isEmpty, row.problem == nil { continue }
+            if isBlank(row) { continue }
             count += 1
         }
         return .problem(
@@ -218,16 +221,17 @@ public final class CSVReader: RecordReader {
     // MARK: - Fields
 
     private func decideEncoding(_ row: Row) {
-        guard row.problem == nil, row.fields.contains(where: { $0.contains { $0 >= 0x80 } }) else { return }
+        guard row.problem == nil, fieldRanges.contains(where: { rowBuffer[$0].contains { $0 >= 0x80 } }) else { return }
         undecided = false
-        if row.fields.allSatisfy({ String(validUTF8: $0) != nil }) {
+        let fields = rowFields
+        if fields.allSatisfy({ String(validUTF8: $0) != nil }) {
             encoding = .utf8
-        } else if row.fields.allSatisfy({ !$0.contains { $0 >= 0x80 } || TextEncoding.gb18030.decode($0) != nil }) {
+        } else if fields.allSatisfy({ !$0.contains { $0 >= 0x80 } || TextEncoding.gb18030.decode($0) != nil }) {
             encoding = .gb18030
         }
     }
 
-    private func decode(_ bytes: [UInt8]) -> Result<String, FieldFailure> {
+    private func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<String, FieldFailure> {
         if bytes.contains(0) { return .failure(FieldFailure("contains a NUL byte")) }
         // UTF-8 Chinese read as GB18030 often decodes without error, to nonsense; catch it before.
         if encoding == .gb18030, TextEncoding.looksLikeUTF8Chinese(bytes) {
@@ -247,17 +251,30 @@ public final class CSVReader: RecordReader {
 
     // MARK: - Rows
 
+    /// A row as `parseRow` read it; its fields are `rowBuffer`'s `fieldRanges` until the next row is read.
     private struct Row {
         var line: Int
-        var fields: [[UInt8]]
         var problem: String?
     }
+
+    /// The last row's field bytes one after another, and each field's place in them (none for a row with a
+    /// problem): kept from row to row, where an array per field cost an allocation and a release each.
+    @exclusivity(unchecked) private var rowBuffer: [UInt8] = []
+    @exclusivity(unchecked) private var fieldRanges: [Range<Int>] = []
+
+    /// The last row's fields as arrays, for the header and the encoding's choice.
+    private var rowFields: [[UInt8]] { fieldRanges.map { Array(rowBuffer[$0]) } }
+
+    /// A blank line: one empty field.
+    private func isBlank(_ row: Row) -> Bool { row.problem == nil && fieldRanges.count == 1 && fieldRanges[0].isEmpty }
 
     private func parseRow() -> Row? {
         guard source.peek() != nil else { return nil }
         let startLine = line
-        var fields: [[UInt8]] = []
-        var field: [UInt8] = []
+        rowBuffer.removeAll(keepingCapacity: true)
+        fieldRanges.removeAll(keepingCapacity: true)
+        // The field being read is `rowBuffer[fieldStart...]`.
+        var fieldStart = 0
         var rowBytes = 0
         var tooLarge = false, tooManyFields = false
 
@@ -271,27 +288,28 @@ public final class CSVReader: RecordReader {
         var replayLine = 0
 
         @inline(__always) func append(_ byte: UInt8) {
-            if rowBytes < maxFieldBytes, field.count < maxFieldBytes { field.append(byte) } else { tooLarge = true }
+            if rowBytes < maxFieldBytes, rowBuffer.count - fieldStart < maxFieldBytes { rowBuffer.append(byte) } else { tooLarge = true }
             rowBytes += 1
         }
 
         func resynchronise(_ why: String) -> Row {
             source.pushBack(replay)
             line = replayLine
+            fieldRanges.removeAll()
             return Row(
-                line: startLine, fields: [],
+                line: startLine,
                 problem: "quoted field opened on line \(quoteLine) \(why) (an unterminated quote?); reading resumes on line \(replayLine)")
         }
 
         while true {
             // The plain bytes of a field at once (those the cases below would append one by one);
             // not in a quoted field spanning lines, whose bytes are also kept for a re-read.
-            let room = maxFieldBytes - max(rowBytes, field.count)
+            let room = maxFieldBytes - max(rowBytes, rowBuffer.count - fieldStart)
             if room > 0, !inQuotes || quotedLines == 0 {
                 rowBytes +=
                     inQuotes
-                    ? source.takeRun(into: &field, stoppingAt: Self.quote, Self.lineFeed, Self.carriageReturn, Self.quote, limit: room)
-                    : source.takeRun(into: &field, stoppingAt: delimiter, Self.lineFeed, Self.carriageReturn, Self.quote, limit: room)
+                    ? source.takeRun(into: &rowBuffer, stoppingAt: Self.quote, Self.lineFeed, Self.carriageReturn, Self.quote, limit: room)
+                    : source.takeRun(into: &rowBuffer, stoppingAt: delimiter, Self.lineFeed, Self.carriageReturn, Self.quote, limit: room)
             }
             guard let byte = source.next() else { break }
             if inQuotes {
@@ -331,20 +349,25 @@ public final class CSVReader: RecordReader {
             }
             switch byte {
             case delimiter:
-                if fields.count < maxFields { fields.append(field) } else { tooManyFields = true }
-                field = []
+                if fieldRanges.count < maxFields {
+                    fieldRanges.append(fieldStart..<rowBuffer.count)
+                } else {
+                    tooManyFields = true
+                    rowBuffer.removeLast(rowBuffer.count - fieldStart)
+                }
+                fieldStart = rowBuffer.count
             case Self.lineFeed, Self.carriageReturn:
                 if byte == Self.carriageReturn, source.peek() == Self.lineFeed { _ = source.next() }
                 line += 1
-                fields.append(field)
-                return finish(Row(line: startLine, fields: fields), tooLarge: tooLarge, tooManyFields: tooManyFields)
-            case Self.quote where field.isEmpty:
+                fieldRanges.append(fieldStart..<rowBuffer.count)
+                return finish(Row(line: startLine), tooLarge: tooLarge, tooManyFields: tooManyFields)
+            case Self.quote where rowBuffer.count == fieldStart:
                 inQuotes = true
                 quoteLine = line
                 quotedLines = 0
-            case Self.quote where fields.isEmpty && isBOM(field):
+            case Self.quote where fieldRanges.isEmpty && isBOM(rowBuffer[fieldStart...]):
                 // A byte-order mark mid-file (files joined together) before a quoted first field.
-                field = []
+                rowBuffer.removeLast(rowBuffer.count - fieldStart)
                 inQuotes = true
                 quoteLine = line
                 quotedLines = 0
@@ -355,27 +378,29 @@ public final class CSVReader: RecordReader {
         }
         if inQuotes {
             if quotedLines > 0, !replay.isEmpty { return resynchronise("is not closed before the end of the file") }
+            fieldRanges.removeAll()
             return Row(
-                line: startLine, fields: [], problem: "unterminated quoted field (opened on line \(quoteLine)) runs to the end of the file")
+                line: startLine, problem: "unterminated quoted field (opened on line \(quoteLine)) runs to the end of the file")
         }
-        fields.append(field)
-        return finish(Row(line: startLine, fields: fields), tooLarge: tooLarge, tooManyFields: tooManyFields)
+        fieldRanges.append(fieldStart..<rowBuffer.count)
+        return finish(Row(line: startLine), tooLarge: tooLarge, tooManyFields: tooManyFields)
     }
 
-    private func isBOM(_ bytes: [UInt8]) -> Bool {
-        bytes == Self.utf8BOM || (encoding == .gb18030 && bytes == Self.gb18030BOM)
+    private func isBOM(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.elementsEqual(Self.utf8BOM) || (encoding == .gb18030 && bytes.elementsEqual(Self.gb18030BOM))
     }
 
     private func finish(_ row: Row, tooLarge: Bool, tooManyFields: Bool) -> Row {
-        if tooLarge { return Row(line: row.line, fields: [], problem: "the row is larger than \(byteSize(maxFieldBytes))") }
-        if tooManyFields { return Row(line: row.line, fields: [], problem: "the row has more than \(maxFields) fields") }
-        var row = row
+        if tooLarge || tooManyFields { fieldRanges.removeAll() }
+        if tooLarge { return Row(line: row.line, problem: "the row is larger than \(byteSize(maxFieldBytes))") }
+        if tooManyFields { return Row(line: row.line, problem: "the row has more than \(maxFields) fields") }
         // A byte-order mark at the start of a line mid-file is an artefact of joining files, not text.
-        if let first = row.fields.first {
-            if first.starts(with: Self.utf8BOM) {
-                row.fields[0].removeFirst(3)
-            } else if encoding == .gb18030, first.starts(with: Self.gb18030BOM) {
-                row.fields[0].removeFirst(4)
+        if let first = fieldRanges.first {
+            let bytes = rowBuffer[first]
+            if bytes.starts(with: Self.utf8BOM) {
+                fieldRanges[0] = first.lowerBound + 3..<first.upperBound
+            } else if encoding == .gb18030, bytes.starts(with: Self.gb18030BOM) {
+                fieldRanges[0] = first.lowerBound + 4..<first.upperBound
             }
         }
         return row
