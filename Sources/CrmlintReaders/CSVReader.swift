@@ -23,7 +23,7 @@ public final class CSVReader: RecordReader {
     /// from that row, not from a sample of the file, gives the same answer
     /// however the bytes arrive (a pipe may deliver a header and wait), and
     /// a file whose rows mix both is read in the one its first such row uses.
-    public private(set) var encoding: TextEncoding
+    @exclusivity(unchecked) public private(set) var encoding: TextEncoding
     // Unchecked: read per byte of a row, never overlapping (the runtime check cost ~6 % of a scan).
     @exclusivity(unchecked) private var undecided: Bool
     private let source: ByteSource

@@ -54,6 +54,16 @@ public final class LiteralPrefilter: @unchecked Sendable {
     @exclusivity(unchecked) private var positional: [Bool] = []
     /// Per slot: the word set every match of that pattern starts with, or -1.
     @exclusivity(unchecked) private var leadingSet: [Int32] = []
+    /// Derived from the clause tables (`deriveEntryTriggers`): per word set, the entry slots whose
+    /// first clause names it (`triggerSlots[triggerStart[set]..<triggerStart[set + 1]]`), and the entry
+    /// slots with no clause, a bit each. An entry can be allowed only when a set of its first clause is
+    /// present, so `mark` judges just the entries its present sets name, once per text; judging every
+    /// entry of every rule in turn (most fail) was a tenth of a messages scan.
+    @exclusivity(unchecked) private var triggerStart: [Int32] = [0]
+    @exclusivity(unchecked) private var triggerSlots: [Int32] = []
+    @exclusivity(unchecked) private var openEntries: [UInt64] = []
+    /// Entry slots come first (every rule's entries), then the slots of the patterns inside them.
+    public private(set) var entrySlotCount = 0
     /// How many distinct word sets the entries need.
     public private(set) var setCount = 0
     public private(set) var slotCount = 0
@@ -209,6 +219,37 @@ public final class LiteralPrefilter: @unchecked Sendable {
         for bucket in buckets { bucketFlat += bucket; bucketStart.append(Int32(bucketFlat.count)) }
         derivePairTable()
         orderSetsOfWords()
+        deriveEntryTriggers()
+    }
+
+    /// Builds `triggerStart`, `triggerSlots` and `openEntries` from the clause tables.
+    private func deriveEntryTriggers() {
+        entrySlotCount = firstLeafSlot.values.min() ?? slotCount
+        openEntries = [UInt64](repeating: 0, count: (entrySlotCount + 63) / 64)
+        var counts = [Int32](repeating: 0, count: setCount + 1)
+        func firstClause(_ slot: Int) -> Range<Int>? {
+            let clause = Int(clauseStart[slot])
+            return clause < Int(clauseStart[slot + 1]) ? Int(setStart[clause])..<Int(setStart[clause + 1]) : nil
+        }
+        for slot in 0..<entrySlotCount {
+            guard let sets = firstClause(slot) else {
+                openEntries[slot >> 6] |= 1 << UInt64(slot & 63)
+                continue
+            }
+            for index in sets { counts[Int(clauseSets[index]) + 1] += 1 }
+        }
+        for set in 0..<setCount { counts[set + 1] += counts[set] }
+        triggerStart = counts
+        var next = counts
+        triggerSlots = [Int32](repeating: 0, count: Int(counts[setCount]))
+        for slot in 0..<entrySlotCount {
+            guard let sets = firstClause(slot) else { continue }
+            for index in sets {
+                let set = Int(clauseSets[index])
+                triggerSlots[Int(next[set])] = Int32(slot)
+                next[set] += 1
+            }
+        }
     }
 
     /// Puts each word's positional sets before its others in `setsFlat` (in order, both
@@ -311,23 +352,97 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// `present` (`slots.upperBound` when none): `allows` over a rule's entries with the
     /// tables read once (most fields allow none of a rule's entries, so every one is judged).
     public func firstAllowed(_ slots: Range<Int>, present: [Bool]) -> Int {
+        present.withUnsafeBufferPointer { present in
+            withClauseTables { tables in
+                for slot in slots where tables.allows(slot, present: present, from: 0) { return slot }
+                return slots.upperBound
+            }
+        }
+    }
+
+    /// The clause tables as buffers, for judging many slots at once.
+    private struct ClauseTables {
+        let clauseStart: UnsafeBufferPointer<Int32>
+        let setStart: UnsafeBufferPointer<Int32>
+        let clauseSets: UnsafeBufferPointer<Int32>
+
+        /// Whether every clause of `slot` from its `from`th on has a set present.
+        @inline(__always) func allows(_ slot: Int, present: UnsafeBufferPointer<Bool>, from: Int) -> Bool {
+            var c = Int(clauseStart[slot]) + from
+            let end = Int(clauseStart[slot + 1])
+            while c < end {
+                var i = Int(setStart[c])
+                let stop = Int(setStart[c + 1])
+                while i < stop, !present[Int(clauseSets[i])] { i += 1 }
+                if i == stop { return false }
+                c += 1
+            }
+            return true
+        }
+    }
+
+    @inline(__always) private func withClauseTables<R>(_ body: (ClauseTables) -> R) -> R {
         clauseStart.withUnsafeBufferPointer { clauseStart in
             setStart.withUnsafeBufferPointer { setStart in
                 clauseSets.withUnsafeBufferPointer { clauseSets in
-                    present.withUnsafeBufferPointer { present in
-                        slotLoop: for slot in slots {
-                            var c = Int(clauseStart[slot])
-                            let end = Int(clauseStart[slot + 1])
-                            while c < end {
-                                var i = Int(setStart[c])
-                                let stop = Int(setStart[c + 1])
-                                while i < stop, !present[Int(clauseSets[i])] { i += 1 }
-                                if i == stop { continue slotLoop }
-                                c += 1
+                    body(ClauseTables(clauseStart: clauseStart, setStart: setStart, clauseSets: clauseSets))
+                }
+            }
+        }
+    }
+
+    /// `allows` for an entry slot (below `entrySlotCount`), read in `judgeEntries`' verdicts on a text.
+    @inline(__always) public static func allows(entry slot: Int, verdicts bits: UnsafeBufferPointer<UInt64>) -> Bool {
+        bits[slot >> 6] & (1 << UInt64(slot & 63)) != 0
+    }
+
+    /// `firstAllowed` over entry slots, read in `judgeEntries`' verdicts on a text.
+    @inline(__always)
+    public static func firstAllowedEntry(_ slots: Range<Int>, verdicts bits: UnsafeBufferPointer<UInt64>) -> Int {
+        var slot = slots.lowerBound
+        while slot < slots.upperBound {
+            let word = bits[slot >> 6] >> UInt64(slot & 63)
+            if word != 0 { return min(slot + word.trailingZeroBitCount, slots.upperBound) }
+            slot = (slot | 63) + 1
+        }
+        return slots.upperBound
+    }
+
+    /// How many words of 64 bits hold a verdict per entry slot.
+    public var entryVerdictWords: Int { openEntries.count }
+
+    /// Writes into `allowed` (`entryVerdictWords` words) a bit per entry slot: `allows` on the text `mark`
+    /// just read into `present` and `places`. Only the entries with a present set in their first
+    /// clause are judged (the others cannot be allowed), each once, however many rules ask after.
+    public func judgeEntries(present: [Bool], places: Places, into allowed: UnsafeMutableBufferPointer<UInt64>) {
+        let words = openEntries.count
+        precondition(allowed.count == words && places.presentCount >= 0, "verdicts are judged after a mark, one bit per entry")
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: words) { judged in
+            openEntries.withUnsafeBufferPointer { open in
+                for word in 0..<words {
+                    allowed[word] = open[word]
+                    judged[word] = open[word]
+                }
+            }
+            let count = places.presentCount
+            triggerStart.withUnsafeBufferPointer { triggerStart in
+                triggerSlots.withUnsafeBufferPointer { triggerSlots in
+                    places.presentSets.withUnsafeBufferPointer { presentSets in
+                        present.withUnsafeBufferPointer { present in
+                            withClauseTables { tables in
+                                for found in 0..<count {
+                                    let set = Int(presentSets[found])
+                                    for index in Int(triggerStart[set])..<Int(triggerStart[set + 1]) {
+                                        let slot = Int(triggerSlots[index])
+                                        let bit: UInt64 = 1 << UInt64(slot & 63)
+                                        if judged[slot >> 6] & bit != 0 { continue }
+                                        judged[slot >> 6] |= bit
+                                        // Its first clause holds `set`: the others decide.
+                                        if tables.allows(slot, present: present, from: 1) { allowed[slot >> 6] |= bit }
+                                    }
+                                }
                             }
-                            return slot
                         }
-                        return slots.upperBound
                     }
                 }
             }
@@ -351,6 +466,10 @@ public final class LiteralPrefilter: @unchecked Sendable {
         /// Per set, the index in `links` of its last place; read only for a set present
         /// in the text (`mark` does not clear it: a set not present has no place).
         fileprivate var last: [Int32] = []
+        /// The sets `mark` found present, in the order found: the first `presentCount` (-1: not known,
+        /// so the next `mark` clears every flag of the `present` it is given rather than these).
+        fileprivate var presentSets: [Int32] = []
+        fileprivate var presentCount = -1
 
         public init() {}
 
@@ -408,6 +527,10 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// The same, and keeps in `places` where a word of a pattern's leading set stands.
     public func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout [Bool], places: inout Places) {
         if places.last.count != setCount { places.last = [Int32](repeating: -1, count: setCount) }
+        if places.presentSets.count != setCount || present.count != setCount {
+            places.presentSets = [Int32](repeating: 0, count: setCount)
+            places.presentCount = -1
+        }
         // Places go into a buffer sized beforehand (appending to an array here doubled the cost
         // of `mark`): 8 a byte, which messages stay well under, up to 64 Ki at first; a text
         // with more is marked again with room for all.
@@ -415,7 +538,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
         if places.links.count < room || places.links.count > maxPlaces { places.links = [Int64](repeating: 0, count: room) }
         places.dropped = false
         while true {
-            let needed = mark(bytes, into: &present, places: &places.links, last: &places.last)
+            let needed = mark(
+                bytes, into: &present, places: &places.links, last: &places.last, found: &places.presentSets, count: &places.presentCount)
             places.count = needed
             if needed <= places.links.count { return }
             // A long text full of leading words (a hostile field: megabytes of one promise
@@ -435,69 +559,99 @@ public final class LiteralPrefilter: @unchecked Sendable {
     public var maxPlaces = 1 << 20
 
     /// One try of `mark`: the number of places found, of which `links` holds those it has room for.
-    private func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout [Bool], places: inout [Int64], last: inout [Int32]) -> Int {
+    /// `found` and `count`: the sets present, as in `Places` (a count of -1 clears every flag of `present` first).
+    private func mark(
+        _ bytes: UnsafeBufferPointer<UInt8>, into present: inout [Bool], places: inout [Int64], last: inout [Int32],
+        found presentSets: inout [Int32],
+        count presentCount: inout Int
+    ) -> Int {
         var linkCount = 0
+        var setsFound = 0
         places.withUnsafeMutableBufferPointer { links in
             last.withUnsafeMutableBufferPointer { last in
                 present.withUnsafeMutableBufferPointer { present in
-                    for index in present.indices { present[index] = false }
-                    withTables { tables in
-                        /// A word stands at `position`: its sets are present, and where it stands is kept for those that lead patterns.
-                        /// (The counters are passed, not captured: a captured `var` changed in the loop cost an
-                        /// exclusive-access check per character.)
-                        @inline(__always) func found(_ word: Int, at position: Int, linkCount: inout Int) {
-                            let split = Int(tables.positionalSetsEnd[word])
-                            for set in Int(tables.setsStart[word])..<split {
-                                let number = Int(tables.setsFlat[set])
-                                let previous: Int64 = present[number] ? Int64(last[number]) : -1
-                                last[number] = Int32(truncatingIfNeeded: linkCount)
-                                if linkCount < links.count { links[linkCount] = previous << 32 | Int64(position) }
-                                linkCount += 1
-                                present[number] = true
-                            }
-                            for set in split..<Int(tables.setsStart[word + 1]) { present[Int(tables.setsFlat[set])] = true }
+                    presentSets.withUnsafeMutableBufferPointer { presentSets in
+                        // The last text's sets only, when known (clearing thousands of flags per field cost more).
+                        if presentCount < 0 {
+                            for index in present.indices { present[index] = false }
+                        } else {
+                            for index in 0..<presentCount { present[Int(presentSets[index])] = false }
                         }
-                        let count = bytes.count
-                        var position = 0
-                        while position < count {
-                            guard let (scalar, length) = Self.scalar(bytes, at: position) else { break }
-                            let bucket = scalar < 0x10000 ? Int(tables.bmpTable[Int(scalar)]) : (otherTable[scalar] ?? 0)
-                            if bucket != 0 {
-                                // The one-scalar words starting here, then the words starting with this scalar and the next.
-                                for s in Int(tables.shortStart[bucket])..<Int(tables.shortStart[bucket + 1]) {
-                                    found(Int(tables.shortWords[s]), at: position, linkCount: &linkCount)
+                        withTables { tables in
+                            /// A word stands at `position`: its sets are present, and where it stands is kept for those that lead patterns.
+                            /// (The counters are passed, not captured: a captured `var` changed in the loop cost an
+                            /// exclusive-access check per character.)
+                            @inline(__always) func found(_ word: Int, at position: Int, linkCount: inout Int, setsFound: inout Int) {
+                                let split = Int(tables.positionalSetsEnd[word])
+                                for set in Int(tables.setsStart[word])..<split {
+                                    let number = Int(tables.setsFlat[set])
+                                    let previous: Int64
+                                    if present[number] {
+                                        previous = Int64(last[number])
+                                    } else {
+                                        previous = -1
+                                        present[number] = true
+                                        presentSets[setsFound] = Int32(truncatingIfNeeded: number)
+                                        setsFound += 1
+                                    }
+                                    last[number] = Int32(truncatingIfNeeded: linkCount)
+                                    if linkCount < links.count { links[linkCount] = previous << 32 | Int64(position) }
+                                    linkCount += 1
                                 }
-                                if position + length < count, let (next, _) = Self.scalar(bytes, at: position + length) {
-                                    let key = Self.pairKey(scalar, next)
-                                    let mask = tables.pairKeys.count - 1
-                                    var slot = Self.pairSlot(key, mask: mask)
-                                    while tables.pairKeys[slot] != 0 {
-                                        if tables.pairKeys[slot] == key {
-                                            for p in Int(tables.pairRanges[2 * slot])..<Int(tables.pairRanges[2 * slot + 1]) {
-                                                let word = Int(tables.pairWords[p])
-                                                let start = Int(tables.wordStart[word]), end = Int(tables.wordStart[word + 1])
-                                                guard position + (end - start) <= count else { continue }
-                                                // Words are stored with ASCII lower-cased; the text is compared the same way.
-                                                var offset = length
-                                                while offset < end - start,
-                                                    Self.folded(bytes[position + offset]) == tables.wordBytes[start + offset]
-                                                {
-                                                    offset += 1
-                                                }
-                                                if offset == end - start { found(word, at: position, linkCount: &linkCount) }
-                                            }
-                                            break
-                                        }
-                                        slot = (slot + 1) & mask
+                                for set in split..<Int(tables.setsStart[word + 1]) {
+                                    let number = Int(tables.setsFlat[set])
+                                    if !present[number] {
+                                        present[number] = true
+                                        presentSets[setsFound] = Int32(truncatingIfNeeded: number)
+                                        setsFound += 1
                                     }
                                 }
                             }
-                            position += length
+                            let count = bytes.count
+                            var position = 0
+                            while position < count {
+                                guard let (scalar, length) = Self.scalar(bytes, at: position) else { break }
+                                let bucket = scalar < 0x10000 ? Int(tables.bmpTable[Int(scalar)]) : (otherTable[scalar] ?? 0)
+                                if bucket != 0 {
+                                    // The one-scalar words starting here, then the words starting with this scalar and the next.
+                                    for s in Int(tables.shortStart[bucket])..<Int(tables.shortStart[bucket + 1]) {
+                                        found(Int(tables.shortWords[s]), at: position, linkCount: &linkCount, setsFound: &setsFound)
+                                    }
+                                    if position + length < count, let (next, _) = Self.scalar(bytes, at: position + length) {
+                                        let key = Self.pairKey(scalar, next)
+                                        let mask = tables.pairKeys.count - 1
+                                        var slot = Self.pairSlot(key, mask: mask)
+                                        while tables.pairKeys[slot] != 0 {
+                                            if tables.pairKeys[slot] == key {
+                                                for p in Int(tables.pairRanges[2 * slot])..<Int(tables.pairRanges[2 * slot + 1]) {
+                                                    let word = Int(tables.pairWords[p])
+                                                    let start = Int(tables.wordStart[word]), end = Int(tables.wordStart[word + 1])
+                                                    guard position + (end - start) <= count else { continue }
+                                                    // Words are stored with ASCII lower-cased; the text is compared the same way.
+                                                    var offset = length
+                                                    while offset < end - start,
+                                                        Self.folded(bytes[position + offset]) == tables.wordBytes[start + offset]
+                                                    {
+                                                        offset += 1
+                                                    }
+                                                    if offset == end - start {
+                                                        found(word, at: position, linkCount: &linkCount, setsFound: &setsFound)
+                                                    }
+                                                }
+                                                break
+                                            }
+                                            slot = (slot + 1) & mask
+                                        }
+                                    }
+                                }
+                                position += length
+                            }
                         }
                     }
                 }
             }
         }
+        presentCount = setsFound
         return linkCount
     }
 
@@ -676,6 +830,7 @@ extension LiteralPrefilter {
         self.pairWords = pairWords
         // Written ordered (`orderSetsOfWords`): ordering again cost more than the rest of reading the file.
         self.positionalSetsEnd = positionalSetsEnd
+        deriveEntryTriggers()
     }
 
     /// How many of the tables are read in place from a cache file (tests).

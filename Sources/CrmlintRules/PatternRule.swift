@@ -230,6 +230,10 @@ public struct PatternRule: Rule, RuleKind {
         private let flatEntries: [FlatEntry?]
         /// The numbers of `fields` (`FieldNumbers`), in order.
         private let fieldNumbers: [Int]
+        /// The rule's fields that are columns of the last record's shape (a file's records share one), with
+        /// their numbers: a field that is not a column holds no text, and asking the context about each of a
+        /// rule's fields per record (most are not columns of most files) cost more than most rules' verdict.
+        @exclusivity(unchecked) private var columns: (shape: FieldShape, dataset: Dataset, names: [String], numbers: [Int])?
 
         init(rule: PatternRule) {
             self.rule = rule
@@ -269,18 +273,25 @@ public struct PatternRule: Rule, RuleKind {
                 firstLeafSlot = context.prefilter?.firstLeafSlot[rule.metadata.id]
                 slotResolved = true
             }
-            let names = fields ?? context.defaultTextFields(of: record)
+            let names: [String], numbers: [Int]
+            if let known = columns, known.shape === record.shape, known.dataset == record.dataset {
+                (names, numbers) = (known.names, known.numbers)
+            } else {
+                // The free-text fields and unknown columns when the rule names none; those of the record's columns.
+                let (all, allNumbers) = fields.map { ($0, fieldNumbers) } ?? context.numberedDefaultTextFields(of: record)
+                let kept = all.indices.filter { record.shape.place(ofNumber: allNumbers[$0]) != nil }
+                (names, numbers) = (kept.map { all[$0] }, kept.map { allNumbers[$0] })
+                columns = (record.shape, record.dataset, names, numbers)
+            }
             for position in names.indices {
                 // Most rules find none of their words in most fields (most of a rule's fields are
                 // not in most records): that verdict is read in the context's cache before anything
                 // is copied out of it, the field's name included once the record has been asked for it.
                 let index: Int
-                if fields == nil {
-                    index = context.fieldIndex(record, field: names[position])
-                } else if let known = context.knownFieldIndex(record, number: fieldNumbers[position]) {
+                if let known = context.knownFieldIndex(record, number: numbers[position]) {
                     index = known
                 } else {
-                    index = context.fieldIndex(record, field: names[position], number: fieldNumbers[position])
+                    index = context.fieldIndex(record, field: names[position], number: numbers[position])
                 }
                 guard context.hasText(at: index) else { continue }
                 var from = 0
@@ -292,14 +303,17 @@ public struct PatternRule: Rule, RuleKind {
                 let field = names[position]
                 let words = firstSlot == nil ? nil : context.wordHits(record, field: field)
                 text.bytes.withUnsafeBufferPointer { buffer in
-                    scan(buffer, from: from, text: text, record: record, field: field, context: context, words: words, emit: emit)
+                    scan(
+                        buffer, from: from, fieldIndex: index, text: text, record: record, field: field, context: context, words: words,
+                        emit: emit)
                 }
             }
         }
 
-        /// Runs the entries from `from` on (those before it the prefilter ruled out).
+        /// Runs the entries from `from` on (those before it the prefilter ruled out) on the field at
+        /// `fieldIndex` of the context's cache.
         private func scan(
-            _ buffer: UnsafeBufferPointer<UInt8>, from: Int, text: NormalizedText, record: Record, field: String,
+            _ buffer: UnsafeBufferPointer<UInt8>, from: Int, fieldIndex: Int, text: NormalizedText, record: Record, field: String,
             context: CheckContext, words: (present: [Bool], places: LiteralPrefilter.Places)?, emit: (Finding) -> Void
         ) {
             // Every hit that survives its limit and exceptions, from every entry; merged below,
@@ -308,9 +322,7 @@ public struct PatternRule: Rule, RuleKind {
             var keptSpans = KeptSpans()
             for index in from..<rule.matchers.count {
                 let matcher = rule.matchers[index]
-                if index > from, let present = words?.present, let first = firstSlot, let prefilter = context.prefilter,
-                    !prefilter.allows(entry: first + index, present: present)
-                {
+                if index > from, words != nil, let first = firstSlot, !context.allowsEntry(first + index, at: fieldIndex) {
                     continue
                 }
                 let hits: [TextMatcher.Hit]

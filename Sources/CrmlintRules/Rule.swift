@@ -164,6 +164,8 @@ public final class CheckContext {
     @exclusivity(unchecked) private var cachedHasText: [Bool] = []
     @exclusivity(unchecked) private var cachedPresent: [[Bool]?] = []
     @exclusivity(unchecked) private var cachedPlaces: [LiteralPrefilter.Places] = []
+    /// Per field of the cache, `entryVerdictWords` words of `Places.allowedEntries`, one field after another.
+    @exclusivity(unchecked) private var cachedVerdicts: [UInt64] = []
     @exclusivity(unchecked) private var cachedSerial = -1
 
     /// `interpreterFirst`: patterns are matched with PCRE2's interpreter first (`MatchScratch`), for small inputs.
@@ -262,11 +264,23 @@ public final class CheckContext {
     /// The first entry slot of `slots` the prefilter lets run on the field at `index`
     /// (from `fieldIndex`), `slots.upperBound` when none: `wordHits`' verdict read in
     /// place (the rule then starts there). `slots.lowerBound` without a prefilter.
-    public func firstAllowedEntry(_ slots: Range<Int>, at index: Int) -> Int {
+    @inline(__always) public func firstAllowedEntry(_ slots: Range<Int>, at index: Int) -> Int {
         guard let prefilter else { return slots.lowerBound }
         if cachedPresent[index] == nil { markWords(at: index, prefilter: prefilter) }
-        guard let present = cachedPresent[index] else { return slots.lowerBound }
-        return prefilter.firstAllowed(slots, present: present)
+        let words = prefilter.entryVerdictWords
+        return cachedVerdicts.withUnsafeBufferPointer {
+            LiteralPrefilter.firstAllowedEntry(slots, verdicts: UnsafeBufferPointer(rebasing: $0[index * words..<(index + 1) * words]))
+        }
+    }
+
+    /// Whether the prefilter lets entry `slot` run on the field at `index` (from `fieldIndex`), which
+    /// `firstAllowedEntry` or `wordHits` has marked: its verdict read in place.
+    @inline(__always) public func allowsEntry(_ slot: Int, at index: Int) -> Bool {
+        guard let prefilter else { return true }
+        let words = prefilter.entryVerdictWords
+        return cachedVerdicts.withUnsafeBufferPointer {
+            LiteralPrefilter.allows(entry: slot, verdicts: UnsafeBufferPointer(rebasing: $0[index * words..<(index + 1) * words]))
+        }
     }
 
     /// The cache entry of a field of the current record, made on first use.
@@ -340,23 +354,38 @@ public final class CheckContext {
             let bytes = cachedTexts[index]?.bytes ?? []
             bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, places: &places) }
         }
+        // The entries' verdicts, one field's after another's: the rules read them in place.
+        let words = prefilter.entryVerdictWords
+        if cachedVerdicts.count < (index + 1) * words {
+            cachedVerdicts += repeatElement(0, count: (index + 1) * words - cachedVerdicts.count)
+        }
+        cachedVerdicts.withUnsafeMutableBufferPointer { verdicts in
+            prefilter.judgeEntries(
+                present: present, places: places, into: UnsafeMutableBufferPointer(rebasing: verdicts[index * words..<(index + 1) * words]))
+        }
         cachedPresent[index] = present
         cachedPlaces[index] = places
     }
 
     /// Free-text fields plus unknown columns, computed once per shape and dataset
     /// (a file's records share their shape, so this is nearly always a hit).
-    public func defaultTextFields(of record: Record) -> [String] {
-        if let cached = defaultFieldsCache, cached.shape === record.shape, cached.dataset == record.dataset { return cached.fields }
+    public func defaultTextFields(of record: Record) -> [String] { numberedDefaultTextFields(of: record).names }
+
+    /// The same with each field's number (`FieldNumbers`), for `fieldIndex(_:field:number:)`.
+    public func numberedDefaultTextFields(of record: Record) -> (names: [String], numbers: [Int]) {
+        if let cached = defaultFieldsCache, cached.shape === record.shape, cached.dataset == record.dataset {
+            return (cached.fields, cached.numbers)
+        }
         let canonical = Set(record.dataset.canonicalFields)
         let extra = record.shape.names.filter { !canonical.contains($0) }.sorted()
         let fields = record.dataset.freeTextFields + extra
-        defaultFieldsCache = (record.shape, record.dataset, fields)
-        return fields
+        let numbers = fields.map(FieldNumbers.number(of:))
+        defaultFieldsCache = (record.shape, record.dataset, fields, numbers)
+        return (fields, numbers)
     }
 
     /// The last answer, with the shape and dataset it was made for (every rule of a record asks).
-    @exclusivity(unchecked) private var defaultFieldsCache: (shape: FieldShape, dataset: Dataset, fields: [String])?
+    @exclusivity(unchecked) private var defaultFieldsCache: (shape: FieldShape, dataset: Dataset, fields: [String], numbers: [Int])?
 
     /// Parses a time field in the scan's time zone, once per record for all rules.
     public func time(_ record: Record, field: String) -> TimeValue? {

@@ -279,6 +279,60 @@ import Testing
         }
     }
 
+    /// The entries' verdicts `judgeEntries` writes after a `mark` (judging only the entries a present set
+    /// of their first clause names) are `allows` on every entry slot, and `mark` reusing one `present` and
+    /// `Places` from text to text (clearing only the sets it found last) marks what a fresh one does: on
+    /// random texts of the bundled rules' words, with the prefilter built and read back from its file.
+    @Test func entryVerdictsAreWhatJudgingEveryEntryGives() throws {
+        let rules = try RuleLoader.load(paths: [BuiltinRules.root], checkExamples: false)
+        let built = LiteralPrefilter(rules: rules)
+        let restored = try #require(LiteralPrefilter(restoring: built.serialized()))
+        #expect(built.entrySlotCount > 300 && built.entrySlotCount < built.slotCount)
+        #expect(restored.entrySlotCount == built.entrySlotCount)
+        var pieces = built.wordsForTesting.map { String(decoding: $0.bytes, as: UTF8.self) }
+        pieces += pieces.flatMap { $0.map(String.init) } + ["，", " ", "A"]
+        var generator = SystemRandomNumberGenerator()
+        var allowedSeen = 0
+        for prefilter in [built, restored] {
+            var present = [Bool](repeating: false, count: prefilter.setCount)
+            var places = LiteralPrefilter.Places()
+            var verdicts = [UInt64](repeating: 0, count: prefilter.entryVerdictWords)
+            for round in 0..<150 {
+                // Some empty texts: a mark that finds nothing must clear what the last one found.
+                let text =
+                    round % 10 == 9
+                    ? "" : (0..<Int.random(in: 1...30, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+                let bytes = Array(text.utf8)
+                var fresh = [Bool](repeating: false, count: prefilter.setCount)
+                bytes.withUnsafeBufferPointer { buffer in
+                    prefilter.mark(buffer, into: &present, places: &places)
+                    prefilter.mark(buffer, into: &fresh)
+                }
+                #expect(present == fresh, "'\(text)'")
+                verdicts.withUnsafeMutableBufferPointer { prefilter.judgeEntries(present: present, places: places, into: $0) }
+                try verdicts.withUnsafeBufferPointer { bits in
+                    for slot in 0..<prefilter.entrySlotCount {
+                        let expected = prefilter.allows(entry: slot, present: present)
+                        if expected { allowedSeen += 1 }
+                        guard LiteralPrefilter.allows(entry: slot, verdicts: bits) == expected else {
+                            Issue.record("entry \(slot) in '\(text)'")
+                            return
+                        }
+                    }
+                    for _ in 0..<20 {
+                        let lower = Int.random(in: 0..<prefilter.entrySlotCount, using: &generator)
+                        let slots = lower..<Int.random(in: lower...min(prefilter.entrySlotCount, lower + 100), using: &generator)
+                        let first = LiteralPrefilter.firstAllowedEntry(slots, verdicts: bits)
+                        #expect(first == prefilter.firstAllowed(slots, present: present), "\(slots) in '\(text)'")
+                    }
+                    _ = try #require(bits.last)
+                }
+            }
+        }
+        // Texts of the rules' own words open many entries: the verdicts were not all "no".
+        #expect(allowedSeen > 1_000)
+    }
+
     @Test func leadingWordsOfCommonShapes() {
         #expect(RequiredLiterals.leadingWords(of: "(?:保证|承诺)\\s*到货") == ["保证", "承诺"])
         #expect(RequiredLiterals.leadingWords(of: "事成|事后|中了标") == ["事成", "事后", "中了标"]) // the whole word, not its first character
