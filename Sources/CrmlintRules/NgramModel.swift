@@ -159,16 +159,30 @@ public struct NgramModel: Sendable, Equatable {
         }
         let current = scratch.text
         var sums = [Int32](repeating: 0, count: width)
+        // The first eight labels' weights of a slot added as one vector (the bundled model has eight), the rest one by one.
+        var firstEight = SIMD8<Int32>()
+        let vector = width >= 8
         scratch.scalars.withUnsafeBufferPointer { scalars in
             scratch.stamps.withUnsafeMutableBufferPointer { stamps in
                 weights.withUnsafeBufferPointer { table in
                     sums.withUnsafeMutableBufferPointer { sums in
+                        let base = UnsafeRawPointer(table.baseAddress!)
                         Self.forEachSlot(of: scalars, buckets: buckets, maxGram: maxGram) { slot in
                             guard stamps[slot] != current else { return }
                             stamps[slot] = current
                             let row = slot * width
-                            for label in 0..<width { sums[label] &+= Int32(table[row + label]) }
+                            var label = 0
+                            if vector {
+                                firstEight &+= SIMD8<Int32>(
+                                    truncatingIfNeeded: base.loadUnaligned(fromByteOffset: row, as: SIMD8<Int8>.self))
+                                label = 8
+                            }
+                            while label < width {
+                                sums[label] &+= Int32(table[row + label])
+                                label += 1
+                            }
                         }
+                        if vector { for label in 0..<8 { sums[label] = firstEight[label] } }
                     }
                 }
             }

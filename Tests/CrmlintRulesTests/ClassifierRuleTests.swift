@@ -1,8 +1,9 @@
 import CrmlintCore
-import CrmlintRules
 import Foundation
 import TestHelpers
 import Testing
+
+@testable import CrmlintRules
 
 /// `kind: classifier` and its model: the model file's format, deterministic
 /// training, the shipped model's provenance and the rule's load errors.
@@ -70,6 +71,46 @@ import Testing
     }
 
     // MARK: 1. Model file
+
+    /// Scores add each distinct slot's weights, the first eight labels as one vector: the same sums,
+    /// so the same probabilities, as adding label by label. Models of 3, 8 and 11 labels (no vector,
+    /// all vector, vector and rest) with random weights (the extremes too), on texts of their own words.
+    @Test func vectorSumsAreLabelByLabelSums() throws {
+        var generator = SystemRandomNumberGenerator()
+        let words = Self.frames + Self.cues.values.flatMap { $0 } + ["VIP", "ok", "😀", " "]
+        for width in [3, 8, 11] {
+            let buckets = 1 << 12
+            var weights = (0..<buckets * width).map { _ in Int8.random(in: Int8.min...Int8.max, using: &generator) }
+            weights[0] = Int8.min
+            weights[1] = Int8.max
+            let model = NgramModel(
+                labels: (0..<width).map { "l\($0)" }, buckets: buckets, maxGram: 3, scale: 0.01,
+                bias: (0..<width).map { _ in Float.random(in: -1...1, using: &generator) }, weights: weights)
+            #expect(model.isConsistent)
+            var scratch = NgramModel.Scratch()
+            for _ in 0..<200 {
+                let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in words.randomElement(using: &generator)! }.joined()
+                let bytes = Array(Self.normalized(text).utf8)
+                var scalars: [UInt32] = []
+                bytes.withUnsafeBufferPointer { NgramModel.decode($0, into: &scalars) }
+                var sums = [Int32](repeating: 0, count: width)
+                var seen = Set<Int>()
+                scalars.withUnsafeBufferPointer { buffer in
+                    NgramModel.forEachSlot(of: buffer, buckets: buckets, maxGram: 3) { slot in
+                        guard seen.insert(slot).inserted else { return }
+                        for label in 0..<width { sums[label] &+= Int32(weights[slot * width + label]) }
+                    }
+                }
+                let scores = (0..<width).map { model.bias[$0] + Float(sums[$0]) * model.scale }
+                let top = scores.max()!
+                let exps = scores.map { exp($0 - top) }
+                let total = exps.reduce(0, +)
+                let expected = exps.map { $0 / total }
+                let found = bytes.withUnsafeBufferPointer { model.probabilities(ofNormalizedUTF8: $0, scratch: &scratch) }
+                #expect(found == expected, "\(width) labels: '\(text)'")
+            }
+        }
+    }
 
     @Test func serializedModelParsesBackEqual() throws {
         let small = Self.small
