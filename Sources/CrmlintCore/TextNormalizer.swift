@@ -51,18 +51,41 @@ public final class TextNormalizer {
     @exclusivity(unchecked) private var pool: [UInt8] = []
     @exclusivity(unchecked) private var astral: [UInt32: UInt32] = [:]
 
+    /// The text being normalised is written here first, then copied out at its size: appending to
+    /// arrays byte by byte (a capacity and uniqueness check each) was most of normalising.
+    /// `malloc`ed, grown by `reserve`; one byte of `origins` room more for the final entry.
+    @exclusivity(unchecked) private var outBytes: UnsafeMutablePointer<UInt8>?
+    @exclusivity(unchecked) private var outOrigins: UnsafeMutablePointer<Int32>?
+    @exclusivity(unchecked) private var outCapacity = 0
+
     public init() {}
 
-    deinit { free(table) }
+    deinit {
+        free(table)
+        free(outBytes)
+        free(outOrigins)
+    }
+
+    /// Room for at least `needed` bytes (and `needed + 1` origins), keeping what is written.
+    private func reserve(_ needed: Int) {
+        guard needed > outCapacity else { return }
+        let capacity = max(needed, 2 * outCapacity, 256)
+        outBytes = realloc(outBytes, capacity)?.assumingMemoryBound(to: UInt8.self)
+        outOrigins = realloc(outOrigins, (capacity + 1) * MemoryLayout<Int32>.stride)?.assumingMemoryBound(to: Int32.self)
+        guard outBytes != nil, outOrigins != nil else { fatalError("out of memory normalising a field of \(needed) bytes") }
+        outCapacity = capacity
+    }
+
+    /// The most bytes one scalar becomes (`lookup`'s length field).
+    private static let longestScalar = 31
 
     public func normalize(_ text: String) -> NormalizedText {
         var text = text
-        var out: [UInt8] = []
-        var origins: [Int32] = []
+        var count = 0
         var scalarCount: Int32 = 0
         text.withUTF8 { input in
-            out.reserveCapacity(input.count)
-            origins.reserveCapacity(input.count + 1)
+            reserve(input.count + Self.longestScalar)
+            var out = outBytes!, origins = outOrigins!
             // Separators after a Han character wait here until we know whether
             // another Han character follows (then they are dropped).
             var pendingStart = -1
@@ -73,6 +96,10 @@ public final class TextNormalizer {
             var pendingHasMask = false
             var index = 0
             while index < input.count {
+                if count + Self.longestScalar > outCapacity {
+                    reserve(count + Self.longestScalar + (input.count - index))
+                    (out, origins) = (outBytes!, outOrigins!)
+                }
                 let lead = input[index]
                 var value: UInt32
                 var width: Int
@@ -105,13 +132,12 @@ public final class TextNormalizer {
                     index += width
                     continue
                 case .separator where lastWasHan:
-                    if pendingStart < 0 { pendingStart = out.count; pendingHasMask = false }
+                    if pendingStart < 0 { pendingStart = count; pendingHasMask = false }
                     if value == 0x2A || value == 0xFF0A { pendingHasMask = true }
                 case .han:
                     let isNumeral = DigitView.numeralValue(value) != nil
                     if lastWasHan, pendingStart >= 0, !(pendingHasMask && lastWasNumeral && isNumeral) {
-                        out.removeSubrange(pendingStart...)
-                        origins.removeSubrange(pendingStart...)
+                        count = pendingStart
                     }
                     pendingStart = -1
                     lastWasHan = true
@@ -121,20 +147,26 @@ public final class TextNormalizer {
                     lastWasHan = false
                 }
                 if value < 0x80 {
-                    out.append(UInt8(value))
-                    origins.append(origin)
+                    out[count] = UInt8(value)
+                    origins[count] = origin
+                    count += 1
                 } else {
                     let length = Int((entry >> 3) & 0x1F), offset = Int(entry >> 8)
-                    for position in offset..<offset + length {
-                        out.append(pool[position])
-                        origins.append(origin)
+                    pool.withUnsafeBufferPointer { pool in
+                        for position in offset..<offset + length {
+                            out[count] = pool[position]
+                            origins[count] = origin
+                            count += 1
+                        }
                     }
                 }
                 index += width
             }
         }
-        origins.append(scalarCount)
-        return NormalizedText(original: text, bytes: out, origins: origins)
+        outOrigins![count] = scalarCount
+        return NormalizedText(
+            original: text, bytes: Array(UnsafeBufferPointer(start: outBytes, count: count)),
+            origins: Array(UnsafeBufferPointer(start: outOrigins, count: count + 1)))
     }
 
     /// The cache entry of a non-ASCII scalar, computing it on first sight.

@@ -53,6 +53,20 @@ import Testing
         #expect(normalized.bytes.isEmpty)
         #expect(normalized.origins == [0])
     }
+
+    /// The normaliser writes into buffers it keeps and grows: a text that grows fourfold (㍿ is 株式会社)
+    /// comes out whole, each byte's origin its scalar, and a short text after it is not left with its tail.
+    @Test func textsLongerThanTheirInputComeOutWhole() {
+        for count in [1, 100, 5_000] {
+            let input = String(repeating: "㍿", count: count) + "，好"
+            let normalized = normalizer.normalize(input)
+            #expect(normalized.bytes == Array((String(repeating: "株式会社", count: count) + ",好").utf8))
+            #expect(normalized.origins.count == normalized.bytes.count + 1)
+            #expect(normalized.origins.prefix(12 * count).enumerated().allSatisfy { Int($0.element) == $0.offset / 12 })
+            #expect(normalized.origins.last == Int32(count + 2))
+            #expect(text("好") == "好")
+        }
+    }
 }
 
 /// The Traditional → Simplified table stands in for ICU's Hant-Hans transliterator: for every Unicode scalar it
