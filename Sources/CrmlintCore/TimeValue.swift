@@ -21,16 +21,22 @@ public struct TimeValue: Sendable, Equatable {
             + #"\s*(Z|z|[+-]\d{2}:?\d{2})?\s*$"#)
 
     /// Parses one value; nil when it is not a time crmlint understands. Pass
-    /// the caller's `scratch` on hot paths: a fresh one maps a JIT stack.
-    public static func parse(_ text: String, timeZone: TimeZone, scratch: MatchScratch? = nil) -> TimeValue? {
+    /// the caller's `scratch` and `offsets` on hot paths: a fresh scratch maps a JIT stack.
+    public static func parse(
+        _ text: String, timeZone: TimeZone, scratch: MatchScratch? = nil, offsets: ZoneOffsets? = nil
+    ) -> TimeValue? {
+        // Most exports write `2024-03-15 14:00`: read as the pattern below reads it, without it.
+        var written = text
+        if let parts = written.withUTF8(canonicalParts) {
+            guard let start = arithmeticDate(parts, timeZone, offsets: offsets) ?? validDate(parts, gregorian(timeZone)) else {
+                return nil
+            }
+            return TimeValue(start: start, end: start)
+        }
         var value = text.compatibilityFolded
         guard !value.isEmpty, value.utf8.count < 80 else { return nil }
         // A Calendar only where arithmetic is not sure to agree with it (`arithmeticDate`).
-        func calendar(_ zone: TimeZone) -> Calendar {
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = zone
-            return calendar
-        }
+        let calendar = gregorian
         // No number `Double` reads holds a colon or a byte beyond ASCII: most times are not asked
         // (asking `Double` of every time was 1 % of a scan).
         if value.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x3A }), let serial = Double(value.trimmed), serial > 20000, serial < 80000 {
@@ -77,14 +83,15 @@ public struct TimeValue: Sendable, Equatable {
         let components = DateComponents(
             year: number(1), month: number(2), day: number(3),
             hour: number(4) ?? 0, minute: number(5) ?? 0, second: number(6) ?? 0)
-        guard let start = arithmeticDate(components, zone) ?? validDate(components, calendar(zone)) else { return nil }
+        let known = zone == timeZone ? offsets : nil
+        guard let start = arithmeticDate(components, zone, offsets: known) ?? validDate(components, calendar(zone)) else { return nil }
         var end = start
         if let endHour = number(7), let endMinute = number(8) {
             var endComponents = components
             endComponents.hour = endHour
             endComponents.minute = endMinute
             endComponents.second = 0
-            guard let rangeEnd = arithmeticDate(endComponents, zone) ?? validDate(endComponents, calendar(zone))
+            guard let rangeEnd = arithmeticDate(endComponents, zone, offsets: known) ?? validDate(endComponents, calendar(zone))
             else { return nil }
             // A range that ends "before" it starts crosses midnight.
             end = rangeEnd < start ? rangeEnd.addingTimeInterval(86400) : rangeEnd
@@ -97,7 +104,11 @@ public struct TimeValue: Sendable, Equatable {
     /// within two days of it. Nil sends the caller to the Calendar (an invalid or unusual time,
     /// a time near a daylight-saving change): building a Calendar and asking it twice per
     /// record was most of reading a time, several per cent of a messages scan.
-    static func arithmeticDate(_ components: DateComponents, _ zone: TimeZone) -> Date? {
+    ///
+    /// `offsets`: the zone's offset remembered for the last day asked about (`ZoneOffsets`), when it
+    /// holds through that day and two days either side (so it is the offset every time of the day
+    /// would have found): a record's neighbours are mostly of its day.
+    static func arithmeticDate(_ components: DateComponents, _ zone: TimeZone, offsets: ZoneOffsets? = nil) -> Date? {
         guard let year = components.year, (1900...9999).contains(year),
             let month = components.month, (1...12).contains(month),
             let day = components.day, day >= 1, day <= CivilDate.daysInMonth(year, month),
@@ -105,14 +116,56 @@ public struct TimeValue: Sendable, Equatable {
             let minute = components.minute, (0...59).contains(minute),
             let second = components.second, (0...59).contains(second)
         else { return nil }
-        let local = CivilDate.days(year, month, day) * 86400 + Int64(hour * 3600 + minute * 60 + second)
+        let days = CivilDate.days(year, month, day)
+        let local = days * 86400 + Int64(hour * 3600 + minute * 60 + second)
         func offset(at seconds: Int64) -> Int64 {
             Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
+        }
+        if let offsets {
+            if offsets.day != days {
+                let midnight = days * 86400
+                let before = offset(at: midnight - 2 * 86400)
+                let steady =
+                    offset(at: midnight + 3 * 86400) == before && offset(at: midnight - before) == before
+                    && offset(at: midnight + 86400 - before) == before
+                (offsets.day, offsets.offset) = (days, steady ? before : nil)
+            }
+            if let known = offsets.offset { return Date(timeIntervalSince1970: TimeInterval(local - known)) }
         }
         // Offsets are within ±18 h: two days either side of the wall-clock reading bracket the instant.
         let before = offset(at: local - 2 * 86400)
         guard offset(at: local + 2 * 86400) == before, offset(at: local - before) == before else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(local - before))
+    }
+
+    /// A Gregorian calendar in `zone`.
+    private static func gregorian(_ zone: TimeZone) -> Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        return calendar
+    }
+
+    /// The parts of `YYYY-MM-DD HH:MM` or `YYYY-MM-DDTHH:MM:SS` written exactly so (ASCII, nothing
+    /// around): what `shape` captures from them, seconds 0 when absent. Nil for anything else.
+    static func canonicalParts(_ bytes: UnsafeBufferPointer<UInt8>) -> DateComponents? {
+        guard bytes.count == 16 || bytes.count == 19, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20 || bytes[10] == 0x54,
+            bytes[13] == 0x3A, bytes.count == 16 || bytes[16] == 0x3A
+        else { return nil }
+        func number(_ from: Int, _ digits: Int) -> Int? {
+            var result = 0
+            for index in from..<from + digits {
+                let byte = bytes[index]
+                guard byte >= 0x30, byte <= 0x39 else { return nil }
+                result = result * 10 + Int(byte - 0x30)
+            }
+            return result
+        }
+        guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
+            let minute = number(14, 2)
+        else { return nil }
+        let second = bytes.count == 19 ? number(17, 2) : 0
+        guard let second else { return nil }
+        return DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
     }
 
     /// The date, or nil when the components are not a real time (2024-02-30, 25:00).
@@ -153,4 +206,13 @@ public struct TimeValue: Sendable, Equatable {
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.string(from: date)
     }
+}
+
+/// A time zone's offset for the last day `TimeValue.parse` read a time of, where it holds all day
+/// (`arithmeticDate`): one per thread, for the scan's zone (`CheckContext.time`).
+public final class ZoneOffsets {
+    var day: Int64 = .min
+    var offset: Int64?
+
+    public init() {}
 }

@@ -393,12 +393,14 @@ public final class CheckContext {
         // A record has a time field or two: a short list, not a dictionary hashing the name per call.
         if let hit = timeCache.first(where: { $0.field == field }) { return hit.time }
         guard let value = record[field] else { return nil }
-        let parsed = sharedWork { TimeValue.parse(value, timeZone: timeZone, scratch: scratch) }
+        let parsed = sharedWork { TimeValue.parse(value, timeZone: timeZone, scratch: scratch, offsets: zoneOffsets) }
         timeCache.append((field, parsed))
         return parsed
     }
 
     @exclusivity(unchecked) private var timeCache: [(field: String, time: TimeValue?)] = []
+    /// The scan zone's offset on the day of the last time read (`TimeValue.parse`).
+    private let zoneOffsets = ZoneOffsets()
     private var reportedProblems: Set<String> = []
     private var problemSerial = -1
     private var sharedState: [String: AnyObject] = [:]

@@ -86,13 +86,20 @@ import Testing
             "Pacific/Apia", "America/St_Johns", "UTC",
         ]
         var answered = 0
+        var offsets = ZoneOffsets()
         func check(_ parts: DateComponents, _ zone: TimeZone, _ calendar: Calendar) {
+            let expected = TimeValue.validDate(parts, calendar)
+            // With the day's offset remembered too (from the last time asked about, of this day or another).
+            if let remembered = TimeValue.arithmeticDate(parts, zone, offsets: offsets) {
+                #expect(remembered == expected, "\(zone.identifier) \(parts), remembered")
+            }
             guard let fast = TimeValue.arithmeticDate(parts, zone) else { return }
             answered += 1
-            #expect(fast == TimeValue.validDate(parts, calendar), "\(zone.identifier) \(parts)")
+            #expect(fast == expected, "\(zone.identifier) \(parts)")
         }
         for name in zones {
             let zone = TimeZone(identifier: name)!
+            offsets = ZoneOffsets()
             var calendar = Calendar(identifier: .gregorian)
             calendar.timeZone = zone
             for _ in 0..<2_000 {
@@ -118,5 +125,30 @@ import Testing
             }
         }
         #expect(answered > 10_000)
+    }
+
+    /// `2024-03-15 14:00` and `2024-03-15T14:00:05`, read without the pattern, give what the pattern
+    /// gives (a leading space sends a text to it): valid and invalid dates and times, in several zones.
+    @Test func canonicalTimesReadAsThePatternReadsThem() {
+        var generator = SystemRandomNumberGenerator()
+        let zones = ["Asia/Shanghai", "America/New_York", "Europe/London", "Pacific/Apia"].map { TimeZone(identifier: $0)! }
+        var read = 0
+        for _ in 0..<3_000 {
+            func two(_ range: ClosedRange<Int>) -> String { CivilDate.padded(Int.random(in: range, using: &generator), 2) }
+            let date = "\(CivilDate.padded(Int.random(in: 1890...2100, using: &generator), 4))-\(two(0...13))-\(two(0...32))"
+            var text = date + (Bool.random(using: &generator) ? " " : "T") + "\(two(0...25)):\(two(0...60))"
+            if Bool.random(using: &generator) { text += ":\(two(0...61))" }
+            let zone = zones.randomElement(using: &generator)!
+            let offsets = ZoneOffsets()
+            let fast = TimeValue.parse(text, timeZone: zone, offsets: offsets)
+            #expect(fast == TimeValue.parse(" " + text, timeZone: zone), "\(text) in \(zone.identifier)")
+            if fast != nil { read += 1 }
+        }
+        #expect(read > 1_000)
+        #expect(TimeValue.canonicalParts(UnsafeBufferPointer(start: nil, count: 0)) == nil)
+        for text in ["2024-03-15 14:00 ", "2024-03-15  14:00", "2024/03/15 14:00", "2024-03-15 14:0a", "２０２４-03-15 14:00"] {
+            var copy = text
+            #expect(copy.withUTF8(TimeValue.canonicalParts) == nil, "\(text)")
+        }
     }
 }
