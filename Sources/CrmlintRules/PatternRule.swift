@@ -233,7 +233,16 @@ public struct PatternRule: Rule, RuleKind {
         /// The rule's fields that are columns of the last record's shape (a file's records share one), with
         /// their numbers: a field that is not a column holds no text, and asking the context about each of a
         /// rule's fields per record (most are not columns of most files) cost more than most rules' verdict.
-        @exclusivity(unchecked) private var columns: (shape: FieldShape, dataset: Dataset, names: [String], numbers: [Int])?
+        /// The shape they are for (held, so its identity is not reused), compared by identity on every record.
+        @exclusivity(unchecked) private var columnsShape: FieldShape?
+        @exclusivity(unchecked) private var columnsShapeIdentity: ObjectIdentifier?
+        @exclusivity(unchecked) private var columnsDataset: Dataset?
+        @exclusivity(unchecked) private var columnNames: [String] = []
+        /// The first four columns' numbers in a vector, read on every record without reference counting
+        /// (reading them from an array held by the checker retained and released it per rule and record).
+        @exclusivity(unchecked) private var firstColumnNumbers = SIMD4<Int>()
+        @exclusivity(unchecked) private var columnNumbers: [Int] = []
+        @exclusivity(unchecked) private var columnCount = 0
 
         init(rule: PatternRule) {
             self.rule = rule
@@ -273,25 +282,26 @@ public struct PatternRule: Rule, RuleKind {
                 firstLeafSlot = context.prefilter?.firstLeafSlot[rule.metadata.id]
                 slotResolved = true
             }
-            let names: [String], numbers: [Int]
-            if let known = columns, known.shape === record.shape, known.dataset == record.dataset {
-                (names, numbers) = (known.names, known.numbers)
-            } else {
+            if columnsShapeIdentity != ObjectIdentifier(record.shape) || columnsDataset != record.dataset {
                 // The free-text fields and unknown columns when the rule names none; those of the record's columns.
                 let (all, allNumbers) = fields.map { ($0, fieldNumbers) } ?? context.numberedDefaultTextFields(of: record)
                 let kept = all.indices.filter { record.shape.place(ofNumber: allNumbers[$0]) != nil }
-                (names, numbers) = (kept.map { all[$0] }, kept.map { allNumbers[$0] })
-                columns = (record.shape, record.dataset, names, numbers)
+                columnNames = kept.map { all[$0] }
+                columnNumbers = kept.map { allNumbers[$0] }
+                for position in 0..<min(4, kept.count) { firstColumnNumbers[position] = columnNumbers[position] }
+                columnCount = kept.count
+                (columnsShape, columnsShapeIdentity, columnsDataset) = (record.shape, ObjectIdentifier(record.shape), record.dataset)
             }
-            for position in names.indices {
+            for position in 0..<columnCount {
+                let number = position < 4 ? firstColumnNumbers[position] : columnNumbers[position]
                 // Most rules find none of their words in most fields (most of a rule's fields are
                 // not in most records): that verdict is read in the context's cache before anything
                 // is copied out of it, the field's name included once the record has been asked for it.
                 let index: Int
-                if let known = context.knownFieldIndex(record, number: numbers[position]) {
+                if let known = context.knownFieldIndex(record, number: number) {
                     index = known
                 } else {
-                    index = context.fieldIndex(record, field: names[position], number: numbers[position])
+                    index = context.fieldIndex(record, field: columnNames[position], number: number)
                 }
                 guard context.hasText(at: index) else { continue }
                 var from = 0
@@ -300,7 +310,7 @@ public struct PatternRule: Rule, RuleKind {
                     if from == leafOffsets.count { continue }
                 }
                 guard let text = context.text(at: index) else { continue }
-                let field = names[position]
+                let field = columnNames[position]
                 let words = firstSlot == nil ? nil : context.wordHits(record, field: field)
                 text.bytes.withUnsafeBufferPointer { buffer in
                     scan(

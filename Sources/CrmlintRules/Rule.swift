@@ -163,6 +163,8 @@ public final class CheckContext {
     @exclusivity(unchecked) private var cachedTexts: [NormalizedText?] = []
     @exclusivity(unchecked) private var cachedHasText: [Bool] = []
     @exclusivity(unchecked) private var cachedPresent: [[Bool]?] = []
+    /// Whether the prefilter has marked the field (`cachedPresent` holds its sets).
+    @exclusivity(unchecked) private var cachedMarked: [Bool] = []
     @exclusivity(unchecked) private var cachedPlaces: [LiteralPrefilter.Places] = []
     /// Per field of the cache, `entryVerdictWords` words of `Places.allowedEntries`, one field after another.
     @exclusivity(unchecked) private var cachedVerdicts: [UInt64] = []
@@ -265,9 +267,12 @@ public final class CheckContext {
     /// (from `fieldIndex`), `slots.upperBound` when none: `wordHits`' verdict read in
     /// place (the rule then starts there). `slots.lowerBound` without a prefilter.
     @inline(__always) public func firstAllowedEntry(_ slots: Range<Int>, at index: Int) -> Int {
-        guard let prefilter else { return slots.lowerBound }
-        if cachedPresent[index] == nil { markWords(at: index, prefilter: prefilter) }
-        let words = prefilter.entryVerdictWords
+        // Flags and counts, not the prefilter or the field's arrays: reading those retained and released them per rule.
+        if !cachedMarked[index] {
+            guard let prefilter else { return slots.lowerBound }
+            markWords(at: index, prefilter: prefilter)
+        }
+        let words = verdictWords
         return cachedVerdicts.withUnsafeBufferPointer {
             LiteralPrefilter.firstAllowedEntry(slots, verdicts: UnsafeBufferPointer(rebasing: $0[index * words..<(index + 1) * words]))
         }
@@ -293,6 +298,7 @@ public final class CheckContext {
             cachedTexts.removeAll(keepingCapacity: true)
             cachedHasText.removeAll(keepingCapacity: true)
             cachedPresent.removeAll(keepingCapacity: true)
+            cachedMarked.removeAll(keepingCapacity: true)
             cachedPlaces.removeAll(keepingCapacity: true)
             cachedSerial = record.serial
         }
@@ -303,6 +309,7 @@ public final class CheckContext {
         cachedTexts.append(text)
         cachedHasText.append(text != nil)
         cachedPresent.append(nil)
+        cachedMarked.append(false)
         cachedPlaces.append(LiteralPrefilter.Places())
         return cachedFields.count - 1
     }
@@ -331,7 +338,11 @@ public final class CheckContext {
 
     /// Which pattern-rule entries could match, one pass per field for all
     /// rules (set by the scanner; nil runs every entry).
-    @exclusivity(unchecked) public var prefilter: LiteralPrefilter?
+    @exclusivity(unchecked) public var prefilter: LiteralPrefilter? {
+        didSet { verdictWords = prefilter?.entryVerdictWords ?? 0 }
+    }
+    /// `prefilter.entryVerdictWords`, read without the prefilter.
+    @exclusivity(unchecked) private var verdictWords = 0
 
     /// The prefilter's word sets present in a field of the current record, and
     /// where the leading words of patterns stand in it (`LiteralPrefilter.starts`):
@@ -339,7 +350,7 @@ public final class CheckContext {
     public func wordHits(_ record: Record, field: String) -> (present: [Bool], places: LiteralPrefilter.Places)? {
         guard let prefilter else { return nil }
         let index = cachedIndex(record, field: field)
-        if cachedPresent[index] == nil { markWords(at: index, prefilter: prefilter) }
+        if !cachedMarked[index] { markWords(at: index, prefilter: prefilter) }
         return (cachedPresent[index]!, cachedPlaces[index])
     }
 
@@ -368,6 +379,7 @@ public final class CheckContext {
             }
         }
         cachedPresent[index] = present
+        cachedMarked[index] = true
         cachedPlaces[index] = places
     }
 
