@@ -141,7 +141,10 @@ public struct ContactDetailRule: Rule, RuleKind {
         var isRecordLocal: Bool { true }
 
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            let audience = audience(of: record, context: context)
+            // The same for every contact-detail rule with the same setting: worked out once per record.
+            let audience = context.audience(of: record, outsideCompanyDomains: rule.scope.outsideCompanyDomains) {
+                self.audience(of: record, context: context)
+            }
             if let audience, let types = rule.scope.recipientTypes {
                 let allowed: Bool
                 if let last = lastAudience, last.audience == audience {

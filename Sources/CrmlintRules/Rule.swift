@@ -403,6 +403,24 @@ public final class CheckContext {
     /// The last answer, with the shape and dataset it was made for (every rule of a record asks).
     @exclusivity(unchecked) private var defaultFieldsCache: (shape: FieldShape, dataset: Dataset, fields: [String], numbers: [Int])?
 
+    /// Who the current record's message goes to (`ContactScope.audience`), made by `make` once per
+    /// record and setting of `outside_company_domains` for all the contact-detail rules: it depends on
+    /// nothing else that changes during a scan (the record, that setting, `companyDomains`).
+    public func audience(of record: Record, outsideCompanyDomains: Bool, make: () -> String?) -> String? {
+        if audiences.serial != record.serial { audiences = (record.serial, nil, nil) }
+        if outsideCompanyDomains {
+            if let known = audiences.outside { return known }
+            let made = make()
+            audiences.outside = .some(made)
+            return made
+        }
+        if let known = audiences.plain { return known }
+        let made = make()
+        audiences.plain = .some(made)
+        return made
+    }
+    @exclusivity(unchecked) private var audiences: (serial: Int, plain: String??, outside: String??) = (-1, nil, nil)
+
     /// Parses a time field in the scan's time zone, once per record for all rules.
     public func time(_ record: Record, field: String) -> TimeValue? {
         syncRecord(record)

@@ -80,6 +80,30 @@ private func findings(
             findings(rule, ["text": text, "recipient_type": "customer", "recipient": "ops@client.cn"], companyDomains: domains).isEmpty)
     }
 
+    /// The context works out a record's audience once for all contact-detail rules with the same
+    /// `outside_company_domains`: rules with either setting, checked on one record and context in either
+    /// order, each still see their own (the address outside the company counts only where it is set).
+    @Test func rulesWithEitherAddressSettingShareAContext() throws {
+        let byAddress = try makeRule("detector: mobile-cn\nscope:\n  recipient_types: [external]\n  outside_company_domains: true")
+        let byType = try makeRule("detector: mobile-cn\nscope:\n  recipient_types: [external]\n  outside_company_domains: false")
+        for order in [[(byAddress, true), (byType, false)], [(byType, false), (byAddress, true)]] {
+            let context = CheckContext(asOf: Date(timeIntervalSince1970: 1_714_492_800), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+            context.companyDomains = ["ourco.com"]
+            let checkers = order.map { $0.0.makeChecker() }
+            for (line, recipient) in [(2, "ops@partner.cn"), (3, "li@ourco.com")] {
+                let record = Record(
+                    dataset: .messages, file: "t.csv", line: line, position: line - 1,
+                    fields: ["text": "王总手机13812345678", "recipient": recipient])
+                for ((_, readsAddress), checker) in zip(order, checkers) {
+                    var found = 0
+                    checker.check(record, context: context) { _ in found += 1 }
+                    let expected = readsAddress && recipient == "ops@partner.cn" ? 1 : 0
+                    #expect(found == expected, "\(recipient), outside_company_domains \(readsAddress), first: \(order[0].1)")
+                }
+            }
+        }
+    }
+
     @Test func contactColumnsAreWhereDetailsBelong() throws {
         let rule = try makeRule(Self.scope)
         let phone = "13812345678"
