@@ -57,7 +57,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// Derived from the clause tables (`deriveEntryTriggers`): per word set, the entry slots whose
     /// first clause names it (`triggerSlots[triggerStart[set]..<triggerStart[set + 1]]`), and the entry
     /// slots with no clause, a bit each. An entry can be allowed only when a set of its first clause is
-    /// present, so `mark` judges just the entries its present sets name, once per text; judging every
+    /// present, so `judgeEntries` judges just the entries its present sets name, once per text; judging every
     /// entry of every rule in turn (most fail) was a tenth of a messages scan.
     @exclusivity(unchecked) private var triggerStart: [Int32] = [0]
     @exclusivity(unchecked) private var triggerSlots: [Int32] = []
