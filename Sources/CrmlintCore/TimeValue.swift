@@ -28,25 +28,21 @@ public struct TimeValue: Sendable, Equatable {
         // Most exports write `2024-03-15 14:00`: read as the pattern below reads it, without it.
         var written = text
         if let parts = written.withUTF8(canonicalParts) {
-            guard let start = arithmeticDate(parts, timeZone, offsets: offsets) ?? validDate(parts, gregorian(timeZone)) else {
-                return nil
-            }
+            guard let start = date(parts, timeZone, offsets: offsets) else { return nil }
             return TimeValue(start: start, end: start)
         }
         var value = text.compatibilityFolded
         guard !value.isEmpty, value.utf8.count < 80 else { return nil }
-        // A Calendar only where arithmetic is not sure to agree with it (`arithmeticDate`).
-        let calendar = gregorian
         // No number `Double` reads holds a colon or a byte beyond ASCII: most times are not asked
         // (asking `Double` of every time was 1 % of a scan).
         if value.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x3A }), let serial = Double(value.trimmed), serial > 20000, serial < 80000 {
             // Excel serial date: days since 1899-12-30 as a wall-clock time
             // (serial 25569 is 1970-01-01); read the wall clock in UTC, then
             // place it in the scan's zone.
-            let utc = calendar(TimeZone(secondsFromGMT: 0)!)
+            let utc = gregorian(TimeZone(secondsFromGMT: 0)!)
             let wall = Date(timeIntervalSince1970: ((serial - 25569) * 86400).rounded())
             let parts = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: wall)
-            guard let date = calendar(timeZone).date(from: parts) else { return nil }
+            guard let date = gregorian(timeZone).date(from: parts) else { return nil }
             return TimeValue(start: date, end: date)
         }
         let match: PatternMatch? = value.withUTF8 { buffer in
@@ -58,16 +54,7 @@ public struct TimeValue: Sendable, Equatable {
             guard let range = match.groups[index] else { return nil }
             return String(decoding: bytes[range], as: UTF8.self)
         }
-        // The groups read as numbers hold `\d`s: read as `Int(String)` reads them, without making the string.
-        func number(_ index: Int) -> Int? {
-            guard let range = match.groups[index], !range.isEmpty else { return nil }
-            var result = 0
-            for byte in bytes[range] {
-                guard byte >= 0x30, byte <= 0x39 else { return nil }
-                result = result * 10 + Int(byte - 0x30)
-            }
-            return result
-        }
+        func number(_ index: Int) -> Int? { match.groups[index].flatMap { decimal(bytes[$0]) } }
         var zone = timeZone
         if let offset = group(9) {
             if offset == "Z" || offset == "z" {
@@ -84,15 +71,14 @@ public struct TimeValue: Sendable, Equatable {
             year: number(1), month: number(2), day: number(3),
             hour: number(4) ?? 0, minute: number(5) ?? 0, second: number(6) ?? 0)
         let known = zone == timeZone ? offsets : nil
-        guard let start = arithmeticDate(components, zone, offsets: known) ?? validDate(components, calendar(zone)) else { return nil }
+        guard let start = date(components, zone, offsets: known) else { return nil }
         var end = start
         if let endHour = number(7), let endMinute = number(8) {
             var endComponents = components
             endComponents.hour = endHour
             endComponents.minute = endMinute
             endComponents.second = 0
-            guard let rangeEnd = arithmeticDate(endComponents, zone, offsets: known) ?? validDate(endComponents, calendar(zone))
-            else { return nil }
+            guard let rangeEnd = date(endComponents, zone, offsets: known) else { return nil }
             // A range that ends "before" it starts crosses midnight.
             end = rangeEnd < start ? rangeEnd.addingTimeInterval(86400) : rangeEnd
         }
@@ -118,24 +104,45 @@ public struct TimeValue: Sendable, Equatable {
         else { return nil }
         let days = CivilDate.days(year, month, day)
         let local = days * 86400 + Int64(hour * 3600 + minute * 60 + second)
-        func offset(at seconds: Int64) -> Int64 {
-            Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
-        }
         if let offsets {
             if offsets.day != days {
-                let midnight = days * 86400
-                let before = offset(at: midnight - 2 * 86400)
-                let steady =
-                    offset(at: midnight + 3 * 86400) == before && offset(at: midnight - before) == before
-                    && offset(at: midnight + 86400 - before) == before
-                (offsets.day, offsets.offset) = (days, steady ? before : nil)
+                (offsets.day, offsets.offset) = (days, steadyOffset(zone, from: days * 86400, to: days * 86400 + 86400))
             }
             if let known = offsets.offset { return Date(timeIntervalSince1970: TimeInterval(local - known)) }
         }
-        // Offsets are within ±18 h: two days either side of the wall-clock reading bracket the instant.
-        let before = offset(at: local - 2 * 86400)
-        guard offset(at: local + 2 * 86400) == before, offset(at: local - before) == before else { return nil }
-        return Date(timeIntervalSince1970: TimeInterval(local - before))
+        guard let offset = steadyOffset(zone, from: local, to: local) else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(local - offset))
+    }
+
+    /// The zone's offset for every wall-clock time from `first` to `last` (seconds since 1970-01-01 as
+    /// read on the wall), when it is the same from two days before to two days after them; nil near a
+    /// change. Offsets are within ±18 h, so those two days bracket every instant the times can be.
+    private static func steadyOffset(_ zone: TimeZone, from first: Int64, to last: Int64) -> Int64? {
+        func offset(at seconds: Int64) -> Int64 {
+            Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(seconds))))
+        }
+        let before = offset(at: first - 2 * 86400)
+        guard offset(at: last + 2 * 86400) == before, offset(at: first - before) == before,
+            first == last || offset(at: last - before) == before
+        else { return nil }
+        return before
+    }
+
+    /// The instant of wall-clock `components` in `zone` as the Calendar gives it (`validDate`), by
+    /// arithmetic where that is sure to agree (`arithmeticDate`).
+    private static func date(_ components: DateComponents, _ zone: TimeZone, offsets: ZoneOffsets?) -> Date? {
+        arithmeticDate(components, zone, offsets: offsets) ?? validDate(components, gregorian(zone))
+    }
+
+    /// ASCII digits as a number, as `Int(String)` reads them; nil when empty or not all digits.
+    private static func decimal<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int? {
+        guard !bytes.isEmpty else { return nil }
+        var result = 0
+        for byte in bytes {
+            guard byte >= 0x30, byte <= 0x39 else { return nil }
+            result = result * 10 + Int(byte - 0x30)
+        }
+        return result
     }
 
     /// A Gregorian calendar in `zone`.
@@ -151,15 +158,7 @@ public struct TimeValue: Sendable, Equatable {
         guard bytes.count == 16 || bytes.count == 19, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20 || bytes[10] == 0x54,
             bytes[13] == 0x3A, bytes.count == 16 || bytes[16] == 0x3A
         else { return nil }
-        func number(_ from: Int, _ digits: Int) -> Int? {
-            var result = 0
-            for index in from..<from + digits {
-                let byte = bytes[index]
-                guard byte >= 0x30, byte <= 0x39 else { return nil }
-                result = result * 10 + Int(byte - 0x30)
-            }
-            return result
-        }
+        func number(_ from: Int, _ digits: Int) -> Int? { decimal(bytes[from..<from + digits]) }
         guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2), let hour = number(11, 2),
             let minute = number(14, 2)
         else { return nil }

@@ -108,7 +108,7 @@ public final class CSVReader: RecordReader {
             fields.reserveCapacity(header.count)
             var repeatsHeader = true
             for index in 0..<count {
-                switch rowBuffer.withUnsafeBufferPointer({ decode(UnsafeBufferPointer(rebasing: $0[fieldRanges[index]])) }) {
+                switch decodeField(index) {
                 case let .success(value):
                     fields.append((header[index], value))
                     repeatsHeader = repeatsHeader && value == headerAsWritten[index]
@@ -153,8 +153,8 @@ public final class CSVReader: RecordReader {
             return InputProblem(line: row.line, reason: "the header row could not be read: \(problem)", records: 0)
         }
         var names: [String] = []
-        for (index, bytes) in rowFields.enumerated() {
-            switch bytes.withUnsafeBufferPointer({ decode($0) }) {
+        for index in fieldRanges.indices {
+            switch decodeField(index) {
             case let .success(name): names.append(name)
             case let .failure(failure):
                 return InputProblem(
@@ -223,12 +223,17 @@ public final class CSVReader: RecordReader {
     private func decideEncoding(_ row: Row) {
         guard row.problem == nil, fieldRanges.contains(where: { rowBuffer[$0].contains { $0 >= 0x80 } }) else { return }
         undecided = false
-        let fields = rowFields
+        let fields = fieldRanges.map { rowBuffer[$0] }
         if fields.allSatisfy({ String(validUTF8: $0) != nil }) {
             encoding = .utf8
         } else if fields.allSatisfy({ !$0.contains { $0 >= 0x80 } || TextEncoding.gb18030.decode($0) != nil }) {
             encoding = .gb18030
         }
+    }
+
+    /// Field `index` of the last row, decoded.
+    private func decodeField(_ index: Int) -> Result<String, FieldFailure> {
+        rowBuffer.withUnsafeBufferPointer { decode(UnsafeBufferPointer(rebasing: $0[fieldRanges[index]])) }
     }
 
     private func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<String, FieldFailure> {
@@ -261,9 +266,6 @@ public final class CSVReader: RecordReader {
     /// problem): kept from row to row, where an array per field cost an allocation and a release each.
     @exclusivity(unchecked) private var rowBuffer: [UInt8] = []
     @exclusivity(unchecked) private var fieldRanges: [Range<Int>] = []
-
-    /// The last row's fields as arrays, for the header and the encoding's choice.
-    private var rowFields: [[UInt8]] { fieldRanges.map { Array(rowBuffer[$0]) } }
 
     /// A blank line: one empty field.
     private func isBlank(_ row: Row) -> Bool { row.problem == nil && fieldRanges.count == 1 && fieldRanges[0].isEmpty }

@@ -166,7 +166,7 @@ public final class CheckContext {
     /// Whether the prefilter has marked the field (`cachedPresent` holds its sets).
     @exclusivity(unchecked) private var cachedMarked: [Bool] = []
     @exclusivity(unchecked) private var cachedPlaces: [LiteralPrefilter.Places] = []
-    /// Per field of the cache, `entryVerdictWords` words of `Places.allowedEntries`, one field after another.
+    /// Per field of the cache, `verdictWords` words of the prefilter's verdicts on entries (`judgeEntries`), one field after another.
     @exclusivity(unchecked) private var cachedVerdicts: [UInt64] = []
     @exclusivity(unchecked) private var cachedSerial = -1
 
@@ -272,20 +272,20 @@ public final class CheckContext {
             guard let prefilter else { return slots.lowerBound }
             markWords(at: index, prefilter: prefilter)
         }
-        let words = verdictWords
-        return cachedVerdicts.withUnsafeBufferPointer {
-            LiteralPrefilter.firstAllowedEntry(slots, verdicts: UnsafeBufferPointer(rebasing: $0[index * words..<(index + 1) * words]))
-        }
+        return withVerdicts(at: index) { LiteralPrefilter.firstAllowedEntry(slots, verdicts: $0) }
     }
 
     /// Whether the prefilter lets entry `slot` run on the field at `index` (from `fieldIndex`), which
     /// `firstAllowedEntry` or `wordHits` has marked: its verdict read in place.
     @inline(__always) public func allowsEntry(_ slot: Int, at index: Int) -> Bool {
-        guard let prefilter else { return true }
-        let words = prefilter.entryVerdictWords
-        return cachedVerdicts.withUnsafeBufferPointer {
-            LiteralPrefilter.allows(entry: slot, verdicts: UnsafeBufferPointer(rebasing: $0[index * words..<(index + 1) * words]))
-        }
+        guard prefilter != nil else { return true }
+        return withVerdicts(at: index) { LiteralPrefilter.allows(entry: slot, verdicts: $0) }
+    }
+
+    /// The verdicts of the field at `index`, marked already.
+    @inline(__always) private func withVerdicts<T>(at index: Int, _ body: (UnsafeBufferPointer<UInt64>) -> T) -> T {
+        let words = verdictWords
+        return cachedVerdicts.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[index * words..<(index + 1) * words])) }
     }
 
     /// The cache entry of a field of the current record, made on first use.
@@ -366,7 +366,7 @@ public final class CheckContext {
             bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, places: &places) }
         }
         // The entries' verdicts, one field's after another's: the rules read them in place.
-        let words = prefilter.entryVerdictWords
+        let words = verdictWords
         if cachedVerdicts.count < (index + 1) * words {
             cachedVerdicts += repeatElement(0, count: (index + 1) * words - cachedVerdicts.count)
         }
@@ -408,16 +408,13 @@ public final class CheckContext {
     /// nothing else that changes during a scan (the record, that setting, `companyDomains`).
     public func audience(of record: Record, outsideCompanyDomains: Bool, make: () -> String?) -> String? {
         if audiences.serial != record.serial { audiences = (record.serial, nil, nil) }
-        if outsideCompanyDomains {
-            if let known = audiences.outside { return known }
+        func remembered(_ slot: inout String??) -> String? {
+            if let known = slot { return known }
             let made = make()
-            audiences.outside = .some(made)
+            slot = .some(made)
             return made
         }
-        if let known = audiences.plain { return known }
-        let made = make()
-        audiences.plain = .some(made)
-        return made
+        return outsideCompanyDomains ? remembered(&audiences.outside) : remembered(&audiences.plain)
     }
     @exclusivity(unchecked) private var audiences: (serial: Int, plain: String??, outside: String??) = (-1, nil, nil)
 
