@@ -244,12 +244,30 @@ public struct PatternRule: Rule, RuleKind {
         @exclusivity(unchecked) private var columnNumbers: [Int] = []
         @exclusivity(unchecked) private var columnCount = 0
 
+        /// Per leaf, the first leaf holding the same pattern when the rule uses that pattern more than once
+        /// (a YAML anchor: the gift rule's amounts in its sentence and its `near` entry), else -1.
+        private let repeatedLeaf: [Int32]
+        /// What the repeated leaves found in the field being scanned (cleared per field): an entry that
+        /// reuses another's pattern reads its hits instead of running it again (a fifth of the gift rule).
+        @exclusivity(unchecked) private var leafMemo: [(leaf: Int32, group: Int?, starts: [Int]?, hits: [TextMatcher.Hit])] = []
+
         init(rule: PatternRule) {
             self.rule = rule
             fields = rule.metadata.fields
             flatEntries = rule.matchers.map(FlatEntry.init)
             fieldNumbers = rule.metadata.fields?.map(FieldNumbers.number) ?? []
             allLeaves = rule.matchers.flatMap(\.leaves)
+            var firstUse: [ObjectIdentifier: Int] = [:]
+            var uses: [ObjectIdentifier: Int] = [:]
+            for (leaf, pattern) in allLeaves.enumerated() {
+                let identity = ObjectIdentifier(pattern)
+                if firstUse[identity] == nil { firstUse[identity] = leaf }
+                uses[identity, default: 0] += 1
+            }
+            repeatedLeaf = allLeaves.map { pattern in
+                let identity = ObjectIdentifier(pattern)
+                return uses[identity]! > 1 ? Int32(firstUse[identity]!) : -1
+            }
             var first = 0
             leafOffsets = rule.matchers.map { matcher in
                 defer { first += matcher.leafCount }
@@ -330,6 +348,7 @@ public struct PatternRule: Rule, RuleKind {
             // so the findings do not depend on the order of the entries.
             var kept: [(range: Range<Int>, message: String?)] = []
             var keptSpans = KeptSpans()
+            if !leafMemo.isEmpty { leafMemo.removeAll(keepingCapacity: true) }
             for index in from..<rule.matchers.count {
                 let matcher = rule.matchers[index]
                 if index > from, words != nil, let first = firstSlot, !context.allowsEntry(first + index, at: fieldIndex) {
@@ -420,7 +439,7 @@ public struct PatternRule: Rule, RuleKind {
             for item in items {
                 switch item {
                 case let .pattern(group):
-                    result += try TextMatcher.hits(of: allLeaves[leaf], group: group, run: runs(leaf), in: buffer, scratch: scratch)
+                    result += try memoHits(leaf: leaf, group: group, run: runs(leaf), in: buffer, scratch: scratch)
                 case let .alternation(whole, group, parts):
                     let first = leaf
                     result += try TextMatcher.alternationHits(
@@ -430,6 +449,25 @@ public struct PatternRule: Rule, RuleKind {
                 leaf += item.leafCount
             }
             return result
+        }
+
+        /// `TextMatcher.hits` of a leaf, read from `leafMemo` when its pattern already ran the same way on
+        /// this field (a match limit is not kept: the leaf runs again and reports it again, as before).
+        private func memoHits(
+            leaf: Int, group: Int?, run: TextMatcher.Run, in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch
+        ) throws -> [TextMatcher.Hit] {
+            let first = repeatedLeaf[leaf]
+            let starts: [Int]?
+            switch run {
+            case .skip: return []
+            case .scan: starts = nil
+            case let .at(positions, _): starts = positions
+            }
+            guard first >= 0 else { return try TextMatcher.hits(of: allLeaves[leaf], group: group, run: run, in: buffer, scratch: scratch) }
+            for memo in leafMemo where memo.leaf == first && memo.group == group && memo.starts == starts { return memo.hits }
+            let hits = try TextMatcher.hits(of: allLeaves[leaf], group: group, run: run, in: buffer, scratch: scratch)
+            leafMemo.append((first, group, starts, hits))
+            return hits
         }
 
         private func limitFinding(_ error: Error, pattern: String, record: Record, field: String) -> Finding {

@@ -179,6 +179,64 @@ import Testing
         let bad = try rule("  examples: {match: ['设备很稳定'], no_match: ['零故障']}")
         #expect(bad.exampleFailures().count == 2)
     }
+
+    /// Entries that share a pattern (a YAML anchor) find, with the prefilter and across records and
+    /// fields, what the same entries find with patterns of their own: the second entry reads the
+    /// first one's hits on that field (`leafMemo`), never a hit of another field or record. (`\\d+元`
+    /// has no leading words, so it scans the whole field: a stale memo would go unnoticed otherwise.)
+    @Test func entriesSharingAPatternFindWhatSeparatePatternsFind() throws {
+        func gift(_ id: String, second amounts: String) -> String {
+            """
+            - id: \(id)
+              category: gift-limit
+              severity: error
+              message: m
+              fields: [text, notes]
+              patterns:
+                - all:
+                    - any: &amount ['(?<amount>\\d+)元', '价值(?<amount>\\d+)']
+                    - '送|礼'
+                  within: sentence
+                - all:
+                    - any: \(amounts)
+                    - '送|礼'
+                  near: 3
+              capture: amount
+              limit: {max: 200, unit: 元}
+            """
+        }
+        let yaml =
+            gift("t.shared", second: "*amount") + "\n"
+            + gift("t.own", second: "['(?<amount>\\\\d+)(?:元)', '(?:价值)(?<amount>\\\\d+)']")
+        let (rules, errors) = RuleLoader.load(yaml: yaml, file: "t.yml")
+        #expect(errors.isEmpty, "\(errors)")
+        let shared = try #require(rules.first { $0.metadata.id == "t.shared" } as? PatternRule)
+        let own = try #require(rules.first { $0.metadata.id == "t.own" } as? PatternRule)
+        // The anchor gives both entries the same pattern objects; the other rule's are its own.
+        #expect(shared.patterns.count == 6 && shared.patterns[0] === shared.patterns[3] && shared.patterns[1] === shared.patterns[4])
+        #expect(!own.patterns[3...].contains { $0 === own.patterns[0] || $0 === own.patterns[1] })
+        let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        context.prefilter = LiteralPrefilter(rules: [shared, own])
+        let (sharedChecker, ownChecker) = (shared.makeChecker(), own.makeChecker())
+        let alphabet = Array("送礼价值元0123459，。 给您")
+        var generator = SystemRandomNumberGenerator()
+        var reported = 0
+        for serial in 0..<600 {
+            func text() -> String {
+                String((0..<Int.random(in: 0...16, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+            }
+            let record = Record(
+                dataset: .messages, file: "m.csv", line: serial + 2, position: serial + 1,
+                fields: ["id": "M\(serial)", "text": text(), "notes": text()], serial: serial)
+            var found: [[String]] = [[], []]
+            for (index, checker) in [sharedChecker, ownChecker].enumerated() {
+                checker.check(record, context: context) { found[index].append("\($0.field ?? "") \($0.column ?? 0) \($0.message)") }
+            }
+            #expect(found[0] == found[1], "\(record.fields)")
+            reported += found[0].count
+        }
+        #expect(reported > 0, "the random texts should hold gifts over the limit")
+    }
 }
 
 @Suite struct RuleDirectionTests {
@@ -214,4 +272,5 @@ import Testing
         #expect(
             errors.map(\.description) == ["error: t.yml:5:3: rule 't.x': unknown direction 'sideways'; expected one of outbound, inbound"])
     }
+
 }
