@@ -24,8 +24,12 @@ public final class LiteralPrefilter: @unchecked Sendable {
     @exclusivity(unchecked) private var setStart: FlatTable<Int32> = [0]
     @exclusivity(unchecked) private var clauseSets: FlatTable<Int32> = []
 
-    /// First scalar (BMP) → bucket number; 0 means none.
-    @exclusivity(unchecked) private var bmpTable: FlatTable<UInt32>
+    /// First scalar (BMP) → bucket number; 0 means none, `directBucketLimit` that the bucket is in
+    /// `otherTable`. Two bytes a scalar (128 KB) rather than four: `mark` looks up every character of a
+    /// text, and the wider table's cache misses were a visible part of its time.
+    @exclusivity(unchecked) private var bmpTable: FlatTable<UInt16>
+    /// Buckets numbered from here on (and the buckets of scalars beyond the BMP) are found in `otherTable`.
+    let directBucketLimit: Int
     @exclusivity(unchecked) private var otherTable: [UInt32: Int] = [:]
     // Flat tables for the scan (no reference counting in the loop): the words
     // as UTF-8, the word sets each word belongs to, the words of each bucket.
@@ -46,9 +50,10 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// stood was most of `mark`; the text's next scalar now picks the few that can match.
     @exclusivity(unchecked) private var shortStart: [Int32] = []
     @exclusivity(unchecked) private var shortWords: [Int32] = []
-    @exclusivity(unchecked) private var pairKeys: FlatTable<UInt64> = []
-    /// Per slot of `pairKeys`: where its words start and end in `pairWords`.
-    @exclusivity(unchecked) private var pairRanges: FlatTable<Int32> = []
+    /// Two values a slot: the pair's key (0: an empty slot), then where its words start (low half) and
+    /// end (high half) in `pairWords` — side by side, so a probe that finds its pair reads one cache
+    /// line (keys and ranges in two tables cost a second miss per hit).
+    @exclusivity(unchecked) private var pairSlots: FlatTable<UInt64> = []
     @exclusivity(unchecked) private var pairWords: FlatTable<Int32> = []
     /// Per word set: are its words' positions wanted (it is a pattern's leading words)?
     @exclusivity(unchecked) private var positional: [Bool] = []
@@ -76,7 +81,12 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// How many clauses an "or" too large to distribute keeps (see `cnf` in `init`).
     static let choicesKept = 8
 
-    public init(rules: [Rule]) {
+    public convenience init(rules: [Rule]) { self.init(rules: rules, directBucketLimit: Int(UInt16.max)) }
+
+    /// `directBucketLimit`: lowered by tests, which have too few first characters to reach the real one.
+    init(rules: [Rule], directBucketLimit: Int) {
+        precondition(directBucketLimit > 0 && directBucketLimit <= Int(UInt16.max), "a bucket number must fit the table")
+        self.directBucketLimit = directBucketLimit
         bmpTable = FlatTable(repeating: 0, count: 0x10000)
         var words: [[UInt8]] = []
         var wordSets: [[Int32]] = []
@@ -102,12 +112,19 @@ public final class LiteralPrefilter: @unchecked Sendable {
                 wordSets.append([Int32(number)])
                 let first = word.unicodeScalars.first!.value
                 let bucket: Int
-                if first < 0x10000 {
-                    if bmpTable[Int(first)] == 0 { bmpTable[Int(first)] = UInt32(buckets.count); buckets.append([]) }
+                if first < 0x10000, bmpTable[Int(first)] != 0, Int(bmpTable[Int(first)]) != directBucketLimit {
                     bucket = Int(bmpTable[Int(first)])
+                } else if let known = otherTable[first] {
+                    bucket = known
                 } else {
-                    if otherTable[first] == nil { otherTable[first] = buckets.count; buckets.append([]) }
-                    bucket = otherTable[first]!
+                    bucket = buckets.count
+                    buckets.append([])
+                    if first < 0x10000, bucket < directBucketLimit {
+                        bmpTable[Int(first)] = UInt16(bucket)
+                    } else {
+                        otherTable[first] = bucket
+                        if first < 0x10000 { bmpTable[Int(first)] = UInt16(directBucketLimit) }
+                    }
                 }
                 buckets[bucket].append(Int32(index))
             }
@@ -153,10 +170,12 @@ public final class LiteralPrefilter: @unchecked Sendable {
             }.map(\.element)
             // The clause a text most likely fails first (rarest words, fewest sets): `allows`
             // stops at the first unsatisfied one, and most entries are ruled out for most texts.
+            // Inside a clause, its commonest sets first: `allows` stops at the first present one,
+            // and most clauses it reads are satisfied (the entries that fail, fail at one clause).
             return kept.enumerated().sorted { a, b in
                 let (x, y) = (rank(a.element), rank(b.element))
                 return (x.0, x.1, -a.offset) > (y.0, y.1, -b.offset)
-            }.map(\.element)
+            }.map { $0.element.sorted { (setStrength[Int($0)], $0) < (setStrength[Int($1)], $1) } }
         }
         // A pattern's requirement once, however many entries share it (word classes repeat).
         // Keyed by the compiled pattern, not its text: hashing a long pattern's text costs more than parsing it.
@@ -267,7 +286,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
         setsFlat = FlatTable(ordered)
     }
 
-    /// The key of a pair of scalars in `pairKeys` (never 0: scalars are below 2^21).
+    /// The key of a pair of scalars in `pairSlots` (never 0: scalars are below 2^21).
     @inline(__always) static func pairKey(_ first: UInt32, _ second: UInt32) -> UInt64 { UInt64(first) << 21 | UInt64(second) | 1 << 63 }
 
     @inline(__always) static func pairSlot(_ key: UInt64, mask: Int) -> Int {
@@ -329,18 +348,17 @@ public final class LiteralPrefilter: @unchecked Sendable {
         }
         var size = 16
         while size < order.count * 2 { size <<= 1 }
-        pairKeys = FlatTable(repeating: 0, count: size)
+        var slots = [UInt64](repeating: 0, count: 2 * size)
         pairWords = []
-        var ranges = [(start: Int32, end: Int32)](repeating: (0, 0), count: size)
         for key in order {
             var slot = Self.pairSlot(key, mask: size - 1)
-            while pairKeys[slot] != 0 { slot = (slot + 1) & (size - 1) }
-            pairKeys[slot] = key
-            let start = Int32(pairWords.count)
+            while slots[2 * slot] != 0 { slot = (slot + 1) & (size - 1) }
+            slots[2 * slot] = key
+            let start = UInt64(pairWords.count)
             pairWords += groups[key]!
-            ranges[slot] = (start, Int32(pairWords.count))
+            slots[2 * slot + 1] = start | UInt64(pairWords.count) << 32
         }
-        pairRanges = FlatTable(ranges.flatMap { [$0.start, $0.end] })
+        pairSlots = FlatTable(slots)
     }
 
     /// Could entry `slot` hit a text whose present word sets are `present`?
@@ -611,7 +629,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
                             var position = 0
                             while position < count {
                                 guard let (scalar, length) = Self.scalar(bytes, at: position) else { break }
-                                let bucket = scalar < 0x10000 ? Int(tables.bmpTable[Int(scalar)]) : (otherTable[scalar] ?? 0)
+                                var bucket = scalar < 0x10000 ? Int(tables.bmpTable[Int(scalar)]) : directBucketLimit
+                                if bucket == directBucketLimit { bucket = otherTable[scalar] ?? 0 }
                                 if bucket != 0 {
                                     // The one-scalar words starting here, then the words starting with this scalar and the next.
                                     for s in Int(tables.shortStart[bucket])..<Int(tables.shortStart[bucket + 1]) {
@@ -619,11 +638,12 @@ public final class LiteralPrefilter: @unchecked Sendable {
                                     }
                                     if position + length < count, let (next, _) = Self.scalar(bytes, at: position + length) {
                                         let key = Self.pairKey(scalar, next)
-                                        let mask = tables.pairKeys.count - 1
+                                        let mask = tables.pairSlots.count / 2 - 1
                                         var slot = Self.pairSlot(key, mask: mask)
-                                        while tables.pairKeys[slot] != 0 {
-                                            if tables.pairKeys[slot] == key {
-                                                for p in Int(tables.pairRanges[2 * slot])..<Int(tables.pairRanges[2 * slot + 1]) {
+                                        while tables.pairSlots[2 * slot] != 0 {
+                                            if tables.pairSlots[2 * slot] == key {
+                                                let range = tables.pairSlots[2 * slot + 1]
+                                                for p in Int(UInt32(truncatingIfNeeded: range))..<Int(range >> 32) {
                                                     let word = Int(tables.pairWords[p])
                                                     let start = Int(tables.wordStart[word]), end = Int(tables.wordStart[word + 1])
                                                     guard position + (end - start) <= count else { continue }
@@ -657,11 +677,10 @@ public final class LiteralPrefilter: @unchecked Sendable {
 
     /// The tables `mark` reads, as buffers (no reference counting or bounds bookkeeping per read).
     private struct Tables {
-        let bmpTable: UnsafeBufferPointer<UInt32>
+        let bmpTable: UnsafeBufferPointer<UInt16>
         let shortStart: UnsafeBufferPointer<Int32>
         let shortWords: UnsafeBufferPointer<Int32>
-        let pairKeys: UnsafeBufferPointer<UInt64>
-        let pairRanges: UnsafeBufferPointer<Int32>
+        let pairSlots: UnsafeBufferPointer<UInt64>
         let pairWords: UnsafeBufferPointer<Int32>
         let wordStart: UnsafeBufferPointer<Int32>
         let wordBytes: UnsafeBufferPointer<UInt8>
@@ -674,21 +693,19 @@ public final class LiteralPrefilter: @unchecked Sendable {
         bmpTable.withUnsafeBufferPointer { bmpTable in
             shortStart.withUnsafeBufferPointer { shortStart in
                 shortWords.withUnsafeBufferPointer { shortWords in
-                    pairKeys.withUnsafeBufferPointer { pairKeys in
-                        pairRanges.withUnsafeBufferPointer { pairRanges in
-                            pairWords.withUnsafeBufferPointer { pairWords in
-                                wordStart.withUnsafeBufferPointer { wordStart in
-                                    wordBytes.withUnsafeBufferPointer { wordBytes in
-                                        setsStart.withUnsafeBufferPointer { setsStart in
-                                            setsFlat.withUnsafeBufferPointer { setsFlat in
-                                                positionalSetsEnd.withUnsafeBufferPointer { positionalSetsEnd in
-                                                    body(
-                                                        Tables(
-                                                            bmpTable: bmpTable, shortStart: shortStart, shortWords: shortWords,
-                                                            pairKeys: pairKeys, pairRanges: pairRanges, pairWords: pairWords,
-                                                            wordStart: wordStart, wordBytes: wordBytes, setsStart: setsStart,
-                                                            setsFlat: setsFlat, positionalSetsEnd: positionalSetsEnd))
-                                                }
+                    pairSlots.withUnsafeBufferPointer { pairSlots in
+                        pairWords.withUnsafeBufferPointer { pairWords in
+                            wordStart.withUnsafeBufferPointer { wordStart in
+                                wordBytes.withUnsafeBufferPointer { wordBytes in
+                                    setsStart.withUnsafeBufferPointer { setsStart in
+                                        setsFlat.withUnsafeBufferPointer { setsFlat in
+                                            positionalSetsEnd.withUnsafeBufferPointer { positionalSetsEnd in
+                                                body(
+                                                    Tables(
+                                                        bmpTable: bmpTable, shortStart: shortStart, shortWords: shortWords,
+                                                        pairSlots: pairSlots, pairWords: pairWords,
+                                                        wordStart: wordStart, wordBytes: wordBytes, setsStart: setsStart,
+                                                        setsFlat: setsFlat, positionalSetsEnd: positionalSetsEnd))
                                             }
                                         }
                                     }
@@ -726,8 +743,9 @@ extension LiteralPrefilter {
 
     /// 2: the pair table is kept too (deriving it was 4 % of a warm small-file run), and a checksum;
     /// 3: wide "or"s keep several clauses; 4: the four-lane checksum; 5: each word's positional
-    /// sets first, and where they end (`positionalSetsEnd`); 6: the large tables aligned and read in place.
-    static let magic = "crmlint-prefilter 6\n"
+    /// sets first, and where they end (`positionalSetsEnd`); 6: the large tables aligned and read in place;
+    /// 7: the first-scalar table two bytes a scalar, and the pair table's keys and ranges side by side.
+    static let magic = "crmlint-prefilter 7\n"
 
     func serialized() -> [UInt8] {
         var out = CacheWriter()
@@ -749,12 +767,12 @@ extension LiteralPrefilter {
         out.raw(leadingSet)
         out.raw(shortStart)
         out.raw(shortWords)
-        out.aligned(pairKeys)
-        out.aligned(pairRanges)
+        out.aligned(pairSlots)
         out.aligned(pairWords)
         out.aligned(positionalSetsEnd)
         out.count(setCount)
         out.count(slotCount)
+        out.count(directBucketLimit)
         for table in [firstSlot, firstLeafSlot] {
             let entries = table.sorted { $0.key < $1.key }
             out.count(entries.count)
@@ -777,14 +795,15 @@ extension LiteralPrefilter {
     convenience init?(restoring bytes: CacheBytes) {
         guard var input = CacheReader(checked: bytes), input.string() == Self.magic, let clauseStart = input.raw(Int32.self),
             let setStart = input.table(Int32.self),
-            let clauseSets = input.table(Int32.self), let bmpTable = input.table(UInt32.self), bmpTable.count == 0x10000,
+            let clauseSets = input.table(Int32.self), let bmpTable = input.table(UInt16.self), bmpTable.count == 0x10000,
             let otherKeys = input.raw(UInt32.self), let otherValues = input.raw(Int.self), otherKeys.count == otherValues.count,
             let wordBytes = input.table(UInt8.self), let wordStart = input.table(Int32.self), let setsFlat = input.table(Int32.self),
             let setsStart = input.table(Int32.self), let bucketFlat = input.table(Int32.self), let bucketStart = input.raw(Int32.self),
             let positional = input.raw(UInt8.self), let leadingSet = input.raw(Int32.self), let shortStart = input.raw(Int32.self),
-            let shortWords = input.raw(Int32.self), let pairKeys = input.table(UInt64.self), let pairRanges = input.table(Int32.self),
+            let shortWords = input.raw(Int32.self), let pairSlots = input.table(UInt64.self),
             let pairWords = input.table(Int32.self), let positionalSetsEnd = input.table(Int32.self), let setCount = input.count(),
-            let slotCount = input.count()
+            let slotCount = input.count(), let directBucketLimit = input.count(), directBucketLimit > 0,
+            directBucketLimit <= Int(UInt16.max)
         else { return nil }
         var tables: [[String: Int]] = []
         for _ in 0..<2 {
@@ -797,15 +816,15 @@ extension LiteralPrefilter {
             tables.append(table)
         }
         guard input.string() == "end", input.atEnd, positional.count == setCount, leadingSet.count == slotCount,
-            clauseStart.count == slotCount + 1, shortStart.count == bucketStart.count, pairRanges.count == 2 * pairKeys.count,
-            pairKeys.count >= 16, pairKeys.count & (pairKeys.count - 1) == 0, positionalSetsEnd.count == setsStart.count - 1,
+            clauseStart.count == slotCount + 1, shortStart.count == bucketStart.count, pairSlots.count >= 32,
+            pairSlots.count & (pairSlots.count - 1) == 0, positionalSetsEnd.count == setsStart.count - 1,
             positionalSetsEnd.withUnsafeBufferPointer({ ends in
                 setsStart.withUnsafeBufferPointer { starts in
                     ends.indices.allSatisfy { starts[$0] <= ends[$0] && ends[$0] <= starts[$0 + 1] }
                 }
             })
         else { return nil }
-        self.init(rules: [])
+        self.init(rules: [], directBucketLimit: directBucketLimit)
         self.clauseStart = clauseStart
         self.setStart = setStart
         self.clauseSets = clauseSets
@@ -825,8 +844,7 @@ extension LiteralPrefilter {
         self.firstLeafSlot = tables[1]
         self.shortStart = shortStart
         self.shortWords = shortWords
-        self.pairKeys = pairKeys
-        self.pairRanges = pairRanges
+        self.pairSlots = pairSlots
         self.pairWords = pairWords
         // Written ordered (`orderSetsOfWords`): ordering again cost more than the rest of reading the file.
         self.positionalSetsEnd = positionalSetsEnd
@@ -837,14 +855,14 @@ extension LiteralPrefilter {
     var mappedTablesForTesting: Int {
         [
             setStart.isMapped, clauseSets.isMapped, bmpTable.isMapped, wordBytes.isMapped, wordStart.isMapped, setsFlat.isMapped,
-            setsStart.isMapped, bucketFlat.isMapped, pairKeys.isMapped, pairRanges.isMapped, pairWords.isMapped, positionalSetsEnd.isMapped,
+            setsStart.isMapped, bucketFlat.isMapped, pairSlots.isMapped, pairWords.isMapped, positionalSetsEnd.isMapped,
         ].filter { $0 }.count
     }
 
     /// The pair table as `derivePairTable` builds it, for tests of the cached one.
     var pairTablesForTesting: [[Int64]] {
         [
-            shortStart.map(Int64.init), shortWords.map(Int64.init), pairKeys.map { Int64(bitPattern: $0) }, pairRanges.map(Int64.init),
+            shortStart.map(Int64.init), shortWords.map(Int64.init), pairSlots.map { Int64(bitPattern: $0) },
             pairWords.map(Int64.init),
         ]
     }
