@@ -248,7 +248,9 @@ public enum Scanner {
             // One record's findings, in rule order, before they are emitted (reused from record to record;
             // a local of this function, not of the scan: a captured `var` costs an access check per use).
             var pending: [Finding] = []
-            for (index, (record, direction)) in job.batch.enumerated() {
+            // By index: iterating `enumerated()` copied each record out of the batch (a retain per field).
+            for index in job.batch.indices {
+                let record = job.batch[index].record, direction = job.batch[index].direction
                 recordTap?(record, currentSheet)
                 if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
                 // Here, just before the stateful rules of this record: they read the time from the same per-record cache
@@ -256,15 +258,6 @@ public enum Scanner {
                 if let field = eventField(record.dataset), let time = context.time(record, field: field), time.start > asOf {
                     future.count += 1
                     future.latest = max(future.latest, time.start)
-                }
-                var day: String??
-                let emitRecordFinding = { (finding: Finding) in
-                    var finding = finding
-                    if finding.day == nil {
-                        if day == nil { day = .some(recordDay(record, context: context)) }
-                        finding.day = day!
-                    }
-                    emit(located(finding))
                 }
                 pending.removeAll(keepingCapacity: true)
                 for checkerIndex in checkers.indices {
@@ -282,7 +275,16 @@ public enum Scanner {
                     let reported = Set(pending.lazy.filter { !fallbackRules.contains($0.rule) }.map(\.category))
                     pending.removeAll { fallbackRules.contains($0.rule) && reported.contains($0.category) }
                 }
-                pending.forEach(emitRecordFinding)
+                // The record's day, read once and only for a record with findings (a closure made per record
+                // to do this boxed the day and captured the record, for every record).
+                var day: String??
+                for var finding in pending {
+                    if finding.day == nil {
+                        if day == nil { day = .some(recordDay(record, context: context)) }
+                        finding.day = day!
+                    }
+                    emit(located(finding))
+                }
             }
         }
         func add(_ record: Record) {
