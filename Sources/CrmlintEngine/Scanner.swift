@@ -288,7 +288,7 @@ public enum Scanner {
             }
         }
         func add(_ record: Record) {
-            batch.append((record, record.value(number: FieldNumbers.direction).flatMap(context.vocabulary.direction)))
+            batch.append((record, record.value(number: FieldNumbers.direction).flatMap(context.direction)))
             if batch.count == RecordWorkers.batchSize { dispatch() }
         }
         /// The notes rules left about the input just read (absent columns, unknown words).

@@ -92,7 +92,7 @@ final class ContactLog {
                 ValueProblems.report(record, field: "direction", problem: "is missing", rule: rule, context: context, emit: emit)
                 return nil
             }
-            guard let direction = context.vocabulary.direction(raw) else {
+            guard let direction = context.direction(raw) else {
                 // A word the vocabulary lacks is noted per file with its count (add it under `directions` in crmlint.yml).
                 context.noteUnknownValue(record, field: "direction", value: raw)
                 return nil
@@ -101,7 +101,7 @@ final class ContactLog {
         }
         var channelCode: UInt8 = 0
         if let raw = record.value(number: FieldNumbers.channel) {
-            if let parsed = context.vocabulary.channel(raw) {
+            if let parsed = context.channel(raw) {
                 channelCode = Self.code(parsed)
             } else {
                 context.noteUnknownValue(record, field: "channel", value: raw)

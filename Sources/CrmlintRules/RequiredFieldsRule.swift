@@ -129,11 +129,11 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
                 guard let raw = record.value(number: number), !raw.isBlank else { continue }
                 // A channel or direction word the vocabulary lacks is the vocabulary's gap, not the
                 // record's: one note per file and value (add it in crmlint.yml), not a finding per record.
-                if case .channel = format, context.vocabulary.channel(raw) == nil {
+                if case .channel = format, context.channel(raw) == nil {
                     context.noteUnknownValue(record, field: field, value: raw)
                     continue
                 }
-                if case .direction = format, context.vocabulary.direction(raw) == nil {
+                if case .direction = format, context.direction(raw) == nil {
                     context.noteUnknownValue(record, field: field, value: raw)
                     continue
                 }

@@ -149,7 +149,18 @@ public final class CheckContext {
     /// `company_domains` from crmlint.yml: addresses there are inside the company.
     public var companyDomains: [String] = []
     /// Channel and direction words: the defaults plus crmlint.yml's.
-    public var vocabulary = ValueVocabulary.standard
+    public var vocabulary = ValueVocabulary.standard {
+        didSet { (channels, directions) = (ValueMemo(), ValueMemo()) }
+    }
+    // Unchecked: used by one thread, never overlapping.
+    @exclusivity(unchecked) private var channels = ValueMemo<Channel>()
+    @exclusivity(unchecked) private var directions = ValueMemo<Direction>()
+
+    /// `vocabulary.channel(text)`, remembered per value (`ValueMemo`).
+    public func channel(_ text: String) -> Channel? { channels.value(text) { vocabulary.channel($0) } }
+
+    /// `vocabulary.direction(text)`, remembered per value.
+    public func direction(_ text: String) -> Direction? { directions.value(text) { vocabulary.direction($0) } }
     /// Facts about the current file rather than its records, collected for the
     /// scanner: columns rules need that records lack, and values no vocabulary knows.
     public private(set) var fileNotes = FileNotes()

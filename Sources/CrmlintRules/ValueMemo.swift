@@ -1,0 +1,41 @@
+import Foundation
+
+/// What a function of a short text gave, remembered by the text's exact bytes in a small
+/// direct-mapped table: a column of channels or directions holds a handful of values, and
+/// looking each record's up anew (comparing it with every key of its length, else making a key
+/// through Unicode normalisation) was about 2 % of a messages scan. Keyed by bytes, not by
+/// `String` equality, because the functions it remembers tell canonically equivalent texts
+/// apart (`ExactKeys`); a slot holds the last text that hashed to it, so memory stays bounded
+/// however many distinct values a file has. Not thread-safe: one per `CheckContext`.
+struct ValueMemo<Value> {
+    static var slots: Int { 64 }
+    /// Texts longer than this are not remembered (vocabulary values are words).
+    private static var longest: Int { 64 }
+    private var keys: [[UInt8]?] = Array(repeating: nil, count: slots)
+    private var values: [Value?] = Array(repeating: nil, count: slots)
+
+    /// The slot of a text's bytes: FNV-1a (a few instructions a byte), then a multiply that carries
+    /// every byte into the top bits the slot is taken from (FNV's own top bits hardly see the last bytes).
+    static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
+        return Int(truncatingIfNeeded: ((hash ^ hash >> 29) &* 0x9E37_79B9_7F4A_7C15) >> 58)
+    }
+
+    /// `make(text)`, from the table when `text`'s bytes are the remembered ones of its slot.
+    mutating func value(_ text: String, make: (String) -> Value?) -> Value? {
+        var copy = text
+        let found: (slot: Int, hit: Bool)? = copy.withUTF8 { bytes in
+            guard bytes.count > 0, bytes.count <= Self.longest else { return nil }
+            let slot = Self.slot(bytes)
+            guard let key = keys[slot], key.count == bytes.count else { return (slot, false) }
+            return (slot, key.withUnsafeBufferPointer { memcmp($0.baseAddress!, bytes.baseAddress!, bytes.count) == 0 })
+        }
+        guard let found else { return make(text) }
+        if found.hit { return values[found.slot] }
+        let made = make(text)
+        keys[found.slot] = Array(text.utf8)
+        values[found.slot] = made
+        return made
+    }
+}

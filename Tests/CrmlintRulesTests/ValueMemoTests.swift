@@ -1,0 +1,56 @@
+import CrmlintCore
+import Foundation
+import Testing
+
+@testable import CrmlintRules
+
+/// `ValueMemo` gives what the function it remembers gives, for every text: the same bytes
+/// answered from its table, other bytes (canonically equivalent ones included) made anew.
+@Suite struct ValueMemoTests {
+    @Test func rememberedValuesAreTheFunctionsForEveryText() {
+        // Far more distinct texts than slots (so slots are overwritten), repeated in random order,
+        // with composed and decomposed forms of the same letters, which the function tells apart.
+        var texts = (0..<300).map { "v\($0)" } + ["微信", "企业微信", "呼出", "", String(repeating: "长", count: 40)]
+        texts += ["\u{C5}", "A\u{30A}", "e\u{301}", "\u{E9}"]
+        var calls = 0
+        func byBytes(_ text: String) -> Int? {
+            calls += 1
+            return text.isEmpty ? nil : text.utf8.reduce(0) { $0 &* 31 &+ Int($1) }
+        }
+        var memo = ValueMemo<Int>()
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5_000 {
+            let text = Bool.random(using: &generator) ? texts.randomElement(using: &generator)! : texts[Int.random(in: 300..<texts.count)]
+            #expect(memo.value(text) { byBytes($0) } == byBytes(text), "\(Array(text.utf8))")
+        }
+        // Texts that share a slot, one the other's start, or of one length, take the slot in turn.
+        func slot(_ text: String) -> Int { Array(text.utf8).withUnsafeBufferPointer(ValueMemo<Int>.slot) }
+        let prefixed = try? #require((1..<2_000).map { "w\($0)" }.first { slot($0) == slot("w") && $0 != "w" })
+        let sameLength = try? #require((100..<1_000).map { "u\($0)" }.first { slot($0) == slot("u99") })
+        for pair in [("w", prefixed), ("u99", sameLength)] {
+            guard let other = pair.1 else { continue }
+            var shared = ValueMemo<Int>()
+            for text in [pair.0, other, pair.0, other, other, pair.0] {
+                #expect(shared.value(text) { byBytes($0) } == byBytes(text), "\(text) after \(pair)")
+            }
+        }
+        // A text asked for twice in a row is made once: the memo answers the second time.
+        var fresh = ValueMemo<Int>()
+        calls = 0
+        _ = fresh.value("企业微信") { byBytes($0) }
+        _ = fresh.value("企业微信") { byBytes($0) }
+        #expect(calls == 1)
+    }
+
+    /// The context's channel and direction follow its vocabulary, also after it changes.
+    @Test func contextLookupsFollowTheVocabulary() {
+        let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        for value in ["微信", "电话", "呼出", "收到", "飞鸽", "飞鸽", "outbound"] {
+            #expect(context.channel(value) == ValueVocabulary.standard.channel(value), "\(value)")
+            #expect(context.direction(value) == ValueVocabulary.standard.direction(value), "\(value)")
+        }
+        #expect(context.channel("飞鸽") == nil)
+        context.vocabulary = ValueVocabulary(extraChannels: [.wechat: ["飞鸽"]])
+        #expect(context.channel("飞鸽") == .wechat)
+    }
+}
