@@ -248,7 +248,7 @@ public struct PatternRule: Rule, RuleKind {
         /// (a YAML anchor: the gift rule's amounts in its sentence and its `near` entry), else -1.
         private let repeatedLeaf: [Int32]
         /// What the repeated leaves found in the field being scanned (cleared per field): an entry that
-        /// reuses another's pattern reads its hits instead of running it again (a fifth of the gift rule).
+        /// reuses another's pattern reads its hits instead of running it again (the gift rule ran its amounts twice).
         @exclusivity(unchecked) private var leafMemo: [(leaf: Int32, group: Int?, starts: [Int]?, hits: [TextMatcher.Hit])] = []
 
         init(rule: PatternRule) {
@@ -459,13 +459,13 @@ public struct PatternRule: Rule, RuleKind {
             leaf: Int, group: Int?, run: TextMatcher.Run, in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch
         ) throws -> [TextMatcher.Hit] {
             let first = repeatedLeaf[leaf]
+            guard first >= 0 else { return try TextMatcher.hits(of: allLeaves[leaf], group: group, run: run, in: buffer, scratch: scratch) }
             let starts: [Int]?
             switch run {
             case .skip: return []
             case .scan: starts = nil
             case let .at(positions, _): starts = positions
             }
-            guard first >= 0 else { return try TextMatcher.hits(of: allLeaves[leaf], group: group, run: run, in: buffer, scratch: scratch) }
             for memo in leafMemo where memo.leaf == first && memo.group == group && memo.starts == starts { return memo.hits }
             let hits = try TextMatcher.hits(of: allLeaves[leaf], group: group, run: run, in: buffer, scratch: scratch)
             leafMemo.append((first, group, starts, hits))
