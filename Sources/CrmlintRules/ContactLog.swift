@@ -17,6 +17,12 @@ final class ContactLog {
     @exclusivity(unchecked) private(set) var customers = Interner()
     @exclusivity(unchecked) private var files = Interner()
     @exclusivity(unchecked) private var reps = Interner()
+    /// The last record's file and its index: a file's records come one after another, and hashing its
+    /// name (non-ASCII: through Unicode normalisation) per record cost more than the rest of logging it.
+    @exclusivity(unchecked) private var lastFile: (name: String, index: Int32)?
+    /// Reps' indices by the name's bytes (`ValueMemo`): a file names a few dozen reps, whose Chinese
+    /// names were hashed through Unicode normalisation per record. The same bytes are the same name.
+    @exclusivity(unchecked) private var repIndices = ValueMemo<Int32>()
 
     @exclusivity(unchecked) private(set) var customer: [Int32] = []
     /// Seconds since 1970 of the contact (start of a range).
@@ -115,9 +121,15 @@ final class ContactLog {
         length.append(Int32(clamping: Instant.seconds(time.end) - startSeconds))
         channel.append(channelCode)
         flags.append(flag)
-        file.append(files.intern(record.file))
+        if let last = lastFile, last.name == record.file {
+            file.append(last.index)
+        } else {
+            let index = files.intern(record.file)
+            lastFile = (record.file, index)
+            file.append(index)
+        }
         line.append(Int32(clamping: record.line))
-        rep.append(record.rep.map { reps.intern($0) } ?? -1)
+        rep.append(record.rep.flatMap { name in repIndices.value(name) { reps.intern($0) } } ?? -1)
         // The identity field read once for both keys (each reading it by name hashed the name).
         let key = record.identityValue
         let identity = key ?? String(record.position), stableKey = key ?? record.stableKey
