@@ -161,6 +161,7 @@ public final class CheckContext {
 
     /// `vocabulary.direction(text)`, remembered per value.
     public func direction(_ text: String) -> Direction? { directions.value(text) { vocabulary.direction($0) } }
+
     /// Facts about the current file rather than its records, collected for the
     /// scanner: columns rules need that records lack, and values no vocabulary knows.
     public private(set) var fileNotes = FileNotes()

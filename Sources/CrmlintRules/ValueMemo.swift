@@ -8,7 +8,9 @@ import Foundation
 /// apart (`ExactKeys`); a slot holds the last text that hashed to it, so memory stays bounded
 /// however many distinct values a file has. Not thread-safe: one per `CheckContext`.
 struct ValueMemo<Value> {
-    static var slots: Int { 64 }
+    /// 64 slots: the slot is the top `slotBits` bits of the text's hash.
+    private static var slotBits: Int { 6 }
+    static var slots: Int { 1 << slotBits }
     /// Texts longer than this are not remembered (vocabulary values are words).
     private static var longest: Int { 64 }
     private var keys: [[UInt8]?] = Array(repeating: nil, count: slots)
@@ -19,7 +21,7 @@ struct ValueMemo<Value> {
     static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return Int(truncatingIfNeeded: ((hash ^ hash >> 29) &* 0x9E37_79B9_7F4A_7C15) >> 58)
+        return Int(truncatingIfNeeded: ((hash ^ hash >> 29) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slotBits))
     }
 
     /// `make(text)`, from the table when `text`'s bytes are the remembered ones of its slot.
