@@ -202,6 +202,8 @@ public enum Scanner {
         context.companyDomains = config.companyDomains
         context.vocabulary = config.vocabulary
         context.timesSharedWork = options.ruleTimes != nil
+        // `CRMLINT_TEXT_MEMO=off`: every rule runs on every text, for the test that proves it changes nothing.
+        context.remembersTexts = ProcessInfo.processInfo.environment["CRMLINT_TEXT_MEMO"] != "off"
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
         let gates = rules.map(\.metadata.gate)
         let fallbackRules = Set(rules.filter(\.reportsOnlyIfUnreported).map(\.metadata.id))

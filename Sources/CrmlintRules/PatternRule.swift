@@ -167,6 +167,8 @@ public struct PatternRule: Rule, RuleKind {
         @exclusivity(unchecked) private var firstSlot: Int?
         @exclusivity(unchecked) private var firstLeafSlot: Int?
         @exclusivity(unchecked) private var slotResolved = false
+        /// The rule's number in the context's memory of texts it found nothing in (`CleanTexts`).
+        @exclusivity(unchecked) private var cleanOrdinal = 0
 
         /// An entry in a form run leaf by leaf from `allLeaves` (`flatHits`) rather than by walking
         /// the matcher, whose enum payloads cost a reference count per part even for the parts the
@@ -300,6 +302,7 @@ public struct PatternRule: Rule, RuleKind {
             if !slotResolved {
                 firstSlot = context.prefilter?.firstSlot[rule.metadata.id]
                 firstLeafSlot = context.prefilter?.firstLeafSlot[rule.metadata.id]
+                cleanOrdinal = context.cleanTextOrdinal(rule: rule.metadata.id)
                 slotResolved = true
             }
             if columnsShapeIdentity != ObjectIdentifier(record.shape) || columnsDataset != record.dataset {
@@ -323,29 +326,34 @@ public struct PatternRule: Rule, RuleKind {
                 } else {
                     index = context.fieldIndex(record, field: columnNames[position], number: number)
                 }
-                guard context.hasText(at: index) else { continue }
+                guard context.hasText(at: index), !context.foundNothingBefore(cleanOrdinal, at: index) else { continue }
                 var from = 0
                 if let first = firstSlot {
                     from = context.firstAllowedEntry(first..<first + leafOffsets.count, at: index) - first
-                    if from == leafOffsets.count { continue }
+                    if from == leafOffsets.count {
+                        context.noteFoundNothing(cleanOrdinal, at: index)
+                        continue
+                    }
                 }
                 guard let text = context.text(at: index) else { continue }
                 let field = columnNames[position]
                 let words = firstSlot == nil ? nil : context.wordHits(record, field: field)
-                text.bytes.withUnsafeBufferPointer { buffer in
+                let foundNothing = text.bytes.withUnsafeBufferPointer { buffer in
                     scan(
                         buffer, from: from, fieldIndex: index, text: text, record: record, field: field, context: context, words: words,
                         emit: emit)
                 }
+                if foundNothing { context.noteFoundNothing(cleanOrdinal, at: index) }
             }
         }
 
         /// Runs the entries from `from` on (those before it the prefilter ruled out) on the field at
-        /// `fieldIndex` of the context's cache.
+        /// `fieldIndex` of the context's cache; true when no entry found anything (no hit, no limit).
         private func scan(
             _ buffer: UnsafeBufferPointer<UInt8>, from: Int, fieldIndex: Int, text: NormalizedText, record: Record, field: String,
             context: CheckContext, words: (present: [Bool], places: LiteralPrefilter.Places)?, emit: (Finding) -> Void
-        ) {
+        ) -> Bool {
+            var foundNothing = true
             // Every hit that survives its limit and exceptions, from every entry; merged below,
             // so the findings do not depend on the order of the entries.
             var kept: [(range: Range<Int>, message: String?)] = []
@@ -373,9 +381,11 @@ public struct PatternRule: Rule, RuleKind {
                         hits = try matcher.hits(in: buffer, scratch: context.scratch)
                     }
                 } catch {
+                    foundNothing = false
                     emit(limitFinding(error, pattern: matcher.writtenPatterns.first?.source ?? "", record: record, field: field))
                     continue
                 }
+                if !hits.isEmpty { foundNothing = false }
                 for hit in hits {
                     // Inside a kept hit it cannot change the merged span; exceptions cost more to judge than this.
                     // (An equal span of an amount rule may carry another amount, so it is judged.)
@@ -404,6 +414,7 @@ public struct PatternRule: Rule, RuleKind {
                         excerpt: context.redactor.excerpt(of: text.original, hit: original),
                         fingerprintParts: [field, matched, String(occurrence)]))
             }
+            return foundNothing
         }
 
         /// What `TextMatcher.hits` finds for an entry in its flat form, run as `runs` says.

@@ -180,7 +180,54 @@ public final class CheckContext {
     @exclusivity(unchecked) private var cachedPlaces: [LiteralPrefilter.Places] = []
     /// Per field of the cache, `verdictWords` words of the prefilter's verdicts on entries (`judgeEntries`), one field after another.
     @exclusivity(unchecked) private var cachedVerdicts: [UInt64] = []
+    /// Per field of the cache, its text's slot in `textMemo` (-1: none; -2: not looked up yet).
+    @exclusivity(unchecked) private var cachedMemoSlot: [Int] = []
     @exclusivity(unchecked) private var cachedSerial = -1
+
+    /// Whether pattern rules skip texts they found nothing in before, and models reuse their scores
+    /// of a text (`TextMemo`); tests turn it off to check that it changes no finding.
+    public var remembersTexts = true
+    @exclusivity(unchecked) private var textMemo = TextMemo()
+    @exclusivity(unchecked) private var cleanOrdinals: [String: Int] = [:]
+
+    /// A small number for rule `id` in this context's `TextMemo`, the same each time it asks.
+    public func cleanTextOrdinal(rule id: String) -> Int {
+        if let known = cleanOrdinals[id] { return known }
+        cleanOrdinals[id] = cleanOrdinals.count
+        return cleanOrdinals.count - 1
+    }
+
+    /// Whether the rule numbered `ordinal` (`cleanTextOrdinal`) found nothing before in a text
+    /// with the bytes of the field at `index` (from `fieldIndex`): then it finds nothing now.
+    @inline(__always) public func foundNothingBefore(_ ordinal: Int, at index: Int) -> Bool {
+        let slot = memoSlot(at: index)
+        return slot >= 0 && textMemo.isClean(ordinal, slot: slot)
+    }
+
+    /// The rule numbered `ordinal` found nothing (no hit, no limit, no error) in the field at `index`.
+    @inline(__always) public func noteFoundNothing(_ ordinal: Int, at index: Int) {
+        let slot = memoSlot(at: index)
+        if slot >= 0 { textMemo.noteClean(ordinal, slot: slot) }
+    }
+
+    @inline(__always) private func memoSlot(at index: Int) -> Int {
+        let known = cachedMemoSlot[index]
+        return known != -2 ? known : lookUpMemoSlot(at: index)
+    }
+
+    private func lookUpMemoSlot(at index: Int) -> Int {
+        // The text as written: what the rules see is a function of it.
+        guard remembersTexts, var original = cachedTexts[index]?.original else {
+            cachedMemoSlot[index] = -1
+            return -1
+        }
+        var taken = false
+        let slot = original.withUTF8 { textMemo.slot(of: $0, taken: &taken) } ?? -1
+        // Another field of this record whose text held the slot has lost it.
+        if taken { for other in cachedMemoSlot.indices where cachedMemoSlot[other] == slot { cachedMemoSlot[other] = -1 } }
+        cachedMemoSlot[index] = slot
+        return slot
+    }
 
     /// `interpreterFirst`: patterns are matched with PCRE2's interpreter first (`MatchScratch`), for small inputs.
     public init(
@@ -202,6 +249,7 @@ public final class CheckContext {
         copy.prefilter = prefilter
         copy.vocabulary = vocabulary
         copy.timesSharedWork = timesSharedWork
+        copy.remembersTexts = remembersTexts
         return copy
     }
 
@@ -312,6 +360,7 @@ public final class CheckContext {
             cachedPresent.removeAll(keepingCapacity: true)
             cachedMarked.removeAll(keepingCapacity: true)
             cachedPlaces.removeAll(keepingCapacity: true)
+            cachedMemoSlot.removeAll(keepingCapacity: true)
             cachedSerial = record.serial
         }
         if let index = cachedFields.firstIndex(of: field) { return index }
@@ -323,6 +372,7 @@ public final class CheckContext {
         cachedPresent.append(nil)
         cachedMarked.append(false)
         cachedPlaces.append(LiteralPrefilter.Places())
+        cachedMemoSlot.append(-2)
         return cachedFields.count - 1
     }
 
@@ -337,10 +387,25 @@ public final class CheckContext {
             modelCache.serial = record.serial
         }
         if let known = modelCache.entries.first(where: { $0.model == key && $0.field == field }) { return known.probabilities }
-        guard let text = normalized(record, field: field) else { return nil }
+        let index = cachedIndex(record, field: field)
+        guard let text = cachedTexts[index] else { return nil }
+        // The same text scored before (`TextMemo`): the same scores.
+        let model = modelOrdinal(key)
+        let slot = memoSlot(at: index)
+        if slot >= 0, let known = textMemo.scores(model, slot: slot) {
+            modelCache.entries.append((key, field, known))
+            return known
+        }
         let probabilities = sharedWork { score(text, &modelScratch) }
         modelCache.entries.append((key, field, probabilities))
+        if slot >= 0 { textMemo.keep(probabilities, model: model, slot: slot) }
         return probabilities
+    }
+    @exclusivity(unchecked) private var modelOrdinals: [String: Int] = [:]
+    private func modelOrdinal(_ key: String) -> Int {
+        if let known = modelOrdinals[key] { return known }
+        modelOrdinals[key] = modelOrdinals.count
+        return modelOrdinals.count - 1
     }
     @exclusivity(unchecked) private var modelCache: (serial: Int, entries: [(model: String, field: String, probabilities: [Float])]) =
         (-1, [])

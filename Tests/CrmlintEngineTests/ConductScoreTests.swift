@@ -147,6 +147,40 @@ import Testing
         }
     }
 
+    /// Rules skip texts they found nothing in before, and a model reuses its scores of a text
+    /// (`TextMemo`): byte-identical reports with that memory off, on the bundled corpus and on
+    /// every conduct set's texts repeated in a scrambled order, in two fields and two directions.
+    @Test func rememberingTextsChangesNoFinding() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var texts: [String] = []
+        for name in ["tune", "holdout", "fresh-a", "fresh-b"] {
+            texts += try Self.labelled(repositoryRoot.appendingPathComponent("corpus/conduct/\(name).tsv")).map(\.text)
+        }
+        var lines = ""
+        for index in 0..<(3 * texts.count) {
+            // A fixed scramble: each text three times, far apart, in either field.
+            let text = texts[(index &* 7919) % texts.count]
+            let record = [
+                "id": "M\(index)", "direction": index % 4 == 3 ? "inbound" : "outbound", "recipient_type": "customer",
+                "customer_id": "C\(index % 9)", "timestamp": "2024-05-01T10:00:00+08:00", "channel": "微信",
+                index % 2 == 0 ? "text" : "notes": text, "rep": "李娜",
+            ]
+            lines += String(decoding: try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys]), as: UTF8.self) + "\n"
+        }
+        try lines.write(to: folder.appendingPathComponent("messages.jsonl"), atomically: true, encoding: .utf8)
+        for path in ["corpus", "corpus/pii", folder.path] {
+            let arguments = [
+                "scan", path, "--format", "json", "--as-of", "2024-06-01T00:00:00+08:00", "--fail-on", "never", "--no-suppressions",
+            ]
+            let remembering = try crmlint(arguments, environment: ["CRMLINT_PREFILTER": "on"])
+            let forgetting = try crmlint(arguments, environment: ["CRMLINT_PREFILTER": "on", "CRMLINT_TEXT_MEMO": "off"])
+            #expect(remembering.status == 0 && forgetting.status == 0)
+            #expect(remembering.stdout.contains("\"conduct."))
+            #expect(remembering.stdoutBytes == forgetting.stdoutBytes, "remembering texts changed findings on \(path)")
+        }
+    }
+
     /// PCRE2's interpreter first (small inputs) and the JIT alone give
     /// byte-identical reports on every bundled corpus and conduct set.
     @Test func interpreterChangesNoFinding() throws {

@@ -1,0 +1,121 @@
+import CrmlintCore
+import Foundation
+import Testing
+
+@testable import CrmlintRules
+
+/// `TextMemo` answers only for the bytes it was told about, and a context that remembers texts
+/// reports what one that runs every rule on every text reports.
+@Suite struct TextMemoTests {
+    func slot(_ text: String) -> Int { Array(text.utf8).withUnsafeBufferPointer(TextMemo.slot) }
+
+    func slot(of text: String, in memo: inout TextMemo) -> (slot: Int?, taken: Bool) {
+        var taken = false
+        let slot = Array(text.utf8).withUnsafeBufferPointer { memo.slot(of: $0, taken: &taken) }
+        return (slot, taken)
+    }
+
+    @Test func aSlotSpeaksForTheLastTextThatTookIt() throws {
+        var memo = TextMemo()
+        let first = slot(of: "好的，辛苦了", in: &memo)
+        #expect(first.slot != nil && first.taken)
+        #expect(slot(of: "好的，辛苦了", in: &memo) == (first.slot, false))
+        let place = try #require(first.slot)
+        // Rules are numbered as they ask: a number past the first 64 widens every slot, keeping what it held.
+        memo.noteClean(3, slot: place)
+        memo.noteClean(70, slot: place)
+        #expect(memo.isClean(3, slot: place) && memo.isClean(70, slot: place))
+        #expect(!memo.isClean(4, slot: place) && !memo.isClean(71, slot: place) && !memo.isClean(500, slot: place))
+        memo.keep([0.25, 0.75], model: 1, slot: place)
+        #expect(memo.scores(1, slot: place) == [0.25, 0.75] && memo.scores(0, slot: place) == nil)
+        // Another text of the slot (found by trying), one the other's start, or of the same length, takes it
+        // and starts with nothing known; the first text then takes it back, also knowing nothing.
+        let prefixed = try #require((1..<200_000).lazy.map { "好的，辛苦了\($0)" }.first { self.slot($0) == place })
+        let sameLength = try #require((100_000..<400_000).lazy.map { "好的，辛\($0)" }.first { self.slot($0) == place })
+        for other in [prefixed, sameLength] {
+            #expect(slot(of: other, in: &memo) == (place, true))
+            #expect(!memo.isClean(3, slot: place) && !memo.isClean(70, slot: place) && memo.scores(1, slot: place) == nil)
+            memo.noteClean(5, slot: place)
+            #expect(slot(of: "好的，辛苦了", in: &memo) == (place, true))
+            #expect(!memo.isClean(5, slot: place))
+        }
+        // Nothing is kept of an empty text or of one longer than the limit.
+        #expect(slot(of: "", in: &memo).slot == nil)
+        #expect(slot(of: String(repeating: "长", count: TextMemo.longest / 3 + 1), in: &memo).slot == nil)
+        #expect(slot(of: String(repeating: "a", count: TextMemo.longest), in: &memo).slot != nil)
+    }
+
+    /// Pattern rules with and without the memory, with and without the prefilter, on records whose
+    /// two text fields repeat a few texts in random order (hits, amounts within and over a limit,
+    /// nothing), and on records whose two fields' texts share a slot (so each takes it from the other).
+    @Test func rememberingTextsChangesNoFinding() throws {
+        let yaml = """
+            - id: t.promise
+              category: overpromise
+              severity: error
+              message: m
+              fields: [text, notes]
+              patterns: ['保证|一定', '零\\s*故障']
+              unless: ['不敢']
+            - id: t.gift
+              category: gift-limit
+              severity: error
+              message: m
+              fields: [text, notes]
+              patterns:
+                - all: ['(?<amount>\\d+)元', '送|礼']
+                  within: sentence
+              capture: amount
+              limit: {max: 200, unit: 元}
+            """
+        let (rules, errors) = RuleLoader.load(yaml: yaml, file: "t.yml")
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(rules.count == 2)
+        var texts = [
+            "保证下周到货", "好的，辛苦了", "送您一个300元的礼品", "送您一个100元的礼品", "我们不敢保证零故障", "零故障运行", "OK", "",
+            "收到，谢谢",
+        ]
+        let place = slot("收到，谢谢")
+        // A text of the same slot that the second rule finds something in (and the first nothing).
+        texts.append(try #require((1..<400_000).lazy.map { "送您一个300元的礼品 \($0)" }.first { self.slot($0) == place }))
+        var generator = SystemRandomNumberGenerator()
+        var reported = 0
+        for usesPrefilter in [false, true] {
+            let contexts = [true, false].map { remembers in
+                let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+                context.remembersTexts = remembers
+                if usesPrefilter { context.prefilter = LiteralPrefilter(rules: rules) }
+                return context
+            }
+            let checkers = contexts.map { _ in rules.map { $0.makeChecker() } }
+            for serial in 0..<400 {
+                let fields =
+                    serial % 5 == 0
+                    ? ["text": texts[8], "notes": texts[9]]
+                    : ["text": texts.randomElement(using: &generator)!, "notes": texts.randomElement(using: &generator)!]
+                let record = Record(
+                    dataset: .messages, file: "m.csv", line: serial + 2, position: serial + 1,
+                    fields: fields.merging(["id": "M\(serial)"]) { $1 }, serial: serial)
+                var found: [[String]] = [[], []]
+                for side in 0..<2 {
+                    for checker in checkers[side] {
+                        checker.check(record, context: contexts[side]) {
+                            found[side].append("\($0.rule) \($0.field ?? "") \($0.column ?? 0) \($0.message)")
+                        }
+                    }
+                }
+                #expect(found[0] == found[1], "prefilter \(usesPrefilter): \(fields)")
+                reported += found[0].count
+            }
+            // The remembering context knows a text both rules found nothing in; the other knows nothing.
+            let record = Record(dataset: .messages, file: "m.csv", line: 1, position: 1, fields: ["text": "好的，辛苦了"], serial: 1_000)
+            for (context, remembers) in zip(contexts, [true, false]) {
+                let index = context.fieldIndex(record, field: "text")
+                for id in ["t.promise", "t.gift"] {
+                    #expect(context.foundNothingBefore(context.cleanTextOrdinal(rule: id), at: index) == remembers)
+                }
+            }
+        }
+        #expect(reported > 0, "the texts hold findings")
+    }
+}
