@@ -167,8 +167,8 @@ public struct PatternRule: Rule, RuleKind {
         @exclusivity(unchecked) private var firstSlot: Int?
         @exclusivity(unchecked) private var firstLeafSlot: Int?
         @exclusivity(unchecked) private var slotResolved = false
-        /// The rule's number in the context's memory of texts it found nothing in (`CleanTexts`).
-        @exclusivity(unchecked) private var cleanOrdinal = 0
+        /// The context's number for the fact "this rule found nothing in the text" (`TextMemo`).
+        @exclusivity(unchecked) private var foundNothing = 0
 
         /// An entry in a form run leaf by leaf from `allLeaves` (`flatHits`) rather than by walking
         /// the matcher, whose enum payloads cost a reference count per part even for the parts the
@@ -302,7 +302,7 @@ public struct PatternRule: Rule, RuleKind {
             if !slotResolved {
                 firstSlot = context.prefilter?.firstSlot[rule.metadata.id]
                 firstLeafSlot = context.prefilter?.firstLeafSlot[rule.metadata.id]
-                cleanOrdinal = context.cleanTextOrdinal(rule: rule.metadata.id)
+                foundNothing = context.textFact("found nothing: " + rule.metadata.id)
                 slotResolved = true
             }
             if columnsShapeIdentity != ObjectIdentifier(record.shape) || columnsDataset != record.dataset {
@@ -326,24 +326,24 @@ public struct PatternRule: Rule, RuleKind {
                 } else {
                     index = context.fieldIndex(record, field: columnNames[position], number: number)
                 }
-                guard context.hasText(at: index), !context.foundNothingBefore(cleanOrdinal, at: index) else { continue }
+                guard context.hasText(at: index), !context.textHolds(foundNothing, at: index) else { continue }
                 var from = 0
                 if let first = firstSlot {
                     from = context.firstAllowedEntry(first..<first + leafOffsets.count, at: index) - first
                     if from == leafOffsets.count {
-                        context.noteFoundNothing(cleanOrdinal, at: index)
+                        context.noteTextHolds(foundNothing, at: index)
                         continue
                     }
                 }
                 guard let text = context.text(at: index) else { continue }
                 let field = columnNames[position]
                 let words = firstSlot == nil ? nil : context.wordHits(record, field: field)
-                let foundNothing = text.bytes.withUnsafeBufferPointer { buffer in
+                let none = text.bytes.withUnsafeBufferPointer { buffer in
                     scan(
                         buffer, from: from, fieldIndex: index, text: text, record: record, field: field, context: context, words: words,
                         emit: emit)
                 }
-                if foundNothing { context.noteFoundNothing(cleanOrdinal, at: index) }
+                if none { context.noteTextHolds(foundNothing, at: index) }
             }
         }
 
@@ -353,7 +353,7 @@ public struct PatternRule: Rule, RuleKind {
             _ buffer: UnsafeBufferPointer<UInt8>, from: Int, fieldIndex: Int, text: NormalizedText, record: Record, field: String,
             context: CheckContext, words: (present: [Bool], places: LiteralPrefilter.Places)?, emit: (Finding) -> Void
         ) -> Bool {
-            var foundNothing = true
+            var none = true
             // Every hit that survives its limit and exceptions, from every entry; merged below,
             // so the findings do not depend on the order of the entries.
             var kept: [(range: Range<Int>, message: String?)] = []
@@ -381,11 +381,11 @@ public struct PatternRule: Rule, RuleKind {
                         hits = try matcher.hits(in: buffer, scratch: context.scratch)
                     }
                 } catch {
-                    foundNothing = false
+                    none = false
                     emit(limitFinding(error, pattern: matcher.writtenPatterns.first?.source ?? "", record: record, field: field))
                     continue
                 }
-                if !hits.isEmpty { foundNothing = false }
+                if !hits.isEmpty { none = false }
                 for hit in hits {
                     // Inside a kept hit it cannot change the merged span; exceptions cost more to judge than this.
                     // (An equal span of an amount rule may carry another amount, so it is judged.)
@@ -414,7 +414,7 @@ public struct PatternRule: Rule, RuleKind {
                         excerpt: context.redactor.excerpt(of: text.original, hit: original),
                         fingerprintParts: [field, matched, String(occurrence)]))
             }
-            return foundNothing
+            return none
         }
 
         /// What `TextMatcher.hits` finds for an entry in its flat form, run as `runs` says.

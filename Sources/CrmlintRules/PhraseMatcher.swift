@@ -14,6 +14,10 @@ struct PhraseMatcher {
     let skipQuoted: Bool
     /// An empty or missing field counts as a match (e.g. no commitment written down).
     let matchesEmpty: Bool
+    /// This matcher's identity in `CheckContext.textFacts(of:)`: whether a text holds the phrase
+    /// depends on the text alone, and is remembered for texts that repeat (`TextMemo`).
+    private let identity = Identity()
+    private final class Identity: Sendable {}
 
     static func read(_ keys: NestedKeys) -> PhraseMatcher? {
         let field = keys.string("field") ?? "text"
@@ -31,14 +35,22 @@ struct PhraseMatcher {
 
     /// True when an uncancelled hit of any pattern is in the record's field.
     func matches(_ record: Record, context: CheckContext) -> Bool {
-        guard let text = context.normalized(record, field: field), !record[field]!.isBlank else { return matchesEmpty }
-        return text.bytes.withUnsafeBufferPointer { buffer in
+        let index = context.fieldIndex(record, field: field)
+        guard let value = context.value(at: index), !value.isBlank else { return matchesEmpty }
+        // Two facts: the text holds the phrase, and it does not.
+        let holds = context.textFacts(of: identity)
+        if context.textHolds(holds, at: index) { return true }
+        if context.textHolds(holds + 1, at: index) { return false }
+        guard let text = context.text(at: index) else { return matchesEmpty }
+        let found = text.bytes.withUnsafeBufferPointer { buffer in
             for pattern in patterns {
                 guard let hits = try? pattern.allMatches(in: buffer, scratch: context.scratch) else { continue }
                 for hit in hits where !hit.range.isEmpty && !cancelled(hit.range, buffer, context: context) { return true }
             }
             return false
         }
+        context.noteTextHolds(found ? holds : holds + 1, at: index)
+        return found
     }
 
     private func cancelled(_ hit: Range<Int>, _ buffer: UnsafeBufferPointer<UInt8>, context: CheckContext) -> Bool {

@@ -172,7 +172,11 @@ public final class CheckContext {
     // tuple element copied the whole element (seven reference counts up and down) per
     // rule and field. `cachedHasText` answers `hasText` without touching a reference.
     @exclusivity(unchecked) private var cachedFields: [String] = []
+    /// Each field's value as written, and its normalised text once a rule has asked for it (a text
+    /// every rule knows it found nothing in before is not normalised: `TextMemo`).
+    @exclusivity(unchecked) private var cachedValues: [String?] = []
     @exclusivity(unchecked) private var cachedTexts: [NormalizedText?] = []
+    @exclusivity(unchecked) private var cachedNormalized: [Bool] = []
     @exclusivity(unchecked) private var cachedHasText: [Bool] = []
     @exclusivity(unchecked) private var cachedPresent: [[Bool]?] = []
     /// Whether the prefilter has marked the field (`cachedPresent` holds its sets).
@@ -188,26 +192,39 @@ public final class CheckContext {
     /// of a text (`TextMemo`); tests turn it off to check that it changes no finding.
     public var remembersTexts = true
     @exclusivity(unchecked) private var textMemo = TextMemo()
-    @exclusivity(unchecked) private var cleanOrdinals: [String: Int] = [:]
+    @exclusivity(unchecked) private var textFacts: [String: Int] = [:]
+    @exclusivity(unchecked) private var ownedTextFacts: [ObjectIdentifier: Int] = [:]
 
-    /// A small number for rule `id` in this context's `TextMemo`, the same each time it asks.
-    public func cleanTextOrdinal(rule id: String) -> Int {
-        if let known = cleanOrdinals[id] { return known }
-        cleanOrdinals[id] = cleanOrdinals.count
-        return cleanOrdinals.count - 1
+    /// A small number for a fact about texts (what a rule learnt of one: "rule X found nothing"),
+    /// the same each time it is asked with that name; facts are kept in `TextMemo`.
+    public func textFact(_ name: String) -> Int {
+        if let known = textFacts[name] { return known }
+        let fact = textFacts.count + ownedTextFacts.count * 2
+        textFacts[name] = fact
+        return fact
     }
 
-    /// Whether the rule numbered `ordinal` (`cleanTextOrdinal`) found nothing before in a text
-    /// with the bytes of the field at `index` (from `fieldIndex`): then it finds nothing now.
-    @inline(__always) public func foundNothingBefore(_ ordinal: Int, at index: Int) -> Bool {
-        let slot = memoSlot(at: index)
-        return slot >= 0 && textMemo.isClean(ordinal, slot: slot)
+    /// Two such numbers (a yes and a no) for a fact that `owner`, an object alive while the
+    /// rules are, learns of texts (a phrase condition of a rule: does the text hold the phrase?).
+    func textFacts(of owner: AnyObject) -> Int {
+        if let known = ownedTextFacts[ObjectIdentifier(owner)] { return known }
+        let fact = textFacts.count + ownedTextFacts.count * 2
+        ownedTextFacts[ObjectIdentifier(owner)] = fact
+        return fact
     }
 
-    /// The rule numbered `ordinal` found nothing (no hit, no limit, no error) in the field at `index`.
-    @inline(__always) public func noteFoundNothing(_ ordinal: Int, at index: Int) {
+    /// Whether `fact` (`textFact`) holds of a text with the bytes of the field at `index` (from
+    /// `fieldIndex`): whether it was learnt of such a text before.
+    @inline(__always) public func textHolds(_ fact: Int, at index: Int) -> Bool {
         let slot = memoSlot(at: index)
-        if slot >= 0 { textMemo.noteClean(ordinal, slot: slot) }
+        return slot >= 0 && textMemo.holds(fact, slot: slot)
+    }
+
+    /// `fact` holds of the text of the field at `index` (for a rule: it found nothing there, no
+    /// hit, no limit, no error).
+    @inline(__always) public func noteTextHolds(_ fact: Int, at index: Int) {
+        let slot = memoSlot(at: index)
+        if slot >= 0 { textMemo.note(fact, slot: slot) }
     }
 
     @inline(__always) private func memoSlot(at index: Int) -> Int {
@@ -217,7 +234,7 @@ public final class CheckContext {
 
     private func lookUpMemoSlot(at index: Int) -> Int {
         // The text as written: what the rules see is a function of it.
-        guard remembersTexts, var original = cachedTexts[index]?.original else {
+        guard remembersTexts, var original = cachedValues[index] else {
             cachedMemoSlot[index] = -1
             return -1
         }
@@ -288,7 +305,7 @@ public final class CheckContext {
 
     /// The normalised text of a field, computed once per record for all rules.
     public func normalized(_ record: Record, field: String) -> NormalizedText? {
-        cachedTexts[cachedIndex(record, field: field)]
+        text(at: cachedIndex(record, field: field))
     }
 
     /// The current record's field `field` as a place in the per-record cache, for
@@ -320,8 +337,17 @@ public final class CheckContext {
     /// Whether the field at `index` (from `fieldIndex`) holds text.
     public func hasText(at index: Int) -> Bool { cachedHasText[index] }
 
-    /// The normalised text of the field at `index` (from `fieldIndex`).
-    public func text(at index: Int) -> NormalizedText? { cachedTexts[index] }
+    /// The value as written of the field at `index` (from `fieldIndex`).
+    public func value(at index: Int) -> String? { cachedValues[index] }
+
+    /// The normalised text of the field at `index` (from `fieldIndex`), normalised on first use.
+    public func text(at index: Int) -> NormalizedText? {
+        if cachedNormalized[index] { return cachedTexts[index] }
+        let text = sharedWork { cachedValues[index].map { normalizer.normalize($0) } }
+        cachedTexts[index] = text
+        cachedNormalized[index] = true
+        return text
+    }
 
     /// The first entry slot of `slots` the prefilter lets run on the field at `index`
     /// (from `fieldIndex`), `slots.upperBound` when none: `wordHits`' verdict read in
@@ -355,7 +381,9 @@ public final class CheckContext {
             // alone once the cache lets go of them, so `mark` writes them in place).
             for (present, places) in zip(cachedPresent, cachedPlaces) { if let present { spareWordArrays.append((present, places)) } }
             cachedFields.removeAll(keepingCapacity: true)
+            cachedValues.removeAll(keepingCapacity: true)
             cachedTexts.removeAll(keepingCapacity: true)
+            cachedNormalized.removeAll(keepingCapacity: true)
             cachedHasText.removeAll(keepingCapacity: true)
             cachedPresent.removeAll(keepingCapacity: true)
             cachedMarked.removeAll(keepingCapacity: true)
@@ -365,10 +393,11 @@ public final class CheckContext {
         }
         if let index = cachedFields.firstIndex(of: field) { return index }
         let value = if let number { record.value(number: number) } else { record[field] }
-        let text = sharedWork { value.map { normalizer.normalize($0) } }
         cachedFields.append(field)
-        cachedTexts.append(text)
-        cachedHasText.append(text != nil)
+        cachedValues.append(value)
+        cachedTexts.append(nil)
+        cachedNormalized.append(false)
+        cachedHasText.append(value != nil)
         cachedPresent.append(nil)
         cachedMarked.append(false)
         cachedPlaces.append(LiteralPrefilter.Places())
@@ -388,7 +417,7 @@ public final class CheckContext {
         }
         if let known = modelCache.entries.first(where: { $0.model == key && $0.field == field }) { return known.probabilities }
         let index = cachedIndex(record, field: field)
-        guard let text = cachedTexts[index] else { return nil }
+        guard cachedHasText[index] else { return nil }
         // The same text scored before (`TextMemo`): the same scores.
         let model = modelOrdinal(key)
         let slot = memoSlot(at: index)
@@ -396,6 +425,7 @@ public final class CheckContext {
             modelCache.entries.append((key, field, known))
             return known
         }
+        guard let text = text(at: index) else { return nil }
         let probabilities = sharedWork { score(text, &modelScratch) }
         modelCache.entries.append((key, field, probabilities))
         if slot >= 0 { textMemo.keep(probabilities, model: model, slot: slot) }
@@ -437,9 +467,9 @@ public final class CheckContext {
         // and zeroing thousands of flags per field cost more than reusing them.
         var (present, places) = spareWordArrays.popLast() ?? ([], LiteralPrefilter.Places())
         if present.count != prefilter.setCount { present = [Bool](repeating: false, count: prefilter.setCount) }
+        // No text marks nothing (and clears what an earlier field left).
+        let bytes = text(at: index)?.bytes ?? []
         sharedWork {
-            // No text marks nothing (and clears what an earlier field left).
-            let bytes = cachedTexts[index]?.bytes ?? []
             bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, places: &places) }
         }
         // The entries' verdicts, one field's after another's: the rules read them in place.

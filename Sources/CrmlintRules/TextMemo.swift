@@ -77,13 +77,13 @@ struct TextMemo {
     }
 
     /// Whether rule `ordinal` found nothing in the text in `slot`.
-    @inline(__always) func isClean(_ ordinal: Int, slot: Int) -> Bool {
+    @inline(__always) func holds(_ ordinal: Int, slot: Int) -> Bool {
         guard ordinal < 64 * words else { return false }
         return bits[slot * words + ordinal >> 6] & (1 << UInt64(ordinal & 63)) != 0
     }
 
     /// Rule `ordinal` found nothing in the text in `slot`.
-    @inline(__always) mutating func noteClean(_ ordinal: Int, slot: Int) {
+    @inline(__always) mutating func note(_ ordinal: Int, slot: Int) {
         if ordinal >= 64 * words { widen(to: ordinal / 64 + 1) }
         bits[slot * words + ordinal >> 6] |= 1 << UInt64(ordinal & 63)
     }

@@ -70,6 +70,38 @@ import Testing
         #expect(Policy.run(try rule(resume: false), rows).map(\.recordId) == ["M3"])
     }
 
+    /// Whether a text starts a pause is remembered per text (`TextMemo`): customers saying the same
+    /// things (requests, negations, lookalikes, blanks) in a scrambled order are judged alike with
+    /// and without that memory.
+    @Test func rememberedTriggerTextsChangeNoFinding() throws {
+        let quiet = try rule()
+        let said = ["这个项目暂时不需要，谢谢", "不是暂时不需要，是预算还没批", "我们不需要了解太多细节", "好的", "  ", "不需要了", "收到"]
+        var rows: [(Dataset, [String: String])] = []
+        for index in 0..<300 {
+            let customer = "CRM-2024-\(100 + (index * 37) % 11)"
+            let time = String(format: "2024-03-%02d %02d:%02d", 1 + index / 12, 8 + index % 12, index % 60)
+            rows.append(
+                index % 3 == 0
+                    ? Policy.message(.messages, "M\(index)", customer, time, "邮件", "发出", "行业报告")
+                    : Policy.message(.messages, "M\(index)", customer, time, "微信", "收到", said[(index * 7) % said.count]))
+        }
+        let records = Policy.records(rows)
+        var results: [[String]] = []
+        for remembers in [true, false] {
+            let context = CheckContext(asOf: Policy.time("2024-05-01T00:00:00+08:00"), timeZone: Policy.shanghai)
+            context.remembersTexts = remembers
+            let checker = quiet.makeChecker()
+            var found: [String] = []
+            for record in records where quiet.metadata.applies(to: record) {
+                checker.check(record, context: context) { found.append("\($0.recordId ?? "") \($0.message)") }
+            }
+            checker.finish(context: context) { found.append("\($0.recordId ?? "") \($0.message)") }
+            results.append(found)
+        }
+        #expect(!results[0].isEmpty)
+        #expect(results[0] == results[1])
+    }
+
     @Test func aTriggerNeedsAText() {
         let errors = Policy.errors(
             """

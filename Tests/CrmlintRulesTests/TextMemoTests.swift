@@ -22,10 +22,10 @@ import Testing
         #expect(slot(of: "好的，辛苦了", in: &memo) == (first.slot, false))
         let place = try #require(first.slot)
         // Rules are numbered as they ask: a number past the first 64 widens every slot, keeping what it held.
-        memo.noteClean(3, slot: place)
-        memo.noteClean(70, slot: place)
-        #expect(memo.isClean(3, slot: place) && memo.isClean(70, slot: place))
-        #expect(!memo.isClean(4, slot: place) && !memo.isClean(71, slot: place) && !memo.isClean(500, slot: place))
+        memo.note(3, slot: place)
+        memo.note(70, slot: place)
+        #expect(memo.holds(3, slot: place) && memo.holds(70, slot: place))
+        #expect(!memo.holds(4, slot: place) && !memo.holds(71, slot: place) && !memo.holds(500, slot: place))
         memo.keep([0.25, 0.75], model: 1, slot: place)
         #expect(memo.scores(1, slot: place) == [0.25, 0.75] && memo.scores(0, slot: place) == nil)
         // Another text of the slot (found by trying), one the other's start, or of the same length, takes it
@@ -34,10 +34,10 @@ import Testing
         let sameLength = try #require((100_000..<400_000).lazy.map { "好的，辛\($0)" }.first { self.slot($0) == place })
         for other in [prefixed, sameLength] {
             #expect(slot(of: other, in: &memo) == (place, true))
-            #expect(!memo.isClean(3, slot: place) && !memo.isClean(70, slot: place) && memo.scores(1, slot: place) == nil)
-            memo.noteClean(5, slot: place)
+            #expect(!memo.holds(3, slot: place) && !memo.holds(70, slot: place) && memo.scores(1, slot: place) == nil)
+            memo.note(5, slot: place)
             #expect(slot(of: "好的，辛苦了", in: &memo) == (place, true))
-            #expect(!memo.isClean(5, slot: place))
+            #expect(!memo.holds(5, slot: place))
         }
         // Nothing is kept of an empty text or of one longer than the limit.
         #expect(slot(of: "", in: &memo).slot == nil)
@@ -112,7 +112,7 @@ import Testing
             for (context, remembers) in zip(contexts, [true, false]) {
                 let index = context.fieldIndex(record, field: "text")
                 for id in ["t.promise", "t.gift"] {
-                    #expect(context.foundNothingBefore(context.cleanTextOrdinal(rule: id), at: index) == remembers)
+                    #expect(context.textHolds(context.textFact("found nothing: " + id), at: index) == remembers)
                 }
             }
         }
