@@ -191,7 +191,7 @@ public final class CheckContext {
     /// Whether pattern rules skip texts they found nothing in before, and models reuse their scores
     /// of a text (`TextMemo`); tests turn it off to check that it changes no finding.
     public var remembersTexts = true
-    @exclusivity(unchecked) private var textMemo = TextMemo()
+    private let textMemo = TextMemo()
     @exclusivity(unchecked) private var textFacts: [String: Int] = [:]
     @exclusivity(unchecked) private var ownedTextFacts: [ObjectIdentifier: Int] = [:]
 

@@ -9,40 +9,48 @@ import Testing
 @Suite struct TextMemoTests {
     func slot(_ text: String) -> Int { Array(text.utf8).withUnsafeBufferPointer(TextMemo.slot) }
 
-    func slot(of text: String, in memo: inout TextMemo) -> (slot: Int?, taken: Bool) {
+    func slot(of text: String, in memo: TextMemo) -> (slot: Int?, taken: Bool) {
         var taken = false
         let slot = Array(text.utf8).withUnsafeBufferPointer { memo.slot(of: $0, taken: &taken) }
         return (slot, taken)
     }
 
     @Test func aSlotSpeaksForTheLastTextThatTookIt() throws {
-        var memo = TextMemo()
-        let first = slot(of: "好的，辛苦了", in: &memo)
+        let memo = TextMemo()
+        let first = slot(of: "好的，辛苦了", in: memo)
         #expect(first.slot != nil && first.taken)
-        #expect(slot(of: "好的，辛苦了", in: &memo) == (first.slot, false))
+        #expect(slot(of: "好的，辛苦了", in: memo) == (first.slot, false))
         let place = try #require(first.slot)
-        // Rules are numbered as they ask: a number past the first 64 widens every slot, keeping what it held.
+        // Facts in every word of a slot are kept apart; facts past the limit are never held.
         memo.note(3, slot: place)
         memo.note(70, slot: place)
-        #expect(memo.holds(3, slot: place) && memo.holds(70, slot: place))
-        #expect(!memo.holds(4, slot: place) && !memo.holds(71, slot: place) && !memo.holds(500, slot: place))
+        memo.note(TextMemo.factLimit - 1, slot: place)
+        memo.note(TextMemo.factLimit, slot: place)
+        #expect(memo.holds(3, slot: place) && memo.holds(70, slot: place) && memo.holds(TextMemo.factLimit - 1, slot: place))
+        #expect(!memo.holds(4, slot: place) && !memo.holds(71, slot: place) && !memo.holds(TextMemo.factLimit, slot: place))
+        // The neighbouring slot holds none of them.
+        let neighbour = (place + 1) % TextMemo.slots
+        #expect(!(0..<TextMemo.factLimit).contains { memo.holds($0, slot: neighbour) })
         memo.keep([0.25, 0.75], model: 1, slot: place)
         #expect(memo.scores(1, slot: place) == [0.25, 0.75] && memo.scores(0, slot: place) == nil)
+        // A slot keeps one model's scores: another model's are not kept (it scores the text again).
+        memo.keep([0.5, 0.5], model: 0, slot: place)
+        #expect(memo.scores(0, slot: place) == nil && memo.scores(1, slot: place) == [0.25, 0.75])
         // Another text of the slot (found by trying), one the other's start, or of the same length, takes it
         // and starts with nothing known; the first text then takes it back, also knowing nothing.
         let prefixed = try #require((1..<200_000).lazy.map { "好的，辛苦了\($0)" }.first { self.slot($0) == place })
         let sameLength = try #require((100_000..<400_000).lazy.map { "好的，辛\($0)" }.first { self.slot($0) == place })
         for other in [prefixed, sameLength] {
-            #expect(slot(of: other, in: &memo) == (place, true))
+            #expect(slot(of: other, in: memo) == (place, true))
             #expect(!memo.holds(3, slot: place) && !memo.holds(70, slot: place) && memo.scores(1, slot: place) == nil)
             memo.note(5, slot: place)
-            #expect(slot(of: "好的，辛苦了", in: &memo) == (place, true))
+            #expect(slot(of: "好的，辛苦了", in: memo) == (place, true))
             #expect(!memo.holds(5, slot: place))
         }
         // Nothing is kept of an empty text or of one longer than the limit.
-        #expect(slot(of: "", in: &memo).slot == nil)
-        #expect(slot(of: String(repeating: "长", count: TextMemo.longest / 3 + 1), in: &memo).slot == nil)
-        #expect(slot(of: String(repeating: "a", count: TextMemo.longest), in: &memo).slot != nil)
+        #expect(slot(of: "", in: memo).slot == nil)
+        #expect(slot(of: String(repeating: "长", count: TextMemo.longest / 3 + 1), in: memo).slot == nil)
+        #expect(slot(of: String(repeating: "a", count: TextMemo.longest), in: memo).slot != nil)
     }
 
     /// Pattern rules with and without the memory, with and without the prefilter, on records whose
