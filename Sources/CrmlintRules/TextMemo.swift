@@ -63,21 +63,24 @@ final class TextMemo {
     func slot(of bytes: UnsafeBufferPointer<UInt8>, taken: inout Bool) -> Int? {
         taken = false
         guard bytes.count > 0, bytes.count <= Self.longest else { return nil }
-        if keyBytes == nil {
-            keyBytes = Self.table(Self.slots * Self.longest, 0)
+        if keyLengths == nil {
+            // Only the lengths start written: a slot's other parts are written when a text takes it,
+            // and its length (0 until then) says no text has, so none is read before. (Writing all
+            // 3.8 MB up front touched every page of it: a millisecond of a one-file scan.)
             keyLengths = Self.table(Self.slots, 0)
-            facts = Self.table(Self.slots * Self.factWords, 0)
-            scoreModels = Self.table(Self.slots, -1)
-            scoreCounts = Self.table(Self.slots, 0)
-            scores = Self.table(Self.slots * Self.scoreLimit, 0)
+            keyBytes = .allocate(capacity: Self.slots * Self.longest)
+            facts = .allocate(capacity: Self.slots * Self.factWords)
+            scoreModels = .allocate(capacity: Self.slots)
+            scoreCounts = .allocate(capacity: Self.slots)
+            scores = .allocate(capacity: Self.slots * Self.scoreLimit)
         }
         let slot = Self.slot(bytes)
         let key = keyBytes! + slot * Self.longest
         if Int(keyLengths![slot]) == bytes.count, memcmp(key, bytes.baseAddress!, bytes.count) == 0 { return slot }
-        key.update(from: bytes.baseAddress!, count: bytes.count)
+        key.initialize(from: bytes.baseAddress!, count: bytes.count)
         keyLengths![slot] = UInt16(bytes.count)
-        (facts! + slot * Self.factWords).update(repeating: 0, count: Self.factWords)
-        scoreModels![slot] = -1
+        (facts! + slot * Self.factWords).initialize(repeating: 0, count: Self.factWords)
+        (scoreModels! + slot).initialize(to: -1)
         taken = true
         return slot
     }
@@ -93,8 +96,8 @@ final class TextMemo {
     func keep(_ probabilities: [Float], model: Int, slot: Int) {
         guard let scoreModels, scoreModels[slot] < 0, probabilities.count <= Self.scoreLimit, model < Int(Int32.max) else { return }
         scoreModels[slot] = Int32(model)
-        scoreCounts![slot] = Int32(probabilities.count)
-        probabilities.withUnsafeBufferPointer { (scores! + slot * Self.scoreLimit).update(from: $0.baseAddress!, count: $0.count) }
+        (scoreCounts! + slot).initialize(to: Int32(probabilities.count))
+        probabilities.withUnsafeBufferPointer { (scores! + slot * Self.scoreLimit).initialize(from: $0.baseAddress!, count: $0.count) }
     }
 
     /// The slot of a text's bytes: eight bytes a step, each step a multiply (hashing a byte

@@ -28,9 +28,10 @@ import Testing
         memo.note(TextMemo.factLimit, slot: place)
         #expect(memo.holds(3, slot: place) && memo.holds(70, slot: place) && memo.holds(TextMemo.factLimit - 1, slot: place))
         #expect(!memo.holds(4, slot: place) && !memo.holds(71, slot: place) && !memo.holds(TextMemo.factLimit, slot: place))
-        // The neighbouring slot holds none of them.
-        let neighbour = (place + 1) % TextMemo.slots
-        #expect(!(0..<TextMemo.factLimit).contains { memo.holds($0, slot: neighbour) })
+        // A text of another slot holds none of them.
+        let other = try #require((1..<1_000).lazy.map { "收到\($0)" }.first { self.slot($0) != place })
+        let otherSlot = try #require(slot(of: other, in: memo).slot)
+        #expect(!(0..<TextMemo.factLimit).contains { memo.holds($0, slot: otherSlot) })
         memo.keep([0.25, 0.75], model: 1, slot: place)
         #expect(memo.scores(1, slot: place) == [0.25, 0.75] && memo.scores(0, slot: place) == nil)
         // A slot keeps one model's scores: another model's are not kept (it scores the text again).
