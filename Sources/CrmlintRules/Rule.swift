@@ -172,11 +172,10 @@ public final class CheckContext {
     // tuple element copied the whole element (seven reference counts up and down) per
     // rule and field. `cachedHasText` answers `hasText` without touching a reference.
     @exclusivity(unchecked) private var cachedFields: [String] = []
-    /// Each field's value as written, and its normalised text once a rule has asked for it (a text
-    /// every rule knows it found nothing in before is not normalised: `TextMemo`).
+    /// Each field's value as written, and its normalised text once a rule has asked for it (nil
+    /// before; a text every rule knows it found nothing in before is not normalised: `TextMemo`).
     @exclusivity(unchecked) private var cachedValues: [String?] = []
     @exclusivity(unchecked) private var cachedTexts: [NormalizedText?] = []
-    @exclusivity(unchecked) private var cachedNormalized: [Bool] = []
     @exclusivity(unchecked) private var cachedHasText: [Bool] = []
     @exclusivity(unchecked) private var cachedPresent: [[Bool]?] = []
     /// Whether the prefilter has marked the field (`cachedPresent` holds its sets).
@@ -188,30 +187,33 @@ public final class CheckContext {
     @exclusivity(unchecked) private var cachedMemoSlot: [Int] = []
     @exclusivity(unchecked) private var cachedSerial = -1
 
-    /// Whether pattern rules skip texts they found nothing in before, and models reuse their scores
-    /// of a text (`TextMemo`); tests turn it off to check that it changes no finding.
+    /// Whether pattern rules skip texts they found nothing in before, phrase conditions and models
+    /// reuse their answers on a text (`TextMemo`); tests turn it off to check that it changes no finding.
     public var remembersTexts = true
     private let textMemo = TextMemo()
-    @exclusivity(unchecked) private var textFacts: [String: Int] = [:]
-    @exclusivity(unchecked) private var ownedTextFacts: [ObjectIdentifier: Int] = [:]
+    /// Fact numbers given so far, by what they were asked for, and the next free one.
+    private enum FactKey: Hashable {
+        case named(String)
+        case owned(ObjectIdentifier)
+    }
+    @exclusivity(unchecked) private var factNumbers: [FactKey: Int] = [:]
+    @exclusivity(unchecked) private var nextFact = 0
+
+    /// The first of `count` consecutive fact numbers for `key`, the same each time it is asked.
+    private func facts(_ key: FactKey, count: Int) -> Int {
+        if let known = factNumbers[key] { return known }
+        factNumbers[key] = nextFact
+        nextFact += count
+        return nextFact - count
+    }
 
     /// A small number for a fact about texts (what a rule learnt of one: "rule X found nothing"),
     /// the same each time it is asked with that name; facts are kept in `TextMemo`.
-    public func textFact(_ name: String) -> Int {
-        if let known = textFacts[name] { return known }
-        let fact = textFacts.count + ownedTextFacts.count * 2
-        textFacts[name] = fact
-        return fact
-    }
+    public func textFact(_ name: String) -> Int { facts(.named(name), count: 1) }
 
     /// Two such numbers (a yes and a no) for a fact that `owner`, an object alive while the
     /// rules are, learns of texts (a phrase condition of a rule: does the text hold the phrase?).
-    func textFacts(of owner: AnyObject) -> Int {
-        if let known = ownedTextFacts[ObjectIdentifier(owner)] { return known }
-        let fact = textFacts.count + ownedTextFacts.count * 2
-        ownedTextFacts[ObjectIdentifier(owner)] = fact
-        return fact
-    }
+    func textFacts(of owner: AnyObject) -> Int { facts(.owned(ObjectIdentifier(owner)), count: 2) }
 
     /// Whether `fact` (`textFact`) holds of a text with the bytes of the field at `index` (from
     /// `fieldIndex`): whether it was learnt of such a text before.
@@ -342,10 +344,10 @@ public final class CheckContext {
 
     /// The normalised text of the field at `index` (from `fieldIndex`), normalised on first use.
     public func text(at index: Int) -> NormalizedText? {
-        if cachedNormalized[index] { return cachedTexts[index] }
-        let text = sharedWork { cachedValues[index].map { normalizer.normalize($0) } }
+        if let text = cachedTexts[index] { return text }
+        guard let value = cachedValues[index] else { return nil }
+        let text = sharedWork { normalizer.normalize(value) }
         cachedTexts[index] = text
-        cachedNormalized[index] = true
         return text
     }
 
@@ -383,7 +385,6 @@ public final class CheckContext {
             cachedFields.removeAll(keepingCapacity: true)
             cachedValues.removeAll(keepingCapacity: true)
             cachedTexts.removeAll(keepingCapacity: true)
-            cachedNormalized.removeAll(keepingCapacity: true)
             cachedHasText.removeAll(keepingCapacity: true)
             cachedPresent.removeAll(keepingCapacity: true)
             cachedMarked.removeAll(keepingCapacity: true)
@@ -396,7 +397,6 @@ public final class CheckContext {
         cachedFields.append(field)
         cachedValues.append(value)
         cachedTexts.append(nil)
-        cachedNormalized.append(false)
         cachedHasText.append(value != nil)
         cachedPresent.append(nil)
         cachedMarked.append(false)

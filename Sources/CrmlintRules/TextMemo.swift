@@ -51,12 +51,6 @@ final class TextMemo {
         scores?.deallocate()
     }
 
-    private static func table<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
-        let table = UnsafeMutablePointer<T>.allocate(capacity: count)
-        table.initialize(repeating: value, count: count)
-        return table
-    }
-
     /// The text's slot, taken (and what the slot held forgotten) when it holds another text, which
     /// `taken` then says; nil for an empty text or one longer than `longest`. A slot found is good
     /// until the next slot taken: the caller forgets any slot it holds that `taken` names.
@@ -67,7 +61,9 @@ final class TextMemo {
             // Only the lengths start written: a slot's other parts are written when a text takes it,
             // and its length (0 until then) says no text has, so none is read before. (Writing all
             // 3.8 MB up front touched every page of it: a millisecond of a one-file scan.)
-            keyLengths = Self.table(Self.slots, 0)
+            let lengths = UnsafeMutablePointer<UInt16>.allocate(capacity: Self.slots)
+            lengths.initialize(repeating: 0, count: Self.slots)
+            keyLengths = lengths
             keyBytes = .allocate(capacity: Self.slots * Self.longest)
             facts = .allocate(capacity: Self.slots * Self.factWords)
             scoreModels = .allocate(capacity: Self.slots)
