@@ -348,7 +348,8 @@ public struct PatternRule: Rule, RuleKind {
         }
 
         /// Runs the entries from `from` on (those before it the prefilter ruled out) on the field at
-        /// `fieldIndex` of the context's cache; true when no entry found anything (no hit, no limit).
+        /// `fieldIndex` of the context's cache; true when it reported nothing (every hit within its limit
+        /// or excepted, no match limit): a function of the text alone, which the text memo keeps.
         private func scan(
             _ buffer: UnsafeBufferPointer<UInt8>, from: Int, fieldIndex: Int, text: NormalizedText, record: Record, field: String,
             context: CheckContext, words: (present: [Bool], places: LiteralPrefilter.Places)?, emit: (Finding) -> Void
@@ -385,7 +386,6 @@ public struct PatternRule: Rule, RuleKind {
                     emit(limitFinding(error, pattern: matcher.writtenPatterns.first?.source ?? "", record: record, field: field))
                     continue
                 }
-                if !hits.isEmpty { none = false }
                 for hit in hits {
                     // Inside a kept hit it cannot change the merged span; exceptions cost more to judge than this.
                     // (An equal span of an amount rule may carry another amount, so it is judged.)
@@ -396,7 +396,9 @@ public struct PatternRule: Rule, RuleKind {
                         guard let over = limit.violation(hit.captured, text: text) else { continue }
                         message = limit.message.render(over, detail: "\(over["value"]!), limit \(over["limit"]!)")
                     }
-                    if cancelled(hit.range, buffer, context: context, record: record, field: field, emit: emit) { continue }
+                    if cancelled(hit.range, buffer, context: context, record: record, field: field, reported: &none, emit: emit) {
+                        continue
+                    }
                     kept.append((hit.range, message))
                     keptSpans.append(hit.range)
                 }
@@ -414,7 +416,7 @@ public struct PatternRule: Rule, RuleKind {
                         excerpt: context.redactor.excerpt(of: text.original, hit: original),
                         fingerprintParts: [field, matched, String(occurrence)]))
             }
-            return none
+            return none && kept.isEmpty
         }
 
         /// What `TextMatcher.hits` finds for an entry in its flat form, run as `runs` says.
@@ -495,13 +497,14 @@ public struct PatternRule: Rule, RuleKind {
 
         private func cancelled(
             _ hit: Range<Int>, _ buffer: UnsafeBufferPointer<UInt8>, context: CheckContext, record: Record,
-            field: String, emit: (Finding) -> Void
+            field: String, reported none: inout Bool, emit: (Finding) -> Void
         ) -> Bool {
             if rule.skipQuoted, Quotes.encloses(hit, in: buffer) { return true }
             for condition in rule.unless {
                 do {
                     if try condition.holds(around: hit, in: buffer, scratch: context.scratch) { return true }
                 } catch {
+                    none = false
                     emit(limitFinding(error, pattern: condition.pattern.source, record: record, field: field))
                 }
             }

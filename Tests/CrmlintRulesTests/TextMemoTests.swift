@@ -117,11 +117,21 @@ import Testing
                 reported += found[0].count
             }
             // The remembering context knows a text both rules found nothing in; the other knows nothing.
-            let record = Record(dataset: .messages, file: "m.csv", line: 1, position: 1, fields: ["text": "好的，辛苦了"], serial: 1_000)
-            for (context, remembers) in zip(contexts, [true, false]) {
-                let index = context.fieldIndex(record, field: "text")
-                for id in ["t.promise", "t.gift"] {
-                    #expect(context.textHolds(context.textFact("found nothing: " + id), at: index) == remembers)
+            // "Nothing" is nothing reported: a gift within its limit, and a promise its exception
+            // cancels, are matched but remembered as nothing for that rule (they ran again on every
+            // repeat before), while a text with a finding is not remembered.
+            let known: [(text: String, rule: String, nothing: Bool)] = [
+                ("好的，辛苦了", "t.promise", true), ("好的，辛苦了", "t.gift", true), ("送您一个100元的礼品", "t.gift", true),
+                ("我们不敢保证零故障", "t.promise", true), ("送您一个300元的礼品", "t.gift", false), ("保证下周到货", "t.promise", false),
+            ]
+            for (offset, item) in known.enumerated() {
+                let record = Record(
+                    dataset: .messages, file: "m.csv", line: 1, position: 1, fields: ["text": item.text], serial: 1_000 + offset)
+                for (context, remembers) in zip(contexts, [true, false]) {
+                    let index = context.fieldIndex(record, field: "text")
+                    #expect(
+                        context.textHolds(context.textFact("found nothing: " + item.rule), at: index) == (remembers && item.nothing),
+                        "\(item.text) \(item.rule)")
                 }
             }
         }
