@@ -1,23 +1,27 @@
 import Foundation
 
-/// What rules learnt of a text, remembered by the text's exact bytes in a direct-mapped table:
-/// which rules found nothing in it, and a model's scores of it. A messages export repeats its
-/// texts (好的, a template, a call note: the benchmark's 920,000 outbound messages hold 270,000
+/// What rules learnt of a text, remembered by the text's exact bytes in a table of sets of a few
+/// slots each: which rules found nothing in it, and a model's scores of it. A messages export repeats its
+/// texts (好的, a template, a call note: the benchmark's 1.4 million messages hold 271,000
 /// distinct texts), and both depend on the text alone: a pattern rule that found nothing in a
 /// text finds nothing in it again, so it is not run a second time (nor the prefilter's pass,
 /// once every rule has found nothing), and a model is not run twice on one text. Only "nothing"
-/// is remembered of a rule: a text with a hit, a limit or an error runs again, and its findings
-/// are made anew for the record that holds it. A slot holds the last text that hashed to it,
-/// so memory stays bounded (3.8 MB, in flat tables allocated once: keeping each key and score
+/// is remembered of a rule: a text with a finding, a limit or an error runs again, and its findings
+/// are made anew for the record that holds it. A text takes the least recently used slot of its set,
+/// so memory stays bounded (7.6 MB, in flat tables allocated once: keeping each key and score
 /// list in an array of its own cost an allocation and a release per text, which texts that never
 /// repeat paid for nothing) however many distinct texts a file has. Keyed by bytes, not by
 /// `String` equality: canonically equivalent texts can normalise apart. Not thread-safe: one per
 /// `CheckContext`.
 final class TextMemo {
-    /// 16,384 slots: the slot is the top `slotBits` bits of the text's hash. (Of the benchmark's
-    /// outbound messages, 35 % were found with 4,096 slots, 50 % with 16,384, 61 % with 65,536.)
-    static var slotBits: Int { 14 }
-    static var slots: Int { 1 << slotBits }
+    /// 8,192 sets of four slots: the set is the top `setBits` bits of the text's hash. Of the benchmark's
+    /// 1.34 million messages of at most `longest` bytes, in file order (84 % repeat an earlier one), a
+    /// table with one slot a set found 70.7 % with 16,384 slots, 75.3 % with 32,768 and 78.7 % with 65,536;
+    /// four slots a set found 74.6 %, 79.2 % and 82.0 %: two frequent texts of one set no longer push
+    /// each other out, nor does a text seen once push out a frequent one.
+    static var setBits: Int { 13 }
+    static var ways: Int { 4 }
+    static var slots: Int { ways << setBits }
     /// Longer texts are not remembered: they rarely repeat (of the benchmark's repeated outbound
     /// texts, 98.6 % are at most 128 bytes long, all at most 192).
     static var longest: Int { 128 }
@@ -34,6 +38,9 @@ final class TextMemo {
     /// `longest` bytes a slot: its text (`keyLengths` long; 0: no text).
     private var keyBytes: UnsafeMutablePointer<UInt8>?
     private var keyLengths: UnsafeMutablePointer<UInt16>?
+    /// Per slot, when its text was last looked up (`lookups` then): the set's oldest is given to a new text.
+    private var lastUse: UnsafeMutablePointer<UInt64>?
+    private var lookups: UInt64 = 0
     /// `factWords` words a slot: bit `fact` set when that fact holds of the slot's text.
     private var facts: UnsafeMutablePointer<UInt64>?
     /// Per slot, the model (by number, -1: none) whose `scoreCounts` scores of its text `scores` holds.
@@ -45,13 +52,14 @@ final class TextMemo {
     deinit {
         keyBytes?.deallocate()
         keyLengths?.deallocate()
+        lastUse?.deallocate()
         facts?.deallocate()
         scoreModels?.deallocate()
         scoreCounts?.deallocate()
         scores?.deallocate()
     }
 
-    /// The text's slot, taken (and what the slot held forgotten) when it holds another text, which
+    /// The text's slot, taken (and what the slot held forgotten) when no slot of its set holds it, which
     /// `taken` then says; nil for an empty text or one longer than `longest`. A slot found is good
     /// until the next slot taken: the caller forgets any slot it holds that `taken` names.
     func slot(of bytes: UnsafeBufferPointer<UInt8>, taken: inout Bool) -> Int? {
@@ -60,25 +68,36 @@ final class TextMemo {
         if keyLengths == nil {
             // Only the lengths start written: a slot's other parts are written when a text takes it,
             // and its length (0 until then) says no text has, so none is read before. (Writing all
-            // 3.8 MB up front touched every page of it: a millisecond of a one-file scan.)
+            // the tables up front touched every page of them: a millisecond of a one-file scan.)
             let lengths = UnsafeMutablePointer<UInt16>.allocate(capacity: Self.slots)
             lengths.initialize(repeating: 0, count: Self.slots)
             keyLengths = lengths
             keyBytes = .allocate(capacity: Self.slots * Self.longest)
+            lastUse = .allocate(capacity: Self.slots)
             facts = .allocate(capacity: Self.slots * Self.factWords)
             scoreModels = .allocate(capacity: Self.slots)
             scoreCounts = .allocate(capacity: Self.slots)
             scores = .allocate(capacity: Self.slots * Self.scoreLimit)
         }
-        let slot = Self.slot(bytes)
-        let key = keyBytes! + slot * Self.longest
-        if Int(keyLengths![slot]) == bytes.count, memcmp(key, bytes.baseAddress!, bytes.count) == 0 { return slot }
-        key.initialize(from: bytes.baseAddress!, count: bytes.count)
-        keyLengths![slot] = UInt16(bytes.count)
-        (facts! + slot * Self.factWords).initialize(repeating: 0, count: Self.factWords)
-        (scoreModels! + slot).initialize(to: -1)
+        lookups &+= 1
+        let first = Self.set(of: bytes) * Self.ways
+        // The set's slot holding the text, else its first empty one, else its least recently used.
+        var victim = first
+        for slot in first..<first + Self.ways {
+            let length = Int(keyLengths![slot])
+            if length == bytes.count, memcmp(keyBytes! + slot * Self.longest, bytes.baseAddress!, bytes.count) == 0 {
+                lastUse![slot] = lookups
+                return slot
+            }
+            if keyLengths![victim] != 0, length == 0 || lastUse![slot] < lastUse![victim] { victim = slot }
+        }
+        (keyBytes! + victim * Self.longest).initialize(from: bytes.baseAddress!, count: bytes.count)
+        keyLengths![victim] = UInt16(bytes.count)
+        (lastUse! + victim).initialize(to: lookups)
+        (facts! + victim * Self.factWords).initialize(repeating: 0, count: Self.factWords)
+        (scoreModels! + victim).initialize(to: -1)
         taken = true
-        return slot
+        return victim
     }
 
     /// The scores model number `model` gave the text in `slot`, if it has scored it.
@@ -96,9 +115,9 @@ final class TextMemo {
         probabilities.withUnsafeBufferPointer { (scores! + slot * Self.scoreLimit).initialize(from: $0.baseAddress!, count: $0.count) }
     }
 
-    /// The slot of a text's bytes: eight bytes a step, each step a multiply (hashing a byte
+    /// The set of a text's bytes: eight bytes a step, each step a multiply (hashing a byte
     /// at a time, as `ValueMemo` does for short words, was a third of this table's cost).
-    static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    static func set(of bytes: UnsafeBufferPointer<UInt8>) -> Int {
         let raw = UnsafeRawBufferPointer(bytes)
         var hash = UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
         var offset = 0
@@ -113,7 +132,7 @@ final class TextMemo {
             hash = (hash ^ tail) &* 0xFF51_AFD7_ED55_8CCD
             hash ^= hash >> 32
         }
-        return Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slotBits))
+        return Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - setBits))
     }
 
     /// Whether `fact` holds of the text in `slot` (a slot `slot(of:taken:)` gave).

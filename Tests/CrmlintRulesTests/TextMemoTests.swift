@@ -7,7 +7,12 @@ import Testing
 /// `TextMemo` answers only for the bytes it was told about, and a context that remembers texts
 /// reports what one that runs every rule on every text reports.
 @Suite struct TextMemoTests {
-    func slot(_ text: String) -> Int { Array(text.utf8).withUnsafeBufferPointer(TextMemo.slot) }
+    func set(_ text: String) -> Int { Array(text.utf8).withUnsafeBufferPointer(TextMemo.set) }
+
+    /// `count` texts of `set` made from `stem` and a number (found by trying).
+    func textsOfSet(_ set: Int, count: Int, stem: String, from start: Int = 1) -> [String] {
+        Array((start..<start + 2_000_000).lazy.map { "\(stem)\($0)" }.filter { self.set($0) == set }.prefix(count))
+    }
 
     func slot(of text: String, in memo: TextMemo) -> (slot: Int?, taken: Bool) {
         var taken = false
@@ -29,25 +34,42 @@ import Testing
         #expect(memo.holds(3, slot: place) && memo.holds(70, slot: place) && memo.holds(TextMemo.factLimit - 1, slot: place))
         #expect(!memo.holds(4, slot: place) && !memo.holds(71, slot: place) && !memo.holds(TextMemo.factLimit, slot: place))
         // A text of another slot holds none of them.
-        let other = try #require((1..<1_000).lazy.map { "收到\($0)" }.first { self.slot($0) != place })
+        let other = try #require((1..<1_000).lazy.map { "收到\($0)" }.first { self.set($0) != self.set("好的，辛苦了") })
         let otherSlot = try #require(slot(of: other, in: memo).slot)
+        #expect(otherSlot != place)
         #expect(!(0..<TextMemo.factLimit).contains { memo.holds($0, slot: otherSlot) })
         memo.keep([0.25, 0.75], model: 1, slot: place)
         #expect(memo.scores(1, slot: place) == [0.25, 0.75] && memo.scores(0, slot: place) == nil)
         // A slot keeps one model's scores: another model's are not kept (it scores the text again).
         memo.keep([0.5, 0.5], model: 0, slot: place)
         #expect(memo.scores(0, slot: place) == nil && memo.scores(1, slot: place) == [0.25, 0.75])
-        // Another text of the slot (found by trying), one the other's start, or of the same length, takes it
-        // and starts with nothing known; the first text then takes it back, also knowing nothing.
-        let prefixed = try #require((1..<200_000).lazy.map { "好的，辛苦了\($0)" }.first { self.slot($0) == place })
-        let sameLength = try #require((100_000..<400_000).lazy.map { "好的，辛\($0)" }.first { self.slot($0) == place })
-        for other in [prefixed, sameLength] {
-            #expect(slot(of: other, in: memo) == (place, true))
-            #expect(!memo.holds(3, slot: place) && !memo.holds(70, slot: place) && memo.scores(1, slot: place) == nil)
-            memo.note(5, slot: place)
-            #expect(slot(of: "好的，辛苦了", in: memo) == (place, true))
-            #expect(!memo.holds(5, slot: place))
+        // Other texts of its set, one the text's start and one of its length among them, take the
+        // set's other slots and start with nothing known, while the text keeps its slot and facts.
+        let set = self.set("好的，辛苦了")
+        let prefixed = try #require(textsOfSet(set, count: 1, stem: "好的，辛苦了").first)
+        let sameLength = try #require(textsOfSet(set, count: 1, stem: "好的，辛", from: 100_000).first)
+        #expect(Array(sameLength.utf8).count == Array("好的，辛苦了".utf8).count)
+        let others = [prefixed, sameLength] + textsOfSet(set, count: TextMemo.ways - 1, stem: "收到")
+        var slots: [Int] = []
+        for other in others.prefix(TextMemo.ways - 1) {
+            let found = slot(of: other, in: memo)
+            let taken = try #require(found.slot)
+            #expect(found.taken && taken != place && !slots.contains(taken), "\(other)")
+            #expect(!memo.holds(3, slot: taken) && memo.scores(1, slot: taken) == nil)
+            memo.note(5, slot: taken)
+            slots.append(taken)
         }
+        #expect(slot(of: "好的，辛苦了", in: memo) == (place, false))
+        #expect(memo.holds(3, slot: place) && !memo.holds(5, slot: place) && memo.scores(1, slot: place) == [0.25, 0.75])
+        // The set is full: a new text of it takes the least recently used slot (the text's start's),
+        // which then knows nothing; the text, used since, keeps its own. The start, pushed out,
+        // takes a slot anew: the next oldest (the same-length text's).
+        let newcomer = others[TextMemo.ways - 1]
+        #expect(slot(of: newcomer, in: memo) == (slots[0], true))
+        #expect(!memo.holds(5, slot: slots[0]))
+        #expect(slot(of: "好的，辛苦了", in: memo) == (place, false) && memo.holds(3, slot: place))
+        #expect(slot(of: prefixed, in: memo) == (slots[1], true))
+        #expect(slot(of: newcomer, in: memo) == (slots[0], false))
         // Nothing is kept of an empty text or of one longer than the limit.
         #expect(slot(of: "", in: memo).slot == nil)
         #expect(slot(of: String(repeating: "长", count: TextMemo.longest / 3 + 1), in: memo).slot == nil)
@@ -55,22 +77,23 @@ import Testing
     }
 
     /// Pattern rules with and without the memory, with and without the prefilter, on records whose
-    /// two text fields repeat a few texts in random order (hits, amounts within and over a limit,
-    /// nothing), and on records whose two fields' texts share a slot (so each takes it from the other).
+    /// text fields repeat a few texts in random order (hits, amounts within and over a limit,
+    /// nothing), and on records whose five fields' texts share a set of four slots (so the last
+    /// takes the first one's slot while the rules still read the record).
     @Test func rememberingTextsChangesNoFinding() throws {
         let yaml = """
             - id: t.promise
               category: overpromise
               severity: error
               message: m
-              fields: [text, notes]
+              fields: [text, notes, a, b, c]
               patterns: ['保证|一定', '零\\s*故障']
               unless: ['不敢']
             - id: t.gift
               category: gift-limit
               severity: error
               message: m
-              fields: [text, notes]
+              fields: [text, notes, a, b, c]
               patterns:
                 - all: ['(?<amount>\\d+)元', '送|礼']
                   within: sentence
@@ -84,9 +107,11 @@ import Testing
             "保证下周到货", "好的，辛苦了", "送您一个300元的礼品", "送您一个100元的礼品", "我们不敢保证零故障", "零故障运行", "OK", "",
             "收到，谢谢",
         ]
-        let place = slot("收到，谢谢")
-        // A text of the same slot that the second rule finds something in (and the first nothing).
-        texts.append(try #require((1..<400_000).lazy.map { "送您一个300元的礼品 \($0)" }.first { self.slot($0) == place }))
+        // Texts of the same set as 收到，谢谢 that the second rule finds something in (and the first nothing).
+        let crowd = textsOfSet(set("收到，谢谢"), count: TextMemo.ways, stem: "送您一个300元的礼品 ")
+        #expect(crowd.count == TextMemo.ways)
+        texts += crowd
+        let fieldNames = ["text", "notes", "a", "b", "c"]
         var generator = SystemRandomNumberGenerator()
         var reported = 0
         for usesPrefilter in [false, true] {
@@ -98,10 +123,10 @@ import Testing
             }
             let checkers = contexts.map { _ in rules.map { $0.makeChecker() } }
             for serial in 0..<400 {
-                let fields =
-                    serial % 5 == 0
-                    ? ["text": texts[8], "notes": texts[9]]
-                    : ["text": texts.randomElement(using: &generator)!, "notes": texts.randomElement(using: &generator)!]
+                let fields = Dictionary(
+                    uniqueKeysWithValues: fieldNames.enumerated().map { place, name in
+                        (name, serial % 5 == 0 ? texts[8 + place] : texts.randomElement(using: &generator)!)
+                    })
                 let record = Record(
                     dataset: .messages, file: "m.csv", line: serial + 2, position: serial + 1,
                     fields: fields.merging(["id": "M\(serial)"]) { $1 }, serial: serial)
