@@ -110,6 +110,23 @@ public final class ByteSource {
         return byte
     }
 
+    /// When a line feed is buffered within `limit` bytes: calls `body` with the bytes before it,
+    /// and consumes them and the line feed if `body` returns true. False (nothing consumed) when
+    /// none is buffered there or `body` declines: a reader takes a plain row at once, and reads
+    /// any other byte by byte.
+    @inline(__always)
+    public func takeLine(limit: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        let stop = min(end, start + max(0, limit))
+        guard start < stop else { return false }
+        return buffer.withUnsafeBufferPointer { bytes in
+            guard let base = bytes.baseAddress, let found = memchr(base + start, 0x0A, stop - start) else { return false }
+            let length = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            guard body(UnsafeBufferPointer(start: base + start, count: length - start)) else { return false }
+            start = length + 1
+            return true
+        }
+    }
+
     /// Moves the buffered bytes before the first one equal to `a`, `b`, `c` or
     /// `d` (at most `limit` of them) to the end of `target`, and returns how
     /// many: a reader copies the plain run of a field at once instead of
@@ -121,6 +138,16 @@ public final class ByteSource {
         guard from < stop else { return 0 }
         var index = from
         buffer.withUnsafeBufferPointer { bytes in
+            // Sixteen bytes a step while none of them stops the run (most of a field's bytes): comparing
+            // byte by byte against four values was a fifth of reading a CSV file.
+            let raw = UnsafeRawBufferPointer(bytes)
+            let (sa, sb, sc, sd) = (SIMD16<UInt8>(repeating: a), SIMD16(repeating: b), SIMD16(repeating: c), SIMD16(repeating: d))
+            while index + 16 <= stop {
+                let chunk = raw.loadUnaligned(fromByteOffset: index, as: SIMD16<UInt8>.self)
+                let stops = (chunk .== sa) .| (chunk .== sb) .| (chunk .== sc) .| (chunk .== sd)
+                if any(stops) { break }
+                index += 16
+            }
             while index < stop {
                 let byte = bytes[index]
                 if byte == a || byte == b || byte == c || byte == d { break }
