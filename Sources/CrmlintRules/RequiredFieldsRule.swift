@@ -116,7 +116,15 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             self.rule = rule
             required = rule.required.mapValues { $0.map { ($0, FieldNumbers.number(of: $0)) } }
             formats = rule.formats.map { ($0.field, FieldNumbers.number(of: $0.field), $0.format) }
+            patternVerdicts = Array(repeating: [:], count: formats.count)
         }
+
+        /// Per entry of `formats` with a pattern, whether a value as written matched it (up to
+        /// `rememberedValues` values): a column of customer ids repeats each id on every message of its
+        /// customer, and trimming, folding and matching it anew cost ~1,600 instructions a record.
+        /// Keyed by `String`: canonically equivalent values fold to one text, so they match alike.
+        @exclusivity(unchecked) private var patternVerdicts: [[String: Bool]]
+        private static let rememberedValues = 16_384
 
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             var missing: [Int] = []
@@ -125,7 +133,7 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
                 // (An absent column becomes one note per file: ValueProblems.report.)
                 report(record, field: field, problem: "is missing", context: context, emit: emit)
             }
-            for (field, number, format) in formats where !missing.contains(number) {
+            for (position, (field, number, format)) in formats.enumerated() where !missing.contains(number) {
                 guard let raw = record.value(number: number), !raw.isBlank else { continue }
                 // A channel or direction word the vocabulary lacks is the vocabulary's gap, not the
                 // record's: one note per file and value (add it in crmlint.yml), not a finding per record.
@@ -137,7 +145,7 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
                     context.noteUnknownValue(record, field: field, value: raw)
                     continue
                 }
-                if let problem = problem(raw, format: format, record: record, field: field, context: context) {
+                if let problem = problem(raw, format: format, position: position, record: record, field: field, context: context) {
                     report(
                         record, field: field, problem: "\(ValueProblems.shown(raw, context: context)) \(problem)", context: context,
                         emit: emit)
@@ -145,15 +153,23 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             }
         }
 
-        private func problem(_ raw: String, format: Format, record: Record, field: String, context: CheckContext) -> String? {
+        private func problem(
+            _ raw: String, format: Format, position: Int, record: Record, field: String, context: CheckContext
+        ) -> String? {
             switch format {
             case .time: return context.time(record, field: field) == nil ? "is not a time" : nil
             case .amount: return Amount.parse(raw) == nil ? "is not an amount" : nil
             case .boolean: return BooleanValue.parse(raw) == nil ? "is not yes or no (是/否, Y/N)" : nil
             case .channel, .direction: return nil // unknown words are noted above
             case let .pattern(pattern):
-                var value = raw.trimmed.compatibilityFolded
-                let matched = value.withUTF8 { (try? pattern.firstMatch(in: $0, scratch: context.scratch)) != nil }
+                let matched: Bool
+                if let known = patternVerdicts[position][raw] {
+                    matched = known
+                } else {
+                    var value = raw.trimmed.compatibilityFolded
+                    matched = value.withUTF8 { (try? pattern.firstMatch(in: $0, scratch: context.scratch)) != nil }
+                    if patternVerdicts[position].count < Self.rememberedValues { patternVerdicts[position][raw] = matched }
+                }
                 return matched ? nil : "does not have the required format \(pattern.source)"
             case let .tier(tiers):
                 guard let label = TierLabel.parse(raw), tiers.contains(label) else {

@@ -411,34 +411,39 @@ public final class CheckContext {
     public func modelProbabilities(
         _ record: Record, field: String, model key: String, score: (NormalizedText, inout NgramModel.Scratch) -> [Float]
     ) -> [Float]? {
+        let index = cachedIndex(record, field: field)
+        guard cachedHasText[index] else { return nil }
+        // Known by numbers, not names: comparing and hashing the names per rule and record was a fifth of the model's cost.
+        let model = modelOrdinal(key)
         if modelCache.serial != record.serial {
             modelCache.entries.removeAll(keepingCapacity: true)
             modelCache.serial = record.serial
         }
-        if let known = modelCache.entries.first(where: { $0.model == key && $0.field == field }) { return known.probabilities }
-        let index = cachedIndex(record, field: field)
-        guard cachedHasText[index] else { return nil }
+        if let known = modelCache.entries.first(where: { $0.model == model && $0.index == index }) { return known.probabilities }
         // The same text scored before (`TextMemo`): the same scores.
-        let model = modelOrdinal(key)
         let slot = memoSlot(at: index)
         if slot >= 0, let known = textMemo.scores(model, slot: slot) {
-            modelCache.entries.append((key, field, known))
+            modelCache.entries.append((model, index, known))
             return known
         }
         guard let text = text(at: index) else { return nil }
         let probabilities = sharedWork { score(text, &modelScratch) }
-        modelCache.entries.append((key, field, probabilities))
+        modelCache.entries.append((model, index, probabilities))
         if slot >= 0 { textMemo.keep(probabilities, model: model, slot: slot) }
         return probabilities
     }
     @exclusivity(unchecked) private var modelOrdinals: [String: Int] = [:]
+    /// The last model asked for: the classifier rules of a pack share one.
+    @exclusivity(unchecked) private var lastModel: (key: String, ordinal: Int)?
     private func modelOrdinal(_ key: String) -> Int {
-        if let known = modelOrdinals[key] { return known }
-        modelOrdinals[key] = modelOrdinals.count
-        return modelOrdinals.count - 1
+        if let lastModel, lastModel.key == key { return lastModel.ordinal }
+        let ordinal = modelOrdinals[key] ?? modelOrdinals.count
+        modelOrdinals[key] = ordinal
+        lastModel = (key, ordinal)
+        return ordinal
     }
-    @exclusivity(unchecked) private var modelCache: (serial: Int, entries: [(model: String, field: String, probabilities: [Float])]) =
-        (-1, [])
+    /// The current record's scores, by model and place in the text cache (`cachedIndex`).
+    @exclusivity(unchecked) private var modelCache: (serial: Int, entries: [(model: Int, index: Int, probabilities: [Float])]) = (-1, [])
     @exclusivity(unchecked) private var modelScratch = NgramModel.Scratch()
 
     @exclusivity(unchecked) private var spareWordArrays: [(present: [Bool], places: LiteralPrefilter.Places)] = []

@@ -55,6 +55,22 @@ import Testing
         #expect(found.first?.message.contains(problem) == true)
     }
 
+    /// A checker remembers each id's verdict (ids repeat on every record of a customer): many records
+    /// drawing ids, valid, malformed, padded and full-width, in random order get the findings each id
+    /// gets alone.
+    @Test func rememberedFormatVerdictsAreEachValuesOwn() throws {
+        let rule = try Policy.rule(yaml)
+        let ids = ["CRM-2024-001", "CRM2024001", " CRM-2024-002 ", "ＣＲＭ-２０２４-００３", "CRM-24-1", "crm-2024-004", "CRM-2024-0005"]
+        let alone = ids.map { id in !Policy.run(rule, [(.customers, ["customer_id": id])]).isEmpty }
+        #expect(alone.contains(true) && alone.contains(false))
+        var generator = SystemRandomNumberGenerator()
+        let drawn = (0..<300).map { _ in Int.random(in: 0..<ids.count, using: &generator) }
+        let rows = drawn.map { (Dataset.customers, ["customer_id": ids[$0]]) }
+        // Record n is on line n + 2 (`Policy.records`).
+        let reported = Policy.run(rule, rows).map(\.line).sorted()
+        #expect(reported == drawn.enumerated().filter { alone[$0.element] }.map { $0.offset + 2 })
+    }
+
     /// A column the file does not have, and a channel or direction word no
     /// vocabulary knows, are facts about the file (noted once per file by the
     /// scanner: ScanNotesTests), not findings on each record.
