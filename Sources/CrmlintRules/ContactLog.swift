@@ -42,7 +42,9 @@ final class ContactLog {
     @exclusivity(unchecked) private var lastSerial = -1
     /// `RecipientKind.parse` per value seen (bounded): a file repeats a handful of
     /// values, and parsing one runs Foundation's trimming and lower-casing per record.
-    @exclusivity(unchecked) private var recipientKinds: [String: RecipientKind?] = [:]
+    /// By the value's bytes (`ValueMemo`): a dictionary keyed by the Chinese word hashed it through
+    /// Unicode normalisation on every message, ~700 instructions a record.
+    @exclusivity(unchecked) private var recipientKinds = ValueMemo<RecipientKind>()
     @exclusivity(unchecked) private var lastResult: Int?
 
     var count: Int { customer.count }
@@ -66,14 +68,7 @@ final class ContactLog {
         lastResult = nil
         let isMessage = record.dataset == .messages
         if isMessage, let raw = record.value(number: FieldNumbers.recipientType) {
-            let kind: RecipientKind?
-            if let known = recipientKinds[raw] {
-                kind = known
-            } else {
-                kind = RecipientKind.parse(raw)
-                if recipientKinds.count < 1_000 { recipientKinds[raw] = kind }
-            }
-            guard let kind else {
+            guard let kind = recipientKinds.value(raw, make: RecipientKind.parse) else {
                 ValueProblems.report(
                     record, field: "recipient_type",
                     problem: "\(ValueProblems.shown(raw, context: context)) is not customer, third_party, external or internal",

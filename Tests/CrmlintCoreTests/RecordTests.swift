@@ -55,6 +55,13 @@ struct RecordTests {
         #expect(disagreements.isEmpty, "\(disagreements.map { String($0, radix: 16) })")
         #expect(spaces == 25)
         #expect("\u{3000} 保证\u{A0}".trimmed == "保证")
+        // Values with a printable ASCII byte at both ends are returned as they are; any space at an end is trimmed.
+        for (value, trimmed) in [
+            ("CRM-2024-001", "CRM-2024-001"), (" CRM-2024-001", "CRM-2024-001"), ("CRM-2024-001\t", "CRM-2024-001"),
+            ("A \u{3000}B", "A \u{3000}B"), ("\u{3000}A", "A"), ("A\u{3000}", "A"), ("~", "~"), ("!\n", "!"), ("", ""),
+        ] {
+            #expect(value.trimmed == trimmed, "\(value.debugDescription)")
+        }
         #expect("\u{2028}\t".isBlank && !"\u{200B}".isBlank)
     }
 }
