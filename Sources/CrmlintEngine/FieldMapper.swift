@@ -23,6 +23,8 @@ final class FieldMapper {
         let columns: [(place: Int?, unit: String?)]
         /// The records' field names, each once, in column order.
         let shape: FieldShape
+        /// Whether every column is its own field, in order, with no unit: a record's values are then its row's as they are.
+        let inOrder: Bool
     }
     private var last: Mapping?
     private var mappings: [[String]: Mapping] = [:]
@@ -41,15 +43,17 @@ final class FieldMapper {
 
     /// A record's fields: the shape its file's records share, and its values by place in it.
     func map(_ raw: RawRecord) -> (shape: FieldShape, values: [String]) {
-        // The records of a file share their headers: compared in place, not copied out per record.
+        // The records of a file share their headers (one array, so comparing them is comparing its identity).
         let mapping: Mapping
-        if let last, last.keys.count == raw.fields.count, zip(last.keys, raw.fields).allSatisfy({ $0 == $1.key }) {
+        if let last, last.keys == raw.keys {
             mapping = last
         } else {
-            mapping = self.mapping(for: raw.fields.map(\.key))
+            mapping = self.mapping(for: raw.keys)
         }
+        // Most files: the row's values are the record's (copying them was a retain and a release per field).
+        if mapping.inOrder { return (mapping.shape, raw.values) }
         var values = [String](repeating: "", count: mapping.shape.names.count)
-        for (index, (_, value)) in raw.fields.enumerated() {
+        for (index, value) in raw.values.enumerated() {
             // A later column of the same field (two headers for one field) does not overwrite the first.
             let (place, unit) = mapping.columns[index]
             guard let place else { continue }
@@ -95,7 +99,9 @@ final class FieldMapper {
             shapeNames.append(name)
             return (shapeNames.count - 1, units[key])
         }
-        let made = Mapping(keys: keys, names: names, units: units, columns: columns, shape: FieldShape(names: shapeNames))
+        let inOrder = shapeNames.count == keys.count && columns.indices.allSatisfy { columns[$0].place == $0 && columns[$0].unit == nil }
+        let made = Mapping(
+            keys: keys, names: names, units: units, columns: columns, shape: FieldShape(names: shapeNames), inOrder: inOrder)
         if mappings.count < 64 { mappings[keys] = made }
         last = made
         return made

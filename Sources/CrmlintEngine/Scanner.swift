@@ -422,7 +422,7 @@ public enum Scanner {
                         dataset: input.dataset, file: input.path, line: raw.line, position: position, shape: shape,
                         values: values, serial: serial)
                     inspector?.record(
-                        raw.fields, names: mapper.names(for: raw.fields.map(\.key)), path: input.path, sheet: input.sheet?.name)
+                        raw.fields, names: mapper.names(for: raw.keys), path: input.path, sheet: input.sheet?.name)
                     add(record)
                 }
             }
@@ -719,7 +719,7 @@ public enum Scanner {
             for _ in 0..<5 {
                 guard let event = reader.next() else { break }
                 if case let .record(raw) = event {
-                    return FieldMapper.detect(keys: raw.fields.map(\.key), config: config)
+                    return FieldMapper.detect(keys: raw.keys, config: config)
                 }
             }
             if let header = reader.headerNames, let dataset = FieldMapper.detect(keys: header, config: config) {

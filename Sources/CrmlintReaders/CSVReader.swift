@@ -110,13 +110,13 @@ public final class CSVReader: RecordReader {
             if count != header.count {
                 return .problem(InputProblem(line: row.line, reason: "row has \(count) fields but the header has \(header.count)"))
             }
-            var fields: [(key: String, value: String)] = []
-            fields.reserveCapacity(header.count)
+            var values: [String] = []
+            values.reserveCapacity(header.count)
             var repeatsHeader = true
             for index in 0..<count {
                 switch decodeField(index) {
                 case let .success(value):
-                    fields.append((header[index], value))
+                    values.append(value)
                     repeatsHeader = repeatsHeader && value == headerAsWritten[index]
                 case let .failure(failure):
                     return .problem(
@@ -129,7 +129,8 @@ public final class CSVReader: RecordReader {
                     InputProblem(
                         line: row.line, reason: "the header row is repeated here (files joined together?); it is skipped", records: 0))
             }
-            return .record(RawRecord(line: row.line, fields: fields))
+            // Empty fields past the header were dropped above; so were none within it (`count` is the header's).
+            return .record(RawRecord(line: row.line, keys: header, values: values))
         }
     }
 

@@ -4,15 +4,28 @@ import CrmlintCore
 /// keyed by the header (CSV) or key (JSON) as written.
 public struct RawRecord: Sendable, Equatable {
     public let line: Int
-    public let fields: [(key: String, value: String)]
+    /// The headers, in column order: one array a file's rows share (a reader hands the same array
+    /// with every row, so nothing is copied or counted per header and row).
+    public let keys: [String]
+    /// The values, one per header.
+    public let values: [String]
 
-    public init(line: Int, fields: [(key: String, value: String)]) {
+    public init(line: Int, keys: [String], values: [String]) {
+        precondition(keys.count == values.count, "one value per header")
         self.line = line
-        self.fields = fields
+        self.keys = keys
+        self.values = values
     }
 
+    public init(line: Int, fields: [(key: String, value: String)]) {
+        self.init(line: line, keys: fields.map(\.key), values: fields.map(\.value))
+    }
+
+    /// Header and value pairs, in column order.
+    public var fields: [(key: String, value: String)] { Array(zip(keys, values)) }
+
     public static func == (lhs: RawRecord, rhs: RawRecord) -> Bool {
-        lhs.line == rhs.line && lhs.fields.map(\.key) == rhs.fields.map(\.key) && lhs.fields.map(\.value) == rhs.fields.map(\.value)
+        lhs.line == rhs.line && lhs.keys == rhs.keys && lhs.values == rhs.values
     }
 }
 
