@@ -129,7 +129,7 @@ public final class CSVReader: RecordReader {
                     InputProblem(
                         line: row.line, reason: "the header row is repeated here (files joined together?); it is skipped", records: 0))
             }
-            // Empty fields past the header were dropped above; so were none within it (`count` is the header's).
+            // The values line up with `header` (`count` is its count), the one array every row of the file shares.
             return .record(RawRecord(line: row.line, keys: header, values: values))
         }
     }
