@@ -120,9 +120,9 @@ public final class ByteSource {
         guard start < stop else { return false }
         return buffer.withUnsafeBufferPointer { bytes in
             guard let base = bytes.baseAddress, let found = memchr(base + start, 0x0A, stop - start) else { return false }
-            let length = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-            guard body(UnsafeBufferPointer(start: base + start, count: length - start)) else { return false }
-            start = length + 1
+            let lineFeed = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            guard body(UnsafeBufferPointer(start: base + start, count: lineFeed - start)) else { return false }
+            start = lineFeed + 1
             return true
         }
     }

@@ -338,12 +338,12 @@ public struct PatternRule: Rule, RuleKind {
                 guard let text = context.text(at: index) else { continue }
                 let field = columnNames[position]
                 let words = firstSlot == nil ? nil : context.wordHits(record, field: field)
-                let none = text.bytes.withUnsafeBufferPointer { buffer in
+                let reportedNothing = text.bytes.withUnsafeBufferPointer { buffer in
                     scan(
                         buffer, from: from, fieldIndex: index, text: text, record: record, field: field, context: context, words: words,
                         emit: emit)
                 }
-                if none { context.noteTextHolds(foundNothing, at: index) }
+                if reportedNothing { context.noteTextHolds(foundNothing, at: index) }
             }
         }
 
@@ -354,7 +354,7 @@ public struct PatternRule: Rule, RuleKind {
             _ buffer: UnsafeBufferPointer<UInt8>, from: Int, fieldIndex: Int, text: NormalizedText, record: Record, field: String,
             context: CheckContext, words: (present: [Bool], places: LiteralPrefilter.Places)?, emit: (Finding) -> Void
         ) -> Bool {
-            var none = true
+            var limitReported = false
             // Every hit that survives its limit and exceptions, from every entry; merged below,
             // so the findings do not depend on the order of the entries.
             var kept: [(range: Range<Int>, message: String?)] = []
@@ -382,7 +382,7 @@ public struct PatternRule: Rule, RuleKind {
                         hits = try matcher.hits(in: buffer, scratch: context.scratch)
                     }
                 } catch {
-                    none = false
+                    limitReported = true
                     emit(limitFinding(error, pattern: matcher.writtenPatterns.first?.source ?? "", record: record, field: field))
                     continue
                 }
@@ -396,7 +396,9 @@ public struct PatternRule: Rule, RuleKind {
                         guard let over = limit.violation(hit.captured, text: text) else { continue }
                         message = limit.message.render(over, detail: "\(over["value"]!), limit \(over["limit"]!)")
                     }
-                    if cancelled(hit.range, buffer, context: context, record: record, field: field, reported: &none, emit: emit) {
+                    if cancelled(
+                        hit.range, buffer, context: context, record: record, field: field, limitReported: &limitReported, emit: emit)
+                    {
                         continue
                     }
                     kept.append((hit.range, message))
@@ -416,7 +418,7 @@ public struct PatternRule: Rule, RuleKind {
                         excerpt: context.redactor.excerpt(of: text.original, hit: original),
                         fingerprintParts: [field, matched, String(occurrence)]))
             }
-            return none && kept.isEmpty
+            return !limitReported && kept.isEmpty
         }
 
         /// What `TextMatcher.hits` finds for an entry in its flat form, run as `runs` says.
@@ -497,14 +499,14 @@ public struct PatternRule: Rule, RuleKind {
 
         private func cancelled(
             _ hit: Range<Int>, _ buffer: UnsafeBufferPointer<UInt8>, context: CheckContext, record: Record,
-            field: String, reported none: inout Bool, emit: (Finding) -> Void
+            field: String, limitReported: inout Bool, emit: (Finding) -> Void
         ) -> Bool {
             if rule.skipQuoted, Quotes.encloses(hit, in: buffer) { return true }
             for condition in rule.unless {
                 do {
                     if try condition.holds(around: hit, in: buffer, scratch: context.scratch) { return true }
                 } catch {
-                    none = false
+                    limitReported = true
                     emit(limitFinding(error, pattern: condition.pattern.source, record: record, field: field))
                 }
             }
