@@ -58,19 +58,35 @@ final class RecordWorkers {
             self.checkers = checkers
             gates = checkers.map(\.metadata.gate)
             ruleCheckers = checkers.map(\.checker)
+            nothingFound = NothingFoundGate(checkers: ruleCheckers)
             clock = timed ? RuleClock(count: checkers.count) : nil
         }
 
         // Apart from `checkers`: reading a checker out of the tuple copied its metadata.
         private let gates: [RuleGate]
         private let ruleCheckers: [RuleChecker]
+        /// The pattern rules a record's text is known to give nothing, skipped together.
+        private let nothingFound: NothingFoundGate
 
         func run(_ job: Job, chunk: Int) {
             let start = chunk * RecordWorkers.chunkSize
             for index in start..<min(job.batch.count, start + RecordWorkers.chunkSize) {
                 let (record, direction) = job.batch[index]
                 var found: [[Finding]] = []
+                // Judged when the first pattern rule applies (a record none applies to, such as an inbound
+                // message, is not looked up in the text memory, where it would push out texts that repeat).
+                var judged = false
                 for slot in checkers.indices where gates[slot].applies(to: record, direction: direction) {
+                    if nothingFound.mayGate(slot) {
+                        if !judged {
+                            nothingFound.judge(record, context: context)
+                            judged = true
+                        }
+                        if nothingFound.skips(slot) {
+                            clock?.countSkipped(slot)
+                            continue
+                        }
+                    }
                     RuleClock.time(clock, slot, context: context) {
                         ruleCheckers[slot].check(record, context: context) { finding in
                             if found.isEmpty { found = [[Finding]](repeating: [], count: checkers.count) }

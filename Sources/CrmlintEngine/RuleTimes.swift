@@ -97,6 +97,10 @@ final class RuleClock {
         clock.time(index, context: context, record: record, body)
     }
 
+    /// Checker `index` was not run on a record its gate skipped (`NothingFoundGate`): the record
+    /// counts as checked, in no time.
+    @inline(__always) func countSkipped(_ index: Int) { records[index] += 1 }
+
     /// Runs `body`, counting its time; what `context` spent on shared work meanwhile is counted apart.
     @inline(__always) func time(_ index: Int, context: CheckContext, record: Bool, _ body: () -> Void) {
         let sharedBefore = context.sharedWorkNanoseconds

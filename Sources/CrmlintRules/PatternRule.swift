@@ -298,23 +298,35 @@ public struct PatternRule: Rule, RuleKind {
             return .at(positions, anchored: twin)
         }
 
+        /// The context's number for the fact "this rule found nothing in the text" (`NothingFoundGate` reads it too).
+        func foundNothingFact(_ context: CheckContext) -> Int { context.textFact("found nothing: " + rule.metadata.id) }
+
+        /// The columns the rule reads in records of `record`'s shape and dataset: names and numbers.
+        func columns(of record: Record, context: CheckContext) -> (names: [String], numbers: [Int]) {
+            resolveColumns(record, context: context)
+            return (columnNames, columnNumbers)
+        }
+
+        @inline(__always) private func resolveColumns(_ record: Record, context: CheckContext) {
+            guard columnsShapeIdentity != ObjectIdentifier(record.shape) || columnsDataset != record.dataset else { return }
+            // The free-text fields and unknown columns when the rule names none; those of the record's columns.
+            let (all, allNumbers) = fields.map { ($0, fieldNumbers) } ?? context.numberedDefaultTextFields(of: record)
+            let kept = all.indices.filter { record.shape.place(ofNumber: allNumbers[$0]) != nil }
+            columnNames = kept.map { all[$0] }
+            columnNumbers = kept.map { allNumbers[$0] }
+            for position in 0..<min(4, kept.count) { firstColumnNumbers[position] = columnNumbers[position] }
+            columnCount = kept.count
+            (columnsShape, columnsShapeIdentity, columnsDataset) = (record.shape, ObjectIdentifier(record.shape), record.dataset)
+        }
+
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             if !slotResolved {
                 firstSlot = context.prefilter?.firstSlot[rule.metadata.id]
                 firstLeafSlot = context.prefilter?.firstLeafSlot[rule.metadata.id]
-                foundNothing = context.textFact("found nothing: " + rule.metadata.id)
+                foundNothing = foundNothingFact(context)
                 slotResolved = true
             }
-            if columnsShapeIdentity != ObjectIdentifier(record.shape) || columnsDataset != record.dataset {
-                // The free-text fields and unknown columns when the rule names none; those of the record's columns.
-                let (all, allNumbers) = fields.map { ($0, fieldNumbers) } ?? context.numberedDefaultTextFields(of: record)
-                let kept = all.indices.filter { record.shape.place(ofNumber: allNumbers[$0]) != nil }
-                columnNames = kept.map { all[$0] }
-                columnNumbers = kept.map { allNumbers[$0] }
-                for position in 0..<min(4, kept.count) { firstColumnNumbers[position] = columnNumbers[position] }
-                columnCount = kept.count
-                (columnsShape, columnsShapeIdentity, columnsDataset) = (record.shape, ObjectIdentifier(record.shape), record.dataset)
-            }
+            resolveColumns(record, context: context)
             for position in 0..<columnCount {
                 let number = position < 4 ? firstColumnNumbers[position] : columnNumbers[position]
                 // Most rules find none of their words in most fields (most of a rule's fields are

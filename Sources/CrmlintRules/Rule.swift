@@ -222,6 +222,13 @@ public final class CheckContext {
         return slot >= 0 && textMemo.holds(fact, slot: slot)
     }
 
+    /// Whether every fact of `mask` (a bit per fact number below `TextMemo.factLimit`) holds of the
+    /// text of the field at `index`: one look at the memo for a group of rules (`NothingFoundGate`).
+    @inline(__always) func textHoldsAll(_ mask: SIMD4<UInt64>, at index: Int) -> Bool {
+        let slot = memoSlot(at: index)
+        return slot >= 0 && textMemo.holdsAll(mask, slot: slot)
+    }
+
     /// `fact` holds of the text of the field at `index` (for a rule: it found nothing there, no
     /// hit, no limit, no error).
     @inline(__always) public func noteTextHolds(_ fact: Int, at index: Int) {

@@ -32,7 +32,7 @@ final class TextMemo {
     /// use under 50). Fixed, so a fact is one load from a slot's words, with no check of the
     /// table's width: that check, per rule and text, made the memory cost 3 % on texts that never repeat.
     static var factLimit: Int { 256 }
-    static var factWords: Int { factLimit / 64 }
+    static var factWords: Int { factLimit / 64 } // four: `holdsAll` reads them as one SIMD4
 
     // Allocated on first use (a scan of a few records need not pay for the tables).
     /// `longest` bytes a slot: its text (`keyLengths` long; 0: no text).
@@ -139,6 +139,14 @@ final class TextMemo {
     @inline(__always) func holds(_ fact: Int, slot: Int) -> Bool {
         guard fact < Self.factLimit, let facts else { return false }
         return facts[slot &* Self.factWords &+ fact &>> 6] & (1 &<< UInt64(fact & 63)) != 0
+    }
+
+    /// Whether every fact of `mask` (`factWords` words, a bit per fact) holds of the text in `slot`.
+    @inline(__always) func holdsAll(_ mask: SIMD4<UInt64>, slot: Int) -> Bool {
+        guard let facts else { return false }
+        let base = facts + slot &* Self.factWords
+        let held = SIMD4(base[0], base[1], base[2], base[3])
+        return held & mask == mask
     }
 
     /// `fact` holds of the text in `slot`.

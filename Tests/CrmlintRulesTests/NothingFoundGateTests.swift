@@ -1,0 +1,140 @@
+import CrmlintCore
+import Foundation
+import Testing
+
+@testable import CrmlintRules
+
+/// `NothingFoundGate` skips only the pattern rules that would find nothing: those reading one column
+/// whose text each found nothing in before, and those reading no column of the record.
+@Suite struct NothingFoundGateTests {
+    let yaml = """
+        - id: t.promise
+          category: overpromise
+          severity: error
+          message: m
+          fields: [text]
+          patterns: ['保证|一定']
+          unless: ['不敢']
+        - id: t.gift
+          category: gift-limit
+          severity: error
+          message: m
+          fields: [text]
+          patterns:
+            - all: ['(?<amount>\\d+)元', '送|礼']
+              within: sentence
+          capture: amount
+          limit: {max: 200, unit: 元}
+        - id: t.notes
+          category: overpromise
+          severity: error
+          message: m
+          fields: [notes]
+          patterns: ['包赔']
+        - id: t.absent
+          category: overpromise
+          severity: error
+          message: m
+          fields: [assistance_needed]
+          patterns: ['保证']
+        """
+
+    func loaded() throws -> [Rule] {
+        let (rules, errors) = RuleLoader.load(yaml: yaml, file: "t.yml")
+        #expect(errors.isEmpty, "\(errors)")
+        #expect(rules.count == 4)
+        return rules
+    }
+
+    func record(_ text: String, notes: String = "好的", serial: Int) -> Record {
+        Record(
+            dataset: .messages, file: "m.csv", line: serial + 2, position: serial + 1,
+            fields: ["id": "M\(serial)", "text": text, "notes": notes], serial: serial)
+    }
+
+    /// Runs every checker the gate does not skip; the slots skipped.
+    func run(
+        _ record: Record, _ checkers: [RuleChecker], gate: NothingFoundGate, context: CheckContext
+    ) -> (skipped: [Int], found: [String]) {
+        gate.judge(record, context: context)
+        var skipped: [Int] = []
+        var found: [String] = []
+        for (slot, checker) in checkers.enumerated() {
+            if gate.mayGate(slot), gate.skips(slot) {
+                skipped.append(slot)
+                continue
+            }
+            checker.check(record, context: context) { found.append("\($0.rule) \($0.field ?? "") \($0.column ?? 0)") }
+        }
+        return (skipped, found)
+    }
+
+    @Test func skipsTheRulesThatFoundNothingInTheTextBefore() throws {
+        let rules = try loaded()
+        let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        context.prefilter = LiteralPrefilter(rules: rules)
+        let checkers = rules.map { $0.makeChecker() }
+        let gate = NothingFoundGate(checkers: checkers)
+        #expect((0..<4).allSatisfy(gate.mayGate))
+        // A text seen for the first time: only the rule reading no column of the record is skipped.
+        #expect(run(record("好的，辛苦了", serial: 0), checkers, gate: gate, context: context).skipped == [3])
+        // Seen again: both rules reading only the text found nothing in it; the notes rule reads another column.
+        #expect(run(record("好的，辛苦了", serial: 1), checkers, gate: gate, context: context).skipped == [0, 1, 3])
+        // A text one of them found something in is never skipped, however often it repeats.
+        for serial in 2..<5 {
+            let (skipped, found) = run(record("我保证下周到货", serial: serial), checkers, gate: gate, context: context)
+            #expect(skipped == [3] && found == ["t.promise text 2"])
+        }
+        // A gift within its limit and a promise its exception cancels are nothing reported: skipped on a repeat.
+        for text in ["送您一个100元的礼品", "我们不敢保证"] {
+            #expect(run(record(text, serial: 10), checkers, gate: gate, context: context).skipped == [3])
+            #expect(run(record(text, serial: 11), checkers, gate: gate, context: context).skipped == [0, 1, 3])
+        }
+        // No text: nothing to find for the text rules.
+        #expect(run(record("", serial: 20), checkers, gate: gate, context: context).skipped == [0, 1, 3])
+    }
+
+    @Test func withoutTheTextMemoryOnlyRulesWithNothingToReadAreSkipped() throws {
+        let rules = try loaded()
+        let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        context.remembersTexts = false
+        let checkers = rules.map { $0.makeChecker() }
+        let gate = NothingFoundGate(checkers: checkers)
+        for serial in 0..<3 {
+            #expect(run(record("好的，辛苦了", serial: serial), checkers, gate: gate, context: context).skipped == [3])
+        }
+    }
+
+    /// Records repeating a few texts in random order: the gated checkers report exactly what every
+    /// checker run on every record reports, with and without the prefilter.
+    @Test func gatingChangesNoFinding() throws {
+        let rules = try loaded()
+        let texts = ["保证下周到货", "好的，辛苦了", "送您一个300元的礼品", "送您一个100元的礼品", "我们不敢保证", "OK", "", "收到，谢谢"]
+        let notes = ["好的", "坏了包赔", ""]
+        var generator = SystemRandomNumberGenerator()
+        var reported = 0
+        var skippedAny = false
+        for usesPrefilter in [false, true] {
+            let contexts = (0..<2).map { _ in
+                let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+                if usesPrefilter { context.prefilter = LiteralPrefilter(rules: rules) }
+                return context
+            }
+            let checkers = contexts.map { _ in rules.map { $0.makeChecker() } }
+            let gate = NothingFoundGate(checkers: checkers[0])
+            for serial in 0..<300 {
+                let record = record(
+                    texts.randomElement(using: &generator)!, notes: notes.randomElement(using: &generator)!, serial: serial)
+                let (skipped, gated) = run(record, checkers[0], gate: gate, context: contexts[0])
+                skippedAny = skippedAny || skipped.contains(0)
+                var all: [String] = []
+                for checker in checkers[1] {
+                    checker.check(record, context: contexts[1]) { all.append("\($0.rule) \($0.field ?? "") \($0.column ?? 0)") }
+                }
+                #expect(gated == all, "\(record.fields)")
+                reported += all.count
+            }
+        }
+        #expect(reported > 0 && skippedAny, "the records hold findings, and repeats are skipped")
+    }
+}
