@@ -79,16 +79,26 @@ public struct ClassifierRule: Rule, RuleKind {
         return model.probabilities(of: text, normalizer: normalizer, scratch: &scratch)[labelIndex]
     }
 
-    final class Checker: RuleChecker {
+    final class Checker: RemembersNothingFound {
         let rule: ClassifierRule
         /// The rule's model, read in place (a copy per record retained and released each of its arrays).
         private let model: NgramModel
+        /// The context's number for "this rule found nothing in the text" (resolved on the first record).
+        private var foundNothing: Int?
         init(rule: ClassifierRule) {
             self.rule = rule
             model = rule.model
         }
 
         var isRecordLocal: Bool { true }
+
+        func foundNothingFact(_ context: CheckContext) -> Int { context.textFact("found nothing: " + rule.metadata.id) }
+
+        func columns(of record: Record, context: CheckContext) -> (names: [String], numbers: [Int]) {
+            let fields = rule.metadata.fields ?? context.defaultTextFields(of: record)
+            let kept = fields.filter { record.shape.place(ofNumber: FieldNumbers.number(of: $0)) != nil }
+            return (kept, kept.map(FieldNumbers.number))
+        }
 
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             for field in rule.metadata.fields ?? context.defaultTextFields(of: record) {
@@ -100,7 +110,14 @@ public struct ClassifierRule: Rule, RuleKind {
                         })
                 else { continue }
                 let probability = probabilities[rule.labelIndex]
-                guard probability >= rule.minProbability, let text = context.normalized(record, field: field) else { continue }
+                guard probability >= rule.minProbability else {
+                    // Below the threshold: a function of the text alone, which the text memory keeps.
+                    let fact = foundNothing ?? foundNothingFact(context)
+                    foundNothing = fact
+                    context.noteTextHolds(fact, at: context.fieldIndex(record, field: field))
+                    continue
+                }
+                guard let text = context.normalized(record, field: field) else { continue }
                 let shown = String(format: "%.2f", probability)
                 emit(
                     Finding(

@@ -1,18 +1,28 @@
 import CrmlintCore
 
-/// The pattern rules a record need not run, judged with one look at the text memory (`TextMemo`):
+/// A checker whose verdict on a record is a function of the texts of the columns it reads, and
+/// which notes in the text memory (`TextMemo`) each text it reported nothing in: pattern and model rules.
+protocol RemembersNothingFound: RuleChecker {
+    /// The columns the rule reads in records of `record`'s shape and dataset: names and numbers.
+    func columns(of record: Record, context: CheckContext) -> (names: [String], numbers: [Int])
+    /// The context's number for the fact "this rule found nothing in the text".
+    func foundNothingFact(_ context: CheckContext) -> Int
+}
+
+/// The text rules a record need not run, judged with one look at the text memory (`TextMemo`):
 /// those that read one column of it whose text each of them found nothing in before, or that read no
 /// column of it at all. Each rule would find the same by itself, a call apiece: on a messages export,
-/// where four texts in five repeat an earlier one, two dozen calls a message that each learnt only
-/// what the memory already said (their calls were ~8 % of a scan's instructions).
+/// where four texts in five repeat an earlier one, thirty calls a message that each learnt only
+/// what the memory already said.
 ///
 /// Skipping a rule this way changes no finding: a rule is remembered as having found nothing in a
-/// text only when it reported nothing there (no hit, no match limit, no error), and it finds nothing
-/// in a field with no text. Not thread-safe: one per worker, with that worker's checkers and context.
+/// text only when it reported nothing there (no hit, no match limit, no error, no probability at its
+/// threshold), and it finds nothing in a field with no text. Not thread-safe: one per worker, with that
+/// worker's checkers and context.
 public final class NothingFoundGate {
-    /// Per checker slot, the pattern rule's checker (nil: another kind, never skipped).
-    private let patternCheckers: [PatternRule.Checker?]
-    /// Per checker slot, whether it is a pattern rule's. (This and the two below are read inline by the
+    /// Per checker slot, the checker when it is of a kind the gate may skip (nil: never skipped).
+    private let textCheckers: [RemembersNothingFound?]
+    /// Per checker slot, whether the gate may skip it. (This and the two below are read inline by the
     /// worker's loop: as calls into this module they cost about as much as a third of what the gate saves.)
     @usableFromInline let gated: [Bool]
     /// The shape and dataset the grouping below is for (the shape held, so its identity is not reused).
@@ -33,12 +43,12 @@ public final class NothingFoundGate {
     @usableFromInline @exclusivity(unchecked) var skipping = false
 
     public init(checkers: [RuleChecker]) {
-        patternCheckers = checkers.map { $0 as? PatternRule.Checker }
-        gated = patternCheckers.map { $0 != nil }
+        textCheckers = checkers.map { $0 as? RemembersNothingFound }
+        gated = textCheckers.map { $0 != nil }
         members = Array(repeating: 0, count: checkers.count)
     }
 
-    /// Whether the checker at `slot` is one the gate may skip: a pattern rule's.
+    /// Whether the checker at `slot` is one the gate may skip: a pattern or model rule's.
     @inlinable public func mayGate(_ slot: Int) -> Bool { gated[slot] }
 
     /// Judges `record` (call before asking `skips` of its slots).
@@ -58,13 +68,13 @@ public final class NothingFoundGate {
         return member == Self.readsNothing || (skipping && member == Self.readsColumn)
     }
 
-    /// Members for records of `record`'s shape and dataset: the pattern rules reading no column of
+    /// Members for records of `record`'s shape and dataset: the text rules reading no column of
     /// it, and those reading only the column most of them read alone.
     private func regroup(_ record: Record, context: CheckContext) {
         (shape, shapeIdentity, dataset) = (record.shape, ObjectIdentifier(record.shape), record.dataset)
         var readers: [Int: (name: String, count: Int)] = [:]
         var columns: [(names: [String], numbers: [Int])?] = []
-        for checker in patternCheckers {
+        for checker in textCheckers {
             let read = checker?.columns(of: record, context: context)
             columns.append(read)
             if let read, read.numbers.count == 1 {
@@ -78,7 +88,7 @@ public final class NothingFoundGate {
         hasMembers = false
         for (slot, read) in columns.enumerated() {
             members[slot] = 0
-            guard let read, let checker = patternCheckers[slot] else { continue }
+            guard let read, let checker = textCheckers[slot] else { continue }
             if read.numbers.isEmpty {
                 members[slot] = Self.readsNothing
             } else if read.numbers.count == 1, read.numbers[0] == column?.number {

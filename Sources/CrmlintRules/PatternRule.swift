@@ -151,7 +151,7 @@ public struct PatternRule: Rule, RuleKind {
         return ExampleStrings.failures(rule: self, dataset: dataset, field: field, match: matchExamples, noMatch: noMatchExamples)
     }
 
-    final class Checker: RuleChecker {
+    final class Checker: RemembersNothingFound {
         let rule: PatternRule
         /// Read once: reaching them through `rule.metadata` in the loop copied the metadata.
         private let fields: [String]?

@@ -137,4 +137,40 @@ import Testing
         }
         #expect(reported > 0 && skippedAny, "the records hold findings, and repeats are skipped")
     }
+
+    /// The shipped model rules (M1): a text none of them reaches its threshold in is remembered and then
+    /// skipped; a text one of them reports is never skipped; the gated checkers report what all report.
+    @Test func modelRulesAreRememberedBelowTheirThresholdOnly() throws {
+        let rules = try RuleLoader.load(
+            paths: [repositoryRoot.appendingPathComponent("rules/M1-conduct-model.yml").path], checkExamples: false)
+        #expect(rules.count >= 4 && rules.allSatisfy { $0 is ClassifierRule })
+        let contexts = (0..<2).map { _ in CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!) }
+        let checkers = contexts.map { _ in rules.map { $0.makeChecker() } }
+        let gate = NothingFoundGate(checkers: checkers[0])
+        #expect(rules.indices.allSatisfy(gate.mayGate))
+        // From the rules' own examples: one each rule reports, one it does not.
+        let reported = try #require(rules.first?.examples.match.first)
+        let quiet = "发货时间要等仓库排产，确定了我第一时间告诉您"
+        let texts = [reported, quiet, "好的", ""]
+        var sawSkip = false
+        var sawFinding = false
+        for serial in 0..<60 {
+            let record = record(texts[serial % texts.count], serial: serial)
+            let (skipped, gated) = run(record, checkers[0], gate: gate, context: contexts[0])
+            var all: [String] = []
+            for checker in checkers[1] {
+                checker.check(record, context: contexts[1]) { all.append("\($0.rule) \($0.field ?? "") \($0.column ?? 0)") }
+            }
+            #expect(gated == all, "\(record.fields)")
+            if texts[serial % texts.count] == reported {
+                #expect(skipped.isEmpty && !all.isEmpty, "a reported text runs every time")
+                sawFinding = true
+            }
+            if serial >= texts.count, texts[serial % texts.count] == quiet {
+                #expect(skipped == Array(rules.indices), "a quiet text seen before is skipped")
+                sawSkip = true
+            }
+        }
+        #expect(sawSkip && sawFinding)
+    }
 }
