@@ -64,6 +64,21 @@ struct RecordTests {
         }
         #expect("\u{2028}\t".isBlank && !"\u{200B}".isBlank)
     }
+
+    /// `isBlank` answers from a value's first byte when it can: whatever scalar starts a value, the
+    /// answer is the scalar-by-scalar one.
+    @Test func isBlankIsWhiteSpaceScalarByScalarWhateverTheFirstScalar() {
+        var wrong: [UInt32] = []
+        for value in UInt32(0)...0x10FFFF where value < 0x3100 || value % 97 == 0 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            for tail in ["", " ", "\u{3000}", "x"] {
+                let text = String(Character(scalar)) + tail
+                if text.isBlank != text.unicodeScalars.allSatisfy(String.isSpace) { wrong.append(value) }
+            }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(20).map { String($0, radix: 16) })")
+        #expect(!"保证".isBlank && !"A".isBlank && " ".isBlank && "\u{3000}".isBlank && "".isBlank)
+    }
 }
 
 /// A record's identity is its dataset's identity field, read by number as by name.
