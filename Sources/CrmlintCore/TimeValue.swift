@@ -28,7 +28,9 @@ public struct TimeValue: Sendable, Equatable {
         // Most exports write `2024-03-15 14:00`: read as the pattern below reads it, without it.
         var written = text
         if let parts = written.withUTF8(canonicalParts) {
-            guard let start = date(parts, timeZone, offsets: offsets) else { return nil }
+            // By arithmetic on the parts themselves: making `DateComponents` of them first was half of reading a time.
+            guard let start = arithmeticDate(parts, timeZone, offsets: offsets) ?? validDate(parts.components, gregorian(timeZone))
+            else { return nil }
             return TimeValue(start: start, end: start)
         }
         var value = text.compatibilityFolded
@@ -95,12 +97,18 @@ public struct TimeValue: Sendable, Equatable {
     /// holds through that day and two days either side (so it is the offset every time of the day
     /// would have found): a record's neighbours are mostly of its day.
     static func arithmeticDate(_ components: DateComponents, _ zone: TimeZone, offsets: ZoneOffsets? = nil) -> Date? {
-        guard let year = components.year, (1900...9999).contains(year),
-            let month = components.month, (1...12).contains(month),
-            let day = components.day, day >= 1, day <= CivilDate.daysInMonth(year, month),
-            let hour = components.hour, (0...23).contains(hour),
-            let minute = components.minute, (0...59).contains(minute),
-            let second = components.second, (0...59).contains(second)
+        guard let year = components.year, let month = components.month, let day = components.day, let hour = components.hour,
+            let minute = components.minute, let second = components.second
+        else { return nil }
+        return arithmeticDate(
+            WallClock(year: year, month: month, day: day, hour: hour, minute: minute, second: second), zone, offsets: offsets)
+    }
+
+    /// The same for a wall-clock time's parts.
+    static func arithmeticDate(_ wall: WallClock, _ zone: TimeZone, offsets: ZoneOffsets? = nil) -> Date? {
+        let (year, month, day, hour, minute, second) = (wall.year, wall.month, wall.day, wall.hour, wall.minute, wall.second)
+        guard (1900...9999).contains(year), (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year, month),
+            (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
         else { return nil }
         let days = CivilDate.days(year, month, day)
         let local = days * 86400 + Int64(hour * 3600 + minute * 60 + second)
@@ -154,7 +162,7 @@ public struct TimeValue: Sendable, Equatable {
 
     /// The parts of `YYYY-MM-DD HH:MM` or `YYYY-MM-DDTHH:MM:SS` written exactly so (ASCII, nothing
     /// around): what `shape` captures from them, seconds 0 when absent. Nil for anything else.
-    static func canonicalParts(_ bytes: UnsafeBufferPointer<UInt8>) -> DateComponents? {
+    static func canonicalParts(_ bytes: UnsafeBufferPointer<UInt8>) -> WallClock? {
         guard bytes.count == 16 || bytes.count == 19, bytes[4] == 0x2D, bytes[7] == 0x2D, bytes[10] == 0x20 || bytes[10] == 0x54,
             bytes[13] == 0x3A, bytes.count == 16 || bytes[16] == 0x3A
         else { return nil }
@@ -164,7 +172,7 @@ public struct TimeValue: Sendable, Equatable {
         else { return nil }
         let second = bytes.count == 19 ? number(17, 2) : 0
         guard let second else { return nil }
-        return DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        return WallClock(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
     }
 
     /// The date, or nil when the components are not a real time (2024-02-30, 25:00).
@@ -209,6 +217,15 @@ public struct TimeValue: Sendable, Equatable {
 
 /// A time zone's offset for the last day `TimeValue.parse` read a time of, where it holds all day
 /// (`arithmeticDate`): one per thread, for the scan's zone (`CheckContext.time`).
+/// A wall-clock time's parts as written, not yet checked.
+struct WallClock: Equatable {
+    var year, month, day, hour, minute, second: Int
+
+    var components: DateComponents {
+        DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+    }
+}
+
 public final class ZoneOffsets {
     var day: Int64 = .min
     var offset: Int64?

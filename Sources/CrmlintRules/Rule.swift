@@ -542,7 +542,7 @@ public final class CheckContext {
         syncRecord(record)
         // A record has a time field or two: a short list, not a dictionary hashing the name per call.
         if let hit = timeCache.first(where: { $0.field == field }) { return hit.time }
-        guard let value = record[field] else { return nil }
+        guard let value = value(record, named: field) else { return nil }
         let parsed = sharedWork { TimeValue.parse(value, timeZone: timeZone, scratch: scratch, offsets: zoneOffsets) }
         timeCache.append((field, parsed))
         return parsed
@@ -558,10 +558,22 @@ public final class CheckContext {
     private func syncRecord(_ record: Record) {
         if problemSerial != record.serial {
             timeCache.removeAll(keepingCapacity: true)
-            reportedProblems.removeAll(keepingCapacity: true)
+            // (Emptying an empty set with its capacity kept still cleared its table: most records claim nothing.)
+            if !reportedProblems.isEmpty { reportedProblems.removeAll(keepingCapacity: true) }
             problemSerial = record.serial
         }
     }
+
+    /// The value of the field called `name` (nil: absent or empty), found by its number (`FieldNumbers`):
+    /// the rules that read times name a few fields, on every record, and a record finds a field by name
+    /// through a hash of the name. The numbers of the names asked for are kept in a short list.
+    public func value(_ record: Record, named name: String) -> String? {
+        if let known = fieldNumbersByName.first(where: { $0.name == name }) { return record.value(number: known.number) }
+        let number = FieldNumbers.number(of: name)
+        if fieldNumbersByName.count < 32 { fieldNumbersByName.append((name, number)) }
+        return record.value(number: number)
+    }
+    @exclusivity(unchecked) private var fieldNumbersByName: [(name: String, number: Int)] = []
 
     /// True the first time `key` (e.g. a field with a malformed value) is
     /// claimed for this record: a problem several rules notice is reported once.

@@ -48,7 +48,7 @@ enum ValueProblems {
 
     /// A required time: nil (after reporting) when missing or unreadable.
     static func time(_ record: Record, field: String, rule: RuleMetadata, context: CheckContext, emit: (Finding) -> Void) -> TimeValue? {
-        guard let raw = record[field], !raw.isBlank else {
+        guard let raw = context.value(record, named: field), !raw.isBlank else {
             report(record, field: field, problem: "is missing", rule: rule, context: context, emit: emit)
             return nil
         }
