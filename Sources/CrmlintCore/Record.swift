@@ -123,7 +123,13 @@ extension String {
     public var trimmed: String {
         // An ASCII letter, digit or sign at both ends (ids, times, amounts): nothing to trim, read
         // from the bytes (the scalar view's last scalar is decoded backwards: ~150 instructions).
-        if let head = utf8.first, let tail = utf8.last, (0x21...0x7E).contains(head), (0x21...0x7E).contains(tail) { return self }
+        // Likewise a CJK ideograph at either end (lead byte E4-E9, three bytes: a rep's name, 何金凤).
+        let bytes = utf8
+        if let head = bytes.first, let tail = bytes.last, (0x21...0x7E).contains(head) || (0xE4...0xE9).contains(head),
+            (0x21...0x7E).contains(tail) || (bytes.count >= 3 && (0xE4...0xE9).contains(bytes[bytes.index(bytes.endIndex, offsetBy: -3)]))
+        {
+            return self
+        }
         let scalars = unicodeScalars
         // Most values need no trimming: answer without a copy (hot on large scans).
         if let head = scalars.first, let tail = scalars.last, !String.isSpace(head), !String.isSpace(tail) { return self }

@@ -65,9 +65,9 @@ struct RecordTests {
         #expect("\u{2028}\t".isBlank && !"\u{200B}".isBlank)
     }
 
-    /// `isBlank` answers from a value's first byte when it can: whatever scalar starts a value, the
-    /// answer is the scalar-by-scalar one.
-    @Test func isBlankIsWhiteSpaceScalarByScalarWhateverTheFirstScalar() {
+    /// `isBlank` and `trimmed` answer from a value's end bytes when they can: whatever scalar starts or ends
+    /// a value, the answer is the scalar-by-scalar one.
+    @Test func endsReadFromBytesAreWhiteSpaceScalarByScalar() {
         var wrong: [UInt32] = []
         for value in UInt32(0)...0x10FFFF where value < 0x3100 || value % 97 == 0 {
             guard let scalar = Unicode.Scalar(value) else { continue }
@@ -77,6 +77,22 @@ struct RecordTests {
             }
         }
         #expect(wrong.isEmpty, "\(wrong.prefix(20).map { String($0, radix: 16) })")
+        // `trimmed` likewise answers from the end bytes when it can: the same as trimming scalar by scalar.
+        func reference(_ text: String) -> String {
+            let scalars = Array(text.unicodeScalars)
+            guard let first = scalars.firstIndex(where: { !String.isSpace($0) }) else { return "" }
+            let last = scalars.lastIndex(where: { !String.isSpace($0) })!
+            return String(String.UnicodeScalarView(scalars[first...last]))
+        }
+        var untrimmed: [UInt32] = []
+        for value in UInt32(0)...0x10FFFF where value < 0x3100 || value % 97 == 0 {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            let character = String(Character(scalar))
+            for text in [character, "何" + character, character + "何", "a" + character, character + " a", "\u{3000}" + character] {
+                if text.trimmed != reference(text) { untrimmed.append(value) }
+            }
+        }
+        #expect(untrimmed.isEmpty, "\(untrimmed.prefix(20).map { String($0, radix: 16) })")
         #expect(!"保证".isBlank && !"A".isBlank && " ".isBlank && "\u{3000}".isBlank && "".isBlank)
     }
 }
