@@ -620,34 +620,45 @@ public final class LiteralPrefilter: @unchecked Sendable {
                             for index in 0..<presentCount { present[Int(presentSets[index])] = false }
                         }
                         withTables { tables in
+                            // The tables' and buffers' base addresses as constants: read through the buffers, each
+                            // store to a flag or a link made the loop load every base address again (they might alias).
+                            // (No sets, no words: a prefilter of rules without words finds nothing, and its empty tables have no address.)
+                            guard let presentFlags = present.baseAddress, let lastPlaces = last.baseAddress,
+                                let presentList = presentSets.baseAddress, let linkBase = links.baseAddress,
+                                let setsFlat = tables.setsFlat.baseAddress, let setsStart = tables.setsStart.baseAddress,
+                                let positionalEnd = tables.positionalSetsEnd.baseAddress
+                            else { return }
+                            let linkRoom = links.count
                             /// A word stands at `position`: its sets are present, and where it stands is kept for those that lead patterns.
                             /// (The counters are passed, not captured: a captured `var` changed in the loop cost an
                             /// exclusive-access check per character.)
                             @inline(__always) func found(_ word: Int, at position: Int, linkCount: inout Int, setsFound: inout Int) {
-                                let split = Int(tables.positionalSetsEnd[word])
-                                for set in Int(tables.setsStart[word])..<split {
-                                    let number = Int(tables.setsFlat[set])
+                                let split = Int(positionalEnd[word])
+                                var count = linkCount, sets = setsFound
+                                for set in Int(setsStart[word])..<split {
+                                    let number = Int(setsFlat[set])
                                     let previous: Int64
-                                    if present[number] {
-                                        previous = Int64(last[number])
+                                    if presentFlags[number] {
+                                        previous = Int64(lastPlaces[number])
                                     } else {
                                         previous = -1
-                                        present[number] = true
-                                        presentSets[setsFound] = Int32(truncatingIfNeeded: number)
-                                        setsFound += 1
+                                        presentFlags[number] = true
+                                        presentList[sets] = Int32(truncatingIfNeeded: number)
+                                        sets &+= 1
                                     }
-                                    last[number] = Int32(truncatingIfNeeded: linkCount)
-                                    if linkCount < links.count { links[linkCount] = previous << 32 | Int64(position) }
-                                    linkCount += 1
+                                    lastPlaces[number] = Int32(truncatingIfNeeded: count)
+                                    if count < linkRoom { linkBase[count] = previous << 32 | Int64(position) }
+                                    count &+= 1
                                 }
-                                for set in split..<Int(tables.setsStart[word + 1]) {
-                                    let number = Int(tables.setsFlat[set])
-                                    if !present[number] {
-                                        present[number] = true
-                                        presentSets[setsFound] = Int32(truncatingIfNeeded: number)
-                                        setsFound += 1
+                                for set in split..<Int(setsStart[word + 1]) {
+                                    let number = Int(setsFlat[set])
+                                    if !presentFlags[number] {
+                                        presentFlags[number] = true
+                                        presentList[sets] = Int32(truncatingIfNeeded: number)
+                                        sets &+= 1
                                     }
                                 }
+                                (linkCount, setsFound) = (count, sets)
                             }
                             let count = bytes.count
                             var position = 0

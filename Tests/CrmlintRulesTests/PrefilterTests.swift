@@ -403,6 +403,24 @@ import Testing
     /// here one word leading a hundred patterns, thirty times, 3,000 places in
     /// 201 bytes) is marked again with room for all,
     /// and every pattern still reads its own starts, and only them.
+    /// A prefilter of rules with no words (or of no rules) has empty tables: marking a text finds
+    /// nothing and allows the entries, as no prefilter would.
+    @Test func aPrefilterWithoutWordsMarksNothing() throws {
+        let metadata = RuleMetadata(id: "t", kind: "pattern", category: .exaggeration, severity: .error, message: "m")
+        let rule = PatternRule(metadata: metadata, patterns: [try PatternEngine.Pattern("\\d+"), try PatternEngine.Pattern("a|\\d")])
+        for rules in [[rule], []] as [[Rule]] {
+            let prefilter = LiteralPrefilter(rules: rules)
+            #expect(prefilter.setCount == 0)
+            var present = [Bool](repeating: false, count: prefilter.setCount)
+            var places = LiteralPrefilter.Places()
+            Array("保证123 abc".utf8).withUnsafeBufferPointer { prefilter.mark($0, into: &present, places: &places) }
+            #expect(present.isEmpty)
+            if let first = prefilter.firstSlot["t"] {
+                #expect(prefilter.allows(entry: first, present: present) && prefilter.allows(entry: first + 1, present: present))
+            }
+        }
+    }
+
     @Test func aTextWithMorePlacesThanRoomIsMarkedWhole() throws {
         let sources = (0..<100).map { "(?:保证|承诺\($0)号)\\s*到货" }
         let metadata = RuleMetadata(id: "t", kind: "pattern", category: .exaggeration, severity: .error, message: "m")
