@@ -10,15 +10,16 @@ protocol RemembersNothingFound: RuleChecker {
 }
 
 /// The text rules a record need not run, judged with one look at the text memory (`TextMemo`):
-/// those that read one column of it whose text each of them found nothing in before, or that read no
-/// column of it at all. Each rule would find the same by itself, a call apiece: on a messages export,
-/// where four texts in five repeat an earlier one, thirty calls a message that each learnt only
-/// what the memory already said.
+/// each rule that reads one column of it (the column most of them read alone) and found nothing in
+/// that column's text before, and each rule that reads no column of it at all. Each rule would learn
+/// the same by itself, a call apiece: on a messages export, where four texts in five repeat an
+/// earlier one, thirty calls a message that each learnt only what the memory already said.
 ///
 /// Skipping a rule this way changes no finding: a rule is remembered as having found nothing in a
 /// text only when it reported nothing there (no hit, no match limit, no error, no probability at its
-/// threshold), and it finds nothing in a field with no text. Not thread-safe: one per worker, with that
-/// worker's checkers and context.
+/// threshold), and it finds nothing in a field with no text. Each rule is judged on its own fact: a
+/// rule that reported something in a text runs on it again; the
+/// others are skipped. Not thread-safe: one per worker, with that worker's checkers and context.
 public final class NothingFoundGate {
     /// Per checker slot, the checker when it is of a kind the gate may skip (nil: never skipped).
     private let textCheckers: [RemembersNothingFound?]
@@ -31,21 +32,20 @@ public final class NothingFoundGate {
     @exclusivity(unchecked) private var dataset: Dataset?
     /// The one column the members read (nil: they read none of this shape's columns).
     @exclusivity(unchecked) private var column: (name: String, number: Int)?
-    /// The members' "found nothing" facts, a bit each.
-    @exclusivity(unchecked) private var mask = SIMD4<UInt64>()
-    /// Per checker slot, for this shape and dataset: `readsNothing`, `readsColumn` (a member, skipped when
-    /// the column's text is known to give it nothing) or 0 (always runs).
-    @usableFromInline @exclusivity(unchecked) var members: [UInt8]
-    @usableFromInline static var readsColumn: UInt8 { 1 }
-    @usableFromInline static var readsNothing: UInt8 { 2 }
+    /// Per checker slot, for this shape and dataset: its "found nothing" fact when it reads only
+    /// `column` (skipped when the column's text holds it), `readsNothing`, or `runs`.
+    @usableFromInline @exclusivity(unchecked) var facts: [Int16]
+    @usableFromInline static var readsNothing: Int16 { -2 }
+    @usableFromInline static var runs: Int16 { -1 }
     @exclusivity(unchecked) private var hasMembers = false
-    /// Whether the record last judged lets the members reading its column be skipped.
-    @usableFromInline @exclusivity(unchecked) var skipping = false
+    /// The facts the text memory holds of the column's text in the record last judged (every bit
+    /// set when it has no text: no member finds anything there).
+    @usableFromInline @exclusivity(unchecked) var held = SIMD4<UInt64>()
 
     public init(checkers: [RuleChecker]) {
         textCheckers = checkers.map { $0 as? RemembersNothingFound }
         gated = textCheckers.map { $0 != nil }
-        members = Array(repeating: 0, count: checkers.count)
+        facts = Array(repeating: Self.runs, count: checkers.count)
     }
 
     /// Whether the checker at `slot` is one the gate may skip: a pattern or model rule's.
@@ -55,17 +55,18 @@ public final class NothingFoundGate {
     public func judge(_ record: Record, context: CheckContext) {
         if shapeIdentity != ObjectIdentifier(record.shape) || dataset != record.dataset { regroup(record, context: context) }
         guard hasMembers, let column else {
-            skipping = false
+            held = SIMD4()
             return
         }
         let index = context.fieldIndex(record, field: column.name, number: column.number)
-        skipping = !context.hasText(at: index) || context.textHoldsAll(mask, at: index)
+        held = context.hasText(at: index) ? context.heldFacts(at: index) : SIMD4(repeating: ~0)
     }
 
     /// Whether the checker at `slot` need not run on the record last judged.
     @inlinable public func skips(_ slot: Int) -> Bool {
-        let member = members[slot]
-        return member == Self.readsNothing || (skipping && member == Self.readsColumn)
+        let fact = Int(facts[slot])
+        if fact < 0 { return fact == Int(Self.readsNothing) }
+        return held[fact &>> 6] & (1 &<< UInt64(fact & 63)) != 0
     }
 
     /// Members for records of `record`'s shape and dataset: the text rules reading no column of
@@ -84,19 +85,17 @@ public final class NothingFoundGate {
         // The column most rules read alone (the smaller number of a tie, so every worker picks the same).
         let chosen = readers.max { ($0.value.count, -$0.key) < ($1.value.count, -$1.key) }
         column = chosen.map { ($0.value.name, $0.key) }
-        mask = SIMD4()
         hasMembers = false
         for (slot, read) in columns.enumerated() {
-            members[slot] = 0
+            facts[slot] = Self.runs
             guard let read, let checker = textCheckers[slot] else { continue }
             if read.numbers.isEmpty {
-                members[slot] = Self.readsNothing
+                facts[slot] = Self.readsNothing
             } else if read.numbers.count == 1, read.numbers[0] == column?.number {
                 // A fact the memory cannot hold is never known: such a rule always runs.
                 let fact = checker.foundNothingFact(context)
                 guard fact < TextMemo.factLimit else { continue }
-                mask[fact >> 6] |= 1 << UInt64(fact & 63)
-                members[slot] = Self.readsColumn
+                facts[slot] = Int16(fact)
                 hasMembers = true
             }
         }

@@ -222,11 +222,12 @@ public final class CheckContext {
         return slot >= 0 && textMemo.holds(fact, slot: slot)
     }
 
-    /// Whether every fact of `mask` (a bit per fact number below `TextMemo.factLimit`) holds of the
-    /// text of the field at `index`: one look at the memo for a group of rules (`NothingFoundGate`).
-    @inline(__always) func textHoldsAll(_ mask: SIMD4<UInt64>, at index: Int) -> Bool {
+    /// The facts (`textFact`) known of the text of the field at `index`, a bit per fact number below
+    /// `TextMemo.factLimit` (none for a text the memory does not keep): one look for a group of rules
+    /// (`NothingFoundGate`).
+    @inline(__always) func heldFacts(at index: Int) -> SIMD4<UInt64> {
         let slot = memoSlot(at: index)
-        return slot >= 0 && textMemo.holdsAll(mask, slot: slot)
+        return slot >= 0 ? textMemo.facts(slot: slot) : SIMD4()
     }
 
     /// `fact` holds of the text of the field at `index` (for a rule: it found nothing there, no

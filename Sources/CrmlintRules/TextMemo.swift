@@ -141,12 +141,11 @@ final class TextMemo {
         return facts[slot &* Self.factWords &+ fact &>> 6] & (1 &<< UInt64(fact & 63)) != 0
     }
 
-    /// Whether every fact of `mask` (`factWords` words, a bit per fact) holds of the text in `slot`.
-    @inline(__always) func holdsAll(_ mask: SIMD4<UInt64>, slot: Int) -> Bool {
-        guard let facts else { return false }
+    /// The facts that hold of the text in `slot`, a bit each (`factWords` words).
+    @inline(__always) func facts(slot: Int) -> SIMD4<UInt64> {
+        guard let facts else { return SIMD4() }
         let base = facts + slot &* Self.factWords
-        let held = SIMD4(base[0], base[1], base[2], base[3])
-        return held & mask == mask
+        return SIMD4(base[0], base[1], base[2], base[3])
     }
 
     /// `fact` holds of the text in `slot`.
