@@ -28,9 +28,7 @@ public struct TimeValue: Sendable, Equatable {
         // Most exports write `2024-03-15 14:00`: read as the pattern below reads it, without it.
         var written = text
         if let parts = written.withUTF8(canonicalParts) {
-            // By arithmetic on the parts themselves: making `DateComponents` of them first was half of reading a time.
-            guard let start = arithmeticDate(parts, timeZone, offsets: offsets) ?? validDate(parts.components, gregorian(timeZone))
-            else { return nil }
+            guard let start = date(parts, timeZone, offsets: offsets) else { return nil }
             return TimeValue(start: start, end: start)
         }
         var value = text.compatibilityFolded
@@ -142,6 +140,12 @@ public struct TimeValue: Sendable, Equatable {
         arithmeticDate(components, zone, offsets: offsets) ?? validDate(components, gregorian(zone))
     }
 
+    /// The same for parts read without the pattern: by arithmetic on them, `DateComponents` made only
+    /// for the Calendar (making them first was half of reading a time).
+    private static func date(_ wall: WallClock, _ zone: TimeZone, offsets: ZoneOffsets?) -> Date? {
+        arithmeticDate(wall, zone, offsets: offsets) ?? validDate(wall.components, gregorian(zone))
+    }
+
     /// ASCII digits as a number, as `Int(String)` reads them; nil when empty or not all digits.
     private static func decimal<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int? {
         guard !bytes.isEmpty else { return nil }
@@ -215,8 +219,6 @@ public struct TimeValue: Sendable, Equatable {
     }
 }
 
-/// A time zone's offset for the last day `TimeValue.parse` read a time of, where it holds all day
-/// (`arithmeticDate`): one per thread, for the scan's zone (`CheckContext.time`).
 /// A wall-clock time's parts as written, not yet checked.
 struct WallClock: Equatable {
     var year, month, day, hour, minute, second: Int
@@ -226,6 +228,8 @@ struct WallClock: Equatable {
     }
 }
 
+/// A time zone's offset for the last day `TimeValue.parse` read a time of, where it holds all day
+/// (`arithmeticDate`): one per thread, for the scan's zone (`CheckContext.time`).
 public final class ZoneOffsets {
     var day: Int64 = .min
     var offset: Int64?

@@ -65,7 +65,7 @@ final class RecordWorkers {
         // Apart from `checkers`: reading a checker out of the tuple copied its metadata.
         private let gates: [RuleGate]
         private let ruleCheckers: [RuleChecker]
-        /// The pattern rules a record's text is known to give nothing, skipped together.
+        /// Skips the text rules (pattern, model) a record's text is known to give nothing.
         private let nothingFound: NothingFoundGate
 
         func run(_ job: Job, chunk: Int) {
@@ -73,7 +73,7 @@ final class RecordWorkers {
             for index in start..<min(job.batch.count, start + RecordWorkers.chunkSize) {
                 let (record, direction) = job.batch[index]
                 var found: [[Finding]] = []
-                // Judged when the first pattern rule applies (a record none applies to, such as an inbound
+                // Judged when the first text rule applies (a record none applies to, such as an inbound
                 // message, is not looked up in the text memory, where it would push out texts that repeat).
                 var judged = false
                 for slot in checkers.indices where gates[slot].applies(to: record, direction: direction) {

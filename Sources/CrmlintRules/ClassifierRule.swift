@@ -95,13 +95,14 @@ public struct ClassifierRule: Rule, RuleKind {
         func foundNothingFact(_ context: CheckContext) -> Int { context.textFact("found nothing: " + rule.metadata.id) }
 
         func columns(of record: Record, context: CheckContext) -> (names: [String], numbers: [Int]) {
-            let fields = rule.metadata.fields ?? context.defaultTextFields(of: record)
-            let kept = fields.filter { record.shape.place(ofNumber: FieldNumbers.number(of: $0)) != nil }
+            let kept = rule.metadata.textFields(of: record, context: context).filter {
+                record.shape.place(ofNumber: FieldNumbers.number(of: $0)) != nil
+            }
             return (kept, kept.map(FieldNumbers.number))
         }
 
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            for field in rule.metadata.fields ?? context.defaultTextFields(of: record) {
+            for field in rule.metadata.textFields(of: record, context: context) {
                 guard
                     let probabilities = context.modelProbabilities(
                         record, field: field, model: rule.modelKey,

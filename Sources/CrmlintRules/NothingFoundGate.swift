@@ -18,12 +18,12 @@ protocol RemembersNothingFound: RuleChecker {
 /// Skipping a rule this way changes no finding: a rule is remembered as having found nothing in a
 /// text only when it reported nothing there (no hit, no match limit, no error, no probability at its
 /// threshold), and it finds nothing in a field with no text. Each rule is judged on its own fact: a
-/// rule that reported something in a text runs on it again; the
-/// others are skipped. Not thread-safe: one per worker, with that worker's checkers and context.
+/// rule that reported something in a text runs on it again; the others are skipped. Not thread-safe:
+/// one per worker, with that worker's checkers and context.
 public final class NothingFoundGate {
     /// Per checker slot, the checker when it is of a kind the gate may skip (nil: never skipped).
     private let textCheckers: [RemembersNothingFound?]
-    /// Per checker slot, whether the gate may skip it. (This and the two below are read inline by the
+    /// Per checker slot, whether the gate may skip it. (This, `facts` and `held` are read inline by the
     /// worker's loop: as calls into this module they cost about as much as a third of what the gate saves.)
     @usableFromInline let gated: [Bool]
     /// The shape and dataset the grouping below is for (the shape held, so its identity is not reused).

@@ -32,7 +32,7 @@ final class TextMemo {
     /// use under 50). Fixed, so a fact is one load from a slot's words, with no check of the
     /// table's width: that check, per rule and text, made the memory cost 3 % on texts that never repeat.
     static var factLimit: Int { 256 }
-    static var factWords: Int { factLimit / 64 } // four: `holdsAll` reads them as one SIMD4
+    static var factWords: Int { factLimit / 64 } // four: `facts(slot:)` reads them as one SIMD4
 
     // Allocated on first use (a scan of a few records need not pay for the tables).
     /// `longest` bytes a slot: its text (`keyLengths` long; 0: no text).
