@@ -26,10 +26,8 @@ public final class NothingFoundGate {
     /// Per checker slot, whether the gate may skip it. (This, `facts` and `held` are read inline by the
     /// worker's loop: as calls into this module they cost about as much as a third of what the gate saves.)
     @usableFromInline let gated: [Bool]
-    /// The shape and dataset the grouping below is for (the shape held, so its identity is not reused).
-    @exclusivity(unchecked) private var shape: FieldShape?
-    @exclusivity(unchecked) private var shapeIdentity: ObjectIdentifier?
-    @exclusivity(unchecked) private var dataset: Dataset?
+    /// The shape and dataset the grouping below is for.
+    @exclusivity(unchecked) private var groupKey = ShapeKey()
     /// The one column the members read (nil: they read none of this shape's columns).
     @exclusivity(unchecked) private var column: (name: String, number: Int)?
     /// Per checker slot, for this shape and dataset: its "found nothing" fact when it reads only
@@ -53,7 +51,7 @@ public final class NothingFoundGate {
 
     /// Judges `record` (call before asking `skips` of its slots).
     public func judge(_ record: Record, context: CheckContext) {
-        if shapeIdentity != ObjectIdentifier(record.shape) || dataset != record.dataset { regroup(record, context: context) }
+        if groupKey.differs(from: record) { regroup(record, context: context) }
         guard hasMembers, let column else {
             held = SIMD4()
             return
@@ -72,7 +70,7 @@ public final class NothingFoundGate {
     /// Members for records of `record`'s shape and dataset: the text rules reading no column of
     /// it, and those reading only the column most of them read alone.
     private func regroup(_ record: Record, context: CheckContext) {
-        (shape, shapeIdentity, dataset) = (record.shape, ObjectIdentifier(record.shape), record.dataset)
+        groupKey.note(record)
         var readers: [Int: (name: String, count: Int)] = [:]
         var columns: [(names: [String], numbers: [Int])?] = []
         for checker in textCheckers {

@@ -235,10 +235,8 @@ public struct PatternRule: Rule, RuleKind {
         /// The rule's fields that are columns of the last record's shape (a file's records share one), with
         /// their numbers: a field that is not a column holds no text, and asking the context about each of a
         /// rule's fields per record (most are not columns of most files) cost more than most rules' verdict.
-        /// The shape they are for (held, so its identity is not reused), compared by identity on every record.
-        @exclusivity(unchecked) private var columnsShape: FieldShape?
-        @exclusivity(unchecked) private var columnsShapeIdentity: ObjectIdentifier?
-        @exclusivity(unchecked) private var columnsDataset: Dataset?
+        /// `columnsKey`: the shape and dataset they are for.
+        @exclusivity(unchecked) private var columnsKey = ShapeKey()
         @exclusivity(unchecked) private var columnNames: [String] = []
         /// The first four columns' numbers in a vector, read on every record without reference counting
         /// (reading them from an array held by the checker retained and released it per rule and record).
@@ -308,7 +306,7 @@ public struct PatternRule: Rule, RuleKind {
         }
 
         @inline(__always) private func resolveColumns(_ record: Record, context: CheckContext) {
-            guard columnsShapeIdentity != ObjectIdentifier(record.shape) || columnsDataset != record.dataset else { return }
+            guard columnsKey.differs(from: record) else { return }
             // The free-text fields and unknown columns when the rule names none; those of the record's columns.
             let (all, allNumbers) = fields.map { ($0, fieldNumbers) } ?? context.numberedDefaultTextFields(of: record)
             let kept = all.indices.filter { record.shape.place(ofNumber: allNumbers[$0]) != nil }
@@ -316,7 +314,7 @@ public struct PatternRule: Rule, RuleKind {
             columnNumbers = kept.map { allNumbers[$0] }
             for position in 0..<min(4, kept.count) { firstColumnNumbers[position] = columnNumbers[position] }
             columnCount = kept.count
-            (columnsShape, columnsShapeIdentity, columnsDataset) = (record.shape, ObjectIdentifier(record.shape), record.dataset)
+            columnsKey.note(record)
         }
 
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {

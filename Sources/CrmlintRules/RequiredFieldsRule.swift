@@ -130,20 +130,18 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
         /// fields, and the entries of `formats` whose field is one of its columns. A messages file has four
         /// of the twelve format fields: looking up the other eight per record (copying each format, a
         /// reference count apiece) and the required list by dataset was half of this rule's time.
-        @exclusivity(unchecked) private var planShape: FieldShape?
-        @exclusivity(unchecked) private var planShapeIdentity: ObjectIdentifier?
-        @exclusivity(unchecked) private var planDataset: Dataset?
+        @exclusivity(unchecked) private var planKey = ShapeKey()
         @exclusivity(unchecked) private var planRequired: [(field: String, number: Int)] = []
         @exclusivity(unchecked) private var planFormats: [Int] = []
 
         private func plan(for record: Record) {
-            (planShape, planShapeIdentity, planDataset) = (record.shape, ObjectIdentifier(record.shape), record.dataset)
+            planKey.note(record)
             planRequired = required[record.dataset] ?? []
             planFormats = formats.indices.filter { record.shape.place(ofNumber: formats[$0].number) != nil }
         }
 
         func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            if planShapeIdentity != ObjectIdentifier(record.shape) || planDataset != record.dataset { plan(for: record) }
+            if planKey.differs(from: record) { plan(for: record) }
             var missing: [Int] = []
             for (field, number) in planRequired where record.value(number: number)?.isBlank ?? true {
                 missing.append(number)

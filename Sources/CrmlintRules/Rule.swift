@@ -69,6 +69,22 @@ public struct RuleMetadata: Sendable {
     }
 }
 
+/// The shape and dataset of the record a per-file plan was last made for (a file's records share
+/// both): a checker compares them on every record by the shape's identity, and holds the shape so
+/// that identity is not reused by another.
+struct ShapeKey {
+    private var shape: FieldShape?
+    private var identity: ObjectIdentifier?
+    private var dataset: Dataset?
+
+    /// Whether `record` is of another shape or dataset than the last one `note`d.
+    @inline(__always) func differs(from record: Record) -> Bool {
+        identity != ObjectIdentifier(record.shape) || dataset != record.dataset
+    }
+
+    mutating func note(_ record: Record) { (shape, identity, dataset) = (record.shape, ObjectIdentifier(record.shape), record.dataset) }
+}
+
 /// Which records a rule reads: its datasets as a bit set and its direction.
 public struct RuleGate: Sendable {
     private let datasetBits: UInt8
