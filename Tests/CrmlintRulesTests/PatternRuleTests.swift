@@ -72,7 +72,7 @@ import Testing
               category: gift-limit
               severity: error
               message: gift over {limit}
-              patterns: ['送您(\\d+)元|\\s*红包(?:里)?(\\d+)块']
+              patterns: ['送您(\\d+)元|\\p{Han}?红包(?:里)?(\\d+)块']
               capture: 2
               limit: {max: 200, unit: 元}
             """

@@ -58,11 +58,12 @@ import Testing
     /// whose start is unknown in groups of four; whole when it has only one kind,
     /// or a backtracking verb or `\K`.
     @Test func partPiecesKeepAlternativesOfUnknownStartApart() {
-        let pieces = TextMatcher.partPieces("(?:事成|签约)|\\p{Han}{1,2}总说|(?<=,)\\s*没问题|拍板|\\s*好")
-        #expect(pieces == ["(?:事成|签约|拍板)", "(?:\\p{Han}{1,2}总说|(?<=,)\\s*没问题|\\s*好)"])
+        let pieces = TextMatcher.partPieces("(?:事成|签约)|\\p{Han}{1,2}总说|(?<=,)\\p{Han}?没问题|拍板|\\p{Han}*好")
+        #expect(pieces == ["(?:事成|签约|拍板)", "(?:\\p{Han}{1,2}总说|(?<=,)\\p{Han}?没问题|\\p{Han}*好)"])
         #expect(RequiredLiterals.leadingWords(of: pieces?.first ?? "") == ["事成", "签约", "拍板"])
         #expect(TextMatcher.partPieces("事成|签约|拍板") == nil) // every start known: tried whole at its words
-        #expect(TextMatcher.partPieces("\\p{Han}总|\\s*好") == nil) // none known
+        #expect(TextMatcher.partPieces("事成|签约|\\s*好") == nil) // optional white space first: its start is known too
+        #expect(TextMatcher.partPieces("\\p{Han}总|\\p{Han}*好") == nil) // none known
         #expect(TextMatcher.partPieces("事成(*SKIP)x|\\p{Han}总") == nil)
         #expect(TextMatcher.partPieces("事成\\Kx|\\p{Han}总") == nil)
     }
@@ -73,7 +74,7 @@ import Testing
     @Test func alternationFindsWhatTheWholePatternFinds() throws {
         let sources = [
             "(?:事成|签约|成了)|\\p{Han}{1,2}总说|(?<=,)\\s*没问题|拍板",
-            "(?:签约(?:了)?|成|事成之后)|(?<=我)\\s*签|\\s*约了",
+            "(?:签约(?:了)?|成|事成之后)|(?<=我)\\p{Han}?签|\\p{Han}*约了",
             "(?:(?:给|送)您|[0-9]+\\s*元)|您(?=好)|\\s*",
         ]
         let alphabet = Array("事成签约了总说没问题拍板我,给送您好元0123 约之后经理")
@@ -348,7 +349,17 @@ import Testing
         #expect(RequiredLiterals.leadingWords(of: "(?<!不)(?:都|全)?能") == ["都", "全", "能"]) // lookbehind skipped, optional words added
         #expect(RequiredLiterals.leadingWords(of: "[0-9]+元") == Set((0...9).map(String.init)))
         #expect(RequiredLiterals.leadingWords(of: "(?i:VIP)卡") == ["vip卡"])
-        #expect(RequiredLiterals.leadingWords(of: "\\s*保证") == nil) // may start with a space
+        // Optional white space or characters before the first word: a match may start with them too.
+        let space = RequiredLiterals.whiteSpaceStarts
+        #expect(RequiredLiterals.leadingWords(of: "\\s*保证") == space.union(["保"])) // not lengthened: the spaces would be too
+        #expect(RequiredLiterals.leadingWords(of: "(?:算下来)?\\s*(?:每|一)人") == space.union(["算下来", "每", "一"]))
+        #expect(RequiredLiterals.leadingWords(of: "(?<![0-9])[一二]*[三四]千") == ["一", "二", "三", "四"])
+        #expect(RequiredLiterals.leadingWords(of: "\\s+元") == space)
+        #expect(RequiredLiterals.leadingWords(of: "\\s*") == nil) // may match nothing
+        #expect(RequiredLiterals.leadingWords(of: "(?:\\s*|a)b") == nil) // the group may match nothing: b may start it
+        #expect(RequiredLiterals.leadingWords(of: "(?:\\s*)?保证") == nil) // an optional group of unknown start
+        #expect(RequiredLiterals.leadingWords(of: "\\d*保证") == nil) // digits are not listed as words
+        #expect(RequiredLiterals.of("\\s+元") == ["元"]) // white space is a start, never a required word
         #expect(RequiredLiterals.leadingWords(of: "\\p{Han}{1,2}总") == nil)
         #expect(RequiredLiterals.leadingWords(of: "(?:保证)?") == nil) // may match nothing
         #expect(RequiredLiterals.leadingWords(of: "(*SKIP)a") == nil)
@@ -360,8 +371,30 @@ import Testing
         let sources = [
             "(?:保证|承诺)\\s*(?:到货|交货)", "(?<!不)(?:都|全)?能(?:到|修)", "[0-9]+\\s*(?:元|块)", "(?i:vip)卡|(?:送|给)[^,]{0,3}卡",
             "(?:事成|事后)[^,]{0,4}(?:重谢|感谢)", "好(?=处)|好处费",
+            // Starting with optional white space or characters (the start may be a space, a tab, an ideographic space).
+            "(?:算下来)?\\s*(?:每|一)\\s*人", "(?<!金额)\\s*(?:[0-9]+\\s*元|上\\s*万)", "[一二]*[三四]\\s*千|\\s+块",
         ]
-        try expectAnchoredEquivalence(sources: sources, alphabet: Array("保证承诺到货交不都全能修元块送给卡事成后重谢感好处费Vv Ii Pp,0123456789"))
+        try expectAnchoredEquivalence(
+            sources: sources, alphabet: Array("保证承诺到货交不都全能修元块送给卡事成后重谢感好处费Vv Ii Pp,0123456789算下来每一二三四人金额上万千\t\u{3000}"))
+    }
+
+    /// `whiteSpaceStarts` lists every character PCRE2's `\s` matches in crmlint's patterns
+    /// (UTF and UCP), checked over every scalar: a character missing there would make an
+    /// anchored search skip a match starting with it.
+    @Test func whiteSpaceStartsHoldEveryCharacterBackslashSMatches() throws {
+        let pattern = try PatternEngine.Pattern("\\A\\s\\z")
+        let scratch = MatchScratch()
+        var matched = Set<String>()
+        for value in 0...0x10FFFF {
+            guard let scalar = Unicode.Scalar(UInt32(value)) else { continue }
+            let text = String(Character(scalar))
+            let found = try Array(text.utf8).withUnsafeBufferPointer { try pattern.firstMatch(in: $0, from: 0, scratch: scratch) != nil }
+            if found { matched.insert(text) }
+        }
+        #expect(matched.count >= 20) // the Z categories and the five control characters
+        #expect(
+            matched.isSubset(of: RequiredLiterals.whiteSpaceStarts),
+            "missing: \(matched.subtracting(RequiredLiterals.whiteSpaceStarts).map { $0.unicodeScalars.first!.value })")
     }
 
     /// The same for every pattern of the bundled rules that has leading words,
