@@ -206,22 +206,6 @@ final class ContactLog {
     }
 }
 
-/// Strings to small integers, so per-event columns hold 4 bytes instead of text.
-struct Interner {
-    private(set) var names: [String] = []
-    private var indices: [String: Int32] = [:]
-
-    mutating func intern(_ name: String) -> Int32 {
-        if let index = indices[name] { return index }
-        let index = Int32(names.count)
-        names.append(name)
-        indices[name] = index
-        return index
-    }
-
-    func index(of name: String) -> Int32? { indices[name] }
-}
-
 /// Who a message went to, in the vocabulary the contact-detail rules use
 /// (`ContactScope.canonicalRecipient`), so both kinds read a column alike.
 enum RecipientKind {

@@ -116,14 +116,17 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             self.rule = rule
             required = rule.required.mapValues { $0.map { ($0, FieldNumbers.number(of: $0)) } }
             formats = rule.formats.map { ($0.field, FieldNumbers.number(of: $0.field), $0.format) }
-            patternVerdicts = Array(repeating: [:], count: formats.count)
+            patternValues = Array(repeating: Interner(), count: formats.count)
+            patternVerdicts = Array(repeating: [], count: formats.count)
         }
 
         /// Per entry of `formats` with a pattern, whether a value as written matched it (up to
         /// `rememberedValues` values): a column of customer ids repeats each id on every message of its
         /// customer, and trimming, folding and matching it anew cost ~1,600 instructions a record.
-        /// Keyed by `String`: canonically equivalent values fold to one text, so they match alike.
-        @exclusivity(unchecked) private var patternVerdicts: [[String: Bool]]
+        /// The values are interned (`Interner`: ASCII ids by their bytes, a String dictionary's hashing
+        /// was ~900 instructions a record); `patternVerdicts` holds the verdict per value index.
+        @exclusivity(unchecked) private var patternValues: [Interner]
+        @exclusivity(unchecked) private var patternVerdicts: [[Bool]]
         private static let rememberedValues = 16_384
 
         /// For the last record's shape and dataset (a file's records share both): its dataset's required
@@ -179,12 +182,15 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             case .channel, .direction: return nil // unknown words are noted above
             case let .pattern(pattern):
                 let matched: Bool
-                if let known = patternVerdicts[position][raw] {
-                    matched = known
+                if let known = patternValues[position].index(of: raw) {
+                    matched = patternVerdicts[position][Int(known)]
                 } else {
                     var value = raw.trimmed.compatibilityFolded
                     matched = value.withUTF8 { (try? pattern.firstMatch(in: $0, scratch: context.scratch)) != nil }
-                    if patternVerdicts[position].count < Self.rememberedValues { patternVerdicts[position][raw] = matched }
+                    if patternValues[position].count < Self.rememberedValues {
+                        _ = patternValues[position].intern(raw)
+                        patternVerdicts[position].append(matched)
+                    }
                 }
                 return matched ? nil : "does not have the required format \(pattern.source)"
             case let .tier(tiers):
