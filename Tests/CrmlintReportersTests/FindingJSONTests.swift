@@ -25,7 +25,11 @@ import Testing
         negative.line = -3
         negative.column = Int.max
         negative.related = [RelatedLocation(file: "a/b.csv", line: 0)]
-        return RandomFindings.make(400, seed: 42) + [every, negative]
+        // Escapes at both ends and between runs of plain text (the writer copies those runs whole).
+        var runs = every
+        runs.message = "\"quoted\" and \\ back\nslash 保证\u{1F}\t"
+        runs.excerpt = "plain run only, 没有转义"
+        return RandomFindings.make(400, seed: 42) + [every, negative, runs]
     }
 
     @Test func prettyIsTheEncoders() throws {
