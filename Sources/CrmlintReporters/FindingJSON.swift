@@ -23,62 +23,86 @@ enum FindingJSON {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private enum Value {
-        case string(String)
-        case integer(Int)
-        case related([RelatedLocation])
-    }
-
-    /// `indent` nil: compact.
+    /// `indent` nil: compact. Members go straight into `out` in the encoder's order (keys sorted
+    /// as strings): gathering them into an array of key and value per finding first cost more than
+    /// writing them.
     private static func write(_ finding: Finding, into out: inout [UInt8], indent: [UInt8]?) {
-        // In the encoder's order: keys sorted as strings.
-        var members: [(String, Value)] = [("category", .string(finding.category.rawValue))]
-        func add(_ key: String, _ value: String?) { if let value { members.append((key, .string(value))) } }
-        func add(_ key: String, _ value: Int?) { if let value { members.append((key, .integer(value))) } }
-        add("cell", finding.cell)
-        add("column", finding.column)
-        add("customer_id", finding.customerId)
-        add("dataset", finding.dataset?.rawValue)
-        add("day", finding.day)
-        add("excerpt", finding.excerpt)
-        add("field", finding.field)
-        add("file", finding.file)
-        add("fingerprint", finding.fingerprint)
-        add("line", finding.line)
-        add("message", finding.message)
-        add("occurrences", finding.occurrences)
-        add("record_id", finding.recordId)
-        if let related = finding.related { members.append(("related", .related(related))) }
-        add("rep", finding.rep)
-        add("rule", finding.rule)
-        add("severity", finding.severity.rawValue)
-        add("sheet", finding.sheet)
-        add("tier", finding.tier)
-        object(members, into: &out, indent: indent)
+        var object = ObjectWriter(into: &out, indent: indent)
+        object.add("category", finding.category.rawValue, into: &out)
+        object.add("cell", finding.cell, into: &out)
+        object.add("column", finding.column, into: &out)
+        object.add("customer_id", finding.customerId, into: &out)
+        object.add("dataset", finding.dataset?.rawValue, into: &out)
+        object.add("day", finding.day, into: &out)
+        object.add("excerpt", finding.excerpt, into: &out)
+        object.add("field", finding.field, into: &out)
+        object.add("file", finding.file, into: &out)
+        object.add("fingerprint", finding.fingerprint, into: &out)
+        object.add("line", finding.line, into: &out)
+        object.add("message", finding.message, into: &out)
+        object.add("occurrences", finding.occurrences, into: &out)
+        object.add("record_id", finding.recordId, into: &out)
+        if let related = finding.related {
+            object.key("related", into: &out)
+            array(related, into: &out, indent: object.inner)
+        }
+        object.add("rep", finding.rep, into: &out)
+        object.add("rule", finding.rule, into: &out)
+        object.add("severity", finding.severity.rawValue, into: &out)
+        object.add("sheet", finding.sheet, into: &out)
+        object.add("tier", finding.tier, into: &out)
+        object.end(into: &out)
     }
 
-    private static func object(_ members: [(String, Value)], into out: inout [UInt8], indent: [UInt8]?) {
-        let inner = indent.map { $0 + [0x20, 0x20] }
-        out.append(UInt8(ascii: "{"))
-        for (index, (key, value)) in members.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
+    /// One JSON object being written: its opening brace on creation, then members, then `end`.
+    private struct ObjectWriter {
+        let indent: [UInt8]?
+        /// The members' indent (nil: compact).
+        let inner: [UInt8]?
+        private var count = 0
+
+        init(into out: inout [UInt8], indent: [UInt8]?) {
+            self.indent = indent
+            inner = indent.map { $0 + [0x20, 0x20] }
+            out.append(UInt8(ascii: "{"))
+        }
+
+        /// A member's key and separator; its value is written next.
+        mutating func key(_ key: String, into out: inout [UInt8]) {
+            if count > 0 { out.append(UInt8(ascii: ",")) }
+            count += 1
             if let inner {
                 out.append(0x0A)
                 out.append(contentsOf: inner)
             }
-            string(key, into: &out)
-            out.append(contentsOf: inner == nil ? [UInt8(ascii: ":")] : Array(" : ".utf8))
-            switch value {
-            case let .string(text): string(text, into: &out)
-            case let .integer(number): out.append(contentsOf: String(number).utf8)
-            case let .related(locations): array(locations, into: &out, indent: inner)
+            FindingJSON.string(key, into: &out)
+            if inner == nil {
+                out.append(UInt8(ascii: ":"))
+            } else {
+                out.append(contentsOf: [0x20, UInt8(ascii: ":"), 0x20])
             }
         }
-        if let indent {
-            out.append(0x0A)
-            out.append(contentsOf: indent)
+
+        /// A member with a string value; none when nil (the encoder leaves absent values out).
+        mutating func add(_ name: String, _ value: String?, into out: inout [UInt8]) {
+            guard let value else { return }
+            key(name, into: &out)
+            FindingJSON.string(value, into: &out)
         }
-        out.append(UInt8(ascii: "}"))
+
+        mutating func add(_ name: String, _ value: Int?, into out: inout [UInt8]) {
+            guard let value else { return }
+            key(name, into: &out)
+            out.append(contentsOf: String(value).utf8)
+        }
+
+        func end(into out: inout [UInt8]) {
+            if let indent {
+                out.append(0x0A)
+                out.append(contentsOf: indent)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
     }
 
     private static func array(_ locations: [RelatedLocation], into out: inout [UInt8], indent: [UInt8]?) {
@@ -92,10 +116,12 @@ enum FindingJSON {
                 out.append(0x0A)
                 out.append(contentsOf: inner)
             }
-            var members: [(String, Value)] = [("file", .string(location.file)), ("line", .integer(location.line))]
-            if let note = location.note { members.append(("note", .string(note))) }
-            if let record = location.recordId { members.append(("record_id", .string(record))) }
-            object(members, into: &out, indent: inner)
+            var object = ObjectWriter(into: &out, indent: inner)
+            object.add("file", location.file, into: &out)
+            object.add("line", location.line, into: &out)
+            object.add("note", location.note, into: &out)
+            object.add("record_id", location.recordId, into: &out)
+            object.end(into: &out)
         }
         if let indent {
             out.append(0x0A)
