@@ -123,8 +123,9 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
         /// Per entry of `formats` with a pattern, whether a value as written matched it (up to
         /// `rememberedValues` values): a column of customer ids repeats each id on every message of its
         /// customer, and trimming, folding and matching it anew cost ~1,600 instructions a record.
-        /// The values are interned (`Interner`: ASCII ids by their bytes, a String dictionary's hashing
-        /// was ~900 instructions a record); `patternVerdicts` holds the verdict per value index.
+        /// The values are interned (`Interner`: found by their bytes, where a String dictionary's hashing
+        /// was ~900 instructions a record; canonically equal spellings still share an index, and they
+        /// fold to one text, so they match alike); `patternVerdicts` holds the verdict per value index.
         @exclusivity(unchecked) private var patternValues: [Interner]
         @exclusivity(unchecked) private var patternVerdicts: [[Bool]]
         private static let rememberedValues = 16_384
