@@ -17,9 +17,9 @@ struct Interner {
     /// Every name, once a name that is not ASCII has been seen (`mixed`).
     private var indices: [String: Int32] = [:]
     private var mixed = false
-    /// Every distinct spelling's bytes back to back, `keyEnds[k]` where the k-th ends.
+    /// Every distinct spelling's bytes back to back, the k-th at `keyStarts[k]..<keyStarts[k + 1]`.
     private var keyBytes: [UInt8] = []
-    private var keyEnds: [Int32] = []
+    private var keyStarts: [Int32] = [0]
     /// Per k-th spelling, its index in `names`.
     private var keyIndex: [Int32] = []
     /// Open addressing, a power of two long, at most half full: k + 1 of the spelling in a slot, 0 when empty.
@@ -72,21 +72,14 @@ struct Interner {
         return high < 0x80
     }
 
-    /// FNV-1a, then a multiply that carries every byte into the top bits (as `ValueMemo`).
-    private static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return (hash ^ hash >> 29) &* 0x9E37_79B9_7F4A_7C15
-    }
-
     private func lookUp(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: Self.hash(bytes) >> 32) & mask
+        var slot = Int(truncatingIfNeeded: ByteHash.of(bytes) >> 32) & mask
         return slots.withUnsafeBufferPointer { slots in
             keyBytes.withUnsafeBufferPointer { stored in
                 while slots[slot] != 0 {
                     let k = Int(slots[slot]) - 1
-                    let start = k == 0 ? 0 : Int(keyEnds[k - 1]), end = Int(keyEnds[k])
+                    let start = Int(keyStarts[k]), end = Int(keyStarts[k + 1])
                     if end - start == bytes.count
                         && (bytes.isEmpty || memcmp(stored.baseAddress! + start, bytes.baseAddress!, bytes.count) == 0)
                     {
@@ -101,7 +94,7 @@ struct Interner {
 
     private mutating func insert(_ bytes: UnsafeBufferPointer<UInt8>, index: Int32) {
         keyBytes.append(contentsOf: bytes)
-        keyEnds.append(Int32(keyBytes.count))
+        keyStarts.append(Int32(keyBytes.count))
         keyIndex.append(index)
         if 2 * keyIndex.count > slots.count {
             slots = Array(repeating: 0, count: 2 * slots.count)
@@ -112,8 +105,8 @@ struct Interner {
 
     /// Puts the k-th spelling into the first free slot of its probe sequence.
     private mutating func place(_ k: Int) {
-        let start = k == 0 ? 0 : Int(keyEnds[k - 1]), end = Int(keyEnds[k])
-        let hash = keyBytes.withUnsafeBufferPointer { Self.hash(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+        let start = Int(keyStarts[k]), end = Int(keyStarts[k + 1])
+        let hash = keyBytes.withUnsafeBufferPointer { ByteHash.of(UnsafeBufferPointer(rebasing: $0[start..<end])) }
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash >> 32) & mask
         while slots[slot] != 0 { slot = (slot + 1) & mask }

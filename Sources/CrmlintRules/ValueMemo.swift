@@ -16,12 +16,9 @@ struct ValueMemo<Value> {
     private var keys: [[UInt8]?] = Array(repeating: nil, count: slots)
     private var values: [Value?] = Array(repeating: nil, count: slots)
 
-    /// The slot of a text's bytes: FNV-1a (a few instructions a byte), then a multiply that carries
-    /// every byte into the top bits the slot is taken from (FNV's own top bits hardly see the last bytes).
+    /// The slot of a text's bytes: the top bits of its `ByteHash`.
     static func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01B3 }
-        return Int(truncatingIfNeeded: ((hash ^ hash >> 29) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - slotBits))
+        Int(truncatingIfNeeded: ByteHash.of(bytes) >> UInt64(64 - slotBits))
     }
 
     /// `make(text)`, from the table when `text`'s bytes are the remembered ones of its slot.
