@@ -113,16 +113,20 @@ public final class CSVReader: RecordReader {
             var values: [String] = []
             values.reserveCapacity(header.count)
             var repeatsHeader = true
-            for index in 0..<count {
-                switch decodeField(index) {
-                case let .success(value):
-                    values.append(value)
-                    repeatsHeader = repeatsHeader && value == headerAsWritten[index]
-                case let .failure(failure):
-                    return .problem(
-                        InputProblem(
-                            line: row.line, reason: "field \(Self.shown(headerAsWritten[index], column: index + 1)) \(failure.reason)"))
+            // The row's bytes held once for all its fields, and each value moved into `values`: per
+            // field, holding them and copying the value out of a `Result` cost four reference counts.
+            let failed: (index: Int, failure: FieldFailure)? = rowBuffer.withUnsafeBufferPointer { bytes in
+                for index in 0..<count {
+                    if let failure = decode(UnsafeBufferPointer(rebasing: bytes[fieldRanges[index]]), into: &values) {
+                        return (index, failure)
+                    }
+                    if repeatsHeader { repeatsHeader = values[index] == headerAsWritten[index] }
                 }
+                return nil
+            }
+            if let (index, failure) = failed {
+                return .problem(
+                    InputProblem(line: row.line, reason: "field \(Self.shown(headerAsWritten[index], column: index + 1)) \(failure.reason)"))
             }
             if repeatsHeader {
                 return .problem(
@@ -241,6 +245,16 @@ public final class CSVReader: RecordReader {
     /// Field `index` of the last row, decoded.
     private func decodeField(_ index: Int) -> Result<String, FieldFailure> {
         rowBuffer.withUnsafeBufferPointer { decode(UnsafeBufferPointer(rebasing: $0[fieldRanges[index]])) }
+    }
+
+    /// `decode`'s value appended to `values`, or why the field cannot be read.
+    @inline(__always) private func decode(_ bytes: UnsafeBufferPointer<UInt8>, into values: inout [String]) -> FieldFailure? {
+        switch decode(bytes) {
+        case let .success(value):
+            values.append(consume value)
+            return nil
+        case let .failure(failure): return failure
+        }
     }
 
     private func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<String, FieldFailure> {
