@@ -56,14 +56,28 @@ final class RecordWorkers {
         init(context: CheckContext, checkers: [(index: Int, metadata: RuleMetadata, checker: RuleChecker)], timed: Bool) {
             self.context = context
             self.checkers = checkers
-            gates = checkers.map(\.metadata.gate)
+            let gates = checkers.map(\.metadata.gate)
+            // Per kind of record (dataset and direction), the slots of the checkers that apply to it,
+            // one kind's after another's: a record walks its own few, not every checker's gate.
+            var byKind = [[Int]](repeating: [], count: Dataset.allCases.count * (Direction.allCases.count + 1))
+            for dataset in Dataset.allCases {
+                for direction in [Direction?.none] + Direction.allCases {
+                    byKind[Self.kind(of: dataset, direction: direction)] = gates.indices.filter {
+                        gates[$0].applies(to: dataset, direction: direction)
+                    }
+                }
+            }
+            applicableSlots = byKind.flatMap { $0 }
+            kindStarts = byKind.reduce(into: [0]) { $0.append($0.last! + $1.count) }
             ruleCheckers = checkers.map(\.checker)
             nothingFound = NothingFoundGate(checkers: ruleCheckers)
             clock = timed ? RuleClock(count: checkers.count) : nil
         }
 
+        /// The checker slots for each kind of record (`kind`), from `kindStarts[kind]` to `kindStarts[kind + 1]`.
+        private let applicableSlots: [Int]
+        private let kindStarts: [Int]
         // Apart from `checkers`: reading a checker out of the tuple copied its metadata.
-        private let gates: [RuleGate]
         private let ruleCheckers: [RuleChecker]
         /// Skips the text rules (pattern, model) a record's text is known to give nothing.
         private let nothingFound: NothingFoundGate
@@ -76,7 +90,9 @@ final class RecordWorkers {
                 // Judged when the first text rule applies (a record none applies to, such as an inbound
                 // message, is not looked up in the text memory, where it would push out texts that repeat).
                 var judged = false
-                for slot in checkers.indices where gates[slot].applies(to: record, direction: direction) {
+                let kind = Self.kind(of: record.dataset, direction: direction)
+                for position in kindStarts[kind]..<kindStarts[kind + 1] {
+                    let slot = applicableSlots[position]
                     if nothingFound.mayGate(slot) {
                         if !judged {
                             nothingFound.judge(record, context: context)
@@ -96,6 +112,25 @@ final class RecordWorkers {
                 }
                 job.results[index] = found
             }
+        }
+
+        /// The index of a kind of record in `kindStarts`: by dataset, then no direction, then each direction.
+        /// (Switches, not `allCases`: that makes an array per call.)
+        @inline(__always) private static func kind(of dataset: Dataset, direction: Direction?) -> Int {
+            let datasetIndex: Int
+            switch dataset {
+            case .customers: datasetIndex = 0
+            case .followups: datasetIndex = 1
+            case .messages: datasetIndex = 2
+            case .complaints: datasetIndex = 3
+            }
+            let directionIndex: Int
+            switch direction {
+            case nil: directionIndex = 0
+            case .outbound: directionIndex = 1
+            case .inbound: directionIndex = 2
+            }
+            return datasetIndex * 3 + directionIndex
         }
     }
 

@@ -108,7 +108,13 @@ public struct RuleGate: Sendable {
     /// Dataset and direction both fit (a record whose direction cannot be read is checked).
     @inline(__always)
     public func applies(to record: Record, direction recorded: Direction?) -> Bool {
-        guard datasetBits & Self.bit(record.dataset) != 0 else { return false }
+        applies(to: record.dataset, direction: recorded)
+    }
+
+    /// The same for a record of `dataset` with that direction.
+    @inline(__always)
+    public func applies(to dataset: Dataset, direction recorded: Direction?) -> Bool {
+        guard datasetBits & Self.bit(dataset) != 0 else { return false }
         guard let direction, let recorded else { return true }
         return recorded == direction
     }
