@@ -70,6 +70,7 @@ final class RecordWorkers {
             applicableSlots = byKind.flatMap { $0 }
             kindStarts = byKind.reduce(into: [0]) { $0.append($0.last! + $1.count) }
             ruleCheckers = checkers.map(\.checker)
+            calls = UnretainedCheckers(ruleCheckers)
             nothingFound = NothingFoundGate(checkers: ruleCheckers)
             clock = timed ? RuleClock(count: checkers.count) : nil
         }
@@ -79,6 +80,8 @@ final class RecordWorkers {
         private let kindStarts: [Int]
         // Apart from `checkers`: reading a checker out of the tuple copied its metadata.
         private let ruleCheckers: [RuleChecker]
+        /// `ruleCheckers`, called without a reference count per call.
+        private let calls: UnretainedCheckers
         /// Skips the text rules (pattern, model) a record's text is known to give nothing.
         private let nothingFound: NothingFoundGate
 
@@ -104,7 +107,7 @@ final class RecordWorkers {
                         }
                     }
                     RuleClock.time(clock, slot, context: context) {
-                        ruleCheckers[slot].check(record, context: context) { finding in
+                        calls.check(slot, record, context: context) { finding in
                             if found.isEmpty { found = [[Finding]](repeating: [], count: checkers.count) }
                             found[slot].append(finding)
                         }

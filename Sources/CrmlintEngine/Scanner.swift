@@ -208,6 +208,8 @@ public enum Scanner {
         let gates = rules.map(\.metadata.gate)
         let fallbackRules = Set(rules.filter(\.reportsOnlyIfUnreported).map(\.metadata.id))
         let ruleCheckers = checkers.map(\.1)
+        // Called without a reference count per record and rule.
+        let calls = UnretainedCheckers(ruleCheckers)
         let workers = RecordWorkers(
             rules: rules, checkers: checkers.map(\.1), context: context,
             jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount, timed: options.ruleTimes != nil)
@@ -267,7 +269,7 @@ public enum Scanner {
                         if !local[index].isEmpty { pending += local[index][slot] }
                     } else if gates[checkerIndex].applies(to: record, direction: direction) {
                         RuleClock.time(clock, checkerIndex, context: context) {
-                            ruleCheckers[checkerIndex].check(record, context: context) { pending.append($0) }
+                            calls.check(checkerIndex, record, context: context) { pending.append($0) }
                         }
                     }
                 }

@@ -126,7 +126,8 @@ public final class CSVReader: RecordReader {
             }
             if let (index, failure) = failed {
                 return .problem(
-                    InputProblem(line: row.line, reason: "field \(Self.shown(headerAsWritten[index], column: index + 1)) \(failure.reason)"))
+                    InputProblem(line: row.line, reason: "field \(Self.shown(headerAsWritten[index], column: index + 1)) \(failure.reason)")
+                )
             }
             if repeatsHeader {
                 return .problem(

@@ -105,7 +105,7 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
 
         init(rule: CadenceRule) { self.rule = rule }
 
-        func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
+        override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             let log = self.log ?? ContactLog.shared(context)
             self.log = log
             guard record.dataset == .customers else {
@@ -134,7 +134,7 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
                 owner: record.rep.map { owners.intern($0) } ?? -1)
         }
 
-        func finish(context: CheckContext, emit: (Finding) -> Void) {
+        override func finish(context: CheckContext, emit: (Finding) -> Void) {
             guard let log else { return }
             let asOf = Instant.seconds(context.asOf)
             let asOfDay = Instant.dayNumber(asOf, context.timeZone)

@@ -79,7 +79,7 @@ public struct ClassifierRule: Rule, RuleKind {
         return model.probabilities(of: text, normalizer: normalizer, scratch: &scratch)[labelIndex]
     }
 
-    final class Checker: RemembersNothingFound {
+    final class Checker: RuleChecker, RemembersNothingFound {
         let rule: ClassifierRule
         /// The rule's model, read in place (a copy per record retained and released each of its arrays).
         private let model: NgramModel
@@ -90,7 +90,7 @@ public struct ClassifierRule: Rule, RuleKind {
             model = rule.model
         }
 
-        var isRecordLocal: Bool { true }
+        override var isRecordLocal: Bool { true }
 
         func foundNothingFact(_ context: CheckContext) -> Int { context.textFact("found nothing: " + rule.metadata.id) }
 
@@ -101,7 +101,7 @@ public struct ClassifierRule: Rule, RuleKind {
             return (kept, kept.map(FieldNumbers.number))
         }
 
-        func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
+        override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             for field in rule.metadata.textFields(of: record, context: context) {
                 guard
                     let probabilities = context.modelProbabilities(

@@ -138,9 +138,9 @@ public struct ContactDetailRule: Rule, RuleKind {
 
         init(rule: ContactDetailRule) { self.rule = rule }
         // Per-record work only (its memo tables are this worker's): may run on worker threads.
-        var isRecordLocal: Bool { true }
+        override var isRecordLocal: Bool { true }
 
-        func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
+        override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             // The same for every contact-detail rule with the same setting: worked out once per record.
             let audience = context.audience(of: record, outsideCompanyDomains: rule.scope.outsideCompanyDomains) {
                 self.audience(of: record, context: context)

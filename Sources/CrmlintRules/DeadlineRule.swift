@@ -100,7 +100,7 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
 
         init(rule: DeadlineRule) { self.rule = rule }
 
-        func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
+        override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             let log = self.log ?? ContactLog.shared(context)
             self.log = log
             guard let index = log.add(record, context: context, rule: rule.metadata, emit: emit),
@@ -145,7 +145,7 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
             }
         }
 
-        func finish(context: CheckContext, emit: (Finding) -> Void) {
+        override func finish(context: CheckContext, emit: (Finding) -> Void) {
             guard let log, case let .events(filter, early) = rule.done else { return }
             let pending = rule.firstOnly ? firsts.values.sorted { $0.event < $1.event } : starts
             let asOf = Instant.seconds(context.asOf)

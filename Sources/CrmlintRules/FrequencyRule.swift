@@ -71,7 +71,7 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
 
         init(rule: FrequencyRule) { self.rule = rule }
 
-        func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
+        override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             let log = self.log ?? ContactLog.shared(context)
             self.log = log
             guard let index = log.add(record, context: context, rule: rule.metadata, emit: emit), rule.events.matches(log, index) else {
@@ -80,7 +80,7 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
             seen.insert(log.customer[index])
         }
 
-        func finish(context: CheckContext, emit: (Finding) -> Void) {
+        override func finish(context: CheckContext, emit: (Finding) -> Void) {
             guard let log else { return }
             for customer in seen.sorted() {
                 var group: [Int32] = []

@@ -151,7 +151,7 @@ public struct PatternRule: Rule, RuleKind {
         return ExampleStrings.failures(rule: self, dataset: dataset, field: field, match: matchExamples, noMatch: noMatchExamples)
     }
 
-    final class Checker: RemembersNothingFound {
+    final class Checker: RuleChecker, RemembersNothingFound {
         let rule: PatternRule
         /// Read once: reaching them through `rule.metadata` in the loop copied the metadata.
         private let fields: [String]?
@@ -278,7 +278,7 @@ public struct PatternRule: Rule, RuleKind {
         }
 
         // Per-record work only: may run on worker threads.
-        var isRecordLocal: Bool { true }
+        override var isRecordLocal: Bool { true }
 
         /// How the rule's pattern number `leaf` runs on the current field.
         private func run(
@@ -317,7 +317,7 @@ public struct PatternRule: Rule, RuleKind {
             columnsKey.note(record)
         }
 
-        func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
+        override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             if !slotResolved {
                 firstSlot = context.prefilter?.firstSlot[rule.metadata.id]
                 firstLeafSlot = context.prefilter?.firstLeafSlot[rule.metadata.id]

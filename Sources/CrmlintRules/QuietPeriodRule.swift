@@ -54,7 +54,7 @@ public struct QuietPeriodRule: DatasetExampleRule, RuleKind {
 
         init(rule: QuietPeriodRule) { self.rule = rule }
 
-        func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
+        override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             let log = self.log ?? ContactLog.shared(context)
             self.log = log
             guard let index = log.add(record, context: context, rule: rule.metadata, emit: emit),
@@ -63,7 +63,7 @@ public struct QuietPeriodRule: DatasetExampleRule, RuleKind {
             triggers.append(Int32(index))
         }
 
-        func finish(context: CheckContext, emit: (Finding) -> Void) {
+        override func finish(context: CheckContext, emit: (Finding) -> Void) {
             guard let log else { return }
             let triggerSet = Set(triggers)
             var reported: Set<Int32> = []

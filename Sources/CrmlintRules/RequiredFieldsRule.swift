@@ -144,7 +144,7 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             planFormats = formats.indices.filter { record.shape.place(ofNumber: formats[$0].number) != nil }
         }
 
-        func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
+        override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             if planKey.differs(from: record) { plan(for: record) }
             var missing: [Int] = []
             for (field, number) in planRequired where record.value(number: number)?.isBlank ?? true {

@@ -73,7 +73,7 @@ public struct TierRule: DatasetExampleRule, RuleKind {
         let rule: TierRule
         init(rule: TierRule) { self.rule = rule }
 
-        func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
+        override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             guard record.dataset == .customers else { return }
             let meta = rule.metadata
             guard let rawTier = record[rule.tierField], let recorded = TierLabel.parse(rawTier) else {
