@@ -148,7 +148,7 @@ extension Rule {
 /// A class rather than a protocol: the scanner calls a checker per record and
 /// rule (some twenty calls a message), and through a protocol existential each
 /// call retained and released the checker (atomic, a few per cent of a scan);
-/// a class reference can be called through `Unmanaged` without (`callUnretained`).
+/// a class reference can be called through `Unmanaged` without (`UnretainedCheckers`).
 open class RuleChecker {
     public init() {}
 
