@@ -69,7 +69,7 @@ final class RecordWorkers {
             }
             applicableSlots = byKind.flatMap { $0 }
             kindStarts = byKind.reduce(into: [0]) { $0.append($0.last! + $1.count) }
-            ruleCheckers = checkers.map(\.checker)
+            let ruleCheckers = checkers.map(\.checker)
             calls = UnretainedCheckers(ruleCheckers)
             nothingFound = NothingFoundGate(checkers: ruleCheckers)
             clock = timed ? RuleClock(count: checkers.count) : nil
@@ -78,9 +78,8 @@ final class RecordWorkers {
         /// The checker slots for each kind of record (`kind`), from `kindStarts[kind]` to `kindStarts[kind + 1]`.
         private let applicableSlots: [Int]
         private let kindStarts: [Int]
-        // Apart from `checkers`: reading a checker out of the tuple copied its metadata.
-        private let ruleCheckers: [RuleChecker]
-        /// `ruleCheckers`, called without a reference count per call.
+        /// The checkers, called without a reference count per call (apart from `checkers`: reading a
+        /// checker out of the tuple copied its metadata).
         private let calls: UnretainedCheckers
         /// Skips the text rules (pattern, model) a record's text is known to give nothing.
         private let nothingFound: NothingFoundGate

@@ -211,7 +211,7 @@ public enum Scanner {
         // Called without a reference count per record and rule.
         let calls = UnretainedCheckers(ruleCheckers)
         let workers = RecordWorkers(
-            rules: rules, checkers: checkers.map(\.1), context: context,
+            rules: rules, checkers: ruleCheckers, context: context,
             jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount, timed: options.ruleTimes != nil)
         defer { workers.stop() }
         // The checkers run on this thread (stateful ones, and all of them with one job), timed when asked.
