@@ -13,8 +13,8 @@ final class FindingSpool {
     static let defaultMemoryLimit = 10_000
 
     /// `CRMLINT_FINDINGS_IN_MEMORY=N` (tests: 1 spills every finding), else the default.
-    static func memoryLimit(environment: [String: String] = ProcessInfo.processInfo.environment) -> Int {
-        environment["CRMLINT_FINDINGS_IN_MEMORY"].flatMap(Int.init).map { max($0, 1) } ?? defaultMemoryLimit
+    static func memoryLimit(environment: (String) -> String? = EnvironmentVariable.value) -> Int {
+        environment("CRMLINT_FINDINGS_IN_MEMORY").flatMap(Int.init).map { max($0, 1) } ?? defaultMemoryLimit
     }
 
     private let memoryLimit: Int

@@ -159,8 +159,12 @@ final class RecordWorkers {
             }
         }
         self.slots = slots
-        workers = (0..<max(1, jobs)).map { _ in
-            Worker(context: context.forWorker(), checkers: local.map { ($0.0, $0.1, rules[$0.0].makeChecker()) }, timed: timed)
+        // The scanning thread's worker checks with the scanner's own checkers of these rules: the
+        // scanner never calls them (their records come here), so one more set was made for nothing.
+        workers = (0..<max(1, jobs)).map { number in
+            Worker(
+                context: context.forWorker(),
+                checkers: local.map { ($0.0, $0.1, number == 0 ? checkers[$0.0] : rules[$0.0].makeChecker()) }, timed: timed)
         }
     }
 

@@ -8,7 +8,7 @@ import Foundation
 /// override both.
 public enum RulePack {
     public static func defaultPath() throws -> String {
-        if let env = ProcessInfo.processInfo.environment["CRMLINT_RULES"], !env.isEmpty { return env }
+        if let env = EnvironmentVariable.value("CRMLINT_RULES"), !env.isEmpty { return env }
         return BuiltinRules.root
     }
 

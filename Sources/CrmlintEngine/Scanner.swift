@@ -92,9 +92,9 @@ public enum Scanner {
     /// `cached`: the prefilter's tables come from the rule cache.
     /// `small`: `isSmall(inputs)`, asked once per scan (a file system lookup per input).
     static func wantsPrefilter(small: Bool, cached: Bool = false) -> Bool {
-        let environment = ProcessInfo.processInfo.environment
-        if environment["CRMLINT_NO_PREFILTER"] != nil || environment["CRMLINT_PREFILTER"] == "off" { return false }
-        if environment["CRMLINT_PREFILTER"] == "on" || cached { return true }
+        let setting = EnvironmentVariable.value("CRMLINT_PREFILTER")
+        if EnvironmentVariable.value("CRMLINT_NO_PREFILTER") != nil || setting == "off" { return false }
+        if setting == "on" || cached { return true }
         return !small
     }
 
@@ -118,7 +118,7 @@ public enum Scanner {
     /// JIT-compiling each pattern that runs costs more than all its matches.
     /// `CRMLINT_INTERPRETER=on|off` forces either way (tests compare the two).
     static func wantsInterpreter(small: Bool) -> Bool {
-        switch ProcessInfo.processInfo.environment["CRMLINT_INTERPRETER"] {
+        switch EnvironmentVariable.value("CRMLINT_INTERPRETER") {
         case "on": return true
         case "off": return false
         default: return small
@@ -203,7 +203,7 @@ public enum Scanner {
         context.vocabulary = config.vocabulary
         context.timesSharedWork = options.ruleTimes != nil
         // `CRMLINT_TEXT_MEMO=off`: every rule runs on every text, for the test that proves it changes nothing.
-        context.remembersTexts = ProcessInfo.processInfo.environment["CRMLINT_TEXT_MEMO"] != "off"
+        context.remembersTexts = EnvironmentVariable.value("CRMLINT_TEXT_MEMO") != "off"
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
         let gates = rules.map(\.metadata.gate)
         let fallbackRules = Set(rules.filter(\.reportsOnlyIfUnreported).map(\.metadata.id))

@@ -73,6 +73,8 @@ public struct PatternRule: Rule, RuleKind {
     public var noMatchExamples: [String] { exampleLists.noMatch }
     /// A numeric limit on a captured amount; nil for plain pattern rules.
     public let amountLimit: AmountLimit?
+    /// What every checker of the rule reads and none changes.
+    let layout: CheckerLayout
 
     public var examples: RuleExamples { RuleExamples(match: matchExamples, noMatch: noMatchExamples, areTexts: true) }
 
@@ -110,6 +112,7 @@ public struct PatternRule: Rule, RuleKind {
         self.skipQuoted = skipQuoted
         exampleLists = examples
         self.amountLimit = amountLimit
+        layout = CheckerLayout(metadata: metadata, matchers: matchers)
     }
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
@@ -254,27 +257,13 @@ public struct PatternRule: Rule, RuleKind {
         init(rule: PatternRule) {
             self.rule = rule
             fields = rule.metadata.fields
-            flatEntries = rule.matchers.map(FlatEntry.init)
-            fieldNumbers = rule.metadata.fields?.map(FieldNumbers.number) ?? []
-            allLeaves = rule.matchers.flatMap(\.leaves)
-            // Leaves sorted by identity, then by place: a run of one pattern starts at its first leaf.
-            // (Two dictionaries per checker did the same at 2 % of a small file's start-up.)
-            let identities = allLeaves.map { UInt(bitPattern: ObjectIdentifier($0)) }
-            let order = identities.indices.sorted { (identities[$0], $0) < (identities[$1], $1) }
-            var repeated = [Int32](repeating: -1, count: identities.count)
-            var runStart = 0
-            while runStart < order.count {
-                var runEnd = runStart + 1
-                while runEnd < order.count, identities[order[runEnd]] == identities[order[runStart]] { runEnd += 1 }
-                if runEnd - runStart > 1 { for position in runStart..<runEnd { repeated[order[position]] = Int32(order[runStart]) } }
-                runStart = runEnd
-            }
-            repeatedLeaf = repeated
-            var first = 0
-            leafOffsets = rule.matchers.map { matcher in
-                defer { first += matcher.leafCount }
-                return first
-            }
+            // Shared with the rule's other checkers (arrays: copied on write, and nothing writes them).
+            let layout = rule.layout
+            flatEntries = layout.flatEntries
+            fieldNumbers = layout.fieldNumbers
+            allLeaves = layout.allLeaves
+            repeatedLeaf = layout.repeatedLeaf
+            leafOffsets = layout.leafOffsets
         }
 
         // Per-record work only: may run on worker threads.
@@ -564,5 +553,47 @@ enum PhraseSpans {
             if characters > maxGap || Clause.isDelimiter(buffer, at: index) || Clause.isSentenceEnd(buffer, at: index) { return false }
         }
         return true
+    }
+}
+
+extension PatternRule {
+    /// A checker's tables that follow from the rule alone, derived once per rule: derived per
+    /// checker (one for the scanning thread and one per worker, each pattern rule) they were
+    /// 5 % of a one-file scan's instructions.
+    final class CheckerLayout: @unchecked Sendable {
+        /// Per entry, its flat form; nil for deeper combinations.
+        let flatEntries: [Checker.FlatEntry?]
+        /// The numbers of the rule's fields (`FieldNumbers`), in order.
+        let fieldNumbers: [Int]
+        /// The rule's patterns, entry after entry (`TextMatcher.leaves`).
+        let allLeaves: [Pattern]
+        /// Per leaf, the first leaf holding the same pattern when the rule uses it more than once, else -1.
+        let repeatedLeaf: [Int32]
+        /// Per entry, the index of its first leaf in `allLeaves`.
+        let leafOffsets: [Int]
+
+        init(metadata: RuleMetadata, matchers: [TextMatcher]) {
+            flatEntries = matchers.map(Checker.FlatEntry.init)
+            fieldNumbers = metadata.fields?.map(FieldNumbers.number) ?? []
+            allLeaves = matchers.flatMap(\.leaves)
+            // Leaves sorted by identity, then by place: a run of one pattern starts at its first leaf.
+            // (Two dictionaries per checker did the same at 2 % of a small file's start-up.)
+            let identities = allLeaves.map { UInt(bitPattern: ObjectIdentifier($0)) }
+            let order = identities.indices.sorted { (identities[$0], $0) < (identities[$1], $1) }
+            var repeated = [Int32](repeating: -1, count: identities.count)
+            var runStart = 0
+            while runStart < order.count {
+                var runEnd = runStart + 1
+                while runEnd < order.count, identities[order[runEnd]] == identities[order[runStart]] { runEnd += 1 }
+                if runEnd - runStart > 1 { for position in runStart..<runEnd { repeated[order[position]] = Int32(order[runStart]) } }
+                runStart = runEnd
+            }
+            repeatedLeaf = repeated
+            var first = 0
+            leafOffsets = matchers.map { matcher in
+                defer { first += matcher.leafCount }
+                return first
+            }
+        }
     }
 }

@@ -23,10 +23,10 @@ import Yams
 public final class RuleCache: @unchecked Sendable {
     /// Where the cache files go, or nil for none: `--no-cache` or
     /// `CRMLINT_NO_CACHE=1` turn it off; else `$XDG_CACHE_HOME/crmlint`, else `~/.cache/crmlint`.
-    public static func defaultDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        if let off = environment["CRMLINT_NO_CACHE"], !off.isEmpty, off != "0" { return nil }
-        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") { return xdg + "/crmlint" }
-        if let home = environment["HOME"], !home.isEmpty { return home + "/.cache/crmlint" }
+    public static func defaultDirectory(environment: (String) -> String? = EnvironmentVariable.value) -> String? {
+        if let off = environment("CRMLINT_NO_CACHE"), !off.isEmpty, off != "0" { return nil }
+        if let xdg = environment("XDG_CACHE_HOME"), xdg.hasPrefix("/") { return xdg + "/crmlint" }
+        if let home = environment("HOME"), !home.isEmpty { return home + "/.cache/crmlint" }
         return nil
     }
 

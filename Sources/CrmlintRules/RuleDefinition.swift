@@ -13,6 +13,9 @@ public final class RuleDefinition {
     public private(set) var id: String?
     /// Each key, its value and where it was written: the rule file, or crmlint.yml for a key an override set.
     private let entries: [(key: String, value: Node, line: Int, column: Int, file: String)]
+    /// The entries' keys, searched on their own: reading a key out of `entries` copied the whole
+    /// entry (its node and texts retained and released; 3 % of a one-file scan's rule loading).
+    private let keys: [String]
     private var used: Set<String> = []
     /// Every key the kind looked for, present or not: what an unknown key may have meant.
     /// Keys asked for, in order, repeats and all: made a set only to suggest a key for an unknown one
@@ -59,6 +62,7 @@ public final class RuleDefinition {
             }
         }
         self.entries = entries
+        keys = entries.map(\.0)
         if case .mapping = node {
         } else {
             errors.append(.rule(file: file, line: line, column: column, ruleID: nil, reason: "a rule must be a mapping of keys to values"))
@@ -81,14 +85,9 @@ public final class RuleDefinition {
         return index(of: key) != nil
     }
 
-    /// The entry's index, comparing keys only (copying each entry to compare it retained its node and texts).
+    /// The entry's index, comparing keys only.
     private func index(of key: String) -> Int? {
-        var index = 0
-        while index < entries.count {
-            if entries[index].key == key { return index }
-            index += 1
-        }
-        return nil
+        keys.firstIndex(of: key)
     }
 
     private func entry(_ key: String) -> (value: Node, line: Int)? {

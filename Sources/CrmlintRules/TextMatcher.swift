@@ -337,7 +337,7 @@ public indirect enum TextMatcher: Sendable {
 
     /// `CRMLINT_PART_SEARCH=off` searches every pattern whole instead of through
     /// its alternatives (`alternation`): the reports are the same, tests compare them.
-    static let partSearchOff = ProcessInfo.processInfo.environment["CRMLINT_PART_SEARCH"] == "off"
+    static let partSearchOff = EnvironmentVariable.value("CRMLINT_PART_SEARCH") == "off"
 
     /// The parts an `alternation` searches `pattern` through, compiled; nil when it is better searched whole.
     static func partPatterns(_ pattern: Pattern, definition: RuleDefinition, key: String) -> [Pattern]? {

@@ -151,4 +151,36 @@ import Testing
             #expect(copy.withUTF8(TimeValue.canonicalParts) == nil, "\(text)")
         }
     }
+
+    /// `iso8601` writes what Foundation's formatter writes, whatever the zone, instant or fraction of a second
+    /// (written by hand from 1900 to 9999 in whole-minute zones, by the formatter elsewhere).
+    @Test func iso8601AsTheFormatterWritesIt() {
+        var generator = SystemRandomNumberGenerator()
+        let zones =
+            [
+                "Asia/Shanghai", "UTC", "America/St_Johns", "Asia/Kolkata", "Asia/Kathmandu", "Pacific/Chatham",
+                "America/Los_Angeles", "Europe/Dublin", "Pacific/Kiritimati", "Africa/Monrovia", "Asia/Hong_Kong",
+            ]
+            .compactMap(TimeZone.init(identifier:)) + [TimeZone(secondsFromGMT: -34_200)!, TimeZone(secondsFromGMT: 0)!]
+        #expect(zones.count == 13)
+        var dates = [
+            Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: -0.5), Date(timeIntervalSince1970: 1_714_500_000.999),
+            Date(timeIntervalSince1970: -2_208_988_800), Date(timeIntervalSince1970: -2_208_988_801),
+            Date(timeIntervalSince1970: 253_402_300_799.9),
+            Date(timeIntervalSince1970: 253_402_300_800), Date(timeIntervalSince1970: -3_000_000_000),
+            Date(timeIntervalSince1970: 1_714_500_000.9995), Date(timeIntervalSince1970: -0.0001), Date(timeIntervalSince1970: -1.0001),
+        ]
+        for _ in 0..<2_000 { dates.append(Date(timeIntervalSince1970: Double.random(in: -2.5e9...2.6e11, using: &generator))) }
+        for _ in 0..<2_000 { dates.append(Date(timeIntervalSince1970: Double.random(in: 0...2.2e9, using: &generator))) }
+        // Whole seconds, as --as-of is mostly written.
+        for _ in 0..<500 {
+            dates.append(Date(timeIntervalSince1970: Double(Int.random(in: -2_208_988_800...4_102_444_800, using: &generator))))
+        }
+        for date in dates {
+            let zone = zones.randomElement(using: &generator)!
+            #expect(
+                TimeValue.iso8601(date, timeZone: zone) == TimeValue.formatted(date, timeZone: zone),
+                "\(date.timeIntervalSince1970) in \(zone.identifier)")
+        }
+    }
 }
