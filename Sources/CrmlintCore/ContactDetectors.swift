@@ -297,7 +297,9 @@ public enum ContactDetectors {
     public static let mobile = ContactDetector(
         name: "mobile-cn",
         patterns: [
-            try! Pattern(before + "(?:(?:" + countryPrefix + "|86)" + sep + "{0,3})?" + "1[3-9][0-9](?:" + sep + "{0,3}[0-9]){8}" + after)
+            Pattern.builtIn(
+                before + "(?:(?:" + countryPrefix + "|86)" + sep + "{0,3})?" + "1[3-9][0-9](?:" + sep + "{0,3}[0-9]){8}" + after,
+                captureCount: 0)
         ],
         validator: .mobile, notAfter: numberContextWords,
         introducedBy: ["phone no.", "mobile no.", "cell no.", "tel no.", "contact no.", "phone number", "mobile number"],
@@ -306,13 +308,13 @@ public enum ContactDetectors {
     public static let landline = ContactDetector(
         name: "landline-cn",
         patterns: [
-            try! Pattern(
+            Pattern.builtIn(
                 before
                     + "(?:" + countryPrefix + sep + "{0,3}(?:\\(0\\) ?)?\\(?(?:10|2[0-57-9]|[3-9][0-9]{2})\\)?"
                     + "|\\(?0(?:10|2[0-57-9]|[3-9][0-9]{2})\\)?)"
                     + sep + "{0,3}[2-9](?:" + sep + "?[0-9]){6,7}"
                     + "(?: ?(?:转|分机|ext\\.?|Ext\\.?|EXT\\.?|x|X|#|-) ?[0-9]{1,5})?"
-                    + after)
+                    + after, captureCount: 0)
         ],
         validator: .landline, notAfter: numberContextWords,
         introducedBy: ["tel no.", "phone no.", "fax no.", "office no.", "telephone no."],
@@ -320,22 +322,29 @@ public enum ContactDetectors {
 
     public static let email = ContactDetector(
         name: "email",
-        patterns: [try! Pattern(#"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"#)],
+        patterns: [
+            Pattern.builtIn(#"(?<![A-Za-z0-9._%+\-])[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"#, captureCount: 0)
+        ],
         validator: .email, requiredByte: 0x40, forms: [.spelledEmail])
 
     public static let residentID = ContactDetector(
         name: "resident-id-cn",
         // Any grouping (6-8-4, 4-4-4-4-2, none); the validator checks date, province and check character.
         patterns: [
-            try! Pattern(#"(?<![0-9A-Za-z_])(?<![0-9][\-.])[1-8](?:[ \-]{0,2}[0-9]){16}[ \-]{0,2}[0-9Xx](?![0-9A-Za-z_])(?![\-.][0-9])"#),
-            try! Pattern(#"(?<![0-9A-Za-z_])(?<![0-9][\-.])[1-8](?:[ \-]{0,2}[0-9]){14}(?![0-9A-Za-z_])(?![\-.][0-9])"#),
+            Pattern.builtIn(
+                #"(?<![0-9A-Za-z_])(?<![0-9][\-.])[1-8](?:[ \-]{0,2}[0-9]){16}[ \-]{0,2}[0-9Xx](?![0-9A-Za-z_])(?![\-.][0-9])"#,
+                captureCount: 0),
+            Pattern.builtIn(
+                #"(?<![0-9A-Za-z_])(?<![0-9][\-.])[1-8](?:[ \-]{0,2}[0-9]){14}(?![0-9A-Za-z_])(?![\-.][0-9])"#, captureCount: 0),
         ],
         validator: .residentID, notAfter: numberContextWords + ["卡号", "银行卡", "账号", "帐号"], minimumDigits: 15)
 
     public static let bankCard = ContactDetector(
         name: "bank-card",
         patterns: [
-            try! Pattern(#"(?<![0-9A-Za-z_])(?<![0-9][\-.])[2-6][0-9]{3}(?:[ \t\-]{0,2}[0-9]){11,15}(?![0-9A-Za-z_])(?![\-.][0-9])"#)
+            Pattern.builtIn(
+                #"(?<![0-9A-Za-z_])(?<![0-9][\-.])[2-6][0-9]{3}(?:[ \t\-]{0,2}[0-9]){11,15}(?![0-9A-Za-z_])(?![\-.][0-9])"#, captureCount: 0
+            )
         ],
         validator: .luhnCard, notAfter: numberContextWords + ["物流", "快递", "运单", "跟踪号", "追踪号", "身份证", "身份证号", "身份证号码", "证件号"],
         // English introductions end in `no.`, which alone says order number.
@@ -348,7 +357,7 @@ public enum ContactDetectors {
     public static let messenger = ContactDetector(
         name: "messenger-id",
         patterns: [
-            try! Pattern(
+            Pattern.builtIn(
                 // Han trigger words may touch the id; Latin ones need a space or a marker.
                 #"(?|(?:(?:加(?:我|一下|个)?)?(?:微信|薇信|威信|[vV]信)|(?:加(?:我|一下|个)?|\+)[vV](?![A-Za-z]))(?:号|ID|id)?[ \t]*(?:[:=]|是|为)?[ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
                     + #"|(?<![A-Za-z0-9])(?i:wechat|weixin|wx|vx)(?:[ \t]*(?i:id|号))?(?:[ \t]*(?:[:=]|是|为)[ \t]*|[ \t]+)([A-Za-z][\-_A-Za-z0-9]{5,19})"#
@@ -358,7 +367,7 @@ public enum ContactDetectors {
                     + #"|(?<![A-Za-z0-9])[vV]号?[ \t]*[:=][ \t]*([A-Za-z][\-_A-Za-z0-9]{5,19})"#
                     + #"|(?<![A-Za-z0-9])(wxid_[A-Za-z0-9_\-]{4,30})"#
                     + #"|(?:(?<![A-Za-z0-9])(?i:qq)|扣扣|企鹅|(?<![A-Za-z0-9])[Qq](?=号))(?:号|号码)?[ \t]*(?:[:=]|是|为)?[ \t]*([1-9][0-9]{4,10}))"#
-                    + #"(?![\-_A-Za-z0-9@])(?!\.[A-Za-z0-9])"#)
+                    + #"(?![\-_A-Za-z0-9@])(?!\.[A-Za-z0-9])"#, captureCount: 1)
         ],
         validator: .messenger, notAfter: ["型号", "版本", "版本号", "规格", "编号"], yieldsTo: [email, mobile], needsMessengerTrigger: true)
 

@@ -17,19 +17,23 @@ public final class Redactor: @unchecked Sendable {
 
     // Digit runs (separators allowed between digits) that do not start a date
     // such as 2024-03-15. `*` belongs to runs so that a masked run is seen whole.
-    private let digitRun = try! Pattern(
-        #"(?<![0-9*])(?!(?:19|20)[0-9]{2}([\-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12][0-9]|3[01])(?![0-9]))[0-9*](?:[ \t\-.\x{2013}\x{2014}/()]{0,3}[0-9*])+[Xx]?"#
-    )
+    private let digitRun = Pattern.builtIn(
+        #"(?<![0-9*])(?!(?:19|20)[0-9]{2}([\-/.])(?:0?[1-9]|1[0-2])\1(?:0?[1-9]|[12][0-9]|3[01])(?![0-9]))[0-9*](?:[ \t\-.\x{2013}\x{2014}/()]{0,3}[0-9*])+[Xx]?"#,
+        captureCount: 1)
     // The local part of anything shaped like an e-mail address, spaces around @ included.
-    private let emailLocal = try! Pattern(#"[A-Za-z0-9._%+\-]+(?=\s*@\s*[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})"#)
+    private let emailLocal = Pattern.builtIn(
+        #"[A-Za-z0-9._%+\-]+(?=\s*@\s*[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,})"#, captureCount: 0)
     // The same with the at or a dot spelled out (wang at qq dot com, chen [at] foxmail [dot] com, li#163。com), valid or not.
-    private let spelledEmailLocal = try! Pattern(
-        #"(?i)[A-Za-z0-9._%+\-]+(?=\s*(?:@|\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>|\sat\s|#|艾特)\s*[A-Za-z0-9\-]+\s*(?:\.|。|点|\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|<\s*dot\s*>|\sdot\s)\s*[A-Za-z0-9])"#
-    )
+    private let spelledEmailLocal = Pattern.builtIn(
+        #"(?i)[A-Za-z0-9._%+\-]+(?=\s*(?:@|\[\s*at\s*\]|\(\s*at\s*\)|\{\s*at\s*\}|<\s*at\s*>|\sat\s|#|艾特)\s*[A-Za-z0-9\-]+\s*(?:\.|。|点|\[\s*dot\s*\]|\(\s*dot\s*\)|\{\s*dot\s*\}|<\s*dot\s*>|\sdot\s)\s*[A-Za-z0-9])"#,
+        captureCount: 0)
     // Whatever follows a messenger name or a loose trigger (加我, 搜, V:, Q号), validated or not.
-    private let messengerID = try! Pattern(
-        #"(?i)(?:微信号?|薇信|威信|v信|vx|wx|wechat|weixin|qq|扣扣|企鹅号?|加个?v|\+v|加我(?:好友)?|搜(?:索)?(?:一下)?我?|(?<![a-z0-9])v号?\s*[:=]|(?<![a-z0-9])q号)\s*(?:号|号码|id)?\s*[:=是为]?\s*([A-Za-z0-9_\-]{5,40})"#
-    )
+    private let messengerID = Pattern.builtIn(
+        #"(?i)(?:微信号?|薇信|威信|v信|vx|wx|wechat|weixin|qq|扣扣|企鹅号?|加个?v|\+v|加我(?:好友)?|搜(?:索)?(?:一下)?我?|(?<![a-z0-9])v号?\s*[:=]|(?<![a-z0-9])q号)\s*(?:号|号码|id)?\s*[:=是为]?\s*([A-Za-z0-9_\-]{5,40})"#,
+        captureCount: 1)
+
+    /// Its patterns, for the test that compiles every built-in pattern.
+    var patternsForTesting: [Pattern] { [digitRun, emailLocal, spelledEmailLocal, messengerID] }
 
     // Normaliser, match state and a bounded memo, used under the lock:
     // excerpts of several findings on one field, and rule messages, repeat.

@@ -14,11 +14,11 @@ public struct TimeValue: Sendable, Equatable {
         self.end = end
     }
 
-    private static let shape = try! Pattern(
+    static let shape = Pattern.builtIn(
         #"^\s*(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?"#
             + #"(?:\s*[T ]?\s*(\d{1,2})\s*[:时點点]\s*(\d{2})(?:\s*:\s*(\d{2})(?:\.\d+)?)?\s*分?"#
             + #"(?:\s*(?:-|~|至|到|—|–)\s*(\d{1,2})\s*:\s*(\d{2}))?)?"#
-            + #"\s*(Z|z|[+-]\d{2}:?\d{2})?\s*$"#)
+            + #"\s*(Z|z|[+-]\d{2}:?\d{2})?\s*$"#, captureCount: 9)
 
     /// Parses one value; nil when it is not a time crmlint understands. Pass
     /// the caller's `scratch` and `offsets` on hot paths: a fresh scratch maps a JIT stack.

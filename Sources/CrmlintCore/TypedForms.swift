@@ -344,10 +344,10 @@ enum SpelledEmailFinder {
         #"(?:[ \t]*(?:@|\[[ \t]*at[ \t]*\]|\([ \t]*at[ \t]*\)|\{[ \t]*at[ \t]*\}|<[ \t]*at[ \t]*>|艾特)[ \t]*|[ \t]+at[ \t]+|#)"#
     static let dotToken =
         #"(?:\.|[ \t]*(?:。|点|\[[ \t]*dot[ \t]*\]|\([ \t]*dot[ \t]*\)|\{[ \t]*dot[ \t]*\}|<[ \t]*dot[ \t]*>)[ \t]*|[ \t]+dot[ \t]+)"#
-    static let pattern = try! Pattern(
+    static let pattern = Pattern.builtIn(
         #"(?<![A-Za-z0-9._%+\-])([A-Za-z0-9][A-Za-z0-9._%+\-]{0,63})"# + atToken
             + #"((?:[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"# + dotToken + #")+[A-Za-z]{2,24})(?![A-Za-z0-9\-])"#,
-        options: [.caseless])
+        options: [.caseless], captureCount: 2)
 
     /// Top-level domains common in Chinese sales mail, for spellings that prose also uses.
     static let knownTopLevelDomains: Set<String> = [
