@@ -967,21 +967,32 @@ struct StableHash {
         mix(name.b)
     }
 
-    /// A matcher's shape and patterns: what the prefilter's slots are made of.
+    /// A matcher's shape and patterns: what the prefilter's slots are made of. (Numbers are
+    /// mixed in as words: writing each shape as a string first was most of hashing a rule set,
+    /// 1.5 % of a one-file scan.)
     mutating func add(_ matcher: TextMatcher) {
         switch matcher {
         case let .pattern(pattern, group):
-            add("p\(pattern.options.rawValue):\(group ?? -1)")
+            mix(1)
+            mix(UInt64(pattern.options.rawValue))
+            mix(UInt64(bitPattern: Int64(group ?? -1)))
             add(pattern)
         case let .alternation(whole, group, parts):
-            add("alt\(parts.count):\(whole.options.rawValue):\(group ?? -1)")
+            mix(2)
+            mix(UInt64(parts.count))
+            mix(UInt64(whole.options.rawValue))
+            mix(UInt64(bitPattern: Int64(group ?? -1)))
             add(whole)
             parts.forEach { add(.pattern($0, captureGroup: nil)) }
         case let .any(parts):
-            add("any\(parts.count)")
+            mix(3)
+            mix(UInt64(parts.count))
             parts.forEach { add($0) }
         case let .all(parts, near, scope):
-            add("all\(parts.count):\(near ?? -1):\(scope.rawValue)")
+            mix(4)
+            mix(UInt64(parts.count))
+            mix(UInt64(bitPattern: Int64(near ?? -1)))
+            add(scope.rawValue)
             parts.forEach { add($0) }
         }
     }

@@ -73,6 +73,30 @@ import Yams
         #expect(!pieces.contains(parent))
     }
 
+    /// The prefilter's cache file is named by its matchers' shapes and patterns: every shape,
+    /// option, group, distance and scope changes the name; the same matchers give the same one.
+    @Test func matcherShapesHashApart() throws {
+        let a = try Pattern("保证"), b = try Pattern("承诺"), caseless = try Pattern("保证", options: .caseless)
+        let whole = try Pattern("保证|承诺")
+        let matchers: [TextMatcher] = [
+            .pattern(a, captureGroup: nil), .pattern(a, captureGroup: 1), .pattern(b, captureGroup: nil),
+            .pattern(caseless, captureGroup: nil), .alternation(whole, captureGroup: nil, parts: [a, b]),
+            .alternation(whole, captureGroup: 1, parts: [a, b]), .alternation(whole, captureGroup: nil, parts: [b, a]),
+            .any([.pattern(a, captureGroup: nil)]), .any([.pattern(a, captureGroup: nil), .pattern(b, captureGroup: nil)]),
+            .all([.pattern(a, captureGroup: nil), .pattern(b, captureGroup: nil)], near: nil, scope: .clause),
+            .all([.pattern(a, captureGroup: nil), .pattern(b, captureGroup: nil)], near: 5, scope: .clause),
+            .all([.pattern(a, captureGroup: nil), .pattern(b, captureGroup: nil)], near: nil, scope: .sentence),
+            .all([.pattern(b, captureGroup: nil), .pattern(a, captureGroup: nil)], near: nil, scope: .clause),
+        ]
+        func words(_ matcher: TextMatcher) -> [UInt64] {
+            var hash = StableHash()
+            hash.add(matcher)
+            return [hash.words.0, hash.words.1]
+        }
+        #expect(Set(matchers.map(words)).count == matchers.count)
+        #expect(matchers.map(words) == matchers.map(words))
+    }
+
     /// A pattern that carries its text's hash is keyed as its text is: caches
     /// written by a run that hashed the text are read by one that carried it.
     @Test func aCarriedSourceKeyGivesTheTextsOwnKeys() throws {
