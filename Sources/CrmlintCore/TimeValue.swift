@@ -239,7 +239,7 @@ public struct TimeValue: Sendable, Equatable {
     }
 
     /// `iso8601` by Foundation's formatter (and the reference its tests compare with).
-    public static func formatted(_ date: Date, timeZone: TimeZone) -> String {
+    static func formatted(_ date: Date, timeZone: TimeZone) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.timeZone = timeZone
         formatter.formatOptions = [.withInternetDateTime]

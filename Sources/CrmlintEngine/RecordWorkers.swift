@@ -116,23 +116,16 @@ final class RecordWorkers {
             }
         }
 
-        /// The index of a kind of record in `kindStarts`: by dataset, then no direction, then each direction.
-        /// (Switches, not `allCases`: that makes an array per call.)
+        /// The index of a kind of record in `kindStarts`: by dataset (`scanOrder`), then no direction,
+        /// then each direction. (A switch, not `allCases`: that makes an array per call.)
         @inline(__always) private static func kind(of dataset: Dataset, direction: Direction?) -> Int {
-            let datasetIndex: Int
-            switch dataset {
-            case .customers: datasetIndex = 0
-            case .followups: datasetIndex = 1
-            case .messages: datasetIndex = 2
-            case .complaints: datasetIndex = 3
-            }
             let directionIndex: Int
             switch direction {
             case nil: directionIndex = 0
             case .outbound: directionIndex = 1
             case .inbound: directionIndex = 2
             }
-            return datasetIndex * 3 + directionIndex
+            return dataset.scanOrder * 3 + directionIndex
         }
     }
 

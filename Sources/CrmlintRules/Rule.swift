@@ -96,14 +96,7 @@ public struct RuleGate: Sendable {
     }
 
     @inline(__always)
-    private static func bit(_ dataset: Dataset) -> UInt8 {
-        switch dataset {
-        case .customers: return 1
-        case .followups: return 2
-        case .messages: return 4
-        case .complaints: return 8
-        }
-    }
+    private static func bit(_ dataset: Dataset) -> UInt8 { 1 << UInt8(dataset.scanOrder) }
 
     /// Dataset and direction both fit (a record whose direction cannot be read is checked).
     @inline(__always)

@@ -67,7 +67,7 @@ public final class RuleDefinition {
         } else {
             errors.append(.rule(file: file, line: line, column: column, ruleID: nil, reason: "a rule must be a mapping of keys to values"))
         }
-        if let idNode = entries.first(where: { $0.0 == "id" })?.1, let text = idNode.string { id = text }
+        if let index = index(of: "id"), let text = self.entries[index].value.string { id = text }
     }
 
     /// Test and example helper: a definition from YAML text of one rule.
@@ -114,13 +114,13 @@ public final class RuleDefinition {
     }
 
     /// The line of a key (or of the rule when absent).
-    public func line(of key: String) -> Int { entries.first { $0.key == key }?.line ?? line }
+    public func line(of key: String) -> Int { index(of: key).map { entries[$0].line } ?? line }
 
     /// The column of a key (or of the rule when absent).
-    public func column(of key: String) -> Int { entries.first { $0.key == key }?.column ?? column }
+    public func column(of key: String) -> Int { index(of: key).map { entries[$0].column } ?? column }
 
     public func fail(_ key: String?, _ reason: String) {
-        let file = key.flatMap { key in entries.first { $0.key == key }?.file } ?? self.file
+        let file = key.flatMap(index(of:)).map { entries[$0].file } ?? self.file
         errors.append(
             .rule(file: file, line: key.map(line(of:)) ?? line, column: key.map(column(of:)) ?? column, ruleID: id, reason: reason))
     }
