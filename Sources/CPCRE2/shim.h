@@ -26,4 +26,6 @@ static inline int crmlint_pointer_publish(void **slot, void *pointer) {
     void *expected = 0;
     return __atomic_compare_exchange_n(slot, &expected, pointer, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }
+// A pattern's searches counted across threads until it is JIT-compiled (relaxed: only the count matters).
+static inline long crmlint_count_use(long *counter) { return __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED); }
 #endif

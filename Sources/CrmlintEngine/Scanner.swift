@@ -125,6 +125,13 @@ public enum Scanner {
         }
     }
 
+    /// How many times a pattern is searched with PCRE2's interpreter before it is JIT-compiled
+    /// (`MatchScratch.interpretedUses`); `CRMLINT_JIT_AFTER=N` sets it (0: compile on first use).
+    static var interpretedUses: Int {
+        EnvironmentVariable.value("CRMLINT_JIT_AFTER").flatMap { Int($0) }.map { max(0, $0) } ?? defaultInterpretedUses
+    }
+    static let defaultInterpretedUses = 16
+
     /// `crmlint records`: reads the inputs as a scan does and hands each record to `tap` (with its sheet, for a
     /// workbook) in scan order, running no rule. The report holds the inputs read and the problems met reading them.
     public static func readRecords(_ options: ScanOptions, tap: @escaping (Record, String?) -> Void) throws -> ScanReport {
@@ -190,7 +197,8 @@ public enum Scanner {
         problems.forEach(emit)
 
         let small = Self.isSmall(inputs)
-        let context = CheckContext(asOf: asOf, timeZone: timeZone, interpreterFirst: Self.wantsInterpreter(small: small))
+        let context = CheckContext(
+            asOf: asOf, timeZone: timeZone, interpreterFirst: Self.wantsInterpreter(small: small), interpretedUses: Self.interpretedUses)
         // With a rule cache the prefilter's tables are read from it (built and kept there on
         // the first run), so even a small input runs only the patterns its words allow, and
         // the patterns it never runs are never compiled (cached patterns compile on first use).

@@ -296,13 +296,15 @@ public final class CheckContext {
         return slot
     }
 
-    /// `interpreterFirst`: patterns are matched with PCRE2's interpreter first (`MatchScratch`), for small inputs.
+    /// `interpreterFirst`: patterns are matched with PCRE2's interpreter first (`MatchScratch`), for small inputs;
+    /// `interpretedUses`: a pattern's first searches only, before it is JIT-compiled (`MatchScratch`).
     public init(
-        asOf: Date, timeZone: TimeZone, limits: MatchLimits = .default, redactor: Redactor = .shared, interpreterFirst: Bool = false
+        asOf: Date, timeZone: TimeZone, limits: MatchLimits = .default, redactor: Redactor = .shared, interpreterFirst: Bool = false,
+        interpretedUses: Int = 0
     ) {
         self.asOf = asOf
         self.timeZone = timeZone
-        self.scratch = MatchScratch(limits: limits, interpreterFirst: interpreterFirst)
+        self.scratch = MatchScratch(limits: limits, interpreterFirst: interpreterFirst, interpretedUses: interpretedUses)
         self.redactor = redactor
         self.limits = limits
     }
@@ -311,7 +313,8 @@ public final class CheckContext {
     /// (read-only once built), caches and match state of its own.
     public func forWorker() -> CheckContext {
         let copy = CheckContext(
-            asOf: asOf, timeZone: timeZone, limits: limits, redactor: redactor, interpreterFirst: scratch.interpreterFirst)
+            asOf: asOf, timeZone: timeZone, limits: limits, redactor: redactor, interpreterFirst: scratch.interpreterFirst,
+            interpretedUses: scratch.interpretedUses)
         copy.companyDomains = companyDomains
         copy.prefilter = prefilter
         copy.vocabulary = vocabulary

@@ -120,6 +120,9 @@ public final class Pattern: @unchecked Sendable {
     /// The anchored twin (`anchored()`), made once and shared by every rule
     /// checker and thread that uses this pattern: a retained `Pattern`, or nil.
     private let twinSlot: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    /// Searches run so far while `slot` was empty (by every thread), counted up to the scratch's
+    /// `interpretedUses`: until then the interpreter answers and the pattern is not JIT-compiled.
+    private let uses: UnsafeMutablePointer<Int>
 
     public convenience init(_ source: String, options: Options = [], sourceKey: PatternSourceKey? = nil) throws {
         try self.init(source, options: options, sourceKey: sourceKey, store: nil)
@@ -142,6 +145,8 @@ public final class Pattern: @unchecked Sendable {
         plainSlot.initialize(to: nil)
         twinSlot = .allocate(capacity: 1)
         twinSlot.initialize(to: nil)
+        uses = .allocate(capacity: 1)
+        uses.initialize(to: 0)
     }
 
     /// A pattern known to compile (the rule cache saw it compile, with this
@@ -188,6 +193,8 @@ public final class Pattern: @unchecked Sendable {
         plainSlot.initialize(to: nil)
         twinSlot = .allocate(capacity: 1)
         twinSlot.initialize(to: nil)
+        uses = .allocate(capacity: 1)
+        uses.initialize(to: 0)
     }
 
     deinit {
@@ -201,6 +208,7 @@ public final class Pattern: @unchecked Sendable {
         plainSlot.deallocate()
         if let twin = twinSlot.pointee { Unmanaged<Pattern>.fromOpaque(twin).release() }
         twinSlot.deallocate()
+        uses.deallocate()
     }
 
     private static func compile(
@@ -297,6 +305,14 @@ public final class Pattern: @unchecked Sendable {
         return crmlint_compiled_load(target)!.pointee
     }
 
+    /// Whether this search is one of the pattern's first `limit` while it has no JIT code: each
+    /// counts one (from any thread), and the search after the last compiles it. A pattern searched
+    /// a few times in a scan costs less interpreted than its JIT compile (up to milliseconds for a
+    /// word class of hundreds of words); one searched thousands of times is compiled early.
+    @inline(__always) private func interpretsNext(_ limit: Int) -> Bool {
+        crmlint_compiled_load(slot) == nil && crmlint_count_use(uses) < limit
+    }
+
     /// Code the interpreter may run: the published JIT slot's (its JIT compile
     /// is done, so the code no longer changes), else code of its own without JIT.
     @inline(__always) private var interpreterCode: OpaquePointer {
@@ -336,7 +352,7 @@ public final class Pattern: @unchecked Sendable {
         // back to no limit after this search.
         func setLimit(_ offset: Int) {
             pcre2_set_offset_limit_8(scratch.context, offset)
-            if let interpreterContext = scratch.interpreterContext { pcre2_set_offset_limit_8(interpreterContext, offset) }
+            pcre2_set_offset_limit_8(scratch.interpreterContext, offset)
         }
         setLimit(max(limit, start))
         defer { setLimit(crmlint_pcre2_unset()) }
@@ -352,13 +368,14 @@ public final class Pattern: @unchecked Sendable {
         do {
             var rc: Int32 = PCRE2_ERROR_NOMATCH
             var answered = false
-            if let interpreterContext = scratch.interpreterContext {
-                // A small input: PCRE2's interpreter, which needs no JIT compile (most of the
-                // cost of a pre-commit file). Its answer is taken only when it finished; on any
-                // error the JIT-compiled pattern answers, so every limit finding is the JIT's.
+            if scratch.interpreterFirst || (scratch.interpretedUses > 0 && interpretsNext(scratch.interpretedUses)) {
+                // A small input, or one of a pattern's first searches: PCRE2's interpreter, which
+                // needs no JIT compile (most of the cost of a pre-commit file; of a mid-sized one,
+                // the compiles of patterns that run a few times). Its answer is taken only when it
+                // finished; on any error the JIT-compiled pattern answers, so every limit finding is the JIT's.
                 rc = pcre2_match_8(
                     interpreterCode, base, subject.count, start, UInt32(PCRE2_NO_UTF_CHECK | PCRE2_NO_JIT), scratch.matchData,
-                    interpreterContext)
+                    scratch.interpreterContext)
                 answered = rc >= 0 || rc == PCRE2_ERROR_NOMATCH
                 if !answered { scratch.interpreterFallbacks += 1 }
             }
@@ -477,8 +494,13 @@ public final class MatchScratch {
     fileprivate let context: OpaquePointer
     private let jitStack: OpaquePointer?
     public let limits: MatchLimits
-    /// With `interpreterFirst`: the interpreter's limits (`interpreterLimits`), else nil.
-    fileprivate let interpreterContext: OpaquePointer?
+    /// The interpreter's match context, with its limits (`interpreterLimits`).
+    fileprivate let interpreterContext: OpaquePointer
+    /// Every match is tried with the interpreter first (`init`).
+    public let interpreterFirst: Bool
+    /// How many of a pattern's searches (by any thread) the interpreter answers before the pattern
+    /// is JIT-compiled (`init`).
+    public let interpretedUses: Int
 
     /// The JIT stack's largest size: what the JIT may use where the interpreter uses heap.
     static let jitStackBytes = 1024 * 1024
@@ -488,6 +510,11 @@ public final class MatchScratch {
     /// error (any: a limit, memory) the JIT-compiled pattern is run and its
     /// answer taken, result or error. For small inputs, where JIT-compiling the
     /// patterns costs far more than matching (a pre-commit file: ~20 ms of ~75).
+    /// `interpretedUses`: the same for a pattern's first searches only, while it
+    /// has no JIT code (0: none): a pattern is JIT-compiled when it has been
+    /// searched that often (by any thread), so the patterns a scan runs a few
+    /// times are never compiled (JIT-compiling the large word classes cost a
+    /// mid-sized export more than all its matching).
     ///
     /// Why the findings are the same: both engines implement the same matching
     /// (PCRE2 runs its whole test suite through both), so where both finish they
@@ -498,7 +525,7 @@ public final class MatchScratch {
     /// would have stopped at the limit. PCRE2 documents no bound between the two
     /// counts, so that is not proved impossible, only far from anything a
     /// finished match needs (see README, Performance).
-    public init(limits: MatchLimits = .default, maxGroups: Int = 64, interpreterFirst: Bool = false) {
+    public init(limits: MatchLimits = .default, maxGroups: Int = 64, interpreterFirst: Bool = false, interpretedUses: Int = 0) {
         self.limits = limits
         matchData = pcre2_match_data_create_8(UInt32(maxGroups), nil)!
         context = pcre2_match_context_create_8(nil)!
@@ -507,16 +534,14 @@ public final class MatchScratch {
         pcre2_set_heap_limit_8(context, limits.heapLimitKiB)
         jitStack = pcre2_jit_stack_create_8(32 * 1024, Self.jitStackBytes, nil)
         if let jitStack { pcre2_jit_stack_assign_8(context, nil, UnsafeMutableRawPointer(jitStack)) }
-        if interpreterFirst {
-            let tighter = Self.interpreterLimits(limits)
-            let interpreter = pcre2_match_context_create_8(nil)!
-            pcre2_set_match_limit_8(interpreter, tighter.matchLimit)
-            pcre2_set_depth_limit_8(interpreter, tighter.depthLimit)
-            pcre2_set_heap_limit_8(interpreter, tighter.heapLimitKiB)
-            interpreterContext = interpreter
-        } else {
-            interpreterContext = nil
-        }
+        let tighter = Self.interpreterLimits(limits)
+        let interpreter = pcre2_match_context_create_8(nil)!
+        pcre2_set_match_limit_8(interpreter, tighter.matchLimit)
+        pcre2_set_depth_limit_8(interpreter, tighter.depthLimit)
+        pcre2_set_heap_limit_8(interpreter, tighter.heapLimitKiB)
+        interpreterContext = interpreter
+        self.interpreterFirst = interpreterFirst
+        self.interpretedUses = max(0, interpretedUses)
     }
 
     /// The interpreter's limits: a tenth of the match limit, and no more heap
@@ -528,15 +553,13 @@ public final class MatchScratch {
             heapLimitKiB: min(limits.heapLimitKiB, UInt32(jitStackBytes / 1024)))
     }
 
-    /// Whether matches are tried with the interpreter first.
-    public var interpreterFirst: Bool { interpreterContext != nil }
     /// Matches the interpreter stopped with an error and the JIT answered.
     public fileprivate(set) var interpreterFallbacks = 0
 
     deinit {
         pcre2_match_data_free_8(matchData)
         pcre2_match_context_free_8(context)
-        if let interpreterContext { pcre2_match_context_free_8(interpreterContext) }
+        pcre2_match_context_free_8(interpreterContext)
         if let jitStack { pcre2_jit_stack_free_8(jitStack) }
     }
 }

@@ -203,10 +203,13 @@ import Testing
                     "scan", path, "--format", format, "--as-of", "2024-06-01T00:00:00+08:00", "--fail-on", "never", "--no-suppressions",
                 ]
                 let interpreted = try crmlint(arguments, environment: ["CRMLINT_INTERPRETER": "on"])
-                let jitOnly = try crmlint(arguments, environment: ["CRMLINT_INTERPRETER": "off"])
-                #expect(interpreted.status == 0 && jitOnly.status == 0)
+                let jitOnly = try crmlint(arguments, environment: ["CRMLINT_INTERPRETER": "off", "CRMLINT_JIT_AFTER": "0"])
+                // Each pattern's first three searches interpreted, the rest JIT-compiled: both engines in one scan.
+                let tiered = try crmlint(arguments, environment: ["CRMLINT_INTERPRETER": "off", "CRMLINT_JIT_AFTER": "3"])
+                #expect(interpreted.status == 0 && jitOnly.status == 0 && tiered.status == 0)
                 #expect(interpreted.stdout.contains("rule"))
                 #expect(interpreted.stdoutBytes == jitOnly.stdoutBytes, "the interpreter changed the \(format) report on \(path)")
+                #expect(tiered.stdoutBytes == jitOnly.stdoutBytes, "interpreting first searches changed the \(format) report on \(path)")
             }
         }
     }

@@ -99,6 +99,34 @@ import Testing
         #expect(interpreter.interpreterFallbacks == 0)
     }
 
+    /// With `interpretedUses`, a pattern's first searches (by every scratch) are the interpreter's and
+    /// it is JIT-compiled on the search after them; the matches are the JIT's throughout.
+    @Test func firstSearchesAreInterpreted() throws {
+        let source = "(?:保证|承诺)(\\d+)?天?(?:到货|交付)"
+        let compiled = try Pattern(source)
+        let lazy = Pattern(known: source, captureCount: compiled.captureCount)
+        let first = MatchScratch(interpretedUses: 3), second = MatchScratch(interpretedUses: 3), jit = MatchScratch()
+        #expect(!first.interpreterFirst && first.interpretedUses == 3 && jit.interpretedUses == 0)
+        func firstMatch(_ pattern: Pattern, _ text: String, _ scratch: MatchScratch) throws -> PatternMatch? {
+            var copy = text
+            return try copy.withUTF8 { try pattern.firstMatch(in: $0, scratch: scratch) }
+        }
+        let texts = ["我们承诺3天到货", "没有承诺", "保证交付", "保证10天交付，承诺到货", "承诺"]
+        for (index, text) in texts.enumerated() {
+            // Searches 1-3 (two scratches sharing the pattern's count) interpreted, the fourth compiles it.
+            let found = try firstMatch(lazy, text, index % 2 == 0 ? first : second)
+            #expect(found == (try firstMatch(compiled, text, jit)), "\(text)")
+            #expect((found != nil) == (index != 1 && index != 4))
+            #expect(lazy.hasJITCode == (index >= 3 && PCRE2Library.jitAvailable), "after search \(index + 1)")
+            #expect(lazy.isCompiled)
+        }
+        // A pattern compiled up front has its JIT code already: nothing is counted or interpreted.
+        #expect(compiled.hasJITCode == PCRE2Library.jitAvailable)
+        let never = Pattern(known: "回扣", captureCount: 0)
+        #expect(try never.matches("回扣", scratch: jit).count == 1)
+        #expect(never.hasJITCode == PCRE2Library.jitAvailable)
+    }
+
     /// A match the interpreter does not finish within its tighter limits is
     /// the JIT's to answer: a match it finds, or the limit error it stops with.
     @Test func interpreterLeavesUnfinishedMatchesToTheJIT() throws {
