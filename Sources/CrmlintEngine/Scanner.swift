@@ -125,12 +125,12 @@ public enum Scanner {
         }
     }
 
-    /// How many times a pattern is searched with PCRE2's interpreter before it is JIT-compiled
+    /// How many times an anchored pattern is searched with PCRE2's interpreter before it is JIT-compiled
     /// (`MatchScratch.interpretedUses`); `CRMLINT_JIT_AFTER=N` sets it (0: compile on first use).
     static var interpretedUses: Int {
         EnvironmentVariable.value("CRMLINT_JIT_AFTER").flatMap { Int($0) }.map { max(0, $0) } ?? defaultInterpretedUses
     }
-    static let defaultInterpretedUses = 16
+    static let defaultInterpretedUses = 64
 
     /// `crmlint records`: reads the inputs as a scan does and hands each record to `tap` (with its sheet, for a
     /// workbook) in scan order, running no rule. The report holds the inputs read and the problems met reading them.

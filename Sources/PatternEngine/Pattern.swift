@@ -120,8 +120,8 @@ public final class Pattern: @unchecked Sendable {
     /// The anchored twin (`anchored()`), made once and shared by every rule
     /// checker and thread that uses this pattern: a retained `Pattern`, or nil.
     private let twinSlot: UnsafeMutablePointer<UnsafeMutableRawPointer?>
-    /// Searches run so far while `slot` was empty (by every thread), counted up to the scratch's
-    /// `interpretedUses`: until then the interpreter answers and the pattern is not JIT-compiled.
+    /// An anchored pattern's searches run so far while `slot` was empty (by every thread), counted up to
+    /// the scratch's `interpretedUses`: until then the interpreter answers and it is not JIT-compiled.
     private let uses: UnsafeMutablePointer<Int>
 
     public convenience init(_ source: String, options: Options = [], sourceKey: PatternSourceKey? = nil) throws {
@@ -305,12 +305,15 @@ public final class Pattern: @unchecked Sendable {
         return crmlint_compiled_load(target)!.pointee
     }
 
-    /// Whether this search is one of the pattern's first `limit` while it has no JIT code: each
-    /// counts one (from any thread), and the search after the last compiles it. A pattern searched
-    /// a few times in a scan costs less interpreted than its JIT compile (up to milliseconds for a
-    /// word class of hundreds of words); one searched thousands of times is compiled early.
+    /// Whether this search is one of an anchored pattern's first `limit` while it has no JIT code:
+    /// each counts one (from any thread), and the search after the last compiles it. An anchored
+    /// pattern (the prefilter's twins, tried where their words stand) searched a few times in a scan
+    /// costs less interpreted than its JIT compile (up to milliseconds for a word class of hundreds
+    /// of words). Not an unanchored one: the interpreter tries such a word class at every start
+    /// place (about 16 times the JIT's instructions a search, measured on messages), which cost more
+    /// than the compile it saved.
     @inline(__always) private func interpretsNext(_ limit: Int) -> Bool {
-        crmlint_compiled_load(slot) == nil && crmlint_count_use(uses) < limit
+        options.contains(.anchored) && crmlint_compiled_load(slot) == nil && crmlint_count_use(uses) < limit
     }
 
     /// Code the interpreter may run: the published JIT slot's (its JIT compile
@@ -510,10 +513,10 @@ public final class MatchScratch {
     /// error (any: a limit, memory) the JIT-compiled pattern is run and its
     /// answer taken, result or error. For small inputs, where JIT-compiling the
     /// patterns costs far more than matching (a pre-commit file: ~20 ms of ~75).
-    /// `interpretedUses`: the same for a pattern's first searches only, while it
-    /// has no JIT code (0: none): a pattern is JIT-compiled when it has been
-    /// searched that often (by any thread), so the patterns a scan runs a few
-    /// times are never compiled (JIT-compiling the large word classes cost a
+    /// `interpretedUses`: the same for an anchored pattern's first searches only,
+    /// while it has no JIT code (0: none): it is JIT-compiled when it has been
+    /// searched that often (by any thread), so the anchored twins a scan runs a
+    /// few times are never compiled (JIT-compiling the large word classes cost a
     /// mid-sized export more than all its matching).
     ///
     /// Why the findings are the same: both engines implement the same matching
