@@ -19,7 +19,11 @@ public enum RuleCatalog {
     ) throws -> (rules: [Rule], originals: [String: Rule]) {
         let config = useConfig ? try Config.resolve(configPath) : Config()
         // Listing, documenting and `rules test` itself must work while an example fails.
-        let selection = try RuleSelection(explicit: paths, select: select, ignore: ignore, config: config, checkExamples: false)
+        // Through the rule cache, as a scan loads them (CRMLINT_NO_CACHE=1 turns it off): without it every
+        // pattern was compiled and probed again, a second for `rules list`.
+        let selection = try RuleSelection(
+            explicit: paths, select: select, ignore: ignore, config: config, checkExamples: false,
+            cacheDirectory: RuleCache.defaultDirectory())
         if let error = CrmlintError.combine(selection.problems) { throw error }
         return (selection.rules, selection.loaded.originals)
     }
@@ -28,7 +32,8 @@ public enum RuleCatalog {
     public static func rule(_ id: String, paths: [String], configPath: String? = nil, useConfig: Bool = false) throws -> Rule {
         let config = useConfig ? try Config.resolve(configPath) : Config()
         let rules = try RuleLoader.load(
-            paths: try RulePack.sources(explicit: paths, config: config), overrides: config.overrides, checkExamples: false
+            paths: try RulePack.sources(explicit: paths, config: config), overrides: config.overrides, checkExamples: false,
+            cacheDirectory: RuleCache.defaultDirectory(), cacheIdentity: BuildInfo.cacheIdentity
         ).rules
         guard let found = rules.first(where: { $0.metadata.id == id }) else {
             let hint = Suggestion.closest(to: id, among: rules.map(\.metadata.id)).map { "did you mean '\($0)'? " } ?? ""

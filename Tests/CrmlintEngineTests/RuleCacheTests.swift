@@ -79,6 +79,36 @@ import Testing
         }
     }
 
+    /// `rules list` and `explain` load the rules through the cache without running their examples;
+    /// a scan after them still runs a rule file's failing example and stops with it.
+    @Test func listingRulesLeavesAFailingExampleToTheScan() throws {
+        let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let home = folder.appendingPathComponent("cache")
+        let environment = ["XDG_CACHE_HOME": home.path, "CRMLINT_NO_CACHE": ""]
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try "id,customer_id,timestamp,direction,text\nM1,CRM-1,2024-03-15 10:00,outbound,给您回扣\n"
+            .write(to: folder.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
+        try "- id: x.rule\n  category: bribery\n  severity: error\n  message: m\n  patterns: ['回扣']\n  examples: {match: ['很好']}\n"
+            .write(to: folder.appendingPathComponent("rules/x.yml"), atomically: true, encoding: .utf8)
+        let list = try crmlint(["rules", "list", "--rules", "rules"], in: folder, environment: environment)
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stdout.hasPrefix("x.rule\tpattern\tbribery"), "\(list.stdout)")
+        #expect(cacheFiles(home).contains { $0.hasPrefix("rules-") }, "rules list wrote no cache")
+        let explain = try crmlint(["explain", "x.rule", "--rules", "rules"], in: folder, environment: environment)
+        #expect(explain.status == 0 && explain.stdout.contains("x.rule"), "\(explain.stderr)")
+        let arguments = ["scan", "m.csv", "--rules", "rules", "--as-of", "2024-05-01T00:00:00+08:00"]
+        let uncached = try crmlint(arguments + ["--no-cache"], in: folder, environment: environment)
+        #expect(uncached.status == 2)
+        #expect(uncached.stderr.contains("example should match but does not: 很好"), "\(uncached.stderr)")
+        for _ in 0..<2 {
+            let cached = try crmlint(arguments, in: folder, environment: environment)
+            #expect(cached.status == 2)
+            #expect(cached.stderr == uncached.stderr)
+        }
+        #expect(try crmlint(["rules", "list", "--rules", "rules"], in: folder, environment: environment).stdoutBytes == list.stdoutBytes)
+    }
+
     /// The rule files' YAML comes from the cache on a warm run; overrides in
     /// crmlint.yml are not part of the cache's name, so a broken one meets
     /// cached documents, and every message keeps its file, line and rule id.
