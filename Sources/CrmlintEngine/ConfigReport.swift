@@ -90,7 +90,9 @@ public struct ConfigReport: Encodable, Sendable {
         let config = try Config.resolve(arguments.configPath)
         var problems: [CrmlintError] = []
         let sources = try RulePack.sources(explicit: arguments.rulePaths, config: config)
-        let loaded = try RuleLoader.load(paths: sources, overrides: config.overrides, checkExamples: false)
+        let loaded = try RuleLoader.load(
+            paths: sources, overrides: config.overrides, checkExamples: false, cacheDirectory: RuleCache.defaultDirectory(),
+            cacheIdentity: BuildInfo.cacheIdentity)
         problems += loaded.problems
         problems += RuleFilter(select: arguments.select, ignore: arguments.ignore).problems(in: loaded.rules)
         for (key, selectors) in [("select", config.select), ("ignore", config.ignore)] {
