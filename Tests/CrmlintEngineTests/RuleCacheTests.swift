@@ -68,29 +68,44 @@ import Testing
         // A broken pattern and a catastrophic one are reported as without a cache, each time.
         for bad in ["保证(", "(a+)+$"] {
             try write(bad)
-            let uncached = try crmlint(arguments + ["--no-cache"], in: folder, environment: environment)
-            #expect(uncached.status == 2)
-            #expect(uncached.stderr.contains("error: rules/x.yml:5:3: rule 'x.rule':"), "\(uncached.stderr)")
-            for _ in 0..<2 {
-                let cached = try crmlint(arguments, in: folder, environment: environment)
-                #expect(cached.status == 2)
-                #expect(cached.stderr == uncached.stderr)
-            }
+            let stderr = try cachedRunsStopAsUncached(arguments, in: folder, environment: environment)
+            #expect(stderr.contains("error: rules/x.yml:5:3: rule 'x.rule':"), "\(stderr)")
         }
+    }
+
+    /// Runs `arguments` once without the cache, then twice through it: each stops (exit 2) with the
+    /// same error lines; returns them.
+    func cachedRunsStopAsUncached(_ arguments: [String], in folder: URL, environment: [String: String]) throws -> String {
+        let uncached = try crmlint(arguments + ["--no-cache"], in: folder, environment: environment)
+        #expect(uncached.status == 2)
+        for _ in 0..<2 {
+            let cached = try crmlint(arguments, in: folder, environment: environment)
+            #expect(cached.status == 2)
+            #expect(cached.stderr == uncached.stderr)
+        }
+        return uncached.stderr
+    }
+
+    /// A folder with one message (`m.csv`, a kickback offer) and a rules file `rules/x.yml` of one
+    /// pattern rule finding it (`extra` lines appended), and a cache of its own: the folder and the
+    /// environment that uses that cache.
+    func ruleFileFixture(extra: String = "") throws -> (folder: URL, environment: [String: String]) {
+        let folder = try temporaryFolder()
+        let home = folder.appendingPathComponent("cache")
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
+        try "id,customer_id,timestamp,direction,text\nM1,CRM-1,2024-03-15 10:00,outbound,给您回扣\n"
+            .write(to: folder.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
+        try ("- id: x.rule\n  category: bribery\n  severity: error\n  message: m\n  patterns: ['回扣']\n" + extra)
+            .write(to: folder.appendingPathComponent("rules/x.yml"), atomically: true, encoding: .utf8)
+        return (folder, ["XDG_CACHE_HOME": home.path, "CRMLINT_NO_CACHE": ""])
     }
 
     /// `rules list` and `explain` load the rules through the cache without running their examples;
     /// a scan after them still runs a rule file's failing example and stops with it.
     @Test func listingRulesLeavesAFailingExampleToTheScan() throws {
-        let folder = try temporaryFolder()
+        let (folder, environment) = try ruleFileFixture(extra: "  examples: {match: ['很好']}\n")
         defer { try? FileManager.default.removeItem(at: folder) }
         let home = folder.appendingPathComponent("cache")
-        let environment = ["XDG_CACHE_HOME": home.path, "CRMLINT_NO_CACHE": ""]
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
-        try "id,customer_id,timestamp,direction,text\nM1,CRM-1,2024-03-15 10:00,outbound,给您回扣\n"
-            .write(to: folder.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
-        try "- id: x.rule\n  category: bribery\n  severity: error\n  message: m\n  patterns: ['回扣']\n  examples: {match: ['很好']}\n"
-            .write(to: folder.appendingPathComponent("rules/x.yml"), atomically: true, encoding: .utf8)
         let list = try crmlint(["rules", "list", "--rules", "rules"], in: folder, environment: environment)
         #expect(list.status == 0, "\(list.stderr)")
         #expect(list.stdout.hasPrefix("x.rule\tpattern\tbribery"), "\(list.stdout)")
@@ -98,14 +113,8 @@ import Testing
         let explain = try crmlint(["explain", "x.rule", "--rules", "rules"], in: folder, environment: environment)
         #expect(explain.status == 0 && explain.stdout.contains("x.rule"), "\(explain.stderr)")
         let arguments = ["scan", "m.csv", "--rules", "rules", "--as-of", "2024-05-01T00:00:00+08:00"]
-        let uncached = try crmlint(arguments + ["--no-cache"], in: folder, environment: environment)
-        #expect(uncached.status == 2)
-        #expect(uncached.stderr.contains("example should match but does not: 很好"), "\(uncached.stderr)")
-        for _ in 0..<2 {
-            let cached = try crmlint(arguments, in: folder, environment: environment)
-            #expect(cached.status == 2)
-            #expect(cached.stderr == uncached.stderr)
-        }
+        let stderr = try cachedRunsStopAsUncached(arguments, in: folder, environment: environment)
+        #expect(stderr.contains("example should match but does not: 很好"), "\(stderr)")
         #expect(try crmlint(["rules", "list", "--rules", "rules"], in: folder, environment: environment).stdoutBytes == list.stdoutBytes)
     }
 
@@ -113,15 +122,8 @@ import Testing
     /// crmlint.yml are not part of the cache's name, so a broken one meets
     /// cached documents, and every message keeps its file, line and rule id.
     @Test func problemsMetOnCachedYAMLAreReportedAsWithout() throws {
-        let folder = try temporaryFolder()
+        let (folder, environment) = try ruleFileFixture()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let home = folder.appendingPathComponent("cache")
-        let environment = ["XDG_CACHE_HOME": home.path, "CRMLINT_NO_CACHE": ""]
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("rules"), withIntermediateDirectories: true)
-        try "id,customer_id,timestamp,direction,text\nM1,CRM-1,2024-03-15 10:00,outbound,给您回扣\n"
-            .write(to: folder.appendingPathComponent("m.csv"), atomically: true, encoding: .utf8)
-        try "- id: x.rule\n  category: bribery\n  severity: error\n  message: m\n  patterns: ['回扣']\n"
-            .write(to: folder.appendingPathComponent("rules/x.yml"), atomically: true, encoding: .utf8)
         let arguments = [
             "scan", "m.csv", "--rules", "bundled", "--rules", "rules", "--fail-on", "never", "--as-of", "2024-05-01T00:00:00+08:00",
         ]
@@ -138,15 +140,9 @@ import Testing
             requird: {followups: [id]}
 
         """.write(to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
-        let uncached = try crmlint(arguments + ["--no-cache"], in: folder, environment: environment)
-        #expect(uncached.status == 2)
-        #expect(uncached.stderr.contains("crmlint.yml:3:") && uncached.stderr.contains("rule 'x.rule'"), "\(uncached.stderr)")
-        #expect(uncached.stderr.contains("rule 'timing.late-log'") && uncached.stderr.contains("'requird'"), "\(uncached.stderr)")
-        for _ in 0..<2 {
-            let cached = try crmlint(arguments, in: folder, environment: environment)
-            #expect(cached.status == 2)
-            #expect(cached.stderr == uncached.stderr)
-        }
+        let stderr = try cachedRunsStopAsUncached(arguments, in: folder, environment: environment)
+        #expect(stderr.contains("crmlint.yml:3:") && stderr.contains("rule 'x.rule'"), "\(stderr)")
+        #expect(stderr.contains("rule 'timing.late-log'") && stderr.contains("'requird'"), "\(stderr)")
     }
 
     @Test func aCorruptCacheIsIgnored() throws {
