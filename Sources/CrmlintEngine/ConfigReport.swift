@@ -88,22 +88,12 @@ public struct ConfigReport: Encodable, Sendable {
 
     public static func make(_ arguments: CommandLine) throws -> ConfigReport {
         let config = try Config.resolve(arguments.configPath)
-        var problems: [CrmlintError] = []
-        let sources = try RulePack.sources(explicit: arguments.rulePaths, config: config)
-        let loaded = try RuleLoader.load(
-            paths: sources, overrides: config.overrides, checkExamples: false, cacheDirectory: RuleCache.defaultDirectory(),
-            cacheIdentity: BuildInfo.cacheIdentity)
-        problems += loaded.problems
-        problems += RuleFilter(select: arguments.select, ignore: arguments.ignore).problems(in: loaded.rules)
-        for (key, selectors) in [("select", config.select), ("ignore", config.ignore)] {
-            let place = config.places[key] ?? (0, 0)
-            for selector in selectors where !RuleFilter(select: [selector]).problems(in: loaded.rules).isEmpty {
-                problems.append(
-                    .config(
-                        file: config.file ?? "crmlint.yml", line: place.line, column: place.column,
-                        reason: "\(key) '\(selector)' names no rule, rule prefix or category\(RuleFilter.hint(selector, loaded.rules))"))
-            }
-        }
+        // Loaded and checked as a scan selects them (through the rule cache), examples aside.
+        let selection = try RuleSelection(
+            explicit: arguments.rulePaths, select: arguments.select, ignore: arguments.ignore, config: config, checkExamples: false,
+            cacheDirectory: RuleCache.defaultDirectory())
+        let sources = selection.sources, loaded = selection.loaded
+        var problems = selection.problems
         if let zone = arguments.timezone ?? config.timezone, TimeZone(identifier: zone) == nil {
             problems.append(.usage("unknown time zone '\(zone)'\(Suggestion.hint(for: zone, among: TimeZone.knownTimeZoneIdentifiers))"))
         }

@@ -31,10 +31,10 @@ public enum RuleCatalog {
     /// One rule by id (`crmlint explain`); an unknown id is an error with the id meant when one is close.
     public static func rule(_ id: String, paths: [String], configPath: String? = nil, useConfig: Bool = false) throws -> Rule {
         let config = useConfig ? try Config.resolve(configPath) : Config()
-        let rules = try RuleLoader.load(
-            paths: try RulePack.sources(explicit: paths, config: config), overrides: config.overrides, checkExamples: false,
-            cacheDirectory: RuleCache.defaultDirectory(), cacheIdentity: BuildInfo.cacheIdentity
-        ).rules
+        // Every loaded rule, enabled or not, and whatever select and ignore say: any rule can be explained.
+        let rules = try RuleSelection(
+            explicit: paths, select: [], ignore: [], config: config, checkExamples: false, cacheDirectory: RuleCache.defaultDirectory()
+        ).loaded.rules
         guard let found = rules.first(where: { $0.metadata.id == id }) else {
             let hint = Suggestion.closest(to: id, among: rules.map(\.metadata.id)).map { "did you mean '\($0)'? " } ?? ""
             throw CrmlintError.usage("no rule '\(id)' (\(hint)see crmlint rules list)")
