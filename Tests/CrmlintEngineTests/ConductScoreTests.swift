@@ -204,7 +204,7 @@ import Testing
                 ]
                 let interpreted = try crmlint(arguments, environment: ["CRMLINT_INTERPRETER": "on"])
                 let jitOnly = try crmlint(arguments, environment: ["CRMLINT_INTERPRETER": "off", "CRMLINT_JIT_AFTER": "0"])
-                // Each pattern's first three searches interpreted, the rest JIT-compiled: both engines in one scan.
+                // Each anchored pattern's first three searches interpreted, the rest JIT-compiled: both engines in one scan.
                 let tiered = try crmlint(arguments, environment: ["CRMLINT_INTERPRETER": "off", "CRMLINT_JIT_AFTER": "3"])
                 #expect(interpreted.status == 0 && jitOnly.status == 0 && tiered.status == 0)
                 #expect(interpreted.stdout.contains("rule"))
