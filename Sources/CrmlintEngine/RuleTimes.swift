@@ -1,5 +1,6 @@
 import CrmlintRules
 import Foundation
+import PatternEngine
 
 /// Where a scan's time went, rule by rule (`crmlint scan --rule-timing`): the
 /// time each rule's checks took on the threads that ran them, summed, and how
@@ -54,8 +55,84 @@ public final class RuleTimes: @unchecked Sendable {
         }
     }
 
-    /// The table `--rule-timing` prints: the `limit` slowest rules, then the total.
-    public func table(limit: Int = 25) -> String {
+    /// Time in PCRE2 searches per pattern, every thread's: what a rule's time is mostly made of.
+    public struct PatternEntry: Sendable, Equatable {
+        /// The rules the pattern belongs to (its entries, `unless`), or empty for one no rule names (a built-in).
+        public var rules: [String]
+        /// The pattern's text as the rule file wrote it, word classes expanded.
+        public let source: String
+        /// Whether it is the anchored twin tried where the prefilter found its first words.
+        public let anchored: Bool
+        public var nanoseconds: UInt64
+        public var searches: Int
+    }
+
+    private var byPattern: [ObjectIdentifier: (pattern: Pattern, nanoseconds: UInt64, searches: Int)] = [:]
+    private var owners: [ObjectIdentifier: [String]] = [:]
+
+    func add(_ clock: PatternClock) {
+        lock.lock()
+        defer { lock.unlock() }
+        for (key, entry) in clock.entries {
+            let sum = byPattern[key]
+            byPattern[key] = (entry.pattern, (sum?.nanoseconds ?? 0) + entry.nanoseconds, (sum?.searches ?? 0) + entry.searches)
+        }
+    }
+
+    /// Names each timed pattern's rules: the pattern rules' entries and `unless` patterns, and their anchored twins.
+    func nameOwners(of rules: [Rule]) {
+        var found: [ObjectIdentifier: [String]] = [:]
+        for case let rule as PatternRule in rules {
+            for pattern in rule.patterns + rule.unless.map(\.pattern) {
+                for each in [pattern, pattern.madeTwin].compactMap({ $0 }) where found[ObjectIdentifier(each)]?.last != rule.metadata.id {
+                    found[ObjectIdentifier(each), default: []].append(rule.metadata.id)
+                }
+            }
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        owners = found
+    }
+
+    /// Every pattern searched, the slowest first (then by text, for a stable order).
+    public var patternEntries: [PatternEntry] {
+        lock.lock()
+        defer { lock.unlock() }
+        return byPattern.map { key, entry in
+            PatternEntry(
+                rules: owners[key] ?? [], source: entry.pattern.source, anchored: entry.pattern.options.contains(.anchored),
+                nanoseconds: entry.nanoseconds, searches: entry.searches)
+        }.sorted { ($1.nanoseconds, $0.source, $0.anchored ? 1 : 0) < ($0.nanoseconds, $1.source, $1.anchored ? 1 : 0) }
+    }
+
+    /// The table `--rule-timing` prints: the `limit` slowest rules, then the total, then the `patterns` slowest patterns.
+    public func table(limit: Int = 25, patterns: Int = 10) -> String {
+        rulesTable(limit: limit) + patternsTable(limit: patterns)
+    }
+
+    /// The slowest patterns: time in their searches (compiles included), searches, rules, and the start of their text.
+    func patternsTable(limit: Int) -> String {
+        let all = patternEntries
+        guard !all.isEmpty else { return "" }
+        var lines = [
+            "slowest patterns (time in PCRE2 searches, compiles included, summed over threads; \"at words\": tried only where the prefilter found its first words):",
+            "        ms   searches  rule: pattern",
+        ]
+        for entry in all.prefix(limit) {
+            let text = entry.source.count > 72 ? entry.source.prefix(72) + "…" : entry.source
+            let rules = entry.rules.isEmpty ? "(built in)" : entry.rules.joined(separator: ", ")
+            lines.append(
+                String(format: "%10.1f  %9d  ", Double(entry.nanoseconds) / 1e6, entry.searches)
+                    + "\(rules)\(entry.anchored ? " (at words)" : ""): \(text)")
+        }
+        let total = all.reduce(UInt64(0)) { $0 + $1.nanoseconds }
+        let shown = all.count > limit ? "; the \(limit) slowest shown" : ""
+        lines.append(String(format: "%10.1f ms in ", Double(total) / 1e6) + "\(all.count) patterns' searches\(shown)")
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The rules' part of the table.
+    func rulesTable(limit: Int) -> String {
         let all = entries
         let shared = sharedNanoseconds
         let total = all.reduce(shared) { $0 + $1.nanoseconds }

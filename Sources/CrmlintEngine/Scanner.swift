@@ -3,6 +3,7 @@ import CrmlintReaders
 import CrmlintReporters
 import CrmlintRules
 import Foundation
+import PatternEngine
 
 /// What a scan needs; built by the CLI (or tests) and handed to `Scanner`.
 public struct ScanOptions: Sendable {
@@ -224,6 +225,7 @@ public enum Scanner {
         defer { workers.stop() }
         // The checkers run on this thread (stateful ones, and all of them with one job), timed when asked.
         let clock = options.ruleTimes.map { _ in RuleClock(count: checkers.count) }
+        if options.ruleTimes != nil { context.scratch.patternClock = PatternClock() }
         var serial = 0
         // Records dated after --as-of: counted for a note, since no deadline rule judges them.
         var future = (count: 0, latest: asOf)
@@ -472,7 +474,9 @@ public enum Scanner {
         // Every record checked (the workers are idle): each thread's time per rule, when asked.
         if let times = options.ruleTimes, let clock {
             times.add(clock, rules: checkers.map(\.0))
+            if let patterns = context.scratch.patternClock { times.add(patterns) }
             workers.addTimes(to: times)
+            times.nameOwners(of: rules)
         }
         // Grouped rules are reported now, each group once (streaming outputs see them last).
         groups.finish().forEach(report)

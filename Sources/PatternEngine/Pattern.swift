@@ -363,7 +363,15 @@ public final class Pattern: @unchecked Sendable {
     }
 
     /// The first match at or after `start` (a byte offset), or nil.
+    @inline(__always)
     public func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, scratch: MatchScratch) throws -> PatternMatch? {
+        guard let clock = scratch.patternClock else { return try search(subject, from: start, scratch: scratch) }
+        let started = crmlint_now_ns()
+        defer { clock.add(self, nanoseconds: UInt64(crmlint_now_ns() &- started)) }
+        return try search(subject, from: start, scratch: scratch)
+    }
+
+    private func search(_ subject: UnsafeBufferPointer<UInt8>, from start: Int, scratch: MatchScratch) throws -> PatternMatch? {
         guard start <= subject.count else { return nil }
         // An empty buffer may have no base address; PCRE2 wants a valid pointer
         // (a static byte: allocating one per call cost a heap round trip per match).
@@ -449,6 +457,11 @@ public final class Pattern: @unchecked Sendable {
         // Two threads may race here: one publishes, the other drops its copy (never compiled).
         if crmlint_pointer_publish(twinSlot, made) == 0 { Unmanaged<Pattern>.fromOpaque(made).release() }
         return Unmanaged<Pattern>.fromOpaque(crmlint_pointer_load(twinSlot)!).takeUnretainedValue()
+    }
+
+    /// The anchored twin when `anchored()` has made it (nil otherwise; asking makes none).
+    public var madeTwin: Pattern? {
+        crmlint_pointer_load(twinSlot).map { Unmanaged<Pattern>.fromOpaque($0).takeUnretainedValue() }
     }
 
     /// What `allMatches` finds, for a pattern every match of which starts at
@@ -556,6 +569,9 @@ public final class MatchScratch {
             heapLimitKiB: min(limits.heapLimitKiB, UInt32(jitStackBytes / 1024)))
     }
 
+    /// When set, every search with this scratch is timed into it, per pattern (`--rule-timing`).
+    public var patternClock: PatternClock?
+
     /// Matches the interpreter stopped with an error and the JIT answered.
     public fileprivate(set) var interpreterFallbacks = 0
 
@@ -598,5 +614,31 @@ public enum PCRE2Library {
     public static var jitAvailable: Bool {
         var available: UInt32 = 0
         return pcre2_config_8(UInt32(PCRE2_CONFIG_JIT), &available) >= 0 && available == 1
+    }
+}
+
+/// Time in PCRE2 searches per pattern, for one thread (a `MatchScratch`'s, no lock):
+/// `crmlint scan --rule-timing` adds every thread's to show a rule author which
+/// pattern of a slow rule to tighten. A search's time includes its pattern's
+/// compile when that search made it.
+public final class PatternClock {
+    public struct Entry {
+        public let pattern: Pattern
+        public var nanoseconds: UInt64
+        public var searches: Int
+    }
+
+    public private(set) var entries: [ObjectIdentifier: Entry] = [:]
+
+    public init() {}
+
+    func add(_ pattern: Pattern, nanoseconds: UInt64) {
+        let key = ObjectIdentifier(pattern)
+        if entries[key] != nil {
+            entries[key]!.nanoseconds &+= nanoseconds
+            entries[key]!.searches += 1
+        } else {
+            entries[key] = Entry(pattern: pattern, nanoseconds: nanoseconds, searches: 1)
+        }
     }
 }

@@ -56,6 +56,13 @@ import Testing
         #expect(records["t.any-slang"] == 1_400)
         #expect(times.entries.map(\.nanoseconds) == times.entries.map(\.nanoseconds).sorted(by: >))
         #expect(times.sharedNanoseconds > 0) // every text was normalised and passed through the prefilter
+        // The slang rule's pattern, named by its rule, searched at least once (a text seen before is remembered,
+        // not searched); the claim's pattern (a literal backslash: no text has its words) need never run.
+        let patterns = times.patternEntries
+        #expect(patterns.allSatisfy { $0.rules == ["t.any-slang"] || $0.rules == ["t.outbound-claim"] })
+        let slang = try #require(patterns.first { $0.rules == ["t.any-slang"] })
+        #expect(slang.source == "老铁" && slang.searches >= 1)
+        #expect(patterns.map(\.nanoseconds) == patterns.map(\.nanoseconds).sorted(by: >))
     }
 
     @Test func cliPrintsTheTableOnStandardErrorAndTheSameReport() throws {
@@ -75,6 +82,11 @@ import Testing
         #expect(lines.contains { $0.contains("(shared: normalising fields") })
         #expect(lines.contains { $0.hasSuffix("3  t.outbound-claim (pattern)") })
         #expect(lines.contains { $0.hasSuffix("5  t.any-slang (pattern)") })
-        #expect(lines.last?.hasSuffix("ms in 2 rules and the shared work") == true)
+        #expect(lines.contains { $0.hasSuffix("ms in 2 rules and the shared work") })
+        // Then the patterns, slowest first: each with its searches, its rule and its text.
+        let header = try #require(lines.firstIndex { $0.hasPrefix("slowest patterns (time in PCRE2 searches") })
+        #expect(header > lines.firstIndex { $0.hasSuffix("ms in 2 rules and the shared work") }!)
+        #expect(lines[(header + 2)...].contains { $0.contains("t.any-slang") && $0.hasSuffix(": 老铁") })
+        #expect(lines.last?.contains("patterns' searches") == true)
     }
 }

@@ -130,6 +130,26 @@ import Testing
 
     /// A match the interpreter does not finish within its tighter limits is
     /// the JIT's to answer: a match it finds, or the limit error it stops with.
+    /// `--rule-timing`'s clock: a scratch with one times every search of every pattern, apart, and
+    /// changes no answer; a scratch without one times nothing.
+    @Test func aPatternClockCountsEachPatternsSearches() throws {
+        let promise = try Pattern("保证\\s*(\\d+)\\s*天")
+        let gift = try Pattern("红包|购物卡")
+        let clock = PatternClock()
+        let timed = MatchScratch(), plain = MatchScratch()
+        timed.patternClock = clock
+        let texts = ["保证 3 天到货，另送购物卡", "发个红包", "好的"]
+        for text in texts {
+            #expect(try promise.matches(text, scratch: timed) == promise.matches(text, scratch: plain))
+            #expect(try gift.matches(text, scratch: timed) == gift.matches(text, scratch: plain))
+        }
+        // `matches` searches again after each match: 1 + 1 + 1 for the promise, 2 + 2 + 1 for the gifts.
+        #expect(clock.entries[ObjectIdentifier(promise)]?.searches == 4)
+        #expect(clock.entries[ObjectIdentifier(gift)]?.searches == 5)
+        #expect(clock.entries.count == 2 && clock.entries.values.allSatisfy { $0.nanoseconds > 0 })
+        #expect(plain.patternClock == nil)
+    }
+
     @Test func interpreterLeavesUnfinishedMatchesToTheJIT() throws {
         let limits = MatchLimits(matchLimit: 1_000)
         #expect(MatchScratch.interpreterLimits(limits).matchLimit == 100)
