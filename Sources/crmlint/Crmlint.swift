@@ -347,7 +347,7 @@ struct Inspect: ParsableCommand {
     }
 
     func run() throws {
-        var options = rules.scanOptions(paths: paths)
+        let options = rules.scanOptions(paths: paths)
         // Checked here rather than by the parser, so the message lists the values.
         if !["text", "json"].contains(format) {
             throw CrmlintError.usage(Suggestion.unknown("format", format, expected: ["text", "json"]))

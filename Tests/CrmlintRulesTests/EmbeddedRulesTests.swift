@@ -13,8 +13,8 @@ import Testing
         let onDisk = (FileManager.default.enumerator(atPath: folder.path)?.allObjects as? [String] ?? [])
             .filter { path in
                 var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory)
-                return !isDirectory.boolValue && !path.split(separator: "/").contains { $0.hasPrefix(".") }
+                let exists = FileManager.default.fileExists(atPath: folder.appendingPathComponent(path).path, isDirectory: &isDirectory)
+                return exists && !isDirectory.boolValue && !path.split(separator: "/").contains { $0.hasPrefix(".") }
             }
             .sorted()
         let embedded = BuiltinRules.files
