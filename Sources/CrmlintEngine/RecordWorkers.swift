@@ -1,7 +1,6 @@
 import CrmlintCore
 import CrmlintRules
 import Foundation
-import PatternEngine
 
 /// Runs the record-local checkers (pattern and contact-detail rules: nearly
 /// all of a scan's CPU) of batches of records on worker threads. Each worker
@@ -73,8 +72,7 @@ final class RecordWorkers {
             let ruleCheckers = checkers.map(\.checker)
             calls = UnretainedCheckers(ruleCheckers)
             nothingFound = NothingFoundGate(checkers: ruleCheckers)
-            clock = timed ? RuleClock(count: checkers.count) : nil
-            if timed { context.scratch.patternClock = PatternClock() }
+            clock = timed ? RuleClock(count: checkers.count, context: context) : nil
         }
 
         /// The checker slots for each kind of record (`kind`), from `kindStarts[kind]` to `kindStarts[kind + 1]`.
@@ -169,7 +167,6 @@ final class RecordWorkers {
             for worker in workers {
                 guard let clock = worker.clock else { continue }
                 times.add(clock, rules: worker.checkers.map(\.metadata))
-                if let patterns = worker.context.scratch.patternClock { times.add(patterns) }
             }
         }
     }

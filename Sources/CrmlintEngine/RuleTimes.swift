@@ -45,6 +45,7 @@ public final class RuleTimes: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         shared += clock.sharedNanoseconds
+        patterns.add(clock.patterns)
         for (index, metadata) in rules.enumerated() where clock.records[index] > 0 {
             if byRule[metadata.id] == nil {
                 byRule[metadata.id] = Entry(rule: metadata.id, kind: metadata.kind, nanoseconds: 0, records: 0)
@@ -67,17 +68,9 @@ public final class RuleTimes: @unchecked Sendable {
         public var searches: Int
     }
 
-    private var byPattern: [ObjectIdentifier: (pattern: Pattern, nanoseconds: UInt64, searches: Int)] = [:]
+    /// Every thread's pattern clock added up (`add`), and each pattern's rules (`nameOwners`).
+    private let patterns = PatternClock()
     private var owners: [ObjectIdentifier: [String]] = [:]
-
-    func add(_ clock: PatternClock) {
-        lock.lock()
-        defer { lock.unlock() }
-        for (key, entry) in clock.entries {
-            let sum = byPattern[key]
-            byPattern[key] = (entry.pattern, (sum?.nanoseconds ?? 0) + entry.nanoseconds, (sum?.searches ?? 0) + entry.searches)
-        }
-    }
 
     /// Names each timed pattern's rules: the pattern rules' entries and `unless` patterns, and their anchored twins.
     func nameOwners(of rules: [Rule]) {
@@ -98,7 +91,7 @@ public final class RuleTimes: @unchecked Sendable {
     public var patternEntries: [PatternEntry] {
         lock.lock()
         defer { lock.unlock() }
-        return byPattern.map { key, entry in
+        return patterns.entries.map { key, entry in
             PatternEntry(
                 rules: owners[key] ?? [], source: entry.pattern.source, anchored: entry.pattern.options.contains(.anchored),
                 nanoseconds: entry.nanoseconds, searches: entry.searches)
@@ -154,15 +147,20 @@ public final class RuleTimes: @unchecked Sendable {
 }
 
 /// One thread's time per checker (no lock: each thread has its own), added to
-/// `RuleTimes` when the scan ends.
+/// `RuleTimes` when the scan ends; and, through its context's match scratch, the
+/// thread's time per pattern.
 final class RuleClock {
     private(set) var nanoseconds: [UInt64]
     private(set) var records: [Int]
     private(set) var sharedNanoseconds: UInt64 = 0
+    /// The searches of the thread whose `context` made this clock, timed per pattern.
+    let patterns = PatternClock()
 
-    init(count: Int) {
+    /// A clock for `count` checkers that run with `context` (on one thread), whose searches it times too.
+    init(count: Int, context: CheckContext) {
         nanoseconds = Array(repeating: 0, count: count)
         records = Array(repeating: 0, count: count)
+        context.scratch.patternClock = patterns
     }
 
     /// Runs `body` (checker `index` on one record, or its end of the scan when

@@ -3,7 +3,6 @@ import CrmlintReaders
 import CrmlintReporters
 import CrmlintRules
 import Foundation
-import PatternEngine
 
 /// What a scan needs; built by the CLI (or tests) and handed to `Scanner`.
 public struct ScanOptions: Sendable {
@@ -224,8 +223,7 @@ public enum Scanner {
             jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount, timed: options.ruleTimes != nil)
         defer { workers.stop() }
         // The checkers run on this thread (stateful ones, and all of them with one job), timed when asked.
-        let clock = options.ruleTimes.map { _ in RuleClock(count: checkers.count) }
-        if options.ruleTimes != nil { context.scratch.patternClock = PatternClock() }
+        let clock = options.ruleTimes.map { _ in RuleClock(count: checkers.count, context: context) }
         var serial = 0
         // Records dated after --as-of: counted for a note, since no deadline rule judges them.
         var future = (count: 0, latest: asOf)
@@ -474,7 +472,6 @@ public enum Scanner {
         // Every record checked (the workers are idle): each thread's time per rule, when asked.
         if let times = options.ruleTimes, let clock {
             times.add(clock, rules: checkers.map(\.0))
-            if let patterns = context.scratch.patternClock { times.add(patterns) }
             workers.addTimes(to: times)
             times.nameOwners(of: rules)
         }

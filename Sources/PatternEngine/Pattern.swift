@@ -632,13 +632,20 @@ public final class PatternClock {
 
     public init() {}
 
-    func add(_ pattern: Pattern, nanoseconds: UInt64) {
+    func add(_ pattern: Pattern, nanoseconds: UInt64) { add(pattern, nanoseconds: nanoseconds, searches: 1) }
+
+    /// Adds another thread's clock (the caller keeps the two from being used at once).
+    public func add(_ other: PatternClock) {
+        for entry in other.entries.values { add(entry.pattern, nanoseconds: entry.nanoseconds, searches: entry.searches) }
+    }
+
+    private func add(_ pattern: Pattern, nanoseconds: UInt64, searches: Int) {
         let key = ObjectIdentifier(pattern)
         if entries[key] != nil {
             entries[key]!.nanoseconds &+= nanoseconds
-            entries[key]!.searches += 1
+            entries[key]!.searches += searches
         } else {
-            entries[key] = Entry(pattern: pattern, nanoseconds: nanoseconds, searches: 1)
+            entries[key] = Entry(pattern: pattern, nanoseconds: nanoseconds, searches: searches)
         }
     }
 }
