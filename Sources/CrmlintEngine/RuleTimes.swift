@@ -72,11 +72,12 @@ public final class RuleTimes: @unchecked Sendable {
     private let patterns = PatternClock()
     private var owners: [ObjectIdentifier: [String]] = [:]
 
-    /// Names each timed pattern's rules: the pattern rules' entries and `unless` patterns, and their anchored twins.
+    /// Names each timed pattern's rules: the pattern rules' entries as written and the parts they are searched
+    /// through (`TextMatcher.leaves`), their `unless` patterns, and the anchored twins of all these.
     func nameOwners(of rules: [Rule]) {
         var found: [ObjectIdentifier: [String]] = [:]
         for case let rule as PatternRule in rules {
-            for pattern in rule.patterns + rule.unless.map(\.pattern) {
+            for pattern in rule.matchers.flatMap(\.writtenPatterns) + rule.patterns + rule.unless.map(\.pattern) {
                 for each in [pattern, pattern.madeTwin].compactMap({ $0 }) where found[ObjectIdentifier(each)]?.last != rule.metadata.id {
                     found[ObjectIdentifier(each), default: []].append(rule.metadata.id)
                 }

@@ -65,6 +65,23 @@ import Testing
         #expect(patterns.map(\.nanoseconds) == patterns.map(\.nanoseconds).sorted(by: >))
     }
 
+    /// With the bundled rules, every anchored pattern searched (the prefilter's twins: of an entry as written,
+    /// of a piece of a split word class, of an `unless`) is named by the rules it belongs to.
+    @Test func everyAnchoredPatternOfTheBundledRulesIsNamed() throws {
+        var options = ScanOptions(
+            paths: ["corpus/messages.jsonl", "corpus/messages-hk.csv"].map { repositoryRoot.appendingPathComponent($0).path })
+        options.rulePaths = [repositoryRoot.appendingPathComponent("rules").path]
+        options.readsConfig = false
+        options.asOf = "2024-05-01T00:00:00+08:00"
+        options.jobs = 2
+        let times = RuleTimes()
+        options.ruleTimes = times
+        _ = try Scanner.scan(options)
+        let anchored = times.patternEntries.filter(\.anchored)
+        #expect(!anchored.isEmpty)
+        for entry in anchored { #expect(!entry.rules.isEmpty, "\(entry.source.prefix(80))") }
+    }
+
     @Test func cliPrintsTheTableOnStandardErrorAndTheSameReport() throws {
         let folder = try Self.folder(outbound: 3, inbound: 2)
         defer { try? FileManager.default.removeItem(at: folder) }
