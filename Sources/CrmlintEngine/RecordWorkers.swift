@@ -24,7 +24,10 @@ final class RecordWorkers {
 
     /// A batch being checked: its records, and per record, per record-local checker, the findings.
     final class Job: @unchecked Sendable {
-        let batch: [(record: Record, direction: Direction?)]
+        /// The records, and each one's direction (two arrays, not one of pairs: a pair was copied out
+        /// through the tuple's generic value witnesses, a metadata look-up and an indirect call a record).
+        let records: [Record]
+        let directions: [Direction?]
         /// Written by whichever thread checks a record, each record by one thread (guarded by the chunks' hand-out);
         /// empty for a record without findings (most: no array per checker is made for it).
         let results: UnsafeMutableBufferPointer<[[Finding]]>
@@ -33,11 +36,13 @@ final class RecordWorkers {
         fileprivate var claimed = 0
         fileprivate var done = 0
 
-        init(_ batch: [(record: Record, direction: Direction?)]) {
-            self.batch = batch
-            results = .allocate(capacity: batch.count)
-            _ = results.initialize(from: repeatElement([], count: batch.count))
-            chunks = (batch.count + RecordWorkers.chunkSize - 1) / RecordWorkers.chunkSize
+        init(records: [Record], directions: [Direction?]) {
+            precondition(records.count == directions.count, "one direction per record")
+            self.records = records
+            self.directions = directions
+            results = .allocate(capacity: records.count)
+            _ = results.initialize(from: repeatElement([], count: records.count))
+            chunks = (records.count + RecordWorkers.chunkSize - 1) / RecordWorkers.chunkSize
         }
 
         deinit {
@@ -72,6 +77,10 @@ final class RecordWorkers {
             let ruleCheckers = checkers.map(\.checker)
             calls = UnretainedCheckers(ruleCheckers)
             nothingFound = NothingFoundGate(checkers: ruleCheckers)
+            let nothingFound = nothingFound, applicableSlots = applicableSlots, kindStarts = kindStarts
+            gatedKinds = (0..<kindStarts.count - 1).map { kind in
+                applicableSlots[kindStarts[kind]..<kindStarts[kind + 1]].contains { nothingFound.mayGate($0) }
+            }
             clock = timed ? RuleClock(count: checkers.count, context: context) : nil
         }
 
@@ -86,33 +95,71 @@ final class RecordWorkers {
 
         func run(_ job: Job, chunk: Int) {
             let start = chunk * RecordWorkers.chunkSize
-            for index in start..<min(job.batch.count, start + RecordWorkers.chunkSize) {
-                let (record, direction) = job.batch[index]
-                var found: [[Finding]] = []
-                // Judged when the first text rule applies (a record none applies to, such as an inbound
-                // message, is not looked up in the text memory, where it would push out texts that repeat).
-                var judged = false
-                let kind = Self.kind(of: record.dataset, direction: direction)
-                for position in kindStarts[kind]..<kindStarts[kind + 1] {
-                    let slot = applicableSlots[position]
-                    if nothingFound.mayGate(slot) {
-                        if !judged {
-                            nothingFound.judge(record, context: context)
-                            judged = true
+            // Each record passed on from the batch's storage, borrowed: a copy (`let record = job.records[index]`)
+            // retained and released its file name, shape and values, ~300 instructions a record.
+            job.records.withUnsafeBufferPointer { records in
+                for index in start..<min(records.count, start + RecordWorkers.chunkSize) {
+                    job.results[index] = check(records[index], direction: job.directions[index])
+                }
+            }
+        }
+
+        /// The findings of the record-local checkers on `record`, per checker slot (empty: none).
+        private func check(_ record: Record, direction: Direction?) -> [[Finding]] {
+            var found: [[Finding]] = []
+            let kind = Self.kind(of: record.dataset, direction: direction)
+            // Judged when a text rule applies (a record none applies to, such as an inbound message,
+            // is not looked up in the text memory, where it would push out texts that repeat).
+            if gatedKinds[kind] {
+                nothingFound.judge(record, context: context)
+                // Most records: the text memory knows every text rule finds nothing in the text, and only
+                // the others run. (Walking every slot to learn so, ~40 instructions a text rule, was about
+                // as much as the check of a repeated message's stateful rules.)
+                if clock == nil {
+                    if planGrouping != nothingFound.grouping { replan() }
+                    if nothingFound.holdsAll(planFacts[kind]) {
+                        for slot in planRuns[kind] {
+                            calls.check(slot, record, context: context) { finding in
+                                if found.isEmpty { found = [[Finding]](repeating: [], count: checkers.count) }
+                                found[slot].append(finding)
+                            }
                         }
-                        if nothingFound.skips(slot) {
-                            clock?.countSkipped(slot)
-                            continue
-                        }
-                    }
-                    RuleClock.time(clock, slot, context: context) {
-                        calls.check(slot, record, context: context) { finding in
-                            if found.isEmpty { found = [[Finding]](repeating: [], count: checkers.count) }
-                            found[slot].append(finding)
-                        }
+                        return found
                     }
                 }
-                job.results[index] = found
+            }
+            for position in kindStarts[kind]..<kindStarts[kind + 1] {
+                let slot = applicableSlots[position]
+                if nothingFound.mayGate(slot), nothingFound.skips(slot) {
+                    clock?.countSkipped(slot)
+                    continue
+                }
+                RuleClock.time(clock, slot, context: context) {
+                    calls.check(slot, record, context: context) { finding in
+                        if found.isEmpty { found = [[Finding]](repeating: [], count: checkers.count) }
+                        found[slot].append(finding)
+                    }
+                }
+            }
+            return found
+        }
+
+        /// Per kind: has it a slot the gate may skip?
+        private let gatedKinds: [Bool]
+        /// Per kind, for the gate's grouping `planGrouping` (`NothingFoundGate.plan`): the facts that skip
+        /// every slot of the kind the gate may skip, and the slots that run when the record holds them all.
+        private var planGrouping = -1
+        private var planFacts: [SIMD4<UInt64>] = []
+        private var planRuns: [[Int]] = []
+
+        private func replan() {
+            planGrouping = nothingFound.grouping
+            planFacts = []
+            planRuns = []
+            for kind in gatedKinds.indices {
+                let plan = nothingFound.plan(Array(applicableSlots[kindStarts[kind]..<kindStarts[kind + 1]]))
+                planFacts.append(plan.facts)
+                planRuns.append(plan.runs)
             }
         }
 
@@ -174,8 +221,8 @@ final class RecordWorkers {
     var hasWork: Bool { slots.contains { $0 != nil } }
 
     /// Hands a batch to the worker threads, which start on it at once.
-    func submit(_ batch: [(record: Record, direction: Direction?)]) -> Job {
-        let job = Job(batch)
+    func submit(records: [Record], directions: [Direction?]) -> Job {
+        let job = Job(records: records, directions: directions)
         guard workers.count > 1, job.chunks > 0 else { return job }
         startThreads()
         lock.lock()

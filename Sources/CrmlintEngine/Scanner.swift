@@ -234,14 +234,19 @@ public enum Scanner {
         // one thread.
         var located: (Finding) -> Finding = { $0 }
         var currentSheet: String?
-        var batch: [(record: Record, direction: Direction?)] = []
+        var batch: [Record] = [], directions: [Direction?] = []
         batch.reserveCapacity(RecordWorkers.batchSize)
+        directions.reserveCapacity(RecordWorkers.batchSize)
         var inFlight: RecordWorkers.Job?
         /// Hands the full batch to the workers, then completes the one handed over before.
         func dispatch() {
-            let job = workers.hasWork ? workers.submit(batch) : RecordWorkers.Job(batch)
+            let job =
+                workers.hasWork
+                ? workers.submit(records: batch, directions: directions) : RecordWorkers.Job(records: batch, directions: directions)
             batch = []
             batch.reserveCapacity(RecordWorkers.batchSize)
+            directions = []
+            directions.reserveCapacity(RecordWorkers.batchSize)
             if let previous = inFlight { complete(previous) }
             inFlight = job
         }
@@ -261,8 +266,8 @@ public enum Scanner {
             // a local of this function, not of the scan: a captured `var` costs an access check per use).
             var pending: [Finding] = []
             // By index: iterating `enumerated()` copied each record out of the batch (a retain per field).
-            for index in job.batch.indices {
-                let record = job.batch[index].record, direction = job.batch[index].direction
+            for index in job.records.indices {
+                let record = job.records[index], direction = job.directions[index]
                 recordTap?(record, currentSheet)
                 if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
                 // Here, just before the stateful rules of this record: they read the time from the same per-record cache
@@ -300,7 +305,8 @@ public enum Scanner {
             }
         }
         func add(_ record: Record) {
-            batch.append((record, record.value(number: FieldNumbers.direction).flatMap(context.direction)))
+            batch.append(record)
+            directions.append(record.value(number: FieldNumbers.direction).flatMap(context.direction))
             if batch.count == RecordWorkers.batchSize { dispatch() }
         }
         /// The notes rules left about the input just read (absent columns, unknown words).

@@ -39,6 +39,8 @@ public final class NothingFoundGate {
     /// The facts the text memory holds of the column's text in the record last judged (every bit
     /// set when it has no text: no member finds anything there).
     @usableFromInline @exclusivity(unchecked) var held = SIMD4<UInt64>()
+    /// Changes whenever the grouping (`facts`) does, so a caller's plans built from `facts` know to be rebuilt.
+    public private(set) var grouping = 0
 
     public init(checkers: [RuleChecker]) {
         textCheckers = checkers.map { $0 as? RemembersNothingFound }
@@ -60,6 +62,26 @@ public final class NothingFoundGate {
         held = context.hasText(at: index) ? context.heldFacts(at: index) : SIMD4(repeating: ~0)
     }
 
+    /// For checkers `slots`, the facts that skip all of them that the gate may skip at once (`holdsAll`),
+    /// and those of them it never skips in this grouping, in order.
+    public func plan(_ slots: [Int]) -> (facts: SIMD4<UInt64>, runs: [Int]) {
+        var facts = SIMD4<UInt64>()
+        var runs: [Int] = []
+        for slot in slots {
+            let fact = Int(self.facts[slot])
+            if fact >= 0 {
+                facts[fact >> 6] |= 1 << UInt64(fact & 63)
+            } else if fact == Int(Self.runs) {
+                runs.append(slot)
+            }
+        }
+        return (facts, runs)
+    }
+
+    /// Whether the record last judged holds every fact of `facts` (`plan`): every checker that plan
+    /// skips would be skipped by `skips`.
+    @inlinable public func holdsAll(_ facts: SIMD4<UInt64>) -> Bool { held & facts == facts }
+
     /// Whether the checker at `slot` need not run on the record last judged.
     @inlinable public func skips(_ slot: Int) -> Bool {
         let fact = Int(facts[slot])
@@ -71,6 +93,7 @@ public final class NothingFoundGate {
     /// it, and those reading only the column most of them read alone.
     private func regroup(_ record: Record, context: CheckContext) {
         groupKey.note(record)
+        grouping &+= 1
         var readers: [Int: (name: String, count: Int)] = [:]
         var columns: [(names: [String], numbers: [Int])?] = []
         for checker in textCheckers {

@@ -139,6 +139,46 @@ import Testing
         #expect(reported > 0 && skippedAny, "the records hold findings, and repeats are skipped")
     }
 
+    /// A plan (`plan`, `holdsAll`) skips all of a set of slots at once exactly when `skips` skips each of them
+    /// the gate may skip, and then runs just those it never skips; the grouping changes with the records' shape.
+    @Test func aPlanSkipsAtOnceWhatSkipsSkipsOneByOne() throws {
+        let rules = try loaded()
+        let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        context.prefilter = LiteralPrefilter(rules: rules)
+        let checkers = rules.map { $0.makeChecker() }
+        let gate = NothingFoundGate(checkers: checkers)
+        let texts = ["保证下周到货", "好的，辛苦了", "送您一个300元的礼品", "我们不敢保证", "", "收到"]
+        var generator = SystemRandomNumberGenerator()
+        var (heldAll, heldSome) = (0, 0)
+        var groupings: Set<Int> = []
+        for serial in 0..<200 {
+            // Every fifth record lacks the notes column: another shape, so another grouping.
+            let text = texts.randomElement(using: &generator)!
+            let record =
+                serial % 5 == 4
+                ? Record(
+                    dataset: .messages, file: "m.csv", line: serial + 2, position: serial + 1,
+                    fields: ["id": "M\(serial)", "text": text], serial: serial)
+                : record(text, serial: serial)
+            let (skipped, _) = run(record, checkers, gate: gate, context: context)
+            groupings.insert(gate.grouping)
+            for slots in [Array(checkers.indices), [0, 2], [1], [3]] {
+                let plan = gate.plan(slots)
+                let oneByOne = slots.filter { !skipped.contains($0) }
+                let factSlots = slots.filter { slot in gate.mayGate(slot) && !plan.runs.contains(slot) }
+                if gate.holdsAll(plan.facts) {
+                    heldAll += 1
+                    #expect(plan.runs == oneByOne, "\(record.fields) \(slots)")
+                } else {
+                    heldSome += 1
+                    #expect(!factSlots.allSatisfy(skipped.contains), "\(record.fields) \(slots)")
+                }
+            }
+        }
+        #expect(heldAll > 0 && heldSome > 0, "both ways are tried")
+        #expect(groupings.count > 2, "a new shape regroups")
+    }
+
     /// The shipped model rules (M1): a text none of them reaches its threshold in is remembered and then
     /// skipped; a text one of them reports is never skipped; the gated checkers report what all report.
     @Test func modelRulesAreRememberedBelowTheirThresholdOnly() throws {
