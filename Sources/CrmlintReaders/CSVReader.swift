@@ -116,6 +116,16 @@ public final class CSVReader: RecordReader {
             // The row's bytes held once for all its fields, and each value moved into `values`: per
             // field, holding them and copying the value out of a `Result` cost four reference counts.
             let failed: (index: Int, failure: FieldFailure)? = rowBuffer.withUnsafeBufferPointer { bytes in
+                // A UTF-8 row checked once as a whole (no NUL byte, valid UTF-8), its fields then copied out
+                // without checking each again: per field, the NUL search, validating and comparing the
+                // decoded copy with the bytes were ~200 instructions, half of reading a message.
+                if encoding == .utf8, let whole = Self.validUTF8Row(bytes, fields: fieldRanges[..<count]) {
+                    for index in 0..<count {
+                        values.append(Self.copy(UnsafeBufferPointer(rebasing: whole[fieldRanges[index]])))
+                        if repeatsHeader { repeatsHeader = values[index] == headerAsWritten[index] }
+                    }
+                    return nil
+                }
                 for index in 0..<count {
                     if let failure = decode(UnsafeBufferPointer(rebasing: bytes[fieldRanges[index]]), into: &values) {
                         return (index, failure)
@@ -256,6 +266,26 @@ public final class CSVReader: RecordReader {
             return nil
         case let .failure(failure): return failure
         }
+    }
+
+    /// `bytes` when they hold no NUL byte and are valid UTF-8, and each of `fields` starts and ends at
+    /// a character's boundary (so each is valid UTF-8 too); nil otherwise (each field is then decoded on
+    /// its own, which says which one is wrong and why).
+    static func validUTF8Row(_ bytes: UnsafeBufferPointer<UInt8>, fields: ArraySlice<Range<Int>>) -> UnsafeBufferPointer<UInt8>? {
+        guard let base = bytes.baseAddress else { return bytes }
+        if memchr(base, 0, bytes.count) != nil { return nil }
+        guard UTF8Validation.isValid(bytes) else { return nil }
+        for range in fields {
+            if range.lowerBound < bytes.count, bytes[range.lowerBound] & 0xC0 == 0x80 { return nil }
+            if range.upperBound < bytes.count, bytes[range.upperBound] & 0xC0 == 0x80 { return nil }
+        }
+        return bytes
+    }
+
+    /// A field of a row `validUTF8Row` accepted, as text (copied without validating it again).
+    @inline(__always) static func copy(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        // Safe: `validUTF8Row` checked the row is valid UTF-8 and the field starts and ends at boundaries.
+        unsafe String(copying: UTF8Span(unchecked: bytes.span))
     }
 
     private func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<String, FieldFailure> {

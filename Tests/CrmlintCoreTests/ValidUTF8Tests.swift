@@ -31,4 +31,47 @@ import Testing
         // A truncated 4-byte sequence repairs to one U+FFFD of the same length: still rejected.
         #expect(String(validUTF8: [0x61, 0xF0, 0x90, 0x80, 0x62]) == nil)
     }
+
+    /// `UTF8Validation.isValid` against the standard library: every sequence of one and two bytes, every
+    /// three-byte sequence led by E0-EF, every four-byte one led by F0-F4 with a continuation byte or an
+    /// ASCII letter after the second byte, and random runs of pieces (long enough for the eight-byte ASCII steps).
+    @Test func theValidatorAgreesWithTheStandardLibrary() {
+        func agrees(_ bytes: [UInt8]) -> Bool {
+            bytes.withUnsafeBufferPointer(UTF8Validation.isValid) == (String(validating: bytes, as: UTF8.self) != nil)
+        }
+        var disagreements: [[UInt8]] = []
+        for first in 0...255 {
+            let one = [UInt8(first)]
+            if !agrees(one) { disagreements.append(one) }
+            for second in 0...255 {
+                let two = one + [UInt8(second)]
+                if !agrees(two) { disagreements.append(two) }
+                if (0xE0...0xEF).contains(first) {
+                    for third in 0...255 where !agrees(two + [UInt8(third)]) { disagreements.append(two + [UInt8(third)]) }
+                }
+                if (0xF0...0xF4).contains(first) {
+                    for third in [0x41, 0x80, 0xBF] {
+                        for fourth in 0...255 where !agrees(two + [UInt8(third), UInt8(fourth)]) {
+                            disagreements.append(two + [UInt8(third), UInt8(fourth)])
+                        }
+                    }
+                }
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(10))")
+        var generator = SystemRandomNumberGenerator()
+        let pieces: [[UInt8]] = [
+            Array("abcdefgh".utf8), Array("a".utf8), Array("保证".utf8), Array("😀".utf8), [0x80], [0xC3, 0xA9], [0xE4, 0xBF],
+            [0xF0, 0x90, 0x80],
+            [0xED, 0xA0, 0x80], [0xFF], [0x00],
+        ]
+        var valid = 0
+        for _ in 0..<5_000 {
+            var bytes: [UInt8] = []
+            for _ in 0..<Int.random(in: 0...12, using: &generator) { bytes += pieces.randomElement(using: &generator)! }
+            #expect(agrees(bytes), "\(bytes)")
+            if String(validating: bytes, as: UTF8.self) != nil { valid += 1 }
+        }
+        #expect(valid > 200 && valid < 4_800)
+    }
 }

@@ -50,7 +50,7 @@ func run(
     if let environment { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
     // Standard error goes to a file, so neither pipe can fill while the other is read.
     let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("crmlint-stderr-\(UUID().uuidString)")
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: errURL) }
     let err = try FileHandle(forWritingTo: errURL)
     let out = Pipe(), input = Pipe()

@@ -1,6 +1,7 @@
-import CrmlintReaders
 import Foundation
 import Testing
+
+@testable import CrmlintReaders
 
 @Suite struct CSVReaderTests {
     @Test func readsQuotedCommasQuotesAndNewlines() {
@@ -59,6 +60,56 @@ import Testing
         #expect(read[1].problem?.line == 3)
         #expect(read[1].problem?.reason.contains("not valid utf-8") == true)
         #expect(read[2].dictionary == ["a": "3", "b": "fine"])
+    }
+
+    /// Two quoted fields whose bytes would make one character together but are each cut short: a problem
+    /// for the first field, as when each field was checked alone (the row is also checked as a whole).
+    @Test func aCharacterSplitAcrossTwoQuotedFieldsIsAProblem() {
+        let bytes = Array("a,b\n\"".utf8) + [0xE4] + Array("\",\"".utf8) + [0xB8, 0x80] + Array("\"\n\"一\",\"二\"\n".utf8)
+        let read = events(bytes, format: .csv, encoding: .utf8)
+        #expect(read.count == 2)
+        #expect(read[0].problem?.reason.contains("field 'a' is not valid utf-8") == true, "\(read)")
+        #expect(read[1].dictionary == ["a": "一", "b": "二"])
+    }
+
+    /// `validUTF8Row` accepts a row only when each of its fields is valid UTF-8 without a NUL byte, so
+    /// copying the fields unchecked is sound; and it accepts the usual row (valid fields between ASCII delimiters).
+    @Test func aRowIsAcceptedWholeOnlyWhenEachFieldIsValid() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [[UInt8]] = [
+            [0x61], [0x2C], [0x00], [0xE4], [0xB8], [0x80], [0xE4, 0xB8, 0x80], [0xC3, 0xA9], [0xFF], [0xF0, 0x9F, 0x98, 0x80],
+        ]
+        var accepted = 0
+        for round in 0..<4000 {
+            let clean = round % 2 == 0
+            // Fields of random pieces (valid characters only, for half the rounds), joined by commas.
+            var bytes: [UInt8] = []
+            var fields: [Range<Int>] = []
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let start = bytes.count
+                for _ in 0..<Int.random(in: 0...4, using: &generator) {
+                    let piece =
+                        clean
+                        ? [[0x61], [0xE4, 0xB8, 0x80], [0xC3, 0xA9], [0xF0, 0x9F, 0x98, 0x80]].randomElement(using: &generator)!
+                        : alphabet.randomElement(using: &generator)!
+                    bytes += piece
+                }
+                fields.append(start..<bytes.count)
+                // Between fields: a comma; or, for the other rounds, nothing (quoted fields are kept side by
+                // side) or any piece, a character's tail too.
+                bytes +=
+                    clean || Bool.random(using: &generator)
+                    ? [0x2C] : [[], alphabet.randomElement(using: &generator)!].randomElement(using: &generator)!
+            }
+            let whole = bytes.withUnsafeBufferPointer { CSVReader.validUTF8Row($0, fields: fields[...]) != nil }
+            let eachValid = fields.allSatisfy { range in
+                !bytes[range].contains(0) && String(validating: bytes[range], as: UTF8.self) != nil
+            }
+            if whole { #expect(eachValid, "\(bytes) \(fields)") }
+            if clean { #expect(whole, "\(bytes) \(fields)") }
+            accepted += whole ? 1 : 0
+        }
+        #expect(accepted > 2000)
     }
 
     @Test func nulByteIsAProblem() {
