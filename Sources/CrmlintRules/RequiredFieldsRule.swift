@@ -203,10 +203,30 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
         }
 
         private func report(_ record: Record, field: String, problem: String, context: CheckContext, emit: (Finding) -> Void) {
-            let label = ValueProblems.label(field, in: record.dataset)
-            let message = rule.message.render(["field": label, "problem": problem], detail: "\(label) \(problem)")
             ValueProblems.report(
-                record, field: field, problem: problem, rule: rule.metadata, context: context, message: message, emit: emit)
+                record, field: field, problem: problem, rule: rule.metadata, context: context,
+                message: message(field: field, problem: problem, dataset: record.dataset), emit: emit)
         }
+
+        /// The rule's message for a problem with `field` (made only when it is reported: `ValueProblems.report`).
+        /// Remembered by dataset, field and problem: an export with a column often empty reports "is missing"
+        /// in it on record after record, and labelling and rendering it was ~9,500 instructions a finding.
+        private func message(field: String, problem: String, dataset: Dataset) -> String {
+            let key = MessageKey(dataset: dataset, field: field, problem: problem)
+            if let known = messages[key] { return known }
+            let label = ValueProblems.label(field, in: dataset)
+            let message = rule.message.render(["field": label, "problem": problem], detail: "\(label) \(problem)")
+            // Bounded: problems that quote a value can be as many as the records.
+            if messages.count >= 1_024 { messages.removeAll(keepingCapacity: true) }
+            messages[key] = message
+            return message
+        }
+
+        private struct MessageKey: Hashable {
+            let dataset: Dataset
+            let field: String
+            let problem: String
+        }
+        private var messages: [MessageKey: String] = [:]
     }
 }
