@@ -133,7 +133,9 @@ public struct ContactDetailRule: Rule, RuleKind {
         /// the candidates less the excluded. Worked out per record, looking each field up in a table of
         /// exclusions by dataset and name, this was ~850 instructions a field, 7 % of scanning an export.
         @exclusivity(unchecked) private var planKey = ShapeKey()
-        @exclusivity(unchecked) private var planFields: [String] = []
+        /// With each field's number (`FieldNumbers`): the per-record cache finds a field by number; by name it
+        /// compared the names of the fields cached before it (~350 instructions a field).
+        @exclusivity(unchecked) private var planFields: [(name: String, number: Int)] = []
         // The last record's answers: most records of a file carry the same recipient label and audience,
         // and comparing a short string costs less than hashing it for the tables above.
         private var lastRecipientType: (raw: String, canonical: String)?
@@ -163,10 +165,10 @@ public struct ContactDetailRule: Rule, RuleKind {
                 planKey.note(record)
                 planFields = rule.scope.candidateFields(of: record, metadata: rule.metadata, context: context).filter {
                     !rule.scope.isExcluded($0, in: record.dataset)
-                }
+                }.map { ($0, FieldNumbers.number(of: $0)) }
             }
-            for field in planFields {
-                guard let text = context.normalized(record, field: field) else { continue }
+            for (field, number) in planFields {
+                guard let text = context.text(at: context.fieldIndex(record, field: field, number: number)) else { continue }
                 let hits: [ContactHit]
                 do {
                     hits = try text.bytes.withUnsafeBufferPointer {

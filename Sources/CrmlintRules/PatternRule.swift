@@ -336,7 +336,7 @@ public struct PatternRule: Rule, RuleKind {
                 }
                 guard let text = context.text(at: index) else { continue }
                 let field = columnNames[position]
-                let words = firstSlot == nil ? nil : context.wordHits(record, field: field)
+                let words = firstSlot == nil ? nil : context.wordHits(at: index)
                 let reportedNothing = text.bytes.withUnsafeBufferPointer { buffer in
                     scan(
                         buffer, from: from, fieldIndex: index, text: text, record: record, field: field, context: context, words: words,

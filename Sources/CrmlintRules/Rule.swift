@@ -523,8 +523,12 @@ public final class CheckContext {
     /// where the leading words of patterns stand in it (`LiteralPrefilter.starts`):
     /// one pass for all rules.
     public func wordHits(_ record: Record, field: String) -> (present: [Bool], places: LiteralPrefilter.Places)? {
+        wordHits(at: cachedIndex(record, field: field))
+    }
+
+    /// The same for the field at `index` in the per-record cache (`fieldIndex`).
+    public func wordHits(at index: Int) -> (present: [Bool], places: LiteralPrefilter.Places)? {
         guard let prefilter else { return nil }
-        let index = cachedIndex(record, field: field)
         if !cachedMarked[index] { markWords(at: index, prefilter: prefilter) }
         return (cachedPresent[index]!, cachedPlaces[index])
     }
