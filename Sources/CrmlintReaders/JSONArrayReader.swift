@@ -15,6 +15,8 @@ public final class JSONArrayReader: RecordReader {
     private enum State { case start, inArray, done }
     private var state = State.start
     public var maxElementBytes = 32 << 20
+    /// The keys of the last element read (`JSONRecordDecoder.KeyMemory`): an array's objects mostly write the same keys.
+    private let keys = JSONRecordDecoder.KeyMemory()
 
     public init(source: ByteSource) {
         self.source = source
@@ -147,8 +149,8 @@ public final class JSONArrayReader: RecordReader {
         }
         if oversized { return .problem(InputProblem(line: startLine, reason: "JSON element is larger than \(byteSize(maxElementBytes))")) }
         while let last = bytes.last, last == 0x20 || last == 0x0A || last == 0x0D || last == 0x09 { bytes.removeLast() }
-        switch JSONRecordDecoder.fields(from: bytes) {
-        case let .success(fields): return .record(RawRecord(line: startLine, fields: fields))
+        switch bytes.withUnsafeBufferPointer({ JSONRecordDecoder.fields(from: $0, keys: keys) }) {
+        case let .success(fields): return .record(RawRecord(line: startLine, keys: fields.keys, values: fields.values))
         case let .failure(failure): return .problem(InputProblem(line: startLine, reason: "array element is \(failure.reason)"))
         }
     }

@@ -16,20 +16,41 @@ public final class JSONLinesReader: RecordReader {
         while true {
             guard source.peek() != nil else { return nil }
             line += 1
+            // Most lines: buffered whole, taken at once (byte by byte into an array of their own, reading a
+            // line cost more than parsing it).
+            var event: ReaderEvent?
+            let taken = source.takeLine(limit: maxLineBytes) { bytes in
+                event = decode(bytes)
+                return true
+            }
+            if taken {
+                // (No event: a blank line.)
+                if let event { return event }
+                continue
+            }
             var bytes: [UInt8] = []
             var oversized = false
             while let byte = source.next(), byte != 0x0A {
                 if bytes.count < maxLineBytes { bytes.append(byte) } else { oversized = true }
             }
-            if bytes.last == 0x0D { bytes.removeLast() }
-            // A byte-order mark opening a later line comes from joining files; it is not part of the JSON.
-            if bytes.count > 3, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
             if oversized { return .problem(InputProblem(line: line, reason: "line is longer than \(byteSize(maxLineBytes))")) }
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            switch JSONRecordDecoder.fields(from: bytes) {
-            case let .success(fields): return .record(RawRecord(line: line, fields: fields))
-            case let .failure(failure): return .problem(InputProblem(line: line, reason: "line is \(failure.reason)"))
-            }
+            if let event = bytes.withUnsafeBufferPointer(decode) { return event }
+        }
+    }
+
+    /// The keys of the last object read (`JSONRecordDecoder.KeyMemory`): a file's lines mostly write the same keys.
+    private let keys = JSONRecordDecoder.KeyMemory()
+
+    /// The event for one line's bytes (its line feed taken off); nil for a blank line.
+    private func decode(_ line: UnsafeBufferPointer<UInt8>) -> ReaderEvent? {
+        var bytes = line[...]
+        if bytes.last == 0x0D { bytes.removeLast() }
+        // A byte-order mark opening a later line comes from joining files; it is not part of the JSON.
+        if bytes.count > 3, bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return nil }
+        switch JSONRecordDecoder.fields(from: UnsafeBufferPointer(rebasing: bytes), keys: keys) {
+        case let .success(fields): return .record(RawRecord(line: self.line, keys: fields.keys, values: fields.values))
+        case let .failure(failure): return .problem(InputProblem(line: self.line, reason: "line is \(failure.reason)"))
         }
     }
 }

@@ -1,3 +1,6 @@
+import CrmlintCore
+import Foundation
+
 /// Turns the bytes of one JSON value into a record's fields.
 ///
 /// A strict RFC 8259 parser written for this: Foundation's decoders accept
@@ -10,7 +13,16 @@ enum JSONRecordDecoder {
 
     /// Fields of a JSON object in key order as written, or why it is not one.
     static func fields(from bytes: [UInt8]) -> Result<[(key: String, value: String)], DecodeFailure> {
-        guard String(validUTF8: bytes) != nil else { return .failure(DecodeFailure("not valid UTF-8")) }
+        bytes.withUnsafeBufferPointer { fields(from: $0, keys: nil) }.map { Array(zip($0.keys, $0.values)) }
+    }
+
+    /// The same as keys and values, for a reader: `keys` remembers the last object's keys, and an object
+    /// whose keys are written as the last one's were gets the same keys array (so the record's headers are
+    /// that one array, as for a CSV file's rows) without making or comparing its keys again.
+    static func fields(
+        from bytes: UnsafeBufferPointer<UInt8>, keys: KeyMemory?
+    ) -> Result<(keys: [String], values: [String]), DecodeFailure> {
+        guard UTF8Validation.isValid(bytes) else { return .failure(DecodeFailure("not valid UTF-8")) }
         var parser = Parser(bytes: bytes)
         do {
             parser.skipWhitespace()
@@ -20,7 +32,7 @@ enum JSONRecordDecoder {
                 if parser.index != bytes.count { throw DecodeFailure("not valid JSON") }
                 return .failure(DecodeFailure("not a JSON object"))
             }
-            let members = try parser.parseTopObject()
+            let members = try parser.parseTopObject(keys: keys ?? KeyMemory())
             parser.skipWhitespace()
             guard parser.index == bytes.count else { throw DecodeFailure("not valid JSON (text after the object)") }
             return .success(members)
@@ -31,11 +43,26 @@ enum JSONRecordDecoder {
         }
     }
 
+    /// The last object's keys: each as written (nil when it held an escape), the keys with later
+    /// duplicates folded into the first, and where each written key's value goes among them.
+    final class KeyMemory {
+        var written: [[UInt8]?] = []
+        var keys: [String] = []
+        var places: [Int] = []
+        /// No key written twice: `places` is 0, 1, 2 …
+        var inOrder = true
+
+        /// The first `count` keys as written, as text (each was written without an escape: `written` holds it).
+        func writtenKeys(_ count: Int) -> [String] {
+            (0..<count).map { place in written[place]!.withUnsafeBufferPointer { String(copying: unsafe UTF8Span(unchecked: $0.span)) } }
+        }
+    }
+
     struct Parser {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
 
-        init(bytes: [UInt8]) { self.bytes = bytes }
+        init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
         func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
 
@@ -50,28 +77,92 @@ enum JSONRecordDecoder {
             index += 1
         }
 
-        mutating func parseTopObject() throws -> [(key: String, value: String)] {
+        mutating func parseTopObject(keys memory: KeyMemory) throws -> (keys: [String], values: [String]) {
             try expect(UInt8(ascii: "{"))
-            var members: [(key: String, value: String)] = []
+            var written: [[UInt8]?] = []
+            var keys: [String] = []
+            var values: [String] = []
+            // Every key so far written as the last object's was, at the same place.
+            var asBefore = true
             skipWhitespace()
-            if peek() == UInt8(ascii: "}") { index += 1; return members }
-            while true {
-                skipWhitespace()
-                let key = try parseString()
-                skipWhitespace()
-                try expect(UInt8(ascii: ":"))
-                skipWhitespace()
-                let value = try valueText(depth: 1)
-                if let existing = members.firstIndex(where: { $0.key == key }) {
-                    members[existing].value = value
-                } else {
-                    members.append((key, value))
+            if peek() == UInt8(ascii: "}") {
+                index += 1
+            } else {
+                while true {
+                    skipWhitespace()
+                    let position = keys.count
+                    if asBefore, position < memory.written.count, let before = memory.written[position], let range = plainString(),
+                        range.count == before.count, bytes[range].elementsEqual(before)
+                    {
+                        // The same bytes make the same key.
+                        keys.append("")
+                        index = range.upperBound + 1
+                    } else {
+                        if asBefore {
+                            asBefore = false
+                            // The keys read by place so far are the last object's.
+                            keys = memory.writtenKeys(position)
+                            written = Array(memory.written[0..<position])
+                        }
+                        let range = plainString()
+                        keys.append(try parseString())
+                        written.append(range.map { Array(bytes[$0]) })
+                    }
+                    skipWhitespace()
+                    try expect(UInt8(ascii: ":"))
+                    skipWhitespace()
+                    values.append(try valueText(depth: 1))
+                    skipWhitespace()
+                    if peek() == UInt8(ascii: ",") { index += 1; continue }
+                    try expect(UInt8(ascii: "}"))
+                    break
                 }
-                skipWhitespace()
-                if peek() == UInt8(ascii: ",") { index += 1; continue }
-                try expect(UInt8(ascii: "}"))
-                return members
             }
+            if asBefore && keys.count == memory.written.count {
+                // Keys written as the last object's: its keys, and its values' places among them.
+                if memory.inOrder { return (memory.keys, values) }
+                var folded = [String](repeating: "", count: memory.keys.count)
+                for (position, value) in values.enumerated() { folded[memory.places[position]] = value }
+                return (memory.keys, folded)
+            }
+            if asBefore {
+                // Fewer keys than the last object's: the ones read by place are its.
+                written = Array(memory.written[0..<keys.count])
+                keys = memory.writtenKeys(keys.count)
+            }
+            // A key written again replaces the value of the first (the last value wins).
+            var unique: [String] = []
+            var uniqueValues: [String] = []
+            var places: [Int] = []
+            for (key, value) in zip(keys, values) {
+                if let existing = unique.firstIndex(where: { $0 == key }) {
+                    uniqueValues[existing] = value
+                    places.append(existing)
+                } else {
+                    places.append(unique.count)
+                    unique.append(key)
+                    uniqueValues.append(value)
+                }
+            }
+            memory.written = written
+            memory.keys = unique
+            memory.places = places
+            memory.inOrder = unique.count == keys.count
+            return (unique, uniqueValues)
+        }
+
+        /// The bytes of the string starting at `index` (its opening quote) when it holds no escape and no
+        /// control character, up to its closing quote (not consumed); nil otherwise.
+        func plainString() -> Range<Int>? {
+            guard index < bytes.count, bytes[index] == 0x22 else { return nil }
+            var end = index + 1
+            while end < bytes.count {
+                let byte = bytes[end]
+                if byte == 0x22 { return index + 1..<end }
+                if byte == 0x5C || byte < 0x20 { return nil }
+                end += 1
+            }
+            return nil
         }
 
         /// A member value as field text.
@@ -155,6 +246,13 @@ enum JSONRecordDecoder {
         }
 
         mutating func parseString() throws -> String {
+            // Most strings: no escape, no control character. Their bytes are valid UTF-8 (the whole value was
+            // checked, and quotes are ASCII) and are copied at once (appending byte by byte to an array, then
+            // checking it as UTF-8 again, was most of reading a JSON line).
+            if let range = plainString() {
+                index = range.upperBound + 1
+                return String(copying: unsafe UTF8Span(unchecked: UnsafeBufferPointer(rebasing: bytes[range]).span))
+            }
             try expect(0x22)
             var out: [UInt8] = []
             while true {

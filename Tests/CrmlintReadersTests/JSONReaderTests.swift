@@ -1,8 +1,52 @@
-import CrmlintReaders
 import Foundation
 import Testing
 
+@testable import CrmlintReaders
+
 @Suite struct JSONReaderTests {
+    /// Objects decoded one after another with the keys of the last remembered (`KeyMemory`) give the fields
+    /// each gives alone, whatever changes from one to the next: the keys' order, their number, a key written
+    /// twice, a key written with an escape; and the same keys written the same way, without an escape, hand
+    /// over one keys array.
+    @Test func rememberedKeysChangeNoRecord() throws {
+        var generator = SystemRandomNumberGenerator()
+        let keys = ["id", "客户编号", "text", "渠道", "a\\u0062", "\\u6e20\\u9053", "text"]
+        let values = ["\"x\"", "\"保证下周到货\"", "1.5", "null", "true", "\"a\\\"b\"", "\"\\u4fdd\"", "[1, {\"k\": 2}]", "\"\""]
+        let memory = JSONRecordDecoder.KeyMemory()
+        var last: (text: String, escaped: Bool, keys: [String])?
+        var shared = 0
+        for _ in 0..<3_000 {
+            // Mostly the last object's keys again, as a file's lines are; sometimes others.
+            let text: String
+            let escaped: Bool
+            if let last, Int.random(in: 0..<3, using: &generator) > 0 {
+                (text, escaped) = (last.text, last.escaped)
+            } else {
+                let chosen = (0..<Int.random(in: 0...5, using: &generator)).map { _ in keys.randomElement(using: &generator)! }
+                let members = chosen.map { "\"\($0)\": \(values.randomElement(using: &generator)!)" }
+                (text, escaped) = ("{" + members.joined(separator: ", ") + "}", chosen.contains { $0.contains("\\") })
+            }
+            // Other values each time: only the keys repeat.
+            var line = text
+            for value in values where Bool.random(using: &generator) {
+                line = line.replacingOccurrences(of: ": \(value)", with: ": \(values.randomElement(using: &generator)!)")
+            }
+            let bytes = Array(line.utf8)
+            let alone = try JSONRecordDecoder.fields(from: bytes).get()
+            let remembered = try bytes.withUnsafeBufferPointer { JSONRecordDecoder.fields(from: $0, keys: memory) }.get()
+            #expect(remembered.keys == alone.map(\.key) && remembered.values == alone.map(\.value), "\(line)")
+            if let last, last.text == text, !escaped, !remembered.keys.isEmpty {
+                let same = remembered.keys.withUnsafeBufferPointer { a in
+                    last.keys.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress }
+                }
+                #expect(same, "the same keys hand over the same array: \(line)")
+                shared += 1
+            }
+            last = (text, escaped, remembered.keys)
+        }
+        #expect(shared > 300)
+    }
+
     @Test func jsonLinesReadsObjectsAndRejectsBadLines() {
         let text = "{\"id\":\"M1\",\"n\":3,\"ok\":true,\"x\":null}\n\nnot json\n[1,2]\n{\"id\":\"M2\",\"nested\":{\"b\":1,\"a\":\"x\"}}\n"
         let read = events(text, format: .jsonl)
