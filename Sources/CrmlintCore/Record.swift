@@ -101,6 +101,14 @@ public struct Record: Sendable {
         return value.isEmpty ? nil : value
     }
 
+    /// Whether the field numbered `number` holds more than white space (`value(number:)` is not blank),
+    /// read in place: the required-fields rule asks it of every required field of every record, and
+    /// handing out a copy of each value to ask was a reference count and its release apiece.
+    public func hasText(number: Int) -> Bool {
+        guard let place = shape.place(ofNumber: number) else { return false }
+        return !values[place].isBlank
+    }
+
     /// The record's identity in findings: its id field, else its position.
     public var identity: String { identityValue ?? String(position) }
 

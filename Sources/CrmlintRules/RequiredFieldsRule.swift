@@ -147,7 +147,7 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             if planKey.differs(from: record) { plan(for: record) }
             var missing: [Int] = []
-            for (field, number) in planRequired where record.value(number: number)?.isBlank ?? true {
+            for (field, number) in planRequired where !record.hasText(number: number) {
                 missing.append(number)
                 // (An absent column becomes one note per file: ValueProblems.report.)
                 report(record, field: field, problem: "is missing", context: context, emit: emit)

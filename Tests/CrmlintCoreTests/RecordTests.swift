@@ -113,4 +113,22 @@ struct RecordTests {
             }
         }
     }
+
+    /// `hasText(number:)` answers what a copy of the value answers: present and not blank.
+    @Test func hasTextIsAValueNotBlank() {
+        let values = ["", " ", "\u{3000}", "\t\n", "a", " 保证 ", "\u{3000}x", "0"]
+        let names = ["text", "notes", "rep"]
+        for (index, value) in values.enumerated() {
+            let record = Record(
+                dataset: .messages, file: "m.csv", line: 2, position: 1,
+                fields: ["text": value, "notes": values[(index + 3) % values.count]])
+            for name in names {
+                let number = FieldNumbers.number(of: name)
+                #expect(
+                    record.hasText(number: number) == !(record.value(number: number)?.isBlank ?? true), "\(name): \(value.debugDescription)"
+                )
+            }
+            #expect(record.hasText(number: FieldNumbers.number(of: "text")) == (value.contains { !$0.isWhitespace }))
+        }
+    }
 }
