@@ -191,9 +191,15 @@ public enum Amount {
     public static func format(_ yuan: Double) -> String {
         func trim(_ value: Double) -> String {
             let rounded = (value * 100).rounded() / 100
-            return rounded == rounded.rounded()
-                ? String(Int64(rounded))
-                : String(format: "%.2f", rounded).replacingOccurrences(of: #"0$"#, with: "", options: .regularExpression)
+            if rounded == rounded.rounded() { return String(Int64(rounded)) }
+            // Two decimals, a trailing zero dropped (85.50 → 85.5), from whole cents: `String(format:)` and a
+            // regular expression to drop the zero were ~19,000 instructions an amount (a finding quoting one).
+            // Not whole, so below 2^52 / 100: the cents fit.
+            let cents = Int64((rounded * 100).rounded())
+            let sign = cents < 0 ? "-" : "", magnitude = cents.magnitude
+            let fraction = magnitude % 100
+            let decimals = fraction % 10 == 0 ? String(fraction / 10) : (fraction < 10 ? "0" : "") + String(fraction)
+            return sign + String(magnitude / 100) + "." + decimals
         }
         if abs(yuan) >= 1e8 { return trim(yuan / 1e8) + "亿" }
         if abs(yuan) >= 1e4 { return trim(yuan / 1e4) + "万" }

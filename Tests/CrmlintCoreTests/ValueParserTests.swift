@@ -1,4 +1,5 @@
 import CrmlintCore
+import Foundation
 import Testing
 
 /// The value parsers that turn export text into amounts, yes/no, channels,
@@ -51,6 +52,33 @@ import Testing
         #expect(Amount.format(855_000) == "85.5万")
         #expect(Amount.format(1_000_000) == "100万")
         #expect(Amount.format(120_000_000) == "1.2亿")
+        #expect(Amount.format(85.05) == "85.05元")
+        #expect(Amount.format(-1.5) == "-1.5元")
+        #expect(Amount.format(12_345.678) == "1.23万")
+    }
+
+    /// `format` writes what it wrote with `String(format: "%.2f")` and a trailing zero dropped by a regular
+    /// expression: random amounts of every size, whole, with cents, negative.
+    @Test func formatsAsPrintfWithATrailingZeroDropped() {
+        func reference(_ yuan: Double) -> String {
+            func trim(_ value: Double) -> String {
+                let rounded = (value * 100).rounded() / 100
+                return rounded == rounded.rounded()
+                    ? String(Int64(rounded))
+                    : String(format: "%.2f", rounded).replacingOccurrences(of: #"0$"#, with: "", options: .regularExpression)
+            }
+            if abs(yuan) >= 1e8 { return trim(yuan / 1e8) + "亿" }
+            if abs(yuan) >= 1e4 { return trim(yuan / 1e4) + "万" }
+            return trim(yuan) + "元"
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 {
+            let magnitude = pow(10, Double.random(in: -3...13, using: &generator))
+            var yuan = Double.random(in: 0...magnitude, using: &generator)
+            if Bool.random(using: &generator) { yuan = (yuan * 100).rounded() / 100 }
+            if Int.random(in: 0..<5, using: &generator) == 0 { yuan = -yuan }
+            #expect(Amount.format(yuan) == reference(yuan), "\(yuan)")
+        }
     }
 }
 
