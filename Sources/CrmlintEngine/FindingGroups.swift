@@ -21,7 +21,16 @@ final class FindingGroups {
     /// changed in place: copying a group out of a dictionary and back copied its first finding and its
     /// related locations on every finding it took, ~4 % of scanning a whole export.)
     private var groups: [Group] = []
-    private var places: [String: Int] = [:]
+    private var places: [GroupKey: Int] = [:]
+
+    /// What makes a group: rule, whose (customer, rep or file), field, window. (Hashed as four strings: joined
+    /// into one with separators, the key cost an allocation per finding.)
+    private struct GroupKey: Hashable {
+        let rule: String
+        let who: String
+        let field: String
+        let window: String
+    }
 
     init(rules: [Rule]) {
         var specs: [String: Aggregation] = [:]
@@ -33,7 +42,7 @@ final class FindingGroups {
     func take(_ finding: Finding) -> Bool {
         guard let spec = specs[finding.rule] else { return false }
         let (who, window) = spec.key(of: finding)
-        let key = [finding.rule, who, finding.field ?? "", window].joined(separator: "\u{0}")
+        let key = GroupKey(rule: finding.rule, who: who, field: finding.field ?? "", window: window)
         if let place = places[key] {
             groups[place].count += 1
             if groups[place].related.count < Self.relatedLimit {
