@@ -39,6 +39,14 @@ extension String {
     }
 }
 
+extension String {
+    /// Bytes the caller has checked are valid UTF-8 (`UTF8Validation.isValid` over them, or over bytes they
+    /// are a part of that starts and ends at characters), copied without checking them again.
+    @inlinable public init(checkedUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        self = unsafe String(copying: UTF8Span(unchecked: bytes.span))
+    }
+}
+
 /// Whether bytes are valid UTF-8, as `String(validating:as:)` decides (Unicode's well-formed
 /// sequences: no overlong forms, surrogates or scalars past U+10FFFF).
 ///

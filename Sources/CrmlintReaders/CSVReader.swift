@@ -119,9 +119,9 @@ public final class CSVReader: RecordReader {
                 // A UTF-8 row checked once as a whole (no NUL byte, valid UTF-8), its fields then copied out
                 // without checking each again: per field, the NUL search, validating and comparing the
                 // decoded copy with the bytes were ~200 instructions, half of reading a message.
-                if encoding == .utf8, let whole = Self.validUTF8Row(bytes, fields: fieldRanges[..<count]) {
+                if encoding == .utf8, Self.isValidUTF8Row(bytes, fields: fieldRanges[..<count]) {
                     for index in 0..<count {
-                        values.append(Self.copy(UnsafeBufferPointer(rebasing: whole[fieldRanges[index]])))
+                        values.append(String(checkedUTF8: UnsafeBufferPointer(rebasing: bytes[fieldRanges[index]])))
                         if repeatsHeader { repeatsHeader = values[index] == headerAsWritten[index] }
                     }
                     return nil
@@ -268,24 +268,18 @@ public final class CSVReader: RecordReader {
         }
     }
 
-    /// `bytes` when they hold no NUL byte and are valid UTF-8, and each of `fields` starts and ends at
-    /// a character's boundary (so each is valid UTF-8 too); nil otherwise (each field is then decoded on
-    /// its own, which says which one is wrong and why).
-    static func validUTF8Row(_ bytes: UnsafeBufferPointer<UInt8>, fields: ArraySlice<Range<Int>>) -> UnsafeBufferPointer<UInt8>? {
-        guard let base = bytes.baseAddress else { return bytes }
-        if memchr(base, 0, bytes.count) != nil { return nil }
-        guard UTF8Validation.isValid(bytes) else { return nil }
+    /// Whether `bytes` hold no NUL byte and are valid UTF-8, and each of `fields` starts and ends at a
+    /// character's boundary (so each is valid UTF-8 too); when not, each field is decoded on its own, which
+    /// says which one is wrong and why.
+    static func isValidUTF8Row(_ bytes: UnsafeBufferPointer<UInt8>, fields: ArraySlice<Range<Int>>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        if memchr(base, 0, bytes.count) != nil { return false }
+        guard UTF8Validation.isValid(bytes) else { return false }
         for range in fields {
-            if range.lowerBound < bytes.count, bytes[range.lowerBound] & 0xC0 == 0x80 { return nil }
-            if range.upperBound < bytes.count, bytes[range.upperBound] & 0xC0 == 0x80 { return nil }
+            if range.lowerBound < bytes.count, bytes[range.lowerBound] & 0xC0 == 0x80 { return false }
+            if range.upperBound < bytes.count, bytes[range.upperBound] & 0xC0 == 0x80 { return false }
         }
-        return bytes
-    }
-
-    /// A field of a row `validUTF8Row` accepted, as text (copied without validating it again).
-    @inline(__always) static func copy(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        // Safe: `validUTF8Row` checked the row is valid UTF-8 and the field starts and ends at boundaries.
-        unsafe String(copying: UTF8Span(unchecked: bytes.span))
+        return true
     }
 
     private func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<String, FieldFailure> {

@@ -11,16 +11,12 @@ import Foundation
 enum JSONRecordDecoder {
     static let maxDepth = 256
 
-    /// Fields of a JSON object in key order as written, or why it is not one.
-    static func fields(from bytes: [UInt8]) -> Result<[(key: String, value: String)], DecodeFailure> {
-        bytes.withUnsafeBufferPointer { fields(from: $0, keys: nil) }.map { Array(zip($0.keys, $0.values)) }
-    }
-
-    /// The same as keys and values, for a reader: `keys` remembers the last object's keys, and an object
-    /// whose keys are written as the last one's were gets the same keys array (so the record's headers are
-    /// that one array, as for a CSV file's rows) without making or comparing its keys again.
+    /// The keys (in the order first written) and values of a JSON object, or why it is not one. `keys`
+    /// remembers the last object's keys: an object whose keys are written as the last one's were gets the
+    /// same keys array (so a file's records share one, as a CSV file's rows do) without making or comparing
+    /// its keys again.
     static func fields(
-        from bytes: UnsafeBufferPointer<UInt8>, keys: KeyMemory?
+        from bytes: UnsafeBufferPointer<UInt8>, keys: KeyMemory
     ) -> Result<(keys: [String], values: [String]), DecodeFailure> {
         guard UTF8Validation.isValid(bytes) else { return .failure(DecodeFailure("not valid UTF-8")) }
         var parser = Parser(bytes: bytes)
@@ -32,7 +28,7 @@ enum JSONRecordDecoder {
                 if parser.index != bytes.count { throw DecodeFailure("not valid JSON") }
                 return .failure(DecodeFailure("not a JSON object"))
             }
-            let members = try parser.parseTopObject(keys: keys ?? KeyMemory())
+            let members = try parser.parseTopObject(keys: keys)
             parser.skipWhitespace()
             guard parser.index == bytes.count else { throw DecodeFailure("not valid JSON (text after the object)") }
             return .success(members)
@@ -54,7 +50,7 @@ enum JSONRecordDecoder {
 
         /// The first `count` keys as written, as text (each was written without an escape: `written` holds it).
         func writtenKeys(_ count: Int) -> [String] {
-            (0..<count).map { place in written[place]!.withUnsafeBufferPointer { String(copying: unsafe UTF8Span(unchecked: $0.span)) } }
+            (0..<count).map { place in written[place]!.withUnsafeBufferPointer(String.init(checkedUTF8:)) }
         }
     }
 
@@ -91,12 +87,13 @@ enum JSONRecordDecoder {
                 while true {
                     skipWhitespace()
                     let position = keys.count
-                    if asBefore, position < memory.written.count, let before = memory.written[position], let range = plainString(),
-                        range.count == before.count, bytes[range].elementsEqual(before)
+                    let plain = plainString()
+                    if asBefore, let plain, position < memory.written.count, let before = memory.written[position],
+                        plain.count == before.count, bytes[plain].elementsEqual(before)
                     {
                         // The same bytes make the same key.
                         keys.append("")
-                        index = range.upperBound + 1
+                        index = plain.upperBound + 1
                     } else {
                         if asBefore {
                             asBefore = false
@@ -104,9 +101,13 @@ enum JSONRecordDecoder {
                             keys = memory.writtenKeys(position)
                             written = Array(memory.written[0..<position])
                         }
-                        let range = plainString()
-                        keys.append(try parseString())
-                        written.append(range.map { Array(bytes[$0]) })
+                        if let plain {
+                            keys.append(take(plain))
+                            written.append(Array(bytes[plain]))
+                        } else {
+                            keys.append(try parseString())
+                            written.append(nil)
+                        }
                     }
                     skipWhitespace()
                     try expect(UInt8(ascii: ":"))
@@ -245,14 +246,17 @@ enum JSONRecordDecoder {
             }
         }
 
+        /// The text of the string whose bytes are `plain` (`plainString()`), and `index` past its closing quote.
+        /// Its bytes are valid UTF-8 (the whole value was checked, and quotes are ASCII) and are copied at once
+        /// (appending byte by byte to an array, then checking it as UTF-8 again, was most of reading a JSON line).
+        mutating func take(_ plain: Range<Int>) -> String {
+            index = plain.upperBound + 1
+            return String(checkedUTF8: UnsafeBufferPointer(rebasing: bytes[plain]))
+        }
+
         mutating func parseString() throws -> String {
-            // Most strings: no escape, no control character. Their bytes are valid UTF-8 (the whole value was
-            // checked, and quotes are ASCII) and are copied at once (appending byte by byte to an array, then
-            // checking it as UTF-8 again, was most of reading a JSON line).
-            if let range = plainString() {
-                index = range.upperBound + 1
-                return String(copying: unsafe UTF8Span(unchecked: UnsafeBufferPointer(rebasing: bytes[range]).span))
-            }
+            // Most strings: no escape, no control character.
+            if let plain = plainString() { return take(plain) }
             try expect(0x22)
             var out: [UInt8] = []
             while true {

@@ -72,7 +72,7 @@ import Testing
         #expect(read[1].dictionary == ["a": "一", "b": "二"])
     }
 
-    /// `validUTF8Row` accepts a row only when each of its fields is valid UTF-8 without a NUL byte, so
+    /// `isValidUTF8Row` accepts a row only when each of its fields is valid UTF-8 without a NUL byte, so
     /// copying the fields unchecked is sound; and it accepts the usual row (valid fields between ASCII delimiters).
     @Test func aRowIsAcceptedWholeOnlyWhenEachFieldIsValid() {
         var generator = SystemRandomNumberGenerator()
@@ -101,7 +101,7 @@ import Testing
                     clean || Bool.random(using: &generator)
                     ? [0x2C] : [[], alphabet.randomElement(using: &generator)!].randomElement(using: &generator)!
             }
-            let whole = bytes.withUnsafeBufferPointer { CSVReader.validUTF8Row($0, fields: fields[...]) != nil }
+            let whole = bytes.withUnsafeBufferPointer { CSVReader.isValidUTF8Row($0, fields: fields[...]) }
             let eachValid = fields.allSatisfy { range in
                 !bytes[range].contains(0) && String(validating: bytes[range], as: UTF8.self) != nil
             }
