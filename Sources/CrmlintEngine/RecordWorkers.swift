@@ -107,6 +107,14 @@ final class RecordWorkers {
         /// The findings of the record-local checkers on `record`, per checker slot (empty: none).
         private func check(_ record: Record, direction: Direction?) -> [[Finding]] {
             var found: [[Finding]] = []
+            @inline(__always) func run(_ slot: Int) {
+                RuleClock.time(clock, slot, context: context) {
+                    calls.check(slot, record, context: context) { finding in
+                        if found.isEmpty { found = [[Finding]](repeating: [], count: checkers.count) }
+                        found[slot].append(finding)
+                    }
+                }
+            }
             let kind = Self.kind(of: record.dataset, direction: direction)
             // Judged when a text rule applies (a record none applies to, such as an inbound message,
             // is not looked up in the text memory, where it would push out texts that repeat).
@@ -118,12 +126,7 @@ final class RecordWorkers {
                 if clock == nil {
                     if planGrouping != nothingFound.grouping { replan() }
                     if nothingFound.holdsAll(planFacts[kind]) {
-                        for slot in planRuns[kind] {
-                            calls.check(slot, record, context: context) { finding in
-                                if found.isEmpty { found = [[Finding]](repeating: [], count: checkers.count) }
-                                found[slot].append(finding)
-                            }
-                        }
+                        for slot in planRuns[kind] { run(slot) }
                         return found
                     }
                 }
@@ -134,12 +137,7 @@ final class RecordWorkers {
                     clock?.countSkipped(slot)
                     continue
                 }
-                RuleClock.time(clock, slot, context: context) {
-                    calls.check(slot, record, context: context) { finding in
-                        if found.isEmpty { found = [[Finding]](repeating: [], count: checkers.count) }
-                        found[slot].append(finding)
-                    }
-                }
+                run(slot)
             }
             return found
         }
