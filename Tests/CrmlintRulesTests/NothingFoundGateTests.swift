@@ -52,6 +52,15 @@ import Testing
             fields: ["id": "M\(serial)", "text": text, "notes": notes], serial: serial)
     }
 
+    /// The rules' checkers, a gate over them and a context with the prefilter, as a worker has them.
+    func gated() throws -> (context: CheckContext, checkers: [RuleChecker], gate: NothingFoundGate) {
+        let rules = try loaded()
+        let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        context.prefilter = LiteralPrefilter(rules: rules)
+        let checkers = rules.map { $0.makeChecker() }
+        return (context, checkers, NothingFoundGate(checkers: checkers))
+    }
+
     /// Runs every checker the gate does not skip; the slots skipped.
     func run(
         _ record: Record, _ checkers: [RuleChecker], gate: NothingFoundGate, context: CheckContext
@@ -70,11 +79,7 @@ import Testing
     }
 
     @Test func skipsTheRulesThatFoundNothingInTheTextBefore() throws {
-        let rules = try loaded()
-        let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
-        context.prefilter = LiteralPrefilter(rules: rules)
-        let checkers = rules.map { $0.makeChecker() }
-        let gate = NothingFoundGate(checkers: checkers)
+        let (context, checkers, gate) = try gated()
         #expect((0..<4).allSatisfy(gate.mayGate))
         // A text seen for the first time: only the rule reading no column of the record is skipped.
         #expect(run(record("好的，辛苦了", serial: 0), checkers, gate: gate, context: context).skipped == [3])
@@ -142,11 +147,7 @@ import Testing
     /// A plan (`plan`, `holdsAll`) skips all of a set of slots at once exactly when `skips` skips each of them
     /// the gate may skip, and then runs just those it never skips; the grouping changes with the records' shape.
     @Test func aPlanSkipsAtOnceWhatSkipsSkipsOneByOne() throws {
-        let rules = try loaded()
-        let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
-        context.prefilter = LiteralPrefilter(rules: rules)
-        let checkers = rules.map { $0.makeChecker() }
-        let gate = NothingFoundGate(checkers: checkers)
+        let (context, checkers, gate) = try gated()
         let texts = ["保证下周到货", "好的，辛苦了", "送您一个300元的礼品", "我们不敢保证", "", "收到"]
         var generator = SystemRandomNumberGenerator()
         var (heldAll, heldSome) = (0, 0)
