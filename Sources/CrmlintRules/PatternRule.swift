@@ -271,7 +271,7 @@ public struct PatternRule: Rule, RuleKind {
 
         /// How the rule's pattern number `leaf` runs on the current field.
         private func run(
-            leaf: Int, slot: Int, prefilter: LiteralPrefilter, present: [Bool], places: LiteralPrefilter.Places
+            leaf: Int, slot: Int, prefilter: LiteralPrefilter, present: LiteralPrefilter.PresentSets, places: LiteralPrefilter.Places
         ) -> TextMatcher.Run {
             guard prefilter.allows(entry: slot, present: present) else { return .skip }
             guard let positions = prefilter.starts(slot: slot, in: places, present: present) else { return .scan }
@@ -351,7 +351,7 @@ public struct PatternRule: Rule, RuleKind {
         /// or excepted, no match limit): a function of the text alone, which the text memo keeps.
         private func scan(
             _ buffer: UnsafeBufferPointer<UInt8>, from: Int, fieldIndex: Int, text: NormalizedText, record: Record, field: String,
-            context: CheckContext, words: (present: [Bool], places: LiteralPrefilter.Places)?, emit: (Finding) -> Void
+            context: CheckContext, words: (present: LiteralPrefilter.PresentSets, places: LiteralPrefilter.Places)?, emit: (Finding) -> Void
         ) -> Bool {
             var limitReported = false
             // Every hit that survives its limit and exceptions, from every entry; merged below,

@@ -215,7 +215,7 @@ public final class CheckContext {
     @exclusivity(unchecked) private var cachedValues: [String?] = []
     @exclusivity(unchecked) private var cachedTexts: [NormalizedText?] = []
     @exclusivity(unchecked) private var cachedHasText: [Bool] = []
-    @exclusivity(unchecked) private var cachedPresent: [[Bool]?] = []
+    @exclusivity(unchecked) private var cachedPresent: [LiteralPrefilter.PresentSets?] = []
     /// Whether the prefilter has marked the field (`cachedPresent` holds its sets).
     @exclusivity(unchecked) private var cachedMarked: [Bool] = []
     @exclusivity(unchecked) private var cachedPlaces: [LiteralPrefilter.Places] = []
@@ -509,7 +509,7 @@ public final class CheckContext {
     @exclusivity(unchecked) private var modelCache: (serial: Int, entries: [(model: Int, index: Int, probabilities: [Float])]) = (-1, [])
     @exclusivity(unchecked) private var modelScratch = NgramModel.Scratch()
 
-    @exclusivity(unchecked) private var spareWordArrays: [(present: [Bool], places: LiteralPrefilter.Places)] = []
+    @exclusivity(unchecked) private var spareWordArrays: [(present: LiteralPrefilter.PresentSets, places: LiteralPrefilter.Places)] = []
 
     /// Which pattern-rule entries could match, one pass per field for all
     /// rules (set by the scanner; nil runs every entry).
@@ -522,12 +522,12 @@ public final class CheckContext {
     /// The prefilter's word sets present in a field of the current record, and
     /// where the leading words of patterns stand in it (`LiteralPrefilter.starts`):
     /// one pass for all rules.
-    public func wordHits(_ record: Record, field: String) -> (present: [Bool], places: LiteralPrefilter.Places)? {
+    public func wordHits(_ record: Record, field: String) -> (present: LiteralPrefilter.PresentSets, places: LiteralPrefilter.Places)? {
         wordHits(at: cachedIndex(record, field: field))
     }
 
     /// The same for the field at `index` in the per-record cache (`fieldIndex`).
-    public func wordHits(at index: Int) -> (present: [Bool], places: LiteralPrefilter.Places)? {
+    public func wordHits(at index: Int) -> (present: LiteralPrefilter.PresentSets, places: LiteralPrefilter.Places)? {
         guard let prefilter else { return nil }
         if !cachedMarked[index] { markWords(at: index, prefilter: prefilter) }
         return (cachedPresent[index]!, cachedPlaces[index])
@@ -537,8 +537,9 @@ public final class CheckContext {
     private func markWords(at index: Int, prefilter: LiteralPrefilter) {
         // Arrays of an earlier record's fields when there are (`mark` clears them): allocating
         // and zeroing thousands of flags per field cost more than reusing them.
-        var (present, places) = spareWordArrays.popLast() ?? ([], LiteralPrefilter.Places())
-        if present.count != prefilter.setCount { present = [Bool](repeating: false, count: prefilter.setCount) }
+        var (present, places) =
+            spareWordArrays.popLast() ?? (LiteralPrefilter.PresentSets(count: prefilter.setCount), LiteralPrefilter.Places())
+        if present.count != prefilter.setCount { present = LiteralPrefilter.PresentSets(count: prefilter.setCount) }
         // No text marks nothing (and clears what an earlier field left).
         let bytes = text(at: index)?.bytes ?? []
         sharedWork {
@@ -553,7 +554,7 @@ public final class CheckContext {
         sharedWork {
             cachedVerdicts.withUnsafeMutableBufferPointer { verdicts in
                 prefilter.judgeEntries(
-                    present: present, places: places,
+                    present: present,
                     into: UnsafeMutableBufferPointer(rebasing: verdicts[index * words..<(index + 1) * words]))
             }
         }

@@ -59,7 +59,7 @@ import Testing
             let record = Record(
                 dataset: .messages, file: "m.csv", line: serial + 2, position: serial + 1, fields: ["text": text], serial: serial)
             let hits = try #require(context.wordHits(record, field: "text"))
-            #expect(hits.present.contains(true) == text.contains("故障"), "'\(text)'")
+            #expect(hits.present.flags.contains(true) == text.contains("故障"), "'\(text)'")
             #expect(context.firstAllowedEntry(0..<1, at: context.fieldIndex(record, field: "text")) == (text.contains("故障") ? 0 : 1))
         }
     }

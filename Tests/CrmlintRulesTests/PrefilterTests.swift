@@ -97,7 +97,7 @@ import Testing
                 let text = String((0..<Int.random(in: 0...18, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
                 let bytes = Array(text.utf8)
                 try bytes.withUnsafeBufferPointer { buffer in
-                    var present = [Bool](repeating: false, count: prefilter.setCount)
+                    var present = LiteralPrefilter.PresentSets(count: prefilter.setCount)
                     var places = LiteralPrefilter.Places()
                     prefilter.mark(buffer, into: &present, places: &places)
                     let expected = try whole.allMatches(in: buffer, scratch: scratch).map(\.range).filter { !$0.isEmpty }
@@ -135,7 +135,7 @@ import Testing
             let prefilter = LiteralPrefilter(rules: [rule])
             for _ in 0..<400 {
                 let text = String((0..<Int.random(in: 1...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
-                var present = [Bool](repeating: false, count: prefilter.setCount)
+                var present = LiteralPrefilter.PresentSets(count: prefilter.setCount)
                 Array(text.utf8).withUnsafeBufferPointer { prefilter.mark($0, into: &present) }
                 if !(try pattern.matches(text)).isEmpty {
                     #expect(prefilter.allows(entry: 0, present: present), "prefilter skipped '\(text)' for \(source)")
@@ -156,7 +156,7 @@ import Testing
         let pattern = try PatternEngine.Pattern(source)
         let prefilter = Self.prefilter(for: pattern)
         func allowed(_ text: String) -> Bool {
-            var present = [Bool](repeating: false, count: prefilter.setCount)
+            var present = LiteralPrefilter.PresentSets(count: prefilter.setCount)
             Array(text.utf8).withUnsafeBufferPointer { prefilter.mark($0, into: &present) }
             return prefilter.allows(entry: 0, present: present)
         }
@@ -187,13 +187,13 @@ import Testing
         #expect(kept[2].count >= 32 && kept[3].count > 500)
         for text in ["给您个人5个点的回扣", "保证一定到货，绝对没问题", "VIP 客户 事成之后 另有重谢", ""] {
             let bytes = Array(text.utf8)
-            var (present, places) = ([Bool](repeating: false, count: built.setCount), LiteralPrefilter.Places())
-            var (again, againPlaces) = ([Bool](repeating: false, count: restored.setCount), LiteralPrefilter.Places())
+            var (present, places) = (LiteralPrefilter.PresentSets(count: built.setCount), LiteralPrefilter.Places())
+            var (again, againPlaces) = (LiteralPrefilter.PresentSets(count: restored.setCount), LiteralPrefilter.Places())
             bytes.withUnsafeBufferPointer { buffer in
                 built.mark(buffer, into: &present, places: &places)
                 restored.mark(buffer, into: &again, places: &againPlaces)
             }
-            #expect(present.contains(true) == !text.isEmpty)
+            #expect(present.flags.contains(true) == !text.isEmpty)
             #expect(present == again && places == againPlaces, "\(text)")
         }
         file[file.count / 2] ^= 0x40
@@ -259,7 +259,7 @@ import Testing
                 text += piece
             }
             let bytes = Array(text.utf8)
-            var present = [Bool](repeating: false, count: prefilter.setCount)
+            var present = LiteralPrefilter.PresentSets(count: prefilter.setCount)
             var places = LiteralPrefilter.Places()
             bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, places: &places) }
             var expectedPresent = [Bool](repeating: false, count: prefilter.setCount)
@@ -275,7 +275,7 @@ import Testing
                     }
                 }
             }
-            #expect(present == expectedPresent, "'\(text)'")
+            #expect(present.flags == expectedPresent, "'\(text)'")
             // The first allowed slot of a run of slots is the first `allows` lets through.
             for _ in 0..<20 {
                 let lower = Int.random(in: 0..<prefilter.slotCount, using: &generator)
@@ -291,7 +291,7 @@ import Testing
 
     /// The entries' verdicts `judgeEntries` writes after a `mark` (judging only the entries a present set
     /// of their first clause names) are `allows` on every entry slot, and `mark` reusing one `present` and
-    /// `Places` from text to text (clearing only the sets it found last) marks what a fresh one does: on
+    /// `Places` from text to text (clearing the sets of the text before) marks what a fresh one does: on
     /// random texts of the bundled rules' words, with the prefilter built and read back from its file.
     @Test func entryVerdictsAreWhatJudgingEveryEntryGives() throws {
         let rules = try RuleLoader.load(paths: [BuiltinRules.root], checkExamples: false)
@@ -304,7 +304,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         var allowedSeen = 0
         for prefilter in [built, restored] {
-            var present = [Bool](repeating: false, count: prefilter.setCount)
+            var present = LiteralPrefilter.PresentSets(count: prefilter.setCount)
             var places = LiteralPrefilter.Places()
             var verdicts = [UInt64](repeating: 0, count: prefilter.entryVerdictWords)
             for round in 0..<150 {
@@ -313,13 +313,13 @@ import Testing
                     round % 10 == 9
                     ? "" : (0..<Int.random(in: 1...30, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
                 let bytes = Array(text.utf8)
-                var fresh = [Bool](repeating: false, count: prefilter.setCount)
+                var fresh = LiteralPrefilter.PresentSets(count: prefilter.setCount)
                 bytes.withUnsafeBufferPointer { buffer in
                     prefilter.mark(buffer, into: &present, places: &places)
                     prefilter.mark(buffer, into: &fresh)
                 }
                 #expect(present == fresh, "'\(text)'")
-                verdicts.withUnsafeMutableBufferPointer { prefilter.judgeEntries(present: present, places: places, into: $0) }
+                verdicts.withUnsafeMutableBufferPointer { prefilter.judgeEntries(present: present, into: $0) }
                 try verdicts.withUnsafeBufferPointer { bits in
                     for slot in 0..<prefilter.entrySlotCount {
                         let expected = prefilter.allows(entry: slot, present: present)
@@ -444,10 +444,10 @@ import Testing
         for rules in [[rule], []] as [[Rule]] {
             let prefilter = LiteralPrefilter(rules: rules)
             #expect(prefilter.setCount == 0)
-            var present = [Bool](repeating: false, count: prefilter.setCount)
+            var present = LiteralPrefilter.PresentSets(count: prefilter.setCount)
             var places = LiteralPrefilter.Places()
             Array("保证123 abc".utf8).withUnsafeBufferPointer { prefilter.mark($0, into: &present, places: &places) }
-            #expect(present.isEmpty)
+            #expect(present.count == 0 && present.flags.isEmpty)
             if let first = prefilter.firstSlot["t"] {
                 #expect(prefilter.allows(entry: first, present: present) && prefilter.allows(entry: first + 1, present: present))
             }
@@ -462,7 +462,7 @@ import Testing
         let firstLeaf = try #require(prefilter.firstLeafSlot["t"])
         let text = String(repeating: "保证", count: 30) + "承诺7号到货"
         let bytes = Array(text.utf8)
-        var present = [Bool](repeating: false, count: prefilter.setCount)
+        var present = LiteralPrefilter.PresentSets(count: prefilter.setCount)
         var places = LiteralPrefilter.Places()
         bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, places: &places) }
         let guarantees = Array(stride(from: 0, to: 180, by: 6))
@@ -490,7 +490,7 @@ import Testing
         prefilter.maxPlaces = 20_000
         let firstLeaf = try #require(prefilter.firstLeafSlot["t"])
         let text = String(repeating: "保证到货，", count: 300) + "承诺7号到货"
-        var present = [Bool](repeating: false, count: prefilter.setCount)
+        var present = LiteralPrefilter.PresentSets(count: prefilter.setCount)
         var places = LiteralPrefilter.Places()
         Array(text.utf8).withUnsafeBufferPointer { prefilter.mark($0, into: &present, places: &places) }
         #expect(places.dropped, "30,000 places kept")
@@ -524,7 +524,7 @@ import Testing
         _ pattern: PatternEngine.Pattern, _ anchored: PatternEngine.Pattern, prefilter: LiteralPrefilter,
         text: String, scratch: MatchScratch
     ) throws {
-        var present = [Bool](repeating: false, count: prefilter.setCount)
+        var present = LiteralPrefilter.PresentSets(count: prefilter.setCount)
         var places = LiteralPrefilter.Places()
         let bytes = Array(text.utf8)
         try bytes.withUnsafeBufferPointer { buffer in
