@@ -104,9 +104,13 @@ final class RecordWorkers {
             }
         }
 
+        /// The findings of the record being checked, per checker slot (empty: none). A property, not a local
+        /// the findings closure captures: a captured `var` was checked for exclusive access at run time on
+        /// every finding. Used by this worker's thread alone.
+        @exclusivity(unchecked) private var found: [[Finding]] = []
+
         /// The findings of the record-local checkers on `record`, per checker slot (empty: none).
         private func check(_ record: Record, direction: Direction?) -> [[Finding]] {
-            var found: [[Finding]] = []
             @inline(__always) func run(_ slot: Int) {
                 RuleClock.time(clock, slot, context: context) {
                     calls.check(slot, record, context: context) { finding in
@@ -115,6 +119,7 @@ final class RecordWorkers {
                     }
                 }
             }
+            defer { found = [] }
             let kind = Self.kind(of: record.dataset, direction: direction)
             // Judged when a text rule applies (a record none applies to, such as an inbound message,
             // is not looked up in the text memory, where it would push out texts that repeat).
@@ -146,9 +151,9 @@ final class RecordWorkers {
         private let gatedKinds: [Bool]
         /// Per kind, for the gate's grouping `planGrouping` (`NothingFoundGate.plan`): the facts that skip
         /// every slot of the kind the gate may skip, and the slots that run when the record holds them all.
-        private var planGrouping = -1
-        private var planFacts: [SIMD4<UInt64>] = []
-        private var planRuns: [[Int]] = []
+        @exclusivity(unchecked) private var planGrouping = -1
+        @exclusivity(unchecked) private var planFacts: [SIMD4<UInt64>] = []
+        @exclusivity(unchecked) private var planRuns: [[Int]] = []
 
         private func replan() {
             planGrouping = nothingFound.grouping

@@ -234,25 +234,21 @@ public enum Scanner {
         // one thread.
         var located: (Finding) -> Finding = { $0 }
         var currentSheet: String?
-        var batch: [Record] = [], directions: [Direction?] = []
-        batch.reserveCapacity(RecordWorkers.batchSize)
-        directions.reserveCapacity(RecordWorkers.batchSize)
+        let gathering = Gathering()
         var inFlight: RecordWorkers.Job?
         /// Hands the full batch to the workers, then completes the one handed over before.
         func dispatch() {
             let job =
                 workers.hasWork
-                ? workers.submit(records: batch, directions: directions) : RecordWorkers.Job(records: batch, directions: directions)
-            batch = []
-            batch.reserveCapacity(RecordWorkers.batchSize)
-            directions = []
-            directions.reserveCapacity(RecordWorkers.batchSize)
+                ? workers.submit(records: gathering.records, directions: gathering.directions)
+                : RecordWorkers.Job(records: gathering.records, directions: gathering.directions)
+            gathering.reset()
             if let previous = inFlight { complete(previous) }
             inFlight = job
         }
         /// Every record read so far checked and its findings emitted (before a problem is emitted, at the end of an input).
         func flush() {
-            if !batch.isEmpty { dispatch() }
+            if !gathering.records.isEmpty { dispatch() }
             if let job = inFlight {
                 inFlight = nil
                 complete(job)
@@ -305,9 +301,9 @@ public enum Scanner {
             }
         }
         func add(_ record: Record) {
-            batch.append(record)
-            directions.append(record.value(number: FieldNumbers.direction).flatMap(context.direction))
-            if batch.count == RecordWorkers.batchSize { dispatch() }
+            gathering.records.append(record)
+            gathering.directions.append(record.value(number: FieldNumbers.direction).flatMap(context.direction))
+            if gathering.records.count == RecordWorkers.batchSize { dispatch() }
         }
         /// The notes rules left about the input just read (absent columns, unknown words).
         func takeNotes(into summary: inout InputSummary) {
@@ -750,5 +746,23 @@ public enum Scanner {
     static func recordDay(_ record: Record, context: CheckContext) -> String? {
         guard let field = eventField(record.dataset) else { return nil }
         return context.time(record, field: field).map { TimeValue.day(of: $0.start, timeZone: context.timeZone) }
+    }
+}
+
+/// The records read for the next batch of `RecordWorkers`, and each one's direction. A class with
+/// unchecked properties, not two local arrays: the scan's nested functions capture what they change, and a
+/// captured `var` was checked for exclusive access at run time on every record (three times a record).
+/// Used by the scanning thread alone.
+private final class Gathering {
+    @exclusivity(unchecked) var records: [Record] = []
+    @exclusivity(unchecked) var directions: [Direction?] = []
+
+    init() { reset() }
+
+    func reset() {
+        records = []
+        records.reserveCapacity(RecordWorkers.batchSize)
+        directions = []
+        directions.reserveCapacity(RecordWorkers.batchSize)
     }
 }

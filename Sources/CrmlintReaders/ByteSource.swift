@@ -14,10 +14,12 @@
 public final class ByteSource {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
-    private var buffer: [UInt8]
-    private var start = 0
-    private var end = 0
-    private var finished = false
+    // Read by the reader for every line (`takeLine`), on the one thread that reads the file: unchecked
+    // exclusive access spares a run-time check a line.
+    @exclusivity(unchecked) private var buffer: [UInt8]
+    @exclusivity(unchecked) private var start = 0
+    @exclusivity(unchecked) private var end = 0
+    @exclusivity(unchecked) private var finished = false
     public private(set) var readError: String?
 
     /// Size at open for a regular file (nil for pipes, terminals, stdin).

@@ -36,10 +36,10 @@ public final class CSVReader: RecordReader {
     @exclusivity(unchecked) private var delimiter: UInt8
     @exclusivity(unchecked) private var header: [String]?
     /// The header as written, to recognise it when it is repeated (files joined together).
-    private var headerAsWritten: [String] = []
+    @exclusivity(unchecked) private var headerAsWritten: [String] = []
     @exclusivity(unchecked) private var line = 1
-    private var headerFailed = false
-    private var sawContent = false
+    @exclusivity(unchecked) private var headerFailed = false
+    @exclusivity(unchecked) private var sawContent = false
     @exclusivity(unchecked) private var queued: [ReaderEvent] = []
     /// Fields above this size make the row an input error (the bytes are
     /// skipped, not kept), so one runaway field cannot exhaust memory.

@@ -124,11 +124,11 @@ public struct ContactDetailRule: Rule, RuleKind {
 
     final class Checker: RuleChecker {
         let rule: ContactDetailRule
-        private var latest: (asOf: Date, date: Int)?
+        @exclusivity(unchecked) private var latest: (asOf: Date, date: Int)?
         // Memo tables for what repeats across records: recipient labels and addresses.
-        private var recipientTypes: [String: String] = [:]
-        private var outside: [String: Bool?] = [:]
-        private var domains: (source: [String], normalized: [[UInt8]])?
+        @exclusivity(unchecked) private var recipientTypes: [String: String] = [:]
+        @exclusivity(unchecked) private var outside: [String: Bool?] = [:]
+        @exclusivity(unchecked) private var domains: (source: [String], normalized: [[UInt8]])?
         /// The fields to read in records of the last record's shape and dataset (a file's records share both):
         /// the candidates less the excluded. Worked out per record, looking each field up in a table of
         /// exclusions by dataset and name, this was ~850 instructions a field, 7 % of scanning an export.
@@ -138,8 +138,8 @@ public struct ContactDetailRule: Rule, RuleKind {
         @exclusivity(unchecked) private var planFields: [(name: String, number: Int)] = []
         // The last record's answers: most records of a file carry the same recipient label and audience,
         // and comparing a short string costs less than hashing it for the tables above.
-        private var lastRecipientType: (raw: String, canonical: String)?
-        private var lastAudience: (audience: String, allowed: Bool)?
+        @exclusivity(unchecked) private var lastRecipientType: (raw: String, canonical: String)?
+        @exclusivity(unchecked) private var lastAudience: (audience: String, allowed: Bool)?
 
         init(rule: ContactDetailRule) { self.rule = rule }
         // Per-record work only (its memo tables are this worker's): may run on worker threads.

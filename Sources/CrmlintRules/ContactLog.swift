@@ -170,9 +170,9 @@ final class ContactLog {
 
     // MARK: Per-customer order
 
-    private var groupStarts: [Int32] = []
-    private var order: [Int32] = []
-    private var grouped = -1
+    @exclusivity(unchecked) private var groupStarts: [Int32] = []
+    @exclusivity(unchecked) private var order: [Int32] = []
+    @exclusivity(unchecked) private var grouped = -1
 
     /// The customer's events, earliest first (ties in reading order).
     func events(of customerIndex: Int32) -> ArraySlice<Int32> {

@@ -185,7 +185,7 @@ public final class CheckContext {
     public let redactor: Redactor
     public let limits: MatchLimits
     /// `company_domains` from crmlint.yml: addresses there are inside the company.
-    public var companyDomains: [String] = []
+    @exclusivity(unchecked) public var companyDomains: [String] = []
     /// Channel and direction words: the defaults plus crmlint.yml's.
     public var vocabulary = ValueVocabulary.standard {
         didSet { (channels, directions) = (ValueMemo(), ValueMemo()) }
@@ -229,7 +229,7 @@ public final class CheckContext {
 
     /// Whether pattern rules skip texts they found nothing in before, phrase conditions and models
     /// reuse their answers on a text (`TextMemo`); tests turn it off to check that it changes no finding.
-    public var remembersTexts = true
+    @exclusivity(unchecked) public var remembersTexts = true
     private let textMemo = TextMemo()
     /// Fact numbers given so far, by what they were asked for, and the next free one.
     private enum FactKey: Hashable {
@@ -326,7 +326,7 @@ public final class CheckContext {
     /// Whether to count the time of work rules share (normalising a field, the
     /// prefilter's pass over it, a model's scores, reading a time) in `sharedWorkNanoseconds`:
     /// a timed scan (`--rule-timing`) reports it apart from the rule that happened to ask first.
-    public var timesSharedWork = false
+    @exclusivity(unchecked) public var timesSharedWork = false
     public private(set) var sharedWorkNanoseconds: UInt64 = 0
 
     @inline(__always) private func sharedWork<T>(_ body: () -> T) -> T {
@@ -612,9 +612,9 @@ public final class CheckContext {
     @exclusivity(unchecked) private var timeCache: [(field: String, time: TimeValue?)] = []
     /// The scan zone's offset on the day of the last time read (`TimeValue.parse`).
     private let zoneOffsets = ZoneOffsets()
-    private var reportedProblems: Set<String> = []
-    private var problemSerial = -1
-    private var sharedState: [String: AnyObject] = [:]
+    @exclusivity(unchecked) private var reportedProblems: Set<String> = []
+    @exclusivity(unchecked) private var problemSerial = -1
+    @exclusivity(unchecked) private var sharedState: [String: AnyObject] = [:]
 
     private func syncRecord(_ record: Record) {
         if problemSerial != record.serial {
