@@ -41,10 +41,10 @@ public final class Redactor: @unchecked Sendable {
     private let normalizer = TextNormalizer()
     private let scratch = MatchScratch()
     private struct Key: Hashable { let text: String; let minimumRun: Int }
-    private var cache: [Key: String] = [:]
+    @exclusivity(unchecked) private var cache: [Key: String] = [:]
     /// The text `excerpt` last redacted, and its redacted scalars.
-    private var lastExcerptText: String?
-    private var lastExcerptScalars: [Unicode.Scalar] = []
+    @exclusivity(unchecked) private var lastExcerptText: String?
+    @exclusivity(unchecked) private var lastExcerptScalars: [Unicode.Scalar] = []
 
     public init() {}
 

@@ -20,8 +20,8 @@ final class FindingGroups {
     /// The groups in the order they were met, and each one's place there by key. (Kept in an array and
     /// changed in place: copying a group out of a dictionary and back copied its first finding and its
     /// related locations on every finding it took, ~4 % of scanning a whole export.)
-    private var groups: [Group] = []
-    private var places: [GroupKey: Int] = [:]
+    @exclusivity(unchecked) private var groups: [Group] = []
+    @exclusivity(unchecked) private var places: [GroupKey: Int] = [:]
 
     /// What makes a group: rule, whose (customer, rep or file), field, window. (Hashed as four strings: joined
     /// into one with separators, the key cost an allocation per finding.)

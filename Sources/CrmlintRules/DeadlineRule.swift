@@ -93,10 +93,10 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
     final class Checker: RuleChecker {
         let rule: DeadlineRule
         /// Clocks waiting for `finish`: the starting contact and when the clock started.
-        private var starts: [(event: Int32, clock: Int64)] = []
+        @exclusivity(unchecked) private var starts: [(event: Int32, clock: Int64)] = []
         /// With `first: true`: each customer's earliest start.
-        private var firsts: [Int32: (event: Int32, clock: Int64)] = [:]
-        private var log: ContactLog?
+        @exclusivity(unchecked) private var firsts: [Int32: (event: Int32, clock: Int64)] = [:]
+        @exclusivity(unchecked) private var log: ContactLog?
 
         init(rule: DeadlineRule) { self.rule = rule }
 

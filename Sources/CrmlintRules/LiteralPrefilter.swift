@@ -628,7 +628,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
 
     /// The most places `mark` keeps for one text (8 MB); messages have hundreds.
     /// (Set before the prefilter is shared: tests lower it.)
-    public var maxPlaces = 1 << 20
+    @exclusivity(unchecked) public var maxPlaces = 1 << 20
 
     /// One try of `mark`: the number of places found, of which `links` holds those it has room for.
     private func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout [UInt64], places: inout [Int64], last: inout [Int32]) -> Int

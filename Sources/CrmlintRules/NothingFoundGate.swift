@@ -40,7 +40,10 @@ public final class NothingFoundGate {
     /// set when it has no text: no member finds anything there).
     @usableFromInline @exclusivity(unchecked) var held = SIMD4<UInt64>()
     /// Changes whenever the grouping (`facts`) does, so a caller's plans built from `facts` know to be rebuilt.
-    public private(set) var grouping = 0
+    /// (Read through this module: a stored property read from another module is checked for exclusive
+    /// access at run time whatever its declaration says, once a record in the worker's loop.)
+    public var grouping: Int { groupingNumber }
+    @exclusivity(unchecked) private var groupingNumber = 0
 
     public init(checkers: [RuleChecker]) {
         textCheckers = checkers.map { $0 as? RemembersNothingFound }
@@ -93,7 +96,7 @@ public final class NothingFoundGate {
     /// it, and those reading only the column most of them read alone.
     private func regroup(_ record: Record, context: CheckContext) {
         groupKey.note(record)
-        grouping &+= 1
+        groupingNumber &+= 1
         var readers: [Int: (name: String, count: Int)] = [:]
         var columns: [(names: [String], numbers: [Int])?] = []
         for checker in textCheckers {

@@ -227,6 +227,6 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             let field: String
             let problem: String
         }
-        private var messages: [MessageKey: String] = [:]
+        @exclusivity(unchecked) private var messages: [MessageKey: String] = [:]
     }
 }

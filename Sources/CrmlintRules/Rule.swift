@@ -202,7 +202,7 @@ public final class CheckContext {
 
     /// Facts about the current file rather than its records, collected for the
     /// scanner: columns rules need that records lack, and values no vocabulary knows.
-    public private(set) var fileNotes = FileNotes()
+    @exclusivity(unchecked) public private(set) var fileNotes = FileNotes()
     // The current record's normalised fields, and the prefilter's verdict on
     // each: a short list, since a record has few text fields.
     // Unchecked: read per record and rule, never overlapping (the runtime check cost ~6 % of a scan).
@@ -327,7 +327,7 @@ public final class CheckContext {
     /// prefilter's pass over it, a model's scores, reading a time) in `sharedWorkNanoseconds`:
     /// a timed scan (`--rule-timing`) reports it apart from the rule that happened to ask first.
     @exclusivity(unchecked) public var timesSharedWork = false
-    public private(set) var sharedWorkNanoseconds: UInt64 = 0
+    @exclusivity(unchecked) public private(set) var sharedWorkNanoseconds: UInt64 = 0
 
     @inline(__always) private func sharedWork<T>(_ body: () -> T) -> T {
         guard timesSharedWork else { return body() }

@@ -570,10 +570,10 @@ public final class MatchScratch {
     }
 
     /// When set, every search with this scratch is timed into it, per pattern (`--rule-timing`).
-    public var patternClock: PatternClock?
+    @exclusivity(unchecked) public var patternClock: PatternClock?
 
     /// Matches the interpreter stopped with an error and the JIT answered.
-    public fileprivate(set) var interpreterFallbacks = 0
+    @exclusivity(unchecked) public fileprivate(set) var interpreterFallbacks = 0
 
     deinit {
         pcre2_match_data_free_8(matchData)
