@@ -87,6 +87,9 @@ public struct Record: Sendable {
     /// Whether the record has the field at all (even empty).
     public func has(_ field: String) -> Bool { shape.place(of: field) != nil }
 
+    /// Whether the record's file has the field numbered `number` (`FieldNumbers`) as a column: no hashing.
+    public func has(number: Int) -> Bool { shape.place(ofNumber: number) != nil }
+
     /// The field's value; nil when absent or empty.
     public subscript(field: String) -> String? {
         guard let place = shape.place(of: field) else { return nil }

@@ -150,7 +150,7 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             for (field, number) in planRequired where !record.hasText(number: number) {
                 missing.append(number)
                 // (An absent column becomes one note per file: ValueProblems.report.)
-                report(record, field: field, problem: "is missing", context: context, emit: emit)
+                report(record, field: field, number: number, problem: "is missing", context: context, emit: emit)
             }
             for position in planFormats {
                 let number = formats[position].number
@@ -202,9 +202,11 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             }
         }
 
-        private func report(_ record: Record, field: String, problem: String, context: CheckContext, emit: (Finding) -> Void) {
+        private func report(
+            _ record: Record, field: String, number: Int? = nil, problem: String, context: CheckContext, emit: (Finding) -> Void
+        ) {
             ValueProblems.report(
-                record, field: field, problem: problem, rule: rule.metadata, context: context,
+                record, field: field, number: number, problem: problem, rule: rule.metadata, context: context,
                 message: message(field: field, problem: problem, dataset: record.dataset), emit: emit)
         }
 

@@ -27,14 +27,15 @@ enum ValueProblems {
 
     /// Reports a problem once per record and field. `message` is the whole
     /// message when the rule words it (D1); otherwise a standard one is built.
+    /// `number`: the field's number (`FieldNumbers`) when the caller knows it (the field is then found without hashing its name).
     static func report(
-        _ record: Record, field: String, problem: String, rule: RuleMetadata, context: CheckContext,
+        _ record: Record, field: String, number: Int? = nil, problem: String, rule: RuleMetadata, context: CheckContext,
         message: @autoclosure () -> String? = nil, emit: (Finding) -> Void
     ) {
         // `message` is made only for a finding: most calls are about a column the file lacks, or a field
         // already reported (rendering the message first was a fifth of the required-fields rule's time).
         // A column the file does not have is a fact about the file: one note, not a finding per record.
-        if !record.has(field) {
+        if !(number.map { record.has(number: $0) } ?? record.has(field)) {
             context.noteAbsent(record, field: field, rule: rule.id)
             return
         }
@@ -50,14 +51,15 @@ enum ValueProblems {
 
     /// A required time: nil (after reporting) when missing or unreadable.
     static func time(_ record: Record, field: String, rule: RuleMetadata, context: CheckContext, emit: (Finding) -> Void) -> TimeValue? {
+        // A time read is a value there (blank reads as none): the field is looked at again only to say why
+        // there is none (the rules ask on every record, and the value read by name cost more than the time
+        // the context already holds).
+        if let time = context.time(record, field: field) { return time }
         guard let raw = context.value(record, named: field), !raw.isBlank else {
             report(record, field: field, problem: "is missing", rule: rule, context: context, emit: emit)
             return nil
         }
-        guard let time = context.time(record, field: field) else {
-            report(record, field: field, problem: "\(shown(raw, context: context)) is not a time", rule: rule, context: context, emit: emit)
-            return nil
-        }
-        return time
+        report(record, field: field, problem: "\(shown(raw, context: context)) is not a time", rule: rule, context: context, emit: emit)
+        return nil
     }
 }
