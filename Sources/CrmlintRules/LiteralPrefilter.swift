@@ -529,7 +529,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// The word sets a text holds, as `mark` found them: a bit per set. (As flags a byte each, with a
     /// list of the sets found to clear them by, `judgeEntries` tested each of the ~400 sets a message
     /// holds against the sets that start entries; as bits it reads sixty-four at a time: a quarter less
-    /// of its time, and `mark` sets a set without a branch and clears the lot in a few dozen stores.)
+    /// of its time, and `mark` sets a set that leads no pattern without a branch and clears the lot in
+    /// a few dozen stores.)
     public struct PresentSets: Equatable, Sendable {
         fileprivate var bits: [UInt64]
         /// How many sets (the prefilter's `setCount`).
