@@ -1,5 +1,6 @@
-import CrmlintCore
 import Testing
+
+@testable import CrmlintCore
 
 /// The digit view over normalised text, and its map back to what was written.
 @Suite struct DigitViewTests {
@@ -101,6 +102,49 @@ import Testing
                 run.contains { view.isNumeral($0) || ($0 != run.lowerBound && view.gap(before: $0) != .none) }
             }
             #expect(profile(text).longestTypedRun == (typed.map(\.count).max() ?? 0), "\(text)")
+        }
+    }
+
+    /// `profile` steps over a whole character that is no digit; the same summary as visiting every byte
+    /// (the definition, written out below), on random texts of digits, numerals, separators, the labels,
+    /// Chinese, two- and four-byte characters.
+    @Test func profileReadsWholeCharactersAsByteByByte() {
+        func byteByByte(_ bytes: UnsafeBufferPointer<UInt8>) -> DigitView.Profile {
+            var profile = DigitView.Profile()
+            var run = 0, typed = false, index = 0
+            while index < bytes.count {
+                guard let (_, width) = DigitView.digit(bytes, at: index) else {
+                    if bytes[index...].starts(with: Array("位".utf8)) { profile.hasPlaceLabel = true }
+                    if bytes[index...].starts(with: Array("区号".utf8)) { profile.hasAreaCodeLabel = true }
+                    index += 1
+                    continue
+                }
+                run += 1
+                if width == 1 { profile.asciiDigits += 1 } else { profile.numerals += 1; typed = true }
+                index += width
+                if let (length, _) = DigitView.gap(bytes, at: index), DigitView.digit(bytes, at: index + length) != nil {
+                    typed = true
+                    index += length
+                } else if DigitView.digit(bytes, at: index) == nil {
+                    if typed, run > profile.longestTypedRun { profile.longestTypedRun = run }
+                    run = 0
+                    typed = false
+                }
+            }
+            if typed, run > profile.longestTypedRun { profile.longestTypedRun = run }
+            return profile
+        }
+        let pieces = [
+            "1", "3", "8", "0", "一", "二", "三", "零", "〇", "两", "幺", "九", "位", "区号", "区", "号", " ", "  ", "-", "·", "、",
+            "，", ",", "手机", "电话", "前三位", "后八位", "é", "😀", "a", "B", "\n", "：",
+        ]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...30, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { buffer in
+                #expect(DigitView.profile(buffer) == byteByByte(buffer), "'\(text)'")
+            }
         }
     }
 }
