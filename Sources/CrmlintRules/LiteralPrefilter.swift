@@ -541,16 +541,12 @@ public final class LiteralPrefilter: @unchecked Sendable {
             bits = [UInt64](repeating: 0, count: (count + 63) / 64)
         }
 
-        public subscript(set: Int) -> Bool { Self.holds(set, in: bits) }
+        public subscript(set: Int) -> Bool { bits.withUnsafeBufferPointer { Self.holds(set, in: $0) } }
 
         /// Every set's flag, in order (for tests and diagnostics).
         public var flags: [Bool] { (0..<count).map { self[$0] } }
 
         @inline(__always) static func holds(_ set: Int, in bits: UnsafeBufferPointer<UInt64>) -> Bool {
-            bits[set &>> 6] & (1 &<< UInt64(set & 63)) != 0
-        }
-
-        @inline(__always) static func holds(_ set: Int, in bits: [UInt64]) -> Bool {
             bits[set &>> 6] & (1 &<< UInt64(set & 63)) != 0
         }
     }
@@ -649,7 +645,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
                         else { return }
                         let linkRoom = links.count
                         /// A word stands at `position`: its sets are present, and where it stands is kept for those that lead patterns.
-                        /// (The counters are passed, not captured: a captured `var` changed in the loop cost an
+                        /// (The counter is passed, not captured: a captured `var` changed in the loop cost an
                         /// exclusive-access check per character.)
                         @inline(__always) func found(_ word: Int, at position: Int, linkCount: inout Int) {
                             let split = Int(positionalEnd[word])

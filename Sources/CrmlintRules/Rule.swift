@@ -200,9 +200,10 @@ public final class CheckContext {
     /// `vocabulary.direction(text)`, remembered per value.
     public func direction(_ text: String) -> Direction? { directions.value(text) { vocabulary.direction($0) } }
 
-    /// Facts about the current file rather than its records, collected for the
-    /// scanner: columns rules need that records lack, and values no vocabulary knows.
-    @exclusivity(unchecked) public private(set) var fileNotes = FileNotes()
+    /// Facts about the current file rather than its records, collected for the scanner: values no
+    /// vocabulary knows (the columns rules need that records lack are counted in `absentNotes`, and both
+    /// handed over together by `takeFileNotes`).
+    @exclusivity(unchecked) private var fileNotes = FileNotes()
     // The current record's normalised fields, and the prefilter's verdict on
     // each: a short list, since a record has few text fields.
     // Unchecked: read per record and rule, never overlapping (the runtime check cost ~6 % of a scan).
@@ -553,9 +554,9 @@ public final class CheckContext {
     private func markWords(at index: Int, prefilter: LiteralPrefilter) {
         // Arrays of an earlier record's fields when there are (`mark` clears them): allocating
         // and zeroing thousands of flags per field cost more than reusing them.
+        // (`mark` sizes them for its prefilter.)
         var (present, places) =
             spareWordArrays.popLast() ?? (LiteralPrefilter.PresentSets(count: prefilter.setCount), LiteralPrefilter.Places())
-        if present.count != prefilter.setCount { present = LiteralPrefilter.PresentSets(count: prefilter.setCount) }
         // No text marks nothing (and clears what an earlier field left).
         let bytes = text(at: index)?.bytes ?? []
         sharedWork {
