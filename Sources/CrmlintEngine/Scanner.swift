@@ -300,9 +300,10 @@ public enum Scanner {
                 }
             }
         }
-        func add(_ record: Record) {
-            gathering.records.append(record)
+        /// (Consuming: the record goes into the batch without a copy, a reference count on its name, shape and values.)
+        func add(_ record: consuming Record) {
             gathering.directions.append(record.value(number: FieldNumbers.direction).flatMap(context.direction))
+            gathering.records.append(record)
             if gathering.records.count == RecordWorkers.batchSize { dispatch() }
         }
         /// The notes rules left about the input just read (absent columns, unknown words).

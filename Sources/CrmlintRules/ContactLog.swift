@@ -55,8 +55,10 @@ final class ContactLog {
     func end(_ index: Int) -> Int64 { start[index] + Int64(length[index]) }
     func isOutbound(_ index: Int) -> Bool { flags[index] & Self.outbound != 0 }
     func dataset(_ index: Int) -> Dataset { flags[index] & Self.fromFollowups != 0 ? .followups : .messages }
-    func channelValue(_ index: Int) -> Channel? { channel[index] == 0 ? nil : Channel.allCases[Int(channel[index]) - 1] }
-    static func code(_ channel: Channel) -> UInt8 { UInt8(Channel.allCases.firstIndex(of: channel)! + 1) }
+    func channelValue(_ index: Int) -> Channel? { channel[index] == 0 ? nil : Self.channels[Int(channel[index]) - 1] }
+    static func code(_ channel: Channel) -> UInt8 { UInt8(channels.firstIndex(of: channel)! + 1) }
+    /// The channels in code order, made once (`Channel.allCases` makes an array per call: one per record logged).
+    private static let channels = Channel.allCases
 
     /// Logs a follow-up or message (once per record, whichever rule asks
     /// first) and returns its index; nil for records that are not a customer

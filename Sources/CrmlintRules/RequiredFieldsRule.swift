@@ -116,6 +116,13 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             self.rule = rule
             required = rule.required.mapValues { $0.map { ($0, FieldNumbers.number(of: $0)) } }
             formats = rule.formats.map { ($0.field, FieldNumbers.number(of: $0.field), $0.format) }
+            formatVocabularies = rule.formats.map {
+                switch $0.format {
+                case .channel: .channel
+                case .direction: .direction
+                default: nil
+                }
+            }
             patternValues = Array(repeating: Interner(), count: formats.count)
             patternVerdicts = Array(repeating: [], count: formats.count)
         }
@@ -144,29 +151,37 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             planFormats = formats.indices.filter { record.shape.place(ofNumber: formats[$0].number) != nil }
         }
 
+        /// Per entry of `formats`, the vocabulary its words come from (nil: a format to check): read
+        /// per record without copying the entry (a `switch` on its format retained the format's payload).
+        private let formatVocabularies: [Vocabulary?]
+        private enum Vocabulary { case channel, direction }
+
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             if planKey.differs(from: record) { plan(for: record) }
             var missing: [Int] = []
-            for (field, number) in planRequired where !record.hasText(number: number) {
+            // By index, reading the number alone: iterating the (field, number) pairs copied each name,
+            // a reference count and its release per field and record.
+            for index in planRequired.indices where !record.hasText(number: planRequired[index].number) {
+                let number = planRequired[index].number
                 missing.append(number)
                 // (An absent column becomes one note per file: ValueProblems.report.)
-                report(record, field: field, number: number, problem: "is missing", context: context, emit: emit)
+                report(record, field: planRequired[index].field, number: number, problem: "is missing", context: context, emit: emit)
             }
             for position in planFormats {
                 let number = formats[position].number
                 guard !missing.contains(number), let raw = record.value(number: number), !raw.isBlank else { continue }
-                let field = formats[position].field
                 // A channel or direction word the vocabulary lacks is the vocabulary's gap, not the
                 // record's: one note per file and value (add it in crmlint.yml), not a finding per record.
-                switch formats[position].format {
+                switch formatVocabularies[position] {
                 case .channel:
-                    if context.channel(raw) == nil { context.noteUnknownValue(record, field: field, value: raw) }
+                    if context.channel(raw) == nil { context.noteUnknownValue(record, field: formats[position].field, value: raw) }
                     continue
                 case .direction:
-                    if context.direction(raw) == nil { context.noteUnknownValue(record, field: field, value: raw) }
+                    if context.direction(raw) == nil { context.noteUnknownValue(record, field: formats[position].field, value: raw) }
                     continue
-                default: break
+                case nil: break
                 }
+                let field = formats[position].field
                 if let problem = problem(raw, position: position, record: record, field: field, context: context) {
                     report(
                         record, field: field, problem: "\(ValueProblems.shown(raw, context: context)) \(problem)", context: context,
