@@ -138,11 +138,17 @@ final class RecordWorkers {
             }
             for position in kindStarts[kind]..<kindStarts[kind + 1] {
                 let slot = applicableSlots[position]
-                if nothingFound.mayGate(slot), nothingFound.skips(slot) {
-                    clock?.countSkipped(slot)
-                    continue
+                if nothingFound.mayGate(slot) {
+                    if nothingFound.skips(slot) {
+                        clock?.countSkipped(slot)
+                        continue
+                    }
+                    run(slot)
+                    // It may have marked the text's words: the rules with none of theirs are known now.
+                    nothingFound.refresh(context)
+                } else {
+                    run(slot)
                 }
-                run(slot)
             }
             return found
         }

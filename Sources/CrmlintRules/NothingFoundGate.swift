@@ -59,11 +59,22 @@ public final class NothingFoundGate {
         if groupKey.differs(from: record) { regroup(record, context: context) }
         guard hasMembers, let column else {
             held = SIMD4()
+            judgedIndex = -1
             return
         }
         let index = context.fieldIndex(record, field: column.name, number: column.number)
-        held = context.hasText(at: index) ? context.heldFacts(at: index) : SIMD4(repeating: ~0)
+        judgedIndex = context.hasText(at: index) ? index : -1
+        held = judgedIndex >= 0 ? context.heldFacts(at: index) : SIMD4(repeating: ~0)
     }
+
+    /// Reads again what the text memory holds of the record last judged, after a checker ran on it: the first
+    /// pattern rule to run on a fresh text marks its words, and the memory then knows every rule that has none
+    /// of its words (`CheckContext.noteEntries`), which the rest of the record's slots can skip.
+    public func refresh(_ context: CheckContext) {
+        if judgedIndex >= 0 { held = context.heldFacts(at: judgedIndex) }
+    }
+    /// The cache index of the judged record's column (-1: no text, or no column).
+    @exclusivity(unchecked) private var judgedIndex = -1
 
     /// For checkers `slots`, the facts that skip all of them that the gate may skip at once (`holdsAll`),
     /// and those of them it never skips in this grouping, in order.

@@ -311,6 +311,7 @@ public struct PatternRule: Rule, RuleKind {
                 firstSlot = context.prefilter?.firstSlot[rule.metadata.id]
                 firstLeafSlot = context.prefilter?.firstLeafSlot[rule.metadata.id]
                 foundNothing = foundNothingFact(context)
+                if let first = firstSlot { context.noteEntries(first..<first + leafOffsets.count, foundNothing: foundNothing) }
                 slotResolved = true
             }
             resolveColumns(record, context: context)

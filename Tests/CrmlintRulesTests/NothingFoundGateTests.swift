@@ -61,9 +61,10 @@ import Testing
         return (context, checkers, NothingFoundGate(checkers: checkers))
     }
 
-    /// Runs every checker the gate does not skip; the slots skipped.
+    /// Runs every checker the gate does not skip, reading the memory again after each (as a worker does,
+    /// unless `refreshing` is false: then the gate holds what it judged before the first); the slots skipped.
     func run(
-        _ record: Record, _ checkers: [RuleChecker], gate: NothingFoundGate, context: CheckContext
+        _ record: Record, _ checkers: [RuleChecker], gate: NothingFoundGate, context: CheckContext, refreshing: Bool = true
     ) -> (skipped: [Int], found: [String]) {
         gate.judge(record, context: context)
         var skipped: [Int] = []
@@ -74,6 +75,7 @@ import Testing
                 continue
             }
             checker.check(record, context: context) { found.append("\($0.rule) \($0.field ?? "") \($0.column ?? 0)") }
+            if refreshing, gate.mayGate(slot) { gate.refresh(context) }
         }
         return (skipped, found)
     }
@@ -81,19 +83,22 @@ import Testing
     @Test func skipsTheRulesThatFoundNothingInTheTextBefore() throws {
         let (context, checkers, gate) = try gated()
         #expect((0..<4).allSatisfy(gate.mayGate))
-        // A text seen for the first time: only the rule reading no column of the record is skipped.
+        // A text seen for the first time: only the rule reading no column of the record is skipped (a rule tells
+        // the context its prefilter entries on its first check: the gift rule has not yet).
         #expect(run(record("好的，辛苦了", serial: 0), checkers, gate: gate, context: context).skipped == [3])
         // Seen again: both rules reading only the text found nothing in it; the notes rule reads another column.
         #expect(run(record("好的，辛苦了", serial: 1), checkers, gate: gate, context: context).skipped == [0, 1, 3])
-        // A rule that found something in a text runs on it every time, however often it repeats; the
-        // rule beside it that found nothing there is skipped from the second time on.
+        // A rule that found something in a text runs on it every time, however often it repeats. The gift
+        // rule has none of its words in it: once the promise rule has marked the text's words, the memory
+        // knows so, and the gift rule is skipped the first time already.
         for serial in 2..<5 {
             let (skipped, found) = run(record("我保证下周到货", serial: serial), checkers, gate: gate, context: context)
-            #expect(skipped == (serial == 2 ? [3] : [1, 3]) && found == ["t.promise text 2"])
+            #expect(skipped == [1, 3] && found == ["t.promise text 2"])
         }
         // A gift within its limit and a promise its exception cancels are nothing reported: skipped on a repeat.
-        for text in ["送您一个100元的礼品", "我们不敢保证"] {
-            #expect(run(record(text, serial: 10), checkers, gate: gate, context: context).skipped == [3])
+        // (The gift rule has none of its words in the promise: skipped the first time.)
+        for (text, first) in [("送您一个100元的礼品", [3]), ("我们不敢保证", [1, 3])] {
+            #expect(run(record(text, serial: 10), checkers, gate: gate, context: context).skipped == first)
             #expect(run(record(text, serial: 11), checkers, gate: gate, context: context).skipped == [0, 1, 3])
         }
         // No text: nothing to find for the text rules.
@@ -161,7 +166,8 @@ import Testing
                     dataset: .messages, file: "m.csv", line: serial + 2, position: serial + 1,
                     fields: ["id": "M\(serial)", "text": text], serial: serial)
                 : record(text, serial: serial)
-            let (skipped, _) = run(record, checkers, gate: gate, context: context)
+            // (Not refreshing: the plan is made of what the gate judged before the first checker ran.)
+            let (skipped, _) = run(record, checkers, gate: gate, context: context, refreshing: false)
             groupings.insert(gate.grouping)
             for slots in [Array(checkers.indices), [0, 2], [1], [3]] {
                 let plan = gate.plan(slots)
