@@ -20,8 +20,8 @@ final class ContactLog {
     /// The last record's file and its index: a file's records come one after another, and hashing its
     /// name (non-ASCII: through Unicode normalisation) per record cost more than the rest of logging it.
     @exclusivity(unchecked) private var lastFile: (name: String, index: Int32)?
-    /// Reps' indices by the name's bytes (`ValueMemo`): a file names a few dozen reps, whose Chinese
-    /// names were hashed through Unicode normalisation per record. The same bytes are the same name.
+    /// Reps' indices by the name's bytes (`ValueMemo`): a file names dozens to hundreds of reps, whose
+    /// Chinese names were hashed through Unicode normalisation per record. The same bytes are the same name.
     @exclusivity(unchecked) private var repIndices = ValueMemo<Int32>()
 
     @exclusivity(unchecked) private(set) var customer: [Int32] = []

@@ -458,6 +458,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// How many words of 64 bits hold a verdict per entry slot.
     public var entryVerdictWords: Int { openEntries.count }
 
+    /// A bit per entry slot: set for the entries with no word to look for, which every text allows.
+    public var openEntryBits: [UInt64] { openEntries }
+
     /// Writes into `allowed` (`entryVerdictWords` words) a bit per entry slot: `allows` on the text `mark`
     /// just read into `present`. Only the entries with a present set in their first clause are judged
     /// (the others cannot be allowed), each once, however many rules ask after.

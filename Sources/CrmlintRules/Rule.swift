@@ -531,7 +531,12 @@ public final class CheckContext {
     /// Which pattern-rule entries could match, one pass per field for all
     /// rules (set by the scanner; nil runs every entry).
     @exclusivity(unchecked) public var prefilter: LiteralPrefilter? {
-        didSet { verdictWords = prefilter?.entryVerdictWords ?? 0 }
+        didSet {
+            verdictWords = prefilter?.entryVerdictWords ?? 0
+            openVerdicts = prefilter?.openEntryBits ?? []
+            // Entries told of are another prefilter's slots: forgotten (those rules are then only not ruled out early).
+            (ruledOutFacts, ruleFacts, entryRules) = (SIMD4(), [], [])
+        }
     }
     /// `prefilter.entryVerdictWords`, read without the prefilter.
     @exclusivity(unchecked) private var verdictWords = 0
@@ -578,11 +583,17 @@ public final class CheckContext {
         cachedPresent[index] = present
         cachedMarked[index] = true
         cachedPlaces[index] = places
-        if !rulesWithEntries.isEmpty { noteRulesWithoutEntries(at: index) }
+        if !ruleFacts.isEmpty { noteRulesWithoutEntries(at: index) }
     }
 
-    /// Rules the prefilter can rule out whole (`noteEntries`): per rule, its "found nothing" fact and its entry slots.
-    @exclusivity(unchecked) private var rulesWithEntries: [(fact: Int, slots: Range<Int>)] = []
+    /// The "found nothing" facts of the rules the prefilter can rule out whole (`noteEntries`), a bit each.
+    @exclusivity(unchecked) private var ruledOutFacts = SIMD4<UInt64>()
+    /// Per rule told of, its fact as a bit among `ruledOutFacts`.
+    @exclusivity(unchecked) private var ruleFacts: [SIMD4<UInt64>] = []
+    /// Per prefilter entry slot, its rule's place in `ruleFacts` (-1: no rule told of it).
+    @exclusivity(unchecked) private var entryRules: [Int32] = []
+    /// The prefilter's entries every text allows (`LiteralPrefilter.openEntryBits`).
+    @exclusivity(unchecked) private var openVerdicts: [UInt64] = []
 
     /// A rule whose entries are prefilter slots `slots` finds nothing in a text where the prefilter allows none
     /// of them (`firstAllowedEntry` at their end), and notes `fact` of that text. Told so, the context notes it
@@ -590,18 +601,39 @@ public final class CheckContext {
     /// memory knows found nothing (`NothingFoundGate`): on a fresh message, about two pattern rules in three have
     /// none of their words, and calling each to learn so was ~400 instructions a rule.
     public func noteEntries(_ slots: Range<Int>, foundNothing fact: Int) {
-        guard fact < TextMemo.factLimit, !rulesWithEntries.contains(where: { $0.fact == fact }) else { return }
-        rulesWithEntries.append((fact, slots))
+        guard fact < TextMemo.factLimit, !slots.isEmpty else { return }
+        var bit = SIMD4<UInt64>()
+        bit[fact >> 6] = 1 << UInt64(fact & 63)
+        guard ruledOutFacts & bit == SIMD4() else { return }
+        // A rule with an entry every text allows is never ruled out.
+        if slots.contains(where: { $0 >> 6 < openVerdicts.count && openVerdicts[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }) { return }
+        if entryRules.count < slots.upperBound { entryRules += repeatElement(-1, count: slots.upperBound - entryRules.count) }
+        for entry in slots { entryRules[entry] = Int32(ruleFacts.count) }
+        ruleFacts.append(bit)
+        ruledOutFacts |= bit
     }
 
+    /// Notes of the text at `index` the facts of the rules none of whose entries its verdicts allow.
     private func noteRulesWithoutEntries(at index: Int) {
         let slot = memoSlot(at: index)
         guard slot >= 0 else { return }
+        // The allowed entries are few: the facts of their rules are taken from those of every rule told of
+        // (a look per rule at its range of verdicts was ~1,300 instructions a fresh text).
+        var allowed = SIMD4<UInt64>()
         withVerdicts(at: index) { verdicts in
-            for rule in rulesWithEntries where LiteralPrefilter.firstAllowedEntry(rule.slots, verdicts: verdicts) == rule.slots.upperBound {
-                textMemo.note(rule.fact, slot: slot)
+            for word in verdicts.indices {
+                // The entries every text allows belong to rules never told of: not looked at.
+                var bits = verdicts[word] & ~openVerdicts[word]
+                while bits != 0 {
+                    let entry = word << 6 | bits.trailingZeroBitCount
+                    bits &= bits &- 1
+                    guard entry < entryRules.count else { break }
+                    let rule = Int(entryRules[entry])
+                    if rule >= 0 { allowed |= ruleFacts[rule] }
+                }
             }
         }
+        textMemo.note(facts: ruledOutFacts & ~allowed, slot: slot)
     }
 
     /// Free-text fields plus unknown columns, computed once per shape and dataset

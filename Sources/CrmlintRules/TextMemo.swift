@@ -148,6 +148,13 @@ final class TextMemo {
         return SIMD4(base[0], base[1], base[2], base[3])
     }
 
+    /// The facts of `mask` (a bit each, as `facts(slot:)` gives them) hold of the text in `slot`.
+    @inline(__always) func note(facts mask: SIMD4<UInt64>, slot: Int) {
+        guard let facts else { return }
+        let base = facts + slot &* Self.factWords
+        for word in 0..<Self.factWords { base[word] |= mask[word] }
+    }
+
     /// `fact` holds of the text in `slot`.
     @inline(__always) func note(_ fact: Int, slot: Int) {
         guard fact < Self.factLimit, let facts else { return }

@@ -10,7 +10,7 @@ import Testing
     @Test func rememberedValuesAreTheFunctionsForEveryText() {
         // Far more distinct texts than slots (so slots are overwritten), repeated in random order,
         // with composed and decomposed forms of the same letters, which the function tells apart.
-        var texts = (0..<300).map { "v\($0)" } + ["微信", "企业微信", "呼出", "", String(repeating: "长", count: 40)]
+        var texts = (0..<6_000).map { "v\($0)" } + ["微信", "企业微信", "呼出", "", String(repeating: "长", count: 40)]
         texts += ["\u{C5}", "A\u{30A}", "e\u{301}", "\u{E9}"]
         var calls = 0
         func byBytes(_ text: String) -> Int? {
@@ -19,15 +19,15 @@ import Testing
         }
         var memo = ValueMemo<Int>()
         var generator = SystemRandomNumberGenerator()
-        for _ in 0..<5_000 {
-            let text = Bool.random(using: &generator) ? texts.randomElement(using: &generator)! : texts[Int.random(in: 300..<texts.count)]
+        for _ in 0..<20_000 {
+            let text = Bool.random(using: &generator) ? texts.randomElement(using: &generator)! : texts[Int.random(in: 6_000..<texts.count)]
             #expect(memo.value(text) { byBytes($0) } == byBytes(text), "\(Array(text.utf8))")
         }
         // Texts that share a slot, one the other's start, or of one length, take the slot in turn.
         func slot(_ text: String) -> Int { Array(text.utf8).withUnsafeBufferPointer(ValueMemo<Int>.slot) }
-        let prefixed = try? #require((1..<2_000).map { "w\($0)" }.first { slot($0) == slot("w") && $0 != "w" })
-        let sameLength = try? #require((100..<1_000).map { "u\($0)" }.first { slot($0) == slot("u99") })
-        for pair in [("w", prefixed), ("u99", sameLength)] {
+        let prefixed = try? #require((1..<200_000).lazy.map { "w\($0)" }.first { slot($0) == slot("w") && $0 != "w" })
+        let sameLength = try? #require((10_000..<100_000).lazy.map { "u\($0)" }.first { slot($0) == slot("u9999") })
+        for pair in [("w", prefixed), ("u9999", sameLength)] {
             guard let other = pair.1 else { continue }
             var shared = ValueMemo<Int>()
             for text in [pair.0, other, pair.0, other, other, pair.0] {
