@@ -95,7 +95,7 @@ final class ContactLog {
                 ValueProblems.report(record, field: "direction", problem: "is missing", rule: rule, context: context, emit: emit)
                 return nil
             }
-            guard let direction = context.direction(raw) else {
+            guard let direction = context.direction(of: record, value: raw) else {
                 // A word the vocabulary lacks is noted per file with its count (add it under `directions` in crmlint.yml).
                 context.noteUnknownValue(record, field: "direction", value: raw)
                 return nil

@@ -177,7 +177,9 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
                     if context.channel(raw) == nil { context.noteUnknownValue(record, field: formats[position].field, value: raw) }
                     continue
                 case .direction:
-                    if context.direction(raw) == nil { context.noteUnknownValue(record, field: formats[position].field, value: raw) }
+                    if context.direction(of: record, value: raw) == nil {
+                        context.noteUnknownValue(record, field: formats[position].field, value: raw)
+                    }
                     continue
                 case nil: break
                 }

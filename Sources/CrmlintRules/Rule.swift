@@ -200,6 +200,17 @@ public final class CheckContext {
     /// `vocabulary.direction(text)`, remembered per value.
     public func direction(_ text: String) -> Direction? { directions.value(text) { vocabulary.direction($0) } }
 
+    /// The direction of `record`'s `direction` field (`direction(_:)` of its value), as the scanner noted it
+    /// when it read the record (`noteDirection`): the rules that ask looked the value up again, ~200
+    /// instructions apiece.
+    public func direction(of record: Record, value: String) -> Direction? {
+        knownDirection.serial == record.serial ? knownDirection.direction : direction(value)
+    }
+
+    /// `direction` is `record`'s, as `direction(_:)` gives it for the value of its `direction` field.
+    public func noteDirection(_ direction: Direction?, of record: Record) { knownDirection = (record.serial, direction) }
+    @exclusivity(unchecked) private var knownDirection: (serial: Int, direction: Direction?) = (-1, nil)
+
     /// Facts about the current file rather than its records, collected for the scanner: values no
     /// vocabulary knows (the columns rules need that records lack are counted in `absentNotes`, and both
     /// handed over together by `takeFileNotes`).

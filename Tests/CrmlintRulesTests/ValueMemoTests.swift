@@ -53,4 +53,21 @@ import Testing
         context.vocabulary = ValueVocabulary(extraChannels: [.wechat: ["飞鸽"]])
         #expect(context.channel("飞鸽") == .wechat)
     }
+
+    /// A record's direction as the scanner noted it is what the rules read for that record; any other
+    /// record's is looked up from its value.
+    @Test func aNotedDirectionAnswersForItsRecordOnly() {
+        let context = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        func record(_ serial: Int, _ direction: String) -> Record {
+            Record(
+                dataset: .messages, file: "m.csv", line: serial + 2, position: serial + 1, fields: ["direction": direction], serial: serial)
+        }
+        let first = record(1, "呼出"), second = record(2, "收到")
+        #expect(context.direction(of: first, value: "呼出") == .outbound)
+        // Noted (as the scanner notes what it read with the same vocabulary): answered without a look-up.
+        context.noteDirection(.inbound, of: first)
+        #expect(context.direction(of: first, value: "呼出") == .inbound)
+        #expect(context.direction(of: second, value: "收到") == context.direction("收到"))
+        #expect(context.direction(of: second, value: "呼出") == .outbound)
+    }
 }
