@@ -128,7 +128,7 @@ public struct ContactDetailRule: Rule, RuleKind {
         // Memo tables for what repeats across records: recipient labels and addresses.
         /// Recipient labels by their bytes (`ValueMemo`): hashing a Chinese label as a String key went through
         /// Unicode normalisation, ~3,000 instructions whenever a record's label was not the last one's.
-        @exclusivity(unchecked) private var recipientTypes = ValueMemo<String>()
+        @exclusivity(unchecked) private var recipientTypes = ValueMemo<String, WordMemo>()
         @exclusivity(unchecked) private var outside: [String: Bool?] = [:]
         @exclusivity(unchecked) private var domains: (source: [String], normalized: [[UInt8]])?
         /// The fields to read in records of the last record's shape and dataset (a file's records share both):

@@ -22,7 +22,7 @@ final class ContactLog {
     @exclusivity(unchecked) private var lastFile: (name: String, index: Int32)?
     /// Reps' indices by the name's bytes (`ValueMemo`): a file names dozens to hundreds of reps, whose
     /// Chinese names were hashed through Unicode normalisation per record. The same bytes are the same name.
-    @exclusivity(unchecked) private var repIndices = ValueMemo<Int32>()
+    @exclusivity(unchecked) private var repIndices = ValueMemo<Int32, NameMemo>()
 
     @exclusivity(unchecked) private(set) var customer: [Int32] = []
     /// Seconds since 1970 of the contact (start of a range).
@@ -44,7 +44,7 @@ final class ContactLog {
     /// values, and parsing one runs Foundation's trimming and lower-casing per record.
     /// By the value's bytes (`ValueMemo`): a dictionary keyed by the Chinese word hashed it through
     /// Unicode normalisation on every message, ~700 instructions a record.
-    @exclusivity(unchecked) private var recipientKinds = ValueMemo<RecipientKind>()
+    @exclusivity(unchecked) private var recipientKinds = ValueMemo<RecipientKind, WordMemo>()
     @exclusivity(unchecked) private var lastResult: Int?
 
     var count: Int { customer.count }

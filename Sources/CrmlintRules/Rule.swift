@@ -191,8 +191,8 @@ public final class CheckContext {
         didSet { (channels, directions) = (ValueMemo(), ValueMemo()) }
     }
     // Unchecked: used by one thread, never overlapping.
-    @exclusivity(unchecked) private var channels = ValueMemo<Channel>()
-    @exclusivity(unchecked) private var directions = ValueMemo<Direction>()
+    @exclusivity(unchecked) private var channels = ValueMemo<Channel, WordMemo>()
+    @exclusivity(unchecked) private var directions = ValueMemo<Direction, WordMemo>()
 
     /// `vocabulary.channel(text)`, remembered per value (`ValueMemo`).
     public func channel(_ text: String) -> Channel? { channels.value(text) { vocabulary.channel($0) } }

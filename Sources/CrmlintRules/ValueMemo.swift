@@ -7,11 +7,9 @@ import Foundation
 /// `String` equality, because the functions it remembers tell canonically equivalent texts
 /// apart (`ExactKeys`); a slot holds the last text that hashed to it, so memory stays bounded
 /// however many distinct values a file has. Not thread-safe: one per `CheckContext`.
-struct ValueMemo<Value> {
-    /// 4,096 slots: the slot is the top `slotBits` bits of the text's hash. Enough for a column of
-    /// hundreds of names (reps) to share few slots: with 64, a sales force of 190 reps missed the
-    /// memo on most records. (A constant: an instance's own count made every look-up slower.)
-    private static var slotBits: Int { 12 }
+struct ValueMemo<Value, Size: ValueMemoSize> {
+    /// `1 << slotBits` slots (`Size`): the slot is the top `slotBits` bits of the text's hash.
+    private static var slotBits: Int { Size.slotBits }
     static var slots: Int { 1 << slotBits }
     /// Texts longer than this are not remembered (vocabulary values are words).
     private static var longest: Int { 64 }
@@ -40,3 +38,13 @@ struct ValueMemo<Value> {
         return made
     }
 }
+
+/// A value memo's size, a type so that its slot count is a constant of the memo's code (a count per
+/// instance made every look-up slower).
+protocol ValueMemoSize { static var slotBits: Int { get } }
+/// 64 slots, for a column of a handful of words: channels, directions, recipient labels.
+enum WordMemo: ValueMemoSize { static var slotBits: Int { 6 } }
+/// 4,096 slots, for a column of hundreds of names (reps): with 64, a sales force of 190 reps
+/// missed the memo on most records. (Every memo this large made a small file's scan 5 % longer,
+/// setting up and freeing their tables.)
+enum NameMemo: ValueMemoSize { static var slotBits: Int { 12 } }

@@ -8,34 +8,41 @@ import Testing
 /// answered from its table, other bytes (canonically equivalent ones included) made anew.
 @Suite struct ValueMemoTests {
     @Test func rememberedValuesAreTheFunctionsForEveryText() {
+        check(WordMemo.self)
+        check(NameMemo.self)
+    }
+
+    func check<Size: ValueMemoSize>(_ size: Size.Type) {
         // Far more distinct texts than slots (so slots are overwritten), repeated in random order,
         // with composed and decomposed forms of the same letters, which the function tells apart.
-        var texts = (0..<6_000).map { "v\($0)" } + ["微信", "企业微信", "呼出", "", String(repeating: "长", count: 40)]
+        let distinct = 2 * ValueMemo<Int, Size>.slots
+        var texts = (0..<distinct).map { "v\($0)" } + ["微信", "企业微信", "呼出", "", String(repeating: "长", count: 40)]
         texts += ["\u{C5}", "A\u{30A}", "e\u{301}", "\u{E9}"]
         var calls = 0
         func byBytes(_ text: String) -> Int? {
             calls += 1
             return text.isEmpty ? nil : text.utf8.reduce(0) { $0 &* 31 &+ Int($1) }
         }
-        var memo = ValueMemo<Int>()
+        var memo = ValueMemo<Int, Size>()
         var generator = SystemRandomNumberGenerator()
-        for _ in 0..<20_000 {
-            let text = Bool.random(using: &generator) ? texts.randomElement(using: &generator)! : texts[Int.random(in: 6_000..<texts.count)]
-            #expect(memo.value(text) { byBytes($0) } == byBytes(text), "\(Array(text.utf8))")
+        for _ in 0..<4 * distinct {
+            let text =
+                Bool.random(using: &generator) ? texts.randomElement(using: &generator)! : texts[Int.random(in: distinct..<texts.count)]
+            #expect(memo.value(text) { byBytes($0) } == byBytes(text), "\(Array(text.utf8)) \(Size.self)")
         }
         // Texts that share a slot, one the other's start, or of one length, take the slot in turn.
-        func slot(_ text: String) -> Int { Array(text.utf8).withUnsafeBufferPointer(ValueMemo<Int>.slot) }
+        func slot(_ text: String) -> Int { Array(text.utf8).withUnsafeBufferPointer(ValueMemo<Int, Size>.slot) }
         let prefixed = try? #require((1..<200_000).lazy.map { "w\($0)" }.first { slot($0) == slot("w") && $0 != "w" })
-        let sameLength = try? #require((10_000..<100_000).lazy.map { "u\($0)" }.first { slot($0) == slot("u9999") })
-        for pair in [("w", prefixed), ("u9999", sameLength)] {
+        let sameLength = try? #require((10_000..<100_000).lazy.map { "u\($0)" }.first { slot($0) == slot("u20000") && $0 != "u20000" })
+        for pair in [("w", prefixed), ("u20000", sameLength)] {
             guard let other = pair.1 else { continue }
-            var shared = ValueMemo<Int>()
+            var shared = ValueMemo<Int, Size>()
             for text in [pair.0, other, pair.0, other, other, pair.0] {
                 #expect(shared.value(text) { byBytes($0) } == byBytes(text), "\(text) after \(pair)")
             }
         }
         // A text asked for twice in a row is made once: the memo answers the second time.
-        var fresh = ValueMemo<Int>()
+        var fresh = ValueMemo<Int, Size>()
         calls = 0
         _ = fresh.value("企业微信") { byBytes($0) }
         _ = fresh.value("企业微信") { byBytes($0) }
