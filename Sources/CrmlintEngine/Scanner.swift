@@ -224,7 +224,7 @@ public enum Scanner {
         defer { workers.stop() }
         // The checkers this thread runs itself (the stateful ones): a record without findings of the workers'
         // checkers walks these alone (walking all of them, ~60, to pass the workers' by was ~1,000 instructions a record).
-        let ownCheckers = checkers.indices.filter { workers.slots[$0] == nil }
+        let allCheckers = Array(checkers.indices), ownCheckers = allCheckers.filter { workers.slots[$0] == nil }
         // The checkers run on this thread (stateful ones, and all of them with one job), timed when asked.
         let clock = options.ruleTimes.map { _ in RuleClock(count: checkers.count, context: context) }
         var serial = 0
@@ -278,20 +278,12 @@ public enum Scanner {
                 pending.removeAll(keepingCapacity: true)
                 // Read when the record was (`add`), with this context's vocabulary: the stateful rules need not again.
                 context.noteDirection(direction, of: record)
-                if local[index].isEmpty {
-                    for checkerIndex in ownCheckers where gates[checkerIndex].applies(to: record, direction: direction) {
+                for checkerIndex in local[index].isEmpty ? ownCheckers : allCheckers {
+                    if let slot = workers.slots[checkerIndex] {
+                        pending += local[index][slot]
+                    } else if gates[checkerIndex].applies(to: record, direction: direction) {
                         RuleClock.time(clock, checkerIndex, context: context) {
                             calls.check(checkerIndex, record, context: context) { pending.append($0) }
-                        }
-                    }
-                } else {
-                    for checkerIndex in checkers.indices {
-                        if let slot = workers.slots[checkerIndex] {
-                            pending += local[index][slot]
-                        } else if gates[checkerIndex].applies(to: record, direction: direction) {
-                            RuleClock.time(clock, checkerIndex, context: context) {
-                                calls.check(checkerIndex, record, context: context) { pending.append($0) }
-                            }
                         }
                     }
                 }

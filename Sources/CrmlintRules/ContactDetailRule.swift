@@ -219,8 +219,8 @@ public struct ContactDetailRule: Rule, RuleKind {
                 of: record,
                 recipientType: { raw in
                     if let last = lastRecipientType, last.raw == raw { return last.canonical }
-                    let canonical =
-                        recipientTypes.value(raw) { ContactScope.canonicalRecipient($0) } ?? ContactScope.canonicalRecipient(raw)
+                    // (Never nil: the memo gives what the function gives, and it always answers.)
+                    let canonical = recipientTypes.value(raw) { ContactScope.canonicalRecipient($0) }!
                     lastRecipientType = (raw, canonical)
                     return canonical
                 },

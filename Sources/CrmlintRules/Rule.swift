@@ -616,8 +616,10 @@ public final class CheckContext {
         var bit = SIMD4<UInt64>()
         bit[fact >> 6] = 1 << UInt64(fact & 63)
         guard ruledOutFacts & bit == SIMD4() else { return }
-        // A rule with an entry every text allows is never ruled out.
-        if slots.contains(where: { $0 >> 6 < openVerdicts.count && openVerdicts[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 }) { return }
+        // A rule with an entry every text allows is never ruled out (nor one whose slots are not this prefilter's).
+        guard slots.upperBound <= 64 * openVerdicts.count,
+            openVerdicts.withUnsafeBufferPointer({ LiteralPrefilter.firstAllowedEntry(slots, verdicts: $0) }) == slots.upperBound
+        else { return }
         if entryRules.count < slots.upperBound { entryRules += repeatElement(-1, count: slots.upperBound - entryRules.count) }
         for entry in slots { entryRules[entry] = Int32(ruleFacts.count) }
         ruleFacts.append(bit)

@@ -45,6 +45,6 @@ protocol ValueMemoSize { static var slotBits: Int { get } }
 /// 64 slots, for a column of a handful of words: channels, directions, recipient labels.
 enum WordMemo: ValueMemoSize { static var slotBits: Int { 6 } }
 /// 4,096 slots, for a column of hundreds of names (reps): with 64, a sales force of 190 reps
-/// missed the memo on most records. (Every memo this large made a small file's scan 5 % longer,
-/// setting up and freeing their tables.)
+/// missed the memo on most records. (Every memo this large made a small file's scan 1.6 % more
+/// instructions, setting up and freeing their tables.)
 enum NameMemo: ValueMemoSize { static var slotBits: Int { 12 } }
