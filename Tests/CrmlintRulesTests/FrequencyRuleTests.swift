@@ -71,6 +71,17 @@ import Testing
         #expect(found.first?.message == "过度联系 — 2 calls on week of 2024-03-18 (at most 1)")
     }
 
+    @Test func monthsRunFromTheFirstToTheLastDay() throws {
+        let monthly = try rule(window: "month")
+        // The last day of February (a leap year) and the first of March are two months.
+        #expect(Policy.run(monthly, [call("M1", "2024-02-29 23:00"), call("M2", "2024-03-01 08:00")]).isEmpty)
+        let found = Policy.run(monthly, [call("M1", "2024-03-01 08:00"), call("M2", "2024-03-31 23:00"), call("M3", "2024-04-01 08:00")])
+        #expect(found.map(\.message) == ["过度联系 — 2 calls on 2024-03 (at most 1)"])
+        // December and the next January: the year turns with the month.
+        let turn = Policy.run(monthly, [call("M1", "2023-12-31 09:00"), call("M2", "2024-01-01 09:00"), call("M3", "2024-01-02 09:00")])
+        #expect(turn.map(\.message) == ["过度联系 — 2 calls on 2024-01 (at most 1)"])
+    }
+
     @Test func aRecordWithoutADirectionIsReportedNotSkipped() throws {
         let found = Policy.run(
             try rule(),
