@@ -40,6 +40,10 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// so `mark` records places for those without testing each set (a branch it mispredicted often).
     @exclusivity(unchecked) private var positionalSetsEnd: FlatTable<Int32> = []
     @exclusivity(unchecked) private var setsStart: FlatTable<Int32> = [0]
+    /// Per positional set, its words (`positionalWordsStart[set]..<positionalWordsStart[set + 1]`), derived
+    /// from the tables above: a pattern reads the places of its set's words (`positions(ofSet:)`).
+    @exclusivity(unchecked) private var positionalWords: [Int32] = []
+    @exclusivity(unchecked) private var positionalWordsStart: [Int32] = [0]
     @exclusivity(unchecked) private var bucketFlat: FlatTable<Int32> = []
     @exclusivity(unchecked) private var bucketStart: [Int32] = [0]
     /// Derived from the tables above by `derivePairTable` (so the cached file
@@ -247,6 +251,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
         for bucket in buckets { bucketFlat += bucket; bucketStart.append(Int32(bucketFlat.count)) }
         derivePairTable()
         orderSetsOfWords()
+        derivePositionalWords()
         deriveEntryTriggers()
     }
 
@@ -290,7 +295,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
         positionalSetsEnd = []
         for word in 0..<max(0, setsStart.count - 1) {
             let sets = setsFlat[Int(setsStart[word])..<Int(setsStart[word + 1])]
-            ordered += sets.lazy.filter { self.positional[Int($0)] }
+            // Ascending: `positions(ofSet:)` stops at the first set past the one it asks for.
+            ordered += sets.filter { self.positional[Int($0)] }.sorted()
             positionalSetsEnd.append(Int32(ordered.count))
             ordered += sets.lazy.filter { !self.positional[Int($0)] }
         }
@@ -507,20 +513,28 @@ public final class LiteralPrefilter: @unchecked Sendable {
     @inline(__always) static func folded(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte }
 
     /// Where the leading words of patterns stand in a text, as `mark` found
-    /// them: per set a chain through its own places, so a pattern reads its
-    /// starts without reading every other set's (a message has hundreds of
-    /// places, a pattern's set a few: reading them all was 7 % of a scan).
+    /// them: per word a chain through its own places, and the words found, so a
+    /// pattern reads the places of its set's words without reading every other
+    /// word's (a message has dozens of places, a pattern's set a few: reading them
+    /// all was 7 % of a scan). Kept per word, not per set: a common character
+    /// leads dozens of sets (您 50, a digit 55), and linking each of its places into
+    /// each set's chain was two fifths of `mark`; a pattern asks for its set's
+    /// places about 3.5 times a message.
     public struct Places: Equatable, Sendable {
-        /// In text order, one per word of a positional set found: the index of the
-        /// one before it of the same set (-1: none) << 32 | its byte offset.
+        /// In text order, one per place of a word of a positional set: the index of the
+        /// word's place before it (-1: none) << 32 | its byte offset.
         /// (Sized ahead: only the first `count` are places.)
         fileprivate var links: [Int64] = []
         fileprivate var count = 0
         /// Whether the places were not kept (more than `maxPlaces`): every pattern then searches the whole text.
         public fileprivate(set) var dropped = false
-        /// Per set, the index in `links` of its last place; read only for a set present
-        /// in the text (`mark` does not clear it: a set not present has no place).
-        fileprivate var last: [Int32] = []
+        /// Per word (the first `wordCount`), the index in `links` of its last place in the text; -1: not
+        /// found in the text, -2: found, and in no positional set (reset for the words found before the next
+        /// text is marked). Then the words found, each once, in the order first found; then how many
+        /// were found, and how many of those lead patterns (are in a positional set). One array, so a
+        /// copy of the places is two references, as it was with places per set (a third made the
+        /// words' tuple a generic copy: 17 M instructions on 30,000 messages).
+        fileprivate var words: [Int32] = []
 
         public init() {}
 
@@ -558,31 +572,98 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// `mark`'s `present` and `places` (empty for a set not positional).
     public func positions(ofSet set: Int, in places: Places, present: PresentSets) -> [Int] {
         guard present[set], positional[set], !places.dropped else { return [] }
-        // Counted first, then written from the end (the chain runs backwards): one allocation
-        // of the right size (growing the array place by place was 1 % of a messages scan).
-        let first = Int(places.last[set])
-        var count = 0
-        var index = first
-        while index >= 0 {
-            count += 1
-            index = Int(Int32(truncatingIfNeeded: places.links[index] >> 32))
-        }
-        return [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
-            var end = count
-            index = first
-            while index >= 0 {
-                let link = places.links[index]
-                let position = Int(Int32(truncatingIfNeeded: link))
-                // Two words of a set at one place give it once.
-                if end == count || buffer[end] != position {
-                    end -= 1
-                    buffer[end] = position
+        let lower = Int(positionalWordsStart[set]), upper = Int(positionalWordsStart[set + 1])
+        return places.words.withUnsafeBufferPointer { words in
+            places.links.withUnsafeBufferPointer { links in
+                let wordCount = (words.count - 2) / 2
+                let foundCount = Int(words[2 * wordCount]), leaderCount = Int(words[2 * wordCount + 1])
+                // The set's words the text holds, then their places: a small set's words are each looked up;
+                // for a large one (a word class of hundreds) the text's few leading words are each asked whether
+                // they are of the set (a word's positional sets are in ascending order).
+                let room = min(upper - lower, leaderCount)
+                return withUnsafeTemporaryAllocation(of: Int.self, capacity: max(1, room)) { held in
+                    var heldCount = 0
+                    if upper - lower <= 2 * leaderCount {
+                        positionalWords.withUnsafeBufferPointer { setWords in
+                            for index in lower..<upper where words[Int(setWords[index])] >= 0 && heldCount < room {
+                                held[heldCount] = Int(setWords[index])
+                                heldCount += 1
+                            }
+                        }
+                    } else {
+                        let target = Int32(truncatingIfNeeded: set)
+                        setsFlat.withUnsafeBufferPointer { sets in
+                            for index in 0..<foundCount {
+                                let word = Int(words[wordCount + index])
+                                guard words[word] >= 0, heldCount < room else { continue }
+                                for entry in Int(setsStart[word])..<Int(positionalSetsEnd[word]) where sets[entry] >= target {
+                                    if sets[entry] == target {
+                                        held[heldCount] = word
+                                        heldCount += 1
+                                    }
+                                    break
+                                }
+                            }
+                        }
+                    }
+                    // Counted first, then written from the end of each chain (chains run backwards): one
+                    // allocation of the right size (growing the array place by place was 1 % of a messages scan).
+                    var count = 0
+                    for index in 0..<heldCount {
+                        var link = Int(words[held[index]])
+                        while link >= 0 {
+                            count += 1
+                            link = Int(Int32(truncatingIfNeeded: links[link] >> 32))
+                        }
+                    }
+                    var result = [Int](unsafeUninitializedCapacity: count) { buffer, initialized in
+                        var end = count
+                        for index in 0..<heldCount {
+                            var link = Int(words[held[index]])
+                            while link >= 0 {
+                                let value = links[link]
+                                end -= 1
+                                buffer[end] = Int(Int32(truncatingIfNeeded: value))
+                                link = Int(Int32(truncatingIfNeeded: value >> 32))
+                            }
+                        }
+                        initialized = count
+                    }
+                    // Two words' places interleave; two words of a set at one place give it once.
+                    if heldCount > 1 {
+                        result.sort()
+                        var kept = 1
+                        for index in 1..<result.count where result[index] != result[kept - 1] {
+                            result[kept] = result[index]
+                            kept += 1
+                        }
+                        result.removeLast(result.count - kept)
+                    }
+                    return result
                 }
-                index = Int(Int32(truncatingIfNeeded: link >> 32))
             }
-            if end > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + end, (count - end) * MemoryLayout<Int>.stride) }
-            initialized = count - end
         }
+    }
+
+    /// Derives `positionalWords`: per positional set, its words, from each word's sets.
+    private func derivePositionalWords() {
+        var starts = [Int32](repeating: 0, count: setCount + 1)
+        let wordCount = max(0, setsStart.count - 1)
+        for word in 0..<wordCount {
+            for entry in Int(setsStart[word])..<Int(positionalSetsEnd[word]) { starts[Int(setsFlat[entry]) + 1] += 1 }
+        }
+        for set in 0..<setCount { starts[set + 1] += starts[set] }
+        var next = starts
+        var words = [Int32](repeating: 0, count: Int(starts[setCount]))
+        for word in 0..<wordCount {
+            for entry in Int(setsStart[word])..<Int(positionalSetsEnd[word]) {
+                let set = Int(setsFlat[entry])
+                words[Int(next[set])] = Int32(word)
+                next[set] += 1
+            }
+        }
+        positionalWords = words
+        positionalWordsStart = starts
     }
 
     /// Where the pattern of `slot` may start in a text whose word hits are
@@ -602,7 +683,10 @@ public final class LiteralPrefilter: @unchecked Sendable {
 
     /// The same, and keeps in `places` where a word of a pattern's leading set stands.
     public func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout PresentSets, places: inout Places) {
-        if places.last.count != setCount { places.last = [Int32](repeating: -1, count: setCount) }
+        let wordCount = max(0, setsStart.count - 1)
+        if places.words.count != 2 * wordCount + 2 {
+            places.words = [Int32](repeating: -1, count: wordCount) + [Int32](repeating: 0, count: wordCount + 2)
+        }
         if present.count != setCount { present = PresentSets(count: setCount) }
         // Places go into a buffer sized beforehand (appending to an array here doubled the cost
         // of `mark`): 8 a byte, which messages stay well under, up to 64 Ki at first; a text
@@ -611,7 +695,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
         if places.links.count < room || places.links.count > maxPlaces { places.links = [Int64](repeating: 0, count: room) }
         places.dropped = false
         while true {
-            let needed = mark(bytes, into: &present.bits, places: &places.links, last: &places.last)
+            let needed = mark(bytes, into: &present.bits, places: &places.links, words: &places.words)
             places.count = needed
             if needed <= places.links.count { return }
             // A long text full of leading words (a hostile field: megabytes of one promise
@@ -626,52 +710,55 @@ public final class LiteralPrefilter: @unchecked Sendable {
         }
     }
 
-    /// The most places `mark` keeps for one text (8 MB); messages have hundreds.
+    /// The most places `mark` keeps for one text (8 MB); messages have dozens.
     /// (Set before the prefilter is shared: tests lower it.)
     @exclusivity(unchecked) public var maxPlaces = 1 << 20
 
     /// One try of `mark`: the number of places found, of which `links` holds those it has room for.
-    private func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout [UInt64], places: inout [Int64], last: inout [Int32]) -> Int
+    private func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout [UInt64], places: inout [Int64], words: inout [Int32]) -> Int
     {
         var linkCount = 0
         places.withUnsafeMutableBufferPointer { links in
-            last.withUnsafeMutableBufferPointer { last in
+            words.withUnsafeMutableBufferPointer { words in
                 present.withUnsafeMutableBufferPointer { present in
                     for index in present.indices { present[index] = 0 }
+                    let wordCount = (words.count - 2) / 2
+                    // The last text's words are not found in this one yet.
+                    for index in 0..<Int(words[2 * wordCount]) { words[Int(words[wordCount + index])] = -1 }
+                    var wordsFound = 0
                     withTables { tables in
                         // The tables' and buffers' base addresses as constants: read through the buffers, each
                         // store to a flag or a link made the loop load every base address again (they might alias).
                         // (No sets, no words: a prefilter of rules without words finds nothing, and its empty tables have no address.)
-                        guard let presentBits = present.baseAddress, let lastPlaces = last.baseAddress, let linkBase = links.baseAddress,
-                            let setsFlat = tables.setsFlat.baseAddress, let setsStart = tables.setsStart.baseAddress,
-                            let positionalEnd = tables.positionalSetsEnd.baseAddress
+                        guard let presentBits = present.baseAddress, let lastPlaces = words.baseAddress,
+                            let linkBase = links.baseAddress, let setsFlat = tables.setsFlat.baseAddress,
+                            let setsStart = tables.setsStart.baseAddress, let positionalEnd = tables.positionalSetsEnd.baseAddress
                         else { return }
                         let linkRoom = links.count
-                        /// A word stands at `position`: its sets are present, and where it stands is kept for those that lead patterns.
-                        /// (The counter is passed, not captured: a captured `var` changed in the loop cost an
-                        /// exclusive-access check per character.)
-                        @inline(__always) func found(_ word: Int, at position: Int, linkCount: inout Int) {
-                            let split = Int(positionalEnd[word])
-                            var count = linkCount
-                            for set in Int(setsStart[word])..<split {
-                                let number = Int(setsFlat[set])
-                                let bit: UInt64 = 1 &<< UInt64(number & 63)
-                                let previous: Int64
-                                if presentBits[number &>> 6] & bit != 0 {
-                                    previous = Int64(lastPlaces[number])
-                                } else {
-                                    previous = -1
-                                    presentBits[number &>> 6] |= bit
+                        let foundWords = lastPlaces + wordCount
+                        /// A word stands at `position`: the first time in the text, its sets are present; where it
+                        /// stands is kept when it leads patterns. (The counters are passed, not captured: a captured
+                        /// `var` changed in the loop cost an exclusive-access check per character.)
+                        @inline(__always) func found(_ word: Int, at position: Int, linkCount: inout Int, wordsFound: inout Int) {
+                            let previous = lastPlaces[word]
+                            let start = Int(setsStart[word]), split = Int(positionalEnd[word])
+                            if previous == -1 {
+                                for set in start..<Int(setsStart[word + 1]) {
+                                    let number = Int(setsFlat[set])
+                                    presentBits[number &>> 6] |= 1 &<< UInt64(number & 63)
                                 }
-                                lastPlaces[number] = Int32(truncatingIfNeeded: count)
-                                if count < linkRoom { linkBase[count] = previous << 32 | Int64(position) }
-                                count &+= 1
+                                foundWords[wordsFound] = Int32(truncatingIfNeeded: word)
+                                wordsFound &+= 1
+                                if split == start {
+                                    lastPlaces[word] = -2
+                                    return
+                                }
+                            } else if previous == -2 {
+                                return
                             }
-                            for set in split..<Int(setsStart[word + 1]) {
-                                let number = Int(setsFlat[set])
-                                presentBits[number &>> 6] |= 1 &<< UInt64(number & 63)
-                            }
-                            linkCount = count
+                            if linkCount < linkRoom { linkBase[linkCount] = Int64(previous) << 32 | Int64(position) }
+                            lastPlaces[word] = Int32(truncatingIfNeeded: linkCount)
+                            linkCount &+= 1
                         }
                         let count = bytes.count
                         var position = 0
@@ -682,7 +769,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
                             if bucket != 0 {
                                 // The one-scalar words starting here, then the words starting with this scalar and the next.
                                 for s in Int(tables.shortStart[bucket])..<Int(tables.shortStart[bucket + 1]) {
-                                    found(Int(tables.shortWords[s]), at: position, linkCount: &linkCount)
+                                    found(Int(tables.shortWords[s]), at: position, linkCount: &linkCount, wordsFound: &wordsFound)
                                 }
                                 if position + length < count, let (next, nextLength) = Self.scalar(bytes, at: position + length) {
                                     let key = Self.pairKey(scalar, next)
@@ -710,7 +797,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
                                                     offset += 1
                                                 }
                                                 if offset == end - start {
-                                                    found(word, at: position, linkCount: &linkCount)
+                                                    found(word, at: position, linkCount: &linkCount, wordsFound: &wordsFound)
                                                 }
                                             }
                                             break
@@ -722,6 +809,10 @@ public final class LiteralPrefilter: @unchecked Sendable {
                             position += length
                         }
                     }
+                    words[2 * wordCount] = Int32(truncatingIfNeeded: wordsFound)
+                    var leaders: Int32 = 0
+                    for index in 0..<wordsFound where words[Int(words[wordCount + index])] >= 0 { leaders += 1 }
+                    words[2 * wordCount + 1] = leaders
                 }
             }
         }
@@ -905,6 +996,7 @@ extension LiteralPrefilter {
         derivePairBits()
         // Written ordered (`orderSetsOfWords`): ordering again cost more than the rest of reading the file.
         self.positionalSetsEnd = positionalSetsEnd
+        derivePositionalWords()
         deriveEntryTriggers()
     }
 

@@ -477,9 +477,31 @@ import Testing
         #expect(try #require(prefilter.starts(slot: firstLeaf, in: places, present: present)) == [])
     }
 
+    /// Places are kept per leading word where it stands, so a text has more than `mark`'s first room
+    /// (8 a byte) only where many leading words start at each place: here twenty patterns led by
+    /// "aa", "aaa", … "a" × 21, on a run of a's (about twenty places a byte). It is marked again with
+    /// room for all, and each pattern's starts are every place its word fits.
+    @Test func overlappingLeadingWordsOutgrowTheFirstRoom() throws {
+        let lengths = Array(2...21)
+        let patterns = try lengths.map { try PatternEngine.Pattern(String(repeating: "a", count: $0) + "\\d") }
+        let metadata = RuleMetadata(id: "t", kind: "pattern", category: .exaggeration, severity: .error, message: "m")
+        let prefilter = LiteralPrefilter(rules: [PatternRule(metadata: metadata, patterns: patterns)])
+        let firstLeaf = try #require(prefilter.firstLeafSlot["t"])
+        let run = 200
+        let bytes = Array((String(repeating: "a", count: run) + "1").utf8)
+        var present = LiteralPrefilter.PresentSets(count: prefilter.setCount)
+        var places = LiteralPrefilter.Places()
+        bytes.withUnsafeBufferPointer { prefilter.mark($0, into: &present, places: &places) }
+        #expect(!places.dropped)
+        for (leaf, length) in lengths.enumerated() {
+            let starts = try #require(prefilter.starts(slot: firstLeaf + leaf, in: places, present: present))
+            #expect(starts == Array(0...(run - length)), "a × \(length)")
+        }
+    }
+
     /// A long text with more places than `mark` keeps (here a hundred patterns
-    /// led by 保证, repeated 300 times: 30,000 places, over a cap lowered to
-    /// 20,000 from its million) keeps none, so
+    /// led by 保证, repeated 300 times: 301 places, a place per leading word where
+    /// it stands, over a cap lowered to 200 from its million) keeps none, so
     /// every pattern searches it whole; the rule finds what it finds without the
     /// prefilter; and a short text after it has its places again.
     @Test func aTextWithTooManyPlacesIsSearchedWhole() throws {
@@ -487,13 +509,13 @@ import Testing
         let metadata = RuleMetadata(id: "t", kind: "pattern", category: .exaggeration, severity: .error, message: "m")
         let rule = PatternRule(metadata: metadata, patterns: try sources.map { try PatternEngine.Pattern($0) })
         let prefilter = LiteralPrefilter(rules: [rule])
-        prefilter.maxPlaces = 20_000
+        prefilter.maxPlaces = 200
         let firstLeaf = try #require(prefilter.firstLeafSlot["t"])
         let text = String(repeating: "保证到货，", count: 300) + "承诺7号到货"
         var present = LiteralPrefilter.PresentSets(count: prefilter.setCount)
         var places = LiteralPrefilter.Places()
         Array(text.utf8).withUnsafeBufferPointer { prefilter.mark($0, into: &present, places: &places) }
-        #expect(places.dropped, "30,000 places kept")
+        #expect(places.dropped, "301 places kept")
         for leaf in sources.indices { #expect(prefilter.starts(slot: firstLeaf + leaf, in: places, present: present) == nil) }
         let short = Array("承诺7号".utf8)
         short.withUnsafeBufferPointer { prefilter.mark($0, into: &present, places: &places) }
