@@ -42,8 +42,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
     @exclusivity(unchecked) private var setsStart: FlatTable<Int32> = [0]
     /// Per positional set, its words (`positionalWordsStart[set]..<positionalWordsStart[set + 1]`), derived
     /// from the tables above: a pattern reads the places of its set's words (`positions(ofSet:)`).
-    @exclusivity(unchecked) private var positionalWords: [Int32] = []
-    @exclusivity(unchecked) private var positionalWordsStart: [Int32] = [0]
+    @exclusivity(unchecked) private var positionalWords: FlatTable<Int32> = []
+    @exclusivity(unchecked) private var positionalWordsStart: FlatTable<Int32> = [0]
     @exclusivity(unchecked) private var bucketFlat: FlatTable<Int32> = []
     @exclusivity(unchecked) private var bucketStart: [Int32] = [0]
     /// Derived from the tables above by `derivePairTable` (so the cached file
@@ -662,8 +662,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
                 next[set] += 1
             }
         }
-        positionalWords = words
-        positionalWordsStart = starts
+        positionalWords = FlatTable(words)
+        positionalWordsStart = FlatTable(starts)
     }
 
     /// Where the pattern of `slot` may start in a text whose word hits are
@@ -891,8 +891,9 @@ extension LiteralPrefilter {
     /// 2: the pair table is kept too (deriving it was 4 % of a warm small-file run), and a checksum;
     /// 3: wide "or"s keep several clauses; 4: the four-lane checksum; 5: each word's positional
     /// sets first, and where they end (`positionalSetsEnd`); 6: the large tables aligned and read in place;
-    /// 7: the first-scalar table two bytes a scalar, and the pair table's keys and ranges side by side.
-    static let magic = "crmlint-prefilter 7\n"
+    /// 7: the first-scalar table two bytes a scalar, and the pair table's keys and ranges side by side;
+    /// 8: each positional set's words (`positionalWords`; deriving them was 2 % of a warm small-file run).
+    static let magic = "crmlint-prefilter 8\n"
 
     func serialized() -> [UInt8] {
         var out = CacheWriter()
@@ -917,6 +918,8 @@ extension LiteralPrefilter {
         out.aligned(pairSlots)
         out.aligned(pairWords)
         out.aligned(positionalSetsEnd)
+        out.aligned(positionalWords)
+        out.aligned(positionalWordsStart)
         out.count(setCount)
         out.count(slotCount)
         out.count(directBucketLimit)
@@ -948,7 +951,8 @@ extension LiteralPrefilter {
             let setsStart = input.table(Int32.self), let bucketFlat = input.table(Int32.self), let bucketStart = input.raw(Int32.self),
             let positional = input.raw(UInt8.self), let leadingSet = input.raw(Int32.self), let shortStart = input.raw(Int32.self),
             let shortWords = input.raw(Int32.self), let pairSlots = input.table(UInt64.self),
-            let pairWords = input.table(Int32.self), let positionalSetsEnd = input.table(Int32.self), let setCount = input.count(),
+            let pairWords = input.table(Int32.self), let positionalSetsEnd = input.table(Int32.self),
+            let positionalWords = input.table(Int32.self), let positionalWordsStart = input.table(Int32.self), let setCount = input.count(),
             let slotCount = input.count(), let directBucketLimit = input.count(), directBucketLimit > 0,
             directBucketLimit <= Int(UInt16.max)
         else { return nil }
@@ -965,6 +969,9 @@ extension LiteralPrefilter {
         guard input.string() == "end", input.atEnd, positional.count == setCount, leadingSet.count == slotCount,
             clauseStart.count == slotCount + 1, shortStart.count == bucketStart.count, pairSlots.count >= 32,
             pairSlots.count & (pairSlots.count - 1) == 0, positionalSetsEnd.count == setsStart.count - 1,
+            positionalWordsStart.count == setCount + 1, positionalWordsStart[0] == 0,
+            positionalWordsStart[setCount] == Int32(positionalWords.count),
+            positionalWordsStart.withUnsafeBufferPointer({ starts in (0..<setCount).allSatisfy { starts[$0] <= starts[$0 + 1] } }),
             positionalSetsEnd.withUnsafeBufferPointer({ ends in
                 setsStart.withUnsafeBufferPointer { starts in
                     ends.indices.allSatisfy { starts[$0] <= ends[$0] && ends[$0] <= starts[$0 + 1] }
@@ -996,7 +1003,8 @@ extension LiteralPrefilter {
         derivePairBits()
         // Written ordered (`orderSetsOfWords`): ordering again cost more than the rest of reading the file.
         self.positionalSetsEnd = positionalSetsEnd
-        derivePositionalWords()
+        self.positionalWords = positionalWords
+        self.positionalWordsStart = positionalWordsStart
         deriveEntryTriggers()
     }
 
@@ -1005,6 +1013,7 @@ extension LiteralPrefilter {
         [
             setStart.isMapped, clauseSets.isMapped, bmpTable.isMapped, wordBytes.isMapped, wordStart.isMapped, setsFlat.isMapped,
             setsStart.isMapped, bucketFlat.isMapped, pairSlots.isMapped, pairWords.isMapped, positionalSetsEnd.isMapped,
+            positionalWords.isMapped, positionalWordsStart.isMapped,
         ].filter { $0 }.count
     }
 

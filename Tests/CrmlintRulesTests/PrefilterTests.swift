@@ -172,7 +172,8 @@ import Testing
 
     /// The rule cache's prefilter file keeps the pair table: read back, it is
     /// the table deriving it from the words gives, and the restored prefilter
-    /// marks what the built one marks; a damaged byte makes the file unreadable.
+    /// marks what the built one marks and gives each set's places alike (from
+    /// each set's words as the file keeps them); a damaged byte makes the file unreadable.
     @Test func restoredPrefilterKeepsThePairTable() throws {
         let rules = try RuleLoader.load(paths: [BuiltinRules.root], checkExamples: false)
         let built = LiteralPrefilter(rules: rules)
@@ -180,7 +181,7 @@ import Testing
         let restored = try #require(LiteralPrefilter(restoring: file))
         // The large tables are read where they lie in the file, not copied out.
         #expect(built.mappedTablesForTesting == 0)
-        #expect(restored.mappedTablesForTesting == 11)
+        #expect(restored.mappedTablesForTesting == 13)
         let kept = restored.pairTablesForTesting
         #expect(kept == built.pairTablesForTesting)
         #expect(kept == restored.rederivedPairTablesForTesting())
@@ -195,6 +196,12 @@ import Testing
             }
             #expect(present.flags.contains(true) == !text.isEmpty)
             #expect(present == again && places == againPlaces, "\(text)")
+            // Each set's places come from its words as the file keeps them.
+            let sets = 0..<built.setCount
+            #expect(
+                sets.map { built.positions(ofSet: $0, in: places, present: present) }
+                    == sets.map { restored.positions(ofSet: $0, in: againPlaces, present: again) }, "\(text)")
+            #expect(sets.contains { !built.positions(ofSet: $0, in: places, present: present).isEmpty } == !text.isEmpty, "\(text)")
         }
         file[file.count / 2] ^= 0x40
         #expect(LiteralPrefilter(restoring: file) == nil)
