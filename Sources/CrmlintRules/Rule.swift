@@ -242,7 +242,9 @@ public final class CheckContext {
     /// Whether pattern rules skip texts they found nothing in before, phrase conditions and models
     /// reuse their answers on a text (`TextMemo`); tests turn it off to check that it changes no finding.
     @exclusivity(unchecked) public var remembersTexts = true
-    private let textMemo = TextMemo()
+    /// The workers' contexts (`forWorker`) remember more texts than the scanning thread's, which only the
+    /// stateful rules' phrases use.
+    @exclusivity(unchecked) private var textMemo = TextMemo(setBits: TextMemo.scanningThreadSetBits)
     /// Fact numbers given so far, by what they were asked for, and the next free one.
     private enum FactKey: Hashable {
         case named(String)
@@ -332,6 +334,7 @@ public final class CheckContext {
         copy.vocabulary = vocabulary
         copy.timesSharedWork = timesSharedWork
         copy.remembersTexts = remembersTexts
+        copy.textMemo = TextMemo()
         return copy
     }
 

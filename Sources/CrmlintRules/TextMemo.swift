@@ -23,13 +23,20 @@ final class TextMemo {
     /// (270,320 distinct texts), 8,192 sets found 61.1 %, 16,384 64.6 %, 32,768 66.1 %; a slot is ~240
     /// bytes, so 16,384 sets are 15 MB a worker, what the whole export's memory bound (256 MB) allows.
     static var setBits: Int { 14 }
+    /// The scanning thread's memory (the stateful rules' phrases, as the deadline rules read them): 8,192
+    /// sets, its size before the workers' grew (what the whole export's memory bound leaves).
+    static var scanningThreadSetBits: Int { 13 }
     static var ways: Int { 4 }
-    static var slots: Int { ways << setBits }
+    /// This memory's sets: `1 << setBits`, four slots each.
+    let setBits: Int
+    var slots: Int { Self.ways << setBits }
     /// Longer texts are not remembered: they rarely repeat (of the benchmark's repeated outbound
     /// texts, 98.6 % are at most 128 bytes long, all at most 192).
     static var longest: Int { 128 }
-    /// Scores a slot keeps, of one model (the bundled model has eight labels).
+    /// Scores a slot keeps, of one model (the bundled model has eight labels): as many as the first scores
+    /// kept, up to this (sized then, so a memory of the bundled model's scores is half what sixteen take).
     static var scoreLimit: Int { 16 }
+    private var scoreStride = 0
 
     /// Facts a slot can hold: numbers from `factLimit` on are never remembered (the bundled rules
     /// use under 50). Fixed, so a fact is one load from a slot's words, with no check of the
@@ -51,7 +58,9 @@ final class TextMemo {
     private var scoreCounts: UnsafeMutablePointer<Int32>?
     private var scores: UnsafeMutablePointer<Float>?
 
-    init() {}
+    init(setBits: Int = TextMemo.setBits) {
+        self.setBits = setBits
+    }
     deinit {
         keyBytes?.deallocate()
         keyLengths?.deallocate()
@@ -72,18 +81,17 @@ final class TextMemo {
             // Only the lengths start written: a slot's other parts are written when a text takes it,
             // and its length (0 until then) says no text has, so none is read before. (Writing all
             // the tables up front touched every page of them: a millisecond of a one-file scan.)
-            let lengths = UnsafeMutablePointer<UInt16>.allocate(capacity: Self.slots)
-            lengths.initialize(repeating: 0, count: Self.slots)
+            let lengths = UnsafeMutablePointer<UInt16>.allocate(capacity: slots)
+            lengths.initialize(repeating: 0, count: slots)
             keyLengths = lengths
-            keyBytes = .allocate(capacity: Self.slots * Self.longest)
-            lastUse = .allocate(capacity: Self.slots)
-            facts = .allocate(capacity: Self.slots * Self.factWords)
-            scoreModels = .allocate(capacity: Self.slots)
-            scoreCounts = .allocate(capacity: Self.slots)
-            scores = .allocate(capacity: Self.slots * Self.scoreLimit)
+            keyBytes = .allocate(capacity: slots * Self.longest)
+            lastUse = .allocate(capacity: slots)
+            facts = .allocate(capacity: slots * Self.factWords)
+            scoreModels = .allocate(capacity: slots)
+            scoreCounts = .allocate(capacity: slots)
         }
         lookups &+= 1
-        let first = Self.set(of: bytes) * Self.ways
+        let first = Self.set(of: bytes, setBits: setBits) * Self.ways
         // The set's slot holding the text, else its first empty one, else its least recently used.
         var victim = first
         for slot in first..<first + Self.ways {
@@ -105,22 +113,29 @@ final class TextMemo {
 
     /// The scores model number `model` gave the text in `slot`, if it has scored it.
     func scores(_ model: Int, slot: Int) -> [Float]? {
-        guard let scoreModels, Int(scoreModels[slot]) == model else { return nil }
-        return Array(UnsafeBufferPointer(start: scores! + slot * Self.scoreLimit, count: Int(scoreCounts![slot])))
+        guard let scoreModels, let scores, Int(scoreModels[slot]) == model else { return nil }
+        return Array(UnsafeBufferPointer(start: scores + slot * scoreStride, count: Int(scoreCounts![slot])))
     }
 
     /// Model number `model` gave the text in `slot` these scores (kept when the slot has room:
     /// one model's, up to `scoreLimit` of them).
     func keep(_ probabilities: [Float], model: Int, slot: Int) {
         guard let scoreModels, scoreModels[slot] < 0, probabilities.count <= Self.scoreLimit, model < Int(Int32.max) else { return }
+        if scores == nil {
+            scoreStride = max(1, probabilities.count)
+            scores = .allocate(capacity: slots * scoreStride)
+        }
+        guard let scores, probabilities.count <= scoreStride else { return }
         scoreModels[slot] = Int32(model)
         (scoreCounts! + slot).initialize(to: Int32(probabilities.count))
-        probabilities.withUnsafeBufferPointer { (scores! + slot * Self.scoreLimit).initialize(from: $0.baseAddress!, count: $0.count) }
+        probabilities.withUnsafeBufferPointer { (scores + slot * scoreStride).initialize(from: $0.baseAddress!, count: $0.count) }
     }
 
     /// The set of a text's bytes: eight bytes a step, each step a multiply (hashing a byte
     /// at a time, as `ValueMemo` does for short words, was a third of this table's cost).
-    static func set(of bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    static func set(of bytes: UnsafeBufferPointer<UInt8>) -> Int { set(of: bytes, setBits: setBits) }
+
+    static func set(of bytes: UnsafeBufferPointer<UInt8>, setBits: Int) -> Int {
         let raw = UnsafeRawBufferPointer(bytes)
         var hash = UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
         var offset = 0

@@ -20,6 +20,23 @@ import Testing
         return (slot, taken)
     }
 
+    /// A memory keeps scores as wide as the first it kept (the bundled model's eight, not room for sixteen),
+    /// wider ones not at all, and each slot's apart from its neighbours'; a memory of few sets works alike.
+    @Test func scoresAreKeptAsWideAsTheFirstKept() throws {
+        let memo = TextMemo(setBits: 4)
+        let first = try #require(slot(of: "第一条", in: memo).slot)
+        let second = try #require(slot(of: "第二条", in: memo).slot)
+        #expect(first != second)
+        memo.keep([0.5, 0.25, 0.25], model: 0, slot: first)
+        #expect(memo.scores(0, slot: first) == [0.5, 0.25, 0.25])
+        #expect(memo.scores(1, slot: first) == nil)
+        memo.keep([0.1, 0.2, 0.3, 0.4], model: 0, slot: second)
+        #expect(memo.scores(0, slot: second) == nil)
+        memo.keep([1, 0], model: 0, slot: second)
+        #expect(memo.scores(0, slot: second) == [1, 0])
+        #expect(memo.scores(0, slot: first) == [0.5, 0.25, 0.25])
+    }
+
     @Test func aSlotSpeaksForTheLastTextThatTookIt() throws {
         let memo = TextMemo()
         let first = slot(of: "好的，辛苦了", in: memo)
