@@ -46,7 +46,7 @@ public final class NothingFoundGate {
     @exclusivity(unchecked) private var groupingNumber = 0
 
     public init(checkers: [RuleChecker]) {
-        textCheckers = checkers.map { $0 as? RemembersNothingFound }
+        textCheckers = checkers.map(\.remembersNothingFound)
         gated = textCheckers.map { $0 != nil }
         facts = Array(repeating: Self.runs, count: checkers.count)
     }

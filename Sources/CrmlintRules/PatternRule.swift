@@ -155,6 +155,8 @@ public struct PatternRule: Rule, RuleKind {
     }
 
     final class Checker: RuleChecker, RemembersNothingFound {
+        override var remembersNothingFound: RemembersNothingFound? { self }
+
         let rule: PatternRule
         /// Read once: reaching them through `rule.metadata` in the loop copied the metadata.
         private let fields: [String]?

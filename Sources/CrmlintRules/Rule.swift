@@ -156,6 +156,11 @@ open class RuleChecker {
     /// `finish`: the scanner may then
     /// run it on worker threads, one checker and one context per worker.
     open var isRecordLocal: Bool { false }
+
+    /// This checker as one whose nothing-found verdicts the text memory keeps (`NothingFoundGate`), or nil.
+    /// A property, not a cast: `as?` to a protocol has the runtime search every conformance record of
+    /// the binary once per checker class (~380,000 instructions each, statically linked).
+    var remembersNothingFound: RemembersNothingFound? { nil }
 }
 
 /// Checkers to be called without a reference count per call: it holds them, so each call

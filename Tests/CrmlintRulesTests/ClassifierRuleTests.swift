@@ -498,4 +498,19 @@ import Testing
         let noMinimum = Self.loadErrors(Self.ruleYAML().replacingOccurrences(of: "  min_probability: 0.9\n", with: ""), file: file)
         #expect(noMinimum.count == 1 && noMinimum.first?.contains("min_probability") == true, "\(noMinimum)")
     }
+
+    /// A probability in a finding's message is written as `String(format: "%.2f")` wrote it: exact
+    /// halves to even (0.125 → 0.12, 0.375 → 0.38), every two-decimal boundary, random floats.
+    @Test func probabilitiesAreShownAsPrintfShowsThem() {
+        var values: [Float] = [0, 1, 0.125, 0.375, 0.625, 0.875, 0.005, 0.015, 0.995, 0.999_999, Float.leastNonzeroMagnitude, 0.1, 0.7]
+        for hundredth in 0...100 {
+            let value = Float(hundredth) / 100
+            values += [value, value.nextUp, value.nextDown, value + 0.005, (value + 0.005).nextUp, (value + 0.005).nextDown]
+        }
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20_000 { values.append(Float.random(in: 0...1, using: &generator)) }
+        for value in values where value >= 0 {
+            #expect(ClassifierRule.Checker.twoDecimals(value) == String(format: "%.2f", value), "\(value)")
+        }
+    }
 }

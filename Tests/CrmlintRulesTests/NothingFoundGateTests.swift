@@ -224,4 +224,29 @@ import Testing
         }
         #expect(sawSkip && sawFinding)
     }
+
+    /// The gate knows the text rules by a property of the checker, not a cast: pattern and model
+    /// rules' checkers answer themselves, the stateful rules' nil.
+    @Test func textRulesAreKnownWithoutACast() throws {
+        let yaml = """
+            - id: t.cadence
+              kind: cadence
+              check: gap
+              category: under-contact
+              severity: warning
+              message: m
+              datasets: [customers, followups, messages]
+              cadence: {A: 7d, B: 14d, C: 30d}
+            """
+        let (stateful, errors) = RuleLoader.load(yaml: yaml, file: "c.yml")
+        #expect(errors.isEmpty, "\(errors)")
+        let checkers = try loaded().map { $0.makeChecker() } + stateful.map { $0.makeChecker() }
+        #expect(checkers.count == 5)
+        for checker in checkers {
+            #expect((checker.remembersNothingFound != nil) == (checker is RemembersNothingFound), "\(type(of: checker))")
+            #expect(checker.remembersNothingFound.map { $0 === checker } ?? true)
+        }
+        #expect(checkers.prefix(4).allSatisfy { $0.remembersNothingFound != nil })
+        #expect(checkers[4].remembersNothingFound == nil)
+    }
 }
