@@ -158,14 +158,17 @@ public struct NgramModel: Sendable, Equatable {
             scratch.text = 1
         }
         let current = scratch.text
-        var sums = [Int32](repeating: 0, count: width)
-        // The first eight labels' weights of a slot added as one vector (the bundled model has eight), the rest one by one.
-        var firstEight = SIMD8<Int32>()
-        let vector = width >= 8
-        scratch.scalars.withUnsafeBufferPointer { scalars in
-            scratch.stamps.withUnsafeMutableBufferPointer { stamps in
-                weights.withUnsafeBufferPointer { table in
-                    sums.withUnsafeMutableBufferPointer { sums in
+        // Sums and scores in room on the stack, the result copied out once: arrays made with `repeating:`
+        // or `map` here were not specialised (the runtime looked their storage class up, ~370 instructions
+        // each, three a text).
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: width) { sums in
+            sums.initialize(repeating: 0)
+            // The first eight labels' weights of a slot added as one vector (the bundled model has eight), the rest one by one.
+            var firstEight = SIMD8<Int32>()
+            let vector = width >= 8
+            scratch.scalars.withUnsafeBufferPointer { scalars in
+                scratch.stamps.withUnsafeMutableBufferPointer { stamps in
+                    weights.withUnsafeBufferPointer { table in
                         let base = UnsafeRawPointer(table.baseAddress!)
                         Self.forEachSlot(of: scalars, buckets: buckets, maxGram: maxGram) { slot in
                             guard stamps[slot] != current else { return }
@@ -186,15 +189,20 @@ public struct NgramModel: Sendable, Equatable {
                     }
                 }
             }
+            return withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { scores in
+                for index in 0..<width { scores[index] = bias[index] + Float(sums[index]) * scale }
+                // As `scores.max() ?? 0` picks it.
+                var top: Float = width == 0 ? 0 : scores[0]
+                for index in 0..<width where top < scores[index] { top = scores[index] }
+                var total: Float = 0
+                for index in 0..<width {
+                    scores[index] = exp(scores[index] - top)
+                    total += scores[index]
+                }
+                for index in 0..<width { scores[index] /= total }
+                return Array(UnsafeBufferPointer(scores))
+            }
         }
-        var scores = (0..<width).map { bias[$0] + Float(sums[$0]) * scale }
-        let top = scores.max() ?? 0
-        var total: Float = 0
-        for index in scores.indices {
-            scores[index] = exp(scores[index] - top)
-            total += scores[index]
-        }
-        return scores.map { $0 / total }
     }
 
     // MARK: File

@@ -203,32 +203,35 @@ public indirect enum TextMatcher: Sendable {
         // Every part searched whole (no prefilter): one search of the whole pattern is cheaper.
         if scanning { return try hits(of: whole, group: group, run: .scan, in: buffer, scratch: scratch) }
         // Per part, the earliest start at or after the search position: -1 not yet looked for, Int.max none.
-        var next = [Int](repeating: -1, count: count)
-        for index in 0..<count { if case .skip = partRuns[index] { next[index] = Int.max } }
-        let anchoredWhole = whole.anchored()
-        var result: [Hit] = []
-        var position = 0
-        while position <= buffer.count {
-            var start = Int.max
-            for index in 0..<count {
-                if next[index] < position {
-                    next[index] =
-                        try earliestStart(of: parts[first + index], run: partRuns[index], from: position, in: buffer, scratch: scratch)
-                        ?? Int.max
+        // (On the stack: `[Int](repeating:count:)` was not specialised, its storage class looked up at run time.)
+        return try withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { next in
+            next.initialize(repeating: -1)
+            for index in 0..<count { if case .skip = partRuns[index] { next[index] = Int.max } }
+            let anchoredWhole = whole.anchored()
+            var result: [Hit] = []
+            var position = 0
+            while position <= buffer.count {
+                var start = Int.max
+                for index in 0..<count {
+                    if next[index] < position {
+                        next[index] =
+                            try earliestStart(of: parts[first + index], run: partRuns[index], from: position, in: buffer, scratch: scratch)
+                            ?? Int.max
+                    }
+                    start = min(start, next[index])
                 }
-                start = min(start, next[index])
+                guard start != Int.max else { break }
+                guard let match = try anchoredWhole.firstMatch(in: buffer, from: start, scratch: scratch) else {
+                    // A part matches here, so the whole does; should PCRE2 disagree, search the whole.
+                    return try hits(of: whole, group: group, run: .scan, in: buffer, scratch: scratch)
+                }
+                if !match.range.isEmpty {
+                    result.append(Hit(range: match.range, captured: group.flatMap { $0 < match.groups.count ? match.groups[$0] : nil }))
+                }
+                position = match.range.upperBound > start ? match.range.upperBound : UTF8Offsets.nextScalarStart(buffer, after: start)
             }
-            guard start != Int.max else { break }
-            guard let match = try anchoredWhole.firstMatch(in: buffer, from: start, scratch: scratch) else {
-                // A part matches here, so the whole does; should PCRE2 disagree, search the whole.
-                return try hits(of: whole, group: group, run: .scan, in: buffer, scratch: scratch)
-            }
-            if !match.range.isEmpty {
-                result.append(Hit(range: match.range, captured: group.flatMap { $0 < match.groups.count ? match.groups[$0] : nil }))
-            }
-            position = match.range.upperBound > start ? match.range.upperBound : UTF8Offsets.nextScalarStart(buffer, after: start)
+            return result
         }
-        return result
     }
 
     /// Where `part`'s leftmost match at or after `position` starts, run as `run` says (nil: none).
