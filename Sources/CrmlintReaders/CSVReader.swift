@@ -37,6 +37,8 @@ public final class CSVReader: RecordReader {
     @exclusivity(unchecked) private var header: [String]?
     /// The header as written, to recognise it when it is repeated (files joined together).
     @exclusivity(unchecked) private var headerAsWritten: [String] = []
+    /// Whether some all-ASCII text can equal the first header name as a `String` (`mayEqualASCII`).
+    @exclusivity(unchecked) private var firstHeaderMayEqualASCII = true
     @exclusivity(unchecked) private var line = 1
     @exclusivity(unchecked) private var headerFailed = false
     @exclusivity(unchecked) private var sawContent = false
@@ -112,7 +114,6 @@ public final class CSVReader: RecordReader {
             }
             var values: [String] = []
             values.reserveCapacity(header.count)
-            var repeatsHeader = true
             // The row's bytes held once for all its fields, and each value moved into `values`: per
             // field, holding them and copying the value out of a `Result` cost four reference counts.
             let failed: (index: Int, failure: FieldFailure)? = rowBuffer.withUnsafeBufferPointer { bytes in
@@ -122,7 +123,6 @@ public final class CSVReader: RecordReader {
                 if encoding == .utf8, Self.isValidUTF8Row(bytes, fields: fieldRanges[..<count]) {
                     for index in 0..<count {
                         values.append(String(checkedUTF8: UnsafeBufferPointer(rebasing: bytes[fieldRanges[index]])))
-                        if repeatsHeader { repeatsHeader = values[index] == headerAsWritten[index] }
                     }
                     return nil
                 }
@@ -130,7 +130,6 @@ public final class CSVReader: RecordReader {
                     if let failure = decode(UnsafeBufferPointer(rebasing: bytes[fieldRanges[index]]), into: &values) {
                         return (index, failure)
                     }
-                    if repeatsHeader { repeatsHeader = values[index] == headerAsWritten[index] }
                 }
                 return nil
             }
@@ -139,7 +138,7 @@ public final class CSVReader: RecordReader {
                     InputProblem(line: row.line, reason: "field \(Self.shown(headerAsWritten[index], column: index + 1)) \(failure.reason)")
                 )
             }
-            if repeatsHeader {
+            if Self.repeats(values, header: headerAsWritten, firstMayEqualASCII: firstHeaderMayEqualASCII) {
                 return .problem(
                     InputProblem(
                         line: row.line, reason: "the header row is repeated here (files joined together?); it is skipped", records: 0))
@@ -184,6 +183,7 @@ public final class CSVReader: RecordReader {
             }
         }
         headerAsWritten = names
+        firstHeaderMayEqualASCII = names.first.map(Self.mayEqualASCII) ?? true
         let named = Self.nameColumns(names)
         header = named.names
         if let note = named.note {
@@ -266,6 +266,28 @@ public final class CSVReader: RecordReader {
             return nil
         case let .failure(failure): return failure
         }
+    }
+
+    /// Whether a row's values are the header's names as written, each equal as a `String`. An ASCII first value
+    /// (a record's id) cannot equal a first name that no ASCII text equals (a Chinese one): said without
+    /// comparing them, which normalised both (~320 instructions a record).
+    static func repeats(_ values: [String], header: [String], firstMayEqualASCII: Bool) -> Bool {
+        if !firstMayEqualASCII, var first = values.first, first.withUTF8(isASCII) { return false }
+        for index in values.indices where values[index] != header[index] { return false }
+        return true
+    }
+
+    /// Whether an all-ASCII text can equal `name` as a `String` (canonical equivalence): only when each of
+    /// its scalars is ASCII or one whose canonical decomposition is (K, ;, ` as U+212A, U+037E, U+1FEF).
+    /// Any other scalar stays non-ASCII in every canonically equivalent form.
+    static func mayEqualASCII(_ name: String) -> Bool {
+        name.unicodeScalars.allSatisfy { $0.isASCII || $0.value == 0x212A || $0.value == 0x037E || $0.value == 0x1FEF }
+    }
+
+    @inline(__always) static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var high: UInt8 = 0
+        for byte in bytes { high |= byte }
+        return high < 0x80
     }
 
     /// Whether `bytes` hold no NUL byte and are valid UTF-8, and each of `fields` starts and ends at a

@@ -150,7 +150,7 @@ extension ClassifierRule.Checker {
 /// Model files named by rules, read once per path and content (six rules
 /// sharing one model parse it once), from disk or from the binary.
 enum ModelFiles {
-    nonisolated(unsafe) private static var cache: [String: (text: String, model: NgramModel)] = [:]
+    nonisolated(unsafe) private static var cache: [String: (text: String, model: NgramModel, path: String)] = [:]
     private static let lock = NSLock()
 
     /// Forgets the models read (tests: what a new process would find).
@@ -172,7 +172,9 @@ enum ModelFiles {
         lock.lock()
         let known = cache[path]
         lock.unlock()
-        if let known, known.text == text { return (known.model, path) }
+        // The path as first read: the rules sharing a model then share one String, which the context compares
+        // on every record (`modelOrdinal`) — equal storage answers at once, equal text only after a comparison.
+        if let known, known.text == text { return (known.model, known.path) }
         let key = definition.cache.map { _ in CacheKey(text) }
         let model: NgramModel
         if let key, let cached = definition.cache?.model(key) {
@@ -187,7 +189,7 @@ enum ModelFiles {
             if let key { definition.cache?.setModel(key, model) }
         }
         lock.lock()
-        cache[path] = (text, model)
+        cache[path] = (text, model, path)
         lock.unlock()
         return (model, path)
     }

@@ -1,6 +1,7 @@
-import CrmlintReaders
 import Foundation
 import Testing
+
+@testable import CrmlintReaders
 
 /// CSV as real exports break it: every problem is one event with its line,
 /// and every other row is still read.
@@ -138,6 +139,38 @@ import Testing
         let notes = read.compactMap(\.problem)
         #expect(notes.map(\.line) == [3, 6, 8])
         #expect(notes.allSatisfy { $0.records == 0 && $0.reason.contains("header row is repeated") })
+    }
+
+    /// A repeated header is recognised as `String` equality recognises it, also where a header of Chinese or
+    /// other non-ASCII names meets ASCII values (an id column): the shortcut that answers "not the header"
+    /// without comparing must never miss an equal header, such as one written with the Kelvin sign.
+    @Test func aRepeatedHeaderIsFoundAsStringsCompare() {
+        let chinese = read("消息ID,内容\nMSG1,好的\n消息ID,内容\nMSG2,收到\n")
+        #expect(chinese.compactMap(\.dictionary).count == 2)
+        #expect(chinese.compactMap(\.problem).map(\.line) == [3])
+        // U+212A KELVIN SIGN is canonically "K": the ASCII row repeats the header as Strings compare.
+        let kelvin = read("\u{212A}ey,text\n1,a\nKey,text\n2,b\n")
+        #expect("\u{212A}ey" == "Key")
+        #expect(kelvin.compactMap(\.problem).map(\.line) == [3])
+        #expect(kelvin.compactMap(\.dictionary).count == 2)
+        let question = read("a\u{037E},b\n1,2\na;,b\n")
+        #expect(question.compactMap(\.problem).map(\.line) == [3])
+    }
+
+    /// `mayEqualASCII` against Foundation's canonical decomposition: a name can equal some ASCII text exactly
+    /// when every scalar of it decomposes to ASCII.
+    @Test func namesThatMayEqualASCIIAreThoseDecomposingToASCII() {
+        var scalars = (0x80...0xFFFF).compactMap(Unicode.Scalar.init)
+        scalars += (0x1_D100...0x1_D1FF).compactMap(Unicode.Scalar.init) + (0x2_F800...0x2_FA1F).compactMap(Unicode.Scalar.init)
+        var mayEqual: [UInt32] = []
+        for scalar in scalars {
+            let name = String(scalar)
+            let decomposesToASCII = name.decomposedStringWithCanonicalMapping.unicodeScalars.allSatisfy(\.isASCII)
+            #expect(CSVReader.mayEqualASCII(name) == decomposesToASCII, "U+\(String(scalar.value, radix: 16))")
+            if decomposesToASCII { mayEqual.append(scalar.value) }
+        }
+        #expect(mayEqual == [0x037E, 0x1FEF, 0x212A])
+        #expect(CSVReader.mayEqualASCII("id") && !CSVReader.mayEqualASCII("消息ID") && !CSVReader.mayEqualASCII("e\u{301}"))
     }
 
     @Test func byteOrderMarkInsideAFieldIsText() {
