@@ -130,9 +130,14 @@ final class ContactLog {
         // The identity field read once for both keys (each reading it by name hashed the name).
         let key = record.identityValue
         let identity = key ?? String(record.position), stableKey = key ?? record.stableKey
-        keyBytes.append(contentsOf: identity.utf8)
+        // Through `withUTF8`: appending the UTF-8 view went through the generic sequence path (~170 instructions).
+        var identityBytes = identity
+        identityBytes.withUTF8 { keyBytes.append(contentsOf: $0) }
         keyEnds.append(UInt32(keyBytes.count))
-        if stableKey != identity { keyBytes.append(contentsOf: stableKey.utf8) }
+        if stableKey != identity {
+            var stableBytes = stableKey
+            stableBytes.withUTF8 { keyBytes.append(contentsOf: $0) }
+        }
         keyEnds.append(UInt32(keyBytes.count))
         lastResult = customer.count - 1
         return lastResult

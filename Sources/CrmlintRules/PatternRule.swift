@@ -460,12 +460,13 @@ public struct PatternRule: Rule, RuleKind {
             for item in items {
                 switch item {
                 case let .pattern(group):
-                    result += try memoHits(leaf: leaf, group: group, run: runs(leaf), in: buffer, scratch: scratch)
+                    result.add(try memoHits(leaf: leaf, group: group, run: runs(leaf), in: buffer, scratch: scratch))
                 case let .alternation(whole, group, parts):
                     let first = leaf
-                    result += try TextMatcher.alternationHits(
-                        whole: whole, group: group, parts: allLeaves, first: first, count: parts, in: buffer, scratch: scratch
-                    ) { runs(first + $0) }
+                    result.add(
+                        try TextMatcher.alternationHits(
+                            whole: whole, group: group, parts: allLeaves, first: first, count: parts, in: buffer, scratch: scratch
+                        ) { runs(first + $0) })
                 }
                 leaf += item.leafCount
             }

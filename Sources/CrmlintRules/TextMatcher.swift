@@ -143,7 +143,7 @@ public indirect enum TextMatcher: Sendable {
             var result: [Hit] = []
             var leaf = firstLeaf
             for part in parts {
-                result += try part.hits(in: buffer, scratch: scratch, firstLeaf: leaf, runs: runs)
+                result.add(try part.hits(in: buffer, scratch: scratch, firstLeaf: leaf, runs: runs))
                 leaf += part.leafCount
             }
             return result
@@ -586,5 +586,15 @@ public struct UnlessCondition: Sendable {
             definition.fail("unless", "'unless' entries must be patterns or mappings with 'pattern'")
             return nil
         }
+    }
+}
+
+extension Array where Element == TextMatcher.Hit {
+    /// Appends `hits`. Most pattern runs find nothing, and `+=` of an empty array still took the generic
+    /// append's path (~150 instructions, 2.9 million times on the benchmark's messages); the first
+    /// non-empty one is taken whole, without a copy.
+    @inline(__always) mutating func add(_ hits: [TextMatcher.Hit]) {
+        if hits.isEmpty { return }
+        if isEmpty { self = hits } else { self += hits }
     }
 }
