@@ -212,7 +212,7 @@ final class RecordWorkers {
         // scanner never calls them (their records come here), so one more set was made for nothing.
         workers = (0..<max(1, jobs)).map { number in
             Worker(
-                context: context.forWorker(),
+                context: context.forWorker(shared: jobs > 1),
                 checkers: local.map { ($0.0, $0.1, number == 0 ? checkers[$0.0] : rules[$0.0].makeChecker()) }, timed: timed)
         }
     }

@@ -238,8 +238,15 @@ public final class CheckContext {
     @exclusivity(unchecked) private var cachedPlaces: [LiteralPrefilter.Places] = []
     /// Per field of the cache, `verdictWords` words of the prefilter's verdicts on entries (`judgeEntries`), one field after another.
     @exclusivity(unchecked) private var cachedVerdicts: [UInt64] = []
-    /// Per field of the cache, its text's slot in `textMemo` (-1: none; -2: not looked up yet).
-    @exclusivity(unchecked) private var cachedMemoSlot: [Int] = []
+    /// Per field of the cache, what the text memory knew of its text and what the rules have learnt of it
+    /// since (`MemoEntry`): its facts (`cachedFacts`) and its scores (`cachedScores`, `TextMemo.scoreLimit` a
+    /// field, the entry's `scoreCount` of them written).
+    @exclusivity(unchecked) private var cachedMemo: [MemoEntry] = []
+    /// (Memory of their own, not arrays: reading and writing through an array's buffer checked its uniqueness
+    /// each time, and a fact read from an array element's SIMD4 was stored and loaded again. Grown with
+    /// `cachedMemo`: `TextMemo.scoreLimit` floats and one SIMD4 of facts an entry.)
+    @exclusivity(unchecked) private var cachedScores = UnsafeMutablePointer<Float>.allocate(capacity: 0)
+    @exclusivity(unchecked) private var cachedFacts = UnsafeMutablePointer<SIMD4<UInt64>>.allocate(capacity: 0)
     @exclusivity(unchecked) private var cachedSerial = -1
     /// How many entries of the arrays above are the current record's (those after are an earlier record's, to be written over).
     @exclusivity(unchecked) private var cachedCount = 0
@@ -247,23 +254,36 @@ public final class CheckContext {
     /// Whether pattern rules skip texts they found nothing in before, phrase conditions and models
     /// reuse their answers on a text (`TextMemo`); tests turn it off to check that it changes no finding.
     @exclusivity(unchecked) public var remembersTexts = true
-    /// The workers' contexts (`forWorker`) remember more texts than the scanning thread's, which only the
-    /// stateful rules' phrases use.
+    /// The scanning thread's memory, which only the stateful rules' phrases use; the workers' contexts
+    /// (`forWorker`) share one that remembers more texts (`workerMemo`).
     @exclusivity(unchecked) private var textMemo = TextMemo(setBits: TextMemo.scanningThreadSetBits)
-    /// Fact numbers given so far, by what they were asked for, and the next free one.
-    private enum FactKey: Hashable {
-        case named(String)
-        case owned(ObjectIdentifier)
+    /// The memory the contexts `forWorker` makes share, made with the first.
+    @exclusivity(unchecked) private var workerMemo: TextMemo?
+    /// What the text memory knew of a field's text, copied out (its facts in `cachedFacts`, its scores in
+    /// `cachedScores`), with what the rules have learnt of it since.
+    struct MemoEntry {
+        /// -2: not looked up yet; -1: a text the memory does not keep; 0: looked up, nothing learnt
+        /// since; 1: facts or scores learnt that the memory has not been told (`handBack`).
+        var state: Int8 = -2
+        /// The text's set in the memory (`TextMemo.set(of:)`), when it keeps the text.
+        var set: Int32 = 0
+        /// The model whose `scoreCount` scores `cachedScores` holds (-1: none).
+        var scoreModel: Int32 = -1
+        var scoreCount: Int32 = 0
     }
-    @exclusivity(unchecked) private var factNumbers: [FactKey: Int] = [:]
-    @exclusivity(unchecked) private var nextFact = 0
+    /// Whether some entry of the current record's is in state 1 (`handBack` then has work).
+    @exclusivity(unchecked) private var learntSinceLookUp = false
+    /// Fact numbers given so far, by what they were asked for: this context's copy of `factRegistry`'s.
+    @exclusivity(unchecked) private var factNumbers: [TextFactRegistry.Key: Int] = [:]
+    /// Shared with the contexts `forWorker` makes: a fact has one number in every memory they share.
+    @exclusivity(unchecked) private var factRegistry = TextFactRegistry()
 
     /// The first of `count` consecutive fact numbers for `key`, the same each time it is asked.
-    private func facts(_ key: FactKey, count: Int) -> Int {
+    private func facts(_ key: TextFactRegistry.Key, count: Int) -> Int {
         if let known = factNumbers[key] { return known }
-        factNumbers[key] = nextFact
-        nextFact += count
-        return nextFact - count
+        let number = factRegistry.facts(key, count: count)
+        factNumbers[key] = number
+        return number
     }
 
     /// A small number for a fact about texts (what a rule learnt of one: "rule X found nothing"),
@@ -277,42 +297,78 @@ public final class CheckContext {
     /// Whether `fact` (`textFact`) holds of a text with the bytes of the field at `index` (from
     /// `fieldIndex`): whether it was learnt of such a text before.
     @inline(__always) public func textHolds(_ fact: Int, at index: Int) -> Bool {
-        let slot = memoSlot(at: index)
-        return slot >= 0 && textMemo.holds(fact, slot: slot)
+        guard fact < TextMemo.factLimit, remembered(at: index) else { return false }
+        return UnsafeRawPointer(cachedFacts + index).load(fromByteOffset: fact &>> 6 &* 8, as: UInt64.self) & (1 &<< UInt64(fact & 63)) != 0
     }
 
     /// The facts (`textFact`) known of the text of the field at `index`, a bit per fact number below
     /// `TextMemo.factLimit` (none for a text the memory does not keep): one look for a group of rules
     /// (`NothingFoundGate`).
     @inline(__always) func heldFacts(at index: Int) -> SIMD4<UInt64> {
-        let slot = memoSlot(at: index)
-        return slot >= 0 ? textMemo.facts(slot: slot) : SIMD4()
+        remembered(at: index) ? cachedFacts[index] : SIMD4()
     }
 
     /// `fact` holds of the text of the field at `index` (for a rule: it found nothing there, no
     /// hit, no limit, no error).
     @inline(__always) public func noteTextHolds(_ fact: Int, at index: Int) {
-        let slot = memoSlot(at: index)
-        if slot >= 0 { textMemo.note(fact, slot: slot) }
+        guard fact < TextMemo.factLimit, remembered(at: index) else { return }
+        var bit = SIMD4<UInt64>()
+        bit[fact &>> 6] = 1 &<< UInt64(fact & 63)
+        learn(facts: bit, at: index)
     }
 
-    @inline(__always) private func memoSlot(at index: Int) -> Int {
-        let known = cachedMemoSlot[index]
-        return known != -2 ? known : lookUpMemoSlot(at: index)
+    /// `facts` hold of the text of the field at `index`, which the memory keeps: told to the memory with
+    /// the record's other lessons, when the cache moves on to the next record (`handBack`).
+    @inline(__always) private func learn(facts: SIMD4<UInt64>, at index: Int) {
+        let known = cachedFacts[index]
+        guard known | facts != known else { return }
+        cachedFacts[index] = known | facts
+        cachedMemo[index].state = 1
+        learntSinceLookUp = true
     }
 
-    private func lookUpMemoSlot(at index: Int) -> Int {
+    /// Whether the memory keeps the text of the field at `index`, whose entry (`cachedMemo`) then holds
+    /// what it knew of the text (looked up on first use).
+    @inline(__always) private func remembered(at index: Int) -> Bool {
+        let state = cachedMemo[index].state
+        return state != -2 ? state >= 0 : lookUp(at: index)
+    }
+
+    private func lookUp(at index: Int) -> Bool {
         // The text as written: what the rules see is a function of it.
         guard remembersTexts, var original = cachedValues[index] else {
-            cachedMemoSlot[index] = -1
-            return -1
+            cachedMemo[index].state = -1
+            return false
         }
-        var taken = false
-        let slot = original.withUTF8 { textMemo.slot(of: $0, taken: &taken) } ?? -1
-        // Another field of this record whose text held the slot has lost it.
-        if taken { for other in 0..<cachedCount where cachedMemoSlot[other] == slot { cachedMemoSlot[other] = -1 } }
-        cachedMemoSlot[index] = slot
-        return slot
+        let memo = textMemo
+        let entry: MemoEntry = original.withUTF8 { bytes in
+            guard TextMemo.keeps(bytes) else { return MemoEntry(state: -1) }
+            let set = memo.set(of: bytes)
+            // (`cachedScores` has room for every entry of the cache: `cachedIndex`.)
+            let known = memo.lookUp(bytes, set: set, scores: cachedScores + index * TextMemo.scoreLimit)
+            cachedFacts[index] = known?.facts ?? SIMD4()
+            return MemoEntry(
+                state: 0, set: Int32(truncatingIfNeeded: set), scoreModel: known?.scoreModel ?? -1, scoreCount: known?.scoreCount ?? 0)
+        }
+        cachedMemo[index] = entry
+        return entry.state >= 0
+    }
+
+    /// Tells the memory what the rules learnt of the current record's texts (before the cache moves on).
+    private func handBack() {
+        guard learntSinceLookUp else { return }
+        learntSinceLookUp = false
+        let memo = textMemo, limit = TextMemo.scoreLimit
+        for index in 0..<cachedCount where cachedMemo[index].state == 1 {
+            guard var original = cachedValues[index] else { continue }
+            let entry = cachedMemo[index], scores = cachedScores + index * limit
+            original.withUTF8 { bytes in
+                memo.learn(
+                    bytes, set: Int(entry.set), facts: cachedFacts[index], scoreModel: entry.scoreModel, scores: scores,
+                    scoreCount: Int(entry.scoreCount))
+            }
+            cachedMemo[index].state = 0
+        }
     }
 
     /// `interpreterFirst`: patterns are matched with PCRE2's interpreter first (`MatchScratch`), for small inputs;
@@ -328,9 +384,16 @@ public final class CheckContext {
         self.limits = limits
     }
 
+    deinit {
+        cachedScores.deallocate()
+        cachedFacts.deallocate()
+    }
+
     /// A context for another worker thread: the same settings and prefilter
     /// (read-only once built), caches and match state of its own.
-    public func forWorker() -> CheckContext {
+    /// `shared`: other workers run beside it (their contexts, made by this context, share one text memory,
+    /// which then takes a lock per look; a lone worker's is its own).
+    public func forWorker(shared: Bool = true) -> CheckContext {
         let copy = CheckContext(
             asOf: asOf, timeZone: timeZone, limits: limits, redactor: redactor, interpreterFirst: scratch.interpreterFirst,
             interpretedUses: scratch.interpretedUses)
@@ -339,7 +402,13 @@ public final class CheckContext {
         copy.vocabulary = vocabulary
         copy.timesSharedWork = timesSharedWork
         copy.remembersTexts = remembersTexts
-        copy.textMemo = TextMemo()
+        if shared {
+            if workerMemo == nil { workerMemo = TextMemo(shared: true) }
+            copy.textMemo = workerMemo!
+        } else {
+            copy.textMemo = TextMemo()
+        }
+        copy.factRegistry = factRegistry
         return copy
     }
 
@@ -476,6 +545,7 @@ public final class CheckContext {
             }
             // The entries are written over, not removed: emptying eight arrays per record
             // (`removeAll(keepingCapacity:)`, a generic range replacement each) was 2 % of a scan.
+            handBack()
             cachedCount = 0
             cachedSerial = record.serial
         }
@@ -491,7 +561,17 @@ public final class CheckContext {
             cachedPresent.append(nil)
             cachedMarked.append(false)
             cachedPlaces.append(LiteralPrefilter.Places())
-            cachedMemoSlot.append(-2)
+            cachedMemo.append(MemoEntry())
+            let scores = UnsafeMutablePointer<Float>.allocate(capacity: cachedMemo.count * TextMemo.scoreLimit)
+            scores.initialize(repeating: 0, count: cachedMemo.count * TextMemo.scoreLimit)
+            scores.update(from: cachedScores, count: index * TextMemo.scoreLimit)
+            cachedScores.deallocate()
+            cachedScores = scores
+            let facts = UnsafeMutablePointer<SIMD4<UInt64>>.allocate(capacity: cachedMemo.count)
+            facts.initialize(repeating: SIMD4(), count: cachedMemo.count)
+            facts.update(from: cachedFacts, count: index)
+            cachedFacts.deallocate()
+            cachedFacts = facts
         } else {
             // (`cachedPresent` and `cachedPlaces` were emptied when the record changed.)
             cachedFields[index] = field
@@ -499,7 +579,7 @@ public final class CheckContext {
             cachedTexts[index] = nil
             cachedHasText[index] = value != nil
             cachedMarked[index] = false
-            cachedMemoSlot[index] = -2
+            cachedMemo[index] = MemoEntry()
         }
         return index
     }
@@ -520,15 +600,23 @@ public final class CheckContext {
         }
         if let known = modelCache.entries.first(where: { $0.model == model && $0.index == index }) { return known.probabilities }
         // The same text scored before (`TextMemo`): the same scores.
-        let slot = memoSlot(at: index)
-        if slot >= 0, let known = textMemo.scores(model, slot: slot) {
+        let remembers = remembered(at: index)
+        let limit = TextMemo.scoreLimit
+        if remembers, Int(cachedMemo[index].scoreModel) == model {
+            let known = Array(UnsafeBufferPointer(start: cachedScores + index * limit, count: Int(cachedMemo[index].scoreCount)))
             modelCache.entries.append((model, index, known))
             return known
         }
         guard let text = text(at: index) else { return nil }
         let probabilities = sharedWork { score(text, &modelScratch) }
         modelCache.entries.append((model, index, probabilities))
-        if slot >= 0 { textMemo.keep(probabilities, model: model, slot: slot) }
+        // Kept when the entry has no model's scores yet (a slot keeps one model's), to tell the memory.
+        if remembers, cachedMemo[index].scoreModel < 0, !probabilities.isEmpty, probabilities.count <= limit, model < Int(Int32.max) {
+            probabilities.withUnsafeBufferPointer { (cachedScores + index * limit).update(from: $0.baseAddress!, count: $0.count) }
+            cachedMemo[index].scoreModel = Int32(model)
+            cachedMemo[index].scoreCount = Int32(probabilities.count)
+            cachedMemo[index].state = 1
+        }
         return probabilities
     }
     @exclusivity(unchecked) private var modelOrdinals: [String: Int] = [:]
@@ -636,8 +724,7 @@ public final class CheckContext {
 
     /// Notes of the text at `index` the facts of the rules none of whose entries its verdicts allow.
     private func noteRulesWithoutEntries(at index: Int) {
-        let slot = memoSlot(at: index)
-        guard slot >= 0 else { return }
+        guard remembered(at: index) else { return }
         // The allowed entries are few: the facts of their rules are taken from those of every rule told of
         // (a look per rule at its range of verdicts was ~1,300 instructions a fresh text).
         var allowed = SIMD4<UInt64>()
@@ -654,7 +741,7 @@ public final class CheckContext {
                 }
             }
         }
-        textMemo.note(facts: ruledOutFacts & ~allowed, slot: slot)
+        learn(facts: ruledOutFacts & ~allowed, at: index)
     }
 
     /// Free-text fields plus unknown columns, computed once per shape and dataset

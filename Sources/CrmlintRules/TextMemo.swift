@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// What rules learnt of a text, remembered by the text's exact bytes in a table of sets of a few
 /// slots each: which rules found nothing in it, and a model's scores of it. A messages export repeats its
 /// texts (好的, a template, a call note: the benchmark's 1.4 million messages hold 271,000
@@ -8,25 +14,36 @@ import Foundation
 /// once every rule has found nothing), and a model is not run twice on one text. Only "nothing"
 /// is remembered of a rule: a text with a finding, a limit or an error runs again, and its findings
 /// are made anew for the record that holds it. A text takes the least recently used slot of its set,
-/// so memory stays bounded (15 MB, in flat tables allocated once: keeping each key and score
+/// so memory stays bounded (31 MB, in flat tables allocated once: keeping each key and score
 /// list in an array of its own cost an allocation and a release per text, which texts that never
 /// repeat paid for nothing) however many distinct texts a file has. Keyed by bytes, not by
-/// `String` equality: canonically equivalent texts can normalise apart. Not thread-safe: one per
-/// `CheckContext`.
-final class TextMemo {
-    /// 16,384 sets of four slots: the set is the top `setBits` bits of the text's hash. Of the benchmark's
+/// `String` equality: canonically equivalent texts can normalise apart.
+///
+/// One memory serves every worker thread of a scan (`shared`): what one thread learnt of a text
+/// spares the others, and one table of twice the sets holds more than two of half the size (simulated
+/// on the benchmark's outbound messages, two workers each with 16,384 sets found 64.7 % of texts, one
+/// shared table of 32,768 sets 68.8 %, in the same memory). So a caller never holds a slot: it copies
+/// out what is known of a text (`lookUp`), learns more on its own copy, and hands back what it learnt
+/// (`learn`), each under the lock of the text's set (one of `lockCount`, a set's number picks it). Facts
+/// only ever become known, and a text's scores are the same whoever computes them, so two threads learning
+/// of one text at once lose nothing that matters: the later merges its facts into the earlier's.
+final class TextMemo: @unchecked Sendable {
+    /// 32,768 sets of four slots: the set is the top `setBits` bits of the text's hash. Of the benchmark's
     /// 1.34 million messages of at most `longest` bytes, in file order (84 % repeat an earlier one), a
     /// table with one slot a set found 70.7 % with 16,384 slots, 75.3 % with 32,768 and 78.7 % with 65,536;
     /// four slots a set found 74.6 %, 79.2 % and 82.0 %: two frequent texts of one set no longer push
-    /// each other out, nor does a text seen once push out a frequent one. Each worker has its own and
-    /// sees every other chunk of 16 records: simulated so on the benchmark's 920,154 outbound messages
-    /// (270,320 distinct texts), 8,192 sets found 61.1 %, 16,384 64.6 %, 32,768 66.1 %; a slot is ~240
-    /// bytes, so 16,384 sets are 15 MB a worker, what the whole export's memory bound (256 MB) allows.
-    static var setBits: Int { 14 }
+    /// each other out, nor does a text seen once push out a frequent one. Of the 920,154 outbound messages
+    /// (270,320 distinct texts), one table of 16,384 sets found 66.6 %, of 32,768 68.8 %, of 65,536 69.6 %
+    /// (69.8 % is all a memory can: each distinct text is new once); a slot is ~240 bytes, so 32,768
+    /// sets are 31 MB, what the whole export's memory bound (256 MB) allows.
+    static var setBits: Int { 15 }
     /// The scanning thread's memory (the stateful rules' phrases, as the deadline rules read them): 8,192
-    /// sets, its size before the workers' grew (what the whole export's memory bound leaves).
+    /// sets, unshared (the stateful rules run on that thread alone).
     static var scanningThreadSetBits: Int { 13 }
     static var ways: Int { 4 }
+    /// Locks of a shared memory: set `s` is guarded by lock `s % lockCount` (a lock per set would be
+    /// a megabyte of them; two threads rarely want one of 1,024 at once).
+    static var lockCount: Int { 1024 }
     /// This memory's sets: `1 << setBits`, four slots each.
     let setBits: Int
     var slots: Int { Self.ways << setBits }
@@ -39,96 +56,177 @@ final class TextMemo {
     private var scoreStride = 0
 
     /// Facts a slot can hold: numbers from `factLimit` on are never remembered (the bundled rules
-    /// use under 50). Fixed, so a fact is one load from a slot's words, with no check of the
+    /// use under 50). Fixed, so a text's facts are one SIMD4 (`Known.facts`), with no check of the
     /// table's width: that check, per rule and text, made the memory cost 3 % on texts that never repeat.
     static var factLimit: Int { 256 }
-    static var factWords: Int { factLimit / 64 } // four: `facts(slot:)` reads them as one SIMD4
+    static var factWords: Int { factLimit / 64 } // four: read and written as one SIMD4
 
-    // Allocated on first use (a scan of a few records need not pay for the tables).
+    /// What is known of a text: its facts, a bit each (bit `fact & 63` of word `fact >> 6`), and
+    /// the number of the model whose `scoreCount` scores were copied out with it (-1: none).
+    struct Known {
+        var facts = SIMD4<UInt64>()
+        var scoreModel: Int32 = -1
+        var scoreCount: Int32 = 0
+    }
+
+    // One thread's own memory allocates its tables on first use (a scan of a few records need not pay
+    // for them); a shared one when it is made, so that no thread reads a table another is making.
     /// `longest` bytes a slot: its text (`keyLengths` long; 0: no text).
     private var keyBytes: UnsafeMutablePointer<UInt8>?
+    /// Zeroed by `calloc`: the pages of a table no text has reached are never touched.
     private var keyLengths: UnsafeMutablePointer<UInt16>?
-    /// Per slot, when its text was last looked up (`lookups` then): the set's oldest is given to a new text.
+    /// Per slot, when its text was last used, counted per set: the set's oldest is given to a new text.
+    /// (Per set, not one count for the memory: threads change sets under different locks.)
     private var lastUse: UnsafeMutablePointer<UInt64>?
-    private var lookups: UInt64 = 0
-    /// `factWords` words a slot: bit `fact` set when that fact holds of the slot's text.
-    private var facts: UnsafeMutablePointer<UInt64>?
+    /// Per slot, its text's facts.
+    private var facts: UnsafeMutablePointer<SIMD4<UInt64>>?
     /// Per slot, the model (by number, -1: none) whose `scoreCounts` scores of its text `scores` holds.
     private var scoreModels: UnsafeMutablePointer<Int32>?
     private var scoreCounts: UnsafeMutablePointer<Int32>?
+    /// Made with the first scores kept, under `tableLock`, and never changed after: a thread reads it only
+    /// for a slot whose scores another kept (`scoreModels`, written under the set's lock after it was made).
     private var scores: UnsafeMutablePointer<Float>?
+    /// A shared memory's locks (nil: one thread's own memory, which takes none): a slot is read and written
+    /// under the lock of its set, `scores` and `scoreStride` are made under `tableLock`.
+    private let locks: UnsafeMutablePointer<pthread_mutex_t>?
+    private let tableLock: UnsafeMutablePointer<pthread_mutex_t>?
 
-    init(setBits: Int = TextMemo.setBits) {
+    /// `shared`: one memory for many threads (its sets locked as they are read and written).
+    init(setBits: Int = TextMemo.setBits, shared: Bool = false) {
         self.setBits = setBits
+        if shared {
+            let locks = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: Self.lockCount + 1)
+            for index in 0...Self.lockCount { pthread_mutex_init(locks + index, nil) }
+            self.locks = locks
+            tableLock = locks + Self.lockCount
+            allocateTables()
+        } else {
+            (locks, tableLock) = (nil, nil)
+        }
     }
     deinit {
         keyBytes?.deallocate()
-        keyLengths?.deallocate()
+        keyLengths.map { free($0) }
         lastUse?.deallocate()
         facts?.deallocate()
         scoreModels?.deallocate()
         scoreCounts?.deallocate()
         scores?.deallocate()
+        if let locks {
+            for index in 0...Self.lockCount { pthread_mutex_destroy(locks + index) }
+            locks.deallocate()
+        }
     }
 
-    /// The text's slot, taken (and what the slot held forgotten) when no slot of its set holds it, which
-    /// `taken` then says; nil for an empty text or one longer than `longest`. A slot found is good
-    /// until the next slot taken: the caller forgets any slot it holds that `taken` names.
-    func slot(of bytes: UnsafeBufferPointer<UInt8>, taken: inout Bool) -> Int? {
-        taken = false
-        guard bytes.count > 0, bytes.count <= Self.longest else { return nil }
-        if keyLengths == nil {
-            // Only the lengths start written: a slot's other parts are written when a text takes it,
-            // and its length (0 until then) says no text has, so none is read before. (Writing all
-            // the tables up front touched every page of them: a millisecond of a one-file scan.)
-            let lengths = UnsafeMutablePointer<UInt16>.allocate(capacity: slots)
-            lengths.initialize(repeating: 0, count: slots)
-            keyLengths = lengths
-            keyBytes = .allocate(capacity: slots * Self.longest)
-            lastUse = .allocate(capacity: slots)
-            facts = .allocate(capacity: slots * Self.factWords)
-            scoreModels = .allocate(capacity: slots)
-            scoreCounts = .allocate(capacity: slots)
+    /// Whether a text of these bytes can be remembered (not empty, at most `longest` bytes).
+    @inline(__always) static func keeps(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { bytes.count > 0 && bytes.count <= longest }
+
+    /// The set of this memory that a text of `bytes` belongs to (what `lookUp` and `learn` are told).
+    @inline(__always) func set(of bytes: UnsafeBufferPointer<UInt8>) -> Int { Self.set(of: bytes, setBits: setBits) }
+
+    /// What is known of the text of `bytes` (which `keeps`; of `set`, from `set(of:)`), nil when no slot
+    /// holds it; its scores, when known, are copied into `scores` (room for `scoreLimit`).
+    @inline(__always) func lookUp(_ bytes: UnsafeBufferPointer<UInt8>, set: Int, scores copy: UnsafeMutablePointer<Float>) -> Known? {
+        locked(set) {
+            guard let slot = find(bytes, set: set) else { return nil }
+            var known = Known(facts: facts![slot], scoreModel: scoreModels![slot], scoreCount: 0)
+            if known.scoreModel >= 0 {
+                known.scoreCount = scoreCounts![slot]
+                copy.initialize(from: scores! + slot * scoreStride, count: Int(known.scoreCount))
+            }
+            return known
         }
-        lookups &+= 1
-        let first = Self.set(of: bytes, setBits: setBits) * Self.ways
-        // The set's slot holding the text, else its first empty one, else its least recently used.
+    }
+
+    /// The text of `bytes` (which `keeps`) holds `facts`, and model `model` (-1: none) gave it the
+    /// `scoreCount` scores at `scores`: added to what its slot knows, the text taking one (the set's
+    /// first empty slot, else its least recently used, whose text is then forgotten) if none holds it.
+    /// Scores are kept when the slot has none and room for them (one model's, up to `scoreLimit`).
+    func learn(
+        _ bytes: UnsafeBufferPointer<UInt8>, set: Int, facts learnt: SIMD4<UInt64>, scoreModel model: Int32, scores: UnsafePointer<Float>,
+        scoreCount: Int
+    ) {
+        if locks == nil, keyLengths == nil { allocateTables() }
+        let keepsScores = model >= 0 && scoreCount <= Self.scoreLimit
+        if keepsScores {
+            // Sized by the first scores kept.
+            locked(-1) {
+                if self.scores == nil {
+                    scoreStride = max(1, scoreCount)
+                    self.scores = .allocate(capacity: slots * scoreStride)
+                }
+            }
+        }
+        locked(set) {
+            let slot = find(bytes, set: set) ?? take(bytes, set: set)
+            facts![slot] |= learnt
+            if keepsScores, scoreModels![slot] < 0, scoreCount <= scoreStride, let keptScores = self.scores {
+                scoreModels![slot] = model
+                scoreCounts![slot] = Int32(scoreCount)
+                (keptScores + slot * scoreStride).initialize(from: scores, count: scoreCount)
+            }
+        }
+    }
+
+    private func allocateTables() {
+        // Only the lengths start zero, and untouched (`calloc`): a slot's other parts are written when a text
+        // takes it, and its length (0 until then) says no text has, so none is read before. (Writing all
+        // the tables up front touched every page of them: a millisecond of a one-file scan.)
+        keyLengths = calloc(slots, MemoryLayout<UInt16>.stride)!.bindMemory(to: UInt16.self, capacity: slots)
+        keyBytes = .allocate(capacity: slots * Self.longest)
+        lastUse = .allocate(capacity: slots)
+        facts = .allocate(capacity: slots)
+        scoreModels = .allocate(capacity: slots)
+        scoreCounts = .allocate(capacity: slots)
+    }
+
+    /// `body` under the lock of `set` (-1: the table lock), when the memory is shared.
+    @inline(__always) private func locked<T>(_ set: Int, _ body: () -> T) -> T {
+        guard let locks else { return body() }
+        let lock = set < 0 ? tableLock! : locks + (set & (Self.lockCount - 1))
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
+        return body()
+    }
+
+    /// The slot of `set` holding the text of `bytes`, marked the set's most recently used; the set's lock held.
+    private func find(_ bytes: UnsafeBufferPointer<UInt8>, set: Int) -> Int? {
+        guard let keyLengths, let keyBytes else { return nil }
+        let first = set * Self.ways
+        for slot in first..<first + Self.ways
+        where Int(keyLengths[slot]) == bytes.count && memcmp(keyBytes + slot * Self.longest, bytes.baseAddress!, bytes.count) == 0 {
+            use(slot, set: set)
+            return slot
+        }
+        return nil
+    }
+
+    /// A slot of `set` for the text of `bytes`, which no slot holds: the set's first empty one, else its
+    /// least recently used, its text forgotten; the set's lock held.
+    private func take(_ bytes: UnsafeBufferPointer<UInt8>, set: Int) -> Int {
+        let first = set * Self.ways
         var victim = first
         for slot in first..<first + Self.ways {
-            let length = Int(keyLengths![slot])
-            if length == bytes.count, memcmp(keyBytes! + slot * Self.longest, bytes.baseAddress!, bytes.count) == 0 {
-                lastUse![slot] = lookups
-                return slot
+            if keyLengths![slot] == 0 {
+                victim = slot
+                break
             }
-            if keyLengths![victim] != 0, length == 0 || lastUse![slot] < lastUse![victim] { victim = slot }
+            if lastUse![slot] < lastUse![victim] { victim = slot }
         }
         (keyBytes! + victim * Self.longest).initialize(from: bytes.baseAddress!, count: bytes.count)
         keyLengths![victim] = UInt16(bytes.count)
-        (lastUse! + victim).initialize(to: lookups)
-        (facts! + victim * Self.factWords).initialize(repeating: 0, count: Self.factWords)
+        use(victim, set: set)
+        (facts! + victim).initialize(to: SIMD4())
         (scoreModels! + victim).initialize(to: -1)
-        taken = true
         return victim
     }
 
-    /// The scores model number `model` gave the text in `slot`, if it has scored it.
-    func scores(_ model: Int, slot: Int) -> [Float]? {
-        guard let scoreModels, let scores, Int(scoreModels[slot]) == model else { return nil }
-        return Array(UnsafeBufferPointer(start: scores + slot * scoreStride, count: Int(scoreCounts![slot])))
-    }
-
-    /// Model number `model` gave the text in `slot` these scores (kept when the slot has room:
-    /// one model's, up to `scoreLimit` of them).
-    func keep(_ probabilities: [Float], model: Int, slot: Int) {
-        guard let scoreModels, scoreModels[slot] < 0, probabilities.count <= Self.scoreLimit, model < Int(Int32.max) else { return }
-        if scores == nil {
-            scoreStride = max(1, probabilities.count)
-            scores = .allocate(capacity: slots * scoreStride)
-        }
-        guard let scores, probabilities.count <= scoreStride else { return }
-        scoreModels[slot] = Int32(model)
-        (scoreCounts! + slot).initialize(to: Int32(probabilities.count))
-        probabilities.withUnsafeBufferPointer { (scores + slot * scoreStride).initialize(from: $0.baseAddress!, count: $0.count) }
+    /// Marks `slot` the most recently used of `set` (one past the latest use of its texts).
+    @inline(__always) private func use(_ slot: Int, set: Int) {
+        let first = set * Self.ways
+        var latest: UInt64 = 0
+        for other in first..<first + Self.ways where keyLengths![other] != 0 && other != slot { latest = max(latest, lastUse![other]) }
+        lastUse![slot] = latest &+ 1
     }
 
     /// The set of a text's bytes: eight bytes a step, each step a multiply (hashing a byte
@@ -152,30 +250,26 @@ final class TextMemo {
         }
         return Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - setBits))
     }
+}
 
-    /// Whether `fact` holds of the text in `slot` (a slot `slot(of:taken:)` gave).
-    @inline(__always) func holds(_ fact: Int, slot: Int) -> Bool {
-        guard fact < Self.factLimit, let facts else { return false }
-        return facts[slot &* Self.factWords &+ fact &>> 6] & (1 &<< UInt64(fact & 63)) != 0
+/// Numbers for facts about texts (`CheckContext.textFact`), one registry for the contexts that share a
+/// text memory: a fact is the same bit in every one of them whichever thread asked for it first.
+final class TextFactRegistry: @unchecked Sendable {
+    enum Key: Hashable {
+        case named(String)
+        case owned(ObjectIdentifier)
     }
+    private var numbers: [Key: Int] = [:]
+    private var next = 0
+    private let lock = NSLock()
 
-    /// The facts that hold of the text in `slot`, a bit each (`factWords` words).
-    @inline(__always) func facts(slot: Int) -> SIMD4<UInt64> {
-        guard let facts else { return SIMD4() }
-        let base = facts + slot &* Self.factWords
-        return SIMD4(base[0], base[1], base[2], base[3])
-    }
-
-    /// The facts of `mask` (a bit each, as `facts(slot:)` gives them) hold of the text in `slot`.
-    @inline(__always) func note(facts mask: SIMD4<UInt64>, slot: Int) {
-        guard let facts else { return }
-        let base = facts + slot &* Self.factWords
-        for word in 0..<Self.factWords { base[word] |= mask[word] }
-    }
-
-    /// `fact` holds of the text in `slot`.
-    @inline(__always) func note(_ fact: Int, slot: Int) {
-        guard fact < Self.factLimit, let facts else { return }
-        facts[slot &* Self.factWords &+ fact &>> 6] |= 1 &<< UInt64(fact & 63)
+    /// The first of `count` consecutive fact numbers for `key`, the same each time it is asked.
+    func facts(_ key: Key, count: Int) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = numbers[key] { return known }
+        numbers[key] = next
+        next += count
+        return next - count
     }
 }

@@ -14,89 +14,141 @@ import Testing
         Array((start..<start + 2_000_000).lazy.map { "\(stem)\($0)" }.filter { self.set($0) == set }.prefix(count))
     }
 
-    func slot(of text: String, in memo: TextMemo) -> (slot: Int?, taken: Bool) {
-        var taken = false
-        let slot = Array(text.utf8).withUnsafeBufferPointer { memo.slot(of: $0, taken: &taken) }
-        return (slot, taken)
+    /// What `memo` knows of `text`, with its scores.
+    func lookUp(_ text: String, in memo: TextMemo) -> (facts: Set<Int>, model: Int32, scores: [Float])? {
+        var bytes = Array(text.utf8)
+        var scores = [Float](repeating: .nan, count: TextMemo.scoreLimit)
+        let known = bytes.withUnsafeMutableBufferPointer { bytes in
+            scores.withUnsafeMutableBufferPointer {
+                memo.lookUp(UnsafeBufferPointer(bytes), set: memo.set(of: UnsafeBufferPointer(bytes)), scores: $0.baseAddress!)
+            }
+        }
+        guard let known else { return nil }
+        let facts = Set((0..<TextMemo.factLimit).filter { known.facts[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 })
+        return (facts, known.scoreModel, Array(scores.prefix(Int(known.scoreCount))))
+    }
+
+    func learn(_ text: String, facts: [Int] = [], model: Int32 = -1, scores: [Float] = [], in memo: TextMemo) {
+        var bits = SIMD4<UInt64>()
+        for fact in facts { bits[fact >> 6] |= 1 << UInt64(fact & 63) }
+        let padded = scores + [0]
+        Array(text.utf8).withUnsafeBufferPointer { bytes in
+            padded.withUnsafeBufferPointer {
+                memo.learn(
+                    bytes, set: memo.set(of: bytes), facts: bits, scoreModel: model, scores: $0.baseAddress!, scoreCount: scores.count)
+            }
+        }
     }
 
     /// A memory keeps scores as wide as the first it kept (the bundled model's eight, not room for sixteen),
     /// wider ones not at all, and each slot's apart from its neighbours'; a memory of few sets works alike.
     @Test func scoresAreKeptAsWideAsTheFirstKept() throws {
         let memo = TextMemo(setBits: 4)
-        let first = try #require(slot(of: "第一条", in: memo).slot)
-        let second = try #require(slot(of: "第二条", in: memo).slot)
-        #expect(first != second)
-        memo.keep([0.5, 0.25, 0.25], model: 0, slot: first)
-        #expect(memo.scores(0, slot: first) == [0.5, 0.25, 0.25])
-        #expect(memo.scores(1, slot: first) == nil)
-        memo.keep([0.1, 0.2, 0.3, 0.4], model: 0, slot: second)
-        #expect(memo.scores(0, slot: second) == nil)
-        memo.keep([1, 0], model: 0, slot: second)
-        #expect(memo.scores(0, slot: second) == [1, 0])
-        #expect(memo.scores(0, slot: first) == [0.5, 0.25, 0.25])
+        #expect(lookUp("第一条", in: memo) == nil)
+        learn("第一条", model: 0, scores: [0.5, 0.25, 0.25], in: memo)
+        learn("第二条", model: 0, scores: [0.1, 0.2, 0.3, 0.4], in: memo)
+        let first = try #require(lookUp("第一条", in: memo))
+        #expect(first.model == 0 && first.scores == [0.5, 0.25, 0.25])
+        let second = try #require(lookUp("第二条", in: memo))
+        #expect(second.model == -1 && second.scores.isEmpty)
+        learn("第二条", model: 0, scores: [1, 0], in: memo)
+        #expect(lookUp("第二条", in: memo)?.scores == [1, 0])
+        #expect(lookUp("第一条", in: memo)?.scores == [0.5, 0.25, 0.25])
     }
 
-    @Test func aSlotSpeaksForTheLastTextThatTookIt() throws {
-        let memo = TextMemo()
-        let first = slot(of: "好的，辛苦了", in: memo)
-        #expect(first.slot != nil && first.taken)
-        #expect(slot(of: "好的，辛苦了", in: memo) == (first.slot, false))
-        let place = try #require(first.slot)
-        // Facts in every word of a slot are kept apart; facts past the limit are never held.
-        memo.note(3, slot: place)
-        memo.note(70, slot: place)
-        memo.note(TextMemo.factLimit - 1, slot: place)
-        memo.note(TextMemo.factLimit, slot: place)
-        #expect(memo.holds(3, slot: place) && memo.holds(70, slot: place) && memo.holds(TextMemo.factLimit - 1, slot: place))
-        #expect(!memo.holds(4, slot: place) && !memo.holds(71, slot: place) && !memo.holds(TextMemo.factLimit, slot: place))
-        // A text of another slot holds none of them.
-        let other = try #require((1..<1_000).lazy.map { "收到\($0)" }.first { self.set($0) != self.set("好的，辛苦了") })
-        let otherSlot = try #require(slot(of: other, in: memo).slot)
-        #expect(otherSlot != place)
-        #expect(!(0..<TextMemo.factLimit).contains { memo.holds($0, slot: otherSlot) })
-        memo.keep([0.25, 0.75], model: 1, slot: place)
-        #expect(memo.scores(1, slot: place) == [0.25, 0.75] && memo.scores(0, slot: place) == nil)
-        // A slot keeps one model's scores: another model's are not kept (it scores the text again).
-        memo.keep([0.5, 0.5], model: 0, slot: place)
-        #expect(memo.scores(0, slot: place) == nil && memo.scores(1, slot: place) == [0.25, 0.75])
-        // Other texts of its set, one the text's start and one of its length among them, take the
-        // set's other slots and start with nothing known, while the text keeps its slot and facts.
-        let set = self.set("好的，辛苦了")
-        let prefixed = try #require(textsOfSet(set, count: 1, stem: "好的，辛苦了").first)
-        let sameLength = try #require(textsOfSet(set, count: 1, stem: "好的，辛", from: 100_000).first)
-        #expect(Array(sameLength.utf8).count == Array("好的，辛苦了".utf8).count)
-        let others = [prefixed, sameLength] + textsOfSet(set, count: TextMemo.ways - 1, stem: "收到")
-        var slots: [Int] = []
-        for other in others.prefix(TextMemo.ways - 1) {
-            let found = slot(of: other, in: memo)
-            let taken = try #require(found.slot)
-            #expect(found.taken && taken != place && !slots.contains(taken), "\(other)")
-            #expect(!memo.holds(3, slot: taken) && memo.scores(1, slot: taken) == nil)
-            memo.note(5, slot: taken)
-            slots.append(taken)
+    @Test func aTextIsKnownByItsBytesUntilItsSetForgetsIt() throws {
+        for shared in [false, true] {
+            let memo = TextMemo(shared: shared)
+            let text = "好的，辛苦了"
+            #expect(lookUp(text, in: memo) == nil)
+            // Facts in every word are kept apart, added to what is known; facts past the limit are never held.
+            learn(text, facts: [3, 70], in: memo)
+            learn(text, facts: [TextMemo.factLimit - 1], in: memo)
+            #expect(lookUp(text, in: memo)?.facts == [3, 70, TextMemo.factLimit - 1])
+            // A text of another set knows none of them.
+            let other = try #require((1..<1_000).lazy.map { "收到\($0)" }.first { self.set($0) != self.set(text) })
+            learn(other, facts: [4], in: memo)
+            #expect(lookUp(other, in: memo)?.facts == [4])
+            // One model's scores a text: another model's are not kept (it scores the text again).
+            learn(text, model: 1, scores: [0.25, 0.75], in: memo)
+            learn(text, model: 0, scores: [0.5, 0.5], in: memo)
+            let known = try #require(lookUp(text, in: memo))
+            #expect(known.model == 1 && known.scores == [0.25, 0.75] && known.facts == [3, 70, TextMemo.factLimit - 1])
+            // Other texts of its set, one the text's start and one of its length among them, take the
+            // set's other slots and start with nothing known, while the text keeps its facts.
+            let set = self.set(text)
+            let prefixed = try #require(textsOfSet(set, count: 1, stem: text).first)
+            let sameLength = try #require(textsOfSet(set, count: 1, stem: "好的，辛", from: 100_000).first)
+            #expect(Array(sameLength.utf8).count == Array(text.utf8).count)
+            let others = [prefixed, sameLength] + textsOfSet(set, count: TextMemo.ways - 1, stem: "收到")
+            for other in others.prefix(TextMemo.ways - 1) {
+                #expect(lookUp(other, in: memo) == nil, "\(other)")
+                learn(other, facts: [5], in: memo)
+                #expect(lookUp(other, in: memo)?.facts == [5] && lookUp(other, in: memo)?.model == -1, "\(other)")
+            }
+            #expect(lookUp(text, in: memo)?.facts == [3, 70, TextMemo.factLimit - 1])
+            // The set is full: a new text of it takes the least recently used slot (the text's start's),
+            // whose text is then forgotten; the text, used since, keeps its own. The start, learnt again,
+            // takes the next oldest (the same-length text's).
+            let newcomer = others[TextMemo.ways - 1]
+            learn(newcomer, facts: [6], in: memo)
+            #expect(lookUp(prefixed, in: memo) == nil)
+            #expect(lookUp(newcomer, in: memo)?.facts == [6])
+            #expect(lookUp(text, in: memo)?.scores == [0.25, 0.75])
+            learn(prefixed, facts: [7], in: memo)
+            #expect(lookUp(sameLength, in: memo) == nil)
+            #expect(lookUp(prefixed, in: memo)?.facts == [7] && lookUp(newcomer, in: memo)?.facts == [6])
+            // Nothing is kept of an empty text or of one longer than the limit.
+            #expect(Array("".utf8).withUnsafeBufferPointer(TextMemo.keeps) == false)
+            #expect(Array(String(repeating: "长", count: TextMemo.longest / 3 + 1).utf8).withUnsafeBufferPointer(TextMemo.keeps) == false)
+            #expect(Array(String(repeating: "a", count: TextMemo.longest).utf8).withUnsafeBufferPointer(TextMemo.keeps))
         }
-        #expect(slot(of: "好的，辛苦了", in: memo) == (place, false))
-        #expect(memo.holds(3, slot: place) && !memo.holds(5, slot: place) && memo.scores(1, slot: place) == [0.25, 0.75])
-        // The set is full: a new text of it takes the least recently used slot (the text's start's),
-        // which then knows nothing; the text, used since, keeps its own. The start, pushed out,
-        // takes a slot anew: the next oldest (the same-length text's).
-        let newcomer = others[TextMemo.ways - 1]
-        #expect(slot(of: newcomer, in: memo) == (slots[0], true))
-        #expect(!memo.holds(5, slot: slots[0]))
-        #expect(slot(of: "好的，辛苦了", in: memo) == (place, false) && memo.holds(3, slot: place))
-        #expect(slot(of: prefixed, in: memo) == (slots[1], true))
-        #expect(slot(of: newcomer, in: memo) == (slots[0], false))
-        // Nothing is kept of an empty text or of one longer than the limit.
-        #expect(slot(of: "", in: memo).slot == nil)
-        #expect(slot(of: String(repeating: "长", count: TextMemo.longest / 3 + 1), in: memo).slot == nil)
-        #expect(slot(of: String(repeating: "a", count: TextMemo.longest), in: memo).slot != nil)
+    }
+
+    /// Threads sharing a memory of few sets (so texts push each other out all the time) never read
+    /// a fact or a score that is not their text's, and every fact learnt of a text still held is kept.
+    @Test func threadsSharingAMemoryReadOnlyTheirTextsFacts() {
+        let memo = TextMemo(setBits: 3, shared: true)
+        let texts = (0..<300).map { "消息\($0)" }
+        /// Text `i` holds facts `i % 256` and `(7i + 3) % 256`, and its scores are `i` and `i + 0.5`.
+        func truth(_ i: Int) -> Set<Int> { [i % 256, (7 * i + 3) % 256] }
+        let wrong = NSLock()
+        nonisolated(unsafe) var mistakes: [String] = []
+        nonisolated(unsafe) var hits = 0
+        DispatchQueue.concurrentPerform(iterations: 4) { thread in
+            var generator = SystemRandomNumberGenerator()
+            var found = 0
+            for step in 0..<20_000 {
+                let i = Int.random(in: 0..<texts.count, using: &generator)
+                if let known = lookUp(texts[i], in: memo) {
+                    found += 1
+                    if !known.facts.isSubset(of: truth(i)) || (known.model == 0 && known.scores != [Float(i), Float(i) + 0.5])
+                        || known.model > 0
+                    {
+                        wrong.lock()
+                        mistakes.append("thread \(thread) step \(step): \(texts[i]) \(known)")
+                        wrong.unlock()
+                    }
+                }
+                let facts = Array(truth(i)).filter { _ in Bool.random(using: &generator) }
+                learn(texts[i], facts: facts, model: step % 3 == 0 ? 0 : -1, scores: [Float(i), Float(i) + 0.5], in: memo)
+            }
+            wrong.lock()
+            hits += found
+            wrong.unlock()
+        }
+        #expect(mistakes.isEmpty, "\(mistakes.prefix(5))")
+        #expect(hits > 0, "texts were found again")
+        // One thread again: what is learnt of a held text is all there.
+        learn(texts[1], facts: Array(truth(1)), in: memo)
+        #expect(lookUp(texts[1], in: memo)?.facts == truth(1))
     }
 
     /// Pattern rules with and without the memory, with and without the prefilter, on records whose
     /// text fields repeat a few texts in random order (hits, amounts within and over a limit,
     /// nothing), and on records whose five fields' texts share a set of four slots (so the last
-    /// takes the first one's slot while the rules still read the record).
+    /// pushes the first one's out while the rules still read the record); and two worker contexts
+    /// sharing one memory, taking the records in turn.
     @Test func rememberingTextsChangesNoFinding() throws {
         let yaml = """
             - id: t.promise
@@ -138,7 +190,11 @@ import Testing
                 if usesPrefilter { context.prefilter = LiteralPrefilter(rules: rules) }
                 return context
             }
+            let parent = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+            if usesPrefilter { parent.prefilter = LiteralPrefilter(rules: rules) }
+            let workers = [parent.forWorker(), parent.forWorker()]
             let checkers = contexts.map { _ in rules.map { $0.makeChecker() } }
+            let workerCheckers = workers.map { _ in rules.map { $0.makeChecker() } }
             for serial in 0..<400 {
                 let fields = Dictionary(
                     uniqueKeysWithValues: fieldNames.enumerated().map { place, name in
@@ -147,15 +203,17 @@ import Testing
                 let record = Record(
                     dataset: .messages, file: "m.csv", line: serial + 2, position: serial + 1,
                     fields: fields.merging(["id": "M\(serial)"]) { $1 }, serial: serial)
-                var found: [[String]] = [[], []]
-                for side in 0..<2 {
-                    for checker in checkers[side] {
-                        checker.check(record, context: contexts[side]) {
+                var found: [[String]] = [[], [], []]
+                for side in 0..<3 {
+                    let worker = (serial / 3) % 2
+                    for checker in side < 2 ? checkers[side] : workerCheckers[worker] {
+                        checker.check(record, context: side < 2 ? contexts[side] : workers[worker]) {
                             found[side].append("\($0.rule) \($0.field ?? "") \($0.column ?? 0) \($0.message)")
                         }
                     }
                 }
                 #expect(found[0] == found[1], "prefilter \(usesPrefilter): \(fields)")
+                #expect(found[2] == found[1], "workers, prefilter \(usesPrefilter): \(fields)")
                 reported += found[0].count
             }
             // The remembering context knows a text both rules found nothing in; the other knows nothing.
@@ -169,7 +227,7 @@ import Testing
             for (offset, item) in known.enumerated() {
                 let record = Record(
                     dataset: .messages, file: "m.csv", line: 1, position: 1, fields: ["text": item.text], serial: 1_000 + offset)
-                for (context, remembers) in zip(contexts, [true, false]) {
+                for (context, remembers) in zip(contexts + workers, [true, false, true, true]) {
                     let index = context.fieldIndex(record, field: "text")
                     #expect(
                         context.textHolds(context.textFact("found nothing: " + item.rule), at: index) == (remembers && item.nothing),
