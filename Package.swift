@@ -46,7 +46,7 @@ let package = Package(
         // Shared test helpers (JSON Schema validator, paths, running the CLI).
         .target(name: "TestHelpers", dependencies: ["CrmlintCore"], path: "Tests/TestHelpers"),
         .testTarget(name: "PatternEngineTests", dependencies: ["PatternEngine"]),
-        .testTarget(name: "CrmlintCoreTests", dependencies: ["CrmlintCore"]),
+        .testTarget(name: "CrmlintCoreTests", dependencies: ["CrmlintCore", "TestHelpers"]),
         // ZIPFoundation: the XLSX tests write hostile workbooks (zip bombs, broken XML) at test time.
         .testTarget(
             name: "CrmlintReadersTests",

@@ -42,9 +42,9 @@ public final class Redactor: @unchecked Sendable {
     private let scratch = MatchScratch()
     private struct Key: Hashable { let text: String; let minimumRun: Int }
     @exclusivity(unchecked) private var cache: [Key: String] = [:]
-    /// The text `excerpt` last redacted, and its redacted scalars.
+    /// The text `excerpt` last redacted, and its redaction.
     @exclusivity(unchecked) private var lastExcerptText: String?
-    @exclusivity(unchecked) private var lastExcerptScalars: [Unicode.Scalar] = []
+    @exclusivity(unchecked) private var lastExcerptRedacted: String?
 
     public init() {}
 
@@ -218,26 +218,69 @@ public final class Redactor: @unchecked Sendable {
     /// A redacted one-line excerpt around original scalars `hit`, with up to
     /// `context` characters either side.
     public func excerpt(of text: String, hit: Range<Int>, context: Int = 20) -> String {
-        // The findings of one field ask for the same text one after another: its redacted
-        // scalars are kept for the next (hashing a long text for the memo and splitting it per
-        // finding made a long field with many findings quadratic). Same storage compares in O(1).
+        // The findings of one field ask for the same text one after another: its redaction is
+        // kept for the next (hashing a long text for the memo per finding made a long field with
+        // many findings quadratic). Same storage compares in O(1).
         lock.lock()
-        let known = lastExcerptText == text ? lastExcerptScalars : nil
+        let known = lastExcerptText == text ? lastExcerptRedacted : nil
         lock.unlock()
-        let redacted = known ?? Array(redact(text).unicodeScalars)
+        var redacted = known ?? redact(text)
         if known == nil {
             lock.lock()
-            (lastExcerptText, lastExcerptScalars) = (text, redacted)
+            (lastExcerptText, lastExcerptRedacted) = (text, redacted)
             lock.unlock()
         }
-        let lower = max(0, min(hit.lowerBound, redacted.count) - context)
-        let upper = min(redacted.count, max(hit.upperBound, lower) + context)
-        var view = String.UnicodeScalarView()
-        if lower > 0 { view.append("…") }
-        for scalar in redacted[lower..<upper] {
-            view.append(String.isSpace(scalar) ? " " : scalar)
+        // On the UTF-8 bytes, a run of characters copied at a time (building the excerpt a scalar at a
+        // time from the text's scalars as an array was most of the cost of a finding's excerpt).
+        return redacted.withUTF8 { bytes in
+            var scalarStarts: [Int] = []
+            scalarStarts.reserveCapacity(bytes.count)
+            for index in bytes.indices where bytes[index] & 0xC0 != 0x80 { scalarStarts.append(index) }
+            let count = scalarStarts.count
+            let lower = max(0, min(hit.lowerBound, count) - context)
+            let upper = min(count, max(hit.upperBound, lower) + context)
+            let from = lower < count ? scalarStarts[lower] : bytes.count
+            let to = upper < count ? scalarStarts[upper] : bytes.count
+            var out: [UInt8] = []
+            out.reserveCapacity(to - from + 8)
+            if lower > 0 { out.append(contentsOf: Self.ellipsis) }
+            var runStart = from
+            var index = from
+            while index < to {
+                let length = Self.spaceLength(bytes, at: index)
+                if length > 0 {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                    out.append(0x20)
+                    index += length
+                    runStart = index
+                } else {
+                    index += 1
+                }
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<to]))
+            if upper < count { out.append(contentsOf: Self.ellipsis) }
+            return String(decoding: out, as: UTF8.self)
         }
-        if upper < redacted.count { view.append("…") }
-        return String(view)
+    }
+
+    private static let ellipsis: [UInt8] = Array("…".utf8)
+
+    /// The byte length of the scalar at `index` when it is white space (`String.isSpace`), else 0;
+    /// `index` is at a scalar's first byte or inside one (then 0: only a first byte starts a space).
+    @inline(__always) static func spaceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        let byte = bytes[index]
+        if byte < 0x80 { return byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) ? 1 : 0 }
+        switch byte {
+        case 0xC2:
+            guard index + 1 < bytes.count else { return 0 }
+            return bytes[index + 1] == 0x85 || bytes[index + 1] == 0xA0 ? 2 : 0
+        case 0xE1, 0xE2, 0xE3:
+            guard index + 2 < bytes.count else { return 0 }
+            var value = UInt32(byte & 0x0F) << 12
+            value |= UInt32(bytes[index + 1] & 0x3F) << 6
+            value |= UInt32(bytes[index + 2] & 0x3F)
+            return String.isSpace(Unicode.Scalar(value) ?? "a") ? 3 : 0
+        default: return 0
+        }
     }
 }

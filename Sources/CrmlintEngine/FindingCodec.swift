@@ -1,4 +1,5 @@
 import CrmlintCore
+import Foundation
 
 /// A finding as compact bytes, for the findings a scan spills to disk
 /// (`FindingSpool`): what JSON would hold, without keys or escaping, so
@@ -40,23 +41,27 @@ enum FindingCodec {
         }
     }
 
-    static func decode(_ bytes: UnsafeRawBufferPointer) throws -> Finding {
-        var reader = Reader(bytes: bytes)
-        let rule = try reader.string()
-        guard let category = Category(rawValue: try reader.string()), let severity = Severity(rawValue: try reader.string())
+    static func decode(_ bytes: UnsafeRawBufferPointer) throws -> Finding { try decode(bytes, recent: nil) }
+
+    /// `recent`: the strings of the findings decoded before, reused where the bytes are the same (see `RecentStrings`).
+    static func decode(_ bytes: UnsafeRawBufferPointer, recent: RecentStrings?) throws -> Finding {
+        var reader = Reader(bytes: bytes, recent: recent)
+        let rule = try reader.string(slot: 0)
+        guard let category = Category(rawValue: try reader.string(slot: 1)),
+            let severity = Severity(rawValue: try reader.string(slot: 2))
         else { throw Unreadable() }
-        let message = try reader.string(), file = try reader.string(), line = try reader.integer()
-        let datasetName = try reader.optional()
+        let message = try reader.string(slot: 3), file = try reader.string(slot: 4), line = try reader.integer()
+        let datasetName = try reader.optional(slot: 5)
         let dataset = try datasetName.map { name -> Dataset in
             guard let dataset = Dataset(rawValue: name) else { throw Unreadable() }
             return dataset
         }
         var finding = Finding(
             rule: rule, category: category, severity: severity, message: message, file: file, line: line, dataset: dataset,
-            recordId: try reader.optional(), customerId: try reader.optional(), rep: try reader.optional(),
-            tier: try reader.optional(), day: try reader.optional(), field: try reader.optional(),
+            recordId: try reader.optional(), customerId: try reader.optional(slot: 6), rep: try reader.optional(slot: 7),
+            tier: try reader.optional(slot: 8), day: try reader.optional(slot: 9), field: try reader.optional(slot: 10),
             column: try reader.optionalInteger(), excerpt: try reader.optional(), fingerprint: "")
-        finding.sheet = try reader.optional()
+        finding.sheet = try reader.optional(slot: 11)
         finding.cell = try reader.optional()
         finding.fingerprint = try reader.string()
         finding.occurrences = try reader.optionalInteger()
@@ -67,13 +72,56 @@ enum FindingCodec {
             for _ in 1..<related {
                 locations.append(
                     RelatedLocation(
-                        file: try reader.string(), line: try reader.integer(), recordId: try reader.optional(),
-                        note: try reader.optional()))
+                        file: try reader.string(slot: 12), line: try reader.integer(), recordId: try reader.optional(),
+                        note: try reader.optional(slot: 13)))
             }
             finding.related = locations
         }
         guard reader.offset == bytes.count else { throw Unreadable() }
         return finding
+    }
+
+    /// Per field that often repeats from one finding to the next (rule, message, file, customer, day, ...),
+    /// the last value decoded and its bytes: read back in report order, neighbours share most of them,
+    /// and making each string again (validating its UTF-8, a heap copy for most) was a third of decoding.
+    final class RecentStrings {
+        static let slots = 14
+        /// Per slot, its last value's bytes (`capacities` allocated) and length, and the value; raw memory
+        /// read per field of every finding (arrays of arrays cost an access check and a generic append each).
+        private let stored = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: slots)
+        private let capacities = UnsafeMutablePointer<Int>.allocate(capacity: slots)
+        private let lengths = UnsafeMutablePointer<Int>.allocate(capacity: slots)
+        @exclusivity(unchecked) private var values = [String?](repeating: nil, count: slots)
+
+        init() {
+            stored.initialize(repeating: nil, count: Self.slots)
+            capacities.initialize(repeating: 0, count: Self.slots)
+            lengths.initialize(repeating: -1, count: Self.slots)
+        }
+
+        deinit {
+            for slot in 0..<Self.slots { free(stored[slot]) }
+            stored.deallocate()
+            capacities.deallocate()
+            lengths.deallocate()
+        }
+
+        func string(slot: Int, _ raw: UnsafeRawBufferPointer) -> String {
+            let count = raw.count
+            if lengths[slot] == count, count == 0 || memcmp(stored[slot]!, raw.baseAddress!, count) == 0, let value = values[slot] {
+                return value
+            }
+            let value = String(decoding: raw, as: UTF8.self)
+            if capacities[slot] < count {
+                free(stored[slot])
+                capacities[slot] = max(count, 64)
+                stored[slot] = malloc(capacities[slot])
+            }
+            if count > 0 { memcpy(stored[slot]!, raw.baseAddress!, count) }
+            lengths[slot] = count
+            values[slot] = value
+            return value
+        }
     }
 
     private static func integer(_ value: Int, _ out: inout [UInt8]) {
@@ -87,8 +135,12 @@ enum FindingCodec {
     }
 
     private static func string(_ value: String, _ out: inout [UInt8]) {
-        integer(value.utf8.count, &out)
-        out.append(contentsOf: value.utf8)
+        // Through `withUTF8`: appending the UTF-8 view took the generic sequence path.
+        var copy = value
+        copy.withUTF8 { bytes in
+            integer(bytes.count, &out)
+            out.append(contentsOf: bytes)
+        }
     }
 
     private static func optional(_ value: String?, _ out: inout [UInt8]) {
@@ -105,7 +157,13 @@ enum FindingCodec {
 
     private struct Reader {
         let bytes: UnsafeRawBufferPointer
+        let recent: RecentStrings?
         var offset = 0
+
+        init(bytes: UnsafeRawBufferPointer, recent: RecentStrings?) {
+            self.bytes = bytes
+            self.recent = recent
+        }
 
         mutating func byte() throws -> UInt8 {
             guard offset < bytes.count else { throw Unreadable() }
@@ -127,14 +185,17 @@ enum FindingCodec {
             return Int(signed)
         }
 
-        mutating func string() throws -> String {
+        /// `slot`: the field's place in `recent` (nil: a value that seldom repeats, made every time).
+        mutating func string(slot: Int? = nil) throws -> String {
             let length = try integer()
             guard length >= 0, length <= bytes.count - offset else { throw Unreadable() }
             defer { offset += length }
-            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]), as: UTF8.self)
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length])
+            if let slot, let recent { return recent.string(slot: slot, raw) }
+            return String(decoding: raw, as: UTF8.self)
         }
 
-        mutating func optional() throws -> String? { try byte() == 0 ? nil : try string() }
+        mutating func optional(slot: Int? = nil) throws -> String? { try byte() == 0 ? nil : try string(slot: slot) }
 
         mutating func optionalInteger() throws -> Int? { try byte() == 0 ? nil : try integer() }
     }

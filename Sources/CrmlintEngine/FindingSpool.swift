@@ -71,17 +71,17 @@ final class FindingSpool {
         try spill(into: file)
         try file.flush()
         let output = try SpillFile()
-        var counts = FindingCounts()
+        var counter = FindingCounter()
         try merge(file) { finding in
             let finding = filled(finding)
-            counts.add(finding)
+            counter.add(finding)
             scratch.removeAll(keepingCapacity: true)
             FindingCodec.encode(finding, into: &scratch)
             try output.append(scratch)
         }
         try output.flush()
         self.file = nil
-        return StoredFindings(file: output, counts: counts)
+        return StoredFindings(file: output, counts: counter.finish())
     }
 
     private func spill(into file: SpillFile) throws {
@@ -102,7 +102,9 @@ final class FindingSpool {
     /// or one run after another for a partition.
     private func merge(_ file: SpillFile, _ body: (Finding) throws -> Void) throws {
         let cursors = runs.map { SpillFile.Cursor(file: file, from: $0.start, to: $0.end) }
-        func next(_ run: Int) throws -> Finding? { try cursors[run].next(FindingCodec.decode) }
+        // Per run: its findings follow one another in report order, so neighbours share strings.
+        let recent = runs.map { _ in FindingCodec.RecentStrings() }
+        func next(_ run: Int) throws -> Finding? { try cursors[run].next { try FindingCodec.decode($0, recent: recent[run]) } }
         guard sorts else {
             for run in cursors.indices { while let finding = try next(run) { try body(finding) } }
             return
@@ -167,6 +169,7 @@ public final class StoredFindings: FindingSource {
         if let memory { return try memory.forEach(body) }
         guard let file else { return }
         let cursor = SpillFile.Cursor(file: file, from: 0, to: file.size)
-        while let finding = try cursor.next(FindingCodec.decode) { try body(finding) }
+        let recent = FindingCodec.RecentStrings()
+        while let finding = try cursor.next({ try FindingCodec.decode($0, recent: recent) }) { try body(finding) }
     }
 }

@@ -109,6 +109,12 @@ public final class ReportFile: ReportSink {
         if buffer.count >= Self.bufferSize || (streaming && !isAtomic) { drain() }
     }
 
+    public func write(utf8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard failure == nil, !closedPipe, !finished else { return }
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.bufferSize || (streaming && !isAtomic) { drain() }
+    }
+
     private var isAtomic: Bool {
         if case .atomic = target { return true }
         return false

@@ -38,12 +38,22 @@ public struct JSONReporter: Reporter {
         }
         sink.write("{\n  \"findings\" : [\n")
         var first = true
+        // One buffer for every finding, handed to the sink as bytes.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(1024)
         try findings.forEachFinding { finding in
-            sink.write((first ? "    " : ",\n    ") + FindingJSON.pretty(finding, indent: "    "))
+            bytes.removeAll(keepingCapacity: true)
+            bytes.append(contentsOf: first ? Self.firstSeparator : Self.separator)
+            FindingJSON.write(finding, into: &bytes, indent: Self.findingIndent)
+            bytes.withUnsafeBufferPointer { sink.write(utf8: $0) }
             first = false
         }
         sink.write("\n  ]" + text.dropFirst(empty.count) + "\n")
     }
+
+    private static let findingIndent = Array("    ".utf8)
+    private static let firstSeparator = Array("    ".utf8)
+    private static let separator = Array(",\n    ".utf8)
 
     /// Pretty-printed JSON moved right: every line gets `prefix` but the blank line of an empty list or object,
     /// as the encoder writes it (a line break inside a string is escaped, so every one is between tokens).

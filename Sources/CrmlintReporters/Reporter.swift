@@ -29,6 +29,14 @@ extension Reporter {
 /// Where a reporter writes: a file being written, standard output, a string.
 public protocol ReportSink: AnyObject {
     func write(_ text: String)
+    /// UTF-8 bytes the caller knows are valid (a reporter's own output): written as they are, where the
+    /// sink can (a findings file took each finding's bytes through a `String`, validated again: a fifth of
+    /// writing a JSON report).
+    func write(utf8 bytes: UnsafeBufferPointer<UInt8>)
+}
+
+extension ReportSink {
+    public func write(utf8 bytes: UnsafeBufferPointer<UInt8>) { write(String(decoding: bytes, as: UTF8.self)) }
 }
 
 /// A report into one string (`render`, tests).

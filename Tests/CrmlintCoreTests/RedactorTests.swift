@@ -1,5 +1,6 @@
 import CrmlintCore
 import PatternEngine
+import TestHelpers
 import Testing
 
 @Suite struct RedactorTests {
@@ -70,5 +71,50 @@ import Testing
             #expect(redactor.excerpt(of: text, hit: 2..<3, context: 3) == Redactor().excerpt(of: text, hit: 2..<3, context: 3))
         }
         #expect(!redactor.excerpt(of: texts[0], hit: 0..<2, context: 40).contains("12345678"))
+    }
+
+    /// The excerpt as it was first written (the redacted text as scalars, the window cut by scalar, every
+    /// white-space scalar one space): the byte-wise excerpt must give the same string for every text and hit.
+    static func scalarExcerpt(_ redacted: String, hit: Range<Int>, context: Int) -> String {
+        let scalars = Array(redacted.unicodeScalars)
+        let lower = max(0, min(hit.lowerBound, scalars.count) - context)
+        let upper = min(scalars.count, max(hit.upperBound, lower) + context)
+        var view = String.UnicodeScalarView()
+        if lower > 0 { view.append("…") }
+        for scalar in scalars[lower..<upper] { view.append(String.isSpace(scalar) ? " " : scalar) }
+        if upper < scalars.count { view.append("…") }
+        return String(view)
+    }
+
+    @Test func excerptIsTheScalarWindowOfTheRedactedText() {
+        // Every white-space scalar `String.isSpace` knows, its neighbours that are not, and text of every UTF-8 length.
+        let spaces: [Unicode.Scalar] = [
+            " ", "\t", "\n", "\u{0B}", "\u{0C}", "\r", "\u{85}", "\u{A0}", "\u{1680}", "\u{2000}", "\u{2005}", "\u{200A}",
+            "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}", "\u{3000}",
+        ]
+        let others: [Unicode.Scalar] = [
+            "a", "9", "\u{84}", "\u{86}", "\u{A1}", "\u{C5}", "\u{167F}", "\u{1681}", "\u{200B}", "\u{2027}", "\u{202A}",
+            "\u{205E}", "\u{2060}", "\u{2FFF}", "\u{3001}", "保", "证", "\u{1F600}", "\u{E9}",
+        ]
+        var generator = SeededGenerator(seed: 7)
+        for round in 0..<400 {
+            let length = Int.random(in: 0...60, using: &generator)
+            var view = String.UnicodeScalarView()
+            for _ in 0..<length {
+                view.append(
+                    Bool.random(using: &generator)
+                        ? spaces.randomElement(using: &generator)! : others.randomElement(using: &generator)!)
+            }
+            let text = String(view)
+            let start = Int.random(in: 0...(length + 2), using: &generator)
+            let hit = start..<start + Int.random(in: 0...5, using: &generator)
+            let context = Int.random(in: 0...25, using: &generator)
+            let expected = Self.scalarExcerpt(Redactor().redact(text), hit: hit, context: context)
+            #expect(Redactor().excerpt(of: text, hit: hit, context: context) == expected, "round \(round)")
+            #expect(redactor.excerpt(of: text, hit: hit, context: context) == expected, "round \(round), a redactor reused")
+        }
+        // Contact details are masked before the window is cut.
+        let text = "您好 电话13812345678\u{3000}保证满意"
+        #expect(redactor.excerpt(of: text, hit: 3..<5, context: 30) == Self.scalarExcerpt(redactor.redact(text), hit: 3..<5, context: 30))
     }
 }

@@ -27,6 +27,29 @@ import Testing
         #expect(try bytes.withUnsafeBytes { try FindingCodec.decode($0) } == extreme)
     }
 
+    /// Decoding with the strings of the findings before (`RecentStrings`) gives each finding as written, whether
+    /// its neighbours share a value, differ in one byte, have it empty or absent.
+    @Test func recentStringsChangeNoDecodedFinding() throws {
+        var findings = RandomFindings.make(300, seed: 5)
+        // Runs of neighbours sharing values, and values that differ from the last in one byte only (same length).
+        for index in stride(from: 1, to: findings.count, by: 3) {
+            findings[index].rule = findings[index - 1].rule
+            findings[index].message = findings[index - 1].message
+            findings[index].customerId = findings[index - 1].customerId
+            findings[index].day = findings[index - 1].customerId.map { $0 + "" }
+        }
+        for index in stride(from: 2, to: findings.count, by: 3) {
+            findings[index].message = String(findings[index - 1].message.dropLast()) + "x"
+            findings[index].rep = ""
+        }
+        let recent = FindingCodec.RecentStrings()
+        for finding in findings {
+            var bytes: [UInt8] = []
+            FindingCodec.encode(finding, into: &bytes)
+            #expect(try bytes.withUnsafeBytes { try FindingCodec.decode($0, recent: recent) } == finding)
+        }
+    }
+
     func spooled(_ findings: [Finding], limit: Int, sorts: Bool = true, tiers: [String: String] = [:]) throws -> StoredFindings {
         let spool = FindingSpool(redactor: .shared, sorts: sorts, memoryLimit: limit)
         findings.forEach(spool.append)

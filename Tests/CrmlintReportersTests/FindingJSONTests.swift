@@ -45,4 +45,12 @@ import Testing
             #expect(FindingJSON.compact(finding) == (try Self.encoded(finding, pretty: false)))
         }
     }
+
+    @Test func integersAreWrittenAsStringWritesThem() {
+        for value in [0, 1, -1, 9, 10, -10, 99, 100, 12_345, Int.max, Int.min, Int.min + 1] {
+            var out: [UInt8] = []
+            FindingJSON.integer(value, into: &out)
+            #expect(String(decoding: out, as: UTF8.self) == String(value))
+        }
+    }
 }

@@ -32,7 +32,18 @@ import Testing
             empty.findings = []
             try JSONReporter().write(empty, findings: OtherSource(findings: report.findings), to: sink)
             #expect(sink.text == whole)
+            // A sink that takes the reporter's bytes as they are (a report file) gets the same document.
+            let bytes = ByteSink()
+            try JSONReporter().write(empty, findings: OtherSource(findings: report.findings), to: bytes)
+            #expect(String(decoding: bytes.bytes, as: UTF8.self) == whole)
         }
+    }
+
+    /// Keeps what it is given as bytes, as `ReportFile` does.
+    final class ByteSink: ReportSink {
+        var bytes: [UInt8] = []
+        func write(_ text: String) { bytes.append(contentsOf: text.utf8) }
+        func write(utf8 bytes: UnsafeBufferPointer<UInt8>) { self.bytes.append(contentsOf: bytes) }
     }
 
     @Test func sarifIsTheWholeLogEncodedAtOnce() throws {
