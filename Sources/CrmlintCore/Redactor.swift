@@ -40,7 +40,27 @@ public final class Redactor: @unchecked Sendable {
     private let lock = NSLock()
     private let normalizer = TextNormalizer()
     private let scratch = MatchScratch()
-    private struct Key: Hashable { let text: String; let minimumRun: Int }
+    /// A text by its UTF-8 bytes: hashing a `String` normalises non-ASCII text first (~1,000 instructions
+    /// for an excerpt), and two texts that are canonically equivalent but spelled differently may mask
+    /// differently (masks go by scalar), so each keeps its own entry.
+    private struct Key: Hashable {
+        let text: String
+        let minimumRun: Int
+
+        func hash(into hasher: inout Hasher) {
+            var copy = text
+            copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            hasher.combine(minimumRun)
+        }
+
+        static func == (a: Key, b: Key) -> Bool {
+            guard a.minimumRun == b.minimumRun else { return false }
+            var left = a.text, right = b.text
+            return left.withUTF8 { x in
+                right.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+            }
+        }
+    }
     @exclusivity(unchecked) private var cache: [Key: String] = [:]
     /// The text `excerpt` last redacted, and its redaction.
     @exclusivity(unchecked) private var lastExcerptText: String?
