@@ -275,7 +275,8 @@ public enum Scanner {
                     future.count += 1
                     future.latest = max(future.latest, time.start)
                 }
-                pending.removeAll(keepingCapacity: true)
+                // (Only when it holds any: most records have no finding, and emptying took the unspecialised `replaceSubrange`.)
+                if !pending.isEmpty { pending.removeAll(keepingCapacity: true) }
                 // Read when the record was (`add`), with this context's vocabulary: the stateful rules need not again.
                 context.noteDirection(direction, of: record)
                 for checkerIndex in local[index].isEmpty ? ownCheckers : allCheckers {

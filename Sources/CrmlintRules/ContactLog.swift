@@ -104,7 +104,7 @@ final class ContactLog {
         }
         var channelCode: UInt8 = 0
         if let raw = record.value(number: FieldNumbers.channel) {
-            if let parsed = context.channel(raw) {
+            if let parsed = context.channel(of: record, value: raw) {
                 channelCode = Self.code(parsed)
             } else {
                 context.noteUnknownValue(record, field: "channel", value: raw)

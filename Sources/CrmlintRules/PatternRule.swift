@@ -254,7 +254,11 @@ public struct PatternRule: Rule, RuleKind {
         private let repeatedLeaf: [Int32]
         /// What the repeated leaves found in the field being scanned (cleared per field): an entry that
         /// reuses another's pattern reads its hits instead of running it again (the gift rule ran its amounts twice).
-        @exclusivity(unchecked) private var leafMemo: [(leaf: Int32, group: Int?, starts: [Int]?, hits: [TextMatcher.Hit])] = []
+        /// Each entry is of the field scanned when `leafGeneration` had its value; the others are stale and are
+        /// replaced (emptying the list per field took the standard library's unspecialised `replaceSubrange`).
+        @exclusivity(unchecked) private var leafMemo:
+            [(generation: Int, leaf: Int32, group: Int?, starts: [Int]?, hits: [TextMatcher.Hit])] = []
+        @exclusivity(unchecked) private var leafGeneration = 0
 
         init(rule: PatternRule) {
             self.rule = rule
@@ -361,7 +365,7 @@ public struct PatternRule: Rule, RuleKind {
             // so the findings do not depend on the order of the entries.
             var kept: [(range: Range<Int>, message: String?)] = []
             var keptSpans = KeptSpans()
-            if !leafMemo.isEmpty { leafMemo.removeAll(keepingCapacity: true) }
+            leafGeneration &+= 1
             for index in from..<rule.matchers.count {
                 let matcher = rule.matchers[index]
                 if index > from, words != nil, let first = firstSlot, !context.allowsEntry(first + index, at: fieldIndex) {
@@ -486,9 +490,17 @@ public struct PatternRule: Rule, RuleKind {
             case .scan: starts = nil
             case let .at(positions, _): starts = positions
             }
-            for memo in leafMemo where memo.leaf == first && memo.group == group && memo.starts == starts { return memo.hits }
+            for memo in leafMemo
+            where memo.generation == leafGeneration && memo.leaf == first && memo.group == group && memo.starts == starts {
+                return memo.hits
+            }
             let hits = try TextMatcher.hits(of: allLeaves[leaf], group: group, run: run, in: buffer, scratch: scratch)
-            leafMemo.append((first, group, starts, hits))
+            let entry = (leafGeneration, first, group, starts, hits)
+            if let stale = leafMemo.firstIndex(where: { $0.generation != leafGeneration }) {
+                leafMemo[stale] = entry
+            } else {
+                leafMemo.append(entry)
+            }
             return hits
         }
 

@@ -176,7 +176,9 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
                 // record's: one note per file and value (add it in crmlint.yml), not a finding per record.
                 switch formatVocabularies[position] {
                 case .channel:
-                    if context.channel(raw) == nil { context.noteUnknownValue(record, field: formats[position].field, value: raw) }
+                    if context.channel(of: record, value: raw) == nil {
+                        context.noteUnknownValue(record, field: formats[position].field, value: raw)
+                    }
                     continue
                 case .direction:
                     if context.direction(of: record, value: raw) == nil {

@@ -202,6 +202,16 @@ public final class CheckContext {
     /// `vocabulary.channel(text)`, remembered per value (`ValueMemo`).
     public func channel(_ text: String) -> Channel? { channels.value(text) { vocabulary.channel($0) } }
 
+    /// `channel(value)` for a value of `record` (its channel field), kept for the record's other
+    /// askers: the required-fields rule and the contact log both read it, ~200 instructions a look-up.
+    public func channel(of record: Record, value: String) -> Channel? {
+        if knownChannel.serial == record.serial, knownChannel.value == value { return knownChannel.channel }
+        let channel = channel(value)
+        knownChannel = (record.serial, value, channel)
+        return channel
+    }
+    @exclusivity(unchecked) private var knownChannel: (serial: Int, value: String, channel: Channel?) = (-1, "", nil)
+
     /// `vocabulary.direction(text)`, remembered per value.
     public func direction(_ text: String) -> Direction? { directions.value(text) { vocabulary.direction($0) } }
 
@@ -594,22 +604,28 @@ public final class CheckContext {
         guard cachedHasText[index] else { return nil }
         // Known by numbers, not names: comparing and hashing the names per rule and record was a fifth of the model's cost.
         let model = modelOrdinal(key)
-        if modelCache.serial != record.serial {
-            modelCache.entries.removeAll(keepingCapacity: true)
-            modelCache.serial = record.serial
+        // One entry per model and place, replaced in place for the next record (emptying the list per record
+        // took the standard library's unspecialised `replaceSubrange`, ~440 instructions).
+        let entry = modelCache.firstIndex { $0.model == model && $0.index == index }
+        if let entry, modelCache[entry].serial == record.serial { return modelCache[entry].probabilities }
+        func keep(_ probabilities: [Float]) {
+            if let entry {
+                modelCache[entry] = (record.serial, model, index, probabilities)
+            } else if modelCache.count < 16 {
+                modelCache.append((record.serial, model, index, probabilities))
+            }
         }
-        if let known = modelCache.entries.first(where: { $0.model == model && $0.index == index }) { return known.probabilities }
         // The same text scored before (`TextMemo`): the same scores.
         let remembers = remembered(at: index)
         let limit = TextMemo.scoreLimit
         if remembers, Int(cachedMemo[index].scoreModel) == model {
             let known = Array(UnsafeBufferPointer(start: cachedScores + index * limit, count: Int(cachedMemo[index].scoreCount)))
-            modelCache.entries.append((model, index, known))
+            keep(known)
             return known
         }
         guard let text = text(at: index) else { return nil }
         let probabilities = sharedWork { score(text, &modelScratch) }
-        modelCache.entries.append((model, index, probabilities))
+        keep(probabilities)
         // Kept when the entry has no model's scores yet (a slot keeps one model's), to tell the memory.
         if remembers, cachedMemo[index].scoreModel < 0, !probabilities.isEmpty, probabilities.count <= limit, model < Int(Int32.max) {
             probabilities.withUnsafeBufferPointer { (cachedScores + index * limit).update(from: $0.baseAddress!, count: $0.count) }
@@ -629,8 +645,8 @@ public final class CheckContext {
         lastModel = (key, ordinal)
         return ordinal
     }
-    /// The current record's scores, by model and place in the text cache (`cachedIndex`).
-    @exclusivity(unchecked) private var modelCache: (serial: Int, entries: [(model: Int, index: Int, probabilities: [Float])]) = (-1, [])
+    /// Scores by model and place in the text cache (`cachedIndex`), each of the record with that serial.
+    @exclusivity(unchecked) private var modelCache: [(serial: Int, model: Int, index: Int, probabilities: [Float])] = []
     @exclusivity(unchecked) private var modelScratch = NgramModel.Scratch()
 
     @exclusivity(unchecked) private var spareWordArrays: [(present: LiteralPrefilter.PresentSets, places: LiteralPrefilter.Places)] = []
@@ -781,16 +797,24 @@ public final class CheckContext {
 
     /// Parses a time field in the scan's time zone, once per record for all rules.
     public func time(_ record: Record, field: String) -> TimeValue? {
-        syncRecord(record)
-        // A record has a time field or two: a short list, not a dictionary hashing the name per call.
-        if let hit = timeCache.first(where: { $0.field == field }) { return hit.time }
-        guard let value = value(record, named: field) else { return nil }
-        let parsed = sharedWork { TimeValue.parse(value, timeZone: timeZone, scratch: scratch, offsets: zoneOffsets) }
-        timeCache.append((field, parsed))
-        return parsed
+        // A record has a time field or two: a short list, not a dictionary hashing the name per call. One
+        // entry per field, replaced in place for the next record (emptying the list per record took the
+        // standard library's unspecialised `replaceSubrange`, ~200 instructions).
+        let index = timeCache.firstIndex { $0.field == field }
+        if let index, timeCache[index].serial == record.serial { return timeCache[index].time }
+        let parsed = value(record, named: field).map { value in
+            sharedWork { TimeValue.parse(value, timeZone: timeZone, scratch: scratch, offsets: zoneOffsets) }
+        }
+        if let index {
+            timeCache[index] = (record.serial, field, parsed ?? nil)
+        } else if timeCache.count < 16 {
+            timeCache.append((record.serial, field, parsed ?? nil))
+        }
+        return parsed ?? nil
     }
 
-    @exclusivity(unchecked) private var timeCache: [(field: String, time: TimeValue?)] = []
+    /// The times read per field, each of the record with that serial.
+    @exclusivity(unchecked) private var timeCache: [(serial: Int, field: String, time: TimeValue?)] = []
     /// The scan zone's offset on the day of the last time read (`TimeValue.parse`).
     private let zoneOffsets = ZoneOffsets()
     /// The problems claimed on the current record (`claimProblem`): a few at most (the keys are fields rules
@@ -801,7 +825,6 @@ public final class CheckContext {
 
     private func syncRecord(_ record: Record) {
         if problemSerial != record.serial {
-            timeCache.removeAll(keepingCapacity: true)
             if !reportedProblems.isEmpty { reportedProblems.removeAll(keepingCapacity: true) }
             problemSerial = record.serial
         }
