@@ -31,49 +31,57 @@ public struct FindingCounts: Equatable, Sendable {
 /// (hashing six keys a finding, Chinese names through Unicode normalisation, was most of counting a
 /// spilled scan's findings). The counts are those `FindingCounts.add` gives, in any order.
 public struct FindingCounter {
-    private struct Run {
-        var key: String?
-        var count = 0
+    /// One dimension's counts, and the run of equal keys not yet added to them.
+    private struct Tally {
+        private var counts: [String: Int] = [:]
+        private var key: String?
+        private var run = 0
 
-        /// Counts `key`; returns the finished run (its key and count) when `key` starts a new one.
-        @inline(__always) mutating func add(_ key: String) -> (key: String, count: Int)? {
-            if count > 0, key == self.key {
-                count += 1
-                return nil
+        @inline(__always) mutating func add(_ key: String) {
+            if run > 0, key == self.key {
+                run += 1
+                return
             }
-            defer { (self.key, count) = (key, 1) }
-            return count > 0 ? (self.key!, count) : nil
+            flush()
+            (self.key, run) = (key, 1)
         }
 
-        mutating func take() -> (key: String, count: Int)? {
-            defer { (key, count) = (nil, 0) }
-            return count > 0 ? (key!, count) : nil
+        mutating func finish() -> [String: Int] {
+            flush()
+            return counts
+        }
+
+        private mutating func flush() {
+            if run > 0, let key { counts[key, default: 0] += run }
+            (key, run) = (nil, 0)
         }
     }
 
-    private var counts = FindingCounts()
-    private var severity = Run(), category = Run(), rule = Run(), rep = Run(), tier = Run(), day = Run()
+    private var total = 0
+    private var severity = Tally(), category = Tally(), rule = Tally(), rep = Tally(), tier = Tally(), day = Tally()
 
     public init() {}
 
     public mutating func add(_ finding: Finding) {
-        counts.total += 1
-        if let run = severity.add(finding.severity.rawValue) { counts.bySeverity[run.key, default: 0] += run.count }
-        if let run = category.add(finding.category.rawValue) { counts.byCategory[run.key, default: 0] += run.count }
-        if let run = rule.add(finding.rule) { counts.byRule[run.key, default: 0] += run.count }
-        if let run = rep.add(finding.rep ?? "unknown") { counts.byRep[run.key, default: 0] += run.count }
-        if let run = tier.add(finding.tier ?? "unknown") { counts.byTier[run.key, default: 0] += run.count }
-        if let run = day.add(finding.day ?? "unknown") { counts.byDay[run.key, default: 0] += run.count }
+        total += 1
+        severity.add(finding.severity.rawValue)
+        category.add(finding.category.rawValue)
+        rule.add(finding.rule)
+        rep.add(finding.rep ?? "unknown")
+        tier.add(finding.tier ?? "unknown")
+        day.add(finding.day ?? "unknown")
     }
 
     /// The counts of every finding added.
     public mutating func finish() -> FindingCounts {
-        if let run = severity.take() { counts.bySeverity[run.key, default: 0] += run.count }
-        if let run = category.take() { counts.byCategory[run.key, default: 0] += run.count }
-        if let run = rule.take() { counts.byRule[run.key, default: 0] += run.count }
-        if let run = rep.take() { counts.byRep[run.key, default: 0] += run.count }
-        if let run = tier.take() { counts.byTier[run.key, default: 0] += run.count }
-        if let run = day.take() { counts.byDay[run.key, default: 0] += run.count }
+        var counts = FindingCounts()
+        counts.total = total
+        counts.bySeverity = severity.finish()
+        counts.byCategory = category.finish()
+        counts.byRule = rule.finish()
+        counts.byRep = rep.finish()
+        counts.byTier = tier.finish()
+        counts.byDay = day.finish()
         return counts
     }
 }

@@ -104,9 +104,8 @@ public final class ReportFile: ReportSink {
     }
 
     public func write(_ text: String) {
-        guard failure == nil, !closedPipe, !finished else { return }
-        buffer.append(contentsOf: text.utf8)
-        if buffer.count >= Self.bufferSize || (streaming && !isAtomic) { drain() }
+        var copy = text
+        copy.withUTF8 { write(utf8: $0) }
     }
 
     public func write(utf8 bytes: UnsafeBufferPointer<UInt8>) {
