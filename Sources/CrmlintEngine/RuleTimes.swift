@@ -66,6 +66,8 @@ public final class RuleTimes: @unchecked Sendable {
         public let anchored: Bool
         public var nanoseconds: UInt64
         public var searches: Int
+        /// How many searches found a match.
+        public var found: Int
     }
 
     /// Every thread's pattern clock added up (`add`), and each pattern's rules (`nameOwners`).
@@ -95,7 +97,7 @@ public final class RuleTimes: @unchecked Sendable {
         return patterns.entries.map { key, entry in
             PatternEntry(
                 rules: owners[key] ?? [], source: entry.pattern.source, anchored: entry.pattern.options.contains(.anchored),
-                nanoseconds: entry.nanoseconds, searches: entry.searches)
+                nanoseconds: entry.nanoseconds, searches: entry.searches, found: entry.found)
         }.sorted { ($1.nanoseconds, $0.source, $0.anchored ? 1 : 0) < ($0.nanoseconds, $1.source, $1.anchored ? 1 : 0) }
     }
 
@@ -110,13 +112,13 @@ public final class RuleTimes: @unchecked Sendable {
         guard !all.isEmpty else { return "" }
         var lines = [
             "slowest patterns (time in PCRE2 searches, compiles included, summed over threads; \"at words\": tried only where the prefilter found its first words):",
-            "        ms   searches  rule: pattern",
+            "        ms   searches      found  rule: pattern",
         ]
         for entry in all.prefix(limit) {
             let text = entry.source.count > 72 ? entry.source.prefix(72) + "…" : entry.source
             let rules = entry.rules.isEmpty ? "(built in)" : entry.rules.joined(separator: ", ")
             lines.append(
-                String(format: "%10.1f  %9d  ", Double(entry.nanoseconds) / 1e6, entry.searches)
+                String(format: "%10.1f  %9d  %9d  ", Double(entry.nanoseconds) / 1e6, entry.searches, entry.found)
                     + "\(rules)\(entry.anchored ? " (at words)" : ""): \(text)")
         }
         let total = all.reduce(UInt64(0)) { $0 + $1.nanoseconds }

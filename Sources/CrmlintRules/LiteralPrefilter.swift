@@ -596,12 +596,17 @@ public final class LiteralPrefilter: @unchecked Sendable {
                             for index in 0..<foundCount {
                                 let word = Int(words[wordCount + index])
                                 guard words[word] >= 0, heldCount < room else { continue }
-                                for entry in Int(setsStart[word])..<Int(positionalSetsEnd[word]) where sets[entry] >= target {
-                                    if sets[entry] == target {
-                                        held[heldCount] = word
-                                        heldCount += 1
-                                    }
-                                    break
+                                // Its positional sets ascend: a binary search (a digit or 给 leads ~100 sets, and
+                                // reading them in turn was most of this function once leading words were lengthened).
+                                var low = Int(setsStart[word]), high = Int(positionalSetsEnd[word])
+                                let end = high
+                                while low < high {
+                                    let middle = (low &+ high) &>> 1
+                                    if sets[middle] < target { low = middle &+ 1 } else { high = middle }
+                                }
+                                if low < end, sets[low] == target {
+                                    held[heldCount] = word
+                                    heldCount += 1
                                 }
                             }
                         }

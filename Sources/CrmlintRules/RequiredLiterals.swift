@@ -91,10 +91,19 @@ public enum RequiredLiterals {
         /// match starts (the atoms before the first one that must consume text); to everything else
         /// such an atom is unknown, as before.
         var optionalPrefix: Set<String>? = nil
+        /// What every non-empty match starts with, as far as the pattern says (nil: not known), each
+        /// with whether it is a whole match (then a sequence lengthens it with what follows):
+        /// `prefix` carried through optional and one-of atoms, so a single common character is
+        /// followed by the few that can come next (给 → 给您, 给你, 给 + a space: `heads`).
+        var heads: [String: Bool]? = nil
+        /// Whether the piece may match the empty string (with `heads`).
+        var mayBeEmpty = false
 
         static let unknown = Info(exact: nil, required: nil)
-        static let empty = Info(exact: [""], required: nil)
-        static func literal(_ text: String) -> Info { Info(exact: [text], required: .words([text]), prefix: [text]) }
+        static let empty = Info(exact: [""], required: nil, heads: [:], mayBeEmpty: true)
+        static func literal(_ text: String) -> Info {
+            Info(exact: [text], required: .words([text]), prefix: [text], heads: [text: true])
+        }
         /// Matches only the empty string (a lookaround, an anchor): does not move where a match starts.
         var isZeroWidth: Bool { exact == [""] }
 
@@ -136,7 +145,9 @@ public enum RequiredLiterals {
     }
 
     private static func leadingWords(from info: Info, source: String, caseless: Bool) -> Set<String>? {
-        guard let prefix = info.prefix, !prefix.isEmpty, !prefix.contains("") else { return nil }
+        // The lengthened heads where known, else the plain prefix (a word class too large to lengthen).
+        let heads = info.mayBeEmpty ? nil : info.heads.map { Set($0.keys) }
+        guard let prefix = heads ?? info.prefix, !prefix.isEmpty, !prefix.contains("") else { return nil }
         // The prefilter folds ASCII case only: a caseless pattern starting with another cased letter is left whole.
         if caseless || contains(source, "(?i") {
             for word in prefix where word.unicodeScalars.contains(where: { !$0.isASCII && $0.properties.changesWhenCaseMapped }) {
@@ -193,6 +204,44 @@ public enum RequiredLiterals {
 
     static func asciiLowercased(_ text: String) -> String {
         String(decoding: text.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// Words shorter than this many characters are lengthened through an atom that could start
+    /// several ways (`\s*`, `(?:给|帮)`, `[三四]`): a word of two is rare enough, and each step multiplies the words.
+    static let headLength = 2
+    /// At most this many words from lengthening; past it the words stay as they were.
+    static let headLimit = 2048
+
+    /// `heads` (word → still open: lengthened by what follows) after one more atom of a sequence: an open
+    /// word followed by each of the atom's heads (open while those are whole matches), and kept open when
+    /// the atom may match nothing. A word is closed (kept as it is) before an atom whose start is unknown,
+    /// before one that could start several ways once it is `headLength` long, and when the words would
+    /// pass `headLimit`. Nil when the empty word meets an atom whose start is unknown (where a match
+    /// starts is not known).
+    static func lengthened(_ current: [String: Bool], by atom: Info) -> [String: Bool]? {
+        guard current.values.contains(true) else { return current }
+        if atom.isZeroWidth { return current } // a lookaround or anchor: consumes nothing
+        let single = atom.heads.map { $0.count == 1 && !atom.mayBeEmpty } ?? false
+        var next: [String: Bool] = [:]
+        func add(_ word: String, _ open: Bool) { next[word] = (next[word] ?? true) && open }
+        for (word, open) in current {
+            guard open else {
+                add(word, false)
+                continue
+            }
+            guard let heads = atom.heads, single || word.unicodeScalars.count < headLength else {
+                if word.isEmpty { return nil }
+                add(word, false)
+                continue
+            }
+            for (head, whole) in heads { add(word + head, whole) }
+            if atom.mayBeEmpty { add(word, true) }
+        }
+        if next.count > headLimit {
+            if current[""] != nil { return nil }
+            return current.mapValues { _ in false }
+        }
+        return next
     }
 
     static func product(_ a: Set<String>, _ b: Set<String>) -> Set<String>? {
@@ -361,7 +410,16 @@ public enum RequiredLiterals {
                     exact = nil; break
                 }
             }
-            return Info(exact: exact, required: Requirement.or(branches.map(\.usable)), prefix: prefix)
+            var heads: [String: Bool]? = [:]
+            for branch in branches {
+                guard let h = branch.heads, heads != nil else { heads = nil; break }
+                // A word whole in one branch and the start of more in another is not whole.
+                for (word, whole) in h { heads![word] = (heads![word] ?? true) && whole }
+                if heads!.count > maxSetSize { heads = nil; break }
+            }
+            return Info(
+                exact: exact, required: Requirement.or(branches.map(\.usable)), prefix: prefix, heads: heads,
+                mayBeEmpty: branches.contains { $0.mayBeEmpty })
         }
 
         mutating func parseSequence() -> Info? {
@@ -387,8 +445,10 @@ public enum RequiredLiterals {
             var leading: Set<String>?? = .none
             var extending = false
             var optional: Set<String> = []
+            var heads: [String: Bool]? = ["": true]
             while let c = peek(), c != "|", c != ")" {
                 guard let atom = parseQuantifiedAtom() else { return nil }
+                if let current = heads { heads = RequiredLiterals.lengthened(current, by: atom) }
                 if leading == nil {
                     if let e = atom.exact, e.contains(""), e.count > 1, optional.count + e.count <= maxSetSize {
                         optional.formUnion(e.subtracting([""]))
@@ -428,7 +488,10 @@ public enum RequiredLiterals {
                 }
             }
             flush()
-            return Info(exact: allExact, required: Requirement.and(needs), prefix: leading ?? nil)
+            // A word still open at the end is a whole match of the sequence; the empty one, that it may match nothing.
+            let mayBeEmpty = heads?[""] == true
+            heads?[""] = nil
+            return Info(exact: allExact, required: Requirement.and(needs), prefix: leading ?? nil, heads: heads, mayBeEmpty: mayBeEmpty)
         }
 
         mutating func parseQuantifiedAtom() -> Info? {
@@ -445,13 +508,19 @@ public enum RequiredLiterals {
             default: return atom
             }
             if peek() == "?" || peek() == "+" { index += 1 } // lazy or possessive
+            // Repeated, a whole match of the atom may be followed by another: its heads are not whole.
+            let heads = maximum == 1 ? atom.heads : atom.heads?.mapValues { _ in false }
+            if maximum == 0 { return .empty }
             if minimum == 0 {
-                if maximum == 1, let e = atom.exact, e.count < 256 { return Info(exact: e.union([""]), required: nil) }
-                return Info(exact: nil, required: nil, optionalPrefix: atom.prefix)
+                if maximum == 1, let e = atom.exact, e.count < 256 {
+                    return Info(exact: e.union([""]), required: nil, heads: heads, mayBeEmpty: true)
+                }
+                return Info(exact: nil, required: nil, optionalPrefix: atom.prefix, heads: heads, mayBeEmpty: true)
             }
             if minimum == 1 && maximum == 1 { return atom }
             atom.required = atom.usable
             atom.exact = nil
+            atom.heads = heads
             return atom
         }
 
@@ -625,7 +694,9 @@ public enum RequiredLiterals {
             guard peek() == "]" else { return nil }
             index += 1
             guard exact, !members.isEmpty, members.count <= 64 else { return .unknown }
-            return Info(exact: members, required: .words(members), prefix: members)
+            return Info(
+                exact: members, required: .words(members), prefix: members,
+                heads: Dictionary(uniqueKeysWithValues: members.map { ($0, true) }))
         }
 
         mutating func parseEscape() -> Info? {
@@ -635,7 +706,9 @@ public enum RequiredLiterals {
             case "s":
                 // One white-space character: unknown as a word (never required), but known as where a match
                 // may start (`\s*每人…`, `\s+元`).
-                return Info(exact: nil, required: nil, prefix: RequiredLiterals.whiteSpaceStarts)
+                return Info(
+                    exact: nil, required: nil, prefix: RequiredLiterals.whiteSpaceStarts,
+                    heads: Dictionary(uniqueKeysWithValues: RequiredLiterals.whiteSpaceStarts.map { ($0, true) }))
             case "d", "D", "S", "w", "W", "h", "H", "v", "V", "R", "N", "X", "C", "n", "t", "r", "f", "e", "a", "0":
                 return .unknown
             case "b", "B", "A", "z", "Z", "G", "K", "E":

@@ -367,8 +367,11 @@ public final class Pattern: @unchecked Sendable {
     public func firstMatch(in subject: UnsafeBufferPointer<UInt8>, from start: Int = 0, scratch: MatchScratch) throws -> PatternMatch? {
         guard let clock = scratch.patternClock else { return try search(subject, from: start, scratch: scratch) }
         let started = crmlint_now_ns()
-        defer { clock.add(self, nanoseconds: UInt64(crmlint_now_ns() &- started)) }
-        return try search(subject, from: start, scratch: scratch)
+        var found = false
+        defer { clock.add(self, nanoseconds: UInt64(crmlint_now_ns() &- started), found: found) }
+        let match = try search(subject, from: start, scratch: scratch)
+        found = match != nil
+        return match
     }
 
     private func search(_ subject: UnsafeBufferPointer<UInt8>, from start: Int, scratch: MatchScratch) throws -> PatternMatch? {
@@ -626,26 +629,34 @@ public final class PatternClock {
         public let pattern: Pattern
         public var nanoseconds: UInt64
         public var searches: Int
+        /// How many of the searches found a match: far fewer than `searches` means the pattern is tried
+        /// where it cannot match (its first words, or the words the prefilter requires, are common).
+        public var found: Int
     }
 
     public private(set) var entries: [ObjectIdentifier: Entry] = [:]
 
     public init() {}
 
-    func add(_ pattern: Pattern, nanoseconds: UInt64) { add(pattern, nanoseconds: nanoseconds, searches: 1) }
+    func add(_ pattern: Pattern, nanoseconds: UInt64, found: Bool) {
+        add(pattern, nanoseconds: nanoseconds, searches: 1, found: found ? 1 : 0)
+    }
 
     /// Adds another thread's clock (the caller keeps the two from being used at once).
     public func add(_ other: PatternClock) {
-        for entry in other.entries.values { add(entry.pattern, nanoseconds: entry.nanoseconds, searches: entry.searches) }
+        for entry in other.entries.values {
+            add(entry.pattern, nanoseconds: entry.nanoseconds, searches: entry.searches, found: entry.found)
+        }
     }
 
-    private func add(_ pattern: Pattern, nanoseconds: UInt64, searches: Int) {
+    private func add(_ pattern: Pattern, nanoseconds: UInt64, searches: Int, found: Int) {
         let key = ObjectIdentifier(pattern)
         if entries[key] != nil {
             entries[key]!.nanoseconds &+= nanoseconds
             entries[key]!.searches += searches
+            entries[key]!.found += found
         } else {
-            entries[key] = Entry(pattern: pattern, nanoseconds: nanoseconds, searches: searches)
+            entries[key] = Entry(pattern: pattern, nanoseconds: nanoseconds, searches: searches, found: found)
         }
     }
 }

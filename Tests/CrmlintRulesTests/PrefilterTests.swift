@@ -353,18 +353,31 @@ import Testing
     @Test func leadingWordsOfCommonShapes() {
         #expect(RequiredLiterals.leadingWords(of: "(?:保证|承诺)\\s*到货") == ["保证", "承诺"])
         #expect(RequiredLiterals.leadingWords(of: "事成|事后|中了标") == ["事成", "事后", "中了标"]) // the whole word, not its first character
-        #expect(RequiredLiterals.leadingWords(of: "(?<!不)(?:都|全)?能") == ["都", "全", "能"]) // lookbehind skipped, optional words added
+        // Lookbehind skipped; an optional word is followed by what comes next, so a common character alone
+        // (能) is a place only where the pattern could start.
+        #expect(RequiredLiterals.leadingWords(of: "(?<!不)(?:都|全)?能") == ["都能", "全能", "能"])
         #expect(RequiredLiterals.leadingWords(of: "[0-9]+元") == Set((0...9).map(String.init)))
         #expect(RequiredLiterals.leadingWords(of: "(?i:VIP)卡") == ["vip卡"])
         // Optional white space or characters before the first word: a match may start with them too.
         let space = RequiredLiterals.whiteSpaceStarts
-        #expect(RequiredLiterals.leadingWords(of: "\\s*保证") == space.union(["保"])) // not lengthened: the spaces would be too
-        #expect(RequiredLiterals.leadingWords(of: "(?:算下来)?\\s*(?:每|一)人") == space.union(["算下来", "每", "一"]))
-        #expect(RequiredLiterals.leadingWords(of: "(?<![0-9])[一二]*[三四]千") == ["一", "二", "三", "四"])
+        #expect(RequiredLiterals.leadingWords(of: "\\s*保证") == space.union(["保证"])) // a space ends its word: more may follow
+        #expect(RequiredLiterals.leadingWords(of: "(?:算下来)?\\s*(?:每|一)人") == space.union(["算下来", "每人", "一人"]))
+        #expect(RequiredLiterals.leadingWords(of: "(?<![0-9])[一二]*[三四]千") == ["一", "二", "三千", "四千"])
+        // One common character is followed by the few that may come next, up to two characters a word
+        // (保证 is not lengthened by the spaces and words after it: each step multiplies the words).
+        #expect(
+            RequiredLiterals.leadingWords(of: "(?:给|帮)\\s*(?:您|你)")
+                == space.reduce(into: ["给您", "给你", "帮您", "帮你"]) {
+                    $0.insert("给" + $1); $0.insert("帮" + $1)
+                })
+        #expect(RequiredLiterals.leadingWords(of: "(?:保证|承诺)\\s*到货") == ["保证", "承诺"])
+        #expect(RequiredLiterals.leadingWords(of: "用(?:我们|我司)") == ["用我们", "用我司"])
+        #expect(RequiredLiterals.leadingWords(of: "[0-9]{2}元") == Set((0...9).map(String.init))) // repeated: not lengthened
+        #expect(RequiredLiterals.leadingWords(of: "多\\p{Han}") == ["多"]) // an unknown character next: the word stays
         #expect(RequiredLiterals.leadingWords(of: "\\s+元") == space)
         #expect(RequiredLiterals.leadingWords(of: "\\s*") == nil) // may match nothing
-        #expect(RequiredLiterals.leadingWords(of: "(?:\\s*|a)b") == nil) // the group may match nothing: b may start it
-        #expect(RequiredLiterals.leadingWords(of: "(?:\\s*)?保证") == nil) // an optional group of unknown start
+        #expect(RequiredLiterals.leadingWords(of: "(?:\\s*|a)b") == space.union(["ab", "b"])) // the group may match nothing: b may start it
+        #expect(RequiredLiterals.leadingWords(of: "(?:\\s*)?保证") == space.union(["保证"]))
         #expect(RequiredLiterals.leadingWords(of: "\\d*保证") == nil) // digits are not listed as words
         #expect(RequiredLiterals.of("\\s+元") == ["元"]) // white space is a start, never a required word
         #expect(RequiredLiterals.leadingWords(of: "\\p{Han}{1,2}总") == nil)
@@ -380,9 +393,12 @@ import Testing
             "(?:事成|事后)[^,]{0,4}(?:重谢|感谢)", "好(?=处)|好处费",
             // Starting with optional white space or characters (the start may be a space, a tab, an ideographic space).
             "(?:算下来)?\\s*(?:每|一)\\s*人", "(?<!金额)\\s*(?:[0-9]+\\s*元|上\\s*万)", "[一二]*[三四]\\s*千|\\s+块",
+            // A common first character lengthened through optional words and white space.
+            "(?:给|送)\\s*(?:您|你)?\\s*(?:卡|元)", "多\\s*(?:给|送)?\\s*(?:我们)?\\s*(?:好处|块)", "(?:\\s*|事)成", "(?:都|全)?[一二]{1,2}(?:千|万)",
+            "(?:保证|承诺)?(?:能|到)(?:货)?", "送(?=卡)卡?|送",
         ]
         try expectAnchoredEquivalence(
-            sources: sources, alphabet: Array("保证承诺到货交不都全能修元块送给卡事成后重谢感好处费Vv Ii Pp,0123456789算下来每一二三四人金额上万千\t\u{3000}"))
+            sources: sources, alphabet: Array("保证承诺到货交不都全能修元块送给卡事成后重谢感好处费Vv Ii Pp,0123456789算下来每一二三四人金额上万千您你我们多\t\u{3000}"))
     }
 
     /// `whiteSpaceStarts` lists every character PCRE2's `\s` matches in crmlint's patterns

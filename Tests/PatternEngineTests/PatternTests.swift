@@ -146,6 +146,9 @@ import Testing
         // `matches` searches again after each match: 1 + 1 + 1 for the promise, 2 + 2 + 1 for the gifts.
         #expect(clock.entries[ObjectIdentifier(promise)]?.searches == 4)
         #expect(clock.entries[ObjectIdentifier(gift)]?.searches == 5)
+        // Of those, the ones that found a match: one promise, two gifts.
+        #expect(clock.entries[ObjectIdentifier(promise)]?.found == 1)
+        #expect(clock.entries[ObjectIdentifier(gift)]?.found == 2)
         #expect(clock.entries.count == 2 && clock.entries.values.allSatisfy { $0.nanoseconds > 0 })
         #expect(plain.patternClock == nil)
     }
