@@ -65,6 +65,15 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// probing the slot table for them missed the cache: a fifth of `mark`'s time, on one load.
     /// Derived from `pairSlots` (`derivePairBits`), so the cache file keeps its format.
     @exclusivity(unchecked) private var pairBits: [UInt64] = []
+    /// Per word, where its sets start in `denseSets` as bits (`presentWords` words), or -1: a word of
+    /// `denseSetCount` sets or more (给 leads 156, a digit ~95) marks them with one OR a word of 64 sets
+    /// instead of a store per set (a fifth of `mark`'s instructions went to those stores). Derived from
+    /// `setsFlat` (`deriveDenseSets`), so the cache file keeps its format.
+    @exclusivity(unchecked) private var denseStart: [Int32] = []
+    /// Never empty (one spare word), so `mark` always has its address.
+    @exclusivity(unchecked) private var denseSets: [UInt64] = [0]
+    /// How many sets a word must be in to be marked as bits.
+    static let denseSetCount = 32
     /// Per word set: are its words' positions wanted (it is a pattern's leading words)?
     @exclusivity(unchecked) private var positional: [Bool] = []
     /// Per slot: the word set every match of that pattern starts with, or -1.
@@ -253,6 +262,25 @@ public final class LiteralPrefilter: @unchecked Sendable {
         orderSetsOfWords()
         derivePositionalWords()
         deriveEntryTriggers()
+        deriveDenseSets()
+    }
+
+    /// Builds `denseStart` and `denseSets` from the words' sets.
+    private func deriveDenseSets() {
+        let wordCount = max(0, setsStart.count - 1), presentWords = (setCount + 63) / 64
+        var starts = [Int32](repeating: -1, count: wordCount)
+        var bits: [UInt64] = []
+        for word in 0..<wordCount where Int(setsStart[word + 1] - setsStart[word]) >= Self.denseSetCount {
+            starts[word] = Int32(bits.count)
+            let base = bits.count
+            bits += repeatElement(0, count: presentWords)
+            for entry in Int(setsStart[word])..<Int(setsStart[word + 1]) {
+                let set = Int(setsFlat[entry])
+                bits[base + set >> 6] |= 1 << UInt64(set & 63)
+            }
+        }
+        denseStart = starts
+        denseSets = bits + [0]
     }
 
     /// Builds `triggerStart`, `triggerSlots` and `openEntries` from the clause tables.
@@ -739,9 +767,10 @@ public final class LiteralPrefilter: @unchecked Sendable {
                         // (No sets, no words: a prefilter of rules without words finds nothing, and its empty tables have no address.)
                         guard let presentBits = present.baseAddress, let lastPlaces = words.baseAddress,
                             let linkBase = links.baseAddress, let setsFlat = tables.setsFlat.baseAddress,
-                            let setsStart = tables.setsStart.baseAddress, let positionalEnd = tables.positionalSetsEnd.baseAddress
+                            let setsStart = tables.setsStart.baseAddress, let positionalEnd = tables.positionalSetsEnd.baseAddress,
+                            let denseStart = tables.denseStart.baseAddress, let denseSets = tables.denseSets.baseAddress
                         else { return }
-                        let linkRoom = links.count
+                        let linkRoom = links.count, presentWords = present.count
                         let foundWords = lastPlaces + wordCount
                         /// A word stands at `position`: the first time in the text, its sets are present; where it
                         /// stands is kept when it leads patterns. (The counters are passed, not captured: a captured
@@ -750,9 +779,14 @@ public final class LiteralPrefilter: @unchecked Sendable {
                             let previous = lastPlaces[word]
                             let start = Int(setsStart[word]), split = Int(positionalEnd[word])
                             if previous == -1 {
-                                for set in start..<Int(setsStart[word + 1]) {
-                                    let number = Int(setsFlat[set])
-                                    presentBits[number &>> 6] |= 1 &<< UInt64(number & 63)
+                                let dense = Int(denseStart[word])
+                                if dense >= 0 {
+                                    for index in 0..<presentWords { presentBits[index] |= denseSets[dense &+ index] }
+                                } else {
+                                    for set in start..<Int(setsStart[word + 1]) {
+                                        let number = Int(setsFlat[set])
+                                        presentBits[number &>> 6] |= 1 &<< UInt64(number & 63)
+                                    }
                                 }
                                 foundWords[wordsFound] = Int32(truncatingIfNeeded: word)
                                 wordsFound &+= 1
@@ -839,6 +873,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
         let setsStart: UnsafeBufferPointer<Int32>
         let setsFlat: UnsafeBufferPointer<Int32>
         let positionalSetsEnd: UnsafeBufferPointer<Int32>
+        let denseStart: UnsafeBufferPointer<Int32>
+        let denseSets: UnsafeBufferPointer<UInt64>
     }
 
     private func withTables(_ body: (Tables) -> Void) {
@@ -853,12 +889,17 @@ public final class LiteralPrefilter: @unchecked Sendable {
                                         setsStart.withUnsafeBufferPointer { setsStart in
                                             setsFlat.withUnsafeBufferPointer { setsFlat in
                                                 positionalSetsEnd.withUnsafeBufferPointer { positionalSetsEnd in
-                                                    body(
-                                                        Tables(
-                                                            bmpTable: bmpTable, shortStart: shortStart, shortWords: shortWords,
-                                                            pairSlots: pairSlots, pairWords: pairWords, pairBits: pairBits,
-                                                            wordStart: wordStart, wordBytes: wordBytes, setsStart: setsStart,
-                                                            setsFlat: setsFlat, positionalSetsEnd: positionalSetsEnd))
+                                                    denseStart.withUnsafeBufferPointer { denseStart in
+                                                        denseSets.withUnsafeBufferPointer { denseSets in
+                                                            body(
+                                                                Tables(
+                                                                    bmpTable: bmpTable, shortStart: shortStart, shortWords: shortWords,
+                                                                    pairSlots: pairSlots, pairWords: pairWords, pairBits: pairBits,
+                                                                    wordStart: wordStart, wordBytes: wordBytes, setsStart: setsStart,
+                                                                    setsFlat: setsFlat, positionalSetsEnd: positionalSetsEnd,
+                                                                    denseStart: denseStart, denseSets: denseSets))
+                                                        }
+                                                    }
                                                 }
                                             }
                                         }
@@ -1013,6 +1054,7 @@ extension LiteralPrefilter {
         self.positionalWords = positionalWords
         self.positionalWordsStart = positionalWordsStart
         deriveEntryTriggers()
+        deriveDenseSets()
     }
 
     /// How many of the tables are read in place from a cache file (tests).

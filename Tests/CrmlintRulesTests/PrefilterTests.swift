@@ -254,6 +254,9 @@ import Testing
         }
         let words = prefilter.wordsForTesting
         #expect(words.count > 500)
+        // Common words are in enough sets to be marked as bits (`denseSets`): both ways are checked below.
+        #expect(words.contains { $0.sets.count >= LiteralPrefilter.denseSetCount })
+        #expect(words.contains { $0.sets.count < LiteralPrefilter.denseSetCount })
         var pieces = words.map { String(decoding: $0.bytes, as: UTF8.self) }
         pieces += pieces.flatMap { $0.map(String.init) }
         pieces += ["A", "VIP", "Q", " ", "，", "😀", "é"]
