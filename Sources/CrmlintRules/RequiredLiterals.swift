@@ -218,6 +218,15 @@ public enum RequiredLiterals {
     /// before one that could start several ways once it is `headLength` long, and when the words would
     /// pass `headLimit`. Nil when the empty word meets an atom whose start is unknown (where a match
     /// starts is not known).
+    /// Whether a word is worth lengthening through an atom that could start several ways: the empty one (where
+    /// a match starts is not known yet), or one common character or ASCII character (给, 用, a digit), which
+    /// stands at many places. A rarer character is few places already: its lengthened words (one per white-space
+    /// character after it, among others) would double the prefilter's tables for nothing.
+    static func lengthens(_ word: String) -> Bool {
+        guard let only = word.first else { return true }
+        return word.count == 1 && (only.isASCII || commonCharacters.contains(only))
+    }
+
     static func lengthened(_ current: [String: Bool], by atom: Info) -> [String: Bool]? {
         guard current.values.contains(true) else { return current }
         if atom.isZeroWidth { return current } // a lookaround or anchor: consumes nothing
@@ -229,7 +238,7 @@ public enum RequiredLiterals {
                 add(word, false)
                 continue
             }
-            guard let heads = atom.heads, single || word.unicodeScalars.count < headLength else {
+            guard let heads = atom.heads, single || (word.unicodeScalars.count < headLength && lengthens(word)) else {
                 if word.isEmpty { return nil }
                 add(word, false)
                 continue

@@ -368,11 +368,9 @@ import Testing
         #expect(RequiredLiterals.leadingWords(of: "(?<![0-9])[一二]*[三四]千") == ["一", "二", "三千", "四千"])
         // One common character is followed by the few that may come next, up to two characters a word
         // (保证 is not lengthened by the spaces and words after it: each step multiplies the words).
-        #expect(
-            RequiredLiterals.leadingWords(of: "(?:给|帮)\\s*(?:您|你)")
-                == space.reduce(into: ["给您", "给你", "帮您", "帮你"]) {
-                    $0.insert("给" + $1); $0.insert("帮" + $1)
-                })
+        // (帮, not among the common characters, stands at few places: it is left as it is.)
+        let giving = space.reduce(into: Set(["给您", "给你", "帮"])) { $0.insert("给" + $1) }
+        #expect(RequiredLiterals.leadingWords(of: "(?:给|帮)\\s*(?:您|你)") == giving)
         #expect(RequiredLiterals.leadingWords(of: "(?:保证|承诺)\\s*到货") == ["保证", "承诺"])
         #expect(RequiredLiterals.leadingWords(of: "用(?:我们|我司)") == ["用我们", "用我司"])
         #expect(RequiredLiterals.leadingWords(of: "[0-9]{2}元") == Set((0...9).map(String.init))) // repeated: not lengthened
