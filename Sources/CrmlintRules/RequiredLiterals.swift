@@ -212,12 +212,6 @@ public enum RequiredLiterals {
     /// At most this many words from lengthening; past it the words stay as they were.
     static let headLimit = 2048
 
-    /// `heads` (word → still open: lengthened by what follows) after one more atom of a sequence: an open
-    /// word followed by each of the atom's heads (open while those are whole matches), and kept open when
-    /// the atom may match nothing. A word is closed (kept as it is) before an atom whose start is unknown,
-    /// before one that could start several ways once it is `headLength` long, and when the words would
-    /// pass `headLimit`. Nil when the empty word meets an atom whose start is unknown (where a match
-    /// starts is not known).
     /// Whether a word is worth lengthening through an atom that could start several ways: the empty one (where
     /// a match starts is not known yet), or one common character or ASCII character (给, 用, a digit), which
     /// stands at many places. A rarer character is few places already: its lengthened words (one per white-space
@@ -227,6 +221,12 @@ public enum RequiredLiterals {
         return word.count == 1 && (only.isASCII || commonCharacters.contains(only))
     }
 
+    /// `heads` (word → still open: lengthened by what follows) after one more atom of a sequence: an open
+    /// word followed by each of the atom's heads (open while those are whole matches), and kept open when
+    /// the atom may match nothing. A word is closed (kept as it is) before an atom whose start is unknown,
+    /// before one that could start several ways once it is `headLength` long or not worth lengthening
+    /// (`lengthens`), and when the words would pass `headLimit`. Nil when the empty word meets an atom
+    /// whose start is unknown (where a match starts is not known).
     static func lengthened(_ current: [String: Bool], by atom: Info) -> [String: Bool]? {
         guard current.values.contains(true) else { return current }
         if atom.isZeroWidth { return current } // a lookaround or anchor: consumes nothing
