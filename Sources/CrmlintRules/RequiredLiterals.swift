@@ -193,6 +193,9 @@ public enum RequiredLiterals {
             + [0x2028, 0x2029, 0x202F, 0x205F, 0x3000])
             .map { String(Character(Unicode.Scalar(UInt32($0))!)) })
 
+    /// `whiteSpaceStarts` as `Info.heads` (each a whole match of `\s`), made once rather than per `\s` parsed.
+    static let whiteSpaceHeads: [String: Bool] = Dictionary(uniqueKeysWithValues: whiteSpaceStarts.map { ($0, true) })
+
     /// How rare a word is likely to be: longer is rarer; one common character is weakest.
     static func wordStrength(_ word: String) -> Int {
         let characters = word.count
@@ -715,9 +718,7 @@ public enum RequiredLiterals {
             case "s":
                 // One white-space character: unknown as a word (never required), but known as where a match
                 // may start (`\s*每人…`, `\s+元`).
-                return Info(
-                    exact: nil, required: nil, prefix: RequiredLiterals.whiteSpaceStarts,
-                    heads: Dictionary(uniqueKeysWithValues: RequiredLiterals.whiteSpaceStarts.map { ($0, true) }))
+                return Info(exact: nil, required: nil, prefix: RequiredLiterals.whiteSpaceStarts, heads: RequiredLiterals.whiteSpaceHeads)
             case "d", "D", "S", "w", "W", "h", "H", "v", "V", "R", "N", "X", "C", "n", "t", "r", "f", "e", "a", "0":
                 return .unknown
             case "b", "B", "A", "z", "Z", "G", "K", "E":
