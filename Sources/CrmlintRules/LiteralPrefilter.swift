@@ -65,12 +65,12 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// first-level cache, where the 512 KB slot table does not. Most Chinese characters start some word
     /// (nine in ten of a messages file's), but seven in ten of those places start no pair of one, and
     /// probing the slot table for them missed the cache: a fifth of `mark`'s time, on one load.
-    /// Derived from `pairSlots` (`derivePairBits`), so the cache file keeps its format.
+    /// Derived from `pairSlots` (`derivePairBits`) when built, and kept in the cache file.
     @exclusivity(unchecked) private var pairBits: [UInt64] = []
     /// Per word, where its sets start in `denseSets` as bits (`presentWords` words), or -1: a word of
     /// `denseSetCount` sets or more (给 leads 156, a digit ~95) marks them with one OR a word of 64 sets
     /// instead of a store per set (a fifth of `mark`'s instructions went to those stores). Derived from
-    /// `setsFlat` (`deriveDenseSets`), so the cache file keeps its format.
+    /// `setsFlat` (`deriveDenseSets`) when built, and kept in the cache file.
     @exclusivity(unchecked) private var denseStart: [Int32] = []
     /// Never empty (one spare word), so `mark` always has its address.
     @exclusivity(unchecked) private var denseSets: [UInt64] = [0]
@@ -358,9 +358,12 @@ public final class LiteralPrefilter: @unchecked Sendable {
     static let pairBitShift: UInt64 = 47
     @inline(__always) static func pairBit(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> pairBitShift) }
 
+    /// How many words of 64 bits `pairBits` has.
+    static let pairBitWords = 1 << (64 - pairBitShift) / 64
+
     /// Builds `pairBits` from `pairSlots`.
     private func derivePairBits() {
-        var bits = [UInt64](repeating: 0, count: 1 << (64 - Self.pairBitShift) / 64)
+        var bits = [UInt64](repeating: 0, count: Self.pairBitWords)
         pairSlots.withUnsafeBufferPointer { slots in
             for slot in stride(from: 0, to: slots.count, by: 2) where slots[slot] != 0 {
                 let bit = Self.pairBit(slots[slot])
@@ -955,8 +958,10 @@ extension LiteralPrefilter {
     /// 3: wide "or"s keep several clauses; 4: the four-lane checksum; 5: each word's positional
     /// sets first, and where they end (`positionalSetsEnd`); 6: the large tables aligned and read in place;
     /// 7: the first-scalar table two bytes a scalar, and the pair table's keys and ranges side by side;
-    /// 8: each positional set's words (`positionalWords`; deriving them was 2 % of a warm small-file run).
-    static let magic = "crmlint-prefilter 8\n"
+    /// 8: each positional set's words (`positionalWords`; deriving them was 2 % of a warm small-file run);
+    /// 9: the pair bits and a common word's sets as bits (`pairBits`, `denseStart`, `denseSets`: deriving
+    /// them on every run was 1.7 % of a warm small-file run).
+    static let magic = "crmlint-prefilter 9\n"
 
     func serialized() -> [UInt8] {
         var out = CacheWriter()
@@ -983,6 +988,9 @@ extension LiteralPrefilter {
         out.aligned(positionalSetsEnd)
         out.aligned(positionalWords)
         out.aligned(positionalWordsStart)
+        out.raw(pairBits)
+        out.raw(denseStart)
+        out.raw(denseSets)
         out.count(setCount)
         out.count(slotCount)
         out.count(directBucketLimit)
@@ -1015,7 +1023,9 @@ extension LiteralPrefilter {
             let positional = input.raw(UInt8.self), let leadingSet = input.raw(Int32.self), let shortStart = input.raw(Int32.self),
             let shortWords = input.raw(Int32.self), let pairSlots = input.table(UInt64.self),
             let pairWords = input.table(Int32.self), let positionalSetsEnd = input.table(Int32.self),
-            let positionalWords = input.table(Int32.self), let positionalWordsStart = input.table(Int32.self), let setCount = input.count(),
+            let positionalWords = input.table(Int32.self), let positionalWordsStart = input.table(Int32.self),
+            let pairBits = input.raw(UInt64.self), let denseStart = input.raw(Int32.self), let denseSets = input.raw(UInt64.self),
+            let setCount = input.count(),
             let slotCount = input.count(), let directBucketLimit = input.count(), directBucketLimit > 0,
             directBucketLimit <= Int(UInt16.max)
         else { return nil }
@@ -1034,6 +1044,9 @@ extension LiteralPrefilter {
             pairSlots.count & (pairSlots.count - 1) == 0, positionalSetsEnd.count == setsStart.count - 1,
             positionalWordsStart.count == setCount + 1, positionalWordsStart[0] == 0,
             positionalWordsStart[setCount] == Int32(positionalWords.count),
+            pairBits.count == Self.pairBitWords, denseStart.count == max(0, setsStart.count - 1), !denseSets.isEmpty,
+            // `mark` reads a word's bits unchecked: each within the table.
+            denseStart.allSatisfy({ $0 == -1 || ($0 >= 0 && Int($0) + (setCount + 63) / 64 <= denseSets.count) }),
             positionalWordsStart.withUnsafeBufferPointer({ starts in (0..<setCount).allSatisfy { starts[$0] <= starts[$0 + 1] } }),
             positionalSetsEnd.withUnsafeBufferPointer({ ends in
                 setsStart.withUnsafeBufferPointer { starts in
@@ -1063,13 +1076,14 @@ extension LiteralPrefilter {
         self.shortWords = shortWords
         self.pairSlots = pairSlots
         self.pairWords = pairWords
-        derivePairBits()
+        self.pairBits = pairBits
         // Written ordered (`orderSetsOfWords`): ordering again cost more than the rest of reading the file.
         self.positionalSetsEnd = positionalSetsEnd
         self.positionalWords = positionalWords
         self.positionalWordsStart = positionalWordsStart
         deriveEntryTriggers()
-        deriveDenseSets()
+        self.denseStart = denseStart
+        self.denseSets = denseSets
     }
 
     /// How many of the tables are read in place from a cache file (tests).
@@ -1087,6 +1101,17 @@ extension LiteralPrefilter {
             shortStart.map(Int64.init), shortWords.map(Int64.init), pairSlots.map { Int64(bitPattern: $0) },
             pairWords.map(Int64.init),
         ]
+    }
+
+    /// The bits derived from the other tables (`pairBits`, `denseStart`, `denseSets`), for tests of the cached ones.
+    var derivedBitsForTesting: [[Int64]] {
+        [pairBits.map { Int64(bitPattern: $0) }, denseStart.map(Int64.init), denseSets.map { Int64(bitPattern: $0) }]
+    }
+
+    func rederivedBitsForTesting() -> [[Int64]] {
+        derivePairBits()
+        deriveDenseSets()
+        return derivedBitsForTesting
     }
 
     func rederivedPairTablesForTesting() -> [[Int64]] {

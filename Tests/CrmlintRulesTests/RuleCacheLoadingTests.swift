@@ -187,6 +187,36 @@ import Yams
         #expect(CacheFile.bytes(atPath: path + ".absent") == nil)
     }
 
+    /// The cache files' checksum changes with the kinds of damage a file meets: a flipped bit
+    /// anywhere (in a full block or the tail), a zeroed block, blocks out of order, a byte lost
+    /// or added at the end; and not otherwise (the same bytes give the same sums).
+    @Test func theChecksumNoticesDamage() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [0, 1, 63, 64, 65, 200, 1000, 4096 + 17] {
+            let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let sums = CacheChecksum.of(bytes[...])
+            #expect(CacheChecksum.of(Array(bytes)[...]) == sums)
+            var damaged: [[UInt8]] = [bytes + [0], bytes.dropLast(1).map { $0 }]
+            for position in Set([0, 7, 8, 63, 64, count / 2, count - 1]) where position >= 0 && position < count {
+                for bit in [0, 7] {
+                    var copy = bytes
+                    copy[position] ^= 1 << UInt8(bit)
+                    damaged.append(copy)
+                }
+            }
+            if count >= 128 {
+                var zeroed = bytes, swapped = bytes
+                zeroed.replaceSubrange(64..<128, with: repeatElement(0, count: 64))
+                swapped.replaceSubrange(0..<64, with: bytes[64..<128])
+                swapped.replaceSubrange(64..<128, with: bytes[0..<64])
+                damaged += [zeroed, swapped]
+            }
+            for copy in damaged where copy != bytes {
+                #expect(CacheChecksum.of(copy[...]) != sums, "\(count) bytes")
+            }
+        }
+    }
+
     /// Integers read from rule files: the plain-decimal shortcut reads what Yams reads, and
     /// leaves every other spelling (octal `010`, `0x`, `_`, `1:30`, quoted) to it.
     @Test func integersReadAsYamsReadsThem() throws {
