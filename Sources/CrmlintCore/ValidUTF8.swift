@@ -53,7 +53,8 @@ extension String {
 /// Written here rather than taken from the standard library: its validator (`UTF8Span(validating:)`,
 /// `String(validating:)`) spent ~10 instructions a byte on a row of a messages export, ~4 % of reading
 /// and checking a repeated message (callgrind); this one steps over a Chinese character, the usual
-/// non-ASCII character, in one branch and three comparisons, and over ASCII eight bytes at a time.
+/// non-ASCII character, in one branch and three comparisons (a run of them with a load and a mask each), and over ASCII
+/// eight bytes at a time.
 public enum UTF8Validation {
     public static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
@@ -74,6 +75,15 @@ public enum UTF8Validation {
                     return false
                 }
                 index += 3
+                // Then the run of them that Chinese text is: lead and continuations checked with one load and
+                // one mask while four bytes are left (the way round the outer loop was 25 instructions a
+                // character, 2 % of a messages scan).
+                while index &+ 4 <= count {
+                    let word = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index, as: UInt32.self))
+                    let next = UInt8(truncatingIfNeeded: word)
+                    guard word & 0x00C0_C0F0 == 0x0080_80E0, next != 0xE0, next != 0xED else { break }
+                    index &+= 3
+                }
             } else if lead >= 0xC2 && lead <= 0xDF {
                 guard index + 1 < count, base[index + 1] & 0xC0 == 0x80 else { return false }
                 index += 2

@@ -34,7 +34,8 @@ import Testing
 
     /// `UTF8Validation.isValid` against the standard library: every sequence of one and two bytes, every
     /// three-byte sequence led by E0-EF, every four-byte one led by F0-F4 with a continuation byte or an
-    /// ASCII letter after the second byte, and random runs of pieces (long enough for the eight-byte ASCII steps).
+    /// ASCII letter after the second byte, and random runs of pieces (long enough for the eight-byte ASCII steps
+    /// and the runs of three-byte characters).
     @Test func theValidatorAgreesWithTheStandardLibrary() {
         func agrees(_ bytes: [UInt8]) -> Bool {
             bytes.withUnsafeBufferPointer(UTF8Validation.isValid) == (String(validating: bytes, as: UTF8.self) != nil)
@@ -64,6 +65,8 @@ import Testing
             Array("abcdefgh".utf8), Array("a".utf8), Array("保证".utf8), Array("😀".utf8), [0x80], [0xC3, 0xA9], [0xE4, 0xBF],
             [0xF0, 0x90, 0x80],
             [0xED, 0xA0, 0x80], [0xFF], [0x00],
+            // For the run of three-byte characters: E0 (valid from A0 on, overlong below), EE-EF, a continuation short.
+            Array("\u{0800}".utf8), [0xE0, 0x80, 0x80], Array("\u{FF01}".utf8), Array("中文字".utf8), [0xE4, 0xB8, 0x41],
         ]
         var valid = 0
         for _ in 0..<5_000 {

@@ -75,6 +75,32 @@ import Testing
         #expect(stored.counts == FindingCounts(expected))
     }
 
+    /// Findings equal in report order (same file, line, rule, field, column and fingerprint) keep the order
+    /// they came in, in memory and spilled (the runs are sorted by position, ties by arrival).
+    @Test(arguments: [3, 10_000])
+    func tiesKeepTheOrderTheyCameIn(limit: Int) throws {
+        var findings = RandomFindings.make(200, seed: 9)
+        for index in findings.indices {
+            let twin = findings[index % 7]
+            findings[index].file = twin.file
+            findings[index].line = twin.line
+            findings[index].rule = twin.rule
+            findings[index].field = twin.field
+            findings[index].column = twin.column
+            findings[index].fingerprint = twin.fingerprint
+            findings[index].message = "finding \(index)"
+        }
+        let expected = findings.map(Redactor.shared.redact).sorted(by: Finding.reportOrder)
+        let stored = try spooled(findings, limit: limit)
+        #expect(try stored.allFindings() == expected)
+        // Within each group of equals, the order of arrival.
+        let numbers = try stored.allFindings().map { Int($0.message.split(separator: " ").last!)! }
+        for group in 0..<7 {
+            let members = numbers.filter { $0 % 7 == group }
+            #expect(members == members.sorted())
+        }
+    }
+
     @Test func aPartitionKeepsTheOrderFound() throws {
         let findings = RandomFindings.make(100, seed: 5)
         #expect(try spooled(findings, limit: 9, sorts: false).allFindings() == findings.map(Redactor.shared.redact))
