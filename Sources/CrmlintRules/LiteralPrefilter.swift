@@ -576,7 +576,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
         public fileprivate(set) var dropped = false
         /// Per word (the first `wordCount`), the index in `links` of its last place in the text; -1: not
         /// found in the text, -2: found, and in no positional set (reset for the words found before the next
-        /// text is marked). Then the words found, each once, in the order first found; then how many
+        /// text is marked). Then the words found, each once: those in a positional set first; then how many
         /// were found, and how many of those lead patterns (are in a positional set). One array, so a
         /// copy of the places is two references, as it was with places per set (a third made the
         /// words' tuple a generic copy: 17 M instructions on 30,000 messages).
@@ -622,7 +622,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
         return places.words.withUnsafeBufferPointer { words in
             places.links.withUnsafeBufferPointer { links in
                 let wordCount = (words.count - 2) / 2
-                let foundCount = Int(words[2 * wordCount]), leaderCount = Int(words[2 * wordCount + 1])
+                let leaderCount = Int(words[2 * wordCount + 1])
                 // The set's words the text holds, then their places: a small set's words are each looked up;
                 // for a large one (a word class of hundreds) the text's few leading words are each asked whether
                 // they are of the set (a word's positional sets are in ascending order).
@@ -638,21 +638,25 @@ public final class LiteralPrefilter: @unchecked Sendable {
                         }
                     } else {
                         let target = Int32(truncatingIfNeeded: set)
+                        // The tables as buffers: read through `FlatTable` each read asked whether the table was mapped.
                         setsFlat.withUnsafeBufferPointer { sets in
-                            for index in 0..<foundCount {
-                                let word = Int(words[wordCount + index])
-                                guard words[word] >= 0, heldCount < room else { continue }
-                                // Its positional sets ascend: a binary search (a digit or 给 leads ~100 sets, and
-                                // reading them in turn was most of this function once leading words were lengthened).
-                                var low = Int(setsStart[word]), high = Int(positionalSetsEnd[word])
-                                let end = high
-                                while low < high {
-                                    let middle = (low &+ high) &>> 1
-                                    if sets[middle] < target { low = middle &+ 1 } else { high = middle }
-                                }
-                                if low < end, sets[low] == target {
-                                    held[heldCount] = word
-                                    heldCount += 1
+                            setsStart.withUnsafeBufferPointer { setsStart in
+                                positionalSetsEnd.withUnsafeBufferPointer { positionalSetsEnd in
+                                    for index in 0..<leaderCount where heldCount < room {
+                                        let word = Int(words[wordCount + index])
+                                        // Its positional sets ascend: a binary search (a digit or 给 leads ~100 sets, and
+                                        // reading them in turn was most of this function once leading words were lengthened).
+                                        var low = Int(setsStart[word]), high = Int(positionalSetsEnd[word])
+                                        let end = high
+                                        while low < high {
+                                            let middle = (low &+ high) &>> 1
+                                            if sets[middle] < target { low = middle &+ 1 } else { high = middle }
+                                        }
+                                        if low < end, sets[low] == target {
+                                            held[heldCount] = word
+                                            heldCount += 1
+                                        }
+                                    }
                                 }
                             }
                         }
@@ -684,7 +688,20 @@ public final class LiteralPrefilter: @unchecked Sendable {
                         // Two words' places interleave; two words of a set at one place give it once.
                         if heldCount > 1, count > 1 {
                             var places = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
-                            places.sort()
+                            if count <= 16 {
+                                // By insertion: a few places (the usual) cost the library's sort ~300 instructions a call.
+                                for index in 1..<count {
+                                    let place = places[index]
+                                    var slot = index
+                                    while slot > 0, places[slot - 1] > place {
+                                        places[slot] = places[slot - 1]
+                                        slot -= 1
+                                    }
+                                    places[slot] = place
+                                }
+                            } else {
+                                places.sort()
+                            }
                             kept = 1
                             for index in 1..<count where places[index] != places[kept - 1] {
                                 places[kept] = places[index]
@@ -869,9 +886,13 @@ public final class LiteralPrefilter: @unchecked Sendable {
                         }
                     }
                     words[2 * wordCount] = Int32(truncatingIfNeeded: wordsFound)
-                    var leaders: Int32 = 0
-                    for index in 0..<wordsFound where words[Int(words[wordCount + index])] >= 0 { leaders += 1 }
-                    words[2 * wordCount + 1] = leaders
+                    // The words that lead patterns moved to the front of those found: `positions(ofSet:)` reads only them.
+                    var leaders = 0
+                    for index in 0..<wordsFound where words[Int(words[wordCount + index])] >= 0 {
+                        words.swapAt(wordCount + index, wordCount + leaders)
+                        leaders += 1
+                    }
+                    words[2 * wordCount + 1] = Int32(truncatingIfNeeded: leaders)
                 }
             }
         }
