@@ -181,16 +181,17 @@ import Testing
         let restored = try #require(LiteralPrefilter(restoring: file))
         // The large tables are read where they lie in the file, not copied out.
         #expect(built.mappedTablesForTesting == 0)
-        #expect(restored.mappedTablesForTesting == 13)
+        #expect(restored.mappedTablesForTesting == 15)
         let kept = restored.pairTablesForTesting
         #expect(kept == built.pairTablesForTesting)
         #expect(kept == restored.rederivedPairTablesForTesting())
         #expect(kept[2].count >= 32 && kept[3].count > 500)
-        // The bits kept in the file (pair bits, a common word's sets) are those the tables derive.
+        // The bits kept in the file (pair bits, a common word's sets, the clauses as masks) are those the tables derive.
         let bits = restored.derivedBitsForTesting
         #expect(bits == built.derivedBitsForTesting)
         #expect(bits == restored.rederivedBitsForTesting())
         #expect(bits[0].contains { $0 != 0 } && bits[1].contains { $0 >= 0 } && bits[2].count > 1)
+        #expect(bits[3].count > 1000 && bits[4].count == 2 * Int(bits[3].last!))
         for text in ["给您个人5个点的回扣", "保证一定到货，绝对没问题", "VIP 客户 事成之后 另有重谢", ""] {
             let bytes = Array(text.utf8)
             var (present, places) = (LiteralPrefilter.PresentSets(count: built.setCount), LiteralPrefilter.Places())
