@@ -72,14 +72,14 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// (nine in ten of a messages file's), but seven in ten of those places start no pair of one, and
     /// probing the slot table for them missed the cache: a fifth of `mark`'s time, on one load.
     /// Derived from `pairSlots` (`derivePairBits`) when built, and kept in the cache file.
-    @exclusivity(unchecked) private var pairBits: [UInt64] = []
+    @exclusivity(unchecked) private var pairBits: FlatTable<UInt64> = []
     /// Per word, where its sets start in `denseSets` as bits (`presentWords` words), or -1: a word of
     /// `denseSetCount` sets or more (给 leads 156, a digit ~95) marks them with one OR a word of 64 sets
     /// instead of a store per set (a fifth of `mark`'s instructions went to those stores). Derived from
     /// `setsFlat` (`deriveDenseSets`) when built, and kept in the cache file.
-    @exclusivity(unchecked) private var denseStart: [Int32] = []
+    @exclusivity(unchecked) private var denseStart: FlatTable<Int32> = []
     /// Never empty (one spare word), so `mark` always has its address.
-    @exclusivity(unchecked) private var denseSets: [UInt64] = [0]
+    @exclusivity(unchecked) private var denseSets: FlatTable<UInt64> = [0]
     /// How many sets a word must be in to be marked as bits.
     static let denseSetCount = 32
     /// Per word set: are its words' positions wanted (it is a pattern's leading words)?
@@ -321,8 +321,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
                 }
             }
         }
-        denseStart = starts
-        denseSets = bits
+        denseStart = FlatTable(starts)
+        denseSets = FlatTable(bits)
     }
 
     /// Builds `triggerStart`, `triggerSlots` and `openEntries` from the clause tables.
@@ -397,7 +397,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
                 bits[bit >> 6] |= 1 << UInt64(bit & 63)
             }
         }
-        pairBits = bits
+        pairBits = FlatTable(bits)
     }
 
     /// The first scalar of UTF-8 `bytes` from `position` and its length, ASCII
@@ -1008,8 +1008,9 @@ extension LiteralPrefilter {
     /// 7: the first-scalar table two bytes a scalar, and the pair table's keys and ranges side by side;
     /// 8: each positional set's words (`positionalWords`; deriving them was 2 % of a warm small-file run);
     /// 9: the pair bits and a common word's sets as bits (`pairBits`, `denseStart`, `denseSets`: deriving
-    /// them on every run was 1.7 % of a warm small-file run); 10: the clauses as masks (`clauseMasks`).
-    static let magic = "crmlint-prefilter 10\n"
+    /// them on every run was 1.7 % of a warm small-file run); 10: the clauses as masks (`clauseMasks`);
+    /// 11: the bits of 9 aligned and read in place, not copied out.
+    static let magic = "crmlint-prefilter 11\n"
 
     func serialized() -> [UInt8] {
         var out = CacheWriter()
@@ -1036,9 +1037,9 @@ extension LiteralPrefilter {
         out.aligned(positionalSetsEnd)
         out.aligned(positionalWords)
         out.aligned(positionalWordsStart)
-        out.raw(pairBits)
-        out.raw(denseStart)
-        out.raw(denseSets)
+        out.aligned(pairBits)
+        out.aligned(denseStart)
+        out.aligned(denseSets)
         out.aligned(clauseMaskStart)
         out.aligned(clauseMasks)
         out.count(setCount)
@@ -1074,7 +1075,7 @@ extension LiteralPrefilter {
             let shortWords = input.raw(Int32.self), let pairSlots = input.table(UInt64.self),
             let pairWords = input.table(Int32.self), let positionalSetsEnd = input.table(Int32.self),
             let positionalWords = input.table(Int32.self), let positionalWordsStart = input.table(Int32.self),
-            let pairBits = input.raw(UInt64.self), let denseStart = input.raw(Int32.self), let denseSets = input.raw(UInt64.self),
+            let pairBits = input.table(UInt64.self), let denseStart = input.table(Int32.self), let denseSets = input.table(UInt64.self),
             let clauseMaskStart = input.table(Int32.self), let clauseMasks = input.table(UInt64.self),
             let setCount = input.count(),
             let slotCount = input.count(), let directBucketLimit = input.count(), directBucketLimit > 0,
@@ -1095,9 +1096,11 @@ extension LiteralPrefilter {
             pairSlots.count & (pairSlots.count - 1) == 0, positionalSetsEnd.count == setsStart.count - 1,
             positionalWordsStart.count == setCount + 1, positionalWordsStart[0] == 0,
             positionalWordsStart[setCount] == Int32(positionalWords.count),
-            pairBits.count == Self.pairBitWords, denseStart.count == max(0, setsStart.count - 1), !denseSets.isEmpty,
+            pairBits.count == Self.pairBitWords, denseStart.count == max(0, setsStart.count - 1), denseSets.count > 0,
             // `mark` reads a word's bits unchecked: each within the table.
-            denseStart.allSatisfy({ $0 == -1 || ($0 >= 0 && Int($0) + (setCount + 63) / 64 <= denseSets.count) }),
+            denseStart.withUnsafeBufferPointer({ starts in
+                starts.allSatisfy { $0 == -1 || ($0 >= 0 && Int($0) + (setCount + 63) / 64 <= denseSets.count) }
+            }),
             // `allows` reads the masks' words of the present sets unchecked: each within them, each clause's pairs within the table.
             clauseMaskStart.count == setStart.count, clauseMaskStart[0] == 0, clauseMasks.count % 2 == 0,
             Int(clauseMaskStart[clauseMaskStart.count - 1]) == clauseMasks.count / 2,
@@ -1151,7 +1154,8 @@ extension LiteralPrefilter {
         [
             setStart.isMapped, clauseSets.isMapped, bmpTable.isMapped, wordBytes.isMapped, wordStart.isMapped, setsFlat.isMapped,
             setsStart.isMapped, bucketFlat.isMapped, pairSlots.isMapped, pairWords.isMapped, positionalSetsEnd.isMapped,
-            positionalWords.isMapped, positionalWordsStart.isMapped, clauseMaskStart.isMapped, clauseMasks.isMapped,
+            positionalWords.isMapped, positionalWordsStart.isMapped, clauseMaskStart.isMapped, clauseMasks.isMapped, pairBits.isMapped,
+            denseStart.isMapped, denseSets.isMapped,
         ].filter { $0 }.count
     }
 
@@ -1166,7 +1170,8 @@ extension LiteralPrefilter {
     /// The bits derived from the other tables (`pairBits`, `denseStart`, `denseSets`), for tests of the cached ones.
     var derivedBitsForTesting: [[Int64]] {
         [
-            pairBits.map { Int64(bitPattern: $0) }, denseStart.map(Int64.init), denseSets.map { Int64(bitPattern: $0) },
+            pairBits.indices.map { Int64(bitPattern: pairBits[$0]) }, denseStart.indices.map { Int64(denseStart[$0]) },
+            denseSets.indices.map { Int64(bitPattern: denseSets[$0]) },
             clauseMaskStart.indices.map { Int64(clauseMaskStart[$0]) }, clauseMasks.indices.map { Int64(bitPattern: clauseMasks[$0]) },
         ]
     }

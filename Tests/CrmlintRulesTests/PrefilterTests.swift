@@ -181,7 +181,7 @@ import Testing
         let restored = try #require(LiteralPrefilter(restoring: file))
         // The large tables are read where they lie in the file, not copied out.
         #expect(built.mappedTablesForTesting == 0)
-        #expect(restored.mappedTablesForTesting == 15)
+        #expect(restored.mappedTablesForTesting == 18)
         let kept = restored.pairTablesForTesting
         #expect(kept == built.pairTablesForTesting)
         #expect(kept == restored.rederivedPairTablesForTesting())
