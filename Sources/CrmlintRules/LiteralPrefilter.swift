@@ -1102,7 +1102,10 @@ extension LiteralPrefilter {
                 starts.allSatisfy { $0 == -1 || ($0 >= 0 && Int($0) + (setCount + 63) / 64 <= denseSets.count) }
             }),
             // `allows` reads the masks' words of the present sets unchecked: each within them, each clause's pairs within the table.
-            clauseMaskStart.count == setStart.count, clauseMaskStart[0] == 0, clauseMasks.count % 2 == 0,
+            setStart.count >= 1, clauseMaskStart.count == setStart.count, clauseMaskStart[0] == 0, clauseMasks.count % 2 == 0,
+            // Each slot's clauses within the clauses' masks.
+            clauseStart[0] == 0, Int(clauseStart[slotCount]) == setStart.count - 1,
+            (0..<slotCount).allSatisfy({ clauseStart[$0] <= clauseStart[$0 + 1] }),
             Int(clauseMaskStart[clauseMaskStart.count - 1]) == clauseMasks.count / 2,
             clauseMaskStart.withUnsafeBufferPointer({ starts in (0..<starts.count - 1).allSatisfy { starts[$0] <= starts[$0 + 1] } }),
             clauseMasks.withUnsafeBufferPointer({ masks in

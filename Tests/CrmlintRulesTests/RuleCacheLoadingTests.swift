@@ -188,8 +188,9 @@ import Yams
     }
 
     /// The cache files' checksum changes with the kinds of damage a file meets: a flipped bit
-    /// anywhere (in a full block or the tail), a zeroed block, blocks out of order, a byte lost
-    /// or added at the end; and not otherwise (the same bytes give the same sums).
+    /// anywhere (in a full block or the tail), the same bit flipped in two blocks, a zeroed block,
+    /// blocks out of order, a byte lost or added at the end; and not otherwise (the same bytes give
+    /// the same sums).
     @Test func theChecksumNoticesDamage() {
         var generator = SystemRandomNumberGenerator()
         for count in [0, 1, 63, 64, 65, 200, 1000, 4096 + 17] {
@@ -201,6 +202,15 @@ import Yams
                 for bit in [0, 7] {
                     var copy = bytes
                     copy[position] ^= 1 << UInt8(bit)
+                    damaged.append(copy)
+                }
+            }
+            if count >= 192 {
+                // The same bit of the same lane in two blocks (the top bit: sums that wrapped at 2^64 missed it).
+                for (position, bit) in [(7, 7), (3, 7), (0, 0)] {
+                    var copy = bytes
+                    copy[position] ^= 1 << UInt8(bit)
+                    copy[position + 128] ^= 1 << UInt8(bit)
                     damaged.append(copy)
                 }
             }
