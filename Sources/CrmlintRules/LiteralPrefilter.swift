@@ -296,9 +296,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
 
     /// Builds `denseStart` and `denseSets` from the words' sets.
     private func deriveDenseSets() {
-        // Sized first and filled in place: appending a word's bits at a time was half of deriving them
-        // (a small file's scan reads the prefilter from the cache and derives these every run).
-        let wordCount = max(0, setsStart.count - 1), presentWords = (setCount + 63) / 64
+        // Sized first and filled in place: appending a word's bits at a time was half of deriving them.
+        let wordCount = max(0, setsStart.count - 1), presentWords = Self.bitWords(setCount)
         var starts = [Int32](repeating: -1, count: wordCount)
         var denseCount = 0
         setsStart.withUnsafeBufferPointer { setsStart in
@@ -328,7 +327,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// Builds `triggerStart`, `triggerSlots` and `openEntries` from the clause tables.
     private func deriveEntryTriggers() {
         entrySlotCount = firstLeafSlot.values.min() ?? slotCount
-        openEntries = [UInt64](repeating: 0, count: (entrySlotCount + 63) / 64)
+        openEntries = [UInt64](repeating: 0, count: Self.bitWords(entrySlotCount))
         var counts = [Int32](repeating: 0, count: setCount + 1)
         func firstClause(_ slot: Int) -> Range<Int>? {
             let clause = Int(clauseStart[slot])
@@ -343,7 +342,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
         }
         for set in 0..<setCount { counts[set + 1] += counts[set] }
         triggerStart = counts
-        triggerSets = [UInt64](repeating: 0, count: (setCount + 63) / 64)
+        triggerSets = [UInt64](repeating: 0, count: Self.bitWords(setCount))
         for set in 0..<setCount where counts[set + 1] > counts[set] { triggerSets[set >> 6] |= 1 << UInt64(set & 63) }
         var next = counts
         triggerSlots = [Int32](repeating: 0, count: Int(counts[setCount]))
@@ -384,6 +383,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// about one place in sixteen that starts no pair still probes the slots).
     static let pairBitShift: UInt64 = 47
     @inline(__always) static func pairBit(_ key: UInt64) -> Int { Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> pairBitShift) }
+
+    /// How many words of 64 bits hold `count` bits (a `PresentSets` of `count` sets, a bit per entry slot).
+    @inline(__always) static func bitWords(_ count: Int) -> Int { (count + 63) / 64 }
 
     /// How many words of 64 bits `pairBits` has.
     static let pairBitWords = 1 << (64 - pairBitShift) / 64
@@ -628,7 +630,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
 
         public init(count: Int) {
             self.count = count
-            bits = [UInt64](repeating: 0, count: (count + 63) / 64)
+            bits = [UInt64](repeating: 0, count: LiteralPrefilter.bitWords(count))
         }
 
         public subscript(set: Int) -> Bool { bits.withUnsafeBufferPointer { Self.holds(set, in: $0) } }
@@ -1099,7 +1101,7 @@ extension LiteralPrefilter {
             pairBits.count == Self.pairBitWords, denseStart.count == max(0, setsStart.count - 1), denseSets.count > 0,
             // `mark` reads a word's bits unchecked: each within the table.
             denseStart.withUnsafeBufferPointer({ starts in
-                starts.allSatisfy { $0 == -1 || ($0 >= 0 && Int($0) + (setCount + 63) / 64 <= denseSets.count) }
+                starts.allSatisfy { $0 == -1 || ($0 >= 0 && Int($0) + Self.bitWords(setCount) <= denseSets.count) }
             }),
             // `allows` reads the masks' words of the present sets unchecked: each within them, each clause's pairs within the table.
             setStart.count >= 1, clauseMaskStart.count == setStart.count, clauseMaskStart[0] == 0, clauseMasks.count % 2 == 0,
@@ -1109,7 +1111,7 @@ extension LiteralPrefilter {
             Int(clauseMaskStart[clauseMaskStart.count - 1]) == clauseMasks.count / 2,
             clauseMaskStart.withUnsafeBufferPointer({ starts in (0..<starts.count - 1).allSatisfy { starts[$0] <= starts[$0 + 1] } }),
             clauseMasks.withUnsafeBufferPointer({ masks in
-                stride(from: 0, to: masks.count, by: 2).allSatisfy { masks[$0] < UInt64((setCount + 63) / 64) }
+                stride(from: 0, to: masks.count, by: 2).allSatisfy { masks[$0] < UInt64(Self.bitWords(setCount)) }
             }),
             positionalWordsStart.withUnsafeBufferPointer({ starts in (0..<setCount).allSatisfy { starts[$0] <= starts[$0 + 1] } }),
             positionalSetsEnd.withUnsafeBufferPointer({ ends in
