@@ -40,6 +40,17 @@ extension String {
 }
 
 extension String {
+    /// Whether the two are the same UTF-8 bytes: `==` answers for canonically equivalent texts too,
+    /// which a parser reading bytes need not read alike.
+    @inlinable public func hasSameBytes(as other: String) -> Bool {
+        var left = self, right = other
+        return left.withUTF8 { x in
+            right.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+        }
+    }
+}
+
+extension String {
     /// Bytes the caller has checked are valid UTF-8 (`UTF8Validation.isValid` over them, or over bytes they
     /// are a part of that starts and ends at characters), copied without checking them again.
     @inlinable public init(checkedUTF8 bytes: UnsafeBufferPointer<UInt8>) {
