@@ -62,6 +62,7 @@ public final class Redactor: @unchecked Sendable {
         }
     }
     @exclusivity(unchecked) private var cache: [Key: String] = [:]
+    @exclusivity(unchecked) private var identifierCache: [Key: String] = [:]
     /// The text `excerpt` last redacted, and its redaction.
     @exclusivity(unchecked) private var lastExcerptText: String?
     @exclusivity(unchecked) private var lastExcerptRedacted: String?
@@ -75,6 +76,16 @@ public final class Redactor: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let key = Key(text: text, minimumRun: minimumRun)
+        // Identifiers (record and customer ids: mostly distinct) in a memo of their own: in one with the
+        // messages (a few thousand texts, each repeated on finding after finding) they filled it, and
+        // emptying it made every message be masked again (~15,000 instructions each).
+        if minimumRun == Int.max {
+            if let hit = identifierCache[key] { return hit }
+            let result = compute(text, minimumRun: minimumRun)
+            if identifierCache.count >= 4096 { identifierCache.removeAll(keepingCapacity: true) }
+            identifierCache[key] = result
+            return result
+        }
         if let hit = cache[key] { return hit }
         let result = compute(text, minimumRun: minimumRun)
         if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
