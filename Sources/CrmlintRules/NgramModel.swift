@@ -111,15 +111,24 @@ public struct NgramModel: Sendable, Equatable {
             for length in 1...maxGram {
                 let index = start + length - 1
                 guard index < scalars.count else { break }
-                // FNV-1a over the scalar's four bytes: the same on every platform and run.
-                var value = scalars[index]
-                for _ in 0..<4 {
-                    hash = (hash ^ (value & 0xFF)) &* 16_777_619
-                    value >>= 8
-                }
+                hash = fnvStep(hash, scalars[index])
                 body(Int((hash ^ UInt32(length)) &* 16_777_619 & mask))
             }
         }
+    }
+
+    /// FNV-1a over a scalar's four bytes, low byte first: the same on every platform and run. A zero
+    /// byte only multiplies by the prime, so the high zero bytes of a scalar below U+10000 (every
+    /// Chinese character) or U+100 are one multiplication by the prime's power (the same value
+    /// modulo 2^32: a third of the work of four full rounds, 0.6 % of a scan).
+    @inline(__always) static func fnvStep(_ hash: UInt32, _ value: UInt32) -> UInt32 {
+        let prime: UInt32 = 16_777_619
+        if value < 0x100 { return (hash ^ value) &* 0x502C_3F11 } // prime^4 (mod 2^32)
+        var hash = (hash ^ (value & 0xFF)) &* prime
+        hash = (hash ^ ((value >> 8) & 0xFF)) &* prime
+        if value < 0x10000 { return hash &* 0x2602_7A69 } // prime^2
+        hash = (hash ^ ((value >> 16) & 0xFF)) &* prime
+        return (hash ^ (value >> 24)) &* prime
     }
 
     /// Label probabilities for a text already normalised by `TextNormalizer`.

@@ -112,6 +112,26 @@ import Testing
         }
     }
 
+    /// The hash step over a scalar's four bytes, shortened for scalars whose high bytes are zero, is the
+    /// four FNV-1a rounds the model was trained with: for every scalar, from random hashes.
+    @Test func hashStepIsFourRoundsOfFNV() {
+        var generator = SystemRandomNumberGenerator()
+        func fourRounds(_ hash: UInt32, _ scalar: UInt32) -> UInt32 {
+            var hash = hash, value = scalar
+            for _ in 0..<4 {
+                hash = (hash ^ (value & 0xFF)) &* 16_777_619
+                value >>= 8
+            }
+            return hash
+        }
+        var differing = 0
+        for scalar in UInt32(0)...0x10FFFF {
+            let hash = scalar % 97 == 0 ? 2_166_136_261 : UInt32.random(in: .min ... .max, using: &generator)
+            if NgramModel.fnvStep(hash, scalar) != fourRounds(hash, scalar) { differing += 1 }
+        }
+        #expect(differing == 0)
+    }
+
     @Test func serializedModelParsesBackEqual() throws {
         let small = Self.small
         #expect(small.weights.contains(Int8.min) && small.weights.contains(Int8.max))
