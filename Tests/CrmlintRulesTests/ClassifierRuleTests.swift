@@ -75,16 +75,19 @@ import Testing
     /// Scores add each distinct slot's weights, the first eight labels as one vector: the same sums,
     /// so the same probabilities, as adding label by label. Models of 3, 8 and 11 labels (no vector,
     /// all vector, vector and rest) with random weights (the extremes too), on texts of their own words.
+    /// The scan walks a text's n-grams as it decodes it (`forEachSlot(ofUTF8:)`); the reference here
+    /// decodes it, then walks every start (`forEachSlot(of:)`, training's walk): models of one- to
+    /// four-grams (three has a path of its own).
     @Test func vectorSumsAreLabelByLabelSums() throws {
         var generator = SystemRandomNumberGenerator()
         let words = Self.frames + Self.cues.values.flatMap { $0 } + ["VIP", "ok", "😀", " "]
-        for width in [3, 8, 11] {
+        for (width, maxGram) in [(3, 3), (8, 3), (11, 3), (8, 1), (8, 2), (3, 4)] {
             let buckets = 1 << 12
             var weights = (0..<buckets * width).map { _ in Int8.random(in: Int8.min...Int8.max, using: &generator) }
             weights[0] = Int8.min
             weights[1] = Int8.max
             let model = NgramModel(
-                labels: (0..<width).map { "l\($0)" }, buckets: buckets, maxGram: 3, scale: 0.01,
+                labels: (0..<width).map { "l\($0)" }, buckets: buckets, maxGram: maxGram, scale: 0.01,
                 bias: (0..<width).map { _ in Float.random(in: -1...1, using: &generator) }, weights: weights)
             #expect(model.isConsistent)
             var scratch = NgramModel.Scratch()
@@ -96,7 +99,7 @@ import Testing
                 var sums = [Int32](repeating: 0, count: width)
                 var seen = Set<Int>()
                 scalars.withUnsafeBufferPointer { buffer in
-                    NgramModel.forEachSlot(of: buffer, buckets: buckets, maxGram: 3) { slot in
+                    NgramModel.forEachSlot(of: buffer, buckets: buckets, maxGram: maxGram) { slot in
                         guard seen.insert(slot).inserted else { return }
                         for label in 0..<width { sums[label] &+= Int32(weights[slot * width + label]) }
                     }
@@ -107,7 +110,7 @@ import Testing
                 let total = exps.reduce(0, +)
                 let expected = exps.map { $0 / total }
                 let found = bytes.withUnsafeBufferPointer { model.probabilities(ofNormalizedUTF8: $0, scratch: &scratch) }
-                #expect(found == expected, "\(width) labels: '\(text)'")
+                #expect(found == expected, "\(width) labels, \(maxGram)-grams: '\(text)'")
             }
         }
     }
