@@ -76,14 +76,13 @@ public final class Redactor: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         let key = Key(text: text, minimumRun: minimumRun)
-        // Identifiers (record and customer ids: many distinct) in a memo of their own: in one with the
+        // Identifiers (record and customer ids: mostly distinct) in a memo of their own: in one with the
         // messages (a few thousand texts, each repeated on finding after finding) they filled it, and
-        // emptying it made every message be masked again (~15,000 instructions each). Larger, for a
-        // customer's id recurs among thousands of others (a few MB at most: ids are short).
+        // emptying it made every message be masked again (~15,000 instructions each).
         if minimumRun == Int.max {
             if let hit = identifierCache[key] { return hit }
             let result = compute(text, minimumRun: minimumRun)
-            if identifierCache.count >= 65_536 { identifierCache.removeAll(keepingCapacity: true) }
+            if identifierCache.count >= 4096 { identifierCache.removeAll(keepingCapacity: true) }
             identifierCache[key] = result
             return result
         }
