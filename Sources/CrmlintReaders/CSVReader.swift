@@ -421,11 +421,14 @@ public final class CSVReader: RecordReader {
                     let taken = source.takeRun(
                         into: &rowBuffer, stoppingAt: Self.quote, Self.lineFeed, Self.carriageReturn, Self.quote,
                         limit: min(room, maxFieldBytes + 1 - replay.count))
+                    // (Checked only when the run took bytes: a doubled quote below adds its second quote
+                    // unchecked, so the replay may already be one past its limit here, and then the next
+                    // byte, or the end of the file, decides, as it did a byte at a time.)
                     if taken > 0 {
                         rowBytes += taken
                         replay.append(contentsOf: rowBuffer[(rowBuffer.count - taken)...])
+                        if replay.count > maxFieldBytes { return resynchronise("runs over \(byteSize(maxFieldBytes)) without closing") }
                     }
-                    if replay.count > maxFieldBytes { return resynchronise("runs over \(byteSize(maxFieldBytes)) without closing") }
                 }
             }
             guard let byte = source.next() else { break }

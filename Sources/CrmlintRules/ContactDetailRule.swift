@@ -138,8 +138,8 @@ public struct ContactDetailRule: Rule, RuleKind {
         /// With each field's number (`FieldNumbers`): the per-record cache finds a field by number; by name it
         /// compared the names of the fields cached before it (~350 instructions a field).
         @exclusivity(unchecked) private var planFields: [(name: String, number: Int)] = []
-        // The last record's answers: most records of a file carry the same recipient label and audience,
-        // and comparing a short string costs less than hashing it for the tables above.
+        // The last record's recipient label: most records of a file carry the same one, and comparing a
+        // short string costs less than hashing it for the tables above.
         @exclusivity(unchecked) private var lastRecipientType: (raw: String, canonical: String)?
         /// Whether the rule reads messages to each audience seen (a handful: the canonical ones, and
         /// labels crmlint does not know). One entry for the last audience missed on every change of

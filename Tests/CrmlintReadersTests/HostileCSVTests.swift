@@ -50,6 +50,17 @@ import Testing
             ])
     }
 
+    /// A doubled quote keeps both its quotes for a re-read and checks the limit after the first: the kept
+    /// bytes may stand one past it when the file ends there. That is the end of the file, as when the
+    /// reader takes the quoted lines a byte at a time (taking them in runs once said "runs over" here).
+    @Test func quotedFieldEndingOnADoubledQuoteAtTheLimitIsNotClosed() {
+        let read = read("a\n\"\n\"\"\"\"\"\"") { $0.maxFieldBytes = 5 }
+        #expect(
+            read.first?.problem?.reason
+                == "quoted field opened on line 2 is not closed before the end of the file (an unterminated quote?); reading resumes on line 3"
+        )
+    }
+
     @Test func quotedFieldOverTheByteLimitResumesAfterItsFirstLine() {
         let read = read("a,b\n1,\"x\n2,yyyyyyyyyyyyyyyyyyyyyyyy\n3,z\n") { $0.maxFieldBytes = 10 }
         #expect(read.first?.problem?.line == 2)
