@@ -79,26 +79,30 @@ public struct NgramModel: Sendable, Equatable {
         scalars.removeAll(keepingCapacity: true)
         scalars.append(2)
         var index = 0
-        while index < bytes.count {
-            let lead = UInt32(bytes[index])
-            var value: UInt32
-            var extra: Int
-            switch lead {
-            case 0..<0x80: (value, extra) = (lead, 0)
-            case 0xC0..<0xE0: (value, extra) = (lead & 0x1F, 1)
-            case 0xE0..<0xF0: (value, extra) = (lead & 0x0F, 2)
-            default: (value, extra) = (lead & 0x07, 3)
-            }
-            index += 1
-            while extra > 0 && index < bytes.count {
-                value = value << 6 | UInt32(bytes[index] & 0x3F)
-                index += 1
-                extra -= 1
-            }
-            if value >= 0x41 && value <= 0x5A { value += 0x20 }
-            scalars.append(value)
-        }
+        while index < bytes.count { scalars.append(Self.scalar(bytes, at: &index)) }
         scalars.append(3)
+    }
+
+    /// The scalar at `index` of UTF-8 `bytes`, ASCII lower-cased, and `index` moved past it (a truncated
+    /// sequence at the end is what its bytes give).
+    @inline(__always) static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at index: inout Int) -> UInt32 {
+        let lead = UInt32(bytes[index])
+        var value: UInt32
+        var extra: Int
+        switch lead {
+        case 0..<0x80: (value, extra) = (lead, 0)
+        case 0xC0..<0xE0: (value, extra) = (lead & 0x1F, 1)
+        case 0xE0..<0xF0: (value, extra) = (lead & 0x0F, 2)
+        default: (value, extra) = (lead & 0x07, 3)
+        }
+        index += 1
+        while extra > 0 && index < bytes.count {
+            value = value << 6 | UInt32(bytes[index] & 0x3F)
+            index += 1
+            extra -= 1
+        }
+        if value >= 0x41 && value <= 0x5A { value += 0x20 }
+        return value
     }
 
     /// Calls `body` with the slot of every 1…`maxGram`-gram of `scalars`
@@ -172,26 +176,7 @@ public struct NgramModel: Sendable, Equatable {
             }
             add(2)
             var index = 0
-            let count = bytes.count
-            while index < count {
-                let lead = UInt32(bytes[index])
-                var value: UInt32
-                var extra: Int
-                switch lead {
-                case 0..<0x80: (value, extra) = (lead, 0)
-                case 0xC0..<0xE0: (value, extra) = (lead & 0x1F, 1)
-                case 0xE0..<0xF0: (value, extra) = (lead & 0x0F, 2)
-                default: (value, extra) = (lead & 0x07, 3)
-                }
-                index += 1
-                while extra > 0 && index < count {
-                    value = value << 6 | UInt32(bytes[index] & 0x3F)
-                    index += 1
-                    extra -= 1
-                }
-                if value >= 0x41 && value <= 0x5A { value += 0x20 }
-                add(value)
-            }
+            while index < bytes.count { add(Self.scalar(bytes, at: &index)) }
             add(3)
         }
     }
