@@ -42,7 +42,7 @@ extension String {
 extension String {
     /// Whether the two are the same UTF-8 bytes: `==` answers for canonically equivalent texts too,
     /// which a parser reading bytes need not read alike.
-    @inlinable public func hasSameBytes(as other: String) -> Bool {
+    @inlinable @inline(__always) public func hasSameBytes(as other: String) -> Bool {
         var left = self, right = other
         return left.withUTF8 { x in
             right.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
