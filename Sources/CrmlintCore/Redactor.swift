@@ -53,13 +53,7 @@ public final class Redactor: @unchecked Sendable {
             hasher.combine(minimumRun)
         }
 
-        static func == (a: Key, b: Key) -> Bool {
-            guard a.minimumRun == b.minimumRun else { return false }
-            var left = a.text, right = b.text
-            return left.withUTF8 { x in
-                right.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
-            }
-        }
+        static func == (a: Key, b: Key) -> Bool { a.minimumRun == b.minimumRun && a.text.hasSameBytes(as: b.text) }
     }
     @exclusivity(unchecked) private var cache: [Key: String] = [:]
     @exclusivity(unchecked) private var identifierCache: [Key: String] = [:]

@@ -41,7 +41,7 @@ extension String {
 
 extension String {
     /// Whether the two are the same UTF-8 bytes: `==` answers for canonically equivalent texts too,
-    /// which a parser reading bytes need not read alike.
+    /// which a parser or a masker reading bytes need not read alike.
     @inlinable @inline(__always) public func hasSameBytes(as other: String) -> Bool {
         var left = self, right = other
         return left.withUTF8 { x in
