@@ -409,26 +409,19 @@ public final class CSVReader: RecordReader {
             // by byte, the later lines of a quoted e-mail body cost ~130 instructions a byte, 1.2 % of a scan.
             let room = maxFieldBytes - max(rowBytes, rowBuffer.count - fieldStart)
             if room > 0 {
-                if !inQuotes {
-                    rowBytes += source.takeRun(
-                        into: &rowBuffer, stoppingAt: delimiter, Self.lineFeed, Self.carriageReturn, Self.quote, limit: room)
-                } else if quotedLines == 0 {
-                    rowBytes += source.takeRun(
-                        into: &rowBuffer, stoppingAt: Self.quote, Self.lineFeed, Self.carriageReturn, Self.quote, limit: room)
-                } else {
-                    // At most one byte past the replay's limit, which then re-reads from the replay's start as a
-                    // byte at a time would (every byte taken since is in `replay`, pushed back whole).
-                    let taken = source.takeRun(
-                        into: &rowBuffer, stoppingAt: Self.quote, Self.lineFeed, Self.carriageReturn, Self.quote,
-                        limit: min(room, maxFieldBytes + 1 - replay.count))
-                    // (Checked only when the run took bytes: a doubled quote below adds its second quote
-                    // unchecked, so the replay may already be one past its limit here, and then the next
-                    // byte, or the end of the file, decides, as it did a byte at a time.)
-                    if taken > 0 {
-                        rowBytes += taken
-                        replay.append(contentsOf: rowBuffer[(rowBuffer.count - taken)...])
-                        if replay.count > maxFieldBytes { return resynchronise("runs over \(byteSize(maxFieldBytes)) without closing") }
-                    }
+                let keeping = inQuotes && quotedLines > 0
+                // Kept for a re-read: at most one byte past the replay's limit, which then re-reads from the
+                // replay's start as a byte at a time would (every byte taken since is in `replay`, pushed back whole).
+                let taken = source.takeRun(
+                    into: &rowBuffer, stoppingAt: inQuotes ? Self.quote : delimiter, Self.lineFeed, Self.carriageReturn, Self.quote,
+                    limit: keeping ? min(room, maxFieldBytes + 1 - replay.count) : room)
+                rowBytes += taken
+                // (Checked only when the run took bytes: a doubled quote below adds its second quote unchecked,
+                // so the replay may already be one past its limit here, and then the next byte, or the end of
+                // the file, decides, as it did a byte at a time.)
+                if keeping, taken > 0 {
+                    replay.append(contentsOf: rowBuffer[(rowBuffer.count - taken)...])
+                    if replay.count > maxFieldBytes { return resynchronise("runs over \(byteSize(maxFieldBytes)) without closing") }
                 }
             }
             guard let byte = source.next() else { break }
