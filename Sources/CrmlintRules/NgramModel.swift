@@ -116,9 +116,14 @@ public struct NgramModel: Sendable, Equatable {
                 let index = start + length - 1
                 guard index < scalars.count else { break }
                 hash = fnvStep(hash, scalars[index])
-                body(Int((hash ^ UInt32(length)) &* 16_777_619 & mask))
+                body(slot(hash, length: length, mask: mask))
             }
         }
+    }
+
+    /// The slot of an n-gram of `length` scalars whose hash is `hash` (`buckets - 1` is `mask`).
+    @inline(__always) static func slot(_ hash: UInt32, length: Int, mask: UInt32) -> Int {
+        Int((hash ^ UInt32(truncatingIfNeeded: length)) &* 16_777_619 & mask)
     }
 
     /// FNV-1a over a scalar's four bytes, low byte first: the same on every platform and run. A zero
@@ -152,25 +157,25 @@ public struct NgramModel: Sendable, Equatable {
             var one: UInt32 = 0, two: UInt32 = 0
             @inline(__always) func add(_ scalar: UInt32) {
                 if maxGram == 3 {
-                    if seen >= 2 { body(Int((fnvStep(two, scalar) ^ 3) &* 16_777_619 & mask)) }
+                    if seen >= 2 { body(slot(fnvStep(two, scalar), length: 3, mask: mask)) }
                     if seen >= 1 {
                         two = fnvStep(one, scalar)
-                        body(Int((two ^ 2) &* 16_777_619 & mask))
+                        body(slot(two, length: 2, mask: mask))
                     }
                     one = fnvStep(start, scalar)
-                    body(Int((one ^ 1) &* 16_777_619 & mask))
+                    body(slot(one, length: 1, mask: mask))
                     seen += 1
                     return
                 }
                 var length = min(maxGram, seen + 1)
                 while length > 1 {
                     let hash = fnvStep(ending[length - 2], scalar)
-                    body(Int((hash ^ UInt32(length)) &* 16_777_619 & mask))
+                    body(slot(hash, length: length, mask: mask))
                     ending[length - 1] = hash
                     length -= 1
                 }
                 let hash = fnvStep(start, scalar)
-                body(Int((hash ^ 1) &* 16_777_619 & mask))
+                body(slot(hash, length: 1, mask: mask))
                 ending[0] = hash
                 seen += 1
             }
@@ -223,27 +228,25 @@ public struct NgramModel: Sendable, Equatable {
             // The first eight labels' weights of a slot added as one vector (the bundled model has eight), the rest one by one.
             var firstEight = SIMD8<Int32>()
             let vector = width >= 8
-            do {
-                scratch.stamps.withUnsafeMutableBufferPointer { stamps in
-                    weights.withUnsafeBufferPointer { table in
-                        let base = UnsafeRawPointer(table.baseAddress!)
-                        Self.forEachSlot(ofUTF8: bytes, buckets: buckets, maxGram: maxGram) { slot in
-                            guard stamps[slot] != current else { return }
-                            stamps[slot] = current
-                            let row = slot * width
-                            var label = 0
-                            if vector {
-                                firstEight &+= SIMD8<Int32>(
-                                    truncatingIfNeeded: base.loadUnaligned(fromByteOffset: row, as: SIMD8<Int8>.self))
-                                label = 8
-                            }
-                            while label < width {
-                                sums[label] &+= Int32(table[row + label])
-                                label += 1
-                            }
+            scratch.stamps.withUnsafeMutableBufferPointer { stamps in
+                weights.withUnsafeBufferPointer { table in
+                    let base = UnsafeRawPointer(table.baseAddress!)
+                    Self.forEachSlot(ofUTF8: bytes, buckets: buckets, maxGram: maxGram) { slot in
+                        guard stamps[slot] != current else { return }
+                        stamps[slot] = current
+                        let row = slot * width
+                        var label = 0
+                        if vector {
+                            firstEight &+= SIMD8<Int32>(
+                                truncatingIfNeeded: base.loadUnaligned(fromByteOffset: row, as: SIMD8<Int8>.self))
+                            label = 8
                         }
-                        if vector { for label in 0..<8 { sums[label] = firstEight[label] } }
+                        while label < width {
+                            sums[label] &+= Int32(table[row + label])
+                            label += 1
+                        }
                     }
+                    if vector { for label in 0..<8 { sums[label] = firstEight[label] } }
                 }
             }
             return withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { scores in
