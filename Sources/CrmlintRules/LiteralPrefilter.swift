@@ -607,9 +607,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
         /// found in the text, -2: found, and in no positional set (reset for the words found before the next
         /// text is marked). Then room for the words found, each once: those in a positional set (that lead
         /// patterns) from its front, the others from its back; then how many of the others, and how many
-        /// leaders. One array, so a
-        /// copy of the places is two references, as it was with places per set (a third made the
-        /// words' tuple a generic copy: 17 M instructions on 30,000 messages).
+        /// leaders. One array, so a copy of the places is two references, as it was with places per set (a
+        /// third made the words' tuple a generic copy: 17 M instructions on 30,000 messages).
         fileprivate var words: [Int32] = []
 
         public init() {}
@@ -1115,13 +1114,13 @@ extension LiteralPrefilter {
             setStart.count >= 1, clauseMaskStart.count == setStart.count, clauseMaskStart[0] == 0, clauseMasks.count % 2 == 0,
             // Each slot's clauses within the clauses' masks.
             clauseStart[0] == 0, Int(clauseStart[slotCount]) == setStart.count - 1,
-            (0..<slotCount).allSatisfy({ clauseStart[$0] <= clauseStart[$0 + 1] }),
+            clauseStart.withUnsafeBufferPointer(Self.ascends),
             Int(clauseMaskStart[clauseMaskStart.count - 1]) == clauseMasks.count / 2,
-            clauseMaskStart.withUnsafeBufferPointer({ starts in (0..<starts.count - 1).allSatisfy { starts[$0] <= starts[$0 + 1] } }),
+            clauseMaskStart.withUnsafeBufferPointer(Self.ascends),
             clauseMasks.withUnsafeBufferPointer({ masks in
                 stride(from: 0, to: masks.count, by: 2).allSatisfy { masks[$0] < UInt64(Self.bitWords(setCount)) }
             }),
-            positionalWordsStart.withUnsafeBufferPointer({ starts in (0..<setCount).allSatisfy { starts[$0] <= starts[$0 + 1] } }),
+            positionalWordsStart.withUnsafeBufferPointer(Self.ascends),
             positionalSetsEnd.withUnsafeBufferPointer({ ends in
                 setsStart.withUnsafeBufferPointer { starts in
                     ends.indices.allSatisfy { starts[$0] <= ends[$0] && ends[$0] <= starts[$0 + 1] }
@@ -1160,6 +1159,12 @@ extension LiteralPrefilter {
         self.denseSets = denseSets
         self.clauseMaskStart = clauseMaskStart
         self.clauseMasks = clauseMasks
+    }
+
+    /// Whether offsets into another table never decrease (a start table read back from a cache file:
+    /// the tables' readers walk from one start to the next unchecked).
+    static func ascends(_ starts: UnsafeBufferPointer<Int32>) -> Bool {
+        starts.indices.dropLast().allSatisfy { starts[$0] <= starts[$0 + 1] }
     }
 
     /// How many of the tables are read in place from a cache file (tests).
