@@ -68,8 +68,9 @@ public struct Finding: Codable, Equatable, Hashable, Sendable {
         self.related = related
     }
 
-    /// Report order: by file, line, rule, field, column, fingerprint.
-    public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
+    /// Report order: by file, line, rule, field, column, fingerprint. (Inlinable: called across modules, a
+    /// finding lent from an array or a buffer was copied whole, a dozen strings, to be compared.)
+    @inlinable public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
         if a.file != b.file { return a.file < b.file }
         if a.line != b.line { return a.line < b.line }
         if a.rule != b.rule { return a.rule < b.rule }

@@ -27,6 +27,24 @@ import Testing
         #expect(try bytes.withUnsafeBytes { try FindingCodec.decode($0) } == extreme)
     }
 
+    /// Sorting by place gives what sorting the findings gives, ties (findings equal in report order, told
+    /// apart here by their messages) in the order they came.
+    @Test func inReportOrderSortsStablyAsTheFindingsWould() {
+        var findings = RandomFindings.make(400, seed: 8)
+        for index in stride(from: 1, to: findings.count, by: 2) {
+            // Equal to the one before in every key of the order, with a message of its own.
+            let message = "tie \(index)"
+            findings[index] = findings[index - 1]
+            findings[index].message = message
+        }
+        var generator = SeededGenerator(seed: 4)
+        findings.shuffle(using: &generator)
+        let expected = findings.enumerated().sorted {
+            Finding.reportOrder($0.element, $1.element) || (!Finding.reportOrder($1.element, $0.element) && $0.offset < $1.offset)
+        }.map(\.element)
+        #expect(FindingSpool.inReportOrder(findings) == expected)
+    }
+
     /// Decoding with the strings of the findings before (`RecentStrings`) gives each finding as written, whether
     /// its neighbours share a value, differ in one byte, have it empty or absent.
     @Test func recentStringsChangeNoDecodedFinding() throws {
