@@ -8,6 +8,9 @@ import Yams
 /// YAML: `{field: text, patterns: [...], unless: [...], unless_window: 20, empty: false}`.
 struct PhraseMatcher {
     let field: String
+    /// `field`'s number (`FieldNumbers`): the record's value found by it, not by hashing the name (the first
+    /// rule to ask for an inbound message's text is a matcher's: ~500 instructions a message by name).
+    private let number: Int
     let patterns: [Pattern]
     let unless: [Pattern]
     let unlessWindow: Int
@@ -18,6 +21,12 @@ struct PhraseMatcher {
     /// depends on the text alone, and is remembered for texts that repeat (`TextMemo`).
     private let identity = Identity()
     private final class Identity: Sendable {}
+
+    init(field: String, patterns: [Pattern], unless: [Pattern], unlessWindow: Int, skipQuoted: Bool, matchesEmpty: Bool) {
+        (self.field, number) = (field, FieldNumbers.number(of: field))
+        (self.patterns, self.unless, self.unlessWindow, self.skipQuoted, self.matchesEmpty) =
+            (patterns, unless, unlessWindow, skipQuoted, matchesEmpty)
+    }
 
     static func read(_ keys: NestedKeys) -> PhraseMatcher? {
         let field = keys.string("field") ?? "text"
@@ -35,7 +44,7 @@ struct PhraseMatcher {
 
     /// True when an uncancelled hit of any pattern is in the record's field.
     func matches(_ record: Record, context: CheckContext) -> Bool {
-        let index = context.fieldIndex(record, field: field)
+        let index = context.fieldIndex(record, field: field, number: number)
         guard let value = context.value(at: index), !value.isBlank else { return matchesEmpty }
         // Two facts: the text holds the phrase, and it does not.
         let holds = context.textFacts(of: identity)
