@@ -876,8 +876,13 @@ public final class LiteralPrefilter: @unchecked Sendable {
                         }
                         let count = bytes.count
                         var position = 0
+                        // Each scalar decoded once: as the one after a place (for the pair it starts), then kept
+                        // as the next place's own (decoding it twice was an eighth of marking).
+                        var current = count > 0 ? Self.scalar(bytes, at: 0) : nil
                         while position < count {
-                            guard let (scalar, length) = Self.scalar(bytes, at: position) else { break }
+                            guard let (scalar, length) = current else { break }
+                            let following = position + length < count ? Self.scalar(bytes, at: position + length) : nil
+                            current = following
                             var bucket = scalar < 0x10000 ? Int(tables.bmpTable[Int(scalar)]) : directBucketLimit
                             if bucket == directBucketLimit { bucket = otherTable[scalar] ?? 0 }
                             if bucket != 0 {
@@ -887,7 +892,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
                                         Int(tables.shortWords[s]), at: position, linkCount: &linkCount, leadersFound: &leadersFound,
                                         othersFound: &othersFound)
                                 }
-                                if position + length < count, let (next, nextLength) = Self.scalar(bytes, at: position + length) {
+                                if let (next, nextLength) = following {
                                     let key = Self.pairKey(scalar, next)
                                     let bit = Self.pairBit(key)
                                     guard tables.pairBits[bit >> 6] & (1 << UInt64(bit & 63)) != 0 else {
