@@ -49,15 +49,15 @@ enum FindingCodec {
         var reader = Reader(bytes: bytes, recent: recent)
         let rule = try reader.string(slot: 0)
         let category = try reader.caseOf(categories), severity = try reader.caseOf(severities)
-        let message = try reader.string(slot: 3), file = try reader.string(slot: 4), line = try reader.integer()
+        let message = try reader.string(slot: 1), file = try reader.string(slot: 2), line = try reader.integer()
         let datasetNumber = try reader.byte()
         let dataset = datasetNumber == noCase ? nil : try Reader.case(datasetNumber, of: datasets)
         var finding = Finding(
             rule: rule, category: category, severity: severity, message: message, file: file, line: line, dataset: dataset,
-            recordId: try reader.optional(), customerId: try reader.optional(slot: 6), rep: try reader.optional(slot: 7),
-            tier: try reader.optional(slot: 8), day: try reader.optional(slot: 9), field: try reader.optional(slot: 10),
+            recordId: try reader.optional(), customerId: try reader.optional(slot: 3), rep: try reader.optional(slot: 4),
+            tier: try reader.optional(slot: 5), day: try reader.optional(slot: 6), field: try reader.optional(slot: 7),
             column: try reader.optionalInteger(), excerpt: try reader.optional(), fingerprint: "")
-        finding.sheet = try reader.optional(slot: 11)
+        finding.sheet = try reader.optional(slot: 8)
         finding.cell = try reader.optional()
         finding.fingerprint = try reader.string()
         finding.occurrences = try reader.optionalInteger()
@@ -68,8 +68,8 @@ enum FindingCodec {
             for _ in 1..<related {
                 locations.append(
                     RelatedLocation(
-                        file: try reader.string(slot: 12), line: try reader.integer(), recordId: try reader.optional(),
-                        note: try reader.optional(slot: 13)))
+                        file: try reader.string(slot: 9), line: try reader.integer(), recordId: try reader.optional(),
+                        note: try reader.optional(slot: 10)))
             }
             finding.related = locations
         }
@@ -81,7 +81,7 @@ enum FindingCodec {
     /// the last value decoded and its bytes: read back in report order, neighbours share most of them,
     /// and making each string again (validating its UTF-8, a heap copy for most) was a third of decoding.
     final class RecentStrings {
-        static let slots = 14
+        static let slots = 11
         /// Per slot, its last value's bytes (`capacities` allocated) and length, and the value; raw memory
         /// read per field of every finding (arrays of arrays cost an access check and a generic append each).
         private let stored = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: slots)
@@ -126,7 +126,9 @@ enum FindingCodec {
     private static let noCase: UInt8 = 0xFF
 
     private static func caseNumber<Case: Equatable>(_ value: Case, in cases: [Case]) -> UInt8 {
-        UInt8(truncatingIfNeeded: cases.firstIndex(of: value)!)
+        // A byte: an enumeration of `noCase` cases or more would need another layout (they have 4 to ~30).
+        precondition(cases.count < Int(noCase), "too many cases for a byte")
+        return UInt8(truncatingIfNeeded: cases.firstIndex(of: value)!)
     }
 
     private static func integer(_ value: Int, _ out: inout [UInt8]) {

@@ -109,8 +109,8 @@ final class FindingSpool {
         held.removeAll(keepingCapacity: true)
     }
 
-    /// The runs' findings in report order (a heap of each run's next finding, earlier runs first on ties),
-    /// or one run after another for a partition.
+    /// The runs' findings in report order (each run's next finding held, and a heap of the runs ordered by
+    /// them, earlier runs first on ties), or one run after another for a partition.
     private func merge(_ file: SpillFile, _ body: (Finding) throws -> Void) throws {
         let cursors = runs.map { SpillFile.Cursor(file: file, from: $0.start, to: $0.end) }
         // Per run: its findings follow one another in report order, so neighbours share strings.

@@ -33,9 +33,10 @@ final class FieldValueCache {
     private var states: UnsafeMutablePointer<Column>?
 
     /// A column whose values seldom repeat (record ids) is not looked up: a miss costs ~45 instructions
-    /// on top of making the value, a find saves ~75 (more for a value that would be allocated). A find
-    /// adds 2 to `score`, a miss takes 1; below `giveUp` (a third of look-ups found or fewer, over the
-    /// last ~100) the column's next `rest` values are made as they are, then it is tried again.
+    /// on top of making the value, a find saves ~75 (more for a value that would be allocated), so finding
+    /// a third of them is about even. A find adds 2 to `score` (up to 64), a miss takes 1; once misses
+    /// outweigh finds by `giveUp` (fewer than a third found for a while: from a new column's 0, 97
+    /// misses in a row) the column's next `rest` values are made as they are, then it is tried again.
     private struct Column {
         var score = 0
         var resting = 0
@@ -59,7 +60,8 @@ final class FieldValueCache {
         guard count > 0, count <= Self.longest, column < Self.cachedColumns, let rowBase = row.baseAddress else {
             return String(checkedUTF8: UnsafeBufferPointer(rebasing: row[range]))
         }
-        if column >= columns { grow(to: column + 1) }
+        // Doubling: a wide file's first row grows the tables a few times, not once a column.
+        if column >= columns { grow(to: min(Self.cachedColumns, max(column + 1, 2 * columns, 8))) }
         let state = states! + column
         if state.pointee.resting > 0 {
             state.pointee.resting &-= 1
@@ -86,8 +88,8 @@ final class FieldValueCache {
     /// Four words holding every byte of the `count` (1...32) bytes at `start` in a row of `rowCount` bytes at
     /// `row`: under 8 bytes, the bytes in the low end of the first word (read as the 8 bytes that end where
     /// they end, or that start where they start, shifted, when the row has them; else one at a time) and zeros;
-    /// else words read at 0, 8, 16 and `count - 8`, each moved back to end by `count` (they overlap in a
-    /// short value). Equal lengths and equal words are equal bytes.
+    /// else words read at 0, 8, 16 and `count - 8`, none past `count - 8` (so they overlap in a value
+    /// under 32 bytes). Equal lengths and equal words are equal bytes.
     @inline(__always) static func key(
         row: UnsafePointer<UInt8>, rowCount: Int, start: Int, count: Int
     ) -> (

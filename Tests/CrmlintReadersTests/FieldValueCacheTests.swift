@@ -31,6 +31,28 @@ import Testing
         #expect(asked > 2_000)
     }
 
+    /// A short value is read three ways (the 8 bytes that end where it ends, the 8 that start where it starts,
+    /// or a byte at a time), by where it stands in its row: in one column, each way, and the same bytes in
+    /// other orders, come back as their own bytes whichever way the value before them was read.
+    @Test func aShortValueReadEachWayInOneColumn() {
+        let cache = FieldValueCache()
+        let values: [[UInt8]] = [Array("ab,cd".utf8), Array("cd,ab".utf8), Array("ba,dc".utf8), Array("李超".utf8), Array("超李".utf8)]
+        for _ in 0..<3 {
+            for value in values {
+                let placements: [(before: Int, after: Int)] = [
+                    (9, 0), // ends at 8 or later: the 8 bytes before its end
+                    (0, 9), // starts a row with 8 bytes after its start
+                    (0, 0), // a row of its own, shorter than 8 bytes: a byte at a time
+                ]
+                for (before, after) in placements {
+                    let row = [UInt8](repeating: 0x3B, count: before) + value + [UInt8](repeating: 0x3B, count: after)
+                    let read = row.withUnsafeBufferPointer { cache.value(in: $0, before..<(before + value.count), column: 0) }
+                    #expect(Array(read.utf8) == value, "\(before) bytes before, \(after) after")
+                }
+            }
+        }
+    }
+
     /// The same bytes in one column come back as the same string, and in any column as equal text.
     @Test func findsARepeatedValueAndKeepsColumnsApart() {
         let cache = FieldValueCache()
