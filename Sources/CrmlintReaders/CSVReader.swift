@@ -52,9 +52,6 @@ public final class CSVReader: RecordReader {
     /// A row with more fields than this is an input error (a file of commas would otherwise hold an array per comma).
     @exclusivity(unchecked) public var maxFields = 10_000
 
-    /// Short values repeated down a column, made into a `String` once (`FieldValueCache`).
-    private let fieldValues = FieldValueCache()
-
     private static let quote: UInt8 = 0x22, lineFeed: UInt8 = 0x0A, carriageReturn: UInt8 = 0x0D
     private static let utf8BOM: [UInt8] = [0xEF, 0xBB, 0xBF], gb18030BOM: [UInt8] = [0x84, 0x31, 0x95, 0x33]
 
@@ -125,7 +122,7 @@ public final class CSVReader: RecordReader {
                 // decoded copy with the bytes were ~200 instructions, half of reading a message.
                 if encoding == .utf8, Self.isValidUTF8Row(bytes, fields: fieldRanges[..<count]) {
                     for index in 0..<count {
-                        values.append(fieldValues.value(in: bytes, fieldRanges[index], column: index))
+                        values.append(String(checkedUTF8: UnsafeBufferPointer(rebasing: bytes[fieldRanges[index]])))
                     }
                     return nil
                 }
