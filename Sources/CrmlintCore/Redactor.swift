@@ -73,17 +73,15 @@ public final class Redactor: @unchecked Sendable {
         // Identifiers (record and customer ids: mostly distinct) in a memo of their own: in one with the
         // messages (a few thousand texts, each repeated on finding after finding) they filled it, and
         // emptying it made every message be masked again (~15,000 instructions each).
-        if minimumRun == Int.max {
-            if let hit = identifierCache[key] { return hit }
-            let result = compute(text, minimumRun: minimumRun)
-            if identifierCache.count >= 4096 { identifierCache.removeAll(keepingCapacity: true) }
-            identifierCache[key] = result
-            return result
-        }
-        if let hit = cache[key] { return hit }
-        let result = compute(text, minimumRun: minimumRun)
-        if cache.count >= 4096 { cache.removeAll(keepingCapacity: true) }
-        cache[key] = result
+        return minimumRun == Int.max ? remembered(key, in: &identifierCache) : remembered(key, in: &cache)
+    }
+
+    /// `key`'s text redacted, from `memo` or computed into it (emptied when full: 4,096 texts). The lock held.
+    private func remembered(_ key: Key, in memo: inout [Key: String]) -> String {
+        if let hit = memo[key] { return hit }
+        let result = compute(key.text, minimumRun: key.minimumRun)
+        if memo.count >= 4096 { memo.removeAll(keepingCapacity: true) }
+        memo[key] = result
         return result
     }
 
