@@ -86,6 +86,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
     @exclusivity(unchecked) private var positional: [Bool] = []
     /// Per slot: the word set every match of that pattern starts with, or -1.
     @exclusivity(unchecked) private var leadingSet: [Int32] = []
+    /// Per slot: 1 when its pattern cannot start inside a run of digits (`DigitRunStarts`), so its
+    /// start places there are dropped (`startsOutsideDigitRuns`).
+    @exclusivity(unchecked) private var outsideDigitRuns: [UInt8] = []
     /// Derived from the clause tables (`deriveEntryTriggers`): per word set, the entry slots whose
     /// first clause names it (`triggerSlots[triggerStart[set]..<triggerStart[set + 1]]`), and the entry
     /// slots with no clause, a bit each. An entry can be allowed only when a set of its first clause is
@@ -217,22 +220,26 @@ public final class LiteralPrefilter: @unchecked Sendable {
             return found
         }
         // A pattern's clauses and leading set, once: a pattern alone in its entry has both slots.
-        var patternSlots: [ObjectIdentifier: (clauses: [[Int32]], leading: Int32)] = [:]
-        func slotParts(_ pattern: Pattern) -> (clauses: [[Int32]], leading: Int32) {
+        var patternSlots: [ObjectIdentifier: (clauses: [[Int32]], leading: Int32, outsideDigitRuns: Bool)] = [:]
+        func slotParts(_ pattern: Pattern) -> (clauses: [[Int32]], leading: Int32, outsideDigitRuns: Bool) {
             if let known = patternSlots[ObjectIdentifier(pattern)] { return known }
             let found = analysis(pattern)
             var leading: Int32 = -1
+            var outside = false
             if let words = found.leadingWords {
                 let set = index(words)
                 positional[set] = true
                 leading = Int32(set)
+                // Asked only of a pattern tried at its places: one searched whole has no places to drop.
+                outside = DigitRunStarts.excludesInnerDigits(pattern.source)
             }
-            let parts = (found.requirement.map(clauses) ?? [], leading)
+            let parts = (found.requirement.map(clauses) ?? [], leading, outside)
             patternSlots[ObjectIdentifier(pattern)] = parts
             return parts
         }
-        func addSlot(clauses list: [[Int32]], leading: Int32) {
+        func addSlot(clauses list: [[Int32]], leading: Int32, outsideDigitRuns: Bool = false) {
             leadingSet.append(leading)
+            self.outsideDigitRuns.append(outsideDigitRuns ? 1 : 0)
             for sets in list {
                 clauseSets += sets
                 setStart.append(Int32(clauseSets.count))
@@ -260,7 +267,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
             firstLeafSlot[pattern.metadata.id] = slotCount
             for leaf in pattern.matchers.flatMap(\.leaves) {
                 let parts = slotParts(leaf)
-                addSlot(clauses: parts.clauses, leading: parts.leading)
+                addSlot(clauses: parts.clauses, leading: parts.leading, outsideDigitRuns: parts.outsideDigitRuns)
             }
         }
         for word in words { wordBytes += word; wordStart.append(Int32(wordBytes.count)) }
@@ -774,6 +781,18 @@ public final class LiteralPrefilter: @unchecked Sendable {
         return positions(ofSet: set, in: places, present: present)
     }
 
+    /// `starts`, less the digits that follow a digit in `text` when the pattern of `slot` cannot start a match
+    /// there (`DigitRunStarts`; a search that begins inside such a run tries its first place itself,
+    /// `TextMatcher.earliestStart`).
+    public func starts(slot: Int, in places: Places, present: PresentSets, text: UnsafeBufferPointer<UInt8>) -> [Int]? {
+        guard var positions = starts(slot: slot, in: places, present: present) else { return nil }
+        if outsideDigitRuns[slot] != 0 { DigitRunStarts.dropInnerDigits(&positions, in: text) }
+        return positions
+    }
+
+    /// Whether `starts(slot:in:present:text:)` drops places inside runs of digits for `slot`.
+    public func startsOutsideDigitRuns(slot: Int) -> Bool { outsideDigitRuns[slot] != 0 }
+
     /// Marks in `present` (sized `setCount`) the word sets with a word in `bytes`.
     public func mark(_ bytes: UnsafeBufferPointer<UInt8>, into present: inout PresentSets) {
         var places = Places()
@@ -1023,8 +1042,9 @@ extension LiteralPrefilter {
     /// 8: each positional set's words (`positionalWords`; deriving them was 2 % of a warm small-file run);
     /// 9: the pair bits and a common word's sets as bits (`pairBits`, `denseStart`, `denseSets`: deriving
     /// them on every run was 1.7 % of a warm small-file run); 10: the clauses as masks (`clauseMasks`);
-    /// 11: the bits of 9 aligned and read in place, not copied out.
-    static let magic = "crmlint-prefilter 11\n"
+    /// 11: the bits of 9 aligned and read in place, not copied out; 12: which slots' patterns cannot start inside
+    /// a run of digits (`outsideDigitRuns`).
+    static let magic = "crmlint-prefilter 12\n"
 
     func serialized() -> [UInt8] {
         var out = CacheWriter()
@@ -1044,6 +1064,7 @@ extension LiteralPrefilter {
         out.raw(bucketStart)
         out.raw(positional.map { $0 ? UInt8(1) : 0 })
         out.raw(leadingSet)
+        out.raw(outsideDigitRuns)
         out.raw(shortStart)
         out.raw(shortWords)
         out.aligned(pairSlots)
@@ -1085,7 +1106,8 @@ extension LiteralPrefilter {
             let otherKeys = input.raw(UInt32.self), let otherValues = input.raw(Int.self), otherKeys.count == otherValues.count,
             let wordBytes = input.table(UInt8.self), let wordStart = input.table(Int32.self), let setsFlat = input.table(Int32.self),
             let setsStart = input.table(Int32.self), let bucketFlat = input.table(Int32.self), let bucketStart = input.raw(Int32.self),
-            let positional = input.raw(UInt8.self), let leadingSet = input.raw(Int32.self), let shortStart = input.raw(Int32.self),
+            let positional = input.raw(UInt8.self), let leadingSet = input.raw(Int32.self),
+            let outsideDigitRuns = input.raw(UInt8.self), let shortStart = input.raw(Int32.self),
             let shortWords = input.raw(Int32.self), let pairSlots = input.table(UInt64.self),
             let pairWords = input.table(Int32.self), let positionalSetsEnd = input.table(Int32.self),
             let positionalWords = input.table(Int32.self), let positionalWordsStart = input.table(Int32.self),
@@ -1106,6 +1128,7 @@ extension LiteralPrefilter {
             tables.append(table)
         }
         guard input.string() == "end", input.atEnd, positional.count == setCount, leadingSet.count == slotCount,
+            outsideDigitRuns.count == slotCount,
             clauseStart.count == slotCount + 1, shortStart.count == bucketStart.count, pairSlots.count >= 32,
             pairSlots.count & (pairSlots.count - 1) == 0, positionalSetsEnd.count == setsStart.count - 1,
             positionalWordsStart.count == setCount + 1, positionalWordsStart[0] == 0,
@@ -1146,6 +1169,7 @@ extension LiteralPrefilter {
         self.bucketStart = bucketStart
         self.positional = positional.map { $0 != 0 }
         self.leadingSet = leadingSet
+        self.outsideDigitRuns = outsideDigitRuns
         self.setCount = setCount
         self.slotCount = slotCount
         self.firstSlot = tables[0]

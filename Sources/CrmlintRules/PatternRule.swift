@@ -277,10 +277,13 @@ public struct PatternRule: Rule, RuleKind {
 
         /// How the rule's pattern number `leaf` runs on the current field.
         private func run(
-            leaf: Int, slot: Int, prefilter: LiteralPrefilter, present: LiteralPrefilter.PresentSets, places: LiteralPrefilter.Places
+            leaf: Int, slot: Int, prefilter: LiteralPrefilter, present: LiteralPrefilter.PresentSets, places: LiteralPrefilter.Places,
+            in buffer: UnsafeBufferPointer<UInt8>
         ) -> TextMatcher.Run {
             guard prefilter.allows(entry: slot, present: present) else { return .skip }
-            guard let positions = prefilter.starts(slot: slot, in: places, present: present) else { return .scan }
+            // (Not `.skip` when no place is left: a part of an alternation is still tried where a search begins inside
+            // a run of digits, `TextMatcher.earliestStart`.)
+            guard let positions = prefilter.starts(slot: slot, in: places, present: present, text: buffer) else { return .scan }
             let twin: Pattern
             if let known = anchoredTwins[leaf] {
                 twin = known
@@ -378,11 +381,15 @@ public struct PatternRule: Rule, RuleKind {
                             entry, firstLeaf: leafOffsets[index], in: buffer, scratch: context.scratch,
                             allowed: { prefilter.allows(entry: leafSlot + $0, present: words.present) }
                         ) { leaf in
-                            run(leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: words.present, places: words.places)
+                            run(
+                                leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: words.present, places: words.places,
+                                in: buffer)
                         }
                     } else if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter {
                         hits = try matcher.hits(in: buffer, scratch: context.scratch, firstLeaf: leafOffsets[index]) { leaf in
-                            run(leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: words.present, places: words.places)
+                            run(
+                                leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: words.present, places: words.places,
+                                in: buffer)
                         }
                     } else {
                         hits = try matcher.hits(in: buffer, scratch: context.scratch)

@@ -242,9 +242,19 @@ public indirect enum TextMatcher: Sendable {
         case .skip: return nil
         case .scan: return try part.firstMatch(in: buffer, from: position, scratch: scratch)?.range.lowerBound
         case let .at(starts, anchored):
+            // The starts may lack digits that follow a digit (`DigitRunStarts`); a search that begins inside such a run
+            // (where another part's match ended) tries its own place first, as `Pattern.allMatches(in:startingAt:)`
+            // does. A place that starts none of the pattern's words cannot match, so where none were left out the
+            // try changes nothing.
+            var insideDigits = UTF8Offsets.insideDigitRun(buffer, at: position)
             for start in starts where start >= position {
+                if insideDigits, start != position, try anchored.firstMatch(in: buffer, from: position, scratch: scratch) != nil {
+                    return position
+                }
+                insideDigits = false
                 if try anchored.firstMatch(in: buffer, from: start, scratch: scratch) != nil { return start }
             }
+            if insideDigits, try anchored.firstMatch(in: buffer, from: position, scratch: scratch) != nil { return position }
             return nil
         }
     }

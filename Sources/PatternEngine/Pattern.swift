@@ -469,14 +469,33 @@ public final class Pattern: @unchecked Sendable {
 
     /// What `allMatches` finds, for a pattern every match of which starts at
     /// one of `starts` (ascending byte offsets): `self` must be `anchored()`.
+    ///
+    /// `starts` may leave out ASCII digits that follow an ASCII digit where the caller has proved that a
+    /// match starting there implies one starting a digit earlier (the rules' `DigitRunStarts`). A search
+    /// that resumes inside such a run (after a match, perhaps an empty one, that ended there) then tries the
+    /// place it resumes at itself: the first of the run left for it. Where nothing was left out the extra
+    /// try finds nothing (no match starts off `starts`), so the matches are the same either way.
     public func allMatches(in subject: UnsafeBufferPointer<UInt8>, startingAt starts: [Int], scratch: MatchScratch) throws -> [PatternMatch]
     {
         var found: [PatternMatch] = []
         var position = 0
-        for start in starts where start >= position && start <= subject.count {
+        var next = 0
+        var triedResumePlace = false
+        while true {
+            while next < starts.count, starts[next] < position { next += 1 }
+            let start: Int
+            if !triedResumePlace, UTF8Offsets.insideDigitRun(subject, at: position), next == starts.count || starts[next] != position {
+                start = position
+                triedResumePlace = true
+            } else {
+                guard next < starts.count, starts[next] <= subject.count else { break }
+                start = starts[next]
+                next += 1
+            }
             guard let match = try firstMatch(in: subject, from: start, scratch: scratch) else { continue }
             found.append(match)
             position = match.range.upperBound > start ? match.range.upperBound : UTF8Offsets.nextScalarStart(subject, after: start)
+            triedResumePlace = false
         }
         return found
     }
@@ -599,6 +618,11 @@ public enum UTF8Offsets {
         var next = offset + 1
         while next < bytes.count, bytes[next] & 0xC0 == 0x80 { next += 1 }
         return next
+    }
+
+    /// Whether `offset` holds an ASCII digit that follows an ASCII digit.
+    @inline(__always) public static func insideDigitRun(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Bool {
+        offset > 0 && offset < bytes.count && bytes[offset] &- 0x30 < 10 && bytes[offset - 1] &- 0x30 < 10
     }
 }
 
