@@ -21,14 +21,16 @@
 ///   place a search resumes at inside the run, which `Pattern.allMatches(in:startingAt:)`
 ///   and `TextMatcher.earliestStart` try themselves.
 ///
-/// Lookaheads, positive lookbehinds and anchors are passed as if absent (only more
-/// ways stay open), but end the third kind. Conservative elsewhere: a construct it
-/// does not model makes it answer "try everywhere" — backreferences, `\K`,
-/// conditionals, recursion, verbs, `(?x)`, POSIX classes, `\Q…\E`, code-point
-/// escapes outside a class, and atomic and possessive groups (PCRE2's JIT has been
-/// seen to try an atomic group's second alternative after the first matched and
-/// what followed failed, which its interpreter does not; the third kind rests on
-/// the loop giving way, so atomic groups are left alone).
+/// Lookarounds and anchors are passed as if absent (only more ways stay open),
+/// but end the third kind; a lookaround holding a loop ends all three (its work at
+/// a dropped place might have met the match limit, and the limit's finding must
+/// not go missing). Conservative elsewhere: a construct it does not model makes it
+/// answer "try everywhere" — backreferences, `\K`, `\G`, conditionals, recursion,
+/// verbs, `(?x)`, POSIX classes, `\Q…\E`, code-point escapes outside a class, and
+/// atomic and possessive groups (the third kind rests on the loop giving way; and
+/// PCRE2's JIT was seen, in `pcre2test` 10.42, to try an atomic group's second
+/// alternative after its first had matched and what followed failed, as the
+/// interpreter does not).
 enum DigitRunStarts {
     /// True when every way into `source` (PCRE2 syntax, compiled with UTF and UCP) is cleared: no match starts
     /// at an ASCII digit after an ASCII digit, or one that does means one a digit earlier.
@@ -62,6 +64,9 @@ enum DigitRunStarts {
         /// The piece is one alternative of a single character class (or `\d`, `.`) that takes every ASCII digit:
         /// as a lookbehind's alternative it fails after any digit.
         var everyDigitAtom = false
+        /// A lookaround whose work is not plainly bounded (it holds a loop, `*`, `+` or `{`): met before a way is
+        /// cleared, it would run at a dropped place too and might meet the match limit there, so it leaves the way open.
+        var costlyAssertion = false
     }
 
     struct Parser {
@@ -108,6 +113,7 @@ enum DigitRunStarts {
                 items += 1
                 onlyAtom = everyDigit && loop == nil
                 guard open else { continue }
+                if item.costlyAssertion { result.mayConsumeDigit = true }
                 if item.mayConsumeDigit {
                     // A loop over every digit, or a digit class then such a loop, with no assertion before: the
                     // run's first digit is tried instead (see the type's note).
@@ -264,7 +270,7 @@ enum DigitRunStarts {
                 return consuming(mayDigit: true, everyDigit: next == "d" || next == "w" || next == "S")
             case "D", "W", "s", "h", "v", "n", "t", "r", "f", "e", "a":
                 return consuming(mayDigit: false, everyDigit: false)
-            case "b", "B", "A", "z", "Z", "G":
+            case "b", "B", "A", "z", "Z":
                 return zeroWidth
             case "p", "P":
                 guard let name = propertyName() else { return giveUp() }
@@ -341,15 +347,19 @@ enum DigitRunStarts {
             } else if peek() == "*" {
                 return giveUp() // verbs and (*…) options
             }
+            let contentStart = index
             guard let inner = alternation(), peek() == ")" else { return giveUp() }
+            // Lookarounds are plainly bounded work when they hold no loop (nor a literal `*`, `+` or `{`: not told apart).
+            let bounded = !chars[contentStart..<index].contains { $0 == "*" || $0 == "+" || $0 == "{" }
             index += 1
+            let assertion = (Flow(mayConsumeDigit: false, passes: true, costlyAssertion: !bounded), false)
             switch kind {
             case .plain: return (inner, false)
-            case .lookahead, .lookbehind: return zeroWidth
+            case .lookahead, .lookbehind: return assertion
             case .negativeLookbehind:
                 // A guard when one alternative is a single character taking every digit: after a digit it matches, so
                 // the assertion fails.
-                return inner.everyDigitAtom ? (Flow(mayConsumeDigit: false, passes: false), false) : zeroWidth
+                return inner.everyDigitAtom && bounded ? (Flow(mayConsumeDigit: false, passes: false), false) : assertion
             }
         }
 

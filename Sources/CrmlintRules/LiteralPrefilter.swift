@@ -781,16 +781,16 @@ public final class LiteralPrefilter: @unchecked Sendable {
         return positions(ofSet: set, in: places, present: present)
     }
 
-    /// `starts`, less the digits that follow a digit in `text` when the pattern of `slot` cannot start a match
-    /// there (`DigitRunStarts`; a search that begins inside such a run tries its first place itself,
-    /// `TextMatcher.earliestStart`).
+    /// `starts`, less the digits that follow a digit in `text` when the pattern of `slot` needs no try there
+    /// (`DigitRunStarts`; run it with `resumingInDigitRuns`, as `startsOutsideDigitRuns` says).
     public func starts(slot: Int, in places: Places, present: PresentSets, text: UnsafeBufferPointer<UInt8>) -> [Int]? {
         guard var positions = starts(slot: slot, in: places, present: present) else { return nil }
         if outsideDigitRuns[slot] != 0 { DigitRunStarts.dropInnerDigits(&positions, in: text) }
         return positions
     }
 
-    /// Whether `starts(slot:in:present:text:)` drops places inside runs of digits for `slot`.
+    /// Whether `starts(slot:in:present:text:)` drops places inside runs of digits for `slot`: its search then
+    /// tries the place it resumes at inside such a run (`Pattern.allMatches(in:startingAt:resumingInDigitRuns:)`).
     public func startsOutsideDigitRuns(slot: Int) -> Bool { outsideDigitRuns[slot] != 0 }
 
     /// Marks in `present` (sized `setCount`) the word sets with a word in `bytes`.

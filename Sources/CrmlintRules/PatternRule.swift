@@ -281,8 +281,6 @@ public struct PatternRule: Rule, RuleKind {
             in buffer: UnsafeBufferPointer<UInt8>
         ) -> TextMatcher.Run {
             guard prefilter.allows(entry: slot, present: present) else { return .skip }
-            // (Not `.skip` when no place is left: a part of an alternation is still tried where a search begins inside
-            // a run of digits, `TextMatcher.earliestStart`.)
             guard let positions = prefilter.starts(slot: slot, in: places, present: present, text: buffer) else { return .scan }
             let twin: Pattern
             if let known = anchoredTwins[leaf] {
@@ -291,7 +289,7 @@ public struct PatternRule: Rule, RuleKind {
                 twin = allLeaves[leaf].anchored()
                 anchoredTwins[leaf] = twin
             }
-            return .at(positions, anchored: twin)
+            return .at(positions, anchored: twin, resumingInDigitRuns: prefilter.startsOutsideDigitRuns(slot: slot))
         }
 
         /// The context's number for the fact "this rule found nothing in the text" (`NothingFoundGate` reads it too).
@@ -495,7 +493,7 @@ public struct PatternRule: Rule, RuleKind {
             switch run {
             case .skip: return []
             case .scan: starts = nil
-            case let .at(positions, _): starts = positions
+            case let .at(positions, _, _): starts = positions
             }
             for memo in leafMemo
             where memo.generation == leafGeneration && memo.leaf == first && memo.group == group && memo.starts == starts {

@@ -96,11 +96,12 @@ public indirect enum TextMatcher: Sendable {
 
     /// How a pattern inside runs on one text: not at all (its required words
     /// are absent), over the whole text, or only where one of its leading
-    /// words stands, with its anchored twin.
+    /// words stands, with its anchored twin (`resumingInDigitRuns`: the places
+    /// lack digits inside runs of digits, `DigitRunStarts`).
     enum Run {
         case skip
         case scan
-        case at([Int], anchored: Pattern)
+        case at([Int], anchored: Pattern, resumingInDigitRuns: Bool = false)
     }
 
     /// One pattern's non-empty matches, run as `run` says, with its capture `group` as the captured range.
@@ -111,7 +112,8 @@ public indirect enum TextMatcher: Sendable {
         switch run {
         case .skip: return []
         case .scan: matches = try pattern.allMatches(in: buffer, scratch: scratch)
-        case let .at(starts, anchored): matches = try anchored.allMatches(in: buffer, startingAt: starts, scratch: scratch)
+        case let .at(starts, anchored, resuming):
+            matches = try anchored.allMatches(in: buffer, startingAt: starts, resumingInDigitRuns: resuming, scratch: scratch)
         }
         return matches.compactMap { match in
             guard !match.range.isEmpty else { return nil }
@@ -241,12 +243,10 @@ public indirect enum TextMatcher: Sendable {
         switch run {
         case .skip: return nil
         case .scan: return try part.firstMatch(in: buffer, from: position, scratch: scratch)?.range.lowerBound
-        case let .at(starts, anchored):
-            // The starts may lack digits that follow a digit (`DigitRunStarts`); a search that begins inside such a run
-            // (where another part's match ended) tries its own place first, as `Pattern.allMatches(in:startingAt:)`
-            // does. A place that starts none of the pattern's words cannot match, so where none were left out the
-            // try changes nothing.
-            var insideDigits = UTF8Offsets.insideDigitRun(buffer, at: position)
+        case let .at(starts, anchored, resuming):
+            // Starts that lack digits inside runs of digits (`DigitRunStarts`): a search that begins inside such a run
+            // (where another part's match ended) tries its own place first, as `Pattern.allMatches(in:startingAt:)` does.
+            var insideDigits = resuming && UTF8Offsets.insideDigitRun(buffer, at: position)
             for start in starts where start >= position {
                 if insideDigits, start != position, try anchored.firstMatch(in: buffer, from: position, scratch: scratch) != nil {
                     return position

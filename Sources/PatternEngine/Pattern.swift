@@ -470,17 +470,17 @@ public final class Pattern: @unchecked Sendable {
     /// What `allMatches` finds, for a pattern every match of which starts at
     /// one of `starts` (ascending byte offsets): `self` must be `anchored()`.
     ///
-    /// `starts` may leave out ASCII digits that follow an ASCII digit where the caller has proved that a
-    /// match starting there implies one starting a digit earlier (the rules' `DigitRunStarts`). A search
-    /// that resumes inside such a run (after a match, perhaps an empty one, that ended there) then tries the
-    /// place it resumes at itself: the first of the run left for it. Where nothing was left out the extra
-    /// try finds nothing (no match starts off `starts`), so the matches are the same either way.
-    public func allMatches(in subject: UnsafeBufferPointer<UInt8>, startingAt starts: [Int], scratch: MatchScratch) throws -> [PatternMatch]
-    {
+    /// With `resumingInDigitRuns`, `starts` may leave out ASCII digits that follow an ASCII digit, where the
+    /// caller has proved that a match starting there implies one starting a digit earlier (the rules'
+    /// `DigitRunStarts`): a search that resumes inside such a run (after a match, perhaps an empty one, that
+    /// ended there) then tries the place it resumes at, the first of the run left for it.
+    public func allMatches(
+        in subject: UnsafeBufferPointer<UInt8>, startingAt starts: [Int], resumingInDigitRuns: Bool = false, scratch: MatchScratch
+    ) throws -> [PatternMatch] {
         var found: [PatternMatch] = []
         var position = 0
         var next = 0
-        var triedResumePlace = false
+        var triedResumePlace = !resumingInDigitRuns
         while true {
             while next < starts.count, starts[next] < position { next += 1 }
             let start: Int
@@ -495,7 +495,7 @@ public final class Pattern: @unchecked Sendable {
             guard let match = try firstMatch(in: subject, from: start, scratch: scratch) else { continue }
             found.append(match)
             position = match.range.upperBound > start ? match.range.upperBound : UTF8Offsets.nextScalarStart(subject, after: start)
-            triedResumePlace = false
+            triedResumePlace = !resumingInDigitRuns
         }
         return found
     }

@@ -17,7 +17,8 @@ import Testing
             "[0-9]+元", "[0-9][0-9,.]*\\s*(?:万|千)?元", "[0-9]{2,}", "[0-9]*+x", "[0-9][0-9]*+", "[0-9]+?元", // a loop over every digit first
             "a?[0-9]+", "\\s*[0-9]+", // after optional characters
             "(?:[0-9]+(?:\\.[0-9]+)?|[一二]+)\\s*年", "(?:(?:[0-9]+)元)", // in a group
-            "(?<amount>(?<![0-9])[0-9]+)", "(?i:(?<![0-9])[0-9]k)", "(?#note)(?<![0-9])1", "(?i)(?<![0-9])1",
+            "(?<amount>(?<![0-9])[0-9]+)", "(?![$])(?<![0-9])[0-9]", "(?=[^x])[^0-9]", // bounded lookarounds first
+            "(?i:(?<![0-9])[0-9]k)", "(?#note)(?<![0-9])1", "(?i)(?<![0-9])1",
             "[一二三]+[0-9]", "\\p{Han}+[0-9]", "[^0-9]1", "[^\\d]+", "元", "\\$[0-9]", // no digit first
         ]
         for source in cleared {
@@ -32,12 +33,26 @@ import Testing
             "(?<![0-9],)[0-9]", "(?<![1-9])[0-9]", "(?<![0-9]{1})[0-9]", "(?<![0-9]x)[0-9]", // not a guard against every digit
             "x|[0-9]", "(?:x|)[0-9]", "(?:x)?[0-9]", "", "(?:)", "a*", // a way to a digit, or to nothing
             "[^,]", "\\w", "\\S", ".", "\\p{N}", "\\P{Han}", "[[:digit:]]", // classes that may take a digit
+            "(?=(?:\\d+)+!)(?<![0-9])[0-9]", "(?!x+)[^0-9]", "(?<![0-9]|(?=a+)b)[0-9]", // lookarounds holding loops
             // Not modelled:
-            "(?>[0-9]+)元", "(?:[0-9]+)++元", "(?<![0-9])(1)\\1", "\\K1", "(?x) 1", "(?(1)a|b)", "(?R)", "(*SKIP)1", "\\x{31}", "\\Q1\\E",
+            "(?>[0-9]+)元", "(?:[0-9]+)++元", "[0-9]*\\G5", "(?<![0-9])(1)\\1", "\\K1", "(?x) 1", "(?(1)a|b)", "(?R)", "(*SKIP)1", "\\x{31}",
+            "\\Q1\\E",
             "(?<![0-9])[0-9", "(?<![0-9]1", "((?<![0-9])1", "1)", "*1", // malformed
         ]
         for source in open {
             #expect(!DigitRunStarts.excludesInnerDigits(source), "\(source)")
+        }
+    }
+
+    /// Only a search told that its starts lack places inside runs tries the place it resumes at in one.
+    @Test func theResumePlaceIsTriedOnlyWhenAsked() throws {
+        let pattern = try PatternEngine.Pattern("[0-9]").anchored()
+        let text = Array("12".utf8)
+        try text.withUnsafeBufferPointer { buffer in
+            let plain = try pattern.allMatches(in: buffer, startingAt: [0], scratch: MatchScratch())
+            let resuming = try pattern.allMatches(in: buffer, startingAt: [0], resumingInDigitRuns: true, scratch: MatchScratch())
+            #expect(plain.map(\.range) == [0..<1])
+            #expect(resuming.map(\.range) == [0..<1, 1..<2])
         }
     }
 
@@ -81,7 +96,8 @@ import Testing
                     }
                     DigitRunStarts.dropInnerDigits(&starts, in: buffer)
                     let expected = try pattern.allMatches(in: buffer, scratch: scratch).map(\.range)
-                    let found = try anchored.allMatches(in: buffer, startingAt: starts, scratch: scratch).map(\.range)
+                    let found = try anchored.allMatches(in: buffer, startingAt: starts, resumingInDigitRuns: true, scratch: scratch).map(
+                        \.range)
                     #expect(found == expected, "'\(text)' with \(source)")
                 }
             }
@@ -97,7 +113,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         let atoms = [
             "[0-9]", "\\d", "[1-9]", "1", "元", "x", "[0-9,.]", "\\s", ",", "(?<![0-9])", "(?<!x)", "(?<![0-9.]|[0-9],)", "(?=[0-9])",
-            "(?![0-9])", "\\b", "(?<=元)",
+            "(?![0-9])", "\\b", "(?<=元)", "\\G", "(?=[0-9]+元)",
         ]
         let loops = ["", "", "", "*", "+", "?", "{2}", "{1,3}", "{2,}", "*?", "+?", "*+", "++"]
         func sequence(_ depth: Int) -> String {
@@ -107,7 +123,8 @@ import Testing
                     return opener + alternation(depth + 1) + ")" + loops.randomElement(using: &generator)!
                 }
                 let atom = atoms.randomElement(using: &generator)!
-                return atom.hasPrefix("(?") || atom == "\\b" ? atom : atom + loops.randomElement(using: &generator)!
+                return atom.hasPrefix("(?") || atom.hasPrefix("\\b") || atom.hasPrefix("\\G")
+                    ? atom : atom + loops.randomElement(using: &generator)!
             }.joined()
         }
         func alternation(_ depth: Int) -> String {
@@ -130,7 +147,7 @@ import Testing
                     DigitRunStarts.dropInnerDigits(&starts, in: buffer)
                     // (A pathological pattern may meet the match limit either way: not this test's business.)
                     guard let expected = try? anchored.allMatches(in: buffer, startingAt: everyPlace, scratch: scratch) else { return }
-                    let found = try anchored.allMatches(in: buffer, startingAt: starts, scratch: scratch)
+                    let found = try anchored.allMatches(in: buffer, startingAt: starts, resumingInDigitRuns: true, scratch: scratch)
                     #expect(found.map(\.range) == expected.map(\.range), "'\(text)' with \(source)")
                     dropped += everyPlace.count - starts.count
                 }
@@ -178,7 +195,8 @@ import Testing
                             return .scan
                         }
                         dropped += (prefilter.starts(slot: slot, in: places, present: present)?.count ?? 0) - positions.count
-                        return .at(positions, anchored: parts[leaf].anchored())
+                        return .at(
+                            positions, anchored: parts[leaf].anchored(), resumingInDigitRuns: prefilter.startsOutsideDigitRuns(slot: slot))
                     }
                     #expect(found.map(\.range) == expected, "'\(text)' with \(source)")
                 }
