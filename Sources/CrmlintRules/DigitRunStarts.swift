@@ -21,7 +21,11 @@
 ///   place a search resumes at inside the run, which `Pattern.allMatches(in:startingAt:)`
 ///   and `TextMatcher.earliestStart` try themselves.
 ///
-/// Lookarounds and anchors are passed as if absent (only more ways stay open),
+/// A negative lookbehind of plain words (`(?<!金额|总价)`) cannot end at a digit,
+/// so after a digit it holds: a loop behind one is cleared too, but the chain then
+/// stops at the run's second digit (the lookbehind may fail at the first), which is
+/// kept as well (`innerDigitDepth` 2: `conduct.kickback`'s amounts).
+/// Other lookarounds and anchors are passed as if absent (only more ways stay open),
 /// but end the third kind; a lookaround holding a loop ends all three (its work at
 /// a dropped place might have met the match limit, and the limit's finding must
 /// not go missing). Conservative elsewhere: a construct it does not model makes it
@@ -32,22 +36,27 @@
 /// alternative after its first had matched and what followed failed, as the
 /// interpreter does not).
 enum DigitRunStarts {
-    /// True when every way into `source` (PCRE2 syntax, compiled with UTF and UCP) is cleared: no match starts
-    /// at an ASCII digit after an ASCII digit, or one that does means one a digit earlier.
-    static func excludesInnerDigits(_ source: String) -> Bool {
+    /// How many ASCII digits must precede an ASCII digit for `source` (PCRE2 syntax, compiled with UTF and UCP)
+    /// to need no try there: 1 when every way into it is cleared, 2 when a loop's way is cleared behind a
+    /// lookbehind of plain words (`(?<!金额|总价)`: it holds at a digit after a digit, not always at a run's
+    /// first digit, so the run's second digit is tried too), 0 when some way is not cleared.
+    static func innerDigitDepth(_ source: String) -> Int {
         var parser = Parser(Array(source.unicodeScalars))
-        guard let flow = parser.alternation(), !parser.failed, parser.index == parser.chars.count else { return false }
-        return !flow.mayConsumeDigit && !flow.passes
+        guard let flow = parser.alternation(), !parser.failed, parser.index == parser.chars.count, !flow.mayConsumeDigit,
+            !flow.passes
+        else { return 0 }
+        return flow.needsSecondDigit ? 2 : 1
     }
 
-    /// Removes from `positions` (byte offsets into `buffer`) each ASCII digit that follows an ASCII digit.
-    static func dropInnerDigits(_ positions: inout [Int], in buffer: UnsafeBufferPointer<UInt8>) {
+    /// Removes from `positions` (byte offsets into `buffer`) each ASCII digit that follows `depth` ASCII digits.
+    static func dropInnerDigits(_ positions: inout [Int], in buffer: UnsafeBufferPointer<UInt8>, depth: Int = 1) {
+        guard depth > 0 else { return }
         @inline(__always) func isDigit(_ offset: Int) -> Bool { buffer[offset] &- 0x30 < 10 }
         // In place: the array is the caller's own (fresh from `LiteralPrefilter.positions`).
         var kept = 0
         for index in positions.indices {
             let place = positions[index]
-            if place > 0, place < buffer.count, isDigit(place), isDigit(place - 1) { continue }
+            if place >= depth, place < buffer.count, isDigit(place), isDigit(place - 1), depth < 2 || isDigit(place - 2) { continue }
             positions[kept] = place
             kept += 1
         }
@@ -67,6 +76,15 @@ enum DigitRunStarts {
         /// A lookaround whose work is not plainly bounded (it holds a loop, `*`, `+` or `{`): met before a way is
         /// cleared, it would run at a dropped place too and might meet the match limit there, so it leaves the way open.
         var costlyAssertion = false
+        /// A negative lookbehind of plain words ending in a character no digit is: after a digit it holds whatever
+        /// came before.
+        var holdsAfterDigits = false
+        /// A way cleared by a loop behind such a lookbehind (`innerDigitDepth` 2).
+        var needsSecondDigit = false
+        /// The piece is a character that no digit is, written plainly (unquantified).
+        var plainNonDigit = false
+        /// Every alternative is a word of such characters.
+        var plainWords = false
     }
 
     struct Parser {
@@ -75,6 +93,8 @@ enum DigitRunStarts {
         var failed = false
         /// An assertion (not a guard) comes before the group being read, on the way into it.
         var assertionBefore = false
+        /// A lookbehind that holds after digits (`Flow.holdsAfterDigits`) comes before it.
+        var afterDigitsBefore = false
 
         init(_ chars: [Unicode.Scalar]) { self.chars = chars }
 
@@ -91,6 +111,8 @@ enum DigitRunStarts {
                 result.passes = result.passes || branch.passes
                 // (For a lookbehind: true when any alternative is such an atom.)
                 result.everyDigitAtom = result.everyDigitAtom || branch.everyDigitAtom
+                result.needsSecondDigit = result.needsSecondDigit || branch.needsSecondDigit
+                result.plainWords = (alternatives == 1 || result.plainWords) && branch.plainWords
                 guard peek() == "|" else { break }
                 index += 1
             }
@@ -103,30 +125,36 @@ enum DigitRunStarts {
             var open = true // every way so far got here consuming nothing, meeting no guard
             var items = 0
             var onlyAtom = false
-            let inherited = assertionBefore
-            var assertion = inherited
+            let inherited = (assertionBefore, afterDigitsBefore)
+            var assertion = inherited.0, afterDigits = inherited.1
+            var plain = true
             while let char = peek(), char != "|", char != ")" {
                 let start = index
-                assertionBefore = assertion
+                (assertionBefore, afterDigitsBefore) = (assertion, afterDigits)
                 guard let (item, everyDigit, loop) = quantifiedItem() else { return nil }
-                assertionBefore = inherited
+                (assertionBefore, afterDigitsBefore) = inherited
                 items += 1
                 onlyAtom = everyDigit && loop == nil
+                plain = plain && item.plainNonDigit && loop == nil
                 guard open else { continue }
                 if item.costlyAssertion { result.mayConsumeDigit = true }
+                if item.needsSecondDigit { result.needsSecondDigit = true }
                 if item.mayConsumeDigit {
                     // A loop over every digit, or a digit class then such a loop, with no assertion before: the
                     // run's first digit is tried instead (see the type's note).
                     if everyDigit, !assertion {
                         if let loop, loop.unbounded {
                             open = false
+                            if afterDigits { result.needsSecondDigit = true }
                             continue
                         }
                         if loop == nil, let after = absorbingLoop() {
                             index = after
                             items += 1
                             onlyAtom = false
+                            plain = false
                             open = false
+                            if afterDigits { result.needsSecondDigit = true }
                             continue
                         }
                     }
@@ -135,11 +163,12 @@ enum DigitRunStarts {
                 if !item.passes {
                     open = false
                 } else if !item.mayConsumeDigit, Self.mayAssert(chars, at: start) {
-                    assertion = true
+                    if item.holdsAfterDigits { afterDigits = true } else { assertion = true }
                 }
             }
             result.passes = open
             result.everyDigitAtom = items == 1 && onlyAtom
+            result.plainWords = items > 0 && plain
             return result
         }
 
@@ -256,7 +285,9 @@ enum DigitRunStarts {
             default:
                 index += 1
                 let digit = Self.digitValue(char) != nil
-                return consuming(mayDigit: digit, everyDigit: false)
+                var flow = consuming(mayDigit: digit, everyDigit: false)
+                flow.0.plainNonDigit = !digit
+                return flow
             }
         }
 
@@ -359,7 +390,14 @@ enum DigitRunStarts {
             case .negativeLookbehind:
                 // A guard when one alternative is a single character taking every digit: after a digit it matches, so
                 // the assertion fails.
-                return inner.everyDigitAtom && bounded ? (Flow(mayConsumeDigit: false, passes: false), false) : assertion
+                if inner.everyDigitAtom && bounded { return (Flow(mayConsumeDigit: false, passes: false), false) }
+                // Plain words, each ending in a character no digit is, cannot end at a digit: after one it holds.
+                if inner.plainWords && bounded {
+                    var holds = assertion
+                    holds.0.holdsAfterDigits = true
+                    return holds
+                }
+                return assertion
             }
         }
 

@@ -86,8 +86,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
     @exclusivity(unchecked) private var positional: [Bool] = []
     /// Per slot: the word set every match of that pattern starts with, or -1.
     @exclusivity(unchecked) private var leadingSet: [Int32] = []
-    /// Per slot: 1 when its pattern cannot start inside a run of digits (`DigitRunStarts`), so its
-    /// start places there are dropped (`startsOutsideDigitRuns`).
+    /// Per slot: how many digits must precede a digit for its pattern to need no try there
+    /// (`DigitRunStarts.innerDigitDepth`; 0: tried at every digit), so its start places there are dropped.
     @exclusivity(unchecked) private var outsideDigitRuns: [UInt8] = []
     /// Derived from the clause tables (`deriveEntryTriggers`): per word set, the entry slots whose
     /// first clause names it (`triggerSlots[triggerStart[set]..<triggerStart[set + 1]]`), and the entry
@@ -220,26 +220,26 @@ public final class LiteralPrefilter: @unchecked Sendable {
             return found
         }
         // A pattern's clauses and leading set, once: a pattern alone in its entry has both slots.
-        var patternSlots: [ObjectIdentifier: (clauses: [[Int32]], leading: Int32, outsideDigitRuns: Bool)] = [:]
-        func slotParts(_ pattern: Pattern) -> (clauses: [[Int32]], leading: Int32, outsideDigitRuns: Bool) {
+        var patternSlots: [ObjectIdentifier: (clauses: [[Int32]], leading: Int32, digitDepth: Int)] = [:]
+        func slotParts(_ pattern: Pattern) -> (clauses: [[Int32]], leading: Int32, digitDepth: Int) {
             if let known = patternSlots[ObjectIdentifier(pattern)] { return known }
             let found = analysis(pattern)
             var leading: Int32 = -1
-            var outside = false
+            var depth = 0
             if let words = found.leadingWords {
                 let set = index(words)
                 positional[set] = true
                 leading = Int32(set)
                 // Asked only of a pattern tried at its places: one searched whole has no places to drop.
-                outside = DigitRunStarts.excludesInnerDigits(pattern.source)
+                depth = DigitRunStarts.innerDigitDepth(pattern.source)
             }
-            let parts = (found.requirement.map(clauses) ?? [], leading, outside)
+            let parts = (found.requirement.map(clauses) ?? [], leading, depth)
             patternSlots[ObjectIdentifier(pattern)] = parts
             return parts
         }
-        func addSlot(clauses list: [[Int32]], leading: Int32, outsideDigitRuns: Bool = false) {
+        func addSlot(clauses list: [[Int32]], leading: Int32, digitDepth: Int = 0) {
             leadingSet.append(leading)
-            self.outsideDigitRuns.append(outsideDigitRuns ? 1 : 0)
+            outsideDigitRuns.append(UInt8(digitDepth))
             for sets in list {
                 clauseSets += sets
                 setStart.append(Int32(clauseSets.count))
@@ -267,7 +267,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
             firstLeafSlot[pattern.metadata.id] = slotCount
             for leaf in pattern.matchers.flatMap(\.leaves) {
                 let parts = slotParts(leaf)
-                addSlot(clauses: parts.clauses, leading: parts.leading, outsideDigitRuns: parts.outsideDigitRuns)
+                addSlot(clauses: parts.clauses, leading: parts.leading, digitDepth: parts.digitDepth)
             }
         }
         for word in words { wordBytes += word; wordStart.append(Int32(wordBytes.count)) }
@@ -785,7 +785,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// (`DigitRunStarts`; run it with `resumingInDigitRuns`, as `startsOutsideDigitRuns` says).
     public func starts(slot: Int, in places: Places, present: PresentSets, text: UnsafeBufferPointer<UInt8>) -> [Int]? {
         guard var positions = starts(slot: slot, in: places, present: present) else { return nil }
-        if outsideDigitRuns[slot] != 0 { DigitRunStarts.dropInnerDigits(&positions, in: text) }
+        if outsideDigitRuns[slot] != 0 { DigitRunStarts.dropInnerDigits(&positions, in: text, depth: Int(outsideDigitRuns[slot])) }
         return positions
     }
 
@@ -1042,8 +1042,8 @@ extension LiteralPrefilter {
     /// 8: each positional set's words (`positionalWords`; deriving them was 2 % of a warm small-file run);
     /// 9: the pair bits and a common word's sets as bits (`pairBits`, `denseStart`, `denseSets`: deriving
     /// them on every run was 1.7 % of a warm small-file run); 10: the clauses as masks (`clauseMasks`);
-    /// 11: the bits of 9 aligned and read in place, not copied out; 12: which slots' patterns cannot start inside
-    /// a run of digits (`outsideDigitRuns`).
+    /// 11: the bits of 9 aligned and read in place, not copied out; 12: per slot, how many digits before a digit
+    /// its pattern needs no try past (`outsideDigitRuns`, 0–2).
     static let magic = "crmlint-prefilter 12\n"
 
     func serialized() -> [UInt8] {
@@ -1128,7 +1128,7 @@ extension LiteralPrefilter {
             tables.append(table)
         }
         guard input.string() == "end", input.atEnd, positional.count == setCount, leadingSet.count == slotCount,
-            outsideDigitRuns.count == slotCount,
+            outsideDigitRuns.count == slotCount, outsideDigitRuns.allSatisfy({ $0 <= 2 }),
             clauseStart.count == slotCount + 1, shortStart.count == bucketStart.count, pairSlots.count >= 32,
             pairSlots.count & (pairSlots.count - 1) == 0, positionalSetsEnd.count == setsStart.count - 1,
             positionalWordsStart.count == setCount + 1, positionalWordsStart[0] == 0,

@@ -22,14 +22,31 @@ import Testing
             "[一二三]+[0-9]", "\\p{Han}+[0-9]", "[^0-9]1", "[^\\d]+", "元", "\\$[0-9]", // no digit first
         ]
         for source in cleared {
-            #expect(DigitRunStarts.excludesInnerDigits(source), "\(source)")
+            #expect(DigitRunStarts.innerDigitDepth(source) == 1, "\(source)")
         }
+    }
+
+    /// A loop's way behind a lookbehind of plain words holds at a digit after a digit, not always at a run's first:
+    /// the second digit of a run is tried too.
+    @Test func loopsBehindPlainWordsNeedTheSecondDigit() {
+        let second = [
+            "(?<!金额|总价)\\s*(?:(?<![0-9a-zA-Z.])[0-9]+个|[0-9]{4,}+元)", "(?<!金额)[0-9]+", "(?<!a)[0-9]+", "(?<!金额)(?<!a)[0-9]+",
+            "(?<!金额|额度)x?[0-9][0-9]*",
+        ]
+        for source in second {
+            #expect(DigitRunStarts.innerDigitDepth(source) == 2, "\(source)")
+        }
+        let text = Array("x1234".utf8)
+        var positions = Array(text.indices)
+        text.withUnsafeBufferPointer { DigitRunStarts.dropInnerDigits(&positions, in: $0, depth: 2) }
+        #expect(positions == [0, 1, 2])
     }
 
     @Test func anythingElseIsNot() {
         let open = [
             "[0-9]", "1", "[1-9][0-9]*", "[0-9]{2,5}", "[0-9][0-9]{1,3}", "\\d\\d", // digits, no loop over every digit
-            "(?=1)[0-9]+", "\\b[0-9]+", "^[0-9]+", "(?<!a)[0-9]+", "(?:(?=x)|y)?[0-9]+", // an assertion before the loop
+            "(?=1)[0-9]+", "\\b[0-9]+", "^[0-9]+", "(?:(?=x)|y)?[0-9]+", "(?<=a)[0-9]+", // an assertion before the loop
+            "(?<!金额|x1)[0-9]+", "(?<!金额\\.)[0-9]+", "(?<!(?:金额))[0-9]+", "(?<!金额)(?=x)[0-9]+", // lookbehinds not of plain words
             "(?<![0-9],)[0-9]", "(?<![1-9])[0-9]", "(?<![0-9]{1})[0-9]", "(?<![0-9]x)[0-9]", // not a guard against every digit
             "x|[0-9]", "(?:x|)[0-9]", "(?:x)?[0-9]", "", "(?:)", "a*", // a way to a digit, or to nothing
             "[^,]", "\\w", "\\S", ".", "\\p{N}", "\\P{Han}", "[[:digit:]]", // classes that may take a digit
@@ -40,7 +57,7 @@ import Testing
             "(?<![0-9])[0-9", "(?<![0-9]1", "((?<![0-9])1", "1)", "*1", // malformed
         ]
         for source in open {
-            #expect(!DigitRunStarts.excludesInnerDigits(source), "\(source)")
+            #expect(DigitRunStarts.innerDigitDepth(source) == 0, "\(source)")
         }
     }
 
@@ -76,12 +93,14 @@ import Testing
             "(?<![0-9.])[0-9]{1,3}(?:,[0-9]{3})*\\s*元", "[0-9][0-9,.]*\\s*(?:万|千)?\\s*(?:元|块)", "[0-9]+(?=[0-9]{2}元)",
             "[0-9]+(?:元|(?=[0-9]元))", "(?:[0-9]+个|(?<![0-9])[0-9]元)", "[0-9]++5?元", "(?:[0-9][0-9]*)元", "(?:[0-9]+,)+元",
             "[0-9]*+元", "(?<amount>[0-9]+)\\s*(?:元|块)?(?!万)", "(?:人民币|¥)[0-9]+元|[0-9]+元", "(?<![0-9])[0-9]{2}",
+            "(?<!元|个)[0-9]+元", "(?<!元个|x)\\s*(?:(?<![0-9.])[0-9]+个|[0-9]{2,}+元)",
         ]
         let alphabet = Array("0123456789,.元块万个人民币¥ x")
         var generator = SystemRandomNumberGenerator()
         let scratch = MatchScratch()
         for source in sources {
-            #expect(DigitRunStarts.excludesInnerDigits(source), "\(source)")
+            let depth = DigitRunStarts.innerDigitDepth(source)
+            #expect(depth > 0, "\(source)")
             let pattern = try PatternEngine.Pattern(source)
             let anchored = pattern.anchored()
             // The places of its leading words; every place when it has none known.
@@ -94,7 +113,7 @@ import Testing
                         guard let words else { return bytes[start] & 0xC0 != 0x80 }
                         return words.contains { bytes[start...].starts(with: $0.utf8) }
                     }
-                    DigitRunStarts.dropInnerDigits(&starts, in: buffer)
+                    DigitRunStarts.dropInnerDigits(&starts, in: buffer, depth: depth)
                     let expected = try pattern.allMatches(in: buffer, scratch: scratch).map(\.range)
                     let found = try anchored.allMatches(in: buffer, startingAt: starts, resumingInDigitRuns: true, scratch: scratch).map(
                         \.range)
@@ -113,7 +132,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         let atoms = [
             "[0-9]", "\\d", "[1-9]", "1", "元", "x", "[0-9,.]", "\\s", ",", "(?<![0-9])", "(?<!x)", "(?<![0-9.]|[0-9],)", "(?=[0-9])",
-            "(?![0-9])", "\\b", "(?<=元)", "\\G", "(?=[0-9]+元)",
+            "(?![0-9])", "\\b", "(?<=元)", "\\G", "(?=[0-9]+元)", "(?<!元x)", "(?<!x|元)",
         ]
         let loops = ["", "", "", "*", "+", "?", "{2}", "{1,3}", "{2,}", "*?", "+?", "*+", "++"]
         func sequence(_ depth: Int) -> String {
@@ -135,7 +154,8 @@ import Testing
         var cleared = 0, dropped = 0
         for _ in 0..<20_000 {
             let source = alternation(0)
-            guard DigitRunStarts.excludesInnerDigits(source), let pattern = try? PatternEngine.Pattern(source) else { continue }
+            let depth = DigitRunStarts.innerDigitDepth(source)
+            guard depth > 0, let pattern = try? PatternEngine.Pattern(source) else { continue }
             cleared += 1
             let anchored = pattern.anchored()
             for _ in 0..<25 {
@@ -144,7 +164,7 @@ import Testing
                 try bytes.withUnsafeBufferPointer { buffer in
                     var starts = Array((0...bytes.count).filter { $0 == bytes.count || bytes[$0] & 0xC0 != 0x80 })
                     let everyPlace = starts
-                    DigitRunStarts.dropInnerDigits(&starts, in: buffer)
+                    DigitRunStarts.dropInnerDigits(&starts, in: buffer, depth: depth)
                     // (A pathological pattern may meet the match limit either way: not this test's business.)
                     guard let expected = try? anchored.allMatches(in: buffer, startingAt: everyPlace, scratch: scratch) else { return }
                     let found = try anchored.allMatches(in: buffer, startingAt: starts, resumingInDigitRuns: true, scratch: scratch)
