@@ -76,8 +76,8 @@ enum DigitRunStarts {
         /// A lookaround whose work is not plainly bounded (it holds a loop, `*`, `+` or `{`): met before a way is
         /// cleared, it would run at a dropped place too and might meet the match limit there, so it leaves the way open.
         var costlyAssertion = false
-        /// A negative lookbehind of plain words ending in a character no digit is: after a digit it holds whatever
-        /// came before.
+        /// A negative lookbehind of plain words, every character one that no digit is: no word ends at a digit,
+        /// so after a digit it holds whatever came before.
         var holdsAfterDigits = false
         /// A way cleared by a loop behind such a lookbehind (`innerDigitDepth` 2).
         var needsSecondDigit = false

@@ -781,8 +781,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
         return positions(ofSet: set, in: places, present: present)
     }
 
-    /// `starts`, less the digits that follow a digit in `text` when the pattern of `slot` needs no try there
-    /// (`DigitRunStarts`; run it with `resumingInDigitRuns`, as `startsOutsideDigitRuns` says).
+    /// `starts`, less the digits of `text` that follow as many digits as the pattern of `slot` needs no try past
+    /// (`DigitRunStarts.innerDigitDepth`, one or two; run it with `resumingInDigitRuns`, as `startsOutsideDigitRuns` says).
     public func starts(slot: Int, in places: Places, present: PresentSets, text: UnsafeBufferPointer<UInt8>) -> [Int]? {
         guard var positions = starts(slot: slot, in: places, present: present) else { return nil }
         if outsideDigitRuns[slot] != 0 { DigitRunStarts.dropInnerDigits(&positions, in: text, depth: Int(outsideDigitRuns[slot])) }
@@ -1042,9 +1042,9 @@ extension LiteralPrefilter {
     /// 8: each positional set's words (`positionalWords`; deriving them was 2 % of a warm small-file run);
     /// 9: the pair bits and a common word's sets as bits (`pairBits`, `denseStart`, `denseSets`: deriving
     /// them on every run was 1.7 % of a warm small-file run); 10: the clauses as masks (`clauseMasks`);
-    /// 11: the bits of 9 aligned and read in place, not copied out; 12: per slot, how many digits before a digit
-    /// its pattern needs no try past (`outsideDigitRuns`, 0–2).
-    static let magic = "crmlint-prefilter 12\n"
+    /// 11: the bits of 9 aligned and read in place, not copied out; 12: which slots' patterns need no try inside a
+    /// run of digits; 13: per slot, how many digits before a digit its pattern needs no try past (`outsideDigitRuns`, 0–2).
+    static let magic = "crmlint-prefilter 13\n"
 
     func serialized() -> [UInt8] {
         var out = CacheWriter()
