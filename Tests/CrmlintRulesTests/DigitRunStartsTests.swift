@@ -191,16 +191,7 @@ import Testing
         let scratch = MatchScratch()
         var dropped = 0
         for source in sources {
-            let yaml = "- id: t.alt\n  category: bribery\n  severity: error\n  message: m\n  patterns: ['\(source)']\n"
-            let (rules, errors) = RuleLoader.load(yaml: yaml, file: "t.yml")
-            #expect(errors.isEmpty, "\(errors)")
-            let rule = try #require(rules.first as? PatternRule)
-            guard case let .alternation(whole, _, parts) = try #require(rule.matchers.first) else {
-                Issue.record("\(source) is not searched through its parts")
-                continue
-            }
-            let prefilter = LiteralPrefilter(rules: [rule])
-            let firstLeaf = try #require(prefilter.firstLeafSlot["t.alt"])
+            guard let (rule, whole, parts, prefilter, firstLeaf) = try alternationRule(source) else { continue }
             #expect((0..<parts.count).contains { prefilter.startsOutsideDigitRuns(slot: firstLeaf + $0) }, "\(source)")
             for _ in 0..<400 {
                 let text = String((0..<Int.random(in: 0...16, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })

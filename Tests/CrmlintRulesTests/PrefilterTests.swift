@@ -5,6 +5,26 @@ import Testing
 
 @testable import CrmlintRules
 
+/// A one-rule pack of `source` (three alternatives at the top: the word-class split, four or more, leaves it
+/// whole), searched through its parts, with its prefilter and first leaf slot; nil (an issue recorded) when
+/// the rule does not search it through its parts.
+func alternationRule(
+    _ source: String
+) throws -> (
+    rule: PatternRule, whole: PatternEngine.Pattern, parts: [PatternEngine.Pattern], prefilter: LiteralPrefilter, firstLeaf: Int
+)? {
+    let yaml = "- id: t.alt\n  category: bribery\n  severity: error\n  message: m\n  patterns: ['\(source)']\n"
+    let (rules, errors) = RuleLoader.load(yaml: yaml, file: "t.yml")
+    #expect(errors.isEmpty, "\(errors)")
+    let rule = try #require(rules.first as? PatternRule)
+    guard case let .alternation(whole, _, parts) = try #require(rule.matchers.first) else {
+        Issue.record("\(source) is not searched through its parts")
+        return nil
+    }
+    let prefilter = LiteralPrefilter(rules: [rule])
+    return (rule, whole, parts, prefilter, try #require(prefilter.firstLeafSlot["t.alt"]))
+}
+
 /// The literal prefilter may only skip what cannot match: its requirements
 /// are checked on patterns, and its verdicts against PCRE2 itself.
 @Suite struct PrefilterTests {
@@ -81,17 +101,7 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         var compared = 0
         for source in sources {
-            // Three alternatives at the top: the word-class split (four or more) leaves it whole.
-            let yaml = "- id: t.alt\n  category: bribery\n  severity: error\n  message: m\n  patterns: ['\(source)']\n"
-            let (rules, errors) = RuleLoader.load(yaml: yaml, file: "t.yml")
-            #expect(errors.isEmpty, "\(errors)")
-            let rule = try #require(rules.first as? PatternRule)
-            guard case let .alternation(whole, _, parts) = try #require(rule.matchers.first) else {
-                Issue.record("\(source) is not searched through its parts")
-                continue
-            }
-            let prefilter = LiteralPrefilter(rules: [rule])
-            let firstLeaf = try #require(prefilter.firstLeafSlot["t.alt"])
+            guard let (rule, whole, parts, prefilter, firstLeaf) = try alternationRule(source) else { continue }
             let scratch = MatchScratch()
             for round in 0..<400 {
                 let text = String((0..<Int.random(in: 0...18, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
