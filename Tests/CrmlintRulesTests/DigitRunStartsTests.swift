@@ -197,9 +197,7 @@ import Testing
                 let text = String((0..<Int.random(in: 0...16, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
                 let bytes = Array(text.utf8)
                 try bytes.withUnsafeBufferPointer { buffer in
-                    var present = LiteralPrefilter.PresentSets(count: prefilter.setCount)
-                    var places = LiteralPrefilter.Places()
-                    prefilter.mark(buffer, into: &present, places: &places)
+                    let (present, places) = marks(prefilter, buffer)
                     let expected = try whole.allMatches(in: buffer, scratch: scratch).map(\.range).filter { !$0.isEmpty }
                     let found = try rule.matchers[0].hits(in: buffer, scratch: scratch, firstLeaf: 0) { leaf in
                         let slot = firstLeaf + leaf

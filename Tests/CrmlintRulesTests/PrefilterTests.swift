@@ -25,6 +25,14 @@ func alternationRule(
     return (rule, whole, parts, prefilter, try #require(prefilter.firstLeafSlot["t.alt"]))
 }
 
+/// `prefilter`'s word sets present in `buffer`, and their places.
+func marks(_ prefilter: LiteralPrefilter, _ buffer: UnsafeBufferPointer<UInt8>) -> (LiteralPrefilter.PresentSets, LiteralPrefilter.Places) {
+    var present = LiteralPrefilter.PresentSets(count: prefilter.setCount)
+    var places = LiteralPrefilter.Places()
+    prefilter.mark(buffer, into: &present, places: &places)
+    return (present, places)
+}
+
 /// The literal prefilter may only skip what cannot match: its requirements
 /// are checked on patterns, and its verdicts against PCRE2 itself.
 @Suite struct PrefilterTests {
@@ -107,9 +115,7 @@ func alternationRule(
                 let text = String((0..<Int.random(in: 0...18, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
                 let bytes = Array(text.utf8)
                 try bytes.withUnsafeBufferPointer { buffer in
-                    var present = LiteralPrefilter.PresentSets(count: prefilter.setCount)
-                    var places = LiteralPrefilter.Places()
-                    prefilter.mark(buffer, into: &present, places: &places)
+                    let (present, places) = marks(prefilter, buffer)
                     let expected = try whole.allMatches(in: buffer, scratch: scratch).map(\.range).filter { !$0.isEmpty }
                     let found = try rule.matchers[0].hits(in: buffer, scratch: scratch, firstLeaf: 0) { leaf in
                         let slot = firstLeaf + leaf
