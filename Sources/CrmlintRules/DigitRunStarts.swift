@@ -1,3 +1,5 @@
+import PatternEngine
+
 /// Which patterns need no try at an ASCII digit that follows an ASCII digit.
 ///
 /// Amount patterns lead with digits and guard their start with a lookbehind
@@ -51,12 +53,11 @@ enum DigitRunStarts {
     /// Removes from `positions` (byte offsets into `buffer`) each ASCII digit that follows `depth` ASCII digits.
     static func dropInnerDigits(_ positions: inout [Int], in buffer: UnsafeBufferPointer<UInt8>, depth: Int = 1) {
         guard depth > 0 else { return }
-        @inline(__always) func isDigit(_ offset: Int) -> Bool { buffer[offset] &- 0x30 < 10 }
         // In place: the array is the caller's own (fresh from `LiteralPrefilter.positions`).
         var kept = 0
         for index in positions.indices {
             let place = positions[index]
-            if place >= depth, place < buffer.count, isDigit(place), isDigit(place - 1), depth < 2 || isDigit(place - 2) { continue }
+            if UTF8Offsets.insideDigitRun(buffer, at: place), depth < 2 || UTF8Offsets.insideDigitRun(buffer, at: place - 1) { continue }
             positions[kept] = place
             kept += 1
         }

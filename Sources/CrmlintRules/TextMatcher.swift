@@ -244,18 +244,11 @@ public indirect enum TextMatcher: Sendable {
         case .skip: return nil
         case .scan: return try part.firstMatch(in: buffer, from: position, scratch: scratch)?.range.lowerBound
         case let .at(starts, anchored, resuming):
-            // Starts that lack digits inside runs of digits (`DigitRunStarts`): a search that begins inside such a run
-            // (where another part's match ended) tries its own place first, as `Pattern.allMatches(in:startingAt:)` does.
-            var insideDigits = resuming && UTF8Offsets.insideDigitRun(buffer, at: position)
-            for start in starts where start >= position {
-                if insideDigits, start != position, try anchored.firstMatch(in: buffer, from: position, scratch: scratch) != nil {
-                    return position
-                }
-                insideDigits = false
-                if try anchored.firstMatch(in: buffer, from: start, scratch: scratch) != nil { return start }
-            }
-            if insideDigits, try anchored.firstMatch(in: buffer, from: position, scratch: scratch) != nil { return position }
-            return nil
+            // (A search that begins inside a run of digits, where another part's match ended, tries its own place
+            // first when the starts lack such digits: `Pattern.firstMatch(in:startingAt:from:…)`.)
+            var next = 0
+            return try anchored.firstMatch(
+                in: buffer, startingAt: starts, from: position, next: &next, resumingInDigitRuns: resuming, scratch: scratch)?.start
         }
     }
 

@@ -480,24 +480,35 @@ public final class Pattern: @unchecked Sendable {
         var found: [PatternMatch] = []
         var position = 0
         var next = 0
-        var triedResumePlace = !resumingInDigitRuns
-        while true {
-            while next < starts.count, starts[next] < position { next += 1 }
-            let start: Int
-            if !triedResumePlace, UTF8Offsets.insideDigitRun(subject, at: position), next == starts.count || starts[next] != position {
-                start = position
-                triedResumePlace = true
-            } else {
-                guard next < starts.count, starts[next] <= subject.count else { break }
-                start = starts[next]
-                next += 1
-            }
-            guard let match = try firstMatch(in: subject, from: start, scratch: scratch) else { continue }
+        while let (start, match) = try firstMatch(
+            in: subject, startingAt: starts, from: position, next: &next, resumingInDigitRuns: resumingInDigitRuns, scratch: scratch)
+        {
             found.append(match)
             position = match.range.upperBound > start ? match.range.upperBound : UTF8Offsets.nextScalarStart(subject, after: start)
-            triedResumePlace = !resumingInDigitRuns
         }
         return found
+    }
+
+    /// The first match at one of `starts` at or after `position`, and where it was tried: the search
+    /// `allMatches(in:startingAt:resumingInDigitRuns:)` makes from there (with `resumingInDigitRuns`, `position`
+    /// itself first when it lies inside a run of digits and is no start). `next`: the index of `starts` to
+    /// look from, moved on past the starts tried.
+    public func firstMatch(
+        in subject: UnsafeBufferPointer<UInt8>, startingAt starts: [Int], from position: Int, next: inout Int,
+        resumingInDigitRuns: Bool = false, scratch: MatchScratch
+    ) throws -> (start: Int, match: PatternMatch)? {
+        while next < starts.count, starts[next] < position { next += 1 }
+        if resumingInDigitRuns, UTF8Offsets.insideDigitRun(subject, at: position), next == starts.count || starts[next] != position,
+            let match = try firstMatch(in: subject, from: position, scratch: scratch)
+        {
+            return (position, match)
+        }
+        while next < starts.count, starts[next] <= subject.count {
+            let start = starts[next]
+            next += 1
+            if let match = try firstMatch(in: subject, from: start, scratch: scratch) { return (start, match) }
+        }
+        return nil
     }
 
     /// Convenience for tests and one-off checks on a Swift string.
