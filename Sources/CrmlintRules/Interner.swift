@@ -33,6 +33,36 @@ struct Interner {
         var start: Int32 = 0
         /// -1 for an empty slot.
         var length: Int32 = -1
+        /// The spelling's first 16 bytes, zero after its end (`Head`): a spelling of up to 16 bytes (a
+        /// customer id, a rep's name) is compared here, without reading `keyBytes`. Reading them there was
+        /// a second cache miss per look-up in a table of 36,000 customer ids: the two tables of customer ids
+        /// (the contact log's, the id format's verdicts) and their `memcmp` were 7 % of a messages scan's
+        /// time on two threads (`perf`), though 2 % of its instructions.
+        var head = Head()
+    }
+
+    /// Up to 16 bytes as two words, zero-padded.
+    private struct Head: Equatable {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+
+        static let size = 16
+
+        init() {}
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            let count = min(bytes.count, Self.size)
+            guard count > 0, let base = bytes.baseAddress else { return }
+            if count == Self.size {
+                let raw = UnsafeRawPointer(base)
+                low = raw.loadUnaligned(as: UInt64.self)
+                high = raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                return
+            }
+            withUnsafeMutableBytes(of: &self) { room in
+                room.baseAddress!.copyMemory(from: base, byteCount: count)
+            }
+        }
     }
 
     var count: Int { names.count }
@@ -87,12 +117,14 @@ struct Interner {
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: hash >> 32) & mask
         let tag = UInt32(truncatingIfNeeded: hash), length = Int32(bytes.count)
+        let head = Head(bytes), rest = bytes.count - Head.size
         return slots.withUnsafeBufferPointer { slots in
             keyBytes.withUnsafeBufferPointer { stored in
                 while slots[slot].length >= 0 {
                     let entry = slots[slot]
-                    if entry.tag == tag && entry.length == length
-                        && (bytes.isEmpty || memcmp(stored.baseAddress! + Int(entry.start), bytes.baseAddress!, bytes.count) == 0)
+                    if entry.tag == tag && entry.length == length && entry.head == head
+                        && (rest <= 0
+                            || memcmp(stored.baseAddress! + Int(entry.start) + Head.size, bytes.baseAddress! + Head.size, rest) == 0)
                     {
                         return entry.index
                     }
@@ -112,7 +144,7 @@ struct Interner {
             slots = Array(repeating: Slot(), count: 2 * slots.count)
             for entry in old where entry.length >= 0 { place(entry) }
         }
-        place(Slot(tag: 0, index: index, start: start, length: Int32(bytes.count)))
+        place(Slot(tag: 0, index: index, start: start, length: Int32(bytes.count), head: Head(bytes)))
     }
 
     /// Puts a spelling into the first free slot of its probe sequence (its tag set from its bytes).

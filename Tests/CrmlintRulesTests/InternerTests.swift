@@ -61,4 +61,49 @@ import Testing
         for (index, id) in ids.enumerated().reversed() where index % 7 == 0 { #expect(interner.intern(id) == Int32(index)) }
         #expect(interner.names.count == 10_000)
     }
+
+    /// Slots keep a name's first 16 bytes: names that differ only in one byte, before, at and after the
+    /// sixteenth, and names one byte shorter or longer than another, each keep their own index.
+    @Test func namesDifferingAroundTheSixteenthByteStayApart() {
+        var names: [String] = []
+        for length in [1, 8, 15, 16, 17, 24, 40] {
+            let base = String(repeating: "a", count: length)
+            names.append(base)
+            for position in Set([0, length / 2, 7, 8, 14, 15, 16, length - 1]) where position < length {
+                var bytes = Array(base.utf8)
+                bytes[position] = UInt8(ascii: "b")
+                names.append(String(decoding: bytes, as: UTF8.self))
+            }
+            names.append(base + "\u{0}")
+        }
+        // Chinese names cross the sixteenth byte inside a character (three bytes each).
+        names += ["客户编号一二三", "客户编号一二四", "客户编号一二三四", "客户编号一二三五", "客户编号一二"]
+        #expect(Set(names).count == names.count, "the test's names are distinct")
+        var interner = Interner()
+        for (index, name) in names.enumerated() { #expect(interner.intern(name) == Int32(index), "\(name)") }
+        for (index, name) in names.enumerated().reversed() {
+            #expect(interner.index(of: name) == Int32(index), "\(name)")
+            #expect(interner.intern(name) == Int32(index), "\(name)")
+        }
+        #expect(interner.index(of: String(repeating: "a", count: 16) + "c") == nil)
+        #expect(interner.index(of: String(repeating: "a", count: 9)) == nil)
+    }
+
+    /// Two spellings with the same length, the same tag (the low half of their hash) and the same first
+    /// slot in a new table (found by a search over numbered ids) are still told apart by their bytes:
+    /// one pair differs within the first 16 bytes (compared in the slot), one only after them (in `keyBytes`).
+    @Test func spellingsWhoseTagsCollideStayApart() {
+        for (first, second) in [("CRM-2024-0011921", "CRM-2024-0399884"), ("CUSTOMER-2024-00-0298523", "CUSTOMER-2024-00-0700977")] {
+            func hash(_ name: String) -> UInt64 { Array(name.utf8).withUnsafeBufferPointer { ByteHash.of($0) } }
+            #expect(first.utf8.count == second.utf8.count)
+            #expect(UInt32(truncatingIfNeeded: hash(first)) == UInt32(truncatingIfNeeded: hash(second)), "the tags collide")
+            #expect((hash(first) >> 32) & 63 == (hash(second) >> 32) & 63, "the first slots in a 64-slot table collide")
+            var interner = Interner()
+            #expect(interner.intern(first) == 0)
+            #expect(interner.index(of: second) == nil)
+            #expect(interner.intern(second) == 1)
+            #expect(interner.index(of: first) == 0)
+            #expect(interner.index(of: second) == 1)
+        }
+    }
 }
