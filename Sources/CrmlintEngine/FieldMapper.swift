@@ -11,7 +11,9 @@ final class FieldMapper {
     /// Config aliases by match key → field.
     private let configured: [String: String]
 
-    private struct Mapping {
+    /// A class: each record takes its file's mapping (`last`), and a copy of a struct of six references
+    /// retained and released each of them, per record.
+    private final class Mapping {
         let keys: [String]
         /// Header → field name (a known field, or the header as shown when unknown).
         let names: [String: String]
@@ -25,6 +27,18 @@ final class FieldMapper {
         let shape: FieldShape
         /// Whether every column is its own field, in order, with no unit: a record's values are then its row's as they are.
         let inOrder: Bool
+
+        init(
+            keys: [String], names: [String: String], units: [String: String], columns: [(place: Int?, unit: String?)], shape: FieldShape,
+            inOrder: Bool
+        ) {
+            self.keys = keys
+            self.names = names
+            self.units = units
+            self.columns = columns
+            self.shape = shape
+            self.inOrder = inOrder
+        }
     }
     private var last: Mapping?
     private var mappings: [[String]: Mapping] = [:]
