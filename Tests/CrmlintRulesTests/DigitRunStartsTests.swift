@@ -187,31 +187,19 @@ import Testing
             "\\p{Han}?[0-9]{2}|[0-9]+元|(?<![0-9])[0-9]个", "\\p{Han}?1[0-9]|[0-9][0-9]*块|元", "\\p{Han}?[0-9](?=[0-9]{2})|[0-9]+万|x",
         ]
         let alphabet = Array("0123456789元块万个x ")
-        var generator = SystemRandomNumberGenerator()
-        let scratch = MatchScratch()
         var dropped = 0
         for source in sources {
-            guard let (rule, whole, parts, prefilter, firstLeaf) = try alternationRule(source) else { continue }
-            #expect((0..<parts.count).contains { prefilter.startsOutsideDigitRuns(slot: firstLeaf + $0) }, "\(source)")
-            for _ in 0..<400 {
-                let text = String((0..<Int.random(in: 0...16, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
-                let bytes = Array(text.utf8)
-                try bytes.withUnsafeBufferPointer { buffer in
-                    let (present, places) = marks(prefilter, buffer)
-                    let expected = try whole.allMatches(in: buffer, scratch: scratch).map(\.range).filter { !$0.isEmpty }
-                    let found = try rule.matchers[0].hits(in: buffer, scratch: scratch, firstLeaf: 0) { leaf in
-                        let slot = firstLeaf + leaf
-                        guard prefilter.allows(entry: slot, present: present) else { return .skip }
-                        guard let positions = prefilter.starts(slot: slot, in: places, present: present, text: buffer) else {
-                            return .scan
-                        }
-                        dropped += (prefilter.starts(slot: slot, in: places, present: present)?.count ?? 0) - positions.count
-                        return .at(
-                            positions, anchored: parts[leaf].anchored(), resumingInDigitRuns: prefilter.startsOutsideDigitRuns(slot: slot))
-                    }
-                    #expect(found.map(\.range) == expected, "'\(text)' with \(source)")
+            let result = try partsFindWhatTheWholeFinds(source, alphabet: alphabet, maxLength: 16) { part, input in
+                let (prefilter, slot) = (input.prefilter, input.slot)
+                guard let positions = prefilter.starts(slot: slot, in: input.places, present: input.present, text: input.buffer) else {
+                    return .scan
                 }
+                dropped += (prefilter.starts(slot: slot, in: input.places, present: input.present)?.count ?? 0) - positions.count
+                return .at(positions, anchored: part.anchored(), resumingInDigitRuns: prefilter.startsOutsideDigitRuns(slot: slot))
             }
+            guard let (parts, prefilter, firstLeaf, compared) = result else { continue }
+            #expect(compared == 400)
+            #expect((0..<parts).contains { prefilter.startsOutsideDigitRuns(slot: firstLeaf + $0) }, "\(source)")
         }
         #expect(dropped > 100) // the places were dropped, not merely allowed to be
     }

@@ -33,6 +33,48 @@ func marks(_ prefilter: LiteralPrefilter, _ buffer: UnsafeBufferPointer<UInt8>) 
     return (present, places)
 }
 
+/// How one part of an alternation runs in `partsFindWhatTheWholeFinds`: its slot, the prefilter,
+/// the text's marks and the text, and the round.
+struct PartRunInput {
+    let slot: Int
+    let prefilter: LiteralPrefilter
+    let present: LiteralPrefilter.PresentSets
+    let places: LiteralPrefilter.Places
+    let buffer: UnsafeBufferPointer<UInt8>
+    let round: Int
+}
+
+/// `rounds` random texts of `alphabet` (up to `maxLength` characters), each searched through the alternation
+/// `source`'s parts, each part run as `run` says (`.skip` already taken where the prefilter rules the part out),
+/// against a search of the whole pattern. The texts compared; nil when `source` is not searched through parts.
+func partsFindWhatTheWholeFinds(
+    _ source: String, alphabet: [Character], maxLength: Int, rounds: Int = 400,
+    run: (_ part: PatternEngine.Pattern, _ input: PartRunInput) -> TextMatcher.Run
+) throws -> (parts: Int, prefilter: LiteralPrefilter, firstLeaf: Int, compared: Int)? {
+    guard let (rule, whole, parts, prefilter, firstLeaf) = try alternationRule(source) else { return nil }
+    var generator = SystemRandomNumberGenerator()
+    let scratch = MatchScratch()
+    var compared = 0
+    for round in 0..<rounds {
+        let text = String((0..<Int.random(in: 0...maxLength, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
+        let bytes = Array(text.utf8)
+        try bytes.withUnsafeBufferPointer { buffer in
+            let (present, places) = marks(prefilter, buffer)
+            let expected = try whole.allMatches(in: buffer, scratch: scratch).map(\.range).filter { !$0.isEmpty }
+            let found = try rule.matchers[0].hits(in: buffer, scratch: scratch, firstLeaf: 0) { leaf in
+                let slot = firstLeaf + leaf
+                guard prefilter.allows(entry: slot, present: present) else { return .skip }
+                return run(
+                    parts[leaf],
+                    PartRunInput(slot: slot, prefilter: prefilter, present: present, places: places, buffer: buffer, round: round))
+            }
+            #expect(found.map(\.range) == expected, "'\(text)' with \(source)")
+            compared += 1
+        }
+    }
+    return (parts.count, prefilter, firstLeaf, compared)
+}
+
 /// The literal prefilter may only skip what cannot match: its requirements
 /// are checked on patterns, and its verdicts against PCRE2 itself.
 @Suite struct PrefilterTests {
@@ -106,30 +148,16 @@ func marks(_ prefilter: LiteralPrefilter, _ buffer: UnsafeBufferPointer<UInt8>) 
             "(?:(?:给|送)您|[0-9]+\\s*元)|您(?=好)|\\s*",
         ]
         let alphabet = Array("事成签约了总说没问题拍板我,给送您好元0123 约之后经理")
-        var generator = SystemRandomNumberGenerator()
         var compared = 0
         for source in sources {
-            guard let (rule, whole, parts, prefilter, firstLeaf) = try alternationRule(source) else { continue }
-            let scratch = MatchScratch()
-            for round in 0..<400 {
-                let text = String((0..<Int.random(in: 0...18, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! })
-                let bytes = Array(text.utf8)
-                try bytes.withUnsafeBufferPointer { buffer in
-                    let (present, places) = marks(prefilter, buffer)
-                    let expected = try whole.allMatches(in: buffer, scratch: scratch).map(\.range).filter { !$0.isEmpty }
-                    let found = try rule.matchers[0].hits(in: buffer, scratch: scratch, firstLeaf: 0) { leaf in
-                        let slot = firstLeaf + leaf
-                        guard prefilter.allows(entry: slot, present: present) else { return .skip }
-                        // Every other round without start positions: parts searched whole.
-                        guard round % 2 == 0, let positions = prefilter.starts(slot: slot, in: places, present: present) else {
-                            return .scan
-                        }
-                        return .at(positions, anchored: parts[leaf].anchored())
-                    }
-                    #expect(found.map(\.range) == expected, "'\(text)' with \(source)")
-                    compared += 1
-                }
+            let result = try partsFindWhatTheWholeFinds(source, alphabet: alphabet, maxLength: 18) { part, input in
+                // Every other round without start positions: parts searched whole.
+                guard input.round % 2 == 0,
+                    let positions = input.prefilter.starts(slot: input.slot, in: input.places, present: input.present)
+                else { return .scan }
+                return .at(positions, anchored: part.anchored())
             }
+            compared += result?.compared ?? 0
         }
         #expect(compared == 1_200)
     }
