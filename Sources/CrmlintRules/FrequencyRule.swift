@@ -78,8 +78,10 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
     final class Checker: RuleChecker {
         let rule: FrequencyRule
         private var log: ContactLog?
-        /// Customers with at least one counted contact, so `finish` skips the rest.
-        private var seen: Set<Int32> = []
+        /// The contacts this rule counts, in reading order. `finish` groups just these: walking every
+        /// customer's whole log (every contact, in time order, so each read of its columns missed the
+        /// cache) to pick them out was most of this rule's finish, on the scan's serial tail.
+        private var counted: [Int32] = []
 
         init(rule: FrequencyRule) { self.rule = rule }
 
@@ -89,37 +91,46 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
             guard let index = log.add(record, context: context, rule: rule.metadata, emit: emit), rule.events.matches(log, index) else {
                 return
             }
-            seen.insert(log.customer[index])
+            counted.append(Int32(truncatingIfNeeded: index))
         }
 
         override func finish(context: CheckContext, emit: (Finding) -> Void) {
             guard let log else { return }
-            for customer in seen.sorted() {
-                var group: [Int32] = []
-                var groupKey: Int64 = .min
-                func flush() {
-                    guard group.count > rule.max else { return }
-                    let label = rule.windowLabel(groupKey)
-                    let crossing = Int(group[rule.max])
-                    let values = ["count": String(group.count), "max": String(rule.max), "window": label]
-                    let others = group.filter { $0 != Int32(crossing) }.map { log.related(Int($0), note: "another contact in \(label)") }
-                    emit(
-                        log.finding(
-                            crossing, rule: rule.metadata,
-                            message: rule.message.render(values, detail: "\(group.count) in \(label), at most \(rule.max)"),
-                            timeZone: context.timeZone, fingerprintParts: [label], related: others))
-                }
-                for event in log.events(of: customer) where rule.events.matches(log, Int(event)) {
-                    let start = rule.windowStart(of: log.start[Int(event)], context.timeZone)
-                    if start != groupKey {
-                        flush()
-                        group.removeAll(keepingCapacity: true)
-                        groupKey = start
-                    }
-                    group.append(event)
-                }
-                flush()
+            // Per customer (in customer order, as the log numbers them), each one's counted contacts earliest first,
+            // ties in reading order: the order `log.events(of:)` gives.
+            let ordered = counted.sorted { a, b in
+                let (ca, cb) = (log.customer[Int(a)], log.customer[Int(b)])
+                if ca != cb { return ca < cb }
+                let (sa, sb) = (log.start[Int(a)], log.start[Int(b)])
+                return sa != sb ? sa < sb : a < b
             }
+            var group: [Int32] = []
+            var groupCustomer: Int32 = -1
+            var groupKey: Int64 = .min
+            func flush() {
+                guard group.count > rule.max else { return }
+                let label = rule.windowLabel(groupKey)
+                let crossing = Int(group[rule.max])
+                let values = ["count": String(group.count), "max": String(rule.max), "window": label]
+                let others = group.filter { $0 != Int32(crossing) }.map { log.related(Int($0), note: "another contact in \(label)") }
+                emit(
+                    log.finding(
+                        crossing, rule: rule.metadata,
+                        message: rule.message.render(values, detail: "\(group.count) in \(label), at most \(rule.max)"),
+                        timeZone: context.timeZone, fingerprintParts: [label], related: others))
+            }
+            for event in ordered {
+                let customer = log.customer[Int(event)]
+                let start = rule.windowStart(of: log.start[Int(event)], context.timeZone)
+                if customer != groupCustomer || start != groupKey {
+                    flush()
+                    group.removeAll(keepingCapacity: true)
+                    groupCustomer = customer
+                    groupKey = start
+                }
+                group.append(event)
+            }
+            flush()
         }
     }
 }

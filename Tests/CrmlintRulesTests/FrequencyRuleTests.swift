@@ -40,6 +40,33 @@ import Testing
         #expect(finding.customerId == "CRM-2024-001")
     }
 
+    @Test func callsAtOneTimeCountInReadingOrder() throws {
+        // Three calls in one minute: the second read crosses the limit of one, the third crosses a limit of two.
+        let calls = [call("M9", "2024-03-15 09:00"), call("M2", "2024-03-15 09:00"), call("M5", "2024-03-15 09:00")]
+        #expect(Policy.run(try rule(), calls).map(\.recordId) == ["M2"])
+        #expect(Policy.run(try rule(max: 2), calls).map(\.recordId) == ["M5"])
+    }
+
+    @Test func eachCustomerAndDayIsItsOwnWindow() throws {
+        // Interleaved in the file: two customers, two days each; only the windows over the limit are reported,
+        // each at its own crossing call with its own others.
+        let found = Policy.run(
+            try rule(),
+            [
+                call("B1", "2024-03-15 10:00", customer: "CRM-2024-002"), call("A1", "2024-03-15 09:00"),
+                call("B2", "2024-03-16 08:00", customer: "CRM-2024-002"), call("A2", "2024-03-16 09:00"),
+                call("B3", "2024-03-15 08:00", customer: "CRM-2024-002"), call("A3", "2024-03-15 11:00"),
+                call("A4", "2024-03-15 10:00"),
+            ])
+        #expect(found.compactMap(\.recordId).sorted() == ["A4", "B1"])
+        let a = try #require(found.first { $0.recordId == "A4" })
+        #expect(a.message == "过度联系 — 3 calls on 2024-03-15 (at most 1)")
+        #expect(Set(a.related?.compactMap(\.recordId) ?? []) == ["A1", "A3"])
+        let b = try #require(found.first { $0.recordId == "B1" })
+        #expect(b.customerId == "CRM-2024-002")
+        #expect(b.related?.compactMap(\.recordId) == ["B3"])
+    }
+
     @Test func theDayBoundaryIsTheConfiguredZoneNotUTC() throws {
         // 23:30 and 00:30 Shanghai are two days there, one day (15:30, 16:30) in UTC.
         let calls = [call("M1", "2024-03-15T23:30:00+08:00"), call("M2", "2024-03-16T00:30:00+08:00")]
