@@ -113,7 +113,7 @@ final class ContactLog {
             ValueProblems.report(record, field: "channel", problem: "is missing", rule: rule, context: context, emit: emit)
         }
         let startSeconds = Instant.seconds(time.start)
-        customer.append(customers.intern(customerId))
+        customer.append(customerIndex(record, customerId, context: context))
         start.append(startSeconds)
         length.append(Int32(clamping: Instant.seconds(time.end) - startSeconds))
         channel.append(channelCode)
@@ -141,6 +141,22 @@ final class ContactLog {
         keyEnds.append(UInt32(keyBytes.count))
         lastResult = customer.count - 1
         return lastResult
+    }
+
+    /// Per index of a customer id as written (`CheckContext.columnValueIndex`), its customer's index; -1 not known yet.
+    @exclusivity(unchecked) private var customerOfValue: [Int32] = []
+
+    /// The index of the customer `id` (`record`'s customer id, trimmed), found through the id's index in its column,
+    /// which the id-format check looks up for the same record: one table look-up a record, not one per rule.
+    private func customerIndex(_ record: Record, _ id: String, context: CheckContext) -> Int32 {
+        guard let value = context.columnValueIndex(record, number: FieldNumbers.customerId).map(Int.init) else {
+            return customers.intern(id)
+        }
+        if value < customerOfValue.count, customerOfValue[value] >= 0 { return customerOfValue[value] }
+        let index = customers.intern(id)
+        if value >= customerOfValue.count { customerOfValue += repeatElement(-1, count: value + 1 - customerOfValue.count) }
+        customerOfValue[value] = index
+        return index
     }
 
     private func key(_ index: Int, _ which: Int) -> String {

@@ -123,22 +123,14 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
                 default: nil
                 }
             }
-            patternValues = Array(repeating: Interner(), count: formats.count)
             patternVerdicts = Array(repeating: [], count: formats.count)
         }
 
-        /// Per entry of `formats` with a pattern, whether a value as written matched it (up to
-        /// `rememberedValues` values): a column of customer ids repeats each id on every message of its
-        /// customer, and trimming, folding and matching it anew cost ~1,600 instructions a record.
-        /// The values are interned (`Interner`: found by their bytes, where a String dictionary's hashing
-        /// was ~900 instructions a record; canonically equal spellings still share an index, and they
-        /// fold to one text, so they match alike); `patternVerdicts` holds the verdict per value index.
-        @exclusivity(unchecked) private var patternValues: [Interner]
-        @exclusivity(unchecked) private var patternVerdicts: [[Bool]]
-        /// A few MB at most per column; the benchmark's export has 36,000 customers, and with 16,384 remembered
-        /// the customer-id pattern still ran on 601,840 of its 1.6 million messages.
-        private static let rememberedValues = 131_072
-
+        /// Per entry of `formats` with a pattern, whether a value as written matched it, by the value's index in its
+        /// column (`CheckContext.columnValueIndex`; 0 not known yet, 1 matched, 2 did not): a column of customer ids
+        /// repeats each id on every message of its customer, and trimming, folding and matching it anew cost ~1,600
+        /// instructions a record. Canonically equal spellings share an index, and they fold to one text, so they match alike.
+        @exclusivity(unchecked) private var patternVerdicts: [[UInt8]]
         /// For the last record's shape and dataset (a file's records share both): its dataset's required
         /// fields, and the entries of `formats` whose field is one of its columns. A messages file has four
         /// of the twelve format fields: looking up the other eight per record (copying each format, a
@@ -203,15 +195,18 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             case .boolean: return BooleanValue.parse(raw) == nil ? "is not yes or no (是/否, Y/N)" : nil
             case .channel, .direction: return nil // unknown words are noted above
             case let .pattern(pattern):
+                let index = context.columnValueIndex(record, number: formats[position].number).map(Int.init)
                 let matched: Bool
-                if let known = patternValues[position].index(of: raw) {
-                    matched = patternVerdicts[position][Int(known)]
+                if let index, index < patternVerdicts[position].count, patternVerdicts[position][index] != 0 {
+                    matched = patternVerdicts[position][index] == 1
                 } else {
                     var value = raw.trimmed.compatibilityFolded
                     matched = value.withUTF8 { (try? pattern.firstMatch(in: $0, scratch: context.scratch)) != nil }
-                    if patternValues[position].count < Self.rememberedValues {
-                        _ = patternValues[position].intern(raw)
-                        patternVerdicts[position].append(matched)
+                    if let index {
+                        if index >= patternVerdicts[position].count {
+                            patternVerdicts[position] += repeatElement(0, count: index + 1 - patternVerdicts[position].count)
+                        }
+                        patternVerdicts[position][index] = matched ? 1 : 2
                     }
                 }
                 return matched ? nil : "does not have the required format \(pattern.source)"
