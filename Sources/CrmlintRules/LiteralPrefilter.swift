@@ -682,13 +682,18 @@ public final class LiteralPrefilter: @unchecked Sendable {
                                         let word = Int(words[wordCount + index])
                                         // Its positional sets ascend: a binary search (a digit or 给 leads ~100 sets, and
                                         // reading them in turn was most of this function once leading words were lengthened).
-                                        var low = Int(setsStart[word]), high = Int(positionalSetsEnd[word])
-                                        let end = high
-                                        while low < high {
-                                            let middle = (low &+ high) &>> 1
-                                            if sets[middle] < target { low = middle &+ 1 } else { high = middle }
+                                        // Branch-free (the halving's next base picked by a conditional move): which half
+                                        // holds the set is a coin toss the processor mispredicts (`perf`: this function
+                                        // 3.8 % → 3.6 % of a one-thread scan's time).
+                                        var base = Int(setsStart[word])
+                                        var length = Int(positionalSetsEnd[word]) &- base
+                                        guard length > 0 else { continue }
+                                        while length > 1 {
+                                            let half = length &>> 1
+                                            base = sets[base &+ half] <= target ? base &+ half : base
+                                            length &-= half
                                         }
-                                        if low < end, sets[low] == target {
+                                        if sets[base] == target {
                                             held[heldCount] = word
                                             heldCount += 1
                                         }
