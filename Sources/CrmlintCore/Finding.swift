@@ -71,17 +71,12 @@ public struct Finding: Codable, Equatable, Hashable, Sendable {
     /// Report order: by file, line, rule, field, column, fingerprint. (Inlinable: called across modules, a
     /// finding lent from an array or a buffer was copied whole, a dozen strings, to be compared.)
     @inlinable public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
-        if a.file != b.file { return a.file < b.file }
-        if a.line != b.line { return a.line < b.line }
-        if a.rule != b.rule { return a.rule < b.rule }
-        if (a.field ?? "") != (b.field ?? "") { return (a.field ?? "") < (b.field ?? "") }
-        if (a.column ?? 0) != (b.column ?? 0) { return (a.column ?? 0) < (b.column ?? 0) }
-        return a.fingerprint < b.fingerprint
+        withUnsafePointer(to: a) { a in withUnsafePointer(to: b) { b in reportOrder(a, b) } }
     }
 
-    /// `reportOrder` of two findings in memory, read in place: handing a finding stored behind a pointer
-    /// to `reportOrder` copied it first (a dozen strings retained, then released: ~1,500 instructions a
-    /// comparison, most of merging the spilled runs of a scan with 33,000 findings).
+    /// `reportOrder` of two findings in memory, read in place (the one definition of the order): handing a
+    /// finding stored behind a pointer to `reportOrder` copied it first (a dozen strings retained, then
+    /// released: ~1,500 instructions a comparison, most of merging the spilled runs of a scan with 33,000 findings).
     @inlinable public static func reportOrder(_ a: UnsafePointer<Finding>, _ b: UnsafePointer<Finding>) -> Bool {
         if a.pointee.file != b.pointee.file { return a.pointee.file < b.pointee.file }
         if a.pointee.line != b.pointee.line { return a.pointee.line < b.pointee.line }
