@@ -210,22 +210,30 @@ final class ContactLog {
     private func groupIfNeeded() {
         guard grouped != count else { return }
         grouped = count
+        (order, groupStarts) = byCustomer(0..<Int32(truncatingIfNeeded: count))
+        for index in 0..<customers.names.count { sortByTime(&order, Int(groupStarts[index])..<Int(groupStarts[index + 1])) }
+    }
+
+    /// `events` (indices in reading order) grouped by customer, in the customers' order, keeping reading order within
+    /// each (a counting sort): customer `c`'s are `order[starts[c]..<starts[c + 1]]`.
+    func byCustomer(_ events: some Collection<Int32>) -> (order: [Int32], starts: [Int32]) {
         var starts = [Int32](repeating: 0, count: customers.names.count + 1)
-        for value in customer { starts[Int(value) + 1] += 1 }
+        for event in events { starts[Int(customer[Int(event)]) + 1] += 1 }
         for index in 0..<customers.names.count { starts[index + 1] += starts[index] }
         var fill = starts
-        order = [Int32](repeating: 0, count: count)
-        for (event, value) in customer.enumerated() {
-            order[Int(fill[Int(value)])] = Int32(event)
-            fill[Int(value)] += 1
+        var order = [Int32](repeating: 0, count: events.count)
+        for event in events {
+            let value = Int(customer[Int(event)])
+            order[Int(fill[value])] = event
+            fill[value] += 1
         }
-        for index in 0..<customers.names.count {
-            let range = Int(starts[index])..<Int(starts[index + 1])
-            if range.count > 1 {
-                order[range].sort { start[Int($0)] != start[Int($1)] ? start[Int($0)] < start[Int($1)] : $0 < $1 }
-            }
-        }
-        groupStarts = starts
+        return (order, starts)
+    }
+
+    /// `events[range]` earliest first, ties in reading order (the order `events(of:)` gives).
+    func sortByTime(_ events: inout [Int32], _ range: Range<Int>) {
+        guard range.count > 1 else { return }
+        events[range].sort { start[Int($0)] != start[Int($1)] ? start[Int($0)] < start[Int($1)] : $0 < $1 }
     }
 }
 

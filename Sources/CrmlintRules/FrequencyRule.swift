@@ -99,17 +99,8 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
             // Per customer (in customer order, as the log numbers them), each one's counted contacts earliest first,
             // ties in reading order: the order `log.events(of:)` gives. By counting (a comparison sort of the counted
             // contacts, reading the log's columns per comparison, cost more than walking every customer's log had).
-            let customerCount = log.customers.names.count
-            var starts = [Int32](repeating: 0, count: customerCount + 1)
-            for event in counted { starts[Int(log.customer[Int(event)]) + 1] += 1 }
-            for customer in 0..<customerCount { starts[customer + 1] += starts[customer] }
-            var fill = starts
-            var ordered = [Int32](repeating: 0, count: counted.count)
-            for event in counted {
-                let customer = Int(log.customer[Int(event)])
-                ordered[Int(fill[customer])] = event
-                fill[customer] += 1
-            }
+            let grouped = log.byCustomer(counted), starts = grouped.starts
+            var ordered = grouped.order
             var group: [Int32] = []
             var groupKey: Int64 = .min
             func flush() {
@@ -124,14 +115,11 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
                         message: rule.message.render(values, detail: "\(group.count) in \(label), at most \(rule.max)"),
                         timeZone: context.timeZone, fingerprintParts: [label], related: others))
             }
-            for customer in 0..<customerCount {
+            for customer in 0..<starts.count - 1 {
                 let range = Int(starts[customer])..<Int(starts[customer + 1])
                 // At most `max` in all: no window of the customer's can hold more.
                 guard range.count > rule.max else { continue }
-                ordered[range].sort { a, b in
-                    let (sa, sb) = (log.start[Int(a)], log.start[Int(b)])
-                    return sa != sb ? sa < sb : a < b
-                }
+                log.sortByTime(&ordered, range)
                 group.removeAll(keepingCapacity: true)
                 groupKey = .min
                 for event in ordered[range] {
