@@ -165,8 +165,6 @@ public struct PatternRule: Rule, RuleKind {
         private let allLeaves: [Pattern]
         private let leafOffsets: [Int]
         // Unchecked: read per record and rule, never overlapping (the runtime check cost ~6 % of a scan).
-        /// Anchored twins of the rule's patterns (each pattern's own, shared), looked up once per leaf.
-        @exclusivity(unchecked) private var anchoredTwins: [Int: Pattern] = [:]
         /// This rule's first entry slot and first pattern slot in the scan's
         /// prefilter (nil: no prefilter, run every entry), read on the first record.
         @exclusivity(unchecked) private var firstSlot: Int?
@@ -256,8 +254,7 @@ public struct PatternRule: Rule, RuleKind {
         /// reuses another's pattern reads its hits instead of running it again (the gift rule ran its amounts twice).
         /// Each entry is of the field scanned when `leafGeneration` had its value; the others are stale and are
         /// replaced (emptying the list per field took the standard library's unspecialised `replaceSubrange`).
-        @exclusivity(unchecked) private var leafMemo:
-            [(generation: Int, leaf: Int32, group: Int?, starts: [Int]?, hits: [TextMatcher.Hit])] = []
+        @exclusivity(unchecked) private var leafMemo: [(generation: Int, leaf: Int32, group: Int?, hits: [TextMatcher.Hit])] = []
         @exclusivity(unchecked) private var leafGeneration = 0
 
         init(rule: PatternRule) {
@@ -282,14 +279,9 @@ public struct PatternRule: Rule, RuleKind {
         ) -> TextMatcher.Run {
             guard prefilter.allows(entry: slot, present: present) else { return .skip }
             guard let positions = prefilter.starts(slot: slot, in: places, present: present, text: buffer) else { return .scan }
-            let twin: Pattern
-            if let known = anchoredTwins[leaf] {
-                twin = known
-            } else {
-                twin = allLeaves[leaf].anchored()
-                anchoredTwins[leaf] = twin
-            }
-            return .at(positions, anchored: twin, resumingInDigitRuns: prefilter.startsOutsideDigitRuns(slot: slot))
+            // The pattern keeps its anchored twin (one atomic load once made): a table of twins per checker hashed the
+            // leaf's number on every run.
+            return .at(positions, anchored: allLeaves[leaf].anchored(), resumingInDigitRuns: prefilter.startsOutsideDigitRuns(slot: slot))
         }
 
         /// The context's number for the fact "this rule found nothing in the text" (`NothingFoundGate` reads it too).
@@ -469,7 +461,8 @@ public struct PatternRule: Rule, RuleKind {
             for item in items {
                 switch item {
                 case let .pattern(group):
-                    result.add(try memoHits(leaf: leaf, group: group, run: runs(leaf), in: buffer, scratch: scratch))
+                    let current = leaf
+                    result.add(try memoHits(leaf: leaf, group: group, run: { runs(current) }, in: buffer, scratch: scratch))
                 case let .alternation(whole, group, parts):
                     let first = leaf
                     result.add(
@@ -482,25 +475,26 @@ public struct PatternRule: Rule, RuleKind {
             return result
         }
 
-        /// `TextMatcher.hits` of a leaf, read from `leafMemo` when its pattern already ran the same way on
-        /// this field (a match limit is not kept: the leaf runs again and reports it again, as before).
+        /// `TextMatcher.hits` of a leaf, read from `leafMemo` when its pattern already ran on this field (a match
+        /// limit is not kept: the leaf runs again and reports it again, as before). The memo is read before the leaf's
+        /// run is worked out: every leaf of one pattern has the same prefilter slot parts (its requirement, leading
+        /// words and digit depth are the pattern's), so a repeated leaf would run exactly as the first did, and
+        /// working that out again (the prefilter's verdict, its places, the digits dropped) was most of what the
+        /// gift rule's `near` entry cost (its seven amounts are its sentence entry's).
         private func memoHits(
-            leaf: Int, group: Int?, run: TextMatcher.Run, in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch
+            leaf: Int, group: Int?, run: () -> TextMatcher.Run, in buffer: UnsafeBufferPointer<UInt8>, scratch: MatchScratch
         ) throws -> [TextMatcher.Hit] {
             let first = repeatedLeaf[leaf]
-            guard first >= 0 else { return try TextMatcher.hits(of: allLeaves[leaf], group: group, run: run, in: buffer, scratch: scratch) }
-            let starts: [Int]?
-            switch run {
-            case .skip: return []
-            case .scan: starts = nil
-            case let .at(positions, _, _): starts = positions
+            guard first >= 0 else {
+                return try TextMatcher.hits(of: allLeaves[leaf], group: group, run: run(), in: buffer, scratch: scratch)
             }
-            for memo in leafMemo
-            where memo.generation == leafGeneration && memo.leaf == first && memo.group == group && memo.starts == starts {
+            for memo in leafMemo where memo.generation == leafGeneration && memo.leaf == first && memo.group == group {
                 return memo.hits
             }
+            let run = run()
+            if case .skip = run { return [] }
             let hits = try TextMatcher.hits(of: allLeaves[leaf], group: group, run: run, in: buffer, scratch: scratch)
-            let entry = (leafGeneration, first, group, starts, hits)
+            let entry = (leafGeneration, first, group, hits)
             if let stale = leafMemo.firstIndex(where: { $0.generation != leafGeneration }) {
                 leafMemo[stale] = entry
             } else {
