@@ -106,10 +106,11 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
         init(rule: CadenceRule) { self.rule = rule }
 
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            let log = self.log ?? ContactLog.shared(context)
-            self.log = log
+            // Stored once (assigning it per record retained and released it again).
+            if self.log == nil { self.log = ContactLog.shared(context) }
+            let log = self.log.unsafelyUnwrapped
             guard record.dataset == .customers else {
-                _ = log.add(record, context: context, rule: rule.metadata, emit: emit)
+                _ = log.answered(record) ?? log.add(record, context: context, rule: rule.metadata, emit: emit)
                 return
             }
             guard let id = record.customerId, !id.isEmpty else {

@@ -64,8 +64,7 @@ final class ContactLog {
     /// first) and returns its index; nil for records that are not a customer
     /// contact or cannot be placed in time, after reporting why.
     func add(_ record: Record, context: CheckContext, rule: RuleMetadata, emit: (Finding) -> Void) -> Int? {
-        guard record.dataset == .followups || record.dataset == .messages else { return nil }
-        if lastSerial == record.serial { return lastResult }
+        if let known = answered(record) { return known }
         lastSerial = record.serial
         lastResult = nil
         let isMessage = record.dataset == .messages
@@ -141,6 +140,14 @@ final class ContactLog {
         keyEnds.append(UInt32(keyBytes.count))
         lastResult = customer.count - 1
         return lastResult
+    }
+
+    /// What `add` returned for `record` when the log was asked about it last (an index, or nil inside: not logged),
+    /// or nil when it was not. Four rules ask per record: those after the first read the answer with this, as
+    /// `log.answered(record) ?? log.add(…)`, which copies their rule's metadata (to pass it) only when the record is new.
+    @inline(__always) func answered(_ record: Record) -> Int?? {
+        guard record.dataset == .followups || record.dataset == .messages else { return .some(nil) }
+        return lastSerial == record.serial ? .some(lastResult) : nil
     }
 
     /// Per index of a customer id as written (`CheckContext.columnValueIndex`), its customer's index; -1 not known yet.

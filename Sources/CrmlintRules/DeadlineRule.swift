@@ -101,9 +101,10 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
         init(rule: DeadlineRule) { self.rule = rule }
 
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            let log = self.log ?? ContactLog.shared(context)
-            self.log = log
-            guard let index = log.add(record, context: context, rule: rule.metadata, emit: emit),
+            // Stored once (assigning it per record retained and released it again).
+            if self.log == nil { self.log = ContactLog.shared(context) }
+            let log = self.log.unsafelyUnwrapped
+            guard let index = log.answered(record) ?? log.add(record, context: context, rule: rule.metadata, emit: emit),
                 rule.start.matches(log, index, record: record, context: context)
             else { return }
             let clock: Int64

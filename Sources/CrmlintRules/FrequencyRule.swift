@@ -86,9 +86,12 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
         init(rule: FrequencyRule) { self.rule = rule }
 
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            let log = self.log ?? ContactLog.shared(context)
-            self.log = log
-            guard let index = log.add(record, context: context, rule: rule.metadata, emit: emit), rule.events.matches(log, index) else {
+            // Stored once (assigning it per record retained and released it again).
+            if self.log == nil { self.log = ContactLog.shared(context) }
+            let log = self.log.unsafelyUnwrapped
+            guard let index = log.answered(record) ?? log.add(record, context: context, rule: rule.metadata, emit: emit),
+                rule.events.matches(log, index)
+            else {
                 return
             }
             counted.append(Int32(truncatingIfNeeded: index))
