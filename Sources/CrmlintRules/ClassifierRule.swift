@@ -87,6 +87,11 @@ public struct ClassifierRule: Rule, RuleKind {
         private let model: NgramModel
         /// The context's number for "this rule found nothing in the text" (resolved on the first record).
         private var foundNothing: Int?
+        /// The fields read in records of the last shape (`columns(of:context:)`), and the context's number for the
+        /// model with the context it is of: asked by number, not by name, per record.
+        @exclusivity(unchecked) private var planKey = ShapeKey()
+        @exclusivity(unchecked) private var planFields: [(name: String, number: Int)] = []
+        @exclusivity(unchecked) private var modelNumber: (context: ObjectIdentifier, ordinal: Int)?
         init(rule: ClassifierRule) {
             self.rule = rule
             model = rule.model
@@ -104,10 +109,24 @@ public struct ClassifierRule: Rule, RuleKind {
         }
 
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            for field in rule.metadata.textFields(of: record, context: context) {
+            if planKey.differs(from: record) {
+                let (names, numbers) = columns(of: record, context: context)
+                planFields = Array(zip(names, numbers))
+                planKey.note(record)
+            }
+            let model: Int
+            if let known = modelNumber, known.context == ObjectIdentifier(context) {
+                model = known.ordinal
+            } else {
+                model = context.modelOrdinal(rule.modelKey)
+                modelNumber = (ObjectIdentifier(context), model)
+            }
+            // (The fields the record's shape lacks have no text: `columns` leaves them out.)
+            for (field, number) in planFields {
+                let index = context.knownFieldIndex(record, number: number) ?? context.fieldIndex(record, field: field, number: number)
                 guard
                     let probabilities = context.modelProbabilities(
-                        record, field: field, model: rule.modelKey,
+                        record, at: index, model: model,
                         score: { text, scratch in
                             text.bytes.withUnsafeBufferPointer { self.model.probabilities(ofNormalizedUTF8: $0, scratch: &scratch) }
                         })
@@ -117,10 +136,10 @@ public struct ClassifierRule: Rule, RuleKind {
                     // Below the threshold: a function of the text alone, which the text memory keeps.
                     let fact = foundNothing ?? foundNothingFact(context)
                     foundNothing = fact
-                    context.noteTextHolds(fact, at: context.fieldIndex(record, field: field))
+                    context.noteTextHolds(fact, at: index)
                     continue
                 }
-                guard let text = context.normalized(record, field: field) else { continue }
+                guard let text = context.text(at: index) else { continue }
                 let shown = Self.twoDecimals(probability)
                 emit(
                     Finding(

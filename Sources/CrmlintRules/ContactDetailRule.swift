@@ -141,15 +141,11 @@ public struct ContactDetailRule: Rule, RuleKind {
         // The last record's recipient label: most records of a file carry the same one, and comparing a
         // short string costs less than hashing it for the tables above.
         @exclusivity(unchecked) private var lastRecipientType: (raw: String, canonical: String)?
-        /// Whether the rule reads messages to each audience seen (a handful: the canonical ones, and
-        /// labels crmlint does not know). One entry for the last audience missed on every change of
-        /// audience, and a set's hash of the audience then cost ~340 instructions (800,000 times in the
-        /// benchmark's messages file).
-        @exclusivity(unchecked) private var knownAudiences: [KnownAudience] = []
-        private struct KnownAudience {
-            let audience: String
-            let allowed: Bool
-        }
+        /// Per audience number of `audienceContext` (`CheckContext.audienceNumber`), whether the rule reads messages to
+        /// it: 0 not judged yet, 1 yes, 2 no. (A set's hash of the audience cost ~340 instructions a record; a list of
+        /// names compared per record, a copy of the name and its comparison.)
+        @exclusivity(unchecked) private var audienceVerdicts: [UInt8] = []
+        @exclusivity(unchecked) private var audienceContext: ObjectIdentifier?
 
         init(rule: ContactDetailRule) { self.rule = rule }
         // Per-record work only (its memo tables are this worker's): may run on worker threads.
@@ -157,18 +153,25 @@ public struct ContactDetailRule: Rule, RuleKind {
 
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             // The same for every contact-detail rule with the same setting: worked out once per record.
-            let audience = context.audience(of: record, outsideCompanyDomains: rule.scope.outsideCompanyDomains) {
+            let audience = context.audienceNumber(of: record, outsideCompanyDomains: rule.scope.outsideCompanyDomains) {
                 self.audience(of: record, context: context)
             }
-            if let audience, let types = rule.scope.recipientTypes {
-                let allowed: Bool
-                if let known = knownAudiences.firstIndex(where: { $0.audience == audience }) {
-                    allowed = knownAudiences[known].allowed
-                } else {
-                    allowed = types.contains(audience)
-                    if knownAudiences.count < 16 { knownAudiences.append(KnownAudience(audience: audience, allowed: allowed)) }
+            if audience >= 0, let types = rule.scope.recipientTypes {
+                if audienceContext != ObjectIdentifier(context) {
+                    audienceContext = ObjectIdentifier(context)
+                    audienceVerdicts = []
                 }
-                if !allowed { return }
+                if CheckContext.isPassingAudience(audience) {
+                    if !types.contains(context.audienceNames[audience]) { return }
+                } else {
+                    if audience >= audienceVerdicts.count {
+                        audienceVerdicts += repeatElement(0, count: audience + 1 - audienceVerdicts.count)
+                    }
+                    if audienceVerdicts[audience] == 0 {
+                        audienceVerdicts[audience] = types.contains(context.audienceNames[audience]) ? 1 : 2
+                    }
+                    if audienceVerdicts[audience] == 2 { return }
+                }
             }
             let validation = ValidationContext(latestDate: latestDate(context))
             if planKey.differs(from: record) {
@@ -207,7 +210,9 @@ public struct ContactDetailRule: Rule, RuleKind {
                     occurrences[masked] = occurrence + 1
                     let original = text.originalScalarRange(of: hit.range)
                     var message = rule.metadata.message
-                    if let audience, audience != "unknown" { message += " (recipient: \(audience))" }
+                    if audience >= 0, context.audienceNames[audience] != "unknown" {
+                        message += " (recipient: \(context.audienceNames[audience]))"
+                    }
                     emit(
                         Finding(
                             rule: rule.metadata, record: record, message: message, field: field, column: original.lowerBound + 1,

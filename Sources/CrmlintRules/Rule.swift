@@ -628,10 +628,16 @@ public final class CheckContext {
     public func modelProbabilities(
         _ record: Record, field: String, model key: String, score: (NormalizedText, inout NgramModel.Scratch) -> [Float]
     ) -> [Float]? {
-        let index = cachedIndex(record, field: field)
+        modelProbabilities(record, at: cachedIndex(record, field: field), model: modelOrdinal(key), score: score)
+    }
+
+    /// The same for the field at `index` (`fieldIndex`) and the model numbered `model` (`modelOrdinal`): a checker
+    /// that holds both asks without the field's and the model's names (compared per record and rule, and a copy of
+    /// the rule's field list, they were a third of what the classifier rules cost when the text memory answered).
+    public func modelProbabilities(
+        _ record: Record, at index: Int, model: Int, score: (NormalizedText, inout NgramModel.Scratch) -> [Float]
+    ) -> [Float]? {
         guard cachedHasText[index] else { return nil }
-        // Known by numbers, not names: comparing and hashing the names per rule and record was a fifth of the model's cost.
-        let model = modelOrdinal(key)
         // One entry per model and place, replaced in place for the next record (emptying the list per record
         // took the standard library's unspecialised `replaceSubrange`, ~440 instructions).
         let entry = modelCache.firstIndex { $0.model == model && $0.index == index }
@@ -666,7 +672,8 @@ public final class CheckContext {
     @exclusivity(unchecked) private var modelOrdinals: [String: Int] = [:]
     /// The last model asked for: the classifier rules of a pack share one.
     @exclusivity(unchecked) private var lastModel: (key: String, ordinal: Int)?
-    private func modelOrdinal(_ key: String) -> Int {
+    /// The number this context gives the model `key` (its file), for `modelProbabilities(_:at:model:score:)`.
+    public func modelOrdinal(_ key: String) -> Int {
         if let lastModel, lastModel.key == key { return lastModel.ordinal }
         let ordinal = modelOrdinals[key] ?? modelOrdinals.count
         modelOrdinals[key] = ordinal
@@ -810,18 +817,48 @@ public final class CheckContext {
 
     /// Who the current record's message goes to (`ContactScope.audience`), made by `make` once per
     /// record and setting of `outside_company_domains` for all the contact-detail rules: it depends on
-    /// nothing else that changes during a scan (the record, that setting, `companyDomains`).
-    public func audience(of record: Record, outsideCompanyDomains: Bool, make: () -> String?) -> String? {
-        if audiences.serial != record.serial { audiences = (record.serial, nil, nil) }
-        func remembered(_ slot: inout String??) -> String? {
-            if let known = slot { return known }
-            let made = make()
-            slot = .some(made)
-            return made
+    /// nothing else that changes during a scan (the record, that setting, `companyDomains`). Given as its
+    /// number in `audienceNames` (-1: none), which a rule compares without a copy of the name (six rules ask
+    /// per record, and handing each the name retained and released it).
+    @inline(__always) public func audienceNumber(of record: Record, outsideCompanyDomains: Bool, make: () -> String?) -> Int {
+        if audiences.serial == record.serial {
+            let known = outsideCompanyDomains ? audiences.outside : audiences.plain
+            if known != Self.notMade { return known }
+        } else {
+            audiences = (record.serial, Self.notMade, Self.notMade)
         }
-        return outsideCompanyDomains ? remembered(&audiences.outside) : remembered(&audiences.plain)
+        return audienceNumber(made: make(), outsideCompanyDomains: outsideCompanyDomains)
     }
-    @exclusivity(unchecked) private var audiences: (serial: Int, plain: String??, outside: String??) = (-1, nil, nil)
+
+    /// `audienceNumber` of an audience just made.
+    private func audienceNumber(made: String?, outsideCompanyDomains: Bool) -> Int {
+        var number = -1
+        if let made {
+            if let index = audienceNames[..<min(audienceNames.count, Self.audienceLimit)].firstIndex(of: made) {
+                number = index
+            } else if audienceNames.count < Self.audienceLimit {
+                number = audienceNames.count
+                audienceNames.append(made)
+            } else {
+                // A file of ever new labels: past the limit, each setting's audience takes one slot of its own, anew
+                // per record (`isPassingAudience`), so the list stays short.
+                if audienceNames.count == Self.audienceLimit { audienceNames += [made, made] }
+                number = Self.audienceLimit + (outsideCompanyDomains ? 1 : 0)
+                audienceNames[number] = made
+            }
+        }
+        if outsideCompanyDomains { audiences.outside = number } else { audiences.plain = number }
+        return number
+    }
+    /// The audiences seen (`audienceNumber`): the checkers' are the five of `ContactScope.canonicalRecipient`;
+    /// `audienceLimit` bounds the list for a caller whose `make` gives others.
+    @exclusivity(unchecked) public private(set) var audienceNames: [String] = []
+    /// How many audiences get a number of their own (`audienceNumber`).
+    public static let audienceLimit = 64
+    /// Whether `number` (from `audienceNumber`) names this record's audience only, not one audience for the scan.
+    public static func isPassingAudience(_ number: Int) -> Bool { number >= audienceLimit }
+    private static let notMade = -2
+    @exclusivity(unchecked) private var audiences: (serial: Int, plain: Int, outside: Int) = (-1, notMade, notMade)
 
     /// Parses a time field in the scan's time zone, once per record for all rules.
     public func time(_ record: Record, field: String) -> TimeValue? {

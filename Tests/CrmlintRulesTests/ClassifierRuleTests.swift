@@ -536,4 +536,35 @@ import Testing
             #expect(ClassifierRule.Checker.twoDecimals(value) == String(format: "%.2f", value), "\(value)")
         }
     }
+
+    /// A classifier rule reading two fields scores each field's own text and reports it under that field, in the
+    /// order the rule names them, on records of a shape with one of them and on records with both; asked
+    /// again for another record of the same shape it reads that record's texts, not the last one's.
+    @Test func eachFieldIsScoredAndReportedOnItsOwn() throws {
+        let file = TestPaths.repoRoot.appendingPathComponent("rules/M1-conduct-model.yml").path
+        let yaml = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(
+            of: "fields: [text]", with: "fields: [notes, text]")
+        let (rules, problems) = RuleLoader.load(yaml: yaml, file: file)
+        #expect(problems.isEmpty, "\(problems)")
+        let rule = try #require(rules.first { $0.metadata.id == "conduct.model-exaggeration" } as? ClassifierRule)
+        let claim = "咱家这台空压机，同行里就没有能打的，十年不用修", plain = "这台空压机的额定排气量是每分钟3.6立方，详细参数见附件"
+        let context = CheckContext(asOf: Date(timeIntervalSince1970: 1_714_492_800), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        let checker = rule.makeChecker()
+        var serial = 0
+        func fields(_ values: [String: String]) -> [String] {
+            serial += 1
+            let record = Record(dataset: .messages, file: "m.csv", line: serial + 1, position: serial, fields: values, serial: serial)
+            var found: [String] = []
+            checker.check(record, context: context) { found.append($0.field ?? "") }
+            return found
+        }
+        // A shape with one of the fields first, then one with both: the second shape's fields are read.
+        #expect(fields(["text": claim]) == ["text"])
+        #expect(fields(["notes": claim, "text": plain]) == ["notes"])
+        #expect(fields(["notes": plain, "text": claim]) == ["text"])
+        #expect(fields(["notes": claim, "text": claim]) == ["notes", "text"])
+        #expect(fields(["notes": plain, "text": plain]) == [])
+        #expect(fields(["text": plain, "id": "M1"]) == [])
+        #expect(fields(["text": claim, "id": "M2"]) == ["text"])
+    }
 }

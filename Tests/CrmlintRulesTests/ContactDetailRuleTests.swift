@@ -104,6 +104,43 @@ private func findings(
         }
     }
 
+    /// The context numbers each audience it is told of (`CheckContext.audienceNumber`), once per record and
+    /// setting; past `audienceLimit` names a record's audience gets a slot of its own per setting, so two
+    /// settings' audiences of one record never overwrite each other and the list stays bounded.
+    @Test func audienceNumbersNameTheirAudienceAndStayBounded() {
+        let context = CheckContext(asOf: Date(timeIntervalSince1970: 1_714_492_800), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        var numbers: [String: Int] = [:]
+        for serial in 0..<(CheckContext.audienceLimit + 10) {
+            let record = Record(
+                dataset: .messages, file: "t.csv", line: serial + 2, position: serial + 1, fields: ["text": "x"], serial: serial)
+            var made = 0
+            let plain = context.audienceNumber(of: record, outsideCompanyDomains: false) {
+                made += 1
+                return "label \(serial)"
+            }
+            // The last records' second audience is new too: both settings' audiences pass.
+            let late = serial >= CheckContext.audienceLimit + 5
+            let outsideName = late ? "late \(serial)" : "outside \(serial % 3)"
+            let outside = context.audienceNumber(of: record, outsideCompanyDomains: true) {
+                made += 1
+                return outsideName
+            }
+            // Asked again for the same record: remembered, not made again.
+            #expect(context.audienceNumber(of: record, outsideCompanyDomains: false) { "other" } == plain)
+            #expect(made == 2)
+            #expect(context.audienceNames[plain] == "label \(serial)")
+            #expect(context.audienceNames[outside] == outsideName)
+            #expect(context.audienceNames[plain] == "label \(serial)", "the second setting's audience kept the first's")
+            #expect(CheckContext.isPassingAudience(plain) == (serial >= CheckContext.audienceLimit - 3))
+            #expect(CheckContext.isPassingAudience(outside) == late)
+            if !late, let earlier = numbers[outsideName] { #expect(outside == earlier) }
+            numbers[outsideName] = outside
+        }
+        #expect(context.audienceNames.count <= CheckContext.audienceLimit + 2)
+        let none = Record(dataset: .messages, file: "t.csv", line: 1, position: 1, fields: ["text": "x"], serial: 1_000)
+        #expect(context.audienceNumber(of: none, outsideCompanyDomains: false) { nil } == -1)
+    }
+
     @Test func contactColumnsAreWhereDetailsBelong() throws {
         let rule = try makeRule(Self.scope)
         let phone = "13812345678"
