@@ -134,6 +134,23 @@ final class RecordWorkers {
                         for slot in planRuns[kind] { run(slot) }
                         return found
                     }
+                    // The kind's slots with what the gate knows of each, read from one list (through the
+                    // slots, the gate's flags and facts, ~25 instructions a slot on a text some rule reports).
+                    for step in planSteps[kindStarts[kind]..<kindStarts[kind + 1]] {
+                        let fact = Int(step.fact)
+                        if fact >= 0 {
+                            if nothingFound.holds(fact) { continue }
+                        } else if fact == Self.skippedStep {
+                            continue
+                        } else if fact == Self.ungatedStep {
+                            run(Int(step.slot))
+                            continue
+                        }
+                        run(Int(step.slot))
+                        // It may have marked the text's words: the rules with none of theirs are known now.
+                        nothingFound.refresh(context)
+                    }
+                    return found
                 }
             }
             for position in kindStarts[kind]..<kindStarts[kind + 1] {
@@ -161,6 +178,14 @@ final class RecordWorkers {
         @exclusivity(unchecked) private var planFacts: [SIMD4<UInt64>] = []
         @exclusivity(unchecked) private var planRuns: [[Int]] = []
 
+        /// Per applicable slot (`applicableSlots`' order), for the gate's grouping `planGrouping`: the slot and its
+        /// "found nothing" fact (`NothingFoundGate.facts`: the slot is skipped when the record's text holds it), or
+        /// `skippedStep` (it reads none of the record's columns), `gatedRunStep` (it runs, and the gate is told after),
+        /// `ungatedStep` (it runs; the gate never skips it).
+        @exclusivity(unchecked) private var planSteps: [(slot: Int32, fact: Int16)] = []
+        private static let skippedStep = Int(NothingFoundGate.readsNothingMark), gatedRunStep = Int(NothingFoundGate.runsMark)
+        private static let ungatedStep = -3
+
         private func replan() {
             planGrouping = nothingFound.grouping
             planFacts = []
@@ -169,6 +194,9 @@ final class RecordWorkers {
                 let plan = nothingFound.plan(Array(applicableSlots[kindStarts[kind]..<kindStarts[kind + 1]]))
                 planFacts.append(plan.facts)
                 planRuns.append(plan.runs)
+            }
+            planSteps = applicableSlots.map { slot in
+                (Int32(slot), nothingFound.mayGate(slot) ? nothingFound.fact(ofSlot: slot) : Int16(Self.ungatedStep))
             }
         }
 

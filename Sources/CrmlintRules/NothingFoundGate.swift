@@ -96,6 +96,15 @@ public final class NothingFoundGate {
     /// skips would be skipped by `skips`.
     @inlinable public func holdsAll(_ facts: SIMD4<UInt64>) -> Bool { held & facts == facts }
 
+    /// For a plan of the caller's (valid until `grouping` changes): the fact of `slot` in this grouping, or
+    /// `readsNothingMark` (always skipped) or `runsMark` (never skipped).
+    public func fact(ofSlot slot: Int) -> Int16 { facts[slot] }
+    public static var readsNothingMark: Int16 { readsNothing }
+    public static var runsMark: Int16 { runs }
+
+    /// Whether the record last judged holds the fact numbered `fact` (a slot's, from `facts`, when not negative).
+    @inlinable public func holds(_ fact: Int) -> Bool { held[fact &>> 6] & (1 &<< UInt64(fact & 63)) != 0 }
+
     /// Whether the checker at `slot` need not run on the record last judged.
     @inlinable public func skips(_ slot: Int) -> Bool {
         let fact = Int(facts[slot])
