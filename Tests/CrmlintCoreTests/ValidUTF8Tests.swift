@@ -77,4 +77,23 @@ import Testing
         }
         #expect(valid > 200 && valid < 4_800)
     }
+
+    /// `hasSameBytes` is byte equality of the UTF-8 (not `==`, which equates canonically equivalent texts), for
+    /// small and large strings, native and bridged alike.
+    @Test func sameBytesIsByteEquality() {
+        let texts = [
+            "", "a", "2024-05-01 09:30", "2024-05-01 09:31", "2024-05-01 09:30:00 +08:00 and more than fifteen bytes",
+            "2024-05-01 09:30:00 +08:00 and more than fifteen bytez", "caf\u{E9}", "cafe\u{301}", "客户", "客戶",
+        ]
+        for left in texts {
+            for right in texts {
+                #expect(left.hasSameBytes(as: right) == (Array(left.utf8) == Array(right.utf8)), "\(left) / \(right)")
+                // A copy made from a substring, and one made by appending (a native buffer of its own).
+                var grown = String(right.prefix(0))
+                grown.append(contentsOf: right)
+                #expect(left.hasSameBytes(as: grown) == (Array(left.utf8) == Array(right.utf8)), "\(left) / \(right)")
+            }
+        }
+        #expect("caf\u{E9}" == "cafe\u{301}" && !"caf\u{E9}".hasSameBytes(as: "cafe\u{301}"))
+    }
 }
