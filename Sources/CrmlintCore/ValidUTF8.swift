@@ -59,6 +59,17 @@ extension String {
 }
 
 extension String {
+    /// `withUTF8` without a copy of the string to call it on: the bytes read in place (a native string, small or
+    /// not), else through a copy. (Copying a string to read its bytes was a reference count and its release per
+    /// call, on the values of every record.)
+    @inlinable @inline(__always) public func withUTF8InPlace<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        if let result = try utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return try copy.withUTF8(body)
+    }
+}
+
+extension String {
     /// Bytes the caller has checked are valid UTF-8 (`UTF8Validation.isValid` over them, or over bytes they
     /// are a part of that starts and ends at characters), copied without checking them again.
     @inlinable public init(checkedUTF8 bytes: UnsafeBufferPointer<UInt8>) {

@@ -55,8 +55,7 @@ struct ExactKeys<Value: Sendable>: Sendable {
     }
 
     func value(_ text: String) -> Value? {
-        var text = text
-        return text.withUTF8 { text -> Value? in
+        return text.withUTF8InPlace { text -> Value? in
             guard text.count > 0, text.count < byLength.count else { return nil }
             let keys = byLength[text.count]
             for index in keys.indices

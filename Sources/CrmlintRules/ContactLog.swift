@@ -129,13 +129,11 @@ final class ContactLog {
         // The identity field read once for both keys (each reading it by name hashed the name).
         let key = record.identityValue
         let identity = key ?? String(record.position), stableKey = key ?? record.stableKey
-        // Through `withUTF8`: appending the UTF-8 view went through the generic sequence path (~170 instructions).
-        var identityBytes = identity
-        identityBytes.withUTF8 { keyBytes.append(contentsOf: $0) }
+        // Through its bytes (`withUTF8InPlace`): appending the UTF-8 view went through the generic sequence path (~170 instructions).
+        identity.withUTF8InPlace { keyBytes.append(contentsOf: $0) }
         keyEnds.append(UInt32(keyBytes.count))
         if stableKey != identity {
-            var stableBytes = stableKey
-            stableBytes.withUTF8 { keyBytes.append(contentsOf: $0) }
+            stableKey.withUTF8InPlace { keyBytes.append(contentsOf: $0) }
         }
         keyEnds.append(UInt32(keyBytes.count))
         lastResult = customer.count - 1

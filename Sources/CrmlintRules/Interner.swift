@@ -68,8 +68,7 @@ struct Interner {
     var count: Int { names.count }
 
     mutating func intern(_ name: String) -> Int32 {
-        var copy = name
-        return copy.withUTF8 { bytes in
+        return name.withUTF8InPlace { bytes in
             if let known = lookUp(bytes) { return known }
             let index: Int32
             if !mixed && Self.isASCII(bytes) {
@@ -88,8 +87,7 @@ struct Interner {
 
     /// The index of a name interned before, nil for a new one.
     mutating func index(of name: String) -> Int32? {
-        var copy = name
-        return copy.withUTF8 { bytes in
+        return name.withUTF8InPlace { bytes in
             if let known = lookUp(bytes) { return known }
             if !mixed && Self.isASCII(bytes) { return nil }
             becomeMixed()

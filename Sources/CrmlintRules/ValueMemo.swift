@@ -23,8 +23,7 @@ struct ValueMemo<Value, Size: ValueMemoSize> {
 
     /// `make(text)`, from the table when `text`'s bytes are the remembered ones of its slot.
     mutating func value(_ text: String, make: (String) -> Value?) -> Value? {
-        var copy = text
-        let found: (slot: Int, hit: Bool)? = copy.withUTF8 { bytes in
+        let found: (slot: Int, hit: Bool)? = text.withUTF8InPlace { bytes in
             guard bytes.count > 0, bytes.count <= Self.longest else { return nil }
             let slot = Self.slot(bytes)
             guard let key = keys[slot], key.count == bytes.count else { return (slot, false) }

@@ -79,7 +79,7 @@ import Testing
     }
 
     /// `hasSameBytes` is byte equality of the UTF-8 (not `==`, which equates canonically equivalent texts), for
-    /// small and large strings, native and bridged alike.
+    /// small and large strings alike; `withUTF8InPlace` reads the string's own bytes.
     @Test func sameBytesIsByteEquality() {
         let texts = [
             "", "a", "2024-05-01 09:30", "2024-05-01 09:31", "2024-05-01 09:30:00 +08:00 and more than fifteen bytes",
@@ -95,5 +95,10 @@ import Testing
             }
         }
         #expect("caf\u{E9}" == "cafe\u{301}" && !"caf\u{E9}".hasSameBytes(as: "cafe\u{301}"))
+        for text in texts {
+            #expect(text.withUTF8InPlace { Array($0) } == Array(text.utf8), "\(text)")
+            let large = text + String(repeating: "客", count: 20)
+            #expect(large.withUTF8InPlace { Array($0) } == Array(large.utf8), "\(large)")
+        }
     }
 }
