@@ -179,12 +179,11 @@ final class RecordWorkers {
         @exclusivity(unchecked) private var planRuns: [[Int]] = []
 
         /// Per applicable slot (`applicableSlots`' order), for the gate's grouping `planGrouping`: the slot and its
-        /// "found nothing" fact (`NothingFoundGate.facts`: the slot is skipped when the record's text holds it), or
-        /// `skippedStep` (it reads none of the record's columns), `gatedRunStep` (it runs, and the gate is told after),
-        /// `ungatedStep` (it runs; the gate never skips it).
+        /// "found nothing" fact (`NothingFoundGate.fact(ofSlot:)`: the slot is skipped when the record's text holds
+        /// it), or `skippedStep` (it reads none of the record's columns), `NothingFoundGate.runsMark` (it runs, and
+        /// the gate reads the text's facts again after), `ungatedStep` (it runs; the gate never skips it).
         @exclusivity(unchecked) private var planSteps: [(slot: Int32, fact: Int16)] = []
-        private static let skippedStep = Int(NothingFoundGate.readsNothingMark), gatedRunStep = Int(NothingFoundGate.runsMark)
-        private static let ungatedStep = -3
+        private static let skippedStep = Int(NothingFoundGate.readsNothingMark), ungatedStep = -3
 
         private func replan() {
             planGrouping = nothingFound.grouping
