@@ -88,10 +88,12 @@ public struct ClassifierRule: Rule, RuleKind {
         /// The context's number for "this rule found nothing in the text" (resolved on the first record).
         private var foundNothing: Int?
         /// The fields read in records of the last shape (`columns(of:context:)`), and the context's number for the
-        /// model with the context it is of: asked by number, not by name, per record.
+        /// model with the context it is of (held, not its identity: another context made where a freed one was would
+        /// number models its own way): asked by number, not by name, per record.
         @exclusivity(unchecked) private var planKey = ShapeKey()
         @exclusivity(unchecked) private var planFields: [(name: String, number: Int)] = []
-        @exclusivity(unchecked) private var modelNumber: (context: ObjectIdentifier, ordinal: Int)?
+        @exclusivity(unchecked) private var modelContext: CheckContext?
+        @exclusivity(unchecked) private var modelNumber = 0
         init(rule: ClassifierRule) {
             self.rule = rule
             model = rule.model
@@ -114,16 +116,14 @@ public struct ClassifierRule: Rule, RuleKind {
                 planFields = Array(zip(names, numbers))
                 planKey.note(record)
             }
-            let model: Int
-            if let known = modelNumber, known.context == ObjectIdentifier(context) {
-                model = known.ordinal
-            } else {
-                model = context.modelOrdinal(rule.modelKey)
-                modelNumber = (ObjectIdentifier(context), model)
+            if modelContext !== context {
+                modelContext = context
+                modelNumber = context.modelOrdinal(rule.modelKey)
             }
+            let model = modelNumber
             // (The fields the record's shape lacks have no text: `columns` leaves them out.)
             for (field, number) in planFields {
-                let index = context.knownFieldIndex(record, number: number) ?? context.fieldIndex(record, field: field, number: number)
+                let index = context.fieldIndex(record, field: field, number: number)
                 guard
                     let probabilities = context.modelProbabilities(
                         record, at: index, model: model,

@@ -143,9 +143,10 @@ public struct ContactDetailRule: Rule, RuleKind {
         @exclusivity(unchecked) private var lastRecipientType: (raw: String, canonical: String)?
         /// Per audience number of `audienceContext` (`CheckContext.audienceNumber`), whether the rule reads messages to
         /// it: 0 not judged yet, 1 yes, 2 no. (A set's hash of the audience cost ~340 instructions a record; a list of
-        /// names compared per record, a copy of the name and its comparison.)
+        /// names compared per record, a copy of the name and its comparison.) The context is held, not its identity:
+        /// another context made where a freed one was would number audiences its own way.
         @exclusivity(unchecked) private var audienceVerdicts: [UInt8] = []
-        @exclusivity(unchecked) private var audienceContext: ObjectIdentifier?
+        @exclusivity(unchecked) private var audienceContext: CheckContext?
 
         init(rule: ContactDetailRule) { self.rule = rule }
         // Per-record work only (its memo tables are this worker's): may run on worker threads.
@@ -157,8 +158,8 @@ public struct ContactDetailRule: Rule, RuleKind {
                 self.audience(of: record, context: context)
             }
             if audience >= 0, let types = rule.scope.recipientTypes {
-                if audienceContext != ObjectIdentifier(context) {
-                    audienceContext = ObjectIdentifier(context)
+                if audienceContext !== context {
+                    audienceContext = context
                     audienceVerdicts = []
                 }
                 if CheckContext.isPassingAudience(audience) {

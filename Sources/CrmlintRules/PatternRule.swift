@@ -362,12 +362,12 @@ public struct PatternRule: Rule, RuleKind {
             let entryCount = rule.matchers.count
             // The entries the prefilter allows, from `from` (allowed) on, found a word of verdicts at a time: asking
             // each entry in turn (a rule has up to 60) was a tenth of this function, with its matcher copied to ask.
-            let jumps = words != nil && firstSlot != nil
+            let jumpsFrom = words == nil ? nil : firstSlot
             var next = from
             while next < entryCount {
                 let index = next
                 next += 1
-                if jumps, next < entryCount, let first = firstSlot {
+                if let first = jumpsFrom, next < entryCount {
                     next = context.firstAllowedEntry(first + next..<first + entryCount, at: fieldIndex) - first
                 }
                 let matcher = rule.matchers[index]

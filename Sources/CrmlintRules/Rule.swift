@@ -622,18 +622,10 @@ public final class CheckContext {
         return index
     }
 
-    /// Label probabilities of a field of the current record under one model
-    /// (`key`: its file): the classifier rules sharing a model, one per
-    /// category, score each text once.
-    public func modelProbabilities(
-        _ record: Record, field: String, model key: String, score: (NormalizedText, inout NgramModel.Scratch) -> [Float]
-    ) -> [Float]? {
-        modelProbabilities(record, at: cachedIndex(record, field: field), model: modelOrdinal(key), score: score)
-    }
-
-    /// The same for the field at `index` (`fieldIndex`) and the model numbered `model` (`modelOrdinal`): a checker
-    /// that holds both asks without the field's and the model's names (compared per record and rule, and a copy of
-    /// the rule's field list, they were a third of what the classifier rules cost when the text memory answered).
+    /// Label probabilities of the current record's field at `index` (`fieldIndex`) under the model numbered `model`
+    /// (`modelOrdinal`): the classifier rules sharing a model, one per category, score each text once. By numbers, not
+    /// names (the field's and the model's names compared per record and rule, and a copy of the rule's field list,
+    /// were a third of what the classifier rules cost when the text memory answered).
     public func modelProbabilities(
         _ record: Record, at index: Int, model: Int, score: (NormalizedText, inout NgramModel.Scratch) -> [Float]
     ) -> [Float]? {
@@ -672,7 +664,7 @@ public final class CheckContext {
     @exclusivity(unchecked) private var modelOrdinals: [String: Int] = [:]
     /// The last model asked for: the classifier rules of a pack share one.
     @exclusivity(unchecked) private var lastModel: (key: String, ordinal: Int)?
-    /// The number this context gives the model `key` (its file), for `modelProbabilities(_:at:model:score:)`.
+    /// The number this context gives the model `key` (its file), for `modelProbabilities`.
     public func modelOrdinal(_ key: String) -> Int {
         if let lastModel, lastModel.key == key { return lastModel.ordinal }
         let ordinal = modelOrdinals[key] ?? modelOrdinals.count

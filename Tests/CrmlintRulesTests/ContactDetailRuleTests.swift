@@ -141,6 +141,26 @@ private func findings(
         #expect(context.audienceNumber(of: none, outsideCompanyDomains: false) { nil } == -1)
     }
 
+    /// A checker asked by a second context judges that context's audience numbers anew: the two number audiences in
+    /// the order each met them, so a verdict kept from the first would let a message to the customer through.
+    @Test func aCheckerKeepsItsAudienceVerdictsPerContext() throws {
+        let rule = try makeRule("detector: mobile-cn\nscope:\n  recipient_types: [third_party]")
+        let checker = rule.makeChecker()
+        func found(_ type: String, _ context: CheckContext) -> Int {
+            let record = Record(
+                dataset: .messages, file: "t.csv", line: 2, position: 1, fields: ["text": "王总手机13812345678", "recipient_type": type])
+            var count = 0
+            checker.check(record, context: context) { _ in count += 1 }
+            return count
+        }
+        let first = CheckContext(asOf: Date(timeIntervalSince1970: 1_714_492_800), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        let second = CheckContext(asOf: Date(timeIntervalSince1970: 1_714_492_800), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        #expect(found("third_party", first) == 1)
+        #expect(found("customer", second) == 0)
+        #expect(found("third_party", second) == 1)
+        #expect(found("customer", first) == 0)
+    }
+
     @Test func contactColumnsAreWhereDetailsBelong() throws {
         let rule = try makeRule(Self.scope)
         let phone = "13812345678"
