@@ -495,6 +495,22 @@ public final class LiteralPrefilter: @unchecked Sendable {
         }
     }
 
+    /// Writes into `allowed` a bit per slot of `slots` (bit `i` for slot `slots.lowerBound + i`): `allows`
+    /// for each, the tables read once. A pattern rule judges an entry's patterns together before searching
+    /// them: asked one at a time (an `all`'s parts twice), opening the tables for each cost more than judging it.
+    public func judge(_ slots: Range<Int>, present: PresentSets, into allowed: UnsafeMutableBufferPointer<UInt64>) {
+        precondition(allowed.count * 64 >= slots.count, "a bit per slot")
+        for word in allowed.indices { allowed[word] = 0 }
+        present.bits.withUnsafeBufferPointer { present in
+            withClauseTables { tables in
+                for slot in slots where tables.allows(slot, present: present, from: 0) {
+                    let bit = slot &- slots.lowerBound
+                    allowed[bit &>> 6] |= 1 &<< UInt64(bit & 63)
+                }
+            }
+        }
+    }
+
     /// The clause tables as buffers, for judging many slots at once.
     private struct ClauseTables {
         let clauseStart: UnsafeBufferPointer<Int32>

@@ -274,10 +274,10 @@ public struct PatternRule: Rule, RuleKind {
 
         /// How the rule's pattern number `leaf` runs on the current field.
         private func run(
-            leaf: Int, slot: Int, prefilter: LiteralPrefilter, present: LiteralPrefilter.PresentSets, places: LiteralPrefilter.Places,
-            in buffer: UnsafeBufferPointer<UInt8>
+            leaf: Int, slot: Int, allowed: Bool, prefilter: LiteralPrefilter, present: LiteralPrefilter.PresentSets,
+            places: LiteralPrefilter.Places, in buffer: UnsafeBufferPointer<UInt8>
         ) -> TextMatcher.Run {
-            guard prefilter.allows(entry: slot, present: present) else { return .skip }
+            guard allowed else { return .skip }
             guard let positions = prefilter.starts(slot: slot, in: places, present: present, text: buffer) else { return .scan }
             // The pattern keeps its anchored twin (one atomic load once made): a table of twins per checker hashed the
             // leaf's number on every run.
@@ -373,20 +373,27 @@ public struct PatternRule: Rule, RuleKind {
                 let matcher = rule.matchers[index]
                 let hits: [TextMatcher.Hit]
                 do {
-                    if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter, let entry = flatEntries[index] {
-                        hits = try flatHits(
-                            entry, firstLeaf: leafOffsets[index], in: buffer, scratch: context.scratch,
-                            allowed: { prefilter.allows(entry: leafSlot + $0, present: words.present) }
-                        ) { leaf in
-                            run(
-                                leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: words.present, places: words.places,
-                                in: buffer)
-                        }
-                    } else if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter {
-                        hits = try matcher.hits(in: buffer, scratch: context.scratch, firstLeaf: leafOffsets[index]) { leaf in
-                            run(
-                                leaf: leaf, slot: leafSlot + leaf, prefilter: prefilter, present: words.present, places: words.places,
-                                in: buffer)
+                    if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter {
+                        // The entry's patterns judged at once (`LiteralPrefilter.judge`), then read by their bit.
+                        let firstLeaf = leafOffsets[index]
+                        let leafEnd = index + 1 < leafOffsets.count ? leafOffsets[index + 1] : allLeaves.count
+                        hits = try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (leafEnd - firstLeaf + 63) >> 6) { verdicts in
+                            prefilter.judge(leafSlot + firstLeaf..<leafSlot + leafEnd, present: words.present, into: verdicts)
+                            let verdicts = UnsafeBufferPointer(verdicts)
+                            @inline(__always) func allowed(_ leaf: Int) -> Bool {
+                                let bit = leaf &- firstLeaf
+                                return verdicts[bit &>> 6] & (1 &<< UInt64(bit & 63)) != 0
+                            }
+                            func runs(_ leaf: Int) -> TextMatcher.Run {
+                                run(
+                                    leaf: leaf, slot: leafSlot + leaf, allowed: allowed(leaf), prefilter: prefilter, present: words.present,
+                                    places: words.places, in: buffer)
+                            }
+                            if let entry = flatEntries[index] {
+                                return try flatHits(
+                                    entry, firstLeaf: firstLeaf, in: buffer, scratch: context.scratch, allowed: allowed, runs: runs)
+                            }
+                            return try matcher.hits(in: buffer, scratch: context.scratch, firstLeaf: firstLeaf, runs: runs)
                         }
                     } else {
                         hits = try matcher.hits(in: buffer, scratch: context.scratch)

@@ -124,9 +124,9 @@ func partsFindWhatTheWholeFinds(
         #expect(RequiredLiterals.branches(of: "(?:a|b)|c|d|e") == ["(?:a|b)", "c", "d", "e"])
     }
 
-    /// An alternation's parts: those that start with known words together, those
-    /// whose start is unknown in groups of four; whole when it has only one kind,
-    /// or a backtracking verb or `\K`.
+    /// An alternation's parts: those that start with known words and need no more
+    /// together, each that needs more words alone, those whose start is unknown in
+    /// groups of four; whole when it has only one kind, or a backtracking verb or `\K`.
     @Test func partPiecesKeepAlternativesOfUnknownStartApart() {
         let pieces = TextMatcher.partPieces("(?:事成|签约)|\\p{Han}{1,2}总说|(?<=,)\\p{Han}?没问题|拍板|\\p{Han}*好")
         #expect(pieces == ["(?:事成|签约|拍板)", "(?:\\p{Han}{1,2}总说|(?<=,)\\p{Han}?没问题|\\p{Han}*好)"])
@@ -134,6 +134,16 @@ func partsFindWhatTheWholeFinds(
         #expect(TextMatcher.partPieces("事成|签约|拍板") == nil) // every start known: tried whole at its words
         #expect(TextMatcher.partPieces("事成|签约|\\s*好") == nil) // optional white space first: its start is known too
         #expect(TextMatcher.partPieces("\\p{Han}总|\\p{Han}*好") == nil) // none known
+        // An alternative that starts with known words but needs more further on stands alone, so its own
+        // requirement (both words) decides whether it runs.
+        let gated = TextMatcher.partPieces("事成|(?:多|请)\\s*(?:费心|担待)|拍板|\\p{Han}{1,2}总说")
+        #expect(gated == ["(?:事成|拍板)", "(?:多|请)\\s*(?:费心|担待)", "\\p{Han}{1,2}总说"])
+        if let gated, gated.count == 3 {
+            let requirement = RequiredLiterals.requirement(of: gated[1])
+            #expect(
+                requirement == .all([.words(["多", "请"]), .words(["费心", "担待"])])
+                    || requirement == .all([.words(["费心", "担待"]), .words(["多", "请"])]))
+        }
         #expect(TextMatcher.partPieces("事成(*SKIP)x|\\p{Han}总") == nil)
         #expect(TextMatcher.partPieces("事成\\Kx|\\p{Han}总") == nil)
     }
