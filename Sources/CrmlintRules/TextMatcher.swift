@@ -376,22 +376,29 @@ public indirect enum TextMatcher: Sendable {
         guard !RequiredLiterals.contains(source, "(*"), !RequiredLiterals.contains(source, "\\K"),
             let branches = RequiredLiterals.flattenedBranches(of: source)
         else { return nil }
-        var known: [String] = [], unknown: [String] = []
+        var common: [String] = [], gated: [String] = [], unknown: [String] = []
         for branch in branches {
-            if RequiredLiterals.leadingWords(of: branch, caseless: caseless) == nil { unknown.append(branch) } else { known.append(branch) }
-        }
-        guard !known.isEmpty, !unknown.isEmpty else { return nil }
-        var common: [String] = [], gated: [String] = []
-        for branch in known {
             let (requirement, leading) = RequiredLiterals.analysis(of: branch, caseless: caseless)
-            if let requirement, let leading, requirement.strength > RequiredLiterals.Requirement.words(leading).strength {
+            guard let leading else {
+                unknown.append(branch)
+                continue
+            }
+            // Bounded: past `gatedPartLimit` such alternatives join the common part (each part is compiled and judged).
+            if let requirement, requirement.strength > RequiredLiterals.Requirement.words(leading).strength,
+                gated.count < gatedPartLimit
+            {
                 gated.append(branch)
             } else {
                 common.append(branch)
             }
         }
+        guard !common.isEmpty || !gated.isEmpty, !unknown.isEmpty else { return nil }
         return joined((common.isEmpty ? [] : [common]) + gated.map { [$0] } + fours(unknown))
     }
+
+    /// At most this many alternatives of one pattern stand alone in `partPieces` (more than the bundled rules
+    /// have): a rule's pattern of hundreds of such alternatives would otherwise compile and judge as many parts.
+    static let gatedPartLimit = 96
 
     /// The pattern texts `split` compiles (a function of the source alone, so `RuleCache` keeps it).
     static func splitPieces(_ source: String) -> [String]? {

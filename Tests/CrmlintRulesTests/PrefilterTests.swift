@@ -144,6 +144,11 @@ func partsFindWhatTheWholeFinds(
                 requirement == .all([.words(["多", "请"]), .words(["费心", "担待"])])
                     || requirement == .all([.words(["费心", "担待"]), .words(["多", "请"])]))
         }
+        // Bounded: past the limit, such alternatives join the common part (in order).
+        let many = (0..<(TextMatcher.gatedPartLimit + 3)).map { "请\\s*(?:费心\($0)|担待\($0))" }
+        let bounded = TextMatcher.partPieces((many + ["\\p{Han}{1,2}总说"]).joined(separator: "|"))
+        #expect(bounded?.count == TextMatcher.gatedPartLimit + 2)
+        #expect(bounded?.first == "(?:" + many.suffix(3).joined(separator: "|") + ")")
         #expect(TextMatcher.partPieces("事成(*SKIP)x|\\p{Han}总") == nil)
         #expect(TextMatcher.partPieces("事成\\Kx|\\p{Han}总") == nil)
     }
