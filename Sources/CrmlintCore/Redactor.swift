@@ -118,8 +118,12 @@ public final class Redactor: @unchecked Sendable {
             for offset in offsets { maskedScalars.insert(Int(normalized.origins[offset])) }
         }
         normalized.bytes.withUnsafeBufferPointer { buffer in
+            // Made once for the detectors that read it and the spoken runs below.
+            let profile = DigitView.profile(buffer)
             for detector in ContactDetectors.all {
-                for hit in (try? detector.hits(in: buffer, scratch: scratch, context: ValidationContext(), useContext: false)) ?? [] {
+                let hits = try? detector.hits(
+                    in: buffer, scratch: scratch, context: ValidationContext(), useContext: false, profile: profile)
+                for hit in hits ?? [] {
                     if covered.contains(where: { $0.overlaps(hit.range) }) { continue }
                     covered.append(hit.range)
                     mask(hit.maskOffsets)
@@ -147,7 +151,7 @@ public final class Redactor: @unchecked Sendable {
                 flush()
             }
             // Spoken digit runs (一三九零…) the detectors did not validate, as the digit runs above.
-            if DigitView.profile(buffer).numerals > 0 {
+            if profile.numerals > 0 {
                 let view = DigitView(buffer)
                 for run in view.runs where run.count >= minimumRun && run.contains(where: view.isNumeral) {
                     let free = run.filter { index in !covered.contains { $0.overlaps(view.sourceBytes(of: index)) } }

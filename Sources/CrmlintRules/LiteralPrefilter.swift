@@ -542,7 +542,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
         }
     }
 
-    /// `allows` for an entry slot (below `entrySlotCount`), read in `judgeEntries`' verdicts on a text.
+    /// `allows` for an entry slot (below `entrySlotCount`), read in `judgeEntries`' verdicts on a text; likewise a
+    /// slot's bit in `judge`'s verdicts (`slot` counted from the range's start).
     @inline(__always) public static func allows(entry slot: Int, verdicts bits: UnsafeBufferPointer<UInt64>) -> Bool {
         bits[slot >> 6] & (1 << UInt64(slot & 63)) != 0
     }

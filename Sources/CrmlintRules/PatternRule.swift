@@ -381,8 +381,7 @@ public struct PatternRule: Rule, RuleKind {
                             prefilter.judge(leafSlot + firstLeaf..<leafSlot + leafEnd, present: words.present, into: verdicts)
                             let verdicts = UnsafeBufferPointer(verdicts)
                             @inline(__always) func allowed(_ leaf: Int) -> Bool {
-                                let bit = leaf &- firstLeaf
-                                return verdicts[bit &>> 6] & (1 &<< UInt64(bit & 63)) != 0
+                                LiteralPrefilter.allows(entry: leaf &- firstLeaf, verdicts: verdicts)
                             }
                             func runs(_ leaf: Int) -> TextMatcher.Run {
                                 run(

@@ -358,6 +358,21 @@ func partsFindWhatTheWholeFinds(
                 let expected = slots.first { prefilter.allows(entry: $0, present: present) } ?? slots.upperBound
                 #expect(prefilter.firstAllowed(slots, present: present) == expected, "\(slots) in '\(text)'")
             }
+            // `judge` writes `allows` of each slot of a run (up to 130: verdicts across three words of bits) at
+            // its bit, read back as a pattern rule reads it; the bits past the run stay clear.
+            for _ in 0..<20 {
+                let lower = Int.random(in: 0..<prefilter.slotCount, using: &generator)
+                let slots = lower..<Int.random(in: lower...min(prefilter.slotCount, lower + 130), using: &generator)
+                var verdicts = [UInt64](repeating: .max, count: 3)
+                verdicts.withUnsafeMutableBufferPointer { prefilter.judge(slots, present: present, into: $0) }
+                verdicts.withUnsafeBufferPointer { bits in
+                    let wrong = (0..<(3 * 64)).first { bit in
+                        LiteralPrefilter.allows(entry: bit, verdicts: bits)
+                            != (bit < slots.count && prefilter.allows(entry: lower + bit, present: present))
+                    }
+                    #expect(wrong == nil, "bit \(wrong ?? -1) for \(slots) in '\(text)'")
+                }
+            }
             // Every set's places, ascending, each once (a set of no pattern's lead has none).
             let found = (0..<prefilter.setCount).map { prefilter.positions(ofSet: $0, in: places, present: present) }
             #expect(found == (0..<prefilter.setCount).map { expectedPositions[$0, default: []] }, "'\(text)'")
