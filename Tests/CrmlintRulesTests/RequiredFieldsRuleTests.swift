@@ -42,6 +42,36 @@ import Testing
         #expect(found.allSatisfy { $0.category == .incompleteRecord && $0.recordId == "1" })
     }
 
+    /// A field both required and formatted is read once per record at its place in the record's shape: blank
+    /// (white space, ideographic too) it is missing and nothing else; filled, its format is checked. Records of
+    /// shapes that put the fields at other places, in turn, get the findings each gets alone.
+    @Test func requiredAndFormattedFieldsAcrossShapes() throws {
+        let rule = try Policy.rule(yaml)
+        let complete = ["contact_time": "2024-03-15 10:00", "customer_commitment": "下周回复", "logged_at": "2024-03-15 11:00"]
+        let rows: [[String: String]] = [
+            complete.merging(["customer_id": "CRM-2024-001"]) { $1 },
+            complete.merging(["customer_id": "\u{3000}", "tier": "", "annual_purchase": " "]) { $1 },
+            complete.merging(["customer_id": "CRM2024001", "contact_time": "昨天", "tier": "D", "annual_purchase": "很多"]) { $1 },
+            complete.merging(["customer_id": "CRM-2024-002", "logged_at": " ", "channel": "电话"]) { $1 },
+        ]
+        let expected: [[String]] = [
+            [], ["customer_id"], ["annual_purchase", "contact_time", "customer_id", "tier"], ["logged_at"],
+        ]
+        for (row, fields) in zip(rows, expected) {
+            #expect(Policy.run(rule, [(.followups, row)]).compactMap(\.field).sorted() == fields, "\(row)")
+        }
+        #expect(
+            Policy.run(rule, [(.followups, rows[1])]).first?.message == "记录不完整 — customer_id (客户编号) is missing")
+        // All in one run, and in the reverse order: each record's findings as alone.
+        for order in [Array(rows.indices), rows.indices.reversed()] {
+            let found = Policy.run(rule, order.map { (.followups, rows[$0]) })
+            for (position, index) in order.enumerated() {
+                let own = found.filter { $0.recordId == String(position + 1) }.compactMap(\.field).sorted()
+                #expect(own == expected[index], "record \(index) at \(position + 1)")
+            }
+        }
+    }
+
     @Test(arguments: [
         ("customer_id", "CRM2024001", "does not have the required format"),
         ("customer_id", "CRM-24-1", "does not have the required format"),
