@@ -9,6 +9,7 @@ struct BaselineTests {
     @Test("Rows moving (new rows above, reordering) do not make old findings new")
     func survivesMovedLines() throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let first = try CLI.run(ReportFixtures.scanArguments + ["--output-json", "baseline.json"], in: folder)
         #expect(first.status == 1)
         let baseline = try ReportFixtures.decode(String(contentsOf: folder.appendingPathComponent("baseline.json"), encoding: .utf8))
@@ -33,6 +34,7 @@ struct BaselineTests {
     @Test("A new violation is reported, old ones are not; the exit status follows the new ones")
     func reportsOnlyNew() throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         _ = try CLI.run(ReportFixtures.scanArguments + ["--output-json", "baseline.json"], in: folder)
         let added = ReportFixtures.rows + ["m-5,C2,2024-03-17 10:00,wechat,out,customer,李四,王五,本产品零故障运行十年\n"]
         try (ReportFixtures.header + added.joined()).write(
@@ -49,6 +51,7 @@ struct BaselineTests {
     @Test("--write-baseline keeps every finding, so tomorrow's baseline is complete")
     func writeBaseline() throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         _ = try CLI.run(ReportFixtures.scanArguments + ["--output-json", "old.json", "--select", "conduct.zero-failure"], in: folder)
         let result = try CLI.run(
             ReportFixtures.scanArguments + ["--baseline", "old.json", "--write-baseline", "new.json", "--format", "json"], in: folder)
@@ -83,6 +86,7 @@ struct BaselineTests {
         ])
     func badBaseline(content: String, expected: String) throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try content.write(to: folder.appendingPathComponent("b.json"), atomically: true, encoding: .utf8)
         let result = try CLI.run(ReportFixtures.scanArguments + ["--baseline", "b.json"], in: folder)
         if content.isEmpty {
@@ -98,6 +102,7 @@ struct BaselineTests {
     @Test("A JSON Lines report works as a baseline too")
     func jsonLinesBaseline() throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         _ = try CLI.run(ReportFixtures.scanArguments + ["--output-jsonl", "b.jsonl"], in: folder)
         let result = try CLI.run(ReportFixtures.scanArguments + ["--baseline", "b.jsonl", "--format", "json"], in: folder)
         #expect(try ReportFixtures.decode(result.stdout).findings.isEmpty)

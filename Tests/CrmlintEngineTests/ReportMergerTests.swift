@@ -17,6 +17,7 @@ struct ReportMergerTests {
     @Test("Merging shards gives the report of one scan over all of them")
     func shardsEqualWhole() throws {
         let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let base = ["scan", "--rules", "rules.yml", "--as-of", "2024-05-01", "--format", "json"]
         _ = try CLI.run(base + ["exports/customers.csv", "exports/messages.csv", "--output", "a.json"], in: folder)
         // Every shard carries the customers table: tiers come from it.
@@ -36,6 +37,7 @@ struct ReportMergerTests {
     @Test("Overlapping reports do not count anything twice")
     func overlap() throws {
         let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let scan = try CLI.run(ReportFixtures.scanArguments + ["--format", "json", "--output", "a.json"], in: folder)
         #expect(scan.status == 1)
         let merge = try CLI.run(["merge", "a.json", "a.json"], in: folder)
@@ -50,6 +52,7 @@ struct ReportMergerTests {
         .enabled(if: TestPaths.sharedTestData("sarif/sarif-schema-2.1.0.json") != nil, "SARIF schema absent"))
     func mergedFormats() throws {
         let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try "- rule: conduct.zero-failure\n  record: m-1\n  reason: ok\n- rule: conduct.guarantee\n  record: y\n  reason: stale\n"
             .write(to: folder.appendingPathComponent("crmlint-suppressions.yml"), atomically: true, encoding: .utf8)
         let base = ["scan", "--rules", "rules.yml", "--as-of", "2024-05-01", "--format", "json"]
@@ -78,6 +81,7 @@ struct ReportMergerTests {
         ])
     func badInput(content: String, expected: String) throws {
         let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try content.write(to: folder.appendingPathComponent("x.json"), atomically: true, encoding: .utf8)
         let result = try CLI.run(["merge", "x.json", "-o", "out.json"], in: folder)
         #expect(result.status == 2)
@@ -90,6 +94,7 @@ struct ReportMergerTests {
     @Test("A report from another major schema version is refused")
     func schemaVersion() throws {
         let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         _ = try CLI.run(ReportFixtures.scanArguments + ["--output-json", "a.json"], in: folder)
         let text = try String(contentsOf: folder.appendingPathComponent("a.json"), encoding: .utf8)
             .replacingOccurrences(of: "\"schema_version\" : \"\(ScanReport.schemaVersion)\"", with: "\"schema_version\" : \"2.0\"")

@@ -12,6 +12,7 @@ struct ReportOutputsTests {
     @Test("The JSON findings document validates against docs/findings.schema.json")
     func findingsSchema() throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CLI.run(ReportFixtures.scanArguments + ["--format", "json"], in: folder)
         #expect(result.status == 1, "stderr: \(result.stderr)")
         let validator = try JSONSchemaValidator(schemaFile: ReportFixtures.findingsSchema)
@@ -37,6 +38,7 @@ struct ReportOutputsTests {
     @Test("Each JSON Lines line validates as a finding of the schema")
     func jsonLinesSchema() throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CLI.run(ReportFixtures.scanArguments + ["--format", "jsonl"], in: folder)
         let validator = try JSONSchemaValidator(schemaFile: ReportFixtures.findingsSchema)
         let lines = result.stdout.split(separator: "\n")
@@ -54,6 +56,7 @@ struct ReportOutputsTests {
             Comment(rawValue: "SARIF schema absent at \(TestPaths.sharedTestDataDescription(sarifSchema))")))
     func sarifEndToEnd() throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CLI.run(ReportFixtures.scanArguments + ["--format", "sarif"], in: folder)
         #expect(result.status == 1)
         let sarif = try JSONValue.parse(result.stdoutData)
@@ -80,6 +83,7 @@ struct ReportOutputsTests {
             Comment(rawValue: "SARIF schema absent at \(TestPaths.sharedTestDataDescription(sarifSchema))")))
     func corpusValidates() throws {
         let folder = try TestPaths.temporaryFolder("crmlint-corpus")
+        defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CLI.run(
             [
                 "scan", TestPaths.repoRoot.appendingPathComponent("corpus").path, "--as-of", "2024-05-01",
@@ -100,6 +104,7 @@ struct ReportOutputsTests {
     @Test("Several outputs in one run agree with the single-format runs")
     func severalOutputs() throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CLI.run(
             ReportFixtures.scanArguments + [
                 "--output-json", "out/f.json", "--output-sarif", "out/f.sarif", "--output-jsonl", "out/f.jsonl",
@@ -126,6 +131,7 @@ struct ReportOutputsTests {
         ])
     func unwritableOutput(arguments: [String]) throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CLI.run(ReportFixtures.scanArguments + arguments, in: folder)
         #expect(result.status == 2)
         let lines = result.stderr.split(separator: "\n")
@@ -140,6 +146,7 @@ struct ReportOutputsTests {
     @Test("A read-only folder is caught before scanning", .enabled(if: getuid() != 0, "root can write into read-only folders"))
     func readOnlyFolder() throws {
         let folder = try ReportFixtures.folder().creatingFolder("locked")
+        defer { try? FileManager.default.removeItem(at: folder) }
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.appendingPathComponent("locked").path)
         let result = try CLI.run(ReportFixtures.scanArguments + ["--output-json", "locked/f.json"], in: folder)
         #expect(result.status == 2)
@@ -171,6 +178,7 @@ struct ReportOutputsTests {
     func exitCodes(case exitCase: ExitCase) throws {
         let arguments = exitCase.arguments, expected = exitCase.expected
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let base = ["scan", "exports", "--rules", "rules.yml", "--as-of", "2024-05-01"]
         let result = try CLI.run(base + arguments, in: folder)
         #expect(result.status == expected, "stderr: \(result.stderr)")
@@ -180,6 +188,7 @@ struct ReportOutputsTests {
     @Test("fail_on in crmlint.yml sets the threshold; --fail-on overrides it")
     func failOnFromConfig() throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let base = ["scan", "exports", "--rules", "rules.yml", "--as-of", "2024-05-01", "--select", "contact.phone-in-text"]
         #expect(try CLI.run(base, in: folder).status == 0) // only a warning, default threshold error
         try "fail_on: warning\n".write(to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
@@ -194,6 +203,7 @@ struct ReportOutputsTests {
     @Test("--skip-unrecognized passes over files that are not exports, and says so on stderr")
     func skipUnrecognized() throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try "{\"name\": \"app\", \"version\": \"1.0.0\"}\n".write(
             to: folder.appendingPathComponent("package.json"), atomically: true, encoding: .utf8)
         let arguments = [
@@ -214,6 +224,7 @@ struct ReportOutputsTests {
     @Test("No output format carries a contact detail unmasked", arguments: ReportFormat.allCases)
     func redactedEverywhere(format: ReportFormat) throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let result = try CLI.run(ReportFixtures.scanArguments + ["--format", format.rawValue, "--show-excerpts"], in: folder)
         #expect(result.status == 1)
         #expect(result.stdout.contains("5678"), "the masked excerpt should still be there")
@@ -224,6 +235,7 @@ struct ReportOutputsTests {
     @Test("JSON Lines are written while the scan runs, not after it")
     func jsonLinesStream() throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try "inputs:\n  - path: \"<stdin>\"\n    dataset: messages\n".write(
             to: folder.appendingPathComponent("crmlint.yml"), atomically: true, encoding: .utf8)
         let process = Process()

@@ -16,6 +16,7 @@ struct SuppressionsTests {
     @Test("Entries by fingerprint, by rule and record, by rule and path hide findings and are counted")
     func suppresses() throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let prints = try Self.fingerprints(in: folder)
         try """
         - fingerprint: \(prints["m-2"]!)
@@ -47,6 +48,7 @@ struct SuppressionsTests {
     @Test("An expired entry stops hiding and says so; an unused one is reported")
     func expiredAndUnused() throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try """
         - rule: conduct.zero-failure
           record: m-1
@@ -81,6 +83,7 @@ struct SuppressionsTests {
     @Test("--no-suppressions reports everything; --suppressions FILE replaces discovery")
     func flags() throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try "- rule: conduct.zero-failure\n  record: m-1\n  reason: ok\n"
             .write(to: folder.appendingPathComponent("exports/crmlint-suppressions.yml"), atomically: true, encoding: .utf8)
         try "- rule: conduct.guarantee\n  record: m-4\n  reason: ok\n"
@@ -114,6 +117,7 @@ struct SuppressionsTests {
         ])
     func badFile(content: String, expected: String) throws {
         let folder = try ReportFixtures.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         try content.write(to: folder.appendingPathComponent("crmlint-suppressions.yml"), atomically: true, encoding: .utf8)
         let result = try CLI.run(ReportFixtures.scanArguments, in: folder)
         #expect(result.status == 2)

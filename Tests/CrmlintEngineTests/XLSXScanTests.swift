@@ -92,6 +92,7 @@ import Testing
 
     @Test func sheetsOfOneWorkbookAreScannedEachAsItsDataset() throws {
         let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         // customers and followups of the policy corpus as two sheets of one workbook, beside an instructions sheet.
         let script = """
             import openpyxl, sys
@@ -136,6 +137,7 @@ import Testing
 
     @Test func hostileWorkbooksAreInputErrorsAndTheScanGoesOn() throws {
         let folder = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let good = Self.fixtures.appendingPathComponent("corpus/openpyxl/complaints.xlsx")
         try FileManager.default.copyItem(at: good, to: folder.appendingPathComponent("a-good.xlsx"))
         try Data([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 1000)).write(
