@@ -146,7 +146,8 @@ public final class ContactDetector: @unchecked Sendable {
     /// Validated details in normalised bytes. `useContext: false` ignores
     /// `notAfter` (the redactor masks an order-number-looking phone anyway).
     /// `profile`: `DigitView.profile(bytes)` when the caller has it (the redactor asks six detectors about one text,
-    /// and four of them read it: ~750 instructions each time it was made again).
+    /// and four of them read it: ~750 instructions each time it was made again; the other two count digits, which
+    /// it holds too). `bytes` are valid UTF-8, as normalised text is.
     public func hits(
         in bytes: UnsafeBufferPointer<UInt8>, scratch: MatchScratch, context: ValidationContext,
         useContext: Bool = true, profile known: DigitView.Profile? = nil
@@ -158,8 +159,9 @@ public final class ContactDetector: @unchecked Sendable {
             profile = known ?? DigitView.profile(bytes)
             precise = profile.asciiDigits >= minimumDigits
         } else if minimumDigits > 0 {
-            var digits = 0
-            for byte in bytes where byte &- 0x30 < 10 { digits += 1 }
+            // The given profile's count is the same (in valid UTF-8 every ASCII digit starts a character).
+            var digits = known?.asciiDigits ?? 0
+            if known == nil { for byte in bytes where byte &- 0x30 < 10 { digits += 1 } }
             precise = digits >= minimumDigits
         }
         if precise, let requiredByte, !bytes.contains(requiredByte) { precise = false }
