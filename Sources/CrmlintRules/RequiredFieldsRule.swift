@@ -171,7 +171,7 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             // a reference count and its release per field and record.
             for index in planRequired.indices {
                 let place = planRequiredPlaces[index]
-                guard place < 0 || record.values[place].isBlank else { continue }
+                guard place < 0 || record.isBlank(atPlace: place) else { continue }
                 if index < 64 { missing |= 1 << UInt64(index) }
                 // (An absent column becomes one note per file: ValueProblems.report.)
                 report(
@@ -187,8 +187,8 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
                     if blank { continue }
                     raw = record.values[place]
                 } else {
+                    if record.isBlank(atPlace: place) { continue }
                     raw = record.values[place]
-                    if raw.isBlank { continue }
                 }
                 // A channel or direction word the vocabulary lacks is the vocabulary's gap, not the
                 // record's: one note per file and value (add it in crmlint.yml), not a finding per record.
