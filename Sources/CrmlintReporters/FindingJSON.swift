@@ -54,8 +54,9 @@ enum FindingJSON {
         object.end(into: &out)
     }
 
-    /// One JSON object being written: its opening brace on creation, then members, then `end`.
-    private struct ObjectWriter {
+    /// One JSON object being written: its opening brace on creation, then members, then `end`. (Also writes
+    /// SARIF results: `SARIFResultJSON`.)
+    struct ObjectWriter {
         let indent: [UInt8]?
         /// The members' indent (nil: compact).
         let inner: [UInt8]?
@@ -110,6 +111,18 @@ enum FindingJSON {
                 }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<length]))
             }
+        }
+
+        /// A member's key that is not a literal (a dictionary's), escaped, and its separator; its value is written next.
+        mutating func dynamicKey(_ key: String, into out: inout [UInt8]) {
+            if count > 0 { out.append(UInt8(ascii: ",")) }
+            count += 1
+            if let inner {
+                out.append(0x0A)
+                out.append(contentsOf: inner)
+            }
+            FindingJSON.string(key, into: &out)
+            out.append(contentsOf: inner == nil ? [UInt8(ascii: ":")] : [0x20, UInt8(ascii: ":"), 0x20])
         }
 
         /// A member with a string value; none when nil (the encoder leaves absent values out).
@@ -180,7 +193,7 @@ enum FindingJSON {
     /// for the other control characters; everything else (`/`, DEL, non-ASCII) as it is.
     /// Bytes that need no escape are copied a run at a time: appending byte by byte (a capacity
     /// and uniqueness check each) cost ~1,000 instructions a string, most of writing a report.
-    private static func string(_ text: String, into out: inout [UInt8]) {
+    static func string(_ text: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var copy = text
         copy.withUTF8 { bytes in

@@ -28,7 +28,8 @@ public struct SARIFReporter: Reporter {
     public init(settings: ReportSettings) { self.init(root: settings.sarifRoot) }
 
     /// The bytes of the whole log encoded at once, written a result at a time: the log is encoded with no results,
-    /// and each result, encoded alone and indented to its depth, goes where its empty list was. Two passes over the
+    /// and each result, written as the encoder would write it at its depth (`SARIFResultJSON`), goes where its
+    /// empty list was. Two passes over the
     /// findings: the first finds the built-in rules only findings name (their descriptors come before the results).
     public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
         let encoder = JSONEncoder()
@@ -50,14 +51,25 @@ public struct SARIFReporter: Reporter {
         }
         sink.write(text[..<place.lowerBound] + "\n      \"results\" : [\n")
         var first = true
+        // One buffer for every result, handed to the sink as bytes; each result written as the encoder
+        // would write it at its depth (`SARIFResultJSON`).
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(2048)
         try findings.forEachFinding { finding in
             let result = Self.result(finding, ruleIndex: index[finding.rule]!, baselined: baselined, paths: paths)
-            let object = String(decoding: (try? encoder.encode(result)) ?? Data("{}".utf8), as: UTF8.self)
-            sink.write((first ? "" : ",\n") + JSONReporter.indented(object, by: "        "))
+            bytes.removeAll(keepingCapacity: true)
+            if !first { bytes.append(contentsOf: Self.separator) }
+            bytes.append(contentsOf: Self.resultIndent)
+            SARIFResultJSON.write(result, into: &bytes, indent: Self.resultIndent)
+            bytes.withUnsafeBufferPointer { sink.write(utf8: $0) }
             first = false
         }
         sink.write("\n      ]" + text[place.upperBound...] + "\n")
     }
+
+    /// A result's depth in the log (runs, results), and what comes between two results.
+    private static let resultIndent = Array("        ".utf8)
+    private static let separator = Array(",\n".utf8)
 
     /// The log with no results (`write` puts them in).
     func log(_ report: ScanReport, descriptors: [Descriptor]) -> Log {
