@@ -29,6 +29,27 @@ public struct CSVReporter: Reporter {
     /// (`=`, `+`, `-`, `@`, tab, CR first) gets a leading `'`: excerpts come
     /// from customer data, and a report must not execute it (CSV injection).
     static func cell(_ value: String) -> String {
+        isPlain(value) ? value : quotedIfNeeded(value)
+    }
+
+    /// Whether `cell` leaves `value` as it is, told from its bytes: no comma, quote or line break, and a first and
+    /// last character that are printable ASCII or a CJK ideograph (so neither white space nor, first, a formula's
+    /// start). Most values are; asking it of their characters (`quotedIfNeeded`) was 35 µs a finding.
+    /// (An ideograph or printable ASCII character is never joined to what comes before it in one character, so the
+    /// last byte tells the last character's first scalar; `trimmed` reads the ends the same way.)
+    static func isPlain(_ value: String) -> Bool {
+        value.withUTF8InPlace { bytes in
+            guard let head = bytes.first, let tail = bytes.last else { return false }
+            let plainHead =
+                ((0x21...0x7E).contains(head) && head != UInt8(ascii: "=") && head != UInt8(ascii: "+")
+                    && head != UInt8(ascii: "-") && head != UInt8(ascii: "@")) || (0xE4...0xE9).contains(head)
+            let plainTail = (0x21...0x7E).contains(tail) || (bytes.count >= 3 && (0xE4...0xE9).contains(bytes[bytes.count - 3]))
+            return plainHead && plainTail && !bytes.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        }
+    }
+
+    /// `cell` for any value, read by character.
+    static func quotedIfNeeded(_ value: String) -> String {
         var text = value
         if let first = text.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first), Int(text) == nil {
             text = "'" + text

@@ -81,3 +81,11 @@ public enum Reporters {
     /// The reporter `--format NAME` picks.
     public static func named(_ name: String) -> (any Reporter.Type)? { all.first { $0.formatName == name } }
 }
+
+extension String {
+    /// Whether a byte of the text's UTF-8 passes `test`, read in place: reporters ask it before escaping, since most
+    /// texts need none and building them again a character at a time was most of writing a finding.
+    func hasUTF8Byte(where test: (UInt8) -> Bool) -> Bool {
+        withUTF8InPlace { bytes in bytes.contains(where: test) }
+    }
+}

@@ -29,8 +29,8 @@ public struct SARIFReporter: Reporter {
 
     /// The bytes of the whole log encoded at once, written a result at a time: the log is encoded with no results,
     /// and each result, written as the encoder would write it at its depth (`SARIFResultJSON`), goes where its
-    /// empty list was. Two passes over the
-    /// findings: the first finds the built-in rules only findings name (their descriptors come before the results).
+    /// empty list was. Two passes over the findings: the first finds the built-in rules only findings name (their
+    /// descriptors come before the results).
     public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
