@@ -58,6 +58,9 @@ public struct CSVReporter: Reporter {
             text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
                 || text.first?.isWhitespace == true || text.last?.isWhitespace == true
         else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Only a text with a quote has one to double (Foundation's search for none was a third of writing such rows:
+        // an English message with a comma).
+        let doubled = text.hasUTF8Byte { $0 == UInt8(ascii: "\"") } ? text.replacingOccurrences(of: "\"", with: "\"\"") : text
+        return "\"" + doubled + "\""
     }
 }

@@ -100,10 +100,12 @@ public struct JUnitReporter: Reporter {
     /// would normalise them to spaces).
     static func escape(_ text: String, attribute: Bool = true) -> String {
         // Most texts need nothing escaped or dropped: returned as they are, told from their bytes (rebuilt a scalar at a
-        // time, three texts a finding took 20 µs). Controls are the bytes below 0x20; U+FFFE and U+FFFF are EF BF BE/BF.
+        // time, three texts a finding took 20 µs). Controls are the bytes below 0x20 (a line break and a tab stay as they
+        // are in element text: a finding's detail has several lines); U+FFFE and U+FFFF are EF BF BE/BF.
         let plain = text.withUTF8InPlace { bytes in
             for index in bytes.indices {
                 switch bytes[index] {
+                case 0x09, 0x0A: if attribute { return false }
                 case 0..<0x20, UInt8(ascii: "&"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "'"):
                     return false
                 case 0xEF where index + 2 < bytes.count && bytes[index + 1] == 0xBF && bytes[index + 2] >= 0xBE: return false
