@@ -6,6 +6,25 @@ public protocol FindingSource {
     var count: Int { get }
     /// Calls `body` with each finding in order; fails only when stored findings cannot be read back.
     func forEachFinding(_ body: (Finding) throws -> Void) throws
+    /// The first finding of each rule, in the order the rules first appear, when known without reading the
+    /// findings (nil: read them). The SARIF reporter needs it before the results, to describe rules that only
+    /// findings name; reading a million stored findings back for it was a fifth of writing SARIF.
+    var firstOfEachRule: [Finding]? { get }
+}
+
+extension FindingSource {
+    public var firstOfEachRule: [Finding]? { nil }
+
+    /// `firstOfEachRule`, read from the findings when the source does not know it.
+    public func firstFindingOfEachRule() throws -> [Finding] {
+        if let known = firstOfEachRule { return known }
+        var seen = Set<String>()
+        var firsts: [Finding] = []
+        try forEachFinding { finding in
+            if seen.insert(finding.rule).inserted { firsts.append(finding) }
+        }
+        return firsts
+    }
 }
 
 extension Array: FindingSource where Element == Finding {

@@ -72,16 +72,19 @@ final class FindingSpool {
         try file.flush()
         let output = try SpillFile()
         var counter = FindingCounter()
+        var rules = Set<String>()
+        var firsts: [Finding] = []
         try merge(file) { finding in
             let finding = filled(finding)
             counter.add(finding)
+            if rules.insert(finding.rule).inserted { firsts.append(finding) }
             scratch.removeAll(keepingCapacity: true)
             FindingCodec.encode(finding, into: &scratch)
             try output.append(scratch)
         }
         try output.flush()
         self.file = nil
-        return StoredFindings(file: output, counts: counter.finish())
+        return StoredFindings(file: output, counts: counter.finish(), firstOfEachRule: firsts)
     }
 
     /// `findings` sorted by `Finding.reportOrder`, equal ones in the order given (the sort is stable): their
@@ -178,17 +181,21 @@ public final class StoredFindings: FindingSource {
     private let file: SpillFile?
     public let counts: FindingCounts
     public var count: Int { counts.total }
+    /// Noted as the findings were merged into the file (nil in memory, where reading them is cheap).
+    public let firstOfEachRule: [Finding]?
 
     init(_ findings: [Finding]) {
         memory = findings
         file = nil
         counts = FindingCounts(findings)
+        firstOfEachRule = nil
     }
 
-    init(file: SpillFile, counts: FindingCounts) {
+    init(file: SpillFile, counts: FindingCounts, firstOfEachRule: [Finding]) {
         memory = nil
         self.file = file
         self.counts = counts
+        self.firstOfEachRule = firstOfEachRule
     }
 
     /// All of them, when the scan kept them in memory; nil when they are on disk.

@@ -29,16 +29,13 @@ public struct SARIFReporter: Reporter {
 
     /// The bytes of the whole log encoded at once, written a result at a time: the log is encoded with no results,
     /// and each result, written as the encoder would write it at its depth (`SARIFResultJSON`), goes where its
-    /// empty list was. Two passes over the findings: the first finds the built-in rules only findings name (their
-    /// descriptors come before the results).
+    /// empty list was. The built-in rules only findings name are described before the results, from the first
+    /// finding of each rule (`firstOfEachRule`: a stored scan knows them; else a first pass over the findings).
     public func write(_ report: ScanReport, findings: any FindingSource, to sink: ReportSink) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        var builtIn: [Finding] = []
         var known = Set(report.run.rules.map(\.id))
-        try findings.forEachFinding { finding in
-            if known.insert(finding.rule).inserted { builtIn.append(finding) }
-        }
+        let builtIn = try findings.firstFindingOfEachRule().filter { known.insert($0.rule).inserted }
         let descriptors = Self.descriptors(report, builtIn: builtIn)
         let index = Dictionary(uniqueKeysWithValues: descriptors.enumerated().map { ($1.id, $0) })
         let baselined = report.summary.baselined != nil

@@ -91,6 +91,12 @@ import Testing
         #expect(try stored.allFindings() == expected)
         #expect(stored.count == expected.count)
         #expect(stored.counts == FindingCounts(expected))
+        // The first finding of each rule, in the order the rules first appear: noted while merging when spilled,
+        // the same as reading every finding finds (an array has none noted, so it reads them).
+        #expect((stored.firstOfEachRule == nil) == (limit > findings.count))
+        #expect(try stored.firstFindingOfEachRule() == expected.firstFindingOfEachRule())
+        var seen = Set<String>()
+        #expect(try expected.firstFindingOfEachRule() == expected.filter { seen.insert($0.rule).inserted })
     }
 
     /// Findings equal in report order (same file, line, rule, field, column and fingerprint) keep the order
