@@ -149,11 +149,7 @@ extension String {
         // Likewise a CJK ideograph at either end (lead byte E4-E9, three bytes: a rep's name, 何金凤).
         // (Read in place: the UTF-8 view's `last` and index arithmetic were ~150 instructions a call, on
         // three fields of every record; through `withUTF8` a copy's reference count was a third of the rest.)
-        let plain = utf8.withContiguousStorageIfAvailable { bytes in
-            guard let head = bytes.first, let tail = bytes.last else { return false }
-            return ((0x21...0x7E).contains(head) || (0xE4...0xE9).contains(head))
-                && ((0x21...0x7E).contains(tail) || (bytes.count >= 3 && (0xE4...0xE9).contains(bytes[bytes.count - 3])))
-        }
+        let plain = utf8.withContiguousStorageIfAvailable(String.hasPlainEnds)
         if plain == true { return self }
         let scalars = unicodeScalars
         // Most values need no trimming: answer without a copy (hot on large scans).
@@ -161,6 +157,15 @@ extension String {
         guard let first = scalars.firstIndex(where: { !String.isSpace($0) }) else { return "" }
         let last = scalars.lastIndex(where: { !String.isSpace($0) })!
         return String(scalars[first...last])
+    }
+
+    /// Whether UTF-8 `bytes` start and end with a printable ASCII character or a CJK ideograph (lead byte E4-E9:
+    /// U+4000-U+9FFF): neither is white space, and neither joins the character before it into one, so the last
+    /// byte tells the last character. Empty bytes have no such ends.
+    @inlinable @inline(__always) public static func hasPlainEnds(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let head = bytes.first, let tail = bytes.last else { return false }
+        return ((0x21...0x7E).contains(head) || (0xE4...0xE9).contains(head))
+            && ((0x21...0x7E).contains(tail) || (bytes.count >= 3 && (0xE4...0xE9).contains(bytes[bytes.count - 3])))
     }
 
     /// Empty or only white space.

@@ -148,22 +148,33 @@ enum FindingJSON {
     }
 
     private static func array(_ locations: [RelatedLocation], into out: inout [UInt8], indent: [UInt8]?) {
-        let inner = indent.map { $0 + [0x20, 0x20] }
-        out.append(UInt8(ascii: "["))
-        // The encoder writes an empty list over two lines, the inner one empty.
-        if locations.isEmpty, inner != nil { out.append(0x0A) }
-        for (index, location) in locations.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            if let inner {
-                out.append(0x0A)
-                out.append(contentsOf: inner)
-            }
+        list(locations.count, into: &out, indent: indent) { index, inner, out in
+            let location = locations[index]
             var object = ObjectWriter(into: &out, indent: inner)
             object.add("file", location.file, into: &out)
             object.add("line", location.line, into: &out)
             object.add("note", location.note, into: &out)
             object.add("record_id", location.recordId, into: &out)
             object.end(into: &out)
+        }
+    }
+
+    /// A list of `count` items, its opening bracket where the cursor is and its closing one at `indent` (nil:
+    /// compact), each item written by `item` (its index, the items' indent) after its own line's indent. The encoder
+    /// writes an empty list over two lines, the inner one empty. (Also SARIF's lists: `SARIFResultJSON`.)
+    static func list(
+        _ count: Int, into out: inout [UInt8], indent: [UInt8]?, item: (Int, [UInt8]?, inout [UInt8]) -> Void
+    ) {
+        let inner = indent.map { $0 + [0x20, 0x20] }
+        out.append(UInt8(ascii: "["))
+        if count == 0, inner != nil { out.append(0x0A) }
+        for index in 0..<count {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            if let inner {
+                out.append(0x0A)
+                out.append(contentsOf: inner)
+            }
+            item(index, inner, &out)
         }
         if let indent {
             out.append(0x0A)

@@ -39,7 +39,7 @@ enum SARIFResultJSON {
 
     /// A list of locations, its opening bracket where the cursor is and its closing one at `indent`.
     private static func locations(_ locations: [SARIFReporter.Location], into out: inout [UInt8], indent: [UInt8]) {
-        list(locations.count, into: &out, indent: indent) { index, inner, out in
+        FindingJSON.list(locations.count, into: &out, indent: indent) { index, inner, out in
             let location = locations[index]
             var object = FindingJSON.ObjectWriter(into: &out, indent: inner)
             let deeper = object.inner ?? []
@@ -85,28 +85,11 @@ enum SARIFResultJSON {
             case let .string(value): FindingJSON.string(value, into: &out)
             case let .int(value): FindingJSON.integer(value, into: &out)
             case let .strings(values):
-                list(values.count, into: &out, indent: inner) { index, _, out in FindingJSON.string(values[index], into: &out) }
+                FindingJSON.list(values.count, into: &out, indent: inner) { index, _, out in
+                    FindingJSON.string(values[index], into: &out)
+                }
             }
         }
         object.end(into: &out)
-    }
-
-    /// A list of `count` items, each written by `item` (its index, the items' indent) after its own line's
-    /// indent; as the encoder writes an empty list, over two lines with the inner one empty.
-    private static func list(
-        _ count: Int, into out: inout [UInt8], indent: [UInt8], item: (Int, [UInt8], inout [UInt8]) -> Void
-    ) {
-        let inner = indent + [0x20, 0x20]
-        out.append(UInt8(ascii: "["))
-        if count == 0 { out.append(0x0A) }
-        for index in 0..<count {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(0x0A)
-            out.append(contentsOf: inner)
-            item(index, inner, &out)
-        }
-        out.append(0x0A)
-        out.append(contentsOf: indent)
-        out.append(UInt8(ascii: "]"))
     }
 }
