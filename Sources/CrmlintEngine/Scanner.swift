@@ -241,17 +241,17 @@ public enum Scanner {
         var inFlight: RecordWorkers.Job?
         /// Hands the full batch to the workers, then completes the one handed over before.
         func dispatch() {
+            let batch = gathering.takeBatch()
             let job =
                 workers.hasWork
-                ? workers.submit(records: gathering.records, directions: gathering.directions)
-                : RecordWorkers.Job(records: gathering.records, directions: gathering.directions)
-            gathering.reset()
+                ? workers.submit(records: batch.records, count: batch.count, directions: batch.directions)
+                : RecordWorkers.Job(records: batch.records, count: batch.count, directions: batch.directions)
             if let previous = inFlight { complete(previous) }
             inFlight = job
         }
         /// Every record read so far checked and its findings emitted (before a problem is emitted, at the end of an input).
         func flush() {
-            if !gathering.records.isEmpty { dispatch() }
+            if gathering.count > 0 { dispatch() }
             if let job = inFlight {
                 inFlight = nil
                 complete(job)
@@ -264,9 +264,9 @@ public enum Scanner {
             // One record's findings, in rule order, before they are emitted (reused from record to record;
             // a local of this function, not of the scan: a captured `var` costs an access check per use).
             var pending: [Finding] = []
-            // By index: iterating `enumerated()` copied each record out of the batch (a retain per field).
-            for index in job.records.indices {
-                let record = job.records[index], direction = job.directions[index]
+            // Each record moved out of the batch, not copied (see `Job.takeRecord`).
+            for index in 0..<job.count {
+                let record = job.takeRecord(index), direction = job.directions[index]
                 recordTap?(record, currentSheet)
                 if record.dataset == .customers, let id = record.customerId, let tier = record["tier"]?.trimmed { tiers[id] = tier }
                 // Here, just before the stateful rules of this record: they read the time from the same per-record cache
@@ -308,9 +308,9 @@ public enum Scanner {
         }
         /// (Consuming: the record goes into the batch without a copy, a reference count on its name, shape and values.)
         func add(_ record: consuming Record) {
-            gathering.directions.append(record.value(number: FieldNumbers.direction).flatMap(context.direction))
-            gathering.records.append(record)
-            if gathering.records.count == RecordWorkers.batchSize { dispatch() }
+            let direction = record.value(number: FieldNumbers.direction).flatMap(context.direction)
+            gathering.add(consume record, direction: direction)
+            if gathering.count == RecordWorkers.batchSize { dispatch() }
         }
         /// The notes rules left about the input just read (absent columns, unknown words).
         func takeNotes(into summary: inout InputSummary) {
@@ -760,16 +760,38 @@ public enum Scanner {
 /// unchecked properties, not two local arrays: the scan's nested functions capture what they change, and a
 /// captured `var` was checked for exclusive access at run time on every record (three times a record).
 /// Used by the scanning thread alone.
+/// The records read since the last batch went to the workers, in storage a job takes over as it is
+/// (`RecordWorkers.Job`): each record moved in as read and out as completed, never copied.
 private final class Gathering {
-    @exclusivity(unchecked) var records: [Record] = []
-    @exclusivity(unchecked) var directions: [Direction?] = []
+    @exclusivity(unchecked) private var records: UnsafeMutablePointer<Record>
+    @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private var directions: [Direction?] = []
 
-    init() { reset() }
-
-    func reset() {
-        records = []
-        records.reserveCapacity(RecordWorkers.batchSize)
-        directions = []
+    init() {
+        records = .allocate(capacity: RecordWorkers.batchSize)
         directions.reserveCapacity(RecordWorkers.batchSize)
+    }
+
+    func add(_ record: consuming Record, direction: Direction?) {
+        precondition(count < RecordWorkers.batchSize, "a batch is handed over once full")
+        (records + count).initialize(to: consume record)
+        count += 1
+        directions.append(direction)
+    }
+
+    /// The records gathered (for a job to free) and their directions; the next batch starts empty.
+    func takeBatch() -> (records: UnsafeMutablePointer<Record>, count: Int, directions: [Direction?]) {
+        defer {
+            records = .allocate(capacity: RecordWorkers.batchSize)
+            count = 0
+            directions = []
+            directions.reserveCapacity(RecordWorkers.batchSize)
+        }
+        return (records, count, directions)
+    }
+
+    deinit {
+        records.deinitialize(count: count)
+        records.deallocate()
     }
 }
