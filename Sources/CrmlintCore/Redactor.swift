@@ -61,7 +61,13 @@ public final class Redactor: @unchecked Sendable {
     @exclusivity(unchecked) private var lastExcerptText: String?
     @exclusivity(unchecked) private var lastExcerptRedacted: String?
 
-    public init() {}
+    /// Whether `compute` skips the fallback patterns a text cannot match (`FallbackNeeds`); off only in the test
+    /// that compares redactions with and without the skips.
+    private let skipsUnmatchable: Bool
+
+    public init() { skipsUnmatchable = true }
+
+    init(skippingUnmatchablePatterns: Bool) { skipsUnmatchable = skippingUnmatchablePatterns }
 
     /// `text` with every contact detail masked. Digit runs of `minimumRun`
     /// or more digits are masked even when no detector validates them.
@@ -130,7 +136,11 @@ public final class Redactor: @unchecked Sendable {
                 }
             }
             guard minimumRun < Int.max else { return }
-            for match in (try? digitRun.allMatches(in: buffer, scratch: scratch)) ?? [] {
+            // What the fallback patterns need, read in one pass: each PCRE2 pass over a text that cannot match
+            // cost ~2,000 instructions, four a message and excerpt of every finding.
+            let needs = skipsUnmatchable ? FallbackNeeds(buffer) : .all
+            // (A piece counts digits and a final X: fewer digits than `minimumRun - 1` mask nothing.)
+            for match in needs.digits + 1 < minimumRun ? [] : (try? digitRun.allMatches(in: buffer, scratch: scratch)) ?? [] {
                 // Already masked (138****5678, 1 5 8 * * * * 3 6 1 9): redacting twice must not mask the kept digits.
                 if match.range.filter({ buffer[$0] == 0x2A }).count >= 3 { continue }
                 // Digits of the run outside validated details, in pieces split by them.
@@ -160,12 +170,12 @@ public final class Redactor: @unchecked Sendable {
                     mask(free[keepFirst..<(free.count - 4)].flatMap { view.sourceBytes(of: $0) })
                 }
             }
-            for pattern in [emailLocal, spelledEmailLocal] {
+            for (pattern, needed) in [(emailLocal, needs.atSign), (spelledEmailLocal, needs.spelledAt)] where needed {
                 for match in (try? pattern.allMatches(in: buffer, scratch: scratch)) ?? [] {
                     mask(match.range.filter { offset in !covered.contains { $0.contains(offset) } })
                 }
             }
-            for match in (try? messengerID.allMatches(in: buffer, scratch: scratch)) ?? [] {
+            for match in needs.messengerTrigger ? (try? messengerID.allMatches(in: buffer, scratch: scratch)) ?? [] : [] {
                 if let group = match.groups[1] { mask(Array(group)) }
             }
         }
@@ -308,6 +318,84 @@ public final class Redactor: @unchecked Sendable {
             value |= UInt32(bytes[index + 2] & 0x3F)
             return String.isSpace(Unicode.Scalar(value) ?? "a") ? 3 : 0
         default: return 0
+        }
+    }
+}
+
+/// What `Redactor`'s fallback patterns need in a normalised text, found in one pass over its bytes: a
+/// pattern whose need is missing cannot match, and is not run. Each need is a necessary condition read
+/// off the pattern (`RedactorTests` compares redactions with and without the skips).
+struct FallbackNeeds {
+    /// ASCII digits (a digit run's pieces count them).
+    var digits = 0
+    /// `@`: the e-mail pattern's lookahead needs one.
+    var atSign = false
+    /// `@`, `#`, 艾特 or the letters "at" side by side (any case): every way the spelled-out pattern writes the at.
+    var spelledAt = false
+    /// v, w or q (any case), or 微 薇 威 扣 企 加 搜 (a letter or the first character of every messenger
+    /// trigger), and a run of five or more of the id's characters (`[A-Za-z0-9_\-]`, with the Kelvin sign and
+    /// long s that match K and s caselessly) for the id that every match captures after its trigger.
+    var messengerTrigger: Bool { messengerWord && longestIDRun >= 5 }
+    private var messengerWord = false
+    private var longestIDRun = 0
+
+    static let all = FallbackNeeds(digits: Int.max - 1, atSign: true, spelledAt: true, messengerWord: true, longestIDRun: 5)
+
+    private init(digits: Int, atSign: Bool, spelledAt: Bool, messengerWord: Bool, longestIDRun: Int) {
+        (self.digits, self.atSign, self.spelledAt) = (digits, atSign, spelledAt)
+        (self.messengerWord, self.longestIDRun) = (messengerWord, longestIDRun)
+    }
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var previousWasA = false
+        var run = 0
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 {
+                let lower = byte | 0x20
+                let inID = byte &- 0x30 < 10 || lower &- 0x61 < 26 || byte == 0x5F || byte == 0x2D
+                run = inID ? run + 1 : 0
+                longestIDRun = max(longestIDRun, run)
+                if byte &- 0x30 < 10 {
+                    digits += 1
+                } else if byte == 0x40 {
+                    atSign = true
+                    spelledAt = true
+                } else if byte == 0x23 {
+                    spelledAt = true
+                } else if lower == 0x74, previousWasA {
+                    spelledAt = true
+                } else if lower == 0x76 || lower == 0x77 || lower == 0x71 {
+                    messengerWord = true
+                }
+                previousWasA = lower == 0x61
+                index += 1
+                continue
+            }
+            previousWasA = false
+            if byte == 0xC5, index + 1 < count, bytes[index + 1] == 0xBF { // ſ (U+017F), caselessly s
+                run += 1
+                longestIDRun = max(longestIDRun, run)
+                index += 2
+                continue
+            }
+            if byte >= 0xE0, byte < 0xF0, index + 2 < count {
+                let scalar = UInt32(byte & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                run = scalar == 0x212A ? run + 1 : 0 // the Kelvin sign, caselessly k
+                longestIDRun = max(longestIDRun, run)
+                switch scalar {
+                case 0x5FAE, 0x8587, 0x5A01, 0x6263, 0x4F01, 0x52A0, 0x641C: messengerWord = true // 微 薇 威 扣 企 加 搜
+                case 0x827E: // 艾, then 特
+                    if index + 5 < count, bytes[index + 3] == 0xE7, bytes[index + 4] == 0x89, bytes[index + 5] == 0xB9 { spelledAt = true }
+                default: break
+                }
+                index += 3
+                continue
+            }
+            run = 0
+            index += 1
         }
     }
 }
