@@ -139,8 +139,9 @@ public final class Redactor: @unchecked Sendable {
             // What the fallback patterns need, read in one pass: each PCRE2 pass over a text that cannot match
             // cost ~2,000 instructions, four a message and excerpt of every finding.
             let needs = skipsUnmatchable ? FallbackNeeds(buffer) : .all
-            // (A piece counts digits and a final X: fewer digits than `minimumRun - 1` mask nothing.)
-            for match in needs.digits + 1 < minimumRun ? [] : (try? digitRun.allMatches(in: buffer, scratch: scratch)) ?? [] {
+            // A piece of a digit run counts digits and a final X: fewer digits than `minimumRun - 1` mask nothing.
+            let digitRunsMayMask = !skipsUnmatchable || profile.asciiDigits + 1 >= minimumRun
+            for match in digitRunsMayMask ? (try? digitRun.allMatches(in: buffer, scratch: scratch)) ?? [] : [] {
                 // Already masked (138****5678, 1 5 8 * * * * 3 6 1 9): redacting twice must not mask the kept digits.
                 if match.range.filter({ buffer[$0] == 0x2A }).count >= 3 { continue }
                 // Digits of the run outside validated details, in pieces split by them.
@@ -324,10 +325,9 @@ public final class Redactor: @unchecked Sendable {
 
 /// What `Redactor`'s fallback patterns need in a normalised text, found in one pass over its bytes: a
 /// pattern whose need is missing cannot match, and is not run. Each need is a necessary condition read
-/// off the pattern (`RedactorTests` compares redactions with and without the skips).
+/// off the pattern (`RedactorPatternSkipTests` compares redactions with and without the skips). (Digit
+/// runs need digits: the text's `DigitView.Profile` counts them.)
 struct FallbackNeeds {
-    /// ASCII digits (a digit run's pieces count them).
-    var digits = 0
     /// `@`: the e-mail pattern's lookahead needs one.
     var atSign = false
     /// `@`, `#`, 艾特 or the letters "at" side by side (any case): every way the spelled-out pattern writes the at.
@@ -339,11 +339,10 @@ struct FallbackNeeds {
     private var messengerWord = false
     private var longestIDRun = 0
 
-    static let all = FallbackNeeds(digits: Int.max - 1, atSign: true, spelledAt: true, messengerWord: true, longestIDRun: 5)
+    static let all = FallbackNeeds(atSign: true, spelledAt: true, messengerWord: true, longestIDRun: 5)
 
-    private init(digits: Int, atSign: Bool, spelledAt: Bool, messengerWord: Bool, longestIDRun: Int) {
-        (self.digits, self.atSign, self.spelledAt) = (digits, atSign, spelledAt)
-        (self.messengerWord, self.longestIDRun) = (messengerWord, longestIDRun)
+    private init(atSign: Bool, spelledAt: Bool, messengerWord: Bool, longestIDRun: Int) {
+        (self.atSign, self.spelledAt, self.messengerWord, self.longestIDRun) = (atSign, spelledAt, messengerWord, longestIDRun)
     }
 
     init(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -358,9 +357,7 @@ struct FallbackNeeds {
                 let inID = byte &- 0x30 < 10 || lower &- 0x61 < 26 || byte == 0x5F || byte == 0x2D
                 run = inID ? run + 1 : 0
                 longestIDRun = max(longestIDRun, run)
-                if byte &- 0x30 < 10 {
-                    digits += 1
-                } else if byte == 0x40 {
+                if byte == 0x40 {
                     atSign = true
                     spelledAt = true
                 } else if byte == 0x23 {

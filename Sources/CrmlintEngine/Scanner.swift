@@ -756,12 +756,11 @@ public enum Scanner {
     }
 }
 
-/// The records read for the next batch of `RecordWorkers`, and each one's direction. A class with
-/// unchecked properties, not two local arrays: the scan's nested functions capture what they change, and a
+/// The records read for the next batch of `RecordWorkers`, and each one's direction, in storage a job takes
+/// over as it is (`RecordWorkers.Job`): each record moved in as read and out as completed, never copied. A
+/// class with unchecked properties, not locals: the scan's nested functions capture what they change, and a
 /// captured `var` was checked for exclusive access at run time on every record (three times a record).
 /// Used by the scanning thread alone.
-/// The records read since the last batch went to the workers, in storage a job takes over as it is
-/// (`RecordWorkers.Job`): each record moved in as read and out as completed, never copied.
 private final class Gathering {
     @exclusivity(unchecked) private var records: UnsafeMutablePointer<Record>
     @exclusivity(unchecked) private(set) var count = 0
