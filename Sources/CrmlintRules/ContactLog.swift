@@ -3,7 +3,7 @@ import Foundation
 
 /// Every contact of a scan (follow-up records and customer messages) in
 /// compact columns: customer, time, channel, direction and where the record
-/// is — about 50 bytes an event, whatever the text. One log is shared by all
+/// is (packed: `EventLocations`) — about 25 bytes an event, whatever the text. One log is shared by all
 /// stateful rules of a scan (`CheckContext.shared`), so five rules over five
 /// million messages keep one copy. Rules group events per customer in `finish`.
 final class ContactLog {
@@ -27,17 +27,15 @@ final class ContactLog {
     @exclusivity(unchecked) private(set) var customer: [Int32] = []
     /// Seconds since 1970 of the contact (start of a range).
     @exclusivity(unchecked) private(set) var start: [Int64] = []
-    /// Seconds from start to the end of a range (`14:00-15:30`), else 0.
+    /// Seconds from start to the end of a range (`14:00-15:30`), else 0; empty until a contact has a range (a
+    /// messages export has none: an `Int32` per message kept for nothing was 8 MB of a whole export's scan).
     @exclusivity(unchecked) private var length: [Int32] = []
     /// `Channel` index + 1; 0 when the record names none crmlint knows.
     @exclusivity(unchecked) private(set) var channel: [UInt8] = []
     @exclusivity(unchecked) private(set) var flags: [UInt8] = []
-    @exclusivity(unchecked) private var file: [Int32] = []
-    @exclusivity(unchecked) private var line: [Int32] = []
     @exclusivity(unchecked) private var rep: [Int32] = []
-    /// Identity (id, or position) then stable key (empty when the same), back to back.
-    @exclusivity(unchecked) private var keyBytes: [UInt8] = []
-    @exclusivity(unchecked) private var keyEnds: [UInt32] = []
+    /// Each contact's file, line, identity (id, or position) and stable key, packed: read back only for findings.
+    private let locations = EventLocations()
 
     @exclusivity(unchecked) private var lastSerial = -1
     /// `RecipientKind.parse` per value seen (bounded): a file repeats a handful of
@@ -52,7 +50,7 @@ final class ContactLog {
     /// The index of a customer id (for rules that read the customer table).
     func customerIndex(_ id: String) -> Int32 { customers.intern(id) }
 
-    func end(_ index: Int) -> Int64 { start[index] + Int64(length[index]) }
+    func end(_ index: Int) -> Int64 { index < length.count ? start[index] + Int64(length[index]) : start[index] }
     func isOutbound(_ index: Int) -> Bool { flags[index] & Self.outbound != 0 }
     func dataset(_ index: Int) -> Dataset { flags[index] & Self.fromFollowups != 0 ? .followups : .messages }
     func channelValue(_ index: Int) -> Channel? { channel[index] == 0 ? nil : Self.channels[Int(channel[index]) - 1] }
@@ -112,30 +110,27 @@ final class ContactLog {
             ValueProblems.report(record, field: "channel", problem: "is missing", rule: rule, context: context, emit: emit)
         }
         let startSeconds = Instant.seconds(time.start)
+        let span = Int32(clamping: Instant.seconds(time.end) - startSeconds)
+        if span != 0 || !length.isEmpty {
+            if length.count < customer.count { length += repeatElement(0, count: customer.count - length.count) }
+            length.append(span)
+        }
         customer.append(customerIndex(record, customerId, context: context))
         start.append(startSeconds)
-        length.append(Int32(clamping: Instant.seconds(time.end) - startSeconds))
         channel.append(channelCode)
         flags.append(flag)
+        let fileIndex: Int32
         if let last = lastFile, last.name == record.file {
-            file.append(last.index)
+            fileIndex = last.index
         } else {
-            let index = files.intern(record.file)
-            lastFile = (record.file, index)
-            file.append(index)
+            fileIndex = files.intern(record.file)
+            lastFile = (record.file, fileIndex)
         }
-        line.append(Int32(clamping: record.line))
         rep.append(record.rep.flatMap { name in repIndices.value(name) { reps.intern($0) } } ?? -1)
         // The identity field read once for both keys (each reading it by name hashed the name).
         let key = record.identityValue
         let identity = key ?? String(record.position), stableKey = key ?? record.stableKey
-        // Through its bytes (`withUTF8InPlace`): appending the UTF-8 view went through the generic sequence path (~170 instructions).
-        identity.withUTF8InPlace { keyBytes.append(contentsOf: $0) }
-        keyEnds.append(UInt32(keyBytes.count))
-        if stableKey != identity {
-            stableKey.withUTF8InPlace { keyBytes.append(contentsOf: $0) }
-        }
-        keyEnds.append(UInt32(keyBytes.count))
+        locations.append(file: fileIndex, line: record.line, identity: identity, stableKey: stableKey != identity ? stableKey : nil)
         lastResult = customer.count - 1
         return lastResult
     }
@@ -164,21 +159,13 @@ final class ContactLog {
         return index
     }
 
-    private func key(_ index: Int, _ which: Int) -> String {
-        let slot = 2 * index + which
-        let lower = slot == 0 ? 0 : Int(keyEnds[slot - 1])
-        return String(decoding: keyBytes[lower..<Int(keyEnds[slot])], as: UTF8.self)
-    }
-
-    func identity(_ index: Int) -> String { key(index, 0) }
-    func stableKey(_ index: Int) -> String {
-        let stored = key(index, 1)
-        return stored.isEmpty ? identity(index) : stored
-    }
+    func identity(_ index: Int) -> String { locations.location(index).identity }
+    func stableKey(_ index: Int) -> String { locations.location(index).stableKey }
     func customerId(_ index: Int) -> String { customers.names[Int(customer[index])] }
 
     func related(_ index: Int, note: String) -> RelatedLocation {
-        RelatedLocation(file: files.names[Int(file[index])], line: Int(line[index]), recordId: identity(index), note: note)
+        let location = locations.location(index)
+        return RelatedLocation(file: files.names[Int(location.file)], line: location.line, recordId: location.identity, note: note)
     }
 
     /// A finding about a logged contact (the same shape `Finding(rule:record:)` gives).
@@ -187,12 +174,13 @@ final class ContactLog {
         related: [RelatedLocation]? = nil
     ) -> Finding {
         let dataset = dataset(index)
+        let location = locations.location(index)
         return Finding(
             rule: rule.id, category: rule.category, severity: rule.severity, message: message,
-            file: files.names[Int(file[index])], line: Int(line[index]), dataset: dataset, recordId: identity(index),
+            file: files.names[Int(location.file)], line: location.line, dataset: dataset, recordId: location.identity,
             customerId: customerId(index), rep: rep[index] < 0 ? nil : reps.names[Int(rep[index])],
             day: Instant.day(start[index], timeZone),
-            fingerprint: Fingerprint.make([rule.id, dataset.rawValue, stableKey(index)] + fingerprintParts),
+            fingerprint: Fingerprint.make([rule.id, dataset.rawValue, location.stableKey] + fingerprintParts),
             related: related?.isEmpty == false ? related : nil)
     }
 
