@@ -85,6 +85,10 @@ public final class RuleCache: @unchecked Sendable {
     public let path: String?
     /// Whether the file was there and read whole.
     public private(set) var wasRead = false
+    /// Whether the file read said these rule files had loaded clean (`loadedClean` as it was read).
+    public private(set) var startedClean = false
+    /// Whether `save` wrote the file with the rules loaded clean: the next load of these files reads them from it.
+    public private(set) var savedClean = false
     /// PCRE2's code of the patterns that ran, in a file of its own beside this one.
     public let codes: PatternCodeCache
 
@@ -110,6 +114,7 @@ public final class RuleCache: @unchecked Sendable {
         codes = PatternCodeCache(path: (directory as NSString).appendingPathComponent("codes-\(name).bin"))
         if let file = CacheFile.bytes(atPath: path!) { wasRead = read(file) }
         if !wasRead { clear() }
+        startedClean = loadedClean
         changed = false
     }
 
@@ -302,12 +307,12 @@ public final class RuleCache: @unchecked Sendable {
         lock.unlock()
         out.string("end")
         out.checksum()
-        Self.write(out.bytes, to: path)
+        savedClean = Self.write(out.bytes, to: path) && loadedClean
         changed = false
     }
 
-    /// Writes a cache file atomically (a temporary file renamed over it); failing is no error.
-    static func write(_ bytes: [UInt8], to path: String) {
+    /// Writes a cache file atomically (a temporary file renamed over it); failing is no error. True when written.
+    @discardableResult static func write(_ bytes: [UInt8], to path: String) -> Bool {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
         do {
@@ -315,13 +320,15 @@ public final class RuleCache: @unchecked Sendable {
             try Data(bytes).write(to: URL(fileURLWithPath: temporary))
             if rename(temporary, path) != 0 {
                 try? FileManager.default.removeItem(atPath: temporary)
-            } else {
-                // A run that writes a cache file keeps the folder bounded (`CacheFolder`).
-                CacheFolder.markInUse(path)
-                CacheFolder.pruneOnce(directory)
+                return false
             }
+            // A run that writes a cache file keeps the folder bounded (`CacheFolder`).
+            CacheFolder.markInUse(path)
+            CacheFolder.pruneOnce(directory)
+            return true
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)
+            return false
         }
     }
 

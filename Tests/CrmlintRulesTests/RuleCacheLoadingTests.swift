@@ -273,7 +273,8 @@ import Yams
         func load() throws -> (rule: ClassifierRule, cache: RuleCache?) {
             ModelFiles.forget() // as a new process finds it
             let loaded = try RuleLoader.load(
-                paths: [ruleFile], overrides: [], checkExamples: false, cacheDirectory: cacheFolder, cacheIdentity: "t")
+                paths: [ruleFile], overrides: [], checkExamples: false, cacheDirectory: cacheFolder, cacheIdentity: "t", readingAgain: false
+            )
             return (try #require(loaded.rules.first as? ClassifierRule), loaded.cache)
         }
         // A model planted in the cache under the file's text is the one the rule gets: the cache is read.
@@ -644,7 +645,8 @@ import Yams
         let (rules, cache) = try folder(Self.text)
         defer { try? FileManager.default.removeItem(atPath: (rules as NSString).deletingLastPathComponent) }
         func load() throws -> FrequencyRule {
-            let loaded = try RuleLoader.load(paths: [rules], overrides: [], checkExamples: false, cacheDirectory: cache, cacheIdentity: "t")
+            let loaded = try RuleLoader.load(
+                paths: [rules], overrides: [], checkExamples: false, cacheDirectory: cache, cacheIdentity: "t", readingAgain: false)
             return try #require(loaded.rules.first as? FrequencyRule)
         }
         let cold = try load()
@@ -666,7 +668,8 @@ import Yams
         let cache = root.appendingPathComponent("cache").path
         func load(_ overrides: [RuleOverride] = []) throws -> [String: Rule] {
             let loaded = try RuleLoader.load(
-                paths: [BuiltinRules.root], overrides: overrides, checkExamples: false, cacheDirectory: cache, cacheIdentity: "t")
+                paths: [BuiltinRules.root], overrides: overrides, checkExamples: false, cacheDirectory: cache, cacheIdentity: "t",
+                readingAgain: false)
             return Dictionary(uniqueKeysWithValues: loaded.rules.map { ($0.metadata.id, $0) })
         }
         func lists(_ rule: Rule) -> (isRead: Bool, match: [String], noMatch: [String])? {
@@ -725,7 +728,8 @@ import Yams
         defer { try? FileManager.default.removeItem(atPath: (rules as NSString).deletingLastPathComponent) }
         for _ in 0..<2 {
             #expect(throws: CrmlintError.self) {
-                try RuleLoader.load(paths: [rules], overrides: [], checkExamples: false, cacheDirectory: cache, cacheIdentity: "t")
+                try RuleLoader.load(
+                    paths: [rules], overrides: [], checkExamples: false, cacheDirectory: cache, cacheIdentity: "t", readingAgain: false)
             }
         }
     }
@@ -777,7 +781,8 @@ import Yams
         """.write(to: root.appendingPathComponent("rules/R.yml"), atomically: true, encoding: .utf8)
         let rules = root.appendingPathComponent("rules").path, cache = root.appendingPathComponent("cache").path
         func load() throws -> LoadedRules {
-            try RuleLoader.load(paths: [rules], overrides: [], checkExamples: false, cacheDirectory: cache, cacheIdentity: "t")
+            try RuleLoader.load(
+                paths: [rules], overrides: [], checkExamples: false, cacheDirectory: cache, cacheIdentity: "t", readingAgain: false)
         }
         let texts = ["\(word)收益", "保证收益", "稳赚收益", "收益", "保证"]
         func found(_ loaded: LoadedRules) throws -> [Int] {
