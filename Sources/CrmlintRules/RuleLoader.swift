@@ -34,8 +34,9 @@ public enum RuleLoader {
         // and the compiled patterns let go: each is compiled again only if the scan runs it.
         guard readingAgain, let cache = loaded.cache, !cache.startedClean, cache.savedClean else { return loaded }
         CompiledPatterns.shared.removeAll()
+        // The examples were checked by the load that compiled (it threw had one failed): not run twice.
         var again = try compileAndLoad(
-            paths: paths, overrides: overrides, checkExamples: checkExamples, cacheDirectory: cacheDirectory, cacheIdentity: cacheIdentity)
+            paths: paths, overrides: overrides, checkExamples: false, cacheDirectory: cacheDirectory, cacheIdentity: cacheIdentity)
         again.readAgainAfterCompiling = true
         return again
     }
