@@ -191,8 +191,7 @@ public final class Redactor: @unchecked Sendable {
     /// Cheap check before normalising: a detail needs 5+ digits (Chinese numerals count), an `@`,
     /// a spelled-out at and dot, or a messenger name.
     static func mayHoldDetail(_ text: String) -> Bool {
-        var copy = text
-        return copy.withUTF8 { mayHoldDetail(utf8: $0) }
+        text.withUTF8InPlace { mayHoldDetail(utf8: $0) }
     }
 
     /// The same on a text's UTF-8 bytes, in one pass that decodes only the three- and four-byte characters

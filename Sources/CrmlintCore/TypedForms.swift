@@ -369,9 +369,9 @@ enum SpelledEmailFinder {
             case 0x40, 0x23: at = true
             case 0x2E: dot = true
             case 0x41, 0x61:
-                if word(bytes, index, "at") { at = true }
+                if word(bytes, index, Self.spelledAt) { at = true }
             case 0x44, 0x64:
-                if word(bytes, index, "dot") { dot = true }
+                if word(bytes, index, Self.spelledDot) { dot = true }
             case 0xE8 where index + 5 < bytes.count && bytes[index + 1] == 0x89 && bytes[index + 2] == 0xBE: at = true // 艾(特)
             case 0xE3 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && bytes[index + 2] == 0x82: dot = true // 。
             case 0xE7 where index + 2 < bytes.count && bytes[index + 1] == 0x82 && bytes[index + 2] == 0xB9: dot = true // 点
@@ -382,13 +382,20 @@ enum SpelledEmailFinder {
         return at && dot
     }
 
-    private static func word(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, _ word: String) -> Bool {
-        let letters = Array(word.utf8)
-        guard index + letters.count <= bytes.count else { return false }
-        for (offset, letter) in letters.enumerated() where bytes[index + offset] | 0x20 != letter { return false }
-        let isLetter = { (byte: UInt8) in (byte | 0x20) &- 0x61 < 26 }
-        return (index == 0 || !isLetter(bytes[index - 1]))
-            && (index + letters.count == bytes.count || !isLetter(bytes[index + letters.count]))
+    /// The spelled words, lower case, as bytes made once: each test made an array of its word's bytes, an
+    /// allocation per `a` and `d` of every text the redactor asks about (every finding's message and excerpt).
+    private static let spelledAt: [UInt8] = Array("at".utf8), spelledDot: [UInt8] = Array("dot".utf8)
+
+    /// Whether `letters` (lower case) stand at `index` as a word of their own, ASCII case-insensitively.
+    @inline(__always)
+    private static func word(_ bytes: UnsafeBufferPointer<UInt8>, _ index: Int, _ letters: [UInt8]) -> Bool {
+        letters.withUnsafeBufferPointer { letters in
+            guard index + letters.count <= bytes.count else { return false }
+            for offset in 0..<letters.count where bytes[index + offset] | 0x20 != letters[offset] { return false }
+            @inline(__always) func isLetter(_ byte: UInt8) -> Bool { (byte | 0x20) &- 0x61 < 26 }
+            return (index == 0 || !isLetter(bytes[index - 1]))
+                && (index + letters.count == bytes.count || !isLetter(bytes[index + letters.count]))
+        }
     }
 
     static func hits(_ bytes: UnsafeBufferPointer<UInt8>, scratch: MatchScratch) throws -> [ContactHit] {
