@@ -383,6 +383,23 @@ func partsFindWhatTheWholeFinds(
     /// of their first clause names) are `allows` on every entry slot, and `mark` reusing one `present` and
     /// `Places` from text to text (clearing the sets of the text before) marks what a fresh one does: on
     /// random texts of the bundled rules' words, with the prefilter built and read back from its file.
+    /// A common word's row of bits, as the cache file holds it, is read unchecked by `mark`: restoring accepts only
+    /// rows whose count, groups and word indices stay within the table and a text's words of bits.
+    @Test func aCommonWordsRowIsReadOnlyWhenItStaysInBounds() {
+        // Three words of bits (indices 0, 2, 5), four lanes per group: one group; a row of six indices: two groups.
+        let one: [UInt64] = [3, 0 | 2 << 16 | 5 << 32, 0b1, 0b10, 0b100, 0]
+        let two: [UInt64] = [6, 0 | 1 << 16 | 2 << 32 | 3 << 48, 1, 1, 1, 1, 4 | 5 << 16, 1, 1, 0, 0]
+        func valid(_ bits: [UInt64], at start: Int = 0, words: Int = 6) -> Bool {
+            bits.withUnsafeBufferPointer { LiteralPrefilter.denseRowIsValid(at: start, in: $0, presentWords: words) }
+        }
+        #expect(valid(one) && valid(two) && valid(one, at: -1))
+        #expect(!valid(one, words: 5)) // index 5 past five words of bits
+        #expect(!valid(Array(one.dropLast()))) // the group runs past the table
+        #expect(!valid(Array(two.dropLast(5)))) // the second group missing
+        #expect(!valid([7] + one.dropFirst(), words: 6)) // more words than a text has
+        #expect(!valid(one, at: one.count) && !valid(one, at: -2))
+    }
+
     @Test func entryVerdictsAreWhatJudgingEveryEntryGives() throws {
         let rules = try RuleLoader.load(paths: [BuiltinRules.root], checkExamples: false)
         let built = LiteralPrefilter(rules: rules)
