@@ -379,10 +379,6 @@ func partsFindWhatTheWholeFinds(
         }
     }
 
-    /// The entries' verdicts `judgeEntries` writes after a `mark` (judging only the entries a present set
-    /// of their first clause names) are `allows` on every entry slot, and `mark` reusing one `present` and
-    /// `Places` from text to text (clearing the sets of the text before) marks what a fresh one does: on
-    /// random texts of the bundled rules' words, with the prefilter built and read back from its file.
     /// A common word's row of bits, as the cache file holds it, is read unchecked by `mark`: restoring accepts only
     /// rows whose count, groups and word indices stay within the table and a text's words of bits.
     @Test func aCommonWordsRowIsReadOnlyWhenItStaysInBounds() {
@@ -400,6 +396,10 @@ func partsFindWhatTheWholeFinds(
         #expect(!valid(one, at: one.count) && !valid(one, at: -2))
     }
 
+    /// The entries' verdicts `judgeEntries` writes after a `mark` (judging only the entries a present set
+    /// of their first clause names) are `allows` on every entry slot, and `mark` reusing one `present` and
+    /// `Places` from text to text (clearing the sets of the text before) marks what a fresh one does: on
+    /// random texts of the bundled rules' words, with the prefilter built and read back from its file.
     @Test func entryVerdictsAreWhatJudgingEveryEntryGives() throws {
         let rules = try RuleLoader.load(paths: [BuiltinRules.root], checkExamples: false)
         let built = LiteralPrefilter(rules: rules)
