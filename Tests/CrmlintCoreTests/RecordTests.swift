@@ -19,6 +19,24 @@ struct RecordTests {
         #expect(record.customerId == "C1" && record.rep == "王五")
     }
 
+    /// The fixed field numbers (constants where they are read) are the numbers their names get, and each
+    /// dataset's identity number is its identity field's.
+    @Test func fixedFieldNumbersAreTheirNamesNumbers() {
+        let fixed: [(Int, String)] = [
+            (FieldNumbers.customerId, "customer_id"), (FieldNumbers.rep, "rep"), (FieldNumbers.owner, "owner"),
+            (FieldNumbers.direction, "direction"), (FieldNumbers.recipientType, "recipient_type"),
+            (FieldNumbers.recipient, "recipient"), (FieldNumbers.channel, "channel"), (FieldNumbers.id, "id"),
+        ]
+        for (number, name) in fixed { #expect(FieldNumbers.number(of: name) == number, "\(name)") }
+        #expect(Set(fixed.map(\.0)).count == fixed.count)
+        for dataset in Dataset.allCases {
+            #expect(FieldNumbers.identity(of: dataset) == dataset.identityField.map(FieldNumbers.number(of:)), "\(dataset)")
+        }
+        // A name first numbered now gets a number of its own.
+        let fresh = FieldNumbers.number(of: "a field first numbered at \(#line)")
+        #expect(!fixed.map(\.0).contains(fresh))
+    }
+
     @Test func recordsOfOneShapeReadTheirOwnValues() {
         let shape = FieldShape(names: ["customer_id", "text", "owner"])
         let first = Record(dataset: .customers, file: "c.csv", line: 2, position: 1, shape: shape, values: ["C1", "a", "赵六"])
