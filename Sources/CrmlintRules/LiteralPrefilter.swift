@@ -73,12 +73,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// probing the slot table for them missed the cache: a fifth of `mark`'s time, on one load.
     /// Derived from `pairSlots` (`derivePairBits`) when built, and kept in the cache file.
     @exclusivity(unchecked) private var pairBits: FlatTable<UInt64> = []
-    /// Per word, where its sets start in `denseSets` as bits, or -1: a word of `denseSetCount` sets or more
-    /// (给 leads 156, a digit ~95) marks them with one OR a word of 64 sets instead of a store per set (a fifth
-    /// of `mark`'s instructions went to those stores). Derived from `setsFlat` (`deriveDenseSets`) when built,
-    /// and kept in the cache file.
-    @exclusivity(unchecked) private var denseStart: FlatTable<Int32> = []
-    /// A common word's sets as bits, only the words of 64 sets that hold one of them: how many such words, then
+    /// A common word's sets as bits (a word of `denseSetCount` sets or more — 给 leads 156, a digit ~95 — marks
+    /// them with one OR a word of 64 sets instead of a store per set: a fifth of `mark`'s instructions went to
+    /// those stores; `markWords` tells where a word's row starts), only the words of 64 sets that hold one of them: how many such words, then
     /// groups of four, each their indices in `PresentSets` (16 bits apiece, in one `UInt64`) and their bits (a
     /// group padded with index 0 and no bits). Of the bundled rules' 4,301 sets (68 words of bits), a common word's
     /// ~44 fall in ~16 words: kept whole, its 68 words were 8.5 cache lines read per text that holds the word
@@ -87,6 +84,13 @@ public final class LiteralPrefilter: @unchecked Sendable {
     @exclusivity(unchecked) private var denseSets: FlatTable<UInt64> = [0]
     /// How many sets a word must be in to be marked as bits.
     static let denseSetCount = 32
+    /// Per word, four values side by side, what `mark` reads of it: where its bytes start and end in `wordBytes`;
+    /// where its sets start in `setsFlat`, or its row in `denseSets` complemented (negative) when it has one; and
+    /// where its sets end, complemented when it leads no pattern (no positional sets). Read from four tables, a word
+    /// found in a fresh text was four cache lines, a third of `mark`'s first-level misses. Derived
+    /// (`deriveMarkWords`) from the tables above when built or read from the cache file. 16 bytes a word, aligned:
+    /// one cache line. Kept in the cache file (deriving it was 1.9 % of a warm small-file run).
+    @exclusivity(unchecked) private var markWords: FlatTable<Int32> = []
     /// Per word set: are its words' positions wanted (it is a pattern's leading words)?
     @exclusivity(unchecked) private var positional: [Bool] = []
     /// Per slot: the word set every match of that pattern starts with, or -1.
@@ -282,8 +286,39 @@ public final class LiteralPrefilter: @unchecked Sendable {
         orderSetsOfWords()
         derivePositionalWords()
         deriveEntryTriggers()
-        deriveDenseSets()
+        deriveMarkWords(denseStart: deriveDenseSets())
         deriveClauseMasks()
+    }
+
+    /// Builds `markWords` from `wordStart`, `setsStart`, `positionalSetsEnd` and each word's row in `denseSets`
+    /// (`denseStart`: -1 for none).
+    private func deriveMarkWords(denseStart: [Int32]) {
+        let wordCount = max(0, setsStart.count - 1)
+        var packed = [Int32](repeating: 0, count: 4 * wordCount)
+        for word in 0..<wordCount {
+            let setsBegin = setsStart[word], setsEnd = setsStart[word + 1], dense = denseStart[word]
+            packed[4 * word] = wordStart[word]
+            packed[4 * word + 1] = wordStart[word + 1]
+            packed[4 * word + 2] = dense >= 0 ? ~dense : setsBegin
+            packed[4 * word + 3] = positionalSetsEnd[word] == setsBegin ? ~setsEnd : setsEnd
+        }
+        markWords = FlatTable(packed)
+    }
+
+    /// Whether each common word's row of bits in `markWords` (`packed`, four values a word) may be read by `mark`
+    /// unchecked (`denseRowIsValid`). (Its other offsets, into the words' bytes and sets, are guarded by the file's
+    /// checksum as `wordStart` and `setsStart` are: checking each of 35,720 words' was 0.7 % of a small-file run.)
+    static func markWordsHaveValidRows(
+        _ packed: UnsafeBufferPointer<Int32>, denseSets: UnsafeBufferPointer<UInt64>, presentWords: Int
+    )
+        -> Bool
+    {
+        guard packed.count % 4 == 0 else { return false }
+        for index in 0..<packed.count / 4 {
+            let start = Int(packed[index &* 4 &+ 2])
+            if start < 0, !denseRowIsValid(at: ~start, in: denseSets, presentWords: presentWords) { return false }
+        }
+        return true
     }
 
     /// Builds `clauseMaskStart` and `clauseMasks` from the clauses (each clause's words in the order its sets
@@ -306,7 +341,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
         clauseMasks = FlatTable(masks)
     }
 
-    /// Whether a word's entry in `denseStart` (`start`) is -1, or the start of a row `mark` may read unchecked: its
+    /// Whether a word's row in `denseSets` (`start`) is -1 (none), or the start of a row `mark` may read unchecked: its
     /// count and groups within `bits`, each index within the `presentWords` words of a `PresentSets`.
     static func denseRowIsValid(at start: Int, in bits: UnsafeBufferPointer<UInt64>, presentWords: Int) -> Bool {
         if start == -1 { return true }
@@ -320,8 +355,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
         return true
     }
 
-    /// Builds `denseStart` and `denseSets` from the words' sets.
-    private func deriveDenseSets() {
+    /// Builds `denseSets` from the words' sets, and returns where each word's row starts in it (-1: none).
+    private func deriveDenseSets() -> [Int32] {
         let wordCount = max(0, setsStart.count - 1), presentWords = Self.bitWords(setCount)
         var starts = [Int32](repeating: -1, count: wordCount)
         var bits: [UInt64] = []
@@ -347,8 +382,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
             }
         }
         bits.append(0) // one spare word: never empty
-        denseStart = FlatTable(starts)
         denseSets = FlatTable(bits)
+        return starts
     }
 
     /// Builds `triggerStart`, `triggerSlots` and `openEntries` from the clause tables.
@@ -897,8 +932,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
                         // (No sets, no words: a prefilter of rules without words finds nothing, and its empty tables have no address.)
                         guard let presentBits = present.baseAddress, let lastPlaces = words.baseAddress,
                             let linkBase = links.baseAddress, let setsFlat = tables.setsFlat.baseAddress,
-                            let setsStart = tables.setsStart.baseAddress, let positionalEnd = tables.positionalSetsEnd.baseAddress,
-                            let denseStart = tables.denseStart.baseAddress, let denseSets = tables.denseSets.baseAddress
+                            let markWords = tables.markWords.baseAddress, let denseSets = tables.denseSets.baseAddress
                         else { return }
                         let linkRoom = links.count
                         let foundWords = lastPlaces + wordCount
@@ -909,11 +943,11 @@ public final class LiteralPrefilter: @unchecked Sendable {
                             _ word: Int, at position: Int, linkCount: inout Int, leadersFound: inout Int, othersFound: inout Int
                         ) {
                             let previous = lastPlaces[word]
-                            let start = Int(setsStart[word]), split = Int(positionalEnd[word])
                             if previous == -1 {
-                                let dense = Int(denseStart[word])
-                                if dense >= 0 {
+                                let start = Int(markWords[4 &* word &+ 2]), end = Int(markWords[4 &* word &+ 3])
+                                if start < 0 {
                                     // Its words of 64 sets, four at a time: their indices in one word, then their bits.
+                                    let dense = ~start
                                     var group = dense &+ 1
                                     let end = group &+ 5 &* ((Int(truncatingIfNeeded: denseSets[dense]) &+ 3) &>> 2)
                                     while group < end {
@@ -925,12 +959,12 @@ public final class LiteralPrefilter: @unchecked Sendable {
                                         group &+= 5
                                     }
                                 } else {
-                                    for set in start..<Int(setsStart[word + 1]) {
+                                    for set in start..<(end < 0 ? ~end : end) {
                                         let number = Int(setsFlat[set])
                                         presentBits[number &>> 6] |= 1 &<< UInt64(number & 63)
                                     }
                                 }
-                                if split == start {
+                                if end < 0 {
                                     othersFound &+= 1
                                     foundWords[wordCount &- othersFound] = Int32(truncatingIfNeeded: word)
                                     lastPlaces[word] = -2
@@ -977,7 +1011,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
                                             let range = tables.pairSlots[2 * slot + 1]
                                             for p in Int(UInt32(truncatingIfNeeded: range))..<Int(range >> 32) {
                                                 let word = Int(tables.pairWords[p])
-                                                let start = Int(tables.wordStart[word]), end = Int(tables.wordStart[word + 1])
+                                                let start = Int(markWords[4 &* word]), end = Int(markWords[4 &* word &+ 1])
                                                 guard position + (end - start) <= count else { continue }
                                                 // Words are stored with ASCII lower-cased; the text is compared the same way,
                                                 // after the two scalars the pair's key already matched exactly (comparing
@@ -1019,12 +1053,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
         let pairSlots: UnsafeBufferPointer<UInt64>
         let pairWords: UnsafeBufferPointer<Int32>
         let pairBits: UnsafeBufferPointer<UInt64>
-        let wordStart: UnsafeBufferPointer<Int32>
         let wordBytes: UnsafeBufferPointer<UInt8>
-        let setsStart: UnsafeBufferPointer<Int32>
         let setsFlat: UnsafeBufferPointer<Int32>
-        let positionalSetsEnd: UnsafeBufferPointer<Int32>
-        let denseStart: UnsafeBufferPointer<Int32>
+        let markWords: UnsafeBufferPointer<Int32>
         let denseSets: UnsafeBufferPointer<UInt64>
     }
 
@@ -1035,23 +1066,16 @@ public final class LiteralPrefilter: @unchecked Sendable {
                     pairSlots.withUnsafeBufferPointer { pairSlots in
                         pairWords.withUnsafeBufferPointer { pairWords in
                             pairBits.withUnsafeBufferPointer { pairBits in
-                                wordStart.withUnsafeBufferPointer { wordStart in
-                                    wordBytes.withUnsafeBufferPointer { wordBytes in
-                                        setsStart.withUnsafeBufferPointer { setsStart in
-                                            setsFlat.withUnsafeBufferPointer { setsFlat in
-                                                positionalSetsEnd.withUnsafeBufferPointer { positionalSetsEnd in
-                                                    denseStart.withUnsafeBufferPointer { denseStart in
-                                                        denseSets.withUnsafeBufferPointer { denseSets in
-                                                            body(
-                                                                Tables(
-                                                                    bmpTable: bmpTable, shortStart: shortStart, shortWords: shortWords,
-                                                                    pairSlots: pairSlots, pairWords: pairWords, pairBits: pairBits,
-                                                                    wordStart: wordStart, wordBytes: wordBytes, setsStart: setsStart,
-                                                                    setsFlat: setsFlat, positionalSetsEnd: positionalSetsEnd,
-                                                                    denseStart: denseStart, denseSets: denseSets))
-                                                        }
-                                                    }
-                                                }
+                                wordBytes.withUnsafeBufferPointer { wordBytes in
+                                    setsFlat.withUnsafeBufferPointer { setsFlat in
+                                        markWords.withUnsafeBufferPointer { markWords in
+                                            denseSets.withUnsafeBufferPointer { denseSets in
+                                                body(
+                                                    Tables(
+                                                        bmpTable: bmpTable, shortStart: shortStart, shortWords: shortWords,
+                                                        pairSlots: pairSlots, pairWords: pairWords, pairBits: pairBits,
+                                                        wordBytes: wordBytes, setsFlat: setsFlat, markWords: markWords,
+                                                        denseSets: denseSets))
                                             }
                                         }
                                     }
@@ -1096,8 +1120,9 @@ extension LiteralPrefilter {
     /// them on every run was 1.7 % of a warm small-file run); 10: the clauses as masks (`clauseMasks`);
     /// 11: the bits of 9 aligned and read in place, not copied out; 12: which slots' patterns need no try inside a
     /// run of digits; 13: per slot, how many digits before a digit its pattern needs no try past (`outsideDigitRuns`, 0–2);
-    /// 14: a common word's bits only where it has sets, four words of them at a time (`denseSets`).
-    static let magic = "crmlint-prefilter 14\n"
+    /// 14: a common word's bits only where it has sets, four words of them at a time (`denseSets`); 15: what `mark`
+    /// reads of a word side by side (`markWords`, in place of where its bits start).
+    static let magic = "crmlint-prefilter 15\n"
 
     func serialized() -> [UInt8] {
         var out = CacheWriter()
@@ -1126,7 +1151,7 @@ extension LiteralPrefilter {
         out.aligned(positionalWords)
         out.aligned(positionalWordsStart)
         out.aligned(pairBits)
-        out.aligned(denseStart)
+        out.aligned(markWords)
         out.aligned(denseSets)
         out.aligned(clauseMaskStart)
         out.aligned(clauseMasks)
@@ -1164,7 +1189,7 @@ extension LiteralPrefilter {
             let shortWords = input.raw(Int32.self), let pairSlots = input.table(UInt64.self),
             let pairWords = input.table(Int32.self), let positionalSetsEnd = input.table(Int32.self),
             let positionalWords = input.table(Int32.self), let positionalWordsStart = input.table(Int32.self),
-            let pairBits = input.table(UInt64.self), let denseStart = input.table(Int32.self), let denseSets = input.table(UInt64.self),
+            let pairBits = input.table(UInt64.self), let markWords = input.table(Int32.self), let denseSets = input.table(UInt64.self),
             let clauseMaskStart = input.table(Int32.self), let clauseMasks = input.table(UInt64.self),
             let setCount = input.count(),
             let slotCount = input.count(), let directBucketLimit = input.count(), directBucketLimit > 0,
@@ -1186,11 +1211,11 @@ extension LiteralPrefilter {
             pairSlots.count & (pairSlots.count - 1) == 0, positionalSetsEnd.count == setsStart.count - 1,
             positionalWordsStart.count == setCount + 1, positionalWordsStart[0] == 0,
             positionalWordsStart[setCount] == Int32(positionalWords.count),
-            pairBits.count == Self.pairBitWords, denseStart.count == max(0, setsStart.count - 1), denseSets.count > 0,
-            // `mark` reads a word's bits unchecked: each within the table.
-            denseStart.withUnsafeBufferPointer({ starts in
+            pairBits.count == Self.pairBitWords, markWords.count == 4 * max(0, setsStart.count - 1), denseSets.count > 0,
+            // `mark` reads a common word's bits unchecked: each within the table.
+            markWords.withUnsafeBufferPointer({ packed in
                 denseSets.withUnsafeBufferPointer { bits in
-                    starts.allSatisfy { Self.denseRowIsValid(at: Int($0), in: bits, presentWords: Self.bitWords(setCount)) }
+                    Self.markWordsHaveValidRows(packed, denseSets: bits, presentWords: Self.bitWords(setCount))
                 }
             }),
             // `allows` reads the masks' words of the present sets unchecked: each within them, each clause's pairs within the table.
@@ -1239,7 +1264,7 @@ extension LiteralPrefilter {
         self.positionalWords = positionalWords
         self.positionalWordsStart = positionalWordsStart
         deriveEntryTriggers()
-        self.denseStart = denseStart
+        self.markWords = markWords
         self.denseSets = denseSets
         self.clauseMaskStart = clauseMaskStart
         self.clauseMasks = clauseMasks
@@ -1257,7 +1282,7 @@ extension LiteralPrefilter {
             setStart.isMapped, clauseSets.isMapped, bmpTable.isMapped, wordBytes.isMapped, wordStart.isMapped, setsFlat.isMapped,
             setsStart.isMapped, bucketFlat.isMapped, pairSlots.isMapped, pairWords.isMapped, positionalSetsEnd.isMapped,
             positionalWords.isMapped, positionalWordsStart.isMapped, clauseMaskStart.isMapped, clauseMasks.isMapped, pairBits.isMapped,
-            denseStart.isMapped, denseSets.isMapped,
+            markWords.isMapped, denseSets.isMapped,
         ].filter { $0 }.count
     }
 
@@ -1269,10 +1294,10 @@ extension LiteralPrefilter {
         ]
     }
 
-    /// The bits derived from the other tables (`pairBits`, `denseStart`, `denseSets`), for tests of the cached ones.
+    /// The bits derived from the other tables (`pairBits`, `markWords`, `denseSets`), for tests of the cached ones.
     var derivedBitsForTesting: [[Int64]] {
         [
-            pairBits.indices.map { Int64(bitPattern: pairBits[$0]) }, denseStart.indices.map { Int64(denseStart[$0]) },
+            pairBits.indices.map { Int64(bitPattern: pairBits[$0]) }, markWords.indices.map { Int64(markWords[$0]) },
             denseSets.indices.map { Int64(bitPattern: denseSets[$0]) },
             clauseMaskStart.indices.map { Int64(clauseMaskStart[$0]) }, clauseMasks.indices.map { Int64(bitPattern: clauseMasks[$0]) },
         ]
@@ -1280,7 +1305,7 @@ extension LiteralPrefilter {
 
     func rederivedBitsForTesting() -> [[Int64]] {
         derivePairBits()
-        deriveDenseSets()
+        deriveMarkWords(denseStart: deriveDenseSets())
         deriveClauseMasks()
         return derivedBitsForTesting
     }

@@ -394,6 +394,19 @@ func partsFindWhatTheWholeFinds(
         #expect(!valid(Array(two.dropLast(5)))) // the second group missing
         #expect(!valid([7] + one.dropFirst(), words: 6)) // more words than a text has
         #expect(!valid(one, at: one.count) && !valid(one, at: -2))
+        // `mark` finds a common word's row through its entry in `markWords` (the row's start complemented): the table
+        // is accepted only when every such row is.
+        func rowsValid(_ packed: [Int32], _ bits: [UInt64] = two) -> Bool {
+            packed.withUnsafeBufferPointer { packed in
+                bits.withUnsafeBufferPointer { LiteralPrefilter.markWordsHaveValidRows(packed, denseSets: $0, presentWords: 6) }
+            }
+        }
+        let plain: [Int32] = [0, 2, 0, 3], common: [Int32] = [2, 4, ~0, ~0]
+        #expect(rowsValid(plain + common) && rowsValid([]))
+        #expect(!rowsValid(plain + [2, 4, ~1, ~0])) // no row starts at 1: its indices would be read as a count
+        #expect(!rowsValid(plain + [2, 4, ~Int32(two.count), ~0])) // past the table
+        #expect(!rowsValid(plain + common, Array(two.dropLast(5)))) // the row's second group missing
+        #expect(!rowsValid(plain + common.dropLast())) // not four values a word
     }
 
     /// The entries' verdicts `judgeEntries` writes after a `mark` (judging only the entries a present set
