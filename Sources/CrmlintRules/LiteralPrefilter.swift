@@ -84,6 +84,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
     @exclusivity(unchecked) private var denseSets: FlatTable<UInt64> = [0]
     /// How many sets a word must be in to be marked as bits.
     static let denseSetCount = 32
+    /// The words of a group in a common word's row of `denseSets`: one of four indices, then their four words of bits.
+    @inline(__always) static var denseGroupWords: Int { 5 }
     /// Per word, four values side by side, what `mark` reads of it: where its bytes start and end in `wordBytes`;
     /// where its sets start in `setsFlat`, or its row in `denseSets` complemented (negative) when it has one; and
     /// where its sets end, complemented when it leads no pattern (no positional sets). Read from four tables, a word
@@ -347,9 +349,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
         if start == -1 { return true }
         guard start >= 0, start < bits.count, bits[start] <= UInt64(presentWords) else { return false }
         let groups = (Int(bits[start]) + 3) / 4
-        guard start + 1 + 5 * groups <= bits.count else { return false }
+        guard start + 1 + denseGroupWords * groups <= bits.count else { return false }
         for group in 0..<groups {
-            let indices = bits[start + 1 + 5 * group]
+            let indices = bits[start + 1 + denseGroupWords * group]
             for lane in 0..<4 where Int(indices >> UInt64(16 * lane) & 0xFFFF) >= presentWords { return false }
         }
         return true
@@ -949,14 +951,14 @@ public final class LiteralPrefilter: @unchecked Sendable {
                                     // Its words of 64 sets, four at a time: their indices in one word, then their bits.
                                     let dense = ~start
                                     var group = dense &+ 1
-                                    let end = group &+ 5 &* ((Int(truncatingIfNeeded: denseSets[dense]) &+ 3) &>> 2)
+                                    let end = group &+ Self.denseGroupWords &* ((Int(truncatingIfNeeded: denseSets[dense]) &+ 3) &>> 2)
                                     while group < end {
                                         let indices = denseSets[group]
                                         presentBits[Int(truncatingIfNeeded: indices & 0xFFFF)] |= denseSets[group &+ 1]
                                         presentBits[Int(truncatingIfNeeded: indices &>> 16 & 0xFFFF)] |= denseSets[group &+ 2]
                                         presentBits[Int(truncatingIfNeeded: indices &>> 32 & 0xFFFF)] |= denseSets[group &+ 3]
                                         presentBits[Int(truncatingIfNeeded: indices &>> 48)] |= denseSets[group &+ 4]
-                                        group &+= 5
+                                        group &+= Self.denseGroupWords
                                     }
                                 } else {
                                     for set in start..<(end < 0 ? ~end : end) {
