@@ -59,6 +59,15 @@ extension String {
 }
 
 extension String {
+    /// Whether the string's UTF-8 bytes are `bytes`, read in place (as `hasSameBytes(as:)`).
+    @inlinable @inline(__always) public func hasBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        withUTF8InPlace { own in
+            own.count == bytes.count && (own.isEmpty || memcmp(own.baseAddress!, bytes.baseAddress!, own.count) == 0)
+        }
+    }
+}
+
+extension String {
     /// `withUTF8` without a copy of the string to call it on: the bytes read in place (a native string, small or
     /// not), else through a copy. (Copying a string to read its bytes was a reference count and its release per
     /// call, on the values of every record.)

@@ -47,6 +47,8 @@ enum JSONRecordDecoder {
         var places: [Int] = []
         /// No key written twice: `places` is 0, 1, 2 …
         var inOrder = true
+        /// The last object's values as written, in the order of its keys.
+        var values: [String] = []
 
         /// The first `count` keys as written, as text (each was written without an escape: `written` holds it).
         func writtenKeys(_ count: Int) -> [String] {
@@ -112,13 +114,27 @@ enum JSONRecordDecoder {
                     skipWhitespace()
                     try expect(UInt8(ascii: ":"))
                     skipWhitespace()
-                    values.append(try valueText(depth: 1))
+                    // A long string (past a small string: an allocation of its own) with the bytes of the last
+                    // object's value at this place is that string again (`CSVReader.previousValues`).
+                    if let plain = plainString() {
+                        if plain.count > CSVReader.smallStringBytes, position < memory.values.count,
+                            memory.values[position].hasBytes(UnsafeBufferPointer(rebasing: bytes[plain]))
+                        {
+                            values.append(memory.values[position])
+                            index = plain.upperBound + 1
+                        } else {
+                            values.append(take(plain))
+                        }
+                    } else {
+                        values.append(try valueText(depth: 1))
+                    }
                     skipWhitespace()
                     if peek() == UInt8(ascii: ",") { index += 1; continue }
                     try expect(UInt8(ascii: "}"))
                     break
                 }
             }
+            memory.values = values
             if asBefore && keys.count == memory.written.count {
                 // Keys written as the last object's: its keys, and its values' places among them.
                 if memory.inOrder { return (memory.keys, values) }

@@ -28,6 +28,30 @@ import Testing
         #expect(reader.encoding == .gb18030)
     }
 
+    @Test func aLongValueRepeatedFromTheRowAboveIsReadAsWritten() {
+        // Long values (past a small string) equal to the one above in their column share its string: one that
+        // differs in its last byte, a shorter or longer one, a row that failed in between, all read as written.
+        let time = "2023-11-01 08:00"
+        let rows = [
+            "\(time),首次联系客户介绍产品", "\(time),首次联系客户介绍产品", "2023-11-01 08:01,首次联系客户介绍产品",
+            "2023-11-01 08:01:30,短", "2023-11-01 08:01,\u{FFFD}", "2023-11-01 08:01,首次联系客户介绍产品!",
+        ]
+        let bytes = Array("time,text\n\(rows.joined(separator: "\n"))\n".utf8)
+        // Row 5's text made invalid UTF-8: a problem, and the rows around it are read as written.
+        let broken = bytes.indices.filter { Array(bytes[$0..<min($0 + 3, bytes.count)]) == [0xEF, 0xBF, 0xBD] }
+        var hostile = bytes
+        if let at = broken.first { hostile.replaceSubrange(at..<at + 3, with: [0xFF]) }
+        let read = events(hostile, format: .csv)
+        #expect(read.count == rows.count)
+        #expect(read[4].problem != nil)
+        var expected = rows.map { row -> [String: String] in
+            let parts = row.split(separator: ",", maxSplits: 1).map(String.init)
+            return ["time": parts[0], "text": parts[1]]
+        }
+        expected.remove(at: 4)
+        #expect(read.compactMap(\.dictionary) == expected)
+    }
+
     @Test func raggedRowIsAProblemAndReadingGoesOn() {
         let read = events("a,b\n1,2\n3\n4,5,6\n7,8\n", format: .csv)
         #expect(read.count == 4)

@@ -7,11 +7,16 @@ import Testing
     /// Objects decoded one after another with the keys of the last remembered (`KeyMemory`) give the fields
     /// each gives alone, whatever changes from one to the next: the keys' order, their number, a key written
     /// twice, a key written with an escape; and the same keys written the same way, without an escape, hand
-    /// over one keys array.
+    /// over one keys array. Values are remembered too (a long one equal to the last object's at its place).
     @Test func rememberedKeysChangeNoRecord() throws {
         var generator = SystemRandomNumberGenerator()
         let keys = ["id", "客户编号", "text", "渠道", "a\\u0062", "\\u6e20\\u9053", "text"]
-        let values = ["\"x\"", "\"保证下周到货\"", "1.5", "null", "true", "\"a\\\"b\"", "\"\\u4fdd\"", "[1, {\"k\": 2}]", "\"\""]
+        // Long strings too (past a small string), two of one length: one equal to the last object's at its place is
+        // handed over again (`KeyMemory.values`), which must still be the value written.
+        let values = [
+            "\"x\"", "\"保证下周到货\"", "1.5", "null", "true", "\"a\\\"b\"", "\"\\u4fdd\"", "[1, {\"k\": 2}]", "\"\"",
+            "\"2023-11-01 08:00\"", "\"2023-11-01 08:01\"", "\"2023-11-01 08:01:30\"",
+        ]
         let memory = JSONRecordDecoder.KeyMemory()
         var last: (text: String, escaped: Bool, keys: [String])?
         var shared = 0
