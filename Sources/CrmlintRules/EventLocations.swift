@@ -108,24 +108,53 @@ final class EventLocations {
         precondition(index >= 0 && index < count, "a logged contact")
         var offset = blockStarts[index / Self.blockLength]
         var file: Int32 = 0, line = 0
-        var identity: [UInt8] = [], stableKey: [UInt8] = []
+        // The keys decoded in buffers kept between calls; a stable key that is its contact's identity is not copied
+        // unless the next contact's own stable key is stored against it.
+        var stableIsIdentity = false
         for _ in 0...(index % Self.blockLength) {
             let flags = bytes[offset]
             offset += 1
+            let ownStableKey = flags & Self.stableKeyIsIdentity == 0
+            if ownStableKey && stableIsIdentity { stableKey.copy(identity) }
             if flags & Self.fileChanged != 0 { file = Int32(bitPattern: UInt32(truncatingIfNeeded: readVarint(&offset))) }
             let zigzag = readVarint(&offset)
             line += Int(Int64(bitPattern: zigzag >> 1) ^ -Int64(bitPattern: zigzag & 1))
             readKey(into: &identity, &offset)
-            if flags & Self.stableKeyIsIdentity != 0 {
-                stableKey = identity
-            } else {
-                readKey(into: &stableKey, &offset)
-            }
+            if ownStableKey { readKey(into: &stableKey, &offset) }
+            stableIsIdentity = !ownStableKey
         }
-        return Location(
-            file: file, line: line, identity: String(decoding: identity, as: UTF8.self),
-            stableKey: String(decoding: stableKey, as: UTF8.self))
+        let identityText = identity.text
+        return Location(file: file, line: line, identity: identityText, stableKey: stableIsIdentity ? identityText : stableKey.text)
     }
+
+    /// A key being decoded: its first `count` bytes. (Cut and extended in place, in a buffer kept for the next
+    /// call: as arrays made per call, cut with `removeSubrange` and appended to (~200 instructions a key), a
+    /// located contact cost ~7,000 instructions — a finding's contact and each contact it names; the frequency
+    /// rule names 15,686 on the benchmark's messages.)
+    private struct Key {
+        var bytes: [UInt8] = []
+        var count = 0
+
+        var text: String { bytes.withUnsafeBufferPointer { String(decoding: $0[..<count], as: UTF8.self) } }
+
+        /// Room for `count` bytes, keeping the first ones.
+        mutating func reserve(_ count: Int) {
+            if bytes.count < count { bytes += repeatElement(0, count: max(count, 32) - bytes.count) }
+        }
+
+        /// `other`'s bytes.
+        mutating func copy(_ other: Key) {
+            reserve(other.count)
+            if other.count > 0 {
+                bytes.withUnsafeMutableBufferPointer { target in
+                    other.bytes.withUnsafeBufferPointer { target.baseAddress!.update(from: $0.baseAddress!, count: other.count) }
+                }
+            }
+            count = other.count
+        }
+    }
+    @exclusivity(unchecked) private var identity = Key()
+    @exclusivity(unchecked) private var stableKey = Key()
 
     /// A key as the length of the prefix it shares with `previous` and the bytes after it.
     private func put(key: UnsafeBufferPointer<UInt8>, after previous: UnsafeBufferPointer<UInt8>, at end: inout Int) {
@@ -158,11 +187,15 @@ final class EventLocations {
         }
     }
 
-    private func readKey(into key: inout [UInt8], _ offset: inout Int) {
+    private func readKey(into key: inout Key, _ offset: inout Int) {
         let shared = Int(readVarint(&offset))
         let suffix = Int(readVarint(&offset))
-        key.removeSubrange(shared...)
-        key.append(contentsOf: UnsafeBufferPointer(start: bytes + offset, count: suffix))
+        let count = shared + suffix
+        key.reserve(count)
+        if suffix > 0 {
+            key.bytes.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: shared).update(from: bytes + offset, count: suffix) }
+        }
+        key.count = count
         offset += suffix
     }
 

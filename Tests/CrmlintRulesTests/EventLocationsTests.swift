@@ -13,7 +13,7 @@ import Testing
         let locations = EventLocations()
         var expected: [EventLocations.Location] = []
         var file: Int32 = 0, line = 1
-        let prefixes = ["MSG000000", "MSG000001", "跟进记录-", "", "a", "客户编号CRM-2019-"]
+        let prefixes = ["MSG000000", "MSG000001", "跟进记录-", "", "a", "客户编号CRM-2019-", "客户编号CRM-2019-一个比三十二字节更长的前缀-"]
         for serial in 0..<3_000 {
             // Files in runs, back to earlier ones, and a large index; lines mostly the next, sometimes back (another
             // file) or far ahead, and past Int32 (clamped, as the log kept lines).
