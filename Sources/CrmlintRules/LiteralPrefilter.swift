@@ -75,8 +75,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
     @exclusivity(unchecked) private var pairBits: FlatTable<UInt64> = []
     /// A common word's sets as bits (a word of `denseSetCount` sets or more — 给 leads 156, a digit ~95 — marks
     /// them with one OR a word of 64 sets instead of a store per set: a fifth of `mark`'s instructions went to
-    /// those stores; `markWords` tells where a word's row starts), only the words of 64 sets that hold one of them: how many such words, then
-    /// groups of four, each their indices in `PresentSets` (16 bits apiece, in one `UInt64`) and their bits (a
+    /// those stores; `markWords` tells where a word's row starts), only the words of 64 sets that hold one of them:
+    /// how many such words, then groups of four, each their indices in `PresentSets` (16 bits apiece, in one `UInt64`) and their bits (a
     /// group padded with index 0 and no bits). Of the bundled rules' 4,301 sets (68 words of bits), a common word's
     /// ~44 fall in ~16 words: kept whole, its 68 words were 8.5 cache lines read per text that holds the word
     /// (callgrind's cache simulation: a fifth of `mark`'s misses of the first-level cache), now ~3.
@@ -93,6 +93,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// messages file's first 100,001 lines 9.78 → 8.45 M). Derived (`deriveMarkWords`) when built, and kept in the
     /// cache file (deriving it on every run was 1.9 % of a warm small-file run).
     @exclusivity(unchecked) private var markWords: FlatTable<Int32> = []
+    /// The values `markWords` holds per word.
+    @inline(__always) static var markWordValues: Int { 4 }
     /// Per word set: are its words' positions wanted (it is a pattern's leading words)?
     @exclusivity(unchecked) private var positional: [Bool] = []
     /// Per slot: the word set every match of that pattern starts with, or -1.
@@ -296,18 +298,19 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// (`denseStart`: -1 for none).
     private func deriveMarkWords(denseStart: [Int32]) {
         let wordCount = max(0, setsStart.count - 1)
-        var packed = [Int32](repeating: 0, count: 4 * wordCount)
+        let stride = Self.markWordValues
+        var packed = [Int32](repeating: 0, count: stride * wordCount)
         for word in 0..<wordCount {
             let setsBegin = setsStart[word], setsEnd = setsStart[word + 1], dense = denseStart[word]
-            packed[4 * word] = wordStart[word]
-            packed[4 * word + 1] = wordStart[word + 1]
-            packed[4 * word + 2] = dense >= 0 ? ~dense : setsBegin
-            packed[4 * word + 3] = positionalSetsEnd[word] == setsBegin ? ~setsEnd : setsEnd
+            packed[stride * word] = wordStart[word]
+            packed[stride * word + 1] = wordStart[word + 1]
+            packed[stride * word + 2] = dense >= 0 ? ~dense : setsBegin
+            packed[stride * word + 3] = positionalSetsEnd[word] == setsBegin ? ~setsEnd : setsEnd
         }
         markWords = FlatTable(packed)
     }
 
-    /// Whether each common word's row of bits in `markWords` (`packed`, four values a word) may be read by `mark`
+    /// Whether each common word's row of bits in `markWords` (`packed`, `markWordValues` a word) may be read by `mark`
     /// unchecked (`denseRowIsValid`). (Its other offsets, into the words' bytes and sets, are guarded by the file's
     /// checksum as `wordStart` and `setsStart` are: checking each of 35,720 words' was 0.7 % of a small-file run.)
     static func markWordsHaveValidRows(
@@ -315,9 +318,10 @@ public final class LiteralPrefilter: @unchecked Sendable {
     )
         -> Bool
     {
-        guard packed.count % 4 == 0 else { return false }
-        for index in 0..<packed.count / 4 {
-            let start = Int(packed[index &* 4 &+ 2])
+        let stride = markWordValues
+        guard packed.count % stride == 0 else { return false }
+        for index in 0..<packed.count / stride {
+            let start = Int(packed[index &* stride &+ 2])
             if start < 0, !denseRowIsValid(at: ~start, in: denseSets, presentWords: presentWords) { return false }
         }
         return true
@@ -946,7 +950,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
                         ) {
                             let previous = lastPlaces[word]
                             if previous == -1 {
-                                let start = Int(markWords[4 &* word &+ 2]), end = Int(markWords[4 &* word &+ 3])
+                                let start = Int(markWords[Self.markWordValues &* word &+ 2]),
+                                    end = Int(markWords[Self.markWordValues &* word &+ 3])
                                 if start < 0 {
                                     // Its words of 64 sets, four at a time: their indices in one word, then their bits.
                                     let dense = ~start
@@ -1013,7 +1018,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
                                             let range = tables.pairSlots[2 * slot + 1]
                                             for p in Int(UInt32(truncatingIfNeeded: range))..<Int(range >> 32) {
                                                 let word = Int(tables.pairWords[p])
-                                                let start = Int(markWords[4 &* word]), end = Int(markWords[4 &* word &+ 1])
+                                                let start = Int(markWords[Self.markWordValues &* word])
+                                                let end = Int(markWords[Self.markWordValues &* word &+ 1])
                                                 guard position + (end - start) <= count else { continue }
                                                 // Words are stored with ASCII lower-cased; the text is compared the same way,
                                                 // after the two scalars the pair's key already matched exactly (comparing
@@ -1213,7 +1219,7 @@ extension LiteralPrefilter {
             pairSlots.count & (pairSlots.count - 1) == 0, positionalSetsEnd.count == setsStart.count - 1,
             positionalWordsStart.count == setCount + 1, positionalWordsStart[0] == 0,
             positionalWordsStart[setCount] == Int32(positionalWords.count),
-            pairBits.count == Self.pairBitWords, markWords.count == 4 * max(0, setsStart.count - 1), denseSets.count > 0,
+            pairBits.count == Self.pairBitWords, markWords.count == Self.markWordValues * max(0, setsStart.count - 1), denseSets.count > 0,
             // `mark` reads a common word's bits unchecked: each within the table.
             markWords.withUnsafeBufferPointer({ packed in
                 denseSets.withUnsafeBufferPointer { bits in
