@@ -44,14 +44,53 @@ public enum CivilDate {
     /// `YYYY-MM-DD`, as `String(format: "%04d-%02d-%02d", …)` writes it, without Foundation's formatter
     /// (a day is written for nearly every record and finding; the formatter was several percent of a scan).
     public static func isoDay(_ year: Int, _ month: Int, _ day: Int) -> String {
-        padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
+        // The usual day, ten bytes written at once (a small string, no allocation); others as the parts join.
+        guard (0...9999).contains(year), (0...99).contains(month), (0...99).contains(day) else {
+            return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
+        }
+        return String(unsafeUninitializedCapacity: 10) { bytes in
+            write(year, width: 4, into: bytes, at: 0)
+            bytes[4] = 0x2D
+            write(month, width: 2, into: bytes, at: 5)
+            bytes[7] = 0x2D
+            write(day, width: 2, into: bytes, at: 8)
+            return 10
+        }
     }
 
-    /// `String(format: "%0<width>d", value)`: zeros after the sign, the sign counted in the width.
+    /// `String(format: "%0<width>d", value)`: zeros after the sign, the sign counted in the width. Written as
+    /// bytes (the number as a string, the zeros as another and the sign joined to them were ~1,300 instructions a
+    /// call, three a day written: 0.6 % of a messages scan, findings' days and labels).
     public static func padded(_ value: Int, _ width: Int) -> String {
-        let digits = String(value.magnitude)
-        let sign = value < 0 ? "-" : ""
-        let zeros = max(0, width - sign.count - digits.count)
-        return sign + String(repeating: "0", count: zeros) + digits
+        var digits = 1
+        var rest = value.magnitude
+        while rest >= 10 {
+            rest /= 10
+            digits += 1
+        }
+        let sign = value < 0 ? 1 : 0
+        let count = max(width, sign + digits)
+        return String(unsafeUninitializedCapacity: count) { bytes in
+            var magnitude = value.magnitude
+            var index = count
+            while index > sign {
+                index -= 1
+                bytes[index] = 0x30 + UInt8(truncatingIfNeeded: magnitude % 10)
+                magnitude /= 10
+            }
+            if sign == 1 { bytes[0] = 0x2D }
+            return count
+        }
+    }
+
+    /// `value` (0 or more, below 10^width) as `width` decimal digits at `offset`.
+    @inline(__always) private static func write(_ value: Int, width: Int, into bytes: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+        var rest = value
+        var index = offset + width
+        while index > offset {
+            index -= 1
+            bytes[index] = 0x30 + UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        }
     }
 }
