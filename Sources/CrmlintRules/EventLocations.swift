@@ -103,7 +103,8 @@ final class EventLocations {
         capacity = larger
     }
 
-    /// The contact at `index` (below `count`).
+    /// The contact at `index` (below `count`). Decoded in buffers the log keeps (`identity`, `stableKey`): like
+    /// `append`, for one thread at a time (the scanning thread's, which owns the log).
     func location(_ index: Int) -> Location {
         precondition(index >= 0 && index < count, "a logged contact")
         var offset = blockStarts[index / Self.blockLength]
