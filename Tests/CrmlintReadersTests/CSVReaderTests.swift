@@ -30,11 +30,13 @@ import Testing
 
     @Test func aLongValueRepeatedFromTheRowAboveIsReadAsWritten() {
         // Long values (past a small string) equal to the one above in their column share its string: one that
-        // differs in its last byte, a shorter or longer one, a row that failed in between, all read as written.
+        // differs in its last byte, a shorter or longer one, one equal to the row before a row that failed, one
+        // differing from that row's in its last byte, all read as written.
         let time = "2023-11-01 08:00"
         let rows = [
             "\(time),首次联系客户介绍产品", "\(time),首次联系客户介绍产品", "2023-11-01 08:01,首次联系客户介绍产品",
-            "2023-11-01 08:01:30,短", "2023-11-01 08:01,\u{FFFD}", "2023-11-01 08:01,首次联系客户介绍产品!",
+            "2023-11-01 08:01:30,短", "2023-11-01 08:01,\u{FFFD}", "2023-11-01 08:01:30,首次联系客户介绍产品!",
+            "2023-11-01 08:01:31,首次联系客户介绍产品?",
         ]
         let bytes = Array("time,text\n\(rows.joined(separator: "\n"))\n".utf8)
         // Row 5's text made invalid UTF-8: a problem, and the rows around it are read as written.

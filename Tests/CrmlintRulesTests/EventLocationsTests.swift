@@ -46,6 +46,18 @@ import Testing
         }
     }
 
+    /// A contact with a stable key of its own, stored against the contact before whose stable key was its
+    /// identity, read first in a fresh log: its key's shared prefix is that identity's.
+    @Test func anOwnStableKeyAfterAnIdentityReadsBackFirst() {
+        let locations = EventLocations()
+        locations.append(file: 0, line: 2, identity: "MSG1234", stableKey: nil)
+        locations.append(file: 0, line: 3, identity: "MSG1235", stableKey: "MSG1234-x")
+        locations.append(file: 0, line: 4, identity: "MSG1236", stableKey: nil)
+        #expect(locations.location(1) == .init(file: 0, line: 3, identity: "MSG1235", stableKey: "MSG1234-x"))
+        #expect(locations.location(2) == .init(file: 0, line: 4, identity: "MSG1236", stableKey: "MSG1236"))
+        #expect(locations.location(0) == .init(file: 0, line: 2, identity: "MSG1234", stableKey: "MSG1234"))
+    }
+
     /// Through the log, as rules read it: a finding names its record's id and line, and is fingerprinted by its
     /// stable key (the id; a record without one by its content); a contact's end is its start unless its
     /// time is a range, whichever contacts before it had ranges.
