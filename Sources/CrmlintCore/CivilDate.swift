@@ -49,11 +49,11 @@ public enum CivilDate {
             return padded(year, 4) + "-" + padded(month, 2) + "-" + padded(day, 2)
         }
         return String(unsafeUninitializedCapacity: 10) { bytes in
-            write(year, width: 4, into: bytes, at: 0)
+            write(UInt(year), width: 4, into: bytes, at: 0)
             bytes[4] = 0x2D
-            write(month, width: 2, into: bytes, at: 5)
+            write(UInt(month), width: 2, into: bytes, at: 5)
             bytes[7] = 0x2D
-            write(day, width: 2, into: bytes, at: 8)
+            write(UInt(day), width: 2, into: bytes, at: 8)
             return 10
         }
     }
@@ -71,20 +71,14 @@ public enum CivilDate {
         let sign = value < 0 ? 1 : 0
         let count = max(width, sign + digits)
         return String(unsafeUninitializedCapacity: count) { bytes in
-            var magnitude = value.magnitude
-            var index = count
-            while index > sign {
-                index -= 1
-                bytes[index] = 0x30 + UInt8(truncatingIfNeeded: magnitude % 10)
-                magnitude /= 10
-            }
+            write(value.magnitude, width: count - sign, into: bytes, at: sign)
             if sign == 1 { bytes[0] = 0x2D }
             return count
         }
     }
 
-    /// `value` (0 or more, below 10^width) as `width` decimal digits at `offset`.
-    @inline(__always) private static func write(_ value: Int, width: Int, into bytes: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
+    /// `value` (below 10^width) as `width` decimal digits at `offset`, zeros first.
+    @inline(__always) private static func write(_ value: UInt, width: Int, into bytes: UnsafeMutableBufferPointer<UInt8>, at offset: Int) {
         var rest = value
         var index = offset + width
         while index > offset {

@@ -45,21 +45,15 @@ extension String {
     @inlinable @inline(__always) public func hasSameBytes(as other: String) -> Bool {
         // Read in place (native strings, small or not): copies of the two to call `withUTF8` on were a reference
         // count and its release each, per record for a time field.
-        let inPlace = utf8.withContiguousStorageIfAvailable { x in
-            other.utf8.withContiguousStorageIfAvailable { y in
-                x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
-            }
-        }
-        if let inPlace, let same = inPlace { return same }
-        var left = self, right = other
-        return left.withUTF8 { x in
-            right.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
-        }
+        other.withUTF8InPlace { hasBytes($0) }
     }
 }
 
 extension String {
-    /// Whether the string's UTF-8 bytes are `bytes`, read in place (as `hasSameBytes(as:)`).
+    /// The most UTF-8 bytes a `String` holds without an allocation of its own (a small string, on 64-bit platforms).
+    public static let smallStringBytes = 15
+
+    /// Whether the string's UTF-8 bytes are `bytes`, read in place.
     @inlinable @inline(__always) public func hasBytes(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         withUTF8InPlace { own in
             own.count == bytes.count && (own.isEmpty || memcmp(own.baseAddress!, bytes.baseAddress!, own.count) == 0)

@@ -126,7 +126,7 @@ public final class CSVReader: RecordReader {
                     let previousCount = previousValues.count
                     for index in 0..<count {
                         let field = UnsafeBufferPointer(rebasing: bytes[fieldRanges[index]])
-                        if field.count > Self.smallStringBytes, index < previousCount, previousValues[index].hasBytes(field) {
+                        if field.count > String.smallStringBytes, index < previousCount, previousValues[index].hasBytes(field) {
                             made.append(previousValues[index])
                         } else {
                             made.append(String(checkedUTF8: field))
@@ -345,13 +345,11 @@ public final class CSVReader: RecordReader {
     /// The last row's field bytes one after another, and each field's place in them (none for a row with a
     /// problem): kept from row to row, where an array per field cost an allocation and a release each.
     @exclusivity(unchecked) private var rowBuffer: [UInt8] = []
-    /// The last row's values (a checked UTF-8 row's). A value longer than a small string (`smallStringBytes`: made
+    /// The last row's values (a checked UTF-8 row's). A value longer than a small string (`String.smallStringBytes`: made
     /// with an allocation of its own) that has the same bytes as the value above it in its column is that string
     /// again, shared: an export sorted by time repeats the minute (`2023-11-01 08:00`, 16 bytes) on nine rows in
     /// ten of the benchmark's messages, and each copy was an allocation, a copy and a free.
     @exclusivity(unchecked) private var previousValues: [String] = []
-    /// The most UTF-8 bytes a `String` holds without an allocation (on 64-bit platforms).
-    static let smallStringBytes = 15
     @exclusivity(unchecked) private var fieldRanges: [Range<Int>] = []
 
     /// A blank line: one empty field.

@@ -117,7 +117,7 @@ enum JSONRecordDecoder {
                     // A long string (past a small string: an allocation of its own) with the bytes of the last
                     // object's value at this place is that string again (`CSVReader.previousValues`).
                     if let plain = plainString() {
-                        if plain.count > CSVReader.smallStringBytes, position < memory.values.count,
+                        if plain.count > String.smallStringBytes, position < memory.values.count,
                             memory.values[position].hasBytes(UnsafeBufferPointer(rebasing: bytes[plain]))
                         {
                             values.append(memory.values[position])

@@ -138,20 +138,19 @@ final class EventLocations {
 
         var text: String { bytes.withUnsafeBufferPointer { String(decoding: $0[..<count], as: UTF8.self) } }
 
-        /// Room for `count` bytes, keeping the first ones.
-        mutating func reserve(_ count: Int) {
-            if bytes.count < count { bytes += repeatElement(0, count: max(count, 32) - bytes.count) }
+        /// The first `offset` bytes kept, then `length` bytes from `source`.
+        mutating func replace(from offset: Int, with source: UnsafePointer<UInt8>?, length: Int) {
+            let total = offset + length
+            if bytes.count < total { bytes += repeatElement(0, count: max(total, 32) - bytes.count) }
+            if let source, length > 0 {
+                bytes.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: offset).update(from: source, count: length) }
+            }
+            count = total
         }
 
         /// `other`'s bytes.
         mutating func copy(_ other: Key) {
-            reserve(other.count)
-            if other.count > 0 {
-                bytes.withUnsafeMutableBufferPointer { target in
-                    other.bytes.withUnsafeBufferPointer { target.baseAddress!.update(from: $0.baseAddress!, count: other.count) }
-                }
-            }
-            count = other.count
+            other.bytes.withUnsafeBufferPointer { replace(from: 0, with: $0.baseAddress, length: other.count) }
         }
     }
     @exclusivity(unchecked) private var identity = Key()
@@ -191,12 +190,7 @@ final class EventLocations {
     private func readKey(into key: inout Key, _ offset: inout Int) {
         let shared = Int(readVarint(&offset))
         let suffix = Int(readVarint(&offset))
-        let count = shared + suffix
-        key.reserve(count)
-        if suffix > 0 {
-            key.bytes.withUnsafeMutableBufferPointer { $0.baseAddress!.advanced(by: shared).update(from: bytes + offset, count: suffix) }
-        }
-        key.count = count
+        key.replace(from: shared, with: bytes + offset, length: suffix)
         offset += suffix
     }
 
