@@ -44,8 +44,18 @@ extension String {
     /// which a parser or a masker reading bytes need not read alike.
     @inlinable @inline(__always) public func hasSameBytes(as other: String) -> Bool {
         // Read in place (native strings, small or not): copies of the two to call `withUTF8` on were a reference
-        // count and its release each, per record for a time field.
-        other.withUTF8InPlace { hasBytes($0) }
+        // count and its release each, per record for a time field. (Not `other.withUTF8InPlace { hasBytes($0) }`:
+        // that closure retained `self`, +0.2 % instructions on a messages scan.)
+        let inPlace = utf8.withContiguousStorageIfAvailable { x in
+            other.utf8.withContiguousStorageIfAvailable { y in
+                x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0)
+            }
+        }
+        if let inPlace, let same = inPlace { return same }
+        var left = self, right = other
+        return left.withUTF8 { x in
+            right.withUTF8 { y in x.count == y.count && (x.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) }
+        }
     }
 }
 
