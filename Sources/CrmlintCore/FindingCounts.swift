@@ -37,13 +37,13 @@ public struct FindingCounter {
         private var key: String?
         private var run = 0
 
-        @inline(__always) mutating func add(_ key: String) {
+        @inline(__always) mutating func add(_ key: String, count: Int = 1) {
             if run > 0, key == self.key {
-                run += 1
+                run += count
                 return
             }
             flush()
-            (self.key, run) = (key, 1)
+            (self.key, run) = (key, count)
         }
 
         mutating func finish() -> [String: Int] {
@@ -70,6 +70,21 @@ public struct FindingCounter {
         rep.add(finding.rep ?? "unknown")
         tier.add(finding.tier ?? "unknown")
         day.add(finding.day ?? "unknown")
+    }
+
+    /// Adds `finding` but for its tier, for a finding whose tier is not known yet: `addTier` adds it once it is.
+    public mutating func addUntiered(_ finding: Finding) {
+        total += 1
+        severity.add(finding.severity.rawValue)
+        category.add(finding.category.rawValue)
+        rule.add(finding.rule)
+        rep.add(finding.rep ?? "unknown")
+        day.add(finding.day ?? "unknown")
+    }
+
+    /// Adds `count` findings' tier, `label`, for findings added with `addUntiered`.
+    public mutating func addTier(_ label: String, count: Int) {
+        tier.add(label, count: count)
     }
 
     /// The counts of every finding added.

@@ -17,7 +17,9 @@ final class FindingSpool {
         environment("CRMLINT_FINDINGS_IN_MEMORY").flatMap(Int.init).map { max($0, 1) } ?? defaultMemoryLimit
     }
 
-    private let memoryLimit: Int
+    /// Findings held before a batch is spilled: the limit, or half of it when batches are spilled in the
+    /// background (the batch being spilled and the one filling are then in memory together).
+    private let batchSize: Int
     private let redactor: Redactor
     /// False for a partition, whose findings stay in the order found.
     private let sorts: Bool
@@ -25,11 +27,31 @@ final class FindingSpool {
     private var file: SpillFile?
     private var runs: [(start: Int, end: Int)] = []
     private var scratch: [UInt8] = []
+    /// The spilled findings' counts (each counted as its batch is spilled), but for the tiers of those whose tier was
+    /// not known yet: how many of them per customer id, counted by `finish`.
+    private var counter = FindingCounter()
+    private var untiered: [String: Int] = [:]
+    /// Per rule, the first of its spilled findings in report order, and its run and place in it.
+    private var firstOfRule: [String: (finding: Finding, place: (Int, Int))] = [:]
+    /// Whether a full batch is redacted, sorted and written on a thread of its own while the scan goes on. Redacting
+    /// is most of a spill (~12,000 instructions a finding's record or customer id, each one new), and on the scan's
+    /// serial tail, where the stateful rules' `finish` emits a day's worth of frequency findings at once, it kept the
+    /// other core idle. Off with one job: `--jobs 1` means one thread.
+    private let inBackground: Bool
+    /// The batch being spilled in the background: signalled when its run is written. While one is, `file`,
+    /// `runs` and `failure` are the spill thread's; the scan's thread waits on it (`awaitSpill`) before it reads them.
+    private var spilling: DispatchSemaphore?
 
-    init(redactor: Redactor, sorts: Bool, memoryLimit: Int = FindingSpool.memoryLimit()) {
+    /// Spills in the background redact with a redactor of their own: the shared one's lock would make the rules'
+    /// excerpts wait on the spill. Made at the first spill (a scan that keeps its findings in memory needs none).
+    private lazy var spillRedactor = inBackground ? Redactor() : redactor
+
+    /// `inBackground`: batches are spilled on a thread of their own. The findings and their order are the same.
+    init(redactor: Redactor, sorts: Bool, memoryLimit: Int = FindingSpool.memoryLimit(), inBackground: Bool = false) {
         self.redactor = redactor
         self.sorts = sorts
-        self.memoryLimit = memoryLimit
+        self.inBackground = inBackground
+        batchSize = inBackground ? max(1, memoryLimit / 2) : memoryLimit
     }
 
     /// The first failure to write to disk: reported by `finish` (a scan's emit cannot throw).
@@ -39,52 +61,71 @@ final class FindingSpool {
     /// they all did before spilling existed, rather than the scan failing. A write that fails later is an error.
     private var cannotSpill = false
 
+    deinit { awaitSpill() }
+
     func append(_ finding: Finding) {
         held.append(finding)
-        guard held.count >= memoryLimit, failure == nil, !cannotSpill else { return }
+        guard held.count >= batchSize else { return }
+        awaitSpill()
+        guard failure == nil, !cannotSpill else { return }
         guard let file = file ?? (try? SpillFile()) else {
             cannotSpill = true
             return
         }
         self.file = file
-        do { try spill(into: file) } catch { failure = error }
+        let batch = held
+        held = []
+        held.reserveCapacity(batchSize)
+        guard inBackground else { return spill(batch, into: file) }
+        let done = DispatchSemaphore(value: 0)
+        spilling = done
+        let thread = Thread { [self] in
+            spill(batch, into: file)
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    /// Waits for the batch being spilled in the background, if any.
+    private func awaitSpill() {
+        spilling?.wait()
+        spilling = nil
     }
 
     /// The findings with each one's tier filled from `tiers` where the rule
     /// could not know it yet, redacted (the last line of defence: no contact
     /// detail leaves in any field), in report order.
     func finish(tiers: [String: String]) throws -> StoredFindings {
-        func filled(_ finding: Finding) -> Finding {
-            guard finding.tier == nil, let customer = finding.customerId, let tier = tiers[customer] else { return finding }
-            var finding = finding
-            finding.tier = tier
-            return finding
-        }
+        awaitSpill()
         if let failure { throw failure }
         guard let file else {
             // Redaction does not read or change the tier, so filling it after (as the spilled path does) is the same.
-            var findings = held.map { redactor.redact(filled($0)) }
+            var findings = held.map { redactor.redact(Self.filled($0, tiers)) }
             if sorts { findings = Self.inReportOrder(findings) }
             held = []
             return StoredFindings(findings)
         }
-        try spill(into: file)
+        spill(held, into: file)
+        held = []
+        if let failure { throw failure }
         try file.flush()
-        let output = try SpillFile()
-        var counter = FindingCounter()
-        var rules = Set<String>()
-        var firsts: [Finding] = []
-        try merge(file) { finding in
-            let finding = filled(finding)
-            counter.add(finding)
-            if rules.insert(finding.rule).inserted { firsts.append(finding) }
-            scratch.removeAll(keepingCapacity: true)
-            FindingCodec.encode(finding, into: &scratch)
-            try output.append(scratch)
-        }
-        try output.flush()
         self.file = nil
-        return StoredFindings(file: output, counts: counter.finish(), firstOfEachRule: firsts)
+        // The tiers the findings were counted without, now known, and the first finding of each rule in report
+        // order (the earliest of the runs' firsts; ties to the earlier run, as the merge has them).
+        for (customer, count) in untiered { counter.addTier(tiers[customer] ?? "unknown", count: count) }
+        let firsts = firstOfRule.values.sorted { sorts ? Finding.reportOrder($0.finding, $1.finding) : $0.place < $1.place }
+        return StoredFindings(
+            file: file, runs: runs, sorts: sorts, tiers: tiers, counts: counter.finish(),
+            firstOfEachRule: firsts.map { Self.filled($0.finding, tiers) })
+    }
+
+    /// `finding` with its tier filled from `tiers` where the rule could not know it yet.
+    static func filled(_ finding: Finding, _ tiers: [String: String]) -> Finding {
+        guard finding.tier == nil, let customer = finding.customerId, let tier = tiers[customer] else { return finding }
+        var finding = finding
+        finding.tier = tier
+        return finding
     }
 
     /// `findings` sorted by `Finding.reportOrder`, equal ones in the order given (the sort is stable): their
@@ -99,23 +140,96 @@ final class FindingSpool {
         }
     }
 
-    private func spill(into file: SpillFile) throws {
-        guard !held.isEmpty else { return }
-        var run = held.map(redactor.redact)
+    /// `batch` redacted, in report order, written to `file` as one more run; a failure to write is kept for `finish`.
+    private func spill(_ batch: [Finding], into file: SpillFile) {
+        guard !batch.isEmpty else { return }
+        var run = batch.map(spillRedactor.redact)
         if sorts { run = Self.inReportOrder(run) }
         let start = file.size
-        for finding in run {
-            scratch.removeAll(keepingCapacity: true)
-            FindingCodec.encode(finding, into: &scratch)
-            try file.append(scratch)
+        var rules = Set<String>()
+        for (index, finding) in run.enumerated() {
+            // Counted now, on the spill's thread, rather than in a pass over every finding at the end; a tier
+            // still unknown is counted in `finish`, when every customer's is.
+            if finding.tier == nil, let customer = finding.customerId {
+                counter.addUntiered(finding)
+                untiered[customer, default: 0] += 1
+            } else {
+                counter.add(finding)
+            }
+            guard rules.insert(finding.rule).inserted else { continue }
+            let place = (runs.count, index)
+            if let known = firstOfRule[finding.rule], !sorts || !Finding.reportOrder(finding, known.finding) { continue }
+            firstOfRule[finding.rule] = (finding, place)
+        }
+        do {
+            for finding in run {
+                scratch.removeAll(keepingCapacity: true)
+                FindingCodec.encode(finding, into: &scratch)
+                try file.append(scratch)
+            }
+        } catch {
+            failure = error
+            return
         }
         runs.append((start, file.size))
-        held.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A scan's findings in report order, with their counts: in memory, or in the sorted runs a `FindingSpool`
+/// spilled to a temporary file, merged again on each pass (merging them once into a file of their own cost an
+/// encoding and a write of every finding, then a second reading, on the thread that writes the reports while
+/// the others wait; a report is most often the one pass).
+public final class StoredFindings: FindingSource {
+    private let memory: [Finding]?
+    private let file: SpillFile?
+    private let runs: [(start: Int, end: Int)]
+    private let sorts: Bool
+    private let tiers: [String: String]
+    public let counts: FindingCounts
+    public var count: Int { counts.total }
+    /// Noted as the findings were spilled (nil in memory, where reading them is cheap).
+    public let firstOfEachRule: [Finding]?
+
+    init(_ findings: [Finding]) {
+        memory = findings
+        file = nil
+        runs = []
+        sorts = true
+        tiers = [:]
+        counts = FindingCounts(findings)
+        firstOfEachRule = nil
+    }
+
+    /// The findings of `runs` of `file`, each run in report order (`sorts`) or in the order found, their tiers
+    /// filled from `tiers` as they are read.
+    init(
+        file: SpillFile, runs: [(start: Int, end: Int)], sorts: Bool, tiers: [String: String], counts: FindingCounts,
+        firstOfEachRule: [Finding]
+    ) {
+        memory = nil
+        self.file = file
+        self.runs = runs
+        self.sorts = sorts
+        self.tiers = tiers
+        self.counts = counts
+        self.firstOfEachRule = firstOfEachRule
+    }
+
+    /// All of them, when the scan kept them in memory; nil when they are on disk.
+    public var inMemory: [Finding]? { memory }
+
+    public func forEachFinding(_ body: (Finding) throws -> Void) throws {
+        if let memory { return try memory.forEach(body) }
+        guard let file else { return }
+        let tiers = tiers
+        try Self.merge(file, runs: runs, sorts: sorts) { try body(FindingSpool.filled($0, tiers)) }
     }
 
     /// The runs' findings in report order (each run's next finding held, and a heap of the runs ordered by
     /// them, earlier runs first on ties), or one run after another for a partition.
-    private func merge(_ file: SpillFile, _ body: (Finding) throws -> Void) throws {
+    static func merge(
+        _ file: SpillFile, runs: [(start: Int, end: Int)], sorts: Bool, _ body: (Finding) throws -> Void
+    ) throws {
         let cursors = runs.map { SpillFile.Cursor(file: file, from: $0.start, to: $0.end) }
         // Per run: its findings follow one another in report order, so neighbours share strings.
         let recent = runs.map { _ in FindingCodec.RecentStrings() }
@@ -171,41 +285,5 @@ final class FindingSpool {
             }
             if !heap.isEmpty { siftDown(0) }
         }
-    }
-}
-
-/// A scan's findings in report order, with their counts: in memory, or in
-/// the temporary file a `FindingSpool` merged them into (read back on each pass).
-public final class StoredFindings: FindingSource {
-    private let memory: [Finding]?
-    private let file: SpillFile?
-    public let counts: FindingCounts
-    public var count: Int { counts.total }
-    /// Noted as the findings were merged into the file (nil in memory, where reading them is cheap).
-    public let firstOfEachRule: [Finding]?
-
-    init(_ findings: [Finding]) {
-        memory = findings
-        file = nil
-        counts = FindingCounts(findings)
-        firstOfEachRule = nil
-    }
-
-    init(file: SpillFile, counts: FindingCounts, firstOfEachRule: [Finding]) {
-        memory = nil
-        self.file = file
-        self.counts = counts
-        self.firstOfEachRule = firstOfEachRule
-    }
-
-    /// All of them, when the scan kept them in memory; nil when they are on disk.
-    public var inMemory: [Finding]? { memory }
-
-    public func forEachFinding(_ body: (Finding) throws -> Void) throws {
-        if let memory { return try memory.forEach(body) }
-        guard let file else { return }
-        let cursor = SpillFile.Cursor(file: file, from: 0, to: file.size)
-        let recent = FindingCodec.RecentStrings()
-        while let finding = try cursor.next({ try FindingCodec.decode($0, recent: recent) }) { try body(finding) }
     }
 }

@@ -172,7 +172,8 @@ public enum Scanner {
         let timeZone = settings.timeZone, timezoneName = settings.timezoneName, asOf = settings.asOf
         let defaultEncoding = settings.defaultEncoding
 
-        let findings = FindingSpool(redactor: .shared, sorts: !options.partition)
+        let jobs = options.jobs ?? ProcessInfo.processInfo.activeProcessorCount
+        let findings = FindingSpool(redactor: .shared, sorts: !options.partition, inBackground: jobs > 1)
         var tiers: [String: String] = [:]
         // A partition reports aggregated findings one by one: their groups may span partitions (by rep, by file).
         let groups = FindingGroups(rules: options.partition ? [] : rules)
@@ -220,7 +221,7 @@ public enum Scanner {
         let calls = UnretainedCheckers(ruleCheckers)
         let workers = RecordWorkers(
             rules: rules, checkers: ruleCheckers, context: context,
-            jobs: options.jobs ?? ProcessInfo.processInfo.activeProcessorCount, timed: options.ruleTimes != nil)
+            jobs: jobs, timed: options.ruleTimes != nil)
         defer { workers.stop() }
         // The checkers this thread runs itself (the stateful ones): a record without findings of the workers'
         // checkers walks these alone (walking all of them, ~60, to pass the workers' by was ~1,000 instructions a record).

@@ -68,18 +68,23 @@ import Testing
         }
     }
 
-    func spooled(_ findings: [Finding], limit: Int, sorts: Bool = true, tiers: [String: String] = [:]) throws -> StoredFindings {
-        let spool = FindingSpool(redactor: .shared, sorts: sorts, memoryLimit: limit)
+    /// `inBackground`: batches spilled on a thread of their own (a scan with more than one job), half the limit each.
+    func spooled(
+        _ findings: [Finding], limit: Int, sorts: Bool = true, tiers: [String: String] = [:], inBackground: Bool = false
+    ) throws -> StoredFindings {
+        let spool = FindingSpool(redactor: .shared, sorts: sorts, memoryLimit: limit, inBackground: inBackground)
         findings.forEach(spool.append)
         return try spool.finish(tiers: tiers)
     }
 
-    @Test(arguments: [1, 2, 7, 64, 10_000])
-    func spilledFindingsComeBackInReportOrder(limit: Int) throws {
+    /// Counted as they are spilled, tiers known only at the end included, the counts are those of the findings read.
+    @Test(arguments: [1, 2, 7, 64, 10_000], [false, true])
+    func spilledFindingsComeBackInReportOrder(limit: Int, inBackground: Bool) throws {
         let findings = RandomFindings.make(700, seed: UInt64(limit))
         var tiers: [String: String] = [:]
         for finding in findings.prefix(40) { if let customer = finding.customerId { tiers[customer] = "B" } }
-        let stored = try spooled(findings, limit: limit, tiers: tiers)
+        #expect(findings.contains { $0.tier == nil && $0.customerId.flatMap { tiers[$0] } != nil })
+        let stored = try spooled(findings, limit: limit, tiers: tiers, inBackground: inBackground)
         let expected = findings.map { finding -> Finding in
             var finding = finding
             if finding.tier == nil, let customer = finding.customerId { finding.tier = tiers[customer] }
@@ -101,8 +106,8 @@ import Testing
 
     /// Findings equal in report order (same file, line, rule, field, column and fingerprint) keep the order
     /// they came in, in memory and spilled (the runs are sorted by position, ties by arrival).
-    @Test(arguments: [3, 10_000])
-    func tiesKeepTheOrderTheyCameIn(limit: Int) throws {
+    @Test(arguments: [3, 10_000], [false, true])
+    func tiesKeepTheOrderTheyCameIn(limit: Int, inBackground: Bool) throws {
         var findings = RandomFindings.make(200, seed: 9)
         for index in findings.indices {
             let twin = findings[index % 7]
@@ -115,7 +120,7 @@ import Testing
             findings[index].message = "finding \(index)"
         }
         let expected = findings.map(Redactor.shared.redact).sorted(by: Finding.reportOrder)
-        let stored = try spooled(findings, limit: limit)
+        let stored = try spooled(findings, limit: limit, inBackground: inBackground)
         #expect(try stored.allFindings() == expected)
         // Within each group of equals, the order of arrival.
         let numbers = try stored.allFindings().map { Int($0.message.split(separator: " ").last!)! }
@@ -125,9 +130,14 @@ import Testing
         }
     }
 
-    @Test func aPartitionKeepsTheOrderFound() throws {
+    @Test(arguments: [false, true])
+    func aPartitionKeepsTheOrderFound(inBackground: Bool) throws {
         let findings = RandomFindings.make(100, seed: 5)
-        #expect(try spooled(findings, limit: 9, sorts: false).allFindings() == findings.map(Redactor.shared.redact))
+        let stored = try spooled(findings, limit: 9, sorts: false, inBackground: inBackground)
+        #expect(try stored.allFindings() == findings.map(Redactor.shared.redact))
+        // Each rule's first in the order found, as reading them finds.
+        #expect(stored.firstOfEachRule != nil)
+        #expect(try stored.firstFindingOfEachRule() == findings.map(Redactor.shared.redact).firstFindingOfEachRule())
     }
 
     /// Contact details never reach the temporary file: findings are redacted before they are spilled.
