@@ -1,6 +1,7 @@
 import CrmlintCore
 import CrmlintRules
 import Foundation
+import TestHelpers
 import Testing
 
 /// `kind: quiet_period`: the pause's last minute, its end, negations and the
@@ -100,6 +101,70 @@ import Testing
         }
         #expect(!results[0].isEmpty)
         #expect(results[0] == results[1])
+    }
+
+    /// Customers with several requests (overlapping pauses, requests at the same minute as other contacts), contacts
+    /// long before the first request and long after the last pause, replies that end a pause, follow-ups, in a
+    /// scrambled order: the rule reports what walking each customer's whole history in time order reports.
+    @Test(arguments: [true, false])
+    func manyRequestsPerCustomerAreJudgedOnTheWholeHistory(resume: Bool) throws {
+        let quiet = try rule(resume: resume)
+        var generator = SeededGenerator(seed: resume ? 11 : 12)
+        // (id, customer, minute since 2024-01-01, kind: 0 request, 1 reply, 2 outbound message, 3 follow-up)
+        var events: [(id: String, customer: Int, minute: Int, kind: Int)] = []
+        for index in 0..<600 {
+            let customer = Int.random(in: 0..<9, using: &generator)
+            // Days 0–180, on a coarse grid of minutes so that contacts share a minute with a request.
+            let minute = Int.random(in: 0..<180, using: &generator) * 1440 + Int.random(in: 0..<4, using: &generator) * 30
+            let kind = [0, 1, 2, 2, 2, 3, 3][Int.random(in: 0..<7, using: &generator)]
+            events.append(("E\(index)", customer, minute, index < 20 ? 2 : kind))
+        }
+        func time(_ minute: Int) -> String {
+            let date = Date(timeIntervalSince1970: 1_704_038_400 + Double(minute) * 60) // 2024-01-01 00:00 +08:00
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = Policy.shanghai
+            formatter.dateFormat = "yyyy-MM-dd HH:mm"
+            return formatter.string(from: date)
+        }
+        let rows = events.map { event -> (Dataset, [String: String]) in
+            let customer = "CRM-2024-\(100 + event.customer)", at = time(event.minute)
+            switch event.kind {
+            case 0: return Policy.message(.messages, event.id, customer, at, "微信", "收到", "这个项目暂时不需要，谢谢")
+            case 1: return Policy.message(.messages, event.id, customer, at, "微信", "收到", "预算批了，请发报价")
+            case 2: return Policy.message(.messages, event.id, customer, at, "邮件", "发出", "行业报告")
+            default: return Policy.followup(event.id, customer, at, "上门拜访")
+            }
+        }
+        // Each customer's history in time order, ties in reading order (a scan reads follow-ups before messages),
+        // walked from its start.
+        var expected: Set<String> = []
+        for customer in 0..<9 {
+            let history = events.indices.filter { events[$0].customer == customer }.sorted {
+                (events[$0].minute, events[$0].kind == 3 ? 0 : 1, $0) < (events[$1].minute, events[$1].kind == 3 ? 0 : 1, $1)
+            }
+            var active: (trigger: Int, until: Int)?
+            for index in history {
+                let event = events[index]
+                if let current = active, event.minute >= current.until { active = nil }
+                if event.kind == 0 {
+                    active = (index, event.minute + 30 * 1440)
+                    continue
+                }
+                guard let current = active, event.minute > events[current.trigger].minute else { continue }
+                if event.kind == 1 {
+                    if resume { active = nil }
+                    continue
+                }
+                expected.insert("\(event.id) after \(events[current.trigger].id)")
+            }
+        }
+        let found = Policy.run(quiet, rows).map { "\($0.recordId ?? "") after \($0.related?.first?.recordId ?? "")" }
+        #expect(expected.count > 20)
+        #expect(found.count == Set(found).count)
+        #expect(
+            Set(found) == expected,
+            "found only: \(Set(found).subtracting(expected).sorted()); expected only: \(expected.subtracting(found).sorted())")
     }
 
     @Test func aTriggerNeedsAText() {
