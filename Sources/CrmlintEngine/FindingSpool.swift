@@ -116,7 +116,7 @@ final class FindingSpool {
         for (customer, count) in untiered { counter.addTier(tiers[customer] ?? "unknown", count: count) }
         let firsts = firstOfRule.values.sorted { sorts ? Finding.reportOrder($0.finding, $1.finding) : $0.place < $1.place }
         return StoredFindings(
-            file: file, runs: runs, sorts: sorts, tiers: tiers, counts: counter.finish(),
+            file: file, runs: runs, sorts: sorts, tiers: tiers, mergesInBackground: inBackground, counts: counter.finish(),
             firstOfEachRule: firsts.map { Self.filled($0.finding, tiers) })
     }
 
@@ -185,6 +185,10 @@ public final class StoredFindings: FindingSource {
     private let runs: [(start: Int, end: Int)]
     private let sorts: Bool
     private let tiers: [String: String]
+    /// Whether a pass merges the runs on a thread of its own while the caller writes what it is handed
+    /// (`FindingPipe`): decoding and merging was half of writing a report of the benchmark's 32,857 findings,
+    /// on the scan's serial tail.
+    private let mergesInBackground: Bool
     public let counts: FindingCounts
     public var count: Int { counts.total }
     /// Noted as the findings were spilled (nil in memory, where reading them is cheap).
@@ -196,6 +200,7 @@ public final class StoredFindings: FindingSource {
         runs = []
         sorts = true
         tiers = [:]
+        mergesInBackground = false
         counts = FindingCounts(findings)
         firstOfEachRule = nil
     }
@@ -203,14 +208,15 @@ public final class StoredFindings: FindingSource {
     /// The findings of `runs` of `file`, each run in report order (`sorts`) or in the order found, their tiers
     /// filled from `tiers` as they are read.
     init(
-        file: SpillFile, runs: [(start: Int, end: Int)], sorts: Bool, tiers: [String: String], counts: FindingCounts,
-        firstOfEachRule: [Finding]
+        file: SpillFile, runs: [(start: Int, end: Int)], sorts: Bool, tiers: [String: String], mergesInBackground: Bool,
+        counts: FindingCounts, firstOfEachRule: [Finding]
     ) {
         memory = nil
         self.file = file
         self.runs = runs
         self.sorts = sorts
         self.tiers = tiers
+        self.mergesInBackground = mergesInBackground
         self.counts = counts
         self.firstOfEachRule = firstOfEachRule
     }
@@ -221,8 +227,41 @@ public final class StoredFindings: FindingSource {
     public func forEachFinding(_ body: (Finding) throws -> Void) throws {
         if let memory { return try memory.forEach(body) }
         guard let file else { return }
-        let tiers = tiers
-        try Self.merge(file, runs: runs, sorts: sorts) { try body(FindingSpool.filled($0, tiers)) }
+        let tiers = tiers, runs = runs, sorts = sorts
+        guard mergesInBackground else {
+            return try Self.merge(file, runs: runs, sorts: sorts) { try body(FindingSpool.filled($0, tiers)) }
+        }
+        let pipe = FindingPipe()
+        let ended = DispatchSemaphore(value: 0)
+        let merging = Thread {
+            defer { ended.signal() }
+            var batch: [Finding] = []
+            batch.reserveCapacity(FindingPipe.batchSize)
+            do {
+                try Self.merge(file, runs: runs, sorts: sorts) { finding in
+                    batch.append(FindingSpool.filled(finding, tiers))
+                    guard batch.count == FindingPipe.batchSize else { return }
+                    guard pipe.put(batch) else { throw CancellationError() }
+                    batch.removeAll(keepingCapacity: true)
+                }
+                if !batch.isEmpty { _ = pipe.put(batch) }
+                pipe.close()
+            } catch is CancellationError {
+                pipe.close()
+            } catch {
+                pipe.close(failure: error)
+            }
+        }
+        merging.stackSize = 8 << 20
+        merging.start()
+        // The merging thread is done with the file before this returns, whether the writing failed or not.
+        defer {
+            pipe.cancel()
+            ended.wait()
+        }
+        while let batch = try pipe.take() {
+            for finding in batch { try body(finding) }
+        }
     }
 
     /// The runs' findings in report order (each run's next finding held, and a heap of the runs ordered by

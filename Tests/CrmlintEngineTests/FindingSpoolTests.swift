@@ -104,6 +104,57 @@ import Testing
         #expect(try expected.firstFindingOfEachRule() == expected.filter { seen.insert($0.rule).inserted })
     }
 
+    /// A pass whose writing fails (its body throws) gets that error, the thread merging for it stops (it would
+    /// wait forever on a full pipe), and the findings read again in full.
+    @Test func aPassThatFailsStopsItsMergingThread() throws {
+        let findings = RandomFindings.make(3_000, seed: 17)
+        let stored = try spooled(findings, limit: 64, inBackground: true)
+        struct Stop: Error {}
+        var seen = 0
+        #expect(throws: Stop.self) {
+            try stored.forEachFinding { _ in
+                seen += 1
+                if seen == 700 { throw Stop() }
+            }
+        }
+        #expect(seen == 700)
+        #expect(try stored.allFindings() == spooled(findings, limit: 64).allFindings())
+    }
+
+    /// The pipe between the merging thread and the writer: batches in the order put, a producer held while it is
+    /// full, its failure thrown after the batches before it, and a producer let go when the reader stops.
+    @Test func aPipeKeepsOrderBoundsItsBatchesAndPassesOnAFailure() throws {
+        struct Broken: Error {}
+        let findings = RandomFindings.make(40, seed: 2)
+        let pipe = FindingPipe(capacity: 2)
+        let produced = DispatchSemaphore(value: 0)
+        let producer = Thread {
+            for index in 0..<10 { _ = pipe.put([findings[index]]) }
+            pipe.close(failure: Broken())
+            produced.signal()
+        }
+        producer.start()
+        // Full after two batches: the producer waits for the reader.
+        #expect(produced.wait(timeout: .now() + 0.2) == .timedOut)
+        var read: [Finding] = []
+        #expect(throws: Broken.self) { while let batch = try pipe.take() { read += batch } }
+        #expect(read == Array(findings.prefix(10)))
+        produced.wait()
+
+        let stopped = FindingPipe(capacity: 1)
+        let released = DispatchSemaphore(value: 0)
+        let blocked = Thread {
+            var accepted = 0
+            while stopped.put([findings[0]]) { accepted += 1 }
+            #expect((1...2).contains(accepted))
+            released.signal()
+        }
+        blocked.start()
+        _ = try stopped.take()
+        stopped.cancel()
+        #expect(released.wait(timeout: .now() + 10) == .success)
+    }
+
     /// Findings equal in report order (same file, line, rule, field, column and fingerprint) keep the order
     /// they came in, in memory and spilled (the runs are sorted by position, ties by arrival).
     @Test(arguments: [3, 10_000], [false, true])
