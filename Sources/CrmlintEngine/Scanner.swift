@@ -464,20 +464,25 @@ public enum Scanner {
             sheetsByFile[input.path, default: []].insert(sheet.name)
             sheetsByDataset[input.path + "\u{0}" + input.dataset.rawValue, default: []].insert(sheet.name)
         }
-        for (index, (_, checker)) in checkers.enumerated() {
-            RuleClock.time(clock, index, context: context, record: false) {
-                checker.finish(context: context) { finding in
-                    var finding = finding
-                    if finding.sheet == nil,
-                        let sheets = finding.dataset.flatMap({ sheetsByDataset[finding.file + "\u{0}" + $0.rawValue] })
-                            ?? sheetsByFile[finding.file],
-                        sheets.count == 1
-                    {
-                        finding.sheet = sheets.first
-                    }
-                    emit(finding)
+        func withSheet(_ finding: Finding) -> Finding {
+            guard finding.sheet == nil,
+                let sheets = finding.dataset.flatMap({ sheetsByDataset[finding.file + "\u{0}" + $0.rawValue] })
+                    ?? sheetsByFile[finding.file],
+                sheets.count == 1
+            else { return finding }
+            var finding = finding
+            finding.sheet = sheets.first
+            return finding
+        }
+        if let clock {
+            // Timed per rule: one after another, on this thread.
+            for (index, (_, checker)) in checkers.enumerated() {
+                RuleClock.time(clock, index, context: context, record: false) {
+                    checker.finish(context: context) { emit(withSheet($0)) }
                 }
             }
+        } else {
+            CheckerFinish.run(ruleCheckers, context: context, parallel: jobs > 1) { emit(withSheet($0)) }
         }
         // Every record checked (the workers are idle): each thread's time per rule, when asked.
         if let times = options.ruleTimes, let clock {

@@ -5,7 +5,8 @@ import Foundation
 /// compact columns: customer, time, channel, direction and where the record
 /// is (packed: `EventLocations`) — about 25 bytes an event, whatever the text. One log is shared by all
 /// stateful rules of a scan (`CheckContext.shared`), so five rules over five
-/// million messages keep one copy. Rules group events per customer in `finish`.
+/// million messages keep one copy. Rules group events per customer in `finish`, where the log is only read (but for
+/// its grouping and its locations' buffers, each under a lock): several rules may finish at once.
 final class ContactLog {
     static func shared(_ context: CheckContext) -> ContactLog { context.shared("crmlint.contact-log") { ContactLog() } }
 
@@ -189,9 +190,13 @@ final class ContactLog {
     @exclusivity(unchecked) private var groupStarts: [Int32] = []
     @exclusivity(unchecked) private var order: [Int32] = []
     @exclusivity(unchecked) private var grouped = -1
+    /// Guards the grouping: rules finish on two threads at once (`CheckerFinish`), and the first to ask groups.
+    private let groupLock = NSLock()
 
     /// The customer's events, earliest first (ties in reading order).
     func events(of customerIndex: Int32) -> ArraySlice<Int32> {
+        groupLock.lock()
+        defer { groupLock.unlock() }
         groupIfNeeded()
         let index = Int(customerIndex)
         guard index + 1 < groupStarts.count else { return [] }

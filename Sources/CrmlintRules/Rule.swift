@@ -149,6 +149,9 @@ open class RuleChecker {
         preconditionFailure("\(type(of: self)) does not override check(_:context:emit:)")
     }
 
+    /// Reports what needs every record, after the last. Checkers may finish on two threads at once
+    /// (`CheckerFinish`): a `finish` only reads what other checkers share (the contact log, the context), and
+    /// its findings are emitted in checker order whatever thread found them.
     open func finish(context: CheckContext, emit: (Finding) -> Void) {}
 
     /// True when `check` reads only the record and per-worker caches, keeps no
