@@ -106,7 +106,7 @@ final class FindingSpool {
             held = []
             return StoredFindings(findings)
         }
-        spill(held, into: file)
+        spillLast(into: file)
         held = []
         if let failure { throw failure }
         try file.flush()
@@ -142,9 +142,38 @@ final class FindingSpool {
 
     /// `batch` redacted, in report order, written to `file` as one more run; a failure to write is kept for `finish`.
     private func spill(_ batch: [Finding], into file: SpillFile) {
-        guard !batch.isEmpty else { return }
-        var run = batch.map(spillRedactor.redact)
-        if sorts { run = Self.inReportOrder(run) }
+        write(prepared(batch, redactor: spillRedactor), into: file)
+    }
+
+    /// `batch` redacted, in report order (or the order found): a run to write.
+    private func prepared(_ batch: [Finding], redactor: Redactor) -> [Finding] {
+        let run = batch.map(redactor.redact)
+        return sorts ? Self.inReportOrder(run) : run
+    }
+
+    /// The last batch, when the scan ends: in two halves, redacted side by side (the other threads are done), the
+    /// first with the spills' redactor on a thread of its own, the second with the scan's here; two runs, in order.
+    private func spillLast(into file: SpillFile) {
+        guard inBackground, held.count >= 2 * FindingPipe.batchSize else { return spill(held, into: file) }
+        final class Half: @unchecked Sendable { var run: [Finding] = [] }
+        let half = held.count / 2, first = Half()
+        let firstBatch = Array(held[..<half]), redactor = spillRedactor
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            first.run = self.prepared(firstBatch, redactor: redactor)
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.start()
+        let second = prepared(Array(held[half...]), redactor: self.redactor)
+        done.wait()
+        write(first.run, into: file)
+        write(second, into: file)
+    }
+
+    /// `run` written to `file` as one more run, counted, each rule's first noted; a failure to write is kept for `finish`.
+    private func write(_ run: [Finding], into file: SpillFile) {
+        guard !run.isEmpty else { return }
         let start = file.size
         var rules = Set<String>()
         for (index, finding) in run.enumerated() {
