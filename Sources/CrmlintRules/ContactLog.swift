@@ -231,7 +231,10 @@ final class ContactLog {
     /// `events[range]` earliest first, ties in reading order (the order `events(of:)` gives).
     func sortByTime(_ events: inout [Int32], _ range: Range<Int>) {
         guard range.count > 1 else { return }
-        events[range].sort { start[Int($0)] != start[Int($1)] ? start[Int($0)] < start[Int($1)] : $0 < $1 }
+        // The times through a buffer pointer: read through the log, each comparison retained and released it.
+        start.withUnsafeBufferPointer { start in
+            events[range].sort { start[Int($0)] != start[Int($1)] ? start[Int($0)] < start[Int($1)] : $0 < $1 }
+        }
     }
 }
 
