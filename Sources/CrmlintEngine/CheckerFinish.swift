@@ -8,7 +8,8 @@ import Foundation
 ///
 /// The scanning thread takes the checkers in order; the other thread takes the next ones not yet taken, each into a
 /// pipe of its own (`FindingPipe`), which the scanning thread empties when it reaches that checker. So the findings
-/// are emitted in checker order, as one thread emits them, and a checker's waiting findings are bounded by its pipe.
+/// are emitted in checker order, as one thread emits them. Findings waiting for the scanning thread are bounded by
+/// the pipes: at most 2,048 a checker the helper finished ahead of it (the bundled rules have eight that finish).
 enum CheckerFinish {
     /// Finishes `checkers` in order, emitting each one's findings on this thread; `parallel`: on two threads.
     static func run(_ checkers: [RuleChecker], context: CheckContext, parallel: Bool, emit: (Finding) -> Void) {
@@ -64,7 +65,7 @@ enum CheckerFinish {
             lock.lock()
             defer { lock.unlock() }
             guard next < count else { return nil }
-            let pipe = FindingPipe(capacity: 16)
+            let pipe = FindingPipe(capacity: 8)
             pipes[next] = pipe
             next += 1
             return (next - 1, pipe)

@@ -17,9 +17,8 @@ final class FindingSpool {
         environment("CRMLINT_FINDINGS_IN_MEMORY").flatMap(Int.init).map { max($0, 1) } ?? defaultMemoryLimit
     }
 
-    /// Findings held before a batch is spilled: the limit, or half of it when batches are spilled in the
-    /// background (the batch being spilled and the one filling are then in memory together).
-    private let batchSize: Int
+    /// Findings held before a batch is spilled, whatever the jobs: a scan with fewer keeps them all in memory.
+    private let memoryLimit: Int
     private let redactor: Redactor
     /// False for a partition, whose findings stay in the order found.
     private let sorts: Bool
@@ -51,7 +50,7 @@ final class FindingSpool {
         self.redactor = redactor
         self.sorts = sorts
         self.inBackground = inBackground
-        batchSize = inBackground ? max(1, memoryLimit / 2) : memoryLimit
+        self.memoryLimit = memoryLimit
     }
 
     /// The first failure to write to disk: reported by `finish` (a scan's emit cannot throw).
@@ -65,7 +64,10 @@ final class FindingSpool {
 
     func append(_ finding: Finding) {
         held.append(finding)
-        guard held.count >= batchSize else { return }
+        // The first spill at the limit, whatever the jobs: a scan under it keeps its findings in memory either way.
+        // In the background the later ones at half of it, so the batch being spilled and the one filling are no
+        // more than the limit together (but for the first batch, if half as many again come before it is written).
+        guard held.count >= (file == nil || !inBackground ? memoryLimit : max(1, memoryLimit / 2)) else { return }
         awaitSpill()
         guard failure == nil, !cannotSpill else { return }
         guard let file = file ?? (try? SpillFile()) else {
@@ -75,7 +77,7 @@ final class FindingSpool {
         self.file = file
         let batch = held
         held = []
-        held.reserveCapacity(batchSize)
+        held.reserveCapacity(memoryLimit)
         guard inBackground else { return spill(batch, into: file) }
         let done = DispatchSemaphore(value: 0)
         spilling = done
@@ -298,7 +300,10 @@ public final class StoredFindings: FindingSource {
     static func merge(
         _ file: SpillFile, runs: [(start: Int, end: Int)], sorts: Bool, _ body: (Finding) throws -> Void
     ) throws {
-        let cursors = runs.map { SpillFile.Cursor(file: file, from: $0.start, to: $0.end) }
+        // A read buffer per run, smaller as runs grow (a million findings are 200 runs): the pass's memory stays
+        // about 8 MB however many findings there are.
+        let readSize = max(4_096, min(SpillFile.bufferSize, (8 << 20) / max(1, runs.count)))
+        let cursors = runs.map { SpillFile.Cursor(file: file, from: $0.start, to: $0.end, readSize: readSize) }
         // Per run: its findings follow one another in report order, so neighbours share strings.
         let recent = runs.map { _ in FindingCodec.RecentStrings() }
         func next(_ run: Int) throws -> Finding? { try cursors[run].next { try FindingCodec.decode($0, recent: recent[run]) } }

@@ -57,10 +57,14 @@ final class SpillFile {
         private var chunk: [UInt8] = []
         private var start = 0
 
-        init(file: SpillFile, from: Int, to: Int) {
+        /// Bytes read from the file at a time.
+        private let readSize: Int
+
+        init(file: SpillFile, from: Int, to: Int, readSize: Int = SpillFile.bufferSize) {
             self.file = file
             position = from
             end = to
+            self.readSize = readSize
         }
 
         /// The next record, handed to `body`; nil at the end of the range.
@@ -78,7 +82,7 @@ final class SpillFile {
             if position >= end { return false }
             chunk.removeFirst(start)
             start = 0
-            let wanted = max(count - chunk.count, SpillFile.bufferSize)
+            let wanted = max(count - chunk.count, readSize)
             let old = chunk.count
             let length = min(wanted, end - position)
             chunk.append(contentsOf: repeatElement(0, count: length))

@@ -78,7 +78,9 @@ import Testing
     }
 
     /// Counted as they are spilled, tiers known only at the end included, the counts are those of the findings read.
-    @Test(arguments: [1, 2, 7, 64, 10_000], [false, true])
+    /// A scan under the limit keeps its findings in memory with any number of jobs (1,000: spilling at half the limit
+    /// with more than one job would not).
+    @Test(arguments: [1, 2, 7, 64, 1_000, 10_000], [false, true])
     func spilledFindingsComeBackInReportOrder(limit: Int, inBackground: Bool) throws {
         let findings = RandomFindings.make(700, seed: UInt64(limit))
         var tiers: [String: String] = [:]
@@ -104,29 +106,31 @@ import Testing
         #expect(try expected.firstFindingOfEachRule() == expected.filter { seen.insert($0.rule).inserted })
     }
 
-    /// The last batch of a scan with more than one job is redacted in two halves on two threads, written as two
-    /// runs: the findings, their order (ties by arrival), counts and each rule's first are as one thread has them.
+    /// With more than one job full batches are spilled in the background (the first at the limit, the others at
+    /// half of it) and the last batch is redacted in two halves on two threads, written as two runs: the findings,
+    /// their order (ties by arrival), counts and each rule's first are as one thread has them.
     @Test func theLastBatchInHalvesChangesNothing() throws {
-        var findings = RandomFindings.make(3_000, seed: 23)
-        // Ties: equal in report order, told apart by their messages; across the spilled batch and the last, and
-        // across the last batch's halves (2,000–2,499 and 2,500–2,999).
-        for index in stride(from: 1_600, to: 3_000, by: 50) {
+        var findings = RandomFindings.make(3_900, seed: 23)
+        // Ties: equal in report order, told apart by their messages; across batches, and across the last batch's
+        // halves (3,000–3,449 and 3,450–3,899).
+        for index in stride(from: 1_600, to: 3_900, by: 50) {
             findings[index] = findings[index - 1_300]
             findings[index].message = "twin of \(index - 1_300)"
         }
-        for index in stride(from: 2_510, to: 3_000, by: 25) {
+        for index in stride(from: 3_460, to: 3_900, by: 25) {
             findings[index] = findings[index - 400]
             findings[index].message = "late twin of \(index - 400)"
         }
         var tiers: [String: String] = [:]
         for finding in findings.suffix(30) { if let customer = finding.customerId { tiers[customer] = "A" } }
-        // 4,000 in memory: one batch of 2,000 spilled in the background, the last 1,000 in halves.
-        let halves = try spooled(findings, limit: 4_000, tiers: tiers, inBackground: true)
+        // 2,000 in memory: 0–1,999 and 2,000–2,999 spilled in the background, the last 900 in halves; one thread
+        // spills 0–1,999 and the last 1,900 whole.
+        let halves = try spooled(findings, limit: 2_000, tiers: tiers, inBackground: true)
         let whole = try spooled(findings, limit: 2_000, tiers: tiers)
         #expect(try halves.allFindings() == whole.allFindings())
         #expect(halves.counts == whole.counts)
         #expect(halves.firstOfEachRule == whole.firstOfEachRule)
-        #expect(try halves.allFindings().count == 3_000)
+        #expect(try halves.allFindings().count == 3_900)
     }
 
     /// A pass whose writing fails (its body throws) gets that error, the thread merging for it stops (it would
