@@ -63,13 +63,8 @@ public struct FindingCounter {
     public init() {}
 
     public mutating func add(_ finding: Finding) {
-        total += 1
-        severity.add(finding.severity.rawValue)
-        category.add(finding.category.rawValue)
-        rule.add(finding.rule)
-        rep.add(finding.rep ?? "unknown")
+        addUntiered(finding)
         tier.add(finding.tier ?? "unknown")
-        day.add(finding.day ?? "unknown")
     }
 
     /// Adds `finding` but for its tier, for a finding whose tier is not known yet: `addTier` adds it once it is.
