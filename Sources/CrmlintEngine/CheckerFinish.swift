@@ -18,23 +18,14 @@ enum CheckerFinish {
             return
         }
         let claims = Claims(count: checkers.count)
-        let ended = DispatchSemaphore(value: 0)
-        let helper = Thread {
-            defer { ended.signal() }
+        let helper = SideThread {
             while let (index, pipe) = claims.claimForHelper() {
-                var batch: [Finding] = []
-                checkers[index].finish(context: context) { finding in
-                    batch.append(finding)
-                    guard batch.count == FindingPipe.batchSize else { return }
-                    _ = pipe.put(batch)
-                    batch.removeAll(keepingCapacity: true)
-                }
-                if !batch.isEmpty { _ = pipe.put(batch) }
-                pipe.close()
+                // The scanning thread reads every pipe to its end: a write is never refused.
+                var writer = FindingPipe.Writer(pipe)
+                checkers[index].finish(context: context) { _ = writer.write($0) }
+                writer.close()
             }
         }
-        helper.stackSize = 8 << 20
-        helper.start()
         for index in checkers.indices {
             if let pipe = claims.claimForScanner(index) {
                 // Finished (or being finished) by the helper: its findings, as they come. `take` throws only a
@@ -44,7 +35,7 @@ enum CheckerFinish {
                 checkers[index].finish(context: context, emit: emit)
             }
         }
-        ended.wait()
+        helper.wait()
     }
 
     /// Which thread finishes which checker: the helper takes the next one not taken; the scanning thread, going
@@ -52,19 +43,15 @@ enum CheckerFinish {
     private final class Claims: @unchecked Sendable {
         private let lock = NSLock()
         private var next = 0
-        private let count: Int
         /// The helper's checkers' pipes, by checker.
         private var pipes: [FindingPipe?]
 
-        init(count: Int) {
-            self.count = count
-            pipes = Array(repeating: nil, count: count)
-        }
+        init(count: Int) { pipes = Array(repeating: nil, count: count) }
 
         func claimForHelper() -> (Int, FindingPipe)? {
             lock.lock()
             defer { lock.unlock() }
-            guard next < count else { return nil }
+            guard next < pipes.count else { return nil }
             let pipe = FindingPipe(capacity: 8)
             pipes[next] = pipe
             next += 1

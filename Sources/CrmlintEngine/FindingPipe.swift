@@ -50,6 +50,30 @@ final class FindingPipe: @unchecked Sendable {
         return nil
     }
 
+    /// The producer's end of a pipe: findings gathered into batches, each handed over when full.
+    struct Writer {
+        let pipe: FindingPipe
+        private var batch: [Finding] = []
+
+        init(_ pipe: FindingPipe) { self.pipe = pipe }
+
+        /// Adds `finding`, handing the batch over once it is full; false once the reader has gone.
+        mutating func write(_ finding: Finding) -> Bool {
+            batch.append(finding)
+            guard batch.count == FindingPipe.batchSize else { return true }
+            defer { batch.removeAll(keepingCapacity: true) }
+            return pipe.put(batch)
+        }
+
+        /// Hands over what is gathered and closes the pipe; with the producer's `failure`, the pipe ends with it
+        /// instead of the findings gathered.
+        mutating func close(failure: Error? = nil) {
+            if failure == nil, !batch.isEmpty { _ = pipe.put(batch) }
+            batch = []
+            pipe.close(failure: failure)
+        }
+    }
+
     /// The reader stops early (its writing failed): a producer waiting to put is let go.
     func cancel() {
         condition.lock()

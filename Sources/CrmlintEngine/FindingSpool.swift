@@ -37,9 +37,9 @@ final class FindingSpool {
     /// serial tail, where the stateful rules' `finish` emits a day's worth of frequency findings at once, it kept the
     /// other core idle. Off with one job: `--jobs 1` means one thread.
     private let inBackground: Bool
-    /// The batch being spilled in the background: signalled when its run is written. While one is, `file`,
-    /// `runs` and `failure` are the spill thread's; the scan's thread waits on it (`awaitSpill`) before it reads them.
-    private var spilling: DispatchSemaphore?
+    /// The batch being spilled in the background, until its run is written. While one is, `file`, `runs` and
+    /// `failure` are the spill thread's; the scan's thread waits for it (`awaitSpill`) before it reads them.
+    private var spilling: SideThread?
 
     /// Spills in the background redact with a redactor of their own: the shared one's lock would make the rules'
     /// excerpts wait on the spill. Made at the first spill (a scan that keeps its findings in memory needs none).
@@ -79,14 +79,7 @@ final class FindingSpool {
         held = []
         held.reserveCapacity(memoryLimit)
         guard inBackground else { return spill(batch, into: file) }
-        let done = DispatchSemaphore(value: 0)
-        spilling = done
-        let thread = Thread { [self] in
-            spill(batch, into: file)
-            done.signal()
-        }
-        thread.stackSize = 8 << 20
-        thread.start()
+        spilling = SideThread { [self] in spill(batch, into: file) }
     }
 
     /// Waits for the batch being spilled in the background, if any.
@@ -160,15 +153,9 @@ final class FindingSpool {
         final class Half: @unchecked Sendable { var run: [Finding] = [] }
         let half = held.count / 2, first = Half()
         let firstBatch = Array(held[..<half]), redactor = spillRedactor
-        let done = DispatchSemaphore(value: 0)
-        let thread = Thread {
-            first.run = self.prepared(firstBatch, redactor: redactor)
-            done.signal()
-        }
-        thread.stackSize = 8 << 20
-        thread.start()
+        let other = SideThread { first.run = self.prepared(firstBatch, redactor: redactor) }
         let second = prepared(Array(held[half...]), redactor: self.redactor)
-        done.wait()
+        other.wait()
         write(first.run, into: file)
         write(second, into: file)
     }
@@ -263,32 +250,22 @@ public final class StoredFindings: FindingSource {
             return try Self.merge(file, runs: runs, sorts: sorts) { try body(FindingSpool.filled($0, tiers)) }
         }
         let pipe = FindingPipe()
-        let ended = DispatchSemaphore(value: 0)
-        let merging = Thread {
-            defer { ended.signal() }
-            var batch: [Finding] = []
-            batch.reserveCapacity(FindingPipe.batchSize)
+        let merging = SideThread {
+            var writer = FindingPipe.Writer(pipe)
             do {
                 try Self.merge(file, runs: runs, sorts: sorts) { finding in
-                    batch.append(FindingSpool.filled(finding, tiers))
-                    guard batch.count == FindingPipe.batchSize else { return }
-                    guard pipe.put(batch) else { throw CancellationError() }
-                    batch.removeAll(keepingCapacity: true)
+                    guard writer.write(FindingSpool.filled(finding, tiers)) else { throw CancellationError() }
                 }
-                if !batch.isEmpty { _ = pipe.put(batch) }
-                pipe.close()
-            } catch is CancellationError {
-                pipe.close()
+                writer.close()
             } catch {
-                pipe.close(failure: error)
+                // Cancelled: the reader has gone, and hears nothing more.
+                writer.close(failure: error is CancellationError ? nil : error)
             }
         }
-        merging.stackSize = 8 << 20
-        merging.start()
         // The merging thread is done with the file before this returns, whether the writing failed or not.
         defer {
             pipe.cancel()
-            ended.wait()
+            merging.wait()
         }
         while let batch = try pipe.take() {
             for finding in batch { try body(finding) }
