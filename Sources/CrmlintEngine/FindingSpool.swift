@@ -29,7 +29,15 @@ final class FindingSpool {
     /// The spilled findings' counts (each counted as its batch is spilled), but for the tiers of those whose tier was
     /// not known yet: how many of them per customer id, counted by `finish`.
     private var counter = FindingCounter()
-    private var untiered: [String: Int] = [:]
+    /// Per key of `pendingCustomers`, how many spilled findings wait for that customer's tier.
+    private var untiered: [Int: Int] = [:]
+    /// The customer ids, as read, of spilled findings whose tier was not known yet, each under a key that the
+    /// finding carries in its tier until the end (`pendingTier`): the spill file holds findings redacted, and a
+    /// customer id that is a phone number (a CRM keyed by mobile) is masked there, so the tier, known at the end by
+    /// the id as read, could not be found by the id on disk. Only the key is written, never the id; the ids are as many
+    /// as the customers, not the findings.
+    private var pendingCustomers: [String] = []
+    private var pendingKeys: [String: Int] = [:]
     /// Per rule, the first of its spilled findings in report order, and its run and place in it.
     private var firstOfRule: [String: (finding: Finding, place: (Int, Int))] = [:]
     /// Whether a full batch is redacted, sorted and written on a thread of its own while the scan goes on. Redacting
@@ -75,7 +83,8 @@ final class FindingSpool {
             return
         }
         self.file = file
-        let batch = held
+        // (Keys handed out on the scan's thread, one batch after another, before the batch is redacted elsewhere.)
+        let batch = markingUntiered(held)
         held = []
         held.reserveCapacity(memoryLimit)
         guard inBackground else { return spill(batch, into: file) }
@@ -101,6 +110,7 @@ final class FindingSpool {
             held = []
             return StoredFindings(findings)
         }
+        held = markingUntiered(held)
         spillLast(into: file)
         held = []
         if let failure { throw failure }
@@ -108,11 +118,12 @@ final class FindingSpool {
         self.file = nil
         // The tiers the findings were counted without, now known, and the first finding of each rule in report
         // order (the earliest of the runs' firsts; ties to the earlier run, as the merge has them).
-        for (customer, count) in untiered { counter.addTier(tiers[customer] ?? "unknown", count: count) }
+        let pending = pendingCustomers.map { tiers[$0] }
+        for (key, count) in untiered { counter.addTier(pending[key] ?? "unknown", count: count) }
         let firsts = firstOfRule.values.sorted { sorts ? Finding.reportOrder($0.finding, $1.finding) : $0.place < $1.place }
         return StoredFindings(
-            file: file, runs: runs, sorts: sorts, tiers: tiers, mergesInBackground: inBackground, counts: counter.finish(),
-            firstOfEachRule: firsts.map { Self.filled($0.finding, tiers) })
+            file: file, runs: runs, sorts: sorts, pendingTiers: pending, mergesInBackground: inBackground, counts: counter.finish(),
+            firstOfEachRule: firsts.map { Self.filled($0.finding, pendingTiers: pending) })
     }
 
     /// `finding` with its tier filled from `tiers` where the rule could not know it yet.
@@ -121,6 +132,42 @@ final class FindingSpool {
         var finding = finding
         finding.tier = tier
         return finding
+    }
+
+    /// A spilled finding with the tier its key stands for (`pendingTiers`, by key; nil: the customer has none), or
+    /// as it is when it carries no key.
+    static func filled(_ finding: Finding, pendingTiers: [String?]) -> Finding {
+        guard let key = pendingKey(finding.tier) else { return finding }
+        var finding = finding
+        finding.tier = key < pendingTiers.count ? pendingTiers[key] : nil
+        return finding
+    }
+
+    /// A key in a tier's place starts with a NUL, which no value read from an export holds (readers reject it).
+    private static let pendingMark: Character = "\u{0}"
+
+    /// The key `tier` stands for, when it is one.
+    static func pendingKey(_ tier: String?) -> Int? {
+        guard let tier, tier.first == pendingMark else { return nil }
+        return Int(tier.dropFirst())
+    }
+
+    /// `batch` with each finding whose tier is not known yet carrying its customer's key instead (`pendingCustomers`).
+    private func markingUntiered(_ batch: [Finding]) -> [Finding] {
+        batch.map { finding in
+            guard finding.tier == nil, let customer = finding.customerId else { return finding }
+            let key: Int
+            if let known = pendingKeys[customer] {
+                key = known
+            } else {
+                key = pendingCustomers.count
+                pendingCustomers.append(customer)
+                pendingKeys[customer] = key
+            }
+            var finding = finding
+            finding.tier = String(Self.pendingMark) + String(key)
+            return finding
+        }
     }
 
     /// `findings` sorted by `Finding.reportOrder`, equal ones in the order given (the sort is stable): their
@@ -168,9 +215,9 @@ final class FindingSpool {
         for (index, finding) in run.enumerated() {
             // Counted now, on the spill's thread, rather than in a pass over every finding at the end; a tier
             // still unknown is counted in `finish`, when every customer's is.
-            if finding.tier == nil, let customer = finding.customerId {
+            if let key = Self.pendingKey(finding.tier) {
                 counter.addUntiered(finding)
-                untiered[customer, default: 0] += 1
+                untiered[key, default: 0] += 1
             } else {
                 counter.add(finding)
             }
@@ -202,7 +249,8 @@ public final class StoredFindings: FindingSource {
     private let file: SpillFile?
     private let runs: [(start: Int, end: Int)]
     private let sorts: Bool
-    private let tiers: [String: String]
+    /// Per key a spilled finding may carry in its tier's place, the customer's tier (`FindingSpool.filled(_:pendingTiers:)`).
+    private let pendingTiers: [String?]
     /// Whether a pass merges the runs on a thread of its own while the caller writes what it is handed
     /// (`FindingPipe`): decoding and merging was half of writing a report of the benchmark's 32,857 findings,
     /// on the scan's serial tail.
@@ -217,23 +265,23 @@ public final class StoredFindings: FindingSource {
         file = nil
         runs = []
         sorts = true
-        tiers = [:]
+        pendingTiers = []
         mergesInBackground = false
         counts = FindingCounts(findings)
         firstOfEachRule = nil
     }
 
     /// The findings of `runs` of `file`, each run in report order (`sorts`) or in the order found, their tiers
-    /// filled from `tiers` as they are read.
+    /// filled from `pendingTiers` as they are read.
     init(
-        file: SpillFile, runs: [(start: Int, end: Int)], sorts: Bool, tiers: [String: String], mergesInBackground: Bool,
+        file: SpillFile, runs: [(start: Int, end: Int)], sorts: Bool, pendingTiers: [String?], mergesInBackground: Bool,
         counts: FindingCounts, firstOfEachRule: [Finding]
     ) {
         memory = nil
         self.file = file
         self.runs = runs
         self.sorts = sorts
-        self.tiers = tiers
+        self.pendingTiers = pendingTiers
         self.mergesInBackground = mergesInBackground
         self.counts = counts
         self.firstOfEachRule = firstOfEachRule
@@ -245,16 +293,16 @@ public final class StoredFindings: FindingSource {
     public func forEachFinding(_ body: (Finding) throws -> Void) throws {
         if let memory { return try memory.forEach(body) }
         guard let file else { return }
-        let tiers = tiers, runs = runs, sorts = sorts
+        let pendingTiers = pendingTiers, runs = runs, sorts = sorts
         guard mergesInBackground else {
-            return try Self.merge(file, runs: runs, sorts: sorts) { try body(FindingSpool.filled($0, tiers)) }
+            return try Self.merge(file, runs: runs, sorts: sorts) { try body(FindingSpool.filled($0, pendingTiers: pendingTiers)) }
         }
         let pipe = FindingPipe()
         let merging = SideThread {
             var writer = FindingPipe.Writer(pipe)
             do {
                 try Self.merge(file, runs: runs, sorts: sorts) { finding in
-                    guard writer.write(FindingSpool.filled(finding, tiers)) else { throw CancellationError() }
+                    guard writer.write(FindingSpool.filled(finding, pendingTiers: pendingTiers)) else { throw CancellationError() }
                 }
                 writer.close()
             } catch {
