@@ -63,10 +63,16 @@ public final class LiteralPrefilter: @unchecked Sendable {
     @exclusivity(unchecked) private var shortStart: [Int32] = []
     @exclusivity(unchecked) private var shortWords: [Int32] = []
     /// Two values a slot: the pair's key (0: an empty slot), then where its words start (low half) and
-    /// end (high half) in `pairWords` — side by side, so a probe that finds its pair reads one cache
-    /// line (keys and ranges in two tables cost a second miss per hit).
+    /// end (high half) in `pairWords`, counted in words (`pairWordValues` values each) — side by side, so a
+    /// probe that finds its pair reads one cache line (keys and ranges in two tables cost a second miss per hit).
     @exclusivity(unchecked) private var pairSlots: FlatTable<UInt64> = []
+    /// Per word of a pair, `pairWordValues` values side by side: the word, and where its bytes start and end in
+    /// `wordBytes` (as `markWords` has them). Read with the word, its bytes' place costs no second load: from
+    /// `markWords`, by the word's number, it was the stall of a tenth of `mark`'s time (`perf annotate`), a
+    /// miss per word tried, as the text's pair had named it.
     @exclusivity(unchecked) private var pairWords: FlatTable<Int32> = []
+    /// The values `pairWords` holds per word.
+    @inline(__always) static var pairWordValues: Int { 3 }
     /// One bit per hash of a pair (`pairBit`), set for the pairs `pairSlots` holds: 16 KB that stay in the
     /// first-level cache, where the 512 KB slot table does not. Most Chinese characters start some word
     /// (nine in ten of a messages file's), but seven in ten of those places start no pair of one, and
@@ -531,9 +537,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
             var slot = Self.pairSlot(key, mask: size - 1)
             while slots[2 * slot] != 0 { slot = (slot + 1) & (size - 1) }
             slots[2 * slot] = key
-            let start = UInt64(pairWords.count)
-            pairWords += groups[key]!
-            slots[2 * slot + 1] = start | UInt64(pairWords.count) << 32
+            let start = UInt64(pairWords.count / Self.pairWordValues)
+            for word in groups[key]! { pairWords += [word, wordStart[Int(word)], wordStart[Int(word) + 1]] }
+            slots[2 * slot + 1] = start | UInt64(pairWords.count / Self.pairWordValues) << 32
         }
         pairSlots = FlatTable(slots)
         derivePairBits()
@@ -1017,9 +1023,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
                                         if tables.pairSlots[2 * slot] == key {
                                             let range = tables.pairSlots[2 * slot + 1]
                                             for p in Int(UInt32(truncatingIfNeeded: range))..<Int(range >> 32) {
-                                                let word = Int(tables.pairWords[p])
-                                                let start = Int(markWords[Self.markWordValues &* word])
-                                                let end = Int(markWords[Self.markWordValues &* word &+ 1])
+                                                let entry = Self.pairWordValues &* p
+                                                let word = Int(tables.pairWords[entry])
+                                                let start = Int(tables.pairWords[entry &+ 1]), end = Int(tables.pairWords[entry &+ 2])
                                                 guard position + (end - start) <= count else { continue }
                                                 // Words are stored with ASCII lower-cased; the text is compared the same way,
                                                 // after the two scalars the pair's key already matched exactly (comparing
@@ -1129,8 +1135,9 @@ extension LiteralPrefilter {
     /// 11: the bits of 9 aligned and read in place, not copied out; 12: which slots' patterns need no try inside a
     /// run of digits; 13: per slot, how many digits before a digit its pattern needs no try past (`outsideDigitRuns`, 0–2);
     /// 14: a common word's bits only where it has sets, four words of them at a time (`denseSets`); 15: what `mark`
-    /// reads of a word side by side (`markWords`, in place of where its bits start).
-    static let magic = "crmlint-prefilter 15\n"
+    /// reads of a word side by side (`markWords`, in place of where its bits start); 16: a pair's words with where
+    /// their bytes are (`pairWords`).
+    static let magic = "crmlint-prefilter 16\n"
 
     func serialized() -> [UInt8] {
         var out = CacheWriter()
@@ -1219,7 +1226,8 @@ extension LiteralPrefilter {
             pairSlots.count & (pairSlots.count - 1) == 0, positionalSetsEnd.count == setsStart.count - 1,
             positionalWordsStart.count == setCount + 1, positionalWordsStart[0] == 0,
             positionalWordsStart[setCount] == Int32(positionalWords.count),
-            pairBits.count == Self.pairBitWords, markWords.count == Self.markWordValues * max(0, setsStart.count - 1), denseSets.count > 0,
+            pairWords.count % Self.pairWordValues == 0, pairBits.count == Self.pairBitWords,
+            markWords.count == Self.markWordValues * max(0, setsStart.count - 1), denseSets.count > 0,
             // `mark` reads a common word's bits unchecked: each within the table.
             markWords.withUnsafeBufferPointer({ packed in
                 denseSets.withUnsafeBufferPointer { bits in
