@@ -32,7 +32,7 @@ final class FindingSpool {
     /// Per key of `pendingCustomers`, how many spilled findings wait for that customer's tier.
     private var untiered: [Int: Int] = [:]
     /// The customer ids, as read, of spilled findings whose tier was not known yet, each under a key that the
-    /// finding carries in its tier until the end (`pendingTier`): the spill file holds findings redacted, and a
+    /// finding carries in its tier's place until the end (`spilledTier`): the spill file holds findings redacted, and a
     /// customer id that is a phone number (a CRM keyed by mobile) is masked there, so the tier, known at the end by
     /// the id as read, could not be found by the id on disk. Only the key is written, never the id; the ids are as many
     /// as the customers, not the findings.
@@ -119,7 +119,7 @@ final class FindingSpool {
         // The tiers the findings were counted without, now known, and the first finding of each rule in report
         // order (the earliest of the runs' firsts; ties to the earlier run, as the merge has them).
         let pending = pendingCustomers.map { tiers[$0] }
-        for (key, count) in untiered { counter.addTier(pending[key] ?? "unknown", count: count) }
+        for (key, count) in untiered { counter.addTier((key < pending.count ? pending[key] : nil) ?? "unknown", count: count) }
         let firsts = firstOfRule.values.sorted { sorts ? Finding.reportOrder($0.finding, $1.finding) : $0.place < $1.place }
         return StoredFindings(
             file: file, runs: runs, sorts: sorts, pendingTiers: pending, mergesInBackground: inBackground, counts: counter.finish(),
@@ -134,27 +134,42 @@ final class FindingSpool {
         return finding
     }
 
-    /// A spilled finding with the tier its key stands for (`pendingTiers`, by key; nil: the customer has none), or
-    /// as it is when it carries no key.
+    /// A spilled finding with its tier as found, or the tier its key stands for (`pendingTiers`, by key; nil: the
+    /// customer has none).
     static func filled(_ finding: Finding, pendingTiers: [String?]) -> Finding {
-        guard let key = pendingKey(finding.tier) else { return finding }
+        guard let tier = finding.tier, tier.utf8.first == 0 else { return finding }
         var finding = finding
-        finding.tier = key < pendingTiers.count ? pendingTiers[key] : nil
+        switch spilledTier(tier) {
+        case let .found(tier): finding.tier = tier
+        case let .pending(key): finding.tier = key < pendingTiers.count ? pendingTiers[key] : nil
+        }
         return finding
     }
 
-    /// A key in a tier's place starts with a NUL, which no value read from an export holds (readers reject it).
-    private static let pendingMark: Character = "\u{0}"
-
-    /// The key `tier` stands for, when it is one.
-    static func pendingKey(_ tier: String?) -> Int? {
-        guard let tier, tier.first == pendingMark else { return nil }
-        return Int(tier.dropFirst())
+    /// What a spilled finding's tier stands for: a key is a NUL and its decimal digits; a tier as found that starts
+    /// with a NUL (the JSON and XLSX readers keep one) has a second NUL put before it, so none is read as a key.
+    enum SpilledTier: Equatable {
+        case found(String?)
+        case pending(Int)
     }
 
-    /// `batch` with each finding whose tier is not known yet carrying its customer's key instead (`pendingCustomers`).
+    static func spilledTier(_ tier: String?) -> SpilledTier {
+        guard let tier, tier.utf8.first == 0 else { return .found(tier) }
+        let rest = tier.utf8.dropFirst()
+        if rest.first == 0 { return .found(String(tier.dropFirst())) }
+        guard !rest.isEmpty, rest.count <= 18, rest.allSatisfy({ $0 &- 0x30 < 10 }) else { return .found(tier) }
+        return .pending(rest.reduce(0) { $0 * 10 + Int($1 - 0x30) })
+    }
+
+    /// `batch` with each finding whose tier is not known yet carrying its customer's key instead (`pendingCustomers`),
+    /// and each whose tier as found starts with a NUL with a second one before it (`spilledTier`).
     private func markingUntiered(_ batch: [Finding]) -> [Finding] {
         batch.map { finding in
+            if let tier = finding.tier, tier.utf8.first == 0 {
+                var finding = finding
+                finding.tier = "\u{0}" + tier
+                return finding
+            }
             guard finding.tier == nil, let customer = finding.customerId else { return finding }
             let key: Int
             if let known = pendingKeys[customer] {
@@ -165,7 +180,7 @@ final class FindingSpool {
                 pendingKeys[customer] = key
             }
             var finding = finding
-            finding.tier = String(Self.pendingMark) + String(key)
+            finding.tier = "\u{0}" + String(key)
             return finding
         }
     }
@@ -215,11 +230,18 @@ final class FindingSpool {
         for (index, finding) in run.enumerated() {
             // Counted now, on the spill's thread, rather than in a pass over every finding at the end; a tier
             // still unknown is counted in `finish`, when every customer's is.
-            if let key = Self.pendingKey(finding.tier) {
+            switch Self.spilledTier(finding.tier) {
+            case let .pending(key):
                 counter.addUntiered(finding)
                 untiered[key, default: 0] += 1
-            } else {
-                counter.add(finding)
+            case let .found(tier):
+                if tier == finding.tier {
+                    counter.add(finding)
+                } else {
+                    var found = finding
+                    found.tier = tier
+                    counter.add(found)
+                }
             }
             guard rules.insert(finding.rule).inserted else { continue }
             let place = (runs.count, index)

@@ -134,6 +134,38 @@ import Testing
         #expect(try stored.firstFindingOfEachRule() == expected.firstFindingOfEachRule())
     }
 
+    /// A tier as found that starts with a NUL (the JSON and XLSX readers keep one) is never taken for the key a spilled
+    /// finding carries until the end: it comes back as it was, counted as it was, however it looks (`\0` and digits, a
+    /// sign, nothing after). 2,900 findings under a limit of 2,000: the last 900 are spilled at the end, in two halves
+    /// on two threads in the background.
+    @Test(arguments: [false, true])
+    func tiersStartingWithANULAreNotTakenForKeys(inBackground: Bool) throws {
+        var findings = RandomFindings.make(2_900, seed: 37)
+        let lookalikes = ["\u{0}0", "\u{0}5", "\u{0}", "\u{0}\u{0}x", "\u{0}+1", "\u{0}-1", "\u{0}99999999999999999999"]
+        var tiers: [String: String] = [:]
+        for index in findings.indices {
+            let customer = "1391234" + String(format: "%04d", index % 50)
+            findings[index].customerId = customer
+            if index % 3 == 0 { findings[index].tier = nil }
+            if index % 3 == 1 { findings[index].tier = lookalikes[index % lookalikes.count] }
+            if index % 50 < 40 { tiers[customer] = "C" }
+        }
+        let expected = findings.map { finding -> Finding in
+            var finding = finding
+            if finding.tier == nil, let customer = finding.customerId { finding.tier = tiers[customer] }
+            return Redactor.shared.redact(finding)
+        }.sorted(by: Finding.reportOrder)
+        let stored = try spooled(findings, limit: 2_000, tiers: tiers, inBackground: inBackground)
+        #expect(stored.inMemory == nil)
+        #expect(try stored.allFindings() == expected)
+        #expect(stored.counts == FindingCounts(expected))
+        #expect(try stored.firstFindingOfEachRule() == expected.firstFindingOfEachRule())
+        #expect(FindingSpool.spilledTier("\u{0}12") == .pending(12))
+        #expect(FindingSpool.spilledTier("\u{0}\u{0}12") == .found("\u{0}12"))
+        #expect(FindingSpool.spilledTier("\u{0}+1") == .found("\u{0}+1"))
+        #expect(FindingSpool.spilledTier("A") == .found("A"))
+    }
+
     /// With more than one job full batches are spilled in the background (the first at the limit, the others at
     /// half of it) and the last batch is redacted in two halves on two threads, written as two runs: the findings,
     /// their order (ties by arrival), counts and each rule's first are as one thread has them.
