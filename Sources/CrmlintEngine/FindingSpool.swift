@@ -234,14 +234,9 @@ final class FindingSpool {
             case let .pending(key):
                 counter.addUntiered(finding)
                 untiered[key, default: 0] += 1
-            case let .found(tier):
-                if tier == finding.tier {
-                    counter.add(finding)
-                } else {
-                    var found = finding
-                    found.tier = tier
-                    counter.add(found)
-                }
+            case .found:
+                // (`filled` gives a tier that had a NUL put before it back as found; no key is left to fill.)
+                counter.add(Self.filled(finding, pendingTiers: []))
             }
             guard rules.insert(finding.rule).inserted else { continue }
             let place = (runs.count, index)
