@@ -84,8 +84,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// those stores; `markWords` tells where a word's row starts), only the words of 64 sets that hold one of them:
     /// how many such words, then groups of four, each their indices in `PresentSets` (16 bits apiece, in one `UInt64`) and their bits (a
     /// group padded with index 0 and no bits). Of the bundled rules' 4,301 sets (68 words of bits), a common word's
-    /// ~44 fall in ~16 words: kept whole, its 68 words were 8.5 cache lines read per text that holds the word
-    /// (callgrind's cache simulation: a fifth of `mark`'s misses of the first-level cache), now ~3.
+    /// ~44 fell in ~16 words (measured when words of 32 sets or more had rows): kept whole, its 68 words were 8.5
+    /// cache lines read per text that holds the word (callgrind's cache simulation: a fifth of `mark`'s misses of
+    /// the first-level cache), ~3 this way.
     /// Never empty (one spare word), so `mark` always has its address.
     @exclusivity(unchecked) private var denseSets: FlatTable<UInt64> = [0]
     /// How many sets a word must be in to be marked as bits. 16 since the rows keep only their words of bits
