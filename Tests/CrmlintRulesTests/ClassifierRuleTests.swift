@@ -116,6 +116,23 @@ import Testing
         }
     }
 
+    /// A text scored again after 254 others, when the stamps' text numbers have gone round to the number it had
+    /// the first time, scores as it did then: the stamps it left must not be taken for its own (the others share
+    /// none of its characters, so without the stamps cleared at the wrap nearly all its slots would be skipped).
+    @Test func stampsGoingRoundDoNotHideAnEarlierTextsSlots() {
+        var generator = SystemRandomNumberGenerator()
+        let width = 8, buckets = 1 << 12
+        let model = NgramModel(
+            labels: (0..<width).map { "l\($0)" }, buckets: buckets, maxGram: 3, scale: 0.01, bias: Array(repeating: 0, count: width),
+            weights: (0..<buckets * width).map { _ in Int8.random(in: -100...100, using: &generator) })
+        let first = Array("保证一定没问题，绝对全网最低价".utf8), other = Array("abcdefg hijk".utf8)
+        var scratch = NgramModel.Scratch()
+        let before = first.withUnsafeBufferPointer { model.probabilities(ofNormalizedUTF8: $0, scratch: &scratch) }
+        for _ in 0..<254 { _ = other.withUnsafeBufferPointer { model.probabilities(ofNormalizedUTF8: $0, scratch: &scratch) } }
+        let after = first.withUnsafeBufferPointer { model.probabilities(ofNormalizedUTF8: $0, scratch: &scratch) }
+        #expect(after == before)
+    }
+
     /// The hash step over a scalar's four bytes, shortened for scalars whose high bytes are zero, is the
     /// four FNV-1a rounds the model was trained with: for every scalar, from random hashes.
     @Test func hashStepIsFourRoundsOfFNV() {
