@@ -98,7 +98,9 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
 
     final class Checker: RuleChecker {
         let rule: CadenceRule
-        private var log: ContactLog?
+        @exclusivity(unchecked) private var log: ContactLog?
+        /// `log`, handed to the record's work without a reference count (`ContactLog.withLog`).
+        @exclusivity(unchecked) private var logReference: Unmanaged<ContactLog>?
         private var rows: [Int32: CustomerRow] = [:]
         private var files = Interner()
         private var owners = Interner()
@@ -106,9 +108,10 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
         init(rule: CadenceRule) { self.rule = rule }
 
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            // Stored once (assigning it per record retained and released it again).
-            if self.log == nil { self.log = ContactLog.shared(context) }
-            let log = self.log.unsafelyUnwrapped
+            ContactLog.withLog(&log, &logReference, context) { log in check(record, context: context, emit: emit, log: log) }
+        }
+
+        private func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void, log: ContactLog) {
             guard record.dataset == .customers else {
                 _ = log.answered(record) ?? log.add(record, context: context, rule: rule.metadata, emit: emit)
                 return

@@ -121,17 +121,20 @@ public struct ClassifierRule: Rule, RuleKind {
                 modelNumber = context.modelOrdinal(rule.modelKey)
             }
             let model = modelNumber
-            // (The fields the record's shape lacks have no text: `columns` leaves them out.)
-            for (field, number) in planFields {
-                let index = context.fieldIndex(record, field: field, number: number)
+            // (The fields the record's shape lacks have no text: `columns` leaves them out.) By index: iterating the
+            // plan copied it and each field's name, a reference count apiece per record.
+            for position in planFields.indices {
+                let number = planFields[position].number
+                let index =
+                    context.knownFieldIndex(record, number: number)
+                    ?? context.fieldIndex(record, field: planFields[position].name, number: number)
                 guard
-                    let probabilities = context.modelProbabilities(
-                        record, at: index, model: model,
+                    let probability = context.modelProbability(
+                        record, at: index, model: model, label: rule.labelIndex,
                         score: { text, scratch in
                             text.bytes.withUnsafeBufferPointer { self.model.probabilities(ofNormalizedUTF8: $0, scratch: &scratch) }
                         })
                 else { continue }
-                let probability = probabilities[rule.labelIndex]
                 guard probability >= rule.minProbability else {
                     // Below the threshold: a function of the text alone, which the text memory keeps.
                     let fact = foundNothing ?? foundNothingFact(context)
@@ -139,6 +142,7 @@ public struct ClassifierRule: Rule, RuleKind {
                     context.noteTextHolds(fact, at: index)
                     continue
                 }
+                let field = planFields[position].name
                 guard let text = context.text(at: index) else { continue }
                 let shown = Self.twoDecimals(probability)
                 emit(

@@ -59,6 +59,22 @@ final class ContactLog {
     /// The channels in code order, made once (`Channel.allCases` makes an array per call: one per record logged).
     private static let channels = Channel.allCases
 
+    /// Calls `body` with the context's log (`shared`), kept in a checker's `log` (stored once: assigning it per record
+    /// retained and released it again) and `reference`. Handed over as `Unmanaged` does, without a reference count: a
+    /// checker reading its stored log into a local retained and released it per record, two atomic operations each
+    /// of the six rules on the log did per record.
+    @inline(__always)
+    static func withLog(
+        _ log: inout ContactLog?, _ reference: inout Unmanaged<ContactLog>?, _ context: CheckContext, _ body: (ContactLog) -> Void
+    ) {
+        if reference == nil {
+            let shared = ContactLog.shared(context)
+            log = shared
+            reference = Unmanaged.passUnretained(shared)
+        }
+        reference.unsafelyUnwrapped._withUnsafeGuaranteedRef(body)
+    }
+
     /// Logs a follow-up or message (once per record, whichever rule asks
     /// first) and returns its index; nil for records that are not a customer
     /// contact or cannot be placed in time, after reporting why.

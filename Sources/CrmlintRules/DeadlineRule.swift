@@ -97,13 +97,16 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
         /// With `first: true`: each customer's earliest start.
         @exclusivity(unchecked) private var firsts: [Int32: (event: Int32, clock: Int64)] = [:]
         @exclusivity(unchecked) private var log: ContactLog?
+        /// `log`, handed to the record's work without a reference count (`ContactLog.withLog`).
+        @exclusivity(unchecked) private var logReference: Unmanaged<ContactLog>?
 
         init(rule: DeadlineRule) { self.rule = rule }
 
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            // Stored once (assigning it per record retained and released it again).
-            if self.log == nil { self.log = ContactLog.shared(context) }
-            let log = self.log.unsafelyUnwrapped
+            ContactLog.withLog(&log, &logReference, context) { log in check(record, context: context, emit: emit, log: log) }
+        }
+
+        private func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void, log: ContactLog) {
             guard let index = log.answered(record) ?? log.add(record, context: context, rule: rule.metadata, emit: emit),
                 rule.start.matches(log, index, record: record, context: context)
             else { return }

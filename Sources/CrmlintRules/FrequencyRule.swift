@@ -77,7 +77,9 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
 
     final class Checker: RuleChecker {
         let rule: FrequencyRule
-        private var log: ContactLog?
+        @exclusivity(unchecked) private var log: ContactLog?
+        /// `log`, handed to the record's work without a reference count (`ContactLog.withLog`).
+        @exclusivity(unchecked) private var logReference: Unmanaged<ContactLog>?
         /// The contacts this rule counts, in reading order. `finish` groups just these: walking every
         /// customer's whole log (every contact, in time order, so each read of its columns missed the
         /// cache) to pick them out was most of this rule's finish, on the scan's serial tail.
@@ -86,9 +88,10 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
         init(rule: FrequencyRule) { self.rule = rule }
 
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            // Stored once (assigning it per record retained and released it again).
-            if self.log == nil { self.log = ContactLog.shared(context) }
-            let log = self.log.unsafelyUnwrapped
+            ContactLog.withLog(&log, &logReference, context) { log in check(record, context: context, emit: emit, log: log) }
+        }
+
+        private func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void, log: ContactLog) {
             guard let index = log.answered(record) ?? log.add(record, context: context, rule: rule.metadata, emit: emit),
                 rule.events.matches(log, index)
             else {

@@ -48,16 +48,19 @@ public struct QuietPeriodRule: DatasetExampleRule, RuleKind {
 
     final class Checker: RuleChecker {
         let rule: QuietPeriodRule
-        private var log: ContactLog?
+        @exclusivity(unchecked) private var log: ContactLog?
+        /// `log`, handed to the record's work without a reference count (`ContactLog.withLog`).
+        @exclusivity(unchecked) private var logReference: Unmanaged<ContactLog>?
         /// Events where the customer asked for the pause (few: kept as indices).
         private var triggers: [Int32] = []
 
         init(rule: QuietPeriodRule) { self.rule = rule }
 
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            // Stored once (assigning it per record retained and released it again).
-            if self.log == nil { self.log = ContactLog.shared(context) }
-            let log = self.log.unsafelyUnwrapped
+            ContactLog.withLog(&log, &logReference, context) { log in check(record, context: context, emit: emit, log: log) }
+        }
+
+        private func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void, log: ContactLog) {
             guard let index = log.answered(record) ?? log.add(record, context: context, rule: rule.metadata, emit: emit),
                 rule.trigger.matches(log, index, record: record, context: context)
             else { return }

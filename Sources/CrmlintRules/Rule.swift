@@ -633,6 +633,20 @@ public final class CheckContext {
         }
         return index
     }
+    /// `modelProbabilities(…)[label]`, read where the text memory keeps the text's scores without copying them
+    /// out: an array made and kept per record and rule (an allocation, its reference counts and its release)
+    /// was most of a classifier rule's time on a text seen before.
+    public func modelProbability(
+        _ record: Record, at index: Int, model: Int, label: Int, score: (NormalizedText, inout NgramModel.Scratch) -> [Float]
+    ) -> Float? {
+        guard cachedHasText[index] else { return nil }
+        if label < TextMemo.scoreLimit, remembered(at: index), Int(cachedMemo[index].scoreModel) == model,
+            label < Int(cachedMemo[index].scoreCount)
+        {
+            return cachedScores[index * TextMemo.scoreLimit + label]
+        }
+        return modelProbabilities(record, at: index, model: model, score: score).map { $0[label] }
+    }
 
     /// Label probabilities of the current record's field at `index` (`fieldIndex`) under the model numbered `model`
     /// (`modelOrdinal`): the classifier rules sharing a model, one per category, score each text once. By numbers, not
