@@ -61,8 +61,9 @@ final class ContactLog {
 
     /// Calls `body` with the context's log (`shared`), kept in a checker's `log` (stored once: assigning it per record
     /// retained and released it again) and `reference`. Handed over as `Unmanaged` does, without a reference count: a
-    /// checker reading its stored log into a local retained and released it per record, two atomic operations each
-    /// of the six rules on the log did per record.
+    /// checker reading its stored log into a local retained and released it per record, two atomic operations for
+    /// each rule on the log (eight in the bundled policy). `reference` is safe only while `log` holds the same
+    /// object: a checker sets both here, once, and never clears them.
     @inline(__always)
     static func withLog(
         _ log: inout ContactLog?, _ reference: inout Unmanaged<ContactLog>?, _ context: CheckContext, _ body: (ContactLog) -> Void
