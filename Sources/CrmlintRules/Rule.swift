@@ -633,6 +633,7 @@ public final class CheckContext {
         }
         return index
     }
+
     /// `modelProbabilities(…)[label]`, read where the text memory keeps the text's scores without copying them
     /// out: an array made and kept per record and rule (an allocation, its reference counts and its release)
     /// was most of a classifier rule's time on a text seen before.
@@ -640,12 +641,14 @@ public final class CheckContext {
         _ record: Record, at index: Int, model: Int, label: Int, score: (NormalizedText, inout NgramModel.Scratch) -> [Float]
     ) -> Float? {
         guard cachedHasText[index] else { return nil }
-        if label < TextMemo.scoreLimit, remembered(at: index), Int(cachedMemo[index].scoreModel) == model,
-            label < Int(cachedMemo[index].scoreCount)
-        {
-            return cachedScores[index * TextMemo.scoreLimit + label]
-        }
+        if let kept = keptScores(at: index, model: model), label < kept.count { return kept[label] }
         return modelProbabilities(record, at: index, model: model, score: score).map { $0[label] }
+    }
+
+    /// The scores the text memory keeps under `model` for the text of the field at `index`, in place; nil when it keeps none.
+    @inline(__always) private func keptScores(at index: Int, model: Int) -> UnsafeBufferPointer<Float>? {
+        guard remembered(at: index), Int(cachedMemo[index].scoreModel) == model else { return nil }
+        return UnsafeBufferPointer(start: cachedScores + index * TextMemo.scoreLimit, count: Int(cachedMemo[index].scoreCount))
     }
 
     /// Label probabilities of the current record's field at `index` (`fieldIndex`) under the model numbered `model`
@@ -668,13 +671,13 @@ public final class CheckContext {
             }
         }
         // The same text scored before (`TextMemo`): the same scores.
-        let remembers = remembered(at: index)
-        let limit = TextMemo.scoreLimit
-        if remembers, Int(cachedMemo[index].scoreModel) == model {
-            let known = Array(UnsafeBufferPointer(start: cachedScores + index * limit, count: Int(cachedMemo[index].scoreCount)))
+        if let kept = keptScores(at: index, model: model) {
+            let known = Array(kept)
             keep(known)
             return known
         }
+        let remembers = remembered(at: index)
+        let limit = TextMemo.scoreLimit
         guard let text = text(at: index) else { return nil }
         let probabilities = sharedWork { score(text, &modelScratch) }
         keep(probabilities)
