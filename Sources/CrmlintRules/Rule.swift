@@ -687,16 +687,18 @@ public final class CheckContext {
             cachedMemo[index].scoreModel = Int32(model)
             cachedMemo[index].scoreCount = Int32(probabilities.count)
             cachedMemo[index].state = 1
+            learntSinceLookUp = true
         }
         return probabilities
     }
     @exclusivity(unchecked) private var modelOrdinals: [String: Int] = [:]
     /// The last model asked for: the classifier rules of a pack share one.
     @exclusivity(unchecked) private var lastModel: (key: String, ordinal: Int)?
-    /// The number this context gives the model `key` (its file), for `modelProbabilities`.
+    /// The number of the model `key` (its file), for `modelProbabilities`: given by `factRegistry`, which the contexts
+    /// `forWorker` makes share, as they share the text memory that keeps scores under it.
     public func modelOrdinal(_ key: String) -> Int {
         if let lastModel, lastModel.key == key { return lastModel.ordinal }
-        let ordinal = modelOrdinals[key] ?? modelOrdinals.count
+        let ordinal = modelOrdinals[key] ?? factRegistry.model(key)
         modelOrdinals[key] = ordinal
         lastModel = (key, ordinal)
         return ordinal

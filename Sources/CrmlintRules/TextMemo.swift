@@ -272,4 +272,17 @@ final class TextFactRegistry: @unchecked Sendable {
         next += count
         return next - count
     }
+
+    private var modelNumbers: [String: Int] = [:]
+
+    /// The number of the model `key` (its file), the same in every context sharing this registry: the memory keeps a
+    /// text's scores under it (`scoreModel`), so workers meeting their models in different orders must agree on it.
+    func model(_ key: String) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = modelNumbers[key] { return known }
+        let number = modelNumbers.count
+        modelNumbers[key] = number
+        return number
+    }
 }

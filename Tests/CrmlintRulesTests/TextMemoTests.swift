@@ -237,4 +237,38 @@ import Testing
         }
         #expect(reported > 0, "the texts hold findings")
     }
+
+    /// Workers share one memory, which keeps a text's scores under its model's number: they must number models alike
+    /// whatever order they meet them in (a worker whose first records are of another dataset meets another model first).
+    @Test func workersNumberModelsAlikeAndReadOnlyTheirModelsScores() {
+        let parent = CheckContext(asOf: Date(), timeZone: TimeZone(identifier: "Asia/Shanghai")!)
+        let workers = [parent.forWorker(), parent.forWorker()]
+        let b0 = workers[0].modelOrdinal("models/b.model"), a0 = workers[0].modelOrdinal("models/a.model")
+        let a1 = workers[1].modelOrdinal("models/a.model"), b1 = workers[1].modelOrdinal("models/b.model")
+        #expect(a0 == a1)
+        #expect(b0 == b1)
+        #expect(a0 != b0)
+        func record(_ text: String, serial: Int) -> Record {
+            Record(dataset: .messages, file: "m.csv", line: serial + 2, position: serial + 1, fields: ["text": text], serial: serial)
+        }
+        var scored: [String] = []
+        func scores(_ model: String, _ values: [Float]) -> (NormalizedText, inout NgramModel.Scratch) -> [Float] {
+            { _, _ in
+                scored.append(model)
+                return values
+            }
+        }
+        let text = "这次的好处费下周给您"
+        // Worker 0 scores the text under model b; the next record hands what it learnt to the memory.
+        let first = record(text, serial: 1)
+        let index = workers[0].fieldIndex(first, field: "text")
+        #expect(workers[0].modelProbabilities(first, at: index, model: b0, score: scores("b", [0.6, 0.4])) == [0.6, 0.4])
+        _ = workers[0].fieldIndex(record("收到", serial: 2), field: "text")
+        // Worker 1 meets the text: model a's scores are a's, b's are the memory's.
+        let second = record(text, serial: 3)
+        let place = workers[1].fieldIndex(second, field: "text")
+        #expect(workers[1].modelProbability(second, at: place, model: a1, label: 1, score: scores("a", [0.25, 0.75])) == 0.75)
+        #expect(workers[1].modelProbability(second, at: place, model: b1, label: 0, score: scores("b again", [0.9, 0.1])) == 0.6)
+        #expect(scored == ["b", "a"])
+    }
 }
