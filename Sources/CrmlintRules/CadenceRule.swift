@@ -98,9 +98,7 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
 
     final class Checker: RuleChecker {
         let rule: CadenceRule
-        @exclusivity(unchecked) private var log: ContactLog?
-        /// `log`, handed to the record's work without a reference count (`ContactLog.withLog`).
-        @exclusivity(unchecked) private var logReference: Unmanaged<ContactLog>?
+        @exclusivity(unchecked) private var logHold = ContactLogHold()
         private var rows: [Int32: CustomerRow] = [:]
         private var files = Interner()
         private var owners = Interner()
@@ -108,7 +106,7 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
         init(rule: CadenceRule) { self.rule = rule }
 
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            ContactLog.withLog(&log, &logReference, context) { log in check(record, context: context, emit: emit, log: log) }
+            logHold.with(context) { log in check(record, context: context, emit: emit, log: log) }
         }
 
         private func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void, log: ContactLog) {
@@ -139,7 +137,7 @@ public struct CadenceRule: DatasetExampleRule, RuleKind {
         }
 
         override func finish(context: CheckContext, emit: (Finding) -> Void) {
-            guard let log else { return }
+            guard let log = logHold.log else { return }
             let asOf = Instant.seconds(context.asOf)
             let asOfDay = Instant.dayNumber(asOf, context.timeZone)
             for (customer, row) in rows.sorted(by: { $0.key < $1.key }) {

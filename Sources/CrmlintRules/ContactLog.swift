@@ -59,23 +59,6 @@ final class ContactLog {
     /// The channels in code order, made once (`Channel.allCases` makes an array per call: one per record logged).
     private static let channels = Channel.allCases
 
-    /// Calls `body` with the context's log (`shared`), kept in a checker's `log` (stored once: assigning it per record
-    /// retained and released it again) and `reference`. Handed over as `Unmanaged` does, without a reference count: a
-    /// checker reading its stored log into a local retained and released it per record, two atomic operations for
-    /// each rule on the log (eight in the bundled policy). `reference` is safe only while `log` holds the same
-    /// object: a checker sets both here, once, and never clears them.
-    @inline(__always)
-    static func withLog(
-        _ log: inout ContactLog?, _ reference: inout Unmanaged<ContactLog>?, _ context: CheckContext, _ body: (ContactLog) -> Void
-    ) {
-        if reference == nil {
-            let shared = ContactLog.shared(context)
-            log = shared
-            reference = Unmanaged.passUnretained(shared)
-        }
-        reference.unsafelyUnwrapped._withUnsafeGuaranteedRef(body)
-    }
-
     /// Logs a follow-up or message (once per record, whichever rule asks
     /// first) and returns its index; nil for records that are not a customer
     /// contact or cannot be placed in time, after reporting why.
@@ -360,5 +343,26 @@ struct EventFilter {
     func matches(_ log: ContactLog, _ index: Int, record: Record, context: CheckContext) -> Bool {
         guard matches(log, index) else { return false }
         return text?.matches(record, context: context) ?? true
+    }
+}
+
+/// A stateful checker's hold on its context's contact log (`ContactLog.shared`), taken on its first record.
+struct ContactLogHold {
+    /// The log, once taken (what `finish` reads).
+    private(set) var log: ContactLog?
+    /// `log`, handed to each record's work without a reference count: a checker reading its stored log into a
+    /// local retained and released it per record, two atomic operations for each rule on the log (eight in the
+    /// bundled policy). Safe because `log` holds the same object: both are set once, together, and never cleared.
+    private var reference: Unmanaged<ContactLog>?
+
+    /// Calls `body` with the context's log.
+    @inline(__always)
+    mutating func with(_ context: CheckContext, _ body: (ContactLog) -> Void) {
+        if reference == nil {
+            let shared = ContactLog.shared(context)
+            log = shared
+            reference = Unmanaged.passUnretained(shared)
+        }
+        reference.unsafelyUnwrapped._withUnsafeGuaranteedRef(body)
     }
 }

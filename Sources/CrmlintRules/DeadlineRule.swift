@@ -96,14 +96,12 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
         @exclusivity(unchecked) private var starts: [(event: Int32, clock: Int64)] = []
         /// With `first: true`: each customer's earliest start.
         @exclusivity(unchecked) private var firsts: [Int32: (event: Int32, clock: Int64)] = [:]
-        @exclusivity(unchecked) private var log: ContactLog?
-        /// `log`, handed to the record's work without a reference count (`ContactLog.withLog`).
-        @exclusivity(unchecked) private var logReference: Unmanaged<ContactLog>?
+        @exclusivity(unchecked) private var logHold = ContactLogHold()
 
         init(rule: DeadlineRule) { self.rule = rule }
 
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            ContactLog.withLog(&log, &logReference, context) { log in check(record, context: context, emit: emit, log: log) }
+            logHold.with(context) { log in check(record, context: context, emit: emit, log: log) }
         }
 
         private func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void, log: ContactLog) {
@@ -150,7 +148,7 @@ public struct DeadlineRule: DatasetExampleRule, RuleKind {
         }
 
         override func finish(context: CheckContext, emit: (Finding) -> Void) {
-            guard let log, case let .events(filter, early) = rule.done else { return }
+            guard let log = logHold.log, case let .events(filter, early) = rule.done else { return }
             let pending = rule.firstOnly ? firsts.values.sorted { $0.event < $1.event } : starts
             let asOf = Instant.seconds(context.asOf)
             for (event, clock) in pending {

@@ -77,9 +77,7 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
 
     final class Checker: RuleChecker {
         let rule: FrequencyRule
-        @exclusivity(unchecked) private var log: ContactLog?
-        /// `log`, handed to the record's work without a reference count (`ContactLog.withLog`).
-        @exclusivity(unchecked) private var logReference: Unmanaged<ContactLog>?
+        @exclusivity(unchecked) private var logHold = ContactLogHold()
         /// The contacts this rule counts, in reading order. `finish` groups just these: walking every
         /// customer's whole log (every contact, in time order, so each read of its columns missed the
         /// cache) to pick them out was most of this rule's finish, on the scan's serial tail.
@@ -88,7 +86,7 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
         init(rule: FrequencyRule) { self.rule = rule }
 
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            ContactLog.withLog(&log, &logReference, context) { log in check(record, context: context, emit: emit, log: log) }
+            logHold.with(context) { log in check(record, context: context, emit: emit, log: log) }
         }
 
         private func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void, log: ContactLog) {
@@ -101,7 +99,7 @@ public struct FrequencyRule: DatasetExampleRule, RuleKind {
         }
 
         override func finish(context: CheckContext, emit: (Finding) -> Void) {
-            guard let log else { return }
+            guard let log = logHold.log else { return }
             // Per customer (in customer order, as the log numbers them), each one's counted contacts earliest first,
             // ties in reading order: the order `log.events(of:)` gives. By counting (a comparison sort of the counted
             // contacts, reading the log's columns per comparison, cost more than walking every customer's log had).

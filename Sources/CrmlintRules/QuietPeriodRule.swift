@@ -48,16 +48,14 @@ public struct QuietPeriodRule: DatasetExampleRule, RuleKind {
 
     final class Checker: RuleChecker {
         let rule: QuietPeriodRule
-        @exclusivity(unchecked) private var log: ContactLog?
-        /// `log`, handed to the record's work without a reference count (`ContactLog.withLog`).
-        @exclusivity(unchecked) private var logReference: Unmanaged<ContactLog>?
+        @exclusivity(unchecked) private var logHold = ContactLogHold()
         /// Events where the customer asked for the pause (few: kept as indices).
         private var triggers: [Int32] = []
 
         init(rule: QuietPeriodRule) { self.rule = rule }
 
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
-            ContactLog.withLog(&log, &logReference, context) { log in check(record, context: context, emit: emit, log: log) }
+            logHold.with(context) { log in check(record, context: context, emit: emit, log: log) }
         }
 
         private func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void, log: ContactLog) {
@@ -68,7 +66,7 @@ public struct QuietPeriodRule: DatasetExampleRule, RuleKind {
         }
 
         override func finish(context: CheckContext, emit: (Finding) -> Void) {
-            guard let log, !triggers.isEmpty else { return }
+            guard let log = logHold.log, !triggers.isEmpty else { return }
             // The triggers as one bit per logged event: a set of them, hashed at each of a customer's events, was
             // most of this rule's finish, on the scan's serial tail.
             var isTrigger = [UInt64](repeating: 0, count: (log.count + 63) / 64)
