@@ -335,12 +335,11 @@ public struct PatternRule: Rule, RuleKind {
                     }
                 }
                 guard let text = context.text(at: index) else { continue }
-                let field = columnNames[position]
                 let words = firstSlot == nil ? nil : context.wordHits(at: index)
                 let reportedNothing = text.bytes.withUnsafeBufferPointer { buffer in
                     scan(
-                        buffer, from: from, fieldIndex: index, text: text, record: record, field: field, context: context, words: words,
-                        emit: emit)
+                        buffer, from: from, fieldIndex: index, text: text, record: record, column: position, context: context,
+                        words: words, emit: emit)
                 }
                 if reportedNothing { context.noteTextHolds(foundNothing, at: index) }
             }
@@ -349,8 +348,10 @@ public struct PatternRule: Rule, RuleKind {
         /// Runs the entries from `from` on (those before it the prefilter ruled out) on the field at
         /// `fieldIndex` of the context's cache; true when it reported nothing (every hit within its limit
         /// or excepted, no match limit): a function of the text alone, which the text memo keeps.
+        /// (The field's name is read from `columnNames[column]` only to report: copied per scan, it was a reference count
+        /// and its release, as was each entry's matcher, which only entries that are not flat and limit findings read.)
         private func scan(
-            _ buffer: UnsafeBufferPointer<UInt8>, from: Int, fieldIndex: Int, text: NormalizedText, record: Record, field: String,
+            _ buffer: UnsafeBufferPointer<UInt8>, from: Int, fieldIndex: Int, text: NormalizedText, record: Record, column: Int,
             context: CheckContext, words: (present: LiteralPrefilter.PresentSets, places: LiteralPrefilter.Places)?, emit: (Finding) -> Void
         ) -> Bool {
             var limitReported = false
@@ -370,7 +371,6 @@ public struct PatternRule: Rule, RuleKind {
                 if let first = jumpsFrom, next < entryCount {
                     next = context.firstAllowedEntry(first + next..<first + entryCount, at: fieldIndex) - first
                 }
-                let matcher = rule.matchers[index]
                 let hits: [TextMatcher.Hit]
                 do {
                     if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter {
@@ -392,14 +392,17 @@ public struct PatternRule: Rule, RuleKind {
                                 return try flatHits(
                                     entry, firstLeaf: firstLeaf, in: buffer, scratch: context.scratch, allowed: allowed, runs: runs)
                             }
-                            return try matcher.hits(in: buffer, scratch: context.scratch, firstLeaf: firstLeaf, runs: runs)
+                            return try rule.matchers[index].hits(in: buffer, scratch: context.scratch, firstLeaf: firstLeaf, runs: runs)
                         }
                     } else {
-                        hits = try matcher.hits(in: buffer, scratch: context.scratch)
+                        hits = try rule.matchers[index].hits(in: buffer, scratch: context.scratch)
                     }
                 } catch {
                     limitReported = true
-                    emit(limitFinding(error, pattern: matcher.writtenPatterns.first?.source ?? "", record: record, field: field))
+                    emit(
+                        limitFinding(
+                            error, pattern: rule.matchers[index].writtenPatterns.first?.source ?? "", record: record,
+                            field: columnNames[column]))
                     continue
                 }
                 for hit in hits {
@@ -413,7 +416,7 @@ public struct PatternRule: Rule, RuleKind {
                         message = limit.message.render(over, detail: "\(over["value"]!), limit \(over["limit"]!)")
                     }
                     if cancelled(
-                        hit.range, buffer, context: context, record: record, field: field, limitReported: &limitReported, emit: emit)
+                        hit.range, buffer, context: context, record: record, column: column, limitReported: &limitReported, emit: emit)
                     {
                         continue
                     }
@@ -423,6 +426,7 @@ public struct PatternRule: Rule, RuleKind {
             }
             // (Most scans keep nothing: merging no hits and the occurrences' table cost ~300 instructions a scan.)
             guard !kept.isEmpty else { return !limitReported }
+            let field = columnNames[column]
             var occurrences: [String: Int] = [:]
             for phrase in PhraseSpans.merge(kept, in: buffer) {
                 // One finding per phrase and rule: a second rule of the pack may still report the same words.
@@ -528,7 +532,7 @@ public struct PatternRule: Rule, RuleKind {
 
         private func cancelled(
             _ hit: Range<Int>, _ buffer: UnsafeBufferPointer<UInt8>, context: CheckContext, record: Record,
-            field: String, limitReported: inout Bool, emit: (Finding) -> Void
+            column: Int, limitReported: inout Bool, emit: (Finding) -> Void
         ) -> Bool {
             if rule.skipQuoted, Quotes.encloses(hit, in: buffer) { return true }
             for condition in rule.unless {
@@ -536,7 +540,7 @@ public struct PatternRule: Rule, RuleKind {
                     if try condition.holds(around: hit, in: buffer, scratch: context.scratch) { return true }
                 } catch {
                     limitReported = true
-                    emit(limitFinding(error, pattern: condition.pattern.source, record: record, field: field))
+                    emit(limitFinding(error, pattern: condition.pattern.source, record: record, field: columnNames[column]))
                 }
             }
             return false
