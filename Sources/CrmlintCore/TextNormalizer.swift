@@ -8,11 +8,19 @@ import Foundation
 /// removed, except a mask (`*`) between two Chinese numerals. `origins[i]`
 /// is the index, in Unicode scalars of the original, of the scalar that
 /// produced normalised byte `i`, so findings point at what the user wrote.
-public struct NormalizedText: Sendable {
+///
+/// A class (its parts never change, so it behaves as a value): a copy is one reference count, not one per part (three).
+public final class NormalizedText: Sendable {
     public let original: String
     public let bytes: [UInt8]
     /// One entry per normalised byte, plus a final entry: the original's scalar count.
     public let origins: [Int32]
+
+    public init(original: String, bytes: [UInt8], origins: [Int32]) {
+        self.original = original
+        self.bytes = bytes
+        self.origins = origins
+    }
 
     /// Original scalar range covered by a normalised byte range.
     public func originalScalarRange(of byteRange: Range<Int>) -> Range<Int> {
