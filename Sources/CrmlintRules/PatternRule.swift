@@ -274,11 +274,11 @@ public struct PatternRule: Rule, RuleKind {
 
         /// How the rule's pattern number `leaf` runs on the current field.
         private func run(
-            leaf: Int, slot: Int, allowed: Bool, prefilter: LiteralPrefilter, present: LiteralPrefilter.PresentSets,
-            places: LiteralPrefilter.Places, in buffer: UnsafeBufferPointer<UInt8>
+            leaf: Int, slot: Int, allowed: Bool, prefilter: LiteralPrefilter, context: CheckContext, fieldIndex: Int,
+            in buffer: UnsafeBufferPointer<UInt8>
         ) -> TextMatcher.Run {
             guard allowed else { return .skip }
-            guard let positions = prefilter.starts(slot: slot, in: places, present: present, text: buffer) else { return .scan }
+            guard let positions = context.wordStarts(slot: slot, at: fieldIndex, prefilter: prefilter, text: buffer) else { return .scan }
             // The pattern keeps its anchored twin (one atomic load once made): a table of twins per checker hashed the
             // leaf's number on every run.
             return .at(positions, anchored: allLeaves[leaf].anchored(), resumingInDigitRuns: prefilter.startsOutsideDigitRuns(slot: slot))
@@ -335,11 +335,12 @@ public struct PatternRule: Rule, RuleKind {
                     }
                 }
                 guard let text = context.text(at: index) else { continue }
-                let words = firstSlot == nil ? nil : context.wordHits(at: index)
+                // The field's words marked, for the scan to read in place (`CheckContext.judgeWords`).
+                let marked = firstSlot != nil && context.markWords(at: index)
                 let reportedNothing = text.bytes.withUnsafeBufferPointer { buffer in
                     scan(
                         buffer, from: from, fieldIndex: index, text: text, record: record, column: position, context: context,
-                        words: words, emit: emit)
+                        marked: marked, emit: emit)
                 }
                 if reportedNothing { context.noteTextHolds(foundNothing, at: index) }
             }
@@ -349,10 +350,11 @@ public struct PatternRule: Rule, RuleKind {
         /// `fieldIndex` of the context's cache; true when it reported nothing (every hit within its limit
         /// or excepted, no match limit): a function of the text alone, which the text memo keeps.
         /// (The field's name is read from `columnNames[column]` only to report: copied per scan, it was a reference count
-        /// and its release, as was each entry's matcher, which only entries that are not flat and limit findings read.)
+        /// and its release, as was each entry's matcher, which only entries run without their flat form, and limit
+        /// findings, read.)
         private func scan(
             _ buffer: UnsafeBufferPointer<UInt8>, from: Int, fieldIndex: Int, text: NormalizedText, record: Record, column: Int,
-            context: CheckContext, words: (present: LiteralPrefilter.PresentSets, places: LiteralPrefilter.Places)?, emit: (Finding) -> Void
+            context: CheckContext, marked: Bool, emit: (Finding) -> Void
         ) -> Bool {
             var limitReported = false
             // Every hit that survives its limit and exceptions, from every entry; merged below,
@@ -363,7 +365,9 @@ public struct PatternRule: Rule, RuleKind {
             let entryCount = rule.matchers.count
             // The entries the prefilter allows, from `from` (allowed) on, found a word of verdicts at a time: asking
             // each entry in turn (a rule has up to 60) was a tenth of this function, with its matcher copied to ask.
-            let jumpsFrom = words == nil ? nil : firstSlot
+            let jumpsFrom = marked ? firstSlot : nil
+            // (Once per scan: read per entry, it was a count and its release each.)
+            let prefilter = marked ? context.prefilter : nil
             var next = from
             while next < entryCount {
                 let index = next
@@ -373,20 +377,21 @@ public struct PatternRule: Rule, RuleKind {
                 }
                 let hits: [TextMatcher.Hit]
                 do {
-                    if let words, let leafSlot = firstLeafSlot, let prefilter = context.prefilter {
+                    if let leafSlot = firstLeafSlot, let prefilter {
                         // The entry's patterns judged at once (`LiteralPrefilter.judge`), then read by their bit.
                         let firstLeaf = leafOffsets[index]
                         let leafEnd = index + 1 < leafOffsets.count ? leafOffsets[index + 1] : allLeaves.count
                         hits = try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: (leafEnd - firstLeaf + 63) >> 6) { verdicts in
-                            prefilter.judge(leafSlot + firstLeaf..<leafSlot + leafEnd, present: words.present, into: verdicts)
+                            context.judgeWords(
+                                leafSlot + firstLeaf..<leafSlot + leafEnd, at: fieldIndex, prefilter: prefilter, into: verdicts)
                             let verdicts = UnsafeBufferPointer(verdicts)
                             @inline(__always) func allowed(_ leaf: Int) -> Bool {
                                 LiteralPrefilter.allows(entry: leaf &- firstLeaf, verdicts: verdicts)
                             }
                             func runs(_ leaf: Int) -> TextMatcher.Run {
                                 run(
-                                    leaf: leaf, slot: leafSlot + leaf, allowed: allowed(leaf), prefilter: prefilter, present: words.present,
-                                    places: words.places, in: buffer)
+                                    leaf: leaf, slot: leafSlot + leaf, allowed: allowed(leaf), prefilter: prefilter, context: context,
+                                    fieldIndex: fieldIndex, in: buffer)
                             }
                             if let entry = flatEntries[index] {
                                 return try flatHits(

@@ -288,7 +288,7 @@ public final class CheckContext {
     @exclusivity(unchecked) private var learntSinceLookUp = false
     /// Fact numbers given so far, by what they were asked for: this context's copy of `factRegistry`'s.
     @exclusivity(unchecked) private var factNumbers: [TextFactRegistry.Key: Int] = [:]
-    /// Shared with the contexts `forWorker` makes: a fact has one number in every memory they share.
+    /// Shared with the contexts `forWorker` makes: a fact, and a model (`modelOrdinal`), has one number in every memory they share.
     @exclusivity(unchecked) private var factRegistry = TextFactRegistry()
 
     /// The first of `count` consecutive fact numbers for `key`, the same each time it is asked.
@@ -734,6 +734,26 @@ public final class CheckContext {
         guard let prefilter else { return nil }
         if !cachedMarked[index] { markWords(at: index, prefilter: prefilter) }
         return (cachedPresent[index]!, cachedPlaces[index])
+    }
+
+    /// Marks the field at `index` as `wordHits(at:)` does, without copying what it found out; false without a prefilter.
+    @inline(__always) func markWords(at index: Int) -> Bool {
+        guard let prefilter else { return false }
+        if !cachedMarked[index] { markWords(at: index, prefilter: prefilter) }
+        return true
+    }
+
+    /// `prefilter.judge` on the word sets present in the field at `index`, marked (`markWords(at:)`), read in
+    /// place: a copy of the field's word hits handed to each scan was three reference counts and their releases.
+    @inline(__always) func judgeWords(
+        _ slots: Range<Int>, at index: Int, prefilter: LiteralPrefilter, into verdicts: UnsafeMutableBufferPointer<UInt64>
+    ) {
+        prefilter.judge(slots, present: cachedPresent[index].unsafelyUnwrapped, into: verdicts)
+    }
+
+    /// `prefilter.starts(slot:in:present:text:)` for the field at `index`, marked, read in place (`judgeWords`).
+    @inline(__always) func wordStarts(slot: Int, at index: Int, prefilter: LiteralPrefilter, text: UnsafeBufferPointer<UInt8>) -> [Int]? {
+        prefilter.starts(slot: slot, in: cachedPlaces[index], present: cachedPresent[index].unsafelyUnwrapped, text: text)
     }
 
     /// Runs the prefilter over the field at `index` of the text cache.

@@ -252,8 +252,9 @@ final class TextMemo: @unchecked Sendable {
     }
 }
 
-/// Numbers for facts about texts (`CheckContext.textFact`), one registry for the contexts that share a
-/// text memory: a fact is the same bit in every one of them whichever thread asked for it first.
+/// Numbers for facts about texts (`CheckContext.textFact`) and for models (`CheckContext.modelOrdinal`), one registry
+/// for the contexts that share a text memory: a fact is the same bit, and a model's scores are kept under the same
+/// number, in every one of them whichever thread asked for it first.
 final class TextFactRegistry: @unchecked Sendable {
     enum Key: Hashable {
         case named(String)
