@@ -508,7 +508,10 @@ public struct PatternRule: Rule, RuleKind {
         ) throws -> [TextMatcher.Hit] {
             let first = repeatedLeaf[leaf]
             guard first >= 0 else {
-                return try TextMatcher.hits(of: allLeaves[leaf], group: group, run: run(), in: buffer, scratch: scratch)
+                // The run first: a leaf the prefilter skips needs no pattern (taken from `allLeaves`, a count and its release).
+                let run = run()
+                if case .skip = run { return [] }
+                return try TextMatcher.hits(of: allLeaves[leaf], group: group, run: run, in: buffer, scratch: scratch)
             }
             for memo in leafMemo where memo.generation == leafGeneration && memo.leaf == first && memo.group == group {
                 return memo.hits
