@@ -21,9 +21,7 @@ public enum FieldNumbers {
     /// The names of the fixed numbers above, in their order: the table of other names starts after them.
     static let fixedNames = ["customer_id", "rep", "owner", "direction", "recipient_type", "recipient", "channel", "id"]
 
-    nonisolated(unsafe) private static var numbers: [String: Int] = Dictionary(
-        uniqueKeysWithValues: fixedNames.enumerated().map { ($1, $0) })
-    private static let lock = NSLock()
+    private static let numbering = NameNumbering(fixed: fixedNames)
 
     /// The number of `dataset`'s identity field (`Dataset.identityField`), or nil when it has none.
     /// (Every dataset has one; the optional keeps callers ready for one without.)
@@ -35,12 +33,5 @@ public enum FieldNumbers {
     }
 
     /// The number of `name`: the same for the same name, from 0 up.
-    public static func number(of name: String) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        if let known = numbers[name] { return known }
-        let next = numbers.count
-        numbers[name] = next
-        return next
-    }
+    public static func number(of name: String) -> Int { numbering.number(of: name) }
 }

@@ -1,3 +1,4 @@
+import CrmlintCore
 import Foundation
 
 #if canImport(Glibc)
@@ -274,16 +275,9 @@ final class TextFactRegistry: @unchecked Sendable {
         return next - count
     }
 
-    private var modelNumbers: [String: Int] = [:]
+    private let modelNumbers = NameNumbering()
 
     /// The number of the model `key` (its file), the same in every context sharing this registry: the memory keeps a
     /// text's scores under it (`scoreModel`), so workers meeting their models in different orders must agree on it.
-    func model(_ key: String) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        if let known = modelNumbers[key] { return known }
-        let number = modelNumbers.count
-        modelNumbers[key] = number
-        return number
-    }
+    func model(_ key: String) -> Int { modelNumbers.number(of: key) }
 }
