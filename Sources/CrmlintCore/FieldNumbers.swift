@@ -1,5 +1,3 @@
-import Foundation
-
 /// Field names as small numbers, handed out once per name for the whole
 /// process: a rule checker numbers its fields when it is made, and the
 /// per-record cache (`CheckContext.fieldIndex(_:field:number:)`) finds a field

@@ -731,12 +731,12 @@ public final class CheckContext {
 
     /// The same for the field at `index` in the per-record cache (`fieldIndex`).
     public func wordHits(at index: Int) -> (present: LiteralPrefilter.PresentSets, places: LiteralPrefilter.Places)? {
-        guard let prefilter else { return nil }
-        if !cachedMarked[index] { markWords(at: index, prefilter: prefilter) }
+        guard markWords(at: index) else { return nil }
         return (cachedPresent[index]!, cachedPlaces[index])
     }
 
-    /// Marks the field at `index` as `wordHits(at:)` does, without copying what it found out; false without a prefilter.
+    /// Marks the field at `index` (once per record), without copying what it found out (`wordHits(at:)` returns a copy);
+    /// false without a prefilter.
     @inline(__always) func markWords(at index: Int) -> Bool {
         guard let prefilter else { return false }
         if !cachedMarked[index] { markWords(at: index, prefilter: prefilter) }
