@@ -152,22 +152,7 @@ public final class ContactDetector: @unchecked Sendable {
         in bytes: UnsafeBufferPointer<UInt8>, scratch: MatchScratch, context: ValidationContext,
         useContext: Bool = true, profile known: DigitView.Profile? = nil
     ) throws -> [ContactHit] {
-        // Cheap checks first: most texts hold no digits, `@` or messenger name at all.
-        var profile = DigitView.Profile()
-        var precise = true
-        if formsReadDigits {
-            profile = known ?? DigitView.profile(bytes)
-            precise = profile.asciiDigits >= minimumDigits
-        } else if minimumDigits > 0 {
-            // The given profile's count is the same (in valid UTF-8 every ASCII digit starts a character).
-            var digits = known?.asciiDigits ?? 0
-            if known == nil { for byte in bytes where byte &- 0x30 < 10 { digits += 1 } }
-            precise = digits >= minimumDigits
-        }
-        if precise, let requiredByte, !bytes.contains(requiredByte) { precise = false }
-        if precise, needsMessengerTrigger, !Self.hasMessengerTrigger(bytes) { precise = false }
-        var formApplies = false
-        for form in forms where form.mayApply(bytes, profile) { formApplies = true; break }
+        let (precise, formApplies, profile) = cheapChecks(bytes, profile: known)
         if !precise, !formApplies { return [] }
 
         var found: [ContactHit] = []
@@ -203,6 +188,36 @@ public final class ContactDetector: @unchecked Sendable {
             found.removeAll { hit in stronger.contains { $0.overlaps(hit.range) } }
         }
         return found.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    }
+
+    /// Whether `hits` may find anything in `bytes` (normalised text, `profile` its `DigitView.profile`): the
+    /// cheap checks it makes before any pattern runs. False means it finds nothing.
+    public func mayHit(_ bytes: UnsafeBufferPointer<UInt8>, profile: DigitView.Profile) -> Bool {
+        let (precise, formApplies, _) = cheapChecks(bytes, profile: profile)
+        return precise || formApplies
+    }
+
+    /// Cheap checks first: most texts hold no digits, `@` or messenger name at all. Whether the patterns may
+    /// match (`precise`), whether a typed form may apply, and the profile the forms were asked with.
+    private func cheapChecks(
+        _ bytes: UnsafeBufferPointer<UInt8>, profile known: DigitView.Profile?
+    ) -> (precise: Bool, formApplies: Bool, profile: DigitView.Profile) {
+        var profile = DigitView.Profile()
+        var precise = true
+        if formsReadDigits {
+            profile = known ?? DigitView.profile(bytes)
+            precise = profile.asciiDigits >= minimumDigits
+        } else if minimumDigits > 0 {
+            // The given profile's count is the same (in valid UTF-8 every ASCII digit starts a character).
+            var digits = known?.asciiDigits ?? 0
+            if known == nil { for byte in bytes where byte &- 0x30 < 10 { digits += 1 } }
+            precise = digits >= minimumDigits
+        }
+        if precise, let requiredByte, !bytes.contains(requiredByte) { precise = false }
+        if precise, needsMessengerTrigger, !Self.hasMessengerTrigger(bytes) { precise = false }
+        var formApplies = false
+        for form in forms where form.mayApply(bytes, profile) { formApplies = true; break }
+        return (precise, formApplies, profile)
     }
 
     private static let triggerBytes = ContactDetectors.messengerTriggers.map { Array($0.utf8) }

@@ -72,7 +72,14 @@ public final class Redactor: @unchecked Sendable {
     /// `text` with every contact detail masked. Digit runs of `minimumRun`
     /// or more digits are masked even when no detector validates them.
     public func redact(_ text: String, minimumRun: Int = 7) -> String {
-        guard text.utf8.count >= 5, Self.mayHoldDetail(text) else { return text }
+        guard text.utf8.count >= 5 else { return text }
+        // ASCII text is its own normalisation: ruled out here without the lock, the memo or a copy (a finding's
+        // record and customer ids, each one new, were ~12,000 instructions each through them: 1.3 % of a scan).
+        // Other text is asked after it is normalised (`compute`), as the detectors see it: read as written, a
+        // phone in superscript digits (¹³⁸…), a trigger split by a space (加 我) or a Traditional one went unmasked.
+        if skipsUnmatchable, text.withUTF8InPlace({ bytes in Self.isASCII(bytes) && !mayMask(bytes, minimumRun: minimumRun) }) {
+            return text
+        }
         lock.lock()
         defer { lock.unlock() }
         let key = Key(text: text, minimumRun: minimumRun)
@@ -126,6 +133,7 @@ public final class Redactor: @unchecked Sendable {
         normalized.bytes.withUnsafeBufferPointer { buffer in
             // Made once for the detectors that read it and the spoken runs below.
             let profile = DigitView.profile(buffer)
+            guard mayMask(buffer, minimumRun: minimumRun, profile: profile) else { return }
             for detector in ContactDetectors.all {
                 let hits = try? detector.hits(
                     in: buffer, scratch: scratch, context: ValidationContext(), useContext: false, profile: profile)
@@ -188,64 +196,30 @@ public final class Redactor: @unchecked Sendable {
         return String(result)
     }
 
-    /// Cheap check before normalising: a detail needs 5+ digits (Chinese numerals count), an `@`,
-    /// a spelled-out at and dot, or a messenger name.
-    static func mayHoldDetail(_ text: String) -> Bool {
-        text.withUTF8InPlace { mayHoldDetail(utf8: $0) }
+    /// Whether `compute` may mask anything in `bytes`, normalised text (`profile`: its `DigitView.profile`): a
+    /// detector's cheap checks pass (`ContactDetector.mayHit`), or, below `Int.max`, a fallback's needs are
+    /// there (digits for a run of `minimumRun`, an at, a messenger word). Each is the check that part of
+    /// `compute` makes before it reads the text, so false means the text comes back unchanged. Always true
+    /// for a redactor that runs every pattern (`skipsUnmatchable` off: the tests' reference).
+    func mayMask(_ bytes: UnsafeBufferPointer<UInt8>, minimumRun: Int, profile: DigitView.Profile) -> Bool {
+        guard skipsUnmatchable else { return true }
+        for detector in ContactDetectors.all where detector.mayHit(bytes, profile: profile) { return true }
+        guard minimumRun < Int.max else { return false }
+        // Digit runs count digits and a final X; spoken runs, digits and numerals.
+        if profile.asciiDigits + 1 >= minimumRun || profile.asciiDigits + profile.numerals >= minimumRun { return true }
+        let needs = FallbackNeeds(bytes)
+        return needs.atSign || needs.spelledAt || needs.messengerTrigger
     }
 
-    /// The same on a text's UTF-8 bytes, in one pass that decodes only the three- and four-byte characters
-    /// (walking the text's scalars twice and its bytes once was ~2,500 instructions a text, and every
-    /// finding's message, excerpt and identifiers are asked).
-    static func mayHoldDetail(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var digits = 0
-        var fullWidthLetter = false
-        var index = 0
-        let count = bytes.count
-        while index < count {
-            let lead = bytes[index]
-            let scalar: UInt32
-            if lead < 0x80 {
-                if lead &- 0x30 < 10 {
-                    digits += 1
-                    if digits >= 5 { return true }
-                } else if lead == 0x40 {
-                    return true
-                }
-                index += 1
-                continue
-            } else if lead < 0xE0 {
-                // U+0080–U+07FF: no digit, at sign or full-width letter among them.
-                index += 2
-                continue
-            } else if lead < 0xF0 {
-                guard index + 2 < count else { break }
-                scalar = UInt32(lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
-                index += 3
-            } else {
-                guard index + 3 < count else { break }
-                scalar =
-                    UInt32(lead & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12 | UInt32(bytes[index + 2] & 0x3F) << 6
-                    | UInt32(bytes[index + 3] & 0x3F)
-                index += 4
-            }
-            switch scalar {
-            case 0xFF10...0xFF19, 0x1D7CE...0x1D7FF, 0x2460...0x249B, 0x2776...0x2793:
-                digits += 1
-                if digits >= 5 { return true }
-            case 0xFF20, 0xFE6B: return true
-            case 0xFF21...0xFF5A: fullWidthLetter = true
-            case 0x3007...0x9F6F where DigitView.numeralValue(scalar) != nil:
-                digits += 1
-                if digits >= 5 { return true }
-            default: break
-            }
-        }
-        // Messenger names, ASCII case-insensitively, found as the messenger detector's own prefilter finds
-        // them (a comparison of every trigger at every byte here was most of a finding's redaction).
-        if SpelledEmailFinder.mayApply(bytes) || ContactDetector.hasMessengerTrigger(bytes) { return true }
-        // Full-width letters fold under NFKC: they may spell either.
-        return fullWidthLetter
+    /// The same, with the profile made here.
+    func mayMask(_ bytes: UnsafeBufferPointer<UInt8>, minimumRun: Int) -> Bool {
+        mayMask(bytes, minimumRun: minimumRun, profile: DigitView.profile(bytes))
+    }
+
+    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var high: UInt8 = 0
+        for byte in bytes { high |= byte }
+        return high < 0x80
     }
 
     static func isDigitLike(_ scalar: Unicode.Scalar) -> Bool {

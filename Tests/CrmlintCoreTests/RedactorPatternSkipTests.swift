@@ -18,6 +18,9 @@ import Testing
         "13812345678", "138-1234-5678", "138 1234 5678", "2024-03-15", "110101199003070011", "6222021234567890123",
         "一三八一二三四五六七八", "*****", "138****5678", "x", "X", "12", "123456", "1234567", "12345678901",
         " ", "  ", "\t", "，", "好的", "您", "价格", "联系", "加", "给您准备了价值1000元的礼盒", "这单成了给您个人返3个点",
+        // Characters that normalise into digits, at signs, letters or trigger words (the gate reads the text normalised).
+        "¹³⁸", "¹²³⁴⁵⁶⁷⁸", "₁₃₉", "₀₁₂₃₄₅₆₇₈₉", "⑩⑪", "①", "０１２３４", "𝟏𝟑𝟖", "兩", "零", "加 我", "企鵝", "扣 扣", "ｗｘ", "ＱＱ",
+        "𝐰𝐱", "ⓦⓧ", "＠", "﹫", "ａｔ", "ｄｏｔ", "點", "艾 特", "MSG0000000034", "CRM-2021-003424",
     ]
 
     static func texts(count: Int, seed: UInt64) -> [String] {
@@ -25,6 +28,27 @@ import Testing
         return (0..<count).map { _ in
             (0..<Int.random(in: 1...7, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }
                 .joined(separator: ["", "", " ", "，"].randomElement(using: &generator)!)
+        }
+    }
+
+    /// The gate before the memo and the patterns (`Redactor.mayMask`: on ASCII text as written, on other text once
+    /// normalised) rules out only texts that every pattern run leaves unchanged; on these texts it rules out many.
+    @Test func theGateRulesOutOnlyTextsNothingMasks() {
+        let texts = Self.pieces + Self.texts(count: 3_000, seed: 52)
+        for minimumRun in [7, 11, Int.max] {
+            let gated = Redactor(), running = Redactor(skippingUnmatchablePatterns: false)
+            var (ruledOut, masked) = (0, 0)
+            for text in texts {
+                let redacted = running.redact(text, minimumRun: minimumRun)
+                #expect(gated.redact(text, minimumRun: minimumRun) == redacted, "\(text) (minimum run \(minimumRun))")
+                if redacted != text { masked += 1 }
+                let normalized = TextNormalizer().normalize(text).bytes
+                if !normalized.withUnsafeBufferPointer({ gated.mayMask($0, minimumRun: minimumRun) }) {
+                    ruledOut += 1
+                    #expect(redacted == text, "ruled out but masked: \(text) (minimum run \(minimumRun))")
+                }
+            }
+            #expect(ruledOut > 100 && masked > 100, "minimum run \(minimumRun): \(ruledOut) ruled out, \(masked) masked")
         }
     }
 

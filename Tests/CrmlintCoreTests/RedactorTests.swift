@@ -26,6 +26,22 @@ import Testing
         #expect(!redactor.redact(input).contains("34567890"))
     }
 
+    /// Details typed in characters that normalise to digits or fold into a trigger word, which a check
+    /// of the text as written let through unmasked although the detectors, reading it normalised, report them.
+    @Test func masksDetailsThatOnlyNormalisingReveals() {
+        for (text, expected) in [
+            ("电话¹⁵⁹¹⁰¹²⁶⁸⁶⁵，11月2日送到", "电话¹⁵⁹****⁶⁸⁶⁵，11月2日送到"), // superscript digits
+            ("客户电话 ₁₃₈₁₂₃₄₅₆₇₈", "客户电话 ₁₃₈****₅₆₇₈"), // subscript digits
+            ("师傅，加 我 wangwei88 联系", "师傅，加 我 ********* 联系"), // 加我 with a space typed inside
+        ] {
+            #expect(redactor.redact(text) == expected, "\(text)")
+            #expect(redactor.excerpt(of: text, hit: 0..<2, context: 40) == expected, "\(text)")
+        }
+        // Record and customer ids: validated details only.
+        #expect(redactor.redactValidated("₁₃₈₁₂₃₄₅₆₇₈") == "₁₃₈****₅₆₇₈")
+        #expect(redactor.redactValidated("MSG0000000034") == "MSG0000000034")
+    }
+
     @Test func leavesOrdinaryTextAlone() {
         #expect(redactor.redact("报价120万，交期3月15日") == "报价120万，交期3月15日")
     }
