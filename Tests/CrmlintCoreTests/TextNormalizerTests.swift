@@ -1,4 +1,5 @@
 import Foundation
+import TestHelpers
 import Testing
 
 @testable import CrmlintCore
@@ -34,6 +35,38 @@ import Testing
         #expect(text("138 1234 5678") == "138 1234 5678")
         #expect(text("零 abc") == "零 abc")
         #expect(text("价格 1.5万") == "价格 1.5万")
+        // A mask between two Chinese numerals stays (the digits of a masked number); between other Han it goes.
+        #expect(text("一三九****四五六七") == "一三九****四五六七")
+        #expect(text("兩*三") == "两*三") // 兩 is written 两: a numeral as the digit view reads the text
+        #expect(text("\u{F9B2}*三") == "零*三") // a compatibility form of 零
+        #expect(text("价格**合理") == "价格合理")
+        #expect(text("零*故障") == "零故障")
+    }
+
+    /// Mappings of every length (one byte to the longest kept, two to six bytes, dropped) side by side come out
+    /// as each scalar's own mapping, in order, each byte's origin its scalar: the normaliser copies short
+    /// mappings four bytes at a time and moves on by their length.
+    @Test func mixedMappingsComeOutAsEachScalarsOwn() {
+        // Each scalar and what it is written as (NFKC, then Simplified; the longest mappings keep the original).
+        let mappings: [(Unicode.Scalar, String)] = [
+            ("a", "a"), ("Z", "Z"), ("7", "7"), ("Ａ", "A"), ("é", "é"), ("ж", "ж"), ("①", "1"), ("¼", "1\u{2044}4"),
+            ("㍻", "平成"), ("㍿", "株式会社"), ("說", "说"), ("零", "零"), ("兩", "两"), ("好", "好"), ("𝟏", "1"), ("😀", "😀"),
+            ("\u{200B}", ""), ("\u{FDFA}", "\u{FDFA}"), ("ｶ", "カ"), ("ﾞ", "\u{3099}"),
+        ]
+        let own = Dictionary(uniqueKeysWithValues: mappings.map { ($0.0, Array($0.1.utf8)) })
+        for (scalar, written) in mappings { #expect(text(String(scalar)) == written, "U+\(String(scalar.value, radix: 16))") }
+        var generator = SeededGenerator(seed: 52)
+        for _ in 0..<2_000 {
+            let scalars = (0..<Int.random(in: 1...40, using: &generator)).map { _ in mappings.randomElement(using: &generator)!.0 }
+            let normalized = normalizer.normalize(String(String.UnicodeScalarView(scalars)))
+            var bytes: [UInt8] = [], origins: [Int32] = []
+            for (index, scalar) in scalars.enumerated() {
+                bytes += own[scalar]!
+                origins += repeatElement(Int32(index), count: own[scalar]!.count)
+            }
+            #expect(normalized.bytes == bytes, "\(scalars)")
+            #expect(normalized.origins == origins + [Int32(scalars.count)], "\(scalars)")
+        }
     }
 
     @Test func originsPointAtOriginalCharacters() {
