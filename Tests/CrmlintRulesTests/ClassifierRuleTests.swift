@@ -116,6 +116,20 @@ import Testing
         }
     }
 
+    /// The scalars features are taken from are the text's own, ASCII lower-cased, between the start and end marks:
+    /// read byte by byte as Swift decodes them, for characters of every length (a three-byte one has a path of its own).
+    @Test func featuresAreReadFromTheTextsScalars() {
+        var generator = SystemRandomNumberGenerator()
+        let pieces = ["A", "z", "Q", "7", " ", "é", "ж", "好", "您", "\u{800}", "\u{FFFF}", "，", "😀", "\u{10FFFF}", "Ｖ"]
+        for _ in 0..<2_000 {
+            let text = (0..<Int.random(in: 0...16, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            var scalars: [UInt32] = []
+            Array(text.utf8).withUnsafeBufferPointer { NgramModel.decode($0, into: &scalars) }
+            let expected = [2] + text.unicodeScalars.map { $0.value >= 0x41 && $0.value <= 0x5A ? $0.value + 0x20 : $0.value } + [3]
+            #expect(scalars == expected, "'\(text)'")
+        }
+    }
+
     /// A text scored again after 254 others, when the stamps' text numbers have gone round to the number it had
     /// the first time, scores as it did then: the stamps it left must not be taken for its own (the others share
     /// none of its characters, so without the stamps cleared at the wrap nearly all its slots would be skipped).
