@@ -488,6 +488,11 @@ public final class LiteralPrefilter: @unchecked Sendable {
         var length: Int
         if lead < 0x80 {
             return (UInt32(folded(lead)), 1)
+        } else if lead & 0xF0 == 0xE0, position &+ 3 <= bytes.count {
+            // A three-byte character (every Chinese one) in one step, as the loop below reads it (the loop was a
+            // tenth of marking).
+            let value = UInt32(lead & 0x0F) << 12 | UInt32(bytes[position &+ 1] & 0x3F) << 6 | UInt32(bytes[position &+ 2] & 0x3F)
+            return (value, 3)
         } else if lead < 0xE0 {
             scalar = UInt32(lead & 0x1F); length = 2
         } else if lead < 0xF0 {
