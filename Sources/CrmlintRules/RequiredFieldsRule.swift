@@ -124,7 +124,23 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
                 }
             }
             patternVerdicts = Array(repeating: [], count: formats.count)
+            formatKinds = rule.formats.map {
+                switch $0.format {
+                case .time: .time
+                case .amount: .amount
+                case .boolean: .boolean
+                case .channel, .direction: .vocabulary
+                case .pattern: .pattern
+                case .tier: .tier
+                }
+            }
         }
+
+        /// Per entry of `formats`, its format without the payload: switching on the format itself copied its pattern
+        /// or tier list (a reference count and its release per record), though a pattern is read only for a value
+        /// not seen before.
+        private let formatKinds: [FormatKind]
+        private enum FormatKind { case time, amount, boolean, vocabulary, pattern, tier }
 
         /// Per entry of `formats` with a pattern, whether a value as written matched it, by the value's index in its
         /// column (`CheckContext.columnValueIndex`; 0 not known yet, 1 matched, 2 did not): a column of customer ids
@@ -215,17 +231,18 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
         }
 
         private func problem(_ raw: String, position: Int, record: Record, field: String, context: CheckContext) -> String? {
-            switch formats[position].format {
+            switch formatKinds[position] {
             case .time: return context.time(record, field: field) == nil ? "is not a time" : nil
             case .amount: return Amount.parse(raw) == nil ? "is not an amount" : nil
             case .boolean: return BooleanValue.parse(raw) == nil ? "is not yes or no (是/否, Y/N)" : nil
-            case .channel, .direction: return nil // unknown words are noted above
-            case let .pattern(pattern):
+            case .vocabulary: return nil // unknown words are noted above
+            case .pattern:
                 let index = context.columnValueIndex(record, number: formats[position].number).map(Int.init)
                 let matched: Bool
                 if let index, index < patternVerdicts[position].count, patternVerdicts[position][index] != 0 {
                     matched = patternVerdicts[position][index] == 1
                 } else {
+                    guard case let .pattern(pattern) = formats[position].format else { return nil }
                     var value = raw.trimmed.compatibilityFolded
                     matched = value.withUTF8 { (try? pattern.firstMatch(in: $0, scratch: context.scratch)) != nil }
                     if let index {
@@ -235,8 +252,10 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
                         patternVerdicts[position][index] = matched ? 1 : 2
                     }
                 }
-                return matched ? nil : "does not have the required format \(pattern.source)"
-            case let .tier(tiers):
+                guard !matched, case let .pattern(pattern) = formats[position].format else { return nil }
+                return "does not have the required format \(pattern.source)"
+            case .tier:
+                guard case let .tier(tiers) = formats[position].format else { return nil }
                 guard let label = TierLabel.parse(raw), tiers.contains(label) else {
                     return "is not a tier (\(tiers.joined(separator: ", ")))"
                 }
