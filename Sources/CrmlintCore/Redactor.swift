@@ -77,7 +77,7 @@ public final class Redactor: @unchecked Sendable {
         // record and customer ids, each one new, were ~12,000 instructions each through them: 1.3 % of a scan).
         // Other text is asked after it is normalised (`compute`), as the detectors see it: read as written, a
         // phone in superscript digits (¹³⁸…), a trigger split by a space (加 我) or a Traditional one went unmasked.
-        if skipsUnmatchable, text.withUTF8InPlace({ bytes in Self.isASCII(bytes) && !mayMask(bytes, minimumRun: minimumRun) }) {
+        if skipsUnmatchable, text.withUTF8InPlace({ bytes in UTF8Validation.isASCII(bytes) && !mayMask(bytes, minimumRun: minimumRun) }) {
             return text
         }
         lock.lock()
@@ -214,12 +214,6 @@ public final class Redactor: @unchecked Sendable {
     /// The same, with the profile made here.
     func mayMask(_ bytes: UnsafeBufferPointer<UInt8>, minimumRun: Int) -> Bool {
         mayMask(bytes, minimumRun: minimumRun, profile: DigitView.profile(bytes))
-    }
-
-    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var high: UInt8 = 0
-        for byte in bytes { high |= byte }
-        return high < 0x80
     }
 
     static func isDigitLike(_ scalar: Unicode.Scalar) -> Bool {

@@ -56,7 +56,8 @@ public final class TextNormalizer {
     /// zeros wrote every page (3 % of a one-file pre-commit scan's page faults, per thread).
     // Unchecked: read per record and rule, never overlapping (the runtime check cost ~6 % of a scan).
     @exclusivity(unchecked) private var table: UnsafeMutablePointer<UInt32>?
-    @exclusivity(unchecked) private var pool: [UInt8] = []
+    /// Every mapping computed, back to back, then three bytes of padding (`compute`).
+    @exclusivity(unchecked) private var pool: [UInt8] = [0, 0, 0]
     @exclusivity(unchecked) private var astral: [UInt32: UInt32] = [:]
 
     /// The text being normalised is written here first, then copied out at its size: appending to
@@ -248,7 +249,6 @@ public final class TextNormalizer {
         if bytes.count > 31 { bytes = Array(String(scalar).utf8) } // no real mapping is this long; keep the original
         // The pool ends in three bytes of padding, so four bytes can be read from any mapping's start
         // (`normalize` copies up to four at once): the new mapping goes in their place, and they after it.
-        if pool.isEmpty { pool = [0, 0, 0] }
         let offset = UInt32(pool.count - 3)
         pool.replaceSubrange((pool.count - 3)..., with: bytes + [0, 0, 0])
         // A numeral as the digit view reads the normalised text: what the scalar is written as (兩 as 两).

@@ -99,6 +99,13 @@ extension String {
 /// non-ASCII character, in one branch and three comparisons (a run of them with a load and a mask each), and over ASCII
 /// eight bytes at a time.
 public enum UTF8Validation {
+    /// Whether every byte is ASCII (such bytes are valid UTF-8, and their own NFKC form).
+    @inlinable @inline(__always) public static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var high: UInt8 = 0
+        for byte in bytes { high |= byte }
+        return high < 0x80
+    }
+
     public static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)

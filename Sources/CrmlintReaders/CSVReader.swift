@@ -283,7 +283,7 @@ public final class CSVReader: RecordReader {
     /// (a record's id) cannot equal a first name that no ASCII text equals (a Chinese one): said without
     /// comparing them, which normalised both (~320 instructions a record).
     static func repeats(_ values: [String], header: [String], firstMayEqualASCII: Bool) -> Bool {
-        if !firstMayEqualASCII, var first = values.first, first.withUTF8(isASCII) { return false }
+        if !firstMayEqualASCII, var first = values.first, first.withUTF8({ UTF8Validation.isASCII($0) }) { return false }
         for index in values.indices where values[index] != header[index] { return false }
         return true
     }
@@ -293,12 +293,6 @@ public final class CSVReader: RecordReader {
     /// Any other scalar stays non-ASCII in every canonically equivalent form.
     static func mayEqualASCII(_ name: String) -> Bool {
         name.unicodeScalars.allSatisfy { $0.isASCII || $0.value == 0x212A || $0.value == 0x037E || $0.value == 0x1FEF }
-    }
-
-    @inline(__always) static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var high: UInt8 = 0
-        for byte in bytes { high |= byte }
-        return high < 0x80
     }
 
     /// Whether `bytes` hold no NUL byte and are valid UTF-8, and each of `fields` starts and ends at a

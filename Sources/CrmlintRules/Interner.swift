@@ -1,3 +1,4 @@
+import CrmlintCore
 import Foundation
 
 /// Strings to small integers, so per-event columns hold 4 bytes instead of text.
@@ -71,7 +72,7 @@ struct Interner {
         return name.withUTF8InPlace { bytes in
             if let known = lookUp(bytes) { return known }
             let index: Int32
-            if !mixed && Self.isASCII(bytes) {
+            if !mixed && UTF8Validation.isASCII(bytes) {
                 index = Int32(names.count)
                 names.append(name)
             } else {
@@ -89,7 +90,7 @@ struct Interner {
     mutating func index(of name: String) -> Int32? {
         return name.withUTF8InPlace { bytes in
             if let known = lookUp(bytes) { return known }
-            if !mixed && Self.isASCII(bytes) { return nil }
+            if !mixed && UTF8Validation.isASCII(bytes) { return nil }
             becomeMixed()
             return indices[name]
         }
@@ -103,12 +104,6 @@ struct Interner {
     }
 
     private static func value(_ slot: inout Int32) -> Int32 { slot }
-
-    private static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var high: UInt8 = 0
-        for byte in bytes { high |= byte }
-        return high < 0x80
-    }
 
     private func lookUp(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
         let hash = ByteHash.of(bytes)

@@ -116,31 +116,25 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             self.rule = rule
             required = rule.required.mapValues { $0.map { ($0, FieldNumbers.number(of: $0)) } }
             formats = rule.formats.map { ($0.field, FieldNumbers.number(of: $0.field), $0.format) }
-            formatVocabularies = rule.formats.map {
-                switch $0.format {
-                case .channel: .channel
-                case .direction: .direction
-                default: nil
-                }
-            }
-            patternVerdicts = Array(repeating: [], count: formats.count)
             formatKinds = rule.formats.map {
                 switch $0.format {
                 case .time: .time
                 case .amount: .amount
                 case .boolean: .boolean
-                case .channel, .direction: .vocabulary
+                case .channel: .channel
+                case .direction: .direction
                 case .pattern: .pattern
                 case .tier: .tier
                 }
             }
+            patternVerdicts = Array(repeating: [], count: formats.count)
         }
 
-        /// Per entry of `formats`, its format without the payload: switching on the format itself copied its pattern
-        /// or tier list (a reference count and its release per record), though a pattern is read only for a value
-        /// not seen before.
+        /// Per entry of `formats`, its format without the payload, read per record: switching on the format itself
+        /// copied its pattern or tier list (a reference count and its release each), though a pattern is read only
+        /// for a value not seen before and a tier list only for a tier field.
         private let formatKinds: [FormatKind]
-        private enum FormatKind { case time, amount, boolean, vocabulary, pattern, tier }
+        private enum FormatKind { case time, amount, boolean, channel, direction, pattern, tier }
 
         /// Per entry of `formats` with a pattern, whether a value as written matched it, by the value's index in its
         /// column (`CheckContext.columnValueIndex`; 0 not known yet, 1 matched, 2 did not): a column of customer ids
@@ -173,11 +167,6 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             }
         }
 
-        /// Per entry of `formats`, the vocabulary its words come from (nil: a format to check): read
-        /// per record without copying the entry (a `switch` on its format retained the format's payload).
-        private let formatVocabularies: [Vocabulary?]
-        private enum Vocabulary { case channel, direction }
-
         override func check(_ record: Record, context: CheckContext, emit: (Finding) -> Void) {
             if planKey.differs(from: record) { plan(for: record) }
             // The entries of `planRequired` found blank, as bits (the first 64; a longer list, only a user's rule
@@ -208,7 +197,7 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
                 }
                 // A channel or direction word the vocabulary lacks is the vocabulary's gap, not the
                 // record's: one note per file and value (add it in crmlint.yml), not a finding per record.
-                switch formatVocabularies[position] {
+                switch formatKinds[position] {
                 case .channel:
                     if context.channel(of: record, value: raw) == nil {
                         context.noteUnknownValue(record, field: formats[position].field, value: raw)
@@ -219,7 +208,7 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
                         context.noteUnknownValue(record, field: formats[position].field, value: raw)
                     }
                     continue
-                case nil: break
+                default: break
                 }
                 let field = formats[position].field
                 if let problem = problem(raw, position: position, record: record, field: field, context: context) {
@@ -235,7 +224,7 @@ public struct RequiredFieldsRule: DatasetExampleRule, RuleKind {
             case .time: return context.time(record, field: field) == nil ? "is not a time" : nil
             case .amount: return Amount.parse(raw) == nil ? "is not an amount" : nil
             case .boolean: return BooleanValue.parse(raw) == nil ? "is not yes or no (是/否, Y/N)" : nil
-            case .vocabulary: return nil // unknown words are noted above
+            case .channel, .direction: return nil // unknown words are noted above
             case .pattern:
                 let index = context.columnValueIndex(record, number: formats[position].number).map(Int.init)
                 let matched: Bool
