@@ -751,45 +751,66 @@ struct CacheReader {
 
 /// A 128-bit hash of a cache file's bytes: not against tampering, only damage.
 enum CacheChecksum {
-    /// Four lanes over 32-byte blocks (multiply, rotate, add: no lane waits on another), folded at
-    /// the end with the length and the tail. Detects damage, not tampering: the cache is the user's
-    /// own. (One lane a word with two multiplies ran at 6 instructions a byte: 4 % of a small scan.)
+    /// Each 64-byte stripe as four 16-byte vectors, each added to its own accumulator together
+    /// with the product of its 32-bit halves after mixing in a key that changes every stripe
+    /// (XXH3's accumulate step: a 32x32-bit multiply per 64-bit lane is one SSE2 instruction,
+    /// no lane waits on another); the rest as 8-byte words and a tail, all folded at the end with
+    /// the length. Detects damage, not tampering: the cache is the user's own. Checking a scan's
+    /// 7 MB of cache files cost 7.4 M instructions with four scalar lanes (1 a byte), ~0.55 a
+    /// byte this way: 3 % of a one-file scan.
     static func of(_ bytes: ArraySlice<UInt8>) -> (UInt64, UInt64) {
         bytes.withUnsafeBytes { of($0) }
     }
 
     static func of(_ raw: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
-        var lanes: (UInt64, UInt64, UInt64, UInt64) = (
-            0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F, 0x1656_67B1_9E37_79F9, 0x27D4_EB2F_1656_67C5
-        )
         let prime: UInt64 = 0x9E37_79B1_85EB_CA87
         @inline(__always) func round(_ lane: UInt64, _ word: UInt64) -> UInt64 {
             let mixed = lane &+ word &* 0xC2B2_AE3D_27D4_EB4F
             return (mixed << 31 | mixed >> 33) &* prime
         }
-        var tail: UInt64 = 0
-        do {
+        @inline(__always) func accumulate(_ sum: SIMD2<UInt64>, _ data: SIMD2<UInt64>, _ key: SIMD2<UInt64>) -> SIMD2<UInt64> {
+            let mixed = data ^ key
+            return sum &+ data &+ (mixed & 0xFFFF_FFFF) &* (mixed &>> 32)
+        }
+        var sums = (
+            SIMD2<UInt64>(0x9E37_79B9_7F4A_7C15, 0xC2B2_AE3D_27D4_EB4F), SIMD2<UInt64>(0x1656_67B1_9E37_79F9, 0x27D4_EB2F_1656_67C5),
+            SIMD2<UInt64>(0x85EB_CA77_C2B2_AE63, 0x9FB2_1C65_1E98_DF25), SIMD2<UInt64>(0x165E_A15A_8E9A_1B67, 0xD6E8_FEB8_6659_FD93)
+        )
+        var key = SIMD2<UInt64>(0x2545_F491_4F6C_DD1D, 0x9E6C_63D0_676A_9A99)
+        let step = SIMD2<UInt64>(prime, 0xC2B2_AE3D_27D4_EB4F)
+        var words: UInt64 = 0x27D4_EB2F_1656_67C5, tail: UInt64 = 0
+        if let base = raw.baseAddress {
+            let count = raw.count
             var index = 0
-            while index + 32 <= raw.count {
-                lanes.0 = round(lanes.0, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                lanes.1 = round(lanes.1, raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self))
-                lanes.2 = round(lanes.2, raw.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self))
-                lanes.3 = round(lanes.3, raw.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self))
-                index += 32
+            while index + 64 <= count {
+                sums.0 = accumulate(sums.0, base.loadUnaligned(fromByteOffset: index, as: SIMD2<UInt64>.self), key)
+                sums.1 = accumulate(sums.1, base.loadUnaligned(fromByteOffset: index + 16, as: SIMD2<UInt64>.self), key)
+                sums.2 = accumulate(sums.2, base.loadUnaligned(fromByteOffset: index + 32, as: SIMD2<UInt64>.self), key)
+                sums.3 = accumulate(sums.3, base.loadUnaligned(fromByteOffset: index + 48, as: SIMD2<UInt64>.self), key)
+                key &+= step
+                index += 64
             }
-            while index + 8 <= raw.count {
-                lanes.0 = round(lanes.0, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
-                lanes = (lanes.1, lanes.2, lanes.3, lanes.0)
+            while index + 8 <= count {
+                words = round(words, base.loadUnaligned(fromByteOffset: index, as: UInt64.self))
                 index += 8
             }
-            while index < raw.count {
-                tail = tail << 8 | UInt64(raw[index])
+            while index < count {
+                tail = tail << 8 | UInt64(base.load(fromByteOffset: index, as: UInt8.self))
                 index += 1
             }
         }
-        var a = UInt64(raw.count) &* prime ^ round(lanes.0, tail)
-        var b = round(lanes.1, a) ^ round(lanes.2, lanes.3)
-        a = round(a, lanes.2) ^ round(lanes.3, b)
+        // Every lane through a multiply and a rotate, in a fixed order (lanes that swapped places differ).
+        var a = UInt64(raw.count) &* prime ^ round(words, tail), b = a ^ 0x1656_67B1_9E37_79F9
+        @inline(__always) func fold(_ lanes: SIMD2<UInt64>) {
+            a = round(a, lanes[0])
+            b = round(b, a)
+            a = round(a, lanes[1])
+            b = round(b, a)
+        }
+        fold(sums.0)
+        fold(sums.1)
+        fold(sums.2)
+        fold(sums.3)
         b ^= b >> 29
         a ^= a >> 32
         return (a, b)
