@@ -23,6 +23,11 @@ import Yams
             #expect(table[CacheKey(text)] == index)
             #expect(table[CacheKey(text, flag: true)] == nil)
         }
+        // Either side of the length where hashing a text moves to the checksum's vector lanes: each
+        // length, and each last byte, a key of its own.
+        let ascii = String(repeating: "abcdefgh", count: 40)
+        let around = (250...262).flatMap { length in ["x", "y"].map { String(ascii.prefix(length - 1)) + $0 } }
+        #expect(Set(around.map { CacheKey($0) }).count == around.count)
     }
 
     @Test func cacheKeysTellTextOptionsAndFlagApartAndAreTheSameInEveryProcess() {
