@@ -30,7 +30,12 @@ public struct Config: Sendable {
     public var extraDirections: [Direction: [String]] = [:]
     /// `overrides`: changes to rules by id, id prefix or category (see `RuleOverride`).
     public var overrides: [RuleOverride] = []
-    public var vocabulary: ValueVocabulary { ValueVocabulary(extraChannels: extraChannels, extraDirections: extraDirections) }
+    /// The default vocabulary itself when no words are added (the rules' metadata made it already:
+    /// building another, keying its 150 words, was 0.6 % of a one-file scan).
+    public var vocabulary: ValueVocabulary {
+        extraChannels.isEmpty && extraDirections.isEmpty
+            ? .standard : ValueVocabulary(extraChannels: extraChannels, extraDirections: extraDirections)
+    }
     /// The file the settings came from (nil: none, the defaults).
     public var file: String?
     /// Where each top-level key was written (line, column), for messages about its value.
