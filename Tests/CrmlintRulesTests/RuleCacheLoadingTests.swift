@@ -362,6 +362,16 @@ import Yams
         #expect(TermTable.holdsDoubleBrace("{{x}}"))
         #expect(TermTable.holdsDoubleBrace("保证{{x}}"))
         #expect(TermTable.holdsDoubleBrace("a{{"))
+        #expect(TermTable.holdsDoubleBrace("{a}{b{{"))
+        #expect(!TermTable.holdsDoubleBrace("{a}{b{ {"))
+        // Every text of braces, a letter and a Han character up to six long, as the plain reading of its bytes says.
+        var texts = [""]
+        for _ in 0..<6 { texts = texts + texts.flatMap { text in ["{", "}", "a", "保"].map { text + $0 } } }
+        for text in Set(texts) {
+            let bytes = Array(text.utf8)
+            let plain = bytes.indices.dropLast().contains { bytes[$0] == 0x7B && bytes[$0 + 1] == 0x7B }
+            #expect(TermTable.holdsDoubleBrace(text) == plain, "\(text)")
+        }
         let (rules, errors) = RuleLoader.load(
             yaml: """
                 - terms:
