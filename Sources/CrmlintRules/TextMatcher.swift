@@ -68,10 +68,18 @@ public indirect enum TextMatcher: Sendable {
 
     /// Every pattern inside, for probes and captures.
     public var leaves: [Pattern] {
+        var leaves: [Pattern] = []
+        leaves.reserveCapacity(leafCount)
+        appendLeaves(to: &leaves)
+        return leaves
+    }
+
+    /// The same, appended to one array (an array per combination, flattened, was 1 M instructions of loading the rules).
+    public func appendLeaves(to leaves: inout [Pattern]) {
         switch self {
-        case let .pattern(pattern, _): return [pattern]
-        case let .alternation(_, _, parts): return parts
-        case let .any(parts), let .all(parts, _, _): return parts.flatMap(\.leaves)
+        case let .pattern(pattern, _): leaves.append(pattern)
+        case let .alternation(_, _, parts): leaves += parts
+        case let .any(parts), let .all(parts, _, _): for part in parts { part.appendLeaves(to: &leaves) }
         }
     }
 
