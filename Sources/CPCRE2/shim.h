@@ -28,6 +28,11 @@ static inline int crmlint_pointer_publish(void **slot, void *pointer) {
 }
 // A pattern's searches counted across threads until it is JIT-compiled (relaxed: only the count matters).
 static inline long crmlint_count_use(long *counter) { return __atomic_fetch_add(counter, 1, __ATOMIC_RELAXED); }
+// A pattern's shared words (its code slots, twin, use count, made text) in one zeroed block: Swift's
+// `allocate` goes through glibc's aligned allocator, five times a pattern.
+#include <stdlib.h>
+static inline void *crmlint_words_alloc(size_t count) { return calloc(count, sizeof(void *)); }
+static inline void crmlint_words_free(void *words) { free(words); }
 // A monotonic clock in nanoseconds, for `--rule-timing`'s time per pattern (clock_gettime's vDSO path).
 #include <time.h>
 static inline unsigned long crmlint_now_ns(void) {
