@@ -242,11 +242,6 @@ public enum DatasetSchema {
         // scalar, was half of building the alias table: 4,600 instructions an alias).
         var key: [UInt8] = []
         key.reserveCapacity(header.utf8.count)
-        func append(_ scalar: UInt32) {
-            key.append(UInt8(0xE0 | scalar >> 12))
-            key.append(UInt8(0x80 | (scalar >> 6) & 0x3F))
-            key.append(UInt8(0x80 | scalar & 0x3F))
-        }
         for scalar in header.unicodeScalars {
             let value = scalar.value
             switch value {
@@ -257,12 +252,12 @@ public enum DatasetSchema {
             case 0x4E00...0x9FFF:
                 // Traditional to Simplified as the normaliser maps it.
                 if TextNormalizer.keptAsWritten.contains(value) {
-                    append(value)
+                    key.append(contentsOf: scalar.utf8)
                 } else if let simplified = HantHansTable.simplified(value) {
                     guard simplified.unicodeScalars.allSatisfy({ TextNormalizer.isHan($0.value) }) else { return nil }
                     key.append(contentsOf: simplified.utf8)
                 } else {
-                    append(value)
+                    key.append(contentsOf: scalar.utf8)
                 }
             default: return nil
             }

@@ -288,7 +288,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
         // pieces the text has words of).
         for pattern in patternRules {
             firstLeafSlot[pattern.metadata.id] = slotCount
-            for leaf in pattern.matchers.flatMap(\.leaves) {
+            for leaf in TextMatcher.leaves(of: pattern.matchers) {
                 let parts = slotParts(leaf)
                 addSlot(clauses: parts.clauses, leading: parts.leading, digitDepth: parts.digitDepth)
             }

@@ -67,15 +67,18 @@ public indirect enum TextMatcher: Sendable {
     }
 
     /// Every pattern inside, for probes and captures.
-    public var leaves: [Pattern] {
+    public var leaves: [Pattern] { Self.leaves(of: [self]) }
+
+    /// The leaves of `matchers`, entry after entry (a rule's patterns), in one array reserved at their
+    /// count: an array per combination, flattened, was 1 M instructions of loading the rules.
+    public static func leaves(of matchers: [TextMatcher]) -> [Pattern] {
         var leaves: [Pattern] = []
-        leaves.reserveCapacity(leafCount)
-        appendLeaves(to: &leaves)
+        leaves.reserveCapacity(matchers.reduce(0) { $0 + $1.leafCount })
+        for matcher in matchers { matcher.appendLeaves(to: &leaves) }
         return leaves
     }
 
-    /// The same, appended to one array (an array per combination, flattened, was 1 M instructions of loading the rules).
-    public func appendLeaves(to leaves: inout [Pattern]) {
+    private func appendLeaves(to leaves: inout [Pattern]) {
         switch self {
         case let .pattern(pattern, _): leaves.append(pattern)
         case let .alternation(_, _, parts): leaves += parts
