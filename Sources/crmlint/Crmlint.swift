@@ -93,9 +93,17 @@ struct Crmlint: ParsableCommand {
         defaultSubcommand: Scan.self
     )
 
+    /// The command the arguments name. `crmlint scan …` in its plain forms,
+    /// what a pre-commit hook runs on every commit, is read by
+    /// `PlainScanArguments` (why there); anything else is ArgumentParser's.
+    static func parseCommand(_ arguments: [String]) throws -> ParsableCommand {
+        if arguments.first == "scan", let scan = PlainScanArguments.parse(arguments.dropFirst()) { return scan }
+        return try parseAsRoot(arguments)
+    }
+
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseCommand(Array(CommandLine.arguments.dropFirst()))
             defer { PatternCodeCache.saveAll() }
             try command.run()
         } catch let error as CrmlintError {

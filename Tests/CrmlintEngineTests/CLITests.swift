@@ -141,6 +141,36 @@ import Testing
         #expect(help.stdout.contains("--fail-on"))
     }
 
+    /// `crmlint scan …` in its plain forms is read by `PlainScanArguments`, not
+    /// ArgumentParser; the default subcommand (`crmlint …` without `scan`) is
+    /// always ArgumentParser's. Both must give the same report, the same errors
+    /// and ArgumentParser's help.
+    @Test func scanParsedOnItsOwnBehavesAsFromTheRoot() throws {
+        let folder = try fixture(["x.csv": messages])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let vectors: [[String]] = [
+            ["x.csv", "--rules", "rules"],
+            ["x.csv", "--rules", "rules", "--format", "json", "--fail-on", "never", "-j", "1", "--select", "t.", "--ignore", "t.slang"],
+            ["x.csv", "--rules", "rules", "-q", "--as-of", "2024-04-01", "--timezone", "Asia/Hong_Kong", "--no-suppressions"],
+            ["x.csv", "--rules", "rules", "--", "--not-an-option.csv"],
+            ["x.csv", "--rules", "rules", "--jobs", "0"],
+            ["x.csv", "--rules", "rules", "--no-such-option"],
+            ["x.csv", "--rules", "rules", "--format"],
+            ["x.csv", "--rules", "rules", "--partition"],
+            ["--version"],
+        ]
+        for arguments in vectors {
+            let fromScan = try crmlint(["scan"] + arguments, in: folder)
+            let fromRoot = try crmlint(arguments, in: folder)
+            #expect(fromScan.status == fromRoot.status, "\(arguments)")
+            #expect(fromScan.stdout == fromRoot.stdout, "\(arguments)")
+            #expect(fromScan.stderr == fromRoot.stderr, "\(arguments)")
+        }
+        let help = try crmlint(["help", "scan"]).stdout
+        #expect(help.contains("USAGE: crmlint scan"))
+        for flag in ["--help", "-h"] { #expect(try crmlint(["scan", flag]).stdout == help, "\(flag)") }
+    }
+
     /// `--output-NAME` exists for exactly the reporters that register `alsoWrittenAs`, with their help.
     @Test func outputOptionsFollowTheReporters() throws {
         let help = try crmlint(["scan", "--help"]).stdout

@@ -1,0 +1,200 @@
+import ArgumentParser
+
+/// `crmlint scan …` in its plain forms, read without ArgumentParser's reflection.
+///
+/// Why: ArgumentParser builds `Scan`'s argument set from a `Mirror` of its thirty
+/// options several times a parse and parses two more commands to look for a
+/// completion-script request; on a one-file pre-commit scan that was 15 M of
+/// 128 M instructions, the largest cost after loading the rules
+/// (docs/performance.md, the fiftieth session). ArgumentParser stays the parser
+/// of record: whatever this reader does not take — help, `--version`,
+/// completion scripts, `--`, combined or attached short options, an option it
+/// does not know, a single-value option or a flag given twice, a value that
+/// starts with `-`, a value that does not read, a failed validation — makes it
+/// return nil, and the arguments go to ArgumentParser, so every message users
+/// see is ArgumentParser's. `PlainScanArgumentsTests` checks that this table
+/// names every option `Scan` declares, that the defaults are `Scan`'s, and that
+/// each option reads as ArgumentParser reads it.
+enum PlainScanArguments {
+    enum Reading {
+        /// A flag: present or not.
+        case flag((inout Scan) -> Void)
+        /// An option with one value; false when the value does not read.
+        case value((inout Scan, String) -> Bool)
+        /// A repeatable option: each occurrence adds one value.
+        case values((inout Scan, String) -> Void)
+    }
+
+    /// Every name `scan` accepts (long and short), by what it sets.
+    static let options: [String: Reading] = {
+        var table: [String: Reading] = [
+            "--rules": .values { $0.rules.rulePaths.append($1) },
+            "--select": .values { $0.rules.select.append($1) },
+            "--ignore": .values { $0.rules.ignore.append($1) },
+            "--config": .value {
+                $0.rules.config = $1; return true
+            },
+            "--format": .value {
+                $0.format = $1; return true
+            },
+            "--output": .value {
+                $0.output = $1; return true
+            },
+            "--fail-on": .value {
+                $0.failOn = $1; return true
+            },
+            "--as-of": .value {
+                $0.asOf = $1; return true
+            },
+            "--timezone": .value {
+                $0.timezone = $1; return true
+            },
+            "--encoding": .value {
+                $0.encoding = $1; return true
+            },
+            "--show-excerpts": .flag { $0.showExcerpts = true },
+            "--quiet": .flag { $0.quiet = true },
+            "--output-json": .value {
+                $0.outputJSON = $1; return true
+            },
+            "--output-sarif": .value {
+                $0.outputSARIF = $1; return true
+            },
+            "--output-jsonl": .value {
+                $0.outputJSONL = $1; return true
+            },
+            "--output-csv": .value {
+                $0.outputCSV = $1; return true
+            },
+            "--output-junit": .value {
+                $0.outputJUnit = $1; return true
+            },
+            "--also": .values { $0.also.append($1) },
+            "--sarif-root": .value {
+                $0.sarifRoot = $1; return true
+            },
+            "--baseline": .value {
+                $0.baseline = $1; return true
+            },
+            "--baseline-required": .flag { $0.baselineRequired = true },
+            "--write-baseline": .value {
+                $0.writeBaseline = $1; return true
+            },
+            "--suppressions": .values { $0.suppressions.append($1) },
+            "--no-suppressions": .flag { $0.noSuppressions = true },
+            "--no-cache": .flag { $0.noCache = true },
+            "--skip-unrecognized": .flag { $0.skipUnrecognized = true },
+            "--jobs": .value { scan, text in
+                guard let jobs = Int(text) else { return false }
+                scan.jobs = jobs
+                return true
+            },
+            "--rule-timing": .flag { $0.ruleTiming = true },
+            "--stdin-name": .value {
+                $0.stdinName = $1; return true
+            },
+            "--records": .flag { $0.records = true },
+            "--partition": .flag { $0.partition = true },
+            "--merge-partitions": .values { $0.mergePartitions.append($1) },
+        ]
+        for (short, long) in longNames { table[short] = table[long] }
+        return table
+    }()
+
+    /// The long name of each short one (an option is given once, by either).
+    static let longNames = ["-o": "--output", "-q": "--quiet", "-j": "--jobs"]
+
+    /// `Scan` with every property at its declared default (an ArgumentParser
+    /// property not set is a definition, not a value, and cannot be read).
+    static func defaults() -> Scan {
+        var rules = RuleOptions()
+        rules.rulePaths = []
+        rules.select = []
+        rules.ignore = []
+        rules.config = nil
+        var scan = Scan()
+        scan.paths = []
+        scan.rules = rules
+        scan.format = "text"
+        scan.output = nil
+        scan.failOn = nil
+        scan.asOf = nil
+        scan.timezone = nil
+        scan.encoding = nil
+        scan.showExcerpts = false
+        scan.quiet = false
+        scan.outputJSON = nil
+        scan.outputSARIF = nil
+        scan.outputJSONL = nil
+        scan.outputCSV = nil
+        scan.outputJUnit = nil
+        scan.also = []
+        scan.sarifRoot = nil
+        scan.baseline = nil
+        scan.baselineRequired = false
+        scan.writeBaseline = nil
+        scan.suppressions = []
+        scan.noSuppressions = false
+        scan.noCache = false
+        scan.skipUnrecognized = false
+        scan.jobs = nil
+        scan.ruleTiming = false
+        scan.stdinName = nil
+        scan.records = false
+        scan.partition = false
+        scan.mergePartitions = []
+        return scan
+    }
+
+    /// The scan command these arguments (after `scan`) name, validated, or nil
+    /// when ArgumentParser should read them.
+    static func parse<Arguments: Collection<String>>(_ arguments: Arguments) -> Scan? {
+        var scan = defaults()
+        var seen: Set<String> = []
+        var index = arguments.startIndex
+        func isValue(_ text: String) -> Bool { text == "-" || !text.hasPrefix("-") }
+        while index != arguments.endIndex {
+            let argument = arguments[index]
+            arguments.formIndex(after: &index)
+            if isValue(argument) {
+                scan.paths.append(argument)
+                continue
+            }
+            var name = argument
+            var attached: String?
+            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+                name = String(argument[..<equals])
+                attached = String(argument[argument.index(after: equals)...])
+                if attached!.isEmpty { return nil }
+            }
+            guard let reading = options[name] else { return nil }
+            switch reading {
+            case let .flag(set):
+                guard attached == nil, seen.insert(longNames[name] ?? name).inserted else { return nil }
+                set(&scan)
+            case let .value(set):
+                guard seen.insert(longNames[name] ?? name).inserted else { return nil }
+                guard let value = attached ?? next(arguments, &index), set(&scan, value) else { return nil }
+            case let .values(add):
+                guard let value = attached ?? next(arguments, &index) else { return nil }
+                add(&scan, value)
+            }
+        }
+        do {
+            try scan.rules.validate()
+            try scan.validate()
+        } catch {
+            return nil
+        }
+        return scan
+    }
+
+    /// The value after an option, when it is one (not another option).
+    private static func next<Arguments: Collection<String>>(_ arguments: Arguments, _ index: inout Arguments.Index) -> String? {
+        guard index != arguments.endIndex else { return nil }
+        let value = arguments[index]
+        guard value == "-" || !value.hasPrefix("-") else { return nil }
+        arguments.formIndex(after: &index)
+        return value
+    }
+}
