@@ -55,6 +55,25 @@ struct MessagesTests {
             ])
     }
 
+    @Test("A report is never written over an input: a file named as one, or one a scanned folder would read")
+    func reportOverAnInput() throws {
+        let result = try run(
+            ReportFixtures.scanArguments + ["--output-csv", "exports/messages.csv", "--output-json", "./exports/../exports/customers.csv"])
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(
+            lines(result) == [
+                "error: cannot write ./exports/../exports/customers.csv: it is one of the inputs",
+                "error: cannot write exports/messages.csv: it is one of the inputs",
+            ])
+        let named = try run(["scan", "exports/messages.csv", "--rules", "rules.yml", "-o", "exports/messages.csv"])
+        #expect(named.status == 2)
+        #expect(named.stderr == "error: cannot write exports/messages.csv: it is one of the inputs\n")
+        // A file the folder walk would not read (not an export's extension) may be written inside it.
+        let beside = try run(ReportFixtures.scanArguments + ["-o", "exports/report.txt"])
+        #expect(beside.stderr.isEmpty)
+    }
+
     @Test("Unknown rule ids and categories: one line each, with the one meant")
     func selectorsAndExplain() throws {
         let result = try run(ReportFixtures.scanArguments + ["--select", "conduct.zero-failur,overpromis", "--ignore", "guarantee"])
