@@ -37,6 +37,10 @@ public struct ScanOptions: Sendable {
     public var ruleCacheDirectory: String?
     /// When set, the time each rule's checks take is added to it (`--rule-timing`); the report is the same.
     public var ruleTimes: RuleTimes?
+    /// Keep the scan's rules, checkers and context until the process exits
+    /// instead of freeing them when the scan returns (the command line, which
+    /// exits right after; `KeptUntilExit`).
+    public var keepsStateUntilExit = false
 
     /// `$XDG_CACHE_HOME/crmlint`, else `~/.cache/crmlint`; nil when `CRMLINT_NO_CACHE` is set (not 0).
     public static func defaultRuleCacheDirectory() -> String? { RuleCache.defaultDirectory() }
@@ -520,6 +524,7 @@ public enum Scanner {
                     count: future.count))
         }
         otherNotes.forEach { report.addNote($0) }
+        if options.keepsStateUntilExit { KeptUntilExit.keep((selection, checkers, context, workers, calls)) }
         return (report, stored)
     }
 

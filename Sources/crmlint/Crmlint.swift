@@ -309,6 +309,7 @@ struct Scan: ParsableCommand {
         options.partitionReports = try mergePartitions.flatMap(ScanRun.partitionReports(in:))
         options.ruleCacheDirectory = noCache ? nil : ScanOptions.defaultRuleCacheDirectory()
         if ruleTiming { options.ruleTimes = RuleTimes() }
+        options.keepsStateUntilExit = true // the process exits after the scan: its memory goes back at once
         var request = ScanRequest(options: options, primary: ReportDestination(format: format!, path: output))
         request.extra =
             alsoWritten.compactMap { name, path in
