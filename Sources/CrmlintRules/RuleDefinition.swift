@@ -11,11 +11,14 @@ public final class RuleDefinition {
     public let line: Int
     public let column: Int
     public private(set) var id: String?
-    /// Each key, its value and where it was written: the rule file, or crmlint.yml for a key an override set.
-    private let entries: [(key: String, value: Node, line: Int, column: Int, file: String)]
-    /// The entries' keys, searched on their own: reading a key out of `entries` copied the whole
-    /// entry (its node and texts retained and released; 3 % of a one-file scan's rule loading).
+    /// Each entry's key, value and where it was written (the rule file, or crmlint.yml for a key an override set),
+    /// by the entry's place, each in an array of its own: reading one part of an entry kept as a tuple copied the
+    /// whole entry (its node and texts retained and released; 3 % of a one-file scan's rule loading, then 1 %).
     private let keys: [String]
+    private let values: [Node]
+    private let lines: [Int]
+    private let columns: [Int]
+    private let files: [String]
     /// Whether each entry's key was read, by the entry's place (a set of the keys read hashed each
     /// key a rule's kind read: a quarter of reading keys).
     private var used: [Bool]
@@ -50,27 +53,32 @@ public final class RuleDefinition {
         self.terms = terms
         self.line = node.mark?.line ?? 0
         self.column = node.mark?.column ?? 0
-        var entries: [(String, Node, Int, Int, String)] = []
+        var keys: [String] = [], values: [Node] = [], lines: [Int] = [], columns: [Int] = [], files: [String] = []
         if case let .mapping(mapping) = node {
             for (key, value) in mapping {
                 // A key that is a list or mapping is named by its kind: printing it could expand aliases without end.
                 let name = StrictYAML.keyName(key)
+                keys.append(name)
+                values.append(value)
                 if let source = sources[name] {
-                    entries.append((name, value, source.line, source.column, source.file))
+                    lines.append(source.line)
+                    columns.append(source.column)
+                    files.append(source.file)
                     continue
                 }
                 let mark = key.mark ?? value.mark
-                entries.append((name, value, mark?.line ?? line, mark?.column ?? column, file))
+                lines.append(mark?.line ?? line)
+                columns.append(mark?.column ?? column)
+                files.append(file)
             }
         }
-        self.entries = entries
-        keys = entries.map(\.0)
-        used = Array(repeating: false, count: entries.count)
+        (self.keys, self.values, self.lines, self.columns, self.files) = (keys, values, lines, columns, files)
+        used = Array(repeating: false, count: keys.count)
         if case .mapping = node {
         } else {
             errors.append(.rule(file: file, line: line, column: column, ruleID: nil, reason: "a rule must be a mapping of keys to values"))
         }
-        if let index = index(of: "id"), let text = self.entries[index].value.string { id = text }
+        if let index = index(of: "id"), let text = self.values[index].string { id = text }
     }
 
     /// Test and example helper: a definition from YAML text of one rule.
@@ -100,12 +108,12 @@ public final class RuleDefinition {
         if let left = deferred[key] {
             if let value = decoded[key] ?? left.node() {
                 decoded[key] = value
-                return (value, entries[index].line)
+                return (value, lines[index])
             }
             // Checked when the document was read, so not expected; said rather than read as an empty value.
             fail(key, "the rule cache's copy of '\(key)' cannot be read (delete \(cache?.path ?? "the rule cache") or run with --no-cache)")
         }
-        return (entries[index].value, entries[index].line)
+        return (values[index], lines[index])
     }
 
     /// Whether `key`'s value was left encoded (a kind may then read it on first use); the key is read either way.
@@ -117,13 +125,13 @@ public final class RuleDefinition {
     }
 
     /// The line of a key (or of the rule when absent).
-    public func line(of key: String) -> Int { index(of: key).map { entries[$0].line } ?? line }
+    public func line(of key: String) -> Int { index(of: key).map { lines[$0] } ?? line }
 
     /// The column of a key (or of the rule when absent).
-    public func column(of key: String) -> Int { index(of: key).map { entries[$0].column } ?? column }
+    public func column(of key: String) -> Int { index(of: key).map { columns[$0] } ?? column }
 
     public func fail(_ key: String?, _ reason: String) {
-        let file = key.flatMap(index(of:)).map { entries[$0].file } ?? self.file
+        let file = key.flatMap(index(of:)).map { files[$0] } ?? self.file
         errors.append(
             .rule(file: file, line: key.map(line(of:)) ?? line, column: key.map(column(of:)) ?? column, ruleID: id, reason: reason))
     }
@@ -296,7 +304,8 @@ public final class RuleDefinition {
     /// Keys present but read by nobody, with the key meant when one is close (`pattern` → `patterns`).
     func reportUnknownKeys() {
         // A key is read through its first entry (`index(of:)`); a later entry of the same key was read with it.
-        for (key, _, line, column, file) in entries where !used[index(of: key)!] {
+        for (position, key) in keys.enumerated() where !used[index(of: key)!] {
+            let (line, column, file) = (lines[position], columns[position], files[position])
             let usedKeys = Set(keys.indices.lazy.filter { self.used[$0] }.map { self.keys[$0] })
             // A key from an override may mean any key the kind reads, set in the rule file or not.
             let candidates = file == self.file ? asked.subtracting(usedKeys) : asked

@@ -311,10 +311,14 @@ public enum RuleLoader {
             let definition = RuleDefinition(file: file, node: node, terms: terms, cache: cache, deferred: deferred[index] ?? [:])
             let rule = build(definition)
             errors.append(contentsOf: definition.errors)
-            let applying = RuleOverride.applying(
-                overrides, id: node.mapping?["id"]?.string ?? "",
-                category: node.mapping?["category"]?.string ?? ""
-            ).filter { !$0.entries.isEmpty }
+            // Without overrides, not even the id looked up: a mapping's subscript compares each key node whole (2 M a load).
+            let applying =
+                overrides.isEmpty
+                ? []
+                : RuleOverride.applying(
+                    overrides, id: node.mapping?["id"]?.string ?? "",
+                    category: node.mapping?["category"]?.string ?? ""
+                ).filter { !$0.entries.isEmpty }
             guard let rule, !applying.isEmpty else {
                 if let rule { rules.append(rule) }
                 continue
