@@ -31,6 +31,12 @@ public struct TimeValue: Sendable, Equatable {
             guard let start = date(parts, timeZone, offsets: offsets) else { return nil }
             return TimeValue(start: start, end: start)
         }
+        // ISO 8601 with its offset (`2024-05-01T01:30:00+08:00`, `…Z`: `--as-of` as the README writes it, exports
+        // that keep the offset): by arithmetic at that offset, which the pattern reads the same. (Through the pattern:
+        // its compile on first use, a match scratch and a Foundation time zone, 0.7 M instructions a time.)
+        if let (parts, offset) = written.withUTF8(canonicalPartsAndOffset), let start = arithmeticDate(parts, offset: offset) {
+            return TimeValue(start: start, end: start)
+        }
         var value = text.compatibilityFolded
         guard !value.isEmpty, value.utf8.count < 80 else { return nil }
         // No number `Double` reads holds a colon or a byte beyond ASCII: most times are not asked
@@ -64,7 +70,9 @@ public struct TimeValue: Sendable, Equatable {
                 let hours = Int(digits.prefix(2))!, minutes = Int(digits.suffix(2))!
                 guard hours <= 18, minutes < 60 else { return nil }
                 let sign = offset.hasPrefix("-") ? -1 : 1
-                zone = TimeZone(secondsFromGMT: sign * (hours * 3600 + minutes * 60))!
+                // Foundation's zones end at ±18:00 (+18:30 has none): not a time, rather than a crash.
+                guard let fixed = TimeZone(secondsFromGMT: sign * (hours * 3600 + minutes * 60)) else { return nil }
+                zone = fixed
             }
         }
         let components = DateComponents(
@@ -204,6 +212,47 @@ public struct TimeValue: Sendable, Equatable {
         }
         guard index == count else { return nil }
         return WallClock(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+    }
+
+    /// A plainly written time (`canonicalParts`, with its time of day) followed at once by an offset
+    /// the pattern reads as one: `Z`, `z`, `+HH:MM`, `+HHMM` or `-HHMM` (up to 18:00), as
+    /// the parts and the offset in seconds east of UTC. Not `-HH:MM`: the pattern reads `14:00-08:00` as a
+    /// range, 14:00 to 08:00. Nil for anything else, which `shape` reads.
+    static func canonicalPartsAndOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> (WallClock, Int)? {
+        let count = bytes.count
+        guard count >= 14, count <= 25 else { return nil }
+        func digit(_ index: Int) -> Int? {
+            let byte = bytes[index]
+            return byte >= 0x30 && byte <= 0x39 ? Int(byte &- 0x30) : nil
+        }
+        let timeEnd: Int, offset: Int
+        if bytes[count - 1] == 0x5A || bytes[count - 1] == 0x7A {
+            (timeEnd, offset) = (count - 1, 0)
+        } else {
+            let colon = bytes[count - 3] == 0x3A
+            let sign = colon ? count - 6 : count - 5
+            guard bytes[sign] == 0x2B || (bytes[sign] == 0x2D && !colon), let tens = digit(sign + 1), let units = digit(sign + 2),
+                let minuteTens = digit(count - 2), let minuteUnits = digit(count - 1)
+            else { return nil }
+            let hours = tens * 10 + units, minutes = minuteTens * 10 + minuteUnits
+            // As far as a Foundation zone goes (±18:00); past it the pattern's reading says no.
+            guard hours * 60 + minutes <= 18 * 60, minutes < 60 else { return nil }
+            (timeEnd, offset) = (sign, (bytes[sign] == 0x2D ? -1 : 1) * (hours * 3600 + minutes * 60))
+        }
+        // The time of day is there: a date alone before the offset is left to the pattern.
+        guard timeEnd > 10, let parts = canonicalParts(UnsafeBufferPointer(rebasing: bytes[..<timeEnd])) else { return nil }
+        return (parts, offset)
+    }
+
+    /// The instant of a wall-clock time at a fixed offset (seconds east of UTC), by arithmetic for the
+    /// times `arithmeticDate` takes (1900–9999, every part in range); nil for the rest (the Calendar's).
+    static func arithmeticDate(_ wall: WallClock, offset: Int) -> Date? {
+        let (year, month, day, hour, minute, second) = (wall.year, wall.month, wall.day, wall.hour, wall.minute, wall.second)
+        guard (1900...9999).contains(year), (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year, month),
+            (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
+        else { return nil }
+        let local = CivilDate.days(year, month, day) * 86400 + Int64(hour * 3600 + minute * 60 + second)
+        return Date(timeIntervalSince1970: TimeInterval(local - Int64(offset)))
     }
 
     /// The date, or nil when the components are not a real time (2024-02-30, 25:00).

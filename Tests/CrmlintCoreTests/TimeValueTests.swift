@@ -170,6 +170,57 @@ import Testing
         #expect(TimeValue.parse("2024年3月15日", timeZone: zones[0]) == TimeValue.parse(" 2024-03-15", timeZone: zones[0]))
     }
 
+    /// Times with an offset read by arithmetic (`canonicalPartsAndOffset`) read as the pattern reads them, `-HH:MM`
+    /// (which the pattern takes for the end of a range) and offsets out of range included.
+    @Test func timesWithAnOffsetReadAsThePatternReadsThem() {
+        var generator = SystemRandomNumberGenerator()
+        let zones = ["Asia/Shanghai", "America/New_York", "Pacific/Apia"].map { TimeZone(identifier: $0)! }
+        var byArithmetic = 0, read = 0
+        for _ in 0..<6_000 {
+            func part(_ range: ClosedRange<Int>) -> String {
+                let value = Int.random(in: range, using: &generator)
+                return Bool.random(using: &generator) ? CivilDate.padded(value, 2) : String(value)
+            }
+            var text =
+                "\(CivilDate.padded(Int.random(in: 1890...2100, using: &generator), 4))-\(part(1...13))-\(part(0...32))"
+            if Int.random(in: 0..<6, using: &generator) > 0 {
+                text +=
+                    (Bool.random(using: &generator) ? " " : "T")
+                    + "\(part(0...25)):\(CivilDate.padded(Int.random(in: 0...60, using: &generator), 2))"
+                if Bool.random(using: &generator) { text += ":\(CivilDate.padded(Int.random(in: 0...61, using: &generator), 2))" }
+            }
+            let hours = CivilDate.padded(Int.random(in: 0...20, using: &generator), 2)
+            let minutes = CivilDate.padded(Int.random(in: 0...61, using: &generator), 2)
+            text += ["Z", "z", "+\(hours):\(minutes)", "-\(hours):\(minutes)", "+\(hours)\(minutes)", "-\(hours)\(minutes)"]
+                .randomElement(using: &generator)!
+            let zone = zones.randomElement(using: &generator)!
+            let fast = TimeValue.parse(text, timeZone: zone, offsets: ZoneOffsets())
+            #expect(fast == TimeValue.parse(" " + text, timeZone: zone), "\(text) in \(zone.identifier)")
+            var copy = text
+            if copy.withUTF8(TimeValue.canonicalPartsAndOffset) != nil { byArithmetic += 1 }
+            if fast != nil { read += 1 }
+        }
+        #expect(byArithmetic > 1_500)
+        #expect(read > 2_000)
+        for text in [
+            "2024-03-15 14:00-08:00", "2024-03-15-0800", "2024-03-15 14:00 +08:00", "2024-03-15 14:00+8:00", "2024-03-15 14:00+19:00",
+        ] {
+            var copy = text
+            #expect(copy.withUTF8(TimeValue.canonicalPartsAndOffset) == nil, "\(text)")
+        }
+        let shanghai = TimeZone(identifier: "Asia/Shanghai")!
+        #expect(TimeValue.parse("2024-05-01T01:30:00+08:00", timeZone: shanghai)?.start == Date(timeIntervalSince1970: 1_714_498_200))
+        #expect(TimeValue.parse("2024-04-30T17:30:00Z", timeZone: shanghai)?.start == Date(timeIntervalSince1970: 1_714_498_200))
+        // A range, not an offset: 14:00 to 08:00 the next morning, in the scan's zone.
+        let range = TimeValue.parse("2024-03-15 14:00-08:00", timeZone: shanghai)
+        #expect(range.map { Int($0.end.timeIntervalSince($0.start).rounded()) } == 18 * 3600)
+        // Past ±18:00 there is no Foundation zone: not a time (it crashed the pattern's reading before).
+        for text in ["2024-03-15 14:00 +18:30", "2024-03-15T14:00:00+18:01", "2024-03-15 14:00-1859"] {
+            #expect(TimeValue.parse(text, timeZone: shanghai) == nil, "\(text)")
+        }
+        #expect(TimeValue.parse("2024-03-15T14:00:00+18:00", timeZone: shanghai)?.start == Date(timeIntervalSince1970: 1_710_446_400))
+    }
+
     /// `iso8601` writes what Foundation's formatter writes, whatever the zone, instant or fraction of a second
     /// (written by hand from 1900 to 9999 in whole-minute zones, by the formatter elsewhere).
     @Test func iso8601AsTheFormatterWritesIt() {

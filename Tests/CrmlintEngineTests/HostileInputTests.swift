@@ -137,6 +137,26 @@ import Testing
         #expect(report.run.inputs.first?.recordsScanned == 2)
     }
 
+    /// Times whose offset no time zone has (past ±18:00) are not times; the scan goes on (such a time crashed it).
+    @Test func timesWithImpossibleOffsetsAreNotTimesAndTheScanGoesOn() throws {
+        let folder = try fixture()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var csv = Self.header
+        for (index, time) in ["2024-03-15 14:00 +18:30", "2024-03-15T14:00:00+18:59", "2024-03-15 14:00-1901", "2024-03-15T14:00:00+08:00"]
+            .enumerated()
+        {
+            csv += "T\(index),CRM-1,\(time),outbound,老铁放心\n"
+        }
+        try write(Array(csv.utf8), "data/m.csv", in: folder)
+        let (result, report) = try scan(folder)
+        #expect(result.status == 0 || result.status == 1, "\(result.stderr)")
+        #expect(report.run.inputs.first?.recordsScanned == 4)
+        #expect(report.findings.filter { $0.rule == "t.slang" }.count == 4)
+        let asOf = try crmlint(["scan", "data", "--rules", "rules", "--as-of", "2024-05-01T00:00:00+18:30"], in: folder)
+        #expect(asOf.status == 2)
+        #expect(asOf.stderr.hasPrefix("error: cannot read --as-of '2024-05-01T00:00:00+18:30'"))
+    }
+
     /// JSONTestSuite's invalid documents, one a line between valid records:
     /// each is an input error at its line, every valid line is scanned.
     @Test(
