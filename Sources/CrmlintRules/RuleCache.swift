@@ -414,6 +414,9 @@ struct CacheKey: Hashable {
     let a: UInt64
     let b: UInt64
 
+    // A content hash already: mixed, not SipHashed, for a table (`PatternSourceKey.tableHash`).
+    func _rawHashValue(seed: Int) -> Int { PatternSourceKey.tableHash(a, b, seed: seed) }
+
     init(_ source: String, options: Pattern.Options = [], flag: Bool = false) {
         self.init(Self.text(source), options: options, flag: flag)
     }
