@@ -51,7 +51,7 @@ public final class RuleCache: @unchecked Sendable {
         return Bundle.main.executablePath
     }
 
-    static let magic = "crmlint-rule-cache 10\n"
+    static let magic = "crmlint-rule-cache 11\n"
 
     /// Compile result of a pattern: its capture count, and the probe's verdict (nil: passed or not probed).
     struct Compiled {

@@ -13,16 +13,28 @@ import Yams
 enum YAMLNodeCodec {
     /// The bytes of a document (nil root: an empty document), or nil when a
     /// node cannot be written (an alias node, or marks that cannot be rebuilt).
+    ///
+    /// Layout: 1, the document's tag names (a count, then each), then the root node. A node is its
+    /// kind, its header (tag number from 1, style, mark) and its text or children. The values of a
+    /// rule item (a mapping in the top-level list) are each preceded by their length in bytes, so a
+    /// reader that leaves one encoded steps over it at once (walking its nodes to find the end was
+    /// 3 % of a one-file scan).
     static func encode(_ root: Node?) -> [UInt8]? {
         guard markLayoutHolds else { return nil }
-        var out: [UInt8] = []
-        guard let root else {
-            out.append(0)
-            return out
-        }
-        out.append(1)
-        var tags: [String: Int] = [:]
-        return write(root, depth: 0, tags: &tags, into: &out) ? out : nil
+        guard let root else { return [0] }
+        var tags = TagNumbers()
+        var body: [UInt8] = []
+        guard write(root, depth: 0, tags: &tags, into: &body) else { return nil }
+        var out: [UInt8] = [1]
+        varint(tags.names.count, into: &out)
+        for name in tags.names { string(name, into: &out) }
+        return out + body
+    }
+
+    /// Tag names numbered from 1 in order of first use.
+    private struct TagNumbers {
+        var numbers: [String: Int] = [:]
+        var names: [String] = []
     }
 
     /// The document `encode` wrote: `.some(nil)` for an empty one, nil when the bytes are not a whole document.
@@ -40,14 +52,12 @@ enum YAMLNodeCodec {
                 bytes,
                 deferring: keys.isEmpty
                     ? nil
-                    : { item, key, reader in
+                    : { item, key, range, names in
                         guard keys.contains(key) else { return false }
-                        let start = reader.position
-                        let names = reader.tagNames
-                        guard reader.skip(depth: 2) else { return nil }
                         deferred[item, default: [:]][key] = DeferredNode(
                             slice: CacheSlice(
-                                owner: slice.owner, range: slice.range.lowerBound + start..<slice.range.lowerBound + reader.position),
+                                owner: slice.owner,
+                                range: slice.range.lowerBound + range.lowerBound..<slice.range.lowerBound + range.upperBound),
                             tagNames: names)
                         return true
                     })
@@ -55,7 +65,7 @@ enum YAMLNodeCodec {
         return root == nil ? (nil, [:]) : (root, deferred)
     }
 
-    private static func decode(_ bytes: UnsafeRawBufferPointer, deferring: ((Int, String, inout Reader) -> Bool?)?) -> Node?? {
+    private static func decode(_ bytes: UnsafeRawBufferPointer, deferring: Deferring?) -> Node?? {
         guard markLayoutHolds else { return nil }
         // One constructor per document, shared by its tags, as Yams's parser does. No resolver
         // rules: scalars' tags were written resolved, and collections' resolve without rules.
@@ -63,13 +73,24 @@ enum YAMLNodeCodec {
         switch reader.byte() {
         case 0: return reader.atEnd ? .some(nil) : nil
         case 1:
+            // The tag names: bounded, so a damaged count cannot allocate without end.
+            guard let count = reader.varint(), count <= maxTagNames, count <= bytes.count else { return nil }
+            reader.tagNames.reserveCapacity(count)
+            for _ in 0..<count {
+                guard let name = reader.string() else { return nil }
+                reader.tagNames.append(name)
+            }
             guard let node = reader.node(depth: 0, deferring: deferring), reader.atEnd else { return nil }
             return .some(node)
         default: return nil
         }
     }
 
-    /// A value `decode(_:deferring:)` left encoded, with the tag names known where it starts.
+    /// Asked of each value of a rule item (item index, key, the value's bytes, the document's tag
+    /// names): whether it takes the value, which is then left encoded.
+    private typealias Deferring = (Int, String, Range<Int>, [String]) -> Bool
+
+    /// A value `decode(_:deferring:)` left encoded, with the document's tag names.
     struct DeferredNode: @unchecked Sendable { // the bytes are read-only and the names immutable
         let slice: CacheSlice
         let tagNames: [String]
@@ -85,8 +106,8 @@ enum YAMLNodeCodec {
         }
     }
 
-    /// `tags`: the tag names written so far, by number (a document has a handful, on every node).
-    private static func write(_ node: Node, depth: Int, tags: inout [String: Int], into out: inout [UInt8]) -> Bool {
+    /// `tags`: the tag names numbered so far (a document has a handful, on every node).
+    private static func write(_ node: Node, depth: Int, tags: inout TagNumbers, into out: inout [UInt8]) -> Bool {
         guard depth <= maxDepth else { return false }
         switch node {
         case let .scalar(scalar):
@@ -100,7 +121,24 @@ enum YAMLNodeCodec {
             out.append(Kind.sequence.rawValue)
             guard header(node.tag, sequence.style.rawValue, sequence.mark, tags: &tags, into: &out) else { return false }
             varint(sequence.count, into: &out)
-            for item in sequence where !write(item, depth: depth + 1, tags: &tags, into: &out) { return false }
+            for item in sequence {
+                guard depth == 0, case let .mapping(mapping) = item else {
+                    guard write(item, depth: depth + 1, tags: &tags, into: &out) else { return false }
+                    continue
+                }
+                // A rule item: each value after its length in bytes.
+                out.append(Kind.mapping.rawValue)
+                guard header(item.tag, mapping.style.rawValue, mapping.mark, tags: &tags, into: &out) else { return false }
+                varint(mapping.count, into: &out)
+                for (key, value) in mapping {
+                    var valueBytes: [UInt8] = []
+                    guard write(key, depth: depth + 2, tags: &tags, into: &out),
+                        write(value, depth: depth + 2, tags: &tags, into: &valueBytes)
+                    else { return false }
+                    varint(valueBytes.count, into: &out)
+                    out += valueBytes
+                }
+            }
         case let .mapping(mapping):
             out.append(Kind.mapping.rawValue)
             guard header(node.tag, mapping.style.rawValue, mapping.mark, tags: &tags, into: &out) else { return false }
@@ -118,17 +156,17 @@ enum YAMLNodeCodec {
     /// The most tag names a document may have: a reader refuses more (a damaged count must not allocate without end).
     static let maxTagNames = 1024
 
-    /// A tag is its number among the document's tag names, 0 followed by the name on its first use.
+    /// A tag is its number among the document's tag names (from 1; the names are written before the root).
     /// False past `maxTagNames` (the document is then not kept).
-    private static func header(_ tag: Tag, _ style: UInt32, _ mark: Mark?, tags: inout [String: Int], into out: inout [UInt8]) -> Bool {
+    private static func header(_ tag: Tag, _ style: UInt32, _ mark: Mark?, tags: inout TagNumbers, into out: inout [UInt8]) -> Bool {
         let name = tag.rawValue
-        if let number = tags[name] {
+        if let number = tags.numbers[name] {
             varint(number, into: &out)
         } else {
-            guard tags.count < maxTagNames else { return false }
-            tags[name] = tags.count + 1
-            varint(0, into: &out)
-            string(name, into: &out)
+            guard tags.names.count < maxTagNames else { return false }
+            tags.names.append(name)
+            tags.numbers[name] = tags.names.count
+            varint(tags.names.count, into: &out)
         }
         varint(Int(style), into: &out)
         if let mark {
@@ -181,7 +219,7 @@ enum YAMLNodeCodec {
         let bytes: UnsafeRawBufferPointer
         let constructor: Constructor
         var position: Int
-        /// The document's tag names in order of first use (a header names one by number).
+        /// The document's tag names in order of first use (a header names one by number, from 1).
         var tagNames: [String] = []
         /// Tags made so far, by node kind and the name's number: shared by the nodes that have
         /// them. Every tag is written resolved, so none is ever rewritten by resolving it (which
@@ -227,16 +265,12 @@ enum YAMLNodeCodec {
             return String(validUTF8: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]))
         }
 
-        /// A node's header as written: its tag's number (a new name noted), style and mark; nil when
-        /// any is not one `encode` writes for a node of this kind. What `node` and `skip` both check.
+        /// A node's header as written: its tag's number, style and mark; nil when any is not one
+        /// `encode` writes for a node of this kind.
         mutating func headerFields(kind: Kind) -> (number: Int, style: UInt32, mark: Mark?)? {
-            guard var number = varint() else { return nil }
-            if number == 0 {
-                guard tagNames.count < YAMLNodeCodec.maxTagNames, let name = string() else { return nil }
-                tagNames.append(name)
-                number = tagNames.count
-            }
-            guard number <= tagNames.count, let written = varint(), let style = UInt32(exactly: written) else { return nil }
+            guard let number = varint(), number >= 1, number <= tagNames.count, let written = varint(),
+                let style = UInt32(exactly: written)
+            else { return nil }
             let known: Bool
             switch kind {
             case .scalar: known = Node.Scalar.Style(rawValue: style) != nil
@@ -267,33 +301,9 @@ enum YAMLNodeCodec {
             return (tag, style, mark)
         }
 
-        /// Reads past a node, building nothing but the tag names it introduces; false when it is not whole.
-        /// Checks what `node` checks but the scalars' text (kept bytes of a checksummed file this
-        /// build wrote from `String`s), so a value skipped here reads back later.
-        mutating func skip(depth: Int) -> Bool {
-            guard depth <= YAMLNodeCodec.maxDepth, let kind = byte().flatMap(Kind.init(rawValue:)), headerFields(kind: kind) != nil else {
-                return false
-            }
-            switch kind {
-            case .scalar:
-                guard let length = varint(), length <= bytes.endIndex - position else { return false }
-                position += length
-                return true
-            case .sequence:
-                guard let count = varint(), count <= bytes.endIndex - position else { return false }
-                for _ in 0..<count where !skip(depth: depth + 1) { return false }
-                return true
-            case .mapping:
-                guard let count = varint(), count <= bytes.endIndex - position else { return false }
-                for _ in 0..<(2 * count) where !skip(depth: depth + 1) { return false }
-                return true
-            }
-        }
-
-        /// `deferring`: asked, for each value of a mapping in the top-level list (item, key),
-        /// whether it took the value (left the reader past it; the item then holds an empty scalar),
-        /// or nil when the value is not whole (the document is then refused).
-        mutating func node(depth: Int, deferring: ((Int, String, inout Reader) -> Bool?)? = nil) -> Node? {
+        /// `deferring`: asked of each value of a mapping in the top-level list (a rule item) whether it
+        /// takes the value, which the item then holds an empty scalar in place of.
+        mutating func node(depth: Int, deferring: Deferring? = nil) -> Node? {
             guard depth <= YAMLNodeCodec.maxDepth, let kind = byte().flatMap(Kind.init(rawValue:)), let header = header(kind: kind) else {
                 return nil
             }
@@ -308,9 +318,7 @@ enum YAMLNodeCodec {
                 var nodes: [Node] = []
                 nodes.reserveCapacity(count)
                 for index in 0..<count {
-                    guard
-                        let item = depth == 0 && deferring != nil
-                            ? item(depth: 1, index: index, deferring: deferring!) : node(depth: depth + 1)
+                    guard let item = depth == 0 ? item(depth: 1, index: index, deferring: deferring) : node(depth: depth + 1)
                     else { return nil }
                     nodes.append(item)
                 }
@@ -328,8 +336,9 @@ enum YAMLNodeCodec {
             }
         }
 
-        /// An item of the top-level list: a mapping some of whose values `deferring` may take.
-        private mutating func item(depth: Int, index: Int, deferring: (Int, String, inout Reader) -> Bool?) -> Node? {
+        /// An item of the top-level list: a mapping (its values after their lengths) some of whose values
+        /// `deferring` may take, or any other node.
+        private mutating func item(depth: Int, index: Int, deferring: Deferring?) -> Node? {
             guard position < bytes.endIndex, bytes[position] == Kind.mapping.rawValue else { return node(depth: depth) }
             position += 1
             guard let header = header(kind: .mapping), let count = varint(), count <= bytes.endIndex - position,
@@ -338,16 +347,15 @@ enum YAMLNodeCodec {
             var pairs: [(Node, Node)] = []
             pairs.reserveCapacity(count)
             for _ in 0..<count {
-                guard let key = node(depth: depth + 1) else { return nil }
-                if let name = key.scalar?.string {
-                    guard let taken = deferring(index, name, &self) else { return nil }
-                    if taken {
-                        // The key's own tag (`str`): a new one would build Yams's default resolver, seven regular expressions.
-                        pairs.append((key, Node("", key.tag, .plain)))
-                        continue
-                    }
+                guard let key = node(depth: depth + 1), let length = varint(), length <= bytes.endIndex - position else { return nil }
+                let end = position + length
+                if let deferring, let name = key.scalar?.string, deferring(index, name, position..<end, tagNames) {
+                    position = end
+                    // The key's own tag (`str`): a new one would build Yams's default resolver, seven regular expressions.
+                    pairs.append((key, Node("", key.tag, .plain)))
+                    continue
                 }
-                guard let value = node(depth: depth + 1) else { return nil }
+                guard let value = node(depth: depth + 1), position == end else { return nil }
                 pairs.append((key, value))
             }
             return .mapping(Node.Mapping(pairs, header.tag, style, header.mark))
