@@ -112,12 +112,7 @@ public struct TimeValue: Sendable, Equatable {
 
     /// The same for a wall-clock time's parts.
     static func arithmeticDate(_ wall: WallClock, _ zone: TimeZone, offsets: ZoneOffsets? = nil) -> Date? {
-        let (year, month, day, hour, minute, second) = (wall.year, wall.month, wall.day, wall.hour, wall.minute, wall.second)
-        guard (1900...9999).contains(year), (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year, month),
-            (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
-        else { return nil }
-        let days = CivilDate.days(year, month, day)
-        let local = days * 86400 + Int64(hour * 3600 + minute * 60 + second)
+        guard let (days, local) = localSeconds(wall) else { return nil }
         if let offsets {
             if offsets.day != days {
                 (offsets.day, offsets.offset) = (days, steadyOffset(zone, from: days * 86400, to: days * 86400 + 86400))
@@ -247,12 +242,19 @@ public struct TimeValue: Sendable, Equatable {
     /// The instant of a wall-clock time at a fixed offset (seconds east of UTC), by arithmetic for the
     /// times `arithmeticDate` takes (1900–9999, every part in range); nil for the rest (the Calendar's).
     static func arithmeticDate(_ wall: WallClock, offset: Int) -> Date? {
+        guard let (_, local) = localSeconds(wall) else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(local - Int64(offset)))
+    }
+
+    /// A wall-clock time's day number and seconds since 1970-01-01 as read on the wall, when it is one arithmetic
+    /// reads as the Calendar does: 1900–9999, every part in range (no hour 24, no leap second).
+    private static func localSeconds(_ wall: WallClock) -> (days: Int64, seconds: Int64)? {
         let (year, month, day, hour, minute, second) = (wall.year, wall.month, wall.day, wall.hour, wall.minute, wall.second)
         guard (1900...9999).contains(year), (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year, month),
             (0...23).contains(hour), (0...59).contains(minute), (0...59).contains(second)
         else { return nil }
-        let local = CivilDate.days(year, month, day) * 86400 + Int64(hour * 3600 + minute * 60 + second)
-        return Date(timeIntervalSince1970: TimeInterval(local - Int64(offset)))
+        let days = CivilDate.days(year, month, day)
+        return (days, days * 86400 + Int64(hour * 3600 + minute * 60 + second))
     }
 
     /// The date, or nil when the components are not a real time (2024-02-30, 25:00).

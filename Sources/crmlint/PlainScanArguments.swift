@@ -23,6 +23,14 @@ enum PlainScanArguments {
         case value((inout Scan, String) -> Bool)
         /// A repeatable option: each occurrence adds one value.
         case values((inout Scan, String) -> Void)
+
+        /// An option whose value is taken as written.
+        static func text(_ set: @escaping (inout Scan, String) -> Void) -> Reading {
+            .value { scan, value in
+                set(&scan, value)
+                return true
+            }
+        }
     }
 
     /// Every name `scan` accepts (long and short), by what it sets.
@@ -31,55 +39,25 @@ enum PlainScanArguments {
             "--rules": .values { $0.rules.rulePaths.append($1) },
             "--select": .values { $0.rules.select.append($1) },
             "--ignore": .values { $0.rules.ignore.append($1) },
-            "--config": .value {
-                $0.rules.config = $1; return true
-            },
-            "--format": .value {
-                $0.format = $1; return true
-            },
-            "--output": .value {
-                $0.output = $1; return true
-            },
-            "--fail-on": .value {
-                $0.failOn = $1; return true
-            },
-            "--as-of": .value {
-                $0.asOf = $1; return true
-            },
-            "--timezone": .value {
-                $0.timezone = $1; return true
-            },
-            "--encoding": .value {
-                $0.encoding = $1; return true
-            },
+            "--config": .text { $0.rules.config = $1 },
+            "--format": .text { $0.format = $1 },
+            "--output": .text { $0.output = $1 },
+            "--fail-on": .text { $0.failOn = $1 },
+            "--as-of": .text { $0.asOf = $1 },
+            "--timezone": .text { $0.timezone = $1 },
+            "--encoding": .text { $0.encoding = $1 },
             "--show-excerpts": .flag { $0.showExcerpts = true },
             "--quiet": .flag { $0.quiet = true },
-            "--output-json": .value {
-                $0.outputJSON = $1; return true
-            },
-            "--output-sarif": .value {
-                $0.outputSARIF = $1; return true
-            },
-            "--output-jsonl": .value {
-                $0.outputJSONL = $1; return true
-            },
-            "--output-csv": .value {
-                $0.outputCSV = $1; return true
-            },
-            "--output-junit": .value {
-                $0.outputJUnit = $1; return true
-            },
+            "--output-json": .text { $0.outputJSON = $1 },
+            "--output-sarif": .text { $0.outputSARIF = $1 },
+            "--output-jsonl": .text { $0.outputJSONL = $1 },
+            "--output-csv": .text { $0.outputCSV = $1 },
+            "--output-junit": .text { $0.outputJUnit = $1 },
             "--also": .values { $0.also.append($1) },
-            "--sarif-root": .value {
-                $0.sarifRoot = $1; return true
-            },
-            "--baseline": .value {
-                $0.baseline = $1; return true
-            },
+            "--sarif-root": .text { $0.sarifRoot = $1 },
+            "--baseline": .text { $0.baseline = $1 },
             "--baseline-required": .flag { $0.baselineRequired = true },
-            "--write-baseline": .value {
-                $0.writeBaseline = $1; return true
-            },
+            "--write-baseline": .text { $0.writeBaseline = $1 },
             "--suppressions": .values { $0.suppressions.append($1) },
             "--no-suppressions": .flag { $0.noSuppressions = true },
             "--no-cache": .flag { $0.noCache = true },
@@ -90,9 +68,7 @@ enum PlainScanArguments {
                 return true
             },
             "--rule-timing": .flag { $0.ruleTiming = true },
-            "--stdin-name": .value {
-                $0.stdinName = $1; return true
-            },
+            "--stdin-name": .text { $0.stdinName = $1 },
             "--records": .flag { $0.records = true },
             "--partition": .flag { $0.partition = true },
             "--merge-partitions": .values { $0.mergePartitions.append($1) },
