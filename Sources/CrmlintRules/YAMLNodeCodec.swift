@@ -106,8 +106,11 @@ enum YAMLNodeCodec {
         }
     }
 
-    /// `tags`: the tag names numbered so far (a document has a handful, on every node).
-    private static func write(_ node: Node, depth: Int, tags: inout TagNumbers, into out: inout [UInt8]) -> Bool {
+    /// `tags`: the tag names numbered so far (a document has a handful, on every node). `lengthsBeforeValues`:
+    /// the node is a rule item (a mapping in the top-level list), whose values are each written after their length.
+    private static func write(
+        _ node: Node, depth: Int, tags: inout TagNumbers, into out: inout [UInt8], lengthsBeforeValues: Bool = false
+    ) -> Bool {
         guard depth <= maxDepth else { return false }
         switch node {
         case let .scalar(scalar):
@@ -121,31 +124,23 @@ enum YAMLNodeCodec {
             out.append(Kind.sequence.rawValue)
             guard header(node.tag, sequence.style.rawValue, sequence.mark, tags: &tags, into: &out) else { return false }
             varint(sequence.count, into: &out)
-            for item in sequence {
-                guard depth == 0, case let .mapping(mapping) = item else {
-                    guard write(item, depth: depth + 1, tags: &tags, into: &out) else { return false }
-                    continue
-                }
-                // A rule item: each value after its length in bytes.
-                out.append(Kind.mapping.rawValue)
-                guard header(item.tag, mapping.style.rawValue, mapping.mark, tags: &tags, into: &out) else { return false }
-                varint(mapping.count, into: &out)
-                for (key, value) in mapping {
-                    var valueBytes: [UInt8] = []
-                    guard write(key, depth: depth + 2, tags: &tags, into: &out),
-                        write(value, depth: depth + 2, tags: &tags, into: &valueBytes)
-                    else { return false }
-                    varint(valueBytes.count, into: &out)
-                    out += valueBytes
-                }
+            for item in sequence where !write(item, depth: depth + 1, tags: &tags, into: &out, lengthsBeforeValues: depth == 0) {
+                return false
             }
         case let .mapping(mapping):
             out.append(Kind.mapping.rawValue)
             guard header(node.tag, mapping.style.rawValue, mapping.mark, tags: &tags, into: &out) else { return false }
             varint(mapping.count, into: &out)
-            for (key, value) in mapping
-            where !write(key, depth: depth + 1, tags: &tags, into: &out) || !write(value, depth: depth + 1, tags: &tags, into: &out) {
-                return false
+            for (key, value) in mapping {
+                guard write(key, depth: depth + 1, tags: &tags, into: &out) else { return false }
+                guard lengthsBeforeValues else {
+                    guard write(value, depth: depth + 1, tags: &tags, into: &out) else { return false }
+                    continue
+                }
+                var valueBytes: [UInt8] = []
+                guard write(value, depth: depth + 1, tags: &tags, into: &valueBytes) else { return false }
+                varint(valueBytes.count, into: &out)
+                out += valueBytes
             }
         case .alias:
             return false

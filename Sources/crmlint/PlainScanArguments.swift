@@ -128,7 +128,6 @@ enum PlainScanArguments {
         var scan = defaults()
         var seen: Set<String> = []
         var index = arguments.startIndex
-        func isValue(_ text: String) -> Bool { text == "-" || !text.hasPrefix("-") }
         while index != arguments.endIndex {
             let argument = arguments[index]
             arguments.formIndex(after: &index)
@@ -144,12 +143,13 @@ enum PlainScanArguments {
                 if attached!.isEmpty { return nil }
             }
             guard let reading = options[name] else { return nil }
+            let option = longNames[name] ?? name
             switch reading {
             case let .flag(set):
-                guard attached == nil, seen.insert(longNames[name] ?? name).inserted else { return nil }
+                guard attached == nil, seen.insert(option).inserted else { return nil }
                 set(&scan)
             case let .value(set):
-                guard seen.insert(longNames[name] ?? name).inserted else { return nil }
+                guard seen.insert(option).inserted else { return nil }
                 guard let value = attached ?? next(arguments, &index), set(&scan, value) else { return nil }
             case let .values(add):
                 guard let value = attached ?? next(arguments, &index) else { return nil }
@@ -165,11 +165,14 @@ enum PlainScanArguments {
         return scan
     }
 
+    /// A path or an option's value, as ArgumentParser reads one: `-` (standard input) or anything not starting with `-`.
+    private static func isValue(_ text: String) -> Bool { text == "-" || !text.hasPrefix("-") }
+
     /// The value after an option, when it is one (not another option).
     private static func next<Arguments: Collection<String>>(_ arguments: Arguments, _ index: inout Arguments.Index) -> String? {
         guard index != arguments.endIndex else { return nil }
         let value = arguments[index]
-        guard value == "-" || !value.hasPrefix("-") else { return nil }
+        guard isValue(value) else { return nil }
         arguments.formIndex(after: &index)
         return value
     }
