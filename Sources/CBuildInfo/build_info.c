@@ -5,3 +5,9 @@
 #endif
 
 const char *crmlint_git_commit(void) { return CRMLINT_GIT_COMMIT; }
+
+#ifndef CRMLINT_BUILD_OPTIMIZATION
+#define CRMLINT_BUILD_OPTIMIZATION "standard"
+#endif
+
+const char *crmlint_build_optimization(void) { return CRMLINT_BUILD_OPTIMIZATION; }

@@ -15,6 +15,8 @@ public struct BuildInfo: Sendable, Equatable {
     /// FNV-1a over the embedded rule files' paths and contents.
     public var builtinRulesHash: String
     public var platform: String
+    /// `debug`, `release`, or `release, profile-guided` (scripts/package's, trained on its own scans).
+    public var optimization: String
 
     public static func current(environment: [String: String] = ProcessInfo.processInfo.environment) -> BuildInfo {
         let fromEnvironment = environment["CRMLINT_RULES"].flatMap { $0.isEmpty ? nil : $0 }
@@ -23,7 +25,16 @@ public struct BuildInfo: Sendable, Equatable {
             pcre2Version: PCRE2Library.version, pcre2JIT: PCRE2Library.jitAvailable,
             defaultRules: fromEnvironment.map { "\($0) (from CRMLINT_RULES)" } ?? BuiltinRules.root,
             builtinRuleFiles: BuiltinRules.files.count, builtinRulesHash: BuiltinRules.fingerprint,
-            platform: Self.platform)
+            platform: Self.platform, optimization: Self.optimization)
+    }
+
+    static var optimization: String {
+        #if DEBUG
+            return "debug"
+        #else
+            let how = String(cString: crmlint_build_optimization())
+            return how == "standard" ? "release" : "release, " + how
+        #endif
     }
 
     /// What names this build in the rule cache's key: crmlint's version and
@@ -57,6 +68,7 @@ public struct BuildInfo: Sendable, Equatable {
             default rules: \(defaultRules)
             built-in rules: \(builtinRuleFiles) files, fnv1a \(builtinRulesHash)
             platform: \(platform)
+            build: \(optimization)
 
             """
     }

@@ -13,6 +13,13 @@ import Testing
         #expect(info.builtinRuleFiles == BuiltinRules.files.count)
         #expect(info.builtinRulesHash == BuiltinRules.fingerprint)
         #expect(!info.commit.isEmpty)
+        // The tests' build is a debug one; scripts/check-package checks the release package's line.
+        #if DEBUG
+            #expect(info.optimization == "debug")
+        #else
+            #expect(info.optimization.hasPrefix("release"))
+        #endif
+        #expect(info.text(verbose: true).contains("\nbuild: \(info.optimization)\n"))
     }
 
     @Test func rulesFromTheEnvironmentAreNamed() {
@@ -28,7 +35,7 @@ import Testing
         #expect(lines.first == "crmlint \(CrmlintVersion.current)")
         for key in [
             "commit: ", "pcre2: 10.", "default rules: ",
-            "built-in rules: \(BuiltinRules.files.count) files, fnv1a \(BuiltinRules.fingerprint)", "platform: ",
+            "built-in rules: \(BuiltinRules.files.count) files, fnv1a \(BuiltinRules.fingerprint)", "platform: ", "build: ",
         ] {
             #expect(lines.contains { $0.hasPrefix(key) }, "no line starting '\(key)' in \(result.stdout)")
         }
