@@ -2,8 +2,9 @@
 import PackageDescription
 
 // Targets follow the data: CPCRE2 (C) → PatternEngine (the one Swift file that
-// touches PCRE2) → CrmlintCore (types) → readers / rules / reporters (each on
-// core only) → CrmlintEngine (config, scan) → crmlint (argument parsing only).
+// touches PCRE2) → CrmlintCore (types; with CByteScan, C, for sixteen bytes
+// classified at once) → readers / rules / reporters (each on core only) →
+// CrmlintEngine (config, scan) → crmlint (argument parsing only).
 // No unsafe flags, so CrmlintEngine can be a dependency of another package:
 // exclusive access is kept cheap by construction in the byte loops (state in
 // locals, unsafe buffers, final classes) instead of by turning the checks off.
@@ -30,8 +31,10 @@ let package = Package(
         .target(name: "PatternEngine", dependencies: ["CPCRE2"]),
         // The git commit for `crmlint version --verbose`, set by scripts/package (-Xcc -D…).
         .target(name: "CBuildInfo"),
-        .target(name: "CrmlintCore", dependencies: ["PatternEngine"]),
-        .target(name: "CrmlintReaders", dependencies: ["CrmlintCore", "ZIPFoundation"]),
+        // Sixteen bytes classified at once for UTF-8 validation and the readers (SSE2's `pmovmskb`, which Swift's SIMD types lack).
+        .target(name: "CByteScan"),
+        .target(name: "CrmlintCore", dependencies: ["PatternEngine", "CByteScan"]),
+        .target(name: "CrmlintReaders", dependencies: ["CrmlintCore", "CByteScan", "ZIPFoundation"]),
         .target(name: "CrmlintRules", dependencies: ["CrmlintCore", "PatternEngine", "Yams"]),
         .target(name: "CrmlintReporters", dependencies: ["CrmlintCore"]),
         .target(name: "CrmlintDashboard", dependencies: ["CrmlintCore", "CrmlintReporters"]),

@@ -1,3 +1,4 @@
+import CByteScan
 import CrmlintCore
 import Foundation
 
@@ -78,8 +79,13 @@ enum JSONRecordDecoder {
         mutating func parseTopObject(keys memory: KeyMemory) throws -> (keys: [String], values: [String]) {
             try expect(UInt8(ascii: "{"))
             var written: [[UInt8]?] = []
+            // Made only when a key is not written as the last object's was (`asBefore`); until then, counted.
             var keys: [String] = []
+            var keyCount = 0
             var values: [String] = []
+            // Room for as many members as the last object had: grown from empty, the arrays of keys and values
+            // were reallocated ten times an object of nine members (7 % of a JSON Lines scan's instructions).
+            values.reserveCapacity(memory.written.count)
             // Every key so far written as the last object's was, at the same place.
             var asBefore = true
             skipWhitespace()
@@ -88,13 +94,17 @@ enum JSONRecordDecoder {
             } else {
                 while true {
                     skipWhitespace()
-                    let position = keys.count
+                    let position = keyCount
+                    keyCount += 1
                     let plain = plainString()
                     if asBefore, let plain, position < memory.written.count, let before = memory.written[position],
-                        plain.count == before.count, bytes[plain].elementsEqual(before)
+                        plain.count == before.count,
+                        plain.isEmpty
+                            || before.withUnsafeBufferPointer({
+                                memcmp($0.baseAddress!, bytes.baseAddress! + plain.lowerBound, plain.count) == 0
+                            })
                     {
                         // The same bytes make the same key.
-                        keys.append("")
                         index = plain.upperBound + 1
                     } else {
                         if asBefore {
@@ -135,7 +145,7 @@ enum JSONRecordDecoder {
                 }
             }
             memory.values = values
-            if asBefore && keys.count == memory.written.count {
+            if asBefore && keyCount == memory.written.count {
                 // Keys written as the last object's: its keys, and its values' places among them.
                 if memory.inOrder { return (memory.keys, values) }
                 var folded = [String](repeating: "", count: memory.keys.count)
@@ -144,8 +154,8 @@ enum JSONRecordDecoder {
             }
             if asBefore {
                 // Fewer keys than the last object's: the ones read by place are its.
-                written = Array(memory.written[0..<keys.count])
-                keys = memory.writtenKeys(keys.count)
+                written = Array(memory.written[0..<keyCount])
+                keys = memory.writtenKeys(keyCount)
             }
             // A key written again replaces the value of the first (the last value wins).
             var unique: [String] = []
@@ -173,6 +183,16 @@ enum JSONRecordDecoder {
         func plainString() -> Range<Int>? {
             guard index < bytes.count, bytes[index] == 0x22 else { return nil }
             var end = index + 1
+            // Sixteen bytes a step (`crmlint_json_string_stops16`): byte by byte, the strings' bytes were
+            // ~7 instructions each, a tenth of a JSON Lines scan.
+            while end &+ 16 <= bytes.count {
+                let stops = crmlint_json_string_stops16(bytes.baseAddress! + end)
+                if stops != 0 {
+                    let at = end &+ stops.trailingZeroBitCount
+                    return bytes[at] == 0x22 ? index + 1..<at : nil
+                }
+                end &+= 16
+            }
             while end < bytes.count {
                 let byte = bytes[end]
                 if byte == 0x22 { return index + 1..<end }
@@ -276,6 +296,22 @@ enum JSONRecordDecoder {
             try expect(0x22)
             var out: [UInt8] = []
             while true {
+                // The plain run up to the next quote, backslash or control character, copied at once (a byte at a
+                // time, a message with a quote or a line break in it cost ~10,000 instructions).
+                var end = index
+                while end &+ 16 <= bytes.count {
+                    let stops = crmlint_json_string_stops16(bytes.baseAddress! + end)
+                    if stops != 0 {
+                        end &+= stops.trailingZeroBitCount
+                        break
+                    }
+                    end &+= 16
+                }
+                if end &+ 16 > bytes.count {
+                    while end < bytes.count, bytes[end] != 0x22, bytes[end] != 0x5C, bytes[end] >= 0x20 { end += 1 }
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                index = end
                 guard let byte = peek() else { throw DecodeFailure("not valid JSON (unterminated string)") }
                 index += 1
                 switch byte {

@@ -78,6 +78,46 @@ import Testing
         #expect(valid > 200 && valid < 4_800)
     }
 
+    /// The validator reads sixteen bytes a step and checks a step of Chinese text from its bit masks: every
+    /// short sequence, valid or not, placed at each offset across a step's edge among Chinese characters
+    /// and ASCII, gets the standard library's verdict.
+    @Test func theValidatorAgreesAcrossStepEdges() {
+        let edges: [UInt8] = [0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF]
+        var sequences: [[UInt8]] = []
+        for first in [0x80, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xF5, 0xFF] as [UInt8] {
+            for second in edges { sequences.append([first, second]) }
+        }
+        for first in 0xE0...0xEF {
+            for second in edges {
+                for third in edges { sequences.append([UInt8(first), second, third]) }
+                sequences.append([UInt8(first), second])
+            }
+        }
+        for first in [0xF0, 0xF1, 0xF4] as [UInt8] {
+            for second in edges { for fourth in [0x41, 0x80, 0xBF] as [UInt8] { sequences.append([first, second, 0x80, fourth]) } }
+        }
+        let chinese = Array("中文字".utf8)
+        var disagreements: [[UInt8]] = []
+        var valid = 0
+        for sequence in sequences {
+            for offset in 0...18 {
+                // Before: ASCII, or Chinese characters and ASCII to reach the offset; after: Chinese, or nothing.
+                let ascii = [UInt8](repeating: 0x61, count: offset)
+                let mixed = Array((chinese + chinese + chinese).prefix(offset / 3 * 3)) + [UInt8](repeating: 0x62, count: offset % 3)
+                for before in [ascii, mixed] {
+                    for after in [chinese + chinese + chinese + chinese, [], [0x63]] {
+                        let bytes = before + sequence + after
+                        let expected = String(validating: bytes, as: UTF8.self) != nil
+                        if bytes.withUnsafeBufferPointer(UTF8Validation.isValid) != expected { disagreements.append(bytes) }
+                        valid += expected ? 1 : 0
+                    }
+                }
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+        #expect(valid > 1_000)
+    }
+
     /// `hasSameBytes` is byte equality of the UTF-8 (not `==`, which equates canonically equivalent texts), for
     /// small and large strings alike; `withUTF8InPlace` reads the string's own bytes.
     @Test func sameBytesIsByteEquality() {

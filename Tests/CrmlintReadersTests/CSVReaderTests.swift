@@ -1,4 +1,5 @@
 import Foundation
+import TestHelpers
 import Testing
 
 @testable import CrmlintReaders
@@ -136,6 +137,61 @@ import Testing
             accepted += whole ? 1 : 0
         }
         #expect(accepted > 2000)
+    }
+
+    /// `splitPlainLine` (sixteen bytes a step, validating from bit masks) answers as a byte-by-byte reading
+    /// does: nil when the line holds a quote or a carriage return; else the fields between delimiters, and
+    /// whether the line is valid UTF-8 (the standard library's verdict) without a NUL byte. Lines of random
+    /// characters, valid and not, of every length around the steps' edges.
+    @Test func splitPlainLineAgreesWithAByteWiseReading() {
+        var generator = SeededGenerator(seed: 20_261_207)
+        let valid: [[UInt8]] = [
+            [0x61], [0x37], [0x20], [0xE4, 0xB8, 0x80], [0xEF, 0xBC, 0x8C], [0xE9, 0xBE, 0x99], [0xC3, 0xA9], [0xE0, 0xA0, 0x80],
+            [0xED, 0x9F, 0xBF], [0xF0, 0x9F, 0x98, 0x80], [0xF4, 0x8F, 0xBF, 0xBF],
+        ]
+        let invalid: [[UInt8]] = [
+            [0x00], [0x80], [0xBF], [0xE4], [0xE4, 0xB8], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xC3], [0xFF],
+            [0xF4, 0x90, 0x80, 0x80], [0xF0, 0x8F, 0xBF, 0xBF], [0xF5, 0x80, 0x80, 0x80], [0xF0, 0x9F, 0x98],
+        ]
+        var splitCount = 0, validCount = 0
+        for round in 0..<20_000 {
+            let delimiter: UInt8 = round % 5 == 0 ? 0x09 : 0x2C
+            var line: [UInt8] = []
+            let target = Int.random(in: 0...70, using: &generator)
+            while line.count < target {
+                let roll = Int.random(in: 0..<100, using: &generator)
+                switch roll {
+                case 0..<12: line.append(delimiter)
+                case 12: line.append(round % 3 == 0 ? 0x22 : 0x0D)
+                case 13..<16 where round % 4 == 0: line += invalid.randomElement(using: &generator)!
+                default: line += valid.randomElement(using: &generator)!
+                }
+            }
+            var ranges: [Range<Int>] = []
+            let answer = line.withUnsafeBufferPointer { bytes in
+                CSVReader.splitPlainLine(
+                    bytes.baseAddress ?? UnsafePointer([UInt8](repeating: 0, count: 1)), count: bytes.count, delimiter: delimiter,
+                    into: &ranges)
+            }
+            if line.contains(0x22) || line.contains(0x0D) {
+                #expect(answer == nil, "\(line)")
+                continue
+            }
+            var expected: [Range<Int>] = []
+            var start = 0
+            for (index, byte) in line.enumerated() where byte == delimiter {
+                expected.append(start..<index)
+                start = index + 1
+            }
+            expected.append(start..<line.count)
+            let expectedValid = !line.contains(0) && String(validating: line, as: UTF8.self) != nil
+            #expect(ranges == expected, "\(line)")
+            #expect(answer == expectedValid, "\(line)")
+            splitCount += 1
+            validCount += expectedValid ? 1 : 0
+        }
+        // Both verdicts were asked of many lines.
+        #expect(splitCount > 10_000 && validCount > 5_000 && splitCount - validCount > 1_000, "\(splitCount) \(validCount)")
     }
 
     @Test func nulByteIsAProblem() {

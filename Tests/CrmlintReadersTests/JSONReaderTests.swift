@@ -1,4 +1,5 @@
 import Foundation
+import TestHelpers
 import Testing
 
 @testable import CrmlintReaders
@@ -50,6 +51,32 @@ import Testing
             last = (text, escaped, remembered.keys)
         }
         #expect(shared > 300)
+    }
+
+    /// Strings of every length with escapes anywhere (quotes, backslashes, line breaks, `\u` escapes, a pair for
+    /// a character past the BMP) decode to the text Foundation encoded: the decoder copies the plain runs between
+    /// escapes sixteen bytes a step.
+    @Test func escapedStringsOfEveryLengthDecodeToTheirText() throws {
+        var generator = SeededGenerator(seed: 1_207)
+        let pieces = ["a", "7", " ", "中文", "，", "\"", "\\", "\n", "\t", "/", "é", "😀", "\u{1}", "\u{7F}"]
+        let memory = JSONRecordDecoder.KeyMemory()
+        var escaped = 0
+        for _ in 0..<2_000 {
+            let texts = (0..<3).map { _ in
+                (0..<Int.random(in: 0...40, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            }
+            let object = ["text": texts[0], "note": texts[1], "客户": texts[2]]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            escaped += data.contains(0x5C) ? 1 : 0
+            let decoded = Array(data).withUnsafeBufferPointer { JSONRecordDecoder.fields(from: $0, keys: memory) }
+            guard case let .success(fields) = decoded else {
+                Issue.record("not decoded: \(String(decoding: data, as: UTF8.self))")
+                continue
+            }
+            let read = Dictionary(uniqueKeysWithValues: zip(fields.keys, fields.values))
+            #expect(read == object, "\(String(decoding: data, as: UTF8.self))")
+        }
+        #expect(escaped > 1_500)
     }
 
     @Test func jsonLinesReadsObjectsAndRejectsBadLines() {
