@@ -180,7 +180,7 @@ enum JSONRecordDecoder {
 
         /// The bytes of the string starting at `index` (its opening quote) when it holds no escape and no
         /// control character, up to its closing quote (not consumed); nil otherwise.
-        func plainString() -> Range<Int>? {
+        @inline(__always) func plainString() -> Range<Int>? {
             guard index < bytes.count, bytes[index] == 0x22 else { return nil }
             var end = index + 1
             // Sixteen bytes a step (`crmlint_json_string_stops16`): byte by byte, the strings' bytes were
