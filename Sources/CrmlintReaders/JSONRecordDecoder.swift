@@ -182,24 +182,22 @@ enum JSONRecordDecoder {
         /// control character, up to its closing quote (not consumed); nil otherwise.
         @inline(__always) func plainString() -> Range<Int>? {
             guard index < bytes.count, bytes[index] == 0x22 else { return nil }
-            var end = index + 1
-            // Sixteen bytes a step (`crmlint_json_string_stops16`): byte by byte, the strings' bytes were
-            // ~7 instructions each, a tenth of a JSON Lines scan.
+            let end = plainRunEnd(from: index + 1)
+            return end < bytes.count && bytes[end] == 0x22 ? index + 1..<end : nil
+        }
+
+        /// Where the run of a string's plain bytes from `start` ends: at the first quote, backslash or control
+        /// character, or at the end of the bytes. Sixteen bytes a step (`crmlint_json_string_stops16`): byte by
+        /// byte, the strings' bytes were ~7 instructions each, a tenth of a JSON Lines scan.
+        @inline(__always) func plainRunEnd(from start: Int) -> Int {
+            var end = start
             while end &+ 16 <= bytes.count {
                 let stops = crmlint_json_string_stops16(bytes.baseAddress! + end)
-                if stops != 0 {
-                    let at = end &+ stops.trailingZeroBitCount
-                    return bytes[at] == 0x22 ? index + 1..<at : nil
-                }
+                if stops != 0 { return end &+ stops.trailingZeroBitCount }
                 end &+= 16
             }
-            while end < bytes.count {
-                let byte = bytes[end]
-                if byte == 0x22 { return index + 1..<end }
-                if byte == 0x5C || byte < 0x20 { return nil }
-                end += 1
-            }
-            return nil
+            while end < bytes.count, bytes[end] != 0x22, bytes[end] != 0x5C, bytes[end] >= 0x20 { end += 1 }
+            return end
         }
 
         /// A member value as field text.
@@ -298,18 +296,7 @@ enum JSONRecordDecoder {
             while true {
                 // The plain run up to the next quote, backslash or control character, copied at once (a byte at a
                 // time, a message with a quote or a line break in it cost ~10,000 instructions).
-                var end = index
-                while end &+ 16 <= bytes.count {
-                    let stops = crmlint_json_string_stops16(bytes.baseAddress! + end)
-                    if stops != 0 {
-                        end &+= stops.trailingZeroBitCount
-                        break
-                    }
-                    end &+= 16
-                }
-                if end &+ 16 > bytes.count {
-                    while end < bytes.count, bytes[end] != 0x22, bytes[end] != 0x5C, bytes[end] >= 0x20 { end += 1 }
-                }
+                let end = plainRunEnd(from: index)
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
                 index = end
                 guard let byte = peek() else { throw DecodeFailure("not valid JSON (unterminated string)") }
