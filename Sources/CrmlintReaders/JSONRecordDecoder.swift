@@ -51,9 +51,11 @@ enum JSONRecordDecoder {
         /// The last object's values as written, in the order of its keys.
         var values: [String] = []
 
-        /// The first `count` keys as written, as text (each was written without an escape: `written` holds it).
-        func writtenKeys(_ count: Int) -> [String] {
-            (0..<count).map { place in written[place]!.withUnsafeBufferPointer(String.init(checkedUTF8:)) }
+        /// The first `count` keys as written, as text (each was written without an escape: `written` holds it),
+        /// and as written: an object whose first `count` keys were read by place (as this object's) takes these.
+        func keysByPlace(_ count: Int) -> (keys: [String], written: [[UInt8]?]) {
+            let keys = (0..<count).map { place in written[place]!.withUnsafeBufferPointer(String.init(checkedUTF8:)) }
+            return (keys, Array(written[0..<count]))
         }
     }
 
@@ -110,8 +112,7 @@ enum JSONRecordDecoder {
                         if asBefore {
                             asBefore = false
                             // The keys read by place so far are the last object's.
-                            keys = memory.writtenKeys(position)
-                            written = Array(memory.written[0..<position])
+                            (keys, written) = memory.keysByPlace(position)
                         }
                         if let plain {
                             keys.append(take(plain))
@@ -154,8 +155,7 @@ enum JSONRecordDecoder {
             }
             if asBefore {
                 // Fewer keys than the last object's: the ones read by place are its.
-                written = Array(memory.written[0..<keyCount])
-                keys = memory.writtenKeys(keyCount)
+                (keys, written) = memory.keysByPlace(keyCount)
             }
             // A key written again replaces the value of the first (the last value wins).
             var unique: [String] = []
