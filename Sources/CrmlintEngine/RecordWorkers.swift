@@ -267,6 +267,14 @@ final class RecordWorkers {
         }
     }
 
+    /// Hands what each worker's context learnt of texts to the verdicts kept between runs (after the last `finish`:
+    /// no chunk is being checked).
+    func flushVerdicts() {
+        locked {
+            for worker in workers { worker.context.flushVerdicts() }
+        }
+    }
+
     /// Adds every worker's time to `times` (after the last `finish`: no chunk is being checked).
     func addTimes(to times: RuleTimes) {
         locked {

@@ -101,9 +101,32 @@ public final class RuleTimes: @unchecked Sendable {
         }.sorted { ($1.nanoseconds, $0.source, $0.anchored ? 1 : 0) < ($0.nanoseconds, $1.source, $1.anchored ? 1 : 0) }
     }
 
-    /// The table `--rule-timing` prints: the `limit` slowest rules, then the total, then the `patterns` slowest patterns.
+    /// The table `--rule-timing` prints: the `limit` slowest rules, then the total, then the `patterns` slowest patterns,
+    /// then what the verdicts kept between runs did.
     public func table(limit: Int = 25, patterns: Int = 10) -> String {
-        rulesTable(limit: limit) + patternsTable(limit: patterns)
+        rulesTable(limit: limit) + patternsTable(limit: patterns) + verdictsLine
+    }
+
+    /// What the text verdicts kept between runs (`TextVerdicts`) did in the scan: texts found there, texts learnt
+    /// that they did not hold, and whether the file was rewritten with them.
+    public struct VerdictUse: Sendable, Equatable {
+        public var found: Int
+        public var new: Int
+        public var written: Bool
+        public var file: String
+    }
+    public var verdictUse: VerdictUse? {
+        get { lock.withLock { verdictUseValue } }
+        set { lock.withLock { verdictUseValue = newValue } }
+    }
+    private var verdictUseValue: VerdictUse?
+
+    private var verdictsLine: String {
+        guard let use = verdictUse else {
+            return "text verdicts of earlier runs: none kept (--no-cache, CRMLINT_VERDICT_CACHE=off or CRMLINT_TEXT_MEMO=off)\n"
+        }
+        let kept = use.written ? "kept in \(use.file)" : "not kept (too few to rewrite \(use.file))"
+        return "text verdicts of earlier runs: \(use.found) texts found in \(use.file); \(use.new) new texts \(kept)\n"
     }
 
     /// The slowest patterns: time in their searches (compiles included), searches, rules, and the start of their text.

@@ -102,6 +102,18 @@ public enum Scanner {
         return !small
     }
 
+    /// The verdicts of earlier runs with these rules (`TextVerdicts`), kept beside the rule cache: none without a
+    /// rule cache (`--no-cache`), without the text memory (`CRMLINT_TEXT_MEMO=off`), or with `CRMLINT_VERDICT_CACHE=off`.
+    /// Named by the rule cache's file (the rule files, their paths and the build) and the config file's text (its
+    /// `overrides` change rules).
+    static func textVerdicts(cache: RuleCache?, config: Config, remembersTexts: Bool) -> TextVerdicts? {
+        guard remembersTexts, EnvironmentVariable.value("CRMLINT_VERDICT_CACHE") != "off", let path = cache?.path else { return nil }
+        let configText = config.file.flatMap { try? Data(contentsOf: URL(fileURLWithPath: $0)) }.map { String(decoding: $0, as: UTF8.self) }
+        return TextVerdicts(
+            directory: (path as NSString).deletingLastPathComponent,
+            identity: (path as NSString).lastPathComponent + "\u{0}" + (configText ?? "no config"))
+    }
+
     /// Whether the inputs are files of under `prefilterWorthwhileBytes` in all (stdin counts as large).
     static func isSmall(_ inputs: [PreparedInput]) -> Bool {
         var total = 0
@@ -217,6 +229,7 @@ public enum Scanner {
         context.timesSharedWork = options.ruleTimes != nil
         // `CRMLINT_TEXT_MEMO=off`: every rule runs on every text, for the test that proves it changes nothing.
         context.remembersTexts = EnvironmentVariable.value("CRMLINT_TEXT_MEMO") != "off"
+        context.verdicts = Self.textVerdicts(cache: selection?.loaded.cache, config: config, remembersTexts: context.remembersTexts)
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
         let gates = rules.map(\.metadata.gate)
         let fallbackRules = Set(rules.filter(\.reportsOnlyIfUnreported).map(\.metadata.id))
@@ -488,7 +501,16 @@ public enum Scanner {
         } else {
             CheckerFinish.run(ruleCheckers, context: context, parallel: jobs > 1) { emit(withSheet($0)) }
         }
-        // Every record checked (the workers are idle): each thread's time per rule, when asked.
+        // Every record checked (the workers are idle): what the text rules learnt is kept for the next run.
+        if let verdicts = context.verdicts {
+            workers.flushVerdicts()
+            context.flushVerdicts()
+            let new = verdicts.newTexts
+            let written = verdicts.save()
+            options.ruleTimes?.verdictUse = RuleTimes.VerdictUse(
+                found: verdicts.hits, new: new, written: written, file: ((verdicts.path ?? "") as NSString).lastPathComponent)
+        }
+        // Each thread's time per rule, when asked.
         if let times = options.ruleTimes, let clock {
             times.add(clock, rules: checkers.map(\.0))
             workers.addTimes(to: times)

@@ -17,9 +17,10 @@ public enum CacheFolder {
     /// A temporary file a crashed writer left (`….bin.PID.tmp`) goes after this long.
     static let abandonedAfter: TimeInterval = 3_600
 
-    /// The cache's own files: `rules-`, `codes-` or `prefilter-`, 32 hex digits, `.bin` (or a writer's temporary beside one).
+    /// The cache's own files: `rules-`, `codes-`, `prefilter-` or `verdicts-`, 32 hex digits, `.bin` (or a writer's
+    /// temporary beside one).
     static func isCacheFile(_ name: String) -> Bool {
-        guard let prefix = ["rules-", "codes-", "prefilter-"].first(where: name.hasPrefix) else { return false }
+        guard let prefix = ["rules-", "codes-", "prefilter-", "verdicts-"].first(where: name.hasPrefix) else { return false }
         let rest = name.utf8.dropFirst(prefix.utf8.count)
         let hex = rest.prefix(32)
         guard hex.count == 32, hex.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else { return false }

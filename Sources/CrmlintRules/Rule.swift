@@ -278,12 +278,25 @@ public final class CheckContext {
         /// -2: not looked up yet; -1: a text the memory does not keep; 0: looked up, nothing learnt
         /// since; 1: facts or scores learnt that the memory has not been told (`handBack`).
         var state: Int8 = -2
-        /// The text's set in the memory (`TextMemo.set(of:)`), when it keeps the text.
+        /// The text's set in the memory (`TextMemo.set(of:)`), when it keeps the text; -1 for a text too long for it, kept
+        /// in the verdicts alone (`verdicts`).
         var set: Int32 = 0
         /// The model whose `scoreCount` scores `cachedScores` holds (-1: none).
         var scoreModel: Int32 = -1
         var scoreCount: Int32 = 0
+        /// Whether `cachedKeys` holds the text's key for the verdicts kept between runs (`verdicts`).
+        var keyed = false
     }
+    /// Per field of the cache, its text's key in `verdicts` once computed (`MemoEntry.keyed`).
+    @exclusivity(unchecked) private var cachedKeys: [TextVerdicts.Key] = []
+    /// What the rules found nothing in, kept between runs (nil: none kept): a text the memory does not hold is
+    /// looked up there, and what the rules learn of texts is handed to it (`flushVerdicts`).
+    @exclusivity(unchecked) public var verdicts: TextVerdicts?
+    /// What this context learnt of texts for `verdicts`, facts numbered as this run numbers them; handed over in batches.
+    @exclusivity(unchecked) private var verdictLog: [(key: TextVerdicts.Key, facts: SIMD4<UInt64>)] = []
+    @exclusivity(unchecked) private var verdictHits = 0
+    /// Per bit of `verdicts`' facts, this run's fact number (built on first use: `verdicts` names its facts).
+    @exclusivity(unchecked) private var verdictFactNumbers: [Int] = []
     /// Whether some entry of the current record's is in state 1 (`handBack` then has work).
     @exclusivity(unchecked) private var learntSinceLookUp = false
     /// Fact numbers given so far, by what they were asked for: this context's copy of `factRegistry`'s.
@@ -364,16 +377,89 @@ public final class CheckContext {
         }
         let memo = textMemo
         let entry: MemoEntry = original.withUTF8 { bytes in
-            guard TextMemo.keeps(bytes) else { return MemoEntry(state: -1) }
-            let set = memo.set(of: bytes)
-            // (`cachedScores` has room for every entry of the cache: `cachedIndex`.)
-            let known = memo.lookUp(bytes, set: set, scores: cachedScores + index * TextMemo.scoreLimit)
+            var entry: MemoEntry
+            var known: TextMemo.Known?
+            if TextMemo.keeps(bytes) {
+                let set = memo.set(of: bytes)
+                // (`cachedScores` has room for every entry of the cache: `cachedIndex`.)
+                known = memo.lookUp(bytes, set: set, scores: cachedScores + index * TextMemo.scoreLimit)
+                entry = MemoEntry(
+                    state: 0, set: Int32(truncatingIfNeeded: set), scoreModel: known?.scoreModel ?? -1, scoreCount: known?.scoreCount ?? 0)
+            } else if verdicts != nil, !bytes.isEmpty {
+                // Too long for this run's memory (long texts seldom repeat within an export), but an export scanned
+                // again holds them again: kept in the verdicts alone (`set` -1: no slot of the memory).
+                entry = MemoEntry(state: 0, set: -1)
+            } else {
+                return MemoEntry(state: -1)
+            }
             cachedFacts[index] = known?.facts ?? SIMD4()
-            return MemoEntry(
-                state: 0, set: Int32(truncatingIfNeeded: set), scoreModel: known?.scoreModel ?? -1, scoreCount: known?.scoreCount ?? 0)
+            if known == nil, let verdicts {
+                // Not in this run's memory: perhaps in an earlier run's verdicts, which the memory is then told.
+                let key = TextVerdicts.Key(of: bytes)
+                cachedKeys[index] = key
+                entry.keyed = true
+                if let found = verdicts.facts(of: key) {
+                    cachedFacts[index] = runFacts(found, of: verdicts)
+                    entry.state = 1
+                    learntSinceLookUp = true
+                    verdictHits += 1
+                }
+            }
+            return entry
         }
         cachedMemo[index] = entry
         return entry.state >= 0
+    }
+
+    /// `facts` as `verdicts` numbers them (bit i: its name i), as this run numbers them.
+    private func runFacts(_ facts: UInt64, of verdicts: TextVerdicts) -> SIMD4<UInt64> {
+        if verdictFactNumbers.isEmpty { verdictFactNumbers = verdicts.fileNames.map(textFact) }
+        var result = SIMD4<UInt64>()
+        var bits = facts
+        while bits != 0 {
+            let bit = bits.trailingZeroBitCount
+            bits &= bits &- 1
+            guard bit < verdictFactNumbers.count else { continue }
+            let number = verdictFactNumbers[bit]
+            if number < TextMemo.factLimit { result[number &>> 6] |= 1 &<< UInt64(number & 63) }
+        }
+        return result
+    }
+
+    /// Hands what this context learnt of texts to `verdicts` (the current record's lessons too): call when every
+    /// record is checked, before `TextVerdicts.save`.
+    public func flushVerdicts() {
+        handBack()
+        handOverVerdictLog()
+    }
+
+    private func handOverVerdictLog() {
+        guard let verdicts, !verdictLog.isEmpty || verdictHits > 0 else { return }
+        // Facts by name: the run's numbers for them differ from run to run (they follow the order rules first ask).
+        var bitOfNumber: [Int: Int?] = [:]
+        let batch: [(key: TextVerdicts.Key, facts: UInt64)] = verdictLog.compactMap { entry in
+            var bits: UInt64 = 0
+            for word in 0..<4 {
+                var facts = entry.facts[word]
+                while facts != 0 {
+                    let number = word * 64 + facts.trailingZeroBitCount
+                    facts &= facts &- 1
+                    let bit: Int?
+                    if let known = bitOfNumber[number] {
+                        bit = known
+                    } else {
+                        bit = factRegistry.name(ofNumber: number).flatMap(verdicts.index(ofName:))
+                        bitOfNumber[number] = bit
+                    }
+                    if let bit { bits |= 1 << UInt64(bit) }
+                }
+            }
+            return bits == 0 ? nil : (entry.key, bits)
+        }
+        verdicts.add(batch)
+        verdicts.noteHits(verdictHits)
+        verdictHits = 0
+        verdictLog.removeAll(keepingCapacity: true)
     }
 
     /// Tells the memory what the rules learnt of the current record's texts (before the cache moves on).
@@ -385,12 +471,18 @@ public final class CheckContext {
             guard var original = cachedValues[index] else { continue }
             let entry = cachedMemo[index], scores = cachedScores + index * limit
             original.withUTF8 { bytes in
-                memo.learn(
-                    bytes, set: Int(entry.set), facts: cachedFacts[index], scoreModel: entry.scoreModel, scores: scores,
-                    scoreCount: Int(entry.scoreCount))
+                if entry.set >= 0 {
+                    memo.learn(
+                        bytes, set: Int(entry.set), facts: cachedFacts[index], scoreModel: entry.scoreModel, scores: scores,
+                        scoreCount: Int(entry.scoreCount))
+                }
+                if verdicts != nil {
+                    verdictLog.append((entry.keyed ? cachedKeys[index] : TextVerdicts.Key(of: bytes), cachedFacts[index]))
+                }
             }
             cachedMemo[index].state = 0
         }
+        if verdictLog.count >= 4096 { handOverVerdictLog() }
     }
 
     /// `interpreterFirst`: patterns are matched with PCRE2's interpreter first (`MatchScratch`), for small inputs;
@@ -424,6 +516,7 @@ public final class CheckContext {
         copy.vocabulary = vocabulary
         copy.timesSharedWork = timesSharedWork
         copy.remembersTexts = remembersTexts
+        copy.verdicts = verdicts
         if shared {
             if workerMemo == nil { workerMemo = TextMemo(shared: true) }
             copy.textMemo = workerMemo!
@@ -612,6 +705,7 @@ public final class CheckContext {
             cachedMarked.append(false)
             cachedPlaces.append(LiteralPrefilter.Places())
             cachedMemo.append(MemoEntry())
+            cachedKeys.append(TextVerdicts.Key(first: 0, second: 0))
             let scores = UnsafeMutablePointer<Float>.allocate(capacity: cachedMemo.count * TextMemo.scoreLimit)
             scores.initialize(repeating: 0, count: cachedMemo.count * TextMemo.scoreLimit)
             scores.update(from: cachedScores, count: index * TextMemo.scoreLimit)

@@ -3,6 +3,14 @@ import Foundation
 import PatternEngine
 import Yams
 
+#if canImport(Glibc)
+    import Glibc
+    private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+    import Darwin
+    private let systemWrite = Darwin.write
+#endif
+
 /// What loading rules computes from pattern text alone, kept between runs in
 /// a per-user cache folder so a scan of a small file (a pre-commit hook) does
 /// not pay for it again: whether a pattern compiles and its capture count,
@@ -312,24 +320,46 @@ public final class RuleCache: @unchecked Sendable {
     }
 
     /// Writes a cache file atomically (a temporary file renamed over it); failing is no error. True when written.
-    @discardableResult static func write(_ bytes: [UInt8], to path: String) -> Bool {
+    /// `ownerOnly`: readable by its owner alone (what it holds was derived from scanned records).
+    @discardableResult static func write(_ bytes: [UInt8], to path: String, ownerOnly: Bool = false) -> Bool {
+        bytes.withUnsafeBytes { write(parts: [$0], to: path, ownerOnly: ownerOnly) }
+    }
+
+    /// The same for a file of `parts`, one after another (written from where they are: no copy of a large table).
+    @discardableResult static func write(parts: [UnsafeRawBufferPointer], to path: String, ownerOnly: Bool = false) -> Bool {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try Data(bytes).write(to: URL(fileURLWithPath: temporary))
-            if rename(temporary, path) != 0 {
-                try? FileManager.default.removeItem(atPath: temporary)
-                return false
-            }
-            // A run that writes a cache file keeps the folder bounded (`CacheFolder`).
-            CacheFolder.markInUse(path)
-            CacheFolder.pruneOnce(directory)
-            return true
         } catch {
+            return false
+        }
+        // Owner only: made so, so no other user can read it even before the rename.
+        guard writeAll(parts, to: temporary, mode: ownerOnly ? 0o600 : 0o666), rename(temporary, path) == 0 else {
             try? FileManager.default.removeItem(atPath: temporary)
             return false
         }
+        // A run that writes a cache file keeps the folder bounded (`CacheFolder`).
+        CacheFolder.markInUse(path)
+        CacheFolder.pruneOnce(directory)
+        return true
+    }
+
+    private static func writeAll(_ parts: [UnsafeRawBufferPointer], to path: String, mode: mode_t) -> Bool {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        if mode == 0o600, fchmod(descriptor, 0o600) != 0 { return false }
+        for buffer in parts where buffer.count > 0 {
+            var offset = 0
+            while offset < buffer.count {
+                let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { return false }
+                offset += written
+            }
+        }
+        return true
     }
 
     /// Reads a file whole; false (and nothing kept) when it is not one this build wrote.

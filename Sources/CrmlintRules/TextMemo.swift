@@ -271,8 +271,17 @@ final class TextFactRegistry: @unchecked Sendable {
         defer { lock.unlock() }
         if let known = numbers[key] { return known }
         numbers[key] = next
+        if case let .named(name) = key { names[next] = name }
         next += count
         return next - count
+    }
+    private var names: [Int: String] = [:]
+
+    /// The name of fact `number` when it is a named one (`CheckContext.textFact`), nil for another (a phrase's).
+    func name(ofNumber number: Int) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return names[number]
     }
 
     private let modelNumbers = NameNumbering()

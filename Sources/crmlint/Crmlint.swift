@@ -225,7 +225,7 @@ struct Scan: ParsableCommand {
     @Flag(
         name: .customLong("no-cache"),
         help:
-            "Keep no rule cache: compute every pattern's analysis now (default: kept in $XDG_CACHE_HOME/crmlint or ~/.cache/crmlint, keyed by the rule files' contents; CRMLINT_NO_CACHE=1 also turns it off)."
+            "Keep no rule cache: compute every pattern's analysis now, and read and keep no text verdicts of earlier scans (default: kept in $XDG_CACHE_HOME/crmlint or ~/.cache/crmlint, keyed by the rule files' contents; CRMLINT_NO_CACHE=1 also turns it off, CRMLINT_VERDICT_CACHE=off the verdicts alone)."
     )
     var noCache = false
 

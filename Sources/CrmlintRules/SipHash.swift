@@ -1,0 +1,58 @@
+/// SipHash-2-4 (Aumasson and Bernstein, 2012) with a 64-bit result, for the keys of the text verdicts kept between
+/// runs (`TextVerdicts`): a key stands for a text there, so two texts must not share one, and the tables' own hashes
+/// (`ByteHash`, `StableHash`) are built for speed, not to keep distinct texts apart. The standard library's `Hasher`
+/// is SipHash too, but seeded anew in every process, so its values cannot be kept in a file.
+/// (Written here: a dozen lines of the published algorithm, checked against the paper's test vectors; no package in
+/// the mirror offers it without bringing a cryptography library's build along.)
+enum SipHash {
+    static func hash(_ bytes: UnsafeRawBufferPointer, key0: UInt64, key1: UInt64) -> UInt64 {
+        var v0: UInt64 = 0x736F_6D65_7073_6575 ^ key0
+        var v1: UInt64 = 0x646F_7261_6E64_6F6D ^ key1
+        var v2: UInt64 = 0x6C79_6765_6E65_7261 ^ key0
+        var v3: UInt64 = 0x7465_6462_7974_6573 ^ key1
+        @inline(__always) func round() {
+            v0 = v0 &+ v1
+            v1 = v1.rotatedLeft(13) ^ v0
+            v0 = v0.rotatedLeft(32)
+            v2 = v2 &+ v3
+            v3 = v3.rotatedLeft(16) ^ v2
+            v0 = v0 &+ v3
+            v3 = v3.rotatedLeft(21) ^ v0
+            v2 = v2 &+ v1
+            v1 = v1.rotatedLeft(17) ^ v2
+            v2 = v2.rotatedLeft(32)
+        }
+        let count = bytes.count
+        var offset = 0
+        while offset + 8 <= count {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            v3 ^= word
+            round()
+            round()
+            v0 ^= word
+            offset += 8
+        }
+        // The last 0-7 bytes, with the length's low byte on top.
+        var last = UInt64(truncatingIfNeeded: count) << 56
+        var shift: UInt64 = 0
+        while offset < count {
+            last |= UInt64(bytes[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        v3 ^= last
+        round()
+        round()
+        v0 ^= last
+        v2 ^= 0xFF
+        round()
+        round()
+        round()
+        round()
+        return v0 ^ v1 ^ v2 ^ v3
+    }
+}
+
+extension UInt64 {
+    @inline(__always) fileprivate func rotatedLeft(_ count: UInt64) -> UInt64 { self << count | self >> (64 - count) }
+}
