@@ -1,4 +1,5 @@
 import Foundation
+import TestHelpers
 import Testing
 
 @testable import CrmlintRules
@@ -6,11 +7,7 @@ import Testing
 /// The text verdicts kept between runs (`TextVerdicts`): what a run adds is read by the next, a damaged
 /// slot or header reads as nothing, a rewrite keeps what was used and drops what was not for too long.
 @Suite struct TextVerdictsTests {
-    private func folder() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("crmlint-verdicts-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        return path
-    }
+    private func folder() throws -> String { try TestPaths.temporaryFolder("crmlint-verdicts").path }
 
     private func key(_ text: String) -> TextVerdicts.Key {
         var copy = text
