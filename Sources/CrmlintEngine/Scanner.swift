@@ -104,14 +104,20 @@ public enum Scanner {
 
     /// The verdicts of earlier runs with these rules (`TextVerdicts`), kept beside the rule cache: none without a
     /// rule cache (`--no-cache`), without the text memory (`CRMLINT_TEXT_MEMO=off`), or with `CRMLINT_VERDICT_CACHE=off`.
-    /// Named by the rule cache's file (the rule files, their paths and the build) and the config file's text (its
-    /// `overrides` change rules).
-    static func textVerdicts(cache: RuleCache?, config: Config, remembersTexts: Bool) -> TextVerdicts? {
+    /// Named by the rule cache's file (the rule files, their paths and the build), the config file's text (its
+    /// `overrides` change rules) and the classifier rules' model files' texts (which the rule files only name).
+    static func textVerdicts(cache: RuleCache?, config: Config, rules: [Rule], remembersTexts: Bool) -> TextVerdicts? {
         guard remembersTexts, EnvironmentVariable.value("CRMLINT_VERDICT_CACHE") != "off", let path = cache?.path else { return nil }
         let configText = config.file.flatMap { try? Data(contentsOf: URL(fileURLWithPath: $0)) }.map { String(decoding: $0, as: UTF8.self) }
+        var models: [String] = []
+        for case let rule as ClassifierRule in rules {
+            // (Loaded through the rule cache, every model has its text's hash; without one, no verdicts.)
+            guard let fingerprint = rule.modelFingerprint else { return nil }
+            models.append(rule.metadata.id + " " + fingerprint)
+        }
         return TextVerdicts(
             directory: (path as NSString).deletingLastPathComponent,
-            identity: (path as NSString).lastPathComponent + "\u{0}" + (configText ?? "no config"))
+            identity: ([(path as NSString).lastPathComponent, configText ?? "no config"] + models).joined(separator: "\u{0}"))
     }
 
     /// Whether the inputs are files of under `prefilterWorthwhileBytes` in all (stdin counts as large).
@@ -229,7 +235,8 @@ public enum Scanner {
         context.timesSharedWork = options.ruleTimes != nil
         // `CRMLINT_TEXT_MEMO=off`: every rule runs on every text, for the test that proves it changes nothing.
         context.remembersTexts = EnvironmentVariable.value("CRMLINT_TEXT_MEMO") != "off"
-        context.verdicts = Self.textVerdicts(cache: selection?.loaded.cache, config: config, remembersTexts: context.remembersTexts)
+        context.verdicts = Self.textVerdicts(
+            cache: selection?.loaded.cache, config: config, rules: selection?.loaded.rules ?? rules, remembersTexts: context.remembersTexts)
         let checkers = rules.map { ($0.metadata, $0.makeChecker()) }
         let gates = rules.map(\.metadata.gate)
         let fallbackRules = Set(rules.filter(\.reportsOnlyIfUnreported).map(\.metadata.id))

@@ -23,6 +23,9 @@ public struct ClassifierRule: Rule, RuleKind {
     public let model: NgramModel
     /// The model file's path: the key under which its scores are shared per record.
     let modelKey: String
+    /// A hash of the model file's text, when the rules were loaded with a rule cache (which keys the model by it): the
+    /// rule files do not hold the model, so the text verdicts kept between runs are named by it too (`TextVerdicts`).
+    public let modelFingerprint: String?
     public let labelIndex: Int
     public let minProbability: Float
     public let onlyIfUnreported: Bool
@@ -36,7 +39,7 @@ public struct ClassifierRule: Rule, RuleKind {
     public var examples: RuleExamples { RuleExamples(match: matchExamples, noMatch: noMatchExamples, areTexts: true) }
 
     public static func make(metadata: RuleMetadata, definition: RuleDefinition) -> Rule? {
-        var model: (model: NgramModel, path: String)?
+        var model: (model: NgramModel, path: String, fingerprint: String?)?
         if let path = definition.string("model", required: true) {
             model = ModelFiles.load(path, from: definition)
         }
@@ -60,7 +63,8 @@ public struct ClassifierRule: Rule, RuleKind {
         }
         guard let model, let labelIndex, let minimum, definition.errors.isEmpty else { return nil }
         return ClassifierRule(
-            metadata: metadata, model: model.model, modelKey: model.path, labelIndex: labelIndex, minProbability: Float(minimum),
+            metadata: metadata, model: model.model, modelKey: model.path, modelFingerprint: model.fingerprint, labelIndex: labelIndex,
+            minProbability: Float(minimum),
             onlyIfUnreported: onlyIfUnreported,
             message: message, exampleLists: examples)
     }
@@ -173,7 +177,7 @@ extension ClassifierRule.Checker {
 /// Model files named by rules, read once per path and content (six rules
 /// sharing one model parse it once), from disk or from the binary.
 enum ModelFiles {
-    nonisolated(unsafe) private static var cache: [String: (text: String, model: NgramModel, path: String)] = [:]
+    nonisolated(unsafe) private static var cache: [String: (text: String, model: NgramModel, path: String, key: CacheKey?)] = [:]
     private static let lock = NSLock()
 
     /// Forgets the models read (tests: what a new process would find).
@@ -182,7 +186,8 @@ enum ModelFiles {
         cache = [:]
     }
 
-    static func load(_ relative: String, from definition: RuleDefinition) -> (model: NgramModel, path: String)? {
+    /// The model, its path as first read, and its text's hash when there is a rule cache (`ClassifierRule.modelFingerprint`).
+    static func load(_ relative: String, from definition: RuleDefinition) -> (model: NgramModel, path: String, fingerprint: String?)? {
         let folder = (definition.file as NSString).deletingLastPathComponent
         let path = relative.hasPrefix("/") || folder.isEmpty ? relative : folder + "/" + relative
         let text: String
@@ -197,7 +202,9 @@ enum ModelFiles {
         lock.unlock()
         // The path as first read: the rules sharing a model then share one String, which the context compares
         // on every record (`modelOrdinal`) — equal storage answers at once, equal text only after a comparison.
-        if let known, known.text == text { return (known.model, known.path) }
+        if let known, known.text == text, known.key != nil || definition.cache == nil {
+            return (known.model, known.path, known.key.map(\.hex))
+        }
         let key = definition.cache.map { _ in CacheKey(text) }
         let model: NgramModel
         if let key, let cached = definition.cache?.model(key) {
@@ -212,8 +219,8 @@ enum ModelFiles {
             if let key { definition.cache?.setModel(key, model) }
         }
         lock.lock()
-        cache[path] = (text, model, path)
+        cache[path] = (text, model, path, key)
         lock.unlock()
-        return (model, path)
+        return (model, path, key.map(\.hex))
     }
 }

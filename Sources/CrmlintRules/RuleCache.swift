@@ -444,6 +444,9 @@ struct CacheKey: Hashable {
     let a: UInt64
     let b: UInt64
 
+    /// The key as 32 hex digits.
+    var hex: String { String(a, radix: 16).leftPadded(16) + String(b, radix: 16).leftPadded(16) }
+
     // A content hash already: mixed, not SipHashed, for a table (`PatternSourceKey.tableHash`).
     func _rawHashValue(seed: Int) -> Int { PatternSourceKey.tableHash(a, b, seed: seed) }
 
@@ -848,4 +851,9 @@ enum CacheChecksum {
         a ^= a >> 32
         return (a, b)
     }
+}
+
+extension String {
+    /// Zeros in front up to `width` characters.
+    fileprivate func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -34,6 +34,10 @@ import Testing
         )
     }
 
+    /// Whether two runs wrote the same report, as a Bool: a failed `==` of two reports would have the test library
+    /// work out their difference, which takes minutes for reports this size.
+    func same(_ one: CommandResult, _ other: CommandResult) -> Bool { one.stdoutBytes == other.stdoutBytes }
+
     func verdictFiles(_ folder: URL) -> [String] {
         let cache = folder.appendingPathComponent("cache/crmlint").path
         return ((try? FileManager.default.contentsOfDirectory(atPath: cache)) ?? []).filter { $0.hasPrefix("verdicts-") }.sorted()
@@ -56,7 +60,7 @@ import Testing
         #expect(verdictFiles(folder).isEmpty, "--no-cache kept verdicts")
 
         let cold = try crmlint(Self.arguments + ["--rule-timing"], in: folder, environment: environment)
-        #expect(cold.stdoutBytes == uncached.stdoutBytes)
+        #expect(same(cold, uncached))
         let coldUse = try verdictUse(cold.stderr)
         #expect(coldUse.found == 0 && coldUse.new > 1_024 && coldUse.kept, "\(cold.stderr)")
         let file = try #require(verdictFiles(folder).first)
@@ -69,18 +73,18 @@ import Testing
         // on one thread or two.
         for jobs in ["1", "2"] {
             let warm = try crmlint(Self.arguments + ["--rule-timing", "--jobs", jobs], in: folder, environment: environment)
-            #expect(warm.stdoutBytes == uncached.stdoutBytes, "--jobs \(jobs)")
+            #expect(same(warm, uncached), "--jobs \(jobs)")
             let use = try verdictUse(warm.stderr)
             #expect(use.found > 1_000 && use.new == 0 && !use.kept, "\(warm.stderr)")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == written)
-        #expect(try crmlint(Self.arguments, in: folder, environment: environment).stdoutBytes == uncached.stdoutBytes)
+        #expect(same(try crmlint(Self.arguments, in: folder, environment: environment), uncached))
 
         // Turned off, they are neither read nor written; with the text memory off, neither.
         for switchedOff in [["CRMLINT_VERDICT_CACHE": "off"], ["CRMLINT_TEXT_MEMO": "off"]] {
             let off = try crmlint(
                 Self.arguments + ["--rule-timing"], in: folder, environment: environment.merging(switchedOff) { $1 })
-            #expect(off.stdoutBytes == uncached.stdoutBytes)
+            #expect(same(off, uncached))
             #expect(off.stderr.contains("text verdicts of earlier runs: none kept"), "\(off.stderr)")
         }
     }
@@ -99,14 +103,14 @@ import Testing
         try rule("回扣")
         let kickback = try crmlint(arguments, in: folder, environment: environment)
         #expect(kickback.stdout.contains("x.rule") && kickback.stdout.contains("回扣"), "\(kickback.stderr)")
-        #expect(try crmlint(arguments, in: folder, environment: environment).stdoutBytes == kickback.stdoutBytes)
+        #expect(same(try crmlint(arguments, in: folder, environment: environment), kickback))
         #expect(verdictFiles(folder).count == 1)
 
         // The same texts, another pattern: a text the first rule found nothing in holds its finding now.
         try rule("第102次回访")
         let changed = try crmlint(arguments, in: folder, environment: environment)
         let changedUncached = try crmlint(arguments + ["--no-cache"], in: folder, environment: environment)
-        #expect(changed.stdoutBytes == changedUncached.stdoutBytes)
+        #expect(same(changed, changedUncached))
         #expect(changed.stdout.contains("第102次回访"))
         #expect(verdictFiles(folder).count == 2, "\(verdictFiles(folder))")
 
@@ -116,9 +120,35 @@ import Testing
         let overridden = try crmlint(arguments, in: folder, environment: environment)
         let overriddenUncached = try crmlint(arguments + ["--no-cache"], in: folder, environment: environment)
         #expect(overridden.status == 0, "\(overridden.stderr)")
-        #expect(overridden.stdoutBytes == overriddenUncached.stdoutBytes)
+        #expect(same(overridden, overriddenUncached))
         #expect(overridden.stdout.contains("保证收益"), "\(overridden.stdout.prefix(400))")
         #expect(verdictFiles(folder).count == 3, "\(verdictFiles(folder))")
+    }
+
+    /// A classifier rule's model file is not part of the rule files: a model trained again, the rule file
+    /// unchanged, reads verdicts of its own, so the texts the first model found nothing in are scored again.
+    @Test func aRetrainedModelReadsVerdictsOfItsOwn() throws {
+        let messages = (0..<1_300).map { (id: "N\($0)", text: "第\($0)份会议纪要下个月我亲自送到您办公室") }
+        let folder = try ClassifierScanTests.fixture(messages: messages)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let first = try ClassifierScanTests.scan(folder, ["--format", "json", "--rule-timing"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try ClassifierScanTests.findings(first).isEmpty, "the first model finds no bribery in minutes of a meeting")
+        #expect(try verdictUse(first.stderr).kept, "\(first.stderr)")
+        // The same frames with the labels the other way round: minutes of a meeting are what the model calls bribery now.
+        let swapped =
+            ClassifierScanTests.trainingTSV.split(separator: "\n").map { line in
+                line.hasPrefix("bribery\t")
+                    ? "none\t" + line.dropFirst(8) : line.hasPrefix("none\t") ? "bribery\t" + line.dropFirst(5) : line
+            }.joined(separator: "\n") + "\n"
+        try swapped.write(to: folder.appendingPathComponent("train-b.tsv"), atomically: true, encoding: .utf8)
+        let trained = try crmlint(["model", "train", "train-b.tsv", "-o", "rules/models/bribery.model", "--buckets", "4096"], in: folder)
+        try #require(trained.status == 0, "\(trained.stderr)")
+        let second = try ClassifierScanTests.scan(folder, ["--format", "json", "--rule-timing"])
+        let uncached = try ClassifierScanTests.scan(folder, ["--format", "json", "--no-cache"])
+        #expect(same(second, uncached))
+        #expect(try ClassifierScanTests.findings(second).count == messages.count, "the retrained model flags every message")
+        #expect(try verdictUse(second.stderr).found == 0, "\(second.stderr)")
     }
 
     /// A damaged verdict file changes nothing a scan reports.
@@ -134,10 +164,10 @@ import Testing
         var damaged = good
         for index in stride(from: good.count - 1, to: good.count / 2, by: -7) { damaged[index] ^= 0xFF }
         try damaged.write(to: url)
-        #expect(try crmlint(Self.arguments, in: folder, environment: environment).stdoutBytes == uncached.stdoutBytes)
+        #expect(same(try crmlint(Self.arguments, in: folder, environment: environment), uncached))
         var header = good
         for index in 0..<16 { header[index] ^= 0x5A }
         try header.write(to: url)
-        #expect(try crmlint(Self.arguments, in: folder, environment: environment).stdoutBytes == uncached.stdoutBytes)
+        #expect(same(try crmlint(Self.arguments, in: folder, environment: environment), uncached))
     }
 }
