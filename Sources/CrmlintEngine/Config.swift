@@ -38,6 +38,9 @@ public struct Config: Sendable {
     }
     /// The file the settings came from (nil: none, the defaults).
     public var file: String?
+    /// That file's text, as parsed (what the text verdicts kept between runs are named by, with the rules: `overrides`
+    /// change rules).
+    public var text: String?
     /// Where each top-level key was written (line, column), for messages about its value.
     public var places: [String: (line: Int, column: Int)] = [:]
 
@@ -84,6 +87,7 @@ public struct Config: Sendable {
         }
         var config = Config()
         config.file = file
+        config.text = text
         guard let root else { return config }
         guard case let .mapping(mapping) = root else {
             throw CrmlintError.config(

@@ -108,7 +108,6 @@ public enum Scanner {
     /// `overrides` change rules) and the classifier rules' model files' texts (which the rule files only name).
     static func textVerdicts(cache: RuleCache?, config: Config, rules: [Rule], remembersTexts: Bool) -> TextVerdicts? {
         guard remembersTexts, EnvironmentVariable.value("CRMLINT_VERDICT_CACHE") != "off", let path = cache?.path else { return nil }
-        let configText = config.file.flatMap { try? Data(contentsOf: URL(fileURLWithPath: $0)) }.map { String(decoding: $0, as: UTF8.self) }
         var models: [String] = []
         for case let rule as ClassifierRule in rules {
             // (Loaded through the rule cache, every model has its text's hash; without one, no verdicts.)
@@ -117,7 +116,7 @@ public enum Scanner {
         }
         return TextVerdicts(
             directory: (path as NSString).deletingLastPathComponent,
-            identity: ([(path as NSString).lastPathComponent, configText ?? "no config"] + models).joined(separator: "\u{0}"))
+            identity: ([(path as NSString).lastPathComponent, config.text ?? "no config"] + models).joined(separator: "\u{0}"))
     }
 
     /// Whether the inputs are files of under `prefilterWorthwhileBytes` in all (stdin counts as large).
@@ -515,7 +514,7 @@ public enum Scanner {
             let new = verdicts.newTexts
             let written = verdicts.save()
             options.ruleTimes?.verdictUse = RuleTimes.VerdictUse(
-                found: verdicts.hits, new: new, written: written, file: ((verdicts.path ?? "") as NSString).lastPathComponent)
+                found: verdicts.hits, new: new, written: written, file: (verdicts.path as NSString).lastPathComponent)
         }
         // Each thread's time per rule, when asked.
         if let times = options.ruleTimes, let clock {

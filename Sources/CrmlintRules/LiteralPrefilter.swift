@@ -1431,7 +1431,10 @@ struct StableHash {
     /// The hash as a pattern's name (`PatternSourceKey`).
     var key: PatternSourceKey { PatternSourceKey(a: a, b: b) }
 
-    var hex: String {
+    var hex: String { Self.hex(a, b) }
+
+    /// Two words as 32 hex digits (a cache file's name, a model's key).
+    static func hex(_ a: UInt64, _ b: UInt64) -> String {
         [a, b].map { value in
             let digits = String(value, radix: 16)
             return String(repeating: "0", count: 16 - digits.count) + digits

@@ -320,12 +320,12 @@ public final class RuleCache: @unchecked Sendable {
     }
 
     /// Writes a cache file atomically (a temporary file renamed over it); failing is no error. True when written.
-    /// `ownerOnly`: readable by its owner alone (what it holds was derived from scanned records).
-    @discardableResult static func write(_ bytes: [UInt8], to path: String, ownerOnly: Bool = false) -> Bool {
-        bytes.withUnsafeBytes { write(parts: [$0], to: path, ownerOnly: ownerOnly) }
+    @discardableResult static func write(_ bytes: [UInt8], to path: String) -> Bool {
+        bytes.withUnsafeBytes { write(parts: [$0], to: path) }
     }
 
     /// The same for a file of `parts`, one after another (written from where they are: no copy of a large table).
+    /// `ownerOnly`: readable by its owner alone (what it holds was derived from scanned records).
     @discardableResult static func write(parts: [UnsafeRawBufferPointer], to path: String, ownerOnly: Bool = false) -> Bool {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = path + ".\(ProcessInfo.processInfo.processIdentifier).tmp"
@@ -445,7 +445,7 @@ struct CacheKey: Hashable {
     let b: UInt64
 
     /// The key as 32 hex digits.
-    var hex: String { String(a, radix: 16).leftPadded(16) + String(b, radix: 16).leftPadded(16) }
+    var hex: String { StableHash.hex(a, b) }
 
     // A content hash already: mixed, not SipHashed, for a table (`PatternSourceKey.tableHash`).
     func _rawHashValue(seed: Int) -> Int { PatternSourceKey.tableHash(a, b, seed: seed) }
@@ -851,9 +851,4 @@ enum CacheChecksum {
         a ^= a >> 32
         return (a, b)
     }
-}
-
-extension String {
-    /// Zeros in front up to `width` characters.
-    fileprivate func leftPadded(_ width: Int) -> String { String(repeating: "0", count: max(0, width - count)) + self }
 }

@@ -57,8 +57,8 @@ public final class TextVerdicts: @unchecked Sendable {
     public static let defaultMinimumNew = 1024
     private let minimumNew: Int
 
-    /// The file (nil: kept in memory only, and never written).
-    public let path: String?
+    /// The file.
+    public let path: String
     /// The facts' names, bit by bit: the file's, then those the run adds (`index(ofName:)`).
     private var names: [String]
     private var nameIndices: [String: Int]
@@ -76,19 +76,6 @@ public final class TextVerdicts: @unchecked Sendable {
     private var hitCount = 0
     private let today: UInt32
     private let lock = NSLock()
-
-    /// Verdicts in memory only (tests).
-    public init(today: Date = Date()) {
-        minimumNew = Self.defaultMinimumNew
-        path = nil
-        names = []
-        nameIndices = [:]
-        mapping = nil
-        file = nil
-        fileCount = 0
-        fileNameCount = 0
-        self.today = Self.day(today)
-    }
 
     /// The verdicts for a rule set: `identity` names the rules, their build and settings (the rule cache's name and
     /// the config's text); read from `directory` when a valid file is there.
@@ -173,8 +160,7 @@ public final class TextVerdicts: @unchecked Sendable {
 
     /// Rewrites the file with what the run learnt, when that is enough to be worth it (`minimumNew`). True when written.
     @discardableResult public func save() -> Bool {
-        guard let path else { return false }
-        return lock.withLock {
+        lock.withLock {
             guard pending.count >= max(minimumNew, fileCount / 16) else { return false }
             // The run's texts (`pending`), then the file's others, unless unused for `CacheFolder.maxAge`, until the
             // table holds `capacity`; written from `pending` itself (a second table was 16 MB more at a scan's end).
@@ -214,7 +200,7 @@ public final class TextVerdicts: @unchecked Sendable {
         headerBytes = (headerBytes + slotBytes - 1) / slotBytes * slotBytes
         let words: [UInt64] = [magic, UInt64(slotCount), UInt64(count), UInt64(names.count), UInt64(headerBytes)]
         var out: [UInt8] = []
-        out.reserveCapacity(headerBytes + slotCount * slotBytes)
+        out.reserveCapacity(headerBytes)
         for word in words { withUnsafeBytes(of: word.littleEndian) { out.append(contentsOf: $0) } }
         let (first, second) = headerCheck(words: words, names: nameBytes)
         withUnsafeBytes(of: first.littleEndian) { out.append(contentsOf: $0) }

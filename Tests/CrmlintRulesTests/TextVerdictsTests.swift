@@ -52,7 +52,7 @@ import Testing
         // Told again with another fact: the facts add up.
         first.add([(key("收到"), 1 << UInt64(nothingA)), (key("收到"), 1 << UInt64(nothingB))])
         #expect(first.save())
-        let path = try #require(first.path)
+        let path = first.path
         let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
         #expect(permissions == 0o600, "the verdicts are the owner's alone")
 
@@ -76,17 +76,17 @@ import Testing
         let bit = try #require(first.index(ofName: "found nothing: a"))
         first.add([(key("一"), 1 << UInt64(bit)), (key("二"), 1 << UInt64(bit))])
         #expect(!first.save(), "two new texts are fewer than three")
-        #expect(!FileManager.default.fileExists(atPath: first.path!))
+        #expect(!FileManager.default.fileExists(atPath: first.path))
         first.add([(key("三"), 1 << UInt64(bit))])
         #expect(first.save())
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: first.path!))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: first.path))
         let second = TextVerdicts(directory: directory, identity: "r", minimumNew: 3)
         second.add([(key("四"), 1)])
         // Texts the file holds already, with no new fact, are not new.
         second.add([(key("一"), 1), (key("二"), 1)])
         #expect(second.newTexts == 1)
         #expect(!second.save())
-        #expect(try Data(contentsOf: URL(fileURLWithPath: first.path!)) == bytes)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: first.path)) == bytes)
         second.add([(key("五"), 1), (key("六"), 1)])
         #expect(second.save())
         let third = TextVerdicts(directory: directory, identity: "r", minimumNew: 3)
@@ -121,7 +121,7 @@ import Testing
         let texts = (0..<200).map { "第\($0)条" }
         first.add(texts.map { (key($0), 1) })
         #expect(first.save())
-        let path = try #require(first.path)
+        let path = first.path
         let good = try Data(contentsOf: URL(fileURLWithPath: path))
         // Each slot's facts flipped: every text that was found reads as not found.
         var damaged = good
