@@ -53,6 +53,69 @@ enum SipHash {
     }
 }
 
+extension SipHash {
+    /// `hash` under two keys at once, in one pass: the two computations are independent, so the processor runs
+    /// their rounds side by side (a text's key is two values, computed for every remembered text in a scan:
+    /// one after the other, each waited on its own chain of rotations). The same values as two calls of `hash`.
+    static func pair(_ bytes: UnsafeRawBufferPointer, first: (UInt64, UInt64), second: (UInt64, UInt64)) -> (UInt64, UInt64) {
+        var a0: UInt64 = 0x736F_6D65_7073_6575 ^ first.0, a1: UInt64 = 0x646F_7261_6E64_6F6D ^ first.1
+        var a2: UInt64 = 0x6C79_6765_6E65_7261 ^ first.0, a3: UInt64 = 0x7465_6462_7974_6573 ^ first.1
+        var b0: UInt64 = 0x736F_6D65_7073_6575 ^ second.0, b1: UInt64 = 0x646F_7261_6E64_6F6D ^ second.1
+        var b2: UInt64 = 0x6C79_6765_6E65_7261 ^ second.0, b3: UInt64 = 0x7465_6462_7974_6573 ^ second.1
+        @inline(__always) func round() {
+            a0 = a0 &+ a1
+            b0 = b0 &+ b1
+            a1 = a1.rotatedLeft(13) ^ a0
+            b1 = b1.rotatedLeft(13) ^ b0
+            a0 = a0.rotatedLeft(32)
+            b0 = b0.rotatedLeft(32)
+            a2 = a2 &+ a3
+            b2 = b2 &+ b3
+            a3 = a3.rotatedLeft(16) ^ a2
+            b3 = b3.rotatedLeft(16) ^ b2
+            a0 = a0 &+ a3
+            b0 = b0 &+ b3
+            a3 = a3.rotatedLeft(21) ^ a0
+            b3 = b3.rotatedLeft(21) ^ b0
+            a2 = a2 &+ a1
+            b2 = b2 &+ b1
+            a1 = a1.rotatedLeft(17) ^ a2
+            b1 = b1.rotatedLeft(17) ^ b2
+            a2 = a2.rotatedLeft(32)
+            b2 = b2.rotatedLeft(32)
+        }
+        @inline(__always) func absorb(_ word: UInt64) {
+            a3 ^= word
+            b3 ^= word
+            round()
+            round()
+            a0 ^= word
+            b0 ^= word
+        }
+        let count = bytes.count
+        var offset = 0
+        while offset + 8 <= count {
+            absorb(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+            offset += 8
+        }
+        var last = UInt64(truncatingIfNeeded: count) << 56
+        var shift: UInt64 = 0
+        while offset < count {
+            last |= UInt64(bytes[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        absorb(last)
+        a2 ^= 0xFF
+        b2 ^= 0xFF
+        round()
+        round()
+        round()
+        round()
+        return (a0 ^ a1 ^ a2 ^ a3, b0 ^ b1 ^ b2 ^ b3)
+    }
+}
+
 extension UInt64 {
     @inline(__always) fileprivate func rotatedLeft(_ count: UInt64) -> UInt64 { self << count | self >> (64 - count) }
 }

@@ -7,7 +7,7 @@ import Foundation
     import Darwin
 #endif
 
-/// What rules learnt of a text, remembered by the text's exact bytes in a table of sets of a few
+/// What rules learnt of a text, remembered by the text's bytes (their key) in a table of sets of a few
 /// slots each: which rules found nothing in it, and a model's scores of it. A messages export repeats its
 /// texts (好的, a template, a call note: the benchmark's 1.4 million messages hold 271,000
 /// distinct texts), and both depend on the text alone: a pattern rule that found nothing in a
@@ -15,10 +15,13 @@ import Foundation
 /// once every rule has found nothing), and a model is not run twice on one text. Only "nothing"
 /// is remembered of a rule: a text with a finding, a limit or an error runs again, and its findings
 /// are made anew for the record that holds it. A text takes the least recently used slot of its set,
-/// so memory stays bounded (31 MB, in flat tables allocated once: keeping each key and score
+/// so memory stays bounded (13 MB, in flat tables allocated once: keeping each key and score
 /// list in an array of its own cost an allocation and a release per text, which texts that never
-/// repeat paid for nothing) however many distinct texts a file has. Keyed by bytes, not by
-/// `String` equality: canonically equivalent texts can normalise apart.
+/// repeat paid for nothing) however many distinct texts a file has. Keyed by the bytes, not by
+/// `String` equality (canonically equivalent texts can normalise apart): by their 128-bit key
+/// (`TextVerdicts.Key`, SipHash), which the verdicts kept between runs look texts up by too. The
+/// text itself in each slot (up to `longest` bytes and its length) was 130 of a slot's 210 bytes,
+/// 17 MB of the whole export's peak; two texts sharing a key is as unlikely as two sharing a verdict.
 ///
 /// One memory serves every worker thread of a scan (`shared`): what one thread learnt of a text
 /// spares the others, and one table of twice the sets holds more than two of half the size (simulated
@@ -35,8 +38,8 @@ final class TextMemo: @unchecked Sendable {
     /// four slots a set found 74.6 %, 79.2 % and 82.0 %: two frequent texts of one set no longer push
     /// each other out, nor does a text seen once push out a frequent one. Of the 920,154 outbound messages
     /// (270,320 distinct texts), one table of 16,384 sets found 66.6 %, of 32,768 68.8 %, of 65,536 69.6 %
-    /// (69.8 % is all a memory can: each distinct text is new once); a slot is ~240 bytes, so 32,768
-    /// sets are 31 MB, what the whole export's memory bound (256 MB) allows.
+    /// (69.8 % is all a memory can: each distinct text is new once); a slot is ~96 bytes (key, use, facts,
+    /// eight scores and their model), so 32,768 sets are 13 MB of the whole export's memory bound (256 MB).
     static var setBits: Int { 15 }
     /// The scanning thread's memory (the stateful rules' phrases, as the deadline rules read them): 8,192
     /// sets, unshared (the stateful rules run on that thread alone).
@@ -72,12 +75,11 @@ final class TextMemo: @unchecked Sendable {
 
     // One thread's own memory allocates its tables on first use (a scan of a few records need not pay
     // for them); a shared one when it is made, so that no thread reads a table another is making.
-    /// `longest` bytes a slot: its text (`keyLengths` long; 0: no text).
-    private var keyBytes: UnsafeMutablePointer<UInt8>?
-    /// Zeroed by `calloc`: the pages of a table no text has reached are never touched.
-    private var keyLengths: UnsafeMutablePointer<UInt16>?
-    /// Per slot, when its text was last used, counted per set: the set's oldest is given to a new text.
-    /// (Per set, not one count for the memory: threads change sets under different locks.)
+    /// Per slot, its text's key (read only where `lastUse` is not 0).
+    private var keys: UnsafeMutablePointer<TextVerdicts.Key>?
+    /// Per slot, when its text was last used, counted per set from 1 (0: no text): the set's oldest is given to a
+    /// new text. (Per set, not one count for the memory: threads change sets under different locks.) Zeroed by
+    /// `calloc`: the pages of a table no text has reached are never touched.
     private var lastUse: UnsafeMutablePointer<UInt64>?
     /// Per slot, its text's facts.
     private var facts: UnsafeMutablePointer<SIMD4<UInt64>>?
@@ -106,9 +108,8 @@ final class TextMemo: @unchecked Sendable {
         }
     }
     deinit {
-        keyBytes?.deallocate()
-        keyLengths.map { free($0) }
-        lastUse?.deallocate()
+        keys?.deallocate()
+        lastUse.map { free($0) }
         facts?.deallocate()
         scoreModels?.deallocate()
         scoreCounts?.deallocate()
@@ -122,14 +123,14 @@ final class TextMemo: @unchecked Sendable {
     /// Whether a text of these bytes can be remembered (not empty, at most `longest` bytes).
     @inline(__always) static func keeps(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { bytes.count > 0 && bytes.count <= longest }
 
-    /// The set of this memory that a text of `bytes` belongs to (what `lookUp` and `learn` are told).
-    @inline(__always) func set(of bytes: UnsafeBufferPointer<UInt8>) -> Int { Self.set(of: bytes, setBits: setBits) }
+    /// The set of this memory that the text of `key` belongs to (what `lookUp` and `learn` are told).
+    @inline(__always) func set(of key: TextVerdicts.Key) -> Int { Self.set(of: key, setBits: setBits) }
 
-    /// What is known of the text of `bytes` (which `keeps`; of `set`, from `set(of:)`), nil when no slot
+    /// What is known of the text of `key` (one `keeps`; of `set`, from `set(of:)`), nil when no slot
     /// holds it; its scores, when known, are copied into `scores` (room for `scoreLimit`).
-    @inline(__always) func lookUp(_ bytes: UnsafeBufferPointer<UInt8>, set: Int, scores copy: UnsafeMutablePointer<Float>) -> Known? {
+    @inline(__always) func lookUp(_ key: TextVerdicts.Key, set: Int, scores copy: UnsafeMutablePointer<Float>) -> Known? {
         locked(set) {
-            guard let slot = find(bytes, set: set) else { return nil }
+            guard let slot = find(key, set: set) else { return nil }
             var known = Known(facts: facts![slot], scoreModel: scoreModels![slot], scoreCount: 0)
             if known.scoreModel >= 0 {
                 known.scoreCount = scoreCounts![slot]
@@ -139,15 +140,15 @@ final class TextMemo: @unchecked Sendable {
         }
     }
 
-    /// The text of `bytes` (which `keeps`) holds `facts`, and model `model` (-1: none) gave it the
+    /// The text of `key` (one `keeps`) holds `facts`, and model `model` (-1: none) gave it the
     /// `scoreCount` scores at `scores`: added to what its slot knows, the text taking one (the set's
     /// first empty slot, else its least recently used, whose text is then forgotten) if none holds it.
     /// Scores are kept when the slot has none and room for them (one model's, up to `scoreLimit`).
     func learn(
-        _ bytes: UnsafeBufferPointer<UInt8>, set: Int, facts learnt: SIMD4<UInt64>, scoreModel model: Int32, scores: UnsafePointer<Float>,
+        _ key: TextVerdicts.Key, set: Int, facts learnt: SIMD4<UInt64>, scoreModel model: Int32, scores: UnsafePointer<Float>,
         scoreCount: Int
     ) {
-        if locks == nil, keyLengths == nil { allocateTables() }
+        if locks == nil, lastUse == nil { allocateTables() }
         let keepsScores = model >= 0 && scoreCount <= Self.scoreLimit
         if keepsScores {
             // Sized by the first scores kept.
@@ -159,7 +160,7 @@ final class TextMemo: @unchecked Sendable {
             }
         }
         locked(set) {
-            let slot = find(bytes, set: set) ?? take(bytes, set: set)
+            let slot = find(key, set: set) ?? take(key, set: set)
             facts![slot] |= learnt
             if keepsScores, scoreModels![slot] < 0, scoreCount <= scoreStride, let keptScores = self.scores {
                 scoreModels![slot] = model
@@ -170,12 +171,11 @@ final class TextMemo: @unchecked Sendable {
     }
 
     private func allocateTables() {
-        // Only the lengths start zero, and untouched (`calloc`): a slot's other parts are written when a text
-        // takes it, and its length (0 until then) says no text has, so none is read before. (Writing all
+        // Only the uses start zero, and untouched (`calloc`): a slot's other parts are written when a text
+        // takes it, and its use (0 until then) says no text has, so none is read before. (Writing all
         // the tables up front touched every page of them: a millisecond of a one-file scan.)
-        keyLengths = calloc(slots, MemoryLayout<UInt16>.stride)!.bindMemory(to: UInt16.self, capacity: slots)
-        keyBytes = .allocate(capacity: slots * Self.longest)
-        lastUse = .allocate(capacity: slots)
+        lastUse = calloc(slots, MemoryLayout<UInt64>.stride)!.bindMemory(to: UInt64.self, capacity: slots)
+        keys = .allocate(capacity: slots)
         facts = .allocate(capacity: slots)
         scoreModels = .allocate(capacity: slots)
         scoreCounts = .allocate(capacity: slots)
@@ -190,32 +190,30 @@ final class TextMemo: @unchecked Sendable {
         return body()
     }
 
-    /// The slot of `set` holding the text of `bytes`, marked the set's most recently used; the set's lock held.
-    private func find(_ bytes: UnsafeBufferPointer<UInt8>, set: Int) -> Int? {
-        guard let keyLengths, let keyBytes else { return nil }
+    /// The slot of `set` holding the text of `key`, marked the set's most recently used; the set's lock held.
+    private func find(_ key: TextVerdicts.Key, set: Int) -> Int? {
+        guard let lastUse, let keys else { return nil }
         let first = set * Self.ways
-        for slot in first..<first + Self.ways
-        where Int(keyLengths[slot]) == bytes.count && memcmp(keyBytes + slot * Self.longest, bytes.baseAddress!, bytes.count) == 0 {
+        for slot in first..<first + Self.ways where lastUse[slot] != 0 && keys[slot] == key {
             use(slot, set: set)
             return slot
         }
         return nil
     }
 
-    /// A slot of `set` for the text of `bytes`, which no slot holds: the set's first empty one, else its
+    /// A slot of `set` for the text of `key`, which no slot holds: the set's first empty one, else its
     /// least recently used, its text forgotten; the set's lock held.
-    private func take(_ bytes: UnsafeBufferPointer<UInt8>, set: Int) -> Int {
+    private func take(_ key: TextVerdicts.Key, set: Int) -> Int {
         let first = set * Self.ways
         var victim = first
         for slot in first..<first + Self.ways {
-            if keyLengths![slot] == 0 {
+            if lastUse![slot] == 0 {
                 victim = slot
                 break
             }
             if lastUse![slot] < lastUse![victim] { victim = slot }
         }
-        (keyBytes! + victim * Self.longest).initialize(from: bytes.baseAddress!, count: bytes.count)
-        keyLengths![victim] = UInt16(bytes.count)
+        (keys! + victim).initialize(to: key)
         use(victim, set: set)
         (facts! + victim).initialize(to: SIMD4())
         (scoreModels! + victim).initialize(to: -1)
@@ -226,30 +224,16 @@ final class TextMemo: @unchecked Sendable {
     @inline(__always) private func use(_ slot: Int, set: Int) {
         let first = set * Self.ways
         var latest: UInt64 = 0
-        for other in first..<first + Self.ways where keyLengths![other] != 0 && other != slot { latest = max(latest, lastUse![other]) }
+        for other in first..<first + Self.ways where other != slot { latest = max(latest, lastUse![other]) }
         lastUse![slot] = latest &+ 1
     }
 
-    /// The set of a text's bytes: eight bytes a step, each step a multiply (hashing a byte
-    /// at a time, as `ValueMemo` does for short words, was a third of this table's cost).
-    static func set(of bytes: UnsafeBufferPointer<UInt8>) -> Int { set(of: bytes, setBits: setBits) }
+    /// The set of a text's key: the top bits of its second word (a SipHash value, spread evenly already; the
+    /// verdicts' table places a key by its first word's low bits).
+    static func set(of key: TextVerdicts.Key) -> Int { set(of: key, setBits: setBits) }
 
-    static func set(of bytes: UnsafeBufferPointer<UInt8>, setBits: Int) -> Int {
-        let raw = UnsafeRawBufferPointer(bytes)
-        var hash = UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15
-        var offset = 0
-        while offset + 8 <= raw.count {
-            hash = (hash ^ raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-            hash ^= hash >> 32
-            offset += 8
-        }
-        if offset < raw.count {
-            var tail: UInt64 = 0
-            for index in offset..<raw.count { tail = tail << 8 | UInt64(raw[index]) }
-            hash = (hash ^ tail) &* 0xFF51_AFD7_ED55_8CCD
-            hash ^= hash >> 32
-        }
-        return Int(truncatingIfNeeded: (hash &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - setBits))
+    @inline(__always) static func set(of key: TextVerdicts.Key, setBits: Int) -> Int {
+        Int(truncatingIfNeeded: key.second >> UInt64(64 - setBits))
     }
 }
 

@@ -35,10 +35,13 @@ public final class TextVerdicts: @unchecked Sendable {
             self.second = second
         }
 
+        /// The SipHash keys of `first` and `second`.
+        @inline(__always) static var firstKey: (UInt64, UInt64) { (0x6372_6D6C_696E_7431, 0x7665_7264_6963_7473) }
+        @inline(__always) static var secondKey: (UInt64, UInt64) { (0x7465_7874_2D6B_6579, 0x7365_636F_6E64_2D32) }
+
         init(of bytes: UnsafeBufferPointer<UInt8>) {
             let raw = UnsafeRawBufferPointer(bytes)
-            first = SipHash.hash(raw, key0: 0x6372_6D6C_696E_7431, key1: 0x7665_7264_6963_7473)
-            second = SipHash.hash(raw, key0: 0x7465_7874_2D6B_6579, key1: 0x7365_636F_6E64_2D32)
+            (first, second) = SipHash.pair(raw, first: Self.firstKey, second: Self.secondKey)
             if first == 0 && second == 0 { first = 1 }
         }
     }

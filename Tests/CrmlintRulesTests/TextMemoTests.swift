@@ -7,7 +7,8 @@ import Testing
 /// `TextMemo` answers only for the bytes it was told about, and a context that remembers texts
 /// reports what one that runs every rule on every text reports.
 @Suite struct TextMemoTests {
-    func set(_ text: String) -> Int { Array(text.utf8).withUnsafeBufferPointer(TextMemo.set) }
+    func key(_ text: String) -> TextVerdicts.Key { Array(text.utf8).withUnsafeBufferPointer(TextVerdicts.Key.init(of:)) }
+    func set(_ text: String) -> Int { TextMemo.set(of: key(text)) }
 
     /// `count` texts of `set` made from `stem` and a number (found by trying).
     func textsOfSet(_ set: Int, count: Int, stem: String, from start: Int = 1) -> [String] {
@@ -16,13 +17,9 @@ import Testing
 
     /// What `memo` knows of `text`, with its scores.
     func lookUp(_ text: String, in memo: TextMemo) -> (facts: Set<Int>, model: Int32, scores: [Float])? {
-        var bytes = Array(text.utf8)
+        let key = key(text)
         var scores = [Float](repeating: .nan, count: TextMemo.scoreLimit)
-        let known = bytes.withUnsafeMutableBufferPointer { bytes in
-            scores.withUnsafeMutableBufferPointer {
-                memo.lookUp(UnsafeBufferPointer(bytes), set: memo.set(of: UnsafeBufferPointer(bytes)), scores: $0.baseAddress!)
-            }
-        }
+        let known = scores.withUnsafeMutableBufferPointer { memo.lookUp(key, set: memo.set(of: key), scores: $0.baseAddress!) }
         guard let known else { return nil }
         let facts = Set((0..<TextMemo.factLimit).filter { known.facts[$0 >> 6] & (1 << UInt64($0 & 63)) != 0 })
         return (facts, known.scoreModel, Array(scores.prefix(Int(known.scoreCount))))
@@ -32,11 +29,9 @@ import Testing
         var bits = SIMD4<UInt64>()
         for fact in facts { bits[fact >> 6] |= 1 << UInt64(fact & 63) }
         let padded = scores + [0]
-        Array(text.utf8).withUnsafeBufferPointer { bytes in
-            padded.withUnsafeBufferPointer {
-                memo.learn(
-                    bytes, set: memo.set(of: bytes), facts: bits, scoreModel: model, scores: $0.baseAddress!, scoreCount: scores.count)
-            }
+        let key = key(text)
+        padded.withUnsafeBufferPointer {
+            memo.learn(key, set: memo.set(of: key), facts: bits, scoreModel: model, scores: $0.baseAddress!, scoreCount: scores.count)
         }
     }
 

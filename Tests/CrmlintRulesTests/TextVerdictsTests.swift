@@ -29,6 +29,25 @@ import Testing
         #expect(hash(63) == 0x958A_324C_EB06_4572)
     }
 
+    /// The two hashes of a key computed in one pass are the two of `SipHash.hash`, at every length a block boundary
+    /// can fall on (and under the paper's key too).
+    @Test func pairedSipHashGivesWhatTwoHashesGive() {
+        let paperKey: (UInt64, UInt64) = (0x0706_0504_0302_0100, 0x0F0E_0D0C_0B0A_0908)
+        var generator = SystemRandomNumberGenerator()
+        for count in 0..<200 {
+            let bytes = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            for (first, second) in [(TextVerdicts.Key.firstKey, TextVerdicts.Key.secondKey), (paperKey, TextVerdicts.Key.firstKey)] {
+                let paired = bytes.withUnsafeBytes { SipHash.pair($0, first: first, second: second) }
+                let single = bytes.withUnsafeBytes {
+                    (SipHash.hash($0, key0: first.0, key1: first.1), SipHash.hash($0, key0: second.0, key1: second.1))
+                }
+                #expect(paired == single, "\(count) bytes")
+            }
+        }
+        let paper = (0..<63).map { UInt8($0) }.withUnsafeBytes { SipHash.pair($0, first: paperKey, second: paperKey) }
+        #expect(paper == (0x958A_324C_EB06_4572, 0x958A_324C_EB06_4572))
+    }
+
     /// Keys tell texts apart by every byte and are the same in every process (fixed, not seeded).
     @Test func keysTellTextsApartAndNeverMarkAnEmptySlot() {
         #expect(key("好的") == key("好的"))
