@@ -22,28 +22,12 @@ enum SipHash {
             v1 = v1.rotatedLeft(17) ^ v2
             v2 = v2.rotatedLeft(32)
         }
-        let count = bytes.count
-        var offset = 0
-        while offset + 8 <= count {
-            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        forEachWord(of: bytes) { word in
             v3 ^= word
             round()
             round()
             v0 ^= word
-            offset += 8
         }
-        // The last 0-7 bytes, with the length's low byte on top.
-        var last = UInt64(truncatingIfNeeded: count) << 56
-        var shift: UInt64 = 0
-        while offset < count {
-            last |= UInt64(bytes[offset]) << shift
-            shift += 8
-            offset += 1
-        }
-        v3 ^= last
-        round()
-        round()
-        v0 ^= last
         v2 ^= 0xFF
         round()
         round()
@@ -54,6 +38,25 @@ enum SipHash {
 }
 
 extension SipHash {
+    /// The words SipHash absorbs from `bytes`: each eight bytes little-endian, then the last 0-7 bytes with the
+    /// length's low byte on top.
+    @inline(__always) static func forEachWord(of bytes: UnsafeRawBufferPointer, _ body: (UInt64) -> Void) {
+        let count = bytes.count
+        var offset = 0
+        while offset + 8 <= count {
+            body(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
+            offset += 8
+        }
+        var last = UInt64(truncatingIfNeeded: count) << 56
+        var shift: UInt64 = 0
+        while offset < count {
+            last |= UInt64(bytes[offset]) << shift
+            shift += 8
+            offset += 1
+        }
+        body(last)
+    }
+
     /// `hash` under two keys at once, in one pass: the two computations are independent, so the processor runs
     /// their rounds side by side (a text's key is two values, computed for every remembered text in a scan:
     /// one after the other, each waited on its own chain of rotations). The same values as two calls of `hash`.
@@ -92,20 +95,7 @@ extension SipHash {
             a0 ^= word
             b0 ^= word
         }
-        let count = bytes.count
-        var offset = 0
-        while offset + 8 <= count {
-            absorb(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)))
-            offset += 8
-        }
-        var last = UInt64(truncatingIfNeeded: count) << 56
-        var shift: UInt64 = 0
-        while offset < count {
-            last |= UInt64(bytes[offset]) << shift
-            shift += 8
-            offset += 1
-        }
-        absorb(last)
+        forEachWord(of: bytes, absorb)
         a2 ^= 0xFF
         b2 ^= 0xFF
         round()
