@@ -284,10 +284,9 @@ public final class CheckContext {
         /// The model whose `scoreCount` scores `cachedScores` holds (-1: none).
         var scoreModel: Int32 = -1
         var scoreCount: Int32 = 0
-        /// Whether `cachedKeys` holds the text's key (by which the memory and the verdicts kept between runs know it).
-        var keyed = false
     }
-    /// Per field of the cache, its text's key (`TextVerdicts.Key`) once computed (`MemoEntry.keyed`).
+    /// Per field of the cache, its text's key (`TextVerdicts.Key`: the memory and the verdicts kept between runs know
+    /// texts by it), computed when the text is looked up (for every entry whose state is 0 or 1).
     @exclusivity(unchecked) private var cachedKeys: [TextVerdicts.Key] = []
     /// What the rules found nothing in, kept between runs (nil: none kept): a text the memory does not hold is
     /// looked up there, and what the rules learn of texts is handed to it (`flushVerdicts`).
@@ -384,33 +383,25 @@ public final class CheckContext {
         }
         let memo = textMemo
         let entry: MemoEntry = original.withUTF8 { bytes in
-            var entry: MemoEntry
+            let kept = TextMemo.keeps(bytes)
+            // Too long for this run's memory (long texts seldom repeat within an export), a text is looked up still
+            // where an export scanned again holds it again: in the verdicts alone (`set` -1: no slot of the memory).
+            guard kept || (verdicts != nil && !bytes.isEmpty) else { return MemoEntry(state: -1) }
+            // The memory knows texts by the key the verdicts know them by.
+            let key = TextVerdicts.Key(of: bytes)
+            cachedKeys[index] = key
+            var entry = MemoEntry(state: 0, set: -1)
             var known: TextMemo.Known?
-            if TextMemo.keeps(bytes) {
-                // The memory knows texts by the key the verdicts know them by.
-                let key = TextVerdicts.Key(of: bytes)
-                cachedKeys[index] = key
+            if kept {
                 let set = memo.set(of: key)
                 // (`cachedScores` has room for every entry of the cache: `cachedIndex`.)
                 known = memo.lookUp(key, set: set, scores: cachedScores + index * TextMemo.scoreLimit)
                 entry = MemoEntry(
-                    state: 0, set: Int32(truncatingIfNeeded: set), scoreModel: known?.scoreModel ?? -1, scoreCount: known?.scoreCount ?? 0,
-                    keyed: true)
-            } else if verdicts != nil, !bytes.isEmpty {
-                // Too long for this run's memory (long texts seldom repeat within an export), but an export scanned
-                // again holds them again: kept in the verdicts alone (`set` -1: no slot of the memory).
-                entry = MemoEntry(state: 0, set: -1)
-            } else {
-                return MemoEntry(state: -1)
+                    state: 0, set: Int32(truncatingIfNeeded: set), scoreModel: known?.scoreModel ?? -1, scoreCount: known?.scoreCount ?? 0)
             }
             cachedFacts[index] = known?.facts ?? SIMD4()
             if known == nil, let verdicts {
                 // Not in this run's memory: perhaps in an earlier run's verdicts, which the memory is then told.
-                if !entry.keyed {
-                    cachedKeys[index] = TextVerdicts.Key(of: bytes)
-                    entry.keyed = true
-                }
-                let key = cachedKeys[index]
                 if let found = verdicts.facts(of: key) {
                     cachedFacts[index] = runFacts(found, of: verdicts)
                     entry.state = 1
@@ -494,8 +485,7 @@ public final class CheckContext {
         let memo = textMemo, limit = TextMemo.scoreLimit
         for index in 0..<cachedCount where cachedMemo[index].state == 1 {
             let entry = cachedMemo[index], scores = cachedScores + index * limit
-            // (Every entry in state 1 was looked up with its key: the memory keeps only keyed texts, and a text it
-            // does not keep is looked up at all only for the verdicts, by its key.)
+            // (Every entry in state 1 was looked up, so `cachedKeys` holds its key.)
             if entry.set >= 0 {
                 memo.learn(
                     cachedKeys[index], set: Int(entry.set), facts: cachedFacts[index], scoreModel: entry.scoreModel, scores: scores,

@@ -10,18 +10,7 @@ enum SipHash {
         var v1: UInt64 = 0x646F_7261_6E64_6F6D ^ key1
         var v2: UInt64 = 0x6C79_6765_6E65_7261 ^ key0
         var v3: UInt64 = 0x7465_6462_7974_6573 ^ key1
-        @inline(__always) func round() {
-            v0 = v0 &+ v1
-            v1 = v1.rotatedLeft(13) ^ v0
-            v0 = v0.rotatedLeft(32)
-            v2 = v2 &+ v3
-            v3 = v3.rotatedLeft(16) ^ v2
-            v0 = v0 &+ v3
-            v3 = v3.rotatedLeft(21) ^ v0
-            v2 = v2 &+ v1
-            v1 = v1.rotatedLeft(17) ^ v2
-            v2 = v2.rotatedLeft(32)
-        }
+        @inline(__always) func round() { sipRound(&v0, &v1, &v2, &v3) }
         forEachWord(of: bytes) { word in
             v3 ^= word
             round()
@@ -38,6 +27,20 @@ enum SipHash {
 }
 
 extension SipHash {
+    /// One SipRound of the state (`v0` … `v3`).
+    @inline(__always) static func sipRound(_ v0: inout UInt64, _ v1: inout UInt64, _ v2: inout UInt64, _ v3: inout UInt64) {
+        v0 = v0 &+ v1
+        v1 = v1.rotatedLeft(13) ^ v0
+        v0 = v0.rotatedLeft(32)
+        v2 = v2 &+ v3
+        v3 = v3.rotatedLeft(16) ^ v2
+        v0 = v0 &+ v3
+        v3 = v3.rotatedLeft(21) ^ v0
+        v2 = v2 &+ v1
+        v1 = v1.rotatedLeft(17) ^ v2
+        v2 = v2.rotatedLeft(32)
+    }
+
     /// The words SipHash absorbs from `bytes`: each eight bytes little-endian, then the last 0-7 bytes with the
     /// length's low byte on top.
     @inline(__always) static func forEachWord(of bytes: UnsafeRawBufferPointer, _ body: (UInt64) -> Void) {
@@ -58,34 +61,17 @@ extension SipHash {
     }
 
     /// `hash` under two keys at once, in one pass: the two computations are independent, so the processor runs
-    /// their rounds side by side (a text's key is two values, computed for every remembered text in a scan:
+    /// their rounds together (a text's key is two values, computed for every remembered text in a scan:
     /// one after the other, each waited on its own chain of rotations). The same values as two calls of `hash`.
     static func pair(_ bytes: UnsafeRawBufferPointer, first: (UInt64, UInt64), second: (UInt64, UInt64)) -> (UInt64, UInt64) {
         var a0: UInt64 = 0x736F_6D65_7073_6575 ^ first.0, a1: UInt64 = 0x646F_7261_6E64_6F6D ^ first.1
         var a2: UInt64 = 0x6C79_6765_6E65_7261 ^ first.0, a3: UInt64 = 0x7465_6462_7974_6573 ^ first.1
         var b0: UInt64 = 0x736F_6D65_7073_6575 ^ second.0, b1: UInt64 = 0x646F_7261_6E64_6F6D ^ second.1
         var b2: UInt64 = 0x6C79_6765_6E65_7261 ^ second.0, b3: UInt64 = 0x7465_6462_7974_6573 ^ second.1
+        // (Each state's round in turn: inlined, the two independent chains are in flight together.)
         @inline(__always) func round() {
-            a0 = a0 &+ a1
-            b0 = b0 &+ b1
-            a1 = a1.rotatedLeft(13) ^ a0
-            b1 = b1.rotatedLeft(13) ^ b0
-            a0 = a0.rotatedLeft(32)
-            b0 = b0.rotatedLeft(32)
-            a2 = a2 &+ a3
-            b2 = b2 &+ b3
-            a3 = a3.rotatedLeft(16) ^ a2
-            b3 = b3.rotatedLeft(16) ^ b2
-            a0 = a0 &+ a3
-            b0 = b0 &+ b3
-            a3 = a3.rotatedLeft(21) ^ a0
-            b3 = b3.rotatedLeft(21) ^ b0
-            a2 = a2 &+ a1
-            b2 = b2 &+ b1
-            a1 = a1.rotatedLeft(17) ^ a2
-            b1 = b1.rotatedLeft(17) ^ b2
-            a2 = a2.rotatedLeft(32)
-            b2 = b2.rotatedLeft(32)
+            sipRound(&a0, &a1, &a2, &a3)
+            sipRound(&b0, &b1, &b2, &b3)
         }
         @inline(__always) func absorb(_ word: UInt64) {
             a3 ^= word
