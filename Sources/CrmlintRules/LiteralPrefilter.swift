@@ -25,12 +25,16 @@ public final class LiteralPrefilter: @unchecked Sendable {
     @exclusivity(unchecked) private var clauseStart: [Int32] = [0]
     @exclusivity(unchecked) private var setStart: FlatTable<Int32> = [0]
     @exclusivity(unchecked) private var clauseSets: FlatTable<Int32> = []
-    /// The clauses as masks, for `allows`: clause `c`'s sets grouped by the word of 64 that holds their bits,
-    /// pairs (word, bits) in `clauseMasks[2 * clauseMaskStart[c]..<2 * clauseMaskStart[c + 1]]`. A clause names
-    /// 6.4 sets on average in 2.2 words of the bundled rules, and testing its sets one by one, most of them
-    /// absent, was half of judging a text's entries. Derived from the clauses, and kept in the cache file.
-    @exclusivity(unchecked) private var clauseMaskStart: FlatTable<Int32> = [0]
-    @exclusivity(unchecked) private var clauseMasks: FlatTable<UInt64> = []
+    /// The clauses as masks, for `allows`, slot by slot: slot `s`'s clauses are the pairs
+    /// `slotProgram[2 * slotProgramStart[s]..<2 * slotProgramStart[s + 1]]`, each clause's sets grouped by the word of
+    /// 64 that holds their bits, a pair (header, bits) per word, the header that word's index | the pairs from this one
+    /// to its clause's end << 16. A clause names 6.4 sets on average in 2.2 words of the bundled rules, and testing its
+    /// sets one by one, most of them absent, was half of judging a text's entries. One table read front to back per
+    /// slot, not three (where a slot's clauses start, where each clause's masks start, the masks): judging a fresh
+    /// text's entries and a rule's patterns missed the first-level cache ~3 times a slot. Derived from the clauses, and
+    /// kept in the cache file.
+    @exclusivity(unchecked) private var slotProgramStart: FlatTable<Int32> = [0]
+    @exclusivity(unchecked) private var slotProgram: FlatTable<UInt64> = []
 
     /// First scalar (BMP) → bucket number; 0 means none, `directBucketLimit` that the bucket is in
     /// `otherTable`. Two bytes a scalar (128 KB) rather than four: `mark` looks up every character of a
@@ -301,7 +305,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
         derivePositionalWords()
         deriveEntryTriggers()
         deriveMarkWords(denseStart: deriveDenseSets())
-        deriveClauseMasks()
+        deriveSlotPrograms()
     }
 
     /// Builds `markWords` from `wordStart`, `setsStart`, `positionalSetsEnd` and each word's row in `denseSets`
@@ -337,24 +341,52 @@ public final class LiteralPrefilter: @unchecked Sendable {
         return true
     }
 
-    /// Builds `clauseMaskStart` and `clauseMasks` from the clauses (each clause's words in the order its sets
+    /// Builds `slotProgramStart` and `slotProgram` from the clauses (each clause's words in the order its sets
     /// first name them).
-    private func deriveClauseMasks() {
-        var starts: [Int32] = [0], masks: [UInt64] = []
-        starts.reserveCapacity(setStart.count)
-        for clause in 0..<setStart.count - 1 {
-            let first = masks.count
-            for index in Int(setStart[clause])..<Int(setStart[clause + 1]) {
-                let set = Int(clauseSets[index])
-                let word = UInt64(set >> 6), bit: UInt64 = 1 << UInt64(set & 63)
-                var pair = first
-                while pair < masks.count, masks[pair] != word { pair += 2 }
-                if pair < masks.count { masks[pair + 1] |= bit } else { masks += [word, bit] }
+    private func deriveSlotPrograms() {
+        var starts: [Int32] = [0], program: [UInt64] = []
+        starts.reserveCapacity(clauseStart.count)
+        for slot in 0..<clauseStart.count - 1 {
+            for clause in Int(clauseStart[slot])..<Int(clauseStart[slot + 1]) {
+                let first = program.count
+                for index in Int(setStart[clause])..<Int(setStart[clause + 1]) {
+                    let set = Int(clauseSets[index])
+                    let word = UInt64(set >> 6), bit: UInt64 = 1 << UInt64(set & 63)
+                    var pair = first
+                    while pair < program.count, program[pair] != word { pair += 2 }
+                    if pair < program.count { program[pair + 1] |= bit } else { program += [word, bit] }
+                }
+                // (A clause always names a set: an empty one could never hold, and `cnf` makes none.)
+                let pairs = (program.count - first) / 2
+                for pair in 0..<pairs { program[first + 2 * pair] |= UInt64(pairs - pair) << 16 }
             }
-            starts.append(Int32(masks.count / 2))
+            starts.append(Int32(program.count / 2))
         }
-        clauseMaskStart = FlatTable(starts)
-        clauseMasks = FlatTable(masks)
+        slotProgramStart = FlatTable(starts)
+        slotProgram = FlatTable(program)
+    }
+
+    /// Whether `program` and `starts` (as `deriveSlotPrograms` makes them, read back from a cache file) may be read by
+    /// `allows` unchecked: each slot's pairs within the table, each header's word within `presentWords`, and each
+    /// clause's count of pairs landing inside its slot's.
+    static func slotProgramsAreValid(
+        _ starts: UnsafeBufferPointer<Int32>, _ program: UnsafeBufferPointer<UInt64>, slots: Int, presentWords: Int
+    ) -> Bool {
+        guard starts.count == slots + 1, starts[0] == 0, Int(starts[slots]) * 2 == program.count, ascends(starts) else { return false }
+        for slot in 0..<slots {
+            let end = Int(starts[slot + 1])
+            var pair = Int(starts[slot])
+            while pair < end {
+                let header = program[2 * pair], left = Int(header >> 16)
+                guard header & 0xFFFF < UInt64(presentWords), left >= 1, pair + left <= end else { return false }
+                for inner in pair..<pair + left {
+                    let other = program[2 * inner]
+                    guard other & 0xFFFF < UInt64(presentWords), Int(other >> 16) == pair + left - inner else { return false }
+                }
+                pair += left
+            }
+        }
+        return true
     }
 
     /// Whether a word's row in `denseSets` (`start`) is -1 (none), or the start of a row `mark` may read unchecked: its
@@ -565,7 +597,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
     public func firstAllowed(_ slots: Range<Int>, present: PresentSets) -> Int {
         present.bits.withUnsafeBufferPointer { present in
             withClauseTables { tables in
-                for slot in slots where tables.allows(slot, present: present, from: 0) { return slot }
+                for slot in slots where tables.allows(slot, present: present) { return slot }
                 return slots.upperBound
             }
         }
@@ -579,7 +611,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
         for word in allowed.indices { allowed[word] = 0 }
         present.bits.withUnsafeBufferPointer { present in
             withClauseTables { tables in
-                for slot in slots where tables.allows(slot, present: present, from: 0) {
+                for slot in slots where tables.allows(slot, present: present) {
                     let bit = slot &- slots.lowerBound
                     allowed[bit &>> 6] |= 1 &<< UInt64(bit & 63)
                 }
@@ -589,31 +621,34 @@ public final class LiteralPrefilter: @unchecked Sendable {
 
     /// The clause tables as buffers, for judging many slots at once.
     private struct ClauseTables {
-        let clauseStart: UnsafeBufferPointer<Int32>
-        let maskStart: UnsafeBufferPointer<Int32>
-        let masks: UnsafeBufferPointer<UInt64>
+        let programStart: UnsafeBufferPointer<Int32>
+        let program: UnsafeBufferPointer<UInt64>
 
-        /// Whether every clause of `slot` from its `from`th on has a set present.
-        @inline(__always) func allows(_ slot: Int, present: UnsafeBufferPointer<UInt64>, from: Int) -> Bool {
-            var c = Int(clauseStart[slot]) + from
-            let end = Int(clauseStart[slot + 1])
-            while c < end {
-                var i = Int(maskStart[c]) &* 2
-                let stop = Int(maskStart[c + 1]) &* 2
-                while i < stop, present[Int(truncatingIfNeeded: masks[i])] & masks[i &+ 1] == 0 { i &+= 2 }
-                if i == stop { return false }
-                c += 1
+        /// Whether every clause of `slot` has a set present; with `skippingFirst`, every clause after its first
+        /// (whose set the caller found present). A slot with no clauses always may.
+        @inline(__always) func allows(_ slot: Int, present: UnsafeBufferPointer<UInt64>, skippingFirst: Bool = false) -> Bool {
+            var pair = Int(programStart[slot])
+            let end = Int(programStart[slot + 1])
+            if skippingFirst, pair < end { pair &+= Int(truncatingIfNeeded: program[pair &* 2] &>> 16) }
+            while pair < end {
+                let header = program[pair &* 2]
+                let left = Int(truncatingIfNeeded: header &>> 16)
+                if present[Int(truncatingIfNeeded: header & 0xFFFF)] & program[pair &* 2 &+ 1] != 0 {
+                    pair &+= left
+                } else if left == 1 {
+                    return false
+                } else {
+                    pair &+= 1
+                }
             }
             return true
         }
     }
 
     @inline(__always) private func withClauseTables<R>(_ body: (ClauseTables) -> R) -> R {
-        clauseStart.withUnsafeBufferPointer { clauseStart in
-            clauseMaskStart.withUnsafeBufferPointer { maskStart in
-                clauseMasks.withUnsafeBufferPointer { masks in
-                    body(ClauseTables(clauseStart: clauseStart, maskStart: maskStart, masks: masks))
-                }
+        slotProgramStart.withUnsafeBufferPointer { programStart in
+            slotProgram.withUnsafeBufferPointer { program in
+                body(ClauseTables(programStart: programStart, program: program))
             }
         }
     }
@@ -645,6 +680,18 @@ public final class LiteralPrefilter: @unchecked Sendable {
     /// Writes into `allowed` (`entryVerdictWords` words) a bit per entry slot: `allows` on the text `mark`
     /// just read into `present`. Only the entries with a present set in their first clause are judged
     /// (the others cannot be allowed), each once, however many rules ask after.
+    public func judgeEntries(present: PresentSets, into allowed: UnsafeMutableBufferPointer<UInt64>, memo: EntryVerdictMemo) {
+        guard memo.words == openEntries.count, present.bits.count == triggerSets.count else {
+            judgeEntries(present: present, into: allowed)
+            return
+        }
+        let key = present.bits.withUnsafeBufferPointer(EntryVerdictMemo.key)
+        if memo.find(key, into: allowed) { return }
+        judgeEntries(present: present, into: allowed)
+        memo.keep(key, verdicts: allowed)
+    }
+
+    /// The same, judged (no memory of earlier texts).
     public func judgeEntries(present: PresentSets, into allowed: UnsafeMutableBufferPointer<UInt64>) {
         let words = openEntries.count
         precondition(allowed.count == words && present.bits.count == triggerSets.count, "one bit per entry, one per word set")
@@ -673,7 +720,7 @@ public final class LiteralPrefilter: @unchecked Sendable {
                                             if judged[slot >> 6] & bit != 0 { continue }
                                             judged[slot >> 6] |= bit
                                             // Its first clause holds `set`: the others decide.
-                                            if tables.allows(slot, present: present, from: 1) { allowed[slot >> 6] |= bit }
+                                            if tables.allows(slot, present: present, skippingFirst: true) { allowed[slot >> 6] |= bit }
                                         }
                                     }
                                 }
@@ -1150,8 +1197,8 @@ extension LiteralPrefilter {
     /// run of digits; 13: per slot, how many digits before a digit its pattern needs no try past (`outsideDigitRuns`, 0–2);
     /// 14: a common word's bits only where it has sets, four words of them at a time (`denseSets`); 15: what `mark`
     /// reads of a word side by side (`markWords`, in place of where its bits start); 16: a pair's words with where
-    /// their bytes are (`pairWords`).
-    static let magic = "crmlint-prefilter 16\n"
+    /// their bytes are (`pairWords`); 17: the clauses' masks slot by slot, with where each clause ends (`slotProgram`).
+    static let magic = "crmlint-prefilter 17\n"
 
     func serialized() -> [UInt8] {
         var out = CacheWriter()
@@ -1182,8 +1229,8 @@ extension LiteralPrefilter {
         out.aligned(pairBits)
         out.aligned(markWords)
         out.aligned(denseSets)
-        out.aligned(clauseMaskStart)
-        out.aligned(clauseMasks)
+        out.aligned(slotProgramStart)
+        out.aligned(slotProgram)
         out.count(setCount)
         out.count(slotCount)
         out.count(directBucketLimit)
@@ -1219,7 +1266,7 @@ extension LiteralPrefilter {
             let pairWords = input.table(Int32.self), let positionalSetsEnd = input.table(Int32.self),
             let positionalWords = input.table(Int32.self), let positionalWordsStart = input.table(Int32.self),
             let pairBits = input.table(UInt64.self), let markWords = input.table(Int32.self), let denseSets = input.table(UInt64.self),
-            let clauseMaskStart = input.table(Int32.self), let clauseMasks = input.table(UInt64.self),
+            let slotProgramStart = input.table(Int32.self), let slotProgram = input.table(UInt64.self),
             let setCount = input.count(),
             let slotCount = input.count(), let directBucketLimit = input.count(), directBucketLimit > 0,
             directBucketLimit <= Int(UInt16.max)
@@ -1248,15 +1295,14 @@ extension LiteralPrefilter {
                     Self.markWordsHaveValidRows(packed, denseSets: bits, presentWords: Self.bitWords(setCount))
                 }
             }),
-            // `allows` reads the masks' words of the present sets unchecked: each within them, each clause's pairs within the table.
-            setStart.count >= 1, clauseMaskStart.count == setStart.count, clauseMaskStart[0] == 0, clauseMasks.count % 2 == 0,
-            // Each slot's clauses within the clauses' masks.
-            clauseStart[0] == 0, Int(clauseStart[slotCount]) == setStart.count - 1,
+            // Each slot's clauses within the clauses (`deriveEntryTriggers` reads their sets).
+            setStart.count >= 1, clauseStart[0] == 0, Int(clauseStart[slotCount]) == setStart.count - 1,
             clauseStart.withUnsafeBufferPointer(Self.ascends),
-            Int(clauseMaskStart[clauseMaskStart.count - 1]) == clauseMasks.count / 2,
-            clauseMaskStart.withUnsafeBufferPointer(Self.ascends),
-            clauseMasks.withUnsafeBufferPointer({ masks in
-                stride(from: 0, to: masks.count, by: 2).allSatisfy { masks[$0] < UInt64(Self.bitWords(setCount)) }
+            // `allows` reads the programs unchecked: each slot's within the table, each word within the present sets.
+            slotProgramStart.withUnsafeBufferPointer({ starts in
+                slotProgram.withUnsafeBufferPointer { program in
+                    Self.slotProgramsAreValid(starts, program, slots: slotCount, presentWords: Self.bitWords(setCount))
+                }
             }),
             positionalWordsStart.withUnsafeBufferPointer(Self.ascends),
             positionalSetsEnd.withUnsafeBufferPointer({ ends in
@@ -1296,8 +1342,8 @@ extension LiteralPrefilter {
         deriveEntryTriggers()
         self.markWords = markWords
         self.denseSets = denseSets
-        self.clauseMaskStart = clauseMaskStart
-        self.clauseMasks = clauseMasks
+        self.slotProgramStart = slotProgramStart
+        self.slotProgram = slotProgram
     }
 
     /// Whether offsets into another table never decrease (a start table read back from a cache file:
@@ -1311,7 +1357,7 @@ extension LiteralPrefilter {
         [
             setStart.isMapped, clauseSets.isMapped, bmpTable.isMapped, wordBytes.isMapped, wordStart.isMapped, setsFlat.isMapped,
             setsStart.isMapped, bucketFlat.isMapped, pairSlots.isMapped, pairWords.isMapped, positionalSetsEnd.isMapped,
-            positionalWords.isMapped, positionalWordsStart.isMapped, clauseMaskStart.isMapped, clauseMasks.isMapped, pairBits.isMapped,
+            positionalWords.isMapped, positionalWordsStart.isMapped, slotProgramStart.isMapped, slotProgram.isMapped, pairBits.isMapped,
             markWords.isMapped, denseSets.isMapped,
         ].filter { $0 }.count
     }
@@ -1329,14 +1375,14 @@ extension LiteralPrefilter {
         [
             pairBits.indices.map { Int64(bitPattern: pairBits[$0]) }, markWords.indices.map { Int64(markWords[$0]) },
             denseSets.indices.map { Int64(bitPattern: denseSets[$0]) },
-            clauseMaskStart.indices.map { Int64(clauseMaskStart[$0]) }, clauseMasks.indices.map { Int64(bitPattern: clauseMasks[$0]) },
+            slotProgramStart.indices.map { Int64(slotProgramStart[$0]) }, slotProgram.indices.map { Int64(bitPattern: slotProgram[$0]) },
         ]
     }
 
     func rederivedBitsForTesting() -> [[Int64]] {
         derivePairBits()
         deriveMarkWords(denseStart: deriveDenseSets())
-        deriveClauseMasks()
+        deriveSlotPrograms()
         return derivedBitsForTesting
     }
 

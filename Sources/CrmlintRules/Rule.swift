@@ -821,12 +821,16 @@ public final class CheckContext {
         didSet {
             verdictWords = prefilter?.entryVerdictWords ?? 0
             openVerdicts = prefilter?.openEntryBits ?? []
+            // Verdicts on another prefilter's entries.
+            entryVerdictMemo = nil
             // Entries told of are another prefilter's slots: forgotten (those rules are then only not ruled out early).
             (ruledOutFacts, ruleFacts, entryRules) = (SIMD4(), [], [])
         }
     }
     /// `prefilter.entryVerdictWords`, read without the prefilter.
     @exclusivity(unchecked) private var verdictWords = 0
+    /// This worker's verdicts on entries by the sets present, made on the first text marked.
+    @exclusivity(unchecked) private var entryVerdictMemo: EntryVerdictMemo?
 
     /// The prefilter's word sets present in a field of the current record, and
     /// where the leading words of patterns stand in it (`LiteralPrefilter.starts`):
@@ -880,11 +884,14 @@ public final class CheckContext {
             cachedVerdicts += repeatElement(0, count: (index + 1) * words - cachedVerdicts.count)
         }
         // Shared work too: timed apart from the rule that happened to ask first (`--rule-timing`).
+        // Remembered by the sets present (`EntryVerdictMemo`): most fresh texts hold a set of sets judged before.
+        if entryVerdictMemo == nil { entryVerdictMemo = EntryVerdictMemo(verdictWords: words) }
+        let memo = entryVerdictMemo.unsafelyUnwrapped
         sharedWork {
             cachedVerdicts.withUnsafeMutableBufferPointer { verdicts in
                 prefilter.judgeEntries(
                     present: present,
-                    into: UnsafeMutableBufferPointer(rebasing: verdicts[index * words..<(index + 1) * words]))
+                    into: UnsafeMutableBufferPointer(rebasing: verdicts[index * words..<(index + 1) * words]), memo: memo)
             }
         }
         cachedPresent[index] = present

@@ -409,6 +409,69 @@ func partsFindWhatTheWholeFinds(
         #expect(!rowsValid(plain + common.dropLast())) // not four values a word
     }
 
+    /// The clauses' masks slot by slot, as the cache file holds them, are read unchecked by `allows`: restoring
+    /// accepts only programs whose slots, clause lengths and word indices stay within the table and a text's words.
+    @Test func aSlotsClausesAreReadOnlyWhenTheyStayInBounds() {
+        // Three slots: none (always allowed); one clause of two words (2 and 0); a clause of one word (1), then one of one (3).
+        let starts: [Int32] = [0, 0, 2, 4]
+        let program: [UInt64] = [2 | 2 << 16, 0b1, 0 | 1 << 16, 0b10, 1 | 1 << 16, 0b100, 3 | 1 << 16, 0b1000]
+        func valid(_ starts: [Int32] = starts, _ program: [UInt64] = program, slots: Int = 3, words: Int = 4) -> Bool {
+            starts.withUnsafeBufferPointer { starts in
+                program.withUnsafeBufferPointer { LiteralPrefilter.slotProgramsAreValid(starts, $0, slots: slots, presentWords: words) }
+            }
+        }
+        #expect(valid())
+        #expect(!valid(words: 3)) // word 3 past three words of bits
+        #expect(!valid(slots: 2)) // a start per slot and one more
+        #expect(!valid([0, 0, 2, 3])) // the table holds more pairs than the slots
+        #expect(!valid([0, 2, 0, 4])) // a slot ending before it starts
+        var uneven = program
+        uneven[2] = 0 | 2 << 16 // the clause's second pair says two pairs left where one is
+        #expect(!valid(starts, uneven))
+        var past = program
+        past[6] = 3 | 2 << 16 // the last clause said to be two pairs long: past the slot's end
+        #expect(!valid(starts, past))
+        var none = program
+        none[0] = 2 // a clause of no pairs: `allows` would never move on
+        #expect(!valid(starts, none))
+    }
+
+    /// The verdicts on entries remembered by the sets present (`EntryVerdictMemo`) are those judging gives: on
+    /// random texts of the bundled rules' words, each also marked again with a character of no word added (the same
+    /// sets: answered from the memory), through a memory of eight rows (rows overwritten by other sets' verdicts).
+    @Test func rememberedEntryVerdictsAreWhatJudgingGives() throws {
+        let rules = try RuleLoader.load(paths: [BuiltinRules.root], checkExamples: false)
+        let prefilter = LiteralPrefilter(rules: rules)
+        let pieces = prefilter.wordsForTesting.map { String(decoding: $0.bytes, as: UTF8.self) } + ["，", " "]
+        let memo = EntryVerdictMemo(verdictWords: prefilter.entryVerdictWords, slots: 8)
+        var generator = SystemRandomNumberGenerator()
+        var keys: [[UInt64]: [UInt64]] = [:]
+        var texts: [String] = []
+        for _ in 0..<200 {
+            let text = (0..<Int.random(in: 0...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            texts += [text, text + "😀", texts.randomElement(using: &generator) ?? ""]
+        }
+        for text in texts {
+            var present = LiteralPrefilter.PresentSets(count: prefilter.setCount)
+            Array(text.utf8).withUnsafeBufferPointer { prefilter.mark($0, into: &present) }
+            var judged = [UInt64](repeating: 0, count: prefilter.entryVerdictWords)
+            var remembered = [UInt64](repeating: .max, count: prefilter.entryVerdictWords)
+            judged.withUnsafeMutableBufferPointer { prefilter.judgeEntries(present: present, into: $0) }
+            remembered.withUnsafeMutableBufferPointer { prefilter.judgeEntries(present: present, into: $0, memo: memo) }
+            #expect(remembered == judged, "'\(text)'")
+            // Distinct sets of sets, distinct keys.
+            let bits = present.flags.enumerated().filter(\.element).map { UInt64($0.offset) }
+            let key = [UInt64](repeating: 0, count: LiteralPrefilter.bitWords(prefilter.setCount)).enumerated().map { word, _ in
+                bits.filter { Int($0) >> 6 == word }.reduce(UInt64(0)) { $0 | 1 << ($1 & 63) }
+            }.withUnsafeBufferPointer(EntryVerdictMemo.key)
+            let seen = keys.updateValue(bits, forKey: [key.first, key.second])
+            #expect(seen == nil || seen == bits, "two sets of sets share a key")
+        }
+        // Repeated texts and texts of the same words were answered from the memory.
+        #expect(memo.hits > 100)
+        #expect(keys.count > 100)
+    }
+
     /// The entries' verdicts `judgeEntries` writes after a `mark` (judging only the entries a present set
     /// of their first clause names) are `allows` on every entry slot, and `mark` reusing one `present` and
     /// `Places` from text to text (clearing the sets of the text before) marks what a fresh one does: on
