@@ -14,7 +14,7 @@ import Foundation
 /// messages, half of a scan's time).
 ///
 /// Only facts named by the rules (`CheckContext.textFact`: "found nothing: RULE") are kept, a bit each,
-/// under a key of the text's bytes (`Key`: 128 bits of SipHash-2-4, so two texts never share one in
+/// under a key of the text's bytes (`Key`: 128 bits of SipHash-1-3, so two texts never share one in
 /// practice). A fact is a function of the text, the rule's definition and the build, which name the file
 /// (`init`): other rules, another config or another build read another file. What a scan reports is the same
 /// with the file, without it, and with none (tests compare all three): a rule that found something in a text
@@ -25,7 +25,7 @@ import Foundation
 /// file at its end (`save`) when it learnt enough that is new: a small scan does not rewrite a large file.
 /// Slots unused for `CacheFolder.maxAge` are dropped when it is rewritten, and it holds at most `capacity`.
 public final class TextVerdicts: @unchecked Sendable {
-    /// A text's key: SipHash-2-4 of its bytes under two fixed keys. (0, 0) is never a key: it marks an empty slot.
+    /// A text's key: SipHash-1-3 of its bytes under two fixed keys (`SipHash.pair`). (0, 0) is never a key: it marks an empty slot.
     struct Key: Hashable {
         var first: UInt64
         var second: UInt64
@@ -49,7 +49,7 @@ public final class TextVerdicts: @unchecked Sendable {
     /// One slot: the key (two words), the facts (bit i: `names[i]`), the day it was last used (days since 1970)
     /// and a check of the rest (a damaged slot is taken for an empty one, never for other facts).
     static let slotBytes = 32
-    static let magic: UInt64 = 0x3130_5456_4C4D_5243 // "CRMLVT01"
+    static let magic: UInt64 = 0x3230_5456_4C4D_5243 // "CRMLVT02": keys by SipHash-1-3 (01: SipHash-2-4)
     /// Facts a slot can hold.
     static let nameLimit = 64
     /// The most texts the file keeps, and a run adds (its table then has 2^19 slots, 16 MB): the memory a scan may
