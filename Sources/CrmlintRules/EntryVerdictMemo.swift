@@ -11,9 +11,9 @@ import Foundation
 /// direct-mapped table of `slots` rows, each the present sets' 128-bit key and the verdicts; a row is overwritten by
 /// the next key that maps to it.
 ///
-/// The key is two 64-bit hashes of the present bits by different mixes (each step a bijection of the state and of
-/// the word); two distinct sets of sets share a row's key with odds ~2⁻¹²⁷ per pair, the same order as the text
-/// memory's 128-bit text keys (`TextVerdicts.Key`).
+/// The key is the present bits' two 64-bit lanes of `StableHash` (different mixes, each step a bijection of the lane
+/// and of the word), each finished by SplitMix64's finaliser; two distinct sets of sets share a row's key with odds
+/// ~2⁻¹²⁷ per pair, the same order as the text memory's 128-bit text keys (`TextVerdicts.Key`).
 public final class EntryVerdictMemo {
     /// Rows (a power of two) and verdict words a row.
     let slots: Int, words: Int
@@ -38,22 +38,10 @@ public final class EntryVerdictMemo {
 
     /// The key of a text's present sets (`bits`, a bit per set).
     @inline(__always) static func key(_ bits: UnsafeBufferPointer<UInt64>) -> (first: UInt64, second: UInt64) {
-        var a: UInt64 = 0x243F_6A88_85A3_08D3, b: UInt64 = 0x1319_8A2E_0370_7344
-        for word in bits {
-            a = (a ^ word) &* 0x9E37_79B9_7F4A_7C15
-            a ^= a &>> 32
-            b = (b &+ word) &* 0xC2B2_AE3D_27D4_EB4F
-            b = b &<< 31 | b &>> 33
-        }
-        return (finish(a ^ UInt64(truncatingIfNeeded: bits.count)) | 1, finish(b))
-    }
-
-    /// SplitMix64's finaliser: every bit of the state reaches every bit of the result.
-    @inline(__always) private static func finish(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ z &>> 30) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ z &>> 27) &* 0x94D0_49BB_1331_11EB
-        return z ^ z &>> 31
+        var hash = StableHash()
+        for word in bits { hash.add(word: word) }
+        let (a, b) = hash.words
+        return (SplitMix64.finalized(a) | 1, SplitMix64.finalized(b))
     }
 
     /// The row for `key`.

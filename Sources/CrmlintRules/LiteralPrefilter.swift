@@ -356,7 +356,8 @@ public final class LiteralPrefilter: @unchecked Sendable {
                     while pair < program.count, program[pair] != word { pair += 2 }
                     if pair < program.count { program[pair + 1] |= bit } else { program += [word, bit] }
                 }
-                // (A clause always names a set: an empty one could never hold, and `cnf` makes none.)
+                // Each pair's count of pairs left goes into its header now, once the clause's pairs are all there (the
+                // search above compares headers holding the word alone). (A clause always names a set: an empty one could never hold, and `cnf` makes none.)
                 let pairs = (program.count - first) / 2
                 for pair in 0..<pairs { program[first + 2 * pair] |= UInt64(pairs - pair) << 16 }
             }
@@ -377,8 +378,9 @@ public final class LiteralPrefilter: @unchecked Sendable {
             let end = Int(starts[slot + 1])
             var pair = Int(starts[slot])
             while pair < end {
-                let header = program[2 * pair], left = Int(header >> 16)
-                guard header & 0xFFFF < UInt64(presentWords), left >= 1, pair + left <= end else { return false }
+                // A clause's first pair says how many it has; each of them (the first too) its word and the pairs left.
+                let left = Int(program[2 * pair] >> 16)
+                guard left >= 1, pair + left <= end else { return false }
                 for inner in pair..<pair + left {
                     let other = program[2 * inner]
                     guard other & 0xFFFF < UInt64(presentWords), Int(other >> 16) == pair + left - inner else { return false }

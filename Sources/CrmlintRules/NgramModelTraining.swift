@@ -124,7 +124,13 @@ struct SplitMix64 {
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
+        return Self.finalized(state)
+    }
+
+    /// SplitMix64's finaliser: every bit of `value` reaches every bit of the result (also a hash's last step:
+    /// `EntryVerdictMemo.key`).
+    @inline(__always) static func finalized(_ value: UInt64) -> UInt64 {
+        var value = value
         value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
         value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
         return value ^ (value >> 31)

@@ -883,10 +883,10 @@ public final class CheckContext {
         if cachedVerdicts.count < (index + 1) * words {
             cachedVerdicts += repeatElement(0, count: (index + 1) * words - cachedVerdicts.count)
         }
-        // Shared work too: timed apart from the rule that happened to ask first (`--rule-timing`).
         // Remembered by the sets present (`EntryVerdictMemo`): most fresh texts hold a set of sets judged before.
         if entryVerdictMemo == nil { entryVerdictMemo = EntryVerdictMemo(verdictWords: words) }
         let memo = entryVerdictMemo.unsafelyUnwrapped
+        // Shared work too: timed apart from the rule that happened to ask first (`--rule-timing`).
         sharedWork {
             cachedVerdicts.withUnsafeMutableBufferPointer { verdicts in
                 prefilter.judgeEntries(
